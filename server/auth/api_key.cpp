@@ -1,0 +1,93 @@
+#include "auth/api_key.hpp"
+
+#include "crypto/digest.hpp"
+#include "crypto/random.hpp"
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <cctype>
+
+namespace linkledger::auth {
+namespace {
+
+constexpr std::string_view k_key_marker = "ll_";
+constexpr std::size_t k_prefix_length = 10;
+constexpr std::size_t k_secret_length = 32; // 32 base62 characters: about 190 bits
+
+constexpr char const* k_insert_key =
+    "INSERT INTO api_keys (name, prefix, sha256) VALUES ($1, $2, $3) RETURNING id";
+constexpr char const* k_find_key =
+    "SELECT id, sha256 FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL";
+
+bool is_base62(std::string_view text)
+{
+    return std::all_of(text.begin(), text.end(),
+                       [](unsigned char c) { return std::isalnum(c) != 0; });
+}
+
+} // namespace
+
+std::optional<std::string_view> api_key_prefix(std::string_view key)
+{
+    if (key.size() != k_key_marker.size() + k_prefix_length + 1 + k_secret_length ||
+        !key.starts_with(k_key_marker))
+        return std::nullopt;
+    auto const prefix = key.substr(k_key_marker.size(), k_prefix_length);
+    auto const separator = key[k_key_marker.size() + k_prefix_length];
+    auto const secret = key.substr(k_key_marker.size() + k_prefix_length + 1);
+    if (separator != '_' || !is_base62(prefix) || !is_base62(secret))
+        return std::nullopt;
+    return prefix;
+}
+
+new_api_key create_api_key(pqxx::connection& conn, std::string const& name)
+{
+    auto const prefix = crypto::random_string(k_prefix_length, crypto::k_base62);
+    auto const key = std::string(k_key_marker) + prefix + "_" +
+                     crypto::random_string(k_secret_length, crypto::k_base62);
+    auto const digest = crypto::sha256(key);
+    pqxx::work tx(conn);
+    auto const row = tx.exec_params1(k_insert_key, name, prefix,
+                                     pqxx::binarystring(digest.data(), digest.size()));
+    tx.commit();
+    return {row[0].as<std::int64_t>(), key};
+}
+
+std::optional<std::int64_t> verify_api_key(pqxx::connection& conn, std::string_view presented)
+{
+    auto const prefix = api_key_prefix(presented);
+    if (!prefix)
+        return std::nullopt;
+    auto const digest = crypto::sha256(presented);
+    pqxx::read_transaction tx(conn);
+    auto const rows = tx.exec_params(k_find_key, std::string(*prefix));
+    if (rows.empty())
+        return std::nullopt;
+    pqxx::binarystring const stored(rows[0][1]);
+    std::string_view const stored_view(stored.get(), stored.size());
+    if (!crypto::constant_time_equal(stored_view,
+                                     {reinterpret_cast<char const*>(digest.data()), digest.size()}))
+        return std::nullopt;
+    return rows[0][0].as<std::int64_t>();
+}
+
+std::optional<std::string_view> bearer_token(std::string_view authorization)
+{
+    constexpr std::string_view scheme = "bearer ";
+    if (authorization.size() <= scheme.size())
+        return std::nullopt;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(authorization[i])) != scheme[i])
+            return std::nullopt;
+    auto token = authorization.substr(scheme.size());
+    while (!token.empty() && token.front() == ' ')
+        token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ')
+        token.remove_suffix(1);
+    if (token.empty())
+        return std::nullopt;
+    return token;
+}
+
+} // namespace linkledger::auth

@@ -1,0 +1,30 @@
+// API keys: `ll_<prefix>_<secret>`. The prefix finds the row; only the key's SHA-256 is
+// stored, and it is compared in constant time.
+#pragma once
+
+#include <pqxx/connection>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace linkledger::auth {
+
+struct new_api_key {
+    std::int64_t id = 0;
+    std::string key; // the only time the plaintext exists; shown once
+};
+
+// The prefix part of a well-formed key, or nothing.
+std::optional<std::string_view> api_key_prefix(std::string_view key);
+
+new_api_key create_api_key(pqxx::connection& conn, std::string const& name);
+
+// The id of the active key `presented` matches, or nothing.
+std::optional<std::int64_t> verify_api_key(pqxx::connection& conn, std::string_view presented);
+
+// The token of an `Authorization: Bearer <token>` header value, or nothing.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
+
+} // namespace linkledger::auth

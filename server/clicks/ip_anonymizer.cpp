@@ -1,0 +1,27 @@
+#include "clicks/ip_anonymizer.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+namespace linkledger::clicks {
+
+std::string anonymize_ip(std::string_view text)
+{
+    namespace ip = boost::asio::ip;
+    boost::system::error_code ec;
+    auto address = ip::make_address(text, ec);
+    if (ec)
+        return {};
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        address = ip::make_address_v4(ip::v4_mapped, address.to_v6());
+    if (address.is_v4()) {
+        auto bytes = address.to_v4().to_bytes();
+        bytes[3] = 0;
+        return ip::address_v4(bytes).to_string();
+    }
+    auto bytes = address.to_v6().to_bytes();
+    for (std::size_t i = 6; i < bytes.size(); ++i)
+        bytes[i] = 0;
+    return ip::address_v6(bytes).to_string();
+}
+
+} // namespace linkledger::clicks

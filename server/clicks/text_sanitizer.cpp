@@ -1,0 +1,54 @@
+#include "clicks/text_sanitizer.hpp"
+
+namespace linkledger::clicks {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at `s[i]`, or 0 if it is not one.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i)
+{
+    auto const byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    auto const continuation = [&](std::size_t k) { return k < s.size() && (byte(k) & 0xC0) == 0x80; };
+    unsigned char const c = byte(i);
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return continuation(i + 1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (!continuation(i + 1) || !continuation(i + 2))
+            return 0;
+        // Overlong forms and UTF-16 surrogates are not valid UTF-8.
+        if ((c == 0xE0 && byte(i + 1) < 0xA0) || (c == 0xED && byte(i + 1) > 0x9F))
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (!continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3))
+            return 0;
+        if ((c == 0xF0 && byte(i + 1) < 0x90) || (c == 0xF4 && byte(i + 1) > 0x8F))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+} // namespace
+
+std::string storable_text(std::string_view text, std::size_t max_bytes)
+{
+    constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    std::string out;
+    out.reserve(std::min(text.size(), max_bytes));
+    for (std::size_t i = 0; i < text.size();) {
+        auto const length = utf8_sequence_length(text, i);
+        std::string_view piece = length == 0 ? replacement : text.substr(i, length);
+        i += length == 0 ? 1 : length;
+        if (piece.size() == 1 && (static_cast<unsigned char>(piece[0]) < 0x20 || piece[0] == 0x7f))
+            continue;
+        if (out.size() + piece.size() > max_bytes)
+            break;
+        out.append(piece);
+    }
+    return out;
+}
+
+} // namespace linkledger::clicks

@@ -1,0 +1,14 @@
+// Request headers are untrusted bytes, but PostgreSQL text must be valid UTF-8 without NUL:
+// this keeps what can be stored and bounds its size, so a strange header never loses a click.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace linkledger::clicks {
+
+// Valid UTF-8 of `text`, each invalid byte replaced by U+FFFD, control characters dropped,
+// cut at a character boundary to at most `max_bytes`.
+std::string storable_text(std::string_view text, std::size_t max_bytes);
+
+} // namespace linkledger::clicks

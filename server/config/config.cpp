@@ -1,0 +1,178 @@
+#include "config/config.hpp"
+
+#include <boost/url/parse.hpp>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+#include <thread>
+
+namespace linkledger::config {
+namespace {
+
+unsigned parse_count(std::string const& variable, std::string const& text, unsigned min,
+                     unsigned max)
+{
+    unsigned value = 0;
+    auto const* end = text.data() + text.size();
+    auto const [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end || value < min || value > max)
+        throw config_error(variable, "must be a whole number from " + std::to_string(min) +
+                                         " to " + std::to_string(max) + ", got '" + text + "'");
+    return value;
+}
+
+std::string trim_trailing_slashes(std::string url)
+{
+    while (!url.empty() && url.back() == '/')
+        url.pop_back();
+    return url;
+}
+
+} // namespace
+
+std::vector<setting> const& settings()
+{
+    static std::vector<setting> const all{
+        {"LINKLEDGER_DATABASE_URL", "--database-url", "URL",
+         "PostgreSQL connection: libpq conninfo or postgresql:// URI", "(required)"},
+        {"LINKLEDGER_LISTEN", "--listen", "HOST:PORT", "address the HTTP server listens on",
+         "127.0.0.1:8080"},
+        {"LINKLEDGER_PUBLIC_URL", "--public-url", "URL",
+         "base URL of short links, as followers see it", "http://LISTEN"},
+        {"LINKLEDGER_DATA_DIR", "--data-dir", "DIR", "directory for local state", "./var"},
+        {"LINKLEDGER_LOG_LEVEL", "--log-level", "LEVEL",
+         "trace, debug, info, warn, error or off", "info"},
+        {"LINKLEDGER_THREADS", "--threads", "N", "HTTP I/O threads", "number of cores"},
+        {"LINKLEDGER_DB_POOL_SIZE", "--db-pool-size", "N", "PostgreSQL connections in the pool",
+         "4"},
+        {"LINKLEDGER_REQUEST_TIMEOUT", "--request-timeout", "SECONDS",
+         "time allowed to receive one request; slower clients are dropped", "15"},
+    };
+    return all;
+}
+
+listen_address parse_listen(std::string const& text)
+{
+    auto const fail = [&](std::string const& why) -> listen_address {
+        throw config_error("LINKLEDGER_LISTEN", why + ", got '" + text + "'");
+    };
+    auto const colon = text.rfind(':');
+    if (colon == std::string::npos || colon + 1 == text.size())
+        return fail("must be HOST:PORT");
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    else if (host.find(':') != std::string::npos)
+        return fail("an IPv6 host must be in brackets, e.g. [::1]:8080");
+    if (host.empty())
+        return fail("must name a host, e.g. 0.0.0.0:8080");
+    std::string const port_text = text.substr(colon + 1);
+    unsigned port = 0;
+    auto const* end = port_text.data() + port_text.size();
+    auto const [ptr, ec] = std::from_chars(port_text.data(), end, port);
+    if (ec != std::errc{} || ptr != end || port > 65535)
+        return fail("port must be a number from 0 to 65535");
+    return {host, static_cast<std::uint16_t>(port)};
+}
+
+void check_database_url(std::string const& url)
+{
+    if (url.empty())
+        throw config_error("LINKLEDGER_DATABASE_URL",
+                           "is required (libpq conninfo or postgresql:// URI)");
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+    if (options == nullptr) {
+        std::string message = error ? error : "cannot be parsed";
+        PQfreemem(error);
+        while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+            message.pop_back();
+        throw config_error("LINKLEDGER_DATABASE_URL", "invalid: " + message);
+    }
+    PQconninfoFree(options);
+}
+
+void check_public_url(std::string const& url)
+{
+    auto parsed = boost::urls::parse_absolute_uri(url);
+    if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") ||
+        parsed->encoded_host().empty() || parsed->has_query() || parsed->has_fragment())
+        throw config_error("LINKLEDGER_PUBLIC_URL",
+                           "must be an absolute http(s) URL without query, got '" + url + "'");
+}
+
+config load(env_lookup const& getenv, std::vector<std::string> const& args,
+            std::vector<std::string>& rest)
+{
+    std::map<std::string, std::string> values;
+    for (auto const& s : settings()) {
+        if (char const* value = getenv(s.env.c_str()); value != nullptr && *value != '\0')
+            values[s.env] = value;
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        auto const& arg = args[i];
+        auto const eq = arg.find('=');
+        std::string const name = arg.substr(0, eq);
+        auto const it = std::find_if(settings().begin(), settings().end(),
+                                     [&](setting const& s) { return s.flag == name; });
+        if (it == settings().end()) {
+            rest.push_back(arg);
+            continue;
+        }
+        if (eq != std::string::npos)
+            values[it->env] = arg.substr(eq + 1);
+        else if (i + 1 < args.size())
+            values[it->env] = args[++i];
+        else
+            throw config_error(it->flag, "needs a value");
+    }
+
+    auto const get = [&](char const* env) -> std::string const* {
+        auto const it = values.find(env);
+        return it == values.end() ? nullptr : &it->second;
+    };
+
+    config c;
+    if (auto const* v = get("LINKLEDGER_DATABASE_URL"))
+        c.database_url = *v;
+    if (auto const* v = get("LINKLEDGER_LISTEN"))
+        c.listen = parse_listen(*v);
+    if (auto const* v = get("LINKLEDGER_DATA_DIR"))
+        c.data_dir = *v;
+    if (auto const* v = get("LINKLEDGER_LOG_LEVEL")) {
+        static constexpr std::array<std::string_view, 7> levels{"trace", "debug", "info", "warn",
+                                                               "error", "critical", "off"};
+        if (std::find(levels.begin(), levels.end(), *v) == levels.end())
+            throw config_error("LINKLEDGER_LOG_LEVEL",
+                               "must be trace, debug, info, warn, error, critical or off, got '" +
+                                   *v + "'");
+        c.log_level = *v;
+    }
+    if (auto const* v = get("LINKLEDGER_THREADS"))
+        c.threads = parse_count("LINKLEDGER_THREADS", *v, 1, 256);
+    else
+        c.threads = std::max(1u, std::thread::hardware_concurrency());
+    if (auto const* v = get("LINKLEDGER_DB_POOL_SIZE"))
+        c.db_pool_size = parse_count("LINKLEDGER_DB_POOL_SIZE", *v, 1, 256);
+    if (auto const* v = get("LINKLEDGER_REQUEST_TIMEOUT"))
+        c.request_timeout_seconds = parse_count("LINKLEDGER_REQUEST_TIMEOUT", *v, 1, 3600);
+
+    if (auto const* v = get("LINKLEDGER_PUBLIC_URL")) {
+        c.public_url = trim_trailing_slashes(*v);
+        c.public_url_is_default = false;
+        check_public_url(c.public_url);
+    } else {
+        auto const host = c.listen.host.find(':') != std::string::npos
+                              ? "[" + c.listen.host + "]"
+                              : c.listen.host;
+        c.public_url = "http://" + host + ":" + std::to_string(c.listen.port);
+    }
+    if (!c.database_url.empty())
+        check_database_url(c.database_url);
+    return c;
+}
+
+} // namespace linkledger::config

@@ -1,0 +1,62 @@
+// Linkledger's settings: environment variables, each with a command-line flag twin, turned
+// into one validated `config` at start. An invalid value names its variable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace linkledger::config {
+
+struct listen_address {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+};
+
+struct config {
+    std::string database_url;
+    listen_address listen;
+    std::string public_url;   // base of short links, without a trailing slash
+    bool public_url_is_default = true; // derived from `listen`, so follows the bound port
+    std::string data_dir = "./var";
+    std::string log_level = "info";
+    unsigned threads = 0;     // HTTP I/O threads; 0 in the struct means "not yet resolved"
+    unsigned db_pool_size = 4;
+    unsigned request_timeout_seconds = 15;
+};
+
+// One setting: its environment variable, its flag, and what `--help` says of it.
+struct setting {
+    std::string env;
+    std::string flag;
+    std::string value_name;
+    std::string help;
+    std::string default_text;
+};
+
+std::vector<setting> const& settings();
+
+struct config_error : std::runtime_error {
+    config_error(std::string variable, std::string const& message)
+        : std::runtime_error(variable + ": " + message), variable(std::move(variable))
+    {
+    }
+    std::string variable;
+};
+
+using env_lookup = std::function<char const*(char const*)>;
+
+// Reads the environment through `getenv`, then lets `args` override it (--flag VALUE or
+// --flag=VALUE). Arguments that are not settings are returned in `rest` in order.
+// Throws config_error naming the variable (or the flag, for an unknown option).
+config load(env_lookup const& getenv, std::vector<std::string> const& args,
+            std::vector<std::string>& rest);
+
+// Validation helpers, exposed for their unit tests.
+listen_address parse_listen(std::string const& text);
+void check_database_url(std::string const& url);
+void check_public_url(std::string const& url);
+
+} // namespace linkledger::config

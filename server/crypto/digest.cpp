@@ -1,0 +1,46 @@
+#include "crypto/digest.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace linkledger::crypto {
+
+sha256_digest sha256(std::string_view data)
+{
+    sha256_digest out{};
+    unsigned int size = 0;
+    if (EVP_Digest(data.data(), data.size(), out.data(), &size, EVP_sha256(), nullptr) != 1 ||
+        size != out.size())
+        throw std::runtime_error("OpenSSL SHA-256 failed");
+    return out;
+}
+
+std::string to_hex(std::string_view bytes)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char byte : bytes) {
+        out.push_back(digits[byte >> 4]);
+        out.push_back(digits[byte & 0x0f]);
+    }
+    return out;
+}
+
+std::string sha256_hex(std::string_view data)
+{
+    auto const digest = sha256(data);
+    return to_hex({reinterpret_cast<char const*>(digest.data()), digest.size()});
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b)
+{
+    // The length of a hash or key is not secret; only its content is.
+    if (a.size() != b.size())
+        return false;
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+} // namespace linkledger::crypto

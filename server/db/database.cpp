@@ -1,0 +1,66 @@
+#include "db/database.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::db {
+
+database::database(std::string url, std::size_t pool_size)
+    : url_(std::move(url)), pool_size_(pool_size), threads_(pool_size)
+{
+}
+
+database::~database()
+{
+    stop();
+}
+
+std::unique_ptr<pqxx::connection> database::connect() const
+{
+    return std::make_unique<pqxx::connection>(url_);
+}
+
+database::lease database::acquire()
+{
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [this] { return leased_ < pool_size_; });
+    ++leased_;
+    std::unique_ptr<pqxx::connection> conn;
+    if (!idle_.empty()) {
+        conn = std::move(idle_.back());
+        idle_.pop_back();
+    }
+    // Connecting happens outside the lock, lazily, in lease::use: a database that is down
+    // then fails the one request that needed it instead of blocking the pool.
+    return lease(*this, std::move(conn));
+}
+
+void database::release(std::unique_ptr<pqxx::connection> conn)
+{
+    {
+        std::lock_guard lock(mutex_);
+        --leased_;
+        // A broken connection is dropped; the next lease reconnects.
+        if (conn && conn->is_open())
+            idle_.push_back(std::move(conn));
+    }
+    available_.notify_one();
+}
+
+bool database::ping()
+{
+    try {
+        return run_blocking([](pqxx::connection& conn) {
+            pqxx::nontransaction tx(conn);
+            return tx.exec("SELECT 1")[0][0].as<int>() == 1;
+        });
+    } catch (std::exception const&) {
+        return false;
+    }
+}
+
+void database::stop()
+{
+    threads_.join();
+}
+
+} // namespace linkledger::db

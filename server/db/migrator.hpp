@@ -1,0 +1,30 @@
+// Applies numbered SQL migrations in order, each once, in its own transaction, recorded with
+// a checksum, under an advisory lock so that several processes may start at once.
+#pragma once
+
+#include "db/embedded_migrations.hpp"
+
+#include <pqxx/connection>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace linkledger::db {
+
+struct migration_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct migration_report {
+    std::vector<std::string> applied;  // names applied by this run
+    int schema_version = 0;            // highest version recorded after the run
+};
+
+// Version number of a migration file name ("0007_x.sql" -> 7); throws migration_error when
+// the name does not start with digits and an underscore.
+int migration_version(std::string_view name);
+
+migration_report migrate(pqxx::connection& conn, std::vector<migration_source> const& migrations);
+
+} // namespace linkledger::db

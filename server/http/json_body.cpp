@@ -1,0 +1,72 @@
+#include "http/json_body.hpp"
+
+#include "http/http_error.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace linkledger::http {
+
+boost::json::object json_object_body(request const& req)
+{
+    boost::system::error_code ec;
+    auto value = boost::json::parse(req.body(), ec);
+    if (ec)
+        throw bad_field("body", "the body must be a JSON object (" + ec.message() + ")",
+                        "invalid_json");
+    if (!value.is_object())
+        throw bad_field("body", "the body must be a JSON object", "invalid_json");
+    return std::move(value.as_object());
+}
+
+void reject_unknown_fields(boost::json::object const& body,
+                           std::initializer_list<std::string_view> allowed)
+{
+    for (auto const& member : body) {
+        if (std::find(allowed.begin(), allowed.end(), member.key()) == allowed.end())
+            throw bad_field(std::string(member.key()),
+                            "unknown field '" + std::string(member.key()) + "'", "unknown_field");
+    }
+}
+
+std::optional<std::string> optional_string(boost::json::object const& body, std::string_view name,
+                                           std::size_t max_bytes)
+{
+    auto const* value = body.if_contains(name);
+    if (value == nullptr || value->is_null())
+        return std::nullopt;
+    if (!value->is_string())
+        throw bad_field(std::string(name), std::string(name) + " must be a string");
+    auto const& text = value->get_string();
+    if (text.size() > max_bytes)
+        throw bad_field(std::string(name), std::string(name) + " must be at most " +
+                                               std::to_string(max_bytes) + " bytes");
+    if (std::any_of(text.begin(), text.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+        throw bad_field(std::string(name), std::string(name) + " must not hold control characters");
+    return std::string(text);
+}
+
+std::optional<bool> optional_bool(boost::json::object const& body, std::string_view name)
+{
+    auto const* value = body.if_contains(name);
+    if (value == nullptr || value->is_null())
+        return std::nullopt;
+    if (!value->is_bool())
+        throw bad_field(std::string(name), std::string(name) + " must be true or false");
+    return value->get_bool();
+}
+
+std::int64_t path_id(std::string const& text)
+{
+    std::int64_t id = 0;
+    auto const* end = text.data() + text.size();
+    auto const [ptr, ec] = std::from_chars(text.data(), end, id);
+    if (text.empty() || ec != std::errc{} || ptr != end || id <= 0)
+        throw http_error(status::not_found, "not_found", "no such resource", "id");
+    return id;
+}
+
+} // namespace linkledger::http

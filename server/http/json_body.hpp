@@ -1,0 +1,32 @@
+// Reading JSON request bodies at the edge: every mistake becomes a 400 naming its field.
+#pragma once
+
+#include "http/types.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace linkledger::http {
+
+// The body as a JSON object; throws http_error 400 (field "body") otherwise.
+boost::json::object json_object_body(request const& req);
+
+// Throws http_error 400 naming the first member not in `allowed`.
+void reject_unknown_fields(boost::json::object const& body,
+                           std::initializer_list<std::string_view> allowed);
+
+// A string member: nothing when absent or null; 400 when of another type, longer than
+// `max_bytes`, or holding control characters.
+std::optional<std::string> optional_string(boost::json::object const& body, std::string_view name,
+                                           std::size_t max_bytes);
+std::optional<bool> optional_bool(boost::json::object const& body, std::string_view name);
+
+// A positive 64-bit id from a path or query parameter; 404 for a path id that is not one.
+std::int64_t path_id(std::string const& text);
+
+} // namespace linkledger::http

@@ -1,0 +1,214 @@
+#include "http/listener.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
+namespace linkledger::http {
+namespace {
+
+constexpr auto k_use = net::as_tuple(net::use_awaitable);
+
+std::string log_path(std::string_view target)
+{
+    // The query string may carry secrets (postback tokens) and personal data: never logged.
+    auto const path = target.substr(0, target.find('?'));
+    return std::string(path.substr(0, 256));
+}
+
+} // namespace
+
+struct listener::connection {
+    explicit connection(net::ip::tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    std::uint64_t id = 0;
+    bool busy = false;    // a request is being read past its header, handled or answered
+    bool closing = false; // close after the response in flight
+};
+
+listener::listener(net::io_context& ioc, router const& routes, listener_options options)
+    : ioc_(ioc), routes_(routes), options_(std::move(options)), acceptor_(ioc)
+{
+}
+
+void listener::open()
+{
+    auto const address = net::ip::make_address(options_.host);
+    net::ip::tcp::endpoint const endpoint{address, options_.port};
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+    bound_port_ = acceptor_.local_endpoint().port();
+}
+
+void listener::start()
+{
+    net::co_spawn(acceptor_.get_executor(), accept_loop(), net::detached);
+}
+
+net::awaitable<void> listener::accept_loop()
+{
+    for (;;) {
+        auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), k_use);
+        if (ec == net::error::operation_aborted || !acceptor_.is_open())
+            co_return;
+        if (ec) {
+            // Running out of file descriptors must not end the accept loop for good.
+            spdlog::warn("accept failed: {}", ec.message());
+            net::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+            co_await pause.async_wait(k_use);
+            continue;
+        }
+        auto conn = std::make_shared<connection>(std::move(socket));
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_)
+                continue;
+            conn->id = next_id_++;
+            connections_[conn->id] = conn;
+        }
+        auto executor = conn->stream.get_executor();
+        net::co_spawn(executor, serve(std::move(conn)), net::detached);
+    }
+}
+
+void listener::forget(std::uint64_t id)
+{
+    std::lock_guard lock(mutex_);
+    connections_.erase(id);
+    if (stopping_ && connections_.empty() && grace_timer_)
+        grace_timer_->cancel();
+}
+
+net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
+{
+    beast::flat_buffer buffer;
+    boost::system::error_code ec;
+    std::string remote_ip;
+    if (auto const endpoint = conn->stream.socket().remote_endpoint(ec); !ec)
+        remote_ip = endpoint.address().to_string();
+
+    for (;;) {
+        std::optional<bhttp::request_parser<bhttp::string_body>> parser;
+        parser.emplace();
+        parser->header_limit(k_max_header_bytes);
+        // Beast checks Content-Length against the limit while parsing the header, before the
+        // route is known: start from the largest any route allows, then narrow it below.
+        parser->body_limit(routes_.largest_body_limit());
+        // One deadline for the whole request, header and body: a client that trickles bytes
+        // cannot hold a connection longer than this.
+        conn->stream.expires_after(options_.request_timeout);
+        auto [read_ec, header_bytes] = co_await bhttp::async_read_header(conn->stream, buffer, *parser, k_use);
+        (void)header_bytes;
+        auto const started = std::chrono::steady_clock::now();
+        std::optional<response> early;
+        if (read_ec == bhttp::error::header_limit)
+            early = response{status::request_header_fields_too_large, 11};
+        else if (read_ec == bhttp::error::body_limit)
+            early = response{status::payload_too_large, 11};
+        else if (read_ec)
+            break; // closed, timed out, or not HTTP: nothing to answer
+        if (!early) {
+            conn->busy = true;
+            auto const limit = routes_.body_limit(parser->get().method(), parser->get().target());
+            if (auto const length = parser->content_length(); length && *length > limit)
+                early = response{status::payload_too_large, 11};
+            else
+                parser->body_limit(limit); // a chunked body is counted as it arrives
+        }
+        if (!early) {
+            auto [body_ec, body_bytes] = co_await bhttp::async_read(conn->stream, buffer, *parser, k_use);
+            (void)body_bytes;
+            if (body_ec == bhttp::error::body_limit)
+                early = response{status::payload_too_large, 11};
+            else if (body_ec)
+                break;
+        }
+
+        response res;
+        std::string method = "-";
+        std::string path = "-";
+        bool keep_alive = false;
+        if (early) {
+            res = std::move(*early);
+            res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+            res.body() = res.result() == status::payload_too_large
+                             ? R"({"error":{"code":"payload_too_large","message":"the request body is too large","field":"body"}})"
+                             : R"({"error":{"code":"headers_too_large","message":"the request headers are too large","field":null}})";
+        } else {
+            auto req = parser->release();
+            method = std::string(req.method_string());
+            path = log_path(req.target());
+            keep_alive = req.keep_alive();
+            bool const head = req.method() == verb::head;
+            res = co_await routes_.handle(req, remote_ip);
+            res.version(req.version());
+            res.prepare_payload();
+            if (head)
+                res.body().clear(); // Content-Length keeps the GET body's size, as HEAD requires
+        }
+        if (conn->closing)
+            keep_alive = false;
+        res.keep_alive(keep_alive);
+        if (early)
+            res.prepare_payload();
+
+        conn->stream.expires_after(options_.request_timeout);
+        auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, k_use);
+        (void)written;
+        auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count();
+        spdlog::info("http method={} path={} status={} latency_ms={:.3f}", method, path,
+                     res.result_int(), static_cast<double>(micros) / 1000.0);
+        conn->busy = false;
+        if (write_ec || !keep_alive || conn->closing)
+            break;
+    }
+    conn->stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    conn->stream.socket().close(ec);
+    forget(conn->id);
+}
+
+void listener::shutdown()
+{
+    std::vector<std::shared_ptr<connection>> open_connections;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_)
+            return;
+        stopping_ = true;
+        for (auto const& [id, weak] : connections_)
+            if (auto conn = weak.lock())
+                open_connections.push_back(std::move(conn));
+    }
+    net::post(acceptor_.get_executor(), [this] {
+        boost::system::error_code ec;
+        acceptor_.close(ec);
+    });
+    for (auto& conn : open_connections) {
+        net::post(conn->stream.get_executor(), [conn] {
+            conn->closing = true;
+            // An idle keep-alive connection is only waiting for a next request: close it now.
+            if (!conn->busy)
+                conn->stream.cancel();
+        });
+    }
+    std::lock_guard lock(mutex_);
+    if (connections_.empty())
+        return;
+    grace_timer_ = std::make_unique<net::steady_timer>(ioc_, options_.shutdown_grace);
+    grace_timer_->async_wait([this](boost::system::error_code ec) {
+        if (ec)
+            return;
+        spdlog::warn("shutdown grace period over: closing the remaining connections");
+        std::lock_guard lock(mutex_);
+        for (auto const& [id, weak] : connections_)
+            if (auto conn = weak.lock())
+                net::post(conn->stream.get_executor(), [conn] { conn->stream.cancel(); });
+    });
+}
+
+} // namespace linkledger::http

@@ -1,0 +1,57 @@
+// The HTTP server: accepts connections, runs one coroutine session per connection on its own
+// strand, enforces header/body/time limits, logs each request, and shuts down gracefully.
+#pragma once
+
+#include "http/router.hpp"
+#include "http/types.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace linkledger::http {
+
+struct listener_options {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::chrono::seconds request_timeout{15};
+    std::chrono::seconds shutdown_grace{10};
+};
+
+class listener {
+public:
+    listener(net::io_context& ioc, router const& routes, listener_options options);
+
+    // Binds and listens; throws boost::system::system_error naming the address on failure.
+    void open();
+    std::uint16_t bound_port() const { return bound_port_; }
+
+    // Starts accepting on the io_context.
+    void start();
+
+    // Stops accepting, closes idle connections, lets in-flight requests finish and then
+    // closes their connections; after `shutdown_grace` the remaining ones are cut.
+    void shutdown();
+
+private:
+    struct connection;
+    net::awaitable<void> accept_loop();
+    net::awaitable<void> serve(std::shared_ptr<connection> conn);
+    void forget(std::uint64_t id);
+
+    net::io_context& ioc_;
+    router const& routes_;
+    listener_options options_;
+    net::ip::tcp::acceptor acceptor_;
+    std::uint16_t bound_port_ = 0;
+
+    std::mutex mutex_;
+    bool stopping_ = false;
+    std::uint64_t next_id_ = 0;
+    std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections_;
+    std::unique_ptr<net::steady_timer> grace_timer_;
+};
+
+} // namespace linkledger::http

@@ -1,0 +1,154 @@
+#include "http/router.hpp"
+
+#include "auth/api_key.hpp"
+#include "http/http_error.hpp"
+#include "http/response.hpp"
+
+#include <boost/url/parse.hpp>
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+namespace linkledger::http {
+namespace {
+
+std::vector<std::string> split_pattern(std::string const& pattern)
+{
+    std::vector<std::string> out;
+    std::size_t start = 1;
+    while (start <= pattern.size()) {
+        auto const end = pattern.find('/', start);
+        out.push_back(pattern.substr(start, end == std::string::npos ? end : end - start));
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return out;
+}
+
+bool is_capture(std::string const& segment)
+{
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+} // namespace
+
+std::optional<std::string> request_context::query(std::string_view name) const
+{
+    auto const params = target.params();
+    auto const it = params.find(name);
+    if (it == params.end())
+        return std::nullopt;
+    return std::string((*it).value);
+}
+
+void router::add(verb method, std::string pattern, handler h, route_options options)
+{
+    routes_.push_back({method, split_pattern(pattern), std::move(h), options});
+}
+
+router::match router::find(verb method, boost::urls::url_view target) const
+{
+    std::vector<std::string> segments;
+    for (auto const& segment : target.segments())
+        segments.push_back(segment);
+    if (segments.empty())
+        segments.emplace_back(); // "/" is one empty segment, like the pattern "/"
+
+    match result;
+    for (auto const& r : routes_) {
+        if (r.segments.size() != segments.size())
+            continue;
+        std::map<std::string, std::string> params;
+        bool ok = true;
+        for (std::size_t i = 0; ok && i < segments.size(); ++i) {
+            if (is_capture(r.segments[i]))
+                params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
+            else
+                ok = r.segments[i] == segments[i];
+        }
+        if (!ok)
+            continue;
+        // HEAD is answered by the GET route unless a route names HEAD itself.
+        if (r.method == method || (method == verb::head && r.method == verb::get)) {
+            if (!result.found || r.method == method) {
+                result.found = &r;
+                result.params = std::move(params);
+                if (r.method == method)
+                    return result;
+            }
+            continue;
+        }
+        result.path_matched = true;
+    }
+    return result;
+}
+
+std::size_t router::body_limit(verb method, std::string_view target) const
+{
+    auto parsed = boost::urls::parse_origin_form(target);
+    if (!parsed)
+        return route_options{}.max_body_bytes;
+    auto const m = find(method, *parsed);
+    return m.found ? m.found->options.max_body_bytes : route_options{}.max_body_bytes;
+}
+
+std::size_t router::largest_body_limit() const
+{
+    std::size_t largest = route_options{}.max_body_bytes;
+    for (auto const& r : routes_)
+        largest = std::max(largest, r.options.max_body_bytes);
+    return largest;
+}
+
+net::awaitable<response> router::dispatch(request_context& ctx, match const& m) const
+{
+    if (!m.found) {
+        if (m.path_matched)
+            throw http_error(status::method_not_allowed, "method_not_allowed",
+                             "method " + std::string(ctx.req.method_string()) +
+                                 " is not allowed here");
+        throw http_error(status::not_found, "not_found", "no such endpoint");
+    }
+    if (m.found->options.requires_api_key) {
+        auto const header = ctx.req[bhttp::field::authorization];
+        auto const token = auth::bearer_token(header);
+        if (token && authenticator_) {
+            std::string const token_text(*token);
+            ctx.api_key_id = co_await authenticator_(token_text);
+        }
+        if (!ctx.api_key_id)
+            throw http_error(status::unauthorized, "unauthorized",
+                             header.empty() ? "an API key is required: Authorization: Bearer <key>"
+                                            : "the API key is invalid or revoked",
+                             "Authorization");
+    }
+    co_return co_await m.found->h(ctx);
+}
+
+net::awaitable<response> router::handle(request const& req, std::string const& remote_ip) const
+{
+    std::optional<http_error> failure;
+    try {
+        auto parsed = boost::urls::parse_origin_form(req.target());
+        if (!parsed)
+            throw http_error(status::bad_request, "bad_request_target",
+                             "the request target is not a valid path");
+        request_context ctx{req, *parsed, {}, remote_ip, std::nullopt};
+        auto const m = find(req.method(), *parsed);
+        ctx.path_params = m.params;
+        co_return co_await dispatch(ctx, m);
+    } catch (http_error const& e) {
+        failure = e;
+    } catch (pqxx::broken_connection const& e) {
+        spdlog::error("database unreachable while serving {}: {}", req.method_string(), e.what());
+        failure = http_error(status::service_unavailable, "database_unavailable",
+                             "the database is unreachable; try again shortly");
+    } catch (std::exception const& e) {
+        spdlog::error("internal error serving {}: {}", req.method_string(), e.what());
+        failure = http_error(status::internal_server_error, "internal_error",
+                             "an internal error occurred; it has been logged");
+    }
+    co_return error_response(*failure);
+}
+
+} // namespace linkledger::http

@@ -1,0 +1,73 @@
+// Maps method + path patterns ("/api/v1/links/{id}") to handlers, authenticates API routes,
+// and is the one place where errors thrown by handlers become HTTP responses.
+#pragma once
+
+#include "http/types.hpp"
+
+#include <boost/url/url_view.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linkledger::http {
+
+struct request_context {
+    request const& req;
+    boost::urls::url_view target;           // the parsed request-target (origin form)
+    std::map<std::string, std::string> path_params;
+    std::string remote_ip;
+    std::optional<std::int64_t> api_key_id; // set on routes that require an API key
+
+    std::string const& path_param(std::string const& name) const { return path_params.at(name); }
+    // The first value of a query parameter, decoded, or nothing.
+    std::optional<std::string> query(std::string_view name) const;
+};
+
+using handler = std::function<net::awaitable<response>(request_context&)>;
+// Resolves a bearer token to an API key id (or nothing), off the I/O thread.
+using authenticator =
+    std::function<net::awaitable<std::optional<std::int64_t>>(std::string const& token)>;
+
+struct route_options {
+    bool requires_api_key = false;
+    std::size_t max_body_bytes = 64 * 1024;
+};
+
+inline constexpr std::size_t k_max_header_bytes = 8 * 1024;
+
+class router {
+public:
+    void add(verb method, std::string pattern, handler h, route_options options = {});
+    void set_authenticator(authenticator a) { authenticator_ = std::move(a); }
+
+    // The body size allowed for a request, known from its header alone.
+    std::size_t body_limit(verb method, std::string_view target) const;
+    std::size_t largest_body_limit() const;
+
+    // Never throws: every failure becomes a response.
+    net::awaitable<response> handle(request const& req, std::string const& remote_ip) const;
+
+private:
+    struct route {
+        verb method;
+        std::vector<std::string> segments; // "{name}" segments capture
+        handler h;
+        route_options options;
+    };
+    struct match {
+        route const* found = nullptr;
+        bool path_matched = false; // some route had this path, with another method
+        std::map<std::string, std::string> params;
+    };
+    match find(verb method, boost::urls::url_view target) const;
+    net::awaitable<response> dispatch(request_context& ctx, match const& m) const;
+
+    std::vector<route> routes_;
+    authenticator authenticator_;
+};
+
+} // namespace linkledger::http

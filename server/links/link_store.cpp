@@ -1,0 +1,113 @@
+#include "links/link_store.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::links {
+namespace {
+
+constexpr char const* k_link_columns = R"sql(
+SELECT l.id, l.slug, l.target_url, l.title, l.active,
+       (SELECT count(*) FROM clicks c WHERE c.link_id = l.id) AS clicks,
+       to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+       to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+FROM links l
+WHERE l.deleted_at IS NULL
+)sql";
+
+constexpr char const* k_insert_link =
+    "INSERT INTO links (slug, target_url, title) VALUES ($1, $2, $3) RETURNING id";
+
+constexpr char const* k_update_link = R"sql(
+UPDATE links
+SET target_url = CASE WHEN $2 THEN $3 ELSE target_url END,
+    title      = CASE WHEN $4 THEN $5 ELSE title END,
+    active     = CASE WHEN $6 THEN $7 ELSE active END,
+    updated_at = now()
+WHERE id = $1 AND deleted_at IS NULL
+)sql";
+
+constexpr char const* k_delete_link = R"sql(
+UPDATE links SET deleted_at = now(), active = false, updated_at = now()
+WHERE id = $1 AND deleted_at IS NULL
+)sql";
+
+constexpr char const* k_find_redirect =
+    "SELECT id, target_url, active, deleted_at IS NOT NULL FROM links WHERE slug = $1";
+
+link to_link(pqxx::row const& row)
+{
+    return {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+            row[3].as<std::string>(),  row[4].as<bool>(),        row[5].as<std::int64_t>(),
+            row[6].as<std::string>(),  row[7].as<std::string>()};
+}
+
+std::optional<link> find_link_in(pqxx::transaction_base& tx, std::int64_t id)
+{
+    auto const rows = tx.exec_params(std::string(k_link_columns) + " AND l.id = $1", id);
+    if (rows.empty())
+        return std::nullopt;
+    return to_link(rows[0]);
+}
+
+} // namespace
+
+link insert_link(pqxx::connection& conn, new_link const& l)
+{
+    pqxx::work tx(conn);
+    auto const id = tx.exec_params1(k_insert_link, l.slug, l.target_url, l.title)[0].as<std::int64_t>();
+    auto created = find_link_in(tx, id);
+    tx.commit();
+    return *created;
+}
+
+std::optional<link> find_link(pqxx::connection& conn, std::int64_t id)
+{
+    pqxx::read_transaction tx(conn);
+    return find_link_in(tx, id);
+}
+
+std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int limit)
+{
+    pqxx::read_transaction tx(conn);
+    auto const rows = tx.exec_params(std::string(k_link_columns) +
+                                         " AND ($1::bigint = 0 OR l.id < $1::bigint) ORDER BY l.id DESC LIMIT $2",
+                                     before_id, limit);
+    std::vector<link> out;
+    out.reserve(rows.size());
+    for (auto const& row : rows)
+        out.push_back(to_link(row));
+    return out;
+}
+
+std::optional<link> update_link(pqxx::connection& conn, std::int64_t id, link_changes const& c)
+{
+    pqxx::work tx(conn);
+    auto const result =
+        tx.exec_params(k_update_link, id, c.target_url.has_value(), c.target_url.value_or(""),
+                       c.title.has_value(), c.title.value_or(""), c.active.has_value(),
+                       c.active.value_or(false));
+    if (result.affected_rows() == 0)
+        return std::nullopt;
+    auto updated = find_link_in(tx, id);
+    tx.commit();
+    return updated;
+}
+
+bool delete_link(pqxx::connection& conn, std::int64_t id)
+{
+    pqxx::work tx(conn);
+    auto const result = tx.exec_params(k_delete_link, id);
+    tx.commit();
+    return result.affected_rows() > 0;
+}
+
+std::optional<redirect_entry> find_redirect(pqxx::transaction_base& tx, std::string const& slug)
+{
+    auto const rows = tx.exec_params(k_find_redirect, slug);
+    if (rows.empty())
+        return std::nullopt;
+    return redirect_entry{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>(),
+                          rows[0][2].as<bool>(), rows[0][3].as<bool>()};
+}
+
+} // namespace linkledger::links

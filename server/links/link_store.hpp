@@ -1,0 +1,55 @@
+// SQL for links: one function per query, each taking the caller's connection.
+#pragma once
+
+#include <pqxx/connection>
+#include <pqxx/transaction_base>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linkledger::links {
+
+struct link {
+    std::int64_t id = 0;
+    std::string slug;
+    std::string target_url;
+    std::string title;
+    bool active = true;
+    std::int64_t clicks = 0;
+    std::string created_at; // ISO 8601, UTC
+    std::string updated_at;
+};
+
+struct new_link {
+    std::string slug;
+    std::string target_url;
+    std::string title;
+};
+
+struct link_changes {
+    std::optional<std::string> target_url;
+    std::optional<std::string> title;
+    std::optional<bool> active;
+};
+
+// What the redirect needs of a link, deleted ones included (they answer 410).
+struct redirect_entry {
+    std::int64_t id = 0;
+    std::string target_url;
+    bool active = true;
+    bool deleted = false;
+};
+
+// Throws pqxx::unique_violation when the slug is taken.
+link insert_link(pqxx::connection& conn, new_link const& l);
+std::optional<link> find_link(pqxx::connection& conn, std::int64_t id);
+// Newest first; `before_id` 0 starts at the newest.
+std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int limit);
+std::optional<link> update_link(pqxx::connection& conn, std::int64_t id, link_changes const& c);
+// Soft delete: the row stays so its slug answers 410 and is never reused.
+bool delete_link(pqxx::connection& conn, std::int64_t id);
+std::optional<redirect_entry> find_redirect(pqxx::transaction_base& tx, std::string const& slug);
+
+} // namespace linkledger::links

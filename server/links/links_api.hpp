@@ -1,0 +1,29 @@
+// The links API under /api/v1/links: thin HTTP handlers over link_store.
+#pragma once
+
+#include "db/database.hpp"
+#include "http/router.hpp"
+
+#include <string>
+
+namespace linkledger::links {
+
+namespace net = boost::asio;
+
+class links_api {
+public:
+    links_api(db::database& db, std::string public_url);
+    void add_routes(http::router& routes);
+
+private:
+    net::awaitable<http::response> create(http::request_context& ctx);
+    net::awaitable<http::response> list(http::request_context& ctx);
+    net::awaitable<http::response> get(http::request_context& ctx);
+    net::awaitable<http::response> update(http::request_context& ctx);
+    net::awaitable<http::response> remove(http::request_context& ctx);
+
+    db::database& db_;
+    std::string public_url_;
+};
+
+} // namespace linkledger::links

@@ -1,0 +1,21 @@
+// Link targets: validation of what a creator may redirect to, and the `{click_id}`
+// placeholder that carries the click id to the merchant or network.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace linkledger::links {
+
+inline constexpr std::size_t k_max_target_length = 2048;
+inline constexpr std::string_view k_click_id_placeholder = "{click_id}";
+
+// Why `url` cannot be a link target, or nothing when it can: it must be an absolute http(s)
+// URL with a host, at most 2048 bytes, optionally holding `{click_id}` placeholders.
+std::optional<std::string> target_url_problem(std::string_view url);
+
+// The target with every `{click_id}` (also percent-encoded as `%7Bclick_id%7D`) replaced.
+std::string expand_target(std::string_view target, std::string_view click_id);
+
+} // namespace linkledger::links

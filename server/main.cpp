@@ -1,0 +1,142 @@
+// linkledger: wiring only. Command line -> config -> database -> services -> HTTP listener.
+#include "auth/api_key.hpp"
+#include "cli/command_line.hpp"
+#include "db/database.hpp"
+#include "db/migrator.hpp"
+#include "http/health_api.hpp"
+#include "http/listener.hpp"
+#include "links/links_api.hpp"
+#include "links/redirect_handler.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+namespace {
+
+using namespace linkledger;
+namespace net = boost::asio;
+
+void setup_logging(std::string const& level)
+{
+    // Logs go to stderr so that stdout stays for what a command prints (the API key).
+    auto logger = spdlog::stderr_color_mt("linkledger");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::from_str(level));
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+}
+
+int migrate_database(db::database& database)
+{
+    auto const report = database.run_blocking([](pqxx::connection& conn) {
+        return db::migrate(conn, db::embedded_migrations());
+    });
+    for (auto const& name : report.applied)
+        spdlog::info("migration applied name={}", name);
+    spdlog::info("database schema at version {}", report.schema_version);
+    return 0;
+}
+
+int serve(config::config settings)
+{
+    db::database database(settings.database_url, settings.db_pool_size);
+    migrate_database(database);
+
+    net::io_context ioc(static_cast<int>(settings.threads));
+    http::router routes;
+    http::listener listener(ioc, routes,
+                            {settings.listen.host, settings.listen.port,
+                             std::chrono::seconds(settings.request_timeout_seconds),
+                             std::chrono::seconds(10)});
+    listener.open();
+    if (settings.public_url_is_default && settings.listen.port == 0)
+        settings.public_url = "http://" + settings.listen.host + ":" +
+                              std::to_string(listener.bound_port());
+
+    routes.set_authenticator([&database](std::string const& token) {
+        return database.run([token](pqxx::connection& conn) {
+            return auth::verify_api_key(conn, token);
+        });
+    });
+    http::add_health_routes(routes, database);
+    links::links_api links(database, settings.public_url);
+    links.add_routes(routes);
+    // The catch-all /{slug} comes last so it never shadows a named route.
+    links::redirect_handler redirects(database);
+    redirects.add_routes(routes);
+
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
+        if (ec)
+            return;
+        spdlog::info("signal {} received: shutting down", signal);
+        listener.shutdown();
+    });
+
+    listener.start();
+    auto const host = settings.listen.host.find(':') != std::string::npos
+                          ? "[" + settings.listen.host + "]"
+                          : settings.listen.host;
+    spdlog::info("listening on http://{}:{} public_url={} threads={}", host,
+                 listener.bound_port(), settings.public_url, settings.threads);
+
+    std::vector<std::jthread> threads;
+    for (unsigned i = 1; i < settings.threads; ++i)
+        threads.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    threads.clear();
+    database.stop();
+    spdlog::info("stopped");
+    return 0;
+}
+
+int create_api_key(config::config const& settings, std::string const& name)
+{
+    db::database database(settings.database_url, 1);
+    migrate_database(database);
+    auto const created = database.run_blocking(
+        [&name](pqxx::connection& conn) { return auth::create_api_key(conn, name); });
+    std::cout << "Created API key id=" << created.id << " name=" << name
+              << ". It is shown only this once:\n"
+              << created.key << std::endl;
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    cli::command_line cl;
+    try {
+        cl = cli::parse(argc, argv, [](char const* name) { return std::getenv(name); });
+    } catch (config::config_error const& e) {
+        std::cerr << "linkledger: " << e.what() << '\n';
+        return 2;
+    }
+    if (cl.show_help) {
+        std::cout << cli::help_text(cl.what);
+        return 0;
+    }
+    setup_logging(cl.settings.log_level);
+    try {
+        switch (cl.what) {
+        case cli::command::serve: return serve(cl.settings);
+        case cli::command::migrate: {
+            db::database database(cl.settings.database_url, 1);
+            return migrate_database(database);
+        }
+        case cli::command::api_key_create: return create_api_key(cl.settings, cl.api_key_name);
+        case cli::command::help: break;
+        }
+    } catch (db::migration_error const& e) {
+        spdlog::critical("migration refused: {}", e.what());
+        return 1;
+    } catch (std::exception const& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+    return 0;
+}
