@@ -1,0 +1,85 @@
+// The HTTP server itself: health checks, limits on slow clients and big headers, request
+// logging and a clean shutdown, against the real binary.
+#include "instance.hpp"
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include <signal.h>
+#include <thread>
+
+using namespace linkledger::testing;
+
+namespace {
+
+TEST(server, health_and_readiness)
+{
+    instance ll("health");
+    auto const health = send(ll.port(), {"GET", "/healthz", "", {}});
+    EXPECT_EQ(health.status, 200);
+    EXPECT_EQ(health.json().at("status").as_string(), "ok");
+    auto const ready = send(ll.port(), {"GET", "/readyz", "", {}});
+    EXPECT_EQ(ready.status, 200) << ready.body;
+
+    // Take the database away under the running server: readiness must say so, health not.
+    {
+        pqxx::connection admin(with_database(test_cluster_url(), "postgres"));
+        pqxx::nontransaction tx(admin);
+        tx.exec("DROP DATABASE " + tx.quote_name(ll.db().name()) + " WITH (FORCE)");
+    }
+    auto const unready = send(ll.port(), {"GET", "/readyz", "", {}});
+    EXPECT_EQ(unready.status, 503) << unready.body;
+    EXPECT_EQ(unready.json().at("database").as_string(), "unreachable");
+    EXPECT_EQ(send(ll.port(), {"GET", "/healthz", "", {}}).status, 200);
+    // The API answers 503 with the JSON error shape, not a crash.
+    auto const listed = ll.api("GET", "/api/v1/links");
+    EXPECT_GE(listed.status, 500) << listed.body;
+    EXPECT_TRUE(listed.json().as_object().contains("error"));
+}
+
+TEST(server, slow_clients_are_dropped)
+{
+    instance ll("slow", {{"LINKLEDGER_REQUEST_TIMEOUT", "1"}});
+    http_connection slow(ll.port());
+    slow.write_raw("GET /healthz HTTP/1.1\r\nHost: x\r\n"); // never finishes its header
+    bool closed = false;
+    auto const started = std::chrono::steady_clock::now();
+    slow.read_until_close(std::chrono::seconds(5), closed);
+    EXPECT_TRUE(closed) << "the server kept a trickling client for over 5 s";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+    // Others are still served.
+    EXPECT_EQ(send(ll.port(), {"GET", "/healthz", "", {}}).status, 200);
+}
+
+TEST(server, oversized_headers_are_431)
+{
+    instance ll("headers");
+    http_connection conn(ll.port());
+    conn.write_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(16 * 1024, 'a') + "\r\n\r\n");
+    bool closed = false;
+    auto const answer = conn.read_until_close(std::chrono::seconds(5), closed);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 431")) << answer.substr(0, 100);
+}
+
+TEST(server, logs_one_line_per_request_and_stops_cleanly_on_sigterm)
+{
+    instance ll("lifecycle");
+    send(ll.port(), {"GET", "/healthz?token=secret-value", "", {}});
+    send(ll.port(), {"GET", "/no-such-slug", "", {}});
+    ASSERT_TRUE(ll.server().process().wait_for_log("path=/no-such-slug status=404", std::chrono::seconds(5)))
+        << ll.server().process().log();
+    auto const log = ll.server().process().log();
+    EXPECT_NE(log.find("http method=GET path=/healthz status=200 latency_ms="), std::string::npos) << log;
+    EXPECT_EQ(log.find("secret-value"), std::string::npos) << "query strings must not be logged";
+
+    // An idle kept-alive connection must not hold up the shutdown.
+    http_connection idle(ll.port());
+    EXPECT_EQ(idle.send({"GET", "/healthz", "", {}}).status, 200);
+    auto const started = std::chrono::steady_clock::now();
+    ll.server().process().send_signal(SIGTERM);
+    EXPECT_EQ(ll.server().process().wait(std::chrono::seconds(15)), 0) << ll.server().process().log();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_NE(ll.server().process().log().find("stopped"), std::string::npos);
+}
+
+} // namespace

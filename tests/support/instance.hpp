@@ -1,0 +1,40 @@
+// A running Linkledger for a test suite: its own scratch database, an API key made with the
+// real CLI, and the real server on a free port.
+#pragma once
+
+#include "http_client.hpp"
+#include "server_process.hpp"
+#include "test_database.hpp"
+
+#include <memory>
+#include <string>
+
+namespace linkledger::testing {
+
+class instance {
+public:
+    explicit instance(std::string const& label, environment extra_env = {});
+
+    scratch_database& db() { return *db_; }
+    server_process& server() { return *server_; }
+    unsigned short port() const { return server_->port(); }
+    std::string const& key() const { return key_; }
+
+    http_reply api(std::string const& method, std::string const& target,
+                   std::string const& body = "") const
+    {
+        return testing::api(port(), method, target, key_, body);
+    }
+    // Creates a link and returns its JSON; fails the test unless the answer is 201.
+    boost::json::object create_link(std::string const& body) const;
+
+private:
+    std::unique_ptr<scratch_database> db_;
+    std::string key_;
+    std::unique_ptr<server_process> server_;
+};
+
+// The last non-empty line of `text`.
+std::string last_line(std::string const& text);
+
+} // namespace linkledger::testing
