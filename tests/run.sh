@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The README's "test" command: installs packages, builds with ASan+UBSan, starts a throw-away
+# PostgreSQL (never ./var) unless LINKLEDGER_TEST_DATABASE_URL is set, and runs every suite
+# through ctest. Extra arguments go to ctest (e.g. -R unit).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+"$root/deploy/install-deps.sh"
+
+cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLINKLEDGER_SANITIZE=ON \
+      -DLINKLEDGER_BUILD_TESTS=ON >/dev/null
+cmake --build build/test -j"$(nproc)"
+
+scratch=""
+cleanup() {
+  if [ -n "$scratch" ]; then
+    "$root/deploy/private-postgres.sh" stop "$scratch/pg" >/dev/null 2>&1 || true
+    rm -rf "$scratch"
+  fi
+}
+trap cleanup EXIT
+if [ -z "${LINKLEDGER_TEST_DATABASE_URL:-}" ]; then
+  scratch=$(mktemp -d /tmp/linkledger-pg-XXXXXX)
+  chmod 755 "$scratch" # the postgres user runs the cluster when we are root
+  LINKLEDGER_TEST_DATABASE_URL=$(PRIVATE_PG_FAST=1 "$root/deploy/private-postgres.sh" start "$scratch/pg" postgres 2>"$scratch/start.log") ||
+    { cat "$scratch/start.log" >&2; exit 1; }
+  export LINKLEDGER_TEST_DATABASE_URL
+  echo "tests: throw-away PostgreSQL at $LINKLEDGER_TEST_DATABASE_URL" >&2
+fi
+
+# Sanitizer reports fail the run; leak checks stay on.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+status=0
+ctest --test-dir build/test --output-on-failure -j2 "$@" || status=$?
+if [ "$status" -eq 0 ]; then echo "tests: all suites passed" >&2; else echo "tests: FAILED (ctest exit $status)" >&2; fi
+exit "$status"
