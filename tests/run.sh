@@ -9,7 +9,7 @@ cd "$root"
 
 "$root/deploy/install-deps.sh"
 
-cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLINKLEDGER_SANITIZE=ON \
+cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DLINKLEDGER_SANITIZE=ON \
       -DLINKLEDGER_BUILD_TESTS=ON >/dev/null
 cmake --build build/test -j"$(nproc)"
 
