@@ -1,9 +1,10 @@
 # Turns migrations/*.sql into a C++ table (name, sql) so the binary carries its own schema.
-# Called by CMakeLists.txt with -DOUTPUT=... -DINPUTS=a.sql;b.sql
+# Called by CMakeLists.txt with -DOUTPUT=... -DINPUTS=a.sql|b.sql
 set(body "// Generated from migrations/*.sql by cmake/embed_migrations.cmake; do not edit.\n")
 string(APPEND body "#include \"db/embedded_migrations.hpp\"\n\nnamespace linkledger::db {\n\n")
 string(APPEND body "std::vector<migration_source> const& embedded_migrations()\n{\n")
 string(APPEND body "    static std::vector<migration_source> const all{\n")
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
 foreach(input IN LISTS INPUTS)
   get_filename_component(name ${input} NAME)
   file(READ ${input} sql)

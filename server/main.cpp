@@ -1,17 +1,28 @@
 // linkledger: wiring only. Command line -> config -> database -> services -> HTTP listener.
 #include "auth/api_key.hpp"
+#include "clicks/bot_detector.hpp"
+#include "clicks/classifier.hpp"
+#include "clicks/click_journal.hpp"
+#include "clicks/click_shipper.hpp"
+#include "clicks/clicks_api.hpp"
+#include "clicks/embedded_bot_patterns.hpp"
+#include "clicks/geoip.hpp"
+#include "clicks/node_id.hpp"
 #include "cli/command_line.hpp"
 #include "db/database.hpp"
 #include "db/migrator.hpp"
 #include "http/health_api.hpp"
 #include "http/listener.hpp"
 #include "links/links_api.hpp"
+#include "links/link_change_listener.hpp"
 #include "links/redirect_handler.hpp"
+#include "links/redirect_table.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -45,6 +56,20 @@ int serve(config::config settings)
     db::database database(settings.database_url, settings.db_pool_size);
     migrate_database(database);
 
+    clicks::bot_detector bots(clicks::embedded_bot_patterns());
+    spdlog::info("bot patterns loaded={} skipped={}", bots.pattern_count(), bots.skipped_count());
+    clicks::classifier classifier(bots);
+    auto const geo = settings.geoip_db.empty() ? std::make_unique<clicks::geoip>()
+                                               : std::make_unique<clicks::geoip>(settings.geoip_db);
+    std::filesystem::path const data_dir(settings.data_dir);
+    auto const node_id = clicks::load_or_create_node_id(data_dir);
+    clicks::click_journal journal(data_dir / "journal");
+    clicks::click_shipper shipper(journal, settings.database_url, node_id,
+                                  {.retention_days = settings.click_retention_days});
+    links::redirect_table table;
+    links::link_change_listener link_changes(table, settings.database_url);
+    link_changes.load_all();
+
     net::io_context ioc(static_cast<int>(settings.threads));
     http::router routes;
     http::listener listener(ioc, routes,
@@ -61,11 +86,14 @@ int serve(config::config settings)
             return auth::verify_api_key(conn, token);
         });
     });
-    http::add_health_routes(routes, database);
-    links::links_api links(database, settings.public_url);
+    http::add_health_routes(routes, database,
+                            [&] { return clicks::pipeline_status(journal, shipper); });
+    links::links_api links(database, table, settings.public_url);
     links.add_routes(routes);
+    clicks::clicks_api clicks(database, journal, shipper);
+    clicks.add_routes(routes);
     // The catch-all /{slug} comes last so it never shadows a named route.
-    links::redirect_handler redirects(database);
+    links::redirect_handler redirects(table, journal, classifier, *geo);
     redirects.add_routes(routes);
 
     net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -76,20 +104,26 @@ int serve(config::config settings)
         listener.shutdown();
     });
 
+    shipper.start();
+    link_changes.start();
     listener.start();
     auto const host = settings.listen.host.find(':') != std::string::npos
                           ? "[" + settings.listen.host + "]"
                           : settings.listen.host;
-    spdlog::info("listening on http://{}:{} public_url={} threads={}", host,
-                 listener.bound_port(), settings.public_url, settings.threads);
+    spdlog::info("listening on http://{}:{} public_url={} threads={} node={}", host,
+                 listener.bound_port(), settings.public_url, settings.threads, node_id);
 
     std::vector<std::jthread> threads;
     for (unsigned i = 1; i < settings.threads; ++i)
         threads.emplace_back([&ioc] { ioc.run(); });
     ioc.run();
     threads.clear();
+    // Every request is answered; now the journal is drained while the database answers.
+    link_changes.stop();
+    shipper.stop(true, std::chrono::seconds(20));
     database.stop();
-    spdlog::info("stopped");
+    auto const left = shipper.status().backlog_clicks;
+    spdlog::info("stopped backlog={}{}", left, left ? " (kept in the journal for the next start)" : "");
     return 0;
 }
 

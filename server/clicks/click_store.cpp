@@ -1,23 +1,108 @@
 #include "clicks/click_store.hpp"
 
+#include <array>
+#include <cstring>
+
 namespace linkledger::clicks {
 namespace {
 
-constexpr char const* k_insert_click = R"sql(
-INSERT INTO clicks (click_id, link_id, at, ip_anon, user_agent, referer,
-                    utm_source, utm_medium, utm_campaign, utm_term, utm_content)
-VALUES ($1, $2, to_timestamp($3::bigint / 1000000.0), $4, $5, $6, $7, $8, $9, $10, $11)
-)sql";
+// Bump when the layout changes; old journals are then refused rather than misread.
+constexpr std::uint8_t k_format_version = 1;
+
+void put_u64(std::string& out, std::uint64_t v)
+{
+    for (int i = 0; i < 8; ++i)
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+void put_text(std::string& out, std::string_view text)
+{
+    auto const size = static_cast<std::uint32_t>(std::min<std::size_t>(text.size(), 0xffff));
+    out.push_back(static_cast<char>(size & 0xff));
+    out.push_back(static_cast<char>(size >> 8));
+    out.append(text.substr(0, size));
+}
+
+class reader {
+public:
+    explicit reader(std::string_view data) : data_(data) {}
+    bool u8(std::uint8_t& v)
+    {
+        if (data_.empty())
+            return false;
+        v = static_cast<std::uint8_t>(data_[0]);
+        data_.remove_prefix(1);
+        return true;
+    }
+    bool u64(std::uint64_t& v)
+    {
+        if (data_.size() < 8)
+            return false;
+        v = 0;
+        for (int i = 7; i >= 0; --i)
+            v = (v << 8) | static_cast<std::uint8_t>(data_[static_cast<std::size_t>(i)]);
+        data_.remove_prefix(8);
+        return true;
+    }
+    bool text(std::string& v)
+    {
+        if (data_.size() < 2)
+            return false;
+        auto const size = static_cast<std::size_t>(static_cast<std::uint8_t>(data_[0])) |
+                          (static_cast<std::size_t>(static_cast<std::uint8_t>(data_[1])) << 8);
+        if (data_.size() < 2 + size)
+            return false;
+        v.assign(data_.substr(2, size));
+        data_.remove_prefix(2 + size);
+        return true;
+    }
+    bool done() const { return data_.empty(); }
+
+private:
+    std::string_view data_;
+};
 
 } // namespace
 
-void insert_click(pqxx::transaction_base& tx, click const& c)
+std::string encode_click(click const& c)
 {
-    auto const micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(c.at.time_since_epoch()).count();
-    tx.exec_params(k_insert_click, c.click_id, c.link_id, static_cast<long long>(micros),
-                   c.ip_anon, c.user_agent, c.referer, c.utm_source, c.utm_medium,
-                   c.utm_campaign, c.utm_term, c.utm_content);
+    std::string out;
+    out.reserve(256 + c.user_agent.size() + c.referer.size());
+    out.push_back(static_cast<char>(k_format_version));
+    put_u64(out, static_cast<std::uint64_t>(
+                     std::chrono::duration_cast<std::chrono::microseconds>(c.at.time_since_epoch()).count()));
+    put_u64(out, static_cast<std::uint64_t>(c.link_id));
+    out.push_back(c.bot ? 1 : 0);
+    for (auto const* field : {&c.click_id, &c.ip_anon, &c.user_agent, &c.referer, &c.utm_source,
+                              &c.utm_medium, &c.utm_campaign, &c.utm_term, &c.utm_content, &c.source,
+                              &c.in_app, &c.device, &c.os, &c.country, &c.bot_reason})
+        put_text(out, *field);
+    return out;
+}
+
+std::optional<click> decode_click(std::string_view payload)
+{
+    reader in(payload);
+    click c;
+    std::uint8_t version = 0;
+    std::uint8_t bot = 0;
+    std::uint64_t micros = 0;
+    std::uint64_t link_id = 0;
+    if (!in.u8(version) || version != k_format_version || !in.u64(micros) || !in.u64(link_id) ||
+        !in.u8(bot))
+        return std::nullopt;
+    for (auto* field : {&c.click_id, &c.ip_anon, &c.user_agent, &c.referer, &c.utm_source,
+                        &c.utm_medium, &c.utm_campaign, &c.utm_term, &c.utm_content, &c.source,
+                        &c.in_app, &c.device, &c.os, &c.country, &c.bot_reason})
+        if (!in.text(*field))
+            return std::nullopt;
+    if (!in.done())
+        return std::nullopt;
+    c.at = std::chrono::system_clock::time_point(
+        std::chrono::microseconds(static_cast<std::int64_t>(micros)));
+    c.link_id = static_cast<std::int64_t>(link_id);
+    c.bot = bot != 0;
+    return c;
 }
 
 } // namespace linkledger::clicks

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -50,6 +51,10 @@ std::vector<setting> const& settings()
          "4"},
         {"LINKLEDGER_REQUEST_TIMEOUT", "--request-timeout", "SECONDS",
          "time allowed to receive one request; slower clients are dropped", "15"},
+        {"LINKLEDGER_GEOIP_DB", "--geoip-db", "FILE",
+         "MaxMind-format country database (GeoLite2 or DB-IP lite)", "none: country 'unknown'"},
+        {"LINKLEDGER_CLICK_RETENTION_DAYS", "--click-retention-days", "DAYS",
+         "raw clicks older than this are dropped by month; daily rollups remain", "395"},
     };
     return all;
 }
@@ -160,6 +165,13 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
     if (auto const* v = get("LINKLEDGER_REQUEST_TIMEOUT"))
         c.request_timeout_seconds = parse_count("LINKLEDGER_REQUEST_TIMEOUT", *v, 1, 3600);
 
+    if (auto const* v = get("LINKLEDGER_GEOIP_DB")) {
+        if (!std::filesystem::is_regular_file(*v))
+            throw config_error("LINKLEDGER_GEOIP_DB", "no such file: '" + *v + "'");
+        c.geoip_db = *v;
+    }
+    if (auto const* v = get("LINKLEDGER_CLICK_RETENTION_DAYS"))
+        c.click_retention_days = parse_count("LINKLEDGER_CLICK_RETENTION_DAYS", *v, 1, 36500);
     if (auto const* v = get("LINKLEDGER_PUBLIC_URL")) {
         c.public_url = trim_trailing_slashes(*v);
         c.public_url_is_default = false;

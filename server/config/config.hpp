@@ -25,6 +25,8 @@ struct config {
     unsigned threads = 0;     // HTTP I/O threads; 0 in the struct means "not yet resolved"
     unsigned db_pool_size = 4;
     unsigned request_timeout_seconds = 15;
+    std::string geoip_db;     // MaxMind-format country database; empty: countries "unknown"
+    unsigned click_retention_days = 395;
 };
 
 // One setting: its environment variable, its flag, and what `--help` says of it.

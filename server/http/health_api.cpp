@@ -6,12 +6,14 @@
 
 namespace linkledger::http {
 
-void add_health_routes(router& routes, db::database& db)
+void add_health_routes(router& routes, db::database& db,
+                       std::function<boost::json::object()> pipeline)
 {
     routes.add(verb::get, "/healthz", [](request_context&) -> net::awaitable<response> {
         co_return json_response(status::ok, boost::json::object{{"status", "ok"}});
     });
-    routes.add(verb::get, "/readyz", [&db](request_context&) -> net::awaitable<response> {
+    routes.add(verb::get, "/readyz",
+               [&db, pipeline = std::move(pipeline)](request_context&) -> net::awaitable<response> {
         bool reachable = false;
         try {
             reachable = co_await db.run([](pqxx::connection& conn) {
@@ -21,9 +23,13 @@ void add_health_routes(router& routes, db::database& db)
         } catch (std::exception const&) {
             reachable = false;
         }
-        co_return json_response(reachable ? status::ok : status::service_unavailable,
-                                boost::json::object{{"status", reachable ? "ready" : "unavailable"},
-                                                    {"database", reachable ? "ok" : "unreachable"}});
+        // Without the database, redirects still work from memory and the journal: the
+        // instance is degraded, not dead, and says so (503 tells balancers to prefer others).
+        boost::json::object body{{"status", reachable ? "ready" : "degraded"},
+                                 {"database", reachable ? "ok" : "unreachable"}};
+        if (pipeline)
+            body["clicks"] = pipeline();
+        co_return json_response(reachable ? status::ok : status::service_unavailable, body);
     });
 }
 

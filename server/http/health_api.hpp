@@ -5,8 +5,14 @@
 #include "db/database.hpp"
 #include "http/router.hpp"
 
+#include <boost/json/object.hpp>
+
+#include <functional>
+
 namespace linkledger::http {
 
-void add_health_routes(router& routes, db::database& db);
+// `pipeline`, when given, adds the click pipeline's state to /readyz.
+void add_health_routes(router& routes, db::database& db,
+                       std::function<boost::json::object()> pipeline = {});
 
 } // namespace linkledger::http

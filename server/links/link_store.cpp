@@ -7,7 +7,7 @@ namespace {
 
 constexpr char const* k_link_columns = R"sql(
 SELECT l.id, l.slug, l.target_url, l.title, l.active,
-       (SELECT count(*) FROM clicks c WHERE c.link_id = l.id) AS clicks,
+       (SELECT COALESCE(sum(r.clicks), 0) FROM click_rollups_daily r WHERE r.link_id = l.id) AS clicks,
        to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
        to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 FROM links l
@@ -30,9 +30,6 @@ constexpr char const* k_delete_link = R"sql(
 UPDATE links SET deleted_at = now(), active = false, updated_at = now()
 WHERE id = $1 AND deleted_at IS NULL
 )sql";
-
-constexpr char const* k_find_redirect =
-    "SELECT id, target_url, active, deleted_at IS NOT NULL FROM links WHERE slug = $1";
 
 link to_link(pqxx::row const& row)
 {
@@ -93,21 +90,16 @@ std::optional<link> update_link(pqxx::connection& conn, std::int64_t id, link_ch
     return updated;
 }
 
-bool delete_link(pqxx::connection& conn, std::int64_t id)
+std::optional<link> delete_link(pqxx::connection& conn, std::int64_t id)
 {
     pqxx::work tx(conn);
-    auto const result = tx.exec_params(k_delete_link, id);
-    tx.commit();
-    return result.affected_rows() > 0;
-}
-
-std::optional<redirect_entry> find_redirect(pqxx::transaction_base& tx, std::string const& slug)
-{
-    auto const rows = tx.exec_params(k_find_redirect, slug);
-    if (rows.empty())
+    auto deleted = find_link_in(tx, id);
+    if (!deleted)
         return std::nullopt;
-    return redirect_entry{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>(),
-                          rows[0][2].as<bool>(), rows[0][3].as<bool>()};
+    if (tx.exec_params(k_delete_link, id).affected_rows() == 0)
+        return std::nullopt; // deleted by a concurrent request
+    tx.commit();
+    return deleted;
 }
 
 } // namespace linkledger::links

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <pqxx/connection>
-#include <pqxx/transaction_base>
 
 #include <cstdint>
 #include <optional>
@@ -34,14 +33,6 @@ struct link_changes {
     std::optional<bool> active;
 };
 
-// What the redirect needs of a link, deleted ones included (they answer 410).
-struct redirect_entry {
-    std::int64_t id = 0;
-    std::string target_url;
-    bool active = true;
-    bool deleted = false;
-};
-
 // Throws pqxx::unique_violation when the slug is taken.
 link insert_link(pqxx::connection& conn, new_link const& l);
 std::optional<link> find_link(pqxx::connection& conn, std::int64_t id);
@@ -49,7 +40,6 @@ std::optional<link> find_link(pqxx::connection& conn, std::int64_t id);
 std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int limit);
 std::optional<link> update_link(pqxx::connection& conn, std::int64_t id, link_changes const& c);
 // Soft delete: the row stays so its slug answers 410 and is never reused.
-bool delete_link(pqxx::connection& conn, std::int64_t id);
-std::optional<redirect_entry> find_redirect(pqxx::transaction_base& tx, std::string const& slug);
+std::optional<link> delete_link(pqxx::connection& conn, std::int64_t id);
 
 } // namespace linkledger::links

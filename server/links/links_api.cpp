@@ -61,8 +61,8 @@ http::http_error link_not_found()
 
 } // namespace
 
-links_api::links_api(db::database& db, std::string public_url)
-    : db_(db), public_url_(std::move(public_url))
+links_api::links_api(db::database& db, redirect_table& table, std::string public_url)
+    : db_(db), table_(table), public_url_(std::move(public_url))
 {
 }
 
@@ -99,6 +99,7 @@ net::awaitable<http::response> links_api::create(http::request_context& ctx)
         try {
             auto const created =
                 co_await db_.run([&l](pqxx::connection& conn) { return insert_link(conn, l); });
+            table_.put(created.slug, {created.id, created.target_url, created.active, false});
             co_return http::json_response(status::created, to_json(created, public_url_));
         } catch (pqxx::unique_violation const&) {
             if (wanted_slug || attempt + 1 >= k_random_slug_attempts)
@@ -159,16 +160,18 @@ net::awaitable<http::response> links_api::update(http::request_context& ctx)
         [id, &changes](pqxx::connection& conn) { return update_link(conn, id, changes); });
     if (!updated)
         throw link_not_found();
+    table_.put(updated->slug, {updated->id, updated->target_url, updated->active, false});
     co_return http::json_response(status::ok, to_json(*updated, public_url_));
 }
 
 net::awaitable<http::response> links_api::remove(http::request_context& ctx)
 {
     auto const id = http::path_id(ctx.path_param("id"));
-    bool const deleted =
+    auto const deleted =
         co_await db_.run([id](pqxx::connection& conn) { return delete_link(conn, id); });
     if (!deleted)
         throw link_not_found();
+    table_.put(deleted->slug, {deleted->id, deleted->target_url, false, true});
     http::response res{status::no_content, 11};
     co_return res;
 }

@@ -3,6 +3,7 @@
 
 #include "db/database.hpp"
 #include "http/router.hpp"
+#include "links/redirect_table.hpp"
 
 #include <string>
 
@@ -12,7 +13,8 @@ namespace net = boost::asio;
 
 class links_api {
 public:
-    links_api(db::database& db, std::string public_url);
+    // Changes made here go into `table` at once; other processes learn them by NOTIFY.
+    links_api(db::database& db, redirect_table& table, std::string public_url);
     void add_routes(http::router& routes);
 
 private:
@@ -23,6 +25,7 @@ private:
     net::awaitable<http::response> remove(http::request_context& ctx);
 
     db::database& db_;
+    redirect_table& table_;
     std::string public_url_;
 };
 

@@ -1,15 +1,11 @@
 #include "links/redirect_handler.hpp"
 
 #include "clicks/click_id.hpp"
-#include "clicks/click_store.hpp"
 #include "clicks/ip_anonymizer.hpp"
 #include "clicks/text_sanitizer.hpp"
 #include "http/response.hpp"
-#include "links/link_store.hpp"
 #include "links/slug.hpp"
 #include "links/target_url.hpp"
-
-#include <pqxx/pqxx>
 
 namespace linkledger::links {
 namespace {
@@ -28,21 +24,31 @@ http::response not_found_page()
 
 void redirect_handler::add_routes(http::router& routes)
 {
-    auto handler = [this](http::request_context& ctx) { return redirect(ctx); };
+    auto handler = [this](http::request_context& ctx) -> net::awaitable<http::response> {
+        co_return redirect(ctx);
+    };
     routes.add(http::verb::get, "/{slug}", handler);
     routes.add(http::verb::head, "/{slug}", handler);
 }
 
-net::awaitable<http::response> redirect_handler::redirect(http::request_context& ctx)
+http::response redirect_handler::redirect(http::request_context const& ctx) const
 {
-    auto const slug = ctx.path_param("slug");
+    auto const& slug = ctx.path_param("slug");
     if (!is_well_formed_slug(slug))
-        co_return not_found_page();
+        return not_found_page();
+    auto const entry = table_.find(slug);
+    if (!entry)
+        return not_found_page();
+    if (!entry->active || entry->deleted)
+        return http::message_page(http::status::gone, "Link no longer active",
+                                  "The creator has retired this link.");
 
     clicks::click c;
     c.click_id = clicks::new_click_id();
+    c.link_id = entry->id;
     c.at = std::chrono::system_clock::now();
     c.ip_anon = clicks::anonymize_ip(ctx.remote_ip);
+    c.country = geo_.country(ctx.remote_ip);
     c.user_agent = clicks::storable_text(ctx.req[http::bhttp::field::user_agent], k_max_user_agent_bytes);
     c.referer = clicks::storable_text(ctx.req[http::bhttp::field::referer], k_max_referer_bytes);
     auto const utm = [&](std::string_view name) {
@@ -53,30 +59,28 @@ net::awaitable<http::response> redirect_handler::redirect(http::request_context&
     c.utm_campaign = utm("utm_campaign");
     c.utm_term = utm("utm_term");
     c.utm_content = utm("utm_content");
-    // HEAD is how previewers and checkers look at a link: it redirects but is not a click.
-    bool const counts = ctx.req.method() == http::verb::get;
+    auto const traits = classifier_.classify(c.user_agent);
+    c.in_app = traits.in_app;
+    c.device = traits.device;
+    c.os = traits.os;
+    c.source = clicks::traffic_source(c.utm_source, c.in_app, c.referer);
+    // HEAD is how previewers and link checkers look: it redirects, but is not a click.
+    if (ctx.req.method() == http::verb::head) {
+        c.bot = true;
+        c.bot_reason = "head request";
+    } else if (!traits.bot_reason.empty()) {
+        c.bot = true;
+        c.bot_reason = traits.bot_reason;
+    }
+    // Journaled before the reply. A failed write is counted and logged by the journal; the
+    // follower is redirected all the same.
+    journal_.append(c);
 
-    auto const entry = co_await db_.run([&slug, &c, counts](pqxx::connection& conn) {
-        pqxx::work tx(conn);
-        auto const found = find_redirect(tx, slug);
-        if (found && found->active && !found->deleted && counts) {
-            c.link_id = found->id;
-            clicks::insert_click(tx, c);
-        }
-        tx.commit();
-        return found;
-    });
-
-    if (!entry)
-        co_return not_found_page();
-    if (!entry->active || entry->deleted)
-        co_return http::message_page(http::status::gone, "Link no longer active",
-                                     "The creator has retired this link.");
     http::response res{http::status::found, 11};
     res.set(http::bhttp::field::location, expand_target(entry->target_url, c.click_id));
     res.set(http::bhttp::field::cache_control, "no-store");
     res.set("Referrer-Policy", "no-referrer-when-downgrade");
-    co_return res;
+    return res;
 }
 
 } // namespace linkledger::links

@@ -1,8 +1,12 @@
-// GET /{slug}: the follower's path. Resolves the slug, records the click, answers 302.
+// GET /{slug}: the follower's path. Resolves the slug from memory, classifies the request,
+// journals the click and answers 302 — no database round trip.
 #pragma once
 
-#include "db/database.hpp"
+#include "clicks/classifier.hpp"
+#include "clicks/click_journal.hpp"
+#include "clicks/geoip.hpp"
 #include "http/router.hpp"
+#include "links/redirect_table.hpp"
 
 namespace linkledger::links {
 
@@ -10,12 +14,21 @@ namespace net = boost::asio;
 
 class redirect_handler {
 public:
-    explicit redirect_handler(db::database& db) : db_(db) {}
+    redirect_handler(redirect_table const& table, clicks::click_journal& journal,
+                     clicks::classifier const& classifier, clicks::geoip const& geo)
+        : table_(table), journal_(journal), classifier_(classifier), geo_(geo)
+    {
+    }
     void add_routes(http::router& routes);
 
+    // The redirect itself, synchronous: nothing in it waits.
+    http::response redirect(http::request_context const& ctx) const;
+
 private:
-    net::awaitable<http::response> redirect(http::request_context& ctx);
-    db::database& db_;
+    redirect_table const& table_;
+    clicks::click_journal& journal_;
+    clicks::classifier const& classifier_;
+    clicks::geoip const& geo_;
 };
 
 } // namespace linkledger::links

@@ -9,16 +9,11 @@ using namespace linkledger::testing;
 
 namespace {
 
-class links_api : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { ll = new instance("links_api"); }
-    static void TearDownTestSuite()
-    {
-        delete ll;
-        ll = nullptr;
-    }
-    static instance* ll;
+class links_api : public shared_instance_test<links_api> {
+public:
+    static constexpr char const* k_label = "links_api";
 
+protected:
     // Asserts a 4xx JSON error naming `field`.
     static void expect_error(http_reply const& reply, int status, std::string const& field)
     {
@@ -35,7 +30,6 @@ protected:
             EXPECT_EQ(error.at("field").as_string(), field) << reply.body;
     }
 };
-instance* links_api::ll = nullptr;
 
 TEST_F(links_api, create_returns_the_link_with_its_short_url)
 {

@@ -9,17 +9,12 @@ using namespace linkledger::testing;
 
 namespace {
 
-class redirect : public ::testing::Test {
+class redirect : public shared_instance_test<redirect> {
+public:
+    static constexpr char const* k_label = "redirect";
+
 protected:
-    static void SetUpTestSuite() { ll = new instance("redirect"); }
-    static void TearDownTestSuite()
-    {
-        delete ll;
-        ll = nullptr;
-    }
-    static instance* ll;
 };
-instance* redirect::ll = nullptr;
 
 TEST_F(redirect, answers_302_with_a_fresh_click_id_and_records_the_click)
 {
@@ -37,6 +32,7 @@ TEST_F(redirect, answers_302_with_a_fresh_click_id_and_records_the_click)
     auto const click_id = m[1].str();
 
     auto const where = " FROM clicks WHERE click_id = '" + click_id + "'";
+    ASSERT_EQ(ll->db().wait_for_value("SELECT count(*)" + where, "1"), "1");
     EXPECT_EQ(ll->db().query_value("SELECT link_id" + where), std::to_string(link.at("id").as_int64()));
     EXPECT_EQ(ll->db().query_value("SELECT ip_anon" + where), "127.0.0.0");
     EXPECT_EQ(ll->db().query_value("SELECT user_agent" + where), "Mozilla/5.0 (iPhone) musical_ly_2023");
@@ -45,10 +41,11 @@ TEST_F(redirect, answers_302_with_a_fresh_click_id_and_records_the_click)
               "tiktok/bio/nov/t/v1");
     EXPECT_EQ(ll->db().query_value("SELECT abs(extract(epoch FROM now() - at)) < 60" + where), "t");
 
-    auto const again = send(ll->port(), {"GET", "/r-click", "", {}});
+    auto const again = send(ll->port(), {"GET", "/r-click", "", {{"User-Agent", "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile Safari/537.36"}}});
     ASSERT_EQ(again.status, 302);
     EXPECT_NE(again.header("Location"), location); // every click gets its own id
 
+    ll->db().wait_for_value("SELECT count(*) FROM clicks WHERE link_id = " + std::to_string(link.at("id").as_int64()), "2");
     auto const got = ll->api("GET", "/api/v1/links/" + std::to_string(link.at("id").as_int64()));
     EXPECT_EQ(got.json().at("clicks").as_int64(), 2);
 }
@@ -56,12 +53,15 @@ TEST_F(redirect, answers_302_with_a_fresh_click_id_and_records_the_click)
 TEST_F(redirect, head_redirects_but_is_not_a_click)
 {
     auto const link = ll->create_link(R"({"target_url":"https://example.com/head","slug":"r-head"})");
+    auto const id = std::to_string(link.at("id").as_int64());
     auto const reply = send(ll->port(), {"HEAD", "/r-head", "", {}});
     EXPECT_EQ(reply.status, 302);
     EXPECT_EQ(reply.header("Location"), "https://example.com/head");
-    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM clicks WHERE link_id = " +
-                                   std::to_string(link.at("id").as_int64())),
-              "0");
+    // Logged, flagged with why, and left out of the link's clicks.
+    ASSERT_EQ(ll->db().wait_for_value("SELECT count(*) FROM clicks WHERE link_id = " + id, "1"), "1");
+    EXPECT_EQ(ll->db().query_value("SELECT bot_reason FROM clicks WHERE link_id = " + id), "head request");
+    EXPECT_EQ(ll->db().query_value("SELECT bot_hits FROM click_rollups_daily WHERE link_id = " + id), "1");
+    EXPECT_EQ(ll->api("GET", "/api/v1/links/" + id).json().at("clicks").as_int64(), 0);
 }
 
 TEST_F(redirect, unknown_slugs_are_404_and_retired_links_410)
@@ -90,7 +90,7 @@ TEST_F(redirect, a_kept_alive_connection_serves_many_redirects)
         auto const reply = conn.send({"GET", "/r-keepalive", "", {}});
         EXPECT_EQ(reply.status, 302);
     }
-    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM clicks c JOIN links l ON l.id = c.link_id WHERE l.slug = 'r-keepalive'"),
+    EXPECT_EQ(ll->db().wait_for_value("SELECT count(*) FROM clicks c JOIN links l ON l.id = c.link_id WHERE l.slug = 'r-keepalive'", "5"),
               "5");
 }
 
@@ -100,6 +100,7 @@ TEST_F(redirect, hostile_headers_are_stored_safely)
     http_request req{"GET", "/r-hostile", "", {{"User-Agent", std::string("bad\xff\xfe bytes ") + std::string(2000, 'u')}}};
     auto const reply = send(ll->port(), req);
     EXPECT_EQ(reply.status, 302);
+    ASSERT_EQ(ll->db().wait_for_value("SELECT count(*) FROM clicks c JOIN links l ON l.id = c.link_id WHERE l.slug = 'r-hostile'", "1"), "1");
     auto const stored = ll->db().query_value(
         "SELECT user_agent FROM clicks c JOIN links l ON l.id = c.link_id WHERE l.slug = 'r-hostile'");
     EXPECT_TRUE(stored.starts_with("bad\xEF\xBF\xBD\xEF\xBF\xBD bytes ")) << stored.substr(0, 20);

@@ -6,6 +6,8 @@
 #include "server_process.hpp"
 #include "test_database.hpp"
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 
@@ -36,5 +38,33 @@ private:
 
 // The last non-empty line of `text`.
 std::string last_line(std::string const& text);
+
+} // namespace linkledger::testing
+
+namespace linkledger::testing {
+
+// A fixture whose tests share one instance per suite. A failure to start it fails every test
+// of the suite (rather than skipping them), with the reason.
+template <class Suite>
+class shared_instance_test : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        try {
+            ll = new instance(Suite::k_label);
+        } catch (std::exception const& e) {
+            start_error = e.what();
+        }
+    }
+    static void TearDownTestSuite()
+    {
+        delete ll;
+        ll = nullptr;
+    }
+    void SetUp() override { ASSERT_NE(ll, nullptr) << "instance did not start: " << start_error; }
+
+    static inline instance* ll = nullptr;
+    static inline std::string start_error;
+};
 
 } // namespace linkledger::testing

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 #include <unistd.h>
 
 namespace linkledger::testing {
@@ -84,6 +85,19 @@ std::string scratch_database::query_value(std::string const& sql) const
     if (rows.empty())
         return "";
     return rows[0][0].is_null() ? "NULL" : rows[0][0].as<std::string>();
+}
+
+std::string scratch_database::wait_for_value(std::string const& sql, std::string const& expected,
+                                             std::chrono::milliseconds timeout) const
+{
+    auto const deadline = std::chrono::steady_clock::now() + timeout;
+    std::string value;
+    for (;;) {
+        value = query_value(sql);
+        if (value == expected || std::chrono::steady_clock::now() >= deadline)
+            return value;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
 }
 
 void scratch_database::execute(std::string const& sql) const

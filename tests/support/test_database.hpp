@@ -3,6 +3,7 @@
 // fresh database, dropped when the suite ends.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace linkledger::testing {
@@ -27,6 +28,10 @@ public:
     // ("" when there is no row, "NULL" for null).
     std::string query_value(std::string const& sql) const;
     void execute(std::string const& sql) const;
+    // Polls query_value until it equals `expected` (clicks reach PostgreSQL shortly after the
+    // redirect, through the journal) and returns the last value seen.
+    std::string wait_for_value(std::string const& sql, std::string const& expected,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
 private:
     std::string name_;

@@ -1,0 +1,273 @@
+#include "clicks/click_journal.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace linkledger::clicks {
+namespace {
+
+constexpr std::size_t k_header_bytes = 8;
+constexpr std::uint32_t k_max_record_bytes = 1u << 20;
+constexpr std::string_view k_suffix = ".journal";
+constexpr std::size_t k_read_chunk = 4u << 20;
+
+std::array<std::uint32_t, 256> make_crc_table()
+{
+    std::array<std::uint32_t, 256> table{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+        std::uint32_t c = i;
+        for (int k = 0; k < 8; ++k)
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        table[i] = c;
+    }
+    return table;
+}
+
+void put_u32(char* out, std::uint32_t v)
+{
+    for (int i = 0; i < 4; ++i)
+        out[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+std::uint32_t get_u32(char const* in)
+{
+    std::uint32_t v = 0;
+    for (int i = 3; i >= 0; --i)
+        v = (v << 8) | static_cast<std::uint8_t>(in[i]);
+    return v;
+}
+
+bool write_all(int fd, std::string_view data)
+{
+    while (!data.empty()) {
+        auto const n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+// The whole file from `offset`, or less if it is shorter.
+std::string read_from(std::filesystem::path const& path, std::uint64_t offset, std::size_t limit)
+{
+    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return {};
+    std::string out;
+    char buffer[1 << 16];
+    while (out.size() < limit) {
+        auto const n = ::pread(fd, buffer, sizeof buffer, static_cast<off_t>(offset + out.size()));
+        if (n <= 0)
+            break;
+        out.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+} // namespace
+
+std::uint32_t crc32(std::string_view data)
+{
+    static auto const table = make_crc_table();
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (unsigned char byte : data)
+        c = table[(c ^ byte) & 0xff] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+click_journal::click_journal(std::filesystem::path dir, std::uint64_t segment_bytes)
+    : dir_(std::move(dir)), segment_bytes_(segment_bytes)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (ec)
+        throw std::runtime_error("click journal: cannot create " + dir_.string() + ": " + ec.message());
+    auto const existing = segments();
+    std::lock_guard lock(mutex_);
+    // A restart always begins a new segment: the old ones are then final, and a torn record
+    // left by a crash can only sit at the end of a finished segment.
+    if (!open_segment(existing.empty() ? 1 : existing.back() + 1))
+        throw std::runtime_error("click journal: cannot write in " + dir_.string() + ": " +
+                                 std::strerror(errno));
+}
+
+click_journal::~click_journal()
+{
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+std::filesystem::path click_journal::segment_path(std::uint64_t segment) const
+{
+    char name[32];
+    auto const [end, ec] = std::to_chars(name, name + sizeof name, segment);
+    (void)ec;
+    std::string digits(name, end);
+    return dir_ / (std::string(20 - std::min<std::size_t>(20, digits.size()), '0') + digits +
+                   std::string(k_suffix));
+}
+
+bool click_journal::open_segment(std::uint64_t segment)
+{
+    int const fd = ::open(segment_path(segment).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return false;
+    if (fd_ >= 0) {
+        ::fdatasync(fd_); // a finished segment is worth one sync; a click is not
+        ::close(fd_);
+    }
+    fd_ = fd;
+    segment_ = segment;
+    segment_size_ = 0;
+    return true;
+}
+
+bool click_journal::append(click const& c)
+{
+    auto const payload = encode_click(c);
+    std::string record(k_header_bytes, '\0');
+    put_u32(record.data(), static_cast<std::uint32_t>(payload.size()));
+    put_u32(record.data() + 4, crc32(payload));
+    record += payload;
+
+    std::lock_guard lock(mutex_);
+    bool ok = fd_ >= 0 || open_segment(segment_ + 1);
+    if (ok && segment_size_ >= segment_bytes_)
+        ok = open_segment(segment_ + 1);
+    if (ok) {
+        // One write() a record: the kernel has it before the follower gets the 302.
+        ok = write_all(fd_, record);
+        if (ok) {
+            segment_size_ += record.size();
+        } else {
+            // A partial record may be left behind; start afresh in a new segment so the
+            // reader sees a torn tail, never a record glued to garbage.
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+    if (ok) {
+        ++appended_;
+        return true;
+    }
+    ++write_failures_;
+    auto const now = std::chrono::steady_clock::now();
+    if (now - last_failure_log_ > std::chrono::seconds(10)) {
+        last_failure_log_ = now;
+        spdlog::error("click journal write failed dir={} error={} failures={}: clicks are being lost",
+                      dir_.string(), std::strerror(errno), write_failures_.load());
+    }
+    return false;
+}
+
+std::vector<std::uint64_t> click_journal::segments() const
+{
+    std::vector<std::uint64_t> out;
+    std::error_code ec;
+    for (auto const& entry : std::filesystem::directory_iterator(dir_, ec)) {
+        auto const name = entry.path().filename().string();
+        if (!name.ends_with(k_suffix))
+            continue;
+        std::uint64_t number = 0;
+        auto const digits = std::string_view(name).substr(0, name.size() - k_suffix.size());
+        auto const [ptr, err] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+        if (err == std::errc{} && ptr == digits.data() + digits.size())
+            out.push_back(number);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::uint64_t click_journal::current_segment() const
+{
+    std::lock_guard lock(mutex_);
+    return segment_;
+}
+
+journal_batch click_journal::read(journal_position from, std::size_t max_clicks) const
+{
+    journal_batch batch;
+    batch.next = from;
+    // Fixed before reading: a segment older than the one being written is final.
+    auto const current = current_segment();
+    auto const on_disk = segments();
+    while (batch.clicks.size() < max_clicks) {
+        // A position in a segment that is gone (or before the first) moves to the next one.
+        auto const it = std::lower_bound(on_disk.begin(), on_disk.end(), batch.next.segment);
+        if (it == on_disk.end())
+            break;
+        if (*it != batch.next.segment)
+            batch.next = {*it, 0};
+        auto const data = read_from(segment_path(batch.next.segment), batch.next.offset, k_read_chunk);
+        std::size_t pos = 0;
+        while (batch.clicks.size() < max_clicks && data.size() - pos >= k_header_bytes) {
+            auto const length = get_u32(data.data() + pos);
+            auto const checksum = get_u32(data.data() + pos + 4);
+            if (length > k_max_record_bytes || data.size() - pos - k_header_bytes < length)
+                break;
+            std::string_view const payload(data.data() + pos + k_header_bytes, length);
+            auto decoded = crc32(payload) == checksum ? decode_click(payload) : std::nullopt;
+            if (!decoded)
+                break;
+            batch.clicks.push_back(std::move(*decoded));
+            pos += k_header_bytes + length;
+        }
+        batch.next.offset += pos;
+        if (batch.clicks.size() >= max_clicks)
+            break;
+        if (data.size() == k_read_chunk && pos > 0)
+            continue; // more of this segment than one chunk
+        if (batch.next.segment >= current)
+            break; // the live segment: the rest is still being written
+        // A finished segment read to its end; anything left is a torn or corrupt tail.
+        if (data.size() > pos) {
+            batch.skipped_bytes += data.size() - pos;
+            spdlog::warn("click journal: skipped {} unreadable bytes at the end of segment {}",
+                         data.size() - pos, batch.next.segment);
+        }
+        batch.next = {batch.next.segment + 1, 0};
+    }
+    return batch;
+}
+
+void click_journal::remove_segments_before(std::uint64_t keep_from)
+{
+    auto const current = current_segment();
+    for (auto const segment : segments()) {
+        if (segment >= keep_from || segment >= current)
+            break;
+        std::error_code ec;
+        std::filesystem::remove(segment_path(segment), ec);
+    }
+}
+
+std::uint64_t click_journal::bytes_after(journal_position from) const
+{
+    std::uint64_t total = 0;
+    for (auto const segment : segments()) {
+        if (segment < from.segment)
+            continue;
+        std::error_code ec;
+        auto const size = std::filesystem::file_size(segment_path(segment), ec);
+        if (ec)
+            continue;
+        total += segment == from.segment ? (size > from.offset ? size - from.offset : 0) : size;
+    }
+    return total;
+}
+
+} // namespace linkledger::clicks

@@ -1,0 +1,79 @@
+// The durable click journal: every redirect appends its click here before the 302 is sent,
+// so a crash of the process loses nothing a follower saw redirected. Append-only segment
+// files under DATA_DIR/journal; the shipper reads them from its checkpoint and deletes the
+// segments it has shipped.
+//
+// Record framing: u32 length, u32 CRC-32 of the payload, payload (encode_click). A torn or
+// corrupt record ends what is read of a segment.
+#pragma once
+
+#include "clicks/click_store.hpp"
+
+#include <atomic>
+#include <compare>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <vector>
+
+namespace linkledger::clicks {
+
+struct journal_position {
+    std::uint64_t segment = 0;
+    std::uint64_t offset = 0;
+    auto operator<=>(journal_position const&) const = default;
+};
+
+struct journal_batch {
+    std::vector<click> clicks;
+    journal_position next;          // where the next read starts
+    std::uint64_t skipped_bytes = 0; // torn or corrupt tails passed over
+};
+
+std::uint32_t crc32(std::string_view data);
+
+class click_journal {
+public:
+    // Opens (creating) `dir` and starts a new segment after any already there.
+    // Throws std::runtime_error when the directory cannot be used at all.
+    click_journal(std::filesystem::path dir, std::uint64_t segment_bytes = 16u << 20);
+    ~click_journal();
+    click_journal(click_journal const&) = delete;
+    click_journal& operator=(click_journal const&) = delete;
+
+    // Appends one click. False when it could not be written (full disk, removed directory):
+    // the failure is counted and logged, the caller still answers the follower.
+    bool append(click const& c);
+
+    // Reads up to `max_clicks` complete records from `from`, moving past finished segments.
+    journal_batch read(journal_position from, std::size_t max_clicks) const;
+
+    // Deletes the finished segments before `keep_from` (never the one being written).
+    void remove_segments_before(std::uint64_t keep_from);
+
+    // The segments on disk, oldest first.
+    std::vector<std::uint64_t> segments() const;
+    std::uint64_t current_segment() const;
+    // Bytes on disk from `from` to the end of the journal.
+    std::uint64_t bytes_after(journal_position from) const;
+
+    std::uint64_t appended() const { return appended_; }
+    std::uint64_t write_failures() const { return write_failures_; }
+    std::filesystem::path const& directory() const { return dir_; }
+
+private:
+    std::filesystem::path segment_path(std::uint64_t segment) const;
+    bool open_segment(std::uint64_t segment); // with mutex_ held
+
+    std::filesystem::path dir_;
+    std::uint64_t segment_bytes_;
+    mutable std::mutex mutex_;
+    int fd_ = -1;
+    std::uint64_t segment_ = 0;
+    std::uint64_t segment_size_ = 0;
+    std::atomic<std::uint64_t> appended_{0};
+    std::atomic<std::uint64_t> write_failures_{0};
+    std::chrono::steady_clock::time_point last_failure_log_{};
+};
+
+} // namespace linkledger::clicks

@@ -1,0 +1,409 @@
+#include "clicks/click_shipper.hpp"
+
+#include "crypto/digest.hpp"
+#include "crypto/random.hpp"
+
+#include <openssl/hmac.h>
+#include <pqxx/pqxx>
+#include <pqxx/stream_to>
+#include <spdlog/spdlog.h>
+
+#include <set>
+#include <tuple>
+
+namespace linkledger::clicks {
+namespace {
+
+constexpr char const* k_create_batch_table = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS click_batch (
+    click_id text, at timestamptz, link_id bigint, node_id text, ip_anon text, user_agent text,
+    referer text, utm_source text, utm_medium text, utm_campaign text, utm_term text,
+    utm_content text, source text, in_app text, device text, os text, country text,
+    bot boolean, bot_reason text, visitor_hash text
+) ON COMMIT DELETE ROWS
+)sql";
+
+// One statement: insert the batch (a click id already there is skipped, so a replay can never
+// count twice), record first-seen visitors, and add both to the daily rollup.
+constexpr char const* k_insert_batch = R"sql(
+WITH inserted AS (
+    INSERT INTO clicks (click_id, at, link_id, node_id, ip_anon, user_agent, referer,
+                        utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+                        source, in_app, device, os, country, bot, bot_reason, visitor_hash)
+    SELECT click_id, at, link_id, node_id, ip_anon, user_agent, referer,
+           utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+           source, in_app, device, os, country, bot, bot_reason,
+           CASE WHEN visitor_hash = '' THEN NULL ELSE decode(visitor_hash, 'hex') END
+    FROM click_batch
+    ON CONFLICT DO NOTHING
+    RETURNING link_id, at, source, in_app, country, bot, visitor_hash
+), firsts AS (
+    INSERT INTO click_uniques (day, link_id, visitor_hash)
+    SELECT DISTINCT (at AT TIME ZONE 'UTC')::date, link_id, visitor_hash
+    FROM inserted WHERE NOT bot AND visitor_hash IS NOT NULL
+    ON CONFLICT DO NOTHING
+    RETURNING day, link_id, visitor_hash
+), first_dims AS (
+    SELECT DISTINCT ON (f.day, f.link_id, f.visitor_hash)
+           f.day, f.link_id, i.source, i.in_app, i.country
+    FROM firsts f
+    JOIN inserted i ON i.link_id = f.link_id AND i.visitor_hash = f.visitor_hash
+                   AND (i.at AT TIME ZONE 'UTC')::date = f.day AND NOT i.bot
+    ORDER BY f.day, f.link_id, f.visitor_hash, i.at
+), counts AS (
+    SELECT link_id, (at AT TIME ZONE 'UTC')::date AS day, source, in_app, country,
+           count(*) FILTER (WHERE NOT bot) AS clicks, count(*) FILTER (WHERE bot) AS bot_hits
+    FROM inserted GROUP BY 1, 2, 3, 4, 5
+), uniques AS (
+    SELECT link_id, day, source, in_app, country, count(*) AS unique_clicks
+    FROM first_dims GROUP BY 1, 2, 3, 4, 5
+)
+INSERT INTO click_rollups_daily AS r (link_id, day, source, in_app, country, clicks, unique_clicks, bot_hits)
+SELECT c.link_id, c.day, c.source, c.in_app, c.country, c.clicks, COALESCE(u.unique_clicks, 0), c.bot_hits
+FROM counts c LEFT JOIN uniques u USING (link_id, day, source, in_app, country)
+ON CONFLICT (link_id, day, source, in_app, country) DO UPDATE
+SET clicks = r.clicks + EXCLUDED.clicks,
+    unique_clicks = r.unique_clicks + EXCLUDED.unique_clicks,
+    bot_hits = r.bot_hits + EXCLUDED.bot_hits
+)sql";
+
+constexpr char const* k_save_checkpoint = R"sql(
+INSERT INTO journal_checkpoints (node_id, segment, byte_offset, shipped, updated_at)
+VALUES ($1, $2, $3, $4, now())
+ON CONFLICT (node_id) DO UPDATE
+SET segment = EXCLUDED.segment, byte_offset = EXCLUDED.byte_offset,
+    shipped = journal_checkpoints.shipped + EXCLUDED.shipped, updated_at = now()
+)sql";
+
+constexpr char const* k_load_checkpoint =
+    "SELECT segment, byte_offset FROM journal_checkpoints WHERE node_id = $1";
+constexpr char const* k_insert_salt =
+    "INSERT INTO daily_salts (day, salt) VALUES ($1::date, decode($2, 'hex')) ON CONFLICT DO NOTHING";
+constexpr char const* k_select_salt = "SELECT encode(salt, 'hex') FROM daily_salts WHERE day = $1::date";
+// Yesterday's salt is kept for clicks that arrive late; older ones are forgotten for good.
+constexpr char const* k_forget_salts =
+    "DELETE FROM daily_salts WHERE day < (now() AT TIME ZONE 'UTC')::date - 1";
+constexpr char const* k_forget_uniques =
+    "DELETE FROM click_uniques WHERE day < (now() AT TIME ZONE 'UTC')::date - 1";
+constexpr char const* k_ensure_partition = "SELECT linkledger_ensure_click_partition($1::date)";
+constexpr char const* k_list_partitions = R"sql(
+SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = 'clicks'::regclass ORDER BY 1
+)sql";
+
+std::string utc_day(std::chrono::system_clock::time_point at)
+{
+    auto const days = std::chrono::floor<std::chrono::days>(at);
+    std::chrono::year_month_day const ymd{days};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return text;
+}
+
+std::string first_of_month(std::string const& day)
+{
+    return day.substr(0, 8) + "01";
+}
+
+std::string iso_timestamp(std::chrono::system_clock::time_point at)
+{
+    auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
+    auto const seconds = std::chrono::floor<std::chrono::seconds>(at);
+    auto const days = std::chrono::floor<std::chrono::days>(seconds);
+    std::chrono::year_month_day const ymd{days};
+    std::chrono::hh_mm_ss const hms{seconds - days};
+    char text[48];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld:%02ld.%06lld+00",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
+                  static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()),
+                  static_cast<long long>(micros % 1000000));
+    return text;
+}
+
+std::string visitor_hash(std::string const& salt, click const& c, std::string const& day)
+{
+    // Keyed with the day's salt: without the salt (deleted after the day) the hash cannot be
+    // recomputed from an address, and across days the same visitor hashes differently.
+    std::string const message = c.ip_anon + '\0' + c.user_agent + '\0' +
+                                std::to_string(c.link_id) + '\0' + day;
+    unsigned char digest[32];
+    unsigned int size = 0;
+    HMAC(EVP_sha256(), salt.data(), static_cast<int>(salt.size()),
+         reinterpret_cast<unsigned char const*>(message.data()), message.size(), digest, &size);
+    return crypto::to_hex({reinterpret_cast<char const*>(digest), size});
+}
+
+std::string from_hex(std::string const& hex)
+{
+    std::string out;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    return out;
+}
+
+} // namespace
+
+click_shipper::click_shipper(click_journal& journal, std::string database_url, std::string node_id,
+                             shipper_options options)
+    : journal_(journal), database_url_(std::move(database_url)), node_id_(std::move(node_id)),
+      options_(options)
+{
+}
+
+click_shipper::~click_shipper()
+{
+    stop(false, std::chrono::seconds(0));
+}
+
+void click_shipper::start()
+{
+    thread_ = std::thread([this] { run(); });
+}
+
+void click_shipper::stop(bool drain, std::chrono::seconds deadline)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (!thread_.joinable())
+            return;
+        stopping_ = true;
+        draining_ = drain;
+        drain_deadline_ = std::chrono::steady_clock::now() + deadline;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+shipper_status click_shipper::status() const
+{
+    std::lock_guard lock(mutex_);
+    auto s = status_;
+    auto const appended = journal_.appended() - appended_at_start_;
+    auto const owed = initial_backlog_ + appended;
+    s.backlog_clicks = owed > s.shipped ? owed - s.shipped : 0;
+    s.backlog_bytes = position_loaded_ ? journal_.bytes_after(position_) : 0;
+    if (s.backlog_clicks > 0 && oldest_pending_.time_since_epoch().count() != 0)
+        s.lag_seconds = std::max(0.0, std::chrono::duration<double>(std::chrono::system_clock::now() -
+                                                                   oldest_pending_).count());
+    return s;
+}
+
+void click_shipper::connect()
+{
+    if (conn_ && conn_->is_open())
+        return;
+    conn_.reset();
+    auto conn = std::make_unique<pqxx::connection>(database_url_);
+    pqxx::nontransaction tx(*conn);
+    tx.exec(k_create_batch_table);
+    conn_ = std::move(conn);
+    salts_.clear();
+    partitions_ready_.clear();
+}
+
+void click_shipper::load_checkpoint()
+{
+    pqxx::read_transaction tx(*conn_);
+    auto const rows = tx.exec_params(k_load_checkpoint, node_id_);
+    std::lock_guard lock(mutex_);
+    if (!rows.empty())
+        position_ = {rows[0][0].as<std::uint64_t>(), rows[0][1].as<std::uint64_t>()};
+    position_loaded_ = true;
+}
+
+void click_shipper::count_initial_backlog()
+{
+    auto const appended_before = journal_.appended();
+    std::uint64_t pending = 0;
+    auto at = position_;
+    for (;;) {
+        auto const batch = journal_.read(at, 50000);
+        pending += batch.clicks.size();
+        if (batch.clicks.empty() && batch.next == at)
+            break;
+        at = batch.next;
+    }
+    std::lock_guard lock(mutex_);
+    // Clicks appended while counting are in both numbers; counting them twice would only
+    // overstate the backlog by a few, never hide one.
+    initial_backlog_ = pending > appended_before ? pending - appended_before : 0;
+    appended_at_start_ = 0;
+    spdlog::info("click shipper: node={} checkpoint segment={} offset={} backlog={}", node_id_,
+                 position_.segment, position_.offset, pending);
+}
+
+std::string click_shipper::salt_for(std::string const& day)
+{
+    if (auto const it = salts_.find(day); it != salts_.end())
+        return it->second;
+    unsigned char fresh[32];
+    crypto::random_bytes(fresh, sizeof fresh);
+    pqxx::work tx(*conn_);
+    tx.exec_params(k_insert_salt, day, crypto::to_hex({reinterpret_cast<char const*>(fresh), sizeof fresh}));
+    auto const salt = from_hex(tx.exec_params1(k_select_salt, day)[0].as<std::string>());
+    tx.commit();
+    salts_[day] = salt;
+    return salt;
+}
+
+void click_shipper::maintain_partitions()
+{
+    auto const now = std::chrono::system_clock::now();
+    {
+        pqxx::work tx(*conn_);
+        // This month and the next two exist before any click needs them.
+        auto const today = std::chrono::floor<std::chrono::days>(now);
+        std::chrono::year_month_day const ymd{today};
+        for (int ahead = 0; ahead < 3; ++ahead) {
+            auto const month = std::chrono::year_month{ymd.year(), ymd.month()} + std::chrono::months(ahead);
+            char day[16];
+            std::snprintf(day, sizeof day, "%04d-%02u-01", static_cast<int>(month.year()),
+                          static_cast<unsigned>(month.month()));
+            tx.exec_params(k_ensure_partition, std::string(day));
+        }
+        // Raw clicks past the retention go a whole month at a time; the rollups remain.
+        auto const cutoff = utc_day(now - std::chrono::days(options_.retention_days));
+        auto const cutoff_month = cutoff.substr(0, 4) + cutoff.substr(5, 2);
+        for (auto const& row : tx.exec(k_list_partitions)) {
+            auto const name = row[0].as<std::string>(); // clicks_YYYYMM
+            if (name.size() == 13 && name.substr(7) < cutoff_month) {
+                tx.exec("DROP TABLE " + tx.quote_name(name));
+                spdlog::info("click retention: dropped partition {} (older than {} days)", name,
+                             options_.retention_days);
+            }
+        }
+        tx.exec(k_forget_salts);
+        tx.exec(k_forget_uniques);
+        tx.commit();
+    }
+    for (auto it = salts_.begin(); it != salts_.end();)
+        it = it->first < utc_day(now - std::chrono::days(1)) ? salts_.erase(it) : std::next(it);
+    next_maintenance_ = std::chrono::steady_clock::now() + std::chrono::hours(1);
+}
+
+std::size_t click_shipper::ship(journal_batch const& batch)
+{
+    std::set<std::string> months;
+    std::vector<std::string> days(batch.clicks.size());
+    for (std::size_t i = 0; i < batch.clicks.size(); ++i) {
+        days[i] = utc_day(batch.clicks[i].at);
+        months.insert(first_of_month(days[i]));
+    }
+    for (auto const& month : months) {
+        if (partitions_ready_.count(month))
+            continue;
+        pqxx::work tx(*conn_);
+        tx.exec_params(k_ensure_partition, month);
+        tx.commit();
+        partitions_ready_[month] = true;
+    }
+    std::vector<std::string> hashes(batch.clicks.size());
+    for (std::size_t i = 0; i < batch.clicks.size(); ++i)
+        if (!batch.clicks[i].bot)
+            hashes[i] = visitor_hash(salt_for(days[i]), batch.clicks[i], days[i]);
+
+    pqxx::work tx(*conn_);
+    {
+        pqxx::stream_to stream(tx, "click_batch");
+        for (std::size_t i = 0; i < batch.clicks.size(); ++i) {
+            auto const& c = batch.clicks[i];
+            stream << std::make_tuple(c.click_id, iso_timestamp(c.at), c.link_id, node_id_, c.ip_anon,
+                                      c.user_agent, c.referer, c.utm_source, c.utm_medium,
+                                      c.utm_campaign, c.utm_term, c.utm_content, c.source, c.in_app,
+                                      c.device, c.os, c.country, c.bot, c.bot_reason, hashes[i]);
+        }
+        stream.complete();
+    }
+    tx.exec(k_insert_batch);
+    tx.exec_params(k_save_checkpoint, node_id_, batch.next.segment, batch.next.offset,
+                   static_cast<long long>(batch.clicks.size()));
+    tx.commit();
+    return batch.clicks.size();
+}
+
+void click_shipper::record_failure(std::exception const& e)
+{
+    conn_.reset();
+    std::lock_guard lock(mutex_);
+    status_.database_up = false;
+    status_.last_error = e.what();
+    auto const now = std::chrono::steady_clock::now();
+    if (now - last_error_log_ > std::chrono::seconds(10)) {
+        last_error_log_ = now;
+        spdlog::warn("click shipper: PostgreSQL unavailable, clicks wait in the journal: {}", e.what());
+    }
+}
+
+void click_shipper::run()
+{
+    auto backoff = std::chrono::milliseconds(100);
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            if (stopping_) {
+                bool const can_drain = draining_ && status_.database_up &&
+                                       std::chrono::steady_clock::now() < drain_deadline_;
+                if (!can_drain)
+                    break;
+            }
+        }
+        try {
+            bool const fresh = !conn_ || !conn_->is_open();
+            connect();
+            if (fresh) {
+                if (!position_loaded_) {
+                    load_checkpoint();
+                    count_initial_backlog();
+                }
+                maintain_partitions();
+                std::lock_guard lock(mutex_);
+                status_.database_up = true;
+                status_.last_error.clear();
+                backoff = std::chrono::milliseconds(100);
+            }
+            if (std::chrono::steady_clock::now() >= next_maintenance_)
+                maintain_partitions();
+
+            auto const batch = journal_.read(position_, options_.batch_size);
+            if (!batch.clicks.empty()) {
+                {
+                    std::lock_guard lock(mutex_);
+                    oldest_pending_ = batch.clicks.front().at;
+                }
+                auto const shipped = ship(batch);
+                journal_.remove_segments_before(batch.next.segment);
+                std::lock_guard lock(mutex_);
+                position_ = batch.next;
+                status_.shipped += shipped;
+                status_.skipped_bytes += batch.skipped_bytes;
+                continue;
+            }
+            {
+                std::unique_lock lock(mutex_);
+                position_ = batch.next; // may have moved past finished, empty segments
+                status_.skipped_bytes += batch.skipped_bytes;
+                if (stopping_)
+                    break; // drained
+            }
+            journal_.remove_segments_before(batch.next.segment);
+            std::unique_lock lock(mutex_);
+            wake_.wait_for(lock, options_.idle_poll, [this] { return stopping_; });
+        } catch (std::exception const& e) {
+            record_failure(e);
+            // The lag is the age of the oldest click still waiting, read from the journal.
+            auto const waiting = journal_.read(position_, 1);
+            std::unique_lock lock(mutex_);
+            if (!waiting.clicks.empty())
+                oldest_pending_ = waiting.clicks.front().at;
+            wake_.wait_for(lock, backoff, [this] { return stopping_; });
+            backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+        }
+    }
+    auto const s = status();
+    spdlog::info("click shipper stopped: shipped={} backlog={} database={}", s.shipped,
+                 s.backlog_clicks, s.database_up ? "up" : "down");
+}
+
+} // namespace linkledger::clicks

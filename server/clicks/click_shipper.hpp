@@ -1,0 +1,87 @@
+// The writer thread: ships journaled clicks to PostgreSQL in batches (COPY), maintains the
+// daily rollup and unique counts, and advances this node's checkpoint in the same
+// transaction, so a restart replays exactly what is missing. While PostgreSQL is away the
+// journal grows and the shipper retries; on the way out it drains what it can.
+#pragma once
+
+#include "clicks/click_journal.hpp"
+
+#include <pqxx/connection>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace linkledger::clicks {
+
+struct shipper_status {
+    std::uint64_t backlog_clicks = 0;
+    std::uint64_t backlog_bytes = 0;
+    double lag_seconds = 0;       // age of the oldest click not yet in PostgreSQL
+    bool database_up = false;
+    std::uint64_t shipped = 0;    // by this process
+    std::uint64_t skipped_bytes = 0;
+    std::string last_error;
+};
+
+struct shipper_options {
+    std::size_t batch_size = 5000;
+    unsigned retention_days = 395;
+    std::chrono::milliseconds idle_poll{25};
+};
+
+class click_shipper {
+public:
+    click_shipper(click_journal& journal, std::string database_url, std::string node_id,
+                  shipper_options options = {});
+    ~click_shipper();
+    click_shipper(click_shipper const&) = delete;
+    click_shipper& operator=(click_shipper const&) = delete;
+
+    void start();
+    // Stops the thread. With `drain`, first ships what the journal holds, as long as the
+    // database answers and `deadline` has not passed.
+    void stop(bool drain, std::chrono::seconds deadline);
+    shipper_status status() const;
+
+private:
+    void run();
+    void connect();
+    void load_checkpoint();
+    void count_initial_backlog();
+    std::size_t ship(journal_batch const& batch);
+    std::string salt_for(std::string const& day);
+    void maintain_partitions();
+    void record_failure(std::exception const& e);
+
+    click_journal& journal_;
+    std::string database_url_;
+    std::string node_id_;
+    shipper_options options_;
+
+    std::unique_ptr<pqxx::connection> conn_;
+    journal_position position_;
+    bool position_loaded_ = false;
+    std::map<std::string, std::string> salts_;         // day -> salt, on the shipper thread
+    std::map<std::string, bool> partitions_ready_;     // first day of month -> created
+    std::chrono::steady_clock::time_point next_maintenance_{};
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    bool draining_ = false;
+    std::chrono::steady_clock::time_point drain_deadline_{};
+    std::thread thread_;
+    shipper_status status_;
+    std::uint64_t initial_backlog_ = 0;
+    std::uint64_t appended_at_start_ = 0;
+    std::chrono::system_clock::time_point oldest_pending_{};
+    std::chrono::steady_clock::time_point last_error_log_{};
+};
+
+} // namespace linkledger::clicks

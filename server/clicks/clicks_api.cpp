@@ -1,0 +1,109 @@
+#include "clicks/clicks_api.hpp"
+
+#include "http/http_error.hpp"
+#include "http/json_body.hpp"
+#include "http/response.hpp"
+
+#include <pqxx/pqxx>
+
+#include <charconv>
+
+namespace linkledger::clicks {
+namespace {
+
+constexpr int k_default_limit = 100;
+constexpr int k_max_limit = 1000;
+
+constexpr char const* k_list_clicks = R"sql(
+SELECT click_id, link_id,
+       to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       source, in_app, device, os, country, bot, bot_reason
+FROM clicks
+WHERE ($1::bigint = 0 OR link_id = $1::bigint)
+  AND ($2::text = '' OR at >= $2::timestamptz)
+ORDER BY at DESC, click_id DESC
+LIMIT $3
+)sql";
+
+struct click_row {
+    std::string click_id;
+    std::int64_t link_id = 0;
+    std::string at, source, in_app, device, os, country;
+    bool bot = false;
+    std::string bot_reason;
+};
+
+} // namespace
+
+boost::json::object pipeline_status(click_journal const& journal, click_shipper const& shipper)
+{
+    auto const s = shipper.status();
+    return {{"database", s.database_up ? "ok" : "unreachable"},
+            {"journal",
+             {{"backlog_clicks", s.backlog_clicks},
+              {"backlog_bytes", s.backlog_bytes},
+              {"segments", journal.segments().size()},
+              {"appended", journal.appended()},
+              {"write_failures", journal.write_failures()},
+              {"skipped_bytes", s.skipped_bytes}}},
+            {"writer",
+             {{"lag_seconds", s.lag_seconds},
+              {"shipped", s.shipped},
+              {"last_error", s.last_error}}}};
+}
+
+void clicks_api::add_routes(http::router& routes)
+{
+    http::route_options const api{.requires_api_key = true};
+    routes.add(http::verb::get, "/api/v1/clicks",
+               [this](http::request_context& ctx) { return list(ctx); }, api);
+    routes.add(
+        http::verb::get, "/api/v1/status",
+        [this](http::request_context&) -> net::awaitable<http::response> {
+            co_return http::json_response(http::status::ok, pipeline_status(journal_, shipper_));
+        },
+        api);
+}
+
+net::awaitable<http::response> clicks_api::list(http::request_context& ctx)
+{
+    std::int64_t link_id = 0;
+    if (auto const text = ctx.query("link_id"); text && !text->empty()) {
+        auto const [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), link_id);
+        if (ec != std::errc{} || ptr != text->data() + text->size() || link_id <= 0)
+            throw http::bad_field("link_id", "link_id must be a link's id");
+    }
+    int limit = k_default_limit;
+    if (auto const text = ctx.query("limit"); text && !text->empty()) {
+        auto const [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+        if (ec != std::errc{} || ptr != text->data() + text->size() || limit < 1 || limit > k_max_limit)
+            throw http::bad_field("limit", "limit must be a whole number from 1 to 1000");
+    }
+    std::string const since = ctx.query("since").value_or("");
+    if (!since.empty()) {
+        // Checked here so a typo is a 400 naming the field, not a database error.
+        bool const looks_like_time = since.size() >= 10 && since[4] == '-' && since[7] == '-' &&
+                                     since.find_first_not_of("0123456789-:TZ.+ ") == std::string::npos;
+        if (!looks_like_time)
+            throw http::bad_field("since", "since must be an ISO 8601 time, e.g. 2026-11-25T00:00:00Z");
+    }
+    auto const rows = co_await db_.run([&](pqxx::connection& conn) {
+        pqxx::read_transaction tx(conn);
+        std::vector<click_row> out;
+        for (auto const& r : tx.exec_params(k_list_clicks, link_id, since, limit))
+            out.push_back({r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::string>(),
+                           r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>(),
+                           r[6].as<std::string>(), r[7].as<std::string>(), r[8].as<bool>(),
+                           r[9].as<std::string>()});
+        return out;
+    });
+    boost::json::array items;
+    for (auto const& r : rows)
+        items.push_back({{"click_id", r.click_id}, {"link_id", r.link_id}, {"at", r.at},
+                         {"source", r.source},     {"in_app", r.in_app},   {"device", r.device},
+                         {"os", r.os},             {"country", r.country}, {"bot", r.bot},
+                         {"bot_reason", r.bot_reason}});
+    co_return http::json_response(http::status::ok, boost::json::object{{"clicks", std::move(items)}});
+}
+
+} // namespace linkledger::clicks

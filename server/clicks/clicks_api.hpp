@@ -1,0 +1,34 @@
+// GET /api/v1/clicks (recent raw clicks) and GET /api/v1/status (journal backlog, writer lag).
+#pragma once
+
+#include "clicks/click_journal.hpp"
+#include "clicks/click_shipper.hpp"
+#include "db/database.hpp"
+#include "http/router.hpp"
+
+#include <boost/json/object.hpp>
+
+namespace linkledger::clicks {
+
+namespace net = boost::asio;
+
+// The pipeline's health as JSON, for /api/v1/status and /readyz.
+boost::json::object pipeline_status(click_journal const& journal, click_shipper const& shipper);
+
+class clicks_api {
+public:
+    clicks_api(db::database& db, click_journal const& journal, click_shipper const& shipper)
+        : db_(db), journal_(journal), shipper_(shipper)
+    {
+    }
+    void add_routes(http::router& routes);
+
+private:
+    net::awaitable<http::response> list(http::request_context& ctx);
+
+    db::database& db_;
+    click_journal const& journal_;
+    click_shipper const& shipper_;
+};
+
+} // namespace linkledger::clicks

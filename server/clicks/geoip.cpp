@@ -1,0 +1,51 @@
+#include "clicks/geoip.hpp"
+
+#include <maxminddb.h>
+
+#include <cctype>
+#include <stdexcept>
+
+namespace linkledger::clicks {
+
+geoip::geoip(std::string const& path) : db_(std::make_unique<MMDB_s>())
+{
+    int const status = MMDB_open(path.c_str(), MMDB_MODE_MMAP, db_.get());
+    if (status != MMDB_SUCCESS) {
+        db_.reset();
+        throw std::runtime_error("cannot open GeoIP database " + path + ": " + MMDB_strerror(status));
+    }
+}
+
+geoip::geoip() = default;
+
+geoip::~geoip()
+{
+    if (db_)
+        MMDB_close(db_.get());
+}
+
+std::string geoip::country(std::string_view ip) const
+{
+    if (!db_ || ip.empty())
+        return "unknown";
+    std::string const address(ip);
+    int gai_error = 0;
+    int mmdb_error = MMDB_SUCCESS;
+    auto result = MMDB_lookup_string(db_.get(), address.c_str(), &gai_error, &mmdb_error);
+    if (gai_error != 0 || mmdb_error != MMDB_SUCCESS || !result.found_entry)
+        return "unknown";
+    MMDB_entry_data_s data{};
+    bool found = MMDB_get_value(&result.entry, &data, "country", "iso_code", nullptr) == MMDB_SUCCESS &&
+                 data.has_data;
+    if (!found)
+        found = MMDB_get_value(&result.entry, &data, "country_code", nullptr) == MMDB_SUCCESS &&
+                data.has_data;
+    if (!found || data.type != MMDB_DATA_TYPE_UTF8_STRING || data.data_size != 2)
+        return "unknown";
+    std::string code(data.utf8_string, 2);
+    for (auto& c : code)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return code;
+}
+
+} // namespace linkledger::clicks
