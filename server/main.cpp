@@ -21,6 +21,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -53,6 +54,8 @@ int migrate_database(db::database& database)
 
 int serve(config::config settings)
 {
+    // A file size limit on the journal must cost clicks (counted, logged), not the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     db::database database(settings.database_url, settings.db_pool_size);
     migrate_database(database);
 

@@ -153,9 +153,9 @@ bool click_journal::append(click const& c)
         ok = write_all(fd_, record);
         if (ok) {
             segment_size_ += record.size();
-        } else {
-            // A partial record may be left behind; start afresh in a new segment so the
-            // reader sees a torn tail, never a record glued to garbage.
+        } else if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
+            // A partial record may be left behind and cannot be cut off: continue in a new
+            // segment, so the reader meets a torn tail, never a record glued to garbage.
             ::close(fd_);
             fd_ = -1;
         }
@@ -164,12 +164,13 @@ bool click_journal::append(click const& c)
         ++appended_;
         return true;
     }
+    int const error = errno;
     ++write_failures_;
     auto const now = std::chrono::steady_clock::now();
     if (now - last_failure_log_ > std::chrono::seconds(10)) {
         last_failure_log_ = now;
         spdlog::error("click journal write failed dir={} error={} failures={}: clicks are being lost",
-                      dir_.string(), std::strerror(errno), write_failures_.load());
+                      dir_.string(), std::strerror(error), write_failures_.load());
     }
     return false;
 }

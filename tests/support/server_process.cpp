@@ -184,12 +184,17 @@ command_result run_linkledger(std::vector<std::string> const& args, environment 
     return result;
 }
 
-server_process::server_process(std::string const& database_url, environment extra_env)
+server_process::server_process(std::string const& database_url, environment extra_env,
+                               std::string data_dir)
+    : data_dir_(std::move(data_dir))
 {
-    char pattern[] = "/tmp/linkledger-test-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr)
-        throw std::runtime_error("mkdtemp failed");
-    data_dir_ = pattern;
+    if (data_dir_.empty()) {
+        char pattern[] = "/tmp/linkledger-test-XXXXXX";
+        if (::mkdtemp(pattern) == nullptr)
+            throw std::runtime_error("mkdtemp failed");
+        data_dir_ = pattern;
+        own_data_dir_ = true;
+    }
     environment env{{"LINKLEDGER_DATABASE_URL", database_url},
                     {"LINKLEDGER_LISTEN", "127.0.0.1:0"},
                     {"LINKLEDGER_DATA_DIR", data_dir_},
@@ -213,8 +218,10 @@ server_process::~server_process()
         process_->wait(std::chrono::seconds(20));
     }
     process_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(data_dir_, ec);
+    if (own_data_dir_) {
+        std::error_code ec;
+        std::filesystem::remove_all(data_dir_, ec);
+    }
 }
 
 } // namespace linkledger::testing

@@ -59,7 +59,10 @@ private:
 // `linkledger serve` on 127.0.0.1 with an OS-chosen port, against `database_url`.
 class server_process {
 public:
-    explicit server_process(std::string const& database_url, environment extra_env = {});
+    // `data_dir` empty: a fresh temporary one, removed afterwards; otherwise that directory,
+    // kept (so a test can restart a server on the same journal).
+    explicit server_process(std::string const& database_url, environment extra_env = {},
+                            std::string data_dir = {});
     ~server_process();
 
     unsigned short port() const { return port_; }
@@ -69,6 +72,7 @@ public:
 
 private:
     std::string data_dir_;
+    bool own_data_dir_ = false;
     unsigned short port_ = 0;
     std::unique_ptr<child_process> process_;
 };

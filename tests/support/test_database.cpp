@@ -79,7 +79,12 @@ scratch_database::~scratch_database()
 
 std::string scratch_database::query_value(std::string const& sql) const
 {
-    pqxx::connection conn(url_);
+    return query_once(url_, sql);
+}
+
+std::string query_once(std::string const& url, std::string const& sql)
+{
+    pqxx::connection conn(url);
     pqxx::nontransaction tx(conn);
     auto const rows = tx.exec(sql);
     if (rows.empty())

@@ -14,6 +14,9 @@ std::string test_cluster_url();
 // `url` with its database name replaced (works for URIs and key=value conninfo).
 std::string with_database(std::string const& url, std::string const& dbname);
 
+// The first column of the first row of `sql` on `url`, as text.
+std::string query_once(std::string const& url, std::string const& sql);
+
 class scratch_database {
 public:
     explicit scratch_database(std::string const& label);

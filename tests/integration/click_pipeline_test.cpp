@@ -1,0 +1,207 @@
+// The click pipeline's promises, tested by breaking things under load: kill -9, PostgreSQL
+// stopped, SIGTERM, a full disk; and link changes reaching another process within a second.
+#include "instance.hpp"
+#include "private_cluster.hpp"
+#include "redirect_load.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <sys/resource.h>
+#include <thread>
+
+using namespace linkledger::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string temp_dir()
+{
+    char pattern[] = "/tmp/ll-data-XXXXXX";
+    if (::mkdtemp(pattern) == nullptr)
+        throw std::runtime_error("mkdtemp failed");
+    return pattern;
+}
+
+std::string create_key(std::string const& database_url)
+{
+    auto const created = run_linkledger({"api-key", "create", "--name", "tests"},
+                                        {{"LINKLEDGER_DATABASE_URL", database_url}});
+    if (created.exit_code != 0)
+        throw std::runtime_error("api-key create failed: " + created.err);
+    return last_line(created.out);
+}
+
+std::int64_t create_link(unsigned short port, std::string const& key, std::string const& slug)
+{
+    auto const reply = api(port, "POST", "/api/v1/links", key,
+                           R"({"target_url":"https://shop.example/p?c={click_id}","slug":")" + slug + "\"}");
+    if (reply.status != 201)
+        throw std::runtime_error("link not created: " + reply.body);
+    return reply.json().at("id").as_int64();
+}
+
+std::string id_array(std::set<std::string> const& ids)
+{
+    std::string out = "'{";
+    for (auto const& id : ids)
+        out += (out.size() > 2 ? "," : "") + id;
+    return out + "}'::text[]";
+}
+
+// Every id in `ids` reaches PostgreSQL, once; the rollup agrees with the raw clicks.
+void expect_all_shipped_once(scratch_database const& db, std::set<std::string> const& ids,
+                             std::int64_t link_id)
+{
+    auto const link = std::to_string(link_id);
+    auto const found = db.wait_for_value(
+        "SELECT count(*) FROM clicks WHERE click_id = ANY(" + id_array(ids) + ")",
+        std::to_string(ids.size()), 30s);
+    EXPECT_EQ(found, std::to_string(ids.size())) << "clicks whose 302 reached a follower are missing";
+    EXPECT_EQ(db.query_value("SELECT count(*) - count(DISTINCT click_id) FROM clicks WHERE link_id = " + link), "0");
+    EXPECT_EQ(db.wait_for_value("SELECT (SELECT COALESCE(sum(clicks), 0) FROM click_rollups_daily WHERE link_id = " + link +
+                                ") = (SELECT count(*) FROM clicks WHERE NOT bot AND link_id = " + link + ")", "t"),
+              "t");
+}
+
+} // namespace
+
+TEST(click_pipeline, kill_9_under_load_loses_no_click_and_counts_none_twice)
+{
+    scratch_database db("kill9");
+    auto const key = create_key(db.url());
+    auto const data_dir = temp_dir();
+    std::set<std::string> ids;
+    std::int64_t link_id = 0;
+    {
+        server_process first(db.url(), {}, data_dir);
+        link_id = create_link(first.port(), key, "k9");
+        redirect_load load(first.port(), "/k9", 4);
+        std::this_thread::sleep_for(1500ms);
+        first.process().send_signal(SIGKILL);
+        first.process().wait();
+        ids = load.stop();
+    }
+    ASSERT_GT(ids.size(), 50u);
+    server_process second(db.url(), {}, data_dir);
+    expect_all_shipped_once(db, ids, link_id);
+    std::filesystem::remove_all(data_dir);
+}
+
+TEST(click_pipeline, postgresql_down_under_load_redirects_keep_answering_and_nothing_is_lost)
+{
+    private_cluster pg;
+    auto const key = create_key(pg.url());
+    server_process server(pg.url());
+    auto const link_id = create_link(server.port(), key, "pgdown");
+    redirect_load load(server.port(), "/pgdown", 4);
+    std::this_thread::sleep_for(500ms);
+
+    pg.stop();
+    auto const before = load.redirects();
+    std::this_thread::sleep_for(3s);
+    auto const during = load.redirects() - before;
+    EXPECT_GT(during, 100u) << "redirects stalled while PostgreSQL was down";
+    EXPECT_EQ(load.failures(), 0u);
+    auto const ready = send(server.port(), {"GET", "/readyz", "", {}});
+    EXPECT_EQ(ready.status, 503);
+    auto const body = ready.json().as_object();
+    EXPECT_EQ(body.at("status").as_string(), "degraded");
+    EXPECT_GT(body.at("clicks").at("journal").at("backlog_clicks").to_number<std::int64_t>(), 0) << ready.body;
+    EXPECT_GT(body.at("clicks").at("writer").at("lag_seconds").as_double(), 0.5) << ready.body;
+    EXPECT_TRUE(server.process().wait_for_log("PostgreSQL unavailable, clicks wait in the journal", 5s));
+
+    pg.start();
+    std::this_thread::sleep_for(500ms);
+    auto const ids = load.stop();
+    ASSERT_GT(ids.size(), during);
+    auto const count_sql = "SELECT count(*) FROM clicks WHERE click_id = ANY(" + id_array(ids) + ")";
+    auto const deadline = std::chrono::steady_clock::now() + 30s;
+    std::string found;
+    while (std::chrono::steady_clock::now() < deadline) {
+        found = query_once(pg.url(), count_sql);
+        if (found == std::to_string(ids.size()))
+            break;
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(found, std::to_string(ids.size()));
+    EXPECT_EQ(query_once(pg.url(), "SELECT count(*) - count(DISTINCT click_id) FROM clicks"), "0");
+    EXPECT_EQ(query_once(pg.url(), "SELECT count(*) FROM clicks WHERE link_id = " + std::to_string(link_id)),
+              query_once(pg.url(), "SELECT sum(clicks) FROM click_rollups_daily WHERE link_id = " + std::to_string(link_id)));
+    auto const ready_again = send(server.port(), {"GET", "/readyz", "", {}});
+    EXPECT_EQ(ready_again.status, 200) << ready_again.body;
+}
+
+TEST(click_pipeline, sigterm_drains_the_journal_and_exits_0)
+{
+    scratch_database db("sigterm");
+    auto const key = create_key(db.url());
+    server_process server(db.url());
+    auto const link_id = create_link(server.port(), key, "term");
+    redirect_load load(server.port(), "/term", 4);
+    std::this_thread::sleep_for(1s);
+    auto const ids = load.stop();
+    server.process().send_signal(SIGTERM);
+    EXPECT_EQ(server.process().wait(20s), 0) << server.process().log();
+    // No waiting: the shipped clicks must already be there when the process has exited.
+    EXPECT_EQ(db.query_value("SELECT count(*) FROM clicks WHERE click_id = ANY(" + id_array(ids) + ")"),
+              std::to_string(ids.size()));
+    EXPECT_EQ(db.query_value("SELECT count(*) FROM clicks WHERE link_id = " + std::to_string(link_id)),
+              std::to_string(ids.size()));
+    EXPECT_NE(server.process().log().find("stopped backlog=0"), std::string::npos) << server.process().log();
+}
+
+TEST(click_pipeline, a_full_disk_still_redirects_and_counts_the_failures)
+{
+    instance ll("fulldisk");
+    ll.create_link(R"({"target_url":"https://shop.example/p?c={click_id}","slug":"disk"})");
+    // A second server on the same database whose files may not grow past 4 KiB: its journal
+    // fills after a few clicks, as on a full disk.
+    rlimit saved{};
+    ::getrlimit(RLIMIT_FSIZE, &saved);
+    rlimit const small{4096, saved.rlim_max};
+    std::signal(SIGXFSZ, SIG_IGN);
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    std::unique_ptr<server_process> cramped;
+    try {
+        cramped = std::make_unique<server_process>(ll.db().url());
+    } catch (...) {
+        ::setrlimit(RLIMIT_FSIZE, &saved);
+        throw;
+    }
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    http_connection conn(cramped->port());
+    for (int i = 0; i < 100; ++i)
+        ASSERT_EQ(conn.send({"GET", "/disk", "", {{"User-Agent", "Mozilla/5.0 (iPhone) musical_ly_1"}}}).status, 302) << i;
+    auto const status = api(cramped->port(), "GET", "/api/v1/status", ll.key());
+    ASSERT_EQ(status.status, 200) << status.body;
+    EXPECT_GT(status.json().at("journal").at("write_failures").to_number<std::int64_t>(), 0) << status.body;
+    EXPECT_TRUE(cramped->process().wait_for_log("click journal write failed", 5s)) << cramped->process().log();
+}
+
+TEST(click_pipeline, link_changes_reach_another_process_within_a_second)
+{
+    instance a("two_nodes");
+    server_process b(a.db().url());
+    auto const created = a.create_link(R"({"target_url":"https://example.com/one","slug":"shared"})");
+    auto const path = "/api/v1/links/" + std::to_string(created.at("id").as_int64());
+    auto const within_a_second = [&](auto&& condition) {
+        auto const deadline = std::chrono::steady_clock::now() + 1s;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (condition())
+                return true;
+            std::this_thread::sleep_for(20ms);
+        }
+        return false;
+    };
+    EXPECT_TRUE(within_a_second([&] {
+        return send(b.port(), {"GET", "/shared", "", {}}).header("Location") == "https://example.com/one";
+    }));
+    a.api("PATCH", path, R"({"target_url":"https://example.com/two"})");
+    EXPECT_TRUE(within_a_second([&] {
+        return send(b.port(), {"GET", "/shared", "", {}}).header("Location") == "https://example.com/two";
+    }));
+    a.api("DELETE", path);
+    EXPECT_TRUE(within_a_second([&] { return send(b.port(), {"GET", "/shared", "", {}}).status == 410; }));
+}

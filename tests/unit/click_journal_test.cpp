@@ -1,0 +1,154 @@
+#include "clicks/click_journal.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <csignal>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace linkledger::clicks;
+namespace fs = std::filesystem;
+
+namespace {
+
+class journal_dir : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        char pattern[] = "/tmp/ll-journal-XXXXXX";
+        ASSERT_NE(::mkdtemp(pattern), nullptr);
+        dir = pattern;
+    }
+    void TearDown() override
+    {
+        ::chmod(dir.c_str(), 0700);
+        fs::remove_all(dir);
+    }
+    fs::path dir;
+};
+
+click make_click(int n)
+{
+    click c;
+    c.click_id = "01JDZQ5C9M7R3K8T2V6W4X" + std::to_string(1000 + n);
+    c.link_id = n;
+    c.at = std::chrono::system_clock::time_point(std::chrono::microseconds(1'764'000'000'000'000 + n));
+    c.user_agent = "UA \xc3\xa9 " + std::to_string(n);
+    c.source = "tiktok";
+    c.bot = n % 2 == 0;
+    c.bot_reason = c.bot ? "head request" : "";
+    return c;
+}
+
+} // namespace
+
+TEST(click_record, encodes_and_decodes_every_field)
+{
+    auto c = make_click(7);
+    c.ip_anon = "203.0.113.0";
+    c.referer = "https://www.tiktok.com/";
+    c.utm_source = "a";
+    c.utm_medium = "b";
+    c.utm_campaign = "c";
+    c.utm_term = "d";
+    c.utm_content = "e";
+    c.in_app = "tiktok";
+    c.device = "mobile";
+    c.os = "ios";
+    c.country = "FR";
+    auto const decoded = decode_click(encode_click(c));
+    ASSERT_TRUE(decoded);
+    EXPECT_EQ(encode_click(*decoded), encode_click(c));
+    EXPECT_EQ(decoded->at, c.at);
+    EXPECT_EQ(decoded->country, "FR");
+    EXPECT_FALSE(decode_click(encode_click(c).substr(1)));
+    EXPECT_FALSE(decode_click(encode_click(c) + "x"));
+}
+
+TEST_F(journal_dir, appended_clicks_read_back_in_order)
+{
+    click_journal journal(dir);
+    for (int i = 0; i < 100; ++i)
+        ASSERT_TRUE(journal.append(make_click(i)));
+    auto const first = journal.read({}, 60);
+    ASSERT_EQ(first.clicks.size(), 60u);
+    EXPECT_EQ(first.clicks[0].link_id, 0);
+    EXPECT_EQ(first.clicks[59].link_id, 59);
+    auto const rest = journal.read(first.next, 1000);
+    ASSERT_EQ(rest.clicks.size(), 40u);
+    EXPECT_EQ(rest.clicks[39].link_id, 99);
+    EXPECT_EQ(journal.read(rest.next, 1000).clicks.size(), 0u);
+    EXPECT_EQ(journal.bytes_after(rest.next), 0u);
+    EXPECT_GT(journal.bytes_after(first.next), 0u);
+    EXPECT_EQ(journal.appended(), 100u);
+}
+
+TEST_F(journal_dir, segments_rotate_and_shipped_ones_are_removed)
+{
+    click_journal journal(dir, 1000); // tiny segments
+    for (int i = 0; i < 50; ++i)
+        ASSERT_TRUE(journal.append(make_click(i)));
+    ASSERT_GT(journal.segments().size(), 3u);
+    auto const batch = journal.read({}, 1000);
+    ASSERT_EQ(batch.clicks.size(), 50u);
+    for (int i = 0; i < 50; ++i)
+        EXPECT_EQ(batch.clicks[static_cast<std::size_t>(i)].link_id, i);
+    journal.remove_segments_before(batch.next.segment);
+    EXPECT_EQ(journal.segments().size(), 1u); // only the one being written
+    EXPECT_EQ(journal.segments().front(), journal.current_segment());
+}
+
+TEST_F(journal_dir, a_restart_continues_in_a_new_segment_and_skips_a_torn_tail)
+{
+    std::uint64_t first_segment = 0;
+    {
+        click_journal journal(dir);
+        for (int i = 0; i < 3; ++i)
+            journal.append(make_click(i));
+        first_segment = journal.current_segment();
+    }
+    // A crash in the middle of a record leaves half of it behind.
+    {
+        std::ofstream out(dir / (std::string(19, '0') + std::to_string(first_segment) + ".journal"),
+                          std::ios::app | std::ios::binary);
+        out.write("\x40\x00\x00\x00garbage", 11);
+    }
+    click_journal journal(dir);
+    EXPECT_GT(journal.current_segment(), first_segment);
+    journal.append(make_click(3));
+    auto const batch = journal.read({}, 1000);
+    ASSERT_EQ(batch.clicks.size(), 4u);
+    EXPECT_EQ(batch.clicks[3].link_id, 3);
+    EXPECT_EQ(batch.skipped_bytes, 11u);
+}
+
+TEST_F(journal_dir, a_full_disk_fails_without_throwing_and_counts)
+{
+    // A file size limit behaves like a full disk (EFBIG), even for root.
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit saved{};
+    ::getrlimit(RLIMIT_FSIZE, &saved);
+    click_journal journal(dir);
+    rlimit const small{2048, saved.rlim_max};
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    int failures = 0;
+    for (int i = 0; i < 100; ++i)
+        failures += journal.append(make_click(i)) ? 0 : 1;
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    EXPECT_GT(failures, 50);
+    EXPECT_EQ(journal.segments().size(), 1u); // no empty segment a failure
+    EXPECT_EQ(journal.write_failures(), static_cast<std::uint64_t>(failures));
+    // What was written before the limit is intact and readable.
+    auto const batch = journal.read({}, 1000);
+    EXPECT_EQ(batch.clicks.size(), static_cast<std::size_t>(100 - failures));
+    // And once there is room again, appends work.
+    EXPECT_TRUE(journal.append(make_click(100)));
+}
+
+TEST(crc32, known_vector)
+{
+    EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
+}
