@@ -1,0 +1,27 @@
+# Shared by the bench/ scripts: a Release build and a throw-away PostgreSQL, cleaned up on exit.
+# shellcheck shell=bash
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+bench_build() {
+  "$root/deploy/install-deps.sh"
+  cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DLINKLEDGER_BUILD_TESTS=OFF \
+        -DLINKLEDGER_BUILD_BENCH=ON >/dev/null
+  cmake --build build/bench -j"$(nproc)" >/dev/null
+}
+
+scratch=$(mktemp -d /tmp/linkledger-bench-XXXXXX)
+chmod 755 "$scratch"
+bench_cleanup() {
+  local pid
+  for pid in ${bench_pids:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${bench_pids:-}; do wait "$pid" 2>/dev/null || true; done
+  "$root/deploy/private-postgres.sh" stop "$scratch/pg" >/dev/null 2>&1 || true
+  rm -rf "$scratch"
+}
+trap bench_cleanup EXIT
+
+# Durable settings (fsync on), as a real deployment would run.
+bench_postgres() {
+  "$root/deploy/private-postgres.sh" start "$scratch/pg" bench 2>/dev/null
+}
