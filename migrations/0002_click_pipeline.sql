@@ -34,7 +34,6 @@ CREATE TABLE clicks (
 ) PARTITION BY RANGE (at);
 
 CREATE INDEX clicks_link_at ON clicks (link_id, at);
-CREATE INDEX clicks_at ON clicks (at);
 
 -- Creates the month partition holding `day` if it is missing. Serialised by an advisory
 -- lock because CREATE TABLE IF NOT EXISTS still races between two writers.

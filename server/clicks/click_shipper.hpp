@@ -5,17 +5,21 @@
 #pragma once
 
 #include "clicks/click_journal.hpp"
+#include "crypto/hmac.hpp"
 
 #include <pqxx/connection>
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
+#include <vector>
 
 namespace linkledger::clicks {
 
@@ -30,7 +34,7 @@ struct shipper_status {
 };
 
 struct shipper_options {
-    std::size_t batch_size = 5000;
+    std::size_t batch_size = 10000;
     unsigned retention_days = 395;
     std::chrono::milliseconds idle_poll{25};
 };
@@ -55,8 +59,13 @@ private:
     void load_checkpoint();
     void count_initial_backlog();
     std::size_t ship(journal_batch const& batch);
-    std::string salt_for(std::string const& day);
+    void ship_fast(journal_batch const& batch, std::vector<std::string> const& days,
+                   std::vector<std::string> const& hashes);
+    void ship_deduplicated(journal_batch const& batch, std::vector<std::string> const& hashes);
+    crypto::hmac_sha256& hasher_for(std::string const& day);
     void maintain_partitions();
+    journal_batch next_batch();
+    void start_prefetch(journal_position from);
     void record_failure(std::exception const& e);
 
     click_journal& journal_;
@@ -66,9 +75,12 @@ private:
 
     std::unique_ptr<pqxx::connection> conn_;
     journal_position position_;
+    std::future<journal_batch> prefetch_;
+    journal_position prefetch_from_;
     bool position_loaded_ = false;
-    std::map<std::string, std::string> salts_;         // day -> salt, on the shipper thread
+    std::map<std::string, crypto::hmac_sha256> hashers_; // day -> keyed with its salt
     std::map<std::string, bool> partitions_ready_;     // first day of month -> created
+    std::unordered_set<std::string> counted_visitors_; // "day|link|hash" this node inserted
     std::chrono::steady_clock::time_point next_maintenance_{};
 
     mutable std::mutex mutex_;

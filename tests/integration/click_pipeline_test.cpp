@@ -205,3 +205,32 @@ TEST(click_pipeline, link_changes_reach_another_process_within_a_second)
     a.api("DELETE", path);
     EXPECT_TRUE(within_a_second([&] { return send(b.port(), {"GET", "/shared", "", {}}).status == 410; }));
 }
+
+TEST(click_pipeline, a_replay_of_stored_clicks_counts_nothing_twice)
+{
+    scratch_database db("replay");
+    auto const key = create_key(db.url());
+    auto const data_dir = temp_dir();
+    std::int64_t link_id = 0;
+    std::set<std::string> ids;
+    {
+        server_process first(db.url(), {}, data_dir);
+        link_id = create_link(first.port(), key, "replay");
+        http_connection conn(first.port());
+        for (int i = 0; i < 30; ++i)
+            ids.insert(click_id_of(conn.send({"GET", "/replay", "", {{"User-Agent", "Mozilla/5.0 (iPhone) musical_ly_1"}}})
+                                       .header("Location")));
+        ASSERT_EQ(db.wait_for_value("SELECT count(*) FROM clicks", "30"), "30");
+    }
+    // The checkpoint is lost (a restored backup, say): the next start reads the journal from
+    // its beginning and meets clicks that are already stored.
+    db.execute("DELETE FROM journal_checkpoints");
+    server_process second(db.url(), {}, data_dir);
+    ASSERT_TRUE(second.process().wait_for_log("partly stored already; deduplicating", 10s))
+        << second.process().log();
+    expect_all_shipped_once(db, ids, link_id);
+    EXPECT_EQ(db.query_value("SELECT count(*) FROM clicks"), "30");
+    EXPECT_EQ(db.query_value("SELECT sum(clicks) FROM click_rollups_daily"), "30");
+    EXPECT_EQ(db.query_value("SELECT sum(unique_clicks) FROM click_rollups_daily"), "1");
+    std::filesystem::remove_all(data_dir);
+}
