@@ -17,8 +17,8 @@
 #include "links/link_change_listener.hpp"
 #include "links/redirect_handler.hpp"
 #include "links/redirect_table.hpp"
+#include "logging/logging.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -31,15 +31,6 @@ namespace {
 
 using namespace linkledger;
 namespace net = boost::asio;
-
-void setup_logging(std::string const& level)
-{
-    // Logs go to stderr so that stdout stays for what a command prints (the API key).
-    auto logger = spdlog::stderr_color_mt("linkledger");
-    spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::from_str(level));
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
-}
 
 int migrate_database(db::database& database)
 {
@@ -73,9 +64,9 @@ int serve(config::config settings)
     links::link_change_listener link_changes(table, settings.database_url);
     link_changes.load_all();
 
-    net::io_context ioc(static_cast<int>(settings.threads));
+    http::io_context_pool pool(settings.threads);
     http::router routes;
-    http::listener listener(ioc, routes,
+    http::listener listener(pool, routes,
                             {settings.listen.host, settings.listen.port,
                              std::chrono::seconds(settings.request_timeout_seconds),
                              std::chrono::seconds(10)});
@@ -99,12 +90,13 @@ int serve(config::config settings)
     links::redirect_handler redirects(table, journal, classifier, *geo);
     redirects.add_routes(routes);
 
-    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    net::signal_set signals(pool.context(0), SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signal) {
         if (ec)
             return;
         spdlog::info("signal {} received: shutting down", signal);
         listener.shutdown();
+        pool.release();
     });
 
     shipper.start();
@@ -115,12 +107,9 @@ int serve(config::config settings)
                           : settings.listen.host;
     spdlog::info("listening on http://{}:{} public_url={} threads={} node={}", host,
                  listener.bound_port(), settings.public_url, settings.threads, node_id);
+    spdlog::default_logger()->flush(); // whoever started us waits for this line
 
-    std::vector<std::jthread> threads;
-    for (unsigned i = 1; i < settings.threads; ++i)
-        threads.emplace_back([&ioc] { ioc.run(); });
-    ioc.run();
-    threads.clear();
+    pool.run();
     // Every request is answered; now the journal is drained while the database answers.
     link_changes.stop();
     shipper.stop(true, std::chrono::seconds(20));
@@ -142,22 +131,8 @@ int create_api_key(config::config const& settings, std::string const& name)
     return 0;
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+int run_command(cli::command_line const& cl)
 {
-    cli::command_line cl;
-    try {
-        cl = cli::parse(argc, argv, [](char const* name) { return std::getenv(name); });
-    } catch (config::config_error const& e) {
-        std::cerr << "linkledger: " << e.what() << '\n';
-        return 2;
-    }
-    if (cl.show_help) {
-        std::cout << cli::help_text(cl.what);
-        return 0;
-    }
-    setup_logging(cl.settings.log_level);
     try {
         switch (cl.what) {
         case cli::command::serve: return serve(cl.settings);
@@ -176,4 +151,25 @@ int main(int argc, char** argv)
         return 1;
     }
     return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    cli::command_line cl;
+    try {
+        cl = cli::parse(argc, argv, [](char const* name) { return std::getenv(name); });
+    } catch (config::config_error const& e) {
+        std::cerr << "linkledger: " << e.what() << '\n';
+        return 2;
+    }
+    if (cl.show_help) {
+        std::cout << cli::help_text(cl.what);
+        return 0;
+    }
+    logging::setup(cl.settings.log_level);
+    int const status = run_command(cl);
+    logging::shutdown();
+    return status;
 }

@@ -24,7 +24,7 @@ std::string new_click_id(std::chrono::system_clock::time_point now)
     std::array<unsigned char, 16> bytes{};
     for (int i = 0; i < 6; ++i)
         bytes[static_cast<std::size_t>(i)] = static_cast<unsigned char>(millis >> (40 - 8 * i));
-    crypto::random_bytes(bytes.data() + 6, 10);
+    crypto::buffered_random_bytes(bytes.data() + 6, 10);
 
     // 128 bits as 26 base32 digits: the first digit holds the top 3 bits (130 - 128 = 2 spare).
     std::string out(k_click_id_length, '0');

@@ -6,6 +6,22 @@ namespace linkledger::clicks {
 
 std::string anonymize_ip(std::string_view text)
 {
+    // The common case, a dotted IPv4 address, without parsing and printing it again.
+    if (auto const last_dot = text.rfind('.'); last_dot != std::string_view::npos &&
+        text.find(':') == std::string_view::npos) {
+        int dots = 0;
+        bool digits_only = true;
+        for (char c : text) {
+            dots += c == '.';
+            digits_only = digits_only && (c == '.' || (c >= '0' && c <= '9'));
+        }
+        if (dots == 3 && digits_only && text.size() <= 15) {
+            boost::system::error_code ec;
+            boost::asio::ip::make_address_v4(text, ec);
+            if (!ec)
+                return std::string(text.substr(0, last_dot)) + ".0";
+        }
+    }
     namespace ip = boost::asio::ip;
     boost::system::error_code ec;
     auto address = ip::make_address(text, ec);

@@ -27,8 +27,8 @@ struct listener::connection {
     bool closing = false; // close after the response in flight
 };
 
-listener::listener(net::io_context& ioc, router const& routes, listener_options options)
-    : ioc_(ioc), routes_(routes), options_(std::move(options)), acceptor_(ioc)
+listener::listener(io_context_pool& pool, router const& routes, listener_options options)
+    : pool_(pool), routes_(routes), options_(std::move(options)), acceptor_(pool.context(0))
 {
 }
 
@@ -51,7 +51,7 @@ void listener::start()
 net::awaitable<void> listener::accept_loop()
 {
     for (;;) {
-        auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), k_use);
+        auto [ec, socket] = co_await acceptor_.async_accept(pool_.next(), k_use);
         if (ec == net::error::operation_aborted || !acceptor_.is_open())
             co_return;
         if (ec) {
@@ -199,7 +199,7 @@ void listener::shutdown()
     std::lock_guard lock(mutex_);
     if (connections_.empty())
         return;
-    grace_timer_ = std::make_unique<net::steady_timer>(ioc_, options_.shutdown_grace);
+    grace_timer_ = std::make_unique<net::steady_timer>(pool_.context(0), options_.shutdown_grace);
     grace_timer_->async_wait([this](boost::system::error_code ec) {
         if (ec)
             return;

@@ -1,7 +1,8 @@
-// The HTTP server: accepts connections, runs one coroutine session per connection on its own
-// strand, enforces header/body/time limits, logs each request, and shuts down gracefully.
+// The HTTP server: accepts connections, runs one coroutine session per connection on one
+// io_context of the pool, enforces header/body/time limits, logs each request, and shuts down gracefully.
 #pragma once
 
+#include "http/io_context_pool.hpp"
 #include "http/router.hpp"
 #include "http/types.hpp"
 
@@ -22,7 +23,7 @@ struct listener_options {
 
 class listener {
 public:
-    listener(net::io_context& ioc, router const& routes, listener_options options);
+    listener(io_context_pool& pool, router const& routes, listener_options options);
 
     // Binds and listens; throws boost::system::system_error naming the address on failure.
     void open();
@@ -41,7 +42,7 @@ private:
     net::awaitable<void> serve(std::shared_ptr<connection> conn);
     void forget(std::uint64_t id);
 
-    net::io_context& ioc_;
+    io_context_pool& pool_;
     router const& routes_;
     listener_options options_;
     net::ip::tcp::acceptor acceptor_;

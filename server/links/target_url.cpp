@@ -55,6 +55,8 @@ std::optional<std::string> target_url_problem(std::string_view url)
 std::string expand_target(std::string_view target, std::string_view click_id)
 {
     std::string out(target);
+    if (out.find('{') == std::string::npos && out.find('%') == std::string::npos)
+        return out;
     replace_all(out, k_click_id_placeholder, click_id, false);
     replace_all(out, "%7Bclick_id%7D", click_id, true);
     return out;

@@ -1,0 +1,37 @@
+#include "http/io_context_pool.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <thread>
+
+namespace linkledger::http {
+
+io_context_pool::io_context_pool(std::size_t size)
+{
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, size); ++i) {
+        // A concurrency hint of 1: each context is only ever run by one thread.
+        contexts_.push_back(std::make_unique<net::io_context>(1));
+        guards_.emplace_back(net::make_work_guard(*contexts_.back()));
+    }
+}
+
+net::io_context& io_context_pool::next()
+{
+    return *contexts_[next_++ % contexts_.size()];
+}
+
+void io_context_pool::run()
+{
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 1; i < contexts_.size(); ++i)
+        threads.emplace_back([this, i] { contexts_[i]->run(); });
+    contexts_[0]->run();
+}
+
+void io_context_pool::release()
+{
+    for (std::size_t i = 0; i < contexts_.size(); ++i)
+        net::post(*contexts_[i], [this, i] { guards_[i].reset(); });
+}
+
+} // namespace linkledger::http

@@ -1,0 +1,53 @@
+#include "logging/logging.hpp"
+
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+
+namespace linkledger::logging {
+namespace {
+
+class buffered_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    buffered_stderr_sink()
+    {
+        // Fully buffered: lines reach the file or pipe in blocks, on flush.
+        std::setvbuf(stderr, buffer_, _IOFBF, sizeof buffer_);
+    }
+
+protected:
+    void sink_it_(spdlog::details::log_msg const& msg) override
+    {
+        spdlog::memory_buf_t formatted;
+        formatter_->format(msg, formatted);
+        std::fwrite(formatted.data(), 1, formatted.size(), stderr);
+    }
+    void flush_() override { std::fflush(stderr); }
+
+private:
+    char buffer_[1 << 16];
+};
+
+} // namespace
+
+void setup(std::string const& level)
+{
+    static auto const sink = std::make_shared<buffered_stderr_sink>();
+    auto logger = std::make_shared<spdlog::logger>("linkledger", sink);
+    logger->set_level(spdlog::level::from_str(level));
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+    logger->flush_on(spdlog::level::warn);
+    spdlog::set_default_logger(logger);
+    spdlog::flush_every(std::chrono::seconds(1));
+}
+
+void shutdown()
+{
+    spdlog::shutdown();
+    std::fflush(stderr);
+}
+
+} // namespace linkledger::logging
