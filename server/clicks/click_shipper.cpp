@@ -9,6 +9,7 @@
 #include <pqxx/stream_to>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 #include <tuple>
 
@@ -363,7 +364,16 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
 
     pqxx::work tx(*conn_);
     {
-        pqxx::stream_to stream(tx, "clicks",
+        // A batch within one month (nearly all) goes straight into that month's partition,
+        // which spares PostgreSQL routing every row.
+        auto const first = days.empty() ? std::string() : first_of_month(days.front());
+        bool const one_month = std::all_of(days.begin(), days.end(), [&](std::string const& d) {
+            return d.compare(0, 7, first, 0, 7) == 0;
+        });
+        auto const table = one_month && !first.empty()
+                               ? "clicks_" + first.substr(0, 4) + first.substr(5, 2)
+                               : std::string("clicks");
+        pqxx::stream_to stream(tx, table,
                                std::vector<std::string>{"click_id", "at", "link_id", "node_id", "ip_anon",
                                                         "user_agent", "referer", "utm_source", "utm_medium",
                                                         "utm_campaign", "utm_term", "utm_content", "source",

@@ -143,7 +143,10 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
             path = log_path(req.target());
             keep_alive = req.keep_alive();
             bool const head = req.method() == verb::head;
-            res = co_await routes_.handle(req, remote_ip);
+            if (auto now = routes_.handle_now(req, remote_ip))
+                res = std::move(*now);
+            else
+                res = co_await routes_.handle(req, remote_ip);
             res.version(req.version());
             res.prepare_payload();
             if (head)

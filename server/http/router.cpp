@@ -43,7 +43,12 @@ std::optional<std::string> request_context::query(std::string_view name) const
 
 void router::add(verb method, std::string pattern, handler h, route_options options)
 {
-    routes_.push_back({method, split_pattern(pattern), std::move(h), options});
+    routes_.push_back({method, split_pattern(pattern), std::move(h), {}, options});
+}
+
+void router::add_now(verb method, std::string pattern, immediate_handler h)
+{
+    routes_.push_back({method, split_pattern(pattern), {}, std::move(h), {}});
 }
 
 router::match router::find(verb method, boost::urls::url_view target) const
@@ -122,33 +127,69 @@ net::awaitable<response> router::dispatch(request_context& ctx, match const& m) 
                                             : "the API key is invalid or revoked",
                              "Authorization");
     }
+    if (m.found->now)
+        co_return m.found->now(ctx);
     co_return co_await m.found->h(ctx);
+}
+
+namespace {
+
+// The one place where an exception from a handler becomes a response.
+response failure_response(request const& req, std::exception_ptr failure)
+{
+    try {
+        std::rethrow_exception(failure);
+    } catch (http_error const& e) {
+        return error_response(e);
+    } catch (pqxx::broken_connection const& e) {
+        spdlog::error("database unreachable while serving {}: {}", req.method_string(), e.what());
+        return error_response(http_error(status::service_unavailable, "database_unavailable",
+                                         "the database is unreachable; try again shortly"));
+    } catch (std::exception const& e) {
+        spdlog::error("internal error serving {}: {}", req.method_string(), e.what());
+    }
+    return error_response(http_error(status::internal_server_error, "internal_error",
+                                     "an internal error occurred; it has been logged"));
+}
+
+boost::urls::url_view parse_target(request const& req)
+{
+    auto parsed = boost::urls::parse_origin_form(req.target());
+    if (!parsed)
+        throw http_error(status::bad_request, "bad_request_target",
+                         "the request target is not a valid path");
+    return *parsed;
+}
+
+} // namespace
+
+std::optional<response> router::handle_now(request const& req, std::string const& remote_ip) const
+{
+    try {
+        auto const target = parse_target(req);
+        auto m = find(req.method(), target);
+        if (!m.found || !m.found->now)
+            return std::nullopt;
+        request_context ctx{req, target, std::move(m.params), remote_ip, std::nullopt};
+        return m.found->now(ctx);
+    } catch (...) {
+        return failure_response(req, std::current_exception());
+    }
 }
 
 net::awaitable<response> router::handle(request const& req, std::string const& remote_ip) const
 {
-    std::optional<http_error> failure;
+    std::exception_ptr failure;
     try {
-        auto parsed = boost::urls::parse_origin_form(req.target());
-        if (!parsed)
-            throw http_error(status::bad_request, "bad_request_target",
-                             "the request target is not a valid path");
-        request_context ctx{req, *parsed, {}, remote_ip, std::nullopt};
-        auto const m = find(req.method(), *parsed);
+        auto const target = parse_target(req);
+        request_context ctx{req, target, {}, remote_ip, std::nullopt};
+        auto const m = find(req.method(), target);
         ctx.path_params = m.params;
         co_return co_await dispatch(ctx, m);
-    } catch (http_error const& e) {
-        failure = e;
-    } catch (pqxx::broken_connection const& e) {
-        spdlog::error("database unreachable while serving {}: {}", req.method_string(), e.what());
-        failure = http_error(status::service_unavailable, "database_unavailable",
-                             "the database is unreachable; try again shortly");
-    } catch (std::exception const& e) {
-        spdlog::error("internal error serving {}: {}", req.method_string(), e.what());
-        failure = http_error(status::internal_server_error, "internal_error",
-                             "an internal error occurred; it has been logged");
+    } catch (...) {
+        failure = std::current_exception();
     }
-    co_return error_response(*failure);
+    co_return failure_response(req, failure);
 }
 
 } // namespace linkledger::http

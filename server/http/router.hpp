@@ -28,6 +28,8 @@ struct request_context {
 };
 
 using handler = std::function<net::awaitable<response>(request_context&)>;
+// A handler that never waits (the redirect): called without any coroutine frame.
+using immediate_handler = std::function<response(request_context&)>;
 // Resolves a bearer token to an API key id (or nothing), off the I/O thread.
 using authenticator =
     std::function<net::awaitable<std::optional<std::int64_t>>(std::string const& token)>;
@@ -42,12 +44,17 @@ inline constexpr std::size_t k_max_header_bytes = 8 * 1024;
 class router {
 public:
     void add(verb method, std::string pattern, handler h, route_options options = {});
+    // For public routes that answer without waiting; they take no body and no API key.
+    void add_now(verb method, std::string pattern, immediate_handler h);
     void set_authenticator(authenticator a) { authenticator_ = std::move(a); }
 
     // The body size allowed for a request, known from its header alone.
     std::size_t body_limit(verb method, std::string_view target) const;
     std::size_t largest_body_limit() const;
 
+    // The response of an immediate route, or nothing when the request needs handle().
+    // Never throws: every failure becomes a response.
+    std::optional<response> handle_now(request const& req, std::string const& remote_ip) const;
     // Never throws: every failure becomes a response.
     net::awaitable<response> handle(request const& req, std::string const& remote_ip) const;
 
@@ -56,6 +63,7 @@ private:
         verb method;
         std::vector<std::string> segments; // "{name}" segments capture
         handler h;
+        immediate_handler now;
         route_options options;
     };
     struct match {

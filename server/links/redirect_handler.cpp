@@ -24,11 +24,9 @@ http::response not_found_page()
 
 void redirect_handler::add_routes(http::router& routes)
 {
-    auto handler = [this](http::request_context& ctx) -> net::awaitable<http::response> {
-        co_return redirect(ctx);
-    };
-    routes.add(http::verb::get, "/{slug}", handler);
-    routes.add(http::verb::head, "/{slug}", handler);
+    auto handler = [this](http::request_context& ctx) { return redirect(ctx); };
+    routes.add_now(http::verb::get, "/{slug}", handler);
+    routes.add_now(http::verb::head, "/{slug}", handler);
 }
 
 http::response redirect_handler::redirect(http::request_context const& ctx) const
