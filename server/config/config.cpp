@@ -103,7 +103,8 @@ void check_database_url(std::string const& url)
 void check_public_url(std::string const& url)
 {
     auto parsed = boost::urls::parse_absolute_uri(url);
-    if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") ||
+    if (!parsed ||
+        (parsed->scheme_id() != boost::urls::scheme::http && parsed->scheme_id() != boost::urls::scheme::https) ||
         parsed->encoded_host().empty() || parsed->has_query() || parsed->has_fragment())
         throw config_error("LINKLEDGER_PUBLIC_URL",
                            "must be an absolute http(s) URL without query, got '" + url + "'");

@@ -39,7 +39,9 @@ std::optional<std::string> target_url_problem(std::string_view url)
         return "target_url must be at most 2048 bytes";
     // Braces are not valid in a URL, so the placeholder is checked in the place of a click id.
     auto const sample = expand_target(url, "01JDZQ5C9M7R3K8T2V6W4X0Y1Z");
-    auto parsed = boost::urls::parse_absolute_uri(sample);
+    // parse_uri, not parse_absolute_uri: the latter refuses a #fragment, which shop
+    // targets carry (hash-routed product pages).
+    auto parsed = boost::urls::parse_uri(sample);
     if (!parsed)
         return "target_url must be an absolute URL (" + parsed.error().message() + ")";
     auto const scheme = parsed->scheme_id();

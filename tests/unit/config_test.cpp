@@ -1,35 +1,43 @@
+// Unit tests for config/config.hpp: defaults, environment variables, flags that override
+// them, and errors that name the variable at fault. The environment is a fake map.
 #include "config/config.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
+#include <vector>
 
 using namespace linkledger::config;
 
 namespace {
 
-struct fake_env {
-    std::map<std::string, std::string> vars;
-    env_lookup lookup() const
-    {
-        return [this](char const* name) -> char const* {
-            auto const it = vars.find(name);
-            return it == vars.end() ? nullptr : it->second.c_str();
-        };
-    }
-};
+using fake_env = std::map<std::string, std::string>;
 
-config load_with(fake_env const& env, std::vector<std::string> args = {})
+env_lookup lookup_in(fake_env const& env)
 {
-    std::vector<std::string> rest;
-    return load(env.lookup(), args, rest);
+    return [&env](char const* name) -> char const* {
+        auto const it = env.find(name);
+        return it == env.end() ? nullptr : it->second.c_str();
+    };
 }
 
-std::string failing_variable(fake_env const& env, std::vector<std::string> args = {})
+config load_with(fake_env const& env, std::vector<std::string> const& args = {})
+{
+    std::vector<std::string> rest;
+    auto c = load(lookup_in(env), args, rest);
+    EXPECT_TRUE(rest.empty());
+    return c;
+}
+
+// The variable the config_error names, or a marker when nothing was thrown.
+std::string failing_variable(fake_env const& env, std::vector<std::string> const& args = {})
 {
     try {
-        load_with(env, std::move(args));
+        std::vector<std::string> rest;
+        load(lookup_in(env), args, rest);
     } catch (config_error const& e) {
+        EXPECT_EQ(std::string(e.what()).rfind(e.variable + ": ", 0), 0u) << e.what();
         return e.variable;
     }
     return "(no error)";
@@ -47,52 +55,198 @@ TEST(config, defaults)
     EXPECT_EQ(c.data_dir, "./var");
     EXPECT_EQ(c.log_level, "info");
     EXPECT_GE(c.threads, 1u);
+    EXPECT_EQ(c.database_url, "");
+    EXPECT_EQ(c.db_pool_size, 4u);
+    EXPECT_EQ(c.request_timeout_seconds, 15u);
+    EXPECT_EQ(c.geoip_db, "");
     EXPECT_EQ(c.click_retention_days, 395u);
 }
 
-TEST(config, environment_and_flags)
+TEST(config, empty_variables_count_as_unset)
 {
-    fake_env env{{{"LINKLEDGER_LISTEN", "0.0.0.0:9000"},
-                  {"LINKLEDGER_PUBLIC_URL", "https://go.example.com/"},
-                  {"LINKLEDGER_DATA_DIR", "/srv/ll"},
-                  {"LINKLEDGER_LOG_LEVEL", "debug"},
-                  {"LINKLEDGER_THREADS", "3"},
-                  {"LINKLEDGER_DATABASE_URL", "postgresql://u@db/ll"}}};
-    auto c = load_with(env);
+    auto const c = load_with({{"LINKLEDGER_LISTEN", ""}, {"LINKLEDGER_LOG_LEVEL", ""},
+                              {"LINKLEDGER_PUBLIC_URL", ""}});
+    EXPECT_EQ(c.listen.port, 8080);
+    EXPECT_EQ(c.log_level, "info");
+    EXPECT_TRUE(c.public_url_is_default);
+}
+
+TEST(config, values_from_the_environment)
+{
+    fake_env const env{{"LINKLEDGER_LISTEN", "0.0.0.0:9000"},
+                       {"LINKLEDGER_PUBLIC_URL", "https://go.example.com"},
+                       {"LINKLEDGER_DATA_DIR", "/srv/ll"},
+                       {"LINKLEDGER_LOG_LEVEL", "debug"},
+                       {"LINKLEDGER_THREADS", "3"},
+                       {"LINKLEDGER_DB_POOL_SIZE", "8"},
+                       {"LINKLEDGER_REQUEST_TIMEOUT", "30"},
+                       {"LINKLEDGER_CLICK_RETENTION_DAYS", "90"},
+                       {"LINKLEDGER_DATABASE_URL", "postgresql://u@db/ll"}};
+    auto const c = load_with(env);
     EXPECT_EQ(c.listen.host, "0.0.0.0");
     EXPECT_EQ(c.listen.port, 9000);
-    EXPECT_EQ(c.public_url, "https://go.example.com"); // trailing slash trimmed
+    EXPECT_EQ(c.public_url, "https://go.example.com");
+    EXPECT_FALSE(c.public_url_is_default);
     EXPECT_EQ(c.data_dir, "/srv/ll");
+    EXPECT_EQ(c.log_level, "debug");
     EXPECT_EQ(c.threads, 3u);
+    EXPECT_EQ(c.db_pool_size, 8u);
+    EXPECT_EQ(c.request_timeout_seconds, 30u);
+    EXPECT_EQ(c.click_retention_days, 90u);
     EXPECT_EQ(c.database_url, "postgresql://u@db/ll");
+}
 
-    c = load_with(env, {"--listen", "127.0.0.1:7000", "--log-level=warn"});
+TEST(config, conninfo_database_url_is_accepted)
+{
+    auto const c = load_with({{"LINKLEDGER_DATABASE_URL", "host=db port=5432 dbname=ll user=u"}});
+    EXPECT_EQ(c.database_url, "host=db port=5432 dbname=ll user=u");
+}
+
+TEST(config, default_public_url_follows_listen)
+{
+    auto c = load_with({{"LINKLEDGER_LISTEN", "10.0.0.1:9000"}});
+    EXPECT_EQ(c.public_url, "http://10.0.0.1:9000");
+    EXPECT_TRUE(c.public_url_is_default);
+    c = load_with({}, {"--listen", "127.0.0.1:7000"});
+    EXPECT_EQ(c.public_url, "http://127.0.0.1:7000");
+}
+
+TEST(config, flags_override_the_environment)
+{
+    fake_env const env{{"LINKLEDGER_LISTEN", "0.0.0.0:9000"}, {"LINKLEDGER_LOG_LEVEL", "debug"},
+                       {"LINKLEDGER_DATA_DIR", "/srv/ll"}, {"LINKLEDGER_THREADS", "3"}};
+    auto c = load_with(env, {"--listen", "127.0.0.1:7000", "--log-level=warn"});
+    EXPECT_EQ(c.listen.host, "127.0.0.1");
     EXPECT_EQ(c.listen.port, 7000);
     EXPECT_EQ(c.log_level, "warn");
+    EXPECT_EQ(c.data_dir, "/srv/ll");
+    EXPECT_EQ(c.threads, 3u);
 
-    c = load_with({{{"LINKLEDGER_LISTEN", "[::1]:9001"}}});
-    EXPECT_EQ(c.listen.host, "::1");
-    EXPECT_EQ(c.public_url, "http://[::1]:9001");
+    c = load_with(env, {"--listen=127.0.0.2:7001", "--data-dir", "/tmp/x", "--threads=5"});
+    EXPECT_EQ(c.listen.host, "127.0.0.2");
+    EXPECT_EQ(c.listen.port, 7001);
+    EXPECT_EQ(c.data_dir, "/tmp/x");
+    EXPECT_EQ(c.threads, 5u);
+    EXPECT_EQ(c.log_level, "debug");
+
+    c = load_with({{"LINKLEDGER_PUBLIC_URL", "https://a.example"}},
+                  {"--public-url", "https://b.example/"});
+    EXPECT_EQ(c.public_url, "https://b.example");
+
+    // A flag overrides even an invalid environment value, which is then never parsed.
+    c = load_with({{"LINKLEDGER_LISTEN", "nonsense"}}, {"--listen=127.0.0.1:1"});
+    EXPECT_EQ(c.listen.port, 1);
 }
 
-TEST(config, bad_values_name_their_variable)
+TEST(config, ipv6_listen_address_in_brackets)
 {
-    for (auto const* listen : {"nowhere", "127.0.0.1:", "127.0.0.1:70000", "::1:80", ":80", "h:x"})
-        EXPECT_EQ(failing_variable({{{"LINKLEDGER_LISTEN", listen}}}), "LINKLEDGER_LISTEN") << listen;
-    EXPECT_EQ(failing_variable({{{"LINKLEDGER_LOG_LEVEL", "loud"}}}), "LINKLEDGER_LOG_LEVEL");
-    EXPECT_EQ(failing_variable({{{"LINKLEDGER_THREADS", "0"}}}), "LINKLEDGER_THREADS");
-    EXPECT_EQ(failing_variable({{{"LINKLEDGER_THREADS", "x"}}}), "LINKLEDGER_THREADS");
-    EXPECT_EQ(failing_variable({{{"LINKLEDGER_PUBLIC_URL", "ftp://x"}}}), "LINKLEDGER_PUBLIC_URL");
-    EXPECT_EQ(failing_variable({{{"LINKLEDGER_PUBLIC_URL", "not a url"}}}), "LINKLEDGER_PUBLIC_URL");
-    EXPECT_EQ(failing_variable({{{"LINKLEDGER_DATABASE_URL", "postgresql://[bad"}}}), "LINKLEDGER_DATABASE_URL");
-    EXPECT_EQ(failing_variable({{{"LINKLEDGER_DATABASE_URL", "host=x port"}}}), "LINKLEDGER_DATABASE_URL");
-    EXPECT_EQ(failing_variable({{{"LINKLEDGER_GEOIP_DB", "/no/such/file.mmdb"}}}), "LINKLEDGER_GEOIP_DB");
-    EXPECT_EQ(failing_variable({}, {"--listen"}), "--listen");
+    auto const c = load_with({{"LINKLEDGER_LISTEN", "[::1]:9000"}});
+    EXPECT_EQ(c.listen.host, "::1");
+    EXPECT_EQ(c.listen.port, 9000);
+    EXPECT_EQ(c.public_url, "http://[::1]:9000");
+
+    auto const any = parse_listen("[::]:80");
+    EXPECT_EQ(any.host, "::");
+    EXPECT_EQ(any.port, 80);
 }
 
-TEST(config, other_arguments_are_returned)
+TEST(config, parse_listen_edges)
+{
+    EXPECT_EQ(parse_listen("localhost:0").port, 0);
+    EXPECT_EQ(parse_listen("localhost:65535").port, 65535);
+    EXPECT_EQ(parse_listen("localhost:65535").host, "localhost");
+    EXPECT_THROW(parse_listen("localhost:65536"), config_error);
+}
+
+TEST(config, bad_listen_names_its_variable)
+{
+    for (auto const* listen : {"abc", "nowhere", "127.0.0.1", "127.0.0.1:", "127.0.0.1:70000",
+                               "127.0.0.1:-1", "127.0.0.1:80x", "127.0.0.1: 80", "::1:80", ":80",
+                               "[]:80", "[::1]", "[::1]:", "h:x"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_LISTEN", listen}}), "LINKLEDGER_LISTEN") << listen;
+    EXPECT_EQ(failing_variable({}, {"--listen", "abc"}), "LINKLEDGER_LISTEN");
+    EXPECT_EQ(failing_variable({}, {"--listen="}), "LINKLEDGER_LISTEN");
+}
+
+TEST(config, bad_log_level_names_its_variable)
+{
+    for (auto const* level : {"loud", "INFO", "warning", " info"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_LOG_LEVEL", level}}), "LINKLEDGER_LOG_LEVEL") << level;
+    for (auto const* level : {"trace", "debug", "info", "warn", "error", "critical", "off"})
+        EXPECT_EQ(load_with({{"LINKLEDGER_LOG_LEVEL", level}}).log_level, level);
+}
+
+TEST(config, bad_counts_name_their_variable)
+{
+    for (auto const* threads : {"0", "x", "-1", "2x", "257", " 2", "99999999999"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_THREADS", threads}}), "LINKLEDGER_THREADS") << threads;
+    EXPECT_EQ(load_with({{"LINKLEDGER_THREADS", "256"}}).threads, 256u);
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_DB_POOL_SIZE", "0"}}), "LINKLEDGER_DB_POOL_SIZE");
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_REQUEST_TIMEOUT", "3601"}}), "LINKLEDGER_REQUEST_TIMEOUT");
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_CLICK_RETENTION_DAYS", "0"}}),
+              "LINKLEDGER_CLICK_RETENTION_DAYS");
+}
+
+TEST(config, bad_public_url_names_its_variable)
+{
+    for (auto const* url : {"ftp://x", "not a url", "go.example.com", "/relative", "http://",
+                            "https://go.example.com/?a=1", "https://go.example.com/#top",
+                            "javascript:alert(1)"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_PUBLIC_URL", url}}), "LINKLEDGER_PUBLIC_URL") << url;
+    EXPECT_EQ(failing_variable({}, {"--public-url=ftp://x"}), "LINKLEDGER_PUBLIC_URL");
+}
+
+TEST(config, trailing_slashes_of_the_public_url_are_trimmed)
+{
+    EXPECT_EQ(load_with({{"LINKLEDGER_PUBLIC_URL", "https://go.example.com/"}}).public_url,
+              "https://go.example.com");
+    EXPECT_EQ(load_with({{"LINKLEDGER_PUBLIC_URL", "https://go.example.com//"}}).public_url,
+              "https://go.example.com");
+    EXPECT_EQ(load_with({{"LINKLEDGER_PUBLIC_URL", "https://example.com/go/"}}).public_url,
+              "https://example.com/go");
+    EXPECT_EQ(load_with({{"LINKLEDGER_PUBLIC_URL", "http://go.example.com:8080"}}).public_url,
+              "http://go.example.com:8080");
+}
+
+TEST(config, bad_database_url_names_its_variable)
+{
+    for (auto const* url : {"host=x port", "postgresql://[bad", "nonsense=1", "host='x"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_DATABASE_URL", url}}), "LINKLEDGER_DATABASE_URL") << url;
+    EXPECT_EQ(failing_variable({}, {"--database-url", "host=x port"}), "LINKLEDGER_DATABASE_URL");
+    EXPECT_THROW(check_database_url(""), config_error);
+    EXPECT_NO_THROW(check_database_url("postgresql://u@db/ll"));
+}
+
+TEST(config, missing_geoip_file_names_its_variable)
+{
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_GEOIP_DB", "/no/such/file.mmdb"}}), "LINKLEDGER_GEOIP_DB");
+}
+
+TEST(config, flag_without_a_value_names_the_flag)
+{
+    EXPECT_EQ(failing_variable({}, {"--listen"}), "--listen");
+    EXPECT_EQ(failing_variable({}, {"--threads", "2", "--data-dir"}), "--data-dir");
+}
+
+TEST(config, other_arguments_are_returned_in_order)
 {
     std::vector<std::string> rest;
-    load(fake_env{}.lookup(), {"--name", "x", "--threads", "2"}, rest);
-    EXPECT_EQ(rest, (std::vector<std::string>{"--name", "x"}));
+    fake_env const env;
+    auto const c = load(lookup_in(env), {"--name", "x", "--threads", "2", "extra", "--bogus=1"}, rest);
+    EXPECT_EQ(rest, (std::vector<std::string>{"--name", "x", "extra", "--bogus=1"}));
+    EXPECT_EQ(c.threads, 2u);
+
+    rest.clear();
+    load(lookup_in(env), {}, rest);
+    EXPECT_TRUE(rest.empty());
+}
+
+TEST(config, every_setting_has_an_env_and_a_flag)
+{
+    ASSERT_FALSE(settings().empty());
+    for (auto const& s : settings()) {
+        EXPECT_EQ(s.env.rfind("LINKLEDGER_", 0), 0u) << s.env;
+        EXPECT_EQ(s.flag.rfind("--", 0), 0u) << s.flag;
+        EXPECT_FALSE(s.help.empty()) << s.env;
+    }
 }

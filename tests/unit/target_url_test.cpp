@@ -1,38 +1,92 @@
+// Unit tests for links/target_url.hpp: which targets a link may redirect to, and how the
+// `{click_id}` placeholder is filled in.
 #include "links/target_url.hpp"
 
 #include <gtest/gtest.h>
+
+#include <string>
 
 using namespace linkledger::links;
 
 TEST(target_url, accepts_absolute_http_and_https)
 {
-    EXPECT_FALSE(target_url_problem("https://shop.example/p?id=1").has_value());
-    EXPECT_FALSE(target_url_problem("http://shop.example").has_value());
-    EXPECT_FALSE(target_url_problem("https://shop.example/p?sub={click_id}&x=1").has_value());
-    EXPECT_FALSE(target_url_problem("https://shop.example/c/{click_id}/go").has_value());
-    EXPECT_FALSE(target_url_problem("https://[2001:db8::1]:8443/x").has_value());
+    for (auto const* good : {"https://shop.example/p?id=1", "http://shop.example",
+                             "http://shop.example/", "HTTPS://shop.example/p",
+                             "https://shop.example:8443/p", "https://[2001:db8::1]:8443/x",
+                             "http://203.0.113.5/p"})
+        EXPECT_FALSE(target_url_problem(good).has_value()) << good << ": " << *target_url_problem(good);
 }
 
-TEST(target_url, rejects_everything_else)
+TEST(target_url, accepts_the_click_id_placeholder)
 {
-    for (auto const* bad : {"", "ftp://example.com/f", "javascript:alert(1)", "/relative",
-                            "example.com/no-scheme", "http://", "https://user:pw@example.com/",
-                            "https://exa mple.com/", "mailto:a@example.com"})
-        EXPECT_TRUE(target_url_problem(bad).has_value()) << bad;
+    for (auto const* good : {"https://shop.example/p?sub={click_id}&x=1",
+                             "https://shop.example/c/{click_id}/go",
+                             "https://shop.example/c/{click_id}?a={click_id}",
+                             "https://shop.example/p?sub=%7Bclick_id%7D"})
+        EXPECT_FALSE(target_url_problem(good).has_value()) << good << ": " << *target_url_problem(good);
+}
+
+// Shop targets carry fragments (product anchors, hash-routed shops); an absolute-URI parse
+// would refuse them.
+TEST(target_url, accepts_a_fragment)
+{
+    for (auto const* good : {"https://shop.example/p#reviews", "https://shop.example/#/product/1",
+                             "https://shop.example/p?sub={click_id}#top"})
+        EXPECT_FALSE(target_url_problem(good).has_value()) << good << ": " << *target_url_problem(good);
+}
+
+TEST(target_url, rejects_other_schemes)
+{
+    for (auto const* bad : {"ftp://example.com/f", "javascript:alert(1)", "mailto:a@example.com",
+                            "data:text/html,hi", "file:///etc/passwd", "ws://example.com/"}) {
+        auto const problem = target_url_problem(bad);
+        ASSERT_TRUE(problem.has_value()) << bad;
+        EXPECT_FALSE(problem->empty());
+    }
+}
+
+TEST(target_url, rejects_relative_empty_hostless_and_userinfo)
+{
+    for (auto const* bad : {"", "/relative", "relative/path", "example.com/no-scheme",
+                            "//example.com/p", "http://", "https://", "http:///p",
+                            "https://user:pw@example.com/", "https://user@example.com/",
+                            "https://exa mple.com/", "https://example.com/a b"}) {
+        auto const problem = target_url_problem(bad);
+        ASSERT_TRUE(problem.has_value()) << bad;
+        EXPECT_FALSE(problem->empty());
+    }
 }
 
 TEST(target_url, length_limit_is_2048_bytes)
 {
     std::string const base = "https://example.com/";
-    EXPECT_FALSE(target_url_problem(base + std::string(2048 - base.size(), 'a')).has_value());
-    EXPECT_TRUE(target_url_problem(base + std::string(2049 - base.size(), 'a')).has_value());
+    auto const exactly = base + std::string(2048 - base.size(), 'a');
+    ASSERT_EQ(exactly.size(), 2048u);
+    EXPECT_FALSE(target_url_problem(exactly).has_value());
+    EXPECT_TRUE(target_url_problem(exactly + "a").has_value());
+    EXPECT_TRUE(target_url_problem(base + std::string(10000, 'a')).has_value());
 }
 
 TEST(target_url, expand_replaces_every_placeholder)
 {
     EXPECT_EQ(expand_target("https://s.example/p?a={click_id}&b={click_id}", "ID"),
               "https://s.example/p?a=ID&b=ID");
+    EXPECT_EQ(expand_target("https://s.example/c/{click_id}/go?x={click_id}", "ID"),
+              "https://s.example/c/ID/go?x=ID");
     EXPECT_EQ(expand_target("https://s.example/p?a=%7Bclick_id%7D&b=%7bclick_id%7d", "ID"),
               "https://s.example/p?a=ID&b=ID");
-    EXPECT_EQ(expand_target("https://s.example/p?click_id=1", "ID"), "https://s.example/p?click_id=1");
+    EXPECT_EQ(expand_target("https://s.example/p?a=%7Bclick_id%7d&b={click_id}", "ID"),
+              "https://s.example/p?a=ID&b=ID");
+    EXPECT_EQ(expand_target("{click_id}{click_id}%7Bclick_id%7D", "01J"), "01J01J01J");
+}
+
+TEST(target_url, expand_leaves_other_text_alone)
+{
+    for (auto const* same : {"https://s.example/p?click_id=1", "https://s.example/p?a=%20b&c=%7B",
+                             "https://s.example/{clickid}", "https://s.example/{click_id",
+                             "https://s.example/click_id}", "https://s.example/%7Bclick%7D", ""})
+        EXPECT_EQ(expand_target(same, "ID"), same);
+    // The value put in is not searched again for placeholders.
+    EXPECT_EQ(expand_target("a{click_id}b", "{click_id}"), "a{click_id}b");
+    EXPECT_EQ(expand_target("a{click_id}b", ""), "ab");
 }
