@@ -20,7 +20,7 @@ SELECT click_id, link_id,
        source, in_app, device, os, country, bot, bot_reason
 FROM clicks
 WHERE ($1::bigint = 0 OR link_id = $1::bigint)
-  AND ($2::text = '' OR at >= $2::timestamptz)
+  AND at >= CASE WHEN $2::text = '' THEN now() - interval '7 days' ELSE $2::timestamptz END
 ORDER BY at DESC, click_id DESC
 LIMIT $3
 )sql";

@@ -1,4 +1,6 @@
-// GET /api/v1/clicks (recent raw clicks) and GET /api/v1/status (journal backlog, writer lag).
+// GET /api/v1/clicks (recent raw clicks; the last 7 days unless `since` says otherwise, so a
+// query without a link never sorts every partition) and GET /api/v1/status (journal backlog,
+// writer lag).
 #pragma once
 
 #include "clicks/click_journal.hpp"

@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <libpq-fe.h>
 
@@ -74,6 +75,12 @@ listen_address parse_listen(std::string const& text)
         return fail("an IPv6 host must be in brackets, e.g. [::1]:8080");
     if (host.empty())
         return fail("must name a host, e.g. 0.0.0.0:8080");
+    if (host == "localhost")
+        host = "127.0.0.1"; // the listener binds addresses, it does not resolve names
+    boost::system::error_code address_error;
+    boost::asio::ip::make_address(host, address_error);
+    if (address_error)
+        return fail("the host must be an IP address, e.g. 127.0.0.1, 0.0.0.0 or [::]");
     std::string const port_text = text.substr(colon + 1);
     unsigned port = 0;
     auto const* end = port_text.data() + port_text.size();

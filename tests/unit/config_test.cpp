@@ -154,7 +154,9 @@ TEST(config, parse_listen_edges)
 {
     EXPECT_EQ(parse_listen("localhost:0").port, 0);
     EXPECT_EQ(parse_listen("localhost:65535").port, 65535);
-    EXPECT_EQ(parse_listen("localhost:65535").host, "localhost");
+    EXPECT_EQ(parse_listen("localhost:65535").host, "127.0.0.1");
+    EXPECT_THROW(parse_listen("example.com:80"), config_error);
+    EXPECT_THROW(parse_listen("[abc]:80"), config_error);
     EXPECT_THROW(parse_listen("localhost:65536"), config_error);
 }
 
