@@ -69,7 +69,9 @@ int serve(config::config settings)
     http::listener listener(pool, routes,
                             {settings.listen.host, settings.listen.port,
                              std::chrono::seconds(settings.request_timeout_seconds),
-                             std::chrono::seconds(10)});
+                             std::chrono::seconds(10),
+                             http::reply_barrier{[&journal] { return journal.has_staged(); },
+                                                 [&journal] { journal.flush_staged(); }}});
     listener.open();
     if (settings.public_url_is_default && settings.listen.port == 0)
         settings.public_url = "http://" + settings.listen.host + ":" +

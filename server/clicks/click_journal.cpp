@@ -151,37 +151,80 @@ bool click_journal::open_segment(std::uint64_t segment)
     return true;
 }
 
+namespace {
+
+// One buffer per thread; `owner` tells which journal staged it (tests make several).
+struct staged_clicks {
+    click_journal const* owner = nullptr;
+    std::string bytes;
+    std::uint64_t count = 0;
+};
+thread_local staged_clicks t_staged;
+
+} // namespace
+
+void click_journal::stage(click const& c)
+{
+    if (t_staged.owner != this) {
+        t_staged = {this, {}, 0};
+    }
+    auto const payload = encode_click(c);
+    auto const at = t_staged.bytes.size();
+    t_staged.bytes.resize(at + k_header_bytes);
+    put_u32(t_staged.bytes.data() + at, static_cast<std::uint32_t>(payload.size()));
+    put_u32(t_staged.bytes.data() + at + 4, crc32(payload));
+    t_staged.bytes += payload;
+    ++t_staged.count;
+}
+
+bool click_journal::has_staged() const
+{
+    return t_staged.owner == this && t_staged.count > 0;
+}
+
 bool click_journal::append(click const& c)
 {
-    auto const payload = encode_click(c);
-    std::string record(k_header_bytes, '\0');
-    put_u32(record.data(), static_cast<std::uint32_t>(payload.size()));
-    put_u32(record.data() + 4, crc32(payload));
-    record += payload;
+    stage(c);
+    return flush_staged();
+}
 
-    std::lock_guard lock(mutex_);
-    bool ok = fd_ >= 0 || open_segment(segment_ + 1);
-    if (ok && segment_size_ >= segment_bytes_)
-        ok = open_segment(segment_ + 1);
-    if (ok) {
-        // One write() a record: the kernel has it before the follower gets the 302.
-        ok = write_all(fd_, record);
+bool click_journal::flush_staged()
+{
+    if (!has_staged())
+        return true;
+    auto const count = t_staged.count;
+    std::string records = std::move(t_staged.bytes);
+    t_staged.bytes.clear();
+    t_staged.count = 0;
+
+    bool ok = false;
+    int error = 0;
+    {
+        std::lock_guard lock(mutex_);
+        ok = fd_ >= 0 || open_segment(segment_ + 1);
+        if (ok && segment_size_ >= segment_bytes_)
+            ok = open_segment(segment_ + 1);
         if (ok) {
-            segment_size_ += record.size();
-        } else if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
-            // A partial record may be left behind and cannot be cut off: continue in a new
-            // segment, so the reader meets a torn tail, never a record glued to garbage.
-            ::close(fd_);
-            fd_ = -1;
+            // Whole records in one write(): the kernel has them before any of their replies.
+            ok = write_all(fd_, records);
+            if (ok) {
+                segment_size_ += records.size();
+            } else if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
+                // A partial record may be left behind and cannot be cut off: continue in a
+                // new segment, so the reader meets a torn tail, never a record glued to garbage.
+                ::close(fd_);
+                fd_ = -1;
+            }
         }
+        error = errno;
     }
     if (ok) {
-        ++appended_;
+        appended_ += count;
         return true;
     }
-    int const error = errno;
-    ++write_failures_;
+    write_failures_ += count;
     auto const now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mutex_);
     if (now - last_failure_log_ > std::chrono::seconds(10)) {
         last_failure_log_ = now;
         spdlog::error("click journal write failed dir={} error={} failures={}: clicks are being lost",

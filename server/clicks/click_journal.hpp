@@ -45,6 +45,15 @@ public:
     // the failure is counted and logged, the caller still answers the follower.
     bool append(click const& c);
 
+    // Group commit: stage() keeps the click in this thread's buffer; flush_staged() writes
+    // everything the thread staged with one write(2). The server stages during a request and
+    // flushes just before sending any reply, after letting the other ready requests of the
+    // same event-loop turn stage theirs — so one system call carries many clicks, and still no
+    // reply leaves before its click is in the kernel.
+    void stage(click const& c);
+    bool has_staged() const;
+    bool flush_staged();
+
     // Reads up to `max_clicks` complete records from `from`, moving past finished segments.
     journal_batch read(journal_position from, std::size_t max_clicks) const;
 

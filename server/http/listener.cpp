@@ -158,6 +158,12 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         if (early)
             res.prepare_payload();
 
+        if (options_.before_reply && options_.before_reply->pending()) {
+            // Let the other requests that are ready in this event-loop turn stage their clicks
+            // too; the first to get here writes them all with one system call.
+            co_await net::post(conn->stream.get_executor(), net::use_awaitable);
+            options_.before_reply->flush();
+        }
         conn->stream.expires_after(options_.request_timeout);
         auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, k_use);
         (void)written;

@@ -8,17 +8,26 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 
 namespace linkledger::http {
 
+// What must reach the kernel before a reply leaves: the clicks this thread has staged.
+struct reply_barrier {
+    std::function<bool()> pending;
+    std::function<void()> flush;
+};
+
 struct listener_options {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
     std::chrono::seconds request_timeout{15};
     std::chrono::seconds shutdown_grace{10};
+    std::optional<reply_barrier> before_reply;
 };
 
 class listener {

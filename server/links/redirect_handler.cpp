@@ -70,9 +70,9 @@ http::response redirect_handler::redirect(http::request_context const& ctx) cons
         c.bot = true;
         c.bot_reason = traits.bot_reason;
     }
-    // Journaled before the reply. A failed write is counted and logged by the journal; the
-    // follower is redirected all the same.
-    journal_.append(c);
+    // Staged here, written by the listener before the reply leaves (group commit). A failed
+    // write is counted and logged by the journal; the follower is redirected all the same.
+    journal_.stage(c);
 
     http::response res{http::status::found, 11};
     res.set(http::bhttp::field::location, expand_target(entry->target_url, c.click_id));
