@@ -49,7 +49,7 @@ WITH inserted AS (
     RETURNING day, link_id, visitor_hash
 ), first_dims AS (
     SELECT DISTINCT ON (f.day, f.link_id, f.visitor_hash)
-           f.day, f.link_id, i.source, i.in_app, i.country
+           f.day, f.link_id, i.source, i.in_app, i.country, i.at
     FROM firsts f
     JOIN inserted i ON i.link_id = f.link_id AND i.visitor_hash = f.visitor_hash
                    AND (i.at AT TIME ZONE 'UTC')::date = f.day AND NOT i.bot
@@ -61,6 +61,19 @@ WITH inserted AS (
 ), uniques AS (
     SELECT link_id, day, source, in_app, country, count(*) AS unique_clicks
     FROM first_dims GROUP BY 1, 2, 3, 4, 5
+), hourly AS (
+    INSERT INTO click_rollups_hourly AS h (link_id, hour, source, clicks, unique_clicks, bot_hits)
+    SELECT c.link_id, c.hour, c.source, c.clicks, COALESCE(u.n, 0), c.bot_hits
+    FROM (SELECT link_id, date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour, source,
+                 count(*) FILTER (WHERE NOT bot) AS clicks, count(*) FILTER (WHERE bot) AS bot_hits
+          FROM inserted GROUP BY 1, 2, 3) c
+    LEFT JOIN (SELECT link_id, date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
+                      source, count(*) AS n
+               FROM first_dims GROUP BY 1, 2, 3) u USING (link_id, hour, source)
+    ON CONFLICT (link_id, hour, source) DO UPDATE
+    SET clicks = h.clicks + EXCLUDED.clicks,
+        unique_clicks = h.unique_clicks + EXCLUDED.unique_clicks,
+        bot_hits = h.bot_hits + EXCLUDED.bot_hits
 )
 INSERT INTO click_rollups_daily AS r (link_id, day, source, in_app, country, clicks, unique_clicks, bot_hits)
 SELECT c.link_id, c.day, c.source, c.in_app, c.country, c.clicks, COALESCE(u.unique_clicks, 0), c.bot_hits
@@ -84,6 +97,15 @@ INSERT INTO click_rollups_daily AS r (link_id, day, source, in_app, country, cli
 SELECT * FROM unnest($1::bigint[], $2::date[], $3::text[], $4::text[], $5::text[],
                      $6::bigint[], $7::bigint[], $8::bigint[])
 ON CONFLICT (link_id, day, source, in_app, country) DO UPDATE
+SET clicks = r.clicks + EXCLUDED.clicks,
+    unique_clicks = r.unique_clicks + EXCLUDED.unique_clicks,
+    bot_hits = r.bot_hits + EXCLUDED.bot_hits
+)sql";
+
+constexpr char const* k_add_to_hourly_rollup = R"sql(
+INSERT INTO click_rollups_hourly AS r (link_id, hour, source, clicks, unique_clicks, bot_hits)
+SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+ON CONFLICT (link_id, hour, source) DO UPDATE
 SET clicks = r.clicks + EXCLUDED.clicks,
     unique_clicks = r.unique_clicks + EXCLUDED.unique_clicks,
     bot_hits = r.bot_hits + EXCLUDED.bot_hits
@@ -347,6 +369,27 @@ std::size_t click_shipper::ship(journal_batch const& batch)
     return batch.clicks.size();
 }
 
+namespace {
+
+template <class Rows>
+void add_to_hourly_rollup(pqxx::work& tx, Rows const& hourly)
+{
+    std::vector<std::string> links, hours, sources, clicks, uniques, bots;
+    for (auto const& [key, row] : hourly) {
+        links.push_back(std::to_string(std::get<0>(key)));
+        hours.push_back(std::get<1>(key));
+        sources.push_back(std::get<2>(key));
+        clicks.push_back(std::to_string(row.clicks));
+        uniques.push_back(std::to_string(row.unique_clicks));
+        bots.push_back(std::to_string(row.bot_hits));
+    }
+    tx.exec_params(k_add_to_hourly_rollup, db::to_pg_array(links), db::to_pg_array(hours),
+                   db::to_pg_array(sources), db::to_pg_array(clicks), db::to_pg_array(uniques),
+                   db::to_pg_array(bots));
+}
+
+} // namespace
+
 void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::string> const& days,
                               std::vector<std::string> const& hashes)
 {
@@ -359,8 +402,10 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
     };
     using rollup_key = std::tuple<std::int64_t, std::string, std::string, std::string, std::string>;
     std::map<rollup_key, rollup_row> rollup;
-    // First click of each visitor not yet known to be counted: (day, link, hash) -> its key.
-    std::map<std::string, rollup_key> candidates;
+    using hourly_key = std::tuple<std::int64_t, std::string, std::string>; // link, hour, source
+    std::map<hourly_key, rollup_row> hourly;
+    // First click of each visitor not yet known to be counted: (day, link, hash) -> its keys.
+    std::map<std::string, std::pair<rollup_key, hourly_key>> candidates;
     std::vector<std::string> cand_days, cand_links, cand_hashes;
 
     pqxx::work tx(*conn_);
@@ -387,7 +432,8 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
             auto const& c = batch.clicks[i];
             line.clear();
             db::append_copy_field(line, c.click_id);
-            db::append_copy_field(line, iso_timestamp(c.at));
+            auto const at = iso_timestamp(c.at);
+            db::append_copy_field(line, at);
             db::append_copy_field(line, std::to_string(c.link_id));
             for (auto const* text : std::initializer_list<std::string const*>{&node_id_, &c.ip_anon, &c.user_agent, &c.referer, &c.utm_source,
                                      &c.utm_medium, &c.utm_campaign, &c.utm_term, &c.utm_content,
@@ -401,16 +447,20 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
                 line.append("\\\\x").append(hashes[i]);
             stream.write_line(line);
             rollup_key key{c.link_id, days[i], c.source, c.in_app, c.country};
+            hourly_key hour_key{c.link_id, at.substr(0, 13) + ":00:00Z", c.source};
             auto& row = rollup[key];
+            auto& hour_row = hourly[hour_key];
             if (c.bot) {
                 ++row.bot_hits;
+                ++hour_row.bot_hits;
                 continue;
             }
             ++row.clicks;
+            ++hour_row.clicks;
             auto visitor = days[i] + '|' + std::to_string(c.link_id) + '|' + hashes[i];
             if (counted_visitors_.count(visitor) || candidates.count(visitor))
                 continue;
-            candidates.emplace(visitor, key);
+            candidates.emplace(visitor, std::pair{key, hour_key});
             cand_days.push_back(days[i]);
             cand_links.push_back(std::to_string(c.link_id));
             cand_hashes.push_back(hashes[i]);
@@ -423,8 +473,10 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
         for (auto const& row : fresh) {
             auto const visitor = row[0].as<std::string>() + '|' + row[1].as<std::string>() + '|' +
                                  row[2].as<std::string>();
-            if (auto const it = candidates.find(visitor); it != candidates.end())
-                ++rollup[it->second].unique_clicks;
+            if (auto const it = candidates.find(visitor); it != candidates.end()) {
+                ++rollup[it->second.first].unique_clicks;
+                ++hourly[it->second.second].unique_clicks;
+            }
         }
     }
     std::vector<std::string> links, rdays, sources, apps, countries, clicks, uniques, bots;
@@ -441,6 +493,7 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
     tx.exec_params(k_add_to_rollup, db::to_pg_array(links), db::to_pg_array(rdays),
                    db::to_pg_array(sources), db::to_pg_array(apps), db::to_pg_array(countries),
                    db::to_pg_array(clicks), db::to_pg_array(uniques), db::to_pg_array(bots));
+    add_to_hourly_rollup(tx, hourly);
     tx.exec_params(k_save_checkpoint, node_id_, batch.next.segment, batch.next.offset,
                    static_cast<long long>(batch.clicks.size()));
     tx.commit();
