@@ -18,6 +18,14 @@
 #include "links/redirect_handler.hpp"
 #include "links/redirect_table.hpp"
 #include "logging/logging.hpp"
+#include "money/conversions_api.hpp"
+#include "money/income_api.hpp"
+#include "money/offers_api.hpp"
+#include "money/postback_api.hpp"
+#include "money/promo_codes_api.hpp"
+#include "money/shop_webhooks_api.hpp"
+#include "money/videos_api.hpp"
+#include "reports/revenue_report.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -88,6 +96,15 @@ int serve(config::config settings)
     links.add_routes(routes);
     clicks::clicks_api clicks(database, journal, shipper);
     clicks.add_routes(routes);
+    money::attribution_settings const attribution{settings.attribution_hours};
+    money::add_offer_routes(routes, database, settings.public_url);
+    money::add_video_routes(routes, database);
+    money::add_promo_code_routes(routes, database);
+    money::add_income_routes(routes, database);
+    money::add_conversion_routes(routes, database, attribution);
+    money::add_postback_routes(routes, database, attribution);
+    money::add_shop_webhook_routes(routes, database, attribution);
+    reports::add_report_routes(routes, database);
     // The catch-all /{slug} comes last so it never shadows a named route.
     links::redirect_handler redirects(table, journal, classifier, *geo);
     redirects.add_routes(routes);

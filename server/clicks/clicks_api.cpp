@@ -79,14 +79,8 @@ net::awaitable<http::response> clicks_api::list(http::request_context& ctx)
         if (ec != std::errc{} || ptr != text->data() + text->size() || limit < 1 || limit > k_max_limit)
             throw http::bad_field("limit", "limit must be a whole number from 1 to 1000");
     }
-    std::string const since = ctx.query("since").value_or("");
-    if (!since.empty()) {
-        // Checked here so a typo is a 400 naming the field, not a database error.
-        bool const looks_like_time = since.size() >= 10 && since[4] == '-' && since[7] == '-' &&
-                                     since.find_first_not_of("0123456789-:TZ.+ ") == std::string::npos;
-        if (!looks_like_time)
-            throw http::bad_field("since", "since must be an ISO 8601 time, e.g. 2026-11-25T00:00:00Z");
-    }
+    // Checked here so a typo is a 400 naming the field, not a database error.
+    std::string const since = http::checked_time(ctx.query("since"), "since").value_or("");
     auto const rows = co_await db_.run([&](pqxx::connection& conn) {
         pqxx::read_transaction tx(conn);
         std::vector<click_row> out;

@@ -56,6 +56,8 @@ std::vector<setting> const& settings()
          "MaxMind-format country database (GeoLite2 or DB-IP lite)", "none: country 'unknown'"},
         {"LINKLEDGER_CLICK_RETENTION_DAYS", "--click-retention-days", "DAYS",
          "raw clicks older than this are dropped by month; daily rollups remain", "395"},
+        {"LINKLEDGER_ATTRIBUTION_HOURS", "--attribution-hours", "HOURS",
+         "a sale without a video goes to the latest video posted this long before its click or code", "72"},
     };
     return all;
 }
@@ -180,6 +182,8 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
     }
     if (auto const* v = get("LINKLEDGER_CLICK_RETENTION_DAYS"))
         c.click_retention_days = parse_count("LINKLEDGER_CLICK_RETENTION_DAYS", *v, 1, 36500);
+    if (auto const* v = get("LINKLEDGER_ATTRIBUTION_HOURS"))
+        c.attribution_hours = static_cast<int>(parse_count("LINKLEDGER_ATTRIBUTION_HOURS", *v, 1, 24 * 90));
     if (auto const* v = get("LINKLEDGER_PUBLIC_URL")) {
         c.public_url = trim_trailing_slashes(*v);
         c.public_url_is_default = false;

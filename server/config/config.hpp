@@ -27,6 +27,7 @@ struct config {
     unsigned request_timeout_seconds = 15;
     std::string geoip_db;     // MaxMind-format country database; empty: countries "unknown"
     unsigned click_retention_days = 395;
+    int attribution_hours = 72;
 };
 
 // One setting: its environment variable, its flag, and what `--help` says of it.

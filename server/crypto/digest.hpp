@@ -12,6 +12,8 @@ using sha256_digest = std::array<unsigned char, 32>;
 sha256_digest sha256(std::string_view data);
 std::string to_hex(std::string_view bytes);
 std::string sha256_hex(std::string_view data);
+// Standard base64 with padding (as Shopify and WooCommerce send their HMACs).
+std::string base64(std::string_view bytes);
 
 // Compares without an early exit, so the time taken says nothing about where inputs differ.
 bool constant_time_equal(std::string_view a, std::string_view b);

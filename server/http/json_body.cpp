@@ -59,6 +59,52 @@ std::optional<bool> optional_bool(boost::json::object const& body, std::string_v
     return value->get_bool();
 }
 
+std::optional<std::int64_t> optional_int(boost::json::object const& body, std::string_view name,
+                                         std::int64_t min, std::int64_t max)
+{
+    auto const* value = body.if_contains(name);
+    if (value == nullptr || value->is_null())
+        return std::nullopt;
+    auto const field = std::string(name);
+    if (!value->is_int64() && !value->is_uint64())
+        throw bad_field(field, field + " must be a whole number");
+    if (value->is_uint64() || value->get_int64() < min || value->get_int64() > max)
+        throw bad_field(field, field + " must be from " + std::to_string(min) + " to " +
+                                   std::to_string(max));
+    return value->get_int64();
+}
+
+bool looks_like_iso_time(std::string_view text)
+{
+    auto const digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+    bool const date = text.size() >= 10 && digit(0) && digit(1) && digit(2) && digit(3) &&
+                      text[4] == '-' && digit(5) && digit(6) && text[7] == '-' && digit(8) && digit(9);
+    if (!date || text.size() > 40)
+        return false;
+    if (text.size() == 10)
+        return true;
+    return (text[10] == 'T' || text[10] == ' ') &&
+           text.find_first_not_of("0123456789-:TZ.+ ", 10) == std::string_view::npos;
+}
+
+std::optional<std::string> optional_time(boost::json::object const& body, std::string_view name)
+{
+    auto value = optional_string(body, name, 40);
+    if (value && !looks_like_iso_time(*value))
+        throw bad_field(std::string(name), std::string(name) +
+                                               " must be an ISO 8601 date or time, e.g. 2026-11-25T18:00:00Z");
+    return value;
+}
+
+std::optional<std::string> checked_time(std::optional<std::string> const& value, std::string const& field)
+{
+    if (!value || value->empty())
+        return std::nullopt;
+    if (!looks_like_iso_time(*value))
+        throw bad_field(field, field + " must be an ISO 8601 date or time, e.g. 2026-11-25T18:00:00Z");
+    return value;
+}
+
 std::int64_t path_id(std::string const& text)
 {
     std::int64_t id = 0;

@@ -25,6 +25,17 @@ void reject_unknown_fields(boost::json::object const& body,
 std::optional<std::string> optional_string(boost::json::object const& body, std::string_view name,
                                            std::size_t max_bytes);
 std::optional<bool> optional_bool(boost::json::object const& body, std::string_view name);
+// An integer member within [min, max]: nothing when absent or null; 400 otherwise.
+std::optional<std::int64_t> optional_int(boost::json::object const& body, std::string_view name,
+                                         std::int64_t min, std::int64_t max);
+// A date or time member in ISO 8601 ("2026-11-25", "2026-11-25T18:00:00Z", with an offset):
+// nothing when absent or null; 400 naming the field when it does not look like one.
+std::optional<std::string> optional_time(boost::json::object const& body, std::string_view name);
+
+// The same check for a query parameter or a CSV cell.
+bool looks_like_iso_time(std::string_view text);
+// A query parameter that must be an ISO 8601 date or time when present and non-empty.
+std::optional<std::string> checked_time(std::optional<std::string> const& value, std::string const& field);
 
 // A positive 64-bit id from a path or query parameter; 404 for a path id that is not one.
 std::int64_t path_id(std::string const& text);

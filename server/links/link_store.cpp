@@ -9,19 +9,22 @@ constexpr char const* k_link_columns = R"sql(
 SELECT l.id, l.slug, l.target_url, l.title, l.active,
        (SELECT COALESCE(sum(r.clicks), 0) FROM click_rollups_daily r WHERE r.link_id = l.id) AS clicks,
        to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-       to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+       to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+       l.offer_id, l.video_id
 FROM links l
 WHERE l.deleted_at IS NULL
 )sql";
 
 constexpr char const* k_insert_link =
-    "INSERT INTO links (slug, target_url, title) VALUES ($1, $2, $3) RETURNING id";
+    "INSERT INTO links (slug, target_url, title, offer_id, video_id) VALUES ($1, $2, $3, $4, $5) RETURNING id";
 
 constexpr char const* k_update_link = R"sql(
 UPDATE links
 SET target_url = CASE WHEN $2 THEN $3 ELSE target_url END,
     title      = CASE WHEN $4 THEN $5 ELSE title END,
     active     = CASE WHEN $6 THEN $7 ELSE active END,
+    offer_id   = CASE WHEN $8 THEN $9 ELSE offer_id END,
+    video_id   = CASE WHEN $10 THEN $11 ELSE video_id END,
     updated_at = now()
 WHERE id = $1 AND deleted_at IS NULL
 )sql";
@@ -31,11 +34,17 @@ UPDATE links SET deleted_at = now(), active = false, updated_at = now()
 WHERE id = $1 AND deleted_at IS NULL
 )sql";
 
+std::optional<std::int64_t> optional_id(pqxx::field const& f)
+{
+    return f.is_null() ? std::nullopt : std::optional(f.as<std::int64_t>());
+}
+
 link to_link(pqxx::row const& row)
 {
     return {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
             row[3].as<std::string>(),  row[4].as<bool>(),        row[5].as<std::int64_t>(),
-            row[6].as<std::string>(),  row[7].as<std::string>()};
+            row[6].as<std::string>(),  row[7].as<std::string>(), optional_id(row[8]),
+            optional_id(row[9])};
 }
 
 std::optional<link> find_link_in(pqxx::transaction_base& tx, std::int64_t id)
@@ -51,7 +60,7 @@ std::optional<link> find_link_in(pqxx::transaction_base& tx, std::int64_t id)
 link insert_link(pqxx::connection& conn, new_link const& l)
 {
     pqxx::work tx(conn);
-    auto const id = tx.exec_params1(k_insert_link, l.slug, l.target_url, l.title)[0].as<std::int64_t>();
+    auto const id = tx.exec_params1(k_insert_link, l.slug, l.target_url, l.title, l.offer_id, l.video_id)[0].as<std::int64_t>();
     auto created = find_link_in(tx, id);
     tx.commit();
     return *created;
@@ -82,7 +91,8 @@ std::optional<link> update_link(pqxx::connection& conn, std::int64_t id, link_ch
     auto const result =
         tx.exec_params(k_update_link, id, c.target_url.has_value(), c.target_url.value_or(""),
                        c.title.has_value(), c.title.value_or(""), c.active.has_value(),
-                       c.active.value_or(false));
+                       c.active.value_or(false), c.offer_id.has_value(), c.offer_id.value_or(std::nullopt),
+                       c.video_id.has_value(), c.video_id.value_or(std::nullopt));
     if (result.affected_rows() == 0)
         return std::nullopt;
     auto updated = find_link_in(tx, id);

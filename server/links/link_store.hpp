@@ -19,21 +19,28 @@ struct link {
     std::int64_t clicks = 0;
     std::string created_at; // ISO 8601, UTC
     std::string updated_at;
+    std::optional<std::int64_t> offer_id; // what the link sells, and the video it is for
+    std::optional<std::int64_t> video_id;
 };
 
 struct new_link {
     std::string slug;
     std::string target_url;
     std::string title;
+    std::optional<std::int64_t> offer_id;
+    std::optional<std::int64_t> video_id;
 };
 
 struct link_changes {
     std::optional<std::string> target_url;
     std::optional<std::string> title;
     std::optional<bool> active;
+    std::optional<std::optional<std::int64_t>> offer_id; // set to a value or to null
+    std::optional<std::optional<std::int64_t>> video_id;
 };
 
-// Throws pqxx::unique_violation when the slug is taken.
+// Throws pqxx::unique_violation when the slug is taken, foreign_key_violation for an unknown
+// offer or video.
 link insert_link(pqxx::connection& conn, new_link const& l);
 std::optional<link> find_link(pqxx::connection& conn, std::int64_t id);
 // Newest first; `before_id` 0 starts at the newest.

@@ -1,5 +1,6 @@
 #include "links/links_api.hpp"
 
+#include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
@@ -20,6 +21,7 @@ constexpr std::size_t k_max_title_bytes = 200;
 constexpr int k_default_page = 50;
 constexpr int k_max_page = 200;
 constexpr int k_random_slug_attempts = 5;
+constexpr std::int64_t k_max_id = 9'000'000'000'000'000'000;
 
 boost::json::object to_json(link const& l, std::string const& public_url)
 {
@@ -31,7 +33,9 @@ boost::json::object to_json(link const& l, std::string const& public_url)
             {"active", l.active},
             {"clicks", l.clicks},
             {"created_at", l.created_at},
-            {"updated_at", l.updated_at}};
+            {"updated_at", l.updated_at},
+            {"offer_id", l.offer_id ? boost::json::value(*l.offer_id) : nullptr},
+            {"video_id", l.video_id ? boost::json::value(*l.video_id) : nullptr}};
 }
 
 std::string checked_target(std::optional<std::string> const& target)
@@ -82,10 +86,12 @@ void links_api::add_routes(http::router& routes)
 net::awaitable<http::response> links_api::create(http::request_context& ctx)
 {
     auto const body = http::json_object_body(ctx.req);
-    http::reject_unknown_fields(body, {"target_url", "slug", "title"});
+    http::reject_unknown_fields(body, {"target_url", "slug", "title", "offer_id", "video_id"});
     new_link l;
     l.target_url = checked_target(http::optional_string(body, "target_url", k_max_target_length));
     l.title = http::optional_string(body, "title", k_max_title_bytes).value_or("");
+    l.offer_id = http::optional_int(body, "offer_id", 1, k_max_id);
+    l.video_id = http::optional_int(body, "video_id", 1, k_max_id);
     auto const wanted_slug = http::optional_string(body, "slug", k_max_slug_length + 1);
     if (wanted_slug) {
         if (auto problem = slug_problem(*wanted_slug))
@@ -98,7 +104,9 @@ net::awaitable<http::response> links_api::create(http::request_context& ctx)
             l.slug = random_slug();
         try {
             auto const created =
-                co_await db_.run([&l](pqxx::connection& conn) { return insert_link(conn, l); });
+                co_await db_.run([&l](pqxx::connection& conn) {
+                    return db::mapping_foreign_key_errors([&] { return insert_link(conn, l); });
+                });
             table_.put(created.slug, {created.id, created.target_url, created.active, false});
             co_return http::json_response(status::created, to_json(created, public_url_));
         } catch (pqxx::unique_violation const&) {
@@ -148,7 +156,7 @@ net::awaitable<http::response> links_api::update(http::request_context& ctx)
     if (body.contains("slug"))
         throw http::bad_field("slug", "a link's slug cannot be changed; create a new link",
                               "immutable_field");
-    http::reject_unknown_fields(body, {"target_url", "title", "active"});
+    http::reject_unknown_fields(body, {"target_url", "title", "active", "offer_id", "video_id"});
     link_changes changes;
     if (body.contains("target_url"))
         changes.target_url =
@@ -156,8 +164,13 @@ net::awaitable<http::response> links_api::update(http::request_context& ctx)
     if (body.contains("title"))
         changes.title = http::optional_string(body, "title", k_max_title_bytes).value_or("");
     changes.active = http::optional_bool(body, "active");
-    auto const updated = co_await db_.run(
-        [id, &changes](pqxx::connection& conn) { return update_link(conn, id, changes); });
+    if (body.contains("offer_id"))
+        changes.offer_id = http::optional_int(body, "offer_id", 1, k_max_id);
+    if (body.contains("video_id"))
+        changes.video_id = http::optional_int(body, "video_id", 1, k_max_id);
+    auto const updated = co_await db_.run([id, &changes](pqxx::connection& conn) {
+        return db::mapping_foreign_key_errors([&] { return update_link(conn, id, changes); });
+    });
     if (!updated)
         throw link_not_found();
     table_.put(updated->slug, {updated->id, updated->target_url, updated->active, false});

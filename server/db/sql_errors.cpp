@@ -1,0 +1,46 @@
+#include "db/sql_errors.hpp"
+
+#include "http/http_error.hpp"
+
+#include <string>
+
+namespace linkledger::db {
+namespace {
+
+// "Key (video_id)=(42) is not present in table ..." → "video_id"
+std::string key_column(std::string const& message)
+{
+    auto const open = message.find("Key (");
+    if (open == std::string::npos)
+        return {};
+    auto const close = message.find(')', open);
+    if (close == std::string::npos)
+        return {};
+    auto column = message.substr(open + 5, close - open - 5);
+    // lower(code) for an expression index
+    if (auto const paren = column.find('('); paren != std::string::npos)
+        column = column.substr(paren + 1);
+    return column;
+}
+
+} // namespace
+
+void rethrow_as_client_error(pqxx::sql_error const& e)
+{
+    auto const column = key_column(e.what());
+    if (e.sqlstate() == "23503")
+        throw http::bad_field(column, "no such " + column, "not_found");
+    if (e.sqlstate() == "23505")
+        throw http::http_error(http::status::conflict, "already_exists",
+                               column.empty() ? "already exists" : column + " is already in use", column);
+    if (e.sqlstate() == "23514")
+        throw http::bad_field("body", "a value is out of range", "invalid_field");
+    throw; // called from a handler: the original exception, unsliced
+}
+
+void throw_bad_time(char const* field)
+{
+    throw http::bad_field(field, std::string(field) + " is not a valid date or time");
+}
+
+} // namespace linkledger::db

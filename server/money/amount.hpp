@@ -1,0 +1,27 @@
+// Money at the edges: ISO 4217 currencies, decimal amounts as networks send them ("19.99"),
+// and commissions. Everything inside is integer minor units; no float ever holds money.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace linkledger::money {
+
+// Digits after the decimal point for a known ISO 4217 code (EUR 2, JPY 0, KWD 3), or nothing
+// for a code we do not know.
+std::optional<int> currency_exponent(std::string_view code);
+
+// "19.99", "19,99", "20", "-0.5" → minor units of `currency`. Nothing for anything else,
+// including more decimals than the currency has (we never round a sale amount silently).
+std::optional<std::int64_t> parse_major_amount(std::string_view text, std::string_view currency);
+
+// Minor units back to a decimal string ("1999" EUR → "19.99").
+std::string format_major_amount(std::int64_t minor, std::string_view currency);
+
+// amount × rate_bps / 10 000, rounded half to even (banker's rounding): 0.5 cent goes to the
+// even cent, so rounding errors do not all lean one way over thousands of sales.
+std::int64_t percent_commission(std::int64_t amount_minor, std::int64_t rate_bps);
+
+} // namespace linkledger::money

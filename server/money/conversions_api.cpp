@@ -1,0 +1,148 @@
+#include "money/conversions_api.hpp"
+
+#include "crypto/random.hpp"
+#include "db/json_rows.hpp"
+#include "db/sql_errors.hpp"
+#include "http/http_error.hpp"
+#include "http/json_body.hpp"
+#include "http/pagination.hpp"
+#include "http/response.hpp"
+#include "money/conversion_status.hpp"
+#include "money/csv_import.hpp"
+
+#include <pqxx/pqxx>
+
+#include <charconv>
+
+namespace linkledger::money {
+namespace {
+
+namespace net = boost::asio;
+
+using http::status;
+
+constexpr std::int64_t k_max_id = 9'000'000'000'000'000'000;
+constexpr std::size_t k_max_csv_bytes = 16 * 1024 * 1024;
+
+std::string checked_status(std::optional<std::string> const& word, std::string const& field)
+{
+    if (!word)
+        return "pending";
+    auto status = normalize_status(*word);
+    if (!status)
+        throw http::bad_field(field, field + " must be pending, approved, rejected or paid");
+    return *status;
+}
+
+std::int64_t query_id(std::optional<std::string> const& text, std::string const& field)
+{
+    std::int64_t id = 0;
+    if (!text || text->empty())
+        return 0;
+    auto const [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), id);
+    if (ec != std::errc{} || ptr != text->data() + text->size() || id <= 0)
+        throw http::bad_field(field, field + " must be an id");
+    return id;
+}
+
+offer require_offer(pqxx::transaction_base& tx, std::int64_t id)
+{
+    auto o = load_offer(tx, id);
+    if (!o)
+        throw http::bad_field("offer_id", "no such offer", "not_found");
+    return *o;
+}
+
+} // namespace
+
+void add_conversion_routes(http::router& routes, db::database& db, attribution_settings settings)
+{
+    http::route_options const api{.requires_api_key = true};
+
+    routes.add(http::verb::get, "/api/v1/conversions", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
+        auto const page = http::read_page(ctx);
+        auto const offer_id = query_id(ctx.query("offer_id"), "offer_id");
+        std::string status_filter;
+        if (auto const s = ctx.query("status"); s && !s->empty())
+            status_filter = checked_status(s, "status");
+        auto const from = http::checked_time(ctx.query("from"), "from");
+        auto const to = http::checked_time(ctx.query("to"), "to");
+        auto rows = co_await db.run([&](pqxx::connection& conn) {
+            pqxx::read_transaction tx(conn);
+            return db::mapping_bad_time("from", [&] {
+                return db::rows_to_json(tx.exec_params(
+                    std::string("SELECT ") + k_conversion_columns +
+                        " FROM conversions c WHERE ($1 = 0 OR c.id < $1) AND ($3 = 0 OR c.offer_id = $3) "
+                        "AND ($4 = '' OR c.status = $4) AND ($5::timestamptz IS NULL OR c.occurred_at >= $5::timestamptz) "
+                        "AND ($6::timestamptz IS NULL OR c.occurred_at < $6::timestamptz) ORDER BY c.id DESC LIMIT $2",
+                    page.before_id, page.limit + 1, offer_id, status_filter, from, to));
+            });
+        });
+        co_return http::json_response(status::ok, http::page_body("conversions", std::move(rows), page));
+    }, api);
+
+    // A sale entered by hand (a brand paid by transfer, a network without postbacks).
+    routes.add(http::verb::post, "/api/v1/conversions",
+               [&db, settings](http::request_context& ctx) -> net::awaitable<http::response> {
+        auto const body = http::json_object_body(ctx.req);
+        http::reject_unknown_fields(body, {"offer_id", "txid", "amount_minor", "currency", "status", "commission_minor",
+                                           "click_id", "code", "occurred_at"});
+        auto const offer_id = http::optional_int(body, "offer_id", 1, k_max_id);
+        if (!offer_id)
+            throw http::bad_field("offer_id", "offer_id is required", "required");
+        sale s;
+        s.via = "manual";
+        s.txid = http::optional_string(body, "txid", 200).value_or("manual-" + crypto::random_string(16, crypto::k_base62));
+        auto const amount = http::optional_int(body, "amount_minor", 0, 1'000'000'000'000);
+        if (!amount)
+            throw http::bad_field("amount_minor", "amount_minor is required (cents: 1999 is 19.99)", "required");
+        s.amount_minor = *amount;
+        s.currency = http::optional_string(body, "currency", 3).value_or("");
+        s.status = checked_status(http::optional_string(body, "status", 32), "status");
+        s.reported_commission_minor = http::optional_int(body, "commission_minor", 0, 1'000'000'000'000);
+        s.click_id = http::optional_string(body, "click_id", 64).value_or("");
+        s.code = http::optional_string(body, "code", 64).value_or("");
+        s.occurred_at = http::optional_time(body, "occurred_at").value_or("");
+        auto const outcome = co_await db.run([&](pqxx::connection& conn) {
+            pqxx::work tx(conn);
+            auto const o = require_offer(tx, *offer_id);
+            auto result = record_sale(tx, o, s, settings);
+            tx.commit();
+            return result;
+        });
+        co_return http::json_response(outcome.result == "created" ? status::created : status::ok, outcome.conversion);
+    }, api);
+
+    routes.add(http::verb::patch, "/api/v1/conversions/{id}", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
+        auto const id = http::path_id(ctx.path_param("id"));
+        auto const body = http::json_object_body(ctx.req);
+        http::reject_unknown_fields(body, {"status"});
+        auto const word = http::optional_string(body, "status", 32);
+        if (!word)
+            throw http::bad_field("status", "status is required", "required");
+        auto const new_status = checked_status(word, "status");
+        auto const outcome = co_await db.run([&](pqxx::connection& conn) {
+            pqxx::work tx(conn);
+            auto result = change_status(tx, id, new_status);
+            tx.commit();
+            return result;
+        });
+        if (!outcome)
+            throw http::http_error(status::not_found, "not_found", "no such conversion", "id");
+        co_return http::json_response(status::ok, outcome->conversion);
+    }, api);
+
+    routes.add(http::verb::post, "/api/v1/conversions/import",
+               [&db, settings](http::request_context& ctx) -> net::awaitable<http::response> {
+        auto const offer_id = query_id(ctx.query("offer_id"), "offer_id");
+        if (offer_id == 0)
+            throw http::bad_field("offer_id", "offer_id is required", "required");
+        auto const parsed = parse_sales_csv(ctx.req.body());
+        auto report = co_await db.run([&](pqxx::connection& conn) {
+            return import_sales(conn, offer_id, parsed, settings);
+        });
+        co_return http::json_response(status::ok, report);
+    }, {.requires_api_key = true, .max_body_bytes = k_max_csv_bytes});
+}
+
+} // namespace linkledger::money

@@ -1,0 +1,51 @@
+#include "money/offer.hpp"
+
+#include "crypto/random.hpp"
+#include "money/amount.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::money {
+
+std::optional<offer> load_offer(pqxx::transaction_base& tx, std::int64_t id)
+{
+    auto const rows = tx.exec_params(
+        "SELECT id, name, currency, commission_type, rate_bps, amount_minor, attribution_window_days, "
+        "postback_token_sha256, webhook_secret, active FROM offers WHERE id = $1",
+        id);
+    if (rows.empty())
+        return std::nullopt;
+    auto const& r = rows[0];
+    offer o;
+    o.id = r[0].as<std::int64_t>();
+    o.name = r[1].as<std::string>();
+    o.currency = r[2].as<std::string>();
+    o.commission.type = r[3].as<std::string>();
+    if (!r[4].is_null())
+        o.commission.rate_bps = r[4].as<std::int64_t>();
+    if (!r[5].is_null())
+        o.commission.amount_minor = r[5].as<std::int64_t>();
+    o.attribution_window_days = r[6].as<int>();
+    o.postback_token_sha256 = pqxx::binarystring(r[7]).str();
+    o.webhook_secret = r[8].as<std::string>();
+    o.active = r[9].as<bool>();
+    return o;
+}
+
+std::int64_t commission_for(commission_rule const& rule, std::int64_t amount_minor,
+                            std::optional<std::int64_t> reported_minor)
+{
+    if (rule.type == "percent")
+        return percent_commission(amount_minor, rule.rate_bps.value_or(0));
+    if (rule.type == "fixed")
+        return rule.amount_minor.value_or(0);
+    return reported_minor.value_or(0);
+}
+
+offer_secrets generate_offer_secrets()
+{
+    return {"pb_" + crypto::random_string(32, crypto::k_base62),
+            "whsec_" + crypto::random_string(40, crypto::k_base62)};
+}
+
+} // namespace linkledger::money

@@ -1,0 +1,44 @@
+// An offer: a merchant's or network's programme, with its commission rule and the secrets a
+// network or shop uses to report sales to us.
+#pragma once
+
+#include <pqxx/transaction_base>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace linkledger::money {
+
+struct commission_rule {
+    std::string type;              // percent, fixed, reported
+    std::optional<std::int64_t> rate_bps;
+    std::optional<std::int64_t> amount_minor;
+};
+
+struct offer {
+    std::int64_t id = 0;
+    std::string name;
+    std::string currency;
+    commission_rule commission;
+    int attribution_window_days = 30;
+    std::string postback_token_sha256; // 32 raw bytes
+    std::string webhook_secret;
+    bool active = true;
+};
+
+std::optional<offer> load_offer(pqxx::transaction_base& tx, std::int64_t id);
+
+// The commission a sale earns under `rule`, in the sale's minor units. `reported` uses the
+// network's figure (0 until it reports one).
+std::int64_t commission_for(commission_rule const& rule, std::int64_t amount_minor,
+                            std::optional<std::int64_t> reported_minor);
+
+// Fresh secrets: the postback token (only its hash is stored) and the webhook secret.
+struct offer_secrets {
+    std::string postback_token;
+    std::string webhook_secret;
+};
+offer_secrets generate_offer_secrets();
+
+} // namespace linkledger::money

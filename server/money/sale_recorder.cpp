@@ -1,0 +1,209 @@
+#include "money/sale_recorder.hpp"
+
+#include "db/json_rows.hpp"
+#include "http/http_error.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::money {
+
+char const* const k_conversion_columns = R"sql(
+    c.id, c.offer_id, c.txid, c.status, c.amount_minor, c.commission_minor, c.currency,
+    c.click_id, c.link_id, c.video_id, c.code, c.source, c.attribution, c.via,
+    to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS occurred_at,
+    to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
+    to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at)sql";
+
+namespace {
+
+struct attribution {
+    std::string method = "none";
+    std::string source = "unattributed";
+    std::optional<std::int64_t> link_id, video_id, promo_code_id;
+    std::string code;
+};
+
+// A click counts when it came before the sale and within the offer's window. Bots and link
+// previewers never buy, so their "clicks" do not attribute.
+constexpr char const* k_find_click = R"sql(
+SELECT c.link_id, c.source, l.video_id, to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+FROM clicks c JOIN links l ON l.id = c.link_id
+WHERE c.click_id = $1 AND NOT c.bot
+  AND c.at <= $2::timestamptz + interval '5 minutes'
+  AND c.at >= $2::timestamptz - make_interval(days => $3)
+)sql";
+
+constexpr char const* k_find_code = R"sql(
+SELECT id, code, link_id, video_id FROM promo_codes
+WHERE lower(code) = lower($1) AND offer_id = $2 AND active
+  AND (valid_from IS NULL OR valid_from <= $3::timestamptz)
+  AND (valid_until IS NULL OR valid_until > $3::timestamptz)
+)sql";
+
+// The documented model: the latest video posted before the moment, within the model window.
+constexpr char const* k_model_video = R"sql(
+SELECT id FROM videos
+WHERE posted_at <= $1::timestamptz AND posted_at > $1::timestamptz - make_interval(hours => $2)
+ORDER BY posted_at DESC, id DESC LIMIT 1
+)sql";
+
+std::optional<std::int64_t> modelled_video(pqxx::transaction_base& tx, std::string const& at, int hours)
+{
+    auto const rows = tx.exec_params(k_model_video, at, hours);
+    if (rows.empty())
+        return std::nullopt;
+    return rows[0][0].as<std::int64_t>();
+}
+
+std::optional<std::int64_t> optional_id(pqxx::field const& f)
+{
+    if (f.is_null())
+        return std::nullopt;
+    return f.as<std::int64_t>();
+}
+
+attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
+                      std::string const& occurred_at, attribution_settings const& settings)
+{
+    attribution a;
+    if (!s.click_id.empty()) {
+        auto const rows = tx.exec_params(k_find_click, s.click_id, occurred_at, o.attribution_window_days);
+        if (!rows.empty()) {
+            a.method = "click";
+            a.link_id = rows[0][0].as<std::int64_t>();
+            a.source = rows[0][1].as<std::string>();
+            a.video_id = optional_id(rows[0][2]);
+            if (!a.video_id) {
+                a.video_id = modelled_video(tx, rows[0][3].as<std::string>(), settings.model_hours);
+                if (a.video_id)
+                    a.method = "model";
+            }
+            return a;
+        }
+    }
+    if (!s.code.empty()) {
+        auto const rows = tx.exec_params(k_find_code, s.code, o.id, occurred_at);
+        if (!rows.empty()) {
+            a.method = "code";
+            a.source = "promo_code";
+            a.promo_code_id = rows[0][0].as<std::int64_t>();
+            a.code = rows[0][1].as<std::string>();
+            a.link_id = optional_id(rows[0][2]);
+            a.video_id = optional_id(rows[0][3]);
+            if (!a.video_id) {
+                a.video_id = modelled_video(tx, occurred_at, settings.model_hours);
+                if (a.video_id)
+                    a.method = "model";
+            }
+        }
+    }
+    return a;
+}
+
+constexpr char const* k_insert = R"sql(
+INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency,
+                         click_id, link_id, video_id, promo_code_id, code, source, attribution, via,
+                         occurred_at)
+VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
+        $15::timestamptz)
+ON CONFLICT (offer_id, txid) DO NOTHING
+RETURNING id
+)sql";
+
+constexpr char const* k_existing = R"sql(
+SELECT id, status, amount_minor, commission_minor, currency FROM conversions
+WHERE offer_id = $1 AND txid = $2 FOR UPDATE
+)sql";
+
+constexpr char const* k_update = R"sql(
+UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now()
+WHERE id = $1
+)sql";
+
+std::string sale_time(pqxx::transaction_base& tx, sale const& s)
+{
+    if (s.occurred_at.empty())
+        return tx.exec1("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")[0]
+            .as<std::string>();
+    // Validated by PostgreSQL itself; a time it cannot read is the client's mistake.
+    tx.exec0("SAVEPOINT sale_time");
+    try {
+        auto const at = tx.exec_params1("SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', "
+                                        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+                                        s.occurred_at)[0]
+                            .as<std::string>();
+        tx.exec0("RELEASE SAVEPOINT sale_time");
+        return at;
+    } catch (pqxx::data_exception const&) {
+        tx.exec0("ROLLBACK TO SAVEPOINT sale_time");
+        throw http::bad_field("date", "'" + s.occurred_at + "' is not a date or time");
+    }
+}
+
+} // namespace
+
+boost::json::object load_conversion(pqxx::transaction_base& tx, std::int64_t id)
+{
+    return db::row_to_json(
+        tx.exec_params1(std::string("SELECT ") + k_conversion_columns + " FROM conversions c WHERE c.id = $1", id));
+}
+
+sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& s,
+                         attribution_settings const& settings)
+{
+    auto const currency = s.currency.empty() ? o.currency : s.currency;
+    if (s.txid.empty() || s.txid.size() > 200)
+        throw http::bad_field("txid", "txid is required (1 to 200 characters)");
+    if (s.amount_minor < 0)
+        throw http::bad_field("amount", "amount must not be negative");
+    if (o.commission.type == "fixed" && currency != o.currency)
+        throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +
+                                              "; the sale is in " + currency);
+    auto const commission = commission_for(o.commission, s.amount_minor, s.reported_commission_minor);
+    if (commission < 0)
+        throw http::bad_field("commission", "commission must not be negative");
+
+    auto const existing = tx.exec_params(k_existing, o.id, s.txid);
+    if (existing.empty()) {
+        auto const at = sale_time(tx, s);
+        auto const a = attribute(tx, o, s, at, settings);
+        auto const inserted = tx.exec_params(
+            k_insert, o.id, s.txid, s.status, s.amount_minor, commission, currency, s.click_id,
+            a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
+            a.method, s.via, at);
+        if (!inserted.empty()) {
+            auto const id = inserted[0][0].as<std::int64_t>();
+            return {id, "created", load_conversion(tx, id)};
+        }
+        // Another request booked the same sale a moment ago: treat this one as its repeat.
+        return record_sale(tx, o, s, settings);
+    }
+    auto const& row = existing[0];
+    auto const id = row[0].as<std::int64_t>();
+    // A network that reported a commission once need not repeat it with every status change.
+    auto const kept_commission = o.commission.type == "reported" && !s.reported_commission_minor
+                                     ? row[3].as<std::int64_t>()
+                                     : commission;
+    if (row[4].as<std::string>() != currency)
+        throw http::bad_field("currency", "this sale was booked in " + row[4].as<std::string>());
+    bool const same = row[1].as<std::string>() == s.status && row[2].as<std::int64_t>() == s.amount_minor &&
+                      row[3].as<std::int64_t>() == kept_commission;
+    if (same)
+        return {id, "unchanged", load_conversion(tx, id)};
+    tx.exec_params0(k_update, id, s.status, s.amount_minor, kept_commission);
+    return {id, "updated", load_conversion(tx, id)};
+}
+
+std::optional<sale_outcome> change_status(pqxx::transaction_base& tx, std::int64_t conversion_id,
+                                          std::string const& status)
+{
+    auto const rows = tx.exec_params("SELECT status FROM conversions WHERE id = $1 FOR UPDATE", conversion_id);
+    if (rows.empty())
+        return std::nullopt;
+    if (rows[0][0].as<std::string>() == status)
+        return sale_outcome{conversion_id, "unchanged", load_conversion(tx, conversion_id)};
+    tx.exec_params0("UPDATE conversions SET status = $2, updated_at = now() WHERE id = $1", conversion_id, status);
+    return sale_outcome{conversion_id, "updated", load_conversion(tx, conversion_id)};
+}
+
+} // namespace linkledger::money

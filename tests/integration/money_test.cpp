@@ -1,0 +1,466 @@
+// Money over real HTTP on the real database: offers, sales arriving by postback, shop webhooks,
+// CSV and by hand, commissions, attribution (click, code, model) and the revenue report.
+#include "instance.hpp"
+
+#include "crypto/digest.hpp"
+#include "crypto/hmac.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include <map>
+
+using namespace linkledger::testing;
+
+namespace {
+
+// A follower tapping the bio link inside TikTok on an iPhone: a real visitor, not a bot.
+constexpr char const* k_tiktok_ua =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/15E148 musical_ly_32.5.0 JsSdk/2.0 NetType/WIFI Channel/App Store ByteLocale/fr Region/FR";
+
+class money : public shared_instance_test<money> {
+public:
+    static constexpr char const* k_label = "money";
+
+protected:
+    static boost::json::object created(http_reply const& reply)
+    {
+        EXPECT_EQ(reply.status, 201) << reply.body;
+        return reply.json().as_object();
+    }
+
+    static boost::json::object make_offer(std::string const& commission, std::string const& currency = "EUR",
+                                          int window_days = 30)
+    {
+        return created(ll->api("POST", "/api/v1/offers",
+                               R"({"name":"Shop","currency":")" + currency + R"(","commission":)" + commission +
+                                   R"(,"attribution_window_days":)" + std::to_string(window_days) + "}"));
+    }
+
+    // The postback URL the network would call, its macros filled in.
+    static std::string postback(boost::json::object const& offer, std::string const& click_id, std::string const& txid,
+                                std::string const& amount, std::string const& status, std::string const& extra = "")
+    {
+        auto url = std::string(offer.at("postback_url").as_string());
+        url = url.substr(url.find("/postback/"));
+        auto fill = [&](std::string const& macro, std::string const& value) {
+            auto const at = url.find(macro);
+            if (at != std::string::npos)
+                url.replace(at, macro.size(), value);
+        };
+        fill("{click_id}", click_id);
+        fill("{txid}", txid);
+        fill("{amount}", amount);
+        fill("{currency}", "EUR");
+        fill("{status}", status);
+        return url + extra;
+    }
+
+    static boost::json::object get_json(std::string const& target)
+    {
+        auto const reply = send(ll->port(), {"GET", target, "", {}});
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        return reply.json().as_object();
+    }
+
+    // Follows a short link as a TikTok visitor; returns the click id carried to the merchant.
+    static std::string tap(std::string const& slug, std::string const& query = "?utm_source=tiktok")
+    {
+        auto const reply = send(ll->port(), {"GET", "/" + slug + query, "", {{"User-Agent", k_tiktok_ua}}});
+        EXPECT_EQ(reply.status, 302) << reply.body;
+        auto const location = reply.header("Location");
+        auto const click_id = location.substr(location.find("subid=") + 6);
+        ll->db().wait_for_value("SELECT count(*) FROM clicks WHERE click_id = '" + click_id + "'", "1");
+        return click_id;
+    }
+
+    static std::int64_t id_of(boost::json::object const& o) { return o.at("id").as_int64(); }
+
+    static boost::json::array report(std::string const& group_by)
+    {
+        auto const reply = ll->api("GET", "/api/v1/reports/revenue?group_by=" + group_by);
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        return reply.json().as_object().at("rows").as_array();
+    }
+
+    static boost::json::object const* row_with_key(boost::json::array const& rows, std::string const& key)
+    {
+        for (auto const& r : rows) {
+            auto const& o = r.as_object();
+            if (o.at("key").is_string() && o.at("key").as_string() == key)
+                return &o;
+        }
+        return nullptr;
+    }
+
+    static void expect_error(http_reply const& reply, int status, std::string const& field)
+    {
+        EXPECT_EQ(reply.status, status) << reply.body;
+        auto const body = reply.json().as_object();
+        ASSERT_TRUE(body.contains("error")) << reply.body;
+        EXPECT_EQ(body.at("error").as_object().at("field").as_string(), field) << reply.body;
+    }
+
+    static std::string signature(std::string const& secret, std::string const& body)
+    {
+        linkledger::crypto::hmac_sha256 mac(secret);
+        return linkledger::crypto::base64(mac.mac(body));
+    }
+};
+
+TEST_F(money, a_sale_after_a_real_redirect_is_attributed_to_the_click_its_link_and_video)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const video = created(ll->api("POST", "/api/v1/videos",
+                                       R"({"platform":"tiktok","url":"https://www.tiktok.com/@lea/video/7301","title":"Winter haul","posted_at":"2026-11-20T18:00:00Z"})"));
+    auto const link = ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":"haul","offer_id":)" +
+                                      std::to_string(id_of(offer)) + R"(,"video_id":)" + std::to_string(id_of(video)) + "}");
+    EXPECT_EQ(link.at("video_id").as_int64(), id_of(video));
+    auto const click_id = tap("haul");
+
+    auto const first = send(ll->port(), {"GET", postback(offer, click_id, "ORDER-1", "19.99", "approved"), "", {}});
+    ASSERT_EQ(first.status, 200) << first.body;
+    auto const body = first.json().as_object();
+    EXPECT_EQ(body.at("result").as_string(), "created");
+    auto const& c = body.at("conversion").as_object();
+    EXPECT_EQ(c.at("attribution").as_string(), "click");
+    EXPECT_EQ(c.at("click_id").as_string(), click_id);
+    EXPECT_EQ(c.at("link_id").as_int64(), id_of(link));
+    EXPECT_EQ(c.at("video_id").as_int64(), id_of(video));
+    EXPECT_EQ(c.at("source").as_string(), "tiktok");
+    EXPECT_EQ(c.at("amount_minor").as_int64(), 1999);
+    EXPECT_EQ(c.at("commission_minor").as_int64(), 200); // 199.9 cents, rounded
+    EXPECT_EQ(c.at("status").as_string(), "approved");
+
+    // The network retries: still one sale.
+    auto const again = send(ll->port(), {"GET", postback(offer, click_id, "ORDER-1", "19.99", "approved"), "", {}});
+    EXPECT_EQ(again.json().as_object().at("result").as_string(), "unchanged");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid = 'ORDER-1'"), "1");
+
+    auto const by_video = report("video");
+    auto const* row = row_with_key(by_video, std::to_string(id_of(video)));
+    ASSERT_NE(row, nullptr) << boost::json::serialize(by_video);
+    EXPECT_EQ(row->at("label").as_string(), "Winter haul");
+    EXPECT_EQ(row->at("clicks").as_int64(), 1);
+    EXPECT_EQ(row->at("conversions").as_int64(), 1);
+    EXPECT_EQ(row->at("revenue_minor").as_int64(), 1999);
+    EXPECT_EQ(row->at("commission_minor").as_int64(), 200);
+    EXPECT_EQ(row->at("approved_commission_minor").as_int64(), 200);
+    EXPECT_EQ(row->at("currency").as_string(), "EUR");
+    EXPECT_EQ(row->at("epc_minor").as_int64(), 200);
+    EXPECT_DOUBLE_EQ(row->at("conversion_rate").as_double(), 1.0);
+}
+
+TEST_F(money, the_postback_checks_its_token_and_names_the_bad_field)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":500})");
+    auto url = postback(offer, "", "T-TOKEN", "10.00", "pending");
+    auto forged = url;
+    forged.replace(forged.find("token=") + 6, 8, "pb_WRONG");
+    expect_error(send(ll->port(), {"GET", forged, "", {}}), 403, "token");
+    expect_error(send(ll->port(), {"GET", postback(offer, "", "T-BAD", "ten", "pending"), "", {}}), 400, "amount");
+    expect_error(send(ll->port(), {"GET", postback(offer, "", "T-BAD", "10.001", "pending"), "", {}}), 400, "amount");
+    expect_error(send(ll->port(), {"GET", postback(offer, "", "T-BAD", "10", "maybe"), "", {}}), 400, "status");
+    expect_error(send(ll->port(), {"GET", postback(offer, "", "", "10", "pending"), "", {}}), 400, "txid");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid IN ('T-TOKEN', 'T-BAD')"), "0");
+
+    // An unknown click id is kept, unattributed, never dropped; POST with a form body works too.
+    http_request post{"POST", url.substr(0, url.find('?')), url.substr(url.find('?') + 1) + "&click_id=NOPE",
+                      {{"Content-Type", "application/x-www-form-urlencoded"}}};
+    auto const reply = send(ll->port(), post);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto const c = reply.json().as_object().at("conversion").as_object();
+    EXPECT_EQ(c.at("attribution").as_string(), "none");
+    EXPECT_EQ(c.at("click_id").as_string(), "NOPE");
+    EXPECT_EQ(c.at("status").as_string(), "pending");
+}
+
+TEST_F(money, commissions_percent_fixed_and_reported_round_half_to_even)
+{
+    auto const percent = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const fixed = make_offer(R"({"type":"fixed","amount_minor":250})");
+    auto const reported = make_offer(R"({"type":"reported"})");
+    auto commission = [](boost::json::object const& offer, std::string const& txid, std::string const& amount,
+                         std::string const& extra = "") {
+        auto const reply = send(ll->port(), {"GET", postback(offer, "", txid, amount, "approved", extra), "", {}});
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        return reply.json().as_object().at("conversion").as_object().at("commission_minor").as_int64();
+    };
+    EXPECT_EQ(commission(percent, "P1", "10.05"), 100);  // 100.5 → 100 (even)
+    EXPECT_EQ(commission(percent, "P2", "10.15"), 102);  // 101.5 → 102 (even)
+    EXPECT_EQ(commission(percent, "P3", "10.16"), 102);  // 101.6 → 102
+    EXPECT_EQ(commission(percent, "P4", "0.04"), 0);     // 0.4 → 0
+    EXPECT_EQ(commission(fixed, "F1", "99.99"), 250);
+    EXPECT_EQ(commission(reported, "R1", "80.00", "&commission=6.40"), 640);
+    // A status change without the figure keeps the reported commission.
+    auto const change = send(ll->port(), {"GET", postback(reported, "", "R1", "80.00", "paid"), "", {}});
+    EXPECT_EQ(change.json().as_object().at("conversion").as_object().at("commission_minor").as_int64(), 640);
+    EXPECT_EQ(change.json().as_object().at("conversion").as_object().at("status").as_string(), "paid");
+}
+
+TEST_F(money, a_rejected_sale_stops_counting_in_the_report)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":2000})");
+    ll->create_link(R"({"target_url":"https://shop.example/r?subid={click_id}","slug":"rev","offer_id":)" +
+                    std::to_string(id_of(offer)) + "}");
+    auto const click_id = tap("rev", "?utm_source=reversal_test");
+    send(ll->port(), {"GET", postback(offer, click_id, "REV-1", "50.00", "approved"), "", {}});
+    auto before = report("source");
+    auto const* row = row_with_key(before, "reversal_test");
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->at("commission_minor").as_int64(), 1000);
+
+    auto const reversed = send(ll->port(), {"GET", postback(offer, click_id, "REV-1", "50.00", "declined"), "", {}});
+    EXPECT_EQ(reversed.json().as_object().at("result").as_string(), "updated");
+    EXPECT_EQ(reversed.json().as_object().at("conversion").as_object().at("status").as_string(), "rejected");
+    auto after = report("source");
+    row = row_with_key(after, "reversal_test");
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->at("clicks").as_int64(), 1);
+    EXPECT_EQ(row->at("conversions").as_int64(), 0);
+    EXPECT_EQ(row->at("commission_minor").as_int64(), 0);
+}
+
+TEST_F(money, a_promo_code_attributes_to_its_video_and_a_code_without_one_by_the_model)
+{
+    auto const offer = make_offer(R"({"type":"fixed","amount_minor":300})");
+    auto const video = created(ll->api("POST", "/api/v1/videos",
+                                       R"({"platform":"tiktok","title":"Code video","posted_at":"2026-11-01T12:00:00Z"})"));
+    created(ll->api("POST", "/api/v1/promo-codes",
+                    R"({"code":"LEA10","offer_id":)" + std::to_string(id_of(offer)) + R"(,"video_id":)" +
+                        std::to_string(id_of(video)) + "}"));
+    expect_error(ll->api("POST", "/api/v1/promo-codes", R"({"code":"lea10","offer_id":)" + std::to_string(id_of(offer)) + "}"),
+                 409, "code");
+    auto const by_code = send(ll->port(), {"GET", postback(offer, "", "CODE-1", "30.00", "approved", "&code=lea10"), "", {}});
+    auto const c = by_code.json().as_object().at("conversion").as_object();
+    EXPECT_EQ(c.at("attribution").as_string(), "code") << by_code.body;
+    EXPECT_EQ(c.at("video_id").as_int64(), id_of(video));
+    EXPECT_EQ(c.at("code").as_string(), "LEA10");
+
+    // A code with no video: the latest video posted within 72 h before the sale gets it, marked "model".
+    auto const recent = created(ll->api("POST", "/api/v1/videos",
+                                        R"({"platform":"tiktok","title":"Recent","posted_at":"2026-11-10T09:00:00Z"})"));
+    created(ll->api("POST", "/api/v1/promo-codes", R"({"code":"NOVIDEO","offer_id":)" + std::to_string(id_of(offer)) + "}"));
+    auto const manual = ll->api("POST", "/api/v1/conversions",
+                                R"({"offer_id":)" + std::to_string(id_of(offer)) +
+                                    R"(,"txid":"CODE-2","amount_minor":4000,"status":"approved","code":"NOVIDEO","occurred_at":"2026-11-11T09:00:00Z"})");
+    ASSERT_EQ(manual.status, 201) << manual.body;
+    auto const m = manual.json().as_object();
+    EXPECT_EQ(m.at("attribution").as_string(), "model");
+    EXPECT_EQ(m.at("video_id").as_int64(), id_of(recent));
+    EXPECT_EQ(m.at("via").as_string(), "manual");
+
+    // Outside the model window (72 h) there is no video to credit.
+    auto const late = ll->api("POST", "/api/v1/conversions",
+                              R"({"offer_id":)" + std::to_string(id_of(offer)) +
+                                  R"(,"txid":"CODE-3","amount_minor":4000,"code":"NOVIDEO","occurred_at":"2026-11-20T09:00:00Z"})");
+    EXPECT_EQ(late.json().as_object().at("attribution").as_string(), "code") << late.body;
+    EXPECT_TRUE(late.json().as_object().at("video_id").is_null());
+}
+
+TEST_F(money, a_bio_click_without_a_video_is_attributed_by_the_model)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const video = created(ll->api("POST", "/api/v1/videos",
+                                       R"({"platform":"tiktok","title":"Just posted","posted_at":")" +
+                                           ll->db().query_value("SELECT to_char((now() - interval '1 hour') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')") +
+                                           R"("})"));
+    ll->create_link(R"({"target_url":"https://shop.example/bio?subid={click_id}","slug":"bio-model"})");
+    auto const click_id = tap("bio-model", "?utm_source=bio");
+    auto const reply = send(ll->port(), {"GET", postback(offer, click_id, "MODEL-1", "10.00", "pending"), "", {}});
+    auto const c = reply.json().as_object().at("conversion").as_object();
+    EXPECT_EQ(c.at("attribution").as_string(), "model") << reply.body;
+    EXPECT_EQ(c.at("video_id").as_int64(), id_of(video));
+    EXPECT_EQ(c.at("source").as_string(), "bio");
+}
+
+TEST_F(money, a_click_outside_the_offer_window_does_not_attribute)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR", 1);
+    ll->create_link(R"({"target_url":"https://shop.example/w?subid={click_id}","slug":"window"})");
+    auto const click_id = tap("window");
+    auto const sale_time = ll->db().query_value(
+        "SELECT to_char((now() + interval '3 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    auto const reply = ll->api("POST", "/api/v1/conversions",
+                               R"({"offer_id":)" + std::to_string(id_of(offer)) + R"(,"txid":"W-1","amount_minor":1000,"click_id":")" +
+                                   click_id + R"(","occurred_at":")" + sale_time + R"("})");
+    ASSERT_EQ(reply.status, 201) << reply.body;
+    EXPECT_EQ(reply.json().as_object().at("attribution").as_string(), "none");
+}
+
+TEST_F(money, shopify_and_woocommerce_webhooks_are_verified_and_mapped)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1500})");
+    auto const secret = std::string(offer.at("webhook_secret").as_string());
+    auto const id = std::to_string(id_of(offer));
+    created(ll->api("POST", "/api/v1/promo-codes", R"({"code":"SHOPLEA","offer_id":)" + id + "}"));
+
+    std::string const order = R"({"id":820982911946154508,"total_price":"59.00","currency":"EUR","financial_status":"paid",
+        "discount_codes":[{"code":"SHOPLEA","amount":"5.00","type":"fixed_amount"}],"created_at":"2026-11-24T10:00:00+01:00"})";
+    auto const forged = send(ll->port(), {"POST", "/webhooks/shopify/" + id, order,
+                                          {{"X-Shopify-Hmac-Sha256", signature("wrong", order)}, {"X-Shopify-Topic", "orders/paid"}}});
+    expect_error(forged, 401, "X-Shopify-Hmac-Sha256");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid = '820982911946154508'"), "0");
+
+    auto const good = send(ll->port(), {"POST", "/webhooks/shopify/" + id, order,
+                                        {{"X-Shopify-Hmac-Sha256", signature(secret, order)}, {"X-Shopify-Topic", "orders/paid"}}});
+    ASSERT_EQ(good.status, 200) << good.body;
+    auto const c = good.json().as_object().at("conversion").as_object();
+    EXPECT_EQ(c.at("txid").as_string(), "820982911946154508");
+    EXPECT_EQ(c.at("amount_minor").as_int64(), 5900);
+    EXPECT_EQ(c.at("commission_minor").as_int64(), 885);
+    EXPECT_EQ(c.at("status").as_string(), "approved");
+    EXPECT_EQ(c.at("attribution").as_string(), "code");
+    EXPECT_EQ(c.at("via").as_string(), "shopify");
+
+    // A full refund reverses the sale.
+    std::string const refund = R"({"id":509562969,"order_id":820982911946154508,"transactions":[{"kind":"refund","status":"success","amount":"59.00"}]})";
+    auto const refunded = send(ll->port(), {"POST", "/webhooks/shopify/" + id, refund,
+                                            {{"X-Shopify-Hmac-Sha256", signature(secret, refund)}, {"X-Shopify-Topic", "refunds/create"}}});
+    ASSERT_EQ(refunded.status, 200) << refunded.body;
+    EXPECT_EQ(ll->db().query_value("SELECT status FROM conversions WHERE txid = '820982911946154508'"), "rejected");
+
+    std::string const woo = R"({"id":727,"status":"processing","currency":"EUR","total":"42.50","date_created_gmt":"2026-11-24T09:00:00",
+        "coupon_lines":[{"code":"shoplea"}],"meta_data":[]})";
+    auto const bad_woo = send(ll->port(), {"POST", "/webhooks/woocommerce/" + id, woo, {{"X-WC-Webhook-Signature", "AAAA"}}});
+    expect_error(bad_woo, 401, "X-WC-Webhook-Signature");
+    auto const good_woo = send(ll->port(), {"POST", "/webhooks/woocommerce/" + id, woo,
+                                            {{"X-WC-Webhook-Signature", signature(secret, woo)}}});
+    ASSERT_EQ(good_woo.status, 200) << good_woo.body;
+    EXPECT_EQ(good_woo.json().as_object().at("conversion").as_object().at("status").as_string(), "pending");
+    // The order completes, then is refunded: the same sale is updated each time.
+    for (auto const& [status, expected] : {std::pair{"completed", "approved"}, std::pair{"refunded", "rejected"}}) {
+        auto body = woo;
+        body.replace(body.find("processing"), 10, status);
+        auto const r = send(ll->port(), {"POST", "/webhooks/woocommerce/" + id, body,
+                                         {{"X-WC-Webhook-Signature", signature(secret, body)}}});
+        ASSERT_EQ(r.status, 200) << r.body;
+        EXPECT_EQ(r.json().as_object().at("conversion").as_object().at("status").as_string(), expected);
+    }
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid = '727'"), "1");
+}
+
+TEST_F(money, a_csv_import_keeps_good_rows_and_reports_bad_ones_by_line)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    std::string const csv = "Transaction ID;Amount;Currency;Status;Click ID;Date\r\n"
+                            "CSV-1;12,50;EUR;approved;;2026-11-20\r\n"
+                            "CSV-2;abc;EUR;approved;;2026-11-20\r\n"
+                            "CSV-3;8.00;EUR;weird;;2026-11-20\r\n"
+                            "\"CSV-4\";\"100.00\";EUR;pending;;2026-11-21T10:00:00Z\r\n"
+                            "CSV-5;5.00;EUR;pending;;yesterday\r\n";
+    http_request req{"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(id_of(offer)), csv,
+                     {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}};
+    auto const reply = send(ll->port(), req);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto const body = reply.json().as_object();
+    EXPECT_EQ(body.at("created").as_int64(), 2);
+    EXPECT_EQ(body.at("failed").as_int64(), 3);
+    auto const& rows = body.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 5u);
+    EXPECT_EQ(rows[1].as_object().at("line").as_int64(), 3);
+    EXPECT_EQ(rows[1].as_object().at("field").as_string(), "amount");
+    EXPECT_EQ(rows[2].as_object().at("field").as_string(), "status");
+    EXPECT_EQ(rows[4].as_object().at("field").as_string(), "date");
+    EXPECT_EQ(ll->db().query_value("SELECT amount_minor || '/' || commission_minor FROM conversions WHERE txid = 'CSV-1'"),
+              "1250/125");
+    // Importing the same file again books nothing twice.
+    auto const again = send(ll->port(), req).json().as_object();
+    EXPECT_EQ(again.at("created").as_int64(), 0);
+    EXPECT_EQ(again.at("unchanged").as_int64(), 2);
+    expect_error(send(ll->port(), {"POST", req.target, "foo,bar\n1,2\n", req.headers}), 400, "body");
+}
+
+TEST_F(money, report_sums_match_the_conversions_by_currency_and_stream)
+{
+    auto const eur = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR");
+    ll->create_link(R"({"target_url":"https://shop.example/s?subid={click_id}","slug":"sums"})");
+    tap("sums");
+    tap("sums", "?utm_source=instagram");
+    auto const usd = make_offer(R"({"type":"percent","rate_bps":1000})", "USD");
+    for (int i = 0; i < 3; ++i)
+        ll->api("POST", "/api/v1/conversions",
+                R"({"offer_id":)" + std::to_string(id_of(eur)) + R"(,"txid":"SUM-E)" + std::to_string(i) +
+                    R"(","amount_minor":1000,"status":"approved"})");
+    ll->api("POST", "/api/v1/conversions",
+            R"({"offer_id":)" + std::to_string(id_of(usd)) + R"(,"txid":"SUM-U","amount_minor":3000,"status":"pending"})");
+    created(ll->api("POST", "/api/v1/income",
+                    R"({"stream":"creator_rewards","amount_minor":1234,"currency":"EUR","date":")" +
+                        ll->db().query_value("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')") + R"("})"));
+    expect_error(ll->api("POST", "/api/v1/income", R"({"stream":"lottery","amount_minor":1,"currency":"EUR","date":"2026-11-01"})"),
+                 400, "stream");
+
+    auto const rows = report("stream");
+    std::int64_t eur_commission = 0, usd_commission = 0, rewards = 0;
+    for (auto const& r : rows) {
+        auto const& o = r.as_object();
+        if (o.at("key") == "affiliate" && o.at("currency") == "EUR")
+            eur_commission = o.at("commission_minor").as_int64();
+        if (o.at("key") == "affiliate" && o.at("currency") == "USD")
+            usd_commission = o.at("commission_minor").as_int64();
+        if (o.at("key") == "creator_rewards")
+            rewards = o.at("revenue_minor").as_int64();
+    }
+    auto const expected = [](std::string const& currency) {
+        return std::stoll(ll->db().query_value(
+            "SELECT COALESCE(sum(commission_minor), 0) FROM conversions WHERE status <> 'rejected' AND currency = '" +
+            currency + "' AND occurred_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '29 days'"
+            " AND occurred_at < date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '1 day'"));
+    };
+    EXPECT_EQ(eur_commission, expected("EUR"));
+    EXPECT_EQ(usd_commission, expected("USD"));
+    EXPECT_EQ(usd_commission, 300);
+    EXPECT_EQ(rewards, 1234);
+
+    auto const by_day = report("day");
+    std::int64_t day_total = 0;
+    for (auto const& r : by_day)
+        if (r.as_object().at("currency") == "EUR")
+            day_total += r.as_object().at("commission_minor").as_int64();
+    EXPECT_EQ(day_total, expected("EUR"));
+    auto const by_hour = report("hour");
+    // Clicks repeat on each currency's row of a key: count each key once.
+    auto const clicks = [](boost::json::array const& rows) {
+        std::map<std::string, std::int64_t> by_key;
+        for (auto const& r : rows)
+            by_key[std::string(r.as_object().at("key").as_string())] = r.as_object().at("clicks").as_int64();
+        std::int64_t total = 0;
+        for (auto const& [key, n] : by_key)
+            total += n;
+        return total;
+    };
+    auto const hour_clicks = clicks(by_hour);
+    auto const day_clicks = clicks(by_day);
+    EXPECT_GT(day_clicks, 0);
+    EXPECT_EQ(hour_clicks, day_clicks);
+    expect_error(ll->api("GET", "/api/v1/reports/revenue?group_by=planet"), 400, "group_by");
+    expect_error(ll->api("GET", "/api/v1/reports/revenue?group_by=day&from=yesterday"), 400, "from");
+}
+
+TEST_F(money, offers_validate_their_fields_and_hide_secrets_after_creation)
+{
+    expect_error(ll->api("POST", "/api/v1/offers", R"({"name":"X","currency":"EURO","commission":{"type":"reported"}})"), 400, "currency");
+    expect_error(ll->api("POST", "/api/v1/offers", R"({"name":"X","currency":"EUR","commission":{"type":"percent"}})"), 400, "rate_bps");
+    expect_error(ll->api("POST", "/api/v1/offers", R"({"name":"X","currency":"EUR","commission":{"type":"percent","rate_bps":20000}})"), 400, "rate_bps");
+    expect_error(ll->api("POST", "/api/v1/offers", R"({"currency":"EUR","commission":{"type":"reported"}})"), 400, "name");
+    auto const offer = make_offer(R"({"type":"fixed","amount_minor":100})");
+    auto const got = ll->api("GET", "/api/v1/offers/" + std::to_string(id_of(offer)));
+    ASSERT_EQ(got.status, 200);
+    EXPECT_EQ(got.body.find("whsec_"), std::string::npos);
+    EXPECT_EQ(got.body.find("pb_"), std::string::npos);
+    auto const patched = ll->api("PATCH", "/api/v1/offers/" + std::to_string(id_of(offer)),
+                                 R"({"commission":{"type":"percent","rate_bps":750},"name":"Renamed"})");
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    EXPECT_EQ(patched.json().as_object().at("commission").as_object().at("rate_bps").as_int64(), 750);
+    expect_error(ll->api("PATCH", "/api/v1/offers/" + std::to_string(id_of(offer)), R"({"currency":"USD"})"), 400, "currency");
+    // Rotating the secrets: the old postback token stops working.
+    auto const rotated = ll->api("POST", "/api/v1/offers/" + std::to_string(id_of(offer)) + "/secrets");
+    ASSERT_EQ(rotated.status, 200) << rotated.body;
+    EXPECT_EQ(send(ll->port(), {"GET", postback(offer, "", "ROT-1", "1.00", "pending"), "", {}}).status, 403);
+    EXPECT_EQ(send(ll->port(), {"GET", postback(rotated.json().as_object(), "", "ROT-1", "1.00", "pending"), "", {}}).status, 200);
+    expect_error(ll->api("POST", "/api/v1/links", R"({"target_url":"https://a.example/","video_id":999999})"), 400, "video_id");
+}
+
+} // namespace
