@@ -1,0 +1,167 @@
+// Unit tests for the money edge: amounts as networks write them, half-to-even commissions,
+// status words, CSV reports and shop order payloads.
+#include "crypto/digest.hpp"
+#include "crypto/hmac.hpp"
+#include "http/http_error.hpp"
+#include "money/amount.hpp"
+#include "money/conversion_status.hpp"
+#include "money/csv_import.hpp"
+#include "money/shop_orders.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+using namespace linkledger::money;
+
+TEST(amount, decimal_major_units_become_minor_units_per_currency)
+{
+    EXPECT_EQ(parse_major_amount("19.99", "EUR"), 1999);
+    EXPECT_EQ(parse_major_amount("19,99", "EUR"), 1999); // French exports
+    EXPECT_EQ(parse_major_amount("20", "EUR"), 2000);
+    EXPECT_EQ(parse_major_amount("0.5", "USD"), 50);
+    EXPECT_EQ(parse_major_amount("19.990", "EUR"), 1999); // harmless trailing zero
+    EXPECT_EQ(parse_major_amount("1500", "JPY"), 1500);
+    EXPECT_EQ(parse_major_amount("1.234", "KWD"), 1234);
+    EXPECT_EQ(parse_major_amount("-3.10", "EUR"), -310);
+}
+
+TEST(amount, anything_else_is_refused_never_rounded)
+{
+    for (auto const* bad : {"", "abc", "19.999", "1.5", "1,234.56", "1e3", ".5", "5.", " 5", "--5", "99999999999999999999"}) {
+        auto const currency = std::string(bad) == "1.5" ? "JPY" : "EUR";
+        EXPECT_FALSE(parse_major_amount(bad, currency).has_value()) << bad;
+    }
+    EXPECT_FALSE(parse_major_amount("10.00", "EURO").has_value());
+    EXPECT_FALSE(parse_major_amount("10.00", "XXX").has_value());
+}
+
+TEST(amount, formats_back_to_decimals)
+{
+    EXPECT_EQ(format_major_amount(1999, "EUR"), "19.99");
+    EXPECT_EQ(format_major_amount(5, "EUR"), "0.05");
+    EXPECT_EQ(format_major_amount(-310, "EUR"), "-3.10");
+    EXPECT_EQ(format_major_amount(1500, "JPY"), "1500");
+    EXPECT_EQ(format_major_amount(1234, "KWD"), "1.234");
+}
+
+TEST(amount, known_currencies_and_their_exponents)
+{
+    EXPECT_EQ(currency_exponent("EUR"), 2);
+    EXPECT_EQ(currency_exponent("JPY"), 0);
+    EXPECT_EQ(currency_exponent("BHD"), 3);
+    EXPECT_EQ(currency_exponent("ZWL"), 2);
+    EXPECT_EQ(currency_exponent("AED"), 2);
+    EXPECT_FALSE(currency_exponent("eur").has_value());
+}
+
+TEST(commission, percent_rounds_half_to_even)
+{
+    EXPECT_EQ(percent_commission(1999, 1000), 200); // 199.9
+    EXPECT_EQ(percent_commission(1005, 1000), 100); // 100.5 → even 100
+    EXPECT_EQ(percent_commission(1015, 1000), 102); // 101.5 → even 102
+    EXPECT_EQ(percent_commission(1025, 1000), 102); // 102.5 → even 102
+    EXPECT_EQ(percent_commission(1, 5000), 0);      // 0.5 → 0
+    EXPECT_EQ(percent_commission(3, 5000), 2);      // 1.5 → 2
+    EXPECT_EQ(percent_commission(10000, 10000), 10000);
+    EXPECT_EQ(percent_commission(0, 1234), 0);
+    EXPECT_EQ(percent_commission(-1015, 1000), -102); // a refund mirrors its sale
+    // No overflow on the largest sales we accept.
+    EXPECT_EQ(percent_commission(1'000'000'000'000'000, 2500), 250'000'000'000'000);
+}
+
+TEST(status, network_words_map_to_four_states)
+{
+    EXPECT_EQ(normalize_status("Approved"), "approved");
+    EXPECT_EQ(normalize_status("confirmed"), "approved");
+    EXPECT_EQ(normalize_status("1"), "approved");
+    EXPECT_EQ(normalize_status("on-hold"), "pending");
+    EXPECT_EQ(normalize_status("DECLINED"), "rejected");
+    EXPECT_EQ(normalize_status("canceled"), "rejected");
+    EXPECT_EQ(normalize_status("refunded"), "rejected");
+    EXPECT_EQ(normalize_status("paid"), "paid");
+    EXPECT_FALSE(normalize_status("maybe").has_value());
+    EXPECT_FALSE(normalize_status("").has_value());
+    EXPECT_FALSE(counts("rejected"));
+    EXPECT_TRUE(counts("pending"));
+}
+
+TEST(csv, header_aliases_separators_quotes_and_line_numbers)
+{
+    auto const csv = parse_sales_csv("\xEF\xBB\xBFOrder ID;Sale Amount;Coupon\r\n"
+                                     "A1;\"12,50\";LEA10\r\n"
+                                     "\r\n"
+                                     "\"A;2\";\"3\"\"4\";\"multi\nline\"\r\n"
+                                     "A3;1\n");
+    ASSERT_EQ(csv.rows.size(), 3u);
+    EXPECT_EQ(csv.rows[0].line, 2u);
+    EXPECT_EQ(csv.rows[0].fields.at("txid"), "A1");
+    EXPECT_EQ(csv.rows[0].fields.at("amount"), "12,50");
+    EXPECT_EQ(csv.rows[0].fields.at("code"), "LEA10");
+    EXPECT_EQ(csv.rows[1].line, 4u);
+    EXPECT_EQ(csv.rows[1].fields.at("txid"), "A;2");
+    EXPECT_EQ(csv.rows[1].fields.at("amount"), "3\"4");
+    EXPECT_EQ(csv.rows[1].fields.at("code"), "multi\nline");
+    EXPECT_EQ(csv.rows[2].line, 6u);
+    EXPECT_EQ(csv.rows[2].fields.at("#cells"), "2"); // one cell short: reported, not guessed
+}
+
+TEST(csv, a_file_without_txid_or_amount_or_with_an_open_quote_is_refused)
+{
+    EXPECT_THROW(parse_sales_csv("id,total\n1,2\n"), linkledger::http::http_error);
+    EXPECT_THROW(parse_sales_csv("txid,amount\n\"1,2\n"), linkledger::http::http_error);
+    EXPECT_NO_THROW(parse_sales_csv("TXID,AMOUNT\n"));
+}
+
+TEST(shop_orders, shopify_order_maps_total_status_code_and_click)
+{
+    auto const order = boost::json::parse(R"({"id":450789469,"total_price":"199.65","current_total_price":"150.00",
+        "currency":"EUR","financial_status":"partially_refunded","cancelled_at":null,
+        "discount_codes":[{"code":"LEA10","amount":"10.00"}],
+        "landing_site":"/products/x?utm_source=tiktok&click_id=01JABCDEF","created_at":"2026-11-24T10:00:00+01:00"})")
+                           .as_object();
+    auto const o = shopify_order(order);
+    ASSERT_TRUE(o.has_value());
+    EXPECT_EQ(o->txid, "450789469");
+    EXPECT_EQ(o->total, "150.00");
+    EXPECT_EQ(o->status, "approved");
+    EXPECT_EQ(o->code, "LEA10");
+    EXPECT_EQ(o->click_id, "01JABCDEF");
+    auto cancelled = order;
+    cancelled["cancelled_at"] = "2026-11-25T10:00:00Z";
+    EXPECT_EQ(shopify_order(cancelled)->status, "rejected");
+    cancelled["cancelled_at"] = nullptr;
+    cancelled["financial_status"] = "authorized";
+    EXPECT_EQ(shopify_order(cancelled)->status, "pending");
+    EXPECT_FALSE(shopify_order(boost::json::parse(R"({"webhook_id":1})").as_object()).has_value());
+}
+
+TEST(shop_orders, woocommerce_order_and_shopify_refund)
+{
+    auto const woo = woocommerce_order(boost::json::parse(R"({"id":727,"status":"completed","currency":"EUR","total":"42.50",
+        "date_created_gmt":"2026-11-24T09:00:00","coupon_lines":[{"code":"lea10"}],
+        "meta_data":[{"key":"click_id","value":"01JXYZ"}]})")
+                                         .as_object());
+    ASSERT_TRUE(woo.has_value());
+    EXPECT_EQ(woo->txid, "727");
+    EXPECT_EQ(woo->status, "approved");
+    EXPECT_EQ(woo->code, "lea10");
+    EXPECT_EQ(woo->click_id, "01JXYZ");
+    EXPECT_EQ(woo->occurred_at, "2026-11-24T09:00:00Z");
+    auto const refund = shopify_refund(boost::json::parse(R"({"order_id":5,"transactions":[
+        {"kind":"refund","status":"success","amount":"10.00"},{"kind":"refund","status":"failure","amount":"99.00"},
+        {"kind":"refund","status":"success","amount":"2.50"}]})")
+                                           .as_object());
+    ASSERT_TRUE(refund.has_value());
+    EXPECT_EQ(refund->txid, "5");
+    EXPECT_EQ(refund->amounts, (std::vector<std::string>{"10.00", "2.50"}));
+}
+
+TEST(shop_orders, webhook_signature_is_base64_hmac_sha256)
+{
+    // RFC 4231 test case 2, in the base64 form Shopify and WooCommerce send.
+    linkledger::crypto::hmac_sha256 mac("Jefe");
+    EXPECT_EQ(linkledger::crypto::base64(mac.mac("what do ya want for nothing?")),
+              "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
+    EXPECT_EQ(linkledger::crypto::base64(""), "");
+    EXPECT_EQ(linkledger::crypto::base64("f"), "Zg==");
+}
