@@ -33,7 +33,7 @@ int main(int argc, char** argv)
     std::vector<std::int64_t> links;
     for (int i = 0; i < 20; ++i)
         links.push_back(links::insert_link(conn, {"ingest-" + std::to_string(i) + "-" + clicks::new_click_id().substr(20),
-                                                  "https://shop.example/p?c={click_id}", ""})
+                                                  "https://shop.example/p?c={click_id}", "", {}, {}})
                             .id);
 
     char pattern[] = "/tmp/ll-ingest-XXXXXX";

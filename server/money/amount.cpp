@@ -95,16 +95,22 @@ std::optional<std::int64_t> parse_major_amount(std::string_view text, std::strin
 
 std::string format_major_amount(std::int64_t minor, std::string_view currency)
 {
-    int const exponent = currency_exponent(currency).value_or(2);
-    bool const negative = minor < 0;
-    auto digits = std::to_string(negative ? -minor : minor);
-    if (exponent == 0)
-        return (negative ? "-" : "") + digits;
-    auto const width = static_cast<std::size_t>(exponent) + 1;
-    if (digits.size() < width)
-        digits.insert(0, width - digits.size(), '0');
-    digits.insert(digits.size() - static_cast<std::size_t>(exponent), ".");
-    return (negative ? "-" : "") + digits;
+    // Built with append() only: g++ 12 -O2 raises a false -Wrestrict on insert() and on
+    // "literal" + string here.
+    auto const exponent = static_cast<std::size_t>(currency_exponent(currency).value_or(2));
+    auto const digits = std::to_string(minor < 0 ? -minor : minor);
+    std::string padded(digits.size() <= exponent ? exponent + 1 - digits.size() : 0, '0');
+    padded.append(digits);
+    auto const whole = padded.size() - exponent;
+    std::string out;
+    if (minor < 0)
+        out.push_back('-');
+    out.append(padded, 0, whole);
+    if (exponent > 0) {
+        out.push_back('.');
+        out.append(padded, whole, exponent);
+    }
+    return out;
 }
 
 std::int64_t percent_commission(std::int64_t amount_minor, std::int64_t rate_bps)
