@@ -18,6 +18,9 @@
 #include "links/redirect_handler.hpp"
 #include "links/redirect_table.hpp"
 #include "logging/logging.hpp"
+#include "metrics/http_metrics.hpp"
+#include "metrics/metrics_api.hpp"
+#include "metrics/redirect_metrics.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -71,7 +74,8 @@ int serve(config::config settings)
                              std::chrono::seconds(settings.request_timeout_seconds),
                              std::chrono::seconds(10),
                              http::reply_barrier{[&journal] { return journal.has_staged(); },
-                                                 [&journal] { journal.flush_staged(); }}});
+                                                 [&journal] { journal.flush_staged(); }},
+                             http::trusted_proxies::parse(settings.trusted_proxies)});
     listener.open();
     if (settings.public_url_is_default && settings.listen.port == 0)
         settings.public_url = "http://" + settings.listen.host + ":" +
@@ -88,9 +92,17 @@ int serve(config::config settings)
     links.add_routes(routes);
     clicks::clicks_api clicks(database, journal, shipper);
     clicks.add_routes(routes);
+    metrics::http_metrics http_stats;
+    metrics::redirect_metrics redirect_stats;
+    metrics::metrics_api metrics(database, journal, shipper, http_stats, redirect_stats,
+                                 settings.metrics_token);
+    metrics.add_routes(routes);
     // The catch-all /{slug} comes last so it never shadows a named route.
-    links::redirect_handler redirects(table, journal, classifier, *geo);
+    links::redirect_handler redirects(table, journal, classifier, *geo, &redirect_stats);
     redirects.add_routes(routes);
+    // Every route is known now: each gets its fixed row of counters.
+    http_stats.set_routes(routes.route_labels());
+    listener.set_observer(&http_stats);
 
     net::signal_set signals(pool.context(0), SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signal) {
@@ -170,7 +182,7 @@ int main(int argc, char** argv)
         std::cout << cli::help_text(cl.what);
         return 0;
     }
-    logging::setup(cl.settings.log_level);
+    logging::setup(cl.settings.log_level, cl.settings.log_format);
     int const status = run_command(cl);
     logging::shutdown();
     return status;
