@@ -7,7 +7,7 @@ set -euo pipefail
 
 keep_days=${BACKUP_KEEP_DAYS:-14}
 interval=${BACKUP_INTERVAL_SECONDS:-86400}
-dir=/backups
+dir=${BACKUP_TARGET:-/backups} # the volume; overridable for tests/deploy/backup_restore_test.sh
 
 dump_once() {
   local name tmp
