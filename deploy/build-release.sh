@@ -10,7 +10,7 @@ build=${1:?usage: build-release.sh BUILD_DIR STAGE_DIR}
 stage=${2:?usage: build-release.sh BUILD_DIR STAGE_DIR}
 jobs=${LINKLEDGER_BUILD_JOBS:-$(nproc)}
 
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLINKLEDGER_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$jobs" --target linkledger
 rm -rf "$stage"
 "$root/deploy/stage-runtime.sh" "$build" "$stage"
