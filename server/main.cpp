@@ -4,6 +4,7 @@
 #include "clicks/classifier.hpp"
 #include "clicks/click_journal.hpp"
 #include "clicks/click_shipper.hpp"
+#include "clicks/data_dir_lock.hpp"
 #include "clicks/clicks_api.hpp"
 #include "clicks/embedded_bot_patterns.hpp"
 #include "clicks/geoip.hpp"
@@ -50,6 +51,8 @@ int serve(config::config settings)
 {
     // A file size limit on the journal must cost clicks (counted, logged), not the process.
     std::signal(SIGXFSZ, SIG_IGN);
+    std::filesystem::path const data_dir(settings.data_dir);
+    clicks::data_dir_lock const data_dir_owner(data_dir); // before anything writes there
     db::database database(settings.database_url, settings.db_pool_size);
     migrate_database(database);
 
@@ -58,7 +61,6 @@ int serve(config::config settings)
     clicks::classifier classifier(bots);
     auto const geo = settings.geoip_db.empty() ? std::make_unique<clicks::geoip>()
                                                : std::make_unique<clicks::geoip>(settings.geoip_db);
-    std::filesystem::path const data_dir(settings.data_dir);
     auto const node_id = clicks::load_or_create_node_id(data_dir);
     clicks::click_journal journal(data_dir / "journal");
     clicks::click_shipper shipper(journal, settings.database_url, node_id,

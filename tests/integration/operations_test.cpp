@@ -1,10 +1,14 @@
-// Operator-facing behaviour over real HTTP: JSON log lines, and client addresses taken from
-// X-Forwarded-For only when the connection comes from a trusted proxy.
+// Operator-facing behaviour over real HTTP: JSON log lines, client addresses taken from
+// X-Forwarded-For only when the connection comes from a trusted proxy, one instance per data dir.
 #include "instance.hpp"
 #include "redirect_load.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <memory>
 
 using namespace linkledger::testing;
 using namespace std::chrono_literals;
@@ -72,6 +76,38 @@ TEST(operations, forwarded_for_is_believed_only_from_trusted_proxies)
     direct.create_link(R"({"target_url":"https://shop.example/p?c={click_id}","slug":"xff"})");
     // Nobody is trusted by default: a follower cannot choose their address with the header.
     EXPECT_EQ(stored_ip_for(direct, "xff", "198.51.100.77"), "127.0.0.0");
+}
+
+} // namespace
+
+namespace {
+
+TEST(operations, a_data_dir_serves_one_instance_at_a_time)
+{
+    scratch_database db("data_dir_lock");
+    char pattern[] = "/tmp/ll-lock-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    std::string const dir = pattern;
+    {
+        auto first = std::make_unique<server_process>(db.url(), environment{}, dir);
+        // A second instance on the same journal and node id must refuse, saying why.
+        auto const second = run_linkledger({"serve"}, {{"LINKLEDGER_DATABASE_URL", db.url()},
+                                                       {"LINKLEDGER_DATA_DIR", dir},
+                                                       {"LINKLEDGER_LISTEN", "127.0.0.1:0"}});
+        EXPECT_EQ(second.exit_code, 1) << second.err;
+        EXPECT_NE(second.err.find("is in use by another linkledger (pid " +
+                                  std::to_string(first->process().pid()) + ")"),
+                  std::string::npos)
+            << second.err;
+        EXPECT_TRUE(first->process().running());
+        // A crash leaves no stale lock behind: the next start on the directory just works.
+        first->process().send_signal(SIGKILL);
+        first->process().wait();
+        first.reset();
+        server_process again(db.url(), {}, dir);
+        EXPECT_EQ(send(again.port(), {"GET", "/healthz", "", {}}).status, 200);
+    }
+    std::filesystem::remove_all(dir);
 }
 
 } // namespace
