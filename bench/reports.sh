@@ -22,7 +22,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && 
 
 echo "seeding $clicks clicks and $conversions conversions (a creator with 50 links, 40 videos, 5 offers, 100 codes)..." >&2
 started=$(date +%s)
-psql "$url" -q -v ON_ERROR_STOP=1 -v clicks="$clicks" -v conversions="$conversions" <<'SQL'
+psql "$url" -q -v ON_ERROR_STOP=1 -v clicks="$clicks" -v conversions="$conversions" >/dev/null <<'SQL'
 SET TIME ZONE 'UTC';
 INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret)
 SELECT 'Offer ' || g, CASE WHEN g = 5 THEN 'USD' ELSE 'EUR' END, 'percent', 500 + 100 * g,
@@ -45,7 +45,7 @@ INSERT INTO clicks (click_id, at, link_id, node_id, source, in_app, device, os, 
 SELECT lpad(to_hex(g), 26, '0'), now() - random() * interval '365 days', 1 + (g * 7919) % 50, 'bench',
        s.source, s.in_app, 'mobile', CASE WHEN g % 3 = 0 THEN 'android' ELSE 'ios' END,
        (ARRAY['FR', 'FR', 'FR', 'BE', 'CH', 'CA', 'US', 'DE'])[1 + (g * 31) % 8], g % 50 = 0
-FROM generate_series(1, :clicks) g,
+FROM generate_series(1::bigint, :clicks) g,
      LATERAL (SELECT (ARRAY['tiktok', 'tiktok', 'tiktok', 'tiktok', 'bio', 'instagram', 'youtube', 'direct'])[1 + (g * 13) % 8] AS source) pick,
      LATERAL (SELECT pick.source, CASE WHEN pick.source IN ('tiktok', 'instagram', 'youtube') THEN pick.source
                                        WHEN pick.source = 'bio' THEN 'tiktok' ELSE 'none' END AS in_app) s;
@@ -68,7 +68,7 @@ SELECT o, 'T' || g, (ARRAY['pending', 'approved', 'approved', 'paid', 'rejected'
        CASE WHEN g % 3 = 0 THEN 'promo_code' ELSE (ARRAY['tiktok', 'bio', 'instagram'])[1 + g % 3] END,
        CASE WHEN g % 3 = 0 THEN 'code' WHEN g % 7 = 0 THEN 'model' ELSE 'click' END, 'postback',
        now() - random() * interval '365 days'
-FROM generate_series(1, :conversions) g, LATERAL (SELECT 1 + g % 5 AS o, 500 + (g * 7) % 20000 AS amount) v;
+FROM generate_series(1::bigint, :conversions) g, LATERAL (SELECT 1 + g % 5 AS o, 500 + (g * 7) % 20000 AS amount) v;
 INSERT INTO income (stream, amount_minor, currency, day)
 SELECT (ARRAY['creator_rewards', 'live_gifts', 'subscriptions', 'brand_deals', 'own_products'])[1 + g % 5],
        1000 + g % 5000, 'EUR', (now() - (g % 365) * interval '1 day')::date

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
   ca-certificates curl procps util-linux
+  docker-compose systemd caddy
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #include "clicks/classifier.hpp"
 #include "clicks/click_journal.hpp"
 #include "clicks/click_shipper.hpp"
+#include "clicks/data_dir_lock.hpp"
 #include "clicks/clicks_api.hpp"
 #include "clicks/embedded_bot_patterns.hpp"
 #include "clicks/geoip.hpp"
@@ -26,6 +27,9 @@
 #include "money/shop_webhooks_api.hpp"
 #include "money/videos_api.hpp"
 #include "reports/revenue_report.hpp"
+#include "metrics/http_metrics.hpp"
+#include "metrics/metrics_api.hpp"
+#include "metrics/redirect_metrics.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -55,6 +59,8 @@ int serve(config::config settings)
 {
     // A file size limit on the journal must cost clicks (counted, logged), not the process.
     std::signal(SIGXFSZ, SIG_IGN);
+    std::filesystem::path const data_dir(settings.data_dir);
+    clicks::data_dir_lock const data_dir_owner(data_dir); // before anything writes there
     db::database database(settings.database_url, settings.db_pool_size);
     migrate_database(database);
 
@@ -63,7 +69,6 @@ int serve(config::config settings)
     clicks::classifier classifier(bots);
     auto const geo = settings.geoip_db.empty() ? std::make_unique<clicks::geoip>()
                                                : std::make_unique<clicks::geoip>(settings.geoip_db);
-    std::filesystem::path const data_dir(settings.data_dir);
     auto const node_id = clicks::load_or_create_node_id(data_dir);
     clicks::click_journal journal(data_dir / "journal");
     clicks::click_shipper shipper(journal, settings.database_url, node_id,
@@ -79,7 +84,8 @@ int serve(config::config settings)
                              std::chrono::seconds(settings.request_timeout_seconds),
                              std::chrono::seconds(10),
                              http::reply_barrier{[&journal] { return journal.has_staged(); },
-                                                 [&journal] { journal.flush_staged(); }}});
+                                                 [&journal] { journal.flush_staged(); }},
+                             http::trusted_proxies::parse(settings.trusted_proxies)});
     listener.open();
     if (settings.public_url_is_default && settings.listen.port == 0)
         settings.public_url = "http://" + settings.listen.host + ":" +
@@ -105,9 +111,17 @@ int serve(config::config settings)
     money::add_postback_routes(routes, database, attribution);
     money::add_shop_webhook_routes(routes, database, attribution);
     reports::add_report_routes(routes, database);
+    metrics::http_metrics http_stats;
+    metrics::redirect_metrics redirect_stats;
+    metrics::metrics_api metrics(database, journal, shipper, http_stats, redirect_stats,
+                                 settings.metrics_token);
+    metrics.add_routes(routes);
     // The catch-all /{slug} comes last so it never shadows a named route.
-    links::redirect_handler redirects(table, journal, classifier, *geo);
+    links::redirect_handler redirects(table, journal, classifier, *geo, &redirect_stats);
     redirects.add_routes(routes);
+    // Every route is known now: each gets its fixed row of counters.
+    http_stats.set_routes(routes.route_labels());
+    listener.set_observer(&http_stats);
 
     net::signal_set signals(pool.context(0), SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signal) {
@@ -187,7 +201,7 @@ int main(int argc, char** argv)
         std::cout << cli::help_text(cl.what);
         return 0;
     }
-    logging::setup(cl.settings.log_level);
+    logging::setup(cl.settings.log_level, cl.settings.log_format);
     int const status = run_command(cl);
     logging::shutdown();
     return status;

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "http/trusted_proxies.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <libpq-fe.h>
@@ -58,6 +60,13 @@ std::vector<setting> const& settings()
          "raw clicks older than this are dropped by month; daily rollups remain", "395"},
         {"LINKLEDGER_ATTRIBUTION_HOURS", "--attribution-hours", "HOURS",
          "a sale without a video goes to the latest video posted this long before its click or code", "72"},
+        {"LINKLEDGER_LOG_FORMAT", "--log-format", "FORMAT",
+         "text, or json (one object per line, for container log collectors)", "text"},
+        {"LINKLEDGER_TRUSTED_PROXIES", "--trusted-proxies", "LIST",
+         "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed",
+         "none"},
+        {"LINKLEDGER_METRICS_TOKEN", "--metrics-token", "TOKEN",
+         "bearer token GET /metrics requires", "none: /metrics is open"},
     };
     return all;
 }
@@ -184,6 +193,26 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
         c.click_retention_days = parse_count("LINKLEDGER_CLICK_RETENTION_DAYS", *v, 1, 36500);
     if (auto const* v = get("LINKLEDGER_ATTRIBUTION_HOURS"))
         c.attribution_hours = static_cast<int>(parse_count("LINKLEDGER_ATTRIBUTION_HOURS", *v, 1, 24 * 90));
+    if (auto const* v = get("LINKLEDGER_LOG_FORMAT")) {
+        if (*v != "text" && *v != "json")
+            throw config_error("LINKLEDGER_LOG_FORMAT", "must be text or json, got '" + *v + "'");
+        c.log_format = *v;
+    }
+    if (auto const* v = get("LINKLEDGER_TRUSTED_PROXIES")) {
+        try {
+            http::trusted_proxies::parse(*v);
+        } catch (std::invalid_argument const& e) {
+            throw config_error("LINKLEDGER_TRUSTED_PROXIES", e.what());
+        }
+        c.trusted_proxies = *v;
+    }
+    if (auto const* v = get("LINKLEDGER_METRICS_TOKEN")) {
+        // A token is compared as a bearer credential: short ones are guessable.
+        if (v->size() < 16 || v->find_first_of(" \t\r\n") != std::string::npos)
+            throw config_error("LINKLEDGER_METRICS_TOKEN",
+                               "must be at least 16 characters without spaces");
+        c.metrics_token = *v;
+    }
     if (auto const* v = get("LINKLEDGER_PUBLIC_URL")) {
         c.public_url = trim_trailing_slashes(*v);
         c.public_url_is_default = false;

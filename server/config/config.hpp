@@ -28,6 +28,9 @@ struct config {
     std::string geoip_db;     // MaxMind-format country database; empty: countries "unknown"
     unsigned click_retention_days = 395;
     int attribution_hours = 72;
+    std::string log_format = "text"; // text, or json: one object per line for log collectors
+    std::string trusted_proxies;      // validated list of IPs/CIDRs; empty: trust nobody
+    std::string metrics_token;        // empty: GET /metrics needs no token
 };
 
 // One setting: its environment variable, its flag, and what `--help` says of it.

@@ -34,6 +34,13 @@ database::lease database::acquire()
     return lease(*this, std::move(conn));
 }
 
+database::usage database::pool_usage() const
+{
+    std::lock_guard lock(mutex_);
+    // Leased connections are counted open: each lease connects before its work runs.
+    return {pool_size_, leased_, idle_.size() + leased_, queued_.load(std::memory_order_relaxed)};
+}
+
 void database::release(std::unique_ptr<pqxx::connection> conn)
 {
     {

@@ -11,6 +11,7 @@
 
 #include <pqxx/connection>
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <memory>
@@ -42,8 +43,10 @@ public:
         // coroutines whose parameters are lambdas with non-trivial captures (double free).
         return net::async_initiate<decltype(net::use_awaitable), void(std::exception_ptr, result)>(
             [this](auto handler, Work work) {
+                queued_.fetch_add(1, std::memory_order_relaxed);
                 net::post(threads_, [this, work = std::move(work),
                                      handler = std::move(handler)]() mutable {
+                    queued_.fetch_sub(1, std::memory_order_relaxed);
                     std::exception_ptr failure;
                     result value{};
                     try {
@@ -78,6 +81,16 @@ public:
 
     std::string const& url() const { return url_; }
 
+    // How the pool is used right now, for metrics. `waiting` counts queries queued for a
+    // database thread: staying above zero means the pool is too small for the load.
+    struct usage {
+        std::size_t size = 0;
+        std::size_t in_use = 0;
+        std::size_t open = 0; // connected, idle or leased
+        std::size_t waiting = 0;
+    };
+    usage pool_usage() const;
+
 private:
     class lease {
     public:
@@ -108,8 +121,9 @@ private:
 
     std::string url_;
     std::size_t pool_size_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable available_;
+    std::atomic<std::size_t> queued_{0};
     std::vector<std::unique_ptr<pqxx::connection>> idle_;
     std::size_t leased_ = 0;
     net::thread_pool threads_;

@@ -17,6 +17,16 @@ std::string log_path(std::string_view target)
     return std::string(path.substr(0, 256));
 }
 
+std::string client_ip(trusted_proxies const& proxies, net::ip::address const& peer,
+                      request const& req)
+{
+    std::vector<std::string_view> forwarded;
+    auto const [first, last] = req.equal_range("X-Forwarded-For");
+    for (auto it = first; it != last; ++it)
+        forwarded.emplace_back(it->value().data(), it->value().size());
+    return proxies.client_address(peer, forwarded).to_string();
+}
+
 } // namespace
 
 struct listener::connection {
@@ -87,9 +97,15 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
     beast::flat_buffer buffer;
     boost::system::error_code ec;
     std::string remote_ip;
-    if (auto const endpoint = conn->stream.socket().remote_endpoint(ec); !ec)
-        remote_ip = endpoint.address().to_string();
+    net::ip::address peer;
+    if (auto const endpoint = conn->stream.socket().remote_endpoint(ec); !ec) {
+        peer = endpoint.address();
+        remote_ip = unmapped(peer).to_string();
+    }
+    // Only a trusted proxy's connection can carry another client per request.
+    bool const behind_proxy = !ec && options_.proxies.trusts(peer);
 
+    std::string forwarded_ip; // the client named by a trusted proxy, per request
     for (;;) {
         std::optional<bhttp::request_parser<bhttp::string_body>> parser;
         parser.emplace();
@@ -128,6 +144,7 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         }
 
         response res;
+        std::size_t route = routes_.unmatched();
         std::string method = "-";
         std::string path = "-";
         bool keep_alive = false;
@@ -143,10 +160,12 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
             path = log_path(req.target());
             keep_alive = req.keep_alive();
             bool const head = req.method() == verb::head;
-            if (auto now = routes_.handle_now(req, remote_ip))
+            std::string const& client = behind_proxy ? (forwarded_ip = client_ip(options_.proxies, peer, req))
+                                                     : remote_ip;
+            if (auto now = routes_.handle_now(req, client, &route))
                 res = std::move(*now);
             else
-                res = co_await routes_.handle(req, remote_ip);
+                res = co_await routes_.handle(req, client, &route);
             res.version(req.version());
             res.prepare_payload();
             if (head)
@@ -167,9 +186,10 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         conn->stream.expires_after(options_.request_timeout);
         auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, k_use);
         (void)written;
-        auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - started)
-                                .count();
+        auto const took = std::chrono::steady_clock::now() - started;
+        if (observer_)
+            observer_->observe(route, res.result_int(), took);
+        auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
         spdlog::info("http method={} path={} status={} latency_ms={:.3f}", method, path,
                      res.result_int(), static_cast<double>(micros) / 1000.0);
         conn->busy = false;

@@ -3,7 +3,9 @@
 #pragma once
 
 #include "http/io_context_pool.hpp"
+#include "http/request_observer.hpp"
 #include "http/router.hpp"
+#include "http/trusted_proxies.hpp"
 #include "http/types.hpp"
 
 #include <chrono>
@@ -28,6 +30,8 @@ struct listener_options {
     std::chrono::seconds request_timeout{15};
     std::chrono::seconds shutdown_grace{10};
     std::optional<reply_barrier> before_reply;
+    // Peers whose X-Forwarded-For names the client; nobody by default.
+    trusted_proxies proxies;
 };
 
 class listener {
@@ -37,6 +41,9 @@ public:
     // Binds and listens; throws boost::system::system_error naming the address on failure.
     void open();
     std::uint16_t bound_port() const { return bound_port_; }
+
+    // Tells `observer` of every answered request from now on; call before start().
+    void set_observer(request_observer* observer) { observer_ = observer; }
 
     // Starts accepting on the io_context.
     void start();
@@ -54,6 +61,7 @@ private:
     io_context_pool& pool_;
     router const& routes_;
     listener_options options_;
+    request_observer* observer_ = nullptr;
     net::ip::tcp::acceptor acceptor_;
     std::uint16_t bound_port_ = 0;
 

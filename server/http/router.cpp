@@ -43,12 +43,14 @@ std::optional<std::string> request_context::query(std::string_view name) const
 
 void router::add(verb method, std::string pattern, handler h, route_options options)
 {
-    routes_.push_back({method, split_pattern(pattern), std::move(h), {}, options});
+    auto segments = split_pattern(pattern);
+    routes_.push_back({method, std::move(pattern), std::move(segments), std::move(h), {}, options});
 }
 
 void router::add_now(verb method, std::string pattern, immediate_handler h)
 {
-    routes_.push_back({method, split_pattern(pattern), {}, std::move(h), {}});
+    auto segments = split_pattern(pattern);
+    routes_.push_back({method, std::move(pattern), std::move(segments), {}, std::move(h), {}});
 }
 
 router::match router::find(verb method, boost::urls::url_view target) const
@@ -163,13 +165,24 @@ boost::urls::url_view parse_target(request const& req)
 
 } // namespace
 
-std::optional<response> router::handle_now(request const& req, std::string const& remote_ip) const
+std::vector<router::route_label> router::route_labels() const
+{
+    std::vector<route_label> labels;
+    for (auto const& r : routes_)
+        labels.push_back({std::string(bhttp::to_string(r.method)), r.pattern});
+    return labels;
+}
+
+std::optional<response> router::handle_now(request const& req, std::string const& remote_ip,
+                                           std::size_t* matched) const
 {
     try {
         auto const target = parse_target(req);
         auto m = find(req.method(), target);
         if (!m.found || !m.found->now)
             return std::nullopt;
+        if (matched)
+            *matched = static_cast<std::size_t>(m.found - routes_.data());
         request_context ctx{req, target, std::move(m.params), remote_ip, std::nullopt};
         return m.found->now(ctx);
     } catch (...) {
@@ -177,14 +190,19 @@ std::optional<response> router::handle_now(request const& req, std::string const
     }
 }
 
-net::awaitable<response> router::handle(request const& req, std::string const& remote_ip) const
+net::awaitable<response> router::handle(request const& req, std::string const& remote_ip,
+                                        std::size_t* matched) const
 {
     std::exception_ptr failure;
+    if (matched)
+        *matched = unmatched();
     try {
         auto const target = parse_target(req);
         request_context ctx{req, target, {}, remote_ip, std::nullopt};
         auto const m = find(req.method(), target);
         ctx.path_params = m.params;
+        if (matched && m.found)
+            *matched = static_cast<std::size_t>(m.found - routes_.data());
         co_return co_await dispatch(ctx, m);
     } catch (...) {
         failure = std::current_exception();

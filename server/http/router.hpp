@@ -53,14 +53,27 @@ public:
     std::size_t largest_body_limit() const;
 
     // The response of an immediate route, or nothing when the request needs handle().
+    // Never throws: every failure becomes a response. `matched`, when given, receives the
+    // index of the route that answered (unmatched() for none), for per-route metrics.
+    std::optional<response> handle_now(request const& req, std::string const& remote_ip,
+                                       std::size_t* matched = nullptr) const;
     // Never throws: every failure becomes a response.
-    std::optional<response> handle_now(request const& req, std::string const& remote_ip) const;
-    // Never throws: every failure becomes a response.
-    net::awaitable<response> handle(request const& req, std::string const& remote_ip) const;
+    net::awaitable<response> handle(request const& req, std::string const& remote_ip,
+                                    std::size_t* matched = nullptr) const;
+
+    // The routes as registered, by index: what metrics label requests with. No path ever
+    // becomes a label, only patterns, so the label set stays small and fixed.
+    struct route_label {
+        std::string method;
+        std::string pattern;
+    };
+    std::vector<route_label> route_labels() const;
+    std::size_t unmatched() const { return routes_.size(); }
 
 private:
     struct route {
         verb method;
+        std::string pattern;
         std::vector<std::string> segments; // "{name}" segments capture
         handler h;
         immediate_handler now;

@@ -32,14 +32,16 @@ void redirect_handler::add_routes(http::router& routes)
 http::response redirect_handler::redirect(http::request_context const& ctx) const
 {
     auto const& slug = ctx.path_param("slug");
-    if (!is_well_formed_slug(slug))
+    auto const entry = is_well_formed_slug(slug) ? table_.find(slug) : std::nullopt;
+    if (!entry) {
+        count(metrics::redirect_outcome::not_found);
         return not_found_page();
-    auto const entry = table_.find(slug);
-    if (!entry)
-        return not_found_page();
-    if (!entry->active || entry->deleted)
+    }
+    if (!entry->active || entry->deleted) {
+        count(metrics::redirect_outcome::gone);
         return http::message_page(http::status::gone, "Link no longer active",
                                   "The creator has retired this link.");
+    }
 
     clicks::click c;
     c.click_id = clicks::new_click_id();
@@ -73,6 +75,7 @@ http::response redirect_handler::redirect(http::request_context const& ctx) cons
     // Staged here, written by the listener before the reply leaves (group commit). A failed
     // write is counted and logged by the journal; the follower is redirected all the same.
     journal_.stage(c);
+    count(c.bot ? metrics::redirect_outcome::bot : metrics::redirect_outcome::click);
 
     http::response res{http::status::found, 11};
     res.set(http::bhttp::field::location, expand_target(entry->target_url, c.click_id));

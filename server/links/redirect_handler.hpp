@@ -7,6 +7,7 @@
 #include "clicks/geoip.hpp"
 #include "http/router.hpp"
 #include "links/redirect_table.hpp"
+#include "metrics/redirect_metrics.hpp"
 
 namespace linkledger::links {
 
@@ -15,8 +16,9 @@ namespace net = boost::asio;
 class redirect_handler {
 public:
     redirect_handler(redirect_table const& table, clicks::click_journal& journal,
-                     clicks::classifier const& classifier, clicks::geoip const& geo)
-        : table_(table), journal_(journal), classifier_(classifier), geo_(geo)
+                     clicks::classifier const& classifier, clicks::geoip const& geo,
+                     metrics::redirect_metrics* counted = nullptr)
+        : table_(table), journal_(journal), classifier_(classifier), geo_(geo), counted_(counted)
     {
     }
     void add_routes(http::router& routes);
@@ -29,6 +31,12 @@ private:
     clicks::click_journal& journal_;
     clicks::classifier const& classifier_;
     clicks::geoip const& geo_;
+    metrics::redirect_metrics* counted_;
+    void count(metrics::redirect_outcome outcome) const noexcept
+    {
+        if (counted_)
+            counted_->count(outcome);
+    }
 };
 
 } // namespace linkledger::links

@@ -1,5 +1,7 @@
 #include "logging/logging.hpp"
 
+#include "logging/json_formatter.hpp"
+
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -33,12 +35,15 @@ private:
 
 } // namespace
 
-void setup(std::string const& level)
+void setup(std::string const& level, std::string const& format)
 {
     static auto const sink = std::make_shared<buffered_stderr_sink>();
     auto logger = std::make_shared<spdlog::logger>("linkledger", sink);
     logger->set_level(spdlog::level::from_str(level));
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+    if (format == "json")
+        logger->set_formatter(std::make_unique<json_formatter>());
+    else
+        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
     logger->flush_on(spdlog::level::warn);
     spdlog::set_default_logger(logger);
     spdlog::flush_every(std::chrono::seconds(1));

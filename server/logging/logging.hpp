@@ -7,7 +7,8 @@
 
 namespace linkledger::logging {
 
-void setup(std::string const& level);
+// `format` is "text" (one readable line) or "json" (one JSON object per line).
+void setup(std::string const& level, std::string const& format = "text");
 // Writes out whatever is buffered; call before exiting.
 void shutdown();
 

@@ -252,3 +252,37 @@ TEST(config, every_setting_has_an_env_and_a_flag)
         EXPECT_FALSE(s.help.empty()) << s.env;
     }
 }
+
+TEST(config, operations_settings_default_to_safe_values)
+{
+    auto const c = load_with({});
+    EXPECT_EQ(c.log_format, "text");
+    EXPECT_EQ(c.trusted_proxies, "");
+    EXPECT_EQ(c.metrics_token, "");
+}
+
+TEST(config, operations_settings_from_environment_and_flags)
+{
+    auto const c = load_with({{"LINKLEDGER_LOG_FORMAT", "json"},
+                              {"LINKLEDGER_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,::1"},
+                              {"LINKLEDGER_METRICS_TOKEN", "0123456789abcdef"}});
+    EXPECT_EQ(c.log_format, "json");
+    EXPECT_EQ(c.trusted_proxies, "10.0.0.1, 172.16.0.0/12,::1");
+    EXPECT_EQ(c.metrics_token, "0123456789abcdef");
+
+    auto const flags = load_with({{"LINKLEDGER_LOG_FORMAT", "json"}},
+                                 {"--log-format", "text", "--trusted-proxies=127.0.0.1"});
+    EXPECT_EQ(flags.log_format, "text");
+    EXPECT_EQ(flags.trusted_proxies, "127.0.0.1");
+}
+
+TEST(config, bad_operations_settings_name_their_variable)
+{
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_LOG_FORMAT", "xml"}}), "LINKLEDGER_LOG_FORMAT");
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_LOG_FORMAT", "JSON"}}), "LINKLEDGER_LOG_FORMAT");
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_TRUSTED_PROXIES", "10.0.0.0/33"}}), "LINKLEDGER_TRUSTED_PROXIES");
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_TRUSTED_PROXIES", "caddy"}}), "LINKLEDGER_TRUSTED_PROXIES");
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_TRUSTED_PROXIES", "10.0.0.1,,10.0.0.2"}}), "LINKLEDGER_TRUSTED_PROXIES");
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_METRICS_TOKEN", "short"}}), "LINKLEDGER_METRICS_TOKEN");
+    EXPECT_EQ(failing_variable({}, {"--log-format", "yaml"}), "LINKLEDGER_LOG_FORMAT");
+}

@@ -1,0 +1,89 @@
+#include "logging/json_formatter.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/object.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+namespace linkledger::logging {
+namespace {
+
+bool is_key(std::string_view word)
+{
+    if (word.empty() || !((word[0] >= 'a' && word[0] <= 'z') || word[0] == '_'))
+        return false;
+    for (char const c : word)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            return false;
+    return true;
+}
+
+// Numbers stay numbers so collectors can aggregate them (latency_ms, status).
+boost::json::value typed(std::string_view text)
+{
+    std::int64_t whole = 0;
+    auto const* end = text.data() + text.size();
+    if (auto [ptr, ec] = std::from_chars(text.data(), end, whole); ec == std::errc{} && ptr == end)
+        return whole;
+    double real = 0;
+    if (auto [ptr, ec] = std::from_chars(text.data(), end, real, std::chars_format::fixed);
+        ec == std::errc{} && ptr == end && std::isfinite(real))
+        return real;
+    return boost::json::string(text);
+}
+
+// These names are the line's own; a message field of the same name does not replace them.
+bool reserved(std::string_view key)
+{
+    return key == "time" || key == "level" || key == "message";
+}
+
+} // namespace
+
+std::string json_line(std::string_view time, std::string_view level, std::string_view message)
+{
+    boost::json::object line;
+    line["time"] = time;
+    line["level"] = level;
+    line["message"] = message;
+    std::size_t start = 0;
+    while (start < message.size()) {
+        auto end = message.find(' ', start);
+        if (end == std::string_view::npos)
+            end = message.size();
+        auto const word = message.substr(start, end - start);
+        auto const eq = word.find('=');
+        if (eq != std::string_view::npos && is_key(word.substr(0, eq)) && !reserved(word.substr(0, eq)))
+            line[word.substr(0, eq)] = typed(word.substr(eq + 1));
+        start = end + 1;
+    }
+    return boost::json::serialize(line);
+}
+
+void json_formatter::format(spdlog::details::log_msg const& msg, spdlog::memory_buf_t& dest)
+{
+    auto const since_epoch = msg.time.time_since_epoch();
+    auto const seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+    auto const millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
+    std::time_t const t = seconds.count();
+    std::tm utc{};
+    ::gmtime_r(&t, &utc);
+    char time[40];
+    auto const n = std::strftime(time, sizeof time, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(time + n, sizeof time - n, ".%03dZ", static_cast<int>(millis));
+    auto const level = spdlog::level::to_string_view(msg.level);
+    auto const line = json_line(time, std::string_view(level.data(), level.size()),
+                                std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(line.data(), line.data() + line.size());
+    dest.push_back('\n');
+}
+
+std::unique_ptr<spdlog::formatter> json_formatter::clone() const
+{
+    return std::make_unique<json_formatter>();
+}
+
+} // namespace linkledger::logging

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# deploy/Caddyfile in front of the real server: `caddy validate` accepts it for a domain
+# (automatic HTTPS) and for plain HTTP; then Caddy runs it (Debian's caddy, the compose
+# image's major version) before a linkledger that trusts it, as in docker-compose.yml. A
+# follower's address reaches the click through Caddy, a forged X-Forwarded-For does not, and
+# /metrics is not served through the proxy. Only addresses differ from the compose setup: the
+# upstream `app:8080` is the test server's port, the site listens on a free port, the admin
+# API is off.
+# Usage: caddy_proxy_test.sh LINKLEDGER_BINARY   (needs LINKLEDGER_TEST_DATABASE_URL)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+binary=${1:?usage: caddy_proxy_test.sh LINKLEDGER_BINARY}
+cluster=${LINKLEDGER_TEST_DATABASE_URL:?set LINKLEDGER_TEST_DATABASE_URL (tests/run.sh does)}
+scratch=$(mktemp -d)
+db="ll_caddy_$$"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  psql -q -d "$cluster" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; for f in "$scratch"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done; exit 1; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+export HOME="$scratch/home" XDG_DATA_HOME="$scratch/home/data" XDG_CONFIG_HOME="$scratch/home/config"
+
+command -v caddy >/dev/null || fail "caddy is missing (deploy/install-deps.sh installs it)"
+for site in go.example.com http://localhost; do
+  LINKLEDGER_SITE=$site caddy validate --config "$root/deploy/Caddyfile" --adapter caddyfile >"$scratch/validate.log" 2>&1 ||
+    fail "caddy validate rejects the Caddyfile for LINKLEDGER_SITE=$site"
+done
+
+app_port=$(free_port)
+proxy_port=$(free_port)
+psql -q -d "$cluster" -c "CREATE DATABASE $db" >/dev/null
+db_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$cluster" "$db")
+key=$(LINKLEDGER_DATABASE_URL=$db_url "$binary" api-key create --name caddy 2>/dev/null | tail -1)
+
+LINKLEDGER_DATABASE_URL=$db_url LINKLEDGER_LISTEN=127.0.0.1:$app_port LINKLEDGER_DATA_DIR=$scratch/data \
+  LINKLEDGER_TRUSTED_PROXIES=127.0.0.1 "$binary" serve 2>"$scratch/app.log" &
+pids+=($!)
+{ echo '{'; echo '	admin off'; echo '}'; sed "s/app:8080/127.0.0.1:$app_port/" "$root/deploy/Caddyfile"; } >"$scratch/Caddyfile"
+LINKLEDGER_SITE="http://:$proxy_port" caddy run --config "$scratch/Caddyfile" --adapter caddyfile 2>"$scratch/caddy.log" &
+pids+=($!)
+
+for _ in $(seq 1 300); do
+  grep -q 'listening on' "$scratch/app.log" && curl -s -o /dev/null "http://127.0.0.1:$proxy_port/healthz" && break
+  sleep 0.1
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$proxy_port/readyz")" = 200 ] || fail "/readyz through Caddy"
+
+created=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" \
+  -d '{"target_url":"https://shop.example/p?c={click_id}","slug":"via-caddy"}' "http://127.0.0.1:$proxy_port/api/v1/links")
+[ "$created" = 201 ] || fail "creating a link through Caddy: $created"
+
+# A follower at 127.0.1.5 (anonymised 127.0.1.0), distinct from Caddy's own 127.0.0.1.
+follow() { curl -s -o /dev/null -w '%{redirect_url}' --interface 127.0.1.5 "$@" "http://127.0.0.1:$proxy_port/via-caddy"; }
+real=$(follow)
+forged=$(follow -H 'X-Forwarded-For: 203.0.113.9')
+[[ "$real" == https://shop.example/p?c=* && "$forged" == https://shop.example/p?c=* ]] || fail "no redirect through Caddy: '$real' '$forged'"
+ip_of() {
+  local id=${1##*c=} v=""
+  for _ in $(seq 1 100); do
+    v=$(psql -tA -d "$db_url" -c "SELECT ip_anon FROM clicks WHERE click_id = '$id'")
+    [ -n "$v" ] && break
+    sleep 0.1
+  done
+  echo "$v"
+}
+[ "$(ip_of "$real")" = 127.0.1.0 ] || fail "the follower's address did not reach the click: $(ip_of "$real")"
+[ "$(ip_of "$forged")" = 127.0.1.0 ] || fail "a forged X-Forwarded-For reached the click: $(ip_of "$forged")"
+
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$proxy_port/metrics")" = 404 ] || fail "/metrics is served through Caddy"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$app_port/metrics")" = 200 ] || fail "/metrics is not served to the internal network"
+echo "Caddyfile: valid for a domain and for plain HTTP; proxies with the follower's address, drops forged ones, hides /metrics"
