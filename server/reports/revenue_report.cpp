@@ -19,36 +19,49 @@ using http::status;
 
 struct grouping {
     std::string_view name;
-    std::string_view click_key;   // over rollup r joined to links l
-    std::string_view click_from;  // the rollup and its joins
-    std::string_view conv_key;    // over conversions c
-    std::string_view label;       // over the key k
+    std::string_view clicks; // SELECT key, clicks, unique_clicks over the period ($1, $2)
+    std::string_view money_key; // over conversions c
+    std::string_view label;     // over the key k
     bool chronological;
 };
 
-constexpr char const* k_daily = "click_rollups_daily r JOIN links l ON l.id = r.link_id";
-constexpr char const* k_daily_where =
-    "r.day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND r.day < ($2::timestamptz AT TIME ZONE 'UTC')::date";
-constexpr char const* k_hourly_where = "r.hour >= $1::timestamptz AND r.hour < $2::timestamptz";
+// Rollup rows are summed per link (or day, hour, source) first and only then joined or
+// formatted: the per-row work is what a year of rollups makes expensive.
+#define LL_DAILY_WHERE " WHERE r.day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND r.day < ($2::timestamptz AT TIME ZONE 'UTC')::date"
+#define LL_PER_LINK "(SELECT r.link_id, sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM click_rollups_daily r" LL_DAILY_WHERE " GROUP BY r.link_id) x"
 
 constexpr std::array k_groupings{
-    grouping{"source", "r.source", k_daily, "c.source", "k.key", false},
-    grouping{"link", "r.link_id::text", k_daily, "COALESCE(c.link_id::text, '')",
+    grouping{"source",
+             "SELECT r.source, sum(r.clicks), sum(r.unique_clicks) FROM click_rollups_daily r" LL_DAILY_WHERE " GROUP BY r.source",
+             "c.source", "k.key", false},
+    grouping{"link", "SELECT x.link_id::text, x.c, x.u FROM " LL_PER_LINK, "COALESCE(c.link_id::text, '')",
              "(SELECT COALESCE(NULLIF(title, ''), slug) FROM links WHERE id::text = k.key)", false},
-    grouping{"video", "COALESCE(l.video_id::text, '')", k_daily, "COALESCE(c.video_id::text, '')",
-             "(SELECT COALESCE(NULLIF(title, ''), url) FROM videos WHERE id::text = k.key)", false},
-    grouping{"offer", "COALESCE(l.offer_id::text, '')", k_daily, "c.offer_id::text",
-             "(SELECT name FROM offers WHERE id::text = k.key)", false},
-    grouping{"code", "p.id::text",
-             "click_rollups_daily r JOIN links l ON l.id = r.link_id JOIN promo_codes p ON p.link_id = r.link_id",
+    grouping{"video",
+             "SELECT COALESCE(l.video_id::text, ''), sum(x.c), sum(x.u) FROM " LL_PER_LINK " JOIN links l ON l.id = x.link_id GROUP BY 1",
+             "COALESCE(c.video_id::text, '')", "(SELECT COALESCE(NULLIF(title, ''), url) FROM videos WHERE id::text = k.key)",
+             false},
+    grouping{"offer",
+             "SELECT COALESCE(l.offer_id::text, ''), sum(x.c), sum(x.u) FROM " LL_PER_LINK " JOIN links l ON l.id = x.link_id GROUP BY 1",
+             "c.offer_id::text", "(SELECT name FROM offers WHERE id::text = k.key)", false},
+    // A code's clicks are those of the link it was given with, if any.
+    grouping{"code",
+             "SELECT p.id::text, sum(x.c), sum(x.u) FROM " LL_PER_LINK " JOIN promo_codes p ON p.link_id = x.link_id GROUP BY 1",
              "COALESCE(c.promo_code_id::text, '')", "(SELECT code FROM promo_codes WHERE id::text = k.key)", false},
-    grouping{"stream", "'affiliate'", k_daily, "'affiliate'", "k.key", false},
-    grouping{"day", "to_char(r.day, 'YYYY-MM-DD')", k_daily,
+    grouping{"stream", "SELECT 'affiliate', sum(r.clicks), sum(r.unique_clicks) FROM click_rollups_daily r" LL_DAILY_WHERE,
+             "'affiliate'", "k.key", false},
+    grouping{"day",
+             "SELECT to_char(x.day, 'YYYY-MM-DD'), x.c, x.u FROM (SELECT r.day, sum(r.clicks) AS c, "
+             "sum(r.unique_clicks) AS u FROM click_rollups_daily r" LL_DAILY_WHERE " GROUP BY r.day) x",
              "to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')", "k.key", true},
-    grouping{"hour", "to_char(r.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')",
-             "click_rollups_hourly r JOIN links l ON l.id = r.link_id",
-             "to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')", "k.key", true},
+    grouping{"hour",
+             "SELECT to_char(x.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"'), x.c, x.u FROM (SELECT r.hour, "
+             "sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM click_rollups_hourly r WHERE r.hour >= $1::timestamptz "
+             "AND r.hour < $2::timestamptz GROUP BY r.hour) x",
+             "to_char(date_trunc('hour', c.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')", "k.key", true},
 };
+
+#undef LL_PER_LINK
+#undef LL_DAILY_WHERE
 
 // Other income only belongs in the by-stream view, where it is its own row per stream.
 constexpr char const* k_income = R"sql(
@@ -75,10 +88,8 @@ std::optional<std::string> revenue_sql(std::string const& group_by)
     for (auto const& g : k_groupings) {
         if (g.name != group_by)
             continue;
-        std::string sql = "WITH clicks AS (SELECT " + std::string(g.click_key) +
-                          " AS key, sum(r.clicks)::bigint AS clicks, sum(r.unique_clicks)::bigint AS unique_clicks FROM " +
-                          std::string(g.click_from) + " WHERE " + (g.name == "hour" ? k_hourly_where : k_daily_where) +
-                          " GROUP BY 1), money AS (SELECT " + std::string(g.conv_key) +
+        std::string sql = "WITH clicks AS (SELECT key, clicks::bigint, unique_clicks::bigint FROM (" +
+                          std::string(g.clicks) + ") AS s(key, clicks, unique_clicks)), money AS (SELECT " + std::string(g.money_key) +
                           " AS key, c.currency, 1 AS conversions, c.amount_minor, c.commission_minor, "
                           "CASE WHEN c.status IN ('approved', 'paid') THEN c.commission_minor ELSE 0 END AS approved "
                           "FROM conversions c WHERE c.status <> 'rejected' AND c.occurred_at >= $1::timestamptz "
