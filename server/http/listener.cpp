@@ -154,11 +154,14 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
             break; // closed, timed out, or not HTTP: nothing to answer
         if (!early) {
             conn->busy = true;
-            auto const limit = routes_.body_limit(parser->get().method(), parser->get().target());
-            if (auto const length = parser->content_length(); length && *length > limit)
-                early = response{status::payload_too_large, 11};
-            else
-                parser->body_limit(limit); // a chunked body is counted as it arrives
+            // Most requests (every redirect) carry no body: no route lookup for its limit.
+            if (parser->content_length().value_or(0) > 0 || parser->chunked()) {
+                auto const limit = routes_.body_limit(parser->get().method(), parser->get().target());
+                if (auto const length = parser->content_length(); length && *length > limit)
+                    early = response{status::payload_too_large, 11};
+                else
+                    parser->body_limit(limit); // a chunked body is counted as it arrives
+            }
         }
         if (!early) {
             auto [body_ec, body_bytes] = co_await bhttp::async_read(conn->stream, buffer, *parser, k_use);
