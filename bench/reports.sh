@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Revenue report benchmark: seeds 10 million clicks (with their daily and hourly rollups, as
+# Revenue report benchmark: seeds 10 million clicks (with their rollups, as
 # the shipper would have written them) and 100,000 conversions over the last year, then times
 # GET /api/v1/reports/revenue for each group_by over real HTTP (default period: 30 days, and
 # a 365-day one). Prints p50/p95/max per grouping; the target is p95 < 100 ms.
@@ -22,61 +22,10 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && 
 
 echo "seeding $clicks clicks and $conversions conversions (a creator with 50 links, 40 videos, 5 offers, 100 codes)..." >&2
 started=$(date +%s)
-psql "$url" -q -v ON_ERROR_STOP=1 -v clicks="$clicks" -v conversions="$conversions" >/dev/null <<'SQL'
-SET TIME ZONE 'UTC';
-INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret)
-SELECT 'Offer ' || g, CASE WHEN g = 5 THEN 'USD' ELSE 'EUR' END, 'percent', 500 + 100 * g,
-       sha256(g::text::bytea), 'secret' || g
-FROM generate_series(1, 5) g;
-INSERT INTO videos (platform, title, posted_at)
-SELECT 'tiktok', 'Video ' || g, now() - (g * interval '9 days') FROM generate_series(1, 40) g;
-INSERT INTO links (slug, target_url, title, offer_id, video_id)
-SELECT 'l' || g, 'https://shop.example/p' || g || '?subid={click_id}', 'Link ' || g, 1 + g % 5,
-       CASE WHEN g % 4 = 0 THEN NULL ELSE 1 + g % 40 END
-FROM generate_series(1, 50) g;
-INSERT INTO promo_codes (code, offer_id, video_id, link_id)
-SELECT 'CODE' || g, 1 + g % 5, 1 + g % 40, CASE WHEN g <= 50 THEN g END FROM generate_series(1, 100) g;
-
-SELECT linkledger_ensure_click_partition(d::date)
-FROM generate_series(date_trunc('month', now() - interval '366 days'), date_trunc('month', now()), interval '1 month') d;
-
--- Sources, in-app browsers and countries skewed as a TikTok creator's traffic is.
-INSERT INTO clicks (click_id, at, link_id, node_id, source, in_app, device, os, country, bot)
-SELECT lpad(to_hex(g), 26, '0'), now() - random() * interval '365 days', 1 + (g * 7919) % 50, 'bench',
-       s.source, s.in_app, 'mobile', CASE WHEN g % 3 = 0 THEN 'android' ELSE 'ios' END,
-       (ARRAY['FR', 'FR', 'FR', 'BE', 'CH', 'CA', 'US', 'DE'])[1 + (g * 31) % 8], g % 50 = 0
-FROM generate_series(1::bigint, :clicks) g,
-     LATERAL (SELECT (ARRAY['tiktok', 'tiktok', 'tiktok', 'tiktok', 'bio', 'instagram', 'youtube', 'direct'])[1 + (g * 13) % 8] AS source) pick,
-     LATERAL (SELECT pick.source, CASE WHEN pick.source IN ('tiktok', 'instagram', 'youtube') THEN pick.source
-                                       WHEN pick.source = 'bio' THEN 'tiktok' ELSE 'none' END AS in_app) s;
-
-INSERT INTO click_rollups_daily (link_id, day, source, in_app, country, clicks, unique_clicks, bot_hits)
-SELECT link_id, (at AT TIME ZONE 'UTC')::date, source, in_app, country,
-       count(*) FILTER (WHERE NOT bot), (count(*) FILTER (WHERE NOT bot)) * 8 / 10, count(*) FILTER (WHERE bot)
-FROM clicks GROUP BY 1, 2, 3, 4, 5;
-INSERT INTO click_rollups_hourly (link_id, hour, source, clicks, unique_clicks, bot_hits)
-SELECT link_id, date_trunc('hour', at), source,
-       count(*) FILTER (WHERE NOT bot), (count(*) FILTER (WHERE NOT bot)) * 8 / 10, count(*) FILTER (WHERE bot)
-FROM clicks GROUP BY 1, 2, 3;
-
-INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, link_id, video_id,
-                         promo_code_id, code, source, attribution, via, occurred_at)
-SELECT o, 'T' || g, (ARRAY['pending', 'approved', 'approved', 'paid', 'rejected'])[1 + g % 5],
-       amount, amount * (500 + 100 * o) / 10000, CASE WHEN o = 5 THEN 'USD' ELSE 'EUR' END,
-       CASE WHEN g % 3 <> 0 THEN 1 + g % 50 END, 1 + g % 40,
-       CASE WHEN g % 3 = 0 THEN 1 + g % 100 END, CASE WHEN g % 3 = 0 THEN 'CODE' || (1 + g % 100) END,
-       CASE WHEN g % 3 = 0 THEN 'promo_code' ELSE (ARRAY['tiktok', 'bio', 'instagram'])[1 + g % 3] END,
-       CASE WHEN g % 3 = 0 THEN 'code' WHEN g % 7 = 0 THEN 'model' ELSE 'click' END, 'postback',
-       now() - random() * interval '365 days'
-FROM generate_series(1::bigint, :conversions) g, LATERAL (SELECT 1 + g % 5 AS o, 500 + (g * 7) % 20000 AS amount) v;
-INSERT INTO income (stream, amount_minor, currency, day)
-SELECT (ARRAY['creator_rewards', 'live_gifts', 'subscriptions', 'brand_deals', 'own_products'])[1 + g % 5],
-       1000 + g % 5000, 'EUR', (now() - (g % 365) * interval '1 day')::date
-FROM generate_series(1, 2000) g;
-ANALYZE;
-SQL
+psql "$url" -q -v ON_ERROR_STOP=1 -v clicks="$clicks" -v conversions="$conversions" -f "$root/bench/reports_seed.sql" >/dev/null
 echo "seeded in $(( $(date +%s) - started )) s: $(psql "$url" -Atc "SELECT count(*) FROM clicks") clicks," \
-     "$(psql "$url" -Atc "SELECT count(*) FROM click_rollups_daily") daily and" \
+     "$(psql "$url" -Atc "SELECT count(*) FROM click_rollups_daily") daily," \
+     "$(psql "$url" -Atc "SELECT count(*) FROM click_totals_daily") link-day-source and" \
      "$(psql "$url" -Atc "SELECT count(*) FROM click_rollups_hourly") hourly rollup rows," \
      "$(psql "$url" -Atc "SELECT count(*) FROM conversions") conversions" >&2
 

@@ -61,16 +61,24 @@ WITH inserted AS (
 ), uniques AS (
     SELECT link_id, day, source, in_app, country, count(*) AS unique_clicks
     FROM first_dims GROUP BY 1, 2, 3, 4, 5
+), totals AS (
+    INSERT INTO click_totals_daily AS t (day, link_id, source, clicks, unique_clicks, bot_hits)
+    SELECT c.day, c.link_id, c.source, sum(c.clicks), COALESCE(sum(u.unique_clicks), 0), sum(c.bot_hits)
+    FROM counts c LEFT JOIN uniques u USING (link_id, day, source, in_app, country)
+    GROUP BY 1, 2, 3
+    ON CONFLICT (day, link_id, source) DO UPDATE
+    SET clicks = t.clicks + EXCLUDED.clicks,
+        unique_clicks = t.unique_clicks + EXCLUDED.unique_clicks,
+        bot_hits = t.bot_hits + EXCLUDED.bot_hits
 ), hourly AS (
-    INSERT INTO click_rollups_hourly AS h (link_id, hour, source, clicks, unique_clicks, bot_hits)
-    SELECT c.link_id, c.hour, c.source, c.clicks, COALESCE(u.n, 0), c.bot_hits
-    FROM (SELECT link_id, date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour, source,
+    INSERT INTO click_rollups_hourly AS h (hour, source, clicks, unique_clicks, bot_hits)
+    SELECT c.hour, c.source, c.clicks, COALESCE(u.n, 0), c.bot_hits
+    FROM (SELECT date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour, source,
                  count(*) FILTER (WHERE NOT bot) AS clicks, count(*) FILTER (WHERE bot) AS bot_hits
-          FROM inserted GROUP BY 1, 2, 3) c
-    LEFT JOIN (SELECT link_id, date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
-                      source, count(*) AS n
-               FROM first_dims GROUP BY 1, 2, 3) u USING (link_id, hour, source)
-    ON CONFLICT (link_id, hour, source) DO UPDATE
+          FROM inserted GROUP BY 1, 2) c
+    LEFT JOIN (SELECT date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour, source, count(*) AS n
+               FROM first_dims GROUP BY 1, 2) u USING (hour, source)
+    ON CONFLICT (hour, source) DO UPDATE
     SET clicks = h.clicks + EXCLUDED.clicks,
         unique_clicks = h.unique_clicks + EXCLUDED.unique_clicks,
         bot_hits = h.bot_hits + EXCLUDED.bot_hits
@@ -102,10 +110,19 @@ SET clicks = r.clicks + EXCLUDED.clicks,
     bot_hits = r.bot_hits + EXCLUDED.bot_hits
 )sql";
 
-constexpr char const* k_add_to_hourly_rollup = R"sql(
-INSERT INTO click_rollups_hourly AS r (link_id, hour, source, clicks, unique_clicks, bot_hits)
-SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
-ON CONFLICT (link_id, hour, source) DO UPDATE
+constexpr char const* k_add_to_totals = R"sql(
+INSERT INTO click_totals_daily AS r (day, link_id, source, clicks, unique_clicks, bot_hits)
+SELECT * FROM unnest($1::date[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+ON CONFLICT (day, link_id, source) DO UPDATE
+SET clicks = r.clicks + EXCLUDED.clicks,
+    unique_clicks = r.unique_clicks + EXCLUDED.unique_clicks,
+    bot_hits = r.bot_hits + EXCLUDED.bot_hits
+)sql";
+
+constexpr char const* k_add_to_hourly = R"sql(
+INSERT INTO click_rollups_hourly AS r (hour, source, clicks, unique_clicks, bot_hits)
+SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+ON CONFLICT (hour, source) DO UPDATE
 SET clicks = r.clicks + EXCLUDED.clicks,
     unique_clicks = r.unique_clicks + EXCLUDED.unique_clicks,
     bot_hits = r.bot_hits + EXCLUDED.bot_hits
@@ -371,21 +388,81 @@ std::size_t click_shipper::ship(journal_batch const& batch)
 
 namespace {
 
-template <class Rows>
-void add_to_hourly_rollup(pqxx::work& tx, Rows const& hourly)
+struct rollup_row {
+    std::int64_t clicks = 0;
+    std::int64_t unique_clicks = 0;
+    std::int64_t bot_hits = 0;
+};
+// The finest grain a batch is counted at; the three rollup tables are sums of it.
+using fine_key = std::tuple<std::int64_t, std::string, std::string, std::string, std::string>; // link, "YYYY-MM-DDTHH", source, in_app, country
+
+template <class Key, class KeyOf>
+std::map<Key, rollup_row> coarsen(std::map<fine_key, rollup_row> const& fine, KeyOf key_of)
 {
-    std::vector<std::string> links, hours, sources, clicks, uniques, bots;
-    for (auto const& [key, row] : hourly) {
-        links.push_back(std::to_string(std::get<0>(key)));
-        hours.push_back(std::get<1>(key));
-        sources.push_back(std::get<2>(key));
-        clicks.push_back(std::to_string(row.clicks));
-        uniques.push_back(std::to_string(row.unique_clicks));
-        bots.push_back(std::to_string(row.bot_hits));
+    std::map<Key, rollup_row> out;
+    for (auto const& [key, row] : fine) {
+        auto& sum = out[key_of(key)];
+        sum.clicks += row.clicks;
+        sum.unique_clicks += row.unique_clicks;
+        sum.bot_hits += row.bot_hits;
     }
-    tx.exec_params(k_add_to_hourly_rollup, db::to_pg_array(links), db::to_pg_array(hours),
-                   db::to_pg_array(sources), db::to_pg_array(clicks), db::to_pg_array(uniques),
-                   db::to_pg_array(bots));
+    return out;
+}
+
+void add_counts(std::vector<std::string>& clicks, std::vector<std::string>& uniques,
+                std::vector<std::string>& bots, rollup_row const& row)
+{
+    clicks.push_back(std::to_string(row.clicks));
+    uniques.push_back(std::to_string(row.unique_clicks));
+    bots.push_back(std::to_string(row.bot_hits));
+}
+
+void add_to_rollups(pqxx::work& tx, std::map<fine_key, rollup_row> const& fine)
+{
+    using daily_key = std::tuple<std::int64_t, std::string, std::string, std::string, std::string>;
+    auto const daily = coarsen<daily_key>(fine, [](fine_key const& k) {
+        return daily_key{std::get<0>(k), std::get<1>(k).substr(0, 10), std::get<2>(k), std::get<3>(k), std::get<4>(k)};
+    });
+    std::vector<std::string> links, days, sources, apps, countries, clicks, uniques, bots;
+    for (auto const& [key, row] : daily) {
+        links.push_back(std::to_string(std::get<0>(key)));
+        days.push_back(std::get<1>(key));
+        sources.push_back(std::get<2>(key));
+        apps.push_back(std::get<3>(key));
+        countries.push_back(std::get<4>(key));
+        add_counts(clicks, uniques, bots, row);
+    }
+    tx.exec_params(k_add_to_rollup, db::to_pg_array(links), db::to_pg_array(days), db::to_pg_array(sources),
+                   db::to_pg_array(apps), db::to_pg_array(countries), db::to_pg_array(clicks),
+                   db::to_pg_array(uniques), db::to_pg_array(bots));
+
+    using totals_key = std::tuple<std::string, std::int64_t, std::string>;
+    auto const totals = coarsen<totals_key>(fine, [](fine_key const& k) {
+        return totals_key{std::get<1>(k).substr(0, 10), std::get<0>(k), std::get<2>(k)};
+    });
+    links.clear(), days.clear(), sources.clear(), clicks.clear(), uniques.clear(), bots.clear();
+    for (auto const& [key, row] : totals) {
+        days.push_back(std::get<0>(key));
+        links.push_back(std::to_string(std::get<1>(key)));
+        sources.push_back(std::get<2>(key));
+        add_counts(clicks, uniques, bots, row);
+    }
+    tx.exec_params(k_add_to_totals, db::to_pg_array(days), db::to_pg_array(links), db::to_pg_array(sources),
+                   db::to_pg_array(clicks), db::to_pg_array(uniques), db::to_pg_array(bots));
+
+    using hourly_key = std::pair<std::string, std::string>;
+    auto const hourly = coarsen<hourly_key>(fine, [](fine_key const& k) {
+        return hourly_key{std::get<1>(k) + ":00:00Z", std::get<2>(k)};
+    });
+    std::vector<std::string> hours;
+    sources.clear(), clicks.clear(), uniques.clear(), bots.clear();
+    for (auto const& [key, row] : hourly) {
+        hours.push_back(key.first);
+        sources.push_back(key.second);
+        add_counts(clicks, uniques, bots, row);
+    }
+    tx.exec_params(k_add_to_hourly, db::to_pg_array(hours), db::to_pg_array(sources), db::to_pg_array(clicks),
+                   db::to_pg_array(uniques), db::to_pg_array(bots));
 }
 
 } // namespace
@@ -395,17 +472,9 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
 {
     // The usual path: COPY straight into clicks, rollups summed here. A duplicate click id
     // makes the COPY fail and the whole transaction roll back, so nothing is half-counted.
-    struct rollup_row {
-        std::int64_t clicks = 0;
-        std::int64_t unique_clicks = 0;
-        std::int64_t bot_hits = 0;
-    };
-    using rollup_key = std::tuple<std::int64_t, std::string, std::string, std::string, std::string>;
-    std::map<rollup_key, rollup_row> rollup;
-    using hourly_key = std::tuple<std::int64_t, std::string, std::string>; // link, hour, source
-    std::map<hourly_key, rollup_row> hourly;
-    // First click of each visitor not yet known to be counted: (day, link, hash) -> its keys.
-    std::map<std::string, std::pair<rollup_key, hourly_key>> candidates;
+    std::map<fine_key, rollup_row> fine;
+    // First click of each visitor not yet known to be counted: (day, link, hash) -> its key.
+    std::map<std::string, fine_key> candidates;
     std::vector<std::string> cand_days, cand_links, cand_hashes;
 
     pqxx::work tx(*conn_);
@@ -446,21 +515,17 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
             else
                 line.append("\\\\x").append(hashes[i]);
             stream.write_line(line);
-            rollup_key key{c.link_id, days[i], c.source, c.in_app, c.country};
-            hourly_key hour_key{c.link_id, at.substr(0, 13) + ":00:00Z", c.source};
-            auto& row = rollup[key];
-            auto& hour_row = hourly[hour_key];
+            fine_key key{c.link_id, at.substr(0, 13), c.source, c.in_app, c.country};
+            auto& row = fine[key];
             if (c.bot) {
                 ++row.bot_hits;
-                ++hour_row.bot_hits;
                 continue;
             }
             ++row.clicks;
-            ++hour_row.clicks;
             auto visitor = days[i] + '|' + std::to_string(c.link_id) + '|' + hashes[i];
             if (counted_visitors_.count(visitor) || candidates.count(visitor))
                 continue;
-            candidates.emplace(visitor, std::pair{key, hour_key});
+            candidates.emplace(visitor, key);
             cand_days.push_back(days[i]);
             cand_links.push_back(std::to_string(c.link_id));
             cand_hashes.push_back(hashes[i]);
@@ -473,27 +538,11 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
         for (auto const& row : fresh) {
             auto const visitor = row[0].as<std::string>() + '|' + row[1].as<std::string>() + '|' +
                                  row[2].as<std::string>();
-            if (auto const it = candidates.find(visitor); it != candidates.end()) {
-                ++rollup[it->second.first].unique_clicks;
-                ++hourly[it->second.second].unique_clicks;
-            }
+            if (auto const it = candidates.find(visitor); it != candidates.end())
+                ++fine[it->second].unique_clicks;
         }
     }
-    std::vector<std::string> links, rdays, sources, apps, countries, clicks, uniques, bots;
-    for (auto const& [key, row] : rollup) {
-        links.push_back(std::to_string(std::get<0>(key)));
-        rdays.push_back(std::get<1>(key));
-        sources.push_back(std::get<2>(key));
-        apps.push_back(std::get<3>(key));
-        countries.push_back(std::get<4>(key));
-        clicks.push_back(std::to_string(row.clicks));
-        uniques.push_back(std::to_string(row.unique_clicks));
-        bots.push_back(std::to_string(row.bot_hits));
-    }
-    tx.exec_params(k_add_to_rollup, db::to_pg_array(links), db::to_pg_array(rdays),
-                   db::to_pg_array(sources), db::to_pg_array(apps), db::to_pg_array(countries),
-                   db::to_pg_array(clicks), db::to_pg_array(uniques), db::to_pg_array(bots));
-    add_to_hourly_rollup(tx, hourly);
+    add_to_rollups(tx, fine);
     tx.exec_params(k_save_checkpoint, node_id_, batch.next.segment, batch.next.offset,
                    static_cast<long long>(batch.clicks.size()));
     tx.commit();

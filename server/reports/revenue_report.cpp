@@ -28,11 +28,11 @@ struct grouping {
 // Rollup rows are summed per link (or day, hour, source) first and only then joined or
 // formatted: the per-row work is what a year of rollups makes expensive.
 #define LL_DAILY_WHERE " WHERE r.day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND r.day < ($2::timestamptz AT TIME ZONE 'UTC')::date"
-#define LL_PER_LINK "(SELECT r.link_id, sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM click_rollups_daily r" LL_DAILY_WHERE " GROUP BY r.link_id) x"
+#define LL_PER_LINK "(SELECT r.link_id, sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM click_totals_daily r" LL_DAILY_WHERE " GROUP BY r.link_id) x"
 
 constexpr std::array k_groupings{
     grouping{"source",
-             "SELECT r.source, sum(r.clicks), sum(r.unique_clicks) FROM click_rollups_daily r" LL_DAILY_WHERE " GROUP BY r.source",
+             "SELECT r.source, sum(r.clicks), sum(r.unique_clicks) FROM click_totals_daily r" LL_DAILY_WHERE " GROUP BY r.source",
              "c.source", "k.key", false},
     grouping{"link", "SELECT x.link_id::text, x.c, x.u FROM " LL_PER_LINK, "COALESCE(c.link_id::text, '')",
              "(SELECT COALESCE(NULLIF(title, ''), slug) FROM links WHERE id::text = k.key)", false},
@@ -47,11 +47,11 @@ constexpr std::array k_groupings{
     grouping{"code",
              "SELECT p.id::text, sum(x.c), sum(x.u) FROM " LL_PER_LINK " JOIN promo_codes p ON p.link_id = x.link_id GROUP BY 1",
              "COALESCE(c.promo_code_id::text, '')", "(SELECT code FROM promo_codes WHERE id::text = k.key)", false},
-    grouping{"stream", "SELECT 'affiliate', sum(r.clicks), sum(r.unique_clicks) FROM click_rollups_daily r" LL_DAILY_WHERE,
+    grouping{"stream", "SELECT 'affiliate', sum(r.clicks), sum(r.unique_clicks) FROM click_totals_daily r" LL_DAILY_WHERE,
              "'affiliate'", "k.key", false},
     grouping{"day",
              "SELECT to_char(x.day, 'YYYY-MM-DD'), x.c, x.u FROM (SELECT r.day, sum(r.clicks) AS c, "
-             "sum(r.unique_clicks) AS u FROM click_rollups_daily r" LL_DAILY_WHERE " GROUP BY r.day) x",
+             "sum(r.unique_clicks) AS u FROM click_totals_daily r" LL_DAILY_WHERE " GROUP BY r.day) x",
              "to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')", "k.key", true},
     grouping{"hour",
              "SELECT to_char(x.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"'), x.c, x.u FROM (SELECT r.hour, "

@@ -1,5 +1,5 @@
 // GET /api/v1/reports/revenue?group_by=source|video|link|code|offer|stream|day|hour&from=&to=
-// Clicks come from the rollups (daily; hourly for group_by=hour), never from raw clicks; money
+// Clicks come from the rollups (per link, day and source; per hour for group_by=hour), never from raw clicks; money
 // from conversions (rejected ones never count) and, for group_by=stream, income entries.
 // One row per key and currency: amounts in different currencies are never added together.
 #pragma once

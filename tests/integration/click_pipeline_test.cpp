@@ -62,6 +62,12 @@ void expect_all_shipped_once(scratch_database const& db, std::set<std::string> c
     EXPECT_EQ(db.query_value("SELECT count(*) - count(DISTINCT click_id) FROM clicks WHERE link_id = " + link), "0");
     EXPECT_EQ(db.wait_for_value("SELECT (SELECT COALESCE(sum(clicks), 0) FROM click_rollups_daily WHERE link_id = " + link +
                                 ") = (SELECT count(*) FROM clicks WHERE NOT bot AND link_id = " + link + ")", "t"),
+              "t");    // The coarser rollups are sums of the same batches: they agree with the daily one.
+    EXPECT_EQ(db.query_value("SELECT (SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_rollups_daily)"
+                             " = (SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_totals_daily)"),
+              "t");
+    EXPECT_EQ(db.query_value("SELECT (SELECT sum(clicks) || '/' || sum(bot_hits) FROM click_rollups_daily)"
+                             " = (SELECT sum(clicks) || '/' || sum(bot_hits) FROM click_rollups_hourly)"),
               "t");
 }
 
@@ -232,5 +238,7 @@ TEST(click_pipeline, a_replay_of_stored_clicks_counts_nothing_twice)
     EXPECT_EQ(db.query_value("SELECT count(*) FROM clicks"), "30");
     EXPECT_EQ(db.query_value("SELECT sum(clicks) FROM click_rollups_daily"), "30");
     EXPECT_EQ(db.query_value("SELECT sum(unique_clicks) FROM click_rollups_daily"), "1");
+    EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) FROM click_totals_daily"), "30/1");
+    EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) FROM click_rollups_hourly"), "30/1");
     std::filesystem::remove_all(data_dir);
 }
