@@ -23,6 +23,7 @@ struct grouping {
     std::string_view money_key; // over conversions c
     std::string_view label;     // over the key k
     bool chronological;
+    std::string_view money_text = "key"; // the grouped money key as text (formatted once per group)
 };
 
 // Rollup rows are summed per link (or day, hour, source) first and only then joined or
@@ -52,12 +53,13 @@ constexpr std::array k_groupings{
     grouping{"day",
              "SELECT to_char(x.day, 'YYYY-MM-DD'), x.c, x.u FROM (SELECT r.day, sum(r.clicks) AS c, "
              "sum(r.unique_clicks) AS u FROM click_totals_daily r" LL_DAILY_WHERE " GROUP BY r.day) x",
-             "to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')", "k.key", true},
+             "(c.occurred_at AT TIME ZONE 'UTC')::date", "k.key", true, "to_char(key, 'YYYY-MM-DD')"},
     grouping{"hour",
              "SELECT to_char(x.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"'), x.c, x.u FROM (SELECT r.hour, "
              "sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM click_rollups_hourly r WHERE r.hour >= $1::timestamptz "
              "AND r.hour < $2::timestamptz GROUP BY r.hour) x",
-             "to_char(date_trunc('hour', c.occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')", "k.key", true},
+             "date_trunc('hour', c.occurred_at AT TIME ZONE 'UTC')", "k.key", true,
+             "to_char(key, 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')"},
 };
 
 #undef LL_PER_LINK
@@ -95,9 +97,9 @@ std::optional<std::string> revenue_sql(std::string const& group_by)
                           "FROM conversions c WHERE c.status <> 'rejected' AND c.occurred_at >= $1::timestamptz "
                           "AND c.occurred_at < $2::timestamptz" +
                           (g.name == "stream" ? k_income : "") +
-                          "), money_by_key AS (SELECT key, currency, sum(conversions)::bigint AS conversions, "
+                          "), money_by_key AS (SELECT " + std::string(g.money_text) + " AS key, currency, sum(conversions)::bigint AS conversions, "
                           "sum(amount_minor)::bigint AS revenue, sum(commission_minor)::bigint AS commission, "
-                          "sum(approved)::bigint AS approved FROM money GROUP BY 1, 2), "
+                          "sum(approved)::bigint AS approved FROM money GROUP BY money.key, currency), "
                           "k AS (SELECT key FROM clicks UNION SELECT key FROM money_by_key) "
                           "SELECT k.key, COALESCE(" + std::string(g.label) + ", k.key), COALESCE(cl.clicks, 0), "
                           "COALESCE(cl.unique_clicks, 0), COALESCE(m.conversions, 0), COALESCE(m.revenue, 0), "
