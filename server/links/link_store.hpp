@@ -19,18 +19,27 @@ struct link {
     std::int64_t clicks = 0;
     std::string created_at; // ISO 8601, UTC
     std::string updated_at;
+    bool bio = false;       // shown on the bio page
+    int bio_position = 0;   // order on the bio page, smallest first
+    std::optional<std::string> disclosure; // "ad", "collaboration", "affiliate" or none
 };
 
 struct new_link {
     std::string slug;
     std::string target_url;
     std::string title;
+    bool bio = false;
+    int bio_position = 0;
+    std::optional<std::string> disclosure;
 };
 
 struct link_changes {
     std::optional<std::string> target_url;
     std::optional<std::string> title;
     std::optional<bool> active;
+    std::optional<bool> bio;
+    std::optional<int> bio_position;
+    std::optional<std::optional<std::string>> disclosure; // set to none clears it
 };
 
 // Throws pqxx::unique_violation when the slug is taken.
