@@ -7,12 +7,16 @@ packages=(
   g++ make cmake pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpqxx-dev libpq-dev libssl-dev libspdlog-dev libfmt-dev
-  libre2-dev libmaxminddb-dev
+  libre2-dev libmaxminddb-dev libqrencode-dev libpng-dev
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15
   ca-certificates curl procps util-linux
   docker-compose systemd caddy
+  chromium fonts-dejavu-core nodejs
 )
+# The browser tests use npm; a nodejs from elsewhere (NodeSource) bundles its own and
+# conflicts with Debian's npm package, so that one is only added when npm is missing.
+if ! command -v npm >/dev/null; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's "run it" command: installs packages, builds (Release), starts a private
 # PostgreSQL under ./var unless LINKLEDGER_DATABASE_URL is set, migrates, shows the first API
-# key once, and serves in the foreground. Ctrl-C stops the server, then that PostgreSQL.
+# key and the first owner's dashboard login once, and serves in the foreground. Ctrl-C stops
+# the server, then that PostgreSQL.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +50,32 @@ else
   echo "  $bin api-key create --name NAME" >&2
 fi
 
+# The first owner of the dashboard, made once; its generated password is printed once.
+owner_marker="$LINKLEDGER_DATA_DIR/.first-owner-shown"
+owner_email=${LINKLEDGER_OWNER_EMAIL:-owner@localhost}
 listen=${LINKLEDGER_LISTEN:-127.0.0.1:8080}
+if [ ! -f "$owner_marker" ]; then
+  if created=$("$bin" user add --email "$owner_email" --role owner </dev/null); then
+    password=$(printf '%s\n' "$created" | tail -n 1)
+    touch "$owner_marker"
+    cat <<BANNER
+
+  ================================================================
+   Dashboard: http://$listen/login  (shown once; only a hash is stored)
+     email:    $owner_email
+     password: $password
+  ================================================================
+
+BANNER
+  else
+    echo "run-local: could not create the first owner $owner_email (already there?)" >&2
+  fi
+else
+  echo "run-local: the first owner's login was shown on the first run; add users with:" >&2
+  echo "  $bin user add --email EMAIL --role owner|viewer" >&2
+fi
+
+
 echo "run-local: Linkledger at http://$listen (Ctrl-C to stop)" >&2
 "$bin" serve &
 server=$!

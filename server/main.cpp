@@ -1,5 +1,8 @@
 // linkledger: wiring only. Command line -> config -> database -> services -> HTTP listener.
 #include "auth/api_key.hpp"
+#include "auth/authenticate.hpp"
+#include "auth/password.hpp"
+#include "bio/bio_api.hpp"
 #include "clicks/bot_detector.hpp"
 #include "clicks/classifier.hpp"
 #include "clicks/click_journal.hpp"
@@ -30,14 +33,22 @@
 #include "metrics/http_metrics.hpp"
 #include "metrics/metrics_api.hpp"
 #include "metrics/redirect_metrics.hpp"
+#include "users/user_store.hpp"
+#include "users/users_api.hpp"
+#include "web/dashboard_pages.hpp"
+#include "web/login_api.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
+
+#include <unistd.h>
 
 namespace {
 
@@ -91,9 +102,9 @@ int serve(config::config settings)
         settings.public_url = "http://" + settings.listen.host + ":" +
                               std::to_string(listener.bound_port());
 
-    routes.set_authenticator([&database](std::string const& token) {
-        return database.run([token](pqxx::connection& conn) {
-            return auth::verify_api_key(conn, token);
+    routes.set_authenticator([&database](http::credentials const& presented) {
+        return database.run([presented](pqxx::connection& conn) {
+            return auth::authenticate(conn, presented);
         });
     });
     http::add_health_routes(routes, database,
@@ -116,6 +127,18 @@ int serve(config::config settings)
     metrics::metrics_api metrics(database, journal, shipper, http_stats, redirect_stats,
                                  settings.metrics_token);
     metrics.add_routes(routes);
+    // Cookies are marked Secure when followers and users reach us over https.
+    bool const https = settings.public_url.size() > 8 &&
+                       std::equal(settings.public_url.begin(), settings.public_url.begin() + 8,
+                                  "https://", [](char a, char b) { return std::tolower(a) == b; });
+    web::login_api login(database, https);
+    login.add_routes(routes);
+    users::users_api users(database);
+    users.add_routes(routes);
+    bio::bio_api bio_pages(database, settings.public_url);
+    bio_pages.add_routes(routes);
+    web::dashboard_pages dashboard(database);
+    dashboard.add_routes(routes);
     // The catch-all /{slug} comes last so it never shadows a named route.
     links::redirect_handler redirects(table, journal, classifier, *geo, &redirect_stats);
     redirects.add_routes(routes);
@@ -164,6 +187,45 @@ int create_api_key(config::config const& settings, std::string const& name)
     return 0;
 }
 
+int add_user(config::config const& settings, std::string const& email_text, std::string const& role)
+{
+    std::string problem;
+    auto const email = users::normalized_email(email_text, problem);
+    if (!email) {
+        std::cerr << "linkledger: --email: " << problem << '\n';
+        return 2;
+    }
+    // A password piped in is used as given; a terminal or an empty input means "make one".
+    std::string password;
+    if (!::isatty(STDIN_FILENO))
+        std::getline(std::cin, password);
+    bool const generated = password.empty();
+    if (generated)
+        password = auth::generate_password();
+    else if (auto const why = auth::password_problem(password); !why.empty()) {
+        std::cerr << "linkledger: password: " << why << '\n';
+        return 2;
+    }
+    db::database database(settings.database_url, 1);
+    migrate_database(database);
+    auto const hash = auth::hash_password(password);
+    try {
+        auto const created = database.run_blocking([&](pqxx::connection& conn) {
+            return users::insert_user(conn, *email, role, hash);
+        });
+        std::cout << "Created user id=" << created.id << " email=" << created.email
+                  << " role=" << created.role << '.';
+    } catch (pqxx::unique_violation const&) {
+        std::cerr << "linkledger: --email: a user with this email already exists\n";
+        return 1;
+    }
+    if (generated)
+        std::cout << " Its password is shown only this once:\n" << password << std::endl;
+    else
+        std::cout << std::endl;
+    return 0;
+}
+
 int run_command(cli::command_line const& cl)
 {
     try {
@@ -174,6 +236,7 @@ int run_command(cli::command_line const& cl)
             return migrate_database(database);
         }
         case cli::command::api_key_create: return create_api_key(cl.settings, cl.api_key_name);
+        case cli::command::user_add: return add_user(cl.settings, cl.user_email, cl.user_role);
         case cli::command::help: break;
         }
     } catch (db::migration_error const& e) {

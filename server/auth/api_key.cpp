@@ -72,6 +72,30 @@ std::optional<std::int64_t> verify_api_key(pqxx::connection& conn, std::string_v
     return rows[0][0].as<std::int64_t>();
 }
 
+std::vector<api_key_info> list_api_keys(pqxx::connection& conn)
+{
+    pqxx::read_transaction tx(conn);
+    auto const rows = tx.exec(
+        "SELECT id, name, prefix, "
+        "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+        "COALESCE(to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), '') "
+        "FROM api_keys WHERE revoked_at IS NULL ORDER BY id");
+    std::vector<api_key_info> out;
+    for (auto const& row : rows)
+        out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                       row[3].as<std::string>(), row[4].as<std::string>()});
+    return out;
+}
+
+bool revoke_api_key(pqxx::connection& conn, std::int64_t id)
+{
+    pqxx::work tx(conn);
+    auto const result =
+        tx.exec_params("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", id);
+    tx.commit();
+    return result.affected_rows() == 1;
+}
+
 std::optional<std::string_view> bearer_token(std::string_view authorization)
 {
     constexpr std::string_view scheme = "bearer ";

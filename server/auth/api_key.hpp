@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace linkledger::auth {
 
@@ -20,6 +21,18 @@ struct new_api_key {
 std::optional<std::string_view> api_key_prefix(std::string_view key);
 
 new_api_key create_api_key(pqxx::connection& conn, std::string const& name);
+
+struct api_key_info {
+    std::int64_t id = 0;
+    std::string name;
+    std::string prefix; // shown so a user can tell keys apart; the secret is never kept
+    std::string created_at;
+    std::string last_used_at; // empty when never used
+};
+
+std::vector<api_key_info> list_api_keys(pqxx::connection& conn);
+// False when there is no such active key.
+bool revoke_api_key(pqxx::connection& conn, std::int64_t id);
 
 // The id of the active key `presented` matches, or nothing.
 std::optional<std::int64_t> verify_api_key(pqxx::connection& conn, std::string_view presented);

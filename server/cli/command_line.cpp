@@ -34,6 +34,13 @@ std::string help_text(command what)
                "Creates an API key and prints it once, as the last line of the output.\n"
                "Only its SHA-256 is stored: keep the key somewhere safe.\n\n" +
                settings_help();
+    case command::user_add:
+        return "Usage: linkledger user add --email EMAIL --role owner|viewer [settings]\n\n"
+               "Creates a dashboard user. The password is read from standard input (its\n"
+               "first line) when that is not a terminal and not empty; otherwise one is\n"
+               "generated and printed once, as the last line of the output. Owners change\n"
+               "things; viewers see everything and change nothing.\n\n" +
+               settings_help();
     case command::help:
         break;
     }
@@ -42,7 +49,8 @@ std::string help_text(command what)
            "Commands:\n"
            "  serve              run the HTTP server\n"
            "  migrate            apply pending database migrations\n"
-           "  api-key create     create an API key (--name NAME)\n\n"
+           "  api-key create     create an API key (--name NAME)\n"
+           "  user add           create a dashboard user (--email EMAIL --role owner|viewer)\n\n"
            "Run 'linkledger COMMAND --help' for a command's options.\n";
 }
 
@@ -65,6 +73,11 @@ command_line parse(int argc, char const* const* argv, config::env_lookup const& 
         first_option = 2;
     } else if (args[0] == "api-key")
         throw config::config_error("api-key", "expected 'api-key create --name NAME'");
+    else if (args[0] == "user" && args.size() >= 2 && args[1] == "add") {
+        cl.what = command::user_add;
+        first_option = 2;
+    } else if (args[0] == "user")
+        throw config::config_error("user", "expected 'user add --email EMAIL --role owner|viewer'");
     else
         throw config::config_error(args[0], "unknown command; run 'linkledger --help'");
 
@@ -88,12 +101,35 @@ command_line parse(int argc, char const* const* argv, config::env_lookup const& 
             }
             continue;
         }
+        if (cl.what == command::user_add) {
+            auto take = [&](std::string const& flag, std::string& into) {
+                if (arg == flag) {
+                    if (i + 1 >= rest.size())
+                        throw config::config_error(flag, "needs a value");
+                    into = rest[++i];
+                    return true;
+                }
+                if (arg.starts_with(flag + "=")) {
+                    into = arg.substr(flag.size() + 1);
+                    return true;
+                }
+                return false;
+            };
+            if (take("--email", cl.user_email) || take("--role", cl.user_role))
+                continue;
+        }
         throw config::config_error(arg, "unknown option; run 'linkledger " + args[0] +
-                                            (first_option == 2 ? " create" : "") + " --help'");
+                                            (first_option == 2 ? " " + args[1] : "") + " --help'");
     }
     if (cl.what == command::api_key_create &&
         (cl.api_key_name.empty() || cl.api_key_name.size() > 200))
         throw config::config_error("--name", "is required (1 to 200 characters)");
+    if (cl.what == command::user_add) {
+        if (cl.user_email.empty())
+            throw config::config_error("--email", "is required");
+        if (cl.user_role != "owner" && cl.user_role != "viewer")
+            throw config::config_error("--role", "must be owner or viewer");
+    }
     config::check_database_url(cl.settings.database_url);
     return cl;
 }

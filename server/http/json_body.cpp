@@ -49,6 +49,23 @@ std::optional<std::string> optional_string(boost::json::object const& body, std:
     return std::string(text);
 }
 
+std::optional<std::int64_t> optional_int(boost::json::object const& body, std::string_view name,
+                                         std::int64_t min, std::int64_t max)
+{
+    auto const* value = body.if_contains(name);
+    if (value == nullptr || value->is_null())
+        return std::nullopt;
+    std::optional<std::int64_t> number;
+    if (value->is_int64())
+        number = value->get_int64();
+    else if (value->is_uint64() && value->get_uint64() <= static_cast<std::uint64_t>(max))
+        number = static_cast<std::int64_t>(value->get_uint64());
+    if (!number || *number < min || *number > max)
+        throw bad_field(std::string(name), std::string(name) + " must be a whole number from " +
+                                               std::to_string(min) + " to " + std::to_string(max));
+    return number;
+}
+
 std::optional<bool> optional_bool(boost::json::object const& body, std::string_view name)
 {
     auto const* value = body.if_contains(name);

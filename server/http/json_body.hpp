@@ -24,6 +24,9 @@ void reject_unknown_fields(boost::json::object const& body,
 // `max_bytes`, or holding control characters.
 std::optional<std::string> optional_string(boost::json::object const& body, std::string_view name,
                                            std::size_t max_bytes);
+// A whole number member in [min, max]: nothing when absent or null; 400 otherwise.
+std::optional<std::int64_t> optional_int(boost::json::object const& body, std::string_view name,
+                                         std::int64_t min, std::int64_t max);
 std::optional<bool> optional_bool(boost::json::object const& body, std::string_view name);
 // An integer member within [min, max]: nothing when absent or null; 400 otherwise.
 std::optional<std::int64_t> optional_int(boost::json::object const& body, std::string_view name,

@@ -1,6 +1,8 @@
 #include "http/router.hpp"
 
 #include "auth/api_key.hpp"
+#include "crypto/digest.hpp"
+#include "http/cookies.hpp"
 #include "http/http_error.hpp"
 #include "http/response.hpp"
 
@@ -25,9 +27,18 @@ std::vector<std::string> split_pattern(std::string const& pattern)
     return out;
 }
 
-bool is_capture(std::string const& segment)
+// A pattern segment "{name}" captures a whole path segment; "@{name}" captures what follows
+// a literal prefix (the bio page's "/@handle"), and only when something follows it.
+bool match_segment(std::string const& pattern, std::string const& segment,
+                   std::map<std::string, std::string>& params)
 {
-    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+    auto const open = pattern.find('{');
+    if (open == std::string::npos || pattern.back() != '}' || pattern.size() - open <= 2)
+        return pattern == segment;
+    if (segment.size() <= open || segment.compare(0, open, pattern, 0, open) != 0)
+        return false;
+    params[pattern.substr(open + 1, pattern.size() - open - 2)] = segment.substr(open);
+    return true;
 }
 
 } // namespace
@@ -67,12 +78,8 @@ router::match router::find(verb method, boost::urls::url_view target) const
             continue;
         std::map<std::string, std::string> params;
         bool ok = true;
-        for (std::size_t i = 0; ok && i < segments.size(); ++i) {
-            if (is_capture(r.segments[i]))
-                params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
-            else
-                ok = r.segments[i] == segments[i];
-        }
+        for (std::size_t i = 0; ok && i < segments.size(); ++i)
+            ok = match_segment(r.segments[i], segments[i], params);
         if (!ok)
             continue;
         // HEAD is answered by the GET route unless a route names HEAD itself.
@@ -107,6 +114,42 @@ std::size_t router::largest_body_limit() const
     return largest;
 }
 
+net::awaitable<void> router::authenticate(request_context& ctx) const
+{
+    auto const header = ctx.req[bhttp::field::authorization];
+    credentials presented;
+    if (auto const token = auth::bearer_token(header))
+        presented.bearer_token = std::string(*token);
+    else if (auto const session = cookie(ctx.req, k_session_cookie))
+        presented.session_id = *session;
+    if (authenticator_ && (!presented.bearer_token.empty() || !presented.session_id.empty()))
+        ctx.who = co_await authenticator_(presented);
+    if (!ctx.who) {
+        if (presented.session_id.empty() || !presented.bearer_token.empty())
+            throw http_error(status::unauthorized, "unauthorized",
+                             header.empty() ? "an API key is required: Authorization: Bearer <key>"
+                                            : "the API key is invalid or revoked",
+                             "Authorization");
+        throw http_error(status::unauthorized, "unauthorized",
+                         "the session has expired or was revoked; log in again", "Cookie");
+    }
+    if (ctx.who->kind == principal::via::api_key)
+        ctx.api_key_id = ctx.who->id;
+    auto const method = ctx.req.method();
+    if (method == verb::get || method == verb::head)
+        co_return;
+    if (!ctx.who->can_change)
+        throw http_error(status::forbidden, "read_only",
+                         "this account can see everything but change nothing (viewer role)");
+    // A cookie rides along with any request the browser sends, a forged one included: a
+    // change made with a session must also prove it came from our own page.
+    if (ctx.who->kind == principal::via::session &&
+        !crypto::constant_time_equal(ctx.req["X-CSRF-Token"], ctx.who->csrf_token))
+        throw http_error(status::forbidden, "csrf_failed",
+                         "the X-CSRF-Token header is missing or wrong; reload the page",
+                         "X-CSRF-Token");
+}
+
 net::awaitable<response> router::dispatch(request_context& ctx, match const& m) const
 {
     if (!m.found) {
@@ -116,19 +159,8 @@ net::awaitable<response> router::dispatch(request_context& ctx, match const& m) 
                                  " is not allowed here");
         throw http_error(status::not_found, "not_found", "no such endpoint");
     }
-    if (m.found->options.requires_api_key) {
-        auto const header = ctx.req[bhttp::field::authorization];
-        auto const token = auth::bearer_token(header);
-        if (token && authenticator_) {
-            std::string const token_text(*token);
-            ctx.api_key_id = co_await authenticator_(token_text);
-        }
-        if (!ctx.api_key_id)
-            throw http_error(status::unauthorized, "unauthorized",
-                             header.empty() ? "an API key is required: Authorization: Bearer <key>"
-                                            : "the API key is invalid or revoked",
-                             "Authorization");
-    }
+    if (m.found->options.requires_api_key)
+        co_await authenticate(ctx);
     if (m.found->now)
         co_return m.found->now(ctx);
     co_return co_await m.found->h(ctx);
@@ -183,7 +215,7 @@ std::optional<response> router::handle_now(request const& req, std::string const
             return std::nullopt;
         if (matched)
             *matched = static_cast<std::size_t>(m.found - routes_.data());
-        request_context ctx{req, target, std::move(m.params), remote_ip, std::nullopt};
+        request_context ctx{req, target, std::move(m.params), remote_ip, std::nullopt, std::nullopt};
         return m.found->now(ctx);
     } catch (...) {
         return failure_response(req, std::current_exception());
@@ -198,7 +230,7 @@ net::awaitable<response> router::handle(request const& req, std::string const& r
         *matched = unmatched();
     try {
         auto const target = parse_target(req);
-        request_context ctx{req, target, {}, remote_ip, std::nullopt};
+        request_context ctx{req, target, {}, remote_ip, std::nullopt, std::nullopt};
         auto const m = find(req.method(), target);
         ctx.path_params = m.params;
         if (matched && m.found)

@@ -15,12 +15,30 @@
 
 namespace linkledger::http {
 
+// Who is calling an authenticated route: an API key (full access) or a dashboard session.
+struct principal {
+    enum class via { api_key, session };
+    via kind = via::api_key;
+    std::int64_t id = 0;     // the API key's id, or the user's
+    bool can_change = false; // API keys and owners; viewers only read
+    std::string email;       // sessions only
+    std::string role;        // sessions only: owner or viewer
+    std::string csrf_token;  // sessions only: expected in X-CSRF-Token on every change
+};
+
+// What a request presents: a bearer token, a session cookie, or neither.
+struct credentials {
+    std::string bearer_token;
+    std::string session_id;
+};
+
 struct request_context {
     request const& req;
     boost::urls::url_view target;           // the parsed request-target (origin form)
     std::map<std::string, std::string> path_params;
     std::string remote_ip;
-    std::optional<std::int64_t> api_key_id; // set on routes that require an API key
+    std::optional<std::int64_t> api_key_id; // set when an API key authenticated the request
+    std::optional<principal> who;           // set on routes that require authentication
 
     std::string const& path_param(std::string const& name) const { return path_params.at(name); }
     // The first value of a query parameter, decoded, or nothing.
@@ -30,11 +48,16 @@ struct request_context {
 using handler = std::function<net::awaitable<response>(request_context&)>;
 // A handler that never waits (the redirect): called without any coroutine frame.
 using immediate_handler = std::function<response(request_context&)>;
-// Resolves a bearer token to an API key id (or nothing), off the I/O thread.
+// Resolves credentials to a principal (or nothing), off the I/O thread. A bearer token, when
+// present, is the only credential looked at.
 using authenticator =
-    std::function<net::awaitable<std::optional<std::int64_t>>(std::string const& token)>;
+    std::function<net::awaitable<std::optional<principal>>(credentials const& presented)>;
+
+inline constexpr std::string_view k_session_cookie = "ll_session";
 
 struct route_options {
+    // An API key, or a session cookie (with X-CSRF-Token on anything but GET and HEAD).
+    // Viewers' sessions are refused every method but GET and HEAD.
     bool requires_api_key = false;
     std::size_t max_body_bytes = 64 * 1024;
 };
@@ -86,6 +109,7 @@ private:
     };
     match find(verb method, boost::urls::url_view target) const;
     net::awaitable<response> dispatch(request_context& ctx, match const& m) const;
+    net::awaitable<void> authenticate(request_context& ctx) const;
 
     std::vector<route> routes_;
     authenticator authenticator_;

@@ -19,6 +19,9 @@ struct link {
     std::int64_t clicks = 0;
     std::string created_at; // ISO 8601, UTC
     std::string updated_at;
+    bool bio = false;       // shown on the bio page
+    int bio_position = 0;   // order on the bio page, smallest first
+    std::optional<std::string> disclosure; // "ad", "collaboration", "affiliate" or none
     std::optional<std::int64_t> offer_id; // what the link sells, and the video it is for
     std::optional<std::int64_t> video_id;
 };
@@ -27,6 +30,9 @@ struct new_link {
     std::string slug;
     std::string target_url;
     std::string title;
+    bool bio = false;
+    int bio_position = 0;
+    std::optional<std::string> disclosure;
     std::optional<std::int64_t> offer_id;
     std::optional<std::int64_t> video_id;
 };
@@ -35,6 +41,9 @@ struct link_changes {
     std::optional<std::string> target_url;
     std::optional<std::string> title;
     std::optional<bool> active;
+    std::optional<bool> bio;
+    std::optional<int> bio_position;
+    std::optional<std::optional<std::string>> disclosure; // set to none clears it
     std::optional<std::optional<std::int64_t>> offer_id; // set to a value or to null
     std::optional<std::optional<std::int64_t>> video_id;
 };

@@ -35,8 +35,25 @@ boost::json::object to_json(link const& l, std::string const& public_url)
             {"created_at", l.created_at},
             {"updated_at", l.updated_at},
             {"offer_id", l.offer_id ? boost::json::value(*l.offer_id) : nullptr},
-            {"video_id", l.video_id ? boost::json::value(*l.video_id) : nullptr}};
+            {"video_id", l.video_id ? boost::json::value(*l.video_id) : nullptr},
+            {"bio", l.bio},
+            {"bio_position", l.bio_position},
+            {"disclosure", l.disclosure ? boost::json::value(*l.disclosure) : boost::json::value(nullptr)},
+            {"qr_svg", "/api/v1/links/" + std::to_string(l.id) + "/qr.svg"},
+            {"qr_png", "/api/v1/links/" + std::to_string(l.id) + "/qr.png"}};
 }
+
+// "ad", "collaboration", "affiliate", or null (no label).
+std::optional<std::string> checked_disclosure(boost::json::object const& body)
+{
+    auto const value = http::optional_string(body, "disclosure", 20);
+    if (value && *value != "ad" && *value != "collaboration" && *value != "affiliate")
+        throw http::bad_field("disclosure",
+                              "disclosure must be \"ad\", \"collaboration\", \"affiliate\" or null");
+    return value;
+}
+
+constexpr std::int64_t k_max_bio_position = 1000000;
 
 std::string checked_target(std::optional<std::string> const& target)
 {
@@ -86,8 +103,13 @@ void links_api::add_routes(http::router& routes)
 net::awaitable<http::response> links_api::create(http::request_context& ctx)
 {
     auto const body = http::json_object_body(ctx.req);
-    http::reject_unknown_fields(body, {"target_url", "slug", "title", "offer_id", "video_id"});
+    http::reject_unknown_fields(body, {"target_url", "slug", "title", "offer_id", "video_id", "bio",
+                                       "bio_position", "disclosure"});
     new_link l;
+    l.bio = http::optional_bool(body, "bio").value_or(false);
+    l.bio_position =
+        static_cast<int>(http::optional_int(body, "bio_position", 0, k_max_bio_position).value_or(0));
+    l.disclosure = checked_disclosure(body);
     l.target_url = checked_target(http::optional_string(body, "target_url", k_max_target_length));
     l.title = http::optional_string(body, "title", k_max_title_bytes).value_or("");
     l.offer_id = http::optional_int(body, "offer_id", 1, k_max_id);
@@ -156,7 +178,8 @@ net::awaitable<http::response> links_api::update(http::request_context& ctx)
     if (body.contains("slug"))
         throw http::bad_field("slug", "a link's slug cannot be changed; create a new link",
                               "immutable_field");
-    http::reject_unknown_fields(body, {"target_url", "title", "active", "offer_id", "video_id"});
+    http::reject_unknown_fields(body, {"target_url", "title", "active", "offer_id", "video_id", "bio",
+                                       "bio_position", "disclosure"});
     link_changes changes;
     if (body.contains("target_url"))
         changes.target_url =
@@ -168,6 +191,11 @@ net::awaitable<http::response> links_api::update(http::request_context& ctx)
         changes.offer_id = http::optional_int(body, "offer_id", 1, k_max_id);
     if (body.contains("video_id"))
         changes.video_id = http::optional_int(body, "video_id", 1, k_max_id);
+    changes.bio = http::optional_bool(body, "bio");
+    if (auto const position = http::optional_int(body, "bio_position", 0, k_max_bio_position))
+        changes.bio_position = static_cast<int>(*position);
+    if (body.contains("disclosure"))
+        changes.disclosure = checked_disclosure(body);
     auto const updated = co_await db_.run([id, &changes](pqxx::connection& conn) {
         return db::mapping_foreign_key_errors([&] { return update_link(conn, id, changes); });
     });

@@ -1,0 +1,65 @@
+#include "bio/profile_store.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::bio {
+namespace {
+
+constexpr char const* k_select_profile =
+    "SELECT handle, display_name, COALESCE(avatar_url, ''), language FROM profile";
+
+constexpr char const* k_upsert_profile = R"sql(
+INSERT INTO profile (only_row, handle, display_name, avatar_url, language)
+VALUES (true, $1, $2, NULLIF($3, ''), $4)
+ON CONFLICT (only_row) DO UPDATE
+SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
+    avatar_url = EXCLUDED.avatar_url, language = EXCLUDED.language, updated_at = now()
+)sql";
+
+constexpr char const* k_bio_cards = R"sql(
+SELECT slug, CASE WHEN title = '' THEN slug ELSE title END, COALESCE(disclosure, '')
+FROM links
+WHERE bio AND active AND deleted_at IS NULL
+ORDER BY bio_position, id
+LIMIT 100
+)sql";
+
+profile to_profile(pqxx::row const& row)
+{
+    return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+            row[3].as<std::string>()};
+}
+
+} // namespace
+
+std::optional<profile> find_profile(pqxx::connection& conn)
+{
+    pqxx::read_transaction tx(conn);
+    auto const rows = tx.exec(k_select_profile);
+    if (rows.empty())
+        return std::nullopt;
+    return to_profile(rows[0]);
+}
+
+profile save_profile(pqxx::connection& conn, profile const& p)
+{
+    pqxx::work tx(conn);
+    tx.exec_params(k_upsert_profile, p.handle, p.display_name, p.avatar_url, p.language);
+    auto saved = to_profile(tx.exec1(k_select_profile));
+    tx.commit();
+    return saved;
+}
+
+std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& handle,
+                                     std::vector<bio_card>& cards)
+{
+    pqxx::read_transaction tx(conn);
+    auto const rows = tx.exec_params(std::string(k_select_profile) + " WHERE lower(handle) = lower($1)", handle);
+    if (rows.empty())
+        return std::nullopt;
+    for (auto const& row : tx.exec(k_bio_cards))
+        cards.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+    return to_profile(rows[0]);
+}
+
+} // namespace linkledger::bio

@@ -1,0 +1,32 @@
+// SQL for the creator's public profile (one row) and the links shown on the bio page.
+#pragma once
+
+#include <pqxx/connection>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linkledger::bio {
+
+struct profile {
+    std::string handle;
+    std::string display_name;
+    std::string avatar_url; // empty: no avatar
+    std::string language = "fr";
+};
+
+struct bio_card {
+    std::string slug;
+    std::string title;
+    std::string disclosure; // empty: no label
+};
+
+std::optional<profile> find_profile(pqxx::connection& conn);
+// Throws pqxx::check_violation when a value breaks the table's rules.
+profile save_profile(pqxx::connection& conn, profile const& p);
+// The profile if `handle` (any case) is its handle, with the active bio links in order.
+std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& handle,
+                                     std::vector<bio_card>& cards);
+
+} // namespace linkledger::bio

@@ -1,0 +1,129 @@
+// The profile API, the links' bio fields, the public bio page and the QR codes, over real HTTP.
+#include "instance.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace linkledger::testing;
+
+namespace {
+
+class bio_page : public shared_instance_test<bio_page> {
+public:
+    static constexpr char const* k_label = "bio_page";
+
+protected:
+    static std::string field_of(http_reply const& reply)
+    {
+        EXPECT_EQ(reply.status, 400) << reply.body;
+        return std::string(reply.json().at("error").at("field").as_string());
+    }
+    static http_reply put_profile(std::string const& body) { return ll->api("PUT", "/api/v1/profile", body); }
+};
+
+TEST_F(bio_page, links_carry_bio_fields_and_reject_bad_ones)
+{
+    auto const link = ll->create_link(
+        R"({"target_url":"https://shop.example/a","bio":true,"bio_position":3,"disclosure":"collaboration"})");
+    EXPECT_TRUE(link.at("bio").as_bool());
+    EXPECT_EQ(link.at("bio_position").as_int64(), 3);
+    EXPECT_EQ(link.at("disclosure").as_string(), "collaboration");
+    auto const id = std::to_string(link.at("id").as_int64());
+    auto const cleared = ll->api("PATCH", "/api/v1/links/" + id, R"({"disclosure":null,"bio":false})");
+    ASSERT_EQ(cleared.status, 200) << cleared.body;
+    EXPECT_TRUE(cleared.json().at("disclosure").is_null());
+    EXPECT_FALSE(cleared.json().at("bio").as_bool());
+    EXPECT_EQ(cleared.json().at("bio_position").as_int64(), 3);
+
+    EXPECT_EQ(field_of(ll->api("POST", "/api/v1/links", R"({"target_url":"https://a.example","disclosure":"sponsored"})")), "disclosure");
+    EXPECT_EQ(field_of(ll->api("POST", "/api/v1/links", R"({"target_url":"https://a.example","bio":"yes"})")), "bio");
+    EXPECT_EQ(field_of(ll->api("POST", "/api/v1/links", R"({"target_url":"https://a.example","bio_position":-1})")), "bio_position");
+    EXPECT_EQ(field_of(ll->api("PATCH", "/api/v1/links/" + id, R"({"bio_position":1.5})")), "bio_position");
+}
+
+TEST_F(bio_page, profile_validation_names_the_field)
+{
+    EXPECT_EQ(field_of(put_profile(R"({"handle":"a b","display_name":"A","language":"fr"})")), "handle");
+    EXPECT_EQ(field_of(put_profile(R"({"handle":"ab","display_name":"","language":"fr"})")), "display_name");
+    EXPECT_EQ(field_of(put_profile(R"({"handle":"ab","display_name":"A","language":"de"})")), "language");
+    EXPECT_EQ(field_of(put_profile(R"x({"handle":"ab","display_name":"A","language":"fr","avatar_url":"javascript:alert(1)"})x")), "avatar_url");
+    EXPECT_EQ(field_of(put_profile(R"({"handle":"ab","display_name":"A","language":"fr","theme":"dark"})")), "theme");
+}
+
+TEST_F(bio_page, the_page_lists_bio_links_in_order_with_labels_escaped_and_tracked)
+{
+    auto const saved = put_profile(
+        R"({"handle":"Lea.Runs","display_name":"Léa <script>alert(1)</script>","language":"fr","avatar_url":"https://cdn.example/a.jpg"})");
+    ASSERT_EQ(saved.status, 200) << saved.body;
+    EXPECT_EQ(saved.json().at("bio_url").as_string(),
+              "http://127.0.0.1:" + std::to_string(ll->port()) + "/@Lea.Runs");
+    ll->create_link(R"({"target_url":"https://shop.example/2","slug":"second","title":"Second","bio":true,"bio_position":2,"disclosure":"affiliate"})");
+    ll->create_link(R"({"target_url":"https://shop.example/1","slug":"first","title":"First & best","bio":true,"bio_position":1,"disclosure":"ad"})");
+    ll->create_link(R"({"target_url":"https://shop.example/h","slug":"hidden","title":"Hidden"})");
+    auto const gone = ll->create_link(R"({"target_url":"https://shop.example/g","slug":"gone","title":"Gone","bio":true})");
+    ll->api("DELETE", "/api/v1/links/" + std::to_string(gone.at("id").as_int64()));
+
+    auto const page = send(ll->port(), {"GET", "/@lea.runs", "", {}});
+    ASSERT_EQ(page.status, 200);
+    EXPECT_EQ(page.header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_LT(page.body.size(), 30u * 1024);
+    EXPECT_NE(page.header("Content-Security-Policy").find("default-src 'none'"), std::string::npos);
+    auto const& html = page.body;
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+    EXPECT_NE(html.find("Léa &lt;script&gt;"), std::string::npos);
+    EXPECT_NE(html.find("<html lang=\"fr\">"), std::string::npos);
+    auto const base = "http://127.0.0.1:" + std::to_string(ll->port());
+    auto const first = html.find("href=\"" + base + "/first?utm_source=bio\"");
+    auto const second = html.find("href=\"" + base + "/second?utm_source=bio\"");
+    ASSERT_NE(first, std::string::npos) << html;
+    ASSERT_NE(second, std::string::npos);
+    EXPECT_LT(first, second);
+    EXPECT_NE(html.find("First &amp; best"), std::string::npos);
+    EXPECT_NE(html.find("Publicité"), std::string::npos);
+    EXPECT_NE(html.find("Lien affilié"), std::string::npos);
+    EXPECT_EQ(html.find("Hidden"), std::string::npos);
+    EXPECT_EQ(html.find("Gone"), std::string::npos);
+    EXPECT_EQ(html.find("target="), std::string::npos);
+
+    ASSERT_EQ(put_profile(R"({"handle":"Lea.Runs","display_name":"Lea","language":"en"})").status, 200);
+    auto const english = send(ll->port(), {"GET", "/@Lea.Runs", "", {}}).body;
+    EXPECT_NE(english.find("Advertisement"), std::string::npos);
+    EXPECT_NE(english.find("Affiliate link"), std::string::npos);
+    EXPECT_EQ(english.find("Publicité"), std::string::npos);
+
+    EXPECT_EQ(send(ll->port(), {"GET", "/@nobody", "", {}}).status, 404);
+}
+
+TEST_F(bio_page, a_bio_card_click_is_counted_with_source_bio)
+{
+    auto const link = ll->create_link(R"({"target_url":"https://shop.example/c","slug":"card","bio":true})");
+    auto const hop = send(ll->port(), {"GET", "/card?utm_source=bio", "", {{"User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"}}});
+    EXPECT_EQ(hop.status, 302);
+    EXPECT_EQ(ll->db().wait_for_value(
+                  "SELECT count(*) FROM clicks WHERE link_id = " +
+                      std::to_string(link.at("id").as_int64()) + " AND source = 'bio'",
+                  "1"),
+              "1");
+}
+
+TEST_F(bio_page, qr_codes_as_svg_and_png)
+{
+    auto const link = ll->create_link(R"({"target_url":"https://shop.example/q","slug":"qr-me"})");
+    auto const id = std::to_string(link.at("id").as_int64());
+    auto const svg = ll->api("GET", "/api/v1/links/" + id + "/qr.svg");
+    ASSERT_EQ(svg.status, 200);
+    EXPECT_EQ(svg.header("Content-Type"), "image/svg+xml");
+    EXPECT_TRUE(svg.body.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    auto const png = ll->api("GET", "/api/v1/links/" + id + "/qr.png");
+    ASSERT_EQ(png.status, 200);
+    EXPECT_EQ(png.header("Content-Type"), "image/png");
+    EXPECT_EQ(png.body.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+    EXPECT_LT(png.body.size(), 4096u);
+    EXPECT_EQ(send(ll->port(), {"GET", "/api/v1/links/" + id + "/qr.svg", "", {}}).status, 401);
+    EXPECT_EQ(ll->api("GET", "/api/v1/links/999999/qr.svg").status, 404);
+
+    ASSERT_EQ(put_profile(R"({"handle":"qrtest","display_name":"Q","language":"fr"})").status, 200);
+    EXPECT_EQ(send(ll->port(), {"GET", "/@qrtest/qr.svg", "", {}}).status, 200);
+    EXPECT_EQ(send(ll->port(), {"GET", "/@qrtest/qr.png", "", {}}).header("Content-Type"), "image/png");
+}
+
+} // namespace
