@@ -32,9 +32,12 @@ int main(int argc, char** argv)
     db::migrate(conn, db::embedded_migrations());
     std::vector<std::int64_t> links;
     for (int i = 0; i < 20; ++i)
-        links.push_back(links::insert_link(conn, {"ingest-" + std::to_string(i) + "-" + clicks::new_click_id().substr(20),
-                                                  "https://shop.example/p?c={click_id}", "", {}, {}})
-                            .id);
+    {
+        links::new_link link;
+        link.slug = "ingest-" + std::to_string(i) + "-" + clicks::new_click_id().substr(20);
+        link.target_url = "https://shop.example/p?c={click_id}";
+        links.push_back(links::insert_link(conn, link).id);
+    }
 
     char pattern[] = "/tmp/ll-ingest-XXXXXX";
     std::filesystem::path const dir = ::mkdtemp(pattern);

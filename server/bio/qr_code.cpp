@@ -53,8 +53,16 @@ std::string qr_svg(qr_matrix const& qr)
             int run = 1;
             while (x + run < qr.size && qr.at(x + run, y))
                 ++run;
-            svg += "M" + std::to_string(x + k_quiet_zone) + " " + std::to_string(y + k_quiet_zone) +
-                   "h" + std::to_string(run) + "v1h-" + std::to_string(run) + "z";
+            // Appended piece by piece: g++ 12's -Wrestrict misfires on "M" + std::string at -O2.
+            svg += 'M';
+            svg += std::to_string(x + k_quiet_zone);
+            svg += ' ';
+            svg += std::to_string(y + k_quiet_zone);
+            svg += 'h';
+            svg += std::to_string(run);
+            svg += "v1h-";
+            svg += std::to_string(run);
+            svg += 'z';
             x += run;
         }
     }

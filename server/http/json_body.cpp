@@ -76,21 +76,6 @@ std::optional<bool> optional_bool(boost::json::object const& body, std::string_v
     return value->get_bool();
 }
 
-std::optional<std::int64_t> optional_int(boost::json::object const& body, std::string_view name,
-                                         std::int64_t min, std::int64_t max)
-{
-    auto const* value = body.if_contains(name);
-    if (value == nullptr || value->is_null())
-        return std::nullopt;
-    auto const field = std::string(name);
-    if (!value->is_int64() && !value->is_uint64())
-        throw bad_field(field, field + " must be a whole number");
-    if (value->is_uint64() || value->get_int64() < min || value->get_int64() > max)
-        throw bad_field(field, field + " must be from " + std::to_string(min) + " to " +
-                                   std::to_string(max));
-    return value->get_int64();
-}
-
 bool looks_like_iso_time(std::string_view text)
 {
     auto const digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };

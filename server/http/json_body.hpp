@@ -28,9 +28,6 @@ std::optional<std::string> optional_string(boost::json::object const& body, std:
 std::optional<std::int64_t> optional_int(boost::json::object const& body, std::string_view name,
                                          std::int64_t min, std::int64_t max);
 std::optional<bool> optional_bool(boost::json::object const& body, std::string_view name);
-// An integer member within [min, max]: nothing when absent or null; 400 otherwise.
-std::optional<std::int64_t> optional_int(boost::json::object const& body, std::string_view name,
-                                         std::int64_t min, std::int64_t max);
 // A date or time member in ISO 8601 ("2026-11-25", "2026-11-25T18:00:00Z", with an offset):
 // nothing when absent or null; 400 naming the field when it does not look like one.
 std::optional<std::string> optional_time(boost::json::object const& body, std::string_view name);
