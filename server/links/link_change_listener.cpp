@@ -79,6 +79,7 @@ void link_change_listener::stop()
 
 void link_change_listener::run()
 {
+    int failures = 0;
     while (!stopping_) {
         try {
             pqxx::connection conn(database_url_);
@@ -86,6 +87,10 @@ void link_change_listener::run()
             change_receiver receiver(conn, changed);
             // Changes made while we were away are only visible to a full reload.
             reload_all(conn);
+            if (failures > 0)
+                spdlog::info("link change listener: reconnected after {} failed attempts, links={}", failures,
+                             table_.size());
+            failures = 0;
             auto next_reload = std::chrono::steady_clock::now() + full_reload_;
             while (!stopping_) {
                 conn.await_notification(0, 200000);
@@ -106,7 +111,10 @@ void link_change_listener::run()
                 }
             }
         } catch (std::exception const& e) {
-            spdlog::warn("link change listener: {}; redirects use the links already loaded", e.what());
+            // Retried every second; one line a minute is enough while the database stays down.
+            if (failures++ % 60 == 0)
+                spdlog::warn("link change listener: {}; redirects use the links already loaded (attempt {})",
+                             e.what(), failures);
             for (int i = 0; i < 10 && !stopping_; ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
