@@ -108,7 +108,7 @@
     svg.append(node("text", { x: 2, y: h + 13, class: "tick" }, days[0]));
     svg.append(node("text", { x: w - 2, y: h + 13, class: "tick", "text-anchor": "end" }, days[days.length - 1]));
     svg.append(node("text", { x: 2, y: 11, class: "tick" }, money(maxMoney === 1 ? 0 : maxMoney, currency)));
-    svg.append(node("text", { x: w - 2, y: 11, class: "tick clicks", "text-anchor": "end" }, (maxClicks === 1 && !sumClicks ? 0 : maxClicks) + " " + t("col.clicks").toLowerCase()));
+    svg.append(node("text", { x: w - 2, y: 11, class: "tick clicks", "text-anchor": "end" }, t("chart.max_clicks").replace("{n}", sumClicks ? maxClicks : 0)));
     box.append(svg, el("p", { class: "legend" }, el("span", { class: "key bar" }), t("chart.commission") + " (" + currency + ") ",
       el("span", { class: "key line" }), t("chart.clicks")));
   }
