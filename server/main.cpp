@@ -29,6 +29,7 @@
 #include "money/promo_codes_api.hpp"
 #include "money/shop_webhooks_api.hpp"
 #include "money/videos_api.hpp"
+#include "reports/heatmap_report.hpp"
 #include "reports/revenue_report.hpp"
 #include "metrics/http_metrics.hpp"
 #include "metrics/metrics_api.hpp"
@@ -122,6 +123,7 @@ int serve(config::config settings)
     money::add_postback_routes(routes, database, attribution);
     money::add_shop_webhook_routes(routes, database, attribution);
     reports::add_report_routes(routes, database);
+    reports::add_heatmap_routes(routes, database);
     metrics::http_metrics http_stats;
     metrics::redirect_metrics redirect_stats;
     metrics::metrics_api metrics(database, journal, shipper, http_stats, redirect_stats,

@@ -42,6 +42,10 @@ std::string render_bio_page(profile const& p, std::vector<bio_card> const& cards
         page += "<li><a class=\"card\" href=\"" + html_escape(public_url) + "/" +
                 html_escape(card.slug) + "?utm_source=bio\"><span class=\"title\">" +
                 html_escape(card.title) + "</span>";
+        // Followers arrive from one video and look for "the thing from that video".
+        if (!card.video_title.empty())
+            page += std::string("<span class=\"seen\">") + (en ? "As seen in \u201c" : "Vu dans \u00ab\u00a0") +
+                    html_escape(card.video_title) + (en ? "\u201d" : "\u00a0\u00bb") + "</span>";
         if (auto const label = disclosure_label(card.disclosure, p.language); !label.empty())
             page += "<span class=\"disclosure\">" + html_escape(label) + "</span>";
         page += "</a></li>";

@@ -17,10 +17,12 @@ SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
 )sql";
 
 constexpr char const* k_bio_cards = R"sql(
-SELECT slug, CASE WHEN title = '' THEN slug ELSE title END, COALESCE(disclosure, '')
-FROM links
-WHERE bio AND active AND deleted_at IS NULL
-ORDER BY bio_position, id
+SELECT l.slug, CASE WHEN l.title = '' THEN l.slug ELSE l.title END, COALESCE(l.disclosure, ''),
+       COALESCE(v.title, '')
+FROM links l
+LEFT JOIN videos v ON v.id = l.video_id
+WHERE l.bio AND l.active AND l.deleted_at IS NULL
+ORDER BY l.bio_position, l.id
 LIMIT 100
 )sql";
 
@@ -58,7 +60,8 @@ std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& 
     if (rows.empty())
         return std::nullopt;
     for (auto const& row : tx.exec(k_bio_cards))
-        cards.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+        cards.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                         row[3].as<std::string>()});
     return to_profile(rows[0]);
 }
 

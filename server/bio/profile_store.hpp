@@ -19,7 +19,8 @@ struct profile {
 struct bio_card {
     std::string slug;
     std::string title;
-    std::string disclosure; // empty: no label
+    std::string disclosure;  // empty: no label
+    std::string video_title; // the video the link was made for; empty: none or untitled
 };
 
 std::optional<profile> find_profile(pqxx::connection& conn);

@@ -126,4 +126,36 @@ TEST_F(bio_page, qr_codes_as_svg_and_png)
     EXPECT_EQ(send(ll->port(), {"GET", "/@qrtest/qr.png", "", {}}).header("Content-Type"), "image/png");
 }
 
+TEST_F(bio_page, a_card_names_the_video_its_link_was_made_for)
+{
+    auto const video = ll->api("POST", "/api/v1/videos", R"({"title":"Morning run <vlog>","posted_at":"2026-01-10T08:00:00Z"})");
+    ASSERT_EQ(video.status, 201) << video.body;
+    auto const untitled = ll->api("POST", "/api/v1/videos", R"({"posted_at":"2026-01-11T08:00:00Z"})");
+    ASSERT_EQ(untitled.status, 201) << untitled.body;
+    ll->create_link(R"({"target_url":"https://shop.example/v","slug":"from-video","title":"Shoes","bio":true,"video_id":)" +
+                    std::to_string(video.json().at("id").as_int64()) + "}");
+    ll->create_link(R"({"target_url":"https://shop.example/u","slug":"untitled-video","title":"Socks","bio":true,"video_id":)" +
+                    std::to_string(untitled.json().at("id").as_int64()) + "}");
+    ASSERT_EQ(put_profile(R"({"handle":"seen","display_name":"Seen","language":"fr"})").status, 200);
+
+    auto const page = send(ll->port(), {"GET", "/@seen", "", {}});
+    ASSERT_EQ(page.status, 200);
+    auto const& html = page.body;
+    EXPECT_LT(html.size(), 30u * 1024);
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+    // The title is inside its own card, escaped, and only titled videos get a line.
+    auto const card = html.find("/from-video?utm_source=bio\"");
+    auto const card_end = html.find("</a>", card);
+    auto const seen = html.find("<span class=\"seen\">Vu dans \u00ab\u00a0Morning run &lt;vlog&gt;\u00a0\u00bb</span>");
+    ASSERT_NE(card, std::string::npos) << html;
+    ASSERT_NE(seen, std::string::npos) << html;
+    EXPECT_GT(seen, card);
+    EXPECT_LT(seen, card_end);
+    EXPECT_EQ(html.find("class=\"seen\"", card_end), std::string::npos) << "the untitled video adds nothing";
+
+    ASSERT_EQ(put_profile(R"({"handle":"seen","display_name":"Seen","language":"en"})").status, 200);
+    auto const english = send(ll->port(), {"GET", "/@seen", "", {}}).body;
+    EXPECT_NE(english.find("As seen in \u201cMorning run &lt;vlog&gt;\u201d"), std::string::npos) << english;
+}
+
 } // namespace

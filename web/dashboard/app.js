@@ -1,5 +1,7 @@
 // The dashboard: plain script, no framework. It talks to /api/v1 with the session cookie
-// and sends the session's CSRF token in X-CSRF-Token on every change.
+// and sends the session's CSRF token in X-CSRF-Token on every change. This file holds the
+// shared helpers (window.LL), the sections for links, the bio page, API keys and users, and
+// starts everything once reports.js and money.js have registered their sections.
 "use strict";
 (function () {
   const TEXT = window.LL_TEXT;
@@ -49,32 +51,60 @@
     return data;
   }
 
-  // Runs a change and reports its outcome in the status line.
+  // Runs a change and reports its outcome in the status line; true when it worked.
   async function change(work) {
-    try { await work(); say(t("saved")); } catch (e) { say(t("error") + ": " + e.message, true); }
+    try { await work(); say(t("saved")); return true; } catch (e) { say(t("error") + ": " + e.message, true); return false; }
   }
 
-  // ---- sections ----
-  function show() {
-    const id = (location.hash || "#overview").slice(1);
-    for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== id;
-    for (const a of document.querySelectorAll("nav a")) a.setAttribute("aria-current", a.hash === "#" + id ? "page" : "false");
-    const load = { overview: loadOverview, links: loadLinks, bio: loadProfile, keys: loadKeys, users: loadUsers }[id];
-    if (load) load().catch((e) => say(t("error") + ": " + e.message, true));
-  }
-
-  // ---- money formatting: amounts are integer minor units ----
+  // ---- money: amounts are integer minor units ----
   function money(minor, currency) {
-    if (minor === null || minor === undefined) return "";
+    if (minor === null || minor === undefined || !currency) return "–";
     try {
-      return new Intl.NumberFormat(lang, { style: "currency", currency: currency || "EUR" }).format(minor / 100);
-    } catch { return (minor / 100).toFixed(2) + " " + (currency || ""); }
+      return new Intl.NumberFormat(lang, { style: "currency", currency }).format(minor / 10 ** exponent(currency));
+    } catch { return (minor / 100).toFixed(2) + " " + currency; }
+  }
+
+  // The decimals of a currency (EUR 2, JPY 0), as Intl knows them.
+  function exponent(currency) {
+    try { return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits; } catch { return 2; }
+  }
+
+  // "19,99" or "19.99" -> 1999 minor units, without floating point; throws naming the field.
+  function toMinor(text, currency, field) {
+    const m = /^\s*(\d{1,12})(?:[.,](\d*))?\s*$/.exec(text || "");
+    const digits = exponent(currency);
+    if (!m || (m[2] || "").length > digits) { const e = new Error(t("bad.amount") + " (" + t(field) + ")"); e.field = field; throw e; }
+    return Number(m[1]) * 10 ** digits + Number((m[2] || "").padEnd(digits, "0") || 0);
+  }
+
+  function toMajor(minor, currency) {
+    const digits = exponent(currency);
+    if (!digits) return String(minor);
+    const s = String(minor).padStart(digits + 1, "0");
+    return s.slice(0, -digits) + "." + s.slice(-digits);
+  }
+
+  // A local datetime-local value to an ISO time with its offset, and back.
+  function toIso(local) {
+    if (!local) return undefined;
+    const d = new Date(local);
+    return isNaN(d) ? undefined : d.toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+  function toLocalInput(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  }
+  function when(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    return isNaN(d) ? iso : d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
   }
 
   function table(node, columns, rows, actions) {
     node.replaceChildren();
     const head = el("tr", {}, ...columns.map((c) => el("th", { scope: "col" }, t(c.label))));
-    if (actions) head.append(el("th", { scope: "col" }, ""));
+    if (actions) head.append(el("th", { scope: "col" }, el("span", { class: "sr-only" }, t("col.actions"))));
     node.append(el("thead", {}, head));
     const body = el("tbody");
     for (const row of rows) {
@@ -82,100 +112,41 @@
       if (actions) tr.append(el("td", { class: "actions" }, ...actions(row)));
       body.append(tr);
     }
+    if (!rows.length) body.append(el("tr", {}, el("td", { colspan: columns.length + (actions ? 1 : 0), class: "note" }, t("empty"))));
     node.append(body);
   }
 
-  // A ranking: sortable by any column, exportable as CSV.
-  function ranking(title, rows) {
-    const cols = [
-      { key: "label", label: "col.label" }, { key: "clicks", label: "col.clicks" },
-      { key: "unique_clicks", label: "col.unique_clicks" }, { key: "conversions", label: "col.conversions" },
-      { key: "revenue_minor", label: "col.revenue", money: true }, { key: "commission_minor", label: "col.commission", money: true },
-      { key: "conversion_rate", label: "col.conversion_rate" }, { key: "epc_minor", label: "col.epc", money: true },
-      { key: "currency", label: "col.currency" }
-    ];
-    let sortKey = "commission_minor", desc = true;
-    const tableNode = el("table");
-    const render = () => {
-      const sorted = [...rows].sort((a, b) => {
-        const x = a[sortKey], y = b[sortKey];
-        const r = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
-        return desc ? -r : r;
-      });
-      tableNode.replaceChildren();
-      tableNode.append(el("thead", {}, el("tr", {}, ...cols.map((c) => el("th", { scope: "col", "aria-sort": c.key === sortKey ? (desc ? "descending" : "ascending") : "none" },
-        el("button", { type: "button", class: "sort", onclick: () => { desc = sortKey === c.key ? !desc : true; sortKey = c.key; render(); } }, t(c.label)))))));
-      tableNode.append(el("tbody", {}, ...sorted.map((r) => el("tr", {}, ...cols.map((c) => el("td", {},
-        c.money ? money(r[c.key], r.currency) : c.key === "conversion_rate" ? ((r[c.key] || 0) * 100).toFixed(1) + " %" : String(r[c.key] ?? "")))))));
-    };
-    render();
-    const csv = () => {
-      const quote = (v) => '"' + String(v ?? "").replace(/"/g, '""') + '"';
-      const text = [cols.map((c) => c.key).join(",")].concat(rows.map((r) => cols.map((c) => quote(r[c.key])).join(","))).join("\n");
-      const a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv" })), download: title + ".csv" });
-      document.body.append(a); a.click(); a.remove();
-    };
-    return el("div", { class: "ranking" }, el("h2", {}, t("rank." + title)),
-      el("button", { type: "button", class: "secondary", onclick: csv }, t("csv")), el("div", { class: "scroll" }, tableNode));
+  // Fills a <select> with "none" (when optional) and the given items; keeps the choice.
+  function options(select, items, label, optional) {
+    const keep = select.value;
+    select.replaceChildren(...(optional ? [el("option", { value: "" }, t("none"))] : []),
+      ...items.map((i) => el("option", { value: String(i.id) }, label(i))));
+    if ([...select.options].some((o) => o.value === keep)) select.value = keep;
   }
 
-  function periodRange() {
-    const p = $("period").value;
-    $("custom-range").hidden = p !== "custom";
-    if (p === "custom" && $("from").value && $("to").value) return { from: $("from").value, to: $("to").value };
-    const days = p === "custom" ? 30 : Number(p);
-    const to = new Date(); const from = new Date(Date.now() - days * 86400000);
-    return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
+  function copyButton(text) {
+    return el("button", { type: "button", class: "secondary", onclick: () => { navigator.clipboard?.writeText(text()); say(t("copied")); } }, t("copy"));
   }
 
-  async function report(groupBy, range) {
-    const q = new URLSearchParams({ group_by: groupBy, from: range.from, to: range.to });
-    const data = await api("GET", "/api/v1/reports/revenue?" + q);
-    return Array.isArray(data) ? data : (data.rows || []);
-  }
+  // Lists shared by several sections (selects of offers, videos, links), fetched per visit.
+  const lists = {
+    offers: () => api("GET", "/api/v1/offers?limit=200").then((d) => d.offers),
+    videos: () => api("GET", "/api/v1/videos?limit=200").then((d) => d.videos),
+    links: () => api("GET", "/api/v1/links?limit=200").then((d) => d.links)
+  };
+  const videoLabel = (v) => v.title || v.url || (v.platform + " " + (v.posted_at || "").slice(0, 10));
+  const linkLabel = (l) => l.title ? l.title + " (/" + l.slug + ")" : "/" + l.slug;
 
-  function drawChart(rows) {
-    const box = $("chart"); box.replaceChildren();
-    if (!rows.length) return;
-    const max = Math.max(1, ...rows.map((r) => r.commission_minor || 0));
-    const ns = "http://www.w3.org/2000/svg", w = 600, h = 120, bw = w / rows.length;
-    const svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", `0 0 ${w} ${h}`); svg.setAttribute("role", "img"); svg.setAttribute("aria-label", t("chart.day"));
-    rows.forEach((r, i) => {
-      const bar = document.createElementNS(ns, "rect"), bh = Math.max(1, (r.commission_minor || 0) / max * (h - 4));
-      bar.setAttribute("x", i * bw + 1); bar.setAttribute("y", h - bh); bar.setAttribute("width", Math.max(1, bw - 2)); bar.setAttribute("height", bh);
-      const tip = document.createElementNS(ns, "title"); tip.textContent = r.label + ": " + money(r.commission_minor, r.currency);
-      bar.append(tip); svg.append(bar);
-    });
-    box.append(svg);
-  }
+  // Sections register a loader under their id; show() calls it when the section opens.
+  const sections = {};
 
-  async function loadOverview() {
-    const range = periodRange();
-    let bySource;
-    try { bySource = await report("source", range); } catch (e) {
-      if (e.status === 404) { $("reports-missing").hidden = false; $("totals").replaceChildren(); return; }
-      throw e;
-    }
-    $("reports-missing").hidden = true;
-    // Currencies are never mixed: one line of totals per currency.
-    const totals = {};
-    for (const r of bySource) {
-      const c = totals[r.currency] ||= { clicks: 0, unique_clicks: 0, conversions: 0, revenue_minor: 0, commission_minor: 0 };
-      for (const k of Object.keys(c)) c[k] += r[k] || 0;
-    }
-    $("totals").replaceChildren(...Object.entries(totals).map(([cur, s]) => el("dl", { class: "figures" },
-      ...[["total.revenue", money(s.revenue_minor, cur)], ["total.commission", money(s.commission_minor, cur)],
-        ["total.clicks", s.clicks], ["total.unique", s.unique_clicks], ["total.conversions", s.conversions],
-        ["total.rate", s.clicks ? (s.conversions / s.clicks * 100).toFixed(1) + " %" : "–"],
-        ["total.epc", s.clicks ? money(Math.round(s.commission_minor / s.clicks), cur) : "–"]]
-        .map(([k, v]) => el("div", {}, el("dt", {}, t(k)), el("dd", {}, String(v)))))));
-    drawChart(await report("day", range).catch(() => []));
-    const box = $("rankings"); box.replaceChildren(ranking("source", bySource));
-    for (const g of ["stream", "video", "link", "code", "offer"]) {
-      const rows = await report(g, range).catch(() => null);
-      if (rows) box.append(ranking(g, rows));
-    }
+  function show() {
+    const id = (location.hash || "#overview").slice(1);
+    for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== id;
+    for (const a of document.querySelectorAll("nav a")) a.setAttribute("aria-current", a.hash === "#" + id ? "page" : "false");
+    $("period-bar").hidden = !["overview", "rankings", "audience"].includes(id);
+    const load = sections[id];
+    if (load) load().catch((e) => say(t("error") + ": " + e.message, true));
   }
 
   // ---- links ----
@@ -191,19 +162,24 @@
   }
 
   async function loadLinks() {
-    const data = await api("GET", "/api/v1/links?limit=200");
+    const [data, videos, offers] = await Promise.all([api("GET", "/api/v1/links?limit=200"), lists.videos(), lists.offers()]);
+    options($("link-video"), videos, videoLabel, true);
+    options($("link-offer"), offers, (o) => o.name, true);
+    const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
     table($("links-table"), [
       { label: "col.slug", render: (l) => el("span", { class: "short" }, l.short_url) },
       { key: "title", label: "col.title" }, { key: "clicks", label: "col.clicks" },
+      { label: "col.video", render: (l) => l.video_id ? videoName[l.video_id] || "#" + l.video_id : "" },
       { label: "col.bio", render: (l) => l.bio ? t("yes") + " (" + l.bio_position + ")" : t("no") },
       { label: "col.disclosure", render: (l) => l.disclosure ? t("disclosure." + l.disclosure) : "" }
     ], data.links, (l) => [
-      el("button", { type: "button", class: "secondary", onclick: () => { navigator.clipboard?.writeText(l.short_url); say(t("copied")); } }, t("copy")),
+      copyButton(() => l.short_url),
       el("a", { href: l.qr_svg }, "QR"),
       el("button", { type: "button", class: "changes", onclick: () => {
         $("link-id").value = l.id; $("link-target").value = l.target_url; $("link-slug").value = l.slug;
         $("link-slug").disabled = true; $("link-title").value = l.title; $("link-bio").checked = l.bio;
         $("link-position").value = l.bio_position; $("link-disclosure").value = l.disclosure || "";
+        $("link-video").value = l.video_id ? String(l.video_id) : ""; $("link-offer").value = l.offer_id ? String(l.offer_id) : "";
         $("link-form-title").textContent = t("links.edit"); $("link-cancel").hidden = false; showShort(l);
         $("link-target").focus();
       } }, t("edit")),
@@ -217,7 +193,9 @@
     const id = $("link-id").value;
     const body = {
       target_url: $("link-target").value, title: $("link-title").value, bio: $("link-bio").checked,
-      bio_position: Number($("link-position").value || 0), disclosure: $("link-disclosure").value || null
+      bio_position: Number($("link-position").value || 0), disclosure: $("link-disclosure").value || null,
+      video_id: $("link-video").value ? Number($("link-video").value) : null,
+      offer_id: $("link-offer").value ? Number($("link-offer").value) : null
     };
     if (!id && $("link-slug").value) body.slug = $("link-slug").value;
     await change(async () => {
@@ -266,6 +244,8 @@
         change(async () => { await api("DELETE", "/api/v1/users/" + u.id); await loadUsers(); }) }, t("remove"))]);
   }
 
+  Object.assign(sections, { links: loadLinks, bio: loadProfile, keys: loadKeys, users: loadUsers });
+
   async function start() {
     applyLanguage();
     session = await api("GET", "/api/v1/session");
@@ -273,9 +253,7 @@
     $("whoami").textContent = session.email + " (" + t("role." + session.role).split(" (")[0] + ")";
     if (!session.can_change) { document.body.classList.add("viewer"); say(t("viewer.note")); }
     $("lang").addEventListener("change", () => { lang = $("lang").value; localStorage.setItem("ll.lang", lang); applyLanguage(); show(); });
-    $("period").addEventListener("change", () => loadOverview().catch((e) => say(e.message, true)));
-    $("from").addEventListener("change", () => loadOverview().catch((e) => say(e.message, true)));
-    $("to").addEventListener("change", () => loadOverview().catch((e) => say(e.message, true)));
+    for (const id of ["period", "from", "to"]) $(id).addEventListener("change", () => { $("custom-range").hidden = $("period").value !== "custom"; show(); });
     $("link-form").addEventListener("submit", saveLink);
     $("link-cancel").addEventListener("click", resetLinkForm);
     $("copy-short").addEventListener("click", () => { navigator.clipboard?.writeText($("short-url").textContent); say(t("copied")); });
@@ -286,9 +264,16 @@
     $("user-form").addEventListener("submit", (e) => { e.preventDefault(); change(async () => {
       const u = await api("POST", "/api/v1/users", { email: $("user-email").value, role: $("user-role").value });
       $("new-password").textContent = u.password; $("user-created").hidden = false; $("user-form").reset(); await loadUsers(); }); });
+    for (const init of LL.inits) init();
     window.addEventListener("hashchange", show);
     show();
   }
 
-  start().catch((e) => say(t("error") + ": " + e.message, true));
+  window.LL = {
+    $, el, t, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, when, table, options,
+    copyButton, lists, videoLabel, linkLabel, sections, inits: [],
+    lang: () => lang, session: () => session
+  };
+  // reports.js and money.js run after this file (all are deferred) and before this event.
+  document.addEventListener("DOMContentLoaded", () => start().catch((e) => say(t("error") + ": " + e.message, true)));
 })();

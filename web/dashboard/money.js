@@ -1,0 +1,253 @@
+// The dashboard's money sections: offers (with the postback URL and webhook secret shown once),
+// videos, promo codes, sales (conversions: list by status, entry by hand, status change) and
+// other income. Owners change; viewers see the same lists without the forms and buttons.
+"use strict";
+(function () {
+  const { $, el, t, api, say, change, money, toMinor, toMajor, toIso, toLocalInput, when, table, options,
+    lists, videoLabel, linkLabel, sections } = window.LL;
+  const canChange = () => LL.session() && LL.session().can_change;
+
+  // ---- offers ----
+  function commissionText(o) {
+    const c = o.commission;
+    if (c.type === "percent") return (c.rate_bps / 100).toLocaleString(LL.lang()) + " %";
+    if (c.type === "fixed") return money(c.amount_minor, o.currency);
+    return t("commission.reported");
+  }
+
+  function offerType() {
+    const type = $("offer-type").value;
+    $("offer-rate-row").hidden = type !== "percent";
+    $("offer-fixed-row").hidden = type !== "fixed";
+  }
+
+  function resetOfferForm() {
+    $("offer-form").reset(); $("offer-id").value = ""; $("offer-currency").disabled = false;
+    $("offer-active-row").hidden = true; $("offer-form-title").textContent = t("offers.new"); $("offer-cancel").hidden = true;
+    offerType();
+  }
+
+  function showSecrets(answer) {
+    $("offer-secrets").hidden = false;
+    if (answer.postback_url) $("offer-postback").textContent = answer.postback_url;
+    if (answer.webhook_secret) $("offer-secret").textContent = answer.webhook_secret;
+  }
+
+  // Rotation makes a new secret and stops the old one at once: confirm first.
+  function rotate(offer, what) {
+    return el("button", { type: "button", class: "changes secondary", onclick: () => confirm(t("offers.rotate_confirm")) && change(async () => {
+      const answer = await api("POST", "/api/v1/offers/" + offer.id + "/" + what);
+      $("offer-postback").textContent = ""; $("offer-secret").textContent = "";
+      showSecrets(answer);
+    }) }, t(what === "postback-token" ? "offers.rotate_token" : "offers.rotate_secret"));
+  }
+
+  async function loadOffers() {
+    const offers = await lists.offers();
+    table($("offers-table"), [
+      { key: "name", label: "col.name" }, { label: "col.commission", render: commissionText },
+      { key: "currency", label: "col.currency" }, { key: "attribution_window_days", label: "col.window" },
+      { label: "col.active", render: (o) => o.active ? t("yes") : t("no") },
+      { label: "col.webhooks", render: (o) => el("span", { class: "small" }, "Shopify: " + o.webhook_urls.shopify, el("br"), "WooCommerce: " + o.webhook_urls.woocommerce) }
+    ], offers, (o) => [
+      el("button", { type: "button", class: "changes", onclick: () => {
+        $("offer-id").value = o.id; $("offer-name").value = o.name; $("offer-currency").value = o.currency;
+        $("offer-currency").disabled = true; $("offer-type").value = o.commission.type;
+        $("offer-rate").value = o.commission.rate_bps !== undefined ? String(o.commission.rate_bps / 100) : "";
+        $("offer-fixed").value = o.commission.amount_minor !== undefined ? toMajor(o.commission.amount_minor, o.currency) : "";
+        $("offer-window").value = o.attribution_window_days; $("offer-active").checked = o.active;
+        $("offer-active-row").hidden = false; $("offer-form-title").textContent = t("offers.edit"); $("offer-cancel").hidden = false;
+        offerType(); $("offer-name").focus();
+      } }, t("edit")),
+      rotate(o, "postback-token"), rotate(o, "webhook-secret")
+    ]);
+  }
+
+  function readCommission(currency) {
+    const type = $("offer-type").value;
+    if (type === "percent") {
+      const m = /^\s*(\d{1,3})(?:[.,](\d{1,2}))?\s*$/.exec($("offer-rate").value);
+      const bps = m ? Number(m[1]) * 100 + Number((m[2] || "").padEnd(2, "0") || 0) : NaN;
+      if (!(bps >= 0 && bps <= 10000)) throw new Error(t("bad.rate"));
+      return { type, rate_bps: bps };
+    }
+    if (type === "fixed") return { type, amount_minor: toMinor($("offer-fixed").value, currency, "offers.fixed") };
+    return { type };
+  }
+
+  async function saveOffer(event) {
+    event.preventDefault();
+    const id = $("offer-id").value;
+    await change(async () => {
+      const currency = $("offer-currency").value.toUpperCase();
+      const body = { name: $("offer-name").value, commission: readCommission(currency),
+        attribution_window_days: Number($("offer-window").value || 30) };
+      if (id) body.active = $("offer-active").checked; else body.currency = currency;
+      const answer = await api(id ? "PATCH" : "POST", id ? "/api/v1/offers/" + id : "/api/v1/offers", body);
+      if (!id) showSecrets(answer);
+      resetOfferForm(); await loadOffers();
+    });
+  }
+
+  // ---- videos ----
+  function resetVideoForm() {
+    $("video-form").reset(); $("video-id").value = "";
+    $("video-form-title").textContent = t("videos.new"); $("video-cancel").hidden = true;
+  }
+
+  async function loadVideos() {
+    const videos = await lists.videos();
+    table($("videos-table"), [
+      { label: "col.title", render: (v) => v.url ? el("a", { href: v.url, rel: "noreferrer" }, v.title || v.url) : v.title },
+      { key: "platform", label: "col.platform" }, { label: "col.posted", render: (v) => when(v.posted_at) }
+    ], videos, (v) => [el("button", { type: "button", class: "changes", onclick: () => {
+      $("video-id").value = v.id; $("video-title").value = v.title; $("video-url").value = v.url;
+      $("video-platform").value = v.platform; $("video-posted").value = toLocalInput(v.posted_at);
+      $("video-form-title").textContent = t("videos.edit"); $("video-cancel").hidden = false; $("video-title").focus();
+    } }, t("edit"))]);
+  }
+
+  async function saveVideo(event) {
+    event.preventDefault();
+    const id = $("video-id").value;
+    const body = { title: $("video-title").value, url: $("video-url").value, platform: $("video-platform").value,
+      posted_at: toIso($("video-posted").value) };
+    await change(async () => {
+      await api(id ? "PATCH" : "POST", id ? "/api/v1/videos/" + id : "/api/v1/videos", body);
+      resetVideoForm(); await loadVideos();
+    });
+  }
+
+  // ---- promo codes ----
+  function resetCodeForm() {
+    $("code-form").reset(); $("code-id").value = ""; $("code-code").disabled = false; $("code-offer").disabled = false;
+    $("code-active-row").hidden = true; $("code-form-title").textContent = t("codes.new"); $("code-cancel").hidden = true;
+  }
+
+  const dayOf = (iso) => iso ? iso.slice(0, 10) : "";
+  const startOf = (day) => day ? day + "T00:00:00Z" : undefined;
+
+  async function loadCodes() {
+    const [data, offers, videos, links] = await Promise.all([api("GET", "/api/v1/promo-codes?limit=200"), lists.offers(), lists.videos(), lists.links()]);
+    options($("code-offer"), offers, (o) => o.name, false);
+    options($("code-video"), videos, videoLabel, true);
+    options($("code-link"), links, linkLabel, true);
+    const offerName = Object.fromEntries(offers.map((o) => [o.id, o.name]));
+    const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
+    const linkName = Object.fromEntries(links.map((l) => [l.id, linkLabel(l)]));
+    table($("codes-table"), [
+      { key: "code", label: "col.code" }, { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
+      { label: "col.video", render: (c) => c.video_id ? videoName[c.video_id] || "#" + c.video_id : "" },
+      { label: "col.link", render: (c) => c.link_id ? linkName[c.link_id] || "#" + c.link_id : "" },
+      { label: "col.valid", render: (c) => [dayOf(c.valid_from), dayOf(c.valid_until)].filter(Boolean).join(" → ") },
+      { label: "col.active", render: (c) => c.active ? t("yes") : t("no") }
+    ], data.promo_codes, (c) => [el("button", { type: "button", class: "changes", onclick: () => {
+      $("code-id").value = c.id; $("code-code").value = c.code; $("code-code").disabled = true;
+      $("code-offer").value = String(c.offer_id); $("code-offer").disabled = true;
+      $("code-video").value = c.video_id ? String(c.video_id) : ""; $("code-link").value = c.link_id ? String(c.link_id) : "";
+      $("code-from").value = dayOf(c.valid_from); $("code-until").value = dayOf(c.valid_until); $("code-active").checked = c.active;
+      $("code-active-row").hidden = false; $("code-form-title").textContent = t("codes.edit"); $("code-cancel").hidden = false;
+      $("code-video").focus();
+    } }, t("edit"))]);
+  }
+
+  async function saveCode(event) {
+    event.preventDefault();
+    const id = $("code-id").value;
+    const body = { video_id: $("code-video").value ? Number($("code-video").value) : undefined,
+      link_id: $("code-link").value ? Number($("code-link").value) : undefined,
+      valid_from: startOf($("code-from").value), valid_until: startOf($("code-until").value) };
+    if (id) body.active = $("code-active").checked;
+    else Object.assign(body, { code: $("code-code").value, offer_id: Number($("code-offer").value) });
+    await change(async () => {
+      await api(id ? "PATCH" : "POST", id ? "/api/v1/promo-codes/" + id : "/api/v1/promo-codes", JSON.parse(JSON.stringify(body)));
+      resetCodeForm(); await loadCodes();
+    });
+  }
+
+  // ---- sales (conversions) ----
+  const STATUSES = ["pending", "approved", "rejected", "paid"];
+
+  async function loadConversions() {
+    const q = new URLSearchParams({ limit: "200" });
+    if ($("conversion-filter").value) q.set("status", $("conversion-filter").value);
+    const [data, offers] = await Promise.all([api("GET", "/api/v1/conversions?" + q), lists.offers()]);
+    options($("conversion-offer"), offers.filter((o) => o.active), (o) => o.name + " (" + o.currency + ")", false);
+    const offerName = Object.fromEntries(offers.map((o) => [o.id, o.name]));
+    table($("conversions-table"), [
+      { label: "col.date", render: (c) => when(c.occurred_at) }, { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
+      { label: "col.amount", render: (c) => money(c.amount_minor, c.currency) },
+      { label: "col.commission", render: (c) => money(c.commission_minor, c.currency) },
+      { label: "col.status", render: (c) => canChange()
+        ? el("select", { "aria-label": t("col.status") + " " + c.txid, "data-conversion": c.id,
+          onchange: (e) => change(async () => { await api("PATCH", "/api/v1/conversions/" + c.id, { status: e.target.value }); await loadConversions(); }) },
+          ...STATUSES.map((s) => el("option", { value: s, selected: s === c.status }, t("status." + s))))
+        : el("span", { class: "badge " + c.status }, t("status." + c.status)) },
+      { label: "col.source", render: (c) => c.source },
+      { label: "col.attribution", render: (c) => t("attribution." + c.attribution) + (c.code ? " (" + c.code + ")" : "") },
+      { key: "txid", label: "col.txid" }, { label: "col.via", render: (c) => t("via." + c.via) }
+    ], data.conversions);
+  }
+
+  async function saveConversion(event) {
+    event.preventDefault();
+    const offers = await lists.offers();
+    const offer = offers.find((o) => String(o.id) === $("conversion-offer").value);
+    await change(async () => {
+      if (!offer) throw new Error(t("bad.offer"));
+      const currency = ($("conversion-currency").value || offer.currency).toUpperCase();
+      const body = { offer_id: offer.id, amount_minor: toMinor($("conversion-amount").value, currency, "field.amount"),
+        currency, status: $("conversion-status").value };
+      if ($("conversion-commission").value) body.commission_minor = toMinor($("conversion-commission").value, currency, "field.commission");
+      if ($("conversion-code").value) body.code = $("conversion-code").value;
+      if ($("conversion-txid").value) body.txid = $("conversion-txid").value;
+      if ($("conversion-date").value) body.occurred_at = toIso($("conversion-date").value);
+      await api("POST", "/api/v1/conversions", body);
+      $("conversion-form").reset(); await loadConversions();
+    });
+  }
+
+  // ---- other income ----
+  async function loadIncome() {
+    const [data, videos] = await Promise.all([api("GET", "/api/v1/income?limit=200"), lists.videos()]);
+    options($("income-video"), videos, videoLabel, true);
+    if (!$("income-date").value) $("income-date").value = new Date().toISOString().slice(0, 10);
+    const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
+    table($("income-table"), [
+      { key: "date", label: "col.date" }, { label: "col.stream", render: (i) => t("stream." + i.stream) },
+      { label: "col.amount", render: (i) => money(i.amount_minor, i.currency) },
+      { label: "col.video", render: (i) => i.video_id ? videoName[i.video_id] || "#" + i.video_id : "" },
+      { key: "note", label: "col.note" }
+    ], data.income, (i) => [el("button", { type: "button", class: "changes danger", onclick: () => confirm(t("confirm")) &&
+      change(async () => { await api("DELETE", "/api/v1/income/" + i.id); await loadIncome(); }) }, t("delete"))]);
+  }
+
+  async function saveIncome(event) {
+    event.preventDefault();
+    await change(async () => {
+      const currency = $("income-currency").value.toUpperCase();
+      const body = { stream: $("income-stream").value, amount_minor: toMinor($("income-amount").value, currency, "field.amount_received"),
+        currency, date: $("income-date").value, note: $("income-note").value };
+      if ($("income-video").value) body.video_id = Number($("income-video").value);
+      await api("POST", "/api/v1/income", body);
+      $("income-amount").value = ""; $("income-note").value = ""; await loadIncome();
+    });
+  }
+
+  LL.inits.push(() => {
+    $("offer-type").addEventListener("change", offerType);
+    $("offer-form").addEventListener("submit", saveOffer);
+    $("offer-cancel").addEventListener("click", resetOfferForm);
+    $("copy-postback").addEventListener("click", () => { navigator.clipboard?.writeText($("offer-postback").textContent); say(t("copied")); });
+    $("copy-secret").addEventListener("click", () => { navigator.clipboard?.writeText($("offer-secret").textContent); say(t("copied")); });
+    $("video-form").addEventListener("submit", saveVideo);
+    $("video-cancel").addEventListener("click", resetVideoForm);
+    $("code-form").addEventListener("submit", saveCode);
+    $("code-cancel").addEventListener("click", resetCodeForm);
+    $("conversion-form").addEventListener("submit", saveConversion);
+    $("conversion-filter").addEventListener("change", () => loadConversions().catch((e) => say(e.message, true)));
+    $("income-form").addEventListener("submit", saveIncome);
+    offerType();
+  });
+  Object.assign(sections, { offers: loadOffers, videos: loadVideos, codes: loadCodes, conversions: loadConversions, income: loadIncome });
+})();

@@ -1,0 +1,229 @@
+// The dashboard's reports: the overview (totals, a chart over time, revenue by traffic source,
+// income stream and video), the rankings (sortable, exportable as CSV) and "when your audience
+// clicks" (a day-of-week x hour heatmap in the creator's time zone).
+// GET /api/v1/reports/revenue answers one row per key and currency: clicks repeat on each
+// currency's row of a key, and a key with clicks but no sale has currency null.
+"use strict";
+(function () {
+  const { $, el, t, api, money, sections } = window.LL;
+
+  // The chosen period as the API wants it: whole UTC days, `to` exclusive.
+  function periodRange() {
+    const p = $("period").value;
+    const day = (d) => d.toISOString().slice(0, 10);
+    const plus = (text, days) => day(new Date(Date.parse(text + "T00:00:00Z") + days * 86400000));
+    const today = day(new Date());
+    if (p === "custom" && $("from").value && $("to").value && $("from").value <= $("to").value)
+      return { from: $("from").value, to: plus($("to").value, 1), days: (Date.parse($("to").value) - Date.parse($("from").value)) / 86400000 + 1 };
+    const days = p === "custom" ? 30 : Number(p);
+    return { from: plus(today, 1 - days), to: plus(today, 1), days };
+  }
+
+  async function report(groupBy, range) {
+    const q = new URLSearchParams({ group_by: groupBy, from: range.from, to: range.to });
+    return (await api("GET", "/api/v1/reports/revenue?" + q)).rows;
+  }
+
+  // Clicks once per key; money, conversions and commissions per currency.
+  function summarize(rows) {
+    const keys = new Map(), byCurrency = {};
+    for (const r of rows) {
+      keys.set(r.key, r);
+      if (!r.currency) continue;
+      const c = byCurrency[r.currency] ||= { conversions: 0, revenue_minor: 0, commission_minor: 0, approved_commission_minor: 0 };
+      for (const k of Object.keys(c)) c[k] += r[k] || 0;
+    }
+    let clicks = 0, unique = 0, conversions = 0;
+    for (const r of keys.values()) { clicks += r.clicks; unique += r.unique_clicks; }
+    for (const c of Object.values(byCurrency)) conversions += c.conversions;
+    return { clicks, unique, conversions, byCurrency };
+  }
+
+  const percent = (n, d) => d ? (n / d * 100).toLocaleString(LL.lang(), { maximumFractionDigits: 1 }) + " %" : "–";
+
+  // Per click, rounded half to even as the server does.
+  function perClick(minor, clicks) {
+    if (!clicks) return 0;
+    const q = Math.floor(minor / clicks), twice = 2 * (minor % clicks);
+    return twice > clicks || (twice === clicks && q % 2) ? q + 1 : q;
+  }
+
+  function figure(key, value, id) {
+    return el("div", id ? { "data-figure": id } : {}, el("dt", {}, t(key)), el("dd", {}, String(value)));
+  }
+
+  function drawTotals(s) {
+    const currencies = Object.keys(s.byCurrency);
+    if (!currencies.length) s.byCurrency.EUR = { conversions: 0, revenue_minor: 0, commission_minor: 0, approved_commission_minor: 0 };
+    const blocks = [el("dl", { class: "figures" },
+      figure("total.clicks", s.clicks, "clicks"), figure("total.unique", s.unique, "unique_clicks"),
+      figure("total.conversions", s.conversions, "conversions"), figure("total.rate", percent(s.conversions, s.clicks), "conversion_rate"))];
+    for (const [cur, c] of Object.entries(s.byCurrency)) {
+      blocks.push(el("dl", { class: "figures", "data-currency": cur },
+        figure("total.revenue", money(c.revenue_minor, cur), "revenue"),
+        figure("total.commission", money(c.commission_minor, cur), "commission"),
+        figure("total.approved", money(c.approved_commission_minor, cur), "approved"),
+        figure("total.pending", money(c.commission_minor - c.approved_commission_minor, cur), "pending"),
+        figure("total.epc", s.clicks ? money(perClick(c.commission_minor, s.clicks), cur) : "–", "epc")));
+    }
+    $("totals").replaceChildren(...blocks);
+  }
+
+  // Commission per day as bars (the main currency), clicks per day as a line; plain SVG.
+  function drawChart(rows, range) {
+    const box = $("chart"); box.replaceChildren();
+    const days = [];
+    for (let i = 0; i < range.days; ++i) days.push(new Date(Date.parse(range.from + "T00:00:00Z") + i * 86400000).toISOString().slice(0, 10));
+    const totals = {};
+    for (const r of rows) if (r.currency) totals[r.currency] = (totals[r.currency] || 0) + r.commission_minor;
+    const currency = Object.keys(totals).sort((a, b) => totals[b] - totals[a])[0] || "EUR";
+    const commission = {}, clicks = {};
+    for (const r of rows) {
+      clicks[r.key] = r.clicks;
+      if (r.currency === currency) commission[r.key] = r.commission_minor;
+    }
+    const ns = "http://www.w3.org/2000/svg", w = 600, h = 140, top = 14, bw = w / Math.max(1, days.length);
+    const maxMoney = Math.max(1, ...days.map((d) => commission[d] || 0)), maxClicks = Math.max(1, ...days.map((d) => clicks[d] || 0));
+    const svg = document.createElementNS(ns, "svg");
+    const node = (tag, attrs, text) => {
+      const n = document.createElementNS(ns, tag);
+      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+      if (text !== undefined) n.textContent = text;
+      return n;
+    };
+    svg.setAttribute("viewBox", `0 0 ${w} ${h + 16}`);
+    svg.setAttribute("role", "img");
+    const sumClicks = days.reduce((a, d) => a + (clicks[d] || 0), 0);
+    svg.setAttribute("aria-label", t("chart.label").replace("{money}", money(totals[currency] || 0, currency)).replace("{clicks}", sumClicks)
+      .replace("{from}", days[0]).replace("{to}", days[days.length - 1]));
+    days.forEach((d, i) => {
+      const v = commission[d] || 0, bh = v ? Math.max(2, v / maxMoney * (h - top)) : 0;
+      const bar = node("rect", { x: i * bw + 1, y: h - bh, width: Math.max(1, bw - 2), height: bh, class: "bar" });
+      bar.append(node("title", {}, d + ": " + money(v, currency) + ", " + (clicks[d] || 0) + " " + t("col.clicks").toLowerCase()));
+      svg.append(bar);
+    });
+    const points = days.map((d, i) => `${(i + 0.5) * bw},${h - (clicks[d] || 0) / maxClicks * (h - top)}`).join(" ");
+    svg.append(node("polyline", { points, class: "line" }));
+    svg.append(node("line", { x1: 0, y1: h, x2: w, y2: h, class: "axis" }));
+    svg.append(node("text", { x: 2, y: h + 13, class: "tick" }, days[0]));
+    svg.append(node("text", { x: w - 2, y: h + 13, class: "tick", "text-anchor": "end" }, days[days.length - 1]));
+    svg.append(node("text", { x: 2, y: 11, class: "tick" }, money(maxMoney === 1 ? 0 : maxMoney, currency)));
+    svg.append(node("text", { x: w - 2, y: 11, class: "tick clicks", "text-anchor": "end" }, t("chart.max_clicks").replace("{n}", sumClicks ? maxClicks : 0)));
+    box.append(svg, el("p", { class: "legend" }, el("span", { class: "key bar" }), t("chart.commission") + " (" + currency + ") ",
+      el("span", { class: "key line" }), t("chart.clicks")));
+  }
+
+  const QUOTE_NEEDED = /^[=+\-@\t\r]/;
+  // RFC 4180 quoting; a text cell that a spreadsheet would run as a formula gets a leading '.
+  function csvCell(v) {
+    let s = v === null || v === undefined ? "" : String(v);
+    if (typeof v === "string" && QUOTE_NEEDED.test(s)) s = "'" + s;
+    return /[",\n\r]/.test(s) || s !== String(v ?? "") ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  const RANK_COLUMNS = [
+    { key: "label", label: "col.label" }, { key: "clicks", label: "col.clicks" },
+    { key: "unique_clicks", label: "col.unique_clicks" }, { key: "conversions", label: "col.conversions" },
+    { key: "conversion_rate", label: "col.conversion_rate", rate: true },
+    { key: "revenue_minor", label: "col.revenue", money: true }, { key: "commission_minor", label: "col.commission", money: true },
+    { key: "approved_commission_minor", label: "col.approved", money: true },
+    { key: "epc_minor", label: "col.epc", money: true }, { key: "currency", label: "col.currency" }
+  ];
+
+  // A ranking: sortable by any column (buttons in the headers), exportable as CSV.
+  function ranking(name, rows) {
+    rows = rows.map((r) => ({ ...r, label: r.key === null ? t("none." + name) : name === "stream" ? t("stream." + r.key) : r.label }));
+    let sortKey = "commission_minor", desc = true;
+    const tableNode = el("table", { "data-ranking": name });
+    const render = () => {
+      const sorted = [...rows].sort((a, b) => {
+        const x = a[sortKey], y = b[sortKey];
+        const r = typeof x === "number" && typeof y === "number" ? x - y : String(x ?? "").localeCompare(String(y ?? ""), LL.lang());
+        return desc ? -r : r;
+      });
+      tableNode.replaceChildren(
+        el("caption", { class: "sr-only" }, t("rank." + name)),
+        el("thead", {}, el("tr", {}, ...RANK_COLUMNS.map((c) => el("th", { scope: "col", "aria-sort": c.key === sortKey ? (desc ? "descending" : "ascending") : "none" },
+          el("button", { type: "button", class: "sort", "data-sort": c.key,
+            onclick: () => { desc = sortKey === c.key ? !desc : c.key !== "label"; sortKey = c.key; render(); } }, t(c.label)))))),
+        el("tbody", {}, ...(sorted.length ? sorted.map((r) => el("tr", {}, ...RANK_COLUMNS.map((c) => el("td", {},
+          c.money ? (r.currency ? money(r[c.key], r.currency) : "–") : c.rate ? percent(r.conversions, r.clicks) : String(r[c.key] ?? "")))))
+          : [el("tr", {}, el("td", { colspan: RANK_COLUMNS.length, class: "note" }, t("empty")))])));
+    };
+    render();
+    const csv = () => {
+      const keys = ["key", ...RANK_COLUMNS.map((c) => c.key)];
+      const text = [keys.join(",")].concat(rows.map((r) => keys.map((k) => csvCell(r[k])).join(","))).join("\r\n") + "\r\n";
+      const a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" })), download: "linkledger-" + name + ".csv" });
+      document.body.append(a); a.click(); a.remove();
+    };
+    return el("div", { class: "ranking", id: "ranking-" + name }, el("div", { class: "row" }, el("h2", {}, t("rank." + name)),
+      el("button", { type: "button", class: "secondary", "data-csv": name, onclick: csv }, t("csv"))), el("div", { class: "scroll" }, tableNode));
+  }
+
+  async function loadOverview() {
+    const range = periodRange();
+    let bySource;
+    try { bySource = await report("source", range); } catch (e) {
+      if (e.status === 404) { $("reports-missing").hidden = false; $("totals").replaceChildren(); return; }
+      throw e;
+    }
+    $("reports-missing").hidden = true;
+    drawTotals(summarize(bySource));
+    const [byDay, byStream, byVideo, heat] = await Promise.all([report("day", range), report("stream", range), report("video", range),
+      api("GET", "/api/v1/reports/heatmap?" + new URLSearchParams({ from: range.from, to: range.to, tz: zone() })).catch(() => null)]);
+    $("bots-note").textContent = heat ? t("bots.note").replace("{n}", heat.bot_hits) : "";
+    drawChart(byDay, range);
+    $("overview-rankings").replaceChildren(ranking("source", bySource), ranking("stream", byStream), ranking("video", byVideo));
+  }
+
+  async function loadRankings() {
+    const range = periodRange();
+    const names = ["video", "link", "code", "offer"];
+    const rows = await Promise.all(names.map((g) => report(g, range)));
+    $("rankings-tables").replaceChildren(...names.map((g, i) => ranking(g, rows[i])));
+  }
+
+  // ---- when your audience clicks ----
+  const browserZone = () => { try { return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch { return "UTC"; } };
+  const zone = () => $("tz").value.trim() || browserZone();
+
+  function dayNames() {
+    // 2024-01-01 was a Monday; the API's dow 0 is Monday.
+    const f = new Intl.DateTimeFormat(LL.lang(), { weekday: "short", timeZone: "UTC" });
+    return [...Array(7)].map((_, i) => f.format(new Date(Date.UTC(2024, 0, 1 + i))));
+  }
+  function dayLongNames() {
+    const f = new Intl.DateTimeFormat(LL.lang(), { weekday: "long", timeZone: "UTC" });
+    return [...Array(7)].map((_, i) => f.format(new Date(Date.UTC(2024, 0, 1 + i))));
+  }
+
+  async function loadAudience() {
+    const range = periodRange();
+    const map = await api("GET", "/api/v1/reports/heatmap?" + new URLSearchParams({ from: range.from, to: range.to, tz: zone() }));
+    const grid = [...Array(7)].map(() => Array(24).fill(0));
+    for (const c of map.cells) grid[c.dow][c.hour] = c.clicks;
+    const max = Math.max(0, ...map.cells.map((c) => c.clicks));
+    const names = dayNames(), long = dayLongNames();
+    const level = (n) => n === 0 ? 0 : Math.min(5, 1 + Math.floor(n / max * 4.999));
+    $("heatmap").replaceChildren(
+      el("caption", { class: "sr-only" }, t("audience.title") + " (" + map.tz + ")"),
+      el("thead", {}, el("tr", {}, el("td", {}), ...[...Array(24)].map((_, h) => el("th", { scope: "col", class: "hour" }, h % 3 ? "" : String(h))))),
+      el("tbody", {}, ...grid.map((hours, d) => el("tr", {}, el("th", { scope: "row" }, names[d]),
+        ...hours.map((n, h) => el("td", { class: "cell l" + level(n), "data-dow": d, "data-hour": h, "data-clicks": n,
+          title: `${long[d]} ${h}:00–${h + 1}:00: ${n}`, "aria-label": `${long[d]} ${h}:00, ${n} ${t("col.clicks").toLowerCase()}` }))))));
+    let best = null;
+    for (const c of map.cells) if (c.clicks && (!best || c.clicks > best.clicks)) best = c;
+    $("audience-best").textContent = best
+      ? t("audience.best").replace("{day}", long[best.dow]).replace("{hour}", best.hour + ":00").replace("{tz}", map.tz)
+      : t("audience.none");
+  }
+
+  LL.inits.push(() => {
+    $("tz").value = browserZone();
+    const list = (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []).map((z) => el("option", { value: z }));
+    $("tz-list").replaceChildren(...list);
+    $("tz").addEventListener("change", () => loadAudience().catch((e) => LL.say(t("error") + ": " + e.message, true)));
+  });
+  Object.assign(sections, { overview: loadOverview, rankings: loadRankings, audience: loadAudience });
+})();
