@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <optional>
 
 #include <sys/resource.h>
@@ -237,6 +238,7 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
     bool const behind_proxy = !ec && options_.proxies.trusts(peer);
 
     std::string forwarded_ip; // the client named by a trusted proxy, per request
+    bool refused = false;     // answered before the whole request was read
     for (;;) {
         std::optional<bhttp::request_parser<bhttp::string_body>> parser;
         parser.emplace();
@@ -297,6 +299,7 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         if (early) {
             // The rest of the request (its body) is unread: the connection cannot go on.
             res = std::move(*early);
+            refused = true;
         } else {
             auto req = parser->release();
             method = std::string(req.method_string());
@@ -339,6 +342,19 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
             break;
     }
     conn->stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    if (refused) {
+        // Closing with bytes of the refused request still unread makes the kernel send a
+        // reset, which can destroy our answer before the client reads it: read and discard
+        // what is still coming, for a moment and up to a bound.
+        conn->stream.expires_after(std::chrono::seconds(1));
+        std::array<char, 4096> sink;
+        for (std::size_t drained = 0; drained < 256 * 1024;) {
+            auto [drain_ec, n] = co_await conn->stream.async_read_some(net::buffer(sink), k_use);
+            if (drain_ec)
+                break;
+            drained += n;
+        }
+    }
     conn->stream.socket().close(ec);
     forget(conn->id);
 }
