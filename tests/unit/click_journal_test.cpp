@@ -184,7 +184,7 @@ TEST_F(journal_dir, a_restart_counts_the_segments_already_on_disk_against_the_bu
 {
     {
         click_journal first(dir, 16u << 20, 0);
-        for (int i = 0; i < 400; ++i)
+        for (int i = 0; i < 2000; ++i)
             ASSERT_TRUE(first.append(make_click(i)));
     }
     click_journal second(dir, 16u << 20, 32 * 1024);
