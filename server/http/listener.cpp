@@ -72,14 +72,12 @@ response too_large_body()
 }
 
 // A header too big for Beast's limit is either a huge request-target (414) or too many or too
-// big fields (431). Beast stops before parsing anything, so the first line is looked at raw.
-response oversized_header(beast::flat_buffer const& buffer)
+// big fields (431). Beast parses the request line as soon as it is complete: without one, the
+// line itself is what overflowed.
+response oversized_header(request const& partial, beast::flat_buffer const& buffer)
 {
-    auto const data = static_cast<char const*>(buffer.data().data());
-    std::string_view const raw(data, buffer.size());
-    auto const line_end = raw.find("\r\n");
-    auto const line = raw.substr(0, line_end);
-    if (line.size() > k_max_target_bytes)
+    bool const no_request_line = partial.target().empty();
+    if ((no_request_line && buffer.size() > k_max_target_bytes) || partial.target().size() > k_max_target_bytes)
         return early_error(status::uri_too_long, "uri_too_long",
                            "the request target is longer than " + std::to_string(k_max_target_bytes) +
                                " bytes", "target");
@@ -254,7 +252,7 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         auto const started = std::chrono::steady_clock::now();
         std::optional<response> early;
         if (read_ec == bhttp::error::header_limit)
-            early = oversized_header(buffer);
+            early = oversized_header(parser->get(), buffer);
         else if (read_ec == bhttp::error::body_limit)
             early = too_large_body();
         else if (read_ec)
