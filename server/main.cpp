@@ -32,6 +32,7 @@
 #include "reports/heatmap_report.hpp"
 #include "reports/revenue_report.hpp"
 #include "metrics/http_metrics.hpp"
+#include "metrics/limits_metrics.hpp"
 #include "metrics/metrics_api.hpp"
 #include "metrics/redirect_metrics.hpp"
 #include "users/user_store.hpp"
@@ -82,7 +83,7 @@ int serve(config::config settings)
     auto const geo = settings.geoip_db.empty() ? std::make_unique<clicks::geoip>()
                                                : std::make_unique<clicks::geoip>(settings.geoip_db);
     auto const node_id = clicks::load_or_create_node_id(data_dir);
-    clicks::click_journal journal(data_dir / "journal");
+    clicks::click_journal journal(data_dir / "journal", 16u << 20, settings.journal_max_bytes);
     clicks::click_shipper shipper(journal, settings.database_url, node_id,
                                   {.retention_days = settings.click_retention_days});
     links::redirect_table table;
@@ -91,13 +92,16 @@ int serve(config::config settings)
 
     http::io_context_pool pool(settings.threads);
     http::router routes;
+    http::rate_limiter limiter({settings.rate_limit_login, settings.rate_limit_postback,
+                                settings.rate_limit_webhook, settings.rate_limit_api});
     http::listener listener(pool, routes,
                             {settings.listen.host, settings.listen.port,
                              std::chrono::seconds(settings.request_timeout_seconds),
                              std::chrono::seconds(10),
                              http::reply_barrier{[&journal] { return journal.has_staged(); },
                                                  [&journal] { journal.flush_staged(); }},
-                             http::trusted_proxies::parse(settings.trusted_proxies)});
+                             http::trusted_proxies::parse(settings.trusted_proxies),
+                             http::fit_connections_to_fd_limit(settings.max_connections), &limiter});
     listener.open();
     if (settings.public_url_is_default && settings.listen.port == 0)
         settings.public_url = "http://" + settings.listen.host + ":" +
@@ -128,6 +132,7 @@ int serve(config::config settings)
     metrics::redirect_metrics redirect_stats;
     metrics::metrics_api metrics(database, journal, shipper, http_stats, redirect_stats,
                                  settings.metrics_token);
+    metrics.add_section([&](metrics::prometheus_text& out) { metrics::render_limits(out, limiter, listener); });
     metrics.add_routes(routes);
     // Cookies are marked Secure when followers and users reach us over https.
     bool const https = settings.public_url.size() > 8 &&
@@ -165,6 +170,9 @@ int serve(config::config settings)
                           : settings.listen.host;
     spdlog::info("listening on http://{}:{} public_url={} threads={} node={}", host,
                  listener.bound_port(), settings.public_url, settings.threads, node_id);
+    spdlog::info("limits rate_login={} rate_postback={} rate_webhook={} rate_api={} journal_max_bytes={}",
+                 settings.rate_limit_login.text(), settings.rate_limit_postback.text(),
+                 settings.rate_limit_webhook.text(), settings.rate_limit_api.text(), settings.journal_max_bytes);
     spdlog::default_logger()->flush(); // whoever started us waits for this line
 
     pool.run();

@@ -104,15 +104,26 @@ std::uint32_t crc32(std::string_view data)
     return c ^ 0xFFFFFFFFu;
 }
 
-click_journal::click_journal(std::filesystem::path dir, std::uint64_t segment_bytes)
-    : dir_(std::move(dir)), segment_bytes_(segment_bytes)
+click_journal::click_journal(std::filesystem::path dir, std::uint64_t segment_bytes,
+                             std::uint64_t max_bytes)
+    : dir_(std::move(dir)), segment_bytes_(segment_bytes), max_bytes_(max_bytes)
 {
+    // The segment being written is never deleted: with a budget, segments are at most an
+    // eighth of it, so shipped ones can always give back most of the room.
+    if (max_bytes_ > 0)
+        segment_bytes_ = std::clamp<std::uint64_t>(max_bytes_ / 8, 4096, segment_bytes_);
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
     if (ec)
         throw std::runtime_error("click journal: cannot create " + dir_.string() + ": " + ec.message());
     auto const existing = segments();
+    std::uint64_t on_disk = 0;
+    for (auto const segment : existing) {
+        auto const size = std::filesystem::file_size(segment_path(segment), ec);
+        on_disk += ec ? 0 : size;
+    }
     std::lock_guard lock(mutex_);
+    disk_bytes_ = on_disk;
     // A restart always begins a new segment: the old ones are then final, and a torn record
     // left by a crash can only sit at the end of a finished segment.
     if (!open_segment(existing.empty() ? 1 : existing.back() + 1))
@@ -201,6 +212,15 @@ bool click_journal::flush_staged()
     int error = 0;
     {
         std::lock_guard lock(mutex_);
+        if (max_bytes_ > 0 && disk_bytes_ + records.size() > max_bytes_) {
+            drop_over_budget(count);
+            return false;
+        }
+        if (over_budget_) {
+            over_budget_ = false;
+            spdlog::warn("click journal back under its disk budget: recording clicks again "
+                         "dir={} dropped={}", dir_.string(), dropped_over_budget_.load());
+        }
         ok = fd_ >= 0 || open_segment(segment_ + 1);
         if (ok && segment_size_ >= segment_bytes_)
             ok = open_segment(segment_ + 1);
@@ -209,6 +229,7 @@ bool click_journal::flush_staged()
             ok = write_all(fd_, records);
             if (ok) {
                 segment_size_ += records.size();
+                disk_bytes_ += records.size();
             } else if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
                 // A partial record may be left behind and cannot be cut off: continue in a
                 // new segment, so the reader meets a torn tail, never a record glued to garbage.
@@ -231,6 +252,28 @@ bool click_journal::flush_staged()
                       dir_.string(), std::strerror(error), write_failures_.load());
     }
     return false;
+}
+
+void click_journal::drop_over_budget(std::uint64_t count)
+{
+    dropped_over_budget_ += count;
+    over_budget_ = true;
+    // Loud, but one line per 10 s: under a flood, a line per click would fill the disk the
+    // budget is protecting.
+    auto const now = std::chrono::steady_clock::now();
+    if (last_budget_log_ != std::chrono::steady_clock::time_point{} &&
+        now - last_budget_log_ < std::chrono::seconds(10))
+        return;
+    last_budget_log_ = now;
+    spdlog::error("click journal over its disk budget dir={} max_bytes={} on_disk={} dropped={}: "
+                  "clicks are redirected but NOT recorded until the backlog is shipped to PostgreSQL",
+                  dir_.string(), max_bytes_, disk_bytes_, dropped_over_budget_.load());
+}
+
+std::uint64_t click_journal::disk_bytes() const
+{
+    std::lock_guard lock(mutex_);
+    return disk_bytes_;
 }
 
 std::vector<std::uint64_t> click_journal::segments() const
@@ -310,7 +353,12 @@ void click_journal::remove_segments_before(std::uint64_t keep_from)
         if (segment >= keep_from || segment >= current)
             break;
         std::error_code ec;
-        std::filesystem::remove(segment_path(segment), ec);
+        auto const path = segment_path(segment);
+        auto const size = std::filesystem::file_size(path, ec);
+        if (!ec && std::filesystem::remove(path, ec) && !ec) {
+            std::lock_guard lock(mutex_);
+            disk_bytes_ -= std::min(disk_bytes_, size);
+        }
     }
 }
 

@@ -3,6 +3,11 @@
 // files under DATA_DIR/journal; the shipper reads them from its checkpoint and deletes the
 // segments it has shipped.
 //
+// The journal may have a disk budget: past it, clicks are dropped (counted and logged, the
+// follower is still redirected) until shipping deletes segments and frees room again. A
+// bounded loss while PostgreSQL is away for days beats a full disk, which would take the
+// database (often on the same machine) and everything else down with it.
+//
 // Record framing: u32 length, u32 CRC-32 of the payload, payload (encode_click). A torn or
 // corrupt record ends what is read of a segment.
 #pragma once
@@ -10,6 +15,7 @@
 #include "clicks/click_store.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <compare>
 #include <cstdint>
 #include <filesystem>
@@ -34,15 +40,19 @@ std::uint32_t crc32(std::string_view data);
 
 class click_journal {
 public:
-    // Opens (creating) `dir` and starts a new segment after any already there.
+    // Opens (creating) `dir` and starts a new segment after any already there. `max_bytes`
+    // bounds the segments on disk (0: no bound); segments are made small enough that
+    // shipping can always free part of the budget.
     // Throws std::runtime_error when the directory cannot be used at all.
-    click_journal(std::filesystem::path dir, std::uint64_t segment_bytes = 16u << 20);
+    click_journal(std::filesystem::path dir, std::uint64_t segment_bytes = 16u << 20,
+                  std::uint64_t max_bytes = 0);
     ~click_journal();
     click_journal(click_journal const&) = delete;
     click_journal& operator=(click_journal const&) = delete;
 
-    // Appends one click. False when it could not be written (full disk, removed directory):
-    // the failure is counted and logged, the caller still answers the follower.
+    // Appends one click. False when it could not be written (full disk, removed directory)
+    // or the disk budget is spent: the failure or the drop is counted and logged, the caller
+    // still answers the follower.
     bool append(click const& c);
 
     // Group commit: stage() keeps the click in this thread's buffer; flush_staged() writes
@@ -68,21 +78,32 @@ public:
 
     std::uint64_t appended() const { return appended_; }
     std::uint64_t write_failures() const { return write_failures_; }
+    // Clicks not written because the segments on disk had reached `max_bytes`.
+    std::uint64_t dropped_over_budget() const { return dropped_over_budget_; }
+    std::uint64_t max_bytes() const { return max_bytes_; }
+    // Bytes of all segments on disk, as the budget counts them.
+    std::uint64_t disk_bytes() const;
     std::filesystem::path const& directory() const { return dir_; }
 
 private:
     std::filesystem::path segment_path(std::uint64_t segment) const;
     bool open_segment(std::uint64_t segment); // with mutex_ held
+    void drop_over_budget(std::uint64_t count); // with mutex_ held
 
     std::filesystem::path dir_;
     std::uint64_t segment_bytes_;
+    std::uint64_t max_bytes_;
     mutable std::mutex mutex_;
     int fd_ = -1;
     std::uint64_t segment_ = 0;
     std::uint64_t segment_size_ = 0;
+    std::uint64_t disk_bytes_ = 0; // every segment on disk; with mutex_ held
+    bool over_budget_ = false;     // with mutex_ held
     std::atomic<std::uint64_t> appended_{0};
     std::atomic<std::uint64_t> write_failures_{0};
+    std::atomic<std::uint64_t> dropped_over_budget_{0};
     std::chrono::steady_clock::time_point last_failure_log_{};
+    std::chrono::steady_clock::time_point last_budget_log_{}; // with mutex_ held
 };
 
 } // namespace linkledger::clicks

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <map>
@@ -67,6 +68,19 @@ std::vector<setting> const& settings()
          "none"},
         {"LINKLEDGER_METRICS_TOKEN", "--metrics-token", "TOKEN",
          "bearer token GET /metrics requires", "none: /metrics is open"},
+        {"LINKLEDGER_RATE_LIMIT_LOGIN", "--rate-limit-login", "RATE/BURST",
+         "login attempts (POST /login) per second per client IP, and burst; 0: no limit", "0.2/10"},
+        {"LINKLEDGER_RATE_LIMIT_POSTBACK", "--rate-limit-postback", "RATE/BURST",
+         "/postback/* requests per second per client IP, and burst; 0: no limit", "50/500"},
+        {"LINKLEDGER_RATE_LIMIT_WEBHOOK", "--rate-limit-webhook", "RATE/BURST",
+         "/webhooks/* requests per second per client IP, and burst; 0: no limit", "50/500"},
+        {"LINKLEDGER_RATE_LIMIT_API", "--rate-limit-api", "RATE/BURST",
+         "/api/* requests per second per client IP, and burst; 0: no limit", "20/100"},
+        {"LINKLEDGER_MAX_CONNECTIONS", "--max-connections", "N",
+         "connections served at once; further ones are closed when accepted", "10000"},
+        {"LINKLEDGER_JOURNAL_MAX_BYTES", "--journal-max-bytes", "SIZE",
+         "disk budget of unshipped clicks (e.g. 1GiB, 200MiB); past it clicks are redirected "
+         "but not recorded; 0: no budget", "1GiB"},
     };
     return all;
 }
@@ -116,6 +130,23 @@ void check_database_url(std::string const& url)
         throw config_error("LINKLEDGER_DATABASE_URL", "invalid: " + message);
     }
     PQconninfoFree(options);
+}
+
+std::uint64_t parse_bytes(std::string const& variable, std::string const& text)
+{
+    std::uint64_t value = 0;
+    auto const* end = text.data() + text.size();
+    auto const [ptr, ec] = std::from_chars(text.data(), end, value);
+    std::string unit(ptr, end);
+    std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::tolower(c); });
+    static std::map<std::string, unsigned> const shifts{
+        {"", 0}, {"b", 0}, {"k", 10}, {"kib", 10}, {"m", 20}, {"mib", 20}, {"g", 30}, {"gib", 30}, {"t", 40}, {"tib", 40}};
+    auto const shift = shifts.find(unit);
+    if (text.empty() || ec != std::errc{} || ptr == text.data() || shift == shifts.end() ||
+        value > (std::uint64_t{1} << (62 - shift->second)))
+        throw config_error(variable, "must be a size in bytes such as 1073741824, 1GiB or 200MiB, got '" +
+                                         text + "'");
+    return value << shift->second;
 }
 
 void check_public_url(std::string const& url)
@@ -212,6 +243,27 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
             throw config_error("LINKLEDGER_METRICS_TOKEN",
                                "must be at least 16 characters without spaces");
         c.metrics_token = *v;
+    }
+    auto const rate = [&](char const* env, http::rate_limit& into) {
+        if (auto const* v = get(env)) {
+            try {
+                into = http::parse_rate_limit(*v);
+            } catch (std::invalid_argument const& e) {
+                throw config_error(env, e.what());
+            }
+        }
+    };
+    rate("LINKLEDGER_RATE_LIMIT_LOGIN", c.rate_limit_login);
+    rate("LINKLEDGER_RATE_LIMIT_POSTBACK", c.rate_limit_postback);
+    rate("LINKLEDGER_RATE_LIMIT_WEBHOOK", c.rate_limit_webhook);
+    rate("LINKLEDGER_RATE_LIMIT_API", c.rate_limit_api);
+    if (auto const* v = get("LINKLEDGER_MAX_CONNECTIONS"))
+        c.max_connections = parse_count("LINKLEDGER_MAX_CONNECTIONS", *v, 1, 1000000);
+    if (auto const* v = get("LINKLEDGER_JOURNAL_MAX_BYTES")) {
+        c.journal_max_bytes = parse_bytes("LINKLEDGER_JOURNAL_MAX_BYTES", *v);
+        // Below a few segments the budget would drop clicks between two shipper batches.
+        if (c.journal_max_bytes != 0 && c.journal_max_bytes < 32 * 1024)
+            throw config_error("LINKLEDGER_JOURNAL_MAX_BYTES", "must be 0 (no budget) or at least 32KiB, got '" + *v + "'");
     }
     if (auto const* v = get("LINKLEDGER_PUBLIC_URL")) {
         c.public_url = trim_trailing_slashes(*v);

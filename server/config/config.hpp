@@ -2,6 +2,8 @@
 // into one validated `config` at start. An invalid value names its variable.
 #pragma once
 
+#include "http/rate_limit.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
@@ -31,6 +33,14 @@ struct config {
     std::string log_format = "text"; // text, or json: one object per line for log collectors
     std::string trusted_proxies;      // validated list of IPs/CIDRs; empty: trust nobody
     std::string metrics_token;        // empty: GET /metrics needs no token
+    // Per client IP. Sized for one creator's real traffic: the dashboard and scripts stay far
+    // below the API's; networks send postbacks and webhooks in bursts after a sale spike.
+    http::rate_limit rate_limit_login{0.2, 10};
+    http::rate_limit rate_limit_postback{50, 500};
+    http::rate_limit rate_limit_webhook{50, 500};
+    http::rate_limit rate_limit_api{20, 100};
+    unsigned max_connections = 10000;
+    std::uint64_t journal_max_bytes = std::uint64_t{1} << 30; // 0: no budget
 };
 
 // One setting: its environment variable, its flag, and what `--help` says of it.
@@ -64,5 +74,7 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
 listen_address parse_listen(std::string const& text);
 void check_database_url(std::string const& url);
 void check_public_url(std::string const& url);
+// "1073741824", "512MiB", "1G", "64k": a size in bytes, with optional binary units.
+std::uint64_t parse_bytes(std::string const& variable, std::string const& text);
 
 } // namespace linkledger::config

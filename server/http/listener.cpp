@@ -1,9 +1,15 @@
 #include "http/listener.hpp"
 
+#include "http/http_error.hpp"
+#include "http/response.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <optional>
+
+#include <sys/resource.h>
 
 namespace linkledger::http {
 namespace {
@@ -53,7 +59,80 @@ std::string client_ip(trusted_proxies const& proxies, net::ip::address const& pe
     return proxies.client_address(peer, forwarded).to_string();
 }
 
+// Answers for requests refused before any route saw them: limits on size and shape.
+response early_error(status s, std::string code, std::string const& message, std::string field = {})
+{
+    return error_response(http_error(s, std::move(code), message, std::move(field)));
+}
+
+response too_large_body()
+{
+    return early_error(status::payload_too_large, "payload_too_large", "the request body is too large",
+                       "body");
+}
+
+// A header too big for Beast's limit is either a huge request-target (414) or too many or too
+// big fields (431). Beast parses the request line as soon as it is complete: without one, the
+// line itself is what overflowed.
+response oversized_header(request const& partial, beast::flat_buffer const& buffer)
+{
+    bool const no_request_line = partial.target().empty();
+    if ((no_request_line && buffer.size() > k_max_target_bytes) || partial.target().size() > k_max_target_bytes)
+        return early_error(status::uri_too_long, "uri_too_long",
+                           "the request target is longer than " + std::to_string(k_max_target_bytes) +
+                               " bytes", "target");
+    return early_error(status::request_header_fields_too_large, "headers_too_large",
+                       "the request headers are larger than " + std::to_string(k_max_header_bytes) +
+                           " bytes", "headers");
+}
+
+// The limits Beast does not check itself: the target's length, the fields' count and size.
+std::optional<response> header_problem(request const& req, std::size_t header_bytes)
+{
+    auto const target = req.target();
+    if (target.size() > k_max_target_bytes)
+        return early_error(status::uri_too_long, "uri_too_long",
+                           "the request target is longer than " + std::to_string(k_max_target_bytes) +
+                               " bytes", "target");
+    // The request line is method, target, "HTTP/1.x" and three separators.
+    auto const line_bytes = req.method_string().size() + target.size() + 12;
+    if (header_bytes > line_bytes + k_max_header_bytes)
+        return early_error(status::request_header_fields_too_large, "headers_too_large",
+                           "the request headers are larger than " + std::to_string(k_max_header_bytes) +
+                               " bytes", "headers");
+    std::size_t fields = 0;
+    for (auto it = req.begin(); it != req.end(); ++it)
+        if (++fields > k_max_header_fields)
+            return early_error(status::request_header_fields_too_large, "too_many_headers",
+                               "the request has more than " + std::to_string(k_max_header_fields) +
+                                   " header fields", "headers");
+    return std::nullopt;
+}
+
 } // namespace
+
+std::size_t fit_connections_to_fd_limit(std::size_t wanted)
+{
+    // Descriptors besides client sockets: the journal, the database pool and its listener,
+    // the shipper, log files, the acceptor, and headroom for what a library opens.
+    constexpr rlim_t k_reserve = 256;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return wanted;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || wanted == 0 || wanted + k_reserve <= limit.rlim_cur)
+        return wanted;
+    auto const fits = static_cast<std::size_t>(limit.rlim_cur > 2 * k_reserve ? limit.rlim_cur - k_reserve
+                                                                            : limit.rlim_cur / 2);
+    spdlog::warn("max connections lowered from {} to {}: the open-file limit is {} (raise it with "
+                 "ulimit -n or LimitNOFILE=)", wanted, fits, static_cast<std::uint64_t>(limit.rlim_cur));
+    return fits;
+}
 
 struct listener::connection {
     explicit connection(net::ip::tcp::socket socket) : stream(std::move(socket)) {}
@@ -97,17 +176,42 @@ net::awaitable<void> listener::accept_loop()
             co_await pause.async_wait(k_use);
             continue;
         }
-        auto conn = std::make_shared<connection>(std::move(socket));
+        bool over_cap = false;
+        std::shared_ptr<connection> conn;
         {
             std::lock_guard lock(mutex_);
             if (stopping_)
                 continue;
-            conn->id = next_id_++;
-            connections_[conn->id] = conn;
+            over_cap = options_.max_connections > 0 && connections_.size() >= options_.max_connections;
+            if (!over_cap) {
+                conn = std::make_shared<connection>(std::move(socket));
+                conn->id = next_id_++;
+                connections_[conn->id] = conn;
+            }
+        }
+        if (over_cap) {
+            // Closed before reading a byte: the descriptor is back at once, so a flood of
+            // connections can never starve the journal or the database of descriptors.
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            ++rejected_connections_;
+            auto const now = std::chrono::steady_clock::now();
+            if (now - last_rejection_log_ >= std::chrono::seconds(10)) {
+                last_rejection_log_ = now;
+                spdlog::warn("connection cap reached max_connections={} rejected={}: new connections "
+                             "are closed", options_.max_connections, rejected_connections_.load());
+            }
+            continue;
         }
         auto executor = conn->stream.get_executor();
         net::co_spawn(executor, serve(std::move(conn)), net::detached);
     }
+}
+
+std::size_t listener::open_connections() const
+{
+    std::lock_guard lock(mutex_);
+    return connections_.size();
 }
 
 void listener::forget(std::uint64_t id)
@@ -132,10 +236,12 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
     bool const behind_proxy = !ec && options_.proxies.trusts(peer);
 
     std::string forwarded_ip; // the client named by a trusted proxy, per request
+    bool refused = false;     // answered before the whole request was read
     for (;;) {
         std::optional<bhttp::request_parser<bhttp::string_body>> parser;
         parser.emplace();
-        parser->header_limit(k_max_header_bytes);
+        // Room for the longest target and the largest fields; each is checked on its own below.
+        parser->header_limit(static_cast<std::uint32_t>(k_max_target_bytes + k_max_header_bytes + 64));
         // Beast checks Content-Length against the limit while parsing the header, before the
         // route is known: start from the largest any route allows, then narrow it below.
         parser->body_limit(routes_.largest_body_limit());
@@ -143,22 +249,33 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         // cannot hold a connection longer than this.
         conn->stream.expires_after(options_.request_timeout);
         auto [read_ec, header_bytes] = co_await bhttp::async_read_header(conn->stream, buffer, *parser, k_use);
-        (void)header_bytes;
         auto const started = std::chrono::steady_clock::now();
         std::optional<response> early;
         if (read_ec == bhttp::error::header_limit)
-            early = response{status::request_header_fields_too_large, 11};
+            early = oversized_header(parser->get(), buffer);
         else if (read_ec == bhttp::error::body_limit)
-            early = response{status::payload_too_large, 11};
+            early = too_large_body();
         else if (read_ec)
             break; // closed, timed out, or not HTTP: nothing to answer
+        else
+            early = header_problem(parser->get(), header_bytes);
+        std::string const* client = &remote_ip;
+        if (!early && behind_proxy)
+            client = &(forwarded_ip = client_ip(options_.proxies, peer, parser->get()));
+        if (!early && options_.limiter) {
+            // Before the body is read and before any route (or the database) does work.
+            auto const& header = parser->get();
+            if (auto const limited = classify_route(header.method(), header.target()))
+                if (auto const wait = options_.limiter->admit(*limited, *client))
+                    early = rate_limited_response(*limited, wait);
+        }
         if (!early) {
             conn->busy = true;
             // Most requests (every redirect) carry no body: no route lookup for its limit.
             if (parser->content_length().value_or(0) > 0 || parser->chunked()) {
                 auto const limit = routes_.body_limit(parser->get().method(), parser->get().target());
                 if (auto const length = parser->content_length(); length && *length > limit)
-                    early = response{status::payload_too_large, 11};
+                    early = too_large_body();
                 else
                     parser->body_limit(limit); // a chunked body is counted as it arrives
             }
@@ -167,7 +284,7 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
             auto [body_ec, body_bytes] = co_await bhttp::async_read(conn->stream, buffer, *parser, k_use);
             (void)body_bytes;
             if (body_ec == bhttp::error::body_limit)
-                early = response{status::payload_too_large, 11};
+                early = too_large_body();
             else if (body_ec)
                 break;
         }
@@ -178,23 +295,19 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         std::string path = "-";
         bool keep_alive = false;
         if (early) {
+            // The rest of the request (its body) is unread: the connection cannot go on.
             res = std::move(*early);
-            res.set(bhttp::field::content_type, "application/json; charset=utf-8");
-            res.body() = res.result() == status::payload_too_large
-                             ? R"({"error":{"code":"payload_too_large","message":"the request body is too large","field":"body"}})"
-                             : R"({"error":{"code":"headers_too_large","message":"the request headers are too large","field":null}})";
+            refused = true;
         } else {
             auto req = parser->release();
             method = std::string(req.method_string());
             path = log_path(req.target());
             keep_alive = req.keep_alive();
             bool const head = req.method() == verb::head;
-            std::string const& client = behind_proxy ? (forwarded_ip = client_ip(options_.proxies, peer, req))
-                                                     : remote_ip;
-            if (auto now = routes_.handle_now(req, client, &route))
+            if (auto now = routes_.handle_now(req, *client, &route))
                 res = std::move(*now);
             else
-                res = co_await routes_.handle(req, client, &route);
+                res = co_await routes_.handle(req, *client, &route);
             res.version(req.version());
             res.prepare_payload();
             if (head)
@@ -227,6 +340,19 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
             break;
     }
     conn->stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    if (refused) {
+        // Closing with bytes of the refused request still unread makes the kernel send a
+        // reset, which can destroy our answer before the client reads it: read and discard
+        // what is still coming, for a moment and up to a bound.
+        conn->stream.expires_after(std::chrono::seconds(1));
+        std::array<char, 4096> sink;
+        for (std::size_t drained = 0; drained < 256 * 1024;) {
+            auto [drain_ec, n] = co_await conn->stream.async_read_some(net::buffer(sink), k_use);
+            if (drain_ec)
+                break;
+            drained += n;
+        }
+    }
     conn->stream.socket().close(ec);
     forget(conn->id);
 }

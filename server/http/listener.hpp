@@ -3,11 +3,13 @@
 #pragma once
 
 #include "http/io_context_pool.hpp"
+#include "http/rate_limiter.hpp"
 #include "http/request_observer.hpp"
 #include "http/router.hpp"
 #include "http/trusted_proxies.hpp"
 #include "http/types.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -32,7 +34,15 @@ struct listener_options {
     std::optional<reply_barrier> before_reply;
     // Peers whose X-Forwarded-For names the client; nobody by default.
     trusted_proxies proxies;
+    // Connections served at once; past it new ones are closed as soon as accepted (0: no cap).
+    std::size_t max_connections = 10000;
+    // Per-client token buckets by route class; none: nothing is rate limited.
+    rate_limiter* limiter = nullptr;
 };
+
+// Raises this process's open-file limit to its hard limit and returns the connection cap that
+// fits in it, with room for the journal, the database pool and the rest (logged when lowered).
+std::size_t fit_connections_to_fd_limit(std::size_t wanted);
 
 class listener {
 public:
@@ -44,6 +54,10 @@ public:
 
     // Tells `observer` of every answered request from now on; call before start().
     void set_observer(request_observer* observer) { observer_ = observer; }
+
+    std::size_t open_connections() const;
+    // Connections closed at once because max_connections were open.
+    std::uint64_t rejected_connections() const { return rejected_connections_; }
 
     // Starts accepting on the io_context.
     void start();
@@ -65,7 +79,9 @@ private:
     net::ip::tcp::acceptor acceptor_;
     std::uint16_t bound_port_ = 0;
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
+    std::atomic<std::uint64_t> rejected_connections_{0};
+    std::chrono::steady_clock::time_point last_rejection_log_{}; // accept loop only
     bool stopping_ = false;
     std::uint64_t next_id_ = 0;
     std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections_;

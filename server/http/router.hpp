@@ -62,7 +62,12 @@ struct route_options {
     std::size_t max_body_bytes = 64 * 1024;
 };
 
+// Header fields, after the request line (431 past it).
 inline constexpr std::size_t k_max_header_bytes = 8 * 1024;
+// The request-target of the request line (414 past it).
+inline constexpr std::size_t k_max_target_bytes = 8 * 1024;
+// Header fields in one request (431 past it); browsers send about 20.
+inline constexpr std::size_t k_max_header_fields = 100;
 
 class router {
 public:

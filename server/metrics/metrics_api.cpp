@@ -59,6 +59,14 @@ void metrics_api::render_process(prometheus_text& out) const
     out.family("linkledger_journal_write_failures_total", "counter",
                "Clicks that could not be written to the journal (full disk, lost directory).");
     out.sample("linkledger_journal_write_failures_total", {}, journal_.write_failures());
+    out.family("linkledger_clicks_dropped_total", "counter",
+               "Clicks redirected but not recorded: journal_budget, the journal's disk budget "
+               "(LINKLEDGER_JOURNAL_MAX_BYTES) was spent while shipping was behind.");
+    out.sample("linkledger_clicks_dropped_total", {{"reason", "journal_budget"}}, journal_.dropped_over_budget());
+    out.family("linkledger_journal_disk_bytes", "gauge", "Bytes of journal segments on disk, as the budget counts them.");
+    out.sample("linkledger_journal_disk_bytes", {}, journal_.disk_bytes());
+    out.family("linkledger_journal_max_bytes", "gauge", "The journal's disk budget (0: none).");
+    out.sample("linkledger_journal_max_bytes", {}, journal_.max_bytes());
     out.family("linkledger_journal_backlog_clicks", "gauge", "Journaled clicks not yet in PostgreSQL.");
     out.sample("linkledger_journal_backlog_clicks", {}, s.backlog_clicks);
     out.family("linkledger_journal_backlog_bytes", "gauge", "Journal bytes not yet shipped.");
@@ -114,6 +122,8 @@ net::awaitable<http::response> metrics_api::scrape(http::request_context& ctx)
     prometheus_text out;
     http_.render(out);
     render_process(out);
+    for (auto const& section : sections_)
+        section(out);
     out.family("linkledger_conversions", "gauge", "Conversions in the database, by status.");
     for (auto const& [status, count] : conversions.counts)
         out.sample("linkledger_conversions", {{"status", status}}, count);

@@ -10,7 +10,9 @@
 #include "metrics/http_metrics.hpp"
 #include "metrics/redirect_metrics.hpp"
 
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace linkledger::metrics {
 
@@ -26,6 +28,8 @@ public:
     {
     }
     void add_routes(http::router& routes);
+    // More samples for each scrape, from parts this class does not know (the listener's limits).
+    void add_section(std::function<void(prometheus_text&)> render) { sections_.push_back(std::move(render)); }
 
 private:
     net::awaitable<http::response> scrape(http::request_context& ctx);
@@ -37,6 +41,7 @@ private:
     http_metrics const& http_;
     redirect_metrics const& redirects_;
     std::string token_;
+    std::vector<std::function<void(prometheus_text&)>> sections_;
 };
 
 } // namespace linkledger::metrics

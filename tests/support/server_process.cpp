@@ -198,7 +198,13 @@ server_process::server_process(std::string const& database_url, environment extr
     environment env{{"LINKLEDGER_DATABASE_URL", database_url},
                     {"LINKLEDGER_LISTEN", "127.0.0.1:0"},
                     {"LINKLEDGER_DATA_DIR", data_dir_},
-                    {"LINKLEDGER_THREADS", "2"}};
+                    {"LINKLEDGER_THREADS", "2"},
+                    // Every suite talks from 127.0.0.1, far faster than any one real client:
+                    // the rate limits are off unless a test (limits_test) sets them.
+                    {"LINKLEDGER_RATE_LIMIT_LOGIN", "0"},
+                    {"LINKLEDGER_RATE_LIMIT_POSTBACK", "0"},
+                    {"LINKLEDGER_RATE_LIMIT_WEBHOOK", "0"},
+                    {"LINKLEDGER_RATE_LIMIT_API", "0"}};
     for (auto& [name, value] : extra_env)
         env[name] = value;
     process_ = std::make_unique<child_process>(std::vector<std::string>{"serve"}, env);

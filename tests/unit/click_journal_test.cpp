@@ -148,6 +148,51 @@ TEST_F(journal_dir, a_full_disk_fails_without_throwing_and_counts)
     EXPECT_TRUE(journal.append(make_click(100)));
 }
 
+TEST_F(journal_dir, past_its_disk_budget_clicks_are_dropped_and_counted_until_shipping_frees_room)
+{
+    std::uint64_t const budget = 32 * 1024;
+    click_journal journal(dir, 16u << 20, budget);
+    int n = 0;
+    while (journal.append(make_click(n)))
+        ASSERT_LT(++n, 100000) << "the budget never stopped the journal";
+    EXPECT_GT(n, 50);
+    EXPECT_EQ(journal.dropped_over_budget(), 1u);
+    EXPECT_LE(journal.disk_bytes(), budget);
+    std::uint64_t on_disk = 0;
+    for (auto const& entry : fs::directory_iterator(dir))
+        on_disk += fs::file_size(entry.path());
+    EXPECT_EQ(on_disk, journal.disk_bytes()) << "the budget must count what is really on disk";
+    // Segments are a fraction of the budget, so shipping can give most of it back.
+    EXPECT_GE(journal.segments().size(), 4u);
+    for (int i = 0; i < 10; ++i)
+        EXPECT_FALSE(journal.append(make_click(n + i)));
+    EXPECT_EQ(journal.dropped_over_budget(), 11u);
+    EXPECT_EQ(journal.appended(), static_cast<std::uint64_t>(n));
+
+    // The shipper has read up to the current segment: the finished ones go, and clicks are
+    // journaled again.
+    journal.remove_segments_before(journal.current_segment());
+    EXPECT_LT(journal.disk_bytes(), budget / 4);
+    EXPECT_TRUE(journal.append(make_click(n + 100)));
+    EXPECT_EQ(journal.dropped_over_budget(), 11u);
+    auto const batch = journal.read({}, 100000);
+    ASSERT_FALSE(batch.clicks.empty());
+    EXPECT_EQ(batch.clicks.back().click_id, make_click(n + 100).click_id);
+}
+
+TEST_F(journal_dir, a_restart_counts_the_segments_already_on_disk_against_the_budget)
+{
+    {
+        click_journal first(dir, 16u << 20, 0);
+        for (int i = 0; i < 2000; ++i)
+            ASSERT_TRUE(first.append(make_click(i)));
+    }
+    click_journal second(dir, 16u << 20, 32 * 1024);
+    EXPECT_GT(second.disk_bytes(), 32u * 1024);
+    EXPECT_FALSE(second.append(make_click(1000)));
+    EXPECT_EQ(second.dropped_over_budget(), 1u);
+}
+
 TEST(crc32, known_vector)
 {
     EXPECT_EQ(crc32("123456789"), 0xCBF43926u);

@@ -286,3 +286,48 @@ TEST(config, bad_operations_settings_name_their_variable)
     EXPECT_EQ(failing_variable({{"LINKLEDGER_METRICS_TOKEN", "short"}}), "LINKLEDGER_METRICS_TOKEN");
     EXPECT_EQ(failing_variable({}, {"--log-format", "yaml"}), "LINKLEDGER_LOG_FORMAT");
 }
+
+namespace {
+
+TEST(config, limits_default_to_values_sized_for_one_creator)
+{
+    auto const c = load_with({});
+    EXPECT_EQ(c.rate_limit_api.text(), "20/100");
+    EXPECT_EQ(c.rate_limit_postback.text(), "50/500");
+    EXPECT_EQ(c.rate_limit_webhook.text(), "50/500");
+    EXPECT_EQ(c.rate_limit_login.text(), "0.2/10");
+    EXPECT_EQ(c.max_connections, 10000u);
+    EXPECT_EQ(c.journal_max_bytes, 1024u * 1024 * 1024);
+}
+
+TEST(config, limits_from_environment_and_flags)
+{
+    auto const c = load_with({{"LINKLEDGER_RATE_LIMIT_API", "5/7"},
+                              {"LINKLEDGER_RATE_LIMIT_LOGIN", "0"},
+                              {"LINKLEDGER_MAX_CONNECTIONS", "64"},
+                              {"LINKLEDGER_JOURNAL_MAX_BYTES", "200MiB"}},
+                             {"--rate-limit-postback", "0.5/3", "--rate-limit-webhook=1000/5000"});
+    EXPECT_DOUBLE_EQ(c.rate_limit_api.per_second, 5);
+    EXPECT_EQ(c.rate_limit_api.burst, 7u);
+    EXPECT_FALSE(c.rate_limit_login.enabled());
+    EXPECT_DOUBLE_EQ(c.rate_limit_postback.per_second, 0.5);
+    EXPECT_EQ(c.rate_limit_postback.burst, 3u);
+    EXPECT_EQ(c.rate_limit_webhook.burst, 5000u);
+    EXPECT_EQ(c.max_connections, 64u);
+    EXPECT_EQ(c.journal_max_bytes, 200u * 1024 * 1024);
+    EXPECT_EQ(load_with({{"LINKLEDGER_JOURNAL_MAX_BYTES", "0"}}).journal_max_bytes, 0u);
+    EXPECT_EQ(load_with({{"LINKLEDGER_JOURNAL_MAX_BYTES", "65536"}}).journal_max_bytes, 65536u);
+    EXPECT_EQ(load_with({{"LINKLEDGER_JOURNAL_MAX_BYTES", "2g"}}).journal_max_bytes, 2ull << 30);
+}
+
+TEST(config, bad_limits_name_their_variable)
+{
+    for (auto const* bad : {"20", "/5", "5/", "-1/5", "5/0", "1e3/5", "five/5", "5/5/5", "0/5"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_RATE_LIMIT_API", bad}}), "LINKLEDGER_RATE_LIMIT_API") << bad;
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_RATE_LIMIT_LOGIN", "x"}}), "LINKLEDGER_RATE_LIMIT_LOGIN");
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_MAX_CONNECTIONS", "0"}}), "LINKLEDGER_MAX_CONNECTIONS");
+    for (auto const* bad : {"1 GiB", "GiB", "12PB", "-5", "1000", "99999999999999999999"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_JOURNAL_MAX_BYTES", bad}}), "LINKLEDGER_JOURNAL_MAX_BYTES") << bad;
+}
+
+} // namespace

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Soak test: mixed traffic for DURATION seconds at about 80 % of the redirect rate this
+# machine sustains (measured first with a short wrk probe), then checks that the server held:
+#   - memory levels off: RSS grows less than SOAK_MAX_GROWTH_PCT (5) % over the last half,
+#     and open file descriptors do not climb;
+#   - every redirect was answered (no socket error, every answer a 302 or a 200);
+#   - every click was shipped: clicks in PostgreSQL = 302s answered (humans not flagged, bots
+#     flagged), up to the requests wrk leaves in flight when it stops;
+#   - every sale was counted once: the same postbacks and webhooks are sent over and over
+#     (as networks retry), and PostgreSQL holds each sale once with its amount.
+# Traffic: redirects from many User-Agents (TikTok/Instagram in-app browsers and desktop
+# browsers with varying build numbers, and known bots on their own link), API reads,
+# postbacks and signed Shopify webhook retries. RSS and fds are printed every 10 s.
+# Usage: bench/soak.sh [DURATION]   (default 600 seconds; exits non-zero on a failed check)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+duration=${1:-600}
+max_growth_pct=${SOAK_MAX_GROWTH_PCT:-5}
+export DEBIAN_FRONTEND=noninteractive
+for tool in wrk jq; do
+  command -v "$tool" >/dev/null || { apt-get update -q >/dev/null; apt-get install -y -q --no-install-recommends "$tool" >/dev/null; }
+done
+bench_build
+url=$(bench_postgres)
+bin="$root/build/bench/linkledger"
+port=18184
+base="http://127.0.0.1:$port"
+
+key=$(LINKLEDGER_DATABASE_URL=$url "$bin" api-key create --name soak 2>/dev/null | tail -n 1)
+# The rate limits guard against single abusive clients; here one load generator on 127.0.0.1
+# plays every follower, network and dashboard at once, so they are set out of its way.
+LINKLEDGER_DATABASE_URL=$url LINKLEDGER_LISTEN=127.0.0.1:$port LINKLEDGER_DATA_DIR=$scratch/data \
+  LINKLEDGER_RATE_LIMIT_API=1000000/1000000 LINKLEDGER_RATE_LIMIT_POSTBACK=1000000/1000000 \
+  LINKLEDGER_RATE_LIMIT_WEBHOOK=1000000/1000000 LINKLEDGER_LOG_LEVEL=warn \
+  "$bin" serve 2>"$scratch/linkledger.log" &
+server_pid=$!
+bench_pids="$server_pid"
+for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+
+post() { curl -sf -X POST "$base$1" -H "Authorization: Bearer $key" -d "$2"; }
+offer=$(post /api/v1/offers '{"name":"Soak shop","currency":"EUR","commission":{"type":"percent","rate_bps":1000},"attribution_window_days":30}')
+offer_id=$(echo "$offer" | jq -r .id)
+token=$(echo "$offer" | jq -r .postback_url | sed 's/.*token=\([^&]*\).*/\1/')
+secret=$(echo "$offer" | jq -r .webhook_secret)
+post /api/v1/promo-codes "{\"code\":\"SOAK10\",\"offer_id\":$offer_id}" >/dev/null
+human_link=$(post /api/v1/links "{\"target_url\":\"https://shop.example/human?c={click_id}\",\"slug\":\"soak\",\"offer_id\":$offer_id}" | jq -r .id)
+bot_link=$(post /api/v1/links '{"target_url":"https://shop.example/bot?c={click_id}","slug":"soakbot"}' | jq -r .id)
+
+# The sales: 200 postbacks and 100 Shopify orders, each sent many times during the run.
+postbacks=200
+webhooks=100
+expected_minor=0
+lua_data="$scratch/sales.lua"
+{
+  echo "postbacks = {"
+  for i in $(seq "$postbacks"); do
+    cents=$((1000 + i * 7))
+    expected_minor=$((expected_minor + cents))
+    printf '  "/postback/%s?token=%s&txid=PB-%s&amount=%s.%02d&currency=EUR&status=approved&code=SOAK10",\n' \
+      "$offer_id" "$token" "$i" $((cents / 100)) $((cents % 100))
+  done
+  echo "}"
+  echo "webhooks = {"
+  for i in $(seq "$webhooks"); do
+    cents=$((2000 + i * 13))
+    expected_minor=$((expected_minor + cents))
+    body=$(printf '{"id":%s,"total_price":"%s.%02d","currency":"EUR","financial_status":"paid","discount_codes":[{"code":"SOAK10"}]}' \
+      $((900000 + i)) $((cents / 100)) $((cents % 100)))
+    signature=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -binary | base64)
+    printf '  { body = [[%s]], signature = "%s" },\n' "$body" "$signature"
+  done
+  echo "}"
+} >"$lua_data"
+expected_sales=$((postbacks + webhooks))
+
+# Each wrk thread counts what it saw; done() adds the threads up. The mix per request:
+# 88 % human redirects, 4 % bot redirects, 4 % API reads, 2 % postbacks, 2 % webhooks.
+cat >"$scratch/soak.lua" <<LUA
+dofile("$lua_data")
+local key = "$key"
+local offer = "$offer_id"
+local pace_ms = tonumber(os.getenv("SOAK_PACE_MS") or "0")
+local humans = {
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 musical_ly_32.%d.0 JsSdk/2.0 NetType/WIFI Channel/App Store ByteLocale/fr Region/FR BytedanceWebview/d8a21c6",
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.%d; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.%d.0 Mobile Safari/537.36 trill_320%d JsSdk/1.0 NetType/WIFI BytedanceWebview/d8a21c6",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 16_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 3%d.0.0.21.109 (iPhone14,5; iOS 16_6; fr_FR; fr; scale=3.00; 1170x2532; 5%d)",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/12%d.0.%d.0 Safari/537.36",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_%d) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Safari/605.1.15",
+}
+local bots = {
+  "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+  "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+  "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+  "Twitterbot/1.0",
+}
+local api_paths = { "/api/v1/links", "/api/v1/status", "/api/v1/reports/revenue?group_by=source",
+                    "/api/v1/conversions?offer_id=" .. offer, "/api/v1/clicks?limit=20" }
+
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+
+function init(args)
+  human_302, bot_302, ok_200, other, sent = 0, 0, 0, 0, 0
+  statuses = {}
+end
+
+function delay() return pace_ms end
+
+function request()
+  sent = sent + 1
+  local r = math.random(100)
+  if r <= 88 then
+    local ua = string.format(humans[math.random(#humans)], math.random(9), math.random(400), math.random(9))
+    return wrk.format("GET", "/soak?utm_source=tiktok", { ["User-Agent"] = ua })
+  elseif r <= 92 then
+    return wrk.format("GET", "/soakbot", { ["User-Agent"] = bots[math.random(#bots)] })
+  elseif r <= 96 then
+    return wrk.format("GET", api_paths[math.random(#api_paths)], { ["Authorization"] = "Bearer " .. key })
+  elseif r <= 98 then
+    return wrk.format("GET", postbacks[math.random(#postbacks)])
+  else
+    local w = webhooks[math.random(#webhooks)]
+    return wrk.format("POST", "/webhooks/shopify/" .. offer,
+      { ["Content-Type"] = "application/json", ["X-Shopify-Topic"] = "orders/paid",
+        ["X-Shopify-Hmac-Sha256"] = w.signature }, w.body)
+  end
+end
+
+function response(status, headers, body)
+  if status == 302 then
+    local location = headers["Location"] or headers["location"] or ""
+    if location:find("/human?", 1, true) then human_302 = human_302 + 1 else bot_302 = bot_302 + 1 end
+  elseif status == 200 then
+    ok_200 = ok_200 + 1
+  else
+    other = other + 1
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local h, b, o, x = 0, 0, 0, 0
+  local codes = {}
+  for _, t in ipairs(threads) do
+    h = h + t:get("human_302"); b = b + t:get("bot_302"); o = o + t:get("ok_200"); x = x + t:get("other")
+    for code, n in pairs(t:get("statuses")) do codes[code] = (codes[code] or 0) + n end
+  end
+  local e = summary.errors
+  io.write(string.format("soak-result human_302=%d bot_302=%d ok_200=%d other=%d socket_errors=%d requests=%d seconds=%.1f\n",
+    h, b, o, x, e.connect + e.read + e.write + e.timeout, summary.requests, summary.duration / 1e6))
+  for code, n in pairs(codes) do io.write(string.format("soak-status %d %d\n", code, n)) end
+end
+LUA
+
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status"; }
+fds() { ls "/proc/$server_pid/fd" | wc -l; }
+
+# 1. The ceiling: redirects alone, as hard as wrk can, for a few seconds.
+probe=$(wrk -t2 -c64 -d5s -H 'User-Agent: Mozilla/5.0 (iPhone) musical_ly_32.5.0' "$base/soak" | awk '/Requests\/sec:/ { print $2 }')
+target=$(awk -v r="$probe" 'BEGIN { printf "%d", r * 0.8 }')
+# wrk has no rate option: each connection waits SOAK_PACE_MS between requests, so the
+# connection count sets the rate (the time spent answering makes it a little lower).
+pace_ms=10
+conns=$(awk -v t="$target" -v p="$pace_ms" 'BEGIN { c = int(t * p / 1000 + 0.5); if (c < 4) c = 4; if (c > 2000) c = 2000; print c }')
+echo "probe: $probe redirects/s; soak target $target req/s (80 %) with $conns connections for ${duration}s"
+
+# Wait until the probe's clicks are shipped, so they do not count against the soak.
+for _ in $(seq 600); do
+  [ "$(curl -sf "$base/api/v1/status" -H "Authorization: Bearer $key" | jq -r .journal.backlog_clicks)" = 0 ] && break
+  sleep 0.1
+done
+clicks_before=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $human_link AND NOT bot")
+
+# 2. The soak, with RSS and fds sampled every 10 s.
+SOAK_PACE_MS=$pace_ms wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/wrk.out" 2>&1 &
+wrk_pid=$!
+bench_pids="$bench_pids $wrk_pid"
+samples=()
+printf '%8s %10s %6s\n' seconds rss_kib fds
+elapsed=0
+while kill -0 "$wrk_pid" 2>/dev/null && [ "$elapsed" -lt "$duration" ]; do
+  sleep 10
+  elapsed=$((elapsed + 10))
+  kill -0 "$server_pid" 2>/dev/null || { echo "FAIL: the server died"; cat "$scratch/linkledger.log" | tail -20; exit 1; }
+  rss=$(rss_kib); open_fds=$(fds)
+  samples+=("$elapsed $rss $open_fds")
+  printf '%8s %10s %6s\n' "$elapsed" "$rss" "$open_fds"
+done
+wait "$wrk_pid" || true
+cat "$scratch/wrk.out" | grep -E 'Requests/sec|Latency|soak-' || true
+
+fail=0
+check() { if [ "$1" = ok ]; then echo "ok:   $2"; else echo "FAIL: $2"; fail=1; fi; }
+result=$(grep '^soak-result' "$scratch/wrk.out" || true)
+[ -n "$result" ] || { cat "$scratch/wrk.out"; echo "FAIL: wrk printed no result"; exit 1; }
+get() { echo "$result" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+human_302=$(get human_302); bot_302=$(get bot_302); other=$(get other); socket_errors=$(get socket_errors)
+rate=$(awk -v n="$(get requests)" -v s="$(get seconds)" 'BEGIN { printf "%d", n / s }')
+echo "achieved: $rate req/s ($(awk -v r="$rate" -v p="$probe" 'BEGIN { printf "%d", p > 0 ? r * 100 / p : 0 }') % of the probe)"
+
+# Memory: compare the sample at half time with the last one.
+n=${#samples[@]}
+if [ "$n" -ge 2 ]; then
+  read -r _ mid_rss mid_fds <<<"${samples[$(((n - 1) / 2))]}"
+  read -r _ end_rss end_fds <<<"${samples[$((n - 1))]}"
+  growth=$(awk -v a="$mid_rss" -v b="$end_rss" 'BEGIN { printf "%.1f", (b - a) * 100 / a }')
+  check "$(awk -v g="$growth" -v m="$max_growth_pct" 'BEGIN { print (g < m) ? "ok" : "no" }')" \
+    "RSS over the last half: $mid_rss -> $end_rss KiB ($growth %, limit $max_growth_pct %)"
+  check "$([ "$end_fds" -le $((mid_fds + conns / 10 + 8)) ] && echo ok || echo no)" \
+    "open fds over the last half: $mid_fds -> $end_fds"
+else
+  check no "too few samples for a memory trend (run at least 20 s)"
+fi
+
+check "$([ "$socket_errors" = 0 ] && [ "$other" = 0 ] && echo ok || echo no)" \
+  "every request answered 302 or 200 (socket errors: $socket_errors, other statuses: $other)"
+
+# Clicks: wait for the journal to drain, then compare with the 302s wrk counted. wrk stops with
+# requests in flight: journaled and shipped, but not counted by wrk (at most one per connection).
+for _ in $(seq 600); do
+  [ "$(curl -sf "$base/api/v1/status" -H "Authorization: Bearer $key" | jq -r .journal.backlog_clicks)" = 0 ] && break
+  sleep 0.1
+done
+human_pg=$(($(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $human_link AND NOT bot") - clicks_before))
+bot_pg=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $bot_link AND bot")
+unflagged=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $bot_link AND NOT bot")
+extra=$((human_pg - human_302))
+check "$([ "$extra" -ge 0 ] && [ "$extra" -le "$conns" ] && echo ok || echo no)" \
+  "clicks shipped: $human_pg in PostgreSQL for $human_302 human 302s (in flight at the cut-off: $extra)"
+extra_bots=$((bot_pg - bot_302))
+check "$([ "$extra_bots" -ge 0 ] && [ "$extra_bots" -le "$conns" ] && [ "$unflagged" = 0 ] && echo ok || echo no)" \
+  "bots flagged, not counted: $bot_pg in PostgreSQL for $bot_302 bot 302s, $unflagged unflagged"
+dropped=$(curl -sf "$base/metrics" | awk '/^linkledger_clicks_dropped_total/ { print $2 }')
+check "$([ "${dropped:-0}" = 0 ] && echo ok || echo no)" "no click dropped by the journal budget (${dropped:-0})"
+
+# Sales: each postback and webhook was sent many times; each sale is there once.
+read -r sales amount <<<"$(psql "$url" -AtF ' ' -c "SELECT count(*), COALESCE(sum(amount_minor), 0) FROM conversions WHERE offer_id = $offer_id")"
+distinct=$(psql "$url" -Atc "SELECT count(DISTINCT txid) FROM conversions WHERE offer_id = $offer_id")
+check "$([ "$sales" = "$expected_sales" ] && [ "$distinct" = "$expected_sales" ] && [ "$amount" = "$expected_minor" ] && echo ok || echo no)" \
+  "sales counted once: $sales conversions ($expected_sales sent, repeated), $amount cents ($expected_minor expected)"
+
+errors=$(grep -cE '^[^ ]+ (error|critical) ' "$scratch/linkledger.log" || true)
+check "$([ "$errors" = 0 ] && echo ok || echo no)" "no error in the server log ($errors)"
+[ "$errors" = 0 ] || grep -E '^[^ ]+ (error|critical) ' "$scratch/linkledger.log" | head -5
+[ "$fail" = 0 ] && echo "soak: PASSED" || { echo "soak: FAILED"; exit 1; }

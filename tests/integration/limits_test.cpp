@@ -1,0 +1,291 @@
+// The abuse limits against the real server over real sockets: per-IP rate limits (429 with
+// Retry-After), URL and header limits (414, 431), slow clients dropped, the connection cap,
+// and the journal's disk budget with PostgreSQL stopped.
+#include "instance.hpp"
+#include "private_cluster.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include <optional>
+#include <regex>
+#include <thread>
+
+using namespace linkledger::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The value of one sample in a Prometheus scrape ("name{labels}" exactly as printed), or -1.
+double metric(unsigned short port, std::string const& sample)
+{
+    auto const scrape = send(port, {"GET", "/metrics", "", {}});
+    EXPECT_EQ(scrape.status, 200);
+    auto const at = scrape.body.find("\n" + sample + " ");
+    if (at == std::string::npos)
+        return -1;
+    return std::stod(scrape.body.substr(at + sample.size() + 2));
+}
+
+// Sends raw bytes on a new connection and returns the status code of the answer (0: none).
+int raw_status(unsigned short port, std::string const& bytes, std::string* body = nullptr)
+{
+    http_connection conn(port);
+    conn.write_raw(bytes);
+    bool closed = false;
+    auto const answer = conn.read_until_close(5s, closed);
+    if (body)
+        *body = answer.substr(std::min(answer.size(), answer.find("\r\n\r\n") + 4));
+    if (!answer.starts_with("HTTP/1.1 "))
+        return 0;
+    return std::stoi(answer.substr(9, 3));
+}
+
+std::size_t count_of(std::string const& text, std::string const& needle)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++n;
+    return n;
+}
+
+} // namespace
+
+TEST(limits, api_requests_past_the_rate_get_429_with_retry_after_and_are_counted)
+{
+    instance ll("rate_api", {{"LINKLEDGER_RATE_LIMIT_API", "0.5/3"}});
+    // The link is made within the burst; the redirect and health checks are never limited.
+    ll.create_link(R"({"target_url":"https://shop.example/p","slug":"rl"})");
+    EXPECT_EQ(ll.api("GET", "/api/v1/links").status, 200);
+    EXPECT_EQ(ll.api("GET", "/api/v1/links").status, 200);
+    auto const limited = ll.api("GET", "/api/v1/links");
+    ASSERT_EQ(limited.status, 429) << limited.body;
+    auto const body = limited.json().as_object();
+    auto const retry_after = body.at("retry_after").as_int64();
+    EXPECT_TRUE(retry_after == 1 || retry_after == 2) << limited.body; // a token per 2 s
+    EXPECT_EQ(limited.header("retry-after"), std::to_string(retry_after));
+    EXPECT_EQ(body.at("error").at("code").as_string(), "rate_limited");
+    // A wrong key is refused before it is even checked: no key guessing at full speed.
+    EXPECT_EQ(api(ll.port(), "GET", "/api/v1/links", "ll_wrong").status, 429);
+    for (int i = 0; i < 30; ++i) {
+        EXPECT_EQ(send(ll.port(), {"GET", "/rl", "", {}}).status, 302);
+        EXPECT_EQ(send(ll.port(), {"GET", "/healthz", "", {}}).status, 200);
+    }
+    EXPECT_GE(metric(ll.port(), R"(linkledger_rate_limited_total{route_class="api"})"), 2);
+    EXPECT_EQ(metric(ll.port(), R"(linkledger_rate_limited_total{route_class="login"})"), 0);
+    // The bucket refills at its rate.
+    std::this_thread::sleep_for(2100ms);
+    EXPECT_EQ(ll.api("GET", "/api/v1/links").status, 200);
+}
+
+TEST(limits, login_postback_and_webhook_routes_have_their_own_buckets)
+{
+    instance ll("rate_classes", {{"LINKLEDGER_RATE_LIMIT_LOGIN", "0.2/2"},
+                                 {"LINKLEDGER_RATE_LIMIT_POSTBACK", "1/2"},
+                                 {"LINKLEDGER_RATE_LIMIT_WEBHOOK", "1/2"}});
+    auto const status_of = [&](std::string const& method, std::string const& target) {
+        return send(ll.port(), {method, target, method == "POST" ? "x=1" : "",
+                                {{"Content-Type", "application/x-www-form-urlencoded"}}});
+    };
+    for (auto const& [method, target, label] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"POST", "/login", "login"},
+             {"GET", "/postback/1?token=nope&txid=1&amount=1", "postback"},
+             {"POST", "/webhooks/shopify/1", "webhook"}}) {
+        EXPECT_NE(status_of(method, target).status, 429) << target;
+        EXPECT_NE(status_of(method, target).status, 429) << target;
+        auto const limited = status_of(method, target);
+        EXPECT_EQ(limited.status, 429) << target;
+        EXPECT_FALSE(limited.header("retry-after").empty()) << target;
+        EXPECT_EQ(metric(ll.port(), "linkledger_rate_limited_total{route_class=\"" + label + "\"}"), 1) << label;
+    }
+    auto const login_wait = std::stoi(status_of("POST", "/login").header("retry-after"));
+    EXPECT_GE(login_wait, 1);
+    EXPECT_LE(login_wait, 5) << "a token every 5 s";
+    // Showing the login form is not an attempt; the API is not limited in this instance.
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(send(ll.port(), {"GET", "/login", "", {}}).status, 200);
+    EXPECT_EQ(ll.api("GET", "/api/v1/links").status, 200);
+}
+
+TEST(limits, clients_behind_a_trusted_proxy_are_told_apart_and_others_cannot_forge_one)
+{
+    instance ll("rate_proxy", {{"LINKLEDGER_RATE_LIMIT_API", "0.5/2"}, {"LINKLEDGER_TRUSTED_PROXIES", "127.0.0.1"}});
+    auto const from = [&](std::string const& client) {
+        return send(ll.port(), {"GET", "/api/v1/links", "", {{"Authorization", "Bearer " + ll.key()},
+                                                               {"X-Forwarded-For", client}}}).status;
+    };
+    EXPECT_EQ(from("198.51.100.1"), 200);
+    EXPECT_EQ(from("198.51.100.1"), 200);
+    EXPECT_EQ(from("198.51.100.1"), 429);
+    EXPECT_EQ(from("198.51.100.2"), 200) << "another follower behind the same proxy";
+
+    instance direct("rate_direct", {{"LINKLEDGER_RATE_LIMIT_API", "0.5/2"}});
+    auto const forged = [&](std::string const& client) {
+        return send(direct.port(), {"GET", "/api/v1/links", "", {{"Authorization", "Bearer " + direct.key()},
+                                                                   {"X-Forwarded-For", client}}}).status;
+    };
+    EXPECT_EQ(forged("198.51.100.1"), 200);
+    EXPECT_EQ(forged("198.51.100.2"), 200);
+    EXPECT_EQ(forged("198.51.100.3"), 429) << "X-Forwarded-For from an untrusted peer chose the bucket";
+}
+
+TEST(limits, long_targets_get_414_and_big_or_many_headers_431)
+{
+    instance ll("header_limits");
+    ll.create_link(R"({"target_url":"https://shop.example/p","slug":"hl"})");
+    std::string body;
+    // Just under the limits: served.
+    EXPECT_EQ(raw_status(ll.port(), "GET /hl?x=" + std::string(8000, 'a') + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 302);
+    std::string hundred = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+    for (int i = 0; i < 98; ++i)
+        hundred += "X-F" + std::to_string(i) + ": v\r\n";
+    EXPECT_EQ(raw_status(ll.port(), hundred + "\r\n"), 200);
+
+    // A target over 8 KiB: 414, whether it is just over or far over what Beast buffers.
+    EXPECT_EQ(raw_status(ll.port(), "GET /hl?x=" + std::string(8300, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", &body), 414);
+    EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "uri_too_long");
+    EXPECT_EQ(raw_status(ll.port(), "GET /hl?x=" + std::string(40000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", &body), 414);
+    EXPECT_EQ(boost::json::parse(body).at("error").at("field").as_string(), "target");
+
+    // Fields over 8 KiB: 431, just over and far over.
+    EXPECT_EQ(raw_status(ll.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8300, 'b') + "\r\n\r\n", &body), 431);
+    EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "headers_too_large");
+    EXPECT_EQ(raw_status(ll.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'b') + "\r\n\r\n", &body), 431);
+    EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "headers_too_large");
+    // One field too many: 431.
+    EXPECT_EQ(raw_status(ll.port(), hundred + "X-One-More: v\r\n\r\n", &body), 431);
+    EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "too_many_headers");
+    // The server is fine afterwards.
+    EXPECT_EQ(send(ll.port(), {"GET", "/hl", "", {}}).status, 302);
+}
+
+TEST(limits, a_header_trickled_one_byte_a_second_is_dropped_at_the_deadline)
+{
+    instance ll("slowloris", {{"LINKLEDGER_REQUEST_TIMEOUT", "2"}});
+    std::string const request = "GET /healthz HTTP/1.1\r\nHost: x\r\nUser-Agent: slow-loris-probe\r\n\r\n";
+    http_connection slow(ll.port());
+    auto const started = std::chrono::steady_clock::now();
+    bool closed = false;
+    std::size_t sent = 0;
+    std::string answer;
+    while (!closed && sent < request.size()) {
+        try {
+            slow.write_raw(request.substr(sent++, 1));
+        } catch (std::exception const&) {
+            closed = true; // reset by the server
+            break;
+        }
+        answer += slow.read_until_close(1s, closed); // one byte a second
+    }
+    auto const held = std::chrono::steady_clock::now() - started;
+    EXPECT_TRUE(closed);
+    EXPECT_LT(sent, 6u);
+    EXPECT_LT(held, 4s) << "held for " << std::chrono::duration_cast<std::chrono::milliseconds>(held).count() << " ms";
+    EXPECT_GE(held, 1500ms);
+    EXPECT_TRUE(answer.empty()) << answer;
+    EXPECT_EQ(send(ll.port(), {"GET", "/healthz", "", {}}).status, 200);
+}
+
+TEST(limits, a_body_trickled_slowly_and_an_idle_keep_alive_connection_are_dropped)
+{
+    instance ll("slowbody", {{"LINKLEDGER_REQUEST_TIMEOUT", "2"}});
+    http_connection slow(ll.port());
+    slow.write_raw("POST /api/v1/links HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ll.key() +
+                   "\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{");
+    auto const started = std::chrono::steady_clock::now();
+    bool closed = false;
+    for (int i = 0; i < 8 && !closed; ++i) {
+        try {
+            slow.write_raw(" ");
+        } catch (std::exception const&) {
+            closed = true;
+            break;
+        }
+        slow.read_until_close(1s, closed);
+    }
+    EXPECT_TRUE(closed);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM links"), "0");
+
+    // A keep-alive connection that stays quiet after its answer is closed at the same deadline.
+    http_connection idle(ll.port());
+    EXPECT_EQ(idle.send({"GET", "/healthz", "", {}}).status, 200);
+    auto const answered = std::chrono::steady_clock::now();
+    idle.read_until_close(6s, closed);
+    EXPECT_TRUE(closed);
+    EXPECT_LT(std::chrono::steady_clock::now() - answered, 4s);
+}
+
+TEST(limits, connections_past_the_cap_are_closed_at_once_and_counted)
+{
+    instance ll("conn_cap", {{"LINKLEDGER_MAX_CONNECTIONS", "4"}});
+    std::vector<std::unique_ptr<http_connection>> held;
+    for (int i = 0; i < 4; ++i)
+        held.push_back(std::make_unique<http_connection>(ll.port()));
+    std::this_thread::sleep_for(300ms); // accepted by the server
+    for (int i = 0; i < 3; ++i) {
+        http_connection extra(ll.port()); // the kernel completes the handshake...
+        bool closed = false;
+        auto const started = std::chrono::steady_clock::now();
+        auto const answer = extra.read_until_close(3s, closed); // ...and the server closes it
+        EXPECT_TRUE(closed);
+        EXPECT_TRUE(answer.empty());
+        EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+    }
+    // The ones held are still served.
+    EXPECT_EQ(held[0]->send({"GET", "/healthz", "", {}}).status, 200);
+    held.pop_back();
+    std::this_thread::sleep_for(300ms); // the server sees that close
+    EXPECT_EQ(metric(ll.port(), "linkledger_connections_rejected_total"), 3);
+    held.clear();
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(send(ll.port(), {"GET", "/healthz", "", {}}).status, 200);
+}
+
+TEST(limits, past_the_journal_budget_clicks_are_redirected_dropped_counted_then_journaled_again)
+{
+    private_cluster pg;
+    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", pg.url()}});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    auto const key = last_line(created.out);
+    server_process server(pg.url(), {{"LINKLEDGER_JOURNAL_MAX_BYTES", "32KiB"}});
+    auto const link = api(server.port(), "POST", "/api/v1/links", key,
+                          R"({"target_url":"https://shop.example/p?c={click_id}","slug":"budget"})");
+    ASSERT_EQ(link.status, 201) << link.body;
+
+    pg.stop();
+    int redirected = 0;
+    for (int i = 0; i < 400; ++i)
+        redirected += send(server.port(), {"GET", "/budget", "", {{"User-Agent", "Mozilla/5.0 (iPhone) musical_ly_32.5.0 n" + std::to_string(i)}}}).status == 302;
+    EXPECT_EQ(redirected, 400) << "every follower is redirected, journaled or not";
+    auto const dropped = metric(server.port(), R"(linkledger_clicks_dropped_total{reason="journal_budget"})");
+    auto const journaled = metric(server.port(), "linkledger_clicks_journaled_total");
+    EXPECT_GT(dropped, 100);
+    EXPECT_EQ(dropped + journaled, 400);
+    EXPECT_LE(metric(server.port(), "linkledger_journal_disk_bytes"), 32 * 1024);
+    // Loud, but not a line per click.
+    auto const log = server.process().log();
+    EXPECT_GE(count_of(log, "over its disk budget"), 1u);
+    EXPECT_LE(count_of(log, "over its disk budget"), 2u);
+
+    pg.start();
+    // Shipping frees the budget: what was journaled reaches PostgreSQL, new clicks are recorded.
+    auto const deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline &&
+           query_once(pg.url(), "SELECT count(*) FROM clicks") != std::to_string(static_cast<int>(journaled)))
+        std::this_thread::sleep_for(100ms);
+    ASSERT_EQ(query_once(pg.url(), "SELECT count(*) FROM clicks"), std::to_string(static_cast<int>(journaled)));
+    std::this_thread::sleep_for(300ms); // the shipped segments are deleted after the batch commits
+    for (int i = 0; i < 20; ++i)
+        EXPECT_EQ(send(server.port(), {"GET", "/budget", "", {}}).status, 302);
+    EXPECT_EQ(metric(server.port(), R"(linkledger_clicks_dropped_total{reason="journal_budget"})"), dropped);
+    EXPECT_EQ(metric(server.port(), "linkledger_clicks_journaled_total"), journaled + 20);
+    EXPECT_TRUE(server.process().wait_for_log("back under its disk budget", 2s));
+    auto const all = std::to_string(static_cast<int>(journaled) + 20);
+    auto const until = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < until && query_once(pg.url(), "SELECT count(*) FROM clicks") != all)
+        std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(query_once(pg.url(), "SELECT count(*) FROM clicks"), all);
+}
