@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian (bookworm) package that building, testing and running Linkledger need.
 # Non-interactive, so the Dockerfile can reuse it; a no-op when everything is already there.
+# clang with libclang-rt-14-dev (libFuzzer and the sanitizer runtimes for -fsanitize=fuzzer)
+# builds the fuzz targets; bookworm's libfuzzer-14-dev only adds a standalone libFuzzer.a.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,7 @@ packages=(
   libpqxx-dev libpq-dev libssl-dev libspdlog-dev libfmt-dev
   libre2-dev libmaxminddb-dev libqrencode-dev libpng-dev
   libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev
   postgresql-15 postgresql-client-15
   ca-certificates curl procps util-linux
   docker-compose systemd caddy

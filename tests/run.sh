@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's "test" command: installs packages, builds with ASan+UBSan, starts a throw-away
 # PostgreSQL (never ./var) unless LINKLEDGER_TEST_DATABASE_URL is set, and runs every suite
-# through ctest. Extra arguments go to ctest (e.g. -R unit).
+# through ctest, then the fuzz targets. Extra arguments go to ctest (e.g. -R unit, -R fuzz).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,5 +35,12 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
 ctest --test-dir build/test --output-on-failure -j2 "$@" || status=$?
+
+# The fuzz targets (tests/fuzz/README.md): their own clang build, each fuzz.<target> fuzzing for
+# LINKLEDGER_FUZZ_SECONDS (20) under ASan+UBSan; any crash or sanitizer report fails the run.
+# The same ctest arguments pick among them: -R fuzz runs only these, -R unit none.
+CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DLINKLEDGER_FUZZ=ON >/dev/null
+cmake --build build/fuzz -j"$(nproc)"
+ctest --test-dir build/fuzz --output-on-failure -j2 "$@" || status=$?
 if [ "$status" -eq 0 ]; then echo "tests: all suites passed" >&2; else echo "tests: FAILED (ctest exit $status)" >&2; fi
 exit "$status"

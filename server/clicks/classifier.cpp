@@ -105,7 +105,10 @@ std::string traffic_source(std::string_view utm_source, std::string_view in_app,
             auto host = lower(parsed->encoded_host());
             if (host.starts_with("www."))
                 host.erase(0, 4);
-            return host.substr(0, 253);
+            // "http://www./" leaves nothing: a click without a source would be a report row
+            // without a name, so it counts as direct.
+            if (!host.empty())
+                return host.substr(0, 253);
         }
     }
     return "direct";

@@ -1,180 +1,10 @@
 #include "money/csv_import.hpp"
 
 #include "http/http_error.hpp"
-#include "http/json_body.hpp"
-#include "money/amount.hpp"
-#include "money/conversion_status.hpp"
 
 #include <pqxx/pqxx>
 
-#include <algorithm>
-#include <array>
-#include <cctype>
-
 namespace linkledger::money {
-namespace {
-
-constexpr std::size_t k_max_rows = 100'000;
-
-constexpr std::array<std::pair<std::string_view, std::string_view>, 24> k_aliases{{
-    {"txid", "txid"},           {"transaction_id", "txid"}, {"transaction", "txid"},
-    {"order_id", "txid"},       {"order", "txid"},          {"amount", "amount"},
-    {"sale_amount", "amount"},  {"order_value", "amount"},  {"order_amount", "amount"},
-    {"currency", "currency"},   {"status", "status"},       {"state", "status"},
-    {"click_id", "click_id"},   {"clickid", "click_id"},    {"subid", "click_id"},
-    {"sub_id", "click_id"},     {"clickref", "click_id"},   {"code", "code"},
-    {"promo_code", "code"},     {"coupon", "code"},         {"voucher", "code"},
-    {"date", "date"},           {"transaction_date", "date"}, {"commission", "commission"},
-}};
-
-std::string canonical(std::string name)
-{
-    auto const first = name.find_first_not_of(" \t");
-    auto const last = name.find_last_not_of(" \t");
-    name = first == std::string::npos ? std::string() : name.substr(first, last - first + 1);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
-        return c == ' ' || c == '-' ? '_' : static_cast<char>(std::tolower(c));
-    });
-    for (auto const& [alias, column] : k_aliases) {
-        if (alias == name)
-            return std::string(column);
-    }
-    return name;
-}
-
-struct csv_reader {
-    std::string_view text;
-    char separator = ',';
-    std::size_t pos = 0;
-    std::size_t line = 1;
-
-    bool done() const { return pos >= text.size(); }
-
-    // One record; `start_line` is the line it began on (quoted cells may span lines).
-    std::vector<std::string> next(std::size_t& start_line)
-    {
-        start_line = line;
-        std::vector<std::string> cells(1);
-        bool quoted = false;
-        while (pos < text.size()) {
-            char const c = text[pos++];
-            if (quoted) {
-                if (c == '"' && pos < text.size() && text[pos] == '"') {
-                    cells.back() += '"';
-                    ++pos;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    if (c == '\n')
-                        ++line;
-                    cells.back() += c;
-                }
-            } else if (c == '"' && cells.back().empty()) {
-                quoted = true;
-            } else if (c == separator) {
-                cells.emplace_back();
-            } else if (c == '\n') {
-                ++line;
-                break;
-            } else if (c != '\r') {
-                cells.back() += c;
-            }
-        }
-        if (quoted)
-            throw http::bad_field("body", "line " + std::to_string(start_line) + ": a quoted cell never ends",
-                                  "invalid_csv");
-        return cells;
-    }
-};
-
-std::string cell(csv_row const& row, std::string const& name)
-{
-    auto const it = row.fields.find(name);
-    if (it == row.fields.end())
-        return {};
-    auto const& v = it->second;
-    auto const first = v.find_first_not_of(" \t");
-    return first == std::string::npos ? std::string() : v.substr(first, v.find_last_not_of(" \t") - first + 1);
-}
-
-sale sale_from_row(csv_row const& row, offer const& o)
-{
-    sale s;
-    s.via = "csv";
-    s.txid = cell(row, "txid");
-    if (s.txid.empty())
-        throw http::bad_field("txid", "txid is empty");
-    s.currency = cell(row, "currency");
-    std::transform(s.currency.begin(), s.currency.end(), s.currency.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    auto const currency = s.currency.empty() ? o.currency : s.currency;
-    if (!currency_exponent(currency))
-        throw http::bad_field("currency", "'" + s.currency + "' is not an ISO 4217 currency");
-    auto const amount = parse_major_amount(cell(row, "amount"), currency);
-    if (!amount || *amount < 0)
-        throw http::bad_field("amount", "'" + cell(row, "amount") + "' is not an amount in " + currency +
-                                            " (e.g. 19.99)");
-    s.amount_minor = *amount;
-    if (auto const commission = cell(row, "commission"); !commission.empty()) {
-        auto const minor = parse_major_amount(commission, currency);
-        if (!minor || *minor < 0)
-            throw http::bad_field("commission", "'" + commission + "' is not an amount");
-        s.reported_commission_minor = minor;
-    }
-    if (auto const word = cell(row, "status"); !word.empty()) {
-        auto const status = normalize_status(word);
-        if (!status)
-            throw http::bad_field("status", "'" + word + "' is not a status we know");
-        s.status = *status;
-    }
-    s.click_id = cell(row, "click_id");
-    s.code = cell(row, "code");
-    s.occurred_at = cell(row, "date");
-    if (!s.occurred_at.empty() && !http::looks_like_iso_time(s.occurred_at))
-        throw http::bad_field("date", "'" + s.occurred_at + "' is not a date (YYYY-MM-DD or ISO 8601)");
-    return s;
-}
-
-} // namespace
-
-parsed_csv parse_sales_csv(std::string_view text)
-{
-    if (text.starts_with("\xEF\xBB\xBF"))
-        text.remove_prefix(3); // a BOM, as spreadsheet exports write
-    auto const header_end = text.find('\n');
-    auto const header_line = text.substr(0, header_end);
-    csv_reader reader{text};
-    auto const counts = [&](char c) { return std::count(header_line.begin(), header_line.end(), c); };
-    if (counts(';') > counts(reader.separator))
-        reader.separator = ';';
-    if (counts('\t') > counts(reader.separator))
-        reader.separator = '\t';
-
-    std::size_t line = 0;
-    std::vector<std::string> columns;
-    for (auto& name : reader.next(line))
-        columns.push_back(canonical(name));
-    for (auto const* required : {"txid", "amount"}) {
-        if (std::find(columns.begin(), columns.end(), required) == columns.end())
-            throw http::bad_field("body", std::string("the header row must name a ") + required + " column",
-                                  "invalid_csv");
-    }
-    parsed_csv out;
-    while (!reader.done()) {
-        auto cells = reader.next(line);
-        if (cells.size() == 1 && cells[0].find_first_not_of(" \t") == std::string::npos)
-            continue; // blank line
-        if (out.rows.size() >= k_max_rows)
-            throw http::bad_field("body", "at most 100000 rows per import", "too_many_rows");
-        csv_row row{line, {}};
-        for (std::size_t i = 0; i < cells.size() && i < columns.size(); ++i)
-            row.fields[columns[i]] = std::move(cells[i]);
-        if (cells.size() != columns.size())
-            row.fields["#cells"] = std::to_string(cells.size());
-        out.rows.push_back(std::move(row));
-    }
-    return out;
-}
 
 boost::json::object import_sales(pqxx::connection& conn, std::int64_t offer_id, parsed_csv const& csv,
                                  attribution_settings const& settings)
@@ -190,7 +20,7 @@ boost::json::object import_sales(pqxx::connection& conn, std::int64_t offer_id, 
         try {
             if (auto const n = row.fields.find("#cells"); n != row.fields.end())
                 throw http::bad_field("body", "the row has " + n->second + " cells; the header has a different number");
-            auto const s = sale_from_row(row, *o);
+            auto const s = sale_from_csv_row(row, *o);
             pqxx::subtransaction sub(tx, "csv_row");
             auto const outcome = record_sale(sub, *o, s, settings);
             sub.commit();

@@ -1,7 +1,13 @@
 #include "money/shop_orders.hpp"
 
+#include "http/http_error.hpp"
+#include "http/url_params.hpp"
+#include "money/amount.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
+
+#include <limits>
 
 namespace linkledger::money {
 namespace {
@@ -49,7 +55,7 @@ std::string click_id_in(boost::json::object const& o, std::string_view list, std
 std::string click_id_in_url(std::string const& url)
 {
     auto const parsed = boost::urls::parse_uri_reference(url);
-    if (!parsed)
+    if (!parsed || !http::has_query_params(*parsed))
         return {};
     auto const params = parsed->params();
     auto const it = params.find("click_id");
@@ -119,6 +125,39 @@ std::optional<shop_refund> shopify_refund(boost::json::object const& refund)
     if (out.amounts.empty())
         return std::nullopt;
     return out;
+}
+
+sale sale_from_shop_order(shop_order const& order, offer const& o, std::string_view via)
+{
+    sale s;
+    s.via = std::string(via);
+    s.txid = order.txid;
+    s.currency = order.currency;
+    auto const currency = s.currency.empty() ? o.currency : s.currency;
+    auto const amount = parse_major_amount(order.total, currency);
+    if (!amount || *amount < 0)
+        throw http::bad_field("total", "the order total '" + order.total + "' is not an amount in " + currency);
+    s.amount_minor = *amount;
+    s.status = order.status;
+    s.code = order.code;
+    s.click_id = order.click_id;
+    s.occurred_at = order.occurred_at;
+    return s;
+}
+
+std::int64_t refund_total_minor(shop_refund const& refund, std::string_view currency)
+{
+    std::int64_t total = 0;
+    for (auto const& text : refund.amounts) {
+        auto const minor = parse_major_amount(text, currency);
+        if (!minor || *minor < 0)
+            throw http::bad_field("amount", "the refund amount '" + text + "' is not an amount in " +
+                                                std::string(currency));
+        total = *minor > std::numeric_limits<std::int64_t>::max() - total
+                    ? std::numeric_limits<std::int64_t>::max()
+                    : total + *minor;
+    }
+    return total;
 }
 
 } // namespace linkledger::money

@@ -3,6 +3,9 @@
 // page or order metadata the click. Refunds and cancellations become "rejected".
 #pragma once
 
+#include "money/offer.hpp"
+#include "money/sale_recorder.hpp"
+
 #include <boost/json/object.hpp>
 
 #include <cstdint>
@@ -34,5 +37,15 @@ struct shop_refund {
     std::vector<std::string> amounts;
 };
 std::optional<shop_refund> shopify_refund(boost::json::object const& refund);
+
+// The order as a sale of offer `o` (whose currency applies when the order names none); `via`
+// is "shopify" or "woocommerce". Throws http_error 400 (field "total") for a total that is not
+// an amount in that currency.
+sale sale_from_shop_order(shop_order const& order, offer const& o, std::string_view via);
+
+// What the refund's transactions add up to in minor units of `currency`. Throws http_error 400
+// (field "amount") for an amount that is not one; a sum past any real sale is capped, not
+// wrapped, so it can only ever refund the whole sale.
+std::int64_t refund_total_minor(shop_refund const& refund, std::string_view currency);
 
 } // namespace linkledger::money

@@ -5,7 +5,6 @@
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
-#include "money/amount.hpp"
 #include "money/shop_orders.hpp"
 
 #include <boost/json/parse.hpp>
@@ -32,24 +31,6 @@ void verify_signature(http::request const& req, offer const& o, shop kind)
                                kind == shop::shopify ? "X-Shopify-Hmac-Sha256" : "X-WC-Webhook-Signature");
 }
 
-sale sale_from_order(shop_order const& order, offer const& o, shop kind)
-{
-    sale s;
-    s.via = kind == shop::shopify ? "shopify" : "woocommerce";
-    s.txid = order.txid;
-    s.currency = order.currency;
-    auto const currency = s.currency.empty() ? o.currency : s.currency;
-    auto const amount = parse_major_amount(order.total, currency);
-    if (!amount || *amount < 0)
-        throw http::bad_field("total", "the order total '" + order.total + "' is not an amount in " + currency);
-    s.amount_minor = *amount;
-    s.status = order.status;
-    s.code = order.code;
-    s.click_id = order.click_id;
-    s.occurred_at = order.occurred_at;
-    return s;
-}
-
 // A partial refund lowers the sale; a full one rejects it.
 boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund const& refund)
 {
@@ -60,13 +41,7 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
         return {{"result", "ignored"}, {"reason", "no sale with this order id"}};
     auto const id = rows[0][0].as<std::int64_t>();
     auto const currency = rows[0][2].as<std::string>();
-    std::int64_t refunded = 0;
-    for (auto const& text : refund.amounts) {
-        auto const minor = parse_major_amount(text, currency);
-        if (!minor || *minor < 0)
-            throw http::bad_field("amount", "the refund amount '" + text + "' is not an amount in " + currency);
-        refunded += *minor;
-    }
+    auto const refunded = refund_total_minor(refund, currency);
     auto const left = std::max<std::int64_t>(0, rows[0][1].as<std::int64_t>() - refunded);
     auto const rule = o.commission;
     auto const commission = rule.type == "reported" ? 0 : commission_for(rule, left, std::nullopt);
@@ -107,7 +82,8 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
                     auto const order = kind == shop::shopify ? shopify_order(payload) : woocommerce_order(payload);
                     if (!order)
                         return boost::json::object{{"result", "ignored"}, {"reason", "not an order"}};
-                    auto const outcome = record_sale(tx, *o, sale_from_order(*order, *o, kind), settings);
+                    auto const via = kind == shop::shopify ? "shopify" : "woocommerce";
+                    auto const outcome = record_sale(tx, *o, sale_from_shop_order(*order, *o, via), settings);
                     out = boost::json::object{{"result", outcome.result}, {"conversion", outcome.conversion}};
                 }
                 tx.commit();

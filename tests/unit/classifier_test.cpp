@@ -140,3 +140,11 @@ TEST(traffic_source, precedence_utm_then_app_then_referer)
     EXPECT_EQ(traffic_source("", "none", "not a url"), "direct");
     EXPECT_EQ(traffic_source("", "none", ""), "direct");
 }
+
+// Found by fuzz_user_agent: a Referer whose host is only "www." left the click without a source.
+TEST(traffic_source, a_referer_host_that_is_only_www_counts_as_direct)
+{
+    EXPECT_EQ(traffic_source("", "none", "http://www./"), "direct");
+    EXPECT_EQ(traffic_source("", "none", "https://WWW./path?q=1"), "direct");
+    EXPECT_EQ(traffic_source("", "none", "https://www.x/"), "x");
+}

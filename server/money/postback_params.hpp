@@ -1,0 +1,29 @@
+// A network's postback as a sale: its parameters (query string, then a form or JSON body) and
+// their meaning. Pure parsing, no database, so the route and the fuzzer share the same code.
+#pragma once
+
+#include "http/types.hpp"
+#include "money/offer.hpp"
+#include "money/sale_recorder.hpp"
+
+#include <boost/url/url_view.hpp>
+
+#include <map>
+#include <string>
+
+namespace linkledger::money {
+
+using postback_parameters = std::map<std::string, std::string>;
+
+// Every parameter from the request target's query string, then (for POST) from a form or JSON
+// body; the body wins. Throws http_error 400 naming the field for one too long or a body that
+// is neither.
+postback_parameters postback_params(http::request const& req, boost::urls::url_view target);
+
+// The value of `name`, or empty when absent or an unfilled macro such as "{click_id}".
+std::string postback_param(postback_parameters const& params, std::string const& name);
+
+// The sale the parameters describe for offer `o`; throws http_error 400 naming the field.
+sale sale_from_postback(postback_parameters const& params, offer const& o);
+
+} // namespace linkledger::money

@@ -1,0 +1,35 @@
+// CSV sales reports from affiliate networks, read into rows and rows into sales: pure parsing,
+// no database, so the import endpoint and the fuzzer share exactly the same code.
+#pragma once
+
+#include "money/offer.hpp"
+#include "money/sale_recorder.hpp"
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace linkledger::money {
+
+struct csv_row {
+    std::size_t line = 0;                       // 1-based line number in the file
+    std::map<std::string, std::string> fields; // canonical column name -> cell
+};
+
+struct parsed_csv {
+    std::vector<csv_row> rows;
+};
+
+// RFC 4180 (quoted cells, "" escapes, CRLF or LF), separated by ',', ';' or tab as the header
+// shows. Columns are matched by name, case-insensitively, with the usual network aliases
+// (order_id → txid, subid → click_id, coupon → code, ...). Throws http_error 400 (field
+// "body") for a file without txid and amount columns or with an unterminated quote.
+parsed_csv parse_sales_csv(std::string_view text);
+
+// One row as a sale of offer `o` (whose currency applies when the row names none). Throws
+// http_error 400 naming the column at fault.
+sale sale_from_csv_row(csv_row const& row, offer const& o);
+
+} // namespace linkledger::money

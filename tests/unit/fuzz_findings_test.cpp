@@ -1,0 +1,77 @@
+// Regression tests for what the fuzz targets (tests/fuzz) found in the money edge: each input
+// here crashed or misread before its fix.
+#include "http/http_error.hpp"
+#include "money/postback_params.hpp"
+#include "money/shop_orders.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <limits>
+
+using namespace linkledger::money;
+namespace http = linkledger::http;
+
+namespace {
+
+postback_parameters post(std::string_view target, std::string body)
+{
+    http::request req{http::verb::post, std::string(target), 11};
+    req.body() = std::move(body);
+    return postback_params(req, boost::urls::parse_origin_form(target).value());
+}
+
+} // namespace
+
+// fuzz_postback: a form body starting with '#' is read as "?#...", an empty query and a
+// fragment, which Boost.URL 1.81 iterates past its end (a segfault, before the token is checked).
+TEST(fuzz_findings, a_postback_body_that_is_only_a_fragment_adds_no_parameter)
+{
+    EXPECT_EQ(post("/postback/1?txid=A1&amount=5", "#click_id=01JDZQ5C9M7R3K8T2V6W4X0Y1Z"),
+              (postback_parameters{{"txid", "A1"}, {"amount", "5"}}));
+    EXPECT_EQ(post("/postback/1?txid=A1", "#=/"), (postback_parameters{{"txid", "A1"}}));
+    EXPECT_EQ(post("/postback/1?txid=A1", "amount=5#x"), (postback_parameters{{"txid", "A1"}, {"amount", "5"}}));
+}
+
+// fuzz_postback: a parameter without a name but with a long value gave a 400 naming no field.
+TEST(fuzz_findings, a_long_parameter_without_a_name_names_where_it_was)
+{
+    try {
+        post("/postback/1?=" + std::string(201, 'x'), "");
+        FAIL() << "a 201-byte value must be refused";
+    } catch (http::http_error const& e) {
+        EXPECT_EQ(e.field, "query");
+    }
+    try {
+        post("/postback/1", "txid=1&=" + std::string(201, 'x'));
+        FAIL() << "a 201-byte value must be refused";
+    } catch (http::http_error const& e) {
+        EXPECT_EQ(e.field, "body");
+    }
+}
+
+// The same Boost.URL bug through a Shopify order: the landing page URL is whatever the
+// shopper's browser opened, so "/products/x?#..." crashed the server through a signed webhook.
+TEST(fuzz_findings, a_shopify_landing_site_with_an_empty_query_and_a_fragment_has_no_click_id)
+{
+    auto const order = shopify_order(boost::json::parse(R"({"id":1,"total_price":"9.00","currency":"EUR",
+        "financial_status":"paid","landing_site":"/products/x?#click_id=01JDZQ5C9M7R3K8T2V6W4X0Y1Z"})")
+                                         .as_object());
+    ASSERT_TRUE(order.has_value());
+    EXPECT_EQ(order->click_id, "");
+    auto const with_query = shopify_order(boost::json::parse(R"({"id":1,"total_price":"9.00",
+        "landing_site":"/products/x?click_id=01JD#top"})")
+                                              .as_object());
+    EXPECT_EQ(with_query->click_id, "01JD");
+}
+
+// Found while writing fuzz_shop_orders (a refund of more than ~1,000 maximal amounts is past
+// what a 4 KB fuzz input reaches): the sum of a refund's amounts wrapped around int64.
+TEST(fuzz_findings, a_refund_total_is_capped_not_wrapped)
+{
+    shop_refund refund{"5", std::vector<std::string>(1100, "92233720368547.75")};
+    EXPECT_EQ(refund_total_minor(refund, "EUR"), std::numeric_limits<std::int64_t>::max());
+    EXPECT_EQ(refund_total_minor({"5", {"10.00", "2.50"}}, "EUR"), 1250);
+    EXPECT_THROW(refund_total_minor({"5", {"ten"}}, "EUR"), http::http_error);
+}
