@@ -1,5 +1,7 @@
 #include "http/listener.hpp"
 
+#include "http/request_log.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <spdlog/spdlog.h>
 
@@ -191,6 +193,11 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
             bool const head = req.method() == verb::head;
             std::string const& client = behind_proxy ? (forwarded_ip = client_ip(options_.proxies, peer, req))
                                                      : remote_ip;
+            // Whether the client used https is told by the proxy that ended TLS; anyone else
+            // claiming it would only switch on HSTS for themselves, but the rule stays simple.
+            if (!behind_proxy)
+                req.erase("X-Forwarded-Proto");
+            log_request_details(req, client);
             if (auto now = routes_.handle_now(req, client, &route))
                 res = std::move(*now);
             else
