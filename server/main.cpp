@@ -1,4 +1,6 @@
 // linkledger: wiring only. Command line -> config -> database -> services -> HTTP listener.
+#include "audit/audit_api.hpp"
+#include "audit/audit_log.hpp"
 #include "auth/api_key.hpp"
 #include "auth/authenticate.hpp"
 #include "auth/password.hpp"
@@ -39,6 +41,7 @@
 #include "users/users_api.hpp"
 #include "web/dashboard_pages.hpp"
 #include "web/login_api.hpp"
+#include "web/page_headers.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -50,6 +53,7 @@
 #include <iostream>
 #include <thread>
 
+#include <pwd.h>
 #include <unistd.h>
 
 namespace {
@@ -107,11 +111,19 @@ int serve(config::config settings)
         settings.public_url = "http://" + settings.listen.host + ":" +
                               std::to_string(listener.bound_port());
 
+    // Cookies are marked Secure, and pages carry HSTS, when users reach us over https.
+    bool const https = settings.public_url.size() > 8 &&
+                       std::equal(settings.public_url.begin(), settings.public_url.begin() + 8,
+                                  "https://", [](char a, char b) { return std::tolower(a) == b; });
+    routes.set_response_hook([https](http::request const& req, http::response& res) {
+        web::finish_response(req, res, https);
+    });
     routes.set_authenticator([&database](http::credentials const& presented) {
         return database.run([presented](pqxx::connection& conn) {
             return auth::authenticate(conn, presented);
         });
     });
+    routes.set_change_recorder(audit::make_change_recorder(database));
     http::add_health_routes(routes, database,
                             [&] { return clicks::pipeline_status(journal, shipper); });
     links::links_api links(database, table, settings.public_url);
@@ -134,16 +146,13 @@ int serve(config::config settings)
                                  settings.metrics_token);
     metrics.add_section([&](metrics::prometheus_text& out) { metrics::render_limits(out, limiter, listener); });
     metrics.add_routes(routes);
-    // Cookies are marked Secure when followers and users reach us over https.
-    bool const https = settings.public_url.size() > 8 &&
-                       std::equal(settings.public_url.begin(), settings.public_url.begin() + 8,
-                                  "https://", [](char a, char b) { return std::tolower(a) == b; });
     web::login_api login(database, https);
     login.add_routes(routes);
     users::users_api users(database);
     users.add_routes(routes);
     bio::bio_api bio_pages(database, settings.public_url);
     bio_pages.add_routes(routes);
+    audit::add_audit_routes(routes, database);
     web::dashboard_pages dashboard(database);
     dashboard.add_routes(routes);
     // The catch-all /{slug} comes last so it never shadows a named route.
@@ -185,12 +194,31 @@ int serve(config::config settings)
     return 0;
 }
 
+// Who ran a command on the server, for the audit log: the operating-system account.
+std::string command_line_actor()
+{
+    if (auto const* account = ::getpwuid(::geteuid()); account != nullptr && account->pw_name != nullptr)
+        return account->pw_name;
+    return "uid " + std::to_string(::geteuid());
+}
+
+void record_command(db::database& database, std::string action, std::int64_t target_id, std::string summary)
+{
+    audit::entry const e{"cli", std::nullopt, command_line_actor(), std::move(action), target_id,
+                         std::move(summary), ""};
+    database.run_blocking([&e](pqxx::connection& conn) {
+        audit::record(conn, e);
+        return 0;
+    });
+}
+
 int create_api_key(config::config const& settings, std::string const& name)
 {
     db::database database(settings.database_url, 1);
     migrate_database(database);
     auto const created = database.run_blocking(
         [&name](pqxx::connection& conn) { return auth::create_api_key(conn, name); });
+    record_command(database, "api_key.create", created.id, "name=" + name.substr(0, 60));
     std::cout << "Created API key id=" << created.id << " name=" << name
               << ". It is shown only this once:\n"
               << created.key << std::endl;
@@ -223,6 +251,7 @@ int add_user(config::config const& settings, std::string const& email_text, std:
         auto const created = database.run_blocking([&](pqxx::connection& conn) {
             return users::insert_user(conn, *email, role, hash);
         });
+        record_command(database, "user.add", created.id, "email=" + created.email + " role=" + created.role);
         std::cout << "Created user id=" << created.id << " email=" << created.email
                   << " role=" << created.role << '.';
     } catch (pqxx::unique_violation const&) {

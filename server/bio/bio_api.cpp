@@ -124,7 +124,7 @@ net::awaitable<http::response> bio_api::page(http::request_context& ctx)
         co_return http::message_page(status::not_found, "Not found", "This page does not exist.");
     auto res = http::html_response(
         status::ok, render_bio_page(*found, cards, public_url_, web::find_asset("bio/bio.css")));
-    web::add_page_headers(res, web::k_bio_csp);
+    web::add_page_headers(res, web::bio_csp());
     // Short: a link added in the dashboard shows up within a minute even behind a cache.
     res.set(http::bhttp::field::cache_control, "public, max-age=60");
     co_return res;

@@ -1,6 +1,7 @@
 #include "http/listener.hpp"
 
 #include "http/http_error.hpp"
+#include "http/request_log.hpp"
 #include "http/response.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -304,6 +305,11 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
             path = log_path(req.target());
             keep_alive = req.keep_alive();
             bool const head = req.method() == verb::head;
+            // Whether the client used https is told by the proxy that ended TLS; anyone else
+            // claiming it would only switch on HSTS for themselves, but the rule stays simple.
+            if (!behind_proxy)
+                req.erase("X-Forwarded-Proto");
+            log_request_details(req, *client);
             if (auto now = routes_.handle_now(req, *client, &route))
                 res = std::move(*now);
             else

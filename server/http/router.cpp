@@ -168,6 +168,14 @@ net::awaitable<response> router::dispatch(request_context& ctx, match const& m) 
 
 namespace {
 
+// PostgreSQL's DETAIL line quotes the row or key at fault ("Failing row contains (...)"),
+// which may hold an offer's webhook secret or a user's email: only the first line is logged.
+std::string_view first_line(char const* message)
+{
+    std::string_view text(message);
+    return text.substr(0, text.find('\n'));
+}
+
 // The one place where an exception from a handler becomes a response.
 response failure_response(request const& req, std::exception_ptr failure)
 {
@@ -176,11 +184,14 @@ response failure_response(request const& req, std::exception_ptr failure)
     } catch (http_error const& e) {
         return error_response(e);
     } catch (pqxx::broken_connection const& e) {
-        spdlog::error("database unreachable while serving {}: {}", req.method_string(), e.what());
+        spdlog::error("database unreachable while serving {}: {}", req.method_string(), first_line(e.what()));
         return error_response(http_error(status::service_unavailable, "database_unavailable",
                                          "the database is unreachable; try again shortly"));
+    } catch (pqxx::sql_error const& e) {
+        spdlog::error("internal error serving {}: sqlstate={} {}", req.method_string(), e.sqlstate(),
+                      first_line(e.what()));
     } catch (std::exception const& e) {
-        spdlog::error("internal error serving {}: {}", req.method_string(), e.what());
+        spdlog::error("internal error serving {}: {}", req.method_string(), first_line(e.what()));
     }
     return error_response(http_error(status::internal_server_error, "internal_error",
                                      "an internal error occurred; it has been logged"));
@@ -216,10 +227,37 @@ std::optional<response> router::handle_now(request const& req, std::string const
         if (matched)
             *matched = static_cast<std::size_t>(m.found - routes_.data());
         request_context ctx{req, target, std::move(m.params), remote_ip, std::nullopt, std::nullopt};
-        return m.found->now(ctx);
+        auto res = m.found->now(ctx);
+        // The redirect's 302 is the hot path and carries its own two short headers; its
+        // 404 and 410 pages are pages like any other.
+        if (response_hook_ && res.result() != status::found)
+            response_hook_(req, res);
+        return res;
     } catch (...) {
-        return failure_response(req, std::current_exception());
+        auto res = failure_response(req, std::current_exception());
+        if (response_hook_)
+            response_hook_(req, res);
+        return res;
     }
+}
+
+net::awaitable<void> router::record_change(request_context const& ctx, route const& r,
+                                           response const& res) const
+{
+    auto const method = ctx.req.method();
+    bool const change = method == verb::post || method == verb::put || method == verb::patch ||
+                        method == verb::delete_;
+    if (!change_recorder_ || !ctx.who || !change || res.result_int() / 100 != 2)
+        co_return;
+    std::string failure;
+    try {
+        co_await change_recorder_(ctx, r.pattern, res);
+    } catch (std::exception const& e) {
+        failure = first_line(e.what());
+    }
+    if (!failure.empty())
+        spdlog::error("audit log: the change {} {} was made but not recorded: {}",
+                      ctx.req.method_string(), r.pattern, failure);
 }
 
 net::awaitable<response> router::handle(request const& req, std::string const& remote_ip,
@@ -235,11 +273,18 @@ net::awaitable<response> router::handle(request const& req, std::string const& r
         ctx.path_params = m.params;
         if (matched && m.found)
             *matched = static_cast<std::size_t>(m.found - routes_.data());
-        co_return co_await dispatch(ctx, m);
+        auto res = co_await dispatch(ctx, m);
+        co_await record_change(ctx, *m.found, res);
+        if (response_hook_)
+            response_hook_(req, res);
+        co_return res;
     } catch (...) {
         failure = std::current_exception();
     }
-    co_return failure_response(req, failure);
+    auto res = failure_response(req, failure);
+    if (response_hook_)
+        response_hook_(req, res);
+    co_return res;
 }
 
 } // namespace linkledger::http

@@ -55,6 +55,15 @@ using authenticator =
 
 inline constexpr std::string_view k_session_cookie = "ll_session";
 
+// Finishes every response but the redirect's 302 (the hot path stays as it is): where the
+// security headers of browser-facing pages are added (web/page_headers).
+using response_hook = std::function<void(request const&, response&)>;
+// Told of every change that succeeded (a POST, PUT, PATCH or DELETE answered 2xx on an
+// authenticated route), with the route's pattern: the audit log. A failure to record is
+// logged by the router; the change itself has happened and its answer goes out.
+using change_recorder = std::function<net::awaitable<void>(
+    request_context const& ctx, std::string const& pattern, response const& res)>;
+
 struct route_options {
     // An API key, or a session cookie (with X-CSRF-Token on anything but GET and HEAD).
     // Viewers' sessions are refused every method but GET and HEAD.
@@ -75,6 +84,8 @@ public:
     // For public routes that answer without waiting; they take no body and no API key.
     void add_now(verb method, std::string pattern, immediate_handler h);
     void set_authenticator(authenticator a) { authenticator_ = std::move(a); }
+    void set_response_hook(response_hook h) { response_hook_ = std::move(h); }
+    void set_change_recorder(change_recorder r) { change_recorder_ = std::move(r); }
 
     // The body size allowed for a request, known from its header alone.
     std::size_t body_limit(verb method, std::string_view target) const;
@@ -117,7 +128,12 @@ private:
     net::awaitable<void> authenticate(request_context& ctx) const;
 
     std::vector<route> routes_;
+    net::awaitable<void> record_change(request_context const& ctx, route const& r,
+                                       response const& res) const;
+
     authenticator authenticator_;
+    response_hook response_hook_;
+    change_recorder change_recorder_;
 };
 
 } // namespace linkledger::http

@@ -24,6 +24,15 @@ constexpr char const* k_columns = R"sql(
     to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
     to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at)sql";
 
+// What GET and lists show in place of the postback token (documented in the README).
+constexpr std::string_view k_hidden_token = "<shown-once>";
+
+std::string postback_url(std::string const& public_url, std::int64_t offer_id, std::string_view token)
+{
+    return public_url + "/postback/" + std::to_string(offer_id) + "?token=" + std::string(token) +
+           "&click_id={click_id}&txid={txid}&amount={amount}&currency={currency}&status={status}";
+}
+
 // {"type": "percent", "rate_bps": 1000} rather than three flat columns.
 boost::json::object offer_json(pqxx::row const& row, std::string const& public_url)
 {
@@ -37,6 +46,8 @@ boost::json::object offer_json(pqxx::row const& row, std::string const& public_u
     o.erase("rate_bps");
     o.erase("amount_minor");
     o["commission"] = std::move(commission);
+    // The token is never readable again after creation: the URL shows where it goes.
+    o["postback_url"] = postback_url(public_url, o["id"].as_int64(), k_hidden_token);
     o["webhook_urls"] = {
         {"shopify", public_url + "/webhooks/shopify/" + std::to_string(o["id"].as_int64())},
         {"woocommerce", public_url + "/webhooks/woocommerce/" + std::to_string(o["id"].as_int64())}};
@@ -46,9 +57,7 @@ boost::json::object offer_json(pqxx::row const& row, std::string const& public_u
 // Secrets are shown when made (creation, rotation) and never again.
 void add_secrets(boost::json::object& o, offer_secrets const& secrets, std::string const& public_url)
 {
-    o["postback_url"] = public_url + "/postback/" + std::to_string(o["id"].as_int64()) +
-                        "?token=" + secrets.postback_token +
-                        "&click_id={click_id}&txid={txid}&amount={amount}&currency={currency}&status={status}";
+    o["postback_url"] = postback_url(public_url, o["id"].as_int64(), secrets.postback_token);
     o["webhook_secret"] = secrets.webhook_secret;
 }
 
@@ -185,6 +194,43 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
         if (updated.empty())
             throw offer_not_found();
         co_return http::json_response(status::ok, updated);
+    }, api);
+
+    // One secret at a time: a network's postback URL can be replaced without touching the
+    // shop's webhook, and the other way round. The old secret stops working at once.
+    routes.add(http::verb::post, "/api/v1/offers/{id}/postback-token",
+               [&db, public_url](http::request_context& ctx) -> net::awaitable<http::response> {
+        auto const id = http::path_id(ctx.path_param("id"));
+        auto const token = generate_offer_secrets().postback_token;
+        auto const digest = crypto::sha256(token);
+        auto const changed = co_await db.run([&](pqxx::connection& conn) {
+            pqxx::work tx(conn);
+            auto const result = tx.exec_params(
+                "UPDATE offers SET postback_token_sha256 = $2, updated_at = now() WHERE id = $1", id,
+                pqxx::binarystring(digest.data(), digest.size()));
+            tx.commit();
+            return result.affected_rows() == 1;
+        });
+        if (!changed)
+            throw offer_not_found();
+        co_return http::json_response(status::ok, boost::json::object{{"id", id},
+                                                                      {"postback_url", postback_url(public_url, id, token)}});
+    }, api);
+
+    routes.add(http::verb::post, "/api/v1/offers/{id}/webhook-secret",
+               [&db](http::request_context& ctx) -> net::awaitable<http::response> {
+        auto const id = http::path_id(ctx.path_param("id"));
+        auto const secret = generate_offer_secrets().webhook_secret;
+        auto const changed = co_await db.run([&](pqxx::connection& conn) {
+            pqxx::work tx(conn);
+            auto const result = tx.exec_params(
+                "UPDATE offers SET webhook_secret = $2, updated_at = now() WHERE id = $1", id, secret);
+            tx.commit();
+            return result.affected_rows() == 1;
+        });
+        if (!changed)
+            throw offer_not_found();
+        co_return http::json_response(status::ok, boost::json::object{{"id", id}, {"webhook_secret", secret}});
     }, api);
 
     // New postback token and webhook secret; the old ones stop working at once.

@@ -31,6 +31,31 @@ bool prefers_french(http::request_context const& ctx)
     return accept.size() >= 2 && (accept.substr(0, 2) == "fr" || accept.substr(0, 2) == "FR");
 }
 
+int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decoded(std::string_view text)
+{
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(text[i]);
+        }
+    }
+    return out;
+}
+
 http::response redirect_to(std::string const& location)
 {
     http::response res{status::see_other, 11};
@@ -43,12 +68,24 @@ http::response redirect_to(std::string const& location)
 
 std::string local_next(std::string const& next)
 {
-    bool ok = next.size() < 512 && next.size() >= 1 && next[0] == '/' &&
-              // "//host" and "/\host" are read by browsers as another site.
-              (next.size() == 1 || (next[1] != '/' && next[1] != '\\'));
-    for (unsigned char c : next)
-        ok = ok && c > 0x20 && c != 0x7f && c != '\\';
-    return ok ? next : "/dashboard";
+    // Decoded again and again: a path that percent-decodes into "//host" or "/\host" is
+    // read that way by some browsers and proxies. Three rounds cover "%252F"; more layers
+    // than that are refused rather than trusted.
+    std::string text = next;
+    for (int round = 0; round < 4; ++round) {
+        bool ok = text.size() < 512 && !text.empty() && text[0] == '/' &&
+                  // "//host" and "/\host" are read by browsers as another site.
+                  (text.size() == 1 || (text[1] != '/' && text[1] != '\\'));
+        for (unsigned char c : text)
+            ok = ok && c > 0x20 && c != 0x7f && c != '\\';
+        if (!ok)
+            return "/dashboard";
+        auto const decoded = percent_decoded(text);
+        if (decoded == text)
+            return next;
+        text = decoded;
+    }
+    return "/dashboard";
 }
 
 login_api::login_api(db::database& db, bool secure_cookies)

@@ -437,6 +437,39 @@ test("a viewer sees everything and can change nothing", async () => {
   await context.close();
 });
 
+test("the Activity page lists who changed what, for owners only, and no policy blocks anything", async () => {
+  const context = await browser.newContext({ locale: "fr-FR" });
+  const page = await context.newPage();
+  const blocked = [];
+  page.on("console", (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) blocked.push(m.text()); });
+  await logIn(page, owner);
+  await page.goto(base + "/dashboard#activity");
+  // The link made from the dashboard earlier, by this owner.
+  await page.waitForSelector("#activity-table td >> text=link.create");
+  const rows = await page.$$eval("#activity-table tbody tr", (trs) => trs.map((tr) => tr.textContent));
+  const row = rows.find((r) => r.includes("link.create") && r.includes("slug=bio-shoes"));
+  assert.ok(row, rows.join("\n"));
+  assert.ok(row.includes(owner.email), row);
+  assert.equal(await page.textContent("#activity h1"), "Activité");
+  await page.selectOption("#lang", "en");
+  assert.equal(await page.textContent("#activity h1"), "Activity");
+  assert.equal(await page.textContent("#activity-table th"), "When");
+  await shot(page, "activity");
+  for (const section of ["overview", "links", "bio", "keys", "users"]) await page.goto(base + "/dashboard#" + section);
+  assert.deepEqual(blocked, [], "the Content-Security-Policy blocked something");
+  await context.close();
+
+  const viewerContext = await browser.newContext({ locale: "en-US" });
+  const viewerPage = await viewerContext.newPage();
+  await logIn(viewerPage, viewer);
+  await viewerPage.goto(base + "/dashboard#links");
+  await viewerPage.waitForSelector("body.viewer");
+  assert.equal(await viewerPage.$("nav a[href='#activity']"), null, "no Activity entry for a viewer");
+  const status = await viewerPage.evaluate(async () => (await fetch("/api/v1/audit-log")).status);
+  assert.equal(status, 403);
+  await viewerContext.close();
+});
+
 test("repeated wrong passwords are throttled", async () => {
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();

@@ -450,6 +450,9 @@ TEST_F(money, offers_validate_their_fields_and_hide_secrets_after_creation)
     ASSERT_EQ(got.status, 200);
     EXPECT_EQ(got.body.find("whsec_"), std::string::npos);
     EXPECT_EQ(got.body.find("pb_"), std::string::npos);
+    // The URL to give the network is shown with its token held back.
+    EXPECT_NE(got.json().at("postback_url").as_string().find("?token=<shown-once>&"), std::string::npos) << got.body;
+    EXPECT_FALSE(got.json().as_object().contains("webhook_secret"));
     auto const patched = ll->api("PATCH", "/api/v1/offers/" + std::to_string(id_of(offer)),
                                  R"({"commission":{"type":"percent","rate_bps":750},"name":"Renamed"})");
     ASSERT_EQ(patched.status, 200) << patched.body;

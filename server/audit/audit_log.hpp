@@ -1,0 +1,47 @@
+// The audit log: who (a user, an API key or the command line) changed what, when and from
+// which address. Entries are derived from the route a change came through, so handlers need
+// not know the log exists; see audit_api for the wiring.
+#pragma once
+
+#include "http/types.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <pqxx/connection>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace linkledger::audit {
+
+struct entry {
+    std::string actor_kind;             // "user", "api_key" or "cli"
+    std::optional<std::int64_t> actor_id;
+    std::string actor_name;             // email, or empty for an API key (its name is looked up)
+    std::string action;                 // "link.create", ...
+    std::optional<std::int64_t> target_id;
+    std::string summary;                // never a secret: see summary_of
+    std::string ip;                     // empty from the command line
+};
+
+void record(pqxx::connection& conn, entry const& e);
+
+// Newest first: entries with an id below `before_id` (0: from the newest), at most `limit`.
+boost::json::array list(pqxx::connection& conn, int limit, std::int64_t before_id);
+
+// "link.create" for POST /api/v1/links, "offer.update" for PATCH /api/v1/offers/{id},
+// "api_key.revoke" for DELETE /api/v1/api-keys/{id}, "conversion.import" for POST
+// /api/v1/conversions/import, and so on.
+std::string action_for(http::verb method, std::string_view pattern);
+
+// A few descriptive fields of what a change answered ("slug=haul name=Shop"), taken from an
+// allow-list: a key, a password or a secret in the answer never reaches the log.
+std::string summary_of(boost::json::object const& answer);
+
+// The changed object's id: the route's {id}, else the "id" of what a create answered.
+std::optional<std::int64_t> target_of(std::map<std::string, std::string> const& path_params,
+                                      boost::json::object const& answer);
+
+} // namespace linkledger::audit

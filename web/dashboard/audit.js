@@ -1,0 +1,108 @@
+// The "Activity" page: the audit log (who changed what, when, from where), for owners only.
+// Kept apart from app.js: it adds its own menu entry, section and words, and app.js's
+// section switching (main > section, by location.hash) shows and hides it like the others.
+"use strict";
+(function () {
+  const WORDS = {
+    en: {
+      "nav.activity": "Activity", "activity.title": "Activity",
+      "activity.note": "Every change made through the dashboard, the API or the command line.",
+      "activity.at": "When", "activity.who": "Who", "activity.action": "Action",
+      "activity.target": "Item", "activity.summary": "Details", "activity.ip": "Address",
+      "activity.more": "Older entries", "activity.empty": "No changes recorded yet.",
+      "activity.kind.user": "user", "activity.kind.api_key": "API key", "activity.kind.cli": "command line"
+    },
+    fr: {
+      "nav.activity": "Activité", "activity.title": "Activité",
+      "activity.note": "Chaque modification faite depuis le tableau de bord, l'API ou la ligne de commande.",
+      "activity.at": "Quand", "activity.who": "Qui", "activity.action": "Action",
+      "activity.target": "Élément", "activity.summary": "Détails", "activity.ip": "Adresse",
+      "activity.more": "Entrées plus anciennes", "activity.empty": "Aucune modification enregistrée.",
+      "activity.kind.user": "utilisateur", "activity.kind.api_key": "clé d'API", "activity.kind.cli": "ligne de commande"
+    }
+  };
+  const TEXT = window.LL_TEXT;
+  for (const lang of Object.keys(WORDS)) Object.assign(TEXT[lang] = TEXT[lang] || {}, WORDS[lang]);
+
+  const $ = (id) => document.getElementById(id);
+  const lang = () => ($("lang") && $("lang").value) || "en";
+  const t = (key) => (TEXT[lang()] && TEXT[lang()][key]) || TEXT.en[key] || key;
+  let entries = [];
+  let nextBefore = null;
+
+  function node(tag, attrs, text) {
+    const n = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) n.setAttribute(k, v);
+    if (text !== undefined) n.textContent = text;
+    return n;
+  }
+
+  function render() {
+    const table = $("activity-table");
+    table.replaceChildren();
+    const head = node("tr");
+    for (const key of ["at", "who", "action", "target", "summary", "ip"]) head.append(node("th", { scope: "col" }, t("activity." + key)));
+    const thead = node("thead");
+    thead.append(head);
+    table.append(thead);
+    const body = node("tbody");
+    for (const e of entries) {
+      const row = node("tr");
+      const who = e.actor_name + " (" + t("activity.kind." + e.actor_kind) + (e.actor_id ? " #" + e.actor_id : "") + ")";
+      for (const text of [new Date(e.at).toLocaleString(lang()), who, e.action, e.target_id ?? "", e.summary, e.ip ?? ""])
+        row.append(node("td", {}, String(text)));
+      body.append(row);
+    }
+    table.append(body);
+    $("activity-empty").hidden = entries.length > 0;
+    $("activity-more").hidden = nextBefore === null;
+  }
+
+  async function load(more) {
+    const query = "?limit=50" + (more && nextBefore !== null ? "&before=" + nextBefore : "");
+    const res = await fetch("/api/v1/audit-log" + query, { credentials: "same-origin", headers: { "Accept": "application/json" } });
+    if (!res.ok) return;
+    const data = await res.json();
+    entries = more ? entries.concat(data.entries) : data.entries;
+    nextBefore = data.next_before;
+    render();
+  }
+
+  function build() {
+    const link = node("a", { href: "#activity", "data-i18n": "nav.activity" }, t("nav.activity"));
+    document.querySelector("header nav").append(link);
+    const section = node("section", { id: "activity", class: "panel" });
+    section.hidden = true;
+    section.append(node("h1", { "data-i18n": "activity.title" }, t("activity.title")),
+      node("p", { class: "note", "data-i18n": "activity.note" }, t("activity.note")));
+    const scroll = node("div", { class: "scroll" });
+    scroll.append(node("table", { id: "activity-table" }));
+    const empty = node("p", { id: "activity-empty", class: "note", "data-i18n": "activity.empty" }, t("activity.empty"));
+    empty.hidden = true;
+    const more = node("button", { type: "button", id: "activity-more", class: "secondary", "data-i18n": "activity.more" }, t("activity.more"));
+    more.hidden = true;
+    more.addEventListener("click", () => load(true));
+    section.append(scroll, empty, more);
+    document.querySelector("main").append(section);
+  }
+
+  function showIfCurrent() {
+    const current = location.hash === "#activity";
+    $("activity").hidden = !current;
+    if (current) load(false);
+  }
+
+  async function start() {
+    const res = await fetch("/api/v1/session", { credentials: "same-origin", headers: { "Accept": "application/json" } });
+    if (!res.ok) return;
+    const session = await res.json();
+    // The server refuses the log to viewers; the menu does not offer it to them either.
+    if (session.role !== "owner") return;
+    build();
+    window.addEventListener("hashchange", showIfCurrent);
+    $("lang").addEventListener("change", () => { if (!$("activity").hidden) render(); });
+    showIfCurrent();
+  }
+
+  start().catch(() => {});
+})();
