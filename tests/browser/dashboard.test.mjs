@@ -338,7 +338,9 @@ test("the language can be switched", async () => {
 });
 
 test("the bio page shows the cards with disclosure labels, without JavaScript, on a phone", async () => {
-  await ownerPage.goto(base + "/dashboard#bio");
+  // Fill the form only once the (empty) profile has been loaded into it, or the load would
+  // overwrite what was typed.
+  await open(ownerPage, "bio", "#bio[data-loaded]");
   await ownerPage.fill("#profile-handle", "lea.runs");
   await ownerPage.fill("#profile-name", "Léa <Runs>");
   await ownerPage.selectOption("#profile-language", "fr");

@@ -145,8 +145,12 @@
     for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== id;
     for (const a of document.querySelectorAll("nav a")) a.setAttribute("aria-current", a.hash === "#" + id ? "page" : "false");
     $("period-bar").hidden = !["overview", "rankings", "audience"].includes(id);
-    const load = sections[id];
-    if (load) load().catch((e) => say(t("error") + ": " + e.message, true));
+    const load = sections[id], section = $(id);
+    // data-loaded marks a section whose data has arrived (what tests and assistive tech can wait for).
+    section?.removeAttribute("data-loaded");
+    section?.setAttribute("aria-busy", "true");
+    if (load) load().then(() => section.setAttribute("data-loaded", ""), (e) => say(t("error") + ": " + e.message, true))
+      .finally(() => section.removeAttribute("aria-busy"));
   }
 
   // ---- links ----
