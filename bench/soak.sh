@@ -180,6 +180,7 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 clicks_before=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $human_link AND NOT bot")
+bots_before=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $bot_link AND bot")
 
 # 2. The soak, with RSS and fds sampled every 10 s.
 SOAK_PACE_MS=$pace_ms wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/wrk.out" 2>&1 &
@@ -232,7 +233,7 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 human_pg=$(($(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $human_link AND NOT bot") - clicks_before))
-bot_pg=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $bot_link AND bot")
+bot_pg=$(($(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $bot_link AND bot") - bots_before))
 unflagged=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $bot_link AND NOT bot")
 extra=$((human_pg - human_302))
 check "$([ "$extra" -ge 0 ] && [ "$extra" -le "$conns" ] && echo ok || echo no)" \
