@@ -10,8 +10,8 @@
 #     (as networks retry), and PostgreSQL holds each sale once with its amount.
 # Traffic: redirects from many User-Agents (TikTok/Instagram in-app browsers and desktop
 # browsers with varying build numbers, and known bots on their own link) at 80 % of the
-# probe, and beside them API reads, postbacks and signed Shopify webhook retries on 8
-# connections as fast as they are answered. RSS and fds are printed every 10 s.
+# probe, and beside them up to 8 req/s of API reads, postbacks and signed Shopify webhook
+# retries. RSS and fds are printed every 10 s.
 # Usage: bench/soak.sh [DURATION]   (default 600 seconds; exits non-zero on a failed check)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -82,7 +82,9 @@ sales_before=$(psql "$url" -Atc "SELECT count(*) FROM conversions WHERE offer_id
 
 # Each wrk thread counts what it saw; done() adds the threads up. Two wrk processes share the
 # server: SOAK_MIX=redirects (96 % human, 4 % bot User-Agents), paced to 80 % of the probe, and
-# SOAK_MIX=side on 8 connections (half API reads, a quarter postbacks, a quarter webhooks). Kept
+# SOAK_MIX=side on 4 connections, each pausing SOAK_SIDE_PACE_MS (500) between requests: up to
+# 8 req/s, half API reads, a quarter postbacks, a quarter webhooks (a busy creator's dashboard
+# and networks, not a report flood: those queries compete with redirects for the CPU). Kept
 # apart because wrk is a closed loop: a connection waiting on a report would otherwise stop
 # sending redirects, which real followers never do for a creator's dashboard.
 cat >"$scratch/soak.lua" <<LUA
@@ -189,7 +191,7 @@ clicks_before=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $h
 bots_before=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $bot_link AND bot")
 
 # 2. The soak, with RSS and fds sampled every 10 s.
-SOAK_MIX=side SOAK_PACE_MS=$pace_ms wrk -t1 -c8 -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/side.out" 2>&1 &
+SOAK_MIX=side SOAK_PACE_MS=${SOAK_SIDE_PACE_MS:-500} wrk -t1 -c4 -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/side.out" 2>&1 &
 side_pid=$!
 SOAK_MIX=redirects SOAK_PACE_MS=$pace_ms wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/wrk.out" 2>&1 &
 wrk_pid=$!
