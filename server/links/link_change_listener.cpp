@@ -49,6 +49,7 @@ link_change_listener::~link_change_listener()
 void link_change_listener::reload_all(pqxx::connection& conn)
 {
     std::unordered_map<std::string, redirect_entry> entries;
+    table_.begin_reload();
     pqxx::read_transaction tx(conn);
     for (auto const& row : tx.exec(k_select_all))
         entries[row[1].as<std::string>()] = {row[0].as<std::int64_t>(), row[2].as<std::string>(),

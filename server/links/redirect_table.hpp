@@ -23,7 +23,11 @@ class redirect_table {
 public:
     std::optional<redirect_entry> find(std::string_view slug) const;
     void put(std::string const& slug, redirect_entry entry);
-    // Replaces everything at once (a full reload).
+    // A full reload reads a snapshot while the API may put links it has just written: those
+    // puts are kept and laid over the snapshot, or a link created during the read would
+    // vanish until its notification arrives. Call before reading the snapshot.
+    void begin_reload();
+    // Replaces everything at once with the snapshot plus the puts made since begin_reload.
     void replace_all(std::unordered_map<std::string, redirect_entry> entries);
     std::size_t size() const;
 
@@ -34,6 +38,7 @@ private:
     };
     mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, redirect_entry, string_hash, std::equal_to<>> entries_;
+    std::optional<std::unordered_map<std::string, redirect_entry>> puts_during_reload_;
 };
 
 } // namespace linkledger::links
