@@ -43,4 +43,10 @@ void throw_bad_time(char const* field)
     throw http::bad_field(field, std::string(field) + " is not a valid date or time");
 }
 
+void check_time(pqxx::transaction_base& tx, char const* field, std::optional<std::string> const& value)
+{
+    if (value)
+        mapping_bad_time(field, [&] { return tx.exec_params1("SELECT $1::timestamptz", *value); });
+}
+
 } // namespace linkledger::db

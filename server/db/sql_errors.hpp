@@ -2,6 +2,10 @@
 #pragma once
 
 #include <pqxx/except>
+#include <pqxx/transaction_base>
+
+#include <optional>
+#include <string>
 
 namespace linkledger::db {
 
@@ -43,5 +47,9 @@ auto mapping_bad_time(char const* field, Work&& work) -> decltype(work())
         throw_bad_time(field);
     }
 }
+
+// Has PostgreSQL read one time given as text: several times checked in one statement could
+// only be blamed on one of them.
+void check_time(pqxx::transaction_base& tx, char const* field, std::optional<std::string> const& value);
 
 } // namespace linkledger::db

@@ -49,6 +49,12 @@ std::optional<std::string> optional_string(boost::json::object const& body, std:
     return std::string(text);
 }
 
+bool is_explicit_null(boost::json::object const& body, std::string_view name)
+{
+    auto const* value = body.if_contains(name);
+    return value != nullptr && value->is_null();
+}
+
 std::optional<std::int64_t> optional_int(boost::json::object const& body, std::string_view name,
                                          std::int64_t min, std::int64_t max)
 {

@@ -31,6 +31,8 @@ std::optional<bool> optional_bool(boost::json::object const& body, std::string_v
 // A date or time member in ISO 8601 ("2026-11-25", "2026-11-25T18:00:00Z", with an offset):
 // nothing when absent or null; 400 naming the field when it does not look like one.
 std::optional<std::string> optional_time(boost::json::object const& body, std::string_view name);
+// True when the member is present and null: in a PATCH, "clear this", where absent means "keep".
+bool is_explicit_null(boost::json::object const& body, std::string_view name);
 
 // The same check for a query parameter or a CSV cell.
 bool looks_like_iso_time(std::string_view text);

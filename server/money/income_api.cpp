@@ -71,13 +71,13 @@ void add_income_routes(http::router& routes, db::database& db)
         auto const to = http::checked_time(ctx.query("to"), "to");
         auto rows = co_await db.run([&](pqxx::connection& conn) {
             pqxx::read_transaction tx(conn);
-            return db::mapping_bad_time("from", [&] {
-                return db::rows_to_json(tx.exec_params(
-                    std::string("SELECT ") + k_columns +
-                        " FROM income WHERE ($1 = 0 OR id < $1) AND ($3::date IS NULL OR day >= $3::date) "
-                        "AND ($4::date IS NULL OR day < $4::date) ORDER BY id DESC LIMIT $2",
-                    page.before_id, page.limit + 1, from, to));
-            });
+            db::check_time(tx, "from", from);
+            db::check_time(tx, "to", to);
+            return db::rows_to_json(tx.exec_params(
+                std::string("SELECT ") + k_columns +
+                    " FROM income WHERE ($1 = 0 OR id < $1) AND ($3::date IS NULL OR day >= $3::date) "
+                    "AND ($4::date IS NULL OR day < $4::date) ORDER BY id DESC LIMIT $2",
+                page.before_id, page.limit + 1, from, to));
         });
         co_return http::json_response(status::ok, http::page_body("income", std::move(rows), page));
     }, api);

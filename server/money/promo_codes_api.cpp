@@ -56,13 +56,13 @@ void add_promo_code_routes(http::router& routes, db::database& db)
         auto const until = http::optional_time(body, "valid_until");
         auto created = co_await db.run([&](pqxx::connection& conn) {
             pqxx::work tx(conn);
+            db::check_time(tx, "valid_from", from);
+            db::check_time(tx, "valid_until", until);
             auto const row = db::mapping_constraint_errors([&] {
-                return db::mapping_bad_time("valid_from", [&] {
-                    return tx.exec_params1(
-                        std::string("INSERT INTO promo_codes (code, offer_id, video_id, link_id, valid_from, valid_until) "
-                                    "VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz) RETURNING ") + k_columns,
-                        code, *offer_id, video_id, link_id, from, until);
-                });
+                return tx.exec_params1(
+                    std::string("INSERT INTO promo_codes (code, offer_id, video_id, link_id, valid_from, valid_until) "
+                                "VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz) RETURNING ") + k_columns,
+                    code, *offer_id, video_id, link_id, from, until);
             });
             tx.commit();
             return db::row_to_json(row);
@@ -105,17 +105,22 @@ void add_promo_code_routes(http::router& routes, db::database& db)
         auto const from = http::optional_time(body, "valid_from");
         auto const until = http::optional_time(body, "valid_until");
         auto const active = http::optional_bool(body, "active");
+        // null clears a field (the code no longer belongs to a video, no end date); absent keeps it.
+        auto const clear = [&](std::string_view name) { return http::is_explicit_null(body, name); };
         auto updated = co_await db.run([&](pqxx::connection& conn) {
             pqxx::work tx(conn);
+            db::check_time(tx, "valid_from", from);
+            db::check_time(tx, "valid_until", until);
             auto const rows = db::mapping_constraint_errors([&] {
-                return db::mapping_bad_time("valid_from", [&] {
-                    return tx.exec_params(
-                        std::string("UPDATE promo_codes SET video_id = COALESCE($2, video_id), "
-                                    "link_id = COALESCE($3, link_id), valid_from = COALESCE($4::timestamptz, valid_from), "
-                                    "valid_until = COALESCE($5::timestamptz, valid_until), active = COALESCE($6, active), "
-                                    "updated_at = now() WHERE id = $1 RETURNING ") + k_columns,
-                        id, video_id, link_id, from, until, active);
-                });
+                return tx.exec_params(
+                    std::string("UPDATE promo_codes SET "
+                                "video_id = CASE WHEN $7 THEN NULL ELSE COALESCE($2, video_id) END, "
+                                "link_id = CASE WHEN $8 THEN NULL ELSE COALESCE($3, link_id) END, "
+                                "valid_from = CASE WHEN $9 THEN NULL ELSE COALESCE($4::timestamptz, valid_from) END, "
+                                "valid_until = CASE WHEN $10 THEN NULL ELSE COALESCE($5::timestamptz, valid_until) END, "
+                                "active = COALESCE($6, active), updated_at = now() WHERE id = $1 RETURNING ") + k_columns,
+                    id, video_id, link_id, from, until, active, clear("video_id"), clear("link_id"),
+                    clear("valid_from"), clear("valid_until"));
             });
             tx.commit();
             return rows.empty() ? boost::json::object() : db::row_to_json(rows[0]);

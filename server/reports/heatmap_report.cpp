@@ -65,9 +65,9 @@ void add_heatmap_routes(http::router& routes, db::database& db)
             tx.exec0("SET LOCAL TimeZone = 'UTC'");
             if (!tx.exec_params1(k_known_zone_sql, tz)[0].as<bool>())
                 throw http::bad_field("tz", "tz must be a time zone name such as Europe/Paris");
-            if (from)
-                db::mapping_bad_time("from", [&] { return tx.exec_params1("SELECT $1::timestamptz", from); });
-            auto const period = db::mapping_bad_time("to", [&] { return tx.exec_params1(k_period_sql, to, from); });
+            db::check_time(tx, "from", from);
+            db::check_time(tx, "to", to);
+            auto const period = tx.exec_params1(k_period_sql, to, from);
             auto const start = period[0].as<std::string>();
             auto const end = period[1].as<std::string>();
             boost::json::array cells;

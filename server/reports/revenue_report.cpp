@@ -125,14 +125,14 @@ void add_report_routes(http::router& routes, db::database& db)
             // The planner overestimates the joins of the grouped CTEs by orders of magnitude and
             // would spend most of a second JIT-compiling a query that runs in milliseconds.
             tx.exec0("SET LOCAL jit = off");
-            auto const period = db::mapping_bad_time("from", [&] {
-                return tx.exec_params1(
-                    "WITH t AS (SELECT COALESCE($1::timestamptz, date_trunc('day', now() AT TIME ZONE 'UTC') "
-                    "AT TIME ZONE 'UTC' + interval '1 day') AS t) "
-                    "SELECT to_char((t - interval '30 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-                    "to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM t",
-                    to);
-            });
+            db::check_time(tx, "from", from);
+            db::check_time(tx, "to", to);
+            auto const period = tx.exec_params1(
+                "WITH t AS (SELECT COALESCE($1::timestamptz, date_trunc('day', now() AT TIME ZONE 'UTC') "
+                "AT TIME ZONE 'UTC' + interval '1 day') AS t) "
+                "SELECT to_char((t - interval '30 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                "to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM t",
+                to);
             auto const start = from.value_or(period[0].as<std::string>());
             auto const end = period[1].as<std::string>();
             boost::json::array rows;

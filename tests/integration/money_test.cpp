@@ -466,4 +466,39 @@ TEST_F(money, offers_validate_their_fields_and_hide_secrets_after_creation)
     expect_error(ll->api("POST", "/api/v1/links", R"({"target_url":"https://a.example/","video_id":999999})"), 400, "video_id");
 }
 
+TEST_F(money, an_impossible_date_is_blamed_on_its_own_field)
+{
+    for (auto const* path : {"/api/v1/conversions", "/api/v1/income", "/api/v1/reports/revenue", "/api/v1/reports/heatmap"}) {
+        expect_error(ll->api("GET", std::string(path) + "?from=2026-02-30&to=2026-03-01"), 400, "from");
+        expect_error(ll->api("GET", std::string(path) + "?from=2026-02-01&to=2026-02-30"), 400, "to");
+        EXPECT_EQ(ll->api("GET", std::string(path) + "?from=2026-02-01&to=2026-03-01").status, 200) << path;
+    }
+    auto const offer = make_offer(R"({"type":"fixed","amount_minor":100})");
+    expect_error(ll->api("POST", "/api/v1/promo-codes", R"({"code":"BADEND","offer_id":)" + std::to_string(id_of(offer)) +
+                                                             R"(,"valid_until":"2026-02-30"})"),
+                 400, "valid_until");
+}
+
+TEST_F(money, editing_a_promo_code_with_null_clears_the_field_and_absent_keeps_it)
+{
+    auto const offer = make_offer(R"({"type":"fixed","amount_minor":100})");
+    auto const video = created(ll->api("POST", "/api/v1/videos",
+                                       R"({"platform":"tiktok","title":"V","posted_at":"2026-11-01T12:00:00Z"})"));
+    auto const code = created(ll->api("POST", "/api/v1/promo-codes",
+                                      R"({"code":"CLEARME","offer_id":)" + std::to_string(id_of(offer)) + R"(,"video_id":)" +
+                                          std::to_string(id_of(video)) +
+                                          R"(,"valid_from":"2026-11-01T00:00:00Z","valid_until":"2026-12-01T00:00:00Z"})"));
+    auto const path = "/api/v1/promo-codes/" + std::to_string(id_of(code));
+    auto const kept = ll->api("PATCH", path, R"({"active":false})");
+    ASSERT_EQ(kept.status, 200) << kept.body;
+    EXPECT_EQ(kept.json().at("video_id").as_int64(), id_of(video));
+    EXPECT_EQ(kept.json().at("valid_until").as_string(), "2026-12-01T00:00:00Z");
+    auto const cleared = ll->api("PATCH", path, R"({"video_id":null,"valid_until":null})");
+    ASSERT_EQ(cleared.status, 200) << cleared.body;
+    EXPECT_TRUE(cleared.json().at("video_id").is_null()) << cleared.body;
+    EXPECT_TRUE(cleared.json().at("valid_until").is_null()) << cleared.body;
+    EXPECT_EQ(cleared.json().at("valid_from").as_string(), "2026-11-01T00:00:00Z");
+    EXPECT_FALSE(cleared.json().at("active").as_bool());
+}
+
 } // namespace

@@ -154,9 +154,11 @@
   async function saveCode(event) {
     event.preventDefault();
     const id = $("code-id").value;
-    const body = { video_id: $("code-video").value ? Number($("code-video").value) : undefined,
-      link_id: $("code-link").value ? Number($("code-link").value) : undefined,
-      valid_from: startOf($("code-from").value), valid_until: startOf($("code-until").value) };
+    // In an edit, an emptied field is sent as null, which clears it; a new code just leaves it out.
+    const none = id ? null : undefined;
+    const body = { video_id: $("code-video").value ? Number($("code-video").value) : none,
+      link_id: $("code-link").value ? Number($("code-link").value) : none,
+      valid_from: startOf($("code-from").value) || none, valid_until: startOf($("code-until").value) || none };
     if (id) body.active = $("code-active").checked;
     else Object.assign(body, { code: $("code-code").value, offer_id: Number($("code-offer").value) });
     await change(async () => {
