@@ -9,10 +9,46 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
+#include <charconv>
+
 namespace linkledger::money {
 namespace {
 
 constexpr std::size_t k_max_param_bytes = 200;
+
+// Keys past 64 bytes, values past 200: no network sends those; the 400 names the key, or
+// `where` when the key itself cannot name a field.
+void keep(postback_parameters& params, std::string_view key, std::string_view value, std::string const& where)
+{
+    if (key.empty() || key.size() > 64)
+        throw http::bad_field(where, "a parameter in the " + where + " is too long");
+    if (value.size() > k_max_param_bytes)
+        throw http::bad_field(std::string(key), std::string(key) + " is too long");
+    params[std::string(key)] = std::string(value);
+}
+
+// 19.99 as "19.99": Boost.JSON writes doubles in exponent form ("1.999E1"), which no amount
+// parser reads. The shortest form that reads back as the same double, never an exponent.
+std::string plain_decimal(double value)
+{
+    char buffer[400];
+    auto const [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+    return ec == std::errc{} ? std::string(buffer, end) : std::string("nan");
+}
+
+struct named_value {
+    std::string name; // as the network sent it, for the 400
+    std::string value;
+};
+
+// The first of `names` the network filled in: networks name the same value differently.
+named_value first_param(postback_parameters const& params, std::initializer_list<char const*> names)
+{
+    for (auto const* name : names)
+        if (auto value = postback_param(params, name); !value.empty())
+            return {name, std::move(value)};
+    return {*names.begin(), {}};
+}
 
 } // namespace
 
@@ -23,15 +59,8 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
     auto const take = [&](boost::urls::url_view url, std::string const& where) {
         if (!http::has_query_params(url))
             return;
-        for (auto const& p : url.params()) {
-            if (p.key.size() > 64 || p.value.size() > k_max_param_bytes) {
-                // A key that long, or none at all, cannot name the field: the 400 names where.
-                if (p.key.empty() || p.key.size() > 64)
-                    throw http::bad_field(where, "a parameter in the " + where + " is too long");
-                throw http::bad_field(p.key, p.key + " is too long");
-            }
-            params[p.key] = p.value;
-        }
+        for (auto const& p : url.params())
+            keep(params, p.key, p.value, where);
     };
     take(target, "query");
     auto const& body = req.body();
@@ -41,9 +70,11 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
         auto const object = http::json_object_body(req);
         for (auto const& [key, value] : object) {
             if (value.is_string())
-                params[key] = std::string(value.as_string());
+                keep(params, key, value.as_string(), "body");
+            else if (value.is_double())
+                keep(params, key, plain_decimal(value.get_double()), "body");
             else if (value.is_number())
-                params[key] = boost::json::serialize(value);
+                keep(params, key, boost::json::serialize(value), "body");
         }
         return params;
     }
@@ -71,27 +102,26 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
 {
     sale s;
     s.via = "postback";
-    s.txid = postback_param(params, "txid");
-    if (s.txid.empty())
-        s.txid = postback_param(params, "transaction_id");
+    s.txid = first_param(params, {"txid", "transaction_id", "order_id"}).value;
     if (s.txid.empty())
         throw http::bad_field("txid", "txid is required", "required");
     s.currency = postback_param(params, "currency");
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR");
-    auto const amount_text = postback_param(params, "amount");
-    if (amount_text.empty())
+    auto const amount_param = first_param(params, {"amount", "sale_amount"});
+    if (amount_param.value.empty())
         throw http::bad_field("amount", "amount is required (in major units, e.g. 19.99)", "required");
-    auto const amount = parse_major_amount(amount_text, currency);
+    auto const amount = parse_major_amount(amount_param.value, currency);
     if (!amount || *amount < 0)
-        throw http::bad_field("amount", "amount must be a decimal such as 19.99 with at most the decimals of " +
-                                            currency);
+        throw http::bad_field(amount_param.name, amount_param.name +
+                                                     " must be a decimal such as 19.99 with at most the decimals of " +
+                                                     currency);
     s.amount_minor = *amount;
-    if (auto const commission = postback_param(params, "commission"); !commission.empty()) {
-        auto const minor = parse_major_amount(commission, currency);
+    if (auto const commission = first_param(params, {"commission", "payout"}); !commission.value.empty()) {
+        auto const minor = parse_major_amount(commission.value, currency);
         if (!minor || *minor < 0)
-            throw http::bad_field("commission", "commission must be a decimal such as 1.99");
+            throw http::bad_field(commission.name, commission.name + " must be a decimal such as 1.99");
         s.reported_commission_minor = minor;
     }
     if (auto const word = postback_param(params, "status"); !word.empty()) {
@@ -100,7 +130,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
             throw http::bad_field("status", "status must be pending, approved, rejected or paid (or a usual alias)");
         s.status = *normal;
     }
-    s.click_id = postback_param(params, "click_id");
+    s.click_id = first_param(params, {"click_id", "clickid", "subid", "sub_id", "aff_sub", "cid"}).value;
     s.code = postback_param(params, "code");
     return s;
 }

@@ -1,0 +1,80 @@
+#include "http/http_error.hpp"
+#include "money/postback_params.hpp"
+
+#include <boost/url/parse.hpp>
+#include <gtest/gtest.h>
+
+using namespace linkledger::money;
+namespace http = linkledger::http;
+
+namespace {
+
+postback_parameters params_of(std::string_view target, std::string body = {})
+{
+    http::request req{body.empty() ? http::verb::get : http::verb::post, std::string(target), 11};
+    req.body() = std::move(body);
+    return postback_params(req, boost::urls::parse_origin_form(target).value());
+}
+
+offer euro_offer()
+{
+    offer o;
+    o.id = 1;
+    o.currency = "EUR";
+    o.commission.type = "reported";
+    return o;
+}
+
+std::string field_refused(std::string_view target, std::string body = {})
+{
+    try {
+        sale_from_postback(params_of(target, std::move(body)), euro_offer());
+    } catch (http::http_error const& e) {
+        return e.field;
+    }
+    return "(accepted)";
+}
+
+} // namespace
+
+TEST(postback_params, the_usual_network_names_are_read_as_ours)
+{
+    auto const s = sale_from_postback(
+        params_of("/postback/1?order_id=ORD-7&sale_amount=19.99&payout=2.50&subid=01JDZQ5C9M7R3K8T2V6W4X0Y1Z"),
+        euro_offer());
+    EXPECT_EQ(s.txid, "ORD-7");
+    EXPECT_EQ(s.amount_minor, 1999);
+    EXPECT_EQ(s.reported_commission_minor, 250);
+    EXPECT_EQ(s.click_id, "01JDZQ5C9M7R3K8T2V6W4X0Y1Z");
+    for (auto const* name : {"click_id", "clickid", "sub_id", "aff_sub", "cid"})
+        EXPECT_EQ(sale_from_postback(params_of(std::string("/postback/1?txid=1&amount=1&") + name + "=C1"), euro_offer())
+                      .click_id,
+                  "C1")
+            << name;
+}
+
+TEST(postback_params, our_own_name_wins_over_an_alias)
+{
+    auto const s = sale_from_postback(params_of("/postback/1?transaction_id=T2&txid=T1&amount=1&cid=B&click_id=A"),
+                                      euro_offer());
+    EXPECT_EQ(s.txid, "T1");
+    EXPECT_EQ(s.click_id, "A");
+}
+
+TEST(postback_params, a_bad_value_is_blamed_on_the_name_the_network_used)
+{
+    EXPECT_EQ(field_refused("/postback/1?txid=1&sale_amount=abc"), "sale_amount");
+    EXPECT_EQ(field_refused("/postback/1?txid=1&amount=1&payout=-1"), "payout");
+    EXPECT_EQ(field_refused("/postback/1?amount=1"), "txid");
+    EXPECT_EQ(field_refused("/postback/1?txid=1"), "amount");
+}
+
+TEST(postback_params, json_bodies_have_the_same_limits_as_forms)
+{
+    EXPECT_EQ(field_refused("/postback/1", R"({"txid":"1","amount":"1","click_id":")" + std::string(201, 'x') + "\"}"),
+              "click_id");
+    EXPECT_EQ(field_refused("/postback/1", R"({")" + std::string(65, 'k') + R"(":"1","txid":"1","amount":"1"})"), "body");
+    auto const s = sale_from_postback(params_of("/postback/1", R"({"txid":"J1","amount":12.5,"payout":1})"), euro_offer());
+    EXPECT_EQ(s.amount_minor, 1250);
+    EXPECT_EQ(s.reported_commission_minor, 100);
+}
