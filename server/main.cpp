@@ -105,7 +105,8 @@ int serve(config::config settings)
                              http::reply_barrier{[&journal] { return journal.has_staged(); },
                                                  [&journal] { journal.flush_staged(); }},
                              http::trusted_proxies::parse(settings.trusted_proxies),
-                             http::fit_connections_to_fd_limit(settings.max_connections), &limiter});
+                             http::fit_connections_to_fd_limit(settings.max_connections), &limiter,
+                             std::chrono::seconds(settings.idle_timeout_seconds)});
     listener.open();
     if (settings.public_url_is_default && settings.listen.port == 0)
         settings.public_url = "http://" + settings.listen.host + ":" +

@@ -54,7 +54,9 @@ std::vector<setting> const& settings()
         {"LINKLEDGER_DB_POOL_SIZE", "--db-pool-size", "N", "PostgreSQL connections in the pool",
          "4"},
         {"LINKLEDGER_REQUEST_TIMEOUT", "--request-timeout", "SECONDS",
-         "time allowed to receive one request; slower clients are dropped", "15"},
+         "time allowed to receive one request once it has begun; slower clients are dropped", "15"},
+        {"LINKLEDGER_IDLE_TIMEOUT", "--idle-timeout", "SECONDS",
+         "time a connection may wait before it begins a request (new or kept alive)", "5"},
         {"LINKLEDGER_GEOIP_DB", "--geoip-db", "FILE",
          "MaxMind-format country database (GeoLite2 or DB-IP lite)", "none: country 'unknown'"},
         {"LINKLEDGER_CLICK_RETENTION_DAYS", "--click-retention-days", "DAYS",
@@ -214,6 +216,8 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
         c.db_pool_size = parse_count("LINKLEDGER_DB_POOL_SIZE", *v, 1, 256);
     if (auto const* v = get("LINKLEDGER_REQUEST_TIMEOUT"))
         c.request_timeout_seconds = parse_count("LINKLEDGER_REQUEST_TIMEOUT", *v, 1, 3600);
+    if (auto const* v = get("LINKLEDGER_IDLE_TIMEOUT"))
+        c.idle_timeout_seconds = parse_count("LINKLEDGER_IDLE_TIMEOUT", *v, 1, 3600);
 
     if (auto const* v = get("LINKLEDGER_GEOIP_DB")) {
         if (!std::filesystem::is_regular_file(*v))

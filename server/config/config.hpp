@@ -27,6 +27,7 @@ struct config {
     unsigned threads = 0;     // HTTP I/O threads; 0 in the struct means "not yet resolved"
     unsigned db_pool_size = 4;
     unsigned request_timeout_seconds = 15;
+    unsigned idle_timeout_seconds = 5; // for a request to begin, on a new or kept-alive connection
     std::string geoip_db;     // MaxMind-format country database; empty: countries "unknown"
     unsigned click_retention_days = 395;
     int attribution_hours = 72;

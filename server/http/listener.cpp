@@ -16,6 +16,8 @@ namespace linkledger::http {
 namespace {
 
 constexpr auto k_use = net::as_tuple(net::use_awaitable);
+// The first read of a request: a redirect's whole header fits in it.
+constexpr std::size_t k_first_read_bytes = 4096;
 
 std::string log_path(std::string_view target)
 {
@@ -246,6 +248,15 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         // Beast checks Content-Length against the limit while parsing the header, before the
         // route is known: start from the largest any route allows, then narrow it below.
         parser->body_limit(routes_.largest_body_limit());
+        if (buffer.size() == 0) {
+            // Until a request begins the connection is idle: a quiet client (or a kept-alive
+            // one that has nothing more to ask) is dropped at the idle deadline.
+            conn->stream.expires_after(options_.idle_timeout);
+            auto [idle_ec, n] = co_await conn->stream.async_read_some(buffer.prepare(k_first_read_bytes), k_use);
+            if (idle_ec)
+                break;
+            buffer.commit(n);
+        }
         // One deadline for the whole request, header and body: a client that trickles bytes
         // cannot hold a connection longer than this.
         conn->stream.expires_after(options_.request_timeout);

@@ -38,6 +38,9 @@ struct listener_options {
     std::size_t max_connections = 10000;
     // Per-client token buckets by route class; none: nothing is rate limited.
     rate_limiter* limiter = nullptr;
+    // How long a connection may stay silent before its next request begins; request_timeout
+    // then bounds the request itself.
+    std::chrono::seconds idle_timeout{5};
 };
 
 // Raises this process's open-file limit to its hard limit and returns the connection cap that

@@ -58,6 +58,7 @@ TEST(config, defaults)
     EXPECT_EQ(c.database_url, "");
     EXPECT_EQ(c.db_pool_size, 4u);
     EXPECT_EQ(c.request_timeout_seconds, 15u);
+    EXPECT_EQ(c.idle_timeout_seconds, 5u);
     EXPECT_EQ(c.geoip_db, "");
     EXPECT_EQ(c.click_retention_days, 395u);
 }
@@ -80,6 +81,7 @@ TEST(config, values_from_the_environment)
                        {"LINKLEDGER_THREADS", "3"},
                        {"LINKLEDGER_DB_POOL_SIZE", "8"},
                        {"LINKLEDGER_REQUEST_TIMEOUT", "30"},
+                       {"LINKLEDGER_IDLE_TIMEOUT", "12"},
                        {"LINKLEDGER_CLICK_RETENTION_DAYS", "90"},
                        {"LINKLEDGER_DATABASE_URL", "postgresql://u@db/ll"}};
     auto const c = load_with(env);
@@ -92,6 +94,7 @@ TEST(config, values_from_the_environment)
     EXPECT_EQ(c.threads, 3u);
     EXPECT_EQ(c.db_pool_size, 8u);
     EXPECT_EQ(c.request_timeout_seconds, 30u);
+    EXPECT_EQ(c.idle_timeout_seconds, 12u);
     EXPECT_EQ(c.click_retention_days, 90u);
     EXPECT_EQ(c.database_url, "postgresql://u@db/ll");
 }
@@ -185,6 +188,7 @@ TEST(config, bad_counts_name_their_variable)
     EXPECT_EQ(load_with({{"LINKLEDGER_THREADS", "256"}}).threads, 256u);
     EXPECT_EQ(failing_variable({{"LINKLEDGER_DB_POOL_SIZE", "0"}}), "LINKLEDGER_DB_POOL_SIZE");
     EXPECT_EQ(failing_variable({{"LINKLEDGER_REQUEST_TIMEOUT", "3601"}}), "LINKLEDGER_REQUEST_TIMEOUT");
+    EXPECT_EQ(failing_variable({{"LINKLEDGER_IDLE_TIMEOUT", "0"}}), "LINKLEDGER_IDLE_TIMEOUT");
     EXPECT_EQ(failing_variable({{"LINKLEDGER_CLICK_RETENTION_DAYS", "0"}}),
               "LINKLEDGER_CLICK_RETENTION_DAYS");
 }
