@@ -1,5 +1,6 @@
 #include "http/request_log.hpp"
 
+#include "logging/json_formatter.hpp"
 #include "logging/redaction.hpp"
 
 #include <spdlog/spdlog.h>
@@ -26,9 +27,10 @@ void log_request_details(request const& req, std::string_view client_ip)
             break;
     }
     // The body is never logged: it holds passwords (login) and whole orders (webhooks).
-    spdlog::debug("http request method={} path={} query={} client={} body_bytes={} headers={{{}}}",
+    // Header values hold spaces and whatever the client wrote: quoted, they stay one field.
+    spdlog::debug("http request method={} path={} query={} client={} body_bytes={} headers={}",
                   std::string_view(req.method_string().data(), req.method_string().size()), path,
-                  query, client_ip, req.body().size(), headers);
+                  logging::quoted(query), client_ip, req.body().size(), logging::quoted(headers));
 }
 
 } // namespace linkledger::http

@@ -43,6 +43,20 @@ bool reserved(std::string_view key)
 
 } // namespace
 
+std::string quoted(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size() + 2);
+    out += '"';
+    for (char const c : text) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
 std::string json_line(std::string_view time, std::string_view level, std::string_view message)
 {
     boost::json::object line;
@@ -56,8 +70,22 @@ std::string json_line(std::string_view time, std::string_view level, std::string
             end = message.size();
         auto const word = message.substr(start, end - start);
         auto const eq = word.find('=');
-        if (eq != std::string_view::npos && is_key(word.substr(0, eq)) && !reserved(word.substr(0, eq)))
+        auto const is_field = eq != std::string_view::npos && is_key(word.substr(0, eq));
+        if (is_field && eq + 1 < word.size() && word[eq + 1] == '"') {
+            // A quoted value runs to its closing quote, spaces included (see quoted()).
+            std::string value;
+            auto i = start + eq + 2;
+            for (; i < message.size() && message[i] != '"'; ++i) {
+                if (message[i] == '\\' && i + 1 < message.size())
+                    ++i;
+                value += message[i];
+            }
+            if (!reserved(word.substr(0, eq)))
+                line[word.substr(0, eq)] = value;
+            end = std::min(message.size(), i + 1);
+        } else if (is_field && !reserved(word.substr(0, eq))) {
             line[word.substr(0, eq)] = typed(word.substr(eq + 1));
+        }
         start = end + 1;
     }
     return boost::json::serialize(line);

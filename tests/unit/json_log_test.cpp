@@ -52,3 +52,21 @@ TEST(json_log, the_formatter_writes_one_line_with_utc_time)
     EXPECT_EQ(v.at("level").as_string(), "error");
     EXPECT_EQ(v.at("backlog").as_int64(), 3);
 }
+
+TEST(json_log, a_quoted_value_is_one_field_and_cannot_forge_others)
+{
+    using linkledger::logging::quoted;
+    auto const headers = quoted(R"(User-Agent: Mozilla/5.0 (iPhone) status=500 x="y" \ end)");
+    auto const line = json_line("t", "debug", "http request method=GET query=" + quoted("") +
+                                                  " headers=" + headers + " body_bytes=0");
+    auto const v = boost::json::parse(line).as_object();
+    EXPECT_EQ(v.at("headers").as_string(), R"(User-Agent: Mozilla/5.0 (iPhone) status=500 x="y" \ end)");
+    EXPECT_FALSE(v.contains("status")) << line;
+    EXPECT_FALSE(v.contains("x")) << line;
+    EXPECT_EQ(v.at("query").as_string(), "");
+    EXPECT_EQ(v.at("body_bytes").as_int64(), 0);
+    EXPECT_EQ(v.at("method").as_string(), "GET");
+    // An unclosed quote (a message we did not write) ends the line's fields, nothing worse.
+    auto const odd = boost::json::parse(json_line("t", "warn", R"(a="open b=2)")).as_object();
+    EXPECT_EQ(odd.at("a").as_string(), "open b=2");
+}
