@@ -45,6 +45,8 @@ bool reserved(std::string_view key)
 
 std::string quoted(std::string_view text)
 {
+    if (text.find_first_of(" \"\\") == std::string_view::npos)
+        return std::string(text); // one word already, and easier to read
     std::string out;
     out.reserve(text.size() + 2);
     out += '"';

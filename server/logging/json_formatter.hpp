@@ -20,8 +20,9 @@ public:
 // The JSON line for one message (without the newline); exposed for its unit test.
 std::string json_line(std::string_view time, std::string_view level, std::string_view message);
 
-// `text` as one value of a key=value word even when it holds spaces or quotes ("a \"b\""):
-// for values a client chose, which must not split into fields of their own.
+// `text` as one value of a key=value word even when it holds spaces or quotes ("a \"b\""),
+// as is when it is one word already: for values a client chose, which must not split into
+// fields of their own.
 std::string quoted(std::string_view text);
 
 } // namespace linkledger::logging
