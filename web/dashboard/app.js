@@ -116,6 +116,31 @@
     node.append(body);
   }
 
+  // ---- lists, page by page ----
+  // List endpoints answer newest first: at most `limit` rows under the list's name, and
+  // `next_cursor`, which sent back as `cursor` asks for the older rows (null on the last page).
+  const ALL_PAGE = 200, MAX_PAGES = 50;
+
+  function pageUrl(path, limit, cursor) {
+    const [base, query] = path.split("?");
+    const q = new URLSearchParams(query || "");
+    q.set("limit", String(limit));
+    if (cursor) q.set("cursor", cursor);
+    return base + "?" + q;
+  }
+
+  // Every row of a list, for <select>s and names: page after page, at most MAX_PAGES of them.
+  async function allPages(path, name) {
+    let rows = [], cursor = null;
+    for (let i = 0; i < MAX_PAGES; ++i) {
+      const data = await api("GET", pageUrl(path, ALL_PAGE, cursor));
+      rows = rows.concat(data[name]);
+      cursor = data.next_cursor;
+      if (!cursor) break;
+    }
+    return rows;
+  }
+
   // Fills a <select> with "none" (when optional) and the given items; keeps the choice.
   function options(select, items, label, optional) {
     const keep = select.value;
@@ -128,11 +153,11 @@
     return el("button", { type: "button", class: "secondary", onclick: () => { navigator.clipboard?.writeText(text()); say(t("copied")); } }, t("copy"));
   }
 
-  // Lists shared by several sections (selects of offers, videos, links), fetched per visit.
+  // Lists shared by several sections (selects of offers, videos, links), fetched whole per visit.
   const lists = {
-    offers: () => api("GET", "/api/v1/offers?limit=200").then((d) => d.offers),
-    videos: () => api("GET", "/api/v1/videos?limit=200").then((d) => d.videos),
-    links: () => api("GET", "/api/v1/links?limit=200").then((d) => d.links)
+    offers: () => allPages("/api/v1/offers", "offers"),
+    videos: () => allPages("/api/v1/videos", "videos"),
+    links: () => allPages("/api/v1/links", "links")
   };
   const videoLabel = (v) => v.title || v.url || (v.platform + " " + (v.posted_at || "").slice(0, 10));
   const linkLabel = (l) => l.title ? l.title + " (/" + l.slug + ")" : "/" + l.slug;
