@@ -420,7 +420,8 @@ test("a viewer sees everything and can change nothing", async () => {
     await page.waitForSelector(ready, { state: "attached" });
     const changers = await page.$$eval("main form, main button, main select, main input", (nodes) =>
       nodes.filter((n) => n.offsetParent !== null && !n.closest(".period, .ranking, #conversion-filter")
-        && n.id !== "conversion-filter" && n.id !== "tz" && !n.classList.contains("sort") && !n.dataset.csv && n.textContent !== "Copy")
+        && n.id !== "conversion-filter" && n.id !== "tz" && !n.classList.contains("sort") && !n.classList.contains("more")
+        && !n.dataset.csv && n.textContent !== "Copy")
         .map((n) => n.id || n.textContent));
     assert.deepEqual(changers, [], `#${section} offers nothing to change`);
     await shot(page, "viewer-" + section);
@@ -489,4 +490,112 @@ test("repeated wrong passwords are throttled", async () => {
   assert.match(page.url(), /\/login$/);
   await shot(page, "login-throttled");
   await context.close();
+});
+
+// Runs in the page: POSTs each body to `path` with the session's CSRF token, a few at a time,
+// and answers the statuses.
+async function postMany(page, path, bodies) {
+  return page.evaluate(async ({ path, bodies }) => {
+    const who = await (await fetch("/api/v1/session")).json();
+    const statuses = [];
+    for (let i = 0; i < bodies.length; i += 10) {
+      statuses.push(...await Promise.all(bodies.slice(i, i + 10).map((body) => fetch(path, {
+        method: "POST", headers: { "X-CSRF-Token": who.csrf_token, "Content-Type": "application/json" },
+        body: JSON.stringify(body) }).then((r) => r.status))));
+    }
+    return statuses;
+  }, { path, bodies });
+}
+
+// Counts a list's rows through the API, following next_cursor.
+async function countAll(page, path, name) {
+  return page.evaluate(async ({ path, name }) => {
+    let n = 0, cursor = null;
+    do {
+      const data = await (await fetch(path + "?limit=200" + (cursor ? "&cursor=" + cursor : ""))).json();
+      n += data[name].length;
+      cursor = data.next_cursor;
+    } while (cursor);
+    return n;
+  }, { path, name });
+}
+
+const bodyRows = (page, selector) => page.locator(selector + " tbody tr").count();
+const waitRows = (page, selector, n) => page.waitForFunction(([s, n]) => document.querySelectorAll(s + " tbody tr").length === n, [selector, n]);
+
+test("long lists show a page at a time with Show more, and selects offer every item", async () => {
+  const many = [...Array(205).keys()];
+  const links = await postMany(ownerPage, "/api/v1/links",
+    many.map((i) => ({ target_url: "https://shop.example/many/" + i, slug: "many-" + i, title: "Many " + i })));
+  assert.ok(links.every((s) => s === 201), JSON.stringify(links));
+  const videos = await postMany(ownerPage, "/api/v1/videos",
+    many.map((i) => ({ platform: "tiktok", title: "Clip " + i, posted_at: "2026-10-01T12:00:00Z" })));
+  assert.ok(videos.every((s) => s === 201), JSON.stringify(videos));
+  const linkCount = await countAll(ownerPage, "/api/v1/links", "links");
+  const videoCount = await countAll(ownerPage, "/api/v1/videos", "videos");
+  assert.ok(linkCount > 205 && videoCount > 205, `${linkCount} links, ${videoCount} videos`);
+
+  // The newest 100 links, the first one made (bio-shoes) not among them.
+  await open(ownerPage, "links", "#links[data-loaded]");
+  assert.equal(await bodyRows(ownerPage, "#links-table"), 100);
+  assert.ok(await ownerPage.isVisible("#links-table-more"));
+  assert.equal(await ownerPage.textContent("#links-table-more"), "Show more");
+  const shoes = "#links-table td >> text=" + base + "/bio-shoes";
+  assert.equal(await ownerPage.locator(shoes).count(), 0);
+  await ownerPage.click("#links-table-more");
+  await waitRows(ownerPage, "#links-table", 200);
+  await ownerPage.click("#links-table-more");
+  await waitRows(ownerPage, "#links-table", linkCount);
+  await ownerPage.waitForSelector("#links-table-more", { state: "hidden" });
+  const all = await rows(ownerPage, "#links-table");
+  assert.equal(new Set(all.map((r) => r[0])).size, linkCount, "no link twice");
+  // The video of the oldest link is named though it is not among the newest 200 videos.
+  assert.equal(all.find((r) => r[0] === base + "/bio-shoes")[3], "Morning run haul");
+  assert.equal(all[all.length - 1][0], base + "/bio-shoes", "oldest last");
+  await shot(ownerPage, "links-all-pages");
+
+  // Every video and offer in the form's selects, the oldest video (beyond 200) included.
+  assert.equal(await ownerPage.locator("#link-video option").count(), videoCount + 1, "every video and None");
+  await ownerPage.selectOption("#link-video", { label: "Morning run haul" });
+  await open(ownerPage, "codes", "#codes[data-loaded]");
+  assert.equal(await ownerPage.locator("#code-link option").count(), linkCount + 1, "every link and None");
+  await ownerPage.selectOption("#code-link", { label: "Running shoes <b>-20%</b> (/bio-shoes)" });
+  await ownerPage.selectOption("#code-video", { label: "Morning run haul" });
+
+  // Videos page the same way; the button speaks French too.
+  await open(ownerPage, "videos", "#videos[data-loaded]");
+  assert.equal(await bodyRows(ownerPage, "#videos-table"), 100);
+  await ownerPage.selectOption("#lang", "fr");
+  await ownerPage.waitForFunction(() => document.getElementById("videos-table-more")?.textContent === "Afficher plus");
+  await ownerPage.selectOption("#lang", "en");
+  await ownerPage.waitForFunction(() => document.getElementById("videos-table-more")?.textContent === "Show more");
+  await ownerPage.click("#videos-table-more");
+  await waitRows(ownerPage, "#videos-table", 200);
+
+  // Sales: a filter starts the list over, and Show more reaches the first sales again.
+  const offerId = await ownerPage.evaluate(async () => (await (await fetch("/api/v1/offers")).json()).offers.find((o) => o.name === "Sneaker Shop").id);
+  const sales = await postMany(ownerPage, "/api/v1/conversions",
+    [...Array(100).keys()].map((i) => ({ offer_id: offerId, amount_minor: 1000 + i, txid: "PAGE-" + i, status: "approved" })));
+  assert.ok(sales.every((s) => s === 201), JSON.stringify(sales));
+  const saleCount = await countAll(ownerPage, "/api/v1/conversions", "conversions");
+  await open(ownerPage, "conversions", "#conversions[data-loaded]");
+  assert.equal(await bodyRows(ownerPage, "#conversions-table"), 100);
+  assert.ok(await ownerPage.isVisible("#conversions-table-more"));
+  assert.equal(await ownerPage.locator("#conversions-table td >> text=ORDER-1").count(), 0);
+  await ownerPage.selectOption("#conversion-filter", "rejected");
+  await waitRows(ownerPage, "#conversions-table", 1);
+  assert.deepEqual((await rows(ownerPage, "#conversions-table")).map((r) => r[7]), ["ORDER-2"]);
+  assert.equal(await ownerPage.isVisible("#conversions-table-more"), false);
+  await ownerPage.selectOption("#conversion-filter", "");
+  await waitRows(ownerPage, "#conversions-table", 100);
+  await ownerPage.click("#conversions-table-more");
+  await waitRows(ownerPage, "#conversions-table", saleCount);
+  await ownerPage.waitForSelector("#conversions-table td >> text=ORDER-1");
+  assert.equal(await ownerPage.isVisible("#conversions-table-more"), false);
+
+  // The Activity page has its own paging (50 entries, then older ones).
+  await open(ownerPage, "activity", "#activity-table tbody tr");
+  await waitRows(ownerPage, "#activity-table", 50);
+  await ownerPage.click("#activity-more");
+  await waitRows(ownerPage, "#activity-table", 100);
 });

@@ -101,19 +101,72 @@
     return isNaN(d) ? iso : d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
   }
 
+  function tableRow(columns, row, actions) {
+    const tr = el("tr", {}, ...columns.map((c) => el("td", {}, c.render ? c.render(row) : String(row[c.key] ?? ""))));
+    if (actions) tr.append(el("td", { class: "actions" }, ...actions(row)));
+    return tr;
+  }
+
   function table(node, columns, rows, actions) {
     node.replaceChildren();
     const head = el("tr", {}, ...columns.map((c) => el("th", { scope: "col" }, t(c.label))));
     if (actions) head.append(el("th", { scope: "col" }, el("span", { class: "sr-only" }, t("col.actions"))));
     node.append(el("thead", {}, head));
-    const body = el("tbody");
-    for (const row of rows) {
-      const tr = el("tr", {}, ...columns.map((c) => el("td", {}, c.render ? c.render(row) : String(row[c.key] ?? ""))));
-      if (actions) tr.append(el("td", { class: "actions" }, ...actions(row)));
-      body.append(tr);
-    }
+    const body = el("tbody", {}, ...rows.map((row) => tableRow(columns, row, actions)));
     if (!rows.length) body.append(el("tr", {}, el("td", { colspan: columns.length + (actions ? 1 : 0), class: "note" }, t("empty"))));
     node.append(body);
+  }
+
+  // ---- lists, page by page ----
+  // List endpoints answer newest first: at most `limit` rows under the list's name, and
+  // `next_cursor`, which sent back as `cursor` asks for the older rows (null on the last page).
+  const PAGE = 100, ALL_PAGE = 200, MAX_PAGES = 50;
+
+  function pageUrl(path, limit, cursor) {
+    const [base, query] = path.split("?");
+    const q = new URLSearchParams(query || "");
+    q.set("limit", String(limit));
+    if (cursor) q.set("cursor", cursor);
+    return base + "?" + q;
+  }
+
+  // Every row of a list, for <select>s and names: page after page, at most MAX_PAGES of them.
+  async function allPages(path, name) {
+    let rows = [], cursor = null;
+    for (let i = 0; i < MAX_PAGES; ++i) {
+      const data = await api("GET", pageUrl(path, ALL_PAGE, cursor));
+      rows = rows.concat(data[name]);
+      cursor = data.next_cursor;
+      if (!cursor) break;
+    }
+    return rows;
+  }
+
+  // A list in a table, a page at a time: the newest PAGE rows, then a "Show more" button under
+  // the table while the API has older ones; each click appends the next page. Another call for
+  // the same table (a filter, a save, a language switch) starts over from the newest, and an
+  // answer still on its way for an earlier call is dropped.
+  const paging = new WeakMap();
+  async function pagedTable(node, path, name, columns, actions) {
+    const mine = {};
+    paging.set(node, mine);
+    const data = await api("GET", pageUrl(path, PAGE));
+    if (paging.get(node) !== mine) return;
+    table(node, columns, data[name], actions);
+    let cursor = data.next_cursor;
+    const more = el("button", { type: "button", id: node.id + "-more", class: "secondary more", "data-i18n": "more", hidden: !cursor,
+      onclick: async () => {
+        more.disabled = true;
+        try {
+          const next = await api("GET", pageUrl(path, PAGE, cursor));
+          if (paging.get(node) !== mine) return;
+          node.tBodies[0].append(...next[name].map((row) => tableRow(columns, row, actions)));
+          cursor = next.next_cursor;
+          more.hidden = !cursor;
+        } catch (e) { say(t("error") + ": " + e.message, true); } finally { more.disabled = false; }
+      } }, t("more"));
+    const old = $(more.id);
+    if (old) old.replaceWith(more); else (node.closest(".scroll") || node).after(more);
   }
 
   // Fills a <select> with "none" (when optional) and the given items; keeps the choice.
@@ -128,11 +181,11 @@
     return el("button", { type: "button", class: "secondary", onclick: () => { navigator.clipboard?.writeText(text()); say(t("copied")); } }, t("copy"));
   }
 
-  // Lists shared by several sections (selects of offers, videos, links), fetched per visit.
+  // Lists shared by several sections (selects of offers, videos, links), fetched whole per visit.
   const lists = {
-    offers: () => api("GET", "/api/v1/offers?limit=200").then((d) => d.offers),
-    videos: () => api("GET", "/api/v1/videos?limit=200").then((d) => d.videos),
-    links: () => api("GET", "/api/v1/links?limit=200").then((d) => d.links)
+    offers: () => allPages("/api/v1/offers", "offers"),
+    videos: () => allPages("/api/v1/videos", "videos"),
+    links: () => allPages("/api/v1/links", "links")
   };
   const videoLabel = (v) => v.title || v.url || (v.platform + " " + (v.posted_at || "").slice(0, 10));
   const linkLabel = (l) => l.title ? l.title + " (/" + l.slug + ")" : "/" + l.slug;
@@ -166,17 +219,17 @@
   }
 
   async function loadLinks() {
-    const [data, videos, offers] = await Promise.all([api("GET", "/api/v1/links?limit=200"), lists.videos(), lists.offers()]);
+    const [videos, offers] = await Promise.all([lists.videos(), lists.offers()]);
     options($("link-video"), videos, videoLabel, true);
     options($("link-offer"), offers, (o) => o.name, true);
     const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
-    table($("links-table"), [
+    await pagedTable($("links-table"), "/api/v1/links", "links", [
       { label: "col.slug", render: (l) => el("span", { class: "short" }, l.short_url) },
       { key: "title", label: "col.title" }, { key: "clicks", label: "col.clicks" },
       { label: "col.video", render: (l) => l.video_id ? videoName[l.video_id] || "#" + l.video_id : "" },
       { label: "col.bio", render: (l) => l.bio ? t("yes") + " (" + l.bio_position + ")" : t("no") },
       { label: "col.disclosure", render: (l) => l.disclosure ? t("disclosure." + l.disclosure) : "" }
-    ], data.links, (l) => [
+    ], (l) => [
       copyButton(() => l.short_url),
       el("a", { href: l.qr_svg }, "QR"),
       el("button", { type: "button", class: "changes", onclick: () => {
@@ -274,7 +327,7 @@
   }
 
   window.LL = {
-    $, el, t, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, when, table, options,
+    $, el, t, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, when, table, pagedTable, options,
     copyButton, lists, videoLabel, linkLabel, sections, inits: [],
     lang: () => lang, session: () => session
   };

@@ -89,7 +89,7 @@ window.LL_TEXT = {
     "attribution.click": "click", "attribution.code": "promo code",
     "attribution.model": "model (latest video)", "attribution.none": "not attributed",
     "via.postback": "postback", "via.shopify": "Shopify", "via.woocommerce": "WooCommerce",
-    "via.csv": "CSV import", "via.manual": "by hand", "empty": "Nothing yet.", "none": "None",
+    "via.csv": "CSV import", "via.manual": "by hand", "empty": "Nothing yet.", "more": "Show more", "none": "None",
     "none.source": "(no source)", "none.stream": "(none)", "none.video": "No video", "none.link": "No link",
     "none.code": "No code", "none.offer": "No offer"
   },
@@ -187,7 +187,7 @@ window.LL_TEXT = {
     "total.pending": "Commission en attente", "attribution.click": "clic", "attribution.code": "code promo",
     "attribution.model": "modèle (dernière vidéo)", "attribution.none": "non attribuée",
     "via.postback": "postback", "via.shopify": "Shopify", "via.woocommerce": "WooCommerce",
-    "via.csv": "import CSV", "via.manual": "à la main", "empty": "Rien pour l'instant.", "none": "Aucun",
+    "via.csv": "import CSV", "via.manual": "à la main", "empty": "Rien pour l'instant.", "more": "Afficher plus", "none": "Aucun",
     "none.source": "(sans source)", "none.stream": "(aucun)", "none.video": "Sans vidéo",
     "none.link": "Sans lien", "none.code": "Sans code", "none.offer": "Sans offre"
   }

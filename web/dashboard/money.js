@@ -3,7 +3,7 @@
 // other income. Owners change; viewers see the same lists without the forms and buttons.
 "use strict";
 (function () {
-  const { $, el, t, api, say, change, money, toMinor, toMajor, toIso, toLocalInput, when, table, options,
+  const { $, el, t, api, say, change, money, toMinor, toMajor, toIso, toLocalInput, when, pagedTable, options,
     lists, videoLabel, linkLabel, sections } = window.LL;
   const canChange = () => LL.session() && LL.session().can_change;
 
@@ -43,13 +43,12 @@
   }
 
   async function loadOffers() {
-    const offers = await lists.offers();
-    table($("offers-table"), [
+    await pagedTable($("offers-table"), "/api/v1/offers", "offers", [
       { key: "name", label: "col.name" }, { label: "col.commission", render: commissionText },
       { key: "currency", label: "col.currency" }, { key: "attribution_window_days", label: "col.window" },
       { label: "col.active", render: (o) => o.active ? t("yes") : t("no") },
       { label: "col.webhooks", render: (o) => el("span", { class: "small" }, "Shopify: " + o.webhook_urls.shopify, el("br"), "WooCommerce: " + o.webhook_urls.woocommerce) }
-    ], offers, (o) => [
+    ], (o) => [
       el("button", { type: "button", class: "changes", onclick: () => {
         $("offer-id").value = o.id; $("offer-name").value = o.name; $("offer-currency").value = o.currency;
         $("offer-currency").disabled = true; $("offer-type").value = o.commission.type;
@@ -96,11 +95,10 @@
   }
 
   async function loadVideos() {
-    const videos = await lists.videos();
-    table($("videos-table"), [
+    await pagedTable($("videos-table"), "/api/v1/videos", "videos", [
       { label: "col.title", render: (v) => v.url ? el("a", { href: v.url, rel: "noreferrer" }, v.title || v.url) : v.title },
       { key: "platform", label: "col.platform" }, { label: "col.posted", render: (v) => when(v.posted_at) }
-    ], videos, (v) => [el("button", { type: "button", class: "changes", onclick: () => {
+    ], (v) => [el("button", { type: "button", class: "changes", onclick: () => {
       $("video-id").value = v.id; $("video-title").value = v.title; $("video-url").value = v.url;
       $("video-platform").value = v.platform; $("video-posted").value = toLocalInput(v.posted_at);
       $("video-form-title").textContent = t("videos.edit"); $("video-cancel").hidden = false; $("video-title").focus();
@@ -128,20 +126,20 @@
   const startOf = (day) => day ? day + "T00:00:00Z" : undefined;
 
   async function loadCodes() {
-    const [data, offers, videos, links] = await Promise.all([api("GET", "/api/v1/promo-codes?limit=200"), lists.offers(), lists.videos(), lists.links()]);
+    const [offers, videos, links] = await Promise.all([lists.offers(), lists.videos(), lists.links()]);
     options($("code-offer"), offers, (o) => o.name, false);
     options($("code-video"), videos, videoLabel, true);
     options($("code-link"), links, linkLabel, true);
     const offerName = Object.fromEntries(offers.map((o) => [o.id, o.name]));
     const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
     const linkName = Object.fromEntries(links.map((l) => [l.id, linkLabel(l)]));
-    table($("codes-table"), [
+    await pagedTable($("codes-table"), "/api/v1/promo-codes", "promo_codes", [
       { key: "code", label: "col.code" }, { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
       { label: "col.video", render: (c) => c.video_id ? videoName[c.video_id] || "#" + c.video_id : "" },
       { label: "col.link", render: (c) => c.link_id ? linkName[c.link_id] || "#" + c.link_id : "" },
       { label: "col.valid", render: (c) => [dayOf(c.valid_from), dayOf(c.valid_until)].filter(Boolean).join(" → ") },
       { label: "col.active", render: (c) => c.active ? t("yes") : t("no") }
-    ], data.promo_codes, (c) => [el("button", { type: "button", class: "changes", onclick: () => {
+    ], (c) => [el("button", { type: "button", class: "changes", onclick: () => {
       $("code-id").value = c.id; $("code-code").value = c.code; $("code-code").disabled = true;
       $("code-offer").value = String(c.offer_id); $("code-offer").disabled = true;
       $("code-video").value = c.video_id ? String(c.video_id) : ""; $("code-link").value = c.link_id ? String(c.link_id) : "";
@@ -169,14 +167,19 @@
 
   // ---- sales (conversions) ----
   const STATUSES = ["pending", "approved", "rejected", "paid"];
+  let conversionLoads = 0;
 
   async function loadConversions() {
-    const q = new URLSearchParams({ limit: "200" });
+    // A new filter starts the list over from the newest sale; a load overtaken by a newer one
+    // while it fetched the offers gives way, so the table always matches the filter shown.
+    const mine = ++conversionLoads;
+    const q = new URLSearchParams();
     if ($("conversion-filter").value) q.set("status", $("conversion-filter").value);
-    const [data, offers] = await Promise.all([api("GET", "/api/v1/conversions?" + q), lists.offers()]);
+    const offers = await lists.offers();
+    if (mine !== conversionLoads) return;
     options($("conversion-offer"), offers.filter((o) => o.active), (o) => o.name + " (" + o.currency + ")", false);
     const offerName = Object.fromEntries(offers.map((o) => [o.id, o.name]));
-    table($("conversions-table"), [
+    await pagedTable($("conversions-table"), "/api/v1/conversions?" + q, "conversions", [
       { label: "col.date", render: (c) => when(c.occurred_at) }, { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
       { label: "col.amount", render: (c) => money(c.amount_minor, c.currency) },
       { label: "col.commission", render: (c) => money(c.commission_minor, c.currency) },
@@ -188,7 +191,7 @@
       { label: "col.source", render: (c) => c.source },
       { label: "col.attribution", render: (c) => t("attribution." + c.attribution) + (c.code ? " (" + c.code + ")" : "") },
       { key: "txid", label: "col.txid" }, { label: "col.via", render: (c) => t("via." + c.via) }
-    ], data.conversions);
+    ]);
   }
 
   async function saveConversion(event) {
@@ -211,16 +214,16 @@
 
   // ---- other income ----
   async function loadIncome() {
-    const [data, videos] = await Promise.all([api("GET", "/api/v1/income?limit=200"), lists.videos()]);
+    const videos = await lists.videos();
     options($("income-video"), videos, videoLabel, true);
     if (!$("income-date").value) $("income-date").value = new Date().toISOString().slice(0, 10);
     const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
-    table($("income-table"), [
+    await pagedTable($("income-table"), "/api/v1/income", "income", [
       { key: "date", label: "col.date" }, { label: "col.stream", render: (i) => t("stream." + i.stream) },
       { label: "col.amount", render: (i) => money(i.amount_minor, i.currency) },
       { label: "col.video", render: (i) => i.video_id ? videoName[i.video_id] || "#" + i.video_id : "" },
       { key: "note", label: "col.note" }
-    ], data.income, (i) => [el("button", { type: "button", class: "changes danger", onclick: () => confirm(t("confirm")) &&
+    ], (i) => [el("button", { type: "button", class: "changes danger", onclick: () => confirm(t("confirm")) &&
       change(async () => { await api("DELETE", "/api/v1/income/" + i.id); await loadIncome(); }) }, t("delete"))]);
   }
 
