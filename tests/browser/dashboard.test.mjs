@@ -157,6 +157,29 @@ test("a promo code is created for the offer and the video", async () => {
   await shot(ownerPage, "codes");
 });
 
+test("editing a promo code can take its video away", async () => {
+  await open(ownerPage, "codes", "#code-offer option >> text=Sneaker Shop");
+  await ownerPage.fill("#code-code", "SPRING");
+  await ownerPage.selectOption("#code-offer", { label: "Sneaker Shop" });
+  await ownerPage.selectOption("#code-video", { label: "Morning run haul" });
+  await ownerPage.fill("#code-until", "2027-06-30");
+  await ownerPage.click("#code-save");
+  await ownerPage.waitForSelector("#codes-table td >> text=SPRING");
+  await ownerPage.click("#codes-table tr:has(td:text-is('SPRING')) button.changes");
+  assert.equal(await ownerPage.inputValue("#code-until"), "2027-06-30");
+  await ownerPage.selectOption("#code-video", "");
+  await ownerPage.fill("#code-until", "");
+  await ownerPage.click("#code-save");
+  await ownerPage.waitForFunction(() => [...document.querySelectorAll("#codes-table tbody tr")]
+    .some((tr) => tr.cells[0].textContent === "SPRING" && tr.cells[2].textContent === ""));
+  const saved = await ownerPage.evaluate(async () =>
+    (await (await fetch("/api/v1/promo-codes")).json()).promo_codes.find((c) => c.code === "SPRING"));
+  assert.equal(saved.video_id, null);
+  assert.equal(saved.valid_until, null);
+  const [lea] = (await rows(ownerPage, "#codes-table")).filter((r) => r[0] === "LEA10");
+  assert.equal(lea[2], "Morning run haul", "the other code keeps its video");
+});
+
 test("a follower's click is counted and sales by postback show by source and by video", async () => {
   const hop = await ownerPage.request.get(base + "/bio-shoes?utm_source=tiktok", { maxRedirects: 0, headers: { "User-Agent": tiktokUa } });
   assert.equal(hop.status(), 302);
