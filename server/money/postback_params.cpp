@@ -17,13 +17,15 @@ namespace {
 constexpr std::size_t k_max_param_bytes = 200;
 
 // Keys past 64 bytes, values past 200: no network sends those; the 400 names the key, or
-// `where` when the key itself cannot name a field.
+// `where` when the key itself cannot name a field. An empty pair ("a=1&&b=2", a trailing
+// '&') is what a network's template leaves behind, not an error.
 void keep(postback_parameters& params, std::string_view key, std::string_view value, std::string const& where)
 {
-    if (key.empty() || key.size() > 64)
-        throw http::bad_field(where, "a parameter in the " + where + " is too long");
-    if (value.size() > k_max_param_bytes)
+    if (key.size() > 64 || value.size() > k_max_param_bytes) {
+        if (key.empty() || key.size() > 64)
+            throw http::bad_field(where, "a parameter in the " + where + " is too long");
         throw http::bad_field(std::string(key), std::string(key) + " is too long");
+    }
     params[std::string(key)] = std::string(value);
 }
 

@@ -78,3 +78,11 @@ TEST(postback_params, json_bodies_have_the_same_limits_as_forms)
     EXPECT_EQ(s.amount_minor, 1250);
     EXPECT_EQ(s.reported_commission_minor, 100);
 }
+
+TEST(postback_params, empty_pairs_left_by_a_network_template_are_harmless)
+{
+    auto const s = sale_from_postback(params_of("/postback/1?txid=E1&&amount=2.00&click_id=&"), euro_offer());
+    EXPECT_EQ(s.txid, "E1");
+    EXPECT_EQ(s.amount_minor, 200);
+    EXPECT_EQ(s.click_id, "");
+}
