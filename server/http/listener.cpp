@@ -3,6 +3,7 @@
 #include "http/http_error.hpp"
 #include "http/request_log.hpp"
 #include "http/response.hpp"
+#include "logging/json_formatter.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <spdlog/spdlog.h>
@@ -22,8 +23,9 @@ constexpr std::size_t k_first_read_bytes = 4096;
 std::string log_path(std::string_view target)
 {
     // The query string may carry secrets (postback tokens) and personal data: never logged.
+    // Quoted when it holds a '"', so a crafted target stays one field of the JSON log.
     auto const path = target.substr(0, target.find('?'));
-    return std::string(path.substr(0, 256));
+    return logging::quoted(path.substr(0, 256));
 }
 
 // The response as it goes on the wire. Beast's serializer walks the header through a chain of

@@ -29,7 +29,7 @@ void log_request_details(request const& req, std::string_view client_ip)
     // The body is never logged: it holds passwords (login) and whole orders (webhooks).
     // Header values hold spaces and whatever the client wrote: quoted, they stay one field.
     spdlog::debug("http request method={} path={} query={} client={} body_bytes={} headers={}",
-                  std::string_view(req.method_string().data(), req.method_string().size()), path,
+                  std::string_view(req.method_string().data(), req.method_string().size()), logging::quoted(path),
                   logging::quoted(query), client_ip, req.body().size(), logging::quoted(headers));
 }
 

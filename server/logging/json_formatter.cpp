@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/object.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -45,7 +46,8 @@ bool reserved(std::string_view key)
 
 std::string quoted(std::string_view text)
 {
-    if (text.find_first_of(" \"\\") == std::string_view::npos)
+    auto const is_control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+    if (text.find_first_of(" \"\\") == std::string_view::npos && std::none_of(text.begin(), text.end(), is_control))
         return std::string(text); // one word already, and easier to read
     std::string out;
     out.reserve(text.size() + 2);
@@ -53,7 +55,8 @@ std::string quoted(std::string_view text)
     for (char const c : text) {
         if (c == '"' || c == '\\')
             out += '\\';
-        out += c;
+        // A newline would start a forged line in the plain-text log.
+        out += is_control(c) ? '?' : c;
     }
     out += '"';
     return out;
@@ -74,7 +77,9 @@ std::string json_line(std::string_view time, std::string_view level, std::string
         auto const eq = word.find('=');
         auto const is_field = eq != std::string_view::npos && is_key(word.substr(0, eq));
         if (is_field && eq + 1 < word.size() && word[eq + 1] == '"') {
-            // A quoted value runs to its closing quote, spaces included (see quoted()).
+            // A quoted value runs to its closing quote, spaces included (see quoted()). One
+            // that is never closed, or whose quote is not followed by a space, is not ours: it
+            // stays an ordinary word, so a client's stray quote cannot swallow later fields.
             std::string value;
             auto i = start + eq + 2;
             for (; i < message.size() && message[i] != '"'; ++i) {
@@ -82,9 +87,14 @@ std::string json_line(std::string_view time, std::string_view level, std::string
                     ++i;
                 value += message[i];
             }
-            if (!reserved(word.substr(0, eq)))
-                line[word.substr(0, eq)] = value;
-            end = std::min(message.size(), i + 1);
+            bool const closed = i < message.size() && (i + 1 == message.size() || message[i + 1] == ' ');
+            if (closed) {
+                if (!reserved(word.substr(0, eq)))
+                    line[word.substr(0, eq)] = value;
+                end = i + 1;
+            } else if (!reserved(word.substr(0, eq))) {
+                line[word.substr(0, eq)] = typed(word.substr(eq + 1));
+            }
         } else if (is_field && !reserved(word.substr(0, eq))) {
             line[word.substr(0, eq)] = typed(word.substr(eq + 1));
         }

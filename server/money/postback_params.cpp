@@ -9,12 +9,21 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
+#include <span>
 
 namespace linkledger::money {
 namespace {
 
 constexpr std::size_t k_max_param_bytes = 200;
+constexpr std::array<char const*, 3> k_txid_names{"txid", "transaction_id", "order_id"};
+
+bool is_txid_name(std::string_view key)
+{
+    return std::any_of(k_txid_names.begin(), k_txid_names.end(), [&](char const* name) { return key == name; });
+}
 
 // Keys past 64 bytes, values past 200: no network sends those; the 400 names the key, or
 // `where` when the key itself cannot name a field. An empty pair ("a=1&&b=2", a trailing
@@ -44,12 +53,17 @@ struct named_value {
 };
 
 // The first of `names` the network filled in: networks name the same value differently.
-named_value first_param(postback_parameters const& params, std::initializer_list<char const*> names)
+named_value first_param(postback_parameters const& params, std::span<char const* const> names)
 {
     for (auto const* name : names)
         if (auto value = postback_param(params, name); !value.empty())
             return {name, std::move(value)};
-    return {*names.begin(), {}};
+    return {names.front(), {}};
+}
+
+named_value first_param(postback_parameters const& params, std::initializer_list<char const*> names)
+{
+    return first_param(params, std::span(names.begin(), names.size()));
 }
 
 } // namespace
@@ -73,6 +87,10 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
         for (auto const& [key, value] : object) {
             if (value.is_string())
                 keep(params, key, value.as_string(), "body");
+            else if (value.is_double() && is_txid_name(key))
+                // A number past 64 bits arrives as a double and would lose digits: another
+                // order id, and a repeat no longer recognised as one.
+                throw http::bad_field(std::string(key), std::string(key) + " must be a JSON string or a whole number");
             else if (value.is_double())
                 keep(params, key, plain_decimal(value.get_double()), "body");
             else if (value.is_number())
@@ -104,7 +122,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
 {
     sale s;
     s.via = "postback";
-    s.txid = first_param(params, {"txid", "transaction_id", "order_id"}).value;
+    s.txid = first_param(params, k_txid_names).value;
     if (s.txid.empty())
         throw http::bad_field("txid", "txid is required", "required");
     s.currency = postback_param(params, "currency");
@@ -132,7 +150,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
             throw http::bad_field("status", "status must be pending, approved, rejected or paid (or a usual alias)");
         s.status = *normal;
     }
-    s.click_id = first_param(params, {"click_id", "clickid", "subid", "sub_id", "aff_sub", "cid"}).value;
+    s.click_id = first_param(params, {"click_id", "clickid", "subid", "sub_id", "aff_sub"}).value;
     s.code = postback_param(params, "code");
     return s;
 }

@@ -8,6 +8,7 @@
 #include "http/form_body.hpp"
 #include "http/http_error.hpp"
 #include "http/response.hpp"
+#include "logging/json_formatter.hpp"
 #include "users/user_store.hpp"
 #include "web/page_headers.hpp"
 
@@ -166,7 +167,7 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
     auto const address_key = "ip:" + ctx.remote_ip;
     auto const wait = std::max(accounts_.retry_after(account_key), addresses_.retry_after(address_key));
     if (wait.count() > 0) {
-        spdlog::warn("login throttled email={} ip={} retry_after={}s", email, ctx.remote_ip, wait.count());
+        spdlog::warn("login throttled email={} ip={} retry_after={}s", logging::quoted(email), ctx.remote_ip, wait.count());
         auto const minutes = std::to_string((wait.count() + 59) / 60);
         auto res = login_page(ctx, status::too_many_requests, next,
                               "Too many failed attempts. Try again in " + minutes + " min.",
@@ -191,7 +192,7 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
     if (!found) {
         accounts_.record_failure(account_key);
         addresses_.record_failure(address_key);
-        spdlog::info("login failed email={} ip={}", email, ctx.remote_ip);
+        spdlog::info("login failed email={} ip={}", logging::quoted(email), ctx.remote_ip);
         co_return login_page(ctx, status::unauthorized, next, "Wrong email or password.",
                              "E-mail ou mot de passe incorrect.");
     }

@@ -588,9 +588,13 @@ test("long lists show a page at a time with Show more, and selects offer every i
   // Videos page the same way; the button speaks French too.
   await open(ownerPage, "videos", "#videos[data-loaded]");
   assert.equal(await bodyRows(ownerPage, "#videos-table"), 100);
+  // A language change reloads the section: wait for the reload, or the click below would land
+  // on the button of the table being replaced.
   await ownerPage.selectOption("#lang", "fr");
+  await ownerPage.waitForSelector("#videos[data-loaded]");
   await ownerPage.waitForFunction(() => document.getElementById("videos-table-more")?.textContent === "Afficher plus");
   await ownerPage.selectOption("#lang", "en");
+  await ownerPage.waitForSelector("#videos[data-loaded]");
   await ownerPage.waitForFunction(() => document.getElementById("videos-table-more")?.textContent === "Show more");
   await ownerPage.click("#videos-table-more");
   await waitRows(ownerPage, "#videos-table", 200);

@@ -46,7 +46,7 @@ TEST(postback_params, the_usual_network_names_are_read_as_ours)
     EXPECT_EQ(s.amount_minor, 1999);
     EXPECT_EQ(s.reported_commission_minor, 250);
     EXPECT_EQ(s.click_id, "01JDZQ5C9M7R3K8T2V6W4X0Y1Z");
-    for (auto const* name : {"click_id", "clickid", "sub_id", "aff_sub", "cid"})
+    for (auto const* name : {"click_id", "clickid", "subid", "sub_id", "aff_sub"})
         EXPECT_EQ(sale_from_postback(params_of(std::string("/postback/1?txid=1&amount=1&") + name + "=C1"), euro_offer())
                       .click_id,
                   "C1")
@@ -55,7 +55,7 @@ TEST(postback_params, the_usual_network_names_are_read_as_ours)
 
 TEST(postback_params, our_own_name_wins_over_an_alias)
 {
-    auto const s = sale_from_postback(params_of("/postback/1?transaction_id=T2&txid=T1&amount=1&cid=B&click_id=A"),
+    auto const s = sale_from_postback(params_of("/postback/1?transaction_id=T2&txid=T1&amount=1&subid=B&click_id=A"),
                                       euro_offer());
     EXPECT_EQ(s.txid, "T1");
     EXPECT_EQ(s.click_id, "A");
@@ -77,6 +77,11 @@ TEST(postback_params, json_bodies_have_the_same_limits_as_forms)
     auto const s = sale_from_postback(params_of("/postback/1", R"({"txid":"J1","amount":12.5,"payout":1})"), euro_offer());
     EXPECT_EQ(s.amount_minor, 1250);
     EXPECT_EQ(s.reported_commission_minor, 100);
+    // An order number as a JSON integer is kept digit for digit; one past 64 bits would come
+    // through a double and lose digits, so it is refused rather than stored as another order.
+    EXPECT_EQ(sale_from_postback(params_of("/postback/1", R"({"order_id":9007199254740993,"amount":"1"})"), euro_offer()).txid,
+              "9007199254740993");
+    EXPECT_EQ(field_refused("/postback/1", R"({"order_id":123456789012345678901234567890,"amount":"1"})"), "order_id");
 }
 
 TEST(postback_params, empty_pairs_left_by_a_network_template_are_harmless)
@@ -85,4 +90,11 @@ TEST(postback_params, empty_pairs_left_by_a_network_template_are_harmless)
     EXPECT_EQ(s.txid, "E1");
     EXPECT_EQ(s.amount_minor, 200);
     EXPECT_EQ(s.click_id, "");
+}
+
+TEST(postback_params, cid_is_a_campaign_not_a_click)
+{
+    // Many networks send their campaign or company id as cid: reading it as a click id would
+    // attribute the sale to a stranger's click.
+    EXPECT_EQ(sale_from_postback(params_of("/postback/1?txid=1&amount=1&cid=77"), euro_offer()).click_id, "");
 }
