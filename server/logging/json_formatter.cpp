@@ -75,8 +75,13 @@ std::string json_line(std::string_view time, std::string_view level, std::string
             end = message.size();
         auto const word = message.substr(start, end - start);
         auto const eq = word.find('=');
-        auto const is_field = eq != std::string_view::npos && is_key(word.substr(0, eq));
-        if (is_field && eq + 1 < word.size() && word[eq + 1] == '"') {
+        auto const key = eq == std::string_view::npos ? std::string_view{} : word.substr(0, eq);
+        if (!is_key(key)) {
+            start = end + 1;
+            continue;
+        }
+        bool quoted_value = false;
+        if (eq + 1 < word.size() && word[eq + 1] == '"') {
             // A quoted value runs to its closing quote, spaces included (see quoted()). One
             // that is never closed, or whose quote is not followed by a space, is not ours: it
             // stays an ordinary word, so a client's stray quote cannot swallow later fields.
@@ -87,17 +92,14 @@ std::string json_line(std::string_view time, std::string_view level, std::string
                     ++i;
                 value += message[i];
             }
-            bool const closed = i < message.size() && (i + 1 == message.size() || message[i + 1] == ' ');
-            if (closed) {
-                if (!reserved(word.substr(0, eq)))
-                    line[word.substr(0, eq)] = value;
+            quoted_value = i < message.size() && (i + 1 == message.size() || message[i + 1] == ' ');
+            if (quoted_value && !reserved(key))
+                line[key] = value;
+            if (quoted_value)
                 end = i + 1;
-            } else if (!reserved(word.substr(0, eq))) {
-                line[word.substr(0, eq)] = typed(word.substr(eq + 1));
-            }
-        } else if (is_field && !reserved(word.substr(0, eq))) {
-            line[word.substr(0, eq)] = typed(word.substr(eq + 1));
         }
+        if (!quoted_value && !reserved(key))
+            line[key] = typed(word.substr(eq + 1));
         start = end + 1;
     }
     return boost::json::serialize(line);

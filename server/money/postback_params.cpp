@@ -30,11 +30,10 @@ bool is_txid_name(std::string_view key)
 // '&') is what a network's template leaves behind, not an error.
 void keep(postback_parameters& params, std::string_view key, std::string_view value, std::string const& where)
 {
-    if (key.size() > 64 || value.size() > k_max_param_bytes) {
-        if (key.empty() || key.size() > 64)
-            throw http::bad_field(where, "a parameter in the " + where + " is too long");
+    if (key.size() > 64 || (key.empty() && value.size() > k_max_param_bytes))
+        throw http::bad_field(where, "a parameter in the " + where + " is too long");
+    if (value.size() > k_max_param_bytes)
         throw http::bad_field(std::string(key), std::string(key) + " is too long");
-    }
     params[std::string(key)] = std::string(value);
 }
 

@@ -117,10 +117,13 @@
   }
 
   // ---- promo codes ----
-  let editedCode = null; // the promo code the form edits, as loaded
+  // The optional fields of the code form as the user sees them, and as they were when an edit began.
+  const codeFields = () => ({ video_id: $("code-video").value, link_id: $("code-link").value,
+    valid_from: $("code-from").value, valid_until: $("code-until").value });
+  let editedFields = null;
 
   function resetCodeForm() {
-    $("code-form").reset(); $("code-id").value = ""; editedCode = null; $("code-code").disabled = false; $("code-offer").disabled = false;
+    $("code-form").reset(); $("code-id").value = ""; editedFields = null; $("code-code").disabled = false; $("code-offer").disabled = false;
     $("code-active-row").hidden = true; $("code-form-title").textContent = t("codes.new"); $("code-cancel").hidden = true;
   }
 
@@ -149,7 +152,7 @@
       keepOption($("code-video"), c.video_id); keepOption($("code-link"), c.link_id);
       $("code-video").value = c.video_id ? String(c.video_id) : ""; $("code-link").value = c.link_id ? String(c.link_id) : "";
       $("code-from").value = dayOf(c.valid_from); $("code-until").value = dayOf(c.valid_until); $("code-active").checked = c.active;
-      editedCode = c;
+      editedFields = codeFields();
       $("code-active-row").hidden = false; $("code-form-title").textContent = t("codes.edit"); $("code-cancel").hidden = false;
       $("code-video").focus();
     } }, t("edit"))]);
@@ -167,14 +170,10 @@
     const body = { video_id: $("code-video").value ? Number($("code-video").value) : none,
       link_id: $("code-link").value ? Number($("code-link").value) : none,
       valid_from: startOf($("code-from").value) || none, valid_until: startOf($("code-until").value) || none };
-    if (id && editedCode && String(editedCode.id) === id) {
+    if (id && editedFields) {
       // Only what the form changed is sent: an untouched date keeps its time of day.
-      const was = { video_id: editedCode.video_id || null, link_id: editedCode.link_id || null,
-        valid_from: dayOf(editedCode.valid_from), valid_until: dayOf(editedCode.valid_until) };
-      if ((body.video_id ?? null) === was.video_id) delete body.video_id;
-      if ((body.link_id ?? null) === was.link_id) delete body.link_id;
-      if ($("code-from").value === was.valid_from) delete body.valid_from;
-      if ($("code-until").value === was.valid_until) delete body.valid_until;
+      const now = codeFields();
+      for (const key of Object.keys(now)) if (now[key] === editedFields[key]) delete body[key];
     }
     if (id) body.active = $("code-active").checked;
     else Object.assign(body, { code: $("code-code").value, offer_id: Number($("code-offer").value) });
