@@ -36,9 +36,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         fuzz::expect_bookable(sale);
         expect(sale.via == "postback", "a postback sale says so");
         auto const currency = sale.currency.empty() ? offer.currency : sale.currency;
-        fuzz::expect_amount_round_trip(money::postback_param(params, "amount"), currency);
-        expect(money::parse_major_amount(money::postback_param(params, "amount"), currency) == sale.amount_minor,
-               "the sale amount is the amount parameter");
+        // The README's aliases: `amount`, else `sale_amount` (the first one filled in).
+        auto amount_text = money::postback_param(params, "amount");
+        if (amount_text.empty())
+            amount_text = money::postback_param(params, "sale_amount");
+        fuzz::expect_amount_round_trip(amount_text, currency);
+        expect(money::parse_major_amount(amount_text, currency) == sale.amount_minor,
+               "the sale amount is the amount parameter (or its alias sale_amount)");
     } catch (http::http_error const& e) {
         if (std::getenv("FUZZ_VERBOSE"))
             std::fprintf(stderr, "http_error %d field='%s': %s\n", static_cast<int>(e.status), e.field.c_str(), e.what());

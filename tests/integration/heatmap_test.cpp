@@ -35,8 +35,15 @@ protected:
             auto const& c = cell.as_object();
             if (c.at("clicks").as_int64() == 0)
                 continue;
-            out += (out.empty() ? "" : ",") + std::to_string(c.at("dow").as_int64()) + "/" +
-                   std::to_string(c.at("hour").as_int64()) + "/" + std::to_string(c.at("clicks").as_int64());
+            // Appended piece by piece: g++ 12 -O2 raises a false -Werror=restrict on
+            // ("literal" + std::string) here.
+            if (!out.empty())
+                out += ',';
+            out += std::to_string(c.at("dow").as_int64());
+            out += '/';
+            out += std::to_string(c.at("hour").as_int64());
+            out += '/';
+            out += std::to_string(c.at("clicks").as_int64());
         }
         return out;
     }

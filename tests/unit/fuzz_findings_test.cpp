@@ -75,3 +75,20 @@ TEST(fuzz_findings, a_refund_total_is_capped_not_wrapped)
     EXPECT_EQ(refund_total_minor({"5", {"10.00", "2.50"}}, "EUR"), 1250);
     EXPECT_THROW(refund_total_minor({"5", {"ten"}}, "EUR"), http::http_error);
 }
+
+// fuzz_postback (be76ed0, corpus/postback/finding-sale-amount-alias): the property read only
+// `amount` while the parser also takes its alias `sale_amount`; the sale was right, the check
+// wrong. The amount of this input is the alias's 150.00, and an empty key changes nothing.
+TEST(fuzz_findings, the_sale_amount_alias_is_the_amount)
+{
+    http::request req{http::verb::get, "/postback/1", 11};
+    auto const target = boost::urls::parse_origin_form("/tsboo1kpe?=t&transaction_id=A9&sale_amount=150&commissio.=10");
+    offer o;
+    o.id = 1;
+    o.currency = "EUR";
+    o.commission = {"percent", 1000, std::nullopt};
+    auto const sale = sale_from_postback(postback_params(req, target.value()), o);
+    EXPECT_EQ(sale.txid, "A9");
+    EXPECT_EQ(sale.amount_minor, 15000);
+    EXPECT_FALSE(sale.reported_commission_minor.has_value()); // "commissio." is no alias
+}
