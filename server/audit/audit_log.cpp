@@ -78,7 +78,7 @@ constexpr char const* k_insert = R"sql(
 constexpr char const* k_list = R"sql(
     SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
            actor_kind, actor_id, actor_name, action, target_id, summary, ip
-    FROM audit_log WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2)sql";
+    FROM audit_log WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2)sql";
 
 } // namespace
 

@@ -73,7 +73,7 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
             db::check_time(tx, "to", to);
             return db::rows_to_json(tx.exec_params(
                 std::string("SELECT ") + k_conversion_columns +
-                    " FROM conversions c WHERE ($1 = 0 OR c.id < $1) AND ($3 = 0 OR c.offer_id = $3) "
+                    " FROM conversions c WHERE ($1::bigint = 0 OR c.id < $1::bigint) AND ($3::bigint = 0 OR c.offer_id = $3::bigint) "
                     "AND ($4 = '' OR c.status = $4) AND ($5::timestamptz IS NULL OR c.occurred_at >= $5::timestamptz) "
                     "AND ($6::timestamptz IS NULL OR c.occurred_at < $6::timestamptz) ORDER BY c.id DESC LIMIT $2",
                 page.before_id, page.limit + 1, offer_id, status_filter, from, to));

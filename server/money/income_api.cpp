@@ -75,7 +75,7 @@ void add_income_routes(http::router& routes, db::database& db)
             db::check_time(tx, "to", to);
             return db::rows_to_json(tx.exec_params(
                 std::string("SELECT ") + k_columns +
-                    " FROM income WHERE ($1 = 0 OR id < $1) AND ($3::date IS NULL OR day >= $3::date) "
+                    " FROM income WHERE ($1::bigint = 0 OR id < $1::bigint) AND ($3::date IS NULL OR day >= $3::date) "
                     "AND ($4::date IS NULL OR day < $4::date) ORDER BY id DESC LIMIT $2",
                 page.before_id, page.limit + 1, from, to));
         });

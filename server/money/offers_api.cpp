@@ -139,7 +139,7 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
             pqxx::read_transaction tx(conn);
             boost::json::array out;
             for (auto const& row : tx.exec_params(std::string("SELECT ") + k_columns +
-                                                      " FROM offers WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2",
+                                                      " FROM offers WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2",
                                                   page.before_id, page.limit + 1))
                 out.push_back(offer_json(row, public_url));
             return out;

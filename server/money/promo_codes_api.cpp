@@ -75,7 +75,7 @@ void add_promo_code_routes(http::router& routes, db::database& db)
         auto rows = co_await db.run([&](pqxx::connection& conn) {
             pqxx::read_transaction tx(conn);
             return db::rows_to_json(tx.exec_params(std::string("SELECT ") + k_columns +
-                                                       " FROM promo_codes WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2",
+                                                       " FROM promo_codes WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2",
                                                    page.before_id, page.limit + 1));
         });
         co_return http::json_response(status::ok, http::page_body("promo_codes", std::move(rows), page));
