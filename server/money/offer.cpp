@@ -11,7 +11,7 @@ std::optional<offer> load_offer(pqxx::transaction_base& tx, std::int64_t id)
 {
     auto const rows = tx.exec_params(
         "SELECT id, name, currency, commission_type, rate_bps, amount_minor, attribution_window_days, "
-        "postback_token_sha256, webhook_secret, active FROM offers WHERE id = $1",
+        "postback_token_sha256, webhook_secret, active, commission_base FROM offers WHERE id = $1",
         id);
     if (rows.empty())
         return std::nullopt;
@@ -29,6 +29,7 @@ std::optional<offer> load_offer(pqxx::transaction_base& tx, std::int64_t id)
     o.postback_token_sha256 = pqxx::binarystring(r[7]).str();
     o.webhook_secret = r[8].as<std::string>();
     o.active = r[9].as<bool>();
+    o.commission_base = r[10].as<std::string>();
     return o;
 }
 

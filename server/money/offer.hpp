@@ -22,6 +22,9 @@ struct offer {
     std::string currency;
     commission_rule commission;
     int attribution_window_days = 30;
+    // What a shop order's commission is paid on: "subtotal" (after discounts, without shipping,
+    // tax and tips, as shop affiliate programmes pay) or "total" (what the customer paid).
+    std::string commission_base = "subtotal";
     std::string postback_token_sha256; // 32 raw bytes
     std::string webhook_secret;
     bool active = true;

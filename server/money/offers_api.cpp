@@ -20,7 +20,7 @@ namespace net = boost::asio;
 using http::status;
 
 constexpr char const* k_columns = R"sql(
-    id, name, currency, commission_type, rate_bps, amount_minor, attribution_window_days, active,
+    id, name, currency, commission_type, rate_bps, amount_minor, attribution_window_days, active, commission_base,
     to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
     to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at)sql";
 
@@ -87,6 +87,17 @@ commission_rule read_commission(boost::json::object const& body)
     return rule;
 }
 
+// What shop orders pay on; nothing when the body does not say.
+std::optional<std::string> read_commission_base(boost::json::object const& body)
+{
+    auto base = http::optional_string(body, "commission_base", 20);
+    if (base && *base != "subtotal" && *base != "total")
+        throw http::bad_field("commission_base",
+                              "commission_base must be \"subtotal\" (after discounts, without shipping, tax and "
+                              "tips) or \"total\"");
+    return base;
+}
+
 std::string read_name(boost::json::object const& body, bool required)
 {
     auto name = http::optional_string(body, "name", 200);
@@ -108,23 +119,25 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
     routes.add(http::verb::post, "/api/v1/offers",
                [&db, public_url](http::request_context& ctx) -> net::awaitable<http::response> {
         auto const body = http::json_object_body(ctx.req);
-        http::reject_unknown_fields(body, {"name", "currency", "commission", "attribution_window_days"});
+        http::reject_unknown_fields(body, {"name", "currency", "commission", "attribution_window_days",
+                                           "commission_base"});
         auto const name = read_name(body, true);
         auto const currency = http::optional_string(body, "currency", 3).value_or("");
         if (!currency_exponent(currency))
             throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR");
         auto const rule = read_commission(body);
         auto const window = http::optional_int(body, "attribution_window_days", 1, 365).value_or(30);
+        auto const base = read_commission_base(body).value_or("subtotal");
         auto const secrets = generate_offer_secrets();
         auto created = co_await db.run([&](pqxx::connection& conn) {
             pqxx::work tx(conn);
             auto const digest = crypto::sha256(secrets.postback_token);
             auto const row = tx.exec_params1(
                 std::string("INSERT INTO offers (name, currency, commission_type, rate_bps, amount_minor, "
-                            "attribution_window_days, postback_token_sha256, webhook_secret) "
-                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ") + k_columns,
+                            "attribution_window_days, postback_token_sha256, webhook_secret, commission_base) "
+                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ") + k_columns,
                 name, currency, rule.type, rule.rate_bps, rule.amount_minor, window,
-                pqxx::binarystring(digest.data(), digest.size()), secrets.webhook_secret);
+                pqxx::binarystring(digest.data(), digest.size()), secrets.webhook_secret, base);
             tx.commit();
             return offer_json(row, public_url);
         });
@@ -167,7 +180,8 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
         if (body.contains("currency"))
             throw http::bad_field("currency", "an offer's currency cannot change; create a new offer",
                                   "immutable_field");
-        http::reject_unknown_fields(body, {"name", "commission", "attribution_window_days", "active"});
+        http::reject_unknown_fields(body, {"name", "commission", "attribution_window_days", "active",
+                                           "commission_base"});
         auto const name = http::optional_string(body, "name", 200);
         if (name && name->empty())
             throw http::bad_field("name", "name must not be empty");
@@ -176,6 +190,7 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
             rule = read_commission(body);
         auto const window = http::optional_int(body, "attribution_window_days", 1, 365);
         auto const active = http::optional_bool(body, "active");
+        auto const base = read_commission_base(body);
         auto updated = co_await db.run([&](pqxx::connection& conn) {
             pqxx::work tx(conn);
             auto const rows = tx.exec_params(
@@ -184,10 +199,12 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
                             "rate_bps = CASE WHEN $3::text IS NULL THEN rate_bps ELSE $4 END, "
                             "amount_minor = CASE WHEN $3::text IS NULL THEN amount_minor ELSE $5 END, "
                             "attribution_window_days = COALESCE($6, attribution_window_days), "
-                            "active = COALESCE($7, active), updated_at = now() WHERE id = $1 RETURNING ") +
+                            "active = COALESCE($7, active), commission_base = COALESCE($8, commission_base), "
+                            "updated_at = now() WHERE id = $1 RETURNING ") +
                     k_columns,
                 id, name, rule ? std::optional(rule->type) : std::nullopt,
-                rule ? rule->rate_bps : std::nullopt, rule ? rule->amount_minor : std::nullopt, window, active);
+                rule ? rule->rate_bps : std::nullopt, rule ? rule->amount_minor : std::nullopt, window, active,
+                base);
             tx.commit();
             return rows.empty() ? boost::json::object() : offer_json(rows[0], public_url);
         });

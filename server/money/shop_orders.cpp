@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
 #include <limits>
 
 namespace linkledger::money {
@@ -52,6 +53,55 @@ std::string click_id_in(boost::json::object const& o, std::string_view list, std
     return {};
 }
 
+// The amount at `money.amount` of a Shopify money set ({"shop_money": {"amount": "4.90"}}).
+std::string shop_money(boost::json::object const& o, std::string_view key)
+{
+    auto const* set = o.if_contains(key);
+    if (set == nullptr || !set->is_object())
+        return {};
+    auto const* money = set->as_object().if_contains("shop_money");
+    return money != nullptr && money->is_object() ? text(money->as_object(), "amount") : std::string();
+}
+
+// Each object of the array `list` (none when it is absent or not an array).
+template <class F>
+void each_object(boost::json::object const& o, std::string_view list, F&& f)
+{
+    auto const* v = o.if_contains(list);
+    if (v == nullptr || !v->is_array())
+        return;
+    for (auto const& item : v->as_array())
+        if (item.is_object())
+            f(item.as_object());
+}
+
+std::int64_t saturating_add(std::int64_t a, std::int64_t b)
+{
+    std::int64_t out = 0;
+    if (__builtin_add_overflow(a, b, &out))
+        return b > 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+    return out;
+}
+
+// A shop amount in minor units. `magnitude`: the shop writes it negative (Shopify's order
+// adjustments are "-5.00") and only its size matters.
+std::int64_t minor_of(order_amount const& a, std::string_view currency, bool magnitude = false)
+{
+    auto minor = parse_major_amount(a.text, currency);
+    if (minor && magnitude && *minor < 0 && *minor != std::numeric_limits<std::int64_t>::min())
+        minor = -*minor;
+    if (!minor || *minor < 0)
+        throw http::bad_field(a.field, std::string("the ").append(a.field).append(" '").append(a.text).append(
+                                           "' is not an amount in ").append(currency));
+    return *minor;
+}
+
+bool is_true(boost::json::object const& o, std::string_view key)
+{
+    auto const* v = o.if_contains(key);
+    return v != nullptr && ((v->is_bool() && v->as_bool()) || (v->is_string() && v->as_string() == "true"));
+}
+
 std::string click_id_in_url(std::string const& url)
 {
     auto const parsed = boost::urls::parse_uri_reference(url);
@@ -64,15 +114,78 @@ std::string click_id_in_url(std::string const& url)
 
 } // namespace
 
+std::optional<shop_refund> shopify_refund(boost::json::object const& refund)
+{
+    shop_refund out;
+    out.txid = text(refund, "order_id");
+    out.id = text(refund, "id");
+    auto const* transactions = refund.if_contains("transactions");
+    if (out.txid.empty() || transactions == nullptr || !transactions->is_array())
+        return std::nullopt;
+    for (auto const& t : transactions->as_array()) {
+        if (t.is_object() && text(t.as_object(), "kind") == "refund" && text(t.as_object(), "status") != "failure") {
+            out.amounts.push_back(text(t.as_object(), "amount"));
+            if (out.currency.empty())
+                out.currency = text(t.as_object(), "currency");
+        }
+    }
+    if (out.amounts.empty())
+        return std::nullopt;
+    each_object(refund, "refund_line_items", [&](boost::json::object const& item) {
+        if (auto tax = text(item, "total_tax"); !tax.empty())
+            out.tax_and_shipping.push_back({"refund_line_items.total_tax", std::move(tax)});
+    });
+    // Shipping returned: an order adjustment of kind shipping_refund (amounts negative), or, from
+    // API 2024-10, a refund shipping line (amounts in money sets).
+    each_object(refund, "order_adjustments", [&](boost::json::object const& adjustment) {
+        if (text(adjustment, "kind") != "shipping_refund")
+            return;
+        for (auto const* key : {"amount", "tax_amount"})
+            if (auto amount = text(adjustment, key); !amount.empty())
+                out.tax_and_shipping.push_back({std::string("order_adjustments.") + key, std::move(amount)});
+    });
+    each_object(refund, "refund_shipping_lines", [&](boost::json::object const& line) {
+        for (auto const* key : {"subtotal_amount_set", "tax_amount_set"})
+            if (auto amount = shop_money(line, key); !amount.empty())
+                out.tax_and_shipping.push_back({std::string("refund_shipping_lines.") + key, std::move(amount)});
+    });
+    return out;
+}
+
 std::optional<shop_order> shopify_order(boost::json::object const& order)
 {
     shop_order out;
     out.txid = text(order, "id");
     if (out.txid.empty() || (!order.contains("financial_status") && !order.contains("total_price")))
         return std::nullopt;
-    out.total = text(order, "current_total_price");
+    // The original amounts, before refunds (see the header): refunds are counted apart.
+    out.total = text(order, "total_price");
     if (out.total.empty())
-        out.total = text(order, "total_price");
+        out.total = text(order, "current_total_price");
+    for (auto const* field : {"subtotal_price", "current_subtotal_price"}) {
+        if (auto subtotal = text(order, field); !subtotal.empty()) {
+            out.subtotal = {field, std::move(subtotal)};
+            break;
+        }
+    }
+    if (out.subtotal.text.empty()) {
+        out.subtotal = {"total_price", out.total}; // nothing better to go on
+    } else if (is_true(order, "taxes_included")) {
+        // The prices hold the tax: take out the items' part of it. total_tax also counts the
+        // tax of shipping, which was never in the subtotal.
+        auto tax = order_amount{"total_tax", text(order, "total_tax")};
+        if (tax.text.empty())
+            tax = {"current_total_tax", text(order, "current_total_tax")};
+        if (!tax.text.empty()) {
+            out.not_commissioned.push_back(std::move(tax));
+            each_object(order, "shipping_lines", [&](boost::json::object const& line) {
+                each_object(line, "tax_lines", [&](boost::json::object const& tax_line) {
+                    if (auto price = text(tax_line, "price"); !price.empty())
+                        out.added_back.push_back({"shipping_lines.tax_lines.price", std::move(price)});
+                });
+            });
+        }
+    }
     out.currency = text(order, "currency");
     auto const financial = text(order, "financial_status");
     auto const* cancelled = order.if_contains("cancelled_at");
@@ -87,6 +200,14 @@ std::optional<shop_order> shopify_order(boost::json::object const& order)
     if (out.click_id.empty())
         out.click_id = click_id_in_url(text(order, "landing_site"));
     out.occurred_at = text(order, "created_at");
+    // An order lists the refunds made so far: they count whether or not refunds/create arrives.
+    each_object(order, "refunds", [&](boost::json::object const& r) {
+        auto with_order = r;
+        if (!with_order.contains("order_id"))
+            with_order["order_id"] = out.txid;
+        if (auto refund = shopify_refund(with_order); refund && !refund->id.empty() && refund->txid == out.txid)
+            out.refunds.push_back(std::move(*refund));
+    });
     return out;
 }
 
@@ -97,6 +218,10 @@ std::optional<shop_order> woocommerce_order(boost::json::object const& order)
     if (out.txid.empty() || !order.contains("status"))
         return std::nullopt;
     out.total = text(order, "total");
+    out.subtotal = {"total", out.total};
+    for (auto const* field : {"shipping_total", "total_tax"})
+        if (auto amount = text(order, field); !amount.empty())
+            out.not_commissioned.push_back({field, std::move(amount)});
     out.currency = text(order, "currency");
     auto const status = text(order, "status");
     if (status == "completed")
@@ -112,18 +237,18 @@ std::optional<shop_order> woocommerce_order(boost::json::object const& order)
     return out;
 }
 
-std::optional<shop_refund> shopify_refund(boost::json::object const& refund)
+order_bases order_bases_minor(shop_order const& order, std::string_view currency)
 {
-    shop_refund out{text(refund, "order_id"), {}};
-    auto const* transactions = refund.if_contains("transactions");
-    if (out.txid.empty() || transactions == nullptr || !transactions->is_array())
-        return std::nullopt;
-    for (auto const& t : transactions->as_array()) {
-        if (t.is_object() && text(t.as_object(), "kind") == "refund" && text(t.as_object(), "status") != "failure")
-            out.amounts.push_back(text(t.as_object(), "amount"));
-    }
-    if (out.amounts.empty())
-        return std::nullopt;
+    order_bases out;
+    out.total_minor = minor_of({"total", order.total}, currency);
+    auto subtotal = order.subtotal.field == "total" || order.subtotal.field == "total_price"
+                        ? out.total_minor
+                        : minor_of(order.subtotal, currency);
+    for (auto const& part : order.not_commissioned)
+        subtotal = saturating_add(subtotal, -minor_of(part, currency));
+    for (auto const& part : order.added_back)
+        subtotal = saturating_add(subtotal, minor_of(part, currency));
+    out.subtotal_minor = std::clamp<std::int64_t>(subtotal, 0, out.total_minor);
     return out;
 }
 
@@ -133,11 +258,8 @@ sale sale_from_shop_order(shop_order const& order, offer const& o, std::string_v
     s.via = std::string(via);
     s.txid = order.txid;
     s.currency = order.currency;
-    auto const currency = s.currency.empty() ? o.currency : s.currency;
-    auto const amount = parse_major_amount(order.total, currency);
-    if (!amount || *amount < 0)
-        throw http::bad_field("total", "the order total '" + order.total + "' is not an amount in " + currency);
-    s.amount_minor = *amount;
+    auto const bases = order_bases_minor(order, s.currency.empty() ? o.currency : s.currency);
+    s.amount_minor = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
     s.status = order.status;
     s.code = order.code;
     s.click_id = order.click_id;
@@ -151,13 +273,22 @@ std::int64_t refund_total_minor(shop_refund const& refund, std::string_view curr
     for (auto const& text : refund.amounts) {
         auto const minor = parse_major_amount(text, currency);
         if (!minor || *minor < 0)
-            throw http::bad_field("amount", "the refund amount '" + text + "' is not an amount in " +
-                                                std::string(currency));
-        total = *minor > std::numeric_limits<std::int64_t>::max() - total
-                    ? std::numeric_limits<std::int64_t>::max()
-                    : total + *minor;
+            throw http::bad_field("amount", std::string("the refund amount '").append(text).append(
+                                                "' is not an amount in ").append(currency));
+        total = saturating_add(total, *minor);
     }
     return total;
+}
+
+refund_amounts refund_amounts_minor(shop_refund const& refund, std::string_view currency)
+{
+    refund_amounts out;
+    out.total_minor = refund_total_minor(refund, currency);
+    auto subtotal = out.total_minor;
+    for (auto const& part : refund.tax_and_shipping)
+        subtotal = saturating_add(subtotal, -minor_of(part, currency, true));
+    out.subtotal_minor = std::max<std::int64_t>(0, subtotal);
+    return out;
 }
 
 } // namespace linkledger::money

@@ -1,6 +1,24 @@
-// Shopify and WooCommerce order webhooks mapped to sales: the order id is the txid, the order
-// total and currency the sale, discount codes the promo code, a click_id found in the landing
-// page or order metadata the click. Refunds and cancellations become "rejected".
+// Shopify and WooCommerce order webhooks mapped to sales: the order id is the txid, the order's
+// commission base (subtotal after discounts, or total) and currency the sale, discount codes the
+// promo code, a click_id found in the landing page or order metadata the click. Refunds are
+// facts of their own, keyed by their id; cancellations become "rejected".
+//
+// Which fields are read, and why (the amounts BEFORE refunds; refunds are subtracted apart, once
+// each, so an order update that already reflects a refund never counts it a second time):
+// - Shopify: `subtotal_price` is "the price of the order after discounts but before shipping,
+//   duties, taxes, and tips"; it "includes taxes for taxes-included orders and excludes taxes for
+//   taxes-excluded orders" (shopify.dev, REST Order and GraphQL CalculatedOrder). `total_price`
+//   is the order's original total. Their `current_*` twins "reflect order edits, returns, and
+//   refunds" and are read only when the original is absent. When `taxes_included` is true the
+//   items' tax (`total_tax` less the tax of `shipping_lines`) is taken out of the subtotal.
+// - WooCommerce: `total` never changes with refunds (they are listed apart); the subtotal is
+//   `total - shipping_total - total_tax` (`total_tax` includes the shipping tax).
+// - A Shopify refund returns `transactions[]` (kind refund, not failed): that lowers a total
+//   base. A subtotal base is lowered by the same money less the items' tax it returned
+//   (`refund_line_items[].total_tax`) and the shipping it returned, with its tax
+//   (`order_adjustments[]` of kind shipping_refund, or `refund_shipping_lines[]` in API 2024-10
+//   and later). The same holds in both kinds of store: a taxes-included refund carries the tax
+//   inside the items' price, a taxes-excluded one on top of it.
 #pragma once
 
 #include "money/offer.hpp"
@@ -12,40 +30,80 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace linkledger::money {
 
+// An amount of a payload (a decimal in major units, as the shop sends it) with the field it came
+// from, so that a bad one is a 400 naming that field.
+struct order_amount {
+    std::string field;
+    std::string text;
+};
+
+// Shopify refunds/create (or one entry of an order's `refunds`): the order id, the amounts of its
+// successful refund transactions (decimals), the refund's own id, and what of that money was
+// tax or shipping (never commissioned on a subtotal base).
+struct shop_refund {
+    shop_refund() = default;
+    // Money alone, as the fuzz findings keep it: no id, no tax or shipping returned.
+    shop_refund(std::string order_id, std::vector<std::string> refunded)
+        : txid(std::move(order_id)), amounts(std::move(refunded))
+    {
+    }
+
+    std::string txid;
+    std::vector<std::string> amounts;
+    std::string id;
+    std::vector<order_amount> tax_and_shipping;
+    std::string currency; // of the transactions, when they say
+};
+std::optional<shop_refund> shopify_refund(boost::json::object const& refund);
+
 struct shop_order {
     std::string txid;
-    std::string total;    // decimal, major units, as the shop sends it
+    std::string total; // decimal, major units, before refunds
+    order_amount subtotal;                      // where the subtotal base starts
+    std::vector<order_amount> not_commissioned; // taken out of it (tax, shipping)
+    std::vector<order_amount> added_back;       // put back (shipping tax already inside a tax total)
     std::string currency;
-    std::string status;   // pending, approved, rejected
-    std::string code;     // the first discount code, if any
+    std::string status; // pending, approved, rejected
+    std::string code;   // the first discount code, if any
     std::string click_id;
     std::string occurred_at;
+    std::vector<shop_refund> refunds; // those the order lists (Shopify), each with an id
 };
 
 // Nothing when the payload is not an order (Shopify refunds/create is handled apart).
 std::optional<shop_order> shopify_order(boost::json::object const& order);
 std::optional<shop_order> woocommerce_order(boost::json::object const& order);
 
-// Shopify refunds/create: the order id and the amounts of its successful refund
-// transactions (decimals), or nothing.
-struct shop_refund {
-    std::string txid;
-    std::vector<std::string> amounts;
+// The order's two possible commission bases in minor units of `currency`, before refunds. The
+// subtotal is never below 0 nor above the total. Throws http_error 400 naming the field whose
+// amount is not one in that currency.
+struct order_bases {
+    std::int64_t subtotal_minor = 0;
+    std::int64_t total_minor = 0;
 };
-std::optional<shop_refund> shopify_refund(boost::json::object const& refund);
+order_bases order_bases_minor(shop_order const& order, std::string_view currency);
 
-// The order as a sale of offer `o` (whose currency applies when the order names none); `via`
-// is "shopify" or "woocommerce". Throws http_error 400 (field "total") for a total that is not
-// an amount in that currency.
+// The order as a sale of offer `o` (whose currency applies when the order names none), its
+// amount the base the offer pays on (`o.commission_base`), before refunds; `via` is "shopify" or
+// "woocommerce". Throws http_error 400 as order_bases_minor does.
 sale sale_from_shop_order(shop_order const& order, offer const& o, std::string_view via);
 
 // What the refund's transactions add up to in minor units of `currency`. Throws http_error 400
 // (field "amount") for an amount that is not one; a sum past any real sale is capped, not
 // wrapped, so it can only ever refund the whole sale.
 std::int64_t refund_total_minor(shop_refund const& refund, std::string_view currency);
+
+// The refund against each base: all of its money for a total base, without the tax and shipping
+// it returned for a subtotal base (never below 0). Throws http_error 400 naming the bad field.
+struct refund_amounts {
+    std::int64_t total_minor = 0;
+    std::int64_t subtotal_minor = 0;
+};
+refund_amounts refund_amounts_minor(shop_refund const& refund, std::string_view currency);
 
 } // namespace linkledger::money

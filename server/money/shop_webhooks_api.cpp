@@ -5,10 +5,13 @@
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
+#include "money/amount.hpp"
 #include "money/shop_orders.hpp"
 
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
+
+#include <algorithm>
 
 namespace linkledger::money {
 namespace {
@@ -31,25 +34,142 @@ void verify_signature(http::request const& req, offer const& o, shop kind)
                                kind == shop::shopify ? "X-Shopify-Hmac-Sha256" : "X-WC-Webhook-Signature");
 }
 
-// A partial refund lowers the sale; a full one rejects it.
+// A shop sale's booked amount is a function of facts stored once each: the order's own base
+// before refunds (on the conversion) and the refunds of that order (shop_refunds, keyed by
+// (offer, refund id)). It is recomputed from them whenever either arrives, so neither a repeated
+// delivery nor the order of arrival can change it: max(0, base - refunds of that base).
+
+constexpr char const* k_insert_refund = R"sql(
+INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (offer_id, refund_id) DO NOTHING
+)sql";
+
+// Sums in numeric, capped at the bigint range: refunds past any real sale refund all of it.
+constexpr char const* k_refunds_of_order = R"sql(
+SELECT LEAST(COALESCE(sum(amount_minor), 0), 9223372036854775807)::bigint,
+       LEAST(COALESCE(sum(subtotal_minor), 0), 9223372036854775807)::bigint
+FROM shop_refunds WHERE offer_id = $1 AND txid = $2 AND currency = $3
+)sql";
+
+constexpr char const* k_sale_of_order = R"sql(
+SELECT id, amount_minor, currency, status, commission_minor, order_subtotal_minor, order_total_minor
+FROM conversions WHERE offer_id = $1 AND txid = $2 FOR UPDATE
+)sql";
+
+// A sale booked before the order's base was kept (by postback, by hand, or before migration
+// 0008): what it was booked at is the base the refunds still to come are taken from.
+constexpr char const* k_keep_base_once = R"sql(
+UPDATE conversions SET order_subtotal_minor = COALESCE(order_subtotal_minor, amount_minor),
+                       order_total_minor = COALESCE(order_total_minor, amount_minor)
+WHERE id = $1 AND (order_subtotal_minor IS NULL OR order_total_minor IS NULL)
+)sql";
+
+constexpr char const* k_keep_order_bases = R"sql(
+UPDATE conversions SET order_subtotal_minor = $2, order_total_minor = $3
+WHERE id = $1 AND (order_subtotal_minor IS DISTINCT FROM $2 OR order_total_minor IS DISTINCT FROM $3)
+)sql";
+
+constexpr char const* k_rebook = R"sql(
+UPDATE conversions SET amount_minor = $2, commission_minor = $3, status = $4, updated_at = now()
+WHERE id = $1
+)sql";
+
+// Deliveries are kept 30 days (migration 0008); the prune rides on new deliveries.
+constexpr char const* k_insert_delivery = R"sql(
+INSERT INTO shop_deliveries (offer_id, shop, delivery_id) VALUES ($1, $2, $3)
+ON CONFLICT (offer_id, shop, delivery_id) DO NOTHING RETURNING 1
+)sql";
+constexpr char const* k_prune_deliveries = R"sql(
+DELETE FROM shop_deliveries WHERE received_at < now() - interval '30 days'
+)sql";
+
+std::int64_t refunded_of(pqxx::work& tx, offer const& o, std::string const& txid, std::string const& currency)
+{
+    auto const row = tx.exec_params1(k_refunds_of_order, o.id, txid, currency);
+    return o.commission_base == "total" ? row[0].as<std::int64_t>() : row[1].as<std::int64_t>();
+}
+
+// Keeps a refund once; a repeat of it (same id) changes nothing. A refund without an id could
+// not be told from its repeat, so it is not counted (Shopify's always have one).
+void keep_refund(pqxx::work& tx, offer const& o, shop_refund const& refund, std::string const& currency)
+{
+    if (refund.id.size() > 200)
+        throw http::bad_field("id", "a refund id is at most 200 characters");
+    auto const amounts = refund_amounts_minor(refund, currency);
+    tx.exec_params0(k_insert_refund, o.id, refund.id, refund.txid, amounts.total_minor, amounts.subtotal_minor,
+                    currency);
+}
+
+// The amount left after refunds, and the status: a sale refunded in full is rejected.
+struct booked_amount {
+    std::int64_t amount_minor = 0;
+    std::string status;
+};
+booked_amount after_refunds(std::int64_t base, std::int64_t refunded, std::string status)
+{
+    auto const left = std::max<std::int64_t>(0, base - std::min(base, refunded));
+    return {left, refunded > 0 && left == 0 ? std::string("rejected") : std::move(status)};
+}
+
 boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund const& refund)
 {
-    auto const rows = tx.exec_params(
-        "SELECT id, amount_minor, currency FROM conversions WHERE offer_id = $1 AND txid = $2 FOR UPDATE", o.id,
-        refund.txid);
-    if (rows.empty())
-        return {{"result", "ignored"}, {"reason", "no sale with this order id"}};
-    auto const id = rows[0][0].as<std::int64_t>();
-    auto const currency = rows[0][2].as<std::string>();
-    auto const refunded = refund_total_minor(refund, currency);
-    auto const left = std::max<std::int64_t>(0, rows[0][1].as<std::int64_t>() - refunded);
-    auto const rule = o.commission;
-    auto const commission = rule.type == "reported" ? 0 : commission_for(rule, left, std::nullopt);
-    tx.exec_params0("UPDATE conversions SET amount_minor = $2::bigint, commission_minor = CASE WHEN $4::boolean "
-                    "THEN commission_minor ELSE $3::bigint END, status = CASE WHEN $2::bigint = 0 THEN 'rejected' "
-                    "ELSE status END, updated_at = now() WHERE id = $1",
-                    id, left, commission, rule.type == "reported");
+    if (refund.id.empty())
+        return {{"result", "ignored"}, {"reason", "a refund without an id cannot be counted once"}};
+    auto const rows = tx.exec_params(k_sale_of_order, o.id, refund.txid);
+    if (rows.empty()) {
+        // Deliveries can overtake each other: the refund counts when its order arrives.
+        auto const currency = currency_exponent(refund.currency) ? refund.currency : o.currency;
+        keep_refund(tx, o, refund, currency);
+        return {{"result", "recorded"}, {"reason", "no sale with this order id yet; the refund counts when it arrives"}};
+    }
+    auto const& row = rows[0];
+    auto const id = row[0].as<std::int64_t>();
+    auto const currency = row[2].as<std::string>();
+    tx.exec_params0(k_keep_base_once, id);
+    keep_refund(tx, o, refund, currency);
+    auto const bases = tx.exec_params1("SELECT order_subtotal_minor, order_total_minor FROM conversions WHERE id = $1", id);
+    auto const base = bases[o.commission_base == "total" ? 1 : 0].as<std::int64_t>();
+    auto const booked = after_refunds(base, refunded_of(tx, o, refund.txid, currency), row[3].as<std::string>());
+    // A network's reported commission is its own figure: a refund does not recompute it.
+    auto const commission = o.commission.type == "reported" ? row[4].as<std::int64_t>()
+                                                            : commission_for(o.commission, booked.amount_minor, std::nullopt);
+    if (booked.amount_minor == row[1].as<std::int64_t>() && booked.status == row[3].as<std::string>() &&
+        commission == row[4].as<std::int64_t>())
+        return {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};
+    tx.exec_params0(k_rebook, id, booked.amount_minor, commission, booked.status);
     return {{"result", "updated"}, {"conversion", load_conversion(tx, id)}};
+}
+
+// An order (created, paid, updated...): its refunds are kept, then the sale is booked at its base
+// less every refund known for it.
+boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const& order, std::string_view via,
+                                attribution_settings const& settings)
+{
+    auto s = sale_from_shop_order(order, o, via);
+    auto const currency = s.currency.empty() ? o.currency : s.currency;
+    auto const bases = order_bases_minor(order, currency);
+    for (auto const& refund : order.refunds)
+        keep_refund(tx, o, refund, currency);
+    auto const booked = after_refunds(s.amount_minor, refunded_of(tx, o, s.txid, currency), order.status);
+    s.amount_minor = booked.amount_minor;
+    s.status = booked.status;
+    auto const outcome = record_sale(tx, o, s, settings);
+    tx.exec_params0(k_keep_order_bases, outcome.id, bases.subtotal_minor, bases.total_minor);
+    return {{"result", outcome.result}, {"conversion", outcome.conversion}};
+}
+
+// True the first time a delivery id is seen for this offer and shop. Recorded in the request's
+// transaction: a delivery that fails (400, 500) is not recorded, so the shop's retry is handled.
+bool first_delivery(pqxx::work& tx, offer const& o, shop kind, std::string_view header, std::string const& id)
+{
+    if (id.size() > 200)
+        throw http::bad_field(std::string(header), "a delivery id is at most 200 characters");
+    auto const fresh = tx.exec_params(k_insert_delivery, o.id, kind == shop::shopify ? "shopify" : "woocommerce", id);
+    if (fresh.empty())
+        return false;
+    tx.exec0(k_prune_deliveries);
+    return true;
 }
 
 } // namespace
@@ -61,30 +181,35 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
         routes.add(http::verb::post, path, [&db, settings, kind](http::request_context& ctx) -> net::awaitable<http::response> {
             auto const offer_id = http::path_id(ctx.path_param("offer_id"));
             auto const topic = std::string(ctx.req["X-Shopify-Topic"]);
+            // Shopify names each delivery in X-Shopify-Webhook-Id (the same on every retry);
+            // WooCommerce in X-WC-Webhook-Delivery-ID.
+            auto const delivery_header = kind == shop::shopify ? "X-Shopify-Webhook-Id" : "X-WC-Webhook-Delivery-ID";
+            auto const delivery = std::string(ctx.req[delivery_header]);
             auto body = co_await db.run([&](pqxx::connection& conn) {
                 pqxx::work tx(conn);
                 auto const o = load_offer(tx, offer_id);
                 if (!o)
                     throw http::http_error(status::not_found, "not_found", "no such offer", "offer_id");
                 verify_signature(ctx.req, *o, kind);
+                if (!delivery.empty() && !first_delivery(tx, *o, kind, delivery_header, delivery))
+                    return boost::json::object{{"result", "duplicate"},
+                                               {"reason", "this delivery was handled already"},
+                                               {"delivery_id", delivery}};
                 boost::system::error_code ec;
                 auto const parsed = boost::json::parse(ctx.req.body(), ec);
-                // WooCommerce pings a new webhook with "webhook_id=N": signed, not an order.
-                if (ec || !parsed.is_object())
-                    return boost::json::object{{"result", "ignored"}, {"reason", "not an order"}};
-                auto const& payload = parsed.as_object();
                 boost::json::object out;
-                if (kind == shop::shopify && topic == "refunds/create") {
-                    auto const refund = shopify_refund(payload);
+                // WooCommerce pings a new webhook with "webhook_id=N": signed, not an order.
+                if (ec || !parsed.is_object()) {
+                    out = {{"result", "ignored"}, {"reason", "not an order"}};
+                } else if (kind == shop::shopify && topic == "refunds/create") {
+                    auto const refund = shopify_refund(parsed.as_object());
                     out = refund ? apply_refund(tx, *o, *refund)
                                  : boost::json::object{{"result", "ignored"}, {"reason", "no refund transaction"}};
+                } else if (auto const order = kind == shop::shopify ? shopify_order(parsed.as_object())
+                                                                    : woocommerce_order(parsed.as_object())) {
+                    out = apply_order(tx, *o, *order, kind == shop::shopify ? "shopify" : "woocommerce", settings);
                 } else {
-                    auto const order = kind == shop::shopify ? shopify_order(payload) : woocommerce_order(payload);
-                    if (!order)
-                        return boost::json::object{{"result", "ignored"}, {"reason", "not an order"}};
-                    auto const via = kind == shop::shopify ? "shopify" : "woocommerce";
-                    auto const outcome = record_sale(tx, *o, sale_from_shop_order(*order, *o, via), settings);
-                    out = boost::json::object{{"result", outcome.result}, {"conversion", outcome.conversion}};
+                    out = {{"result", "ignored"}, {"reason", "not an order"}};
                 }
                 tx.commit();
                 return out;

@@ -122,7 +122,7 @@ TEST(shop_orders, shopify_order_maps_total_status_code_and_click)
     auto const o = shopify_order(order);
     ASSERT_TRUE(o.has_value());
     EXPECT_EQ(o->txid, "450789469");
-    EXPECT_EQ(o->total, "150.00");
+    EXPECT_EQ(o->total, "199.65"); // before refunds: they are counted apart, once each
     EXPECT_EQ(o->status, "approved");
     EXPECT_EQ(o->code, "LEA10");
     EXPECT_EQ(o->click_id, "01JABCDEF");

@@ -1,0 +1,304 @@
+// Shop orders over real HTTP on the real database (issue 15, items 3 and 11): a refund counts
+// once whatever the number and order of deliveries, a repeated delivery id is a duplicate, and
+// the commission is paid on the subtotal after discounts (without shipping, tax and tips)
+// unless the offer says "total". Payloads of real stores live in tests/fixtures/shop.
+#include "instance.hpp"
+
+#include "crypto/digest.hpp"
+#include "crypto/hmac.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace linkledger::testing;
+
+namespace {
+
+class shop_refunds : public shared_instance_test<shop_refunds> {
+public:
+    static constexpr char const* k_label = "shop_refunds";
+
+protected:
+    struct shop_offer {
+        std::string id;
+        std::string secret;
+    };
+
+    // A 10 % offer; `base` empty leaves commission_base to its default.
+    static shop_offer make_offer(std::string const& currency, std::string const& base = "")
+    {
+        std::string body = R"({"name":"Shop","currency":")" + currency +
+                           R"(","commission":{"type":"percent","rate_bps":1000})";
+        if (!base.empty())
+            body += R"(,"commission_base":")" + base + "\"";
+        body += "}";
+        auto const reply = ll->api("POST", "/api/v1/offers", body);
+        EXPECT_EQ(reply.status, 201) << reply.body;
+        auto const o = reply.json().as_object();
+        EXPECT_EQ(o.at("commission_base").as_string(), base.empty() ? "subtotal" : base) << reply.body;
+        return {std::to_string(o.at("id").as_int64()), std::string(o.at("webhook_secret").as_string())};
+    }
+
+    static std::string signature(std::string const& secret, std::string const& body)
+    {
+        linkledger::crypto::hmac_sha256 mac(secret);
+        return linkledger::crypto::base64(mac.mac(body));
+    }
+
+    static http_reply shopify(shop_offer const& offer, std::string const& topic, std::string const& body,
+                              std::string const& delivery_id = "")
+    {
+        http_request req{"POST", "/webhooks/shopify/" + offer.id, body,
+                         {{"X-Shopify-Hmac-Sha256", signature(offer.secret, body)}, {"X-Shopify-Topic", topic}}};
+        if (!delivery_id.empty())
+            req.headers["X-Shopify-Webhook-Id"] = delivery_id;
+        return send(ll->port(), req);
+    }
+
+    static http_reply woocommerce(shop_offer const& offer, std::string const& body, std::string const& delivery_id = "")
+    {
+        http_request req{"POST", "/webhooks/woocommerce/" + offer.id, body,
+                         {{"X-WC-Webhook-Signature", signature(offer.secret, body)}}};
+        if (!delivery_id.empty())
+            req.headers["X-WC-Webhook-Delivery-ID"] = delivery_id;
+        return send(ll->port(), req);
+    }
+
+    static std::string result_of(http_reply const& reply)
+    {
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        if (reply.status != 200)
+            return "";
+        return std::string(reply.json().as_object().at("result").as_string());
+    }
+
+    // "amount/commission/status" of the offer's sale for an order, as the database holds it.
+    static std::string booked(shop_offer const& offer, std::string const& txid)
+    {
+        return ll->db().query_value("SELECT amount_minor || '/' || commission_minor || '/' || status FROM conversions "
+                                    "WHERE offer_id = " + offer.id + " AND txid = '" + txid + "'");
+    }
+
+    static std::string fixture(std::string const& name)
+    {
+        auto const path = std::filesystem::path(__FILE__).parent_path().parent_path() / "fixtures" / "shop" / name;
+        std::ifstream in(path);
+        EXPECT_TRUE(in.good()) << path;
+        std::ostringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+
+    // A Shopify order of 100.00 without tax or shipping; `current` is what its current_* fields
+    // say, `refunds` the JSON array of refunds it lists.
+    static std::string order(std::string const& id, std::string const& current = "100.00",
+                             std::string const& refunds = "[]")
+    {
+        return R"({"id":)" + id + R"(,"currency":"EUR","financial_status":")" +
+               (current == "100.00" ? "paid" : "partially_refunded") +
+               R"(","taxes_included":false,"total_tax":"0.00","subtotal_price":"100.00","total_price":"100.00",)" +
+               R"("current_subtotal_price":")" + current + R"(","current_total_price":")" + current +
+               R"(","created_at":"2026-11-24T10:00:00Z","refunds":)" + refunds + "}";
+    }
+
+    static std::string refund(std::string const& id, std::string const& order_id, std::string const& amount = "10.00")
+    {
+        return R"({"id":)" + id + R"(,"order_id":)" + order_id +
+               R"(,"created_at":"2026-11-25T10:00:00Z","transactions":[{"id":1,"kind":"refund","status":"success","amount":")" +
+               amount + R"(","currency":"EUR"}],"refund_line_items":[],"order_adjustments":[]})";
+    }
+};
+
+TEST_F(shop_refunds, the_same_refund_delivered_three_times_lowers_the_sale_once)
+{
+    auto const offer = make_offer("EUR");
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("1001"), "d-order-1001")), "created");
+    EXPECT_EQ(booked(offer, "1001"), "10000/1000/approved");
+
+    auto const body = refund("3001", "1001");
+    // Shopify's retry (same delivery id), a resend from the admin (a new delivery id), and one
+    // without any: the refund id makes them one refund.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", body, "d-refund-3001")), "updated");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", body, "d-refund-3001")), "duplicate");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", body, "d-refund-3001-resent")), "unchanged");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", body)), "unchanged");
+    EXPECT_EQ(booked(offer, "1001"), "9000/900/approved");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM shop_refunds WHERE offer_id = " + offer.id), "1");
+
+    // A second, different refund counts; the rest of the money refunded rejects the sale.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3002", "1001", "15.00"))), "updated");
+    EXPECT_EQ(booked(offer, "1001"), "7500/750/approved");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3003", "1001", "75.00"))), "updated");
+    EXPECT_EQ(booked(offer, "1001"), "0/0/rejected");
+    // The order's next update (refunded in full) keeps it there.
+    auto const last = order("1001", "0.00");
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", last)), "unchanged");
+    EXPECT_EQ(booked(offer, "1001"), "0/0/rejected");
+}
+
+TEST_F(shop_refunds, a_repeated_delivery_id_is_a_duplicate_and_changes_nothing)
+{
+    auto const offer = make_offer("EUR");
+    ASSERT_EQ(result_of(shopify(offer, "orders/create", order("1101"), "d-1101")), "created");
+    // The same delivery id again, even with other content, is answered 200 and changes nothing.
+    auto changed = order("1101"); // an order edit brought it to 150.00
+    for (auto at = changed.find("100.00"); at != std::string::npos; at = changed.find("100.00", at))
+        changed.replace(at, 6, "150.00");
+    auto const again = shopify(offer, "orders/create", changed, "d-1101");
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json().as_object().at("result").as_string(), "duplicate");
+    EXPECT_EQ(again.json().as_object().at("delivery_id").as_string(), "d-1101");
+    EXPECT_EQ(booked(offer, "1101"), "10000/1000/approved");
+
+    // A forged delivery is not remembered: the real one with that id is handled.
+    http_request forged{"POST", "/webhooks/shopify/" + offer.id, changed,
+                        {{"X-Shopify-Hmac-Sha256", signature("wrong", changed)}, {"X-Shopify-Topic", "orders/updated"},
+                         {"X-Shopify-Webhook-Id", "d-1101-b"}}};
+    EXPECT_EQ(send(ll->port(), forged).status, 401);
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", changed, "d-1101-b")), "updated");
+    EXPECT_EQ(booked(offer, "1101"), "15000/1500/approved");
+
+    // Delivery ids are the offer's own: another offer's delivery with the same id is handled.
+    auto const other = make_offer("EUR");
+    EXPECT_EQ(result_of(shopify(other, "orders/create", order("1101"), "d-1101")), "created");
+
+    // WooCommerce names its deliveries in X-WC-Webhook-Delivery-ID.
+    std::string const woo = R"({"id":1102,"status":"completed","currency":"EUR","total":"20.00","shipping_total":"0.00",
+        "total_tax":"0.00","date_created_gmt":"2026-11-24T09:00:00"})";
+    EXPECT_EQ(result_of(woocommerce(offer, woo, "wc-77")), "created");
+    EXPECT_EQ(result_of(woocommerce(offer, woo, "wc-77")), "duplicate");
+    EXPECT_EQ(result_of(woocommerce(offer, woo, "wc-78")), "unchanged");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM shop_deliveries WHERE offer_id = " + offer.id), "4");
+}
+
+TEST_F(shop_refunds, an_order_update_and_its_refund_end_at_the_same_amount_in_any_order)
+{
+    auto const offer = make_offer("EUR");
+    auto const listed = [](std::string const& refund_id, std::string const& order_id) {
+        return "[" + refund(refund_id, order_id) + "]";
+    };
+    // orders/updated (with the refund it lists) first, then refunds/create.
+    shopify(offer, "orders/create", order("1201"));
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1201", "90.00", listed("3201", "1201")))), "updated");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3201", "1201"))), "unchanged");
+    // refunds/create first, then orders/updated.
+    shopify(offer, "orders/create", order("1202"));
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3202", "1202"))), "updated");
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1202", "90.00", listed("3202", "1202")))), "unchanged");
+    // An update whose current_* fields already reflect the refund, without listing it: the base
+    // is the original subtotal, so the refund is taken off once, when it arrives.
+    shopify(offer, "orders/create", order("1203"));
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1203", "90.00"))), "unchanged");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3203", "1203"))), "updated");
+    // The refund overtakes the order itself.
+    auto const early = shopify(offer, "refunds/create", refund("3204", "1204"));
+    EXPECT_EQ(result_of(early), "recorded") << early.body;
+    EXPECT_EQ(result_of(shopify(offer, "orders/paid", order("1204"))), "created");
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1204", "90.00", listed("3204", "1204")))), "unchanged");
+
+    for (auto const* txid : {"1201", "1202", "1203", "1204"})
+        EXPECT_EQ(booked(offer, txid), "9000/900/approved") << txid;
+}
+
+TEST_F(shop_refunds, the_hkd_order_of_issue_15_pays_on_its_subtotal_unless_the_offer_says_total)
+{
+    auto const subtotal = make_offer("HKD");
+    auto const total = make_offer("HKD", "total");
+    auto const code = ll->api("POST", "/api/v1/promo-codes", R"({"code":"0124D","offer_id":)" + subtotal.id + "}");
+    ASSERT_EQ(code.status, 201) << code.body;
+    auto const body = fixture("shopify_order_hkd_0124D.json");
+
+    auto const reply = shopify(subtotal, "orders/paid", body, "d-hkd-1");
+    ASSERT_EQ(result_of(reply), "created");
+    auto const c = reply.json().as_object().at("conversion").as_object();
+    EXPECT_EQ(c.at("amount_minor").as_int64(), 16490); // not 186.90: shipping 22.00 is not commissioned
+    EXPECT_EQ(c.at("commission_minor").as_int64(), 1649);
+    EXPECT_EQ(c.at("currency").as_string(), "HKD");
+    EXPECT_EQ(c.at("attribution").as_string(), "code");
+    EXPECT_EQ(result_of(shopify(total, "orders/paid", body, "d-hkd-1")), "created");
+    EXPECT_EQ(booked(total, "5912837465123"), "18690/1869/approved");
+
+    // Changing the offer's base applies from its next delivery on.
+    auto const patched = ll->api("PATCH", "/api/v1/offers/" + subtotal.id, R"({"commission_base":"total"})");
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    EXPECT_EQ(patched.json().as_object().at("commission_base").as_string(), "total");
+    EXPECT_EQ(result_of(shopify(subtotal, "orders/updated", body, "d-hkd-2")), "updated");
+    EXPECT_EQ(booked(subtotal, "5912837465123"), "18690/1869/approved");
+}
+
+TEST_F(shop_refunds, a_tax_excluded_us_store_pays_on_the_subtotal_and_its_refund_lowers_it)
+{
+    auto const subtotal = make_offer("USD", "subtotal");
+    auto const total = make_offer("USD", "total");
+    auto const order = fixture("shopify_order_us_tax_excluded.json");
+    auto const refund = fixture("shopify_refund_us_tax_excluded.json");
+    for (auto const& offer : {subtotal, total}) {
+        EXPECT_EQ(result_of(shopify(offer, "orders/paid", order, "d-us-order")), "created");
+        EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund, "d-us-refund")), "updated");
+        EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund, "d-us-refund-again")), "unchanged");
+    }
+    // Subtotal 45.00 (50.00 less the 10 % code; tax 3.26 and shipping 7.99 on top), then one tee
+    // of 22.50 returned: its 1.63 tax is not taken off the subtotal.
+    EXPECT_EQ(booked(subtotal, "5920001112233"), "2250/225/approved");
+    // Total 56.25 less the 24.13 paid back.
+    EXPECT_EQ(booked(total, "5920001112233"), "3212/321/approved");
+}
+
+TEST_F(shop_refunds, a_tax_included_eu_store_pays_on_the_net_subtotal_and_a_full_refund_rejects)
+{
+    auto const subtotal = make_offer("EUR");
+    auto const total = make_offer("EUR", "total");
+    auto const order = fixture("shopify_order_eu_tax_included.json");
+    auto const refund = fixture("shopify_refund_eu_tax_included.json");
+    // 53.55 with 19 % VAT inside is 45.00; the shipping's VAT (0.78 of total_tax 9.33) never was
+    // in the subtotal.
+    EXPECT_EQ(result_of(shopify(subtotal, "orders/paid", order)), "created");
+    EXPECT_EQ(booked(subtotal, "5930004445566"), "4500/450/approved");
+    EXPECT_EQ(result_of(shopify(total, "orders/paid", order)), "created");
+    EXPECT_EQ(booked(total, "5930004445566"), "5845/584/approved"); // 584.5 → 584 (half to even)
+    // Everything paid back, shipping included: both sales rejected, whatever the base.
+    for (auto const& offer : {subtotal, total}) {
+        EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund)), "updated");
+        EXPECT_EQ(booked(offer, "5930004445566"), "0/0/rejected");
+    }
+}
+
+TEST_F(shop_refunds, woocommerce_pays_on_total_less_shipping_and_tax)
+{
+    auto const subtotal = make_offer("GBP");
+    auto const total = make_offer("GBP", "total");
+    auto const body = fixture("woocommerce_order_uk.json");
+    EXPECT_EQ(result_of(woocommerce(subtotal, body, "wc-uk-1")), "created");
+    EXPECT_EQ(booked(subtotal, "4187"), "4500/450/pending"); // 60.00 - 5.00 shipping - 10.00 VAT
+    EXPECT_EQ(result_of(woocommerce(total, body, "wc-uk-1")), "created");
+    EXPECT_EQ(booked(total, "4187"), "6000/600/pending");
+}
+
+TEST_F(shop_refunds, commission_base_is_validated_and_named_in_the_error)
+{
+    for (auto const* bad : {R"("gross")", "5", R"("Subtotal")"}) {
+        auto const reply = ll->api("POST", "/api/v1/offers",
+                                   std::string(R"({"name":"X","currency":"EUR","commission":{"type":"reported"},"commission_base":)") +
+                                       bad + "}");
+        EXPECT_EQ(reply.status, 400) << reply.body;
+        EXPECT_EQ(reply.json().as_object().at("error").as_object().at("field").as_string(), "commission_base") << reply.body;
+    }
+    auto const offer = make_offer("EUR", "total");
+    auto const got = ll->api("GET", "/api/v1/offers/" + offer.id);
+    ASSERT_EQ(got.status, 200) << got.body;
+    EXPECT_EQ(got.json().as_object().at("commission_base").as_string(), "total");
+    auto const bad_patch = ll->api("PATCH", "/api/v1/offers/" + offer.id, R"({"commission_base":"net"})");
+    EXPECT_EQ(bad_patch.status, 400) << bad_patch.body;
+    EXPECT_EQ(bad_patch.json().as_object().at("error").as_object().at("field").as_string(), "commission_base");
+    // A PATCH without it keeps it.
+    auto const renamed = ll->api("PATCH", "/api/v1/offers/" + offer.id, R"({"name":"Renamed"})");
+    ASSERT_EQ(renamed.status, 200) << renamed.body;
+    EXPECT_EQ(renamed.json().as_object().at("commission_base").as_string(), "total");
+}
+
+} // namespace

@@ -1,0 +1,160 @@
+// The commission bases of shop orders and what a refund takes off them, read from realistic
+// webhook payloads (tests/fixtures/shop): a tax-excluded US store, a tax-included EU store, the
+// HKD order of issue 15 and a UK WooCommerce store. No database: pure parsing.
+#include "http/http_error.hpp"
+#include "money/shop_orders.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace linkledger::money;
+
+namespace {
+
+boost::json::object fixture(std::string const& name)
+{
+    std::ifstream in(std::string(LINKLEDGER_FIXTURES) + "/shop/" + name);
+    EXPECT_TRUE(in.good()) << name;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return boost::json::parse(text.str()).as_object();
+}
+
+offer offer_on(std::string const& base, std::string const& currency)
+{
+    offer o;
+    o.id = 1;
+    o.currency = currency;
+    o.commission = {"percent", 1000, std::nullopt};
+    o.commission_base = base;
+    return o;
+}
+
+} // namespace
+
+TEST(shop_orders, the_hkd_order_of_issue_15_books_its_subtotal_after_discounts_without_shipping)
+{
+    auto const order = shopify_order(fixture("shopify_order_hkd_0124D.json"));
+    ASSERT_TRUE(order.has_value());
+    EXPECT_EQ(order->code, "0124D");
+    auto const bases = order_bases_minor(*order, "HKD");
+    EXPECT_EQ(bases.subtotal_minor, 16490);
+    EXPECT_EQ(bases.total_minor, 18690);
+    auto const sale = sale_from_shop_order(*order, offer_on("subtotal", "EUR"), "shopify");
+    EXPECT_EQ(sale.amount_minor, 16490);
+    EXPECT_EQ(sale.currency, "HKD");
+    EXPECT_EQ(commission_for(offer_on("subtotal", "HKD").commission, sale.amount_minor, std::nullopt), 1649);
+    EXPECT_EQ(sale_from_shop_order(*order, offer_on("total", "EUR"), "shopify").amount_minor, 18690);
+}
+
+TEST(shop_orders, a_tax_excluded_store_pays_on_the_subtotal_and_a_refund_returns_its_items_net_of_tax)
+{
+    auto const order = shopify_order(fixture("shopify_order_us_tax_excluded.json"));
+    ASSERT_TRUE(order.has_value());
+    auto const bases = order_bases_minor(*order, "USD");
+    EXPECT_EQ(bases.subtotal_minor, 4500); // 50.00 - 5.00 discount; tax 3.26 and shipping 7.99 on top
+    EXPECT_EQ(bases.total_minor, 5625);
+    auto const refund = shopify_refund(fixture("shopify_refund_us_tax_excluded.json"));
+    ASSERT_TRUE(refund.has_value());
+    EXPECT_EQ(refund->id, "930000000101");
+    EXPECT_EQ(refund->txid, order->txid);
+    auto const amounts = refund_amounts_minor(*refund, "USD");
+    EXPECT_EQ(amounts.total_minor, 2413);
+    EXPECT_EQ(amounts.subtotal_minor, 2250); // 24.13 less the tee's tax 1.63
+}
+
+TEST(shop_orders, a_tax_included_store_takes_the_items_vat_out_but_not_the_shippings)
+{
+    auto const order = shopify_order(fixture("shopify_order_eu_tax_included.json"));
+    ASSERT_TRUE(order.has_value());
+    auto const bases = order_bases_minor(*order, "EUR");
+    // 53.55 with 19 % VAT inside: 45.00 net. total_tax 9.33 also holds shipping's 0.78.
+    EXPECT_EQ(bases.subtotal_minor, 4500);
+    EXPECT_EQ(bases.total_minor, 5845);
+    auto const refund = shopify_refund(fixture("shopify_refund_eu_tax_included.json"));
+    ASSERT_TRUE(refund.has_value());
+    auto const amounts = refund_amounts_minor(*refund, "EUR");
+    EXPECT_EQ(amounts.total_minor, 5845);
+    EXPECT_EQ(amounts.subtotal_minor, 4500); // 58.45 - VAT 8.55 - shipping 4.12 - its VAT 0.78
+}
+
+TEST(shop_orders, woocommerce_pays_on_total_less_shipping_and_tax)
+{
+    auto const order = woocommerce_order(fixture("woocommerce_order_uk.json"));
+    ASSERT_TRUE(order.has_value());
+    auto const bases = order_bases_minor(*order, "GBP");
+    EXPECT_EQ(bases.subtotal_minor, 4500); // 60.00 - 5.00 shipping - 10.00 tax (items' and shipping's)
+    EXPECT_EQ(bases.total_minor, 6000);
+    EXPECT_EQ(order->click_id, "01JDZQ5C9M7R3K8T2V6W4X0Y1Z");
+}
+
+// The base is the order before refunds; its current_* fields (after refunds) are read only when
+// the original is missing, and the refunds an order lists are carried along with their ids.
+TEST(shop_orders, an_updated_order_keeps_its_original_base_and_lists_its_refunds)
+{
+    auto const order = shopify_order(boost::json::parse(R"({"id":77,"currency":"EUR","financial_status":"partially_refunded",
+        "subtotal_price":"100.00","current_subtotal_price":"90.00","total_price":"100.00","current_total_price":"90.00",
+        "refunds":[{"id":501,"order_id":77,"transactions":[{"kind":"refund","status":"success","amount":"10.00"}]},
+                   {"id":502,"order_id":77,"transactions":[{"kind":"refund","status":"failure","amount":"5.00"}]},
+                   {"order_id":77,"transactions":[{"kind":"refund","status":"success","amount":"1.00"}]}]})")
+                                          .as_object());
+    ASSERT_TRUE(order.has_value());
+    EXPECT_EQ(order->total, "100.00");
+    EXPECT_EQ(order_bases_minor(*order, "EUR").subtotal_minor, 10000);
+    ASSERT_EQ(order->refunds.size(), 1u); // a failed refund moves no money; one without an id is not countable
+    EXPECT_EQ(order->refunds[0].id, "501");
+    EXPECT_EQ(order->refunds[0].txid, "77");
+
+    auto const current_only = shopify_order(boost::json::parse(
+        R"({"id":78,"financial_status":"paid","current_subtotal_price":"90.00","current_total_price":"95.00"})")
+                                                 .as_object());
+    auto const bases = order_bases_minor(*current_only, "EUR");
+    EXPECT_EQ(bases.subtotal_minor, 9000);
+    EXPECT_EQ(bases.total_minor, 9500);
+}
+
+TEST(shop_orders, shipping_returned_in_refund_shipping_lines_is_not_taken_off_a_subtotal)
+{
+    auto const refund = shopify_refund(boost::json::parse(R"({"id":9,"order_id":5,
+        "transactions":[{"kind":"refund","status":"success","amount":"30.00"}],
+        "refund_line_items":[{"subtotal":"20.00","total_tax":"4.00"}],
+        "refund_shipping_lines":[{"subtotal_amount_set":{"shop_money":{"amount":"5.00","currency_code":"EUR"}},
+                                  "tax_amount_set":{"shop_money":{"amount":"1.00","currency_code":"EUR"}}}]})")
+                                           .as_object());
+    ASSERT_TRUE(refund.has_value());
+    auto const amounts = refund_amounts_minor(*refund, "EUR");
+    EXPECT_EQ(amounts.total_minor, 3000);
+    EXPECT_EQ(amounts.subtotal_minor, 2000);
+    // More tax and shipping than money returned: nothing below zero.
+    auto odd = *refund;
+    odd.tax_and_shipping.push_back({"refund_line_items.total_tax", "99.00"});
+    EXPECT_EQ(refund_amounts_minor(odd, "EUR").subtotal_minor, 0);
+}
+
+TEST(shop_orders, a_bad_amount_is_blamed_on_its_own_field)
+{
+    auto order = *woocommerce_order(fixture("woocommerce_order_uk.json"));
+    order.not_commissioned[0].text = "five";
+    try {
+        order_bases_minor(order, "GBP");
+        FAIL() << "a bad shipping_total was accepted";
+    } catch (linkledger::http::http_error const& e) {
+        EXPECT_EQ(e.field, "shipping_total");
+    }
+    order = *woocommerce_order(fixture("woocommerce_order_uk.json"));
+    order.total = "60.001";
+    try {
+        order_bases_minor(order, "GBP");
+        FAIL() << "a total with three decimals in GBP was accepted";
+    } catch (linkledger::http::http_error const& e) {
+        EXPECT_EQ(e.field, "total");
+    }
+    // Tax and shipping above the total leave a subtotal of 0, not a negative sale.
+    order = *woocommerce_order(fixture("woocommerce_order_uk.json"));
+    order.not_commissioned[1].text = "100.00";
+    EXPECT_EQ(order_bases_minor(order, "GBP").subtotal_minor, 0);
+}
