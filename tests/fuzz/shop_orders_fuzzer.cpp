@@ -1,6 +1,7 @@
 // A Shopify or WooCommerce webhook body (after its signature checked out): parsed as the route
 // does, mapped as an order of either shop and as a Shopify refund. Each must end in a sale, an
-// "ignored" (nothing), or an http_error naming the field, never anything else.
+// "ignored" (nothing), or an http_error naming the field, never anything else. A subtotal base is
+// never below 0 nor above the total; what a refund takes off a subtotal never exceeds its money.
 #include "http/http_error.hpp"
 #include "money/shop_orders.hpp"
 #include "money_checks.hpp"
@@ -15,20 +16,66 @@ using fuzz::one_of;
 
 namespace {
 
+// A bad amount is a 400 on the field it came from (order_amount.field), never elsewhere.
+bool names_an_amount_field(std::string const& field, money::shop_order const& order)
+{
+    if (field == "total" || field == order.subtotal.field)
+        return true;
+    for (auto const* parts : {&order.not_commissioned, &order.added_back})
+        for (auto const& part : *parts)
+            if (part.field == field)
+                return true;
+    return false;
+}
+
+void check_refund(money::shop_refund const& refund, std::string_view currency)
+{
+    expect(!refund.txid.empty() && !refund.amounts.empty(), "a refund names its order and amounts");
+    try {
+        auto const amounts = money::refund_amounts_minor(refund, currency);
+        expect(amounts.total_minor >= 0, "a refund total is never negative");
+        expect(amounts.subtotal_minor >= 0 && amounts.subtotal_minor <= amounts.total_minor,
+               "a refund's subtotal part is within its money");
+    } catch (http::http_error const& e) {
+        bool named = e.field == "amount";
+        for (auto const& part : refund.tax_and_shipping)
+            named = named || part.field == e.field;
+        expect(e.status == http::status::bad_request && named, "a bad refund is a 400 on its own field");
+    }
+}
+
 void book(std::optional<money::shop_order> const& order, std::string_view via)
 {
     static money::offer const offer = fuzz::euro_offer();
+    static money::offer const total_offer = [] {
+        auto o = fuzz::euro_offer();
+        o.commission_base = "total";
+        return o;
+    }();
     if (!order)
         return;
     expect(!order->txid.empty(), "an order has an id");
     expect(one_of(order->status, {"pending", "approved", "rejected"}), "an order status is one of three");
+    auto const currency = order->currency.empty() ? offer.currency : order->currency;
     try {
         auto const sale = money::sale_from_shop_order(*order, offer, via);
         fuzz::expect_bookable(sale);
         expect(sale.via == via, "the sale names its shop");
-        fuzz::expect_amount_round_trip(order->total, sale.currency.empty() ? offer.currency : sale.currency);
+        fuzz::expect_amount_round_trip(order->total, currency);
+        auto const bases = money::order_bases_minor(*order, currency);
+        expect(bases.subtotal_minor >= 0 && bases.subtotal_minor <= bases.total_minor,
+               "a subtotal base is within the order total");
+        expect(sale.amount_minor == bases.subtotal_minor, "a subtotal offer books the subtotal");
+        expect(money::sale_from_shop_order(*order, total_offer, via).amount_minor == bases.total_minor,
+               "a total offer books the total");
     } catch (http::http_error const& e) {
-        expect(e.status == http::status::bad_request && e.field == "total", "a bad order total is a 400 on total");
+        expect(e.status == http::status::bad_request && names_an_amount_field(e.field, *order),
+               "a bad order amount is a 400 on its own field");
+    }
+    for (auto const& refund : order->refunds) {
+        expect(!refund.id.empty() && refund.txid == order->txid, "an order's refunds have ids and are its own");
+        if (money::currency_exponent(currency))
+            check_refund(refund, currency);
     }
 }
 
@@ -43,13 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     auto const& payload = parsed.as_object();
     book(money::shopify_order(payload), "shopify");
     book(money::woocommerce_order(payload), "woocommerce");
-    if (auto const refund = money::shopify_refund(payload)) {
-        expect(!refund->txid.empty() && !refund->amounts.empty(), "a refund names its order and amounts");
-        try {
-            expect(money::refund_total_minor(*refund, "EUR") >= 0, "a refund total is never negative");
-        } catch (http::http_error const& e) {
-            expect(e.status == http::status::bad_request && e.field == "amount", "a bad refund is a 400 on amount");
-        }
-    }
+    if (auto const refund = money::shopify_refund(payload))
+        check_refund(*refund, "EUR");
     return 0;
 }
