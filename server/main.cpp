@@ -26,6 +26,7 @@
 #include "logging/logging.hpp"
 #include "money/conversions_api.hpp"
 #include "money/income_api.hpp"
+#include "money/late_clicks.hpp"
 #include "money/offers_api.hpp"
 #include "money/postback_api.hpp"
 #include "money/promo_codes_api.hpp"
@@ -131,7 +132,8 @@ int serve(config::config settings)
     links.add_routes(routes);
     clicks::clicks_api clicks(database, journal, shipper);
     clicks.add_routes(routes);
-    money::attribution_settings const attribution{settings.attribution_hours};
+    money::attribution_settings const attribution{settings.attribution_hours, settings.late_click_seconds};
+    money::late_click_sweeper late_clicks(database, money::late_click_sweep_interval(settings.late_click_seconds));
     money::add_offer_routes(routes, database, settings.public_url);
     money::add_video_routes(routes, database);
     money::add_promo_code_routes(routes, database);
@@ -174,6 +176,7 @@ int serve(config::config settings)
 
     shipper.start();
     link_changes.start();
+    late_clicks.start();
     listener.start();
     auto const host = settings.listen.host.find(':') != std::string::npos
                           ? "[" + settings.listen.host + "]"
@@ -188,6 +191,7 @@ int serve(config::config settings)
     pool.run();
     // Every request is answered; now the journal is drained while the database answers.
     link_changes.stop();
+    late_clicks.stop();
     shipper.stop(true, std::chrono::seconds(20));
     database.stop();
     auto const left = shipper.status().backlog_clicks;

@@ -51,4 +51,17 @@ std::string storable_text(std::string_view text, std::size_t max_bytes)
     return out;
 }
 
+bool is_clean_text(std::string_view text)
+{
+    for (std::size_t i = 0; i < text.size();) {
+        auto const length = utf8_sequence_length(text, i);
+        if (length == 0)
+            return false;
+        if (length == 1 && (static_cast<unsigned char>(text[i]) < 0x20 || text[i] == 0x7f))
+            return false;
+        i += length;
+    }
+    return true;
+}
+
 } // namespace linkledger::clicks

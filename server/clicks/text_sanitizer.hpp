@@ -11,4 +11,8 @@ namespace linkledger::clicks {
 // cut at a character boundary to at most `max_bytes`.
 std::string storable_text(std::string_view text, std::size_t max_bytes);
 
+// True when `text` is valid UTF-8 without control characters (NUL included): what an id or a
+// code must be to be stored and compared as it was sent, with nothing replaced or dropped.
+bool is_clean_text(std::string_view text);
+
 } // namespace linkledger::clicks

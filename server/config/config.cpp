@@ -63,6 +63,9 @@ std::vector<setting> const& settings()
          "raw clicks older than this are dropped by month; daily rollups remain", "395"},
         {"LINKLEDGER_ATTRIBUTION_HOURS", "--attribution-hours", "HOURS",
          "a sale without a video goes to the latest video posted this long before its click or code", "72"},
+        {"LINKLEDGER_LATE_CLICK_SECONDS", "--late-click-seconds", "SECONDS",
+         "a sale whose click id is ours but not stored yet waits this long as 'pending', then is unattributed",
+         "86400"},
         {"LINKLEDGER_LOG_FORMAT", "--log-format", "FORMAT",
          "text, or json (one object per line, for container log collectors)", "text"},
         {"LINKLEDGER_TRUSTED_PROXIES", "--trusted-proxies", "LIST",
@@ -228,6 +231,8 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
         c.click_retention_days = parse_count("LINKLEDGER_CLICK_RETENTION_DAYS", *v, 1, 36500);
     if (auto const* v = get("LINKLEDGER_ATTRIBUTION_HOURS"))
         c.attribution_hours = static_cast<int>(parse_count("LINKLEDGER_ATTRIBUTION_HOURS", *v, 1, 24 * 90));
+    if (auto const* v = get("LINKLEDGER_LATE_CLICK_SECONDS"))
+        c.late_click_seconds = static_cast<int>(parse_count("LINKLEDGER_LATE_CLICK_SECONDS", *v, 1, 30 * 24 * 3600));
     if (auto const* v = get("LINKLEDGER_LOG_FORMAT")) {
         if (*v != "text" && *v != "json")
             throw config_error("LINKLEDGER_LOG_FORMAT", "must be text or json, got '" + *v + "'");

@@ -31,6 +31,7 @@ struct config {
     std::string geoip_db;     // MaxMind-format country database; empty: countries "unknown"
     unsigned click_retention_days = 395;
     int attribution_hours = 72;
+    int late_click_seconds = 24 * 3600; // how long a sale waits for a click not yet stored
     std::string log_format = "text"; // text, or json: one object per line for log collectors
     std::string trusted_proxies;      // validated list of IPs/CIDRs; empty: trust nobody
     std::string metrics_token;        // empty: GET /metrics needs no token

@@ -113,15 +113,19 @@ std::string format_major_amount(std::int64_t minor, std::string_view currency)
     return out;
 }
 
+__int128 divide_half_even(__int128 numerator, __int128 denominator)
+{
+    __int128 quotient = numerator / denominator;
+    __int128 const remainder = numerator % denominator;
+    __int128 const twice = (remainder < 0 ? -remainder : remainder) * 2;
+    if (twice > denominator || (twice == denominator && quotient % 2 != 0))
+        quotient += numerator < 0 ? -1 : 1;
+    return quotient;
+}
+
 std::int64_t percent_commission(std::int64_t amount_minor, std::int64_t rate_bps)
 {
-    __int128 const product = static_cast<__int128>(amount_minor) * rate_bps;
-    __int128 quotient = product / 10000;
-    __int128 const remainder = product % 10000;
-    __int128 const twice = (remainder < 0 ? -remainder : remainder) * 2;
-    if (twice > 10000 || (twice == 10000 && quotient % 2 != 0))
-        quotient += product < 0 ? -1 : 1;
-    return static_cast<std::int64_t>(quotient);
+    return static_cast<std::int64_t>(divide_half_even(static_cast<__int128>(amount_minor) * rate_bps, 10000));
 }
 
 } // namespace linkledger::money

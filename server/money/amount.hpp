@@ -20,6 +20,10 @@ std::optional<std::int64_t> parse_major_amount(std::string_view text, std::strin
 // Minor units back to a decimal string ("1999" EUR → "19.99").
 std::string format_major_amount(std::int64_t minor, std::string_view currency);
 
+// numerator / denominator (denominator > 0) rounded half to even: the one rounding rule money
+// uses, for commissions and per-click figures alike.
+__int128 divide_half_even(__int128 numerator, __int128 denominator);
+
 // amount × rate_bps / 10 000, rounded half to even (banker's rounding): 0.5 cent goes to the
 // even cent, so rounding errors do not all lean one way over thousands of sales.
 std::int64_t percent_commission(std::int64_t amount_minor, std::int64_t rate_bps);

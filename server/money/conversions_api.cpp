@@ -9,6 +9,7 @@
 #include "http/response.hpp"
 #include "money/conversion_status.hpp"
 #include "money/csv_import.hpp"
+#include "money/sale_checks.hpp"
 
 #include <pqxx/pqxx>
 
@@ -92,14 +93,16 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
             throw http::bad_field("offer_id", "offer_id is required", "required");
         sale s;
         s.via = "manual";
-        s.txid = http::optional_string(body, "txid", 200).value_or("manual-" + crypto::random_string(16, crypto::k_base62));
-        auto const amount = http::optional_int(body, "amount_minor", 0, 1'000'000'000'000);
+        s.txid = http::optional_string(body, "txid", k_max_txid_bytes)
+                     .value_or("manual-" + crypto::random_string(16, crypto::k_base62));
+        auto const amount = http::optional_int(body, "amount_minor", 0, k_max_amount_minor);
         if (!amount)
             throw http::bad_field("amount_minor", "amount_minor is required (cents: 1999 is 19.99)", "required");
         s.amount_minor = *amount;
         s.currency = http::optional_string(body, "currency", 3).value_or("");
-        s.status = checked_status(http::optional_string(body, "status", 32), "status");
-        s.reported_commission_minor = http::optional_int(body, "commission_minor", 0, 1'000'000'000'000);
+        if (auto const word = http::optional_string(body, "status", 32))
+            s.status = checked_status(word, "status");
+        s.reported_commission_minor = http::optional_int(body, "commission_minor", 0, k_max_amount_minor);
         s.click_id = http::optional_string(body, "click_id", 64).value_or("");
         s.code = http::optional_string(body, "code", 64).value_or("");
         s.occurred_at = http::optional_time(body, "occurred_at").value_or("");

@@ -37,8 +37,15 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
             tx.commit();
             return result;
         });
-        co_return http::json_response(status::ok, boost::json::object{{"result", outcome.result},
-                                                                      {"conversion", outcome.conversion}});
+        boost::json::object answer{{"result", outcome.result}, {"conversion", outcome.conversion}};
+        if (auto const macros = unfilled_macros(params); !macros.empty()) {
+            boost::json::array names;
+            for (auto const& name : macros)
+                names.emplace_back(name);
+            answer["unfilled_macros"] = std::move(names);
+            answer["note"] = "parameters left as {macro} by the network were treated as absent";
+        }
+        co_return http::json_response(status::ok, answer);
     };
     routes.add(http::verb::get, "/postback/{offer_id}", postback);
     routes.add(http::verb::post, "/postback/{offer_id}", postback);

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <charconv>
 #include <span>
 
@@ -28,12 +29,26 @@ bool is_txid_name(std::string_view key)
 // Keys past 64 bytes, values past 200: no network sends those; the 400 names the key, or
 // `where` when the key itself cannot name a field. An empty pair ("a=1&&b=2", a trailing
 // '&') is what a network's template leaves behind, not an error.
-void keep(postback_parameters& params, std::string_view key, std::string_view value, std::string const& where)
+// A name given twice in one place with two values ("amount=1.00&amount=1000.00") is a 400:
+// which one the network meant cannot be known, and taking either silently books a wrong sale.
+// The same value twice, or an empty one beside a filled one (a template's "click_id=" with the
+// creator's own "&click_id=..." appended), is no conflict. The body may restate what the query
+// said (it wins), as before.
+void keep(postback_parameters& params, std::set<std::string>& seen, std::string_view key, std::string_view value,
+          std::string const& where)
 {
     if (key.size() > 64 || (key.empty() && value.size() > k_max_param_bytes))
         throw http::bad_field(where, "a parameter in the " + where + " is too long");
     if (value.size() > k_max_param_bytes)
         throw http::bad_field(std::string(key), std::string(key) + " is too long");
+    if (!key.empty() && !seen.emplace(key).second) {
+        auto& kept = params[std::string(key)];
+        if (value.empty() || kept == value)
+            return;
+        if (!kept.empty())
+            throw http::bad_field(std::string(key),
+                                  std::string(key) + " is given more than once in the " + where + " with different values");
+    }
     params[std::string(key)] = std::string(value);
 }
 
@@ -74,8 +89,9 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
     auto const take = [&](boost::urls::url_view url, std::string const& where) {
         if (!http::has_query_params(url))
             return;
+        std::set<std::string> seen;
         for (auto const& p : url.params())
-            keep(params, p.key, p.value, where);
+            keep(params, seen, p.key, p.value, where);
     };
     take(target, "query");
     auto const& body = req.body();
@@ -83,17 +99,18 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
         return params;
     if (body.front() == '{') {
         auto const object = http::json_object_body(req);
+        std::set<std::string> seen;
         for (auto const& [key, value] : object) {
             if (value.is_string())
-                keep(params, key, value.as_string(), "body");
+                keep(params, seen, key, value.as_string(), "body");
             else if (value.is_double() && is_txid_name(key))
                 // A number past 64 bits arrives as a double and would lose digits: another
                 // order id, and a repeat no longer recognised as one.
                 throw http::bad_field(std::string(key), std::string(key) + " must be a JSON string or a whole number");
             else if (value.is_double())
-                keep(params, key, plain_decimal(value.get_double()), "body");
+                keep(params, seen, key, plain_decimal(value.get_double()), "body");
             else if (value.is_number())
-                keep(params, key, boost::json::serialize(value), "body");
+                keep(params, seen, key, boost::json::serialize(value), "body");
         }
         return params;
     }
@@ -108,13 +125,31 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
     return params;
 }
 
+namespace {
+
+bool is_unfilled_macro(std::string const& value)
+{
+    return value.size() >= 2 && value.starts_with('{') && value.ends_with('}');
+}
+
+} // namespace
+
 // Networks that cannot fill a macro send it as is: "{click_id}" means "none".
 std::string postback_param(postback_parameters const& params, std::string const& name)
 {
     auto const it = params.find(name);
-    if (it == params.end() || (it->second.starts_with('{') && it->second.ends_with('}')))
+    if (it == params.end() || is_unfilled_macro(it->second))
         return {};
     return it->second;
+}
+
+std::vector<std::string> unfilled_macros(postback_parameters const& params)
+{
+    std::vector<std::string> names;
+    for (auto const& [key, value] : params)
+        if (is_unfilled_macro(value))
+            names.push_back(key);
+    return names;
 }
 
 sale sale_from_postback(postback_parameters const& params, offer const& o)

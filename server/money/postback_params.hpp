@@ -10,6 +10,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace linkledger::money {
 
@@ -22,6 +23,10 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
 
 // The value of `name`, or empty when absent or an unfilled macro such as "{click_id}".
 std::string postback_param(postback_parameters const& params, std::string const& name);
+
+// The parameters a network left as an unfilled macro ("{status}", "{txid}"): treated as
+// absent, and named in the answer so the network's template can be fixed.
+std::vector<std::string> unfilled_macros(postback_parameters const& params);
 
 // The sale the parameters describe for offer `o`; throws http_error 400 naming the field.
 sale sale_from_postback(postback_parameters const& params, offer const& o);

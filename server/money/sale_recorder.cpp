@@ -1,7 +1,9 @@
 #include "money/sale_recorder.hpp"
 
+#include "clicks/click_id.hpp"
 #include "db/json_rows.hpp"
 #include "http/http_error.hpp"
+#include "money/sale_checks.hpp"
 
 #include <pqxx/pqxx>
 
@@ -24,13 +26,15 @@ struct attribution {
 };
 
 // A click counts when it came before the sale and within the offer's window. Bots and link
-// previewers never buy, so their "clicks" do not attribute.
+// previewers never buy, so their "clicks" do not attribute. The click is read whether it counts
+// or not: a stored click that does not count is final, a missing one may still be on its way.
 constexpr char const* k_find_click = R"sql(
-SELECT c.link_id, c.source, l.video_id, to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+SELECT c.link_id, c.source, l.video_id, to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       (NOT c.bot AND c.at <= $2::timestamptz + interval '5 minutes'
+        AND c.at >= $2::timestamptz - make_interval(days => $3)) AS counts
 FROM clicks c JOIN links l ON l.id = c.link_id
-WHERE c.click_id = $1 AND NOT c.bot
-  AND c.at <= $2::timestamptz + interval '5 minutes'
-  AND c.at >= $2::timestamptz - make_interval(days => $3)
+WHERE c.click_id = $1
+ORDER BY c.at LIMIT 1
 )sql";
 
 constexpr char const* k_find_code = R"sql(
@@ -62,13 +66,30 @@ std::optional<std::int64_t> optional_id(pqxx::field const& f)
     return f.as<std::int64_t>();
 }
 
+// A click id we may have minted but not stored yet: well formed, and carrying a time inside the
+// window the sale could have come from (the clock of the instance that minted it may run a
+// little ahead, as the click lookup allows).
+bool may_be_a_late_click(pqxx::transaction_base& tx, std::string const& click_id, std::string const& occurred_at,
+                         int window_days)
+{
+    if (!clicks::is_valid_click_id(click_id))
+        return false;
+    auto const millis = static_cast<long long>(clicks::click_id_millis(click_id));
+    return tx.exec_params1("SELECT to_timestamp($1::bigint / 1000.0) BETWEEN $2::timestamptz - make_interval(days => $3) "
+                           "AND $2::timestamptz + interval '5 minutes'",
+                           millis, occurred_at, window_days)[0]
+        .as<bool>();
+}
+
 attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
                       std::string const& occurred_at, attribution_settings const& settings)
 {
     attribution a;
+    bool click_stored = false;
     if (!s.click_id.empty()) {
         auto const rows = tx.exec_params(k_find_click, s.click_id, occurred_at, o.attribution_window_days);
-        if (!rows.empty()) {
+        click_stored = !rows.empty();
+        if (click_stored && rows[0][4].as<bool>()) {
             a.method = "click";
             a.link_id = rows[0][0].as<std::int64_t>();
             a.source = rows[0][1].as<std::string>();
@@ -95,7 +116,13 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
                 if (a.video_id)
                     a.method = "model";
             }
+            return a;
         }
+    }
+    if (!s.click_id.empty() && !click_stored &&
+        may_be_a_late_click(tx, s.click_id, occurred_at, o.attribution_window_days)) {
+        a.method = "pending";
+        a.source = "pending";
     }
     return a;
 }
@@ -103,9 +130,11 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
 constexpr char const* k_insert = R"sql(
 INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency,
                          click_id, link_id, video_id, promo_code_id, code, source, attribution, via,
-                         occurred_at)
+                         occurred_at, attribution_deadline, model_hours)
 VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
-        $15::timestamptz)
+        $15::timestamptz,
+        CASE WHEN $13 = 'pending' THEN now() + make_interval(secs => $16) END,
+        CASE WHEN $13 = 'pending' THEN $17::integer END)
 ON CONFLICT (offer_id, txid) DO NOTHING
 RETURNING id
 )sql";
@@ -118,6 +147,30 @@ WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 constexpr char const* k_update = R"sql(
 UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now()
 WHERE id = $1
+)sql";
+
+// pending < approved < paid; leaving rejected is a revival. Any of these, stated by whoever
+// sent the sale, is carried out but leaves a trace.
+bool is_move_backwards(std::string const& from, std::string const& to)
+{
+    auto const rank = [](std::string const& status) {
+        return status == "pending" ? 0 : status == "approved" ? 1 : status == "paid" ? 2 : 3;
+    };
+    return from != to && (from == "rejected" || (to != "rejected" && rank(to) < rank(from)));
+}
+
+std::string audit_actor(std::string const& via)
+{
+    if (via == "postback")
+        return "postback";
+    if (via == "shopify" || via == "woocommerce")
+        return "webhook";
+    return "system";
+}
+
+constexpr char const* k_audit_move_backwards = R"sql(
+INSERT INTO audit_log (actor_kind, actor_name, action, target_id, summary)
+VALUES ($1, $2, 'conversion.status_back', $3, $4)
 )sql";
 
 std::string sale_time(pqxx::transaction_base& tx, sale const& s)
@@ -151,11 +204,8 @@ boost::json::object load_conversion(pqxx::transaction_base& tx, std::int64_t id)
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& s,
                          attribution_settings const& settings)
 {
+    check_sale(s);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
-    if (s.txid.empty() || s.txid.size() > 200)
-        throw http::bad_field("txid", "txid is required (1 to 200 characters)");
-    if (s.amount_minor < 0)
-        throw http::bad_field("amount", "amount must not be negative");
     if (o.commission.type == "fixed" && currency != o.currency)
         throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +
                                               "; the sale is in " + currency);
@@ -168,9 +218,9 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         auto const at = sale_time(tx, s);
         auto const a = attribute(tx, o, s, at, settings);
         auto const inserted = tx.exec_params(
-            k_insert, o.id, s.txid, s.status, s.amount_minor, commission, currency, s.click_id,
+            k_insert, o.id, s.txid, s.status.value_or("pending"), s.amount_minor, commission, currency, s.click_id,
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
-            a.method, s.via, at);
+            a.method, s.via, at, settings.pending_seconds, settings.model_hours);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
             return {id, "created", load_conversion(tx, id)};
@@ -180,17 +230,22 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     }
     auto const& row = existing[0];
     auto const id = row[0].as<std::int64_t>();
+    auto const stored_status = row[1].as<std::string>();
     // A network that reported a commission once need not repeat it with every status change.
     auto const kept_commission = o.commission.type == "reported" && !s.reported_commission_minor
                                      ? row[3].as<std::int64_t>()
                                      : commission;
     if (row[4].as<std::string>() != currency)
         throw http::bad_field("currency", "this sale was booked in " + row[4].as<std::string>());
-    bool const same = row[1].as<std::string>() == s.status && row[2].as<std::int64_t>() == s.amount_minor &&
+    auto const status = s.status.value_or(stored_status);
+    bool const same = status == stored_status && row[2].as<std::int64_t>() == s.amount_minor &&
                       row[3].as<std::int64_t>() == kept_commission;
     if (same)
         return {id, "unchanged", load_conversion(tx, id)};
-    tx.exec_params0(k_update, id, s.status, s.amount_minor, kept_commission);
+    if (is_move_backwards(stored_status, status))
+        tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
+                        "txid=" + s.txid.substr(0, 60) + " status=" + stored_status + "->" + status);
+    tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission);
     return {id, "updated", load_conversion(tx, id)};
 }
 

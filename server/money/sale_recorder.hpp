@@ -1,7 +1,15 @@
 // The one way a sale enters the books, whichever door it came through (postback, shop
-// webhook, CSV, by hand): idempotent on (offer, txid), attributed once, commission computed
-// from the offer's rule. A repeat with the same facts changes nothing; a new status or amount
-// updates the row (a rejected sale stops counting: reports sum every status but rejected).
+// webhook, CSV, by hand): checked against one set of limits (sale_checks), idempotent on
+// (offer, txid), attributed once, commission computed from the offer's rule. A repeat with the
+// same facts changes nothing; a new amount or a stated status updates the row (a rejected sale
+// stops counting: reports sum every status but rejected). A repeat that states no status keeps
+// the stored one, so a network's status-less retry never moves a paid sale back; a stated move
+// backwards (paid -> approved or pending, approved -> pending, rejected -> anything) is made
+// and written to the audit log in the same transaction.
+//
+// A sale whose click id is one of ours (a well-formed id of the offer's window) but not yet in
+// PostgreSQL waits as attribution "pending": the trigger of migrations/0009 attributes it when
+// the click is stored, and money/late_clicks gives up on it after the deadline.
 #pragma once
 
 #include "money/offer.hpp"
@@ -19,7 +27,7 @@ struct sale {
     std::string txid;
     std::int64_t amount_minor = 0;
     std::string currency; // empty: the offer's
-    std::string status = "pending";
+    std::optional<std::string> status; // nothing: not stated (a new sale is pending)
     std::optional<std::int64_t> reported_commission_minor;
     std::string click_id; // either may be empty
     std::string code;
@@ -34,7 +42,8 @@ struct sale_outcome {
 };
 
 struct attribution_settings {
-    int model_hours = 72; // LINKLEDGER_ATTRIBUTION_HOURS
+    int model_hours = 72;              // LINKLEDGER_ATTRIBUTION_HOURS
+    int pending_seconds = 24 * 3600;   // LINKLEDGER_LATE_CLICK_SECONDS: how long a sale waits for its click
 };
 
 // Throws http_error 400 naming the field for a sale that cannot be booked as given.

@@ -4,11 +4,13 @@
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
+#include "money/amount.hpp"
 
 #include <pqxx/pqxx>
 
 #include <array>
 #include <cmath>
+#include <limits>
 
 namespace linkledger::reports {
 namespace {
@@ -72,15 +74,37 @@ constexpr char const* k_income = R"sql(
     FROM income i
     WHERE i.day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND i.day < ($2::timestamptz AT TIME ZONE 'UTC')::date)sql";
 
-std::int64_t per_click(std::int64_t commission, std::int64_t clicks)
+// Money sums are numeric in SQL, so no total can overflow there; here they are read into 128
+// bits, which no real number of int64 amounts can leave.
+using wide = __int128;
+
+wide wide_of(pqxx::field const& f)
+{
+    wide value = 0;
+    for (char const c : std::string_view(f.c_str()))
+        if (c >= '0' && c <= '9')
+            value = value * 10 + (c - '0');
+    return f.c_str()[0] == '-' ? -value : value;
+}
+
+// A JSON number while it fits int64 (always, within the caps on each sale: see sale_checks);
+// the exact decimal as a string past that, never a wrapped or rounded figure.
+boost::json::value json_money(wide value)
+{
+    if (value >= std::numeric_limits<std::int64_t>::min() && value <= std::numeric_limits<std::int64_t>::max())
+        return static_cast<std::int64_t>(value);
+    bool const negative = value < 0;
+    std::string digits;
+    for (auto rest = negative ? -value : value; rest > 0; rest /= 10)
+        digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(rest % 10)));
+    return boost::json::string(negative ? "-" + digits : digits);
+}
+
+wide per_click(wide commission, std::int64_t clicks)
 {
     if (clicks <= 0)
         return 0;
-    auto quotient = commission / clicks;
-    auto const twice = 2 * (commission % clicks);
-    if (twice > clicks || (twice == clicks && quotient % 2 != 0))
-        ++quotient;
-    return quotient;
+    return money::divide_half_even(commission, clicks);
 }
 
 } // namespace
@@ -98,8 +122,8 @@ std::optional<std::string> revenue_sql(std::string const& group_by)
                           "AND c.occurred_at < $2::timestamptz" +
                           (g.name == "stream" ? k_income : "") +
                           "), money_by_key AS (SELECT " + std::string(g.money_text) + " AS key, currency, sum(conversions)::bigint AS conversions, "
-                          "sum(amount_minor)::bigint AS revenue, sum(commission_minor)::bigint AS commission, "
-                          "sum(approved)::bigint AS approved FROM money GROUP BY money.key, currency), "
+                          "sum(amount_minor) AS revenue, sum(commission_minor) AS commission, "
+                          "sum(approved) AS approved FROM money GROUP BY money.key, currency), "
                           "k AS (SELECT key FROM clicks UNION SELECT key FROM money_by_key) "
                           "SELECT k.key, COALESCE(" + std::string(g.label) + ", k.key), COALESCE(cl.clicks, 0), "
                           "COALESCE(cl.unique_clicks, 0), COALESCE(m.conversions, 0), COALESCE(m.revenue, 0), "
@@ -139,7 +163,7 @@ void add_report_routes(http::router& routes, db::database& db)
             for (auto const& r : tx.exec_params(*sql, start, end)) {
                 auto const clicks = r[2].as<std::int64_t>();
                 auto const conversions = r[4].as<std::int64_t>();
-                auto const commission = r[6].as<std::int64_t>();
+                auto const commission = wide_of(r[6]);
                 double const rate = clicks > 0 ? std::round(10000.0 * static_cast<double>(conversions) /
                                                             static_cast<double>(clicks)) / 10000.0
                                                : 0.0;
@@ -152,12 +176,12 @@ void add_report_routes(http::router& routes, db::database& db)
                                 {"clicks", clicks},
                                 {"unique_clicks", r[3].as<std::int64_t>()},
                                 {"conversions", conversions},
-                                {"revenue_minor", r[5].as<std::int64_t>()},
-                                {"commission_minor", commission},
-                                {"approved_commission_minor", r[7].as<std::int64_t>()},
+                                {"revenue_minor", json_money(wide_of(r[5]))},
+                                {"commission_minor", json_money(commission)},
+                                {"approved_commission_minor", json_money(wide_of(r[7]))},
                                 {"currency", currency},
                                 {"conversion_rate", rate},
-                                {"epc_minor", per_click(commission, clicks)}});
+                                {"epc_minor", json_money(per_click(commission, clicks))}});
             }
             return boost::json::object{{"group_by", group_by}, {"from", start}, {"to", end}, {"rows", std::move(rows)}};
         });

@@ -98,3 +98,24 @@ TEST(postback_params, cid_is_a_campaign_not_a_click)
     // attribute the sale to a stranger's click.
     EXPECT_EQ(sale_from_postback(params_of("/postback/1?txid=1&amount=1&cid=77"), euro_offer()).click_id, "");
 }
+
+TEST(postback_params, a_parameter_given_twice_with_two_values_is_refused_by_name)
+{
+    EXPECT_EQ(field_refused("/postback/1?txid=A&amount=1.00&amount=1000.00"), "amount");
+    EXPECT_EQ(field_refused("/postback/1", "txid=A&amount=1.00&amount=2.00"), "amount");
+    // The same value twice, or a template's empty value beside a filled one, is no conflict.
+    EXPECT_EQ(params_of("/postback/1?txid=A&txid=A&click_id=&click_id=X").at("click_id"), "X");
+    EXPECT_EQ(params_of("/postback/1?click_id=X&click_id=").at("click_id"), "X");
+    // The body still restates the query.
+    EXPECT_EQ(params_of("/postback/1?amount=1.00", "amount=2.00").at("amount"), "2.00");
+}
+
+TEST(postback_params, a_status_not_sent_or_left_as_a_macro_is_not_stated)
+{
+    auto const absent = sale_from_postback(params_of("/postback/1?txid=A&amount=1"), euro_offer());
+    EXPECT_FALSE(absent.status.has_value());
+    auto const params = params_of("/postback/1?txid=A&amount=1&status=%7Bstatus%7D&click_id=%7Bclick_id%7D");
+    EXPECT_FALSE(sale_from_postback(params, euro_offer()).status.has_value());
+    EXPECT_EQ(unfilled_macros(params), (std::vector<std::string>{"click_id", "status"}));
+    EXPECT_EQ(sale_from_postback(params_of("/postback/1?txid=A&amount=1&status=1"), euro_offer()).status, "approved");
+}

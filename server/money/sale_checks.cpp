@@ -1,0 +1,50 @@
+#include "money/sale_checks.hpp"
+
+#include "clicks/text_sanitizer.hpp"
+#include "http/http_error.hpp"
+#include "money/amount.hpp"
+
+namespace linkledger::money {
+namespace {
+
+// PostgreSQL refuses invalid UTF-8 with an error that would abort the whole transaction (a
+// CSV's good rows with it), and libpq ends a parameter at its first NUL ("ST-A\0zzz" would act
+// on sale "ST-A"): such text is refused here, naming its field, before it gets there.
+void check_text(std::string const& field, std::string const& value, std::size_t max_bytes)
+{
+    if (value.size() > max_bytes)
+        throw http::bad_field(field, field + " is longer than " + std::to_string(max_bytes) + " bytes");
+    if (!clicks::is_clean_text(value))
+        throw http::bad_field(field, field + " must be UTF-8 text without control characters");
+}
+
+void check_amount(std::string const& field, std::int64_t minor)
+{
+    if (minor < 0)
+        throw http::bad_field(field, field + " must not be negative");
+    if (minor > k_max_amount_minor)
+        throw http::bad_field(field, field + " is above the largest amount one sale may carry (" +
+                                         std::to_string(k_max_amount_minor) + " minor units)");
+}
+
+} // namespace
+
+void check_sale(sale const& s)
+{
+    if (s.txid.empty())
+        throw http::bad_field("txid", "txid is required", "required");
+    check_text("txid", s.txid, k_max_txid_bytes);
+    check_text("click_id", s.click_id, k_max_click_id_bytes);
+    check_text("code", s.code, k_max_code_bytes);
+    check_text("date", s.occurred_at, 64);
+    if (!s.currency.empty() && !currency_exponent(s.currency))
+        throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR (upper case)");
+    check_amount("amount", s.amount_minor);
+    if (s.reported_commission_minor) {
+        check_amount("commission", *s.reported_commission_minor);
+        if (*s.reported_commission_minor > s.amount_minor)
+            throw http::bad_field("commission", "commission is above the sale amount");
+    }
+}
+
+} // namespace linkledger::money

@@ -1,0 +1,305 @@
+// Nothing lost, nothing corrupted (issue 15), over the real server and PostgreSQL: a sale that
+// beats its click waits and is attributed when the click is stored (on this instance or
+// another), or unattributed after its deadline; a status moves only when stated; every bad
+// money input is a 4xx naming its field; reports sum without overflow.
+#include "instance.hpp"
+
+#include "clicks/click_id.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include <thread>
+
+using namespace linkledger::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr char const* k_phone_ua =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Mobile/15E148 musical_ly_32.5.0 JsSdk/2.0 NetType/WIFI Channel/App Store ByteLocale/fr Region/FR";
+
+boost::json::object json_of(http_reply const& reply, int status)
+{
+    EXPECT_EQ(reply.status, status) << reply.body;
+    return reply.json().as_object();
+}
+
+std::int64_t id_of(boost::json::object const& o)
+{
+    return o.at("id").as_int64();
+}
+
+struct offer_ref {
+    std::int64_t id = 0;
+    std::string token;
+};
+
+offer_ref make_offer(instance& ll, std::string const& commission = R"({"type":"percent","rate_bps":1000})")
+{
+    auto const o = json_of(ll.api("POST", "/api/v1/offers",
+                                  R"({"name":"Shop","currency":"EUR","commission":)" + commission + "}"),
+                           201);
+    auto const url = std::string(o.at("postback_url").as_string());
+    auto const at = url.find("token=") + 6;
+    return {id_of(o), url.substr(at, url.find('&', at) - at)};
+}
+
+std::string postback_target(offer_ref const& offer, std::string const& params)
+{
+    return "/postback/" + std::to_string(offer.id) + "?token=" + offer.token + "&" + params;
+}
+
+http_reply postback(unsigned short port, offer_ref const& offer, std::string const& params)
+{
+    return send(port, {"GET", postback_target(offer, params), "", {}});
+}
+
+void expect_error(http_reply const& reply, int status, std::string const& field)
+{
+    EXPECT_EQ(reply.status, status) << reply.body;
+    auto const body = reply.json().as_object();
+    ASSERT_TRUE(body.contains("error")) << reply.body;
+    EXPECT_EQ(body.at("error").as_object().at("field").as_string(), field) << reply.body;
+}
+
+// The click id a tap carried to the merchant, without waiting for it to be stored.
+std::string tap(unsigned short port, std::string const& slug)
+{
+    auto const reply = send(port, {"GET", "/" + slug + "?utm_source=tiktok", "", {{"User-Agent", k_phone_ua}}});
+    EXPECT_EQ(reply.status, 302) << reply.body;
+    auto const location = reply.header("Location");
+    return location.substr(location.find("subid=") + 6);
+}
+
+http_reply import_csv(instance& ll, std::int64_t offer_id, std::string const& csv)
+{
+    return send(ll.port(), {"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(offer_id), csv,
+                            {{"Authorization", "Bearer " + ll.key()}, {"Content-Type", "text/csv"}}});
+}
+
+// Holds every shipper back: COPY into clicks waits for this lock, reads do not.
+class clicks_locked {
+public:
+    explicit clicks_locked(std::string const& url) : conn_(url), tx_(conn_)
+    {
+        tx_.exec0("LOCK TABLE clicks IN EXCLUSIVE MODE");
+    }
+    void release() { tx_.commit(); }
+
+private:
+    pqxx::connection conn_;
+    pqxx::work tx_;
+};
+
+// A link with an offer and a video, as a creator sets up for one video.
+std::string video_link(instance& ll, offer_ref const& offer, std::string const& slug)
+{
+    auto const video = json_of(ll.api("POST", "/api/v1/videos",
+                                      R"({"platform":"tiktok","title":"Late haul","posted_at":"2026-11-20T18:00:00Z"})"),
+                               201);
+    ll.create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":")" + slug +
+                   R"(","offer_id":)" + std::to_string(offer.id) + R"(,"video_id":)" + std::to_string(id_of(video)) + "}");
+    return std::to_string(id_of(video));
+}
+
+class money_integrity : public shared_instance_test<money_integrity> {
+public:
+    static constexpr char const* k_label = "money_integrity";
+};
+
+} // namespace
+
+TEST_F(money_integrity, a_sale_that_beats_its_click_waits_and_is_attributed_when_the_click_is_stored)
+{
+    auto const offer = make_offer(*ll);
+    auto const video_id = video_link(*ll, offer, "late-one");
+    clicks_locked lock(ll->db().url());
+    auto const click_id = tap(ll->port(), "late-one");
+    auto const first = json_of(postback(ll->port(), offer, "txid=LATE-1&amount=50.00&status=approved&click_id=" + click_id), 200);
+    auto const& waiting = first.at("conversion").as_object();
+    EXPECT_EQ(waiting.at("attribution").as_string(), "pending");
+    EXPECT_EQ(waiting.at("source").as_string(), "pending");
+    EXPECT_EQ(waiting.at("commission_minor").as_int64(), 500);
+    // The revenue report shows it as such meanwhile.
+    auto const report = json_of(ll->api("GET", "/api/v1/reports/revenue?group_by=source"), 200);
+    bool listed = false;
+    for (auto const& row : report.at("rows").as_array())
+        listed = listed || row.at("key") == "pending";
+    EXPECT_TRUE(listed) << boost::json::serialize(report);
+
+    lock.release();
+    EXPECT_EQ(ll->db().wait_for_value("SELECT attribution || '/' || source || '/' || video_id FROM conversions WHERE txid = 'LATE-1'",
+                                      "click/tiktok/" + video_id),
+              "click/tiktok/" + video_id);
+    auto const api = json_of(ll->api("GET", "/api/v1/conversions?limit=1"), 200);
+    EXPECT_EQ(api.at("conversions").as_array()[0].at("attribution").as_string(), "click");
+}
+
+TEST_F(money_integrity, a_click_on_one_instance_and_its_postback_on_another_are_attributed)
+{
+    auto const offer = make_offer(*ll);
+    auto const video_id = video_link(*ll, offer, "late-two");
+    server_process other(ll->db().url());
+    clicks_locked lock(ll->db().url());
+    auto const click_id = tap(ll->port(), "late-two");
+    auto const first = json_of(postback(other.port(), offer, "txid=LATE-2&amount=20.00&click_id=" + click_id), 200);
+    EXPECT_EQ(first.at("conversion").at("attribution").as_string(), "pending");
+    lock.release();
+    EXPECT_EQ(ll->db().wait_for_value("SELECT attribution || '/' || video_id FROM conversions WHERE txid = 'LATE-2'",
+                                      "click/" + video_id),
+              "click/" + video_id);
+}
+
+TEST_F(money_integrity, a_code_found_at_once_is_not_kept_waiting_and_a_foreign_id_never_waits)
+{
+    auto const offer = make_offer(*ll);
+    // Not a click id of ours: unattributed at once, as before.
+    auto const foreign = json_of(postback(ll->port(), offer, "txid=FOREIGN-1&amount=5&click_id=abc123"), 200);
+    EXPECT_EQ(foreign.at("conversion").at("attribution").as_string(), "none");
+    // One of ours, but minted 40 days before the sale: outside the 30-day window.
+    auto const old_id = linkledger::clicks::new_click_id(std::chrono::system_clock::now() - std::chrono::hours(24 * 40));
+    auto const old = json_of(postback(ll->port(), offer, "txid=OLD-1&amount=5&click_id=" + old_id), 200);
+    EXPECT_EQ(old.at("conversion").at("attribution").as_string(), "none");
+}
+
+TEST(money_integrity_deadline, a_sale_whose_click_never_comes_is_unattributed_after_the_deadline)
+{
+    instance ll("late_deadline", {{"LINKLEDGER_LATE_CLICK_SECONDS", "2"}});
+    auto const offer = make_offer(ll);
+    auto const never_shipped = linkledger::clicks::new_click_id();
+    auto const first = json_of(postback(ll.port(), offer, "txid=NEVER-1&amount=9.99&click_id=" + never_shipped), 200);
+    EXPECT_EQ(first.at("conversion").at("attribution").as_string(), "pending");
+    EXPECT_EQ(ll.db().wait_for_value("SELECT attribution || '/' || source FROM conversions WHERE txid = 'NEVER-1'",
+                                     "none/unattributed", 15s),
+              "none/unattributed");
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.unattributed'"), "1");
+}
+
+TEST_F(money_integrity, a_paid_sale_stays_paid_through_status_less_repeats_and_a_status_less_import)
+{
+    auto const offer = make_offer(*ll);
+    auto const first = json_of(postback(ll->port(), offer, "txid=PAID-1&amount=100.00&status=approved"), 200);
+    auto const id = first.at("conversion").at("id").as_int64();
+    EXPECT_EQ(json_of(ll->api("PATCH", "/api/v1/conversions/" + std::to_string(id), R"({"status":"paid"})"), 200)
+                  .at("status")
+                  .as_string(),
+              "paid");
+
+    auto const retry = json_of(postback(ll->port(), offer, "txid=PAID-1&amount=100.00"), 200);
+    EXPECT_EQ(retry.at("result").as_string(), "unchanged");
+    EXPECT_EQ(retry.at("conversion").at("status").as_string(), "paid");
+
+    auto const macro = json_of(postback(ll->port(), offer, "txid=PAID-1&amount=100.00&status=%7Bstatus%7D"), 200);
+    EXPECT_EQ(macro.at("conversion").at("status").as_string(), "paid");
+    ASSERT_TRUE(macro.contains("unfilled_macros")) << boost::json::serialize(macro);
+    EXPECT_EQ(macro.at("unfilled_macros").as_array()[0].as_string(), "status");
+
+    auto const imported = json_of(import_csv(*ll, offer.id, "txid,amount\nPAID-1,100.00\n"), 200);
+    EXPECT_EQ(imported.at("unchanged").as_int64(), 1) << boost::json::serialize(imported);
+    EXPECT_EQ(ll->db().query_value("SELECT status FROM conversions WHERE txid = 'PAID-1'"), "paid");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.status_back'"), "0");
+
+    // Stated explicitly, a move back is made, and audited with where it came from.
+    auto const back = json_of(postback(ll->port(), offer, "txid=PAID-1&amount=100.00&status=pending"), 200);
+    EXPECT_EQ(back.at("conversion").at("status").as_string(), "pending");
+    EXPECT_EQ(ll->db().query_value("SELECT actor_kind || ' ' || summary FROM audit_log WHERE action = "
+                                   "'conversion.status_back' AND target_id = " + std::to_string(id)),
+              "postback txid=PAID-1 status=paid->pending");
+}
+
+TEST_F(money_integrity, every_bad_money_input_is_a_4xx_naming_its_field)
+{
+    auto const offer = make_offer(*ll);
+    auto const p = ll->port();
+    // Bytes PostgreSQL cannot store, and a NUL that would cut the txid short.
+    expect_error(postback(p, offer, "txid=BAD%FF&amount=1"), 400, "txid");
+    expect_error(postback(p, offer, "txid=OK-1&amount=1&click_id=%C0%AF"), 400, "click_id");
+    expect_error(postback(p, offer, "txid=OK-1&amount=1&code=A%01B"), 400, "code");
+    ASSERT_EQ(postback(p, offer, "txid=ST-A&amount=1").status, 200);
+    expect_error(postback(p, offer, "txid=ST-A%00zzz&amount=2"), 400, "txid");
+    EXPECT_EQ(ll->db().query_value("SELECT amount_minor FROM conversions WHERE txid = 'ST-A'"), "100");
+    // A parameter given twice, an amount past the cap, a commission above the amount.
+    expect_error(postback(p, offer, "txid=TWICE&amount=1.00&amount=1000.00"), 400, "amount");
+    expect_error(postback(p, offer, "txid=HUGE&amount=92233720368547.75"), 400, "amount");
+    auto const reported = make_offer(*ll, R"({"type":"reported"})");
+    expect_error(postback(p, reported, "txid=GREEDY&amount=10.00&commission=11.00"), 400, "commission");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid IN ('TWICE', 'HUGE', 'GREEDY')"), "0");
+    // By hand: only ISO 4217 currencies, in upper case.
+    auto const manual = [&](std::string const& currency) {
+        return ll->api("POST", "/api/v1/conversions",
+                       R"({"offer_id":)" + std::to_string(offer.id) + R"(,"amount_minor":100,"currency":")" + currency + "\"}");
+    };
+    expect_error(manual("ZZZ"), 400, "currency");
+    expect_error(manual("eur"), 400, "currency");
+    EXPECT_EQ(manual("USD").status, 201);
+    // Ids past 2^31 in cursors and filters are ids like any other.
+    EXPECT_EQ(ll->api("GET", "/api/v1/conversions?cursor=3000000000&offer_id=3000000000").status, 200);
+    for (auto const* list : {"/api/v1/offers", "/api/v1/videos", "/api/v1/promo-codes", "/api/v1/income", "/api/v1/audit-log"})
+        EXPECT_EQ(ll->api("GET", std::string(list) + "?cursor=3000000000").status, 200) << list;
+}
+
+TEST_F(money_integrity, a_csv_with_a_bad_byte_keeps_its_good_rows)
+{
+    auto const offer = make_offer(*ll);
+    std::string const csv = "txid,amount,click_id\n"
+                            "UTF-1,10.00,\n"
+                            "UTF-\xff\xfe,11.00,\n"
+                            "UTF-3,12.00,\xc0\xaf\n"
+                            "UTF-4,13.00,\n";
+    auto const body = json_of(import_csv(*ll, offer.id, csv), 200);
+    EXPECT_EQ(body.at("created").as_int64(), 2) << boost::json::serialize(body);
+    EXPECT_EQ(body.at("failed").as_int64(), 2);
+    auto const& rows = body.at("rows").as_array();
+    EXPECT_EQ(rows[1].at("field").as_string(), "txid");
+    EXPECT_EQ(rows[2].at("field").as_string(), "click_id");
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(txid, ',' ORDER BY txid) FROM conversions WHERE txid LIKE 'UTF-%'"),
+              "UTF-1,UTF-4");
+}
+
+TEST_F(money_integrity, a_thousand_and_one_maximal_sales_leave_every_report_answering_with_the_exact_sum)
+{
+    auto const offer = make_offer(*ll, R"({"type":"percent","rate_bps":10000})");
+    std::string csv = "txid,amount,status\n";
+    for (int i = 0; i < 1001; ++i)
+        csv += "MAX-" + std::to_string(i) + ",10000000000.00,approved\n"; // the cap: 1e12 cents
+    auto const imported = json_of(import_csv(*ll, offer.id, csv), 200);
+    ASSERT_EQ(imported.at("created").as_int64(), 1001) << boost::json::serialize(imported).substr(0, 500);
+    // One more cent is past the cap.
+    expect_error(postback(ll->port(), offer, "txid=MAX-X&amount=10000000000.01"), 400, "amount");
+    for (auto const* group : {"source", "video", "link", "code", "offer", "stream", "day", "hour"}) {
+        auto const reply = ll->api("GET", std::string("/api/v1/reports/revenue?group_by=") + group);
+        ASSERT_EQ(reply.status, 200) << group << ": " << reply.body;
+    }
+    auto const by_offer = json_of(ll->api("GET", "/api/v1/reports/revenue?group_by=offer"), 200);
+    bool found = false;
+    for (auto const& row : by_offer.at("rows").as_array()) {
+        if (row.at("key") != boost::json::value(std::to_string(offer.id)))
+            continue;
+        found = true;
+        EXPECT_EQ(row.at("revenue_minor").as_int64(), 1'001'000'000'000'000);
+        EXPECT_EQ(row.at("commission_minor").as_int64(), 1'001'000'000'000'000);
+    }
+    EXPECT_TRUE(found);
+
+    // Rows stored before the caps (or by hand) may hold far more: a sum past int64 is still
+    // answered exactly, as a decimal string.
+    auto const legacy = make_offer(*ll);
+    ll->db().execute("INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, "
+                     "source, attribution, via, occurred_at) SELECT " + std::to_string(legacy.id) +
+                     ", 'LEGACY-' || i, 'approved', 9000000000000000000, 0, 'EUR', 'direct', 'none', 'manual', now() "
+                     "FROM generate_series(1, 2) i");
+    auto const big = json_of(ll->api("GET", "/api/v1/reports/revenue?group_by=offer"), 200);
+    found = false;
+    for (auto const& row : big.at("rows").as_array()) {
+        if (row.at("key") != boost::json::value(std::to_string(legacy.id)))
+            continue;
+        found = true;
+        EXPECT_EQ(row.at("revenue_minor"), boost::json::value("18000000000000000000"));
+    }
+    EXPECT_TRUE(found);
+    for (auto const* group : {"source", "stream", "day", "hour"})
+        EXPECT_EQ(ll->api("GET", std::string("/api/v1/reports/revenue?group_by=") + group).status, 200) << group;
+}

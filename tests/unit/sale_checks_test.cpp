@@ -1,0 +1,75 @@
+// The one set of limits every sale meets before it reaches PostgreSQL (money/sale_checks.hpp).
+#include "http/http_error.hpp"
+#include "money/sale_checks.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace linkledger::money;
+namespace http = linkledger::http;
+
+namespace {
+
+sale good_sale()
+{
+    sale s;
+    s.txid = "ORDER-1";
+    s.amount_minor = 1999;
+    s.via = "postback";
+    return s;
+}
+
+std::string refused_field(sale const& s)
+{
+    try {
+        check_sale(s);
+    } catch (http::http_error const& e) {
+        EXPECT_EQ(e.status, http::status::bad_request);
+        return e.field;
+    }
+    return "(accepted)";
+}
+
+} // namespace
+
+TEST(sale_checks, a_sale_within_every_limit_passes)
+{
+    auto s = good_sale();
+    s.currency = "JPY";
+    s.click_id = "01JDZQ5C9M7R3K8T2V6W4X0Y1Z";
+    s.code = "LÉA10"; // UTF-8 is fine
+    s.reported_commission_minor = 1999;
+    s.amount_minor = k_max_amount_minor;
+    s.reported_commission_minor = k_max_amount_minor;
+    EXPECT_EQ(refused_field(s), "(accepted)");
+}
+
+TEST(sale_checks, text_that_postgresql_would_refuse_or_cut_short_names_its_field)
+{
+    auto with = [](auto change) {
+        auto s = good_sale();
+        change(s);
+        return refused_field(s);
+    };
+    EXPECT_EQ(with([](sale& s) { s.txid = std::string("ST-A\0zzz", 8); }), "txid");
+    EXPECT_EQ(with([](sale& s) { s.txid = "BAD\xff"; }), "txid");
+    EXPECT_EQ(with([](sale& s) { s.txid = ""; }), "txid");
+    EXPECT_EQ(with([](sale& s) { s.txid = std::string(201, 'x'); }), "txid");
+    EXPECT_EQ(with([](sale& s) { s.click_id = "\xc0\xaf"; }), "click_id");
+    EXPECT_EQ(with([](sale& s) { s.code = "A\tB"; }), "code");
+    EXPECT_EQ(with([](sale& s) { s.occurred_at = "2026-11-20\n"; }), "date");
+}
+
+TEST(sale_checks, money_outside_the_limits_names_its_field)
+{
+    auto with = [](auto change) {
+        auto s = good_sale();
+        change(s);
+        return refused_field(s);
+    };
+    EXPECT_EQ(with([](sale& s) { s.currency = "ZZZ"; }), "currency");
+    EXPECT_EQ(with([](sale& s) { s.currency = "eur"; }), "currency");
+    EXPECT_EQ(with([](sale& s) { s.amount_minor = k_max_amount_minor + 1; }), "amount");
+    EXPECT_EQ(with([](sale& s) { s.amount_minor = -1; }), "amount");
+    EXPECT_EQ(with([](sale& s) { s.reported_commission_minor = 2000; }), "commission");
+    EXPECT_EQ(with([](sale& s) { s.reported_commission_minor = -1; }), "commission");
+}
