@@ -18,7 +18,13 @@ constexpr std::size_t k_secret_length = 32; // 32 base62 characters: about 190 b
 constexpr char const* k_insert_key =
     "INSERT INTO api_keys (name, prefix, sha256) VALUES ($1, $2, $3) RETURNING id";
 constexpr char const* k_find_key =
-    "SELECT id, sha256 FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL";
+    "SELECT id, sha256, last_used_at IS NULL OR last_used_at < now() - interval '1 minute' "
+    "FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL";
+// Coarse on purpose: a key used all day writes its row once a minute, not once a request.
+constexpr char const* k_touch_key = R"sql(
+UPDATE api_keys SET last_used_at = now()
+WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+)sql";
 
 bool is_base62(std::string_view text)
 {
@@ -60,7 +66,7 @@ std::optional<std::int64_t> verify_api_key(pqxx::connection& conn, std::string_v
     if (!prefix)
         return std::nullopt;
     auto const digest = crypto::sha256(presented);
-    pqxx::read_transaction tx(conn);
+    pqxx::work tx(conn);
     auto const rows = tx.exec_params(k_find_key, std::string(*prefix));
     if (rows.empty())
         return std::nullopt;
@@ -69,7 +75,12 @@ std::optional<std::int64_t> verify_api_key(pqxx::connection& conn, std::string_v
     if (!crypto::constant_time_equal(stored_view,
                                      {reinterpret_cast<char const*>(digest.data()), digest.size()}))
         return std::nullopt;
-    return rows[0][0].as<std::int64_t>();
+    auto const id = rows[0][0].as<std::int64_t>();
+    if (rows[0][2].as<bool>()) {
+        tx.exec_params0(k_touch_key, id);
+        tx.commit();
+    }
+    return id;
 }
 
 std::vector<api_key_info> list_api_keys(pqxx::connection& conn)

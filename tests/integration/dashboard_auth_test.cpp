@@ -190,6 +190,16 @@ TEST_F(dashboard_auth, owners_manage_users_and_api_keys)
     EXPECT_EQ(api(ll->port(), "GET", "/api/v1/links", secret).status, 200);
     auto const listed = as(b, "GET", "/api/v1/api-keys").json().at("api_keys").as_array();
     EXPECT_GE(listed.size(), 2u);
+    // The key just used says so; a second use within the minute writes nothing more.
+    auto const key_row = "SELECT last_used_at FROM api_keys WHERE id = " + std::to_string(key.json().at("id").as_int64());
+    auto const first_use = ll->db().query_value(key_row);
+    EXPECT_NE(first_use, "NULL");
+    EXPECT_EQ(api(ll->port(), "GET", "/api/v1/links", secret).status, 200);
+    EXPECT_EQ(ll->db().query_value(key_row), first_use);
+    bool shown = false;
+    for (auto const& k : listed)
+        shown = shown || (k.at("id") == key.json().at("id") && k.at("last_used_at").is_string());
+    EXPECT_TRUE(shown) << as(b, "GET", "/api/v1/api-keys").body;
     EXPECT_EQ(as(b, "GET", "/api/v1/api-keys").body.find(secret), std::string::npos);
     auto const key_id = std::to_string(key.json().at("id").as_int64());
     EXPECT_EQ(as(b, "DELETE", "/api/v1/api-keys/" + key_id).status, 204);
