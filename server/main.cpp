@@ -13,6 +13,7 @@
 #include "clicks/clicks_api.hpp"
 #include "clicks/embedded_bot_patterns.hpp"
 #include "clicks/geoip.hpp"
+#include "clicks/journal_binding.hpp"
 #include "clicks/node_id.hpp"
 #include "cli/command_line.hpp"
 #include "db/database.hpp"
@@ -89,8 +90,29 @@ int serve(config::config settings)
                                                : std::make_unique<clicks::geoip>(settings.geoip_db);
     auto const node_id = clicks::load_or_create_node_id(data_dir);
     clicks::click_journal journal(data_dir / "journal", 16u << 20, settings.journal_max_bytes);
+    // Start needs PostgreSQL (migrations ran above), so the journal's database is checked here;
+    // the shipper checks again on every connection it makes.
+    clicks::journal_bind_result binding;
+    try {
+        binding = database.run_blocking([&](pqxx::connection& conn) {
+            return clicks::bind_journal(journal, conn, node_id);
+        });
+    } catch (clicks::journal_binding_error const& e) {
+        spdlog::critical("refusing to start: {}", e.what());
+        return 2;
+    }
+    if (binding.what == clicks::journal_bind_result::outcome::refused) {
+        spdlog::critical("refusing to start: {}", binding.message);
+        return 2;
+    }
+    if (binding.what == clicks::journal_bind_result::outcome::adopted)
+        spdlog::info("click journal bound to database {}", binding.current.text());
+    if (binding.what == clicks::journal_bind_result::outcome::rebound)
+        spdlog::warn("click journal re-bound from database {} to {}: it held no unshipped click",
+                     binding.previous->database.text(), binding.current.text());
     clicks::click_shipper shipper(journal, settings.database_url, node_id,
-                                  {.retention_days = settings.click_retention_days});
+                                  {.retention_days = settings.click_retention_days,
+                                   .database = binding.current});
     links::redirect_table table;
     links::link_change_listener link_changes(table, settings.database_url);
     link_changes.load_all();

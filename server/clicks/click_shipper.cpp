@@ -266,6 +266,16 @@ void click_shipper::connect()
         return;
     conn_.reset();
     auto conn = std::make_unique<pqxx::connection>(database_url_);
+    if (options_.database) {
+        // Checked on every connection, not only at start: the address may lead to another
+        // cluster after an outage (a re-initialised volume, a DNS change, a failover).
+        auto const reached = read_database_identity(*conn);
+        if (reached != *options_.database)
+            throw journal_binding_mismatch(
+                "the database reached is " + reached.text() + ", but the click journal belongs to " +
+                options_.database->text() + ": nothing is shipped until LINKLEDGER_DATABASE_URL reaches " +
+                options_.database->text() + " again (restart to re-check the journal against it)");
+    }
     pqxx::nontransaction tx(*conn);
     tx.exec(k_create_batch_table);
     conn_ = std::move(conn);
@@ -600,7 +610,27 @@ void click_shipper::record_failure(std::exception const& e)
     auto const now = std::chrono::steady_clock::now();
     if (now - last_error_log_ > std::chrono::seconds(10)) {
         last_error_log_ = now;
-        spdlog::warn("click shipper: PostgreSQL unavailable, clicks wait in the journal: {}", e.what());
+        if (dynamic_cast<journal_binding_mismatch const*>(&e) != nullptr)
+            spdlog::error("click shipper: clicks wait in the journal: {}", e.what());
+        else
+            spdlog::warn("click shipper: PostgreSQL unavailable, clicks wait in the journal: {}", e.what());
+    }
+}
+
+void click_shipper::save_binding_position(bool force)
+{
+    if (!options_.database || !position_loaded_ || binding_saved_ == position_)
+        return;
+    auto const now = std::chrono::steady_clock::now();
+    // Busy, at most once a second: a binding that lags only makes the start check cautious.
+    if (!force && now - binding_saved_at_ < std::chrono::seconds(1))
+        return;
+    binding_saved_at_ = now;
+    try {
+        save_binding(journal_.directory(), {*options_.database, position_});
+        binding_saved_ = position_;
+    } catch (std::exception const& e) {
+        spdlog::warn("click shipper: {} (the next start may count shipped clicks as unshipped)", e.what());
     }
 }
 
@@ -624,6 +654,7 @@ void click_shipper::run()
                 if (!position_loaded_) {
                     load_checkpoint();
                     count_initial_backlog();
+                    save_binding_position(true);
                 }
                 maintain_partitions();
                 std::lock_guard lock(mutex_);
@@ -647,10 +678,14 @@ void click_shipper::run()
                 }
                 auto const shipped = ship(batch);
                 journal_.remove_segments_before(batch.next.segment);
+                {
+                    std::lock_guard lock(mutex_);
+                    position_ = batch.next;
+                    status_.shipped += shipped;
+                    status_.skipped_bytes += batch.skipped_bytes;
+                }
+                save_binding_position(false);
                 std::unique_lock lock(mutex_);
-                position_ = batch.next;
-                status_.shipped += shipped;
-                status_.skipped_bytes += batch.skipped_bytes;
                 if (!behind && !stopping_) {
                     // A partial batch means we have caught up: let the next one fill a while,
                     // since each transaction costs far more than each extra row in it.
@@ -666,6 +701,7 @@ void click_shipper::run()
                     break; // drained
             }
             journal_.remove_segments_before(batch.next.segment);
+            save_binding_position(true); // caught up: a no-op unless the position moved
             std::unique_lock lock(mutex_);
             wake_.wait_for(lock, options_.idle_poll, [this] { return stopping_; });
         } catch (std::exception const& e) {
@@ -679,6 +715,7 @@ void click_shipper::run()
             backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
         }
     }
+    save_binding_position(true);
     auto const s = status();
     spdlog::info("click shipper stopped: shipped={} backlog={} database={}", s.shipped,
                  s.backlog_clicks, s.database_up ? "up" : "down");

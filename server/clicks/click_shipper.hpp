@@ -5,6 +5,7 @@
 #pragma once
 
 #include "clicks/click_journal.hpp"
+#include "clicks/journal_binding.hpp"
 #include "crypto/hmac.hpp"
 
 #include <pqxx/connection>
@@ -16,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -37,6 +39,10 @@ struct shipper_options {
     std::size_t batch_size = 10000;
     unsigned retention_days = 395;
     std::chrono::milliseconds idle_poll{25};
+    // The database the journal is bound to (journal_binding.hpp). When set, every connection is
+    // checked first and nothing is shipped into another database (the shipper waits, reports
+    // why, and retries), and the binding's shipped position is kept up to date. Unset: no check.
+    std::optional<database_identity> database;
 };
 
 class click_shipper {
@@ -67,6 +73,8 @@ private:
     journal_batch next_batch();
     void start_prefetch(journal_position from);
     void record_failure(std::exception const& e);
+    // Writes the binding's shipped position; `force` even when written less than a second ago.
+    void save_binding_position(bool force);
 
     click_journal& journal_;
     std::string database_url_;
@@ -94,6 +102,8 @@ private:
     std::uint64_t appended_at_start_ = 0;
     std::chrono::system_clock::time_point oldest_pending_{};
     std::chrono::steady_clock::time_point last_error_log_{};
+    std::optional<journal_position> binding_saved_;            // shipper thread only
+    std::chrono::steady_clock::time_point binding_saved_at_{}; // shipper thread only
 };
 
 } // namespace linkledger::clicks
