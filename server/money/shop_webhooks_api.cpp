@@ -84,6 +84,18 @@ constexpr char const* k_prune_deliveries = R"sql(
 DELETE FROM shop_deliveries WHERE received_at < now() - interval '30 days'
 )sql";
 
+// Deliveries of one order are handled one at a time: an order update and a refund handled at
+// once would each sum the refunds without the other's, and the last to write would win. Each
+// statement after the lock sees what the previous holder committed (READ COMMITTED).
+constexpr char const* k_lock_order = R"sql(
+SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2, 0))
+)sql";
+
+void lock_order(pqxx::work& tx, offer const& o, std::string const& txid)
+{
+    tx.exec_params(k_lock_order, o.id, txid);
+}
+
 std::int64_t refunded_of(pqxx::work& tx, offer const& o, std::string const& txid, std::string const& currency)
 {
     auto const row = tx.exec_params1(k_refunds_of_order, o.id, txid, currency);
@@ -116,6 +128,7 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
 {
     if (refund.id.empty())
         return {{"result", "ignored"}, {"reason", "a refund without an id cannot be counted once"}};
+    lock_order(tx, o, refund.txid);
     auto const rows = tx.exec_params(k_sale_of_order, o.id, refund.txid);
     if (rows.empty()) {
         // Deliveries can overtake each other: the refund counts when its order arrives.
@@ -147,6 +160,7 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
                                 attribution_settings const& settings)
 {
     auto s = sale_from_shop_order(order, o, via);
+    lock_order(tx, o, s.txid);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const bases = order_bases_minor(order, currency);
     for (auto const& refund : order.refunds)

@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 using namespace linkledger::testing;
 
@@ -202,6 +204,29 @@ TEST_F(shop_refunds, an_order_update_and_its_refund_end_at_the_same_amount_in_an
     EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1204", "90.00", listed("3204", "1204")))), "unchanged");
 
     for (auto const* txid : {"1201", "1202", "1203", "1204"})
+        EXPECT_EQ(booked(offer, txid), "9000/900/approved") << txid;
+}
+
+// Shopify sends an order's update and its refund within the same second; handled at once, each
+// must still see the other's refund.
+TEST_F(shop_refunds, an_order_update_and_its_refund_handled_at_once_count_the_refund_once)
+{
+    auto const offer = make_offer("EUR");
+    std::vector<std::string> txids;
+    for (int i = 0; i < 12; ++i) {
+        auto const txid = std::to_string(1300 + i);
+        auto const refund_id = std::to_string(3300 + i);
+        txids.push_back(txid);
+        if (i % 2 == 0)
+            shopify(offer, "orders/create", order(txid));
+        // Half of them: the update lists the refund; the other half: it only shows current_*.
+        auto const update = order(txid, "90.00", i % 3 == 0 ? "[" + refund(refund_id, txid) + "]" : "[]");
+        std::thread a([&] { EXPECT_EQ(shopify(offer, "orders/updated", update).status, 200); });
+        std::thread b([&] { EXPECT_EQ(shopify(offer, "refunds/create", refund(refund_id, txid)).status, 200); });
+        a.join();
+        b.join();
+    }
+    for (auto const& txid : txids)
         EXPECT_EQ(booked(offer, txid), "9000/900/approved") << txid;
 }
 
