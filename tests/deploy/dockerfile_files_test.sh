@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deploy/Dockerfile's runtime stage gets what it copies. Without a container runtime, this runs
-# the build stage's own scripts on this (Debian bookworm) machine — deploy/install-deps.sh,
+# the build stage's own scripts on this (Debian bookworm) machine — deploy/install-deps.sh build,
 # then deploy/build-release.sh — and checks that every `COPY --from=build` source exists in the
 # staged tree, that the runtime stage installs the package of every library the binary links,
 # that the staged binary runs, and that the image runs as a non-root user with a /readyz
@@ -15,10 +15,10 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # The build stage must be these two scripts, or this test checks something else.
 grep -qx 'FROM debian:bookworm AS build' "$dockerfile" || fail "the build stage is not debian:bookworm"
-grep -qx 'RUN ./deploy/install-deps.sh && rm -rf /var/lib/apt/lists/\*' "$dockerfile" || fail "the build stage does not run deploy/install-deps.sh"
+grep -qx 'RUN ./deploy/install-deps.sh build && rm -rf /var/lib/apt/lists/\*' "$dockerfile" || fail "the build stage does not run deploy/install-deps.sh build"
 grep -qx 'RUN ./deploy/build-release.sh /tmp/build /stage' "$dockerfile" || fail "the build stage does not run deploy/build-release.sh"
 
-"$root/deploy/install-deps.sh"
+"$root/deploy/install-deps.sh" build
 "$root/deploy/build-release.sh" "$root/build/docker-release" "$scratch/stage" >"$scratch/build.log" 2>&1 ||
   { tail -50 "$scratch/build.log"; fail "the build stage's build failed"; }
 
