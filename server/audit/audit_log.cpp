@@ -1,5 +1,6 @@
 #include "audit/audit_log.hpp"
 
+#include "clicks/text_sanitizer.hpp"
 #include "db/json_rows.hpp"
 
 #include <pqxx/pqxx>
@@ -82,11 +83,18 @@ constexpr char const* k_list = R"sql(
 
 } // namespace
 
+void record(pqxx::transaction_base& tx, entry const& e)
+{
+    // Cut at a character boundary: half a UTF-8 character would make PostgreSQL refuse the
+    // entry, and with it the change it records.
+    tx.exec_params0(k_insert, e.actor_kind, e.actor_id, e.actor_name, e.action, e.target_id,
+                    clicks::storable_text(e.summary, k_max_summary_bytes), e.ip);
+}
+
 void record(pqxx::connection& conn, entry const& e)
 {
     pqxx::work tx(conn);
-    tx.exec_params0(k_insert, e.actor_kind, e.actor_id, e.actor_name, e.action, e.target_id,
-                    e.summary.substr(0, k_max_summary_bytes), e.ip);
+    record(tx, e);
     tx.commit();
 }
 
@@ -141,7 +149,7 @@ std::string summary_of(boost::json::object const& answer)
         else
             continue;
         if (text.size() > k_max_value_bytes)
-            text = text.substr(0, k_max_value_bytes) + "...";
+            text = clicks::storable_text(text, k_max_value_bytes) + "...";
         if (!out.empty())
             out.push_back(' ');
         out += std::string(field) + "=" + text;

@@ -8,6 +8,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <cstdint>
 #include <map>
@@ -17,7 +18,7 @@
 namespace linkledger::audit {
 
 struct entry {
-    std::string actor_kind;             // "user", "api_key" or "cli"
+    std::string actor_kind;             // "user", "api_key", "cli", "postback", "webhook" or "system"
     std::optional<std::int64_t> actor_id;
     std::string actor_name;             // email, or empty for an API key (its name is looked up)
     std::string action;                 // "link.create", ...
@@ -27,6 +28,8 @@ struct entry {
 };
 
 void record(pqxx::connection& conn, entry const& e);
+// Within the transaction of the change it records: both happen, or neither.
+void record(pqxx::transaction_base& tx, entry const& e);
 
 // Newest first: entries with an id below `before_id` (0: from the newest), at most `limit`.
 boost::json::array list(pqxx::connection& conn, int limit, std::int64_t before_id);

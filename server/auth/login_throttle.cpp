@@ -1,8 +1,33 @@
 #include "auth/login_throttle.hpp"
 
+#include <pqxx/pqxx>
+
 #include <algorithm>
 
 namespace linkledger::auth {
+namespace {
+
+constexpr char const* k_failures = R"sql(
+SELECT failures, (EXTRACT(EPOCH FROM now() - last_failure) * 1000)::bigint
+FROM login_failures WHERE key = $1
+)sql";
+
+// A count quiet for `forget_after` starts again from one. Stale rows of other keys go on the
+// same occasion, so a spray of addresses cannot grow the table without bound.
+constexpr char const* k_record_failure = R"sql(
+WITH swept AS (
+    DELETE FROM login_failures WHERE last_failure < now() - make_interval(secs => $2) AND key <> $1
+)
+INSERT INTO login_failures (key, failures, last_failure) VALUES ($1, 1, now())
+ON CONFLICT (key) DO UPDATE
+SET failures = CASE WHEN login_failures.last_failure < now() - make_interval(secs => $2) THEN 1
+                    ELSE login_failures.failures + 1 END,
+    last_failure = now()
+)sql";
+
+constexpr char const* k_record_success = "DELETE FROM login_failures WHERE key = $1";
+
+} // namespace
 
 std::chrono::seconds login_throttle::pause_for(int failures) const
 {
@@ -12,44 +37,32 @@ std::chrono::seconds login_throttle::pause_for(int failures) const
     return std::min<std::chrono::seconds>(limits_.first_pause * (1ll << doublings), limits_.longest_pause);
 }
 
-std::chrono::seconds login_throttle::retry_after(std::string const& key, clock::time_point now)
+std::chrono::seconds login_throttle::retry_after(int failures, std::chrono::milliseconds since) const
 {
-    std::lock_guard lock(mutex_);
-    auto const it = by_key_.find(key);
-    if (it == by_key_.end())
+    if (since >= limits_.forget_after)
         return std::chrono::seconds(0);
-    auto const until = it->second.last_failure + pause_for(it->second.failures);
-    if (until <= now)
+    auto const left = pause_for(failures) - since;
+    if (left <= std::chrono::milliseconds(0))
         return std::chrono::seconds(0);
-    // Rounded up, so a client that waits exactly that long is let in.
-    return std::chrono::ceil<std::chrono::seconds>(until - now);
+    return std::chrono::ceil<std::chrono::seconds>(left);
 }
 
-void login_throttle::record_failure(std::string const& key, clock::time_point now)
+std::chrono::seconds login_throttle::retry_after(pqxx::transaction_base& tx, std::string const& key) const
 {
-    std::lock_guard lock(mutex_);
-    forget_old(now);
-    auto& h = by_key_[key];
-    if (h.failures > 0 && now - h.last_failure > limits_.forget_after)
-        h.failures = 0;
-    ++h.failures;
-    h.last_failure = now;
+    auto const rows = tx.exec_params(k_failures, key);
+    if (rows.empty())
+        return std::chrono::seconds(0);
+    return retry_after(rows[0][0].as<int>(), std::chrono::milliseconds(rows[0][1].as<long long>()));
 }
 
-void login_throttle::record_success(std::string const& key)
+void login_throttle::record_failure(pqxx::transaction_base& tx, std::string const& key) const
 {
-    std::lock_guard lock(mutex_);
-    by_key_.erase(key);
+    tx.exec_params0(k_record_failure, key, static_cast<double>(limits_.forget_after.count()));
 }
 
-void login_throttle::forget_old(clock::time_point now)
+void login_throttle::record_success(pqxx::transaction_base& tx, std::string const& key) const
 {
-    // Bounded memory under a spray of addresses: stale entries go on every failure.
-    if (by_key_.size() < 1024)
-        return;
-    std::erase_if(by_key_, [&](auto const& entry) {
-        return now - entry.second.last_failure > limits_.forget_after;
-    });
+    tx.exec_params0(k_record_success, key);
 }
 
 } // namespace linkledger::auth

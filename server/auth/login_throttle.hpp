@@ -1,19 +1,19 @@
 // Slows password guessing: after repeated failed logins for one account, or from one IP
 // address, further attempts are refused for a while (429 with Retry-After), the pause
-// doubling with each failure. Kept in memory: one process serves the dashboard, and a
-// restart forgetting the counts costs an attacker a restart per few guesses, not more.
+// doubling with each failure. The counts live in PostgreSQL (login_failures, migration 0010),
+// so every instance behind a load balancer enforces one throttle and a restart forgets
+// nothing; PostgreSQL's clock is the only one that counts.
 #pragma once
 
+#include <pqxx/transaction_base>
+
 #include <chrono>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
 namespace linkledger::auth {
 
 class login_throttle {
 public:
-    using clock = std::chrono::steady_clock;
     struct limits {
         int free_failures = 5;          // failures allowed before any pause
         std::chrono::seconds first_pause{30};
@@ -24,22 +24,19 @@ public:
     login_throttle() = default;
     explicit login_throttle(limits l) : limits_(l) {}
 
-    // Seconds to wait before `key` may try again; 0 when it may try now.
-    std::chrono::seconds retry_after(std::string const& key, clock::time_point now = clock::now());
-    void record_failure(std::string const& key, clock::time_point now = clock::now());
-    void record_success(std::string const& key);
+    // The rule itself: seconds left to wait after `failures` failures, the last one `since`
+    // ago (rounded up, so a client that waits exactly that long is let in).
+    std::chrono::seconds retry_after(int failures, std::chrono::milliseconds since) const;
+
+    // Seconds `key` must wait before it may try again; 0 when it may try now.
+    std::chrono::seconds retry_after(pqxx::transaction_base& tx, std::string const& key) const;
+    void record_failure(pqxx::transaction_base& tx, std::string const& key) const;
+    void record_success(pqxx::transaction_base& tx, std::string const& key) const;
 
 private:
-    struct history {
-        int failures = 0;
-        clock::time_point last_failure;
-    };
     std::chrono::seconds pause_for(int failures) const;
-    void forget_old(clock::time_point now);
 
     limits limits_;
-    std::mutex mutex_;
-    std::unordered_map<std::string, history> by_key_;
 };
 
 } // namespace linkledger::auth

@@ -29,18 +29,16 @@ bool well_formed(std::string_view id)
 
 } // namespace
 
-new_session create_session(pqxx::connection& conn, std::int64_t user_id)
+new_session create_session(pqxx::transaction_base& tx, std::int64_t user_id)
 {
     new_session s{crypto::random_string(k_session_id_length, crypto::k_base62),
                   crypto::random_string(k_csrf_length, crypto::k_base62)};
-    pqxx::work tx(conn);
     tx.exec_params("INSERT INTO sessions (id_sha256, user_id, csrf_token, expires_at) "
                    "VALUES ($1, $2, $3, now() + make_interval(hours => $4))",
                    id_digest(s.id), user_id, s.csrf_token,
                    static_cast<int>(k_session_lifetime.count()));
     // Expired sessions are swept here, a user's login being rare enough to carry the cost.
     tx.exec("DELETE FROM sessions WHERE expires_at < now() - interval '1 day'");
-    tx.commit();
     return s;
 }
 

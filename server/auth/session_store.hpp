@@ -3,6 +3,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <chrono>
 #include <cstdint>
@@ -26,7 +27,7 @@ struct session_info {
     std::string csrf_token;
 };
 
-new_session create_session(pqxx::connection& conn, std::int64_t user_id);
+new_session create_session(pqxx::transaction_base& tx, std::int64_t user_id);
 // The live session `id` names (not expired, not revoked, user still there), or nothing.
 std::optional<session_info> find_session(pqxx::connection& conn, std::string_view id);
 void revoke_session(pqxx::connection& conn, std::string_view id);

@@ -4,6 +4,7 @@
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
+#include "money/intake_audit.hpp"
 #include "money/postback_params.hpp"
 
 #include <pqxx/pqxx>
@@ -21,21 +22,29 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
 {
     auto const postback = [&db, settings](http::request_context& ctx) -> net::awaitable<http::response> {
         auto const offer_id = http::path_id(ctx.path_param("offer_id"));
-        auto const params = postback_params(ctx.req, ctx.target);
-        auto const token = postback_param(params, "token");
+        intake const in{"postback", offer_id, ctx.remote_ip};
+        postback_parameters params;
         auto const outcome = co_await db.run([&](pqxx::connection& conn) {
-            pqxx::work tx(conn);
-            auto const o = load_offer(tx, offer_id);
-            if (!o)
-                throw http::http_error(status::not_found, "not_found", "no such offer", "offer_id");
-            auto const digest = crypto::sha256(token);
-            if (!crypto::constant_time_equal(
-                    std::string_view(reinterpret_cast<char const*>(digest.data()), digest.size()),
-                    o->postback_token_sha256))
-                throw http::http_error(status::forbidden, "bad_token", "the postback token is wrong", "token");
-            auto result = record_sale(tx, *o, sale_from_postback(params, *o), settings);
-            tx.commit();
-            return result;
+            try {
+                params = postback_params(ctx.req, ctx.target);
+                auto const token = postback_param(params, "token");
+                pqxx::work tx(conn);
+                auto const o = load_offer(tx, offer_id);
+                if (!o)
+                    throw http::http_error(status::not_found, "not_found", "no such offer", "offer_id");
+                auto const digest = crypto::sha256(token);
+                if (!crypto::constant_time_equal(
+                        std::string_view(reinterpret_cast<char const*>(digest.data()), digest.size()),
+                        o->postback_token_sha256))
+                    throw http::http_error(status::forbidden, "bad_token", "the postback token is wrong", "token");
+                auto result = record_sale(tx, *o, sale_from_postback(params, *o), settings);
+                audit_accepted(tx, in, {{"result", result.result}, {"conversion", result.conversion}});
+                tx.commit();
+                return result;
+            } catch (http::http_error const& refusal) {
+                audit_refused(conn, in, refusal);
+                throw;
+            }
         });
         boost::json::object answer{{"result", outcome.result}, {"conversion", outcome.conversion}};
         if (auto const macros = unfilled_macros(params); !macros.empty()) {

@@ -1,6 +1,7 @@
 #include "money/sale_recorder.hpp"
 
 #include "clicks/click_id.hpp"
+#include "clicks/text_sanitizer.hpp"
 #include "db/json_rows.hpp"
 #include "http/http_error.hpp"
 #include "money/sale_checks.hpp"
@@ -244,7 +245,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         return {id, "unchanged", load_conversion(tx, id)};
     if (is_move_backwards(stored_status, status))
         tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
-                        "txid=" + s.txid.substr(0, 60) + " status=" + stored_status + "->" + status);
+                        "txid=" + clicks::storable_text(s.txid, 60) + " status=" + stored_status + "->" + status);
     tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission);
     return {id, "updated", load_conversion(tx, id)};
 }

@@ -6,6 +6,7 @@
 #include "http/json_body.hpp"
 #include "http/response.hpp"
 #include "money/amount.hpp"
+#include "money/intake_audit.hpp"
 #include "money/shop_orders.hpp"
 
 #include <boost/json/parse.hpp>
@@ -199,34 +200,41 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
             // WooCommerce in X-WC-Webhook-Delivery-ID.
             auto const delivery_header = kind == shop::shopify ? "X-Shopify-Webhook-Id" : "X-WC-Webhook-Delivery-ID";
             auto const delivery = std::string(ctx.req[delivery_header]);
+            intake const in{kind == shop::shopify ? "shopify" : "woocommerce", offer_id, ctx.remote_ip};
             auto body = co_await db.run([&](pqxx::connection& conn) {
-                pqxx::work tx(conn);
-                auto const o = load_offer(tx, offer_id);
-                if (!o)
-                    throw http::http_error(status::not_found, "not_found", "no such offer", "offer_id");
-                verify_signature(ctx.req, *o, kind);
-                if (!delivery.empty() && !first_delivery(tx, *o, kind, delivery_header, delivery))
-                    return boost::json::object{{"result", "duplicate"},
-                                               {"reason", "this delivery was handled already"},
-                                               {"delivery_id", delivery}};
-                boost::system::error_code ec;
-                auto const parsed = boost::json::parse(ctx.req.body(), ec);
-                boost::json::object out;
-                // WooCommerce pings a new webhook with "webhook_id=N": signed, not an order.
-                if (ec || !parsed.is_object()) {
-                    out = {{"result", "ignored"}, {"reason", "not an order"}};
-                } else if (kind == shop::shopify && topic == "refunds/create") {
-                    auto const refund = shopify_refund(parsed.as_object());
-                    out = refund ? apply_refund(tx, *o, *refund)
-                                 : boost::json::object{{"result", "ignored"}, {"reason", "no refund transaction"}};
-                } else if (auto const order = kind == shop::shopify ? shopify_order(parsed.as_object())
-                                                                    : woocommerce_order(parsed.as_object())) {
-                    out = apply_order(tx, *o, *order, kind == shop::shopify ? "shopify" : "woocommerce", settings);
-                } else {
-                    out = {{"result", "ignored"}, {"reason", "not an order"}};
+                try {
+                    pqxx::work tx(conn);
+                    auto const o = load_offer(tx, offer_id);
+                    if (!o)
+                        throw http::http_error(status::not_found, "not_found", "no such offer", "offer_id");
+                    verify_signature(ctx.req, *o, kind);
+                    if (!delivery.empty() && !first_delivery(tx, *o, kind, delivery_header, delivery))
+                        return boost::json::object{{"result", "duplicate"},
+                                                   {"reason", "this delivery was handled already"},
+                                                   {"delivery_id", delivery}};
+                    boost::system::error_code ec;
+                    auto const parsed = boost::json::parse(ctx.req.body(), ec);
+                    boost::json::object out;
+                    // WooCommerce pings a new webhook with "webhook_id=N": signed, not an order.
+                    if (ec || !parsed.is_object()) {
+                        out = {{"result", "ignored"}, {"reason", "not an order"}};
+                    } else if (kind == shop::shopify && topic == "refunds/create") {
+                        auto const refund = shopify_refund(parsed.as_object());
+                        out = refund ? apply_refund(tx, *o, *refund)
+                                     : boost::json::object{{"result", "ignored"}, {"reason", "no refund transaction"}};
+                    } else if (auto const order = kind == shop::shopify ? shopify_order(parsed.as_object())
+                                                                        : woocommerce_order(parsed.as_object())) {
+                        out = apply_order(tx, *o, *order, kind == shop::shopify ? "shopify" : "woocommerce", settings);
+                    } else {
+                        out = {{"result", "ignored"}, {"reason", "not an order"}};
+                    }
+                    audit_accepted(tx, in, out);
+                    tx.commit();
+                    return out;
+                } catch (http::http_error const& refusal) {
+                    audit_refused(conn, in, refusal);
+                    throw;
                 }
-                tx.commit();
-                return out;
             });
             co_return http::json_response(status::ok, body);
         }, {.max_body_bytes = k_max_webhook_bytes});

@@ -1,7 +1,9 @@
 #include "web/login_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "auth/password.hpp"
 #include "auth/session_store.hpp"
+#include "clicks/text_sanitizer.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/random.hpp"
 #include "http/cookies.hpp"
@@ -162,45 +164,75 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
                              "Le formulaire a expiré. Merci de réessayer.");
 
     std::string problem;
-    auto const email = users::normalized_email(form["email"], problem).value_or(form["email"]);
+    // What a stranger typed: stored (throttle key, audit log) only as valid UTF-8; bytes that are
+    // not can match no account anyway.
+    auto const email = clicks::storable_text(users::normalized_email(form["email"], problem).value_or(form["email"]), 320);
     auto const account_key = "email:" + email;
     auto const address_key = "ip:" + ctx.remote_ip;
-    auto const wait = std::max(accounts_.retry_after(account_key), addresses_.retry_after(address_key));
-    if (wait.count() > 0) {
-        spdlog::warn("login throttled email={} ip={} retry_after={}s", logging::quoted(email), ctx.remote_ip, wait.count());
-        auto const minutes = std::to_string((wait.count() + 59) / 60);
+    auto const& password = form["password"];
+    auto const& decoy = decoy_hash_;
+    // One trip to a database thread does it all: scrypt costs tens of milliseconds and never runs
+    // on an I/O thread; the throttle's counts are PostgreSQL's, shared by every instance; and
+    // each outcome is audited in the transaction that records it.
+    struct outcome {
+        std::chrono::seconds wait{0};
+        std::optional<users::login_record> user;
+        auth::new_session session;
+    };
+    auto const result = co_await db_.run([&](pqxx::connection& conn) {
+        outcome out;
+        audit::entry e{.actor_kind = "user", .actor_id = std::nullopt, .actor_name = email, .action = "login",
+                       .target_id = std::nullopt, .summary = "", .ip = ctx.remote_ip};
+        {
+            pqxx::work tx(conn);
+            out.wait = std::max(accounts_.retry_after(tx, account_key), addresses_.retry_after(tx, address_key));
+            if (out.wait.count() > 0) {
+                e.action = "login.throttled";
+                e.summary = "retry_after=" + std::to_string(out.wait.count());
+                audit::record(tx, e);
+                tx.commit();
+                return out;
+            }
+        }
+        out.user = users::find_login(conn, email);
+        bool const good = out.user ? auth::verify_password(password, out.user->password_hash)
+                                   : (auth::verify_password(password, decoy), false);
+        pqxx::work tx(conn);
+        if (!good) {
+            out.user.reset();
+            accounts_.record_failure(tx, account_key);
+            addresses_.record_failure(tx, address_key);
+            e.action = "login.failed";
+            audit::record(tx, e);
+            tx.commit();
+            return out;
+        }
+        accounts_.record_success(tx, account_key);
+        out.session = auth::create_session(tx, out.user->id);
+        e.actor_id = out.user->id;
+        e.target_id = out.user->id;
+        e.summary = "role=" + out.user->role;
+        audit::record(tx, e);
+        tx.commit();
+        return out;
+    });
+    if (result.wait.count() > 0) {
+        spdlog::warn("login throttled email={} ip={} retry_after={}s", logging::quoted(email), ctx.remote_ip,
+                     result.wait.count());
+        auto const minutes = std::to_string((result.wait.count() + 59) / 60);
         auto res = login_page(ctx, status::too_many_requests, next,
                               "Too many failed attempts. Try again in " + minutes + " min.",
                               "Trop d'échecs. Réessayez dans " + minutes + " min.");
-        res.set(http::bhttp::field::retry_after, std::to_string(wait.count()));
+        res.set(http::bhttp::field::retry_after, std::to_string(result.wait.count()));
         co_return res;
     }
-
-    auto const& password = form["password"];
-    auto const& decoy = decoy_hash_;
-    // scrypt costs tens of milliseconds: it runs on a database thread, never an I/O thread.
-    auto const found = co_await db_.run([&email, &password, &decoy](pqxx::connection& conn) {
-        auto record = users::find_login(conn, email);
-        if (!record) {
-            auth::verify_password(password, decoy);
-            return std::optional<users::login_record>{};
-        }
-        if (!auth::verify_password(password, record->password_hash))
-            return std::optional<users::login_record>{};
-        return record;
-    });
-    if (!found) {
-        accounts_.record_failure(account_key);
-        addresses_.record_failure(address_key);
+    if (!result.user) {
         spdlog::info("login failed email={} ip={}", logging::quoted(email), ctx.remote_ip);
         co_return login_page(ctx, status::unauthorized, next, "Wrong email or password.",
                              "E-mail ou mot de passe incorrect.");
     }
-    accounts_.record_success(account_key);
-    auto const user_id = found->id;
-    auto const created = co_await db_.run(
-        [&user_id](pqxx::connection& conn) { return auth::create_session(conn, user_id); });
-    spdlog::info("login user_id={} role={}", user_id, found->role);
+    auto const& created = result.session;
+    spdlog::info("login user_id={} role={}", result.user->id, result.user->role);
     auto res = redirect_to(next);
     res.insert(http::bhttp::field::set_cookie,
                http::set_cookie(k_login_csrf_cookie, "",

@@ -31,9 +31,11 @@ protected:
     // GET /login then POST it as a browser would, with the form's CSRF cookie and field.
     static http_reply post_login(std::string const& email, std::string const& password,
                                  std::string const& next = "/dashboard",
-                                 std::string const& forwarded_csrf = "")
+                                 std::string const& forwarded_csrf = "", unsigned short port = 0)
     {
-        auto const form = send(ll->port(), {"GET", "/login", "", {}});
+        if (port == 0)
+            port = ll->port();
+        auto const form = send(port, {"GET", "/login", "", {}});
         EXPECT_EQ(form.status, 200);
         std::smatch m;
         std::string const page = form.body;
@@ -41,9 +43,9 @@ protected:
         std::string const csrf = m[1];
         auto const body = "email=" + email + "&password=" + password + "&next=" + next +
                           "&csrf=" + (forwarded_csrf.empty() ? csrf : forwarded_csrf);
-        return send(ll->port(), {"POST", "/login", body,
-                                 {{"Content-Type", "application/x-www-form-urlencoded"},
-                                  {"Cookie", "ll_login_csrf=" + csrf}}});
+        return send(port, {"POST", "/login", body,
+                           {{"Content-Type", "application/x-www-form-urlencoded"},
+                            {"Cookie", "ll_login_csrf=" + csrf}}});
     }
 
     static browser log_in(std::string const& email, std::string const& password)
@@ -219,6 +221,43 @@ TEST_F(dashboard_auth, repeated_failures_are_throttled_per_account)
     // Another account from the same address is not locked out.
     auto const other = add_user("other@example.com", "owner");
     EXPECT_EQ(post_login("other@example.com", other).status, 303);
+}
+
+// Two instances behind one load balancer, and a restart: one throttle, kept in PostgreSQL.
+TEST_F(dashboard_auth, two_instances_and_a_restart_enforce_one_login_throttle)
+{
+    auto const password = add_user("shared@example.com", "owner");
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(post_login("shared@example.com", "wrong-password").status, 401);
+    {
+        server_process other(ll->db().url());
+        for (int i = 0; i < 2; ++i)
+            EXPECT_EQ(post_login("shared@example.com", "wrong-password", "/dashboard", "", other.port()).status, 401);
+        // The sixth failure in all, on either instance, is refused: the count is one.
+        EXPECT_EQ(post_login("shared@example.com", password, "/dashboard", "", other.port()).status, 429);
+    }
+    EXPECT_EQ(post_login("shared@example.com", password).status, 429);
+    {
+        server_process restarted(ll->db().url());
+        EXPECT_EQ(post_login("shared@example.com", password, "/dashboard", "", restarted.port()).status, 429);
+    }
+    // Each attempt is in the audit log, never with the password.
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM audit_log WHERE actor_name = 'shared@example.com' "
+                                   "AND action = 'login.failed'"),
+              "5");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM audit_log WHERE actor_name = 'shared@example.com' "
+                                   "AND action = 'login.throttled'"),
+              "3");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM audit_log WHERE summary LIKE '%wrong-password%'"), "0");
+}
+
+TEST_F(dashboard_auth, a_successful_login_is_audited)
+{
+    auto const password = add_user("audited@example.com", "viewer");
+    log_in("audited@example.com", password);
+    EXPECT_EQ(ll->db().query_value("SELECT action || ' ' || summary FROM audit_log WHERE actor_name = "
+                                   "'audited@example.com' ORDER BY id DESC LIMIT 1"),
+              "login role=viewer");
 }
 
 TEST_F(dashboard_auth, dashboard_assets_carry_security_headers)

@@ -303,3 +303,30 @@ TEST_F(money_integrity, a_thousand_and_one_maximal_sales_leave_every_report_answ
     for (auto const* group : {"source", "stream", "day", "hour"})
         EXPECT_EQ(ll->api("GET", std::string("/api/v1/reports/revenue?group_by=") + group).status, 200) << group;
 }
+
+TEST_F(money_integrity, postbacks_and_shop_webhooks_are_audited_accepted_or_refused_without_secrets)
+{
+    auto const offer = make_offer(*ll);
+    ASSERT_EQ(postback(ll->port(), offer, "txid=AUD-1&amount=12.00&status=approved").status, 200);
+    auto const forged = send(ll->port(), {"GET", "/postback/" + std::to_string(offer.id) + "?token=pb_forged&txid=AUD-2&amount=1", "", {}});
+    EXPECT_EQ(forged.status, 403);
+    auto const shop = send(ll->port(), {"POST", "/webhooks/shopify/" + std::to_string(offer.id), R"({"id":1})",
+                                        {{"X-Shopify-Hmac-Sha256", "forged"}, {"X-Shopify-Topic", "orders/create"}}});
+    EXPECT_EQ(shop.status, 401);
+    auto const offer_id = std::to_string(offer.id);
+    EXPECT_EQ(ll->db().query_value("SELECT actor_kind || ' ' || action || ' ' || summary FROM audit_log WHERE "
+                                   "action = 'postback.accepted' AND actor_id = " + offer_id),
+              "postback postback.accepted result=created txid=AUD-1 status=approved amount_minor=1200 EUR attribution=none");
+    EXPECT_EQ(ll->db().query_value("SELECT summary FROM audit_log WHERE action = 'postback.refused' AND actor_id = " + offer_id),
+              "status=403 code=bad_token field=token");
+    EXPECT_EQ(ll->db().query_value("SELECT actor_kind || ' ' || summary FROM audit_log WHERE action = 'webhook.refused' "
+                                   "AND actor_id = " + offer_id),
+              "webhook status=401 code=bad_signature field=X-Shopify-Hmac-Sha256");
+    // The accepted entry is the booking's own: the conversion it names exists.
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM audit_log a JOIN conversions c ON c.id = a.target_id "
+                                   "WHERE a.action = 'postback.accepted' AND c.txid = 'AUD-1'"),
+              "1");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM audit_log WHERE summary LIKE '%" + offer.token + "%' "
+                                   "OR summary LIKE '%pb_forged%'"),
+              "0");
+}

@@ -1,0 +1,9 @@
+-- Limits that hold across instances and restarts: the login throttle's failure counts, by
+-- account and by address. Unlogged: after a crash of PostgreSQL itself the counts start again
+-- from zero, which costs an attacker a database crash, and spares every login a WAL write.
+CREATE UNLOGGED TABLE login_failures (
+    key          text        PRIMARY KEY,   -- 'email:<address>' or 'ip:<address>'
+    failures     integer     NOT NULL CHECK (failures > 0),
+    last_failure timestamptz NOT NULL
+);
+CREATE INDEX login_failures_last_failure ON login_failures (last_failure);

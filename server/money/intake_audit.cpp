@@ -1,0 +1,62 @@
+#include "money/intake_audit.hpp"
+
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+namespace linkledger::money {
+namespace {
+
+audit::entry entry_for(intake const& in, std::string const& outcome)
+{
+    bool const postback = in.door == "postback";
+    return {.actor_kind = postback ? "postback" : "webhook",
+            .actor_id = in.offer_id,
+            .actor_name = in.door + " offer " + std::to_string(in.offer_id),
+            .action = (postback ? "postback." : "webhook.") + outcome,
+            .target_id = std::nullopt,
+            .summary = "",
+            .ip = in.ip};
+}
+
+std::string text_of(boost::json::object const& o, char const* key)
+{
+    auto const* v = o.if_contains(key);
+    if (v == nullptr)
+        return {};
+    if (v->is_string())
+        return std::string(v->as_string());
+    if (v->is_int64())
+        return std::to_string(v->as_int64());
+    return {};
+}
+
+} // namespace
+
+void audit_accepted(pqxx::transaction_base& tx, intake const& in, boost::json::object const& answer)
+{
+    auto e = entry_for(in, "accepted");
+    e.summary = "result=" + text_of(answer, "result");
+    if (auto const* c = answer.if_contains("conversion"); c != nullptr && c->is_object()) {
+        auto const& conversion = c->as_object();
+        if (auto const* id = conversion.if_contains("id"); id != nullptr && id->is_int64())
+            e.target_id = id->as_int64();
+        e.summary += " txid=" + text_of(conversion, "txid") + " status=" + text_of(conversion, "status") +
+                     " amount_minor=" + text_of(conversion, "amount_minor") + " " + text_of(conversion, "currency") +
+                     " attribution=" + text_of(conversion, "attribution");
+    }
+    audit::record(tx, e);
+}
+
+void audit_refused(pqxx::connection& conn, intake const& in, http::http_error const& refusal)
+{
+    auto e = entry_for(in, "refused");
+    e.summary = "status=" + std::to_string(static_cast<int>(refusal.status)) + " code=" + refusal.code +
+                " field=" + refusal.field;
+    try {
+        audit::record(conn, e);
+    } catch (std::exception const& failure) {
+        spdlog::warn("audit of a refused {} failed offer_id={} error={}", in.door, in.offer_id, failure.what());
+    }
+}
+
+} // namespace linkledger::money
