@@ -71,7 +71,8 @@ protected:
         auto const reply = send(ll->port(), {"GET", "/" + slug + query, "", {{"User-Agent", k_tiktok_ua}}});
         EXPECT_EQ(reply.status, 302) << reply.body;
         auto const location = reply.header("Location");
-        auto const click_id = location.substr(location.find("subid=") + 6);
+        auto const at = location.find("subid=") + 6;
+        auto const click_id = location.substr(at, location.find('&', at) - at); // the visitor's query follows
         ll->db().wait_for_value("SELECT count(*) FROM clicks WHERE click_id = '" + click_id + "'", "1");
         return click_id;
     }
