@@ -7,3 +7,7 @@ CREATE UNLOGGED TABLE login_failures (
     last_failure timestamptz NOT NULL
 );
 CREATE INDEX login_failures_last_failure ON login_failures (last_failure);
+
+-- A network's reported commission above the sale's amount is refused unless the offer says it
+-- may be (lead offers pay for a sign-up worth 0).
+ALTER TABLE offers ADD COLUMN allow_commission_above_amount boolean NOT NULL DEFAULT false;

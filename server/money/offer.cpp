@@ -11,7 +11,8 @@ std::optional<offer> load_offer(pqxx::transaction_base& tx, std::int64_t id)
 {
     auto const rows = tx.exec_params(
         "SELECT id, name, currency, commission_type, rate_bps, amount_minor, attribution_window_days, "
-        "postback_token_sha256, webhook_secret, active, commission_base FROM offers WHERE id = $1",
+        "postback_token_sha256, webhook_secret, active, commission_base, allow_commission_above_amount "
+        "FROM offers WHERE id = $1",
         id);
     if (rows.empty())
         return std::nullopt;
@@ -30,6 +31,7 @@ std::optional<offer> load_offer(pqxx::transaction_base& tx, std::int64_t id)
     o.webhook_secret = r[8].as<std::string>();
     o.active = r[9].as<bool>();
     o.commission_base = r[10].as<std::string>();
+    o.allow_commission_above_amount = r[11].as<bool>();
     return o;
 }
 

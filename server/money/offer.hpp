@@ -25,6 +25,8 @@ struct offer {
     // What a shop order's commission is paid on: "subtotal" (after discounts, without shipping,
     // tax and tips, as shop affiliate programmes pay) or "total" (what the customer paid).
     std::string commission_base = "subtotal";
+    // A reported commission above the sale's amount is accepted only when set (lead offers).
+    bool allow_commission_above_amount = false;
     std::string postback_token_sha256; // 32 raw bytes
     std::string webhook_secret;
     bool active = true;

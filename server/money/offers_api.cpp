@@ -21,6 +21,7 @@ using http::status;
 
 constexpr char const* k_columns = R"sql(
     id, name, currency, commission_type, rate_bps, amount_minor, attribution_window_days, active, commission_base,
+    allow_commission_above_amount,
     to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
     to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at)sql";
 
@@ -120,7 +121,7 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
                [&db, public_url](http::request_context& ctx) -> net::awaitable<http::response> {
         auto const body = http::json_object_body(ctx.req);
         http::reject_unknown_fields(body, {"name", "currency", "commission", "attribution_window_days",
-                                           "commission_base"});
+                                           "commission_base", "allow_commission_above_amount"});
         auto const name = read_name(body, true);
         auto const currency = http::optional_string(body, "currency", 3).value_or("");
         if (!currency_exponent(currency))
@@ -128,16 +129,18 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
         auto const rule = read_commission(body);
         auto const window = http::optional_int(body, "attribution_window_days", 1, 365).value_or(30);
         auto const base = read_commission_base(body).value_or("subtotal");
+        auto const above = http::optional_bool(body, "allow_commission_above_amount").value_or(false);
         auto const secrets = generate_offer_secrets();
         auto created = co_await db.run([&](pqxx::connection& conn) {
             pqxx::work tx(conn);
             auto const digest = crypto::sha256(secrets.postback_token);
             auto const row = tx.exec_params1(
                 std::string("INSERT INTO offers (name, currency, commission_type, rate_bps, amount_minor, "
-                            "attribution_window_days, postback_token_sha256, webhook_secret, commission_base) "
-                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ") + k_columns,
+                            "attribution_window_days, postback_token_sha256, webhook_secret, commission_base, "
+                            "allow_commission_above_amount) "
+                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ") + k_columns,
                 name, currency, rule.type, rule.rate_bps, rule.amount_minor, window,
-                pqxx::binarystring(digest.data(), digest.size()), secrets.webhook_secret, base);
+                pqxx::binarystring(digest.data(), digest.size()), secrets.webhook_secret, base, above);
             tx.commit();
             return offer_json(row, public_url);
         });
@@ -181,7 +184,7 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
             throw http::bad_field("currency", "an offer's currency cannot change; create a new offer",
                                   "immutable_field");
         http::reject_unknown_fields(body, {"name", "commission", "attribution_window_days", "active",
-                                           "commission_base"});
+                                           "commission_base", "allow_commission_above_amount"});
         auto const name = http::optional_string(body, "name", 200);
         if (name && name->empty())
             throw http::bad_field("name", "name must not be empty");
@@ -191,6 +194,7 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
         auto const window = http::optional_int(body, "attribution_window_days", 1, 365);
         auto const active = http::optional_bool(body, "active");
         auto const base = read_commission_base(body);
+        auto const above = http::optional_bool(body, "allow_commission_above_amount");
         auto updated = co_await db.run([&](pqxx::connection& conn) {
             pqxx::work tx(conn);
             auto const rows = tx.exec_params(
@@ -200,11 +204,12 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
                             "amount_minor = CASE WHEN $3::text IS NULL THEN amount_minor ELSE $5 END, "
                             "attribution_window_days = COALESCE($6, attribution_window_days), "
                             "active = COALESCE($7, active), commission_base = COALESCE($8, commission_base), "
+                            "allow_commission_above_amount = COALESCE($9, allow_commission_above_amount), "
                             "updated_at = now() WHERE id = $1 RETURNING ") +
                     k_columns,
                 id, name, rule ? std::optional(rule->type) : std::nullopt,
                 rule ? rule->rate_bps : std::nullopt, rule ? rule->amount_minor : std::nullopt, window, active,
-                base);
+                base, above);
             tx.commit();
             return rows.empty() ? boost::json::object() : offer_json(rows[0], public_url);
         });

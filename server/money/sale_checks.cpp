@@ -29,7 +29,7 @@ void check_amount(std::string const& field, std::int64_t minor)
 
 } // namespace
 
-void check_sale(sale const& s)
+void check_sale(sale const& s, offer const& o)
 {
     if (s.txid.empty())
         throw http::bad_field("txid", "txid is required", "required");
@@ -42,8 +42,9 @@ void check_sale(sale const& s)
     check_amount("amount", s.amount_minor);
     if (s.reported_commission_minor) {
         check_amount("commission", *s.reported_commission_minor);
-        if (*s.reported_commission_minor > s.amount_minor)
-            throw http::bad_field("commission", "commission is above the sale amount");
+        if (*s.reported_commission_minor > s.amount_minor && !o.allow_commission_above_amount)
+            throw http::bad_field("commission", "commission is above the sale amount (an offer for leads can "
+                                                "allow it: allow_commission_above_amount)");
     }
 }
 

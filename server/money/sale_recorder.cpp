@@ -205,7 +205,7 @@ boost::json::object load_conversion(pqxx::transaction_base& tx, std::int64_t id)
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& s,
                          attribution_settings const& settings)
 {
-    check_sale(s);
+    check_sale(s, o);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     if (o.commission.type == "fixed" && currency != o.currency)
         throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +

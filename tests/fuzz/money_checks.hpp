@@ -45,7 +45,7 @@ inline void expect_bookable(money::sale const& s)
     // The one set of limits record_sale applies: either the sale is within every limit, or a
     // 400 names the field at fault.
     try {
-        money::check_sale(s);
+        money::check_sale(s, euro_offer());
         expect(s.txid.size() <= money::k_max_txid_bytes && clicks::is_clean_text(s.txid),
                "a sale that passes the checks has a clean txid");
         expect(clicks::is_clean_text(s.click_id) && clicks::is_clean_text(s.code),

@@ -71,7 +71,8 @@ std::string tap(unsigned short port, std::string const& slug)
     auto const reply = send(port, {"GET", "/" + slug + "?utm_source=tiktok", "", {{"User-Agent", k_phone_ua}}});
     EXPECT_EQ(reply.status, 302) << reply.body;
     auto const location = reply.header("Location");
-    return location.substr(location.find("subid=") + 6);
+    auto const at = location.find("subid=") + 6;
+    return location.substr(at, location.find('&', at) - at); // the visitor's query follows it
 }
 
 http_reply import_csv(instance& ll, std::int64_t offer_id, std::string const& csv)
@@ -226,6 +227,12 @@ TEST_F(money_integrity, every_bad_money_input_is_a_4xx_naming_its_field)
     expect_error(postback(p, offer, "txid=HUGE&amount=92233720368547.75"), 400, "amount");
     auto const reported = make_offer(*ll, R"({"type":"reported"})");
     expect_error(postback(p, reported, "txid=GREEDY&amount=10.00&commission=11.00"), 400, "commission");
+    // ...unless the offer pays for leads.
+    auto const leads = json_of(ll->api("PATCH", "/api/v1/offers/" + std::to_string(reported.id),
+                                       R"({"allow_commission_above_amount":true})"),
+                               200);
+    EXPECT_TRUE(leads.at("allow_commission_above_amount").as_bool());
+    EXPECT_EQ(postback(p, reported, "txid=LEAD-1&amount=0&commission=5.00").status, 200);
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid IN ('TWICE', 'HUGE', 'GREEDY')"), "0");
     // By hand: only ISO 4217 currencies, in upper case.
     auto const manual = [&](std::string const& currency) {

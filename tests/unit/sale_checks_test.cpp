@@ -18,10 +18,10 @@ sale good_sale()
     return s;
 }
 
-std::string refused_field(sale const& s)
+std::string refused_field(sale const& s, offer const& o = {})
 {
     try {
-        check_sale(s);
+        check_sale(s, o);
     } catch (http::http_error const& e) {
         EXPECT_EQ(e.status, http::status::bad_request);
         return e.field;
@@ -72,4 +72,15 @@ TEST(sale_checks, money_outside_the_limits_names_its_field)
     EXPECT_EQ(with([](sale& s) { s.amount_minor = -1; }), "amount");
     EXPECT_EQ(with([](sale& s) { s.reported_commission_minor = 2000; }), "commission");
     EXPECT_EQ(with([](sale& s) { s.reported_commission_minor = -1; }), "commission");
+}
+
+TEST(sale_checks, an_offer_for_leads_may_pay_more_than_the_sale)
+{
+    auto s = good_sale();
+    s.amount_minor = 0;
+    s.reported_commission_minor = 500;
+    EXPECT_EQ(refused_field(s), "commission");
+    offer leads;
+    leads.allow_commission_above_amount = true;
+    EXPECT_EQ(refused_field(s, leads), "(accepted)");
 }
