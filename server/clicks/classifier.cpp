@@ -33,8 +33,10 @@ struct in_app_rule {
 
 // Order matters: TikTok's webview also says "Mobile Safari", Facebook's Instagram build says
 // both, so the most specific app comes first. Markers: DESIGN.md field notes and inapp-spy.
-constexpr std::array<in_app_rule, 8> k_in_app_rules{{
+constexpr std::array<in_app_rule, 9> k_in_app_rules{{
     {"tiktok", {"musical_ly", "BytedanceWebview", "Bytedance", "ByteLocale", "ttwebview"}},
+    // Threads' in-app browser is Instagram's with the app's code name, Barcelona.
+    {"threads", {"Barcelona", "", "", "", ""}},
     {"instagram", {"Instagram", "", "", "", ""}},
     {"facebook", {"FBAN/", "FBAV/", "FB_IAB", "MetaIAB", "FBIOS"}},
     {"snapchat", {"Snapchat", "", "", "", ""}},
@@ -63,7 +65,8 @@ std::string in_app_browser(std::string_view ua)
         for (auto marker : rule.markers) {
             if (marker.empty())
                 continue;
-            bool const hit = rule.name == "instagram" ? contains_word(ua, marker) : contains(ua, marker);
+            bool const hit = rule.name == "instagram" || rule.name == "threads" ? contains_word(ua, marker)
+                                                                              : contains(ua, marker);
             if (hit)
                 return std::string(rule.name);
         }
@@ -89,6 +92,13 @@ std::string operating_system(std::string_view ua)
         return "ios";
     if (contains(ua, "Android"))
         return "android";
+    // Desktop systems, for smart-redirect rules; ChromeOS and the rest stay "other".
+    if (contains(ua, "Windows"))
+        return "windows";
+    if (contains(ua, "Macintosh") || contains(ua, "Mac OS X"))
+        return "macos";
+    if (contains(ua, "Linux") && !contains(ua, "CrOS"))
+        return "linux";
     return "other";
 }
 

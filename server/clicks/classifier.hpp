@@ -13,9 +13,9 @@ namespace linkledger::clicks {
 
 struct user_agent_traits {
     std::string bot_reason; // empty for a person
-    std::string in_app;     // tiktok, instagram, facebook, snapchat, youtube, pinterest, linkedin, x, none
+    std::string in_app;     // tiktok, instagram, threads, facebook, snapchat, youtube, pinterest, linkedin, x, none
     std::string device;     // mobile, tablet, desktop
-    std::string os;         // ios, android, other
+    std::string os;         // ios, android, windows, macos, linux, other
 };
 
 // The in-app browser a User-Agent reveals, or "none".

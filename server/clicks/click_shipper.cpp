@@ -22,7 +22,7 @@ CREATE TEMP TABLE IF NOT EXISTS click_batch (
     click_id text, at timestamptz, link_id bigint, node_id text, ip_anon text, user_agent text,
     referer text, utm_source text, utm_medium text, utm_campaign text, utm_term text,
     utm_content text, source text, in_app text, device text, os text, country text,
-    bot boolean, bot_reason text, visitor_hash text
+    bot boolean, bot_reason text, visitor_hash text, rule text
 ) ON COMMIT DELETE ROWS
 )sql";
 
@@ -33,11 +33,12 @@ constexpr char const* k_insert_batch_deduplicated = R"sql(
 WITH inserted AS (
     INSERT INTO clicks (click_id, at, link_id, node_id, ip_anon, user_agent, referer,
                         utm_source, utm_medium, utm_campaign, utm_term, utm_content,
-                        source, in_app, device, os, country, bot, bot_reason, visitor_hash)
+                        source, in_app, device, os, country, bot, bot_reason, visitor_hash, rule)
     SELECT click_id, at, link_id, node_id, ip_anon, user_agent, referer,
            utm_source, utm_medium, utm_campaign, utm_term, utm_content,
            source, in_app, device, os, country, bot, bot_reason,
-           CASE WHEN visitor_hash = '' THEN NULL ELSE decode(visitor_hash, 'hex') END
+           CASE WHEN visitor_hash = '' THEN NULL ELSE decode(visitor_hash, 'hex') END,
+           NULLIF(rule, '')::smallint
     FROM click_batch
     ON CONFLICT DO NOTHING
     RETURNING link_id, at, source, in_app, country, bot, visitor_hash
@@ -503,7 +504,7 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
                                                         "user_agent", "referer", "utm_source", "utm_medium",
                                                         "utm_campaign", "utm_term", "utm_content", "source",
                                                         "in_app", "device", "os", "country", "bot",
-                                                        "bot_reason", "visitor_hash"});
+                                                        "bot_reason", "visitor_hash", "rule"});
         // Rows are formatted here rather than by pqxx's tuple escaper, which cost more CPU
         // than the rest of shipping together (it formats each field through a stream).
         std::string line;
@@ -524,6 +525,13 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
                 line += "\\N";
             else
                 line.append("\\\\x").append(hashes[i]);
+            // The rule that chose the target: NULL for the link's own (and every click of a
+            // journal written before smart redirects).
+            line += '\t';
+            if (c.rule == k_no_rule)
+                line += "\\N";
+            else
+                line += std::to_string(c.rule);
             stream.write_line(line);
             fine_key key{c.link_id, at.substr(0, 13), c.source, c.in_app, c.country};
             auto& row = fine[key];
@@ -574,7 +582,8 @@ void click_shipper::ship_deduplicated(journal_batch const& batch, std::vector<st
             stream << std::make_tuple(c.click_id, iso_timestamp(c.at), c.link_id, node_id_, c.ip_anon,
                                       c.user_agent, c.referer, c.utm_source, c.utm_medium,
                                       c.utm_campaign, c.utm_term, c.utm_content, c.source, c.in_app,
-                                      c.device, c.os, c.country, c.bot, c.bot_reason, hashes[i]);
+                                      c.device, c.os, c.country, c.bot, c.bot_reason, hashes[i],
+                                      c.rule == k_no_rule ? std::string() : std::to_string(c.rule));
         }
         stream.complete();
     }

@@ -6,8 +6,11 @@
 namespace linkledger::clicks {
 namespace {
 
-// Bump when the layout changes; old journals are then refused rather than misread.
-constexpr std::uint8_t k_format_version = 1;
+// Bump when the layout changes, and keep reading the older layouts: a data dir may hold
+// unshipped clicks written by the previous version. 1: up to bot_reason. 2: then the rule
+// (u16, two's complement of the int16).
+constexpr std::uint8_t k_format_version = 2;
+constexpr std::uint8_t k_format_without_rule = 1;
 
 void put_u64(std::string& out, std::uint64_t v)
 {
@@ -56,6 +59,15 @@ public:
         data_.remove_prefix(2 + size);
         return true;
     }
+    bool u16(std::uint16_t& v)
+    {
+        if (data_.size() < 2)
+            return false;
+        v = static_cast<std::uint16_t>(static_cast<std::uint8_t>(data_[0]) |
+                                       (static_cast<std::uint8_t>(data_[1]) << 8));
+        data_.remove_prefix(2);
+        return true;
+    }
     bool done() const { return data_.empty(); }
 
 private:
@@ -77,6 +89,9 @@ std::string encode_click(click const& c)
                               &c.utm_medium, &c.utm_campaign, &c.utm_term, &c.utm_content, &c.source,
                               &c.in_app, &c.device, &c.os, &c.country, &c.bot_reason})
         put_text(out, *field);
+    auto const rule = static_cast<std::uint16_t>(c.rule);
+    out.push_back(static_cast<char>(rule & 0xff));
+    out.push_back(static_cast<char>(rule >> 8));
     return out;
 }
 
@@ -88,7 +103,8 @@ std::optional<click> decode_click(std::string_view payload)
     std::uint8_t bot = 0;
     std::uint64_t micros = 0;
     std::uint64_t link_id = 0;
-    if (!in.u8(version) || version != k_format_version || !in.u64(micros) || !in.u64(link_id) ||
+    if (!in.u8(version) || (version != k_format_version && version != k_format_without_rule) ||
+        !in.u64(micros) || !in.u64(link_id) ||
         !in.u8(bot))
         return std::nullopt;
     for (auto* field : {&c.click_id, &c.ip_anon, &c.user_agent, &c.referer, &c.utm_source,
@@ -96,6 +112,12 @@ std::optional<click> decode_click(std::string_view payload)
                         &c.in_app, &c.device, &c.os, &c.country, &c.bot_reason})
         if (!in.text(*field))
             return std::nullopt;
+    if (version >= 2) {
+        std::uint16_t rule = 0;
+        if (!in.u16(rule))
+            return std::nullopt;
+        c.rule = static_cast<std::int16_t>(rule);
+    }
     if (!in.done())
         return std::nullopt;
     c.at = std::chrono::system_clock::time_point(

@@ -24,9 +24,16 @@ struct click {
     std::string country; // ISO 3166 alpha-2 or "unknown"
     bool bot = false;    // bots, previewers and HEAD requests: redirected, not counted
     std::string bot_reason;
+    std::int16_t rule = -1; // the smart-redirect rule that chose the target (see below)
 };
 
-// The journal payload of a click (no framing); fields are length-prefixed.
+// click::rule: the index of the link's rule that matched, or one of these.
+inline constexpr std::int16_t k_no_rule = -1;      // the link's own target (stored as NULL)
+inline constexpr std::int16_t k_expired_rule = -2; // past its validity: the link's expired_url
+
+// The journal payload of a click (no framing); fields are length-prefixed. Written in the
+// current format (2: with the rule); format 1, written by versions before smart redirects,
+// is still read (rule k_no_rule), since a data dir may hold unshipped clicks across an upgrade.
 std::string encode_click(click const& c);
 // Nothing when `payload` is not a whole, well-formed encoding.
 std::optional<click> decode_click(std::string_view payload);

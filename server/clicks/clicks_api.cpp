@@ -17,7 +17,7 @@ constexpr int k_max_limit = 1000;
 constexpr char const* k_list_clicks = R"sql(
 SELECT click_id, link_id,
        to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       source, in_app, device, os, country, bot, bot_reason
+       source, in_app, device, os, country, bot, bot_reason, rule
 FROM clicks
 WHERE ($1::bigint = 0 OR link_id = $1::bigint)
   AND at >= CASE WHEN $2::text = '' THEN now() - interval '7 days' ELSE $2::timestamptz END
@@ -31,6 +31,7 @@ struct click_row {
     std::string at, source, in_app, device, os, country;
     bool bot = false;
     std::string bot_reason;
+    std::optional<int> rule; // the smart-redirect rule that matched; -2 the expired_url
 };
 
 } // namespace
@@ -88,7 +89,8 @@ net::awaitable<http::response> clicks_api::list(http::request_context& ctx)
             out.push_back({r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::string>(),
                            r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>(),
                            r[6].as<std::string>(), r[7].as<std::string>(), r[8].as<bool>(),
-                           r[9].as<std::string>()});
+                           r[9].as<std::string>(),
+                           r[10].is_null() ? std::nullopt : std::optional(r[10].as<int>())});
         return out;
     });
     boost::json::array items;
@@ -96,7 +98,12 @@ net::awaitable<http::response> clicks_api::list(http::request_context& ctx)
         items.push_back({{"click_id", r.click_id}, {"link_id", r.link_id}, {"at", r.at},
                          {"source", r.source},     {"in_app", r.in_app},   {"device", r.device},
                          {"os", r.os},             {"country", r.country}, {"bot", r.bot},
-                         {"bot_reason", r.bot_reason}});
+                         {"bot_reason", r.bot_reason},
+                         // The index of the link's rule that chose the target, or null for
+                         // the link's own target; "expired" when it went to the expired_url.
+                         {"rule", !r.rule ? boost::json::value(nullptr)
+                                  : *r.rule == k_expired_rule ? boost::json::value("expired")
+                                                              : boost::json::value(*r.rule)}});
     co_return http::json_response(http::status::ok, boost::json::object{{"clicks", std::move(items)}});
 }
 

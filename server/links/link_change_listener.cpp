@@ -10,10 +10,45 @@ namespace linkledger::links {
 namespace {
 
 constexpr char const* k_channel = "linkledger_link_changes";
-constexpr char const* k_select_all =
-    "SELECT id, slug, target_url, active, deleted_at IS NOT NULL FROM links";
-constexpr char const* k_select_one =
-    "SELECT id, slug, target_url, active, deleted_at IS NOT NULL FROM links WHERE id = $1";
+// Everything a redirect needs, smart-redirect settings included. The human clicks so far are
+// read only for links with a click budget (max_clicks), from the daily totals.
+#define LL_REDIRECT_COLUMNS                                                                           \
+    "SELECT id, slug, target_url, active, deleted_at IS NOT NULL, COALESCE(video_id::text, ''), "    \
+    "forward_query, rules::text, (extract(epoch FROM valid_from) * 1000000)::bigint, "               \
+    "(extract(epoch FROM valid_until) * 1000000)::bigint, COALESCE(max_clicks, 0), "                 \
+    "COALESCE(expired_url, ''), open_in_browser = 'auto', "                                          \
+    "CASE WHEN max_clicks IS NULL THEN 0 ELSE (SELECT COALESCE(sum(t.clicks), 0) "                   \
+    "FROM click_totals_daily t WHERE t.link_id = links.id) END FROM links"
+constexpr char const* k_select_all = LL_REDIRECT_COLUMNS;
+constexpr char const* k_select_one = LL_REDIRECT_COLUMNS " WHERE id = $1";
+#undef LL_REDIRECT_COLUMNS
+
+std::optional<instant> optional_instant(pqxx::field const& f)
+{
+    if (f.is_null())
+        return std::nullopt;
+    return instant(std::chrono::duration_cast<instant::duration>(std::chrono::microseconds(f.as<std::int64_t>())));
+}
+
+redirect_entry entry_of(pqxx::row const& row)
+{
+    redirect_entry e;
+    e.id = row[0].as<std::int64_t>();
+    e.slug = row[1].as<std::string>();
+    e.target_url = row[2].as<std::string>();
+    e.active = row[3].as<bool>();
+    e.deleted = row[4].as<bool>();
+    e.video_id = row[5].as<std::string>();
+    e.forward_query = row[6].as<bool>();
+    e.rules_json = row[7].as<std::string>();
+    e.valid_from = optional_instant(row[8]);
+    e.valid_until = optional_instant(row[9]);
+    e.max_clicks = row[10].as<std::int64_t>();
+    e.expired_url = row[11].as<std::string>();
+    e.open_in_browser = row[12].as<bool>();
+    e.clicks_at_load = row[13].as<std::int64_t>();
+    return e;
+}
 
 class change_receiver : public pqxx::notification_receiver {
 public:
@@ -52,8 +87,7 @@ void link_change_listener::reload_all(pqxx::connection& conn)
     table_.begin_reload();
     pqxx::read_transaction tx(conn);
     for (auto const& row : tx.exec(k_select_all))
-        entries[row[1].as<std::string>()] = {row[0].as<std::int64_t>(), row[2].as<std::string>(),
-                                             row[3].as<bool>(), row[4].as<bool>()};
+        entries[row[1].as<std::string>()] = entry_of(row);
     auto const count = entries.size();
     table_.replace_all(std::move(entries));
     spdlog::debug("redirect table reloaded links={}", count);
@@ -100,9 +134,7 @@ void link_change_listener::run()
                     for (auto const id : changed) {
                         auto const rows = tx.exec_params(k_select_one, id);
                         if (!rows.empty())
-                            table_.put(rows[0][1].as<std::string>(),
-                                       {rows[0][0].as<std::int64_t>(), rows[0][2].as<std::string>(),
-                                        rows[0][3].as<bool>(), rows[0][4].as<bool>()});
+                            table_.put(rows[0][1].as<std::string>(), entry_of(rows[0]));
                     }
                     changed.clear();
                 }

@@ -3,7 +3,9 @@
 
 #include <pqxx/connection>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +26,13 @@ struct link {
     std::optional<std::string> disclosure; // "ad", "collaboration", "affiliate" or none
     std::optional<std::int64_t> offer_id; // what the link sells, and the video it is for
     std::optional<std::int64_t> video_id;
+    // Smart redirects (issue 14).
+    bool forward_query = true;
+    std::string rules = "[]"; // the normalized rules (smart_link.hpp: parse_rules), JSON text
+    std::optional<std::chrono::system_clock::time_point> valid_from, valid_until;
+    std::optional<std::int64_t> max_clicks;
+    std::optional<std::string> expired_url;
+    std::string open_in_browser = "off"; // or "auto"
 };
 
 struct new_link {
@@ -35,6 +44,13 @@ struct new_link {
     std::optional<std::string> disclosure;
     std::optional<std::int64_t> offer_id;
     std::optional<std::int64_t> video_id;
+    // Smart redirects (issue 14).
+    bool forward_query = true;
+    std::string rules = "[]"; // the normalized rules (smart_link.hpp: parse_rules), JSON text
+    std::optional<std::chrono::system_clock::time_point> valid_from, valid_until;
+    std::optional<std::int64_t> max_clicks;
+    std::optional<std::string> expired_url;
+    std::string open_in_browser = "off"; // or "auto"
 };
 
 struct link_changes {
@@ -46,6 +62,12 @@ struct link_changes {
     std::optional<std::optional<std::string>> disclosure; // set to none clears it
     std::optional<std::optional<std::int64_t>> offer_id; // set to a value or to null
     std::optional<std::optional<std::int64_t>> video_id;
+    std::optional<bool> forward_query;
+    std::optional<std::string> rules;
+    std::optional<std::optional<std::chrono::system_clock::time_point>> valid_from, valid_until;
+    std::optional<std::optional<std::int64_t>> max_clicks;
+    std::optional<std::optional<std::string>> expired_url;
+    std::optional<std::string> open_in_browser;
 };
 
 // Throws pqxx::unique_violation when the slug is taken, foreign_key_violation for an unknown
@@ -57,5 +79,10 @@ std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int
 std::optional<link> update_link(pqxx::connection& conn, std::int64_t id, link_changes const& c);
 // Soft delete: the row stays so its slug answers 410 and is never reused.
 std::optional<link> delete_link(pqxx::connection& conn, std::int64_t id);
+// Replaces a link's rules with what `rewrite` makes of the stored ones, in one transaction
+// holding the row (two presets at once cannot lose each other's rules). `rewrite` may throw
+// to refuse; nothing is then saved.
+std::optional<link> rewrite_rules(pqxx::connection& conn, std::int64_t id,
+                                  std::function<std::string(std::string const& stored)> const& rewrite);
 
 } // namespace linkledger::links

@@ -6,8 +6,12 @@
 #include "http/response.hpp"
 #include "links/link_store.hpp"
 #include "links/slug.hpp"
+#include "links/smart_link.hpp"
+#include "links/storefronts.hpp"
 #include "links/target_url.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 #include <charconv>
@@ -39,6 +43,13 @@ boost::json::object to_json(link const& l, std::string const& public_url)
             {"bio", l.bio},
             {"bio_position", l.bio_position},
             {"disclosure", l.disclosure ? boost::json::value(*l.disclosure) : boost::json::value(nullptr)},
+            {"forward_query", l.forward_query},
+            {"rules", boost::json::parse(l.rules)},
+            {"valid_from", l.valid_from ? boost::json::value(format_instant(*l.valid_from)) : nullptr},
+            {"valid_until", l.valid_until ? boost::json::value(format_instant(*l.valid_until)) : nullptr},
+            {"max_clicks", l.max_clicks ? boost::json::value(*l.max_clicks) : nullptr},
+            {"expired_url", l.expired_url ? boost::json::value(*l.expired_url) : nullptr},
+            {"open_in_browser", l.open_in_browser},
             {"qr_svg", "/api/v1/links/" + std::to_string(l.id) + "/qr.svg"},
             {"qr_png", "/api/v1/links/" + std::to_string(l.id) + "/qr.png"}};
 }
@@ -75,6 +86,89 @@ int parse_bounded(std::string const& text, std::string const& field, int min, in
     return value;
 }
 
+constexpr std::int64_t k_max_click_budget = 1'000'000'000'000;
+
+// The redirect table's entry for a link as the API has just stored it.
+redirect_entry entry_of(link const& l, bool deleted)
+{
+    redirect_entry e;
+    e.id = l.id;
+    e.target_url = l.target_url;
+    e.active = deleted ? false : l.active;
+    e.deleted = deleted;
+    e.slug = l.slug;
+    e.video_id = l.video_id ? std::to_string(*l.video_id) : std::string();
+    e.forward_query = l.forward_query;
+    e.rules_json = l.rules;
+    e.valid_from = l.valid_from;
+    e.valid_until = l.valid_until;
+    e.max_clicks = l.max_clicks.value_or(0);
+    e.expired_url = l.expired_url.value_or("");
+    e.open_in_browser = l.open_in_browser == "auto";
+    e.clicks_at_load = l.clicks;
+    return e;
+}
+
+std::optional<instant> checked_instant(boost::json::object const& body, std::string_view name)
+{
+    auto const* v = body.if_contains(name);
+    if (!v || v->is_null())
+        return std::nullopt;
+    std::string const field(name);
+    if (v->is_string())
+        if (auto at = parse_instant(v->as_string()))
+            return at;
+    throw http::bad_field(field, field + " must be an ISO 8601 date or time, e.g. 2026-11-25T18:00:00Z, or null");
+}
+
+std::optional<std::string> checked_expired_url(boost::json::object const& body)
+{
+    auto url = http::optional_string(body, "expired_url", k_max_target_length);
+    if (url)
+        if (auto problem = target_url_problem(*url)) {
+            auto message = *problem;
+            if (message.starts_with("target_url"))
+                message.replace(0, 10, "expired_url");
+            throw http::bad_field("expired_url", message);
+        }
+    return url;
+}
+
+std::string checked_open_in_browser(boost::json::object const& body)
+{
+    auto const value = http::optional_string(body, "open_in_browser", 10).value_or("off");
+    if (value != "off" && value != "auto")
+        throw http::bad_field("open_in_browser", "open_in_browser must be \"off\" or \"auto\"");
+    return value;
+}
+
+std::string checked_rules_text(boost::json::object const& body)
+{
+    auto const& value = body.at("rules");
+    if (value.is_null())
+        return "[]";
+    return boost::json::serialize(parse_rules(value).normalized);
+}
+
+void check_validity_order(std::optional<instant> const& from, std::optional<instant> const& until)
+{
+    if (from && until && *until <= *from)
+        throw http::bad_field("valid_until", "valid_until must be later than valid_from");
+}
+
+// The database's own check (valid_until after valid_from) when a PATCH changes one of them.
+template <class F>
+auto mapping_validity_errors(F&& f)
+{
+    try {
+        return f();
+    } catch (pqxx::check_violation const& e) {
+        if (std::string_view(e.what()).find("links_validity_order") != std::string_view::npos)
+            throw http::bad_field("valid_until", "valid_until must be later than valid_from");
+        throw;
+    }
+}
+
 http::http_error link_not_found()
 {
     return http::http_error(status::not_found, "not_found", "no such link", "id");
@@ -98,14 +192,25 @@ void links_api::add_routes(http::router& routes)
     routes.add(http::verb::get, "/api/v1/links/{id}", bind(&links_api::get), api);
     routes.add(http::verb::patch, "/api/v1/links/{id}", bind(&links_api::update), api);
     routes.add(http::verb::delete_, "/api/v1/links/{id}", bind(&links_api::remove), api);
+    routes.add(http::verb::post, "/api/v1/links/{id}/storefronts", bind(&links_api::storefronts), api);
 }
 
 net::awaitable<http::response> links_api::create(http::request_context& ctx)
 {
     auto const body = http::json_object_body(ctx.req);
     http::reject_unknown_fields(body, {"target_url", "slug", "title", "offer_id", "video_id", "bio",
-                                       "bio_position", "disclosure"});
+                                       "bio_position", "disclosure", "forward_query", "rules", "valid_from",
+                                       "valid_until", "max_clicks", "expired_url", "open_in_browser"});
     new_link l;
+    l.forward_query = http::optional_bool(body, "forward_query").value_or(true);
+    if (body.contains("rules"))
+        l.rules = checked_rules_text(body);
+    l.valid_from = checked_instant(body, "valid_from");
+    l.valid_until = checked_instant(body, "valid_until");
+    check_validity_order(l.valid_from, l.valid_until);
+    l.max_clicks = http::optional_int(body, "max_clicks", 1, k_max_click_budget);
+    l.expired_url = checked_expired_url(body);
+    l.open_in_browser = checked_open_in_browser(body);
     l.bio = http::optional_bool(body, "bio").value_or(false);
     l.bio_position =
         static_cast<int>(http::optional_int(body, "bio_position", 0, k_max_bio_position).value_or(0));
@@ -129,7 +234,7 @@ net::awaitable<http::response> links_api::create(http::request_context& ctx)
                 co_await db_.run([&l](pqxx::connection& conn) {
                     return db::mapping_foreign_key_errors([&] { return insert_link(conn, l); });
                 });
-            table_.put(created.slug, {created.id, created.target_url, created.active, false});
+            table_.put(created.slug, entry_of(created, false));
             co_return http::json_response(status::created, to_json(created, public_url_));
         } catch (pqxx::unique_violation const&) {
             if (wanted_slug || attempt + 1 >= k_random_slug_attempts)
@@ -179,8 +284,24 @@ net::awaitable<http::response> links_api::update(http::request_context& ctx)
         throw http::bad_field("slug", "a link's slug cannot be changed; create a new link",
                               "immutable_field");
     http::reject_unknown_fields(body, {"target_url", "title", "active", "offer_id", "video_id", "bio",
-                                       "bio_position", "disclosure"});
+                                       "bio_position", "disclosure", "forward_query", "rules", "valid_from",
+                                       "valid_until", "max_clicks", "expired_url", "open_in_browser"});
     link_changes changes;
+    changes.forward_query = http::optional_bool(body, "forward_query");
+    if (body.contains("rules"))
+        changes.rules = checked_rules_text(body);
+    if (body.contains("valid_from"))
+        changes.valid_from = checked_instant(body, "valid_from");
+    if (body.contains("valid_until"))
+        changes.valid_until = checked_instant(body, "valid_until");
+    if (changes.valid_from && changes.valid_until)
+        check_validity_order(*changes.valid_from, *changes.valid_until);
+    if (body.contains("max_clicks"))
+        changes.max_clicks = http::optional_int(body, "max_clicks", 1, k_max_click_budget);
+    if (body.contains("expired_url"))
+        changes.expired_url = checked_expired_url(body);
+    if (body.contains("open_in_browser"))
+        changes.open_in_browser = checked_open_in_browser(body);
     if (body.contains("target_url"))
         changes.target_url =
             checked_target(http::optional_string(body, "target_url", k_max_target_length));
@@ -197,11 +318,12 @@ net::awaitable<http::response> links_api::update(http::request_context& ctx)
     if (body.contains("disclosure"))
         changes.disclosure = checked_disclosure(body);
     auto const updated = co_await db_.run([id, &changes](pqxx::connection& conn) {
-        return db::mapping_foreign_key_errors([&] { return update_link(conn, id, changes); });
+        return mapping_validity_errors(
+            [&] { return db::mapping_foreign_key_errors([&] { return update_link(conn, id, changes); }); });
     });
     if (!updated)
         throw link_not_found();
-    table_.put(updated->slug, {updated->id, updated->target_url, updated->active, false});
+    table_.put(updated->slug, entry_of(*updated, false));
     co_return http::json_response(status::ok, to_json(*updated, public_url_));
 }
 
@@ -212,9 +334,23 @@ net::awaitable<http::response> links_api::remove(http::request_context& ctx)
         co_await db_.run([id](pqxx::connection& conn) { return delete_link(conn, id); });
     if (!deleted)
         throw link_not_found();
-    table_.put(deleted->slug, {deleted->id, deleted->target_url, false, true});
+    table_.put(deleted->slug, entry_of(*deleted, true));
     http::response res{status::no_content, 11};
     co_return res;
+}
+
+net::awaitable<http::response> links_api::storefronts(http::request_context& ctx)
+{
+    auto const id = http::path_id(ctx.path_param("id"));
+    auto const body = http::json_object_body(ctx.req);
+    auto const fresh = storefront_rules(body);
+    auto const updated = co_await db_.run([id, &fresh](pqxx::connection& conn) {
+        return rewrite_rules(conn, id, [&fresh](std::string const& stored) { return with_storefront_rules(stored, fresh); });
+    });
+    if (!updated)
+        throw link_not_found();
+    table_.put(updated->slug, entry_of(*updated, false));
+    co_return http::json_response(status::ok, to_json(*updated, public_url_));
 }
 
 } // namespace linkledger::links

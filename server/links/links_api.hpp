@@ -23,6 +23,8 @@ private:
     net::awaitable<http::response> get(http::request_context& ctx);
     net::awaitable<http::response> update(http::request_context& ctx);
     net::awaitable<http::response> remove(http::request_context& ctx);
+    // The storefront preset: one country rule per marketplace (storefronts.hpp).
+    net::awaitable<http::response> storefronts(http::request_context& ctx);
 
     db::database& db_;
     redirect_table& table_;

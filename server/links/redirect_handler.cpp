@@ -4,8 +4,13 @@
 #include "clicks/ip_anonymizer.hpp"
 #include "clicks/text_sanitizer.hpp"
 #include "http/response.hpp"
+#include "links/escape_page.hpp"
 #include "links/slug.hpp"
 #include "links/target_url.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 
 namespace linkledger::links {
 namespace {
@@ -20,6 +25,45 @@ http::response not_found_page()
                               "This link does not exist. Check the address and try again.");
 }
 
+http::response gone_page()
+{
+    return http::message_page(http::status::gone, "Link no longer active", "The creator has retired this link.");
+}
+
+// A Location past 8 KB keeps the target without the visitor's query; logged at most once a
+// minute, since a crawler could send such queries all day.
+void log_query_not_forwarded(std::int64_t link_id, std::size_t query_bytes)
+{
+    static std::atomic<std::int64_t> last_log{0};
+    auto const now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    auto last = last_log.load(std::memory_order_relaxed);
+    if (now - last < 60 || !last_log.compare_exchange_strong(last, now))
+        return;
+    spdlog::warn("redirect: visitor query not forwarded, the Location would pass 8 KB link_id={} query_bytes={}",
+                 link_id, query_bytes);
+}
+
+// Counts one more human click against the link's budget; false when it is spent.
+bool within_click_budget(redirect_entry const& entry)
+{
+    if (entry.max_clicks <= 0 || !entry.served)
+        return true;
+    auto const before = entry.served->fetch_add(1, std::memory_order_relaxed);
+    if (entry.clicks_at_load + (before - entry.served_at_load) < entry.max_clicks)
+        return true;
+    entry.served->fetch_sub(1, std::memory_order_relaxed);
+    return false;
+}
+
+bool click_budget_spent(redirect_entry const& entry)
+{
+    return entry.max_clicks > 0 && entry.served &&
+           entry.clicks_at_load + (entry.served->load(std::memory_order_relaxed) - entry.served_at_load) >=
+               entry.max_clicks;
+}
+
 } // namespace
 
 void redirect_handler::add_routes(http::router& routes)
@@ -32,15 +76,14 @@ void redirect_handler::add_routes(http::router& routes)
 http::response redirect_handler::redirect(http::request_context const& ctx) const
 {
     auto const& slug = ctx.path_param("slug");
-    auto const entry = is_well_formed_slug(slug) ? table_.find(slug) : std::nullopt;
+    auto const entry = is_well_formed_slug(slug) ? table_.find(slug) : nullptr;
     if (!entry) {
         count(metrics::redirect_outcome::not_found);
         return not_found_page();
     }
     if (!entry->active || entry->deleted) {
         count(metrics::redirect_outcome::gone);
-        return http::message_page(http::status::gone, "Link no longer active",
-                                  "The creator has retired this link.");
+        return gone_page();
     }
 
     clicks::click c;
@@ -72,13 +115,69 @@ http::response redirect_handler::redirect(http::request_context const& ctx) cons
         c.bot = true;
         c.bot_reason = traits.bot_reason;
     }
+
+    // Validity first: before valid_from, after valid_until or past max_clicks (human clicks
+    // only) the visitor goes to the expired_url, or gets a page without a click.
+    bool const early = entry->valid_from && c.at < *entry->valid_from;
+    bool const late = entry->valid_until && c.at >= *entry->valid_until;
+    bool const spent = !early && !late && (c.bot ? click_budget_spent(*entry) : !within_click_budget(*entry));
+    target_template const* target = &entry->target;
+    if (early || late || spent) {
+        if (entry->expired.empty()) {
+            count(metrics::redirect_outcome::gone);
+            if (early)
+                return http::message_page(http::status::not_found, "Link not active yet",
+                                          "This link is not active yet. Come back later.");
+            return http::message_page(http::status::gone, "Link expired", "This link has expired.");
+        }
+        target = &entry->expired;
+        c.rule = clicks::k_expired_rule;
+    } else if (!entry->rules.empty()) {
+        auto const raw_query = ctx.target.encoded_query();
+        visit v;
+        v.device = device_bit(c.device);
+        v.os = os_bit(c.os);
+        v.in_app = in_app_bit(c.in_app);
+        v.country = c.country;
+        if (entry->rules_ask_for_language) {
+            auto const header = ctx.req[http::bhttp::field::accept_language];
+            v.accept_language = {header.data(), header.size()};
+        }
+        v.raw_query = {raw_query.data(), raw_query.size()};
+        v.now = c.at;
+        auto const matched = first_matching_rule(entry->rules, v);
+        if (matched >= 0) {
+            target = &entry->rules[static_cast<std::size_t>(matched)].target;
+            c.rule = static_cast<std::int16_t>(matched);
+        }
+    }
+
+    placeholder_values const values{c.click_id, entry->slug, c.source, entry->video_id, c.country};
+    auto location = render_target(*target, values);
+    if (entry->forward_query && ctx.target.has_query() && !ctx.target.encoded_query().empty()) {
+        auto const raw_query = ctx.target.encoded_query();
+        if (auto merged = with_visitor_query(location, {raw_query.data(), raw_query.size()}))
+            location = std::move(*merged);
+        else
+            log_query_not_forwarded(entry->id, raw_query.size());
+    }
+
     // Staged here, written by the listener before the reply leaves (group commit). A failed
     // write is counted and logged by the journal; the follower is redirected all the same.
     journal_.stage(c);
     count(c.bot ? metrics::redirect_outcome::bot : metrics::redirect_outcome::click);
 
+    // A person in a known in-app browser, on a link that asks for it: the escape page, with
+    // the same click id in every way out. Bots, previewers and HEAD always get the 302.
+    if (entry->open_in_browser && !c.bot && c.in_app != "none") {
+        auto const language = first_language(
+            std::string_view(ctx.req[http::bhttp::field::accept_language].data(),
+                             ctx.req[http::bhttp::field::accept_language].size()));
+        return escape_page(location, c.in_app, c.os, language == "fr");
+    }
+
     http::response res{http::status::found, 11};
-    res.set(http::bhttp::field::location, expand_target(entry->target_url, c.click_id));
+    res.set(http::bhttp::field::location, location);
     res.set(http::bhttp::field::cache_control, "no-store");
     // The merchant learns which site sent the follower (its origin), never the full address
     // of the page they came from. Only these two short headers: this is the hot path.

@@ -1,24 +1,64 @@
 #include "links/redirect_table.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <mutex>
 
 namespace linkledger::links {
 
-std::optional<redirect_entry> redirect_table::find(std::string_view slug) const
+void compile_entry(redirect_entry& entry)
+{
+    if (entry.compiled)
+        return;
+    entry.target = compile_target(entry.target_url);
+    entry.expired = entry.expired_url.empty() ? target_template{} : compile_target(entry.expired_url);
+    entry.rules.clear();
+    if (!entry.rules_json.empty() && entry.rules_json != "[]") {
+        if (auto rules = rules_from_json_text(entry.rules_json))
+            entry.rules = std::move(*rules);
+        else
+            spdlog::warn("link {}: its stored rules do not parse; redirecting to its target", entry.id);
+    }
+    entry.rules_ask_for_language = rules_ask_for_language(entry.rules);
+    entry.compiled = true;
+}
+
+redirect_table::entry_ptr redirect_table::find(std::string_view slug) const
 {
     std::shared_lock lock(mutex_);
     auto const it = entries_.find(slug);
     if (it == entries_.end())
-        return std::nullopt;
+        return nullptr;
     return it->second;
+}
+
+void redirect_table::keep_counter(std::string const& slug, redirect_entry& entry) const
+{
+    std::int64_t counted_before = 0;
+    if (auto const it = entries_.find(slug); it != entries_.end() && it->second->id == entry.id && it->second->served) {
+        auto const& old = *it->second;
+        entry.served = old.served;
+        counted_before = old.clicks_at_load + (old.served->load() - old.served_at_load);
+    }
+    if (!entry.served)
+        entry.served = std::make_shared<std::atomic<std::int64_t>>(0);
+    entry.served_at_load = entry.served->load();
+    // PostgreSQL's count lacks the clicks still in this process's journal; what the previous
+    // version of the entry had counted includes them. The larger of the two loses neither.
+    entry.clicks_at_load = std::max(entry.clicks_at_load, counted_before);
 }
 
 void redirect_table::put(std::string const& slug, redirect_entry entry)
 {
+    if (entry.slug.empty())
+        entry.slug = slug;
+    compile_entry(entry);
     std::unique_lock lock(mutex_);
+    keep_counter(slug, entry);
     if (puts_during_reload_)
         (*puts_during_reload_)[slug] = entry;
-    entries_[slug] = std::move(entry);
+    entries_[slug] = std::make_shared<redirect_entry const>(std::move(entry));
 }
 
 void redirect_table::begin_reload()
@@ -29,13 +69,22 @@ void redirect_table::begin_reload()
 
 void redirect_table::replace_all(std::unordered_map<std::string, redirect_entry> entries)
 {
-    std::unordered_map<std::string, redirect_entry, string_hash, std::equal_to<>> fresh(
-        std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+    for (auto& [slug, entry] : entries) {
+        if (entry.slug.empty())
+            entry.slug = slug;
+        compile_entry(entry);
+    }
     std::unique_lock lock(mutex_);
     if (puts_during_reload_) {
         for (auto& [slug, entry] : *puts_during_reload_)
-            fresh[slug] = std::move(entry);
+            entries[slug] = std::move(entry);
         puts_during_reload_.reset();
+    }
+    std::unordered_map<std::string, entry_ptr, string_hash, std::equal_to<>> fresh;
+    fresh.reserve(entries.size());
+    for (auto& [slug, entry] : entries) {
+        keep_counter(slug, entry);
+        fresh.emplace(slug, std::make_shared<redirect_entry const>(std::move(entry)));
     }
     entries_.swap(fresh);
 }

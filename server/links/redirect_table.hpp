@@ -1,8 +1,15 @@
-// Every link's slug -> target in memory, so a redirect never waits on PostgreSQL. Loaded at
-// start and kept fresh by link_change_listener (LISTEN/NOTIFY plus a periodic full reload).
+// Every link's slug -> what its redirect needs, in memory, so a redirect never waits on
+// PostgreSQL. Loaded at start and kept fresh by link_change_listener (LISTEN/NOTIFY plus a
+// periodic full reload) and by links_api's own changes. A link's smart-redirect settings
+// (rules, validity, forwarding, escape) are compiled into its entry here, once per change:
+// the redirect reads the compiled form only.
 #pragma once
 
+#include "links/smart_link.hpp"
+
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -13,15 +20,54 @@
 namespace linkledger::links {
 
 struct redirect_entry {
+    redirect_entry() = default;
+    // A plain link (no smart-redirect settings), as the tests and fuzzers make them.
+    redirect_entry(std::int64_t link_id, std::string target, bool is_active, bool is_deleted)
+        : id(link_id), target_url(std::move(target)), active(is_active), deleted(is_deleted)
+    {
+    }
+
     std::int64_t id = 0;
     std::string target_url;
     bool active = true;
     bool deleted = false;
+
+    // The settings as stored (filled by whoever builds the entry).
+    std::string slug;
+    std::string video_id;            // "" when the link has no video
+    bool forward_query = true;
+    std::string rules_json = "[]";   // the normalized rules
+    std::optional<instant> valid_from, valid_until;
+    std::int64_t max_clicks = 0;     // 0: no limit
+    std::string expired_url;         // "" : the 410 page once past
+    bool open_in_browser = false;    // "auto"
+    std::int64_t clicks_at_load = 0; // human clicks in PostgreSQL when the entry was built
+
+    // Compiled by the table when the entry is put (compile_entry).
+    bool compiled = false;
+    target_template target;
+    target_template expired;
+    std::vector<link_rule> rules;
+    bool rules_ask_for_language = false;
+    // Human clicks this process has served since it started, shared by every version of the
+    // entry; `served_at_load` is its value when this version was built. The click budget then
+    // counts clicks_at_load + (served - served_at_load), where clicks_at_load is the larger of
+    // PostgreSQL's count and what the previous version had counted: exact within a process,
+    // and across instances short by what the others have not shipped yet (README: may
+    // overshoot by what is in flight).
+    std::shared_ptr<std::atomic<std::int64_t>> served;
+    std::int64_t served_at_load = 0;
 };
+
+// Fills the compiled members from the stored ones. Rules that no longer parse (never the
+// case for rules the API wrote) are dropped with a warning: the link still redirects.
+void compile_entry(redirect_entry& entry);
 
 class redirect_table {
 public:
-    std::optional<redirect_entry> find(std::string_view slug) const;
+    using entry_ptr = std::shared_ptr<redirect_entry const>;
+    // The entry as it is now; later changes make a new entry, this one stays valid.
+    entry_ptr find(std::string_view slug) const;
     void put(std::string const& slug, redirect_entry entry);
     // A full reload reads a snapshot while the API may put links it has just written: those
     // puts are kept and laid over the snapshot, or a link created during the read would
@@ -36,8 +82,11 @@ private:
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
+    // Carries the served-clicks counter over from the entry it replaces (with mutex_ held).
+    void keep_counter(std::string const& slug, redirect_entry& entry) const;
+
     mutable std::shared_mutex mutex_;
-    std::unordered_map<std::string, redirect_entry, string_hash, std::equal_to<>> entries_;
+    std::unordered_map<std::string, entry_ptr, string_hash, std::equal_to<>> entries_;
     std::optional<std::unordered_map<std::string, redirect_entry>> puts_during_reload_;
 };
 

@@ -1,5 +1,7 @@
 #include "links/target_url.hpp"
 
+#include "links/smart_link.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -37,8 +39,8 @@ std::optional<std::string> target_url_problem(std::string_view url)
         return "target_url is required";
     if (url.size() > k_max_target_length)
         return "target_url must be at most 2048 bytes";
-    // Braces are not valid in a URL, so the placeholder is checked in the place of a click id.
-    auto const sample = expand_target(url, "01JDZQ5C9M7R3K8T2V6W4X0Y1Z");
+    // Braces are not valid in a URL, so placeholders are checked in the place of sample values.
+    auto const sample = render_target(compile_target(url), {"01JDZQ5C9M7R3K8T2V6W4X0Y1Z", "lea-bio", "tiktok", "42", "FR"});
     // parse_uri, not parse_absolute_uri: the latter refuses a #fragment, which shop
     // targets carry (hash-routed product pages).
     auto parsed = boost::urls::parse_uri(sample);

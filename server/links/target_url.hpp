@@ -12,7 +12,8 @@ inline constexpr std::size_t k_max_target_length = 2048;
 inline constexpr std::string_view k_click_id_placeholder = "{click_id}";
 
 // Why `url` cannot be a link target, or nothing when it can: it must be an absolute http(s)
-// URL with a host, at most 2048 bytes, optionally holding `{click_id}` placeholders.
+// URL with a host, at most 2048 bytes, optionally holding the placeholders `{click_id}`,
+// `{slug}`, `{source}`, `{video_id}` and `{country}` (see smart_link.hpp).
 std::optional<std::string> target_url_problem(std::string_view url);
 
 // The target with every `{click_id}` (also percent-encoded as `%7Bclick_id%7D`) replaced.

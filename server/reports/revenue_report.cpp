@@ -62,6 +62,15 @@ constexpr std::array k_groupings{
              "AND r.hour < $2::timestamptz GROUP BY r.hour) x",
              "date_trunc('hour', c.occurred_at AT TIME ZONE 'UTC')", "k.key", true,
              "to_char(key, 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')"},
+    // The smart-redirect rule that chose the target: the index, '' for the link's own target,
+    // 'expired' for the expired_url. The rollups know no rules, so clicks are counted in the
+    // raw clicks (kept for the retention period) and sales follow their click.
+    grouping{"rule",
+             "SELECT linkledger_rule_key(k.rule), count(*) FILTER (WHERE NOT k.bot), "
+             "count(DISTINCT k.visitor_hash) FILTER (WHERE NOT k.bot) FROM clicks k "
+             "WHERE k.at >= $1::timestamptz AND k.at < $2::timestamptz GROUP BY 1",
+             "COALESCE(linkledger_rule_of_click(c.click_id), '')",
+             "CASE WHEN k.key = 'expired' THEN 'expired_url' ELSE 'rules[' || k.key || ']' END", false},
 };
 
 #undef LL_PER_LINK
@@ -141,7 +150,7 @@ void add_report_routes(http::router& routes, db::database& db)
         auto const group_by = ctx.query("group_by").value_or("source");
         auto const sql = revenue_sql(group_by);
         if (!sql)
-            throw http::bad_field("group_by", "group_by must be source, video, link, code, offer, stream, day or hour");
+            throw http::bad_field("group_by", "group_by must be source, video, link, code, offer, stream, day, hour or rule");
         auto const from = http::checked_time(ctx.query("from"), "from");
         auto const to = http::checked_time(ctx.query("to"), "to");
         auto body = co_await db.run([&](pqxx::connection& conn) {

@@ -27,7 +27,9 @@ TEST_F(redirect, answers_302_with_a_fresh_click_id_and_records_the_click)
     EXPECT_EQ(reply.header("Cache-Control"), "no-store");
     std::smatch m;
     auto const location = reply.header("Location");
-    ASSERT_TRUE(std::regex_match(location, m, std::regex(R"(https://shop\.example/p\?ref=lea&sub=([0-9A-HJKMNP-TV-Z]{26}))")))
+    // The visitor's query is forwarded (smart redirects: forward_query defaults to true).
+    ASSERT_TRUE(std::regex_match(location, m, std::regex(R"(https://shop\.example/p\?ref=lea&sub=([0-9A-HJKMNP-TV-Z]{26}))"
+                                                         R"(&utm_source=tiktok&utm_medium=bio&utm_campaign=nov&utm_term=t&utm_content=v1)")))
         << location;
     auto const click_id = m[1].str();
 

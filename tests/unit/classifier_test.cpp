@@ -56,9 +56,9 @@ person const k_people[] = {
     {"Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
      "none", "tablet", "android"},
     {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-     "none", "desktop", "other"},
+     "none", "desktop", "windows"},
     {"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
-     "none", "desktop", "other"},
+     "none", "desktop", "macos"},
 };
 
 char const* const k_bots[] = {
