@@ -9,6 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 "$root/deploy/install-deps.sh"
+# The free country file clicks are placed with (data/geoip, CC BY 4.0 NRO; see the README).
+"$root/deploy/fetch-country-db.sh"
 
 echo "run-local: building (Release)" >&2
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DLINKLEDGER_BUILD_TESTS=OFF >/dev/null

@@ -86,8 +86,13 @@ int serve(config::config settings)
     clicks::bot_detector bots(clicks::embedded_bot_patterns());
     spdlog::info("bot patterns loaded={} skipped={}", bots.pattern_count(), bots.skipped_count());
     clicks::classifier classifier(bots);
-    auto const geo = settings.geoip_db.empty() ? std::make_unique<clicks::geoip>()
-                                               : std::make_unique<clicks::geoip>(settings.geoip_db);
+    auto const geo_path = settings.geoip_db_explicit ? settings.geoip_db : clicks::default_country_db();
+    auto const geo = geo_path.empty() ? std::make_unique<clicks::geoip>() : std::make_unique<clicks::geoip>(geo_path);
+    if (geo->enabled())
+        spdlog::info("countries file={} built={}", geo->path(), geo->built());
+    else
+        spdlog::warn("countries: no country file (LINKLEDGER_GEOIP_DB, or deploy/fetch-country-db.sh): every click's "
+                     "country is 'unknown'");
     auto const node_id = clicks::load_or_create_node_id(data_dir);
     clicks::click_journal journal(data_dir / "journal", 16u << 20, settings.journal_max_bytes);
     // Start needs PostgreSQL (migrations ran above), so the journal's database is checked here;

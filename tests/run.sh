@@ -8,6 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 "$root/deploy/install-deps.sh"
+# The free country file clicks are placed with (data/geoip, CC BY 4.0 NRO; see the README).
+"$root/deploy/fetch-country-db.sh"
 
 cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DLINKLEDGER_SANITIZE=ON \
       -DLINKLEDGER_BUILD_TESTS=ON >/dev/null

@@ -3,11 +3,13 @@
 #include <maxminddb.h>
 
 #include <cctype>
+#include <ctime>
+#include <filesystem>
 #include <stdexcept>
 
 namespace linkledger::clicks {
 
-geoip::geoip(std::string const& path) : db_(std::make_unique<MMDB_s>())
+geoip::geoip(std::string const& path) : db_(std::make_unique<MMDB_s>()), path_(path)
 {
     int const status = MMDB_open(path.c_str(), MMDB_MODE_MMAP, db_.get());
     if (status != MMDB_SUCCESS) {
@@ -22,6 +24,28 @@ geoip::~geoip()
 {
     if (db_)
         MMDB_close(db_.get());
+}
+
+std::string geoip::built() const
+{
+    if (!db_)
+        return {};
+    auto const epoch = static_cast<std::time_t>(db_->metadata.build_epoch);
+    std::tm utc{};
+    gmtime_r(&epoch, &utc);
+    char day[16];
+    std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
+    return day;
+}
+
+std::string default_country_db()
+{
+    for (auto const* candidate : {"/usr/share/linkledger/geoip/country.mmdb", "data/geoip/country.mmdb"}) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(candidate, ec))
+            return candidate;
+    }
+    return {};
 }
 
 std::string geoip::country(std::string_view ip) const

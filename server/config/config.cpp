@@ -58,7 +58,8 @@ std::vector<setting> const& settings()
         {"LINKLEDGER_IDLE_TIMEOUT", "--idle-timeout", "SECONDS",
          "time a connection may wait before it begins a request (new or kept alive)", "5"},
         {"LINKLEDGER_GEOIP_DB", "--geoip-db", "FILE",
-         "MaxMind-format country database (GeoLite2 or DB-IP lite)", "none: country 'unknown'"},
+         "MaxMind-format country database (GeoLite2, DB-IP lite...); 'none': every country 'unknown'",
+         "the bundled free file (/usr/share/linkledger/geoip/country.mmdb, else data/geoip/country.mmdb)"},
         {"LINKLEDGER_CLICK_RETENTION_DAYS", "--click-retention-days", "DAYS",
          "raw clicks older than this are dropped by month; daily rollups remain", "395"},
         {"LINKLEDGER_ATTRIBUTION_HOURS", "--attribution-hours", "HOURS",
@@ -222,7 +223,11 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
     if (auto const* v = get("LINKLEDGER_IDLE_TIMEOUT"))
         c.idle_timeout_seconds = parse_count("LINKLEDGER_IDLE_TIMEOUT", *v, 1, 3600);
 
-    if (auto const* v = get("LINKLEDGER_GEOIP_DB")) {
+    if (auto const* v = get("LINKLEDGER_GEOIP_DB"); v && *v == "none") {
+        c.geoip_db.clear();
+        c.geoip_db_explicit = true;
+    } else if (v) {
+        c.geoip_db_explicit = true;
         if (!std::filesystem::is_regular_file(*v))
             throw config_error("LINKLEDGER_GEOIP_DB", "no such file: '" + *v + "'");
         c.geoip_db = *v;

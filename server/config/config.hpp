@@ -29,6 +29,7 @@ struct config {
     unsigned request_timeout_seconds = 15;
     unsigned idle_timeout_seconds = 5; // for a request to begin, on a new or kept-alive connection
     std::string geoip_db;     // MaxMind-format country database; empty: countries "unknown"
+    bool geoip_db_explicit = false; // set (a file, or "none"); else the bundled file is looked for
     unsigned click_retention_days = 395;
     int attribution_hours = 72;
     int late_click_seconds = 24 * 3600; // how long a sale waits for a click not yet stored

@@ -174,6 +174,11 @@ int child_process::wait(std::chrono::milliseconds timeout)
     return exit_code_;
 }
 
+std::string source_file(std::string const& relative)
+{
+    return std::string(LINKLEDGER_SOURCE_DIR) + "/" + relative;
+}
+
 command_result run_linkledger(std::vector<std::string> const& args, environment const& env)
 {
     child_process child(args, env);

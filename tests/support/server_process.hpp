@@ -22,6 +22,9 @@ struct command_result {
     std::string err;
 };
 
+// A file of the source tree, by its path from the repository's root.
+std::string source_file(std::string const& relative);
+
 // Runs `linkledger args...` with `env` added to a minimal environment, waits for it.
 command_result run_linkledger(std::vector<std::string> const& args, environment const& env);
 
