@@ -2,7 +2,9 @@
 # Redirect benchmark: Linkledger (302 + classification + journal, shipped to PostgreSQL)
 # against nginx answering a bare `return 302` on the same machine, with wrk at 64 and 256
 # connections. Prints req/s, latency, the Linkledger/nginx ratio, and checks that every
-# click is in PostgreSQL. Usage: bench/redirect.sh [SECONDS]  (default 10)
+# click is in PostgreSQL. Then smart redirects (issue 14): a link with 10 rules whose last one
+# matches, query forwarding on and 3 query parameters per request, against the plain link in
+# the same run (target: within 10 %). Usage: bench/redirect.sh [SECONDS]  (default 10)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 duration=${1:-10}
@@ -101,3 +103,35 @@ else
   echo "clicks: MISMATCH"; exit 1
 fi
 grep -E 'error|critical' "$scratch/linkledger.log" | head -5 || true
+
+# Smart redirects: 10 rules, the match in the last (TikTok on iOS), query forwarding on, three
+# parameters per request, against the plain link, alternated twice at 64 connections.
+smart_rules='['
+for i in 1 2 3; do smart_rules+="{\"if\":{\"country\":[\"DE\",\"AT\",\"CH\"]},\"target_url\":\"https://shop.example/de$i?subid={click_id}\"},"; done
+for i in 1 2 3; do smart_rules+="{\"if\":{\"device\":[\"desktop\"],\"os\":[\"windows\",\"macos\"]},\"target_url\":\"https://shop.example/desk$i?subid={click_id}\"},"; done
+smart_rules+='{"if":{"query":["variant=red"]},"target_url":"https://shop.example/red?subid={click_id}"},'
+smart_rules+='{"if":{"in_app":["instagram","facebook"]},"target_url":"https://shop.example/meta?subid={click_id}"},'
+smart_rules+='{"if":{"os":["android"],"in_app":["tiktok"]},"target_url":"https://shop.example/tta?subid={click_id}"},'
+smart_rules+='{"if":{"os":["ios"],"in_app":["tiktok"]},"target_url":"https://shop.example/tti?subid={click_id}&s={source}"}]'
+curl -sf -X POST "http://127.0.0.1:$ll_port/api/v1/links" -H "Authorization: Bearer $key" \
+  -d "{\"target_url\":\"https://shop.example/p?subid={click_id}\",\"slug\":\"bench-smart\",\"forward_query\":true,\"rules\":$smart_rules}" >/dev/null
+smart_url="http://127.0.0.1:$ll_port/bench-smart?utm_source=tiktok&utm_campaign=nov&v=1"
+location=$(curl -s -o /dev/null -w '%{redirect_url}' -A "$ua" "$smart_url")
+case "$location" in
+  https://shop.example/tti\?subid=*\&s=tiktok\&utm_source=tiktok\&utm_campaign=nov\&v=1) ;;
+  *) echo "smart link: unexpected Location $location"; exit 1 ;;
+esac
+printf '\n%-12s %5s %12s %10s %10s\n' link conns 'req/s' p50 p99
+declare -A smart_rps
+for round in 1 2; do
+  for target in plain smart; do
+    if [ "$target" = smart ]; then u="$smart_url"; else u="http://127.0.0.1:$ll_port/bench"; fi
+    out=$(run_wrk "$u" 64)
+    r=$(echo "$out" | field 'Requests/sec:')
+    printf '%-12s %5s %12s %10s %10s\n' "$target" 64 "$r" "$(echo "$out" | field '50%')" "$(echo "$out" | field '99%')"
+    smart_rps[$target]=$(awk -v a="${smart_rps[$target]:-0}" -v b="$r" 'BEGIN { print a + b }')
+    sleep 2 # the shipper drains between runs
+  done
+done
+ratio=$(awk -v a="${smart_rps[smart]}" -v b="${smart_rps[plain]}" 'BEGIN { printf "%.3f", a / b }')
+echo "ratio smart/plain at 64 connections (two rounds summed): $ratio (target >= 0.90)"
