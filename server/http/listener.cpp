@@ -70,6 +70,21 @@ response early_error(status s, std::string code, std::string const& message, std
     return error_response(http_error(s, std::move(code), message, std::move(field)));
 }
 
+response too_many_large_bodies()
+{
+    auto res = early_error(status::service_unavailable, "busy",
+                           "too many large request bodies are being received; try again shortly", "body");
+    res.set(bhttp::field::retry_after, "1");
+    return res;
+}
+
+// The client waits for our word before sending its body (RFC 9110, 10.1.1): given once the
+// header has passed every check, so a refused upload is never sent at all.
+bool expects_continue(request const& header)
+{
+    return header.version() >= 11 && beast::iequals(header[bhttp::field::expect], "100-continue");
+}
+
 response too_large_body()
 {
     return early_error(status::payload_too_large, "payload_too_large", "the request body is too large",
@@ -138,6 +153,30 @@ std::size_t fit_connections_to_fd_limit(std::size_t wanted)
                  "ulimit -n or LimitNOFILE=)", wanted, fits, static_cast<std::uint64_t>(limit.rlim_cur));
     return fits;
 }
+
+// One of the few turns to read (and handle) a large body; given back when destroyed.
+class listener::large_body_turn {
+public:
+    explicit large_body_turn(std::atomic<std::size_t>& in_use) : in_use_(&in_use) {}
+    large_body_turn(large_body_turn&& other) noexcept : in_use_(std::exchange(other.in_use_, nullptr)) {}
+    large_body_turn& operator=(large_body_turn&& other) noexcept
+    {
+        give_back();
+        in_use_ = std::exchange(other.in_use_, nullptr);
+        return *this;
+    }
+    ~large_body_turn() { give_back(); }
+
+private:
+    void give_back()
+    {
+        if (in_use_)
+            in_use_->fetch_sub(1, std::memory_order_relaxed);
+        in_use_ = nullptr;
+    }
+
+    std::atomic<std::size_t>* in_use_;
+};
 
 struct listener::connection {
     explicit connection(net::ip::tcp::socket socket) : stream(std::move(socket)) {}
@@ -213,6 +252,25 @@ net::awaitable<void> listener::accept_loop()
     }
 }
 
+net::awaitable<std::optional<listener::large_body_turn>> listener::wait_for_large_body_turn(connection& conn)
+{
+    auto const give_up = std::chrono::steady_clock::now() + options_.large_body_wait;
+    for (;;) {
+        auto taken = large_bodies_.load(std::memory_order_relaxed);
+        while (taken < options_.max_large_bodies)
+            if (large_bodies_.compare_exchange_weak(taken, taken + 1, std::memory_order_relaxed))
+                co_return large_body_turn(large_bodies_);
+        auto const now = std::chrono::steady_clock::now();
+        if (now >= give_up || conn.closing)
+            co_return std::nullopt;
+        // A short poll rather than a queue: turns are given back on other threads, the waiters
+        // are few (large uploads), and a turn lasts far longer than the poll.
+        net::steady_timer pause(conn.stream.get_executor(),
+                                std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(20), give_up - now));
+        co_await pause.async_wait(k_use);
+    }
+}
+
 std::size_t listener::open_connections() const
 {
     std::lock_guard lock(mutex_);
@@ -264,6 +322,8 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         conn->stream.expires_after(options_.request_timeout);
         auto [read_ec, header_bytes] = co_await bhttp::async_read_header(conn->stream, buffer, *parser, k_use);
         auto const started = std::chrono::steady_clock::now();
+        std::string method = "-";
+        std::string path = "-";
         std::optional<response> early;
         if (read_ec == bhttp::error::header_limit)
             early = oversized_header(parser->get(), buffer);
@@ -283,15 +343,39 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
                 if (auto const wait = options_.limiter->admit(*limited, *client))
                     early = rate_limited_response(*limited, wait);
         }
+        std::size_t route = routes_.unmatched();
+        std::optional<principal> who;         // found before the body, on authenticated routes
+        std::optional<large_body_turn> turn;  // held until the answer is sent
         if (!early) {
             conn->busy = true;
-            // Most requests (every redirect) carry no body: no route lookup for its limit.
+            // Most requests (every redirect) carry no body: nothing more to check before it.
             if (parser->content_length().value_or(0) > 0 || parser->chunked()) {
-                auto const limit = routes_.body_limit(parser->get().method(), parser->get().target());
-                if (auto const length = parser->content_length(); length && *length > limit)
+                // Before a byte of the body is read: route, method and credentials, then size.
+                auto verdict = co_await routes_.check_header(parser->get(), *client);
+                route = verdict.route;
+                auto const length = parser->content_length();
+                if (verdict.refusal)
+                    early = std::move(verdict.refusal);
+                else if (length && *length > verdict.body_limit)
                     early = too_large_body();
                 else
-                    parser->body_limit(limit); // a chunked body is counted as it arrives
+                    parser->body_limit(verdict.body_limit); // a chunked body is counted as it arrives
+                who = std::move(verdict.who);
+                bool const large = length ? *length > k_large_body_bytes : verdict.body_limit > k_large_body_bytes;
+                if (!early && large && !(turn = co_await wait_for_large_body_turn(*conn)))
+                    early = too_many_large_bodies();
+                if (!early && expects_continue(parser->get())) {
+                    static constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
+                    auto [continue_ec, sent] = co_await net::async_write(
+                        conn->stream, net::buffer(k_continue.data(), k_continue.size()), k_use);
+                    (void)sent;
+                    if (continue_ec)
+                        break;
+                }
+                if (early) {
+                    method = std::string(parser->get().method_string());
+                    path = log_path(parser->get().target());
+                }
             }
         }
         if (!early) {
@@ -304,9 +388,6 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         }
 
         response res;
-        std::size_t route = routes_.unmatched();
-        std::string method = "-";
-        std::string path = "-";
         bool keep_alive = false;
         if (early) {
             // The rest of the request (its body) is unread: the connection cannot go on.
@@ -326,7 +407,7 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
             if (auto now = routes_.handle_now(req, *client, &route))
                 res = std::move(*now);
             else
-                res = co_await routes_.handle(req, *client, &route);
+                res = co_await routes_.handle(req, *client, &route, who ? &*who : nullptr);
             res.version(req.version());
             res.prepare_payload();
             if (head)

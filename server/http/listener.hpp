@@ -26,6 +26,11 @@ struct reply_barrier {
     std::function<void()> flush;
 };
 
+// A body larger than this is a large one: only a few are read at once across the server, so a
+// crowd of uploads (each may be up to a route's limit, 16 MiB for a CSV import) cannot take
+// the memory. Smaller bodies, and requests without one (every redirect), never wait for a turn.
+inline constexpr std::size_t k_large_body_bytes = 64 * 1024;
+
 struct listener_options {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
@@ -41,6 +46,10 @@ struct listener_options {
     // How long a connection may stay silent before its next request begins; request_timeout
     // then bounds the request itself.
     std::chrono::seconds idle_timeout{5};
+    // Large bodies (over k_large_body_bytes) read and handled at once; a request past it waits
+    // up to `large_body_wait` for a turn, then gets 503 without its body being read.
+    std::size_t max_large_bodies = 4;
+    std::chrono::milliseconds large_body_wait{2000};
 };
 
 // Raises this process's open-file limit to its hard limit and returns the connection cap that
@@ -71,7 +80,10 @@ public:
 
 private:
     struct connection;
+    class large_body_turn;
     net::awaitable<void> accept_loop();
+    // A turn to read a large body, waiting for one up to large_body_wait; nothing when none came.
+    net::awaitable<std::optional<large_body_turn>> wait_for_large_body_turn(connection& conn);
     net::awaitable<void> serve(std::shared_ptr<connection> conn);
     void forget(std::uint64_t id);
 
@@ -84,6 +96,7 @@ private:
 
     mutable std::mutex mutex_;
     std::atomic<std::uint64_t> rejected_connections_{0};
+    std::atomic<std::size_t> large_bodies_{0}; // being read or handled now
     std::chrono::steady_clock::time_point last_rejection_log_{}; // accept loop only
     bool stopping_ = false;
     std::uint64_t next_id_ = 0;

@@ -122,7 +122,8 @@ net::awaitable<void> router::authenticate(request_context& ctx) const
         presented.bearer_token = std::string(*token);
     else if (auto const session = cookie(ctx.req, k_session_cookie))
         presented.session_id = *session;
-    if (authenticator_ && (!presented.bearer_token.empty() || !presented.session_id.empty()))
+    // Already known when check_header() looked the credentials up before the body was read.
+    if (!ctx.who && authenticator_ && (!presented.bearer_token.empty() || !presented.session_id.empty()))
         ctx.who = co_await authenticator_(presented);
     if (!ctx.who) {
         if (presented.session_id.empty() || !presented.bearer_token.empty())
@@ -150,15 +151,22 @@ net::awaitable<void> router::authenticate(request_context& ctx) const
                          "X-CSRF-Token");
 }
 
+namespace {
+
+[[noreturn]] void throw_unmatched(request const& req, bool path_matched)
+{
+    if (path_matched)
+        throw http_error(status::method_not_allowed, "method_not_allowed",
+                         "method " + std::string(req.method_string()) + " is not allowed here");
+    throw http_error(status::not_found, "not_found", "no such endpoint");
+}
+
+} // namespace
+
 net::awaitable<response> router::dispatch(request_context& ctx, match const& m) const
 {
-    if (!m.found) {
-        if (m.path_matched)
-            throw http_error(status::method_not_allowed, "method_not_allowed",
-                             "method " + std::string(ctx.req.method_string()) +
-                                 " is not allowed here");
-        throw http_error(status::not_found, "not_found", "no such endpoint");
-    }
+    if (!m.found)
+        throw_unmatched(ctx.req, m.path_matched);
     if (m.found->options.requires_api_key)
         co_await authenticate(ctx);
     if (m.found->now)
@@ -260,8 +268,38 @@ net::awaitable<void> router::record_change(request_context const& ctx, route con
                       ctx.req.method_string(), r.pattern, failure);
 }
 
+net::awaitable<router::header_verdict> router::check_header(request const& header,
+                                                            std::string const& remote_ip) const
+{
+    header_verdict verdict;
+    verdict.route = unmatched();
+    verdict.body_limit = route_options{}.max_body_bytes;
+    std::exception_ptr failure;
+    try {
+        auto const target = parse_target(header);
+        auto m = find(header.method(), target);
+        if (!m.found)
+            throw_unmatched(header, m.path_matched);
+        verdict.route = static_cast<std::size_t>(m.found - routes_.data());
+        verdict.body_limit = m.found->options.max_body_bytes;
+        if (m.found->options.requires_api_key) {
+            request_context ctx{header, target, std::move(m.params), remote_ip, std::nullopt, std::nullopt};
+            co_await authenticate(ctx);
+            verdict.who = std::move(ctx.who);
+        }
+        co_return verdict;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    auto res = failure_response(header, failure);
+    if (response_hook_)
+        response_hook_(header, res);
+    verdict.refusal = std::move(res);
+    co_return verdict;
+}
+
 net::awaitable<response> router::handle(request const& req, std::string const& remote_ip,
-                                        std::size_t* matched) const
+                                        std::size_t* matched, principal const* known) const
 {
     std::exception_ptr failure;
     if (matched)
@@ -269,6 +307,8 @@ net::awaitable<response> router::handle(request const& req, std::string const& r
     try {
         auto const target = parse_target(req);
         request_context ctx{req, target, {}, remote_ip, std::nullopt, std::nullopt};
+        if (known)
+            ctx.who = *known;
         auto const m = find(req.method(), target);
         ctx.path_params = m.params;
         if (matched && m.found)

@@ -91,14 +91,28 @@ public:
     std::size_t body_limit(verb method, std::string_view target) const;
     std::size_t largest_body_limit() const;
 
+    // What can be decided from a request's header alone, before its body is read: whether the
+    // route exists and takes the method (404, 405), and, on authenticated routes, whether the
+    // credentials are good (401, 403: the API key or session is looked up here). A request that
+    // fails gets `refusal` (finished like any response) and its body is never read.
+    struct header_verdict {
+        std::optional<response> refusal;
+        std::size_t body_limit = 0;
+        std::optional<principal> who; // authenticated routes: hand it to handle()
+        std::size_t route = 0;        // as handle()'s `matched`
+    };
+    // Never throws: every failure becomes a refusal.
+    net::awaitable<header_verdict> check_header(request const& header, std::string const& remote_ip) const;
+
     // The response of an immediate route, or nothing when the request needs handle().
     // Never throws: every failure becomes a response. `matched`, when given, receives the
     // index of the route that answered (unmatched() for none), for per-route metrics.
     std::optional<response> handle_now(request const& req, std::string const& remote_ip,
                                        std::size_t* matched = nullptr) const;
-    // Never throws: every failure becomes a response.
+    // Never throws: every failure becomes a response. `known`: who check_header() found for this
+    // request (its credentials are then not looked up again).
     net::awaitable<response> handle(request const& req, std::string const& remote_ip,
-                                    std::size_t* matched = nullptr) const;
+                                    std::size_t* matched = nullptr, principal const* known = nullptr) const;
 
     // The routes as registered, by index: what metrics label requests with. No path ever
     // becomes a label, only patterns, so the label set stays small and fixed.
