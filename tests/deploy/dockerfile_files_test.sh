@@ -37,7 +37,7 @@ done < <(grep -E '^(COPY|ADD) ' <<<"$runtime")
 
 # Exactly the binary, the migrations and the web assets: nothing from the build tree.
 find "$scratch/stage" -type f | sed "s#^$scratch/stage##" | sort >"$scratch/files"
-unexpected=$(grep -vE '^/usr/local/bin/linkledger$|^/usr/share/linkledger/(migrations/[0-9]{4}_[a-z0-9_]+\.sql|web/.+)$' "$scratch/files" || true)
+unexpected=$(grep -vE '^/usr/local/bin/linkledger$|^/usr/share/linkledger/(migrations/[0-9]{4}_[a-z0-9_]+\.sql|web/.+|geoip/(country\.mmdb|LICENSE\.country-db|VERSION))$' "$scratch/files" || true)
 [ -z "$unexpected" ] || fail "unexpected files in the image: $unexpected"
 for sql in "$root"/migrations/*.sql; do
   grep -qx "/usr/share/linkledger/migrations/$(basename "$sql")" "$scratch/files" || fail "$(basename "$sql") is not staged"
