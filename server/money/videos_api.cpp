@@ -1,12 +1,12 @@
 #include "money/videos_api.hpp"
 
-#include "db/json_rows.hpp"
 #include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/pagination.hpp"
 #include "http/response.hpp"
 #include "links/target_url.hpp"
+#include "money/video_store.hpp"
 
 #include <pqxx/pqxx>
 
@@ -19,20 +19,22 @@ namespace net = boost::asio;
 
 using http::status;
 
-constexpr char const* k_columns = R"sql(
-    id, platform, url, title,
-    to_char(posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS posted_at,
-    to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at)sql";
+boost::json::object to_json(video const& v)
+{
+    return {{"id", v.id},
+            {"platform", v.platform},
+            {"url", v.url},
+            {"title", v.title},
+            {"posted_at", v.posted_at},
+            {"created_at", v.created_at}};
+}
 
-struct video_fields {
-    std::optional<std::string> platform, url, title, posted_at;
-};
-
-video_fields read_video(boost::json::object const& body)
+// The fields POST and PATCH share, checked; absent ones stay empty.
+video_changes read_video(boost::json::object const& body)
 {
     http::reject_unknown_fields(body, {"platform", "url", "title", "posted_at"});
-    video_fields v{http::optional_string(body, "platform", 32), http::optional_string(body, "url", 2048),
-                   http::optional_string(body, "title", 300), http::optional_time(body, "posted_at")};
+    video_changes v{http::optional_string(body, "platform", 32), http::optional_string(body, "url", 2048),
+                    http::optional_string(body, "title", 300), http::optional_time(body, "posted_at")};
     if (v.platform && (v.platform->empty() || !std::all_of(v.platform->begin(), v.platform->end(), [](char c) {
                            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
                        })))
@@ -44,74 +46,65 @@ video_fields read_video(boost::json::object const& body)
     return v;
 }
 
+http::http_error video_not_found() { return {status::not_found, "not_found", "no such video", "id"}; }
+
+net::awaitable<http::response> create(db::database& db, http::request_context& ctx)
+{
+    auto const fields = read_video(http::json_object_body(ctx.req));
+    if (!fields.posted_at)
+        throw http::bad_field("posted_at", "posted_at is required (when the video went live)", "required");
+    new_video const v{fields.platform.value_or("tiktok"), fields.url.value_or(""), fields.title.value_or(""),
+                      *fields.posted_at};
+    auto const created = co_await db.run([&v](pqxx::connection& conn) {
+        return db::mapping_bad_time("posted_at", [&] { return insert_video(conn, v); });
+    });
+    co_return http::json_response(status::created, to_json(created));
+}
+
+net::awaitable<http::response> list(db::database& db, http::request_context& ctx)
+{
+    auto const page = http::read_page(ctx);
+    auto const videos = co_await db.run(
+        [&page](pqxx::connection& conn) { return list_videos(conn, page.before_id, page.limit + 1); });
+    boost::json::array rows;
+    for (auto const& v : videos)
+        rows.push_back(to_json(v));
+    co_return http::json_response(status::ok, http::page_body("videos", std::move(rows), page));
+}
+
+net::awaitable<http::response> get(db::database& db, http::request_context& ctx)
+{
+    auto const id = http::path_id(ctx.path_param("id"));
+    auto const found = co_await db.run([id](pqxx::connection& conn) { return find_video(conn, id); });
+    if (!found)
+        throw video_not_found();
+    co_return http::json_response(status::ok, to_json(*found));
+}
+
+net::awaitable<http::response> update(db::database& db, http::request_context& ctx)
+{
+    auto const id = http::path_id(ctx.path_param("id"));
+    auto const changes = read_video(http::json_object_body(ctx.req));
+    auto const updated = co_await db.run([id, &changes](pqxx::connection& conn) {
+        return db::mapping_bad_time("posted_at", [&] { return update_video(conn, id, changes); });
+    });
+    if (!updated)
+        throw video_not_found();
+    co_return http::json_response(status::ok, to_json(*updated));
+}
+
 } // namespace
 
 void add_video_routes(http::router& routes, db::database& db)
 {
     http::route_options const api{.requires_api_key = true};
-
-    routes.add(http::verb::post, "/api/v1/videos", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
-        auto const body = http::json_object_body(ctx.req);
-        auto const v = read_video(body);
-        if (!v.posted_at)
-            throw http::bad_field("posted_at", "posted_at is required (when the video went live)", "required");
-        auto created = co_await db.run([&](pqxx::connection& conn) {
-            pqxx::work tx(conn);
-            auto row = db::mapping_bad_time("posted_at", [&] {
-                return tx.exec_params1(std::string("INSERT INTO videos (platform, url, title, posted_at) "
-                                                   "VALUES ($1, $2, $3, $4::timestamptz) RETURNING ") + k_columns,
-                                       v.platform.value_or("tiktok"), v.url.value_or(""), v.title.value_or(""),
-                                       *v.posted_at);
-            });
-            tx.commit();
-            return db::row_to_json(row);
-        });
-        co_return http::json_response(status::created, created);
-    }, api);
-
-    routes.add(http::verb::get, "/api/v1/videos", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
-        auto const page = http::read_page(ctx);
-        auto rows = co_await db.run([&](pqxx::connection& conn) {
-            pqxx::read_transaction tx(conn);
-            return db::rows_to_json(tx.exec_params(std::string("SELECT ") + k_columns +
-                                                       " FROM videos WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2",
-                                                   page.before_id, page.limit + 1));
-        });
-        co_return http::json_response(status::ok, http::page_body("videos", std::move(rows), page));
-    }, api);
-
-    routes.add(http::verb::get, "/api/v1/videos/{id}", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
-        auto const id = http::path_id(ctx.path_param("id"));
-        auto found = co_await db.run([&](pqxx::connection& conn) {
-            pqxx::read_transaction tx(conn);
-            auto const rows = tx.exec_params(std::string("SELECT ") + k_columns + " FROM videos WHERE id = $1", id);
-            return rows.empty() ? boost::json::object() : db::row_to_json(rows[0]);
-        });
-        if (found.empty())
-            throw http::http_error(status::not_found, "not_found", "no such video", "id");
-        co_return http::json_response(status::ok, found);
-    }, api);
-
-    routes.add(http::verb::patch, "/api/v1/videos/{id}", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
-        auto const id = http::path_id(ctx.path_param("id"));
-        auto const body = http::json_object_body(ctx.req);
-        auto const v = read_video(body);
-        auto updated = co_await db.run([&](pqxx::connection& conn) {
-            pqxx::work tx(conn);
-            auto const rows = db::mapping_bad_time("posted_at", [&] {
-                return tx.exec_params(
-                    std::string("UPDATE videos SET platform = COALESCE($2, platform), url = COALESCE($3, url), "
-                                "title = COALESCE($4, title), posted_at = COALESCE($5::timestamptz, posted_at), "
-                                "updated_at = now() WHERE id = $1 RETURNING ") + k_columns,
-                    id, v.platform, v.url, v.title, v.posted_at);
-            });
-            tx.commit();
-            return rows.empty() ? boost::json::object() : db::row_to_json(rows[0]);
-        });
-        if (updated.empty())
-            throw http::http_error(status::not_found, "not_found", "no such video", "id");
-        co_return http::json_response(status::ok, updated);
-    }, api);
+    auto bind = [&db](auto handler) {
+        return [&db, handler](http::request_context& ctx) { return handler(db, ctx); };
+    };
+    routes.add(http::verb::post, "/api/v1/videos", bind(create), api);
+    routes.add(http::verb::get, "/api/v1/videos", bind(list), api);
+    routes.add(http::verb::get, "/api/v1/videos/{id}", bind(get), api);
+    routes.add(http::verb::patch, "/api/v1/videos/{id}", bind(update), api);
 }
 
 } // namespace linkledger::money
