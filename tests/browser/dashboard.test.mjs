@@ -626,3 +626,151 @@ test("long lists show a page at a time with Show more, and selects offer every i
   await ownerPage.click("#activity-more");
   await waitRows(ownerPage, "#activity-table", 100);
 });
+
+// ---- smart redirects (issue 14) ----
+const tiktokAndroidUa = "Mozilla/5.0 (Linux; Android 13; SM-S908B Build/TP1A.220624.014; wv) AppleWebKit/537.36 " +
+  "(KHTML, like Gecko) Version/4.0 Chrome/119.0.6045.163 Mobile Safari/537.36 trill_320403 JsSdk/1.0 " +
+  "NetType/WIFI Channel/googleplay AppName/trill app_version/32.4.3 ByteLocale/en BytedanceWebview/d8a21c6";
+const instagramIosUa = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) " +
+  "Mobile/15E148 Instagram 305.0.0.21.109 (iPhone15,3; iOS 17_0; en_US; en; scale=3.00; 1290x2796; 532277130)";
+
+async function smartLink(page) {
+  return page.evaluate(async () => {
+    const res = await fetch("/api/v1/links?limit=200");
+    return (await res.json()).links.find((l) => l.slug === "smart-shop");
+  });
+}
+
+test("smart redirect settings and rules are edited in the dashboard, storefronts included", async () => {
+  const context = await browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
+  const page = await context.newPage();
+  await logIn(page, owner);
+  await open(page, "links", "#links-table tbody tr");
+  await page.fill("#link-target", "https://shop.example/p?sub={click_id}");
+  await page.fill("#link-slug", "smart-shop");
+  await page.selectOption("#link-escape", "auto");
+  await page.fill("#link-max-clicks", "1000");
+  await page.click("#rule-add");
+  await page.fill("#link-rules li:nth-child(1) .rule-country", "FR, be");
+  await page.fill("#link-rules li:nth-child(1) .rule-target", "https://shop.example/fr?sub={click_id}");
+  await page.click("#rule-add");
+  await page.fill("#link-rules li:nth-child(2) .rule-os", "android");
+  await page.fill("#link-rules li:nth-child(2) .rule-target", "https://shop.example/android?sub={click_id}");
+  await page.click("#link-rules li:nth-child(2) .rule-up"); // android first
+  await page.click("#link-save");
+  await page.waitForSelector("#links-table td >> text=" + base + "/smart-shop");
+  let link = await smartLink(page);
+  assert.equal(link.open_in_browser, "auto");
+  assert.equal(link.max_clicks, 1000);
+  assert.equal(link.forward_query, true);
+  assert.deepEqual(link.rules.map((r) => r.target_url),
+    ["https://shop.example/android?sub={click_id}", "https://shop.example/fr?sub={click_id}"]);
+  assert.deepEqual(link.rules[1].if.country, ["FR", "BE"]);
+  const row = (await rows(page, "#links-table")).find((r) => r[0] === base + "/smart-shop");
+  assert.match(row.join(" "), /2 rules/);
+  assert.match(row.join(" "), /browser escape/);
+
+  // A bad rule is refused with the place named, and nothing is saved.
+  await page.click("#links-table tr:has-text('/smart-shop') button:has-text('Edit')");
+  assert.equal(await page.locator("#link-rules li").count(), 2);
+  await page.fill("#link-rules li:nth-child(2) .rule-country", "FR, France");
+  await page.click("#link-save");
+  await page.waitForSelector("#status.error");
+  assert.match(await page.textContent("#status"), /rules\[1\]\.if\.country\[1\]/);
+  await page.fill("#link-rules li:nth-child(2) .rule-country", "FR");
+
+  // The storefront preset replaces the country rules and keeps the others first.
+  await page.fill("#store-product", "B08N5WRWNW");
+  await page.fill("#store-tags", "DE=lea0d-21, GB=lea-uk-21");
+  await page.click("#store-apply");
+  await page.waitForSelector("#link-rules li:nth-child(3) .rule-target");
+  await page.waitForSelector("#links-table tr:has-text('/smart-shop'):has-text('3 rules')");
+  assert.equal(await page.inputValue("#link-rules li:nth-child(2) .rule-target"), "https://www.amazon.de/dp/B08N5WRWNW?tag=lea0d-21");
+  assert.equal(await page.inputValue("#link-rules li:nth-child(3) .rule-country"), "GB");
+  // Remove the Amazon UK rule and save.
+  await page.click("#link-rules li:nth-child(3) .rule-remove");
+  await page.click("#link-save");
+  await page.waitForSelector("#links-table tr:has-text('/smart-shop'):has-text('2 rules')");
+  link = await smartLink(page);
+  assert.deepEqual(link.rules.map((r) => r.target_url),
+    ["https://shop.example/android?sub={click_id}", "https://www.amazon.de/dp/B08N5WRWNW?tag=lea0d-21"]);
+  await shot(page, "links-smart");
+  await context.close();
+});
+
+async function clickIds(page, linkId) {
+  return page.evaluate(async (id) => {
+    const res = await fetch("/api/v1/clicks?link_id=" + id);
+    return (await res.json()).clicks.map((c) => c.click_id);
+  }, linkId);
+}
+
+test("the in-app escape page: each way out carries the click id, and it works without JavaScript", async () => {
+  const ownerContext = await browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
+  const admin = await ownerContext.newPage();
+  await logIn(admin, owner);
+  const link = await smartLink(admin);
+  const seen = [];
+
+  // TikTok on an iPhone: no dependable escape, so "Copy link" (the only script) and the menu hint.
+  const ios = await browser.newContext({ userAgent: tiktokUa, viewport: phone, isMobile: true, hasTouch: true, locale: "en-US" });
+  await ios.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+  const iosPage = await ios.newPage();
+  const answer = await iosPage.goto(base + "/smart-shop?utm_campaign=nov");
+  assert.equal(answer.status(), 200);
+  const continueHref = await iosPage.getAttribute("#continue", "href");
+  const match = continueHref.match(/^https:\/\/shop\.example\/p\?sub=([0-9A-Z]{26})&utm_campaign=nov$/);
+  assert.ok(match, continueHref);
+  const clickId = match[1];
+  seen.push(clickId);
+  assert.equal(await iosPage.inputValue("#url"), continueHref);
+  assert.equal(await iosPage.isVisible("#copied"), false);
+  await iosPage.click("#copy");
+  await iosPage.waitForSelector("#copied:not([hidden]), #manual:not([hidden])");
+  if (await iosPage.isVisible("#copied"))
+    assert.equal(await iosPage.evaluate(() => navigator.clipboard.readText()), continueHref);
+  assert.match(await iosPage.textContent("main"), /TikTok/);
+  await shot(iosPage, "escape-tiktok-ios");
+  await ios.close();
+
+  // TikTok on Android, JavaScript off: the intent:// button and "Continue here" still work.
+  const android = await browser.newContext({ userAgent: tiktokAndroidUa, viewport: phone, isMobile: true,
+    javaScriptEnabled: false, locale: "fr-FR" });
+  const androidPage = await android.newPage();
+  await androidPage.goto(base + "/smart-shop");
+  const open = await androidPage.getAttribute("#open", "href");
+  const cont = await androidPage.getAttribute("#continue", "href");
+  const androidId = cont.match(/^https:\/\/shop\.example\/android\?sub=([0-9A-Z]{26})$/)[1];
+  seen.push(androidId);
+  assert.equal(open, "intent://shop.example/android?sub=" + androidId +
+    "#Intent;scheme=https;S.browser_fallback_url=" + encodeURIComponent(cont) + ";end");
+  assert.match(await androidPage.textContent("h1"), /navigateur/);
+  assert.equal(await androidPage.isVisible("#continue"), true);
+  // The way out a webview falls back to: following "Continue here" reaches the target with the same id.
+  const [request] = await Promise.all([
+    androidPage.waitForRequest((r) => r.url().startsWith("https://shop.example/")),
+    androidPage.click("#continue"),
+  ]);
+  assert.equal(request.url(), cont);
+  await android.close();
+
+  // Instagram on an iPhone: its own extbrowser scheme.
+  const insta = await browser.newContext({ userAgent: instagramIosUa, viewport: phone, isMobile: true, javaScriptEnabled: false });
+  const instaPage = await insta.newPage();
+  await instaPage.goto(base + "/smart-shop");
+  const instaHref = await instaPage.getAttribute("#open", "href");
+  const instaCont = await instaPage.getAttribute("#continue", "href");
+  assert.equal(instaHref, "instagram://extbrowser/?url=" + encodeURIComponent(instaCont));
+  seen.push(instaCont.match(/sub=([0-9A-Z]{26})/)[1]);
+  await insta.close();
+
+  // One click per page served, each with the id its page carried.
+  for (let i = 0; i < 50; ++i) {
+    const stored = await clickIds(admin, link.id);
+    if (seen.every((id) => stored.includes(id))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stored = await clickIds(admin, link.id);
+  assert.deepEqual([...stored].sort(), [...seen].sort());
+  await ownerContext.close();
+});

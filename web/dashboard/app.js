@@ -210,6 +210,96 @@
   function resetLinkForm() {
     $("link-form").reset(); $("link-id").value = ""; $("link-slug").disabled = false;
     $("link-form-title").textContent = t("links.new"); $("link-cancel").hidden = true;
+    $("link-rules").replaceChildren();
+  }
+
+  // ---- smart redirects: rules, validity, forwarding, escape (issue 14) ----
+  const RULE_LISTS = ["device", "os", "in_app", "country", "language", "query"];
+  const fromLocalInput = (value) => toIso(value) || null;
+  const splitList = (text) => text.split(",").map((v) => v.trim()).filter((v) => v);
+
+  function ruleRow(rule) {
+    const when = (rule && rule.if) || {};
+    const li = el("li", { class: "rule" });
+    for (const name of RULE_LISTS) {
+      const id = "rule-" + name + "-" + Math.random().toString(36).slice(2);
+      li.append(el("label", { for: id }, t("smart.cond." + name)),
+        el("input", { id, class: "rule-" + name, value: (when[name] || []).join(", ") }));
+    }
+    for (const name of ["after", "before"]) {
+      const id = "rule-" + name + "-" + Math.random().toString(36).slice(2);
+      li.append(el("label", { for: id }, t("smart.cond." + name)),
+        el("input", { id, class: "rule-" + name, type: "datetime-local", value: toLocalInput(when[name]) }));
+    }
+    const targetId = "rule-target-" + Math.random().toString(36).slice(2);
+    li.append(el("label", { for: targetId }, t("smart.rule.target")),
+      el("input", { id: targetId, class: "rule-target", type: "url", required: true, value: (rule && rule.target_url) || "" }));
+    li.append(el("div", { class: "row" },
+      el("button", { type: "button", class: "secondary rule-up", onclick: () => li.previousElementSibling && li.previousElementSibling.before(li) }, t("smart.rule.up")),
+      el("button", { type: "button", class: "secondary rule-down", onclick: () => li.nextElementSibling && li.nextElementSibling.after(li) }, t("smart.rule.down")),
+      el("button", { type: "button", class: "secondary rule-remove", onclick: () => li.remove() }, t("smart.rule.remove"))));
+    return li;
+  }
+
+  function readRules() {
+    return [...$("link-rules").children].map((li) => {
+      const when = {};
+      for (const name of RULE_LISTS) {
+        const values = splitList(li.querySelector(".rule-" + name).value);
+        if (values.length) when[name] = values;
+      }
+      for (const name of ["after", "before"]) {
+        const at = fromLocalInput(li.querySelector(".rule-" + name).value);
+        if (at) when[name] = at;
+      }
+      return { if: when, target_url: li.querySelector(".rule-target").value };
+    });
+  }
+
+  function showSmart(l) {
+    $("link-forward").checked = l.forward_query !== false;
+    $("link-escape").value = l.open_in_browser || "off";
+    $("link-valid-from").value = toLocalInput(l.valid_from);
+    $("link-valid-until").value = toLocalInput(l.valid_until);
+    $("link-max-clicks").value = l.max_clicks || "";
+    $("link-expired").value = l.expired_url || "";
+    $("link-rules").replaceChildren(...(l.rules || []).map(ruleRow));
+  }
+
+  function smartBody() {
+    return {
+      forward_query: $("link-forward").checked, open_in_browser: $("link-escape").value,
+      valid_from: fromLocalInput($("link-valid-from").value), valid_until: fromLocalInput($("link-valid-until").value),
+      max_clicks: $("link-max-clicks").value ? Number($("link-max-clicks").value) : null,
+      expired_url: $("link-expired").value || null, rules: readRules()
+    };
+  }
+
+  // What a link uses, at a glance in the table.
+  function smartBadges(l) {
+    const badges = [];
+    if (l.rules && l.rules.length) badges.push(l.rules.length + " " + t("smart.badge.rules"));
+    if (l.forward_query) badges.push(t("smart.badge.query"));
+    if (l.open_in_browser === "auto") badges.push(t("smart.badge.escape"));
+    if (l.valid_from) badges.push(t("smart.badge.from") + " " + when(l.valid_from));
+    if (l.valid_until) badges.push(t("smart.badge.until") + " " + when(l.valid_until));
+    if (l.max_clicks) badges.push(t("smart.badge.max") + " " + l.max_clicks);
+    return el("span", { class: "smart-badges" }, ...badges.map((b) => el("span", { class: "badge" }, b)));
+  }
+
+  async function applyStorefronts() {
+    const id = $("link-id").value;
+    if (!id) { say(t("smart.store.save_first"), true); return; }
+    const storefronts = splitList($("store-tags").value).map((pair) => {
+      const [country, tag] = pair.split("=").map((v) => (v || "").trim());
+      return { country, tag };
+    });
+    await change(async () => {
+      const link = await api("POST", "/api/v1/links/" + id + "/storefronts",
+        { product_id: $("store-product").value.trim(), storefronts });
+      $("link-rules").replaceChildren(...link.rules.map(ruleRow));
+      await loadLinks();
+    });
   }
 
   function showShort(link) {
@@ -228,7 +318,8 @@
       { key: "title", label: "col.title" }, { key: "clicks", label: "col.clicks" },
       { label: "col.video", render: (l) => l.video_id ? videoName[l.video_id] || "#" + l.video_id : "" },
       { label: "col.bio", render: (l) => l.bio ? t("yes") + " (" + l.bio_position + ")" : t("no") },
-      { label: "col.disclosure", render: (l) => l.disclosure ? t("disclosure." + l.disclosure) : "" }
+      { label: "col.disclosure", render: (l) => l.disclosure ? t("disclosure." + l.disclosure) : "" },
+      { label: "col.smart", render: smartBadges }
     ], (l) => [
       copyButton(() => l.short_url),
       el("a", { href: l.qr_svg }, "QR"),
@@ -238,6 +329,7 @@
         $("link-position").value = l.bio_position; $("link-disclosure").value = l.disclosure || "";
         $("link-video").value = l.video_id ? String(l.video_id) : ""; $("link-offer").value = l.offer_id ? String(l.offer_id) : "";
         $("link-form-title").textContent = t("links.edit"); $("link-cancel").hidden = false; showShort(l);
+        showSmart(l);
         $("link-target").focus();
       } }, t("edit")),
       el("button", { type: "button", class: "changes danger", onclick: () => confirm(t("confirm")) &&
@@ -252,7 +344,8 @@
       target_url: $("link-target").value, title: $("link-title").value, bio: $("link-bio").checked,
       bio_position: Number($("link-position").value || 0), disclosure: $("link-disclosure").value || null,
       video_id: $("link-video").value ? Number($("link-video").value) : null,
-      offer_id: $("link-offer").value ? Number($("link-offer").value) : null
+      offer_id: $("link-offer").value ? Number($("link-offer").value) : null,
+      ...smartBody()
     };
     if (!id && $("link-slug").value) body.slug = $("link-slug").value;
     await change(async () => {
@@ -313,6 +406,8 @@
     for (const id of ["period", "from", "to"]) $(id).addEventListener("change", () => { $("custom-range").hidden = $("period").value !== "custom"; show(); });
     $("link-form").addEventListener("submit", saveLink);
     $("link-cancel").addEventListener("click", resetLinkForm);
+    $("rule-add").addEventListener("click", () => $("link-rules").append(ruleRow(null)));
+    $("store-apply").addEventListener("click", applyStorefronts);
     $("copy-short").addEventListener("click", () => { navigator.clipboard?.writeText($("short-url").textContent); say(t("copied")); });
     $("profile-form").addEventListener("submit", saveProfile);
     $("key-form").addEventListener("submit", (e) => { e.preventDefault(); change(async () => {
