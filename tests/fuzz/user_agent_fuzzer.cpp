@@ -37,11 +37,12 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     auto const utm_source = take_line(text);
 
     auto const traits = classifier.classify(user_agent);
-    expect(one_of(traits.in_app, {"tiktok", "instagram", "facebook", "snapchat", "youtube", "pinterest",
+    expect(one_of(traits.in_app, {"tiktok", "instagram", "threads", "facebook", "snapchat", "youtube", "pinterest",
                                   "linkedin", "x", "none"}),
            "in_app is one of the documented browsers");
     expect(one_of(traits.device, {"mobile", "tablet", "desktop"}), "device is mobile, tablet or desktop");
-    expect(one_of(traits.os, {"ios", "android", "other"}), "os is ios, android or other");
+    expect(one_of(traits.os, {"ios", "android", "windows", "macos", "linux", "other"}),
+           "os is ios, android, windows, macos, linux or other");
     expect(!user_agent.empty() || traits.bot_reason == "empty user agent", "an empty user agent is not a click");
     expect(traits.in_app == clicks::in_app_browser(user_agent), "classify agrees with in_app_browser");
 
