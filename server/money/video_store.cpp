@@ -1,5 +1,7 @@
 #include "money/video_store.hpp"
 
+#include "money/store_rows.hpp"
+
 #include "db/utc_timestamp.hpp"
 
 #include <pqxx/pqxx>
@@ -30,11 +32,6 @@ video to_video(pqxx::row const& row)
             row[3].as<std::string>(),  row[4].as<std::string>(), row[5].as<std::string>()};
 }
 
-std::optional<video> first_video(pqxx::result const& rows)
-{
-    return rows.empty() ? std::nullopt : std::optional(to_video(rows[0]));
-}
-
 } // namespace
 
 video insert_video(pqxx::connection& conn, new_video const& v)
@@ -48,22 +45,19 @@ video insert_video(pqxx::connection& conn, new_video const& v)
 std::optional<video> find_video(pqxx::connection& conn, std::int64_t id)
 {
     pqxx::read_transaction tx(conn);
-    return first_video(tx.exec_params(k_find_video.c_str(), id));
+    return first_row(tx.exec_params(k_find_video.c_str(), id), to_video);
 }
 
 std::vector<video> list_videos(pqxx::connection& conn, std::int64_t before_id, int limit)
 {
     pqxx::read_transaction tx(conn);
-    std::vector<video> out;
-    for (auto const& row : tx.exec_params(k_list_videos.c_str(), before_id, limit))
-        out.push_back(to_video(row));
-    return out;
+    return all_rows(tx.exec_params(k_list_videos.c_str(), before_id, limit), to_video);
 }
 
 std::optional<video> update_video(pqxx::connection& conn, std::int64_t id, video_changes const& c)
 {
     pqxx::work tx(conn);
-    auto updated = first_video(tx.exec_params(k_update_video.c_str(), id, c.platform, c.url, c.title, c.posted_at));
+    auto updated = first_row(tx.exec_params(k_update_video.c_str(), id, c.platform, c.url, c.title, c.posted_at), to_video);
     tx.commit();
     return updated;
 }

@@ -7,6 +7,7 @@
 #include "http/response.hpp"
 #include "links/target_url.hpp"
 #include "money/video_store.hpp"
+#include "money/store_rows.hpp"
 
 #include <pqxx/pqxx>
 
@@ -66,10 +67,8 @@ net::awaitable<http::response> list(db::database& db, http::request_context& ctx
     auto const page = http::read_page(ctx);
     auto const videos = co_await db.run(
         [&page](pqxx::connection& conn) { return list_videos(conn, page.before_id, page.limit + 1); });
-    boost::json::array rows;
-    for (auto const& v : videos)
-        rows.push_back(to_json(v));
-    co_return http::json_response(status::ok, http::page_body("videos", std::move(rows), page));
+    auto encode = [](video const& v) { return to_json(v); };
+    co_return http::json_response(status::ok, json_page("videos", videos, page, encode));
 }
 
 net::awaitable<http::response> get(db::database& db, http::request_context& ctx)
