@@ -1,0 +1,67 @@
+#include "money/income_store.hpp"
+
+#include "money/store_rows.hpp"
+
+#include "db/sql_errors.hpp"
+#include "db/utc_timestamp.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::money {
+namespace {
+
+constexpr auto k_income_columns =
+    db::sql_text("id, stream, amount_minor, currency, to_char(day, 'YYYY-MM-DD'), video_id, note, ") +
+    db::utc_timestamp("created_at");
+
+constexpr auto k_insert_income = "INSERT INTO income (stream, amount_minor, currency, day, video_id, note) "
+                                 "VALUES ($1, $2, $3, $4::date, $5, $6) RETURNING " +
+                                 k_income_columns;
+
+constexpr auto k_list_income = "SELECT " + k_income_columns +
+                               " FROM income WHERE ($1::bigint = 0 OR id < $1::bigint) "
+                               "AND ($3::date IS NULL OR day >= $3::date) "
+                               "AND ($4::date IS NULL OR day < $4::date) ORDER BY id DESC LIMIT $2";
+
+constexpr char const* k_delete_income = "DELETE FROM income WHERE id = $1";
+
+income_entry to_income_entry(pqxx::row const& row)
+{
+    return {row[0].as<std::int64_t>(),
+            row[1].as<std::string>(),
+            row[2].as<std::int64_t>(),
+            row[3].as<std::string>(),
+            row[4].as<std::string>(),
+            row[5].is_null() ? std::nullopt : std::optional(row[5].as<std::int64_t>()),
+            row[6].as<std::string>(),
+            row[7].as<std::string>()};
+}
+
+} // namespace
+
+income_entry insert_income(pqxx::connection& conn, new_income_entry const& e)
+{
+    pqxx::work tx(conn);
+    auto const row = tx.exec_params1(k_insert_income.c_str(), e.stream, e.amount_minor, e.currency, e.date,
+                                     e.video_id, e.note);
+    tx.commit();
+    return to_income_entry(row);
+}
+
+std::vector<income_entry> list_income(pqxx::connection& conn, income_filter const& f)
+{
+    pqxx::read_transaction tx(conn);
+    db::check_time(tx, "from", f.from);
+    db::check_time(tx, "to", f.to);
+    return all_rows(tx.exec_params(k_list_income.c_str(), f.before_id, f.limit, f.from, f.to), to_income_entry);
+}
+
+bool delete_income(pqxx::connection& conn, std::int64_t id)
+{
+    pqxx::work tx(conn);
+    auto const deleted = tx.exec_params(k_delete_income, id).affected_rows();
+    tx.commit();
+    return deleted > 0;
+}
+
+} // namespace linkledger::money
