@@ -16,8 +16,9 @@ struct commission_rule {
     std::optional<std::int64_t> amount_minor;
 };
 
-struct offer {
-    std::int64_t id = 0;
+// What an offer pays and how: set when it is created, most of it changeable later (never the
+// currency).
+struct offer_terms {
     std::string name;
     std::string currency;
     commission_rule commission;
@@ -27,9 +28,13 @@ struct offer {
     std::string commission_base = "subtotal";
     // A reported commission above the sale's amount is accepted only when set (lead offers).
     bool allow_commission_above_amount = false;
+    bool active = true;
+};
+
+struct offer : offer_terms {
+    std::int64_t id = 0;
     std::string postback_token_sha256; // 32 raw bytes
     std::string webhook_secret;
-    bool active = true;
 };
 
 std::optional<offer> load_offer(pqxx::transaction_base& tx, std::int64_t id);
