@@ -1,14 +1,16 @@
 #include "money/conversions_api.hpp"
 
 #include "crypto/random.hpp"
-#include "db/json_rows.hpp"
 #include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/pagination.hpp"
 #include "http/response.hpp"
 #include "money/conversion_status.hpp"
+#include "money/conversion_store.hpp"
 #include "money/csv_import.hpp"
+#include "money/record_id.hpp"
+#include "money/store_rows.hpp"
 #include "money/sale_checks.hpp"
 
 #include <pqxx/pqxx>
@@ -22,7 +24,6 @@ namespace net = boost::asio;
 
 using http::status;
 
-constexpr std::int64_t k_max_id = 9'000'000'000'000'000'000;
 constexpr std::size_t k_max_csv_bytes = 16 * 1024 * 1024;
 
 std::string checked_status(std::optional<std::string> const& word, std::string const& field)
@@ -62,24 +63,18 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
 
     routes.add(http::verb::get, "/api/v1/conversions", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
         auto const page = http::read_page(ctx);
-        auto const offer_id = query_id(ctx.query("offer_id"), "offer_id");
-        std::string status_filter;
+        conversion_filter filter;
+        filter.before_id = page.before_id;
+        filter.limit = page.limit + 1;
+        filter.offer_id = query_id(ctx.query("offer_id"), "offer_id");
         if (auto const s = ctx.query("status"); s && !s->empty())
-            status_filter = checked_status(s, "status");
-        auto const from = http::checked_time(ctx.query("from"), "from");
-        auto const to = http::checked_time(ctx.query("to"), "to");
-        auto rows = co_await db.run([&](pqxx::connection& conn) {
-            pqxx::read_transaction tx(conn);
-            db::check_time(tx, "from", from);
-            db::check_time(tx, "to", to);
-            return db::rows_to_json(tx.exec_params(
-                std::string("SELECT ") + k_conversion_columns +
-                    " FROM conversions c WHERE ($1::bigint = 0 OR c.id < $1::bigint) AND ($3::bigint = 0 OR c.offer_id = $3::bigint) "
-                    "AND ($4 = '' OR c.status = $4) AND ($5::timestamptz IS NULL OR c.occurred_at >= $5::timestamptz) "
-                    "AND ($6::timestamptz IS NULL OR c.occurred_at < $6::timestamptz) ORDER BY c.id DESC LIMIT $2",
-                page.before_id, page.limit + 1, offer_id, status_filter, from, to));
-        });
-        co_return http::json_response(status::ok, http::page_body("conversions", std::move(rows), page));
+            filter.status = checked_status(s, "status");
+        filter.from = http::checked_time(ctx.query("from"), "from");
+        filter.to = http::checked_time(ctx.query("to"), "to");
+        auto const conversions =
+            co_await db.run([&filter](pqxx::connection& conn) { return list_conversions(conn, filter); });
+        auto encode = [](conversion const& c) { return to_json(c); };
+        co_return http::json_response(status::ok, json_page("conversions", conversions, page, encode));
     }, api);
 
     // A sale entered by hand (a brand paid by transfer, a network without postbacks).

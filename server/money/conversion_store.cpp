@@ -1,0 +1,100 @@
+#include "money/conversion_store.hpp"
+
+#include "money/store_rows.hpp"
+
+#include "db/sql_errors.hpp"
+#include "db/utc_timestamp.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::money {
+namespace {
+
+constexpr auto k_conversion_select =
+    db::sql_text("SELECT c.id, c.offer_id, c.txid, c.status, c.amount_minor, c.commission_minor, c.currency, "
+                 "c.click_id, c.link_id, c.video_id, c.code, c.source, c.attribution, c.via, ") +
+    db::utc_timestamp("c.occurred_at") + ", " + db::utc_timestamp("c.created_at") + ", " +
+    db::utc_timestamp("c.updated_at") + " FROM conversions c";
+
+constexpr auto k_find_conversion = k_conversion_select + " WHERE c.id = $1";
+
+constexpr auto k_list_conversions = k_conversion_select + R"sql(
+WHERE ($1::bigint = 0 OR c.id < $1::bigint)
+  AND ($3::bigint = 0 OR c.offer_id = $3::bigint)
+  AND ($4 = '' OR c.status = $4)
+  AND ($5::timestamptz IS NULL OR c.occurred_at >= $5::timestamptz)
+  AND ($6::timestamptz IS NULL OR c.occurred_at < $6::timestamptz)
+ORDER BY c.id DESC LIMIT $2)sql";
+
+template <class T>
+std::optional<T> optional_field(pqxx::field const& f)
+{
+    return f.is_null() ? std::nullopt : std::optional(f.as<T>());
+}
+
+conversion to_conversion(pqxx::row const& row)
+{
+    conversion c;
+    c.id = row[0].as<std::int64_t>();
+    c.offer_id = row[1].as<std::int64_t>();
+    c.txid = row[2].as<std::string>();
+    c.status = row[3].as<std::string>();
+    c.amount_minor = row[4].as<std::int64_t>();
+    c.commission_minor = row[5].as<std::int64_t>();
+    c.currency = row[6].as<std::string>();
+    c.click_id = optional_field<std::string>(row[7]);
+    c.link_id = optional_field<std::int64_t>(row[8]);
+    c.video_id = optional_field<std::int64_t>(row[9]);
+    c.code = optional_field<std::string>(row[10]);
+    c.source = row[11].as<std::string>();
+    c.attribution = row[12].as<std::string>();
+    c.via = row[13].as<std::string>();
+    c.occurred_at = row[14].as<std::string>();
+    c.created_at = row[15].as<std::string>();
+    c.updated_at = row[16].as<std::string>();
+    return c;
+}
+
+template <class T>
+boost::json::value or_null(std::optional<T> const& v)
+{
+    return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+} // namespace
+
+std::optional<conversion> find_conversion(pqxx::transaction_base& tx, std::int64_t id)
+{
+    return first_row(tx.exec_params(k_find_conversion.c_str(), id), to_conversion);
+}
+
+std::vector<conversion> list_conversions(pqxx::connection& conn, conversion_filter const& f)
+{
+    pqxx::read_transaction tx(conn);
+    db::check_time(tx, "from", f.from);
+    db::check_time(tx, "to", f.to);
+    return all_rows(tx.exec_params(k_list_conversions.c_str(), f.before_id, f.limit, f.offer_id, f.status, f.from, f.to), to_conversion);
+}
+
+boost::json::object to_json(conversion const& c)
+{
+    return {{"id", c.id},
+            {"offer_id", c.offer_id},
+            {"txid", c.txid},
+            {"status", c.status},
+            {"amount_minor", c.amount_minor},
+            {"commission_minor", c.commission_minor},
+            {"currency", c.currency},
+            {"click_id", or_null(c.click_id)},
+            {"link_id", or_null(c.link_id)},
+            {"video_id", or_null(c.video_id)},
+            {"code", or_null(c.code)},
+            {"source", c.source},
+            {"attribution", c.attribution},
+            {"via", c.via},
+            {"occurred_at", c.occurred_at},
+            {"created_at", c.created_at},
+            {"updated_at", c.updated_at}};
+}
+
+} // namespace linkledger::money
