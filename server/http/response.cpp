@@ -1,6 +1,6 @@
 #include "http/response.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "http/json_text.hpp"
 
 namespace linkledger::http {
 
@@ -9,7 +9,7 @@ response json_response(status s, boost::json::value const& body)
     response res{s, 11};
     res.set(bhttp::field::content_type, "application/json; charset=utf-8");
     res.set(bhttp::field::cache_control, "no-store");
-    res.body() = boost::json::serialize(body);
+    res.body() = json_text(body);
     res.body().push_back('\n');
     return res;
 }

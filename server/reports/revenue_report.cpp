@@ -79,7 +79,7 @@ constexpr std::array k_groupings{
 // Other income only belongs in the by-stream view, where it is its own row per stream.
 constexpr char const* k_income = R"sql(
     UNION ALL
-    SELECT i.stream, i.currency, 0, i.amount_minor, i.amount_minor, i.amount_minor
+    SELECT i.stream, i.currency, 0, i.amount_minor, i.amount_minor, i.amount_minor, NULL::text
     FROM income i
     WHERE i.day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND i.day < ($2::timestamptz AT TIME ZONE 'UTC')::date)sql";
 
@@ -126,17 +126,24 @@ std::optional<std::string> revenue_sql(std::string const& group_by)
         std::string sql = "WITH clicks AS (SELECT key, clicks::bigint, unique_clicks::bigint FROM (" +
                           std::string(g.clicks) + ") AS s(key, clicks, unique_clicks)), money AS (SELECT " + std::string(g.money_key) +
                           " AS key, c.currency, 1 AS conversions, c.amount_minor, c.commission_minor, "
-                          "CASE WHEN c.status IN ('approved', 'paid') THEN c.commission_minor ELSE 0 END AS approved "
+                          "CASE WHEN c.status IN ('approved', 'paid') THEN c.commission_minor ELSE 0 END AS approved, "
+                          // The click a sale came through, when it came through one: a sale by
+                          // code, by hand or unattributed has none.
+                          "CASE WHEN c.attribution IN ('click', 'model') AND c.promo_code_id IS NULL "
+                          "THEN c.click_id END AS via_click "
                           "FROM conversions c WHERE c.status <> 'rejected' AND c.occurred_at >= $1::timestamptz "
                           "AND c.occurred_at < $2::timestamptz" +
                           (g.name == "stream" ? k_income : "") +
                           "), money_by_key AS (SELECT " + std::string(g.money_text) + " AS key, currency, sum(conversions)::bigint AS conversions, "
                           "sum(amount_minor) AS revenue, sum(commission_minor) AS commission, "
-                          "sum(approved) AS approved FROM money GROUP BY money.key, currency), "
+                          "sum(approved) AS approved, count(DISTINCT via_click)::bigint AS converting_clicks, "
+                          "(sum(conversions) FILTER (WHERE via_click IS NULL))::bigint AS without_click "
+                          "FROM money GROUP BY money.key, currency), "
                           "k AS (SELECT key FROM clicks UNION SELECT key FROM money_by_key) "
                           "SELECT k.key, COALESCE(" + std::string(g.label) + ", k.key), COALESCE(cl.clicks, 0), "
                           "COALESCE(cl.unique_clicks, 0), COALESCE(m.conversions, 0), COALESCE(m.revenue, 0), "
-                          "COALESCE(m.commission, 0), COALESCE(m.approved, 0), m.currency "
+                          "COALESCE(m.commission, 0), COALESCE(m.approved, 0), m.currency, COALESCE(m.converting_clicks, 0), "
+                          "COALESCE(m.without_click, 0) "
                           "FROM k LEFT JOIN clicks cl ON cl.key = k.key LEFT JOIN money_by_key m ON m.key = k.key ORDER BY " +
                           (g.chronological ? "k.key, m.currency" : "7 DESC, 3 DESC, k.key, m.currency");
         return sql;
@@ -173,8 +180,13 @@ void add_report_routes(http::router& routes, db::database& db)
                 auto const clicks = r[2].as<std::int64_t>();
                 auto const conversions = r[4].as<std::int64_t>();
                 auto const commission = wide_of(r[6]);
-                double const rate = clicks > 0 ? std::round(10000.0 * static_cast<double>(conversions) /
-                                                            static_cast<double>(clicks)) / 10000.0
+                // Only what clicks bought, over clicks: a sale by code or by hand has no click
+                // and is shown apart; a click that bought twice counts once; a sale whose click
+                // fell in an earlier period could still lift the share past every click, hence
+                // the cap.
+                auto const converting = r[9].as<std::int64_t>();
+                double const rate = clicks > 0 ? std::min(1.0, std::round(10000.0 * static_cast<double>(converting) /
+                                                                          static_cast<double>(clicks)) / 10000.0)
                                                : 0.0;
                 boost::json::value currency = nullptr;
                 if (!r[8].is_null())
@@ -190,6 +202,8 @@ void add_report_routes(http::router& routes, db::database& db)
                                 {"approved_commission_minor", json_money(wide_of(r[7]))},
                                 {"currency", currency},
                                 {"conversion_rate", rate},
+                                {"click_conversions", converting},
+                                {"sales_without_click", r[10].as<std::int64_t>()},
                                 {"epc_minor", json_money(per_click(commission, clicks))}});
             }
             return boost::json::object{{"group_by", group_by}, {"from", start}, {"to", end}, {"rows", std::move(rows)}};

@@ -213,9 +213,12 @@ test("a follower's click is counted and sales by postback show by source and by 
   const bySource = await rows(ownerPage, "#ranking-source");
   const tiktok = bySource.find((r) => r[0] === "tiktok");
   assert.ok(tiktok, JSON.stringify(bySource));
-  assert.deepEqual([tiktok[1], tiktok[3], tiktok[5], tiktok[6]], ["1", "1", "€49.90", "€4.99"]);
+  assert.deepEqual([tiktok[1], tiktok[3], tiktok[4], tiktok[5], tiktok[6], tiktok[7]], ["1", "1", "100 %", "0", "€49.90", "€4.99"]);
   const byVideo = await rows(ownerPage, "#ranking-video");
-  assert.deepEqual(byVideo[0].slice(0, 7), ["Morning run haul", "1", "1", "2", "200 %", "€69.90", "€6.99"]);
+  // One click bought, one sale came by code: 100 % of clicks converted, and one sale without a click.
+  assert.deepEqual(byVideo[0].slice(0, 8), ["Morning run haul", "1", "1", "2", "100 %", "1", "€69.90", "€6.99"]);
+  assert.equal(await ownerPage.textContent("#totals [data-figure=conversion_rate] dd"), "100 %");
+  assert.equal(await ownerPage.textContent("#totals [data-figure=sales_without_click] dd"), "1");
   assert.match(await ownerPage.textContent("#bots-note"), /not counted/);
   assert.equal(await ownerPage.locator("#chart svg .bar").count(), 7);
   await shot(ownerPage, "overview");
@@ -225,7 +228,7 @@ test("rankings sort by any column and export CSV", async () => {
   await open(ownerPage, "rankings", "#ranking-offer tbody tr");
   for (const name of ["video", "link", "code", "offer"]) assert.ok(await ownerPage.isVisible("#ranking-" + name));
   const codes = await rows(ownerPage, "#ranking-code");
-  assert.equal(codes.find((r) => r[0] === "LEA10")[5], "€20.00");
+  assert.equal(codes.find((r) => r[0] === "LEA10")[6], "€20.00");
   await ownerPage.click("#ranking-link button[data-sort=label]");
   assert.equal(await ownerPage.getAttribute("#ranking-link th:has(button[data-sort=label])", "aria-sort"), "ascending");
   const labels = (await rows(ownerPage, "#ranking-link")).map((r) => r[0]);
@@ -236,9 +239,9 @@ test("rankings sort by any column and export CSV", async () => {
   const [download] = await Promise.all([ownerPage.waitForEvent("download"), ownerPage.click("button[data-csv=link]")]);
   assert.equal(download.suggestedFilename(), "linkledger-link.csv");
   const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
-  assert.equal(csv[0], "key,label,clicks,unique_clicks,conversions,conversion_rate,revenue_minor,commission_minor,approved_commission_minor,epc_minor,currency");
+  assert.equal(csv[0], "key,label,clicks,unique_clicks,conversions,conversion_rate,sales_without_click,revenue_minor,commission_minor,approved_commission_minor,epc_minor,currency");
   // The title has markup-looking text, a comma-free label; the quoting is exercised by the quote test below.
-  assert.ok(csv.some((line) => line.includes(",Running shoes <b>-20%</b>,1,1,1,1,4990,499,499,499,EUR")), csv.join("\n"));
+  assert.ok(csv.some((line) => line.includes(",Running shoes <b>-20%</b>,1,1,1,1,0,4990,499,499,499,EUR")), csv.join("\n"));
   await shot(ownerPage, "rankings");
 });
 
@@ -336,8 +339,8 @@ test("other income is entered and counts by income stream", async () => {
   await shot(ownerPage, "income");
   await open(ownerPage, "overview", "#ranking-stream tbody tr");
   const streams = await rows(ownerPage, "#ranking-stream");
-  assert.equal(streams.find((r) => r[0] === "Creator Rewards")[5], "€120.50");
-  assert.equal(streams.find((r) => r[0] === "Affiliate sales")[5], "€62.40", "49.90 + 12.50; the rejected sale is out");
+  assert.equal(streams.find((r) => r[0] === "Creator Rewards")[6], "€120.50");
+  assert.equal(streams.find((r) => r[0] === "Affiliate sales")[6], "€62.40", "49.90 + 12.50; the rejected sale is out");
 });
 
 test("a change without the CSRF header is refused", async () => {

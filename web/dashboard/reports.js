@@ -30,16 +30,22 @@
     for (const r of rows) {
       keys.set(r.key, r);
       if (!r.currency) continue;
-      const c = byCurrency[r.currency] ||= { conversions: 0, revenue_minor: 0, commission_minor: 0, approved_commission_minor: 0 };
+      const c = byCurrency[r.currency] ||= { conversions: 0, revenue_minor: 0, commission_minor: 0, approved_commission_minor: 0,
+        click_conversions: 0, sales_without_click: 0 };
       for (const k of Object.keys(c)) c[k] += r[k] || 0;
     }
-    let clicks = 0, unique = 0, conversions = 0;
+    let clicks = 0, unique = 0, conversions = 0, clickConversions = 0, withoutClick = 0;
     for (const r of keys.values()) { clicks += r.clicks; unique += r.unique_clicks; }
-    for (const c of Object.values(byCurrency)) conversions += c.conversions;
-    return { clicks, unique, conversions, byCurrency };
+    for (const c of Object.values(byCurrency)) {
+      conversions += c.conversions; clickConversions += c.click_conversions; withoutClick += c.sales_without_click;
+    }
+    return { clicks, unique, conversions, clickConversions, withoutClick, byCurrency };
   }
 
   const percent = (n, d) => d ? (n / d * 100).toLocaleString(LL.lang(), { maximumFractionDigits: 1 }) + " %" : "–";
+  // The conversion rate counts only sales that came through a click, over clicks, never above
+  // 100 %: sales by code or by hand are shown beside it.
+  const rate = (clickConversions, clicks) => percent(Math.min(clickConversions, clicks), clicks);
 
   // Per click, rounded half to even as the server does.
   function perClick(minor, clicks) {
@@ -57,7 +63,8 @@
     if (!currencies.length) s.byCurrency.EUR = { conversions: 0, revenue_minor: 0, commission_minor: 0, approved_commission_minor: 0 };
     const blocks = [el("dl", { class: "figures" },
       figure("total.clicks", s.clicks, "clicks"), figure("total.unique", s.unique, "unique_clicks"),
-      figure("total.conversions", s.conversions, "conversions"), figure("total.rate", percent(s.conversions, s.clicks), "conversion_rate"))];
+      figure("total.conversions", s.conversions, "conversions"), figure("total.rate", rate(s.clickConversions, s.clicks), "conversion_rate"),
+      figure("total.without_click", s.withoutClick, "sales_without_click"))];
     for (const [cur, c] of Object.entries(s.byCurrency)) {
       blocks.push(el("dl", { class: "figures", "data-currency": cur },
         figure("total.revenue", money(c.revenue_minor, cur), "revenue"),
@@ -125,6 +132,7 @@
     { key: "label", label: "col.label" }, { key: "clicks", label: "col.clicks" },
     { key: "unique_clicks", label: "col.unique_clicks" }, { key: "conversions", label: "col.conversions" },
     { key: "conversion_rate", label: "col.conversion_rate", rate: true },
+    { key: "sales_without_click", label: "col.without_click" },
     { key: "revenue_minor", label: "col.revenue", money: true }, { key: "commission_minor", label: "col.commission", money: true },
     { key: "approved_commission_minor", label: "col.approved", money: true },
     { key: "epc_minor", label: "col.epc", money: true }, { key: "currency", label: "col.currency" }
@@ -147,7 +155,7 @@
           el("button", { type: "button", class: "sort", "data-sort": c.key,
             onclick: () => { desc = sortKey === c.key ? !desc : c.key !== "label"; sortKey = c.key; render(); } }, t(c.label)))))),
         el("tbody", {}, ...(sorted.length ? sorted.map((r) => el("tr", {}, ...RANK_COLUMNS.map((c) => el("td", {},
-          c.money ? (r.currency ? money(r[c.key], r.currency) : "–") : c.rate ? percent(r.conversions, r.clicks) : String(r[c.key] ?? "")))))
+          c.money ? (r.currency ? money(r[c.key], r.currency) : "–") : c.rate ? rate(r.click_conversions, r.clicks) : String(r[c.key] ?? "")))))
           : [el("tr", {}, el("td", { colspan: RANK_COLUMNS.length, class: "note" }, t("empty")))])));
     };
     render();
