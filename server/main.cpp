@@ -18,6 +18,8 @@
 #include "cli/command_line.hpp"
 #include "db/database.hpp"
 #include "db/migrator.hpp"
+#include "events/webhook_sender.hpp"
+#include "events/webhooks_api.hpp"
 #include "http/health_api.hpp"
 #include "http/listener.hpp"
 #include "links/links_api.hpp"
@@ -183,6 +185,11 @@ int serve(config::config settings)
     bio::bio_api bio_pages(database, settings.public_url);
     bio_pages.add_routes(routes);
     audit::add_audit_routes(routes, database);
+    // Events out: the outbox is written by triggers; the sender runs on threads of its own.
+    events::webhook_sender webhooks_out(settings.database_url, events::sender_settings_from_environment(settings.public_url));
+    events::webhooks_api webhooks(database, webhooks_out.allow_private());
+    webhooks.add_routes(routes);
+    metrics.add_section([&](metrics::prometheus_text& out) { webhooks_out.render_metrics(out); });
     web::dashboard_pages dashboard(database);
     dashboard.add_routes(routes);
     // The catch-all /{slug} comes last so it never shadows a named route.
@@ -204,6 +211,7 @@ int serve(config::config settings)
     shipper.start();
     link_changes.start();
     late_clicks.start();
+    webhooks_out.start();
     listener.start();
     auto const host = settings.listen.host.find(':') != std::string::npos
                           ? "[" + settings.listen.host + "]"
@@ -219,6 +227,7 @@ int serve(config::config settings)
     // Every request is answered; now the journal is drained while the database answers.
     link_changes.stop();
     late_clicks.stop();
+    webhooks_out.stop(); // the exchanges under way end (10 s at most) and are recorded
     shipper.stop(true, std::chrono::seconds(20));
     database.stop();
     auto const left = shipper.status().backlog_clicks;

@@ -1,0 +1,135 @@
+#include "events/outbox.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::events {
+namespace {
+
+constexpr char const* k_claim = R"sql(
+WITH due AS (
+    SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+    WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.active
+    ORDER BY d.next_attempt_at, d.id
+    LIMIT $1
+    FOR UPDATE OF d SKIP LOCKED)
+UPDATE webhook_deliveries d
+SET attempts = d.attempts + 1, claims = d.claims + 1,
+    next_attempt_at = now() + make_interval(secs => $2), updated_at = now()
+FROM due, webhook_endpoints e, webhook_events ev
+WHERE d.id = due.id AND e.id = d.endpoint_id AND ev.id = d.event_id
+RETURNING d.id, d.endpoint_id, d.claims, d.attempts, d.message_id, e.url, e.format, e.secret,
+          CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END,
+          COALESCE((SELECT language FROM profile), 'fr'),
+          ev.type, to_char(ev.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          ev.data::text, ev.context::text
+)sql";
+
+constexpr char const* k_record_delivery = R"sql(
+UPDATE webhook_deliveries
+SET status = CASE WHEN $3 THEN 'succeeded' WHEN $8 THEN 'pending' ELSE 'failed' END,
+    next_attempt_at = CASE WHEN $3 THEN NULL WHEN $8 THEN now() + make_interval(secs => $9) END,
+    response_code = $4, latency_ms = $5, response_body = $6, error = NULLIF($7, ''), updated_at = now()
+WHERE id = $1 AND claims = $2
+)sql";
+
+constexpr char const* k_record_attempt =
+    "INSERT INTO webhook_attempts (delivery_id, attempt, response_code, latency_ms, error) "
+    "VALUES ($1, $2, $3, $4, NULLIF($5, ''))";
+
+constexpr char const* k_endpoint_succeeded =
+    "UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0";
+
+constexpr char const* k_endpoint_failed = R"sql(
+UPDATE webhook_endpoints
+SET consecutive_failures = consecutive_failures + 1,
+    disabled_reason = CASE WHEN $2 THEN 'gone' WHEN consecutive_failures + 1 >= $3 THEN 'failures'
+                           ELSE disabled_reason END,
+    active = active AND NOT $2 AND consecutive_failures + 1 < $3,
+    updated_at = now()
+WHERE id = $1 AND active
+RETURNING active, disabled_reason
+)sql";
+
+constexpr char const* k_prune_deliveries =
+    "DELETE FROM webhook_deliveries WHERE created_at < now() - make_interval(days => $1)";
+constexpr char const* k_prune_events =
+    "DELETE FROM webhook_events ev WHERE ev.occurred_at < now() - make_interval(days => $1) "
+    "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id)";
+
+constexpr char const* k_queue_stats = R"sql(
+SELECT count(*), COALESCE(EXTRACT(epoch FROM now() - min(d.created_at)), 0)::float8,
+       (SELECT count(*) FROM webhook_endpoints WHERE NOT active AND disabled_reason IS NOT NULL)
+FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+WHERE d.status = 'pending' AND e.active
+)sql";
+
+} // namespace
+
+std::vector<claimed_delivery> claim_due(pqxx::connection& conn, int limit, std::chrono::seconds lease)
+{
+    pqxx::work tx(conn);
+    auto const rows = tx.exec_params(k_claim, limit, static_cast<double>(lease.count()));
+    tx.commit();
+    std::vector<claimed_delivery> out;
+    out.reserve(rows.size());
+    for (auto const& row : rows) {
+        claimed_delivery d;
+        d.id = row[0].as<std::int64_t>();
+        d.endpoint_id = row[1].as<std::int64_t>();
+        d.claim = row[2].as<std::int64_t>();
+        d.attempt = row[3].as<int>();
+        d.message_id = row[4].as<std::string>();
+        d.url = row[5].as<std::string>();
+        d.format = row[6].as<std::string>();
+        d.secrets.push_back(row[7].as<std::string>());
+        if (!row[8].is_null())
+            d.secrets.push_back(row[8].as<std::string>());
+        d.language = row[9].as<std::string>();
+        d.event.type = row[10].as<std::string>();
+        d.event.occurred_at = row[11].as<std::string>();
+        d.event.data = row[12].as<std::string>();
+        d.event.context = row[13].as<std::string>();
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+std::optional<std::string> record_attempt(pqxx::transaction_base& tx, claimed_delivery const& d,
+                                          attempt_outcome const& o,
+                                          std::optional<std::chrono::milliseconds> retry_in, bool gone,
+                                          int failure_limit)
+{
+    bool const retry = !o.success && retry_in.has_value() && !gone;
+    double const retry_seconds = retry_in ? static_cast<double>(retry_in->count()) / 1000.0 : 0.0;
+    auto const updated = tx.exec_params(k_record_delivery, d.id, d.claim, o.success, o.response_code,
+                                        o.latency_ms, o.response_head, o.error, retry, retry_seconds);
+    if (updated.affected_rows() == 0)
+        return std::nullopt; // a stale claim: a newer one owns the delivery
+    tx.exec_params(k_record_attempt, d.id, d.attempt, o.response_code, o.latency_ms, o.error);
+    if (o.success) {
+        tx.exec_params(k_endpoint_succeeded, d.endpoint_id);
+        return std::nullopt;
+    }
+    auto const endpoint = tx.exec_params(k_endpoint_failed, d.endpoint_id, gone, failure_limit);
+    if (!endpoint.empty() && !endpoint[0][0].as<bool>())
+        return endpoint[0][1].as<std::string>();
+    return std::nullopt;
+}
+
+std::int64_t prune(pqxx::connection& conn, int days)
+{
+    pqxx::work tx(conn);
+    auto const deleted = tx.exec_params(k_prune_deliveries, days).affected_rows();
+    tx.exec_params(k_prune_events, days);
+    tx.commit();
+    return static_cast<std::int64_t>(deleted);
+}
+
+queue_stats read_queue_stats(pqxx::connection& conn)
+{
+    pqxx::read_transaction tx(conn);
+    auto const row = tx.exec1(k_queue_stats);
+    return {row[0].as<std::int64_t>(), row[1].as<double>(), row[2].as<std::int64_t>()};
+}
+
+} // namespace linkledger::events

@@ -1,0 +1,49 @@
+// One webhook POST over HTTP(S), on the sender's own io_context (never the server's I/O
+// threads). What it guarantees, whatever the receiver does:
+//  - one deadline for the whole attempt (resolve, connect, TLS, write, read: 10 s by default),
+//    so a receiver that hangs, answers slowly, sends 10 MB or never closes holds one sender
+//    slot for at most that long; at most 64 KB of the answer is read, 1 KB kept;
+//  - the host is resolved here, at send time, and every address it resolves to is judged by
+//    address_policy before any connection (DNS rebinding cannot slip a private address past a
+//    check made at creation); the connection goes to those checked addresses, never to a
+//    second resolution;
+//  - HTTPS verifies the certificate chain against the system CA store and the host name, and
+//    sends SNI; http:// is refused unless private addresses are allowed (tests, a LAN);
+//  - redirects are not followed: a 3xx is an answer like any other non-2xx.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace linkledger::events {
+
+struct post_result {
+    std::optional<int> status;         // nothing: no HTTP answer
+    std::string body_head;             // the first 1 KB of the answer
+    std::optional<std::string> retry_after;
+    std::string error;                 // why there was no answer
+    bool refused = false;              // the address (or scheme) was not allowed
+    std::chrono::milliseconds latency{0};
+};
+
+class webhook_client {
+public:
+    webhook_client(bool allow_private, std::chrono::milliseconds timeout);
+
+    boost::asio::awaitable<post_result> post(std::string url, std::string body,
+                                             std::vector<std::pair<std::string, std::string>> headers);
+
+private:
+    bool allow_private_;
+    std::chrono::milliseconds timeout_;
+    boost::asio::ssl::context tls_;
+};
+
+} // namespace linkledger::events

@@ -1,0 +1,109 @@
+// Delivers the outbox: claims due deliveries, posts them (webhook_client) and writes each
+// attempt's outcome, on threads of its own so the server's I/O threads never wait for a
+// receiver or for this SQL:
+//  - a dispatcher thread with its own PostgreSQL connection claims up to `max_in_flight`
+//    deliveries (8: at most 8 receivers are being talked to at once by one instance), writes
+//    results in batches, prunes rows older than 30 days every hour, and reads the queue's
+//    depth for metrics;
+//  - a listener thread LISTENs on linkledger_webhooks (the outbox trigger notifies at commit)
+//    so a new event goes out at once rather than at the next poll (every second);
+//  - one io_context thread runs the HTTP exchanges as coroutines.
+// Retries follow retry_schedule; 410 disables the endpoint, so do `failure_limit` (20) failed
+// attempts in a row. stop() claims nothing more and waits for the exchanges under way (each
+// ends by its deadline) so their outcomes are written: a restart neither loses a delivery nor
+// sends one twice.
+#pragma once
+
+#include "events/outbox.hpp"
+#include "events/retry_schedule.hpp"
+#include "events/webhook_client.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace linkledger::metrics {
+class prometheus_text;
+}
+
+namespace linkledger::events {
+
+struct sender_settings {
+    std::string public_url;
+    bool allow_private = false; // LINKLEDGER_WEBHOOK_ALLOW_PRIVATE=1
+    std::chrono::milliseconds timeout{10'000};
+    int max_in_flight = 8;
+    retry_schedule schedule;     // LINKLEDGER_WEBHOOK_RETRY_SCHEDULE
+    int failure_limit = 20;
+    std::chrono::seconds lease{60}; // longer than the timeout, so a live sender's claim never lapses
+    int retention_days = 30;
+    std::chrono::milliseconds poll{1000};
+};
+
+// The settings from the environment (LINKLEDGER_WEBHOOK_ALLOW_PRIVATE,
+// LINKLEDGER_WEBHOOK_RETRY_SCHEDULE); throws std::invalid_argument naming a bad one.
+sender_settings sender_settings_from_environment(std::string public_url);
+
+class webhook_sender {
+public:
+    webhook_sender(std::string database_url, sender_settings settings);
+    ~webhook_sender();
+    webhook_sender(webhook_sender const&) = delete;
+    webhook_sender& operator=(webhook_sender const&) = delete;
+
+    void start();
+    void stop();
+
+    // webhook_deliveries_total{outcome}, queue depth, oldest pending age, in flight.
+    void render_metrics(metrics::prometheus_text& out) const;
+
+    bool allow_private() const { return settings_.allow_private; }
+
+private:
+    struct finished {
+        claimed_delivery delivery;
+        post_result result;
+    };
+
+    void dispatch_loop();
+    void listen_loop();
+    void record(pqxx::connection& conn, std::deque<finished>& batch);
+    void begin(claimed_delivery d);
+    boost::asio::awaitable<void> exchange(claimed_delivery d, std::string body,
+                                          std::vector<std::pair<std::string, std::string>> headers);
+    void wake();
+
+    std::string database_url_;
+    sender_settings settings_;
+    boost::asio::io_context io_;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+    webhook_client client_;
+
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<finished> finished_;
+    bool woken_ = false;
+    int in_flight_ = 0;
+    std::atomic<bool> stopping_{false};
+
+    std::thread io_thread_;
+    std::thread dispatcher_;
+    std::thread listener_;
+
+    // Metrics.
+    std::atomic<std::uint64_t> succeeded_{0}, failed_http_{0}, failed_network_{0}, refused_{0};
+    std::atomic<std::uint64_t> gave_up_{0}, disabled_{0};
+    std::atomic<std::int64_t> pending_{0};
+    std::atomic<double> oldest_pending_seconds_{0};
+    std::atomic<int> in_flight_gauge_{0};
+};
+
+} // namespace linkledger::events

@@ -1,0 +1,18 @@
+// What a webhook endpoint's URL must be when it is created or changed: absolute https (http
+// only with LINKLEDGER_WEBHOOK_ALLOW_PRIVATE=1), a host, no user name or password, at most
+// 2048 bytes, and not a literal loopback/private/link-local/... address (names are judged
+// where it matters, when they are resolved at send time: webhook_client).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace linkledger::events {
+
+inline constexpr std::size_t k_max_webhook_url = 2048;
+
+// Why `url` cannot be a webhook endpoint, or nothing.
+std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_private);
+
+} // namespace linkledger::events

@@ -1,0 +1,135 @@
+// A webhook receiver on loopback for Linkledger's integration tests and bench. Every request's
+// signature is checked with the Standard Webhooks reference implementation (npm
+// `standardwebhooks`), never with Linkledger's own code, against each secret the test gave.
+//
+// Control routes (the test drives the receiver over HTTP):
+//   PUT /__secrets     body ["whsec_...", ...]: the secrets to verify with
+//   GET /__log         every request received so far, as a JSON array
+//   DELETE /__log      forget them
+//   GET /__count       {received, distinct}: requests and distinct webhook-ids
+//   PUT /__quiet       body true: stop logging bodies (the bench)
+// Any other path receives webhooks and answers by its name:
+//   /ok                200
+//   /fail/N            500 to the first N attempts of each webhook-id, then 200
+//   /retry-after/S     503 with Retry-After: S to the first attempt of each webhook-id, then 200
+//   /gone              410
+//   /redirect          302 to /ok (must not be followed)
+//   /hang              never answers
+//   /huge              200 with a 10 MB body sent slowly
+// Prints "listening <port>" on stdout once ready. Argument: the port (0 = any).
+import http from 'node:http';
+import { Webhook } from 'standardwebhooks';
+
+let secrets = [];
+const log = [];
+const attempts = new Map(); // webhook-id -> attempts seen
+let quiet = false;          // the bench turns the log off
+let received = 0;
+
+function verifyWith(body, headers) {
+  return secrets.map((secret) => {
+    try {
+      new Webhook(secret).verify(body, {
+        'webhook-id': headers['webhook-id'] ?? '',
+        'webhook-timestamp': headers['webhook-timestamp'] ?? '',
+        'webhook-signature': headers['webhook-signature'] ?? '',
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/__secrets' && req.method === 'PUT') {
+      secrets = JSON.parse(body);
+      res.end('{}');
+      return;
+    }
+    if (url.pathname === '/__quiet' && req.method === 'PUT') {
+      quiet = body === 'true';
+      res.end('{}');
+      return;
+    }
+    if (url.pathname === '/__count') {
+      res.end(JSON.stringify({ received, distinct: attempts.size }));
+      return;
+    }
+    if (url.pathname === '/__log') {
+      if (req.method === 'DELETE') {
+        log.length = 0;
+        attempts.clear();
+        received = 0;
+        res.end('[]');
+      } else {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(log));
+      }
+      return;
+    }
+    const id = req.headers['webhook-id'] ?? '';
+    const attempt = (attempts.get(id) ?? 0) + 1;
+    attempts.set(id, attempt);
+    if (!quiet) {
+      log.push({
+        path: url.pathname,
+        method: req.method,
+        at: Date.now(),
+        attempt,
+        webhook_id: id,
+        webhook_timestamp: req.headers['webhook-timestamp'] ?? '',
+        webhook_signature: req.headers['webhook-signature'] ?? '',
+        content_type: req.headers['content-type'] ?? '',
+        user_agent: req.headers['user-agent'] ?? '',
+        verified: verifyWith(body, req.headers),
+        body,
+      });
+    }
+    received += 1;
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (parts[0] === 'fail' && attempt <= Number(parts[1])) {
+      res.statusCode = 500;
+      res.end('failing on purpose, attempt ' + attempt);
+    } else if (parts[0] === 'retry-after' && attempt === 1) {
+      res.statusCode = 503;
+      res.setHeader('retry-after', parts[1]);
+      res.end('busy');
+    } else if (parts[0] === 'gone') {
+      res.statusCode = 410;
+      res.end('gone');
+    } else if (parts[0] === 'redirect') {
+      res.statusCode = 302;
+      res.setHeader('location', '/ok');
+      res.end();
+    } else if (parts[0] === 'hang') {
+      // Never answers; the sender's timeout must free its slot.
+    } else if (parts[0] === 'huge') {
+      res.statusCode = 200;
+      const block = Buffer.alloc(64 * 1024, 'x');
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent >= 10 * 1024 * 1024 || res.destroyed) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        res.write(block);
+        sent += block.length;
+      }, 20);
+    } else {
+      res.statusCode = 200;
+      res.end('ok');
+    }
+  });
+});
+
+server.keepAliveTimeout = 5000;
+server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
+  process.stdout.write(`listening ${server.address().port}\n`);
+});
