@@ -2,6 +2,7 @@
 
 #include "clicks/text_sanitizer.hpp"
 #include "db/json_rows.hpp"
+#include "db/utc_timestamp.hpp"
 
 #include <pqxx/pqxx>
 
@@ -76,8 +77,7 @@ constexpr char const* k_insert = R"sql(
                      (SELECT name FROM api_keys WHERE id = $2::bigint AND $1::text = 'api_key'), '?'),
             $4, $5, $6, NULLIF($7::text, '')))sql";
 
-constexpr char const* k_list = R"sql(
-    SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+constexpr auto k_list = "SELECT id, " + db::utc_timestamp<db::time_precision::milliseconds>("at") + R"sql( AS at,
            actor_kind, actor_id, actor_name, action, target_id, summary, ip
     FROM audit_log WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2)sql";
 
@@ -102,7 +102,7 @@ boost::json::array list(pqxx::connection& conn, int limit, std::int64_t before_i
 {
     pqxx::read_transaction tx(conn);
     boost::json::array out;
-    for (auto const& row : tx.exec_params(k_list, before_id, limit))
+    for (auto const& row : tx.exec_params(k_list.c_str(), before_id, limit))
         out.push_back(db::row_to_json(row));
     return out;
 }

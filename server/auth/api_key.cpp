@@ -2,6 +2,7 @@
 
 #include "crypto/digest.hpp"
 #include "crypto/random.hpp"
+#include "db/utc_timestamp.hpp"
 
 #include <pqxx/pqxx>
 
@@ -86,11 +87,11 @@ std::optional<std::int64_t> verify_api_key(pqxx::connection& conn, std::string_v
 std::vector<api_key_info> list_api_keys(pqxx::connection& conn)
 {
     pqxx::read_transaction tx(conn);
-    auto const rows = tx.exec(
-        "SELECT id, name, prefix, "
-        "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-        "COALESCE(to_char(last_used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), '') "
-        "FROM api_keys WHERE revoked_at IS NULL ORDER BY id");
+    constexpr auto k_list_keys =
+        "SELECT id, name, prefix, " + db::utc_timestamp<db::time_precision::milliseconds>("created_at") +
+        ", COALESCE(" + db::utc_timestamp<db::time_precision::milliseconds>("last_used_at") +
+        ", '') FROM api_keys WHERE revoked_at IS NULL ORDER BY id";
+    auto const rows = tx.exec(k_list_keys.c_str());
     std::vector<api_key_info> out;
     for (auto const& row : rows)
         out.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),

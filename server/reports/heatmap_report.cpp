@@ -1,6 +1,7 @@
 #include "reports/heatmap_report.hpp"
 
 #include "db/sql_errors.hpp"
+#include "db/utc_timestamp.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
@@ -34,13 +35,11 @@ using http::status;
 
 // The period as in the revenue report: `to` defaults to the end of today (UTC), `from` to 30
 // days before `to`; a bare date is midnight UTC.
-constexpr char const* k_period_sql = R"sql(
+constexpr auto k_period_sql = R"sql(
 WITH t AS (SELECT COALESCE($1::timestamptz,
                            date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '1 day') AS t)
-SELECT to_char(COALESCE($2::timestamptz, t - interval '30 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-       to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-FROM t
-)sql";
+SELECT )sql" + db::utc_timestamp("COALESCE($2::timestamptz, t - interval '30 days')") +
+                               ", " + db::utc_timestamp("t") + " FROM t";
 
 // pg_timezone_names is the list AT TIME ZONE accepts by name; checking it first turns a
 // typo into a 400 rather than a failed query, and keeps POSIX strings ("UTC+3", whose sign
@@ -67,7 +66,7 @@ void add_heatmap_routes(http::router& routes, db::database& db)
                 throw http::bad_field("tz", "tz must be a time zone name such as Europe/Paris");
             db::check_time(tx, "from", from);
             db::check_time(tx, "to", to);
-            auto const period = tx.exec_params1(k_period_sql, to, from);
+            auto const period = tx.exec_params1(k_period_sql.c_str(), to, from);
             auto const start = period[0].as<std::string>();
             auto const end = period[1].as<std::string>();
             boost::json::array cells;

@@ -1,5 +1,7 @@
 #include "users/user_store.hpp"
 
+#include "db/utc_timestamp.hpp"
+
 #include <pqxx/pqxx>
 
 #include <algorithm>
@@ -8,7 +10,7 @@
 namespace linkledger::users {
 namespace {
 
-constexpr char const* k_created_at = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+constexpr auto k_created_at = db::utc_timestamp<db::time_precision::milliseconds>("created_at");
 
 } // namespace
 
@@ -41,7 +43,7 @@ user insert_user(pqxx::connection& conn, std::string const& email, std::string c
     pqxx::work tx(conn);
     auto const row = tx.exec_params1(
         std::string("INSERT INTO users (email, role, password_hash) VALUES ($1, $2, $3) "
-                    "RETURNING id, email, role, ") + k_created_at,
+                    "RETURNING id, email, role, ") + k_created_at.c_str(),
         email, role, password_hash);
     tx.commit();
     return {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
@@ -51,7 +53,7 @@ user insert_user(pqxx::connection& conn, std::string const& email, std::string c
 std::vector<user> list_users(pqxx::connection& conn)
 {
     pqxx::read_transaction tx(conn);
-    auto const rows = tx.exec(std::string("SELECT id, email, role, ") + k_created_at +
+    auto const rows = tx.exec(std::string("SELECT id, email, role, ") + k_created_at.c_str() +
                               " FROM users WHERE disabled_at IS NULL ORDER BY id");
     std::vector<user> out;
     for (auto const& row : rows)
