@@ -1,0 +1,130 @@
+// Events out without a database: Standard Webhooks signatures, the address policy (no SSRF),
+// the retry schedule, URL checks and the human formats.
+#include "events/address_policy.hpp"
+#include "events/retry_schedule.hpp"
+#include "events/webhook_formats.hpp"
+#include "events/webhook_signer.hpp"
+#include "events/webhook_url.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+using namespace linkledger::events;
+using namespace std::chrono_literals;
+
+TEST(webhook_signer, matches_the_standard_webhooks_example)
+{
+    // The example of the Standard Webhooks reference libraries' tests.
+    EXPECT_EQ(sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+                   R"({"test": 2432232314})"),
+              "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+}
+
+TEST(webhook_signer, secrets_are_whsec_and_32_bytes)
+{
+    auto const secret = make_webhook_secret();
+    ASSERT_TRUE(secret.starts_with("whsec_"));
+    auto const key = secret_key(secret);
+    ASSERT_TRUE(key.has_value());
+    EXPECT_EQ(key->size(), 32u);
+    EXPECT_NE(secret, make_webhook_secret());
+    EXPECT_FALSE(secret_key("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").has_value());
+    EXPECT_FALSE(secret_key("whsec_not base64!").has_value());
+}
+
+TEST(webhook_signer, a_rotated_secret_signs_beside_the_new_one)
+{
+    auto const a = make_webhook_secret(), b = make_webhook_secret();
+    auto const header = signature_header({a, b}, "msg_1", 1700000000, "{}");
+    EXPECT_EQ(header, sign(a, "msg_1", 1700000000, "{}") + " " + sign(b, "msg_1", 1700000000, "{}"));
+}
+
+TEST(address_policy, refuses_what_is_not_public)
+{
+    auto reason = [](char const* text) { return non_public_reason(boost::asio::ip::make_address(text)); };
+    for (auto const* bad : {"127.0.0.1", "127.1.2.3", "10.0.0.1", "172.16.5.4", "172.31.255.255", "192.168.1.1",
+                            "169.254.169.254", "100.100.100.200", "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1",
+                            "::", "fe80::1", "fd00:ec2::254", "fc00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+                            "64:ff9b::a00:1", "2002:7f00:1::", "ff02::1"})
+        EXPECT_TRUE(reason(bad).has_value()) << bad;
+    for (auto const* good : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"})
+        EXPECT_FALSE(reason(good).has_value()) << good;
+    EXPECT_EQ(*reason("127.0.0.1"), "loopback");
+    EXPECT_EQ(*reason("169.254.169.254"), "link-local");
+    EXPECT_EQ(*reason("fd00:ec2::254"), "unique-local");
+}
+
+TEST(webhook_url, needs_absolute_https_unless_private_is_allowed)
+{
+    EXPECT_FALSE(webhook_url_problem("https://hooks.example.com/in?x=1", false));
+    EXPECT_TRUE(webhook_url_problem("http://hooks.example.com/in", false));
+    EXPECT_FALSE(webhook_url_problem("http://127.0.0.1:8080/in", true));
+    EXPECT_TRUE(webhook_url_problem("https://127.0.0.1/in", false));
+    EXPECT_TRUE(webhook_url_problem("https://[::1]/in", false));
+    EXPECT_TRUE(webhook_url_problem("https://localhost/in", false));
+    EXPECT_TRUE(webhook_url_problem("https://user:pw@hooks.example.com/", false));
+    EXPECT_TRUE(webhook_url_problem("ftp://hooks.example.com/", true));
+    EXPECT_TRUE(webhook_url_problem("/relative", true));
+    EXPECT_TRUE(webhook_url_problem("https:///nohost", true));
+    EXPECT_TRUE(webhook_url_problem("https://hooks.example.com/" + std::string(3000, 'a'), true));
+}
+
+TEST(retry_schedule, backs_off_with_jitter_and_honours_retry_after)
+{
+    retry_schedule const standard;
+    EXPECT_EQ(standard.max_attempts(), 10);
+    EXPECT_EQ(*standard.next_delay(1, std::nullopt, 0.5), 5000ms);
+    EXPECT_EQ(*standard.next_delay(2, std::nullopt, 0.5), 300000ms);
+    EXPECT_EQ(*standard.next_delay(9, std::nullopt, 0.5), std::chrono::milliseconds(24h));
+    EXPECT_EQ(*standard.next_delay(1, std::nullopt, 0.0), 4000ms);
+    EXPECT_EQ(*standard.next_delay(1, std::nullopt, 0.999999), 5999ms);
+    EXPECT_FALSE(standard.next_delay(10, std::nullopt, 0.5));
+    // Retry-After is a floor, capped at a day.
+    EXPECT_EQ(*standard.next_delay(1, 60s, 0.5), 60000ms);
+    EXPECT_EQ(*standard.next_delay(2, 60s, 0.5), 300000ms);
+    EXPECT_EQ(*standard.next_delay(1, std::chrono::seconds(10 * 86400), 0.5), std::chrono::milliseconds(24h));
+    auto const custom = retry_schedule::parse("1,2");
+    EXPECT_EQ(custom.max_attempts(), 3);
+    EXPECT_THROW(retry_schedule::parse("1,,2"), std::invalid_argument);
+    EXPECT_THROW(retry_schedule::parse("soon"), std::invalid_argument);
+}
+
+TEST(retry_schedule, reads_retry_after_as_seconds_or_a_date)
+{
+    EXPECT_EQ(*parse_retry_after("120", 0), 120s);
+    EXPECT_EQ(*parse_retry_after(" 5 ", 0), 5s);
+    EXPECT_EQ(*parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111717), 60s);
+    EXPECT_FALSE(parse_retry_after("-1", 0));
+    EXPECT_FALSE(parse_retry_after("soon", 0));
+}
+
+TEST(webhook_formats, a_sale_reads_as_one_line_in_the_instance_language)
+{
+    outgoing_event const sale{"sale.created", "2026-11-25T18:00:00.000Z",
+                              R"({"id":1,"amount_minor":1999,"commission_minor":200,"currency":"EUR","source":"tiktok","status":"pending"})",
+                              R"({"video_title":"Winter haul"})"};
+    EXPECT_EQ(chat_message(sale, "https://ll.example", "en"),
+              "Sale €19.99 via tiktok, video Winter haul, commission €2.00");
+    EXPECT_EQ(chat_message(sale, "https://ll.example", "fr"),
+              "Vente 19,99\u00a0€ via tiktok, vidéo Winter haul, commission 2,00\u00a0€");
+    auto const discord = boost::json::parse(webhook_body(sale, "discord", "https://ll.example", "en"));
+    EXPECT_EQ(discord.at("content").as_string(), "Sale €19.99 via tiktok, video Winter haul, commission €2.00");
+    auto const slack = boost::json::parse(webhook_body(sale, "slack", "https://ll.example", "en"));
+    EXPECT_EQ(slack.at("text").as_string(), "Sale €19.99 via tiktok, video Winter haul, commission €2.00");
+    auto const standard = boost::json::parse(webhook_body(sale, "standard", "https://ll.example", "en"));
+    EXPECT_EQ(standard.at("type").as_string(), "sale.created");
+    EXPECT_EQ(standard.at("timestamp").as_string(), "2026-11-25T18:00:00.000Z");
+    EXPECT_EQ(standard.at("data").at("amount_minor").as_int64(), 1999);
+}
+
+TEST(webhook_formats, a_link_gets_its_short_url)
+{
+    outgoing_event const link{"link.created", "2026-11-25T18:00:00.000Z",
+                              R"({"id":7,"slug":"haul","target_url":"https://shop.example/p"})", "{}"};
+    auto const standard = boost::json::parse(webhook_body(link, "standard", "https://ll.example", "en"));
+    EXPECT_EQ(standard.at("data").at("short_url").as_string(), "https://ll.example/haul");
+    EXPECT_EQ(chat_message(link, "https://ll.example", "en"), "Link created: https://ll.example/haul → https://shop.example/p");
+    outgoing_event const updated{"sale.updated", "2026-11-25T18:00:00.000Z",
+                                 R"({"amount_minor":500,"currency":"USD","status":"approved","previous_status":"pending"})", "{}"};
+    EXPECT_EQ(chat_message(updated, "", "en"), "Sale $5.00 moved from pending to approved");
+}
