@@ -2,6 +2,7 @@
 #include "audit/audit_api.hpp"
 #include "audit/audit_log.hpp"
 #include "auth/api_key.hpp"
+#include "auth/shared_rate_limiter.hpp"
 #include "auth/authenticate.hpp"
 #include "auth/password.hpp"
 #include "bio/bio_api.hpp"
@@ -126,17 +127,24 @@ int serve(config::config settings)
 
     http::io_context_pool pool(settings.threads);
     http::router routes;
-    http::rate_limiter limiter({settings.rate_limit_login, settings.rate_limit_postback,
-                                settings.rate_limit_webhook, settings.rate_limit_api});
+    http::rate_limiter::limits const rate_limits{settings.rate_limit_login, settings.rate_limit_postback,
+                                                 settings.rate_limit_webhook, settings.rate_limit_api};
+    http::rate_limiter limiter(rate_limits);
+    auth::shared_rate_limiter shared_limits(database, rate_limits);
     http::listener listener(pool, routes,
-                            {settings.listen.host, settings.listen.port,
-                             std::chrono::seconds(settings.request_timeout_seconds),
-                             std::chrono::seconds(10),
-                             http::reply_barrier{[&journal] { return journal.has_staged(); },
-                                                 [&journal] { journal.flush_staged(); }},
-                             http::trusted_proxies::parse(settings.trusted_proxies),
-                             http::fit_connections_to_fd_limit(settings.max_connections), &limiter,
-                             std::chrono::seconds(settings.idle_timeout_seconds)});
+                            {.host = settings.listen.host,
+                             .port = settings.listen.port,
+                             .request_timeout = std::chrono::seconds(settings.request_timeout_seconds),
+                             .shutdown_grace = std::chrono::seconds(10),
+                             .before_reply = http::reply_barrier{[&journal] { return journal.has_staged(); },
+                                                                 [&journal] { journal.flush_staged(); }},
+                             .proxies = http::trusted_proxies::parse(settings.trusted_proxies),
+                             .max_connections = http::fit_connections_to_fd_limit(settings.max_connections),
+                             .limiter = &limiter,
+                             .shared_admit = [&shared_limits](http::route_class c, std::string const& client) {
+                                 return shared_limits.admit(c, client);
+                             },
+                             .idle_timeout = std::chrono::seconds(settings.idle_timeout_seconds)});
     listener.open();
     if (settings.public_url_is_default && settings.listen.port == 0)
         settings.public_url = "http://" + settings.listen.host + ":" +

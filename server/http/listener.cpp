@@ -339,9 +339,13 @@ net::awaitable<void> listener::serve(std::shared_ptr<connection> conn)
         if (!early && options_.limiter) {
             // Before the body is read and before any route (or the database) does work.
             auto const& header = parser->get();
-            if (auto const limited = classify_route(header.method(), header.target()))
-                if (auto const wait = options_.limiter->admit(*limited, *client))
+            if (auto const limited = classify_route(header.method(), header.target())) {
+                auto wait = options_.limiter->admit(*limited, *client);
+                if (wait == 0 && options_.shared_admit)
+                    wait = co_await options_.shared_admit(*limited, *client);
+                if (wait != 0)
                     early = rate_limited_response(*limited, wait);
+            }
         }
         std::size_t route = routes_.unmatched();
         std::optional<principal> who;         // found before the body, on authenticated routes

@@ -43,6 +43,10 @@ struct listener_options {
     std::size_t max_connections = 10000;
     // Per-client token buckets by route class; none: nothing is rate limited.
     rate_limiter* limiter = nullptr;
+    // Asked once the local bucket admits a limited request: the same buckets shared by every
+    // instance and kept across restarts (auth/shared_rate_limiter); 0 admits, else the seconds
+    // to wait. Unset: the local buckets alone. Redirects are never limited, so never asked.
+    std::function<net::awaitable<std::uint32_t>(route_class, std::string const& client)> shared_admit;
     // How long a connection may stay silent before its next request begins; request_timeout
     // then bounds the request itself.
     std::chrono::seconds idle_timeout{5};

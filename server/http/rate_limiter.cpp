@@ -23,6 +23,8 @@ bool starts_with_segment(std::string_view target, std::string_view prefix)
     return target.size() == prefix.size() || target[prefix.size()] == '/' || target[prefix.size()] == '?';
 }
 
+} // namespace
+
 // One subscriber usually holds a whole IPv6 /64: key the bucket by it.
 std::string bucket_key(std::string_view client_ip)
 {
@@ -36,8 +38,6 @@ std::string bucket_key(std::string_view client_ip)
     std::fill(bytes.begin() + 8, bytes.end(), 0);
     return net::ip::address_v6(bytes).to_string() + "/64";
 }
-
-} // namespace
 
 std::string_view route_class_name(route_class c)
 {

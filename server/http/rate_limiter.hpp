@@ -29,6 +29,9 @@ inline constexpr std::size_t k_route_classes = 4;
 // "login", "postback", "webhook", "api": the metrics label.
 std::string_view route_class_name(route_class c);
 
+// Whose bucket a client fills: its address, or its IPv6 /64 (what one subscriber usually gets).
+std::string bucket_key(std::string_view client_ip);
+
 // The limited class of a request, or nothing (redirects, health, pages, metrics).
 std::optional<route_class> classify_route(verb method, std::string_view target);
 
@@ -45,6 +48,7 @@ public:
     std::uint32_t admit(route_class c, std::string_view client_ip, clock::time_point now = clock::now());
 
     bool enabled(route_class c) const { return limits_[static_cast<std::size_t>(c)].enabled(); }
+    rate_limit const& limit(route_class c) const { return limits_[static_cast<std::size_t>(c)]; }
     std::uint64_t rejected(route_class c) const { return rejected_[static_cast<std::size_t>(c)]; }
     // Buckets held now, over every class (for tests of the sweeping).
     std::size_t tracked_clients() const;
