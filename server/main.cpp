@@ -19,6 +19,7 @@
 #include "cli/command_line.hpp"
 #include "db/database.hpp"
 #include "db/migrator.hpp"
+#include "db/sql_errors.hpp"
 #include "events/webhook_sender.hpp"
 #include "events/webhooks_api.hpp"
 #include "http/health_api.hpp"
@@ -163,7 +164,8 @@ int serve(config::config settings)
         });
     });
     routes.set_change_recorder(audit::make_change_recorder(database));
-    http::add_health_routes(routes, database,
+    routes.set_failure_mapper(db::http_error_of);
+    http::add_health_routes(routes, [&database] { return database.reachable(); },
                             [&] { return clicks::pipeline_status(journal, shipper); });
     links::links_api links(database, table, settings.public_url);
     links.add_routes(routes);

@@ -37,7 +37,4 @@ bool revoke_api_key(pqxx::connection& conn, std::int64_t id);
 // The id of the active key `presented` matches, or nothing.
 std::optional<std::int64_t> verify_api_key(pqxx::connection& conn, std::string_view presented);
 
-// The token of an `Authorization: Bearer <token>` header value, or nothing.
-std::optional<std::string_view> bearer_token(std::string_view authorization);
-
 } // namespace linkledger::auth

@@ -53,16 +53,16 @@ void database::release(std::unique_ptr<pqxx::connection> conn)
     available_.notify_one();
 }
 
-bool database::ping()
+net::awaitable<bool> database::reachable()
 {
     try {
-        return run_blocking([](pqxx::connection& conn) {
+        co_return co_await run([](pqxx::connection& conn) {
             pqxx::nontransaction tx(conn);
             return tx.exec("SELECT 1")[0][0].as<int>() == 1;
         });
     } catch (std::exception const&) {
-        return false;
     }
+    co_return false;
 }
 
 void database::stop()

@@ -73,8 +73,9 @@ public:
         return lease.use(work);
     }
 
-    // True when a trivial query succeeds within the connection's limits.
-    bool ping();
+    // True when a trivial query succeeds within the connection's limits (false, never an
+    // exception, when it does not): what /readyz reports.
+    net::awaitable<bool> reachable();
 
     // Waits for queued work to finish and joins the database threads.
     void stop();

@@ -2,6 +2,8 @@
 
 #include "http/http_error.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <string>
 
 namespace linkledger::db {
@@ -47,6 +49,26 @@ void check_time(pqxx::transaction_base& tx, char const* field, std::optional<std
 {
     if (value)
         mapping_bad_time(field, [&] { return tx.exec_params1("SELECT $1::timestamptz", *value); });
+}
+
+std::optional<http::http_error> http_error_of(http::request const& req, std::exception const& failure)
+{
+    auto const first_line = [](char const* message) {
+        std::string_view text(message);
+        return text.substr(0, text.find('\n'));
+    };
+    if (auto const* broken = dynamic_cast<pqxx::broken_connection const*>(&failure)) {
+        spdlog::error("database unreachable while serving {}: {}", req.method_string(), first_line(broken->what()));
+        return http::http_error(http::status::service_unavailable, "database_unavailable",
+                                "the database is unreachable; try again shortly");
+    }
+    if (auto const* sql = dynamic_cast<pqxx::sql_error const*>(&failure)) {
+        spdlog::error("internal error serving {}: sqlstate={} {}", req.method_string(), sql->sqlstate(),
+                      first_line(sql->what()));
+        return http::http_error(http::status::internal_server_error, "internal_error",
+                                "an internal error occurred; it has been logged");
+    }
+    return std::nullopt;
 }
 
 } // namespace linkledger::db

@@ -1,6 +1,8 @@
 // Constraint violations PostgreSQL reports, turned into the client's 4xx naming the field.
 #pragma once
 
+#include "http/http_error.hpp"
+
 #include <pqxx/except>
 #include <pqxx/transaction_base>
 
@@ -47,6 +49,12 @@ auto mapping_bad_time(char const* field, Work&& work) -> decltype(work())
         throw_bad_time(field);
     }
 }
+
+// What the router answers for a database failure that reached it (router::set_failure_mapper):
+// unreachable (a broken connection) is 503 and says so; another SQL error is logged with its
+// SQLSTATE and first line only (the DETAIL may quote a secret) and is a 500. Nothing for an
+// exception that is not the database's.
+std::optional<http::http_error> http_error_of(http::request const& req, std::exception const& failure);
 
 // Has PostgreSQL read one time given as text: several times checked in one statement could
 // only be blamed on one of them.

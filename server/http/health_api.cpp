@@ -2,27 +2,18 @@
 
 #include "http/response.hpp"
 
-#include <pqxx/pqxx>
-
 namespace linkledger::http {
 
-void add_health_routes(router& routes, db::database& db,
+void add_health_routes(router& routes, readiness database_ready,
                        std::function<boost::json::object()> pipeline)
 {
     routes.add(verb::get, "/healthz", [](request_context&) -> net::awaitable<response> {
         co_return json_response(status::ok, boost::json::object{{"status", "ok"}});
     });
     routes.add(verb::get, "/readyz",
-               [&db, pipeline = std::move(pipeline)](request_context&) -> net::awaitable<response> {
-        bool reachable = false;
-        try {
-            reachable = co_await db.run([](pqxx::connection& conn) {
-                pqxx::nontransaction tx(conn);
-                return tx.exec("SELECT 1")[0][0].as<int>() == 1;
-            });
-        } catch (std::exception const&) {
-            reachable = false;
-        }
+               [database_ready = std::move(database_ready),
+                pipeline = std::move(pipeline)](request_context&) -> net::awaitable<response> {
+        bool const reachable = co_await database_ready();
         // Without the database, redirects still work from memory and the journal: the
         // instance is degraded, not dead, and says so (503 tells balancers to prefer others).
         boost::json::object body{{"status", reachable ? "ready" : "degraded"},

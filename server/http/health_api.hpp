@@ -2,7 +2,6 @@
 // balancers, container health checks and humans.
 #pragma once
 
-#include "db/database.hpp"
 #include "http/router.hpp"
 
 #include <boost/json/object.hpp>
@@ -11,8 +10,12 @@
 
 namespace linkledger::http {
 
+// Whether the database answers now (a trivial query within the connection's limits); false
+// rather than an exception when it does not. Registered from above: http/ knows no SQL.
+using readiness = std::function<net::awaitable<bool>()>;
+
 // `pipeline`, when given, adds the click pipeline's state to /readyz.
-void add_health_routes(router& routes, db::database& db,
+void add_health_routes(router& routes, readiness database_ready,
                        std::function<boost::json::object()> pipeline = {});
 
 } // namespace linkledger::http

@@ -1,13 +1,12 @@
 #include "http/router.hpp"
 
-#include "auth/api_key.hpp"
+#include "http/authorization.hpp"
 #include "crypto/digest.hpp"
 #include "http/cookies.hpp"
 #include "http/http_error.hpp"
 #include "http/response.hpp"
 
 #include <boost/url/parse.hpp>
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
 namespace linkledger::http {
@@ -118,7 +117,7 @@ net::awaitable<void> router::authenticate(request_context& ctx) const
 {
     auto const header = ctx.req[bhttp::field::authorization];
     credentials presented;
-    if (auto const token = auth::bearer_token(header))
+    if (auto const token = bearer_token(header))
         presented.bearer_token = std::string(*token);
     else if (auto const session = cookie(ctx.req, k_session_cookie))
         presented.session_id = *session;
@@ -184,26 +183,27 @@ std::string_view first_line(char const* message)
     return text.substr(0, text.find('\n'));
 }
 
+} // namespace
+
 // The one place where an exception from a handler becomes a response.
-response failure_response(request const& req, std::exception_ptr failure)
+response router::failure_response(request const& req, std::exception_ptr failure) const
 {
     try {
         std::rethrow_exception(failure);
     } catch (http_error const& e) {
         return error_response(e);
-    } catch (pqxx::broken_connection const& e) {
-        spdlog::error("database unreachable while serving {}: {}", req.method_string(), first_line(e.what()));
-        return error_response(http_error(status::service_unavailable, "database_unavailable",
-                                         "the database is unreachable; try again shortly"));
-    } catch (pqxx::sql_error const& e) {
-        spdlog::error("internal error serving {}: sqlstate={} {}", req.method_string(), e.sqlstate(),
-                      first_line(e.what()));
     } catch (std::exception const& e) {
+        if (failure_mapper_) {
+            if (auto mapped = failure_mapper_(req, e))
+                return error_response(*mapped);
+        }
         spdlog::error("internal error serving {}: {}", req.method_string(), first_line(e.what()));
     }
     return error_response(http_error(status::internal_server_error, "internal_error",
                                      "an internal error occurred; it has been logged"));
 }
+
+namespace {
 
 boost::urls::url_view parse_target(request const& req)
 {

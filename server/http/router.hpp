@@ -2,6 +2,7 @@
 // and is the one place where errors thrown by handlers become HTTP responses.
 #pragma once
 
+#include "http/http_error.hpp"
 #include "http/types.hpp"
 
 #include <boost/url/url_view.hpp>
@@ -55,6 +56,11 @@ using authenticator =
 
 inline constexpr std::string_view k_session_cookie = "ll_session";
 
+// What a handler's exception that is not an http_error means to the client, where a higher floor
+// knows better than "500" (the database's: unreachable is 503; db/sql_errors registers it).
+// Nothing: a 500, logged.
+using failure_mapper = std::function<std::optional<http_error>(request const&, std::exception const&)>;
+
 // Finishes every response but the redirect's 302 (the hot path stays as it is): where the
 // security headers of browser-facing pages are added (web/page_headers).
 using response_hook = std::function<void(request const&, response&)>;
@@ -86,6 +92,7 @@ public:
     void set_authenticator(authenticator a) { authenticator_ = std::move(a); }
     void set_response_hook(response_hook h) { response_hook_ = std::move(h); }
     void set_change_recorder(change_recorder r) { change_recorder_ = std::move(r); }
+    void set_failure_mapper(failure_mapper m) { failure_mapper_ = std::move(m); }
 
     // The body size allowed for a request, known from its header alone.
     std::size_t body_limit(verb method, std::string_view target) const;
@@ -145,7 +152,10 @@ private:
     net::awaitable<void> record_change(request_context const& ctx, route const& r,
                                        response const& res) const;
 
+    response failure_response(request const& req, std::exception_ptr failure) const;
+
     authenticator authenticator_;
+    failure_mapper failure_mapper_;
     response_hook response_hook_;
     change_recorder change_recorder_;
 };

@@ -2,6 +2,7 @@
 
 #include "auth/api_key.hpp"
 #include "crypto/digest.hpp"
+#include "http/authorization.hpp"
 #include "http/http_error.hpp"
 
 #include <pqxx/pqxx>
@@ -94,7 +95,7 @@ void metrics_api::render_process(prometheus_text& out) const
 net::awaitable<http::response> metrics_api::scrape(http::request_context& ctx)
 {
     if (!token_.empty()) {
-        auto const given = auth::bearer_token(ctx.req[http::bhttp::field::authorization]);
+        auto const given = http::bearer_token(ctx.req[http::bhttp::field::authorization]);
         if (!given || !crypto::constant_time_equal(*given, token_))
             throw http::http_error(http::status::unauthorized, "unauthorized",
                                    "the metrics token is missing or wrong: Authorization: Bearer <token>",

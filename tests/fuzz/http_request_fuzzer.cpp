@@ -10,6 +10,7 @@
 #include "clicks/embedded_bot_patterns.hpp"
 #include "clicks/geoip.hpp"
 #include "db/database.hpp"
+#include "db/sql_errors.hpp"
 #include "fuzz_check.hpp"
 #include "http/health_api.hpp"
 #include "http/http_error.hpp"
@@ -99,7 +100,9 @@ struct world {
         table.put("gone", {3, "https://shop.example/gone", true, true});
         table.put("A_b-9", {4, "http://[2001:db8::1]:8080/{click_id}/x?y=1", true, false});
         routes.set_authenticator(authenticate);
-        http::add_health_routes(routes, database, [] { return boost::json::object{{"backlog", 0}}; });
+        routes.set_failure_mapper(db::http_error_of); // as main does: an unreachable database is a 503
+        http::add_health_routes(routes, [this] { return database.reachable(); },
+                                [] { return boost::json::object{{"backlog", 0}}; });
         money::add_postback_routes(routes, database, money::attribution_settings{});
         http::route_options const api{.requires_api_key = true};
         routes.add(http::verb::post, "/api/v1/links", validate_link, api);

@@ -1,6 +1,7 @@
 // Unit tests for the database-free parts of auth/api_key.hpp: the `ll_<prefix>_<secret>`
 // format and the `Authorization: Bearer` header.
 #include "auth/api_key.hpp"
+#include "http/authorization.hpp"
 
 #include <gtest/gtest.h>
 
@@ -63,26 +64,26 @@ TEST(api_key, non_alphanumeric_characters)
 
 TEST(api_key, bearer_token)
 {
-    EXPECT_EQ(bearer_token("Bearer abc"), "abc");
-    EXPECT_EQ(bearer_token("Bearer ll_AbCdE12345_x"), "ll_AbCdE12345_x");
+    EXPECT_EQ(linkledger::http::bearer_token("Bearer abc"), "abc");
+    EXPECT_EQ(linkledger::http::bearer_token("Bearer ll_AbCdE12345_x"), "ll_AbCdE12345_x");
 }
 
 TEST(api_key, bearer_scheme_is_case_insensitive)
 {
     for (auto const* header : {"bearer abc", "BEARER abc", "bEaReR abc"})
-        EXPECT_EQ(bearer_token(header), "abc") << header;
+        EXPECT_EQ(linkledger::http::bearer_token(header), "abc") << header;
 }
 
 TEST(api_key, bearer_token_spaces_are_trimmed)
 {
-    EXPECT_EQ(bearer_token("Bearer   abc"), "abc");
-    EXPECT_EQ(bearer_token("Bearer abc   "), "abc");
-    EXPECT_EQ(bearer_token("bearer   abc  "), "abc");
+    EXPECT_EQ(linkledger::http::bearer_token("Bearer   abc"), "abc");
+    EXPECT_EQ(linkledger::http::bearer_token("Bearer abc   "), "abc");
+    EXPECT_EQ(linkledger::http::bearer_token("bearer   abc  "), "abc");
 }
 
 TEST(api_key, not_a_bearer_token)
 {
     for (auto const* header : {"Basic x", "Basic dXNlcjpwdw==", "Bearer", "Bearer ", "Bearer   ", "",
                                "Bearerabc", "Token abc", "abc", " Bearer abc"})
-        EXPECT_FALSE(bearer_token(header)) << '"' << header << '"';
+        EXPECT_FALSE(linkledger::http::bearer_token(header)) << '"' << header << '"';
 }
