@@ -1,6 +1,5 @@
 #include "metrics/metrics_api.hpp"
 
-#include "auth/api_key.hpp"
 #include "crypto/digest.hpp"
 #include "http/authorization.hpp"
 #include "http/http_error.hpp"
