@@ -777,3 +777,154 @@ test("the in-app escape page: each way out carries the click id, and it works wi
   assert.deepEqual([...stored].sort(), [...seen].sort());
   await ownerContext.close();
 });
+
+// A webhook receiver on 127.0.0.1 (the server runs with LINKLEDGER_WEBHOOK_ALLOW_PRIVATE=1):
+// it keeps every request and answers 200; `arrived(n)` waits for the n-th.
+async function startReceiver() {
+  const { createServer } = await import("node:http");
+  const got = [];
+  let wake = () => {};
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => { body += chunk; });
+    req.on("end", () => {
+      got.push({ path: req.url, headers: req.headers, body });
+      res.writeHead(200, { "Content-Type": "text/plain" });
+      res.end("thanks");
+      wake();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const arrived = async (n) => {
+    const deadline = Date.now() + 20000;
+    while (got.length < n) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the receiver got ${got.length} requests, not ${n}`);
+      await new Promise((resolve) => { wake = resolve; setTimeout(resolve, left); });
+    }
+    return got[n - 1];
+  };
+  return { url: "http://127.0.0.1:" + server.address().port, got, arrived, close: () => new Promise((r) => server.close(r)) };
+}
+
+// Standard Webhooks: the secrets (whsec_...) whose v1 signature of "id.timestamp.body" is in the header.
+async function signedBy(request, secrets) {
+  const { createHmac } = await import("node:crypto");
+  const h = request.headers;
+  const sent = h["webhook-signature"].split(" ");
+  return secrets.filter((secret) => sent.includes("v1," + createHmac("sha256", Buffer.from(secret.slice("whsec_".length), "base64"))
+    .update(h["webhook-id"] + "." + h["webhook-timestamp"] + "." + request.body).digest("base64")));
+}
+
+test("webhooks: an owner adds an endpoint, sees its secret once, tests, resends, rotates, disables and deletes it", { timeout: 120000 }, async () => {
+  const receiver = await startReceiver();
+  const context = await browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
+  const page = await context.newPage();
+  page.on("dialog", (dialog) => dialog.accept()); // the confirmations of rotate and delete
+  await logIn(page, owner);
+  await open(page, "webhooks", "#webhooks[data-loaded]");
+  assert.equal(await page.isVisible("nav a[href='#webhooks']"), true);
+
+  const url = receiver.url + "/hook-" + Date.now();
+  await page.fill("#webhook-url", url);
+  for (const e of ["link-created", "link-updated", "link-deleted", "offer-updated"]) await page.uncheck("#webhook-event-" + e);
+  await page.selectOption("#webhook-format", "standard");
+  await page.fill("#webhook-description", "Sales sheet");
+  await page.click("#webhook-save");
+  await page.waitForSelector("#webhook-secret-box:not([hidden])");
+  const secret = await page.textContent("#webhook-secret");
+  assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
+  assert.match(await page.textContent("#webhook-secret-box"), /will not be shown again/);
+  const row = "#webhooks-table tr:has-text('" + url + "')";
+  await page.waitForSelector(row);
+  const [listed] = (await rows(page, "#webhooks-table")).filter((r) => r[0].startsWith(url));
+  assert.deepEqual(listed.slice(0, 4), [url + "Sales sheet", "sale.created, sale.updated", "Standard Webhooks (signed JSON)", "Active"]);
+  assert.ok(!(await page.textContent("#webhooks-table")).includes(secret), "the list never shows the secret");
+  await shot(page, "webhooks-created");
+  // Once: a fresh load of the section no longer has it.
+  await open(page, "webhooks", "#webhooks[data-loaded]");
+  assert.equal(await page.isVisible("#webhook-secret-box"), false);
+  assert.ok(!(await page.content()).includes(secret), "the secret is gone from the page");
+
+  // A test ping: delivered, signed with the secret shown, and the log says so.
+  await page.click(row + " button:has-text('Send a test')");
+  const ping = await receiver.arrived(1);
+  assert.equal(new URL(ping.path, receiver.url).href, url);
+  assert.equal(JSON.parse(ping.body).type, "ping");
+  assert.deepEqual(await signedBy(ping, [secret]), [secret]);
+  const delivered = "#deliveries-table tr:has-text('ping'):has(.delivery.succeeded)";
+  await page.waitForSelector(delivered + " summary:text-is('Attempts (1)')");
+  const [logged] = await rows(page, "#deliveries-table");
+  assert.deepEqual([logged[1], logged[2], logged[3], logged[4]], ["ping", "Delivered", "1", "200"]);
+  assert.match(logged[5], /^\d+ ms$/);
+  assert.match(logged[7], /^thanks/);
+
+  // Resent: the same webhook-id again, and a second attempt in the log.
+  await page.click(delivered + " button:has-text('Resend')");
+  const again = await receiver.arrived(2);
+  assert.equal(again.headers["webhook-id"], ping.headers["webhook-id"]);
+  await page.waitForSelector(delivered + " summary:text-is('Attempts (2)')");
+
+  // A new secret: shown once, with the old one still signing beside it for the overlap.
+  await page.click(row + " button:has-text('New secret')");
+  await page.waitForSelector("#webhook-secret-box:not([hidden])");
+  const rotated = await page.textContent("#webhook-secret");
+  assert.match(rotated, /^whsec_/);
+  assert.notEqual(rotated, secret);
+  assert.match(await page.textContent("#webhook-secret-overlap"), /previous secret keeps signing/);
+  await page.click(row + " button:has-text('Send a test')");
+  const third = await receiver.arrived(3);
+  assert.deepEqual(await signedBy(third, [secret, rotated]), [secret, rotated], "both secrets sign during the overlap");
+  await page.waitForFunction(() => {
+    const states = [...document.querySelectorAll("#deliveries-table tbody tr .delivery")].map((b) => b.className);
+    return states.length === 2 && states.every((c) => c.includes("succeeded"));
+  });
+  await shot(page, "webhooks");
+
+  // On a phone: nothing wider than the screen, the log included.
+  await page.setViewportSize(phone);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= phone.width, `#webhooks is ${width} px wide`);
+  await shot(page, "phone-webhooks");
+  await page.setViewportSize(laptop);
+
+  // Disabled: said so, and no test ping can be sent to it; then deleted.
+  await page.click(row + " button:has-text('Disable')");
+  await page.waitForSelector(row + " .webhook-state:text-is('Disabled')");
+  assert.equal(await page.locator(row + " button:has-text('Send a test')").count(), 0);
+  await page.selectOption("#lang", "fr");
+  await page.waitForSelector(row + " .webhook-state:text-is('Désactivé')");
+  assert.equal(await page.textContent("#webhook-save"), "Ajouter");
+  assert.match(await page.textContent("#webhook-secret-overlap"), /ancien secret signe encore/);
+  await shot(page, "webhooks-fr");
+  await page.selectOption("#lang", "en");
+  await page.waitForSelector(row + " button:has-text('Enable')");
+  await page.click(row + " button:has-text('Delete')");
+  await page.waitForSelector(row, { state: "detached" });
+  assert.equal(await page.isVisible("#webhook-log"), false, "the deleted endpoint's log is closed");
+  const left = await page.evaluate(async () => (await (await fetch("/api/v1/webhooks")).json()).webhooks.map((w) => w.url));
+  assert.ok(!left.includes(url), "deleted");
+  // A viewer of its own (the shared one may still be throttled by an earlier test).
+  const seer = { email: "webhooks-viewer-" + Date.now() + "@example.com" };
+  seer.password = await page.evaluate(async (email) => {
+    const who = await (await fetch("/api/v1/session")).json();
+    const res = await fetch("/api/v1/users", { method: "POST", headers: { "X-CSRF-Token": who.csrf_token, "Content-Type": "application/json" },
+      body: JSON.stringify({ email, role: "viewer" }) });
+    return (await res.json()).password;
+  }, seer.email);
+  await context.close();
+  await receiver.close();
+
+  // A viewer has no Webhooks entry or section, and the API refuses them the list.
+  const viewerContext = await browser.newContext({ locale: "en-US" });
+  const viewerPage = await viewerContext.newPage();
+  await logIn(viewerPage, seer);
+  await viewerPage.goto(base + "/dashboard#webhooks");
+  await viewerPage.waitForSelector("body.viewer");
+  assert.equal(await viewerPage.$("nav a[href='#webhooks']"), null, "no Webhooks entry for a viewer");
+  assert.equal(await viewerPage.$("#webhooks"), null, "no Webhooks section for a viewer");
+  const status = await viewerPage.evaluate(async () => (await fetch("/api/v1/webhooks")).status);
+  assert.equal(status, 403);
+  await viewerContext.close();
+});

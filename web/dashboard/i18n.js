@@ -228,3 +228,63 @@ window.LL_TEXT = {
     "none.link": "Sans lien", "none.code": "Sans code", "none.offer": "Sans offre"
   }
 };
+
+// The Webhooks section (webhooks.js, owners only).
+Object.assign(window.LL_TEXT.en, {
+  "nav.webhooks": "Webhooks", "webhooks.title": "Webhooks",
+  "webhooks.hint": "Tell your other tools (a spreadsheet, n8n, Zapier, your own script) or a Discord or Slack channel when a sale comes in or a link changes.",
+  "webhooks.new": "New endpoint", "webhooks.url": "URL that receives the events", "webhooks.format": "Format",
+  "webhooks.format.standard": "Standard Webhooks (signed JSON)", "webhooks.format.discord": "Discord message",
+  "webhooks.format.slack": "Slack message", "webhooks.events": "Events",
+  "webhooks.event.sale.created": "A sale comes in (sale.created)", "webhooks.event.sale.updated": "A sale changes status (sale.updated)",
+  "webhooks.event.link.created": "A link is created (link.created)", "webhooks.event.link.updated": "A link is changed (link.updated)",
+  "webhooks.event.link.deleted": "A link is deleted (link.deleted)", "webhooks.event.offer.updated": "An offer is changed (offer.updated)",
+  "webhooks.events.all": "All events", "webhooks.description": "Description (optional)", "webhooks.add": "Add the endpoint",
+  "webhooks.bad.events": "Pick at least one event",
+  "webhooks.secret.once": "Copy this signing secret now: it will not be shown again.", "webhooks.secret.for": "For",
+  "webhooks.secret": "Signing secret", "webhooks.secret.hide": "I have copied it",
+  "webhooks.secret.overlap": "The previous secret keeps signing beside this one until {when}: update your receiver before then.",
+  "webhooks.col.url": "URL", "webhooks.col.events": "Events", "webhooks.col.format": "Format", "webhooks.col.state": "State",
+  "webhooks.state.active": "Active", "webhooks.state.failing": "Active, {n} failed attempts in a row",
+  "webhooks.state.disabled.gone": "Disabled: the receiver answered 410 Gone",
+  "webhooks.state.disabled.failures": "Disabled after 20 failed attempts in a row",
+  "webhooks.state.disabled.manual": "Disabled",
+  "webhooks.log": "Deliveries", "webhooks.test": "Send a test", "webhooks.disable": "Disable", "webhooks.enable": "Enable",
+  "webhooks.rotate": "New secret",
+  "webhooks.rotate_confirm": "A new secret is made; the current one keeps signing beside it for 24 hours. Continue?",
+  "webhooks.delete_confirm": "Delete this endpoint and its delivery log?",
+  "webhooks.log.title": "Deliveries to {url}", "webhooks.log.refresh": "Refresh", "webhooks.log.close": "Close the log",
+  "webhooks.col.at": "Time", "webhooks.col.event": "Event", "webhooks.col.status": "Status", "webhooks.col.attempts": "Attempts",
+  "webhooks.col.code": "Response", "webhooks.col.latency": "Latency", "webhooks.col.next": "Next retry",
+  "webhooks.col.details": "Details", "webhooks.history": "Attempts ({n})", "webhooks.resend": "Resend",
+  "webhooks.delivery.pending": "Pending", "webhooks.delivery.succeeded": "Delivered", "webhooks.delivery.failed": "Failed"
+});
+Object.assign(window.LL_TEXT.fr, {
+  "nav.webhooks": "Webhooks", "webhooks.title": "Webhooks",
+  "webhooks.hint": "Prévenez vos autres outils (un tableur, n8n, Zapier, votre propre script) ou un salon Discord ou Slack quand une vente arrive ou qu'un lien change.",
+  "webhooks.new": "Nouveau point de réception", "webhooks.url": "URL qui reçoit les événements", "webhooks.format": "Format",
+  "webhooks.format.standard": "Standard Webhooks (JSON signé)", "webhooks.format.discord": "Message Discord",
+  "webhooks.format.slack": "Message Slack", "webhooks.events": "Événements",
+  "webhooks.event.sale.created": "Une vente arrive (sale.created)", "webhooks.event.sale.updated": "Une vente change de statut (sale.updated)",
+  "webhooks.event.link.created": "Un lien est créé (link.created)", "webhooks.event.link.updated": "Un lien est modifié (link.updated)",
+  "webhooks.event.link.deleted": "Un lien est supprimé (link.deleted)", "webhooks.event.offer.updated": "Une offre est modifiée (offer.updated)",
+  "webhooks.events.all": "Tous les événements", "webhooks.description": "Description (facultatif)", "webhooks.add": "Ajouter",
+  "webhooks.bad.events": "Choisissez au moins un événement",
+  "webhooks.secret.once": "Copiez ce secret de signature maintenant : il ne sera plus affiché.", "webhooks.secret.for": "Pour",
+  "webhooks.secret": "Secret de signature", "webhooks.secret.hide": "Je l'ai copié",
+  "webhooks.secret.overlap": "L'ancien secret signe encore à côté de celui-ci jusqu'au {when} : mettez votre récepteur à jour d'ici là.",
+  "webhooks.col.url": "URL", "webhooks.col.events": "Événements", "webhooks.col.format": "Format", "webhooks.col.state": "État",
+  "webhooks.state.active": "Actif", "webhooks.state.failing": "Actif, {n} échecs d'affilée",
+  "webhooks.state.disabled.gone": "Désactivé : le récepteur a répondu 410 Gone",
+  "webhooks.state.disabled.failures": "Désactivé après 20 échecs d'affilée",
+  "webhooks.state.disabled.manual": "Désactivé",
+  "webhooks.log": "Envois", "webhooks.test": "Envoyer un test", "webhooks.disable": "Désactiver", "webhooks.enable": "Activer",
+  "webhooks.rotate": "Nouveau secret",
+  "webhooks.rotate_confirm": "Un nouveau secret est créé ; l'actuel continue de signer à côté pendant 24 heures. Continuer ?",
+  "webhooks.delete_confirm": "Supprimer ce point de réception et son journal d'envois ?",
+  "webhooks.log.title": "Envois vers {url}", "webhooks.log.refresh": "Actualiser", "webhooks.log.close": "Fermer le journal",
+  "webhooks.col.at": "Heure", "webhooks.col.event": "Événement", "webhooks.col.status": "Statut", "webhooks.col.attempts": "Tentatives",
+  "webhooks.col.code": "Réponse", "webhooks.col.latency": "Latence", "webhooks.col.next": "Prochain essai",
+  "webhooks.col.details": "Détails", "webhooks.history": "Tentatives ({n})", "webhooks.resend": "Renvoyer",
+  "webhooks.delivery.pending": "En attente", "webhooks.delivery.succeeded": "Livré", "webhooks.delivery.failed": "Échec"
+});
