@@ -1,6 +1,7 @@
 #include "links/smart_link.hpp"
 
 #include "http/http_error.hpp"
+#include "http/percent_decoding.hpp"
 #include "links/target_url.hpp"
 
 #include <boost/json/object.hpp>
@@ -42,36 +43,6 @@ std::string lower(std::string_view text)
     return out;
 }
 
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-// Query-string decoding for comparisons only ('+' is a space, as forms send it).
-std::string decode_component(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            int const hi = hex_value(text[i + 1]);
-            int const lo = hex_value(text[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out.push_back(static_cast<char>(hi * 16 + lo));
-                i += 2;
-                continue;
-            }
-        }
-        out.push_back(text[i] == '+' ? ' ' : text[i]);
-    }
-    return out;
-}
 
 void percent_encode(std::string& out, std::string_view value)
 {
@@ -293,9 +264,9 @@ bool holds(rule_conditions const& c, visit const& v, std::string const& language
     if (!c.query.empty()) {
         bool any = false;
         each_pair(v.raw_query, [&](std::string_view name, std::string_view value, bool, std::string_view) {
-            auto const decoded_name = decode_component(name);
+            auto const decoded_name = http::percent_decoded(name, http::plus_sign::space);
             for (auto const& q : c.query) {
-                if (q.name == decoded_name && (!q.value || *q.value == decode_component(value))) {
+                if (q.name == decoded_name && (!q.value || *q.value == http::percent_decoded(value, http::plus_sign::space))) {
                     any = true;
                     return true;
                 }
@@ -494,7 +465,7 @@ std::optional<std::string> with_visitor_query(std::string_view location, std::st
 
     std::vector<std::string> own_names;
     each_pair(own_query, [&](std::string_view name, std::string_view, bool, std::string_view) {
-        own_names.push_back(decode_component(name));
+        own_names.push_back(http::percent_decoded(name, http::plus_sign::space));
         return false;
     });
     std::string out(base);
@@ -503,7 +474,7 @@ std::optional<std::string> with_visitor_query(std::string_view location, std::st
         out.push_back('?'), need_separator = false;
     bool added = false;
     each_pair(raw_query, [&](std::string_view name, std::string_view, bool, std::string_view pair) {
-        auto const decoded = decode_component(name);
+        auto const decoded = http::percent_decoded(name, http::plus_sign::space);
         if (decoded.empty() || std::find(own_names.begin(), own_names.end(), decoded) != own_names.end())
             return false;
         if (need_separator)

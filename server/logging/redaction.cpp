@@ -1,5 +1,7 @@
 #include "logging/redaction.hpp"
 
+#include "http/percent_decoding.hpp"
+
 #include <cctype>
 
 namespace linkledger::logging {
@@ -21,29 +23,6 @@ bool contains_any(std::string const& haystack, std::initializer_list<std::string
     return false;
 }
 
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-// "%74oken" and "to+ken" must not slip past the name test.
-std::string percent_decoded(std::string_view text)
-{
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-            hex_value(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(text[i] == '+' ? ' ' : text[i]);
-        }
-    }
-    return out;
-}
 
 } // namespace
 
@@ -72,7 +51,7 @@ std::string redact_query(std::string_view query, std::size_t max_bytes)
         auto const name = pair.substr(0, equals);
         if (!out.empty())
             out.push_back('&');
-        if (is_secret_parameter(percent_decoded(name))) {
+        if (is_secret_parameter(http::percent_decoded(name, http::plus_sign::space))) {
             out.append(name);
             out.push_back('=');
             out.append(k_redacted);

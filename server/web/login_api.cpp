@@ -9,6 +9,7 @@
 #include "http/cookies.hpp"
 #include "http/form_body.hpp"
 #include "http/http_error.hpp"
+#include "http/percent_decoding.hpp"
 #include "http/response.hpp"
 #include "logging/json_formatter.hpp"
 #include "users/user_store.hpp"
@@ -34,30 +35,6 @@ bool prefers_french(http::request_context const& ctx)
     return accept.size() >= 2 && (accept.substr(0, 2) == "fr" || accept.substr(0, 2) == "FR");
 }
 
-int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-std::string percent_decoded(std::string_view text)
-{
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(text[i]);
-        }
-    }
-    return out;
-}
 
 http::response redirect_to(std::string const& location)
 {
@@ -83,7 +60,7 @@ std::string local_next(std::string const& next)
             ok = ok && c > 0x20 && c != 0x7f && c != '\\';
         if (!ok)
             return "/dashboard";
-        auto const decoded = percent_decoded(text);
+        auto const decoded = http::percent_decoded(text, http::plus_sign::literal);
         if (decoded == text)
             return next;
         text = decoded;
