@@ -4,6 +4,7 @@
 #include "http/json_body.hpp"
 #include "money/amount.hpp"
 #include "money/conversion_status.hpp"
+#include "money/csv_records.hpp"
 
 #include <algorithm>
 #include <array>
@@ -40,93 +41,30 @@ std::string canonical(std::string name)
     return name;
 }
 
-struct csv_reader {
-    std::string_view text;
-    char separator = ',';
-    std::size_t pos = 0;
-    std::size_t line = 1;
-
-    bool done() const { return pos >= text.size(); }
-
-    // One record; `start_line` is the line it began on (quoted cells may span lines).
-    std::vector<std::string> next(std::size_t& start_line)
-    {
-        start_line = line;
-        std::vector<std::string> cells(1);
-        bool quoted = false;
-        while (pos < text.size()) {
-            char const c = text[pos++];
-            if (quoted) {
-                if (c == '"' && pos < text.size() && text[pos] == '"') {
-                    cells.back() += '"';
-                    ++pos;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    if (c == '\n')
-                        ++line;
-                    cells.back() += c;
-                }
-            } else if (c == '"' && cells.back().empty()) {
-                quoted = true;
-            } else if (c == separator) {
-                cells.emplace_back();
-            } else if (c == '\n') {
-                ++line;
-                break;
-            } else if (c != '\r') {
-                cells.back() += c;
-            }
-        }
-        if (quoted)
-            throw http::bad_field("body", "line " + std::to_string(start_line) + ": a quoted cell never ends",
-                                  "invalid_csv");
-        return cells;
-    }
-};
-
 std::string cell(csv_row const& row, std::string const& name)
 {
     auto const it = row.fields.find(name);
-    if (it == row.fields.end())
-        return {};
-    auto const& v = it->second;
-    auto const first = v.find_first_not_of(" \t");
-    return first == std::string::npos ? std::string() : v.substr(first, v.find_last_not_of(" \t") - first + 1);
+    return it == row.fields.end() ? std::string() : trim_blanks(it->second);
 }
 
 } // namespace
 
 parsed_csv parse_sales_csv(std::string_view text)
 {
-    if (text.starts_with("\xEF\xBB\xBF"))
-        text.remove_prefix(3); // a BOM, as spreadsheet exports write
-    auto const header_end = text.find('\n');
-    auto const header_line = text.substr(0, header_end);
-    csv_reader reader{text};
-    auto const counts = [&](char c) { return std::count(header_line.begin(), header_line.end(), c); };
-    if (counts(';') > counts(reader.separator))
-        reader.separator = ';';
-    if (counts('\t') > counts(reader.separator))
-        reader.separator = '\t';
-
-    std::size_t line = 0;
+    auto table = read_csv(text, k_max_rows);
     std::vector<std::string> columns;
-    for (auto& name : reader.next(line))
-        columns.push_back(canonical(name));
+    for (auto& name : table.header)
+        columns.push_back(canonical(std::move(name)));
     for (auto const* required : {"txid", "amount"}) {
         if (std::find(columns.begin(), columns.end(), required) == columns.end())
             throw http::bad_field("body", std::string("the header row must name a ") + required + " column",
                                   "invalid_csv");
     }
     parsed_csv out;
-    while (!reader.done()) {
-        auto cells = reader.next(line);
-        if (cells.size() == 1 && cells[0].find_first_not_of(" \t") == std::string::npos)
-            continue; // blank line
-        if (out.rows.size() >= k_max_rows)
-            throw http::bad_field("body", "at most 100000 rows per import", "too_many_rows");
-        csv_row row{line, {}};
+    out.rows.reserve(table.records.size());
+    for (auto& record : table.records) {
+        auto& cells = record.cells;
+        csv_row row{record.line, {}};
         for (std::size_t i = 0; i < cells.size() && i < columns.size(); ++i)
             row.fields[columns[i]] = std::move(cells[i]);
         if (cells.size() != columns.size())
