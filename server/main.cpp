@@ -20,6 +20,7 @@
 #include "db/database.hpp"
 #include "db/migrator.hpp"
 #include "db/sql_errors.hpp"
+#include "db/time_zones.hpp"
 #include "events/webhook_sender.hpp"
 #include "events/webhooks_api.hpp"
 #include "http/health_api.hpp"
@@ -43,6 +44,7 @@
 #include "metrics/limits_metrics.hpp"
 #include "metrics/metrics_api.hpp"
 #include "metrics/redirect_metrics.hpp"
+#include "users/preferences_api.hpp"
 #include "users/user_store.hpp"
 #include "users/users_api.hpp"
 #include "web/dashboard_pages.hpp"
@@ -86,6 +88,16 @@ int serve(config::config settings)
     clicks::data_dir_lock const data_dir_owner(data_dir); // before anything writes there
     db::database database(settings.database_url, settings.db_pool_size);
     migrate_database(database);
+    // Reports do their zone arithmetic in PostgreSQL: the zone must be one it knows.
+    if (!database.run_blocking([&](pqxx::connection& conn) {
+            pqxx::read_transaction tx(conn);
+            return db::known_zone(tx, settings.time_zone);
+        })) {
+        spdlog::critical("refusing to start: LINKLEDGER_TIMEZONE: PostgreSQL knows no time zone '{}'; use an IANA "
+                         "name such as Europe/Paris or UTC",
+                         settings.time_zone);
+        return 2;
+    }
 
     clicks::bot_detector bots(clicks::embedded_bot_patterns());
     spdlog::info("bot patterns loaded={} skipped={}", bots.pattern_count(), bots.skipped_count());
@@ -169,7 +181,7 @@ int serve(config::config settings)
                             [&] { return clicks::pipeline_status(journal, shipper); });
     links::links_api links(database, table, settings.public_url);
     links.add_routes(routes);
-    clicks::clicks_api clicks(database, journal, shipper);
+    clicks::clicks_api clicks(database, journal, shipper, *geo);
     clicks.add_routes(routes);
     money::attribution_settings const attribution{settings.attribution_hours, settings.late_click_seconds};
     money::late_click_sweeper late_clicks(database, money::late_click_sweep_interval(settings.late_click_seconds));
@@ -180,8 +192,8 @@ int serve(config::config settings)
     money::add_conversion_routes(routes, database, attribution);
     money::add_postback_routes(routes, database, attribution);
     money::add_shop_webhook_routes(routes, database, attribution);
-    reports::add_report_routes(routes, database);
-    reports::add_heatmap_routes(routes, database);
+    reports::add_report_routes(routes, database, settings.time_zone);
+    reports::add_heatmap_routes(routes, database, settings.time_zone);
     metrics::http_metrics http_stats;
     metrics::redirect_metrics redirect_stats;
     metrics::metrics_api metrics(database, journal, shipper, http_stats, redirect_stats,
@@ -192,6 +204,8 @@ int serve(config::config settings)
     login.add_routes(routes);
     users::users_api users(database);
     users.add_routes(routes);
+    users::preferences_api preferences(database, settings.time_zone);
+    preferences.add_routes(routes);
     bio::bio_api bio_pages(database, settings.public_url);
     bio_pages.add_routes(routes);
     audit::add_audit_routes(routes, database);

@@ -71,18 +71,30 @@ WITH inserted AS (
     SET clicks = t.clicks + EXCLUDED.clicks,
         unique_clicks = t.unique_clicks + EXCLUDED.unique_clicks,
         bot_hits = t.bot_hits + EXCLUDED.bot_hits
-), hourly AS (
-    INSERT INTO click_rollups_hourly AS h (hour, source, clicks, unique_clicks, bot_hits)
-    SELECT c.hour, c.source, c.clicks, COALESCE(u.n, 0), c.bot_hits
-    FROM (SELECT date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour, source,
-                 count(*) FILTER (WHERE NOT bot) AS clicks, count(*) FILTER (WHERE bot) AS bot_hits
-          FROM inserted GROUP BY 1, 2) c
-    LEFT JOIN (SELECT date_trunc('hour', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour, source, count(*) AS n
-               FROM first_dims GROUP BY 1, 2) u USING (hour, source)
-    ON CONFLICT (hour, source) DO UPDATE
-    SET clicks = h.clicks + EXCLUDED.clicks,
-        unique_clicks = h.unique_clicks + EXCLUDED.unique_clicks,
-        bot_hits = h.bot_hits + EXCLUDED.bot_hits
+), quarters AS (
+    SELECT date_bin('15 minutes', at, timestamptz '2000-01-01 00:00:00+00') AS bucket, link_id, source,
+           count(*) FILTER (WHERE NOT bot) AS clicks, count(*) FILTER (WHERE bot) AS bot_hits
+    FROM inserted GROUP BY 1, 2, 3
+), quarter_uniques AS (
+    SELECT date_bin('15 minutes', at, timestamptz '2000-01-01 00:00:00+00') AS bucket, link_id, source, count(*) AS n
+    FROM first_dims GROUP BY 1, 2, 3
+), link_quarters AS (
+    INSERT INTO click_totals_quarter_hourly AS q (bucket, link_id, source, clicks, unique_clicks, bot_hits)
+    SELECT c.bucket, c.link_id, c.source, c.clicks, COALESCE(u.n, 0), c.bot_hits
+    FROM quarters c LEFT JOIN quarter_uniques u USING (bucket, link_id, source)
+    ON CONFLICT (bucket, link_id, source) DO UPDATE
+    SET clicks = q.clicks + EXCLUDED.clicks,
+        unique_clicks = q.unique_clicks + EXCLUDED.unique_clicks,
+        bot_hits = q.bot_hits + EXCLUDED.bot_hits
+), source_quarters AS (
+    INSERT INTO click_rollups_quarter_hourly AS q (bucket, source, clicks, unique_clicks, bot_hits)
+    SELECT c.bucket, c.source, sum(c.clicks), COALESCE(sum(u.n), 0), sum(c.bot_hits)
+    FROM quarters c LEFT JOIN quarter_uniques u USING (bucket, link_id, source)
+    GROUP BY 1, 2
+    ON CONFLICT (bucket, source) DO UPDATE
+    SET clicks = q.clicks + EXCLUDED.clicks,
+        unique_clicks = q.unique_clicks + EXCLUDED.unique_clicks,
+        bot_hits = q.bot_hits + EXCLUDED.bot_hits
 )
 INSERT INTO click_rollups_daily AS r (link_id, day, source, in_app, country, clicks, unique_clicks, bot_hits)
 SELECT c.link_id, c.day, c.source, c.in_app, c.country, c.clicks, COALESCE(u.unique_clicks, 0), c.bot_hits
@@ -120,10 +132,19 @@ SET clicks = r.clicks + EXCLUDED.clicks,
     bot_hits = r.bot_hits + EXCLUDED.bot_hits
 )sql";
 
-constexpr char const* k_add_to_hourly = R"sql(
-INSERT INTO click_rollups_hourly AS r (hour, source, clicks, unique_clicks, bot_hits)
+constexpr char const* k_add_to_link_quarters = R"sql(
+INSERT INTO click_totals_quarter_hourly AS r (bucket, link_id, source, clicks, unique_clicks, bot_hits)
+SELECT * FROM unnest($1::timestamptz[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+ON CONFLICT (bucket, link_id, source) DO UPDATE
+SET clicks = r.clicks + EXCLUDED.clicks,
+    unique_clicks = r.unique_clicks + EXCLUDED.unique_clicks,
+    bot_hits = r.bot_hits + EXCLUDED.bot_hits
+)sql";
+
+constexpr char const* k_add_to_source_quarters = R"sql(
+INSERT INTO click_rollups_quarter_hourly AS r (bucket, source, clicks, unique_clicks, bot_hits)
 SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
-ON CONFLICT (hour, source) DO UPDATE
+ON CONFLICT (bucket, source) DO UPDATE
 SET clicks = r.clicks + EXCLUDED.clicks,
     unique_clicks = r.unique_clicks + EXCLUDED.unique_clicks,
     bot_hits = r.bot_hits + EXCLUDED.bot_hits
@@ -404,8 +425,8 @@ struct rollup_row {
     std::int64_t unique_clicks = 0;
     std::int64_t bot_hits = 0;
 };
-// The finest grain a batch is counted at; the three rollup tables are sums of it.
-using fine_key = std::tuple<std::int64_t, std::string, std::string, std::string, std::string>; // link, "YYYY-MM-DDTHH", source, in_app, country
+// The finest grain a batch is counted at; the four rollup tables are sums of it.
+using fine_key = std::tuple<std::int64_t, std::string, std::string, std::string, std::string>; // link, "YYYY-MM-DD HH:QQ" (UTC quarter-hour), source, in_app, country
 
 template <class Key, class KeyOf>
 std::map<Key, rollup_row> coarsen(std::map<fine_key, rollup_row> const& fine, KeyOf key_of)
@@ -461,19 +482,46 @@ void add_to_rollups(pqxx::work& tx, std::map<fine_key, rollup_row> const& fine)
     tx.exec_params(k_add_to_totals, db::to_pg_array(days), db::to_pg_array(links), db::to_pg_array(sources),
                    db::to_pg_array(clicks), db::to_pg_array(uniques), db::to_pg_array(bots));
 
-    using hourly_key = std::pair<std::string, std::string>;
-    auto const hourly = coarsen<hourly_key>(fine, [](fine_key const& k) {
-        return hourly_key{std::get<1>(k) + ":00:00Z", std::get<2>(k)};
+    // Quarter-hours, so that a report can file clicks under the days and hours of any zone
+    // (Asia/Kolkata is +05:30, Asia/Kathmandu +05:45).
+    using link_quarter_key = std::tuple<std::string, std::int64_t, std::string>;
+    auto const link_quarters = coarsen<link_quarter_key>(fine, [](fine_key const& k) {
+        return link_quarter_key{std::get<1>(k) + ":00+00", std::get<0>(k), std::get<2>(k)};
     });
-    std::vector<std::string> hours;
-    sources.clear(), clicks.clear(), uniques.clear(), bots.clear();
-    for (auto const& [key, row] : hourly) {
-        hours.push_back(key.first);
+    std::vector<std::string> buckets;
+    links.clear(), sources.clear(), clicks.clear(), uniques.clear(), bots.clear();
+    for (auto const& [key, row] : link_quarters) {
+        buckets.push_back(std::get<0>(key));
+        links.push_back(std::to_string(std::get<1>(key)));
+        sources.push_back(std::get<2>(key));
+        add_counts(clicks, uniques, bots, row);
+    }
+    tx.exec_params(k_add_to_link_quarters, db::to_pg_array(buckets), db::to_pg_array(links), db::to_pg_array(sources),
+                   db::to_pg_array(clicks), db::to_pg_array(uniques), db::to_pg_array(bots));
+
+    using source_quarter_key = std::pair<std::string, std::string>;
+    auto const source_quarters = coarsen<source_quarter_key>(fine, [](fine_key const& k) {
+        return source_quarter_key{std::get<1>(k) + ":00+00", std::get<2>(k)};
+    });
+    buckets.clear(), sources.clear(), clicks.clear(), uniques.clear(), bots.clear();
+    for (auto const& [key, row] : source_quarters) {
+        buckets.push_back(key.first);
         sources.push_back(key.second);
         add_counts(clicks, uniques, bots, row);
     }
-    tx.exec_params(k_add_to_hourly, db::to_pg_array(hours), db::to_pg_array(sources), db::to_pg_array(clicks),
-                   db::to_pg_array(uniques), db::to_pg_array(bots));
+    tx.exec_params(k_add_to_source_quarters, db::to_pg_array(buckets), db::to_pg_array(sources),
+                   db::to_pg_array(clicks), db::to_pg_array(uniques), db::to_pg_array(bots));
+}
+
+// "YYYY-MM-DD HH:MM..." (iso_timestamp) -> "YYYY-MM-DD HH:QQ", the start of its quarter-hour.
+std::string quarter_hour_of(std::string const& at)
+{
+    std::string quarter = at.substr(0, 16);
+    int const minute = (at[14] - '0') * 10 + (at[15] - '0');
+    int const start = minute / 15 * 15;
+    quarter[14] = static_cast<char>('0' + start / 10);
+    quarter[15] = static_cast<char>('0' + start % 10);
+    return quarter;
 }
 
 } // namespace
@@ -533,7 +581,7 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
             else
                 line += std::to_string(c.rule);
             stream.write_line(line);
-            fine_key key{c.link_id, at.substr(0, 13), c.source, c.in_app, c.country};
+            fine_key key{c.link_id, quarter_hour_of(at), c.source, c.in_app, c.country};
             auto& row = fine[key];
             if (c.bot) {
                 ++row.bot_hits;

@@ -53,6 +53,13 @@ boost::json::object pipeline_status(click_journal const& journal, click_shipper 
               {"last_error", s.last_error}}}};
 }
 
+boost::json::object country_file_status(geoip const& countries)
+{
+    if (!countries.enabled())
+        return {{"file", nullptr}, {"built", nullptr}};
+    return {{"file", countries.path()}, {"built", countries.built()}};
+}
+
 void clicks_api::add_routes(http::router& routes)
 {
     http::route_options const api{.requires_api_key = true};
@@ -61,7 +68,9 @@ void clicks_api::add_routes(http::router& routes)
     routes.add(
         http::verb::get, "/api/v1/status",
         [this](http::request_context&) -> net::awaitable<http::response> {
-            co_return http::json_response(http::status::ok, pipeline_status(journal_, shipper_));
+            auto status = pipeline_status(journal_, shipper_);
+            status["countries"] = country_file_status(countries_);
+            co_return http::json_response(http::status::ok, status);
         },
         api);
 }

@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include "db/time_zones.hpp"
 #include "http/trusted_proxies.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -87,6 +88,9 @@ std::vector<setting> const& settings()
         {"LINKLEDGER_JOURNAL_MAX_BYTES", "--journal-max-bytes", "SIZE",
          "disk budget of unshipped clicks (e.g. 1GiB, 200MiB); past it clicks are redirected "
          "but not recorded; 0: no budget", "1GiB"},
+        {"LINKLEDGER_TIMEZONE", "--timezone", "ZONE",
+         "the creator's time zone, an IANA name such as Europe/Paris: the days and hours of reports, "
+         "the overview and the heatmap (each dashboard user may pick their own)", "UTC"},
     };
     return all;
 }
@@ -278,6 +282,12 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
         // Below a few segments the budget would drop clicks between two shipper batches.
         if (c.journal_max_bytes != 0 && c.journal_max_bytes < 32 * 1024)
             throw config_error("LINKLEDGER_JOURNAL_MAX_BYTES", "must be 0 (no budget) or at least 32KiB, got '" + *v + "'");
+    }
+    if (auto const* v = get("LINKLEDGER_TIMEZONE")) {
+        if (!db::plausible_zone_name(*v))
+            throw config_error("LINKLEDGER_TIMEZONE",
+                               "must be an IANA time zone name such as Europe/Paris or UTC, got '" + *v + "'");
+        c.time_zone = *v;
     }
     if (auto const* v = get("LINKLEDGER_PUBLIC_URL")) {
         c.public_url = trim_trailing_slashes(*v);

@@ -44,6 +44,9 @@ struct config {
     http::rate_limit rate_limit_api{20, 100};
     unsigned max_connections = 10000;
     std::uint64_t journal_max_bytes = std::uint64_t{1} << 30; // 0: no budget
+    // The creator's zone (IANA name): the days and hours of reports, unless a dashboard user
+    // picks their own. Its shape is checked here; whether PostgreSQL knows it, at start.
+    std::string time_zone = "UTC";
 };
 
 // One setting: its environment variable, its flag, and what `--help` says of it.

@@ -5,6 +5,7 @@
 #include "http/json_body.hpp"
 #include "http/response.hpp"
 #include "money/amount.hpp"
+#include "reports/report_period.hpp"
 
 #include <pqxx/pqxx>
 
@@ -26,16 +27,31 @@ struct grouping {
     std::string_view label;     // over the key k
     bool chronological;
     std::string_view money_text = "key"; // the grouped money key as text (formatted once per group)
+    std::string_view sort_key = "k.key"; // chronological order of the keys
 };
 
 // Rollup rows are summed per link (or day, hour, source) first and only then joined or
 // formatted: the per-row work is what a year of rollups makes expensive.
-#define LL_DAILY_WHERE " WHERE r.day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND r.day < ($2::timestamptz AT TIME ZONE 'UTC')::date"
-#define LL_PER_LINK "(SELECT r.link_id, sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM click_totals_daily r" LL_DAILY_WHERE " GROUP BY r.link_id) x"
+// A period's days are the creator's ($3 names the zone), so its ends are rarely UTC midnights (a
+// Paris day starts at 22:00 or 23:00 UTC): per link, the whole UTC days inside the period come
+// from click_totals_daily and only what lies before the first UTC midnight and after the last
+// one from the quarter-hours. Within one UTC day both quarter-hour ranges cover the whole period;
+// being one filter, they count each row once.
+#define LL_FIRST_MIDNIGHT "date_trunc('day', ($1::timestamptz AT TIME ZONE 'UTC') + interval '1 day' - interval '1 microsecond')"
+#define LL_LAST_MIDNIGHT "date_trunc('day', $2::timestamptz AT TIME ZONE 'UTC')"
+#define LL_LINK_CLICKS                                                                                                 \
+    "(SELECT r.link_id, r.source, r.clicks, r.unique_clicks FROM click_totals_daily r WHERE r.day >= (" LL_FIRST_MIDNIGHT \
+    ")::date AND r.day < (" LL_LAST_MIDNIGHT ")::date UNION ALL SELECT q.link_id, q.source, q.clicks, q.unique_clicks "  \
+    "FROM click_totals_quarter_hourly q WHERE (q.bucket >= $1::timestamptz AND q.bucket < LEAST($2::timestamptz, "      \
+    LL_FIRST_MIDNIGHT " AT TIME ZONE 'UTC')) OR (q.bucket >= GREATEST($1::timestamptz, " LL_LAST_MIDNIGHT                \
+    " AT TIME ZONE 'UTC') AND q.bucket < $2::timestamptz))"
+#define LL_PER_LINK "(SELECT r.link_id, sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM " LL_LINK_CLICKS " r GROUP BY r.link_id) x"
+// Days and hours of the zone, from the quarter-hours of every source.
+#define LL_QUARTERS " FROM click_rollups_quarter_hourly q WHERE q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz"
 
 constexpr std::array k_groupings{
     grouping{"source",
-             "SELECT r.source, sum(r.clicks), sum(r.unique_clicks) FROM click_totals_daily r" LL_DAILY_WHERE " GROUP BY r.source",
+             "SELECT r.source, sum(r.clicks), sum(r.unique_clicks) FROM " LL_LINK_CLICKS " r GROUP BY r.source",
              "c.source", "k.key", false},
     grouping{"link", "SELECT x.link_id::text, x.c, x.u FROM " LL_PER_LINK, "COALESCE(c.link_id::text, '')",
              "(SELECT COALESCE(NULLIF(title, ''), slug) FROM links WHERE id::text = k.key)", false},
@@ -50,18 +66,19 @@ constexpr std::array k_groupings{
     grouping{"code",
              "SELECT p.id::text, sum(x.c), sum(x.u) FROM " LL_PER_LINK " JOIN promo_codes p ON p.link_id = x.link_id GROUP BY 1",
              "COALESCE(c.promo_code_id::text, '')", "(SELECT code FROM promo_codes WHERE id::text = k.key)", false},
-    grouping{"stream", "SELECT 'affiliate', sum(r.clicks), sum(r.unique_clicks) FROM click_totals_daily r" LL_DAILY_WHERE,
+    grouping{"stream", "SELECT 'affiliate', sum(r.clicks), sum(r.unique_clicks) FROM " LL_LINK_CLICKS " r",
              "'affiliate'", "k.key", false},
     grouping{"day",
-             "SELECT to_char(x.day, 'YYYY-MM-DD'), x.c, x.u FROM (SELECT r.day, sum(r.clicks) AS c, "
-             "sum(r.unique_clicks) AS u FROM click_totals_daily r" LL_DAILY_WHERE " GROUP BY r.day) x",
-             "(c.occurred_at AT TIME ZONE 'UTC')::date", "k.key", true, "to_char(key, 'YYYY-MM-DD')"},
+             "SELECT to_char(x.day, 'YYYY-MM-DD'), x.c, x.u FROM (SELECT (q.bucket AT TIME ZONE $3)::date AS day, "
+             "sum(q.clicks) AS c, sum(q.unique_clicks) AS u" LL_QUARTERS " GROUP BY 1) x",
+             "(c.occurred_at AT TIME ZONE $3)::date", "k.key", true, "to_char(key, 'YYYY-MM-DD')"},
     grouping{"hour",
-             "SELECT to_char(x.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"'), x.c, x.u FROM (SELECT r.hour, "
-             "sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM click_rollups_hourly r WHERE r.hour >= $1::timestamptz "
-             "AND r.hour < $2::timestamptz GROUP BY r.hour) x",
-             "date_trunc('hour', c.occurred_at AT TIME ZONE 'UTC')", "k.key", true,
-             "to_char(key, 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')"},
+             "SELECT linkledger_local_time(x.hour, $3), x.c, x.u FROM (SELECT linkledger_local_hour(q.bucket, $3) AS hour, "
+             "sum(q.clicks) AS c, sum(q.unique_clicks) AS u" LL_QUARTERS " GROUP BY 1) x",
+             "linkledger_local_hour(c.occurred_at, $3)", "k.key", true, "linkledger_local_time(key, $3)",
+             // A key carries its offset ("02:00:00+02:00", then "02:00:00+01:00" when clocks go back):
+             // ordered as instants, not as text.
+             "k.key::timestamptz"},
     // The smart-redirect rule that chose the target: the index, '' for the link's own target,
     // 'expired' for the expired_url. The rollups know no rules, so clicks are counted in the
     // raw clicks (kept for the retention period) and sales follow their click.
@@ -73,15 +90,18 @@ constexpr std::array k_groupings{
              "CASE WHEN k.key = 'expired' THEN 'expired_url' ELSE 'rules[' || k.key || ']' END", false},
 };
 
+#undef LL_QUARTERS
 #undef LL_PER_LINK
-#undef LL_DAILY_WHERE
+#undef LL_LINK_CLICKS
+#undef LL_LAST_MIDNIGHT
+#undef LL_FIRST_MIDNIGHT
 
 // Other income only belongs in the by-stream view, where it is its own row per stream.
 constexpr char const* k_income = R"sql(
     UNION ALL
     SELECT i.stream, i.currency, 0, i.amount_minor, i.amount_minor, i.amount_minor, NULL::text
     FROM income i
-    WHERE i.day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND i.day < ($2::timestamptz AT TIME ZONE 'UTC')::date)sql";
+    WHERE i.day >= ($1::timestamptz AT TIME ZONE $3)::date AND i.day < ($2::timestamptz AT TIME ZONE $3)::date)sql";
 
 // Money sums are numeric in SQL, so no total can overflow there; here they are read into 128
 // bits, which no real number of int64 amounts can leave.
@@ -123,7 +143,8 @@ std::optional<std::string> revenue_sql(std::string const& group_by)
     for (auto const& g : k_groupings) {
         if (g.name != group_by)
             continue;
-        std::string sql = "WITH clicks AS (SELECT key, clicks::bigint, unique_clicks::bigint FROM (" +
+        // Every grouping is given the same three parameters, whether it files by day or not.
+        std::string sql = "WITH period AS (SELECT $1::timestamptz, $2::timestamptz, $3::text), clicks AS (SELECT key, clicks::bigint, unique_clicks::bigint FROM (" +
                           std::string(g.clicks) + ") AS s(key, clicks, unique_clicks)), money AS (SELECT " + std::string(g.money_key) +
                           " AS key, c.currency, 1 AS conversions, c.amount_minor, c.commission_minor, "
                           "CASE WHEN c.status IN ('approved', 'paid') THEN c.commission_minor ELSE 0 END AS approved, "
@@ -145,38 +166,29 @@ std::optional<std::string> revenue_sql(std::string const& group_by)
                           "COALESCE(m.commission, 0), COALESCE(m.approved, 0), m.currency, COALESCE(m.converting_clicks, 0), "
                           "COALESCE(m.without_click, 0) "
                           "FROM k LEFT JOIN clicks cl ON cl.key = k.key LEFT JOIN money_by_key m ON m.key = k.key ORDER BY " +
-                          (g.chronological ? "k.key, m.currency" : "7 DESC, 3 DESC, k.key, m.currency");
+                          (g.chronological ? std::string(g.sort_key) + ", m.currency" : "7 DESC, 3 DESC, k.key, m.currency");
         return sql;
     }
     return std::nullopt;
 }
 
-void add_report_routes(http::router& routes, db::database& db)
+void add_report_routes(http::router& routes, db::database& db, std::string instance_zone)
 {
-    routes.add(http::verb::get, "/api/v1/reports/revenue", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
+    routes.add(http::verb::get, "/api/v1/reports/revenue", [&db, instance_zone](http::request_context& ctx) -> net::awaitable<http::response> {
         auto const group_by = ctx.query("group_by").value_or("source");
         auto const sql = revenue_sql(group_by);
         if (!sql)
             throw http::bad_field("group_by", "group_by must be source, video, link, code, offer, stream, day, hour or rule");
-        auto const from = http::checked_time(ctx.query("from"), "from");
-        auto const to = http::checked_time(ctx.query("to"), "to");
         auto body = co_await db.run([&](pqxx::connection& conn) {
             pqxx::read_transaction tx(conn);
             // The planner overestimates the joins of the grouped CTEs by orders of magnitude and
             // would spend most of a second JIT-compiling a query that runs in milliseconds.
             tx.exec0("SET LOCAL jit = off");
-            db::check_time(tx, "from", from);
-            db::check_time(tx, "to", to);
-            auto const period = tx.exec_params1(
-                "WITH t AS (SELECT COALESCE($1::timestamptz, date_trunc('day', now() AT TIME ZONE 'UTC') "
-                "AT TIME ZONE 'UTC' + interval '1 day') AS t) "
-                "SELECT to_char((t - interval '30 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-                "to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM t",
-                to);
-            auto const start = from.value_or(period[0].as<std::string>());
-            auto const end = period[1].as<std::string>();
+            auto const period = resolve_period(tx, ctx, instance_zone);
+            auto const& start = period.from;
+            auto const& end = period.to;
             boost::json::array rows;
-            for (auto const& r : tx.exec_params(*sql, start, end)) {
+            for (auto const& r : tx.exec_params(*sql, start, end, period.zone)) {
                 auto const clicks = r[2].as<std::int64_t>();
                 auto const conversions = r[4].as<std::int64_t>();
                 auto const commission = wide_of(r[6]);
@@ -206,7 +218,8 @@ void add_report_routes(http::router& routes, db::database& db)
                                 {"sales_without_click", r[10].as<std::int64_t>()},
                                 {"epc_minor", json_money(per_click(commission, clicks))}});
             }
-            return boost::json::object{{"group_by", group_by}, {"from", start}, {"to", end}, {"rows", std::move(rows)}};
+            return boost::json::object{{"group_by", group_by}, {"tz", period.zone}, {"from", start}, {"to", end},
+                                       {"rows", std::move(rows)}};
         });
         co_return http::json_response(status::ok, body);
     }, {.requires_api_key = true});

@@ -66,9 +66,18 @@ void expect_all_shipped_once(scratch_database const& db, std::set<std::string> c
     EXPECT_EQ(db.query_value("SELECT (SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_rollups_daily)"
                              " = (SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_totals_daily)"),
               "t");
-    EXPECT_EQ(db.query_value("SELECT (SELECT sum(clicks) || '/' || sum(bot_hits) FROM click_rollups_daily)"
-                             " = (SELECT sum(clicks) || '/' || sum(bot_hits) FROM click_rollups_hourly)"),
+    EXPECT_EQ(db.query_value("SELECT (SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_rollups_daily)"
+                             " = (SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_rollups_quarter_hourly)"),
               "t");
+    EXPECT_EQ(db.query_value("SELECT (SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_rollups_daily)"
+                             " = (SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_totals_quarter_hourly)"),
+              "t");
+    // Each quarter-hour holds the clicks whose time falls in it.
+    EXPECT_EQ(db.query_value("SELECT count(*) FROM (SELECT date_bin('15 minutes', at, timestamptz '2000-01-01Z') AS bucket, "
+                             "link_id, source, count(*) FILTER (WHERE NOT bot) AS n FROM clicks GROUP BY 1, 2, 3) c "
+                             "FULL JOIN click_totals_quarter_hourly q USING (bucket, link_id, source) "
+                             "WHERE c.n IS DISTINCT FROM q.clicks"),
+              "0");
 }
 
 } // namespace
@@ -239,6 +248,7 @@ TEST(click_pipeline, a_replay_of_stored_clicks_counts_nothing_twice)
     EXPECT_EQ(db.query_value("SELECT sum(clicks) FROM click_rollups_daily"), "30");
     EXPECT_EQ(db.query_value("SELECT sum(unique_clicks) FROM click_rollups_daily"), "1");
     EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) FROM click_totals_daily"), "30/1");
-    EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) FROM click_rollups_hourly"), "30/1");
+    EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) FROM click_rollups_quarter_hourly"), "30/1");
+    EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) FROM click_totals_quarter_hourly"), "30/1");
     std::filesystem::remove_all(data_dir);
 }

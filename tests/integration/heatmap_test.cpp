@@ -1,5 +1,5 @@
 // "When your audience clicks": GET /api/v1/reports/heatmap over real redirects, shipped through
-// the journal into the hourly rollup, compared with the raw clicks shifted by PostgreSQL.
+// the journal into the quarter-hour rollup, compared with the raw clicks shifted by PostgreSQL.
 #include "instance.hpp"
 
 #include <gtest/gtest.h>
@@ -97,18 +97,24 @@ TEST_F(heatmap, real_clicks_land_in_their_local_day_and_hour_and_bots_do_not)
 TEST_F(heatmap, the_period_bounds_the_hours_and_the_zone_can_move_the_day)
 {
     // Monday 2025-01-06 23:00 UTC is Tuesday 00:00 in Paris (UTC+1 in winter).
-    ll->db().execute("INSERT INTO click_rollups_hourly (hour, source, clicks, bot_hits) "
+    ll->db().execute("INSERT INTO click_rollups_quarter_hourly (bucket, source, clicks, bot_hits) "
                      "VALUES ('2025-01-06 23:00:00+00', 'tiktok', 7, 2)");
-    auto const paris = get("?from=2025-01-06&to=2025-01-07&tz=Europe/Paris");
+    auto const paris = get("?from=2025-01-06T00:00:00Z&to=2025-01-07T00:00:00Z&tz=Europe/Paris");
     EXPECT_EQ(busy_cells(paris), "1/0/7");
     EXPECT_EQ(paris.at("from").as_string(), "2025-01-06T00:00:00Z");
     EXPECT_EQ(paris.at("to").as_string(), "2025-01-07T00:00:00Z");
     EXPECT_EQ(paris.at("bot_hits").as_int64(), 2);
+    // Bare dates are days of the zone: Tuesday in Paris began at 23:00 UTC on Monday.
+    auto const tuesday = get("?from=2025-01-07&to=2025-01-08&tz=Europe/Paris");
+    EXPECT_EQ(tuesday.at("from").as_string(), "2025-01-06T23:00:00Z");
+    EXPECT_EQ(tuesday.at("to").as_string(), "2025-01-07T23:00:00Z");
+    EXPECT_EQ(busy_cells(tuesday), "1/0/7");
+    EXPECT_EQ(busy_cells(get("?from=2025-01-06&to=2025-01-07&tz=Europe/Paris")), "") << "Monday in Paris";
     EXPECT_EQ(busy_cells(get("?from=2025-01-06&to=2025-01-07&tz=UTC")), "0/23/7");
     EXPECT_EQ(busy_cells(get("?from=2025-01-06T00:00:00Z&to=2025-01-06T23:00:00Z&tz=UTC")), "") << "to is exclusive";
     // The default period is the last 30 days: last year's hour is not in it.
     EXPECT_EQ(get("?tz=UTC").at("clicks").as_int64(), std::stoll(ll->db().query_value(
-        "SELECT COALESCE(sum(clicks), 0) FROM click_rollups_hourly WHERE hour >= now() - interval '31 days'")));
+        "SELECT COALESCE(sum(clicks), 0) FROM click_rollups_quarter_hourly WHERE bucket >= now() - interval '31 days'")));
 }
 
 TEST_F(heatmap, a_bad_zone_or_time_is_a_400_naming_the_field)

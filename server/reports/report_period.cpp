@@ -1,0 +1,71 @@
+#include "reports/report_period.hpp"
+
+#include "db/sql_errors.hpp"
+#include "db/time_zones.hpp"
+#include "db/utc_timestamp.hpp"
+#include "http/http_error.hpp"
+#include "http/json_body.hpp"
+#include "users/preferences_store.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::reports {
+namespace {
+
+// $1 from, $2 to: each NULL, an instant (its own offset) or a wall-clock time of zone $3,
+// as $4 and $5 say. Local days are counted in local time, so "30 days before" a Paris
+// midnight is a Paris midnight too.
+constexpr auto k_period_sql = R"sql(
+WITH given AS (
+    SELECT CASE WHEN $4 THEN $1::timestamptz ELSE $1::timestamp AT TIME ZONE $3 END AS f,
+           CASE WHEN $5 THEN $2::timestamptz ELSE $2::timestamp AT TIME ZONE $3 END AS t
+), ends AS (
+    SELECT f, COALESCE(t, (date_trunc('day', now() AT TIME ZONE $3) + interval '1 day') AT TIME ZONE $3) AS t
+    FROM given
+)
+SELECT )sql" + db::utc_timestamp("COALESCE(f, ((t AT TIME ZONE $3) - interval '30 days') AT TIME ZONE $3)") +
+                                ", " + db::utc_timestamp("t") + " FROM ends";
+
+http::http_error bad_zone()
+{
+    return http::bad_field("tz", "tz must be an IANA time zone name such as Europe/Paris");
+}
+
+} // namespace
+
+bool has_utc_offset(std::string_view iso_time)
+{
+    if (iso_time.size() <= 10 || (iso_time[10] != 'T' && iso_time[10] != 't' && iso_time[10] != ' '))
+        return false; // a bare date
+    return iso_time.find_first_of("Zz+-", 11) != std::string_view::npos;
+}
+
+report_period resolve_period(pqxx::transaction_base& tx, http::request_context const& ctx,
+                             std::string const& instance_zone)
+{
+    auto const from = http::checked_time(ctx.query("from"), "from");
+    auto const to = http::checked_time(ctx.query("to"), "to");
+    report_period period;
+    if (auto const tz = ctx.query("tz")) {
+        if (!db::known_zone(tx, *tz))
+            throw bad_zone();
+        period.zone = *tz;
+    } else {
+        std::optional<std::string> chosen;
+        if (ctx.who && ctx.who->kind == http::principal::via::session)
+            chosen = users::time_zone_of(tx, ctx.who->id);
+        // A zone PostgreSQL no longer knows (a tzdata update renamed it) falls back quietly.
+        period.zone = chosen && db::known_zone(tx, *chosen) ? *chosen : instance_zone;
+    }
+    db::check_time(tx, "from", from);
+    db::check_time(tx, "to", to);
+    auto const row = db::mapping_bad_time("from", [&] {
+        return tx.exec_params1(k_period_sql.c_str(), from, to, period.zone, from && has_utc_offset(*from),
+                               to && has_utc_offset(*to));
+    });
+    period.from = row[0].as<std::string>();
+    period.to = row[1].as<std::string>();
+    return period;
+}
+
+} // namespace linkledger::reports
