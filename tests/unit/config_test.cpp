@@ -335,3 +335,16 @@ TEST(config, bad_limits_name_their_variable)
 }
 
 } // namespace
+
+TEST(config, time_zone_is_utc_by_default_and_must_look_like_an_iana_name)
+{
+    EXPECT_EQ(load_with({}).time_zone, "UTC");
+    EXPECT_EQ(load_with({{"LINKLEDGER_TIMEZONE", "Europe/Paris"}}).time_zone, "Europe/Paris");
+    EXPECT_EQ(load_with({}, {"--timezone", "America/Argentina/Buenos_Aires"}).time_zone, "America/Argentina/Buenos_Aires");
+    EXPECT_EQ(load_with({}, {"--timezone=Etc/GMT-14"}).time_zone, "Etc/GMT-14");
+    // Whether PostgreSQL knows the zone is checked at start (tests/integration/time_zone_test).
+    for (auto const* zone : {"Europe/Paris'; DROP TABLE links;--", "../etc/passwd", "/UTC", "Europe//Paris", "Europe/",
+                             "Europe Paris", "Europe/Paris\n", "A/B/C/D/E/F/G/H/I/J/K/L/M/N/O/P/Q/R/S/T/U/V/W/X/Y/Z/ABCDEFGHIJKLM"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_TIMEZONE", zone}}), "LINKLEDGER_TIMEZONE") << zone;
+    EXPECT_EQ(failing_variable({}, {"--timezone", "Mars Olympus"}), "LINKLEDGER_TIMEZONE");
+}
