@@ -5,13 +5,24 @@
 namespace linkledger::events {
 namespace {
 
+// Each active endpoint gives at most its allowance ($4/$5: endpoint ids and slots; $3 for one
+// not listed), so one slow or hanging receiver cannot take every slot of the sender.
 constexpr char const* k_claim = R"sql(
-WITH due AS (
-    SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-    WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.active
+WITH allowance AS (
+    SELECT e.id, COALESCE(a.slots, $3) AS slots
+    FROM webhook_endpoints e LEFT JOIN unnest($4::bigint[], $5::int[]) AS a(id, slots) ON a.id = e.id
+    WHERE e.active),
+due AS (
+    SELECT d.id, d.next_attempt_at FROM allowance
+    CROSS JOIN LATERAL (
+        SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+        WHERE d.endpoint_id = allowance.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT allowance.slots
+        FOR UPDATE SKIP LOCKED) d
+    WHERE allowance.slots > 0
     ORDER BY d.next_attempt_at, d.id
-    LIMIT $1
-    FOR UPDATE OF d SKIP LOCKED)
+    LIMIT $1)
 UPDATE webhook_deliveries d
 SET attempts = d.attempts + 1, claims = d.claims + 1,
     next_attempt_at = now() + make_interval(secs => $2), updated_at = now()
@@ -63,13 +74,41 @@ FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
 WHERE d.status = 'pending' AND e.active
 )sql";
 
+// pqxx 6.4 has no array parameters: PostgreSQL's array literal, of integers only.
+template <class Number>
+std::string array_literal(std::vector<Number> const& values)
+{
+    std::string out = "{";
+    for (auto const v : values) {
+        if (out.size() > 1)
+            out += ',';
+        out += std::to_string(v);
+    }
+    return out + '}';
+}
+
 } // namespace
 
-std::vector<claimed_delivery> claim_due(pqxx::connection& conn, int limit, std::chrono::seconds lease)
+void prepare_outbox(pqxx::connection& conn)
 {
-    pqxx::work tx(conn);
-    auto const rows = tx.exec_params(k_claim, limit, static_cast<double>(lease.count()));
-    tx.commit();
+    conn.prepare("outbox_claim", k_claim);
+    conn.prepare("outbox_record_delivery", k_record_delivery);
+    conn.prepare("outbox_record_attempt", k_record_attempt);
+    conn.prepare("outbox_endpoint_succeeded", k_endpoint_succeeded);
+    conn.prepare("outbox_endpoint_failed", k_endpoint_failed);
+}
+
+std::vector<claimed_delivery> claim_due(pqxx::transaction_base& tx, int limit, std::chrono::seconds lease,
+                                        endpoint_slots const& slots)
+{
+    std::vector<std::int64_t> ids;
+    std::vector<int> free;
+    for (auto const& [id, n] : slots.free_by_endpoint) {
+        ids.push_back(id);
+        free.push_back(n);
+    }
+    auto const rows = tx.exec_prepared("outbox_claim", limit, static_cast<double>(lease.count()), slots.otherwise,
+                                       array_literal(ids), array_literal(free));
     std::vector<claimed_delivery> out;
     out.reserve(rows.size());
     for (auto const& row : rows) {
@@ -101,16 +140,16 @@ std::optional<std::string> record_attempt(pqxx::transaction_base& tx, claimed_de
 {
     bool const retry = !o.success && retry_in.has_value() && !gone;
     double const retry_seconds = retry_in ? static_cast<double>(retry_in->count()) / 1000.0 : 0.0;
-    auto const updated = tx.exec_params(k_record_delivery, d.id, d.claim, o.success, o.response_code,
+    auto const updated = tx.exec_prepared("outbox_record_delivery", d.id, d.claim, o.success, o.response_code,
                                         o.latency_ms, o.response_head, o.error, retry, retry_seconds);
     if (updated.affected_rows() == 0)
         return std::nullopt; // a stale claim: a newer one owns the delivery
-    tx.exec_params(k_record_attempt, d.id, d.attempt, o.response_code, o.latency_ms, o.error);
+    tx.exec_prepared("outbox_record_attempt", d.id, d.attempt, o.response_code, o.latency_ms, o.error);
     if (o.success) {
-        tx.exec_params(k_endpoint_succeeded, d.endpoint_id);
+        tx.exec_prepared("outbox_endpoint_succeeded", d.endpoint_id);
         return std::nullopt;
     }
-    auto const endpoint = tx.exec_params(k_endpoint_failed, d.endpoint_id, gone, failure_limit);
+    auto const endpoint = tx.exec_prepared("outbox_endpoint_failed", d.endpoint_id, gone, failure_limit);
     if (!endpoint.empty() && !endpoint[0][0].as<bool>())
         return endpoint[0][1].as<std::string>();
     return std::nullopt;

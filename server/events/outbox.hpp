@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace linkledger::events {
@@ -44,8 +45,21 @@ struct attempt_outcome {
     bool success = false;             // 2xx
 };
 
-// At most `limit` due deliveries, each leased for `lease`.
-std::vector<claimed_delivery> claim_due(pqxx::connection& conn, int limit, std::chrono::seconds lease);
+// The sender's statements, prepared once per connection (claim_due and record_attempt run
+// them several hundred times a second under load).
+void prepare_outbox(pqxx::connection& conn);
+
+// How many more deliveries each endpoint may have in flight: those listed, and `otherwise`
+// for any other.
+struct endpoint_slots {
+    std::vector<std::pair<std::int64_t, int>> free_by_endpoint;
+    int otherwise = 1;
+};
+
+// At most `limit` due deliveries, each leased for `lease`, none beyond an endpoint's free
+// slots. Takes effect when `tx` commits.
+std::vector<claimed_delivery> claim_due(pqxx::transaction_base& tx, int limit, std::chrono::seconds lease,
+                                        endpoint_slots const& slots);
 
 // Writes one attempt: the delivery succeeded, is due again after `retry_in`, or (no retry_in)
 // has failed for good. On failure the endpoint's count of failures in a row goes up and it is

@@ -1,5 +1,6 @@
 #include "events/webhook_client.hpp"
 
+#include "clicks/text_sanitizer.hpp"
 #include "events/address_policy.hpp"
 
 #include <boost/asio.hpp>
@@ -10,6 +11,7 @@
 #include <boost/url/parse.hpp>
 
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 namespace linkledger::events {
 namespace {
@@ -71,36 +73,59 @@ std::string host_header(target const& t)
     return out;
 }
 
+// Why an exchange ended without a complete answer, in words for the delivery log.
+std::string failure(char const* step, boost::system::error_code ec, std::chrono::milliseconds timeout)
+{
+    if (ec == beast::error::timeout)
+        return std::string(step) + ": no complete answer within " + std::to_string(timeout.count()) + " ms (timeout)";
+    return std::string(step) + ": " + ec.message();
+}
+
 template <class Stream>
-net::awaitable<void> exchange(Stream& stream, bhttp::request<bhttp::string_body>& req, post_result& out)
+net::awaitable<void> exchange(Stream& stream, bhttp::request<bhttp::string_body>& req, post_result& out,
+                              std::chrono::milliseconds timeout)
 {
     auto [write_ec, written] = co_await bhttp::async_write(stream, req, net::as_tuple(net::use_awaitable));
     (void)written;
     if (write_ec) {
-        out.error = std::string("write: ") + write_ec.message();
+        out.error = failure("sending", write_ec, timeout);
         co_return;
     }
     beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::string_body> parser;
     parser.header_limit(16 * 1024);
-    parser.body_limit(k_read_bytes);
+    // The body is cut here, not by the parser: a Content-Length over the limit would make it
+    // fail before the status is known.
+    parser.body_limit(boost::none);
     auto [header_ec, header_bytes] =
         co_await bhttp::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     (void)header_bytes;
     if (header_ec) {
-        out.error = std::string("reading the answer: ") + header_ec.message();
+        out.error = failure("reading the answer", header_ec, timeout);
         co_return;
     }
     out.status = static_cast<int>(parser.get().result_int());
     if (auto const it = parser.get().find(bhttp::field::retry_after); it != parser.get().end())
         out.retry_after = std::string(it->value());
-    // The status decides; the body is only kept for the delivery log, so a body that is too
-    // long, too slow or never ends is cut short and not an error.
-    auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
-    (void)body_ec;
-    (void)body_bytes;
-    auto const& body = parser.get().body();
-    out.body_head = body.substr(0, std::min(body.size(), k_kept_bytes));
+    // The answer counts only once it is complete: a receiver that stops half-way may not have
+    // taken the event. One that sends more than k_read_bytes, trickles past the deadline or
+    // never ends its body is cut short, and the attempt fails with the reason.
+    while (!parser.is_done()) {
+        if (parser.get().body().size() > k_read_bytes) {
+            out.error = "answer longer than " + std::to_string(k_read_bytes / 1024) + " KB: not read further";
+            break;
+        }
+        auto [body_ec, body_bytes] =
+            co_await bhttp::async_read_some(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+        (void)body_bytes;
+        if (body_ec) {
+            out.error = failure("reading the answer's body", body_ec, timeout);
+            break;
+        }
+    }
+    // Stored as text: a receiver's bytes (binary, Latin-1, a character cut at 1 KB) must not
+    // make the attempt's row unwritable.
+    out.body_head = clicks::storable_text(parser.get().body(), k_kept_bytes);
 }
 
 } // namespace
@@ -187,28 +212,39 @@ net::awaitable<post_result> webhook_client::post(std::string url, std::string bo
     auto [connect_ec, connected] = co_await tcp_stream.async_connect(endpoints, net::as_tuple(net::use_awaitable));
     (void)connected;
     if (connect_ec) {
-        out.error = std::string("connecting: ") + connect_ec.message();
+        out.error = failure("connecting", connect_ec, timeout_);
         finish();
         co_return out;
     }
     if (!t->https) {
-        co_await exchange(tcp_stream, req, out);
+        co_await exchange(tcp_stream, req, out, timeout_);
         boost::system::error_code ignored;
         tcp_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
         finish();
         co_return out;
     }
     beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), tls_);
-    if (!t->host_is_ip)
-        ::SSL_set_tlsext_host_name(stream.native_handle(), t->host.c_str()); // SNI
-    stream.set_verify_callback(ssl::host_name_verification(t->host));
+    // OpenSSL checks the name (or address) itself, so a mismatch fails the handshake with
+    // X509_V_ERR_HOSTNAME_MISMATCH and the delivery log can say so.
+    auto* const tls = stream.native_handle();
+    if (t->host_is_ip) {
+        ::X509_VERIFY_PARAM_set1_ip_asc(::SSL_get0_param(tls), t->host.c_str());
+    } else {
+        ::SSL_set_tlsext_host_name(tls, t->host.c_str()); // SNI
+        ::SSL_set_hostflags(tls, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        ::SSL_set1_host(tls, t->host.c_str());
+    }
     auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::client, net::as_tuple(net::use_awaitable));
     if (handshake_ec) {
-        out.error = std::string("TLS: ") + handshake_ec.message();
+        auto const verify = ::SSL_get_verify_result(tls);
+        if (verify != X509_V_OK)
+            out.error = std::string("TLS: certificate refused: ") + ::X509_verify_cert_error_string(verify);
+        else
+            out.error = failure("TLS", handshake_ec, timeout_);
         finish();
         co_return out;
     }
-    co_await exchange(stream, req, out);
+    co_await exchange(stream, req, out, timeout_);
     // The answer is in; a receiver that does not close properly costs nothing more.
     beast::get_lowest_layer(stream).close();
     finish();

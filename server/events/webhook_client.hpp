@@ -2,13 +2,16 @@
 // threads). What it guarantees, whatever the receiver does:
 //  - one deadline for the whole attempt (resolve, connect, TLS, write, read: 10 s by default),
 //    so a receiver that hangs, answers slowly, sends 10 MB or never closes holds one sender
-//    slot for at most that long; at most 64 KB of the answer is read, 1 KB kept;
+//    slot for at most that long; at most 64 KB of the answer is read, 1 KB kept, and an answer
+//    not read whole (cut, or unfinished at the deadline) is a failure whatever its status;
 //  - the host is resolved here, at send time, and every address it resolves to is judged by
 //    address_policy before any connection (DNS rebinding cannot slip a private address past a
 //    check made at creation); the connection goes to those checked addresses, never to a
 //    second resolution;
-//  - HTTPS verifies the certificate chain against the system CA store and the host name, and
-//    sends SNI; http:// is refused unless private addresses are allowed (tests, a LAN);
+//  - HTTPS verifies the certificate chain against the system CA store (OpenSSL's default
+//    paths, so SSL_CERT_FILE / SSL_CERT_DIR replace it) and the host name (OpenSSL's own
+//    check, so a mismatch is named as such in the delivery log), and sends SNI; http:// is
+//    refused unless private addresses are allowed (tests, a LAN);
 //  - redirects are not followed: a 3xx is an answer like any other non-2xx.
 #pragma once
 
@@ -28,7 +31,7 @@ struct post_result {
     std::optional<int> status;         // nothing: no HTTP answer
     std::string body_head;             // the first 1 KB of the answer
     std::optional<std::string> retry_after;
-    std::string error;                 // why there was no answer
+    std::string error;                 // why there was no (complete) answer
     bool refused = false;              // the address (or scheme) was not allowed
     std::chrono::milliseconds latency{0};
 };

@@ -8,9 +8,14 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace linkledger::events {
 namespace {
@@ -31,6 +36,13 @@ private:
     std::function<void()> on_wake_;
 };
 
+// The sender's threads yield to the server's under load: a redirect is waited for by a person,
+// a webhook by a queue that can take a few more milliseconds.
+void lower_this_thread_priority()
+{
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+}
+
 double jitter_unit()
 {
     thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -49,6 +61,15 @@ sender_settings sender_settings_from_environment(std::string public_url)
             s.allow_private = true;
         else if (v != "0" && v != "false")
             throw std::invalid_argument("LINKLEDGER_WEBHOOK_ALLOW_PRIVATE must be 1 or 0");
+    }
+    if (char const* timeout = std::getenv("LINKLEDGER_WEBHOOK_TIMEOUT_MS"); timeout && *timeout) {
+        std::string_view const v(timeout);
+        int ms = 0;
+        auto const [end, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
+        // Under the claim's lease (60 s), so a live sender's claim never lapses mid-exchange.
+        if (ec != std::errc{} || end != v.data() + v.size() || ms < 100 || ms > 30'000)
+            throw std::invalid_argument("LINKLEDGER_WEBHOOK_TIMEOUT_MS must be milliseconds from 100 to 30000");
+        s.timeout = std::chrono::milliseconds(ms);
     }
     if (char const* schedule = std::getenv("LINKLEDGER_WEBHOOK_RETRY_SCHEDULE"); schedule && *schedule) {
         try {
@@ -75,9 +96,18 @@ webhook_sender::~webhook_sender()
 void webhook_sender::start()
 {
     work_.emplace(io_.get_executor());
-    io_thread_ = std::thread([this] { io_.run(); });
-    dispatcher_ = std::thread([this] { dispatch_loop(); });
-    listener_ = std::thread([this] { listen_loop(); });
+    io_thread_ = std::thread([this] {
+        lower_this_thread_priority();
+        io_.run();
+    });
+    dispatcher_ = std::thread([this] {
+        lower_this_thread_priority();
+        dispatch_loop();
+    });
+    listener_ = std::thread([this] {
+        lower_this_thread_priority();
+        listen_loop();
+    });
 }
 
 void webhook_sender::stop()
@@ -152,11 +182,33 @@ net::awaitable<void> webhook_sender::exchange(claimed_delivery d, std::string bo
     changed_.notify_all();
 }
 
-void webhook_sender::record(pqxx::connection& conn, std::deque<finished>& batch)
+bool webhook_sender::succeeded(post_result const& r)
 {
-    if (batch.empty())
-        return;
-    pqxx::work tx(conn);
+    return r.status && *r.status >= 200 && *r.status < 300 && r.error.empty();
+}
+
+void webhook_sender::pace(finished const& f)
+{
+    // Slots double with each success up to max_in_flight and fall back to one on any failure:
+    // a receiver that hangs or trickles holds one slot at a time, a healthy one gets them all.
+    auto& p = pace_[f.delivery.endpoint_id];
+    --p.in_flight;
+    p.slots = succeeded(f.result) ? std::min(settings_.max_in_flight, p.slots * 2) : 1;
+}
+
+endpoint_slots webhook_sender::free_slots_by_endpoint() const
+{
+    endpoint_slots out;
+    out.otherwise = 1;
+    for (auto const& [id, p] : pace_)
+        out.free_by_endpoint.emplace_back(id, std::max(0, p.slots - p.in_flight));
+    return out;
+}
+
+std::vector<webhook_sender::written> webhook_sender::record(pqxx::transaction_base& tx, std::deque<finished> const& batch)
+{
+    std::vector<written> out;
+    out.reserve(batch.size());
     for (auto const& f : batch) {
         auto const& d = f.delivery;
         auto const& r = f.result;
@@ -165,37 +217,51 @@ void webhook_sender::record(pqxx::connection& conn, std::deque<finished>& batch)
         o.latency_ms = r.latency.count();
         o.response_head = r.body_head;
         o.error = r.error;
-        o.success = r.status && *r.status >= 200 && *r.status < 300;
-        bool const gone = r.status && *r.status == 410;
+        o.success = succeeded(r);
+        written w;
+        w.gone = r.status && *r.status == 410;
         std::optional<std::chrono::seconds> retry_after;
         if (r.retry_after)
             retry_after = parse_retry_after(*r.retry_after, std::time(nullptr));
-        auto const retry_in = o.success ? std::nullopt : settings_.schedule.next_delay(d.attempt, retry_after, jitter_unit());
-        auto const disabled = record_attempt(tx, d, o, retry_in, gone, settings_.failure_limit);
-        if (o.success)
+        if (!o.success)
+            w.retry_in = settings_.schedule.next_delay(d.attempt, retry_after, jitter_unit());
+        w.disabled = record_attempt(tx, d, o, w.retry_in, w.gone, settings_.failure_limit);
+        out.push_back(std::move(w));
+    }
+    return out;
+}
+
+// Counted and logged once the attempts are committed, so a batch written again after a lost
+// connection is not counted twice.
+void webhook_sender::account(std::deque<finished> const& batch, std::vector<written> const& outcomes)
+{
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto const& d = batch[i].delivery;
+        auto const& r = batch[i].result;
+        auto const& w = outcomes[i];
+        bool const success = succeeded(r);
+        if (success)
             ++succeeded_;
         else if (r.refused)
             ++refused_;
-        else if (r.status)
+        else if (r.status && r.error.empty())
             ++failed_http_;
         else
             ++failed_network_;
-        if (!o.success && (!retry_in || gone))
+        if (!success && (!w.retry_in || w.gone))
             ++gave_up_;
-        if (o.success)
+        if (success)
             spdlog::debug("webhook delivered delivery_id={} endpoint_id={} attempt={} status={} ms={}", d.id,
-                          d.endpoint_id, d.attempt, *r.status, o.latency_ms);
+                          d.endpoint_id, d.attempt, *r.status, r.latency.count());
         else
             spdlog::info("webhook attempt failed delivery_id={} endpoint_id={} attempt={} status={} error={} next_in_ms={}",
                          d.id, d.endpoint_id, d.attempt, r.status ? std::to_string(*r.status) : "none", r.error,
-                         retry_in && !gone ? std::to_string(retry_in->count()) : "never");
-        if (disabled) {
+                         w.retry_in && !w.gone ? std::to_string(w.retry_in->count()) : "never");
+        if (w.disabled) {
             ++disabled_;
-            spdlog::warn("webhook endpoint disabled endpoint_id={} reason={}", d.endpoint_id, *disabled);
+            spdlog::warn("webhook endpoint disabled endpoint_id={} reason={}", d.endpoint_id, *w.disabled);
         }
     }
-    tx.commit();
-    batch.clear();
 }
 
 void webhook_sender::dispatch_loop()
@@ -207,39 +273,53 @@ void webhook_sender::dispatch_loop()
     while (true) {
         try {
             pqxx::connection conn(database_url_);
+            prepare_outbox(conn);
             while (true) {
                 {
                     std::unique_lock lock(mutex_);
                     changed_.wait_for(lock, settings_.poll, [this] { return woken_ || !finished_.empty(); });
                     woken_ = false;
                     while (!finished_.empty()) {
+                        pace(finished_.front());
                         batch.push_back(std::move(finished_.front()));
                         finished_.pop_front();
                     }
                 }
-                // A batch that failed to be written is kept and written after reconnecting.
-                record(conn, batch);
-                failures = 0;
                 int free_slots = 0;
                 {
                     std::lock_guard lock(mutex_);
-                    if (stopping_ && in_flight_ == 0 && finished_.empty())
+                    if (stopping_ && in_flight_ == 0 && finished_.empty() && batch.empty())
                         return;
                     free_slots = stopping_ ? 0 : settings_.max_in_flight - in_flight_;
                 }
-                while (free_slots > 0) {
-                    auto claimed = claim_due(conn, free_slots, settings_.lease);
-                    if (claimed.empty())
-                        break;
+                // One transaction writes the attempts that ended and claims as many new ones
+                // as there are free slots: one commit (one WAL flush) for both. A batch that
+                // failed to be written is kept and written after reconnecting.
+                std::vector<claimed_delivery> claimed;
+                if (!batch.empty() || free_slots > 0) {
+                    pqxx::work tx(conn);
+                    auto const outcomes = record(tx, batch);
+                    if (free_slots > 0)
+                        claimed = claim_due(tx, free_slots, settings_.lease, free_slots_by_endpoint());
+                    tx.commit();
+                    account(batch, outcomes);
+                    batch.clear();
+                }
+                failures = 0;
+                if (!claimed.empty()) {
                     {
                         std::lock_guard lock(mutex_);
                         in_flight_ += static_cast<int>(claimed.size());
                     }
-                    free_slots -= static_cast<int>(claimed.size());
-                    for (auto& d : claimed)
+                    for (auto& d : claimed) {
+                        ++pace_[d.endpoint_id].in_flight;
                         begin(std::move(d));
+                    }
                 }
-                in_flight_gauge_ = settings_.max_in_flight - free_slots;
+                {
+                    std::lock_guard lock(mutex_);
+                    in_flight_gauge_ = in_flight_;
+                }
                 auto const now = std::chrono::steady_clock::now();
                 if (now >= next_stats) {
                     auto const stats = read_queue_stats(conn);

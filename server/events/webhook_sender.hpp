@@ -3,8 +3,11 @@
 // receiver or for this SQL:
 //  - a dispatcher thread with its own PostgreSQL connection claims up to `max_in_flight`
 //    deliveries (8: at most 8 receivers are being talked to at once by one instance), writes
-//    results in batches, prunes rows older than 30 days every hour, and reads the queue's
-//    depth for metrics;
+//    results in batches (in the transaction of the next claim), prunes rows older than 30
+//    days every hour, and reads the queue's depth for metrics. An endpoint gets one slot,
+//    twice as many after each success up to all 8, and one again after any failure: a
+//    receiver that hangs, trickles or floods ties up one slot for one timeout, and the others
+//    keep being delivered meanwhile;
 //  - a listener thread LISTENs on linkledger_webhooks (the outbox trigger notifies at commit)
 //    so a new event goes out at once rather than at the next poll (every second);
 //  - one io_context thread runs the HTTP exchanges as coroutines.
@@ -29,6 +32,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 namespace linkledger::metrics {
 class prometheus_text;
@@ -39,7 +44,7 @@ namespace linkledger::events {
 struct sender_settings {
     std::string public_url;
     bool allow_private = false; // LINKLEDGER_WEBHOOK_ALLOW_PRIVATE=1
-    std::chrono::milliseconds timeout{10'000};
+    std::chrono::milliseconds timeout{10'000}; // LINKLEDGER_WEBHOOK_TIMEOUT_MS
     int max_in_flight = 8;
     retry_schedule schedule;     // LINKLEDGER_WEBHOOK_RETRY_SCHEDULE
     int failure_limit = 20;
@@ -49,7 +54,8 @@ struct sender_settings {
 };
 
 // The settings from the environment (LINKLEDGER_WEBHOOK_ALLOW_PRIVATE,
-// LINKLEDGER_WEBHOOK_RETRY_SCHEDULE); throws std::invalid_argument naming a bad one.
+// LINKLEDGER_WEBHOOK_RETRY_SCHEDULE, LINKLEDGER_WEBHOOK_TIMEOUT_MS); throws
+// std::invalid_argument naming a bad one.
 sender_settings sender_settings_from_environment(std::string public_url);
 
 class webhook_sender {
@@ -73,9 +79,24 @@ private:
         post_result result;
     };
 
+    struct written {
+        std::optional<std::chrono::milliseconds> retry_in;
+        bool gone = false;
+        std::optional<std::string> disabled;
+    };
+    // Per endpoint, on the dispatcher thread only.
+    struct endpoint_pace {
+        int in_flight = 0;
+        int slots = 1;
+    };
+
+    static bool succeeded(post_result const& r);
     void dispatch_loop();
     void listen_loop();
-    void record(pqxx::connection& conn, std::deque<finished>& batch);
+    void pace(finished const& f);
+    endpoint_slots free_slots_by_endpoint() const;
+    std::vector<written> record(pqxx::transaction_base& tx, std::deque<finished> const& batch);
+    void account(std::deque<finished> const& batch, std::vector<written> const& outcomes);
     void begin(claimed_delivery d);
     boost::asio::awaitable<void> exchange(claimed_delivery d, std::string body,
                                           std::vector<std::pair<std::string, std::string>> headers);
@@ -93,6 +114,8 @@ private:
     bool woken_ = false;
     int in_flight_ = 0;
     std::atomic<bool> stopping_{false};
+
+    std::unordered_map<std::int64_t, endpoint_pace> pace_;
 
     std::thread io_thread_;
     std::thread dispatcher_;

@@ -33,7 +33,7 @@ void install_receiver_packages()
         throw std::runtime_error("npm ci failed in " + k_dir);
 }
 
-webhook_receiver::webhook_receiver()
+webhook_receiver::webhook_receiver(std::optional<tls_files> tls) : tls_(tls.has_value())
 {
     install_receiver_packages();
     int out[2];
@@ -46,7 +46,12 @@ webhook_receiver::webhook_receiver()
     std::string script = k_dir + "/receiver.mjs";
     std::string node = "node";
     std::string zero = "0";
-    char* argv[] = {node.data(), script.data(), zero.data(), nullptr};
+    std::string tls_flag = "--tls";
+    std::string cert = tls ? tls->cert : "";
+    std::string key = tls ? tls->key : "";
+    char* plain_argv[] = {node.data(), script.data(), zero.data(), nullptr};
+    char* tls_argv[] = {node.data(), script.data(), zero.data(), tls_flag.data(), cert.data(), key.data(), nullptr};
+    char** argv = tls ? tls_argv : plain_argv;
     int const rc = posix_spawnp(&pid_, "node", &actions, nullptr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
@@ -70,6 +75,9 @@ webhook_receiver::webhook_receiver()
     if (!line.starts_with("listening "))
         throw std::runtime_error("the webhook receiver did not start: " + line);
     port_ = static_cast<unsigned short>(std::stoi(line.substr(10)));
+    control_port_ = port_;
+    if (auto const control = line.find(" control "); control != std::string::npos)
+        control_port_ = static_cast<unsigned short>(std::stoi(line.substr(control + 9)));
 }
 
 webhook_receiver::~webhook_receiver()
@@ -81,9 +89,11 @@ webhook_receiver::~webhook_receiver()
     }
 }
 
-std::string webhook_receiver::url(std::string const& path) const
+std::string webhook_receiver::url(std::string const& path, std::string const& host) const
 {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    if (tls_)
+        return "https://" + (host.empty() ? std::string("localhost") : host) + ":" + std::to_string(port_) + path;
+    return "http://" + (host.empty() ? std::string("127.0.0.1") : host) + ":" + std::to_string(port_) + path;
 }
 
 void webhook_receiver::set_secrets(std::vector<std::string> const& secrets) const
@@ -91,20 +101,20 @@ void webhook_receiver::set_secrets(std::vector<std::string> const& secrets) cons
     boost::json::array list;
     for (auto const& s : secrets)
         list.emplace_back(s);
-    auto const reply = send(port_, {"PUT", "/__secrets", boost::json::serialize(list), {}});
+    auto const reply = send(control_port_, {"PUT", "/__secrets", boost::json::serialize(list), {}});
     if (reply.status != 200)
         throw std::runtime_error("receiver refused the secrets");
 }
 
 boost::json::array webhook_receiver::log() const
 {
-    auto const reply = send(port_, {"GET", "/__log", "", {}});
+    auto const reply = send(control_port_, {"GET", "/__log", "", {}});
     return boost::json::parse(reply.body).as_array();
 }
 
 void webhook_receiver::clear() const
 {
-    send(port_, {"DELETE", "/__log", "", {}});
+    send(control_port_, {"DELETE", "/__log", "", {}});
 }
 
 boost::json::array webhook_receiver::wait_for(std::size_t count, std::chrono::milliseconds timeout) const

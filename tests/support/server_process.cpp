@@ -20,11 +20,13 @@ namespace {
 
 std::vector<std::string> child_environment(environment const& env)
 {
-    // A clean environment, so a developer's own LINKLEDGER_* settings never leak into tests.
+    // A clean environment, so a developer's own LINKLEDGER_* settings never leak into tests;
+    // a variable the test sets replaces an inherited one (getenv reads the first of two).
     std::vector<std::string> out;
     for (char** e = environ; *e != nullptr; ++e) {
         std::string const entry(*e);
-        if (!entry.starts_with("LINKLEDGER_"))
+        auto const name = entry.substr(0, entry.find('='));
+        if (!entry.starts_with("LINKLEDGER_") && !env.contains(name))
             out.push_back(entry);
     }
     for (auto const& [name, value] : env)

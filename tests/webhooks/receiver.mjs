@@ -14,10 +14,18 @@
 //   /retry-after/S     503 with Retry-After: S to the first attempt of each webhook-id, then 200
 //   /gone              410
 //   /redirect          302 to /ok (must not be followed)
-//   /hang              never answers
+//   /hang              accepts the request, never answers
+//   /slow/MS           200 after MS milliseconds
+//   /trickle           200 with Content-Length 1000, then one byte every 200 ms
 //   /huge              200 with a 10 MB body sent slowly
-// Prints "listening <port>" on stdout once ready. Argument: the port (0 = any).
+//   /never-close       200 with a body that ends at the close (no length), and no close ever
+// Prints "listening <port>" on stdout once ready. Arguments: the port (0 = any), then
+// optionally --tls CERT KEY to speak HTTPS with that certificate (PEM files); each log entry
+// then has the SNI name the client sent (`servername`), and the control routes are on a
+// second, plain HTTP port.
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { Webhook } from 'standardwebhooks';
 
 let secrets = [];
@@ -41,7 +49,7 @@ function verifyWith(body, headers) {
   });
 }
 
-const server = http.createServer((req, res) => {
+function handle(req, res) {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
@@ -88,6 +96,7 @@ const server = http.createServer((req, res) => {
         content_type: req.headers['content-type'] ?? '',
         user_agent: req.headers['user-agent'] ?? '',
         verified: verifyWith(body, req.headers),
+        servername: req.socket.servername ?? null,
         body,
       });
     }
@@ -109,6 +118,16 @@ const server = http.createServer((req, res) => {
       res.end();
     } else if (parts[0] === 'hang') {
       // Never answers; the sender's timeout must free its slot.
+    } else if (parts[0] === 'slow') {
+      setTimeout(() => { if (!res.destroyed) res.end('slow but ok'); }, Number(parts[1]));
+    } else if (parts[0] === 'trickle') {
+      res.writeHead(200, { 'content-length': '1000' });
+      const timer = setInterval(() => {
+        if (res.destroyed) clearInterval(timer); else res.write('x');
+      }, 200);
+    } else if (parts[0] === 'never-close') {
+      // Raw bytes: a body delimited by the connection's end, which never comes.
+      req.socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nstill going');
     } else if (parts[0] === 'huge') {
       res.statusCode = 200;
       const block = Buffer.alloc(64 * 1024, 'x');
@@ -127,9 +146,22 @@ const server = http.createServer((req, res) => {
       res.end('ok');
     }
   });
-});
+}
 
+const tls = process.argv.indexOf('--tls');
+const server = tls > 0
+  ? https.createServer({ cert: fs.readFileSync(process.argv[tls + 1]), key: fs.readFileSync(process.argv[tls + 2]) }, handle)
+  : http.createServer(handle);
 server.keepAliveTimeout = 5000;
 server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`listening ${server.address().port}\n`);
+  if (tls < 0) {
+    process.stdout.write(`listening ${server.address().port}\n`);
+    return;
+  }
+  // With TLS, the control routes are also served over plain HTTP on a second port, for a
+  // test client that speaks no TLS: "listening <https port> control <http port>".
+  const control = http.createServer(handle);
+  control.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`listening ${server.address().port} control ${control.address().port}\n`);
+  });
 });
