@@ -928,3 +928,70 @@ test("webhooks: an owner adds an endpoint, sees its secret once, tests, resends,
   assert.equal(status, 403);
   await viewerContext.close();
 });
+
+test("webhooks: an owner edits an endpoint's URL, events, format and description, in English and French", { timeout: 120000 }, async () => {
+  const receiver = await startReceiver();
+  const context = await browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
+  const page = await context.newPage();
+  page.on("dialog", (dialog) => dialog.accept());
+  await logIn(page, owner);
+  await open(page, "webhooks", "#webhooks[data-loaded]");
+  const first = receiver.url + "/before-" + Date.now();
+  await page.fill("#webhook-url", first);
+  await page.fill("#webhook-description", "Sheet");
+  await page.click("#webhook-save");
+  await page.waitForSelector("#webhook-secret-box:not([hidden])");
+  await page.click("#webhook-secret-hide");
+  const row = (url) => "#webhooks-table tr:has-text('" + url + "')";
+  await page.waitForSelector(row(first));
+
+  // Edit: the form holds the endpoint as it is, says so, and Cancel puts it back to "new".
+  await page.click(row(first) + " button:has-text('Edit')");
+  assert.equal(await page.textContent("#webhook-form-title"), "Edit the endpoint");
+  assert.equal(await page.textContent("#webhook-save"), "Save");
+  assert.equal(await page.inputValue("#webhook-url"), first);
+  assert.equal(await page.inputValue("#webhook-description"), "Sheet");
+  assert.equal(await page.isChecked("#webhook-event-offer-updated"), true);
+  await page.click("#webhook-cancel");
+  assert.equal(await page.textContent("#webhook-form-title"), "New endpoint");
+  assert.equal(await page.inputValue("#webhook-url"), "");
+  assert.equal(await page.isVisible("#webhook-cancel"), false);
+
+  // In French the form's labels follow the language while editing.
+  await page.click(row(first) + " button:has-text('Edit')");
+  await page.selectOption("#lang", "fr");
+  await page.waitForFunction(() => document.querySelector("#webhook-form-title").textContent === "Modifier le point de réception");
+  assert.equal(await page.textContent("#webhook-save"), "Enregistrer");
+  await page.selectOption("#lang", "en");
+  await page.waitForFunction(() => document.querySelector("#webhook-save").textContent === "Save");
+
+  const second = receiver.url + "/after-" + Date.now();
+  await page.fill("#webhook-url", second);
+  for (const e of ["sale-updated", "link-created", "link-updated", "link-deleted", "offer-updated"]) await page.uncheck("#webhook-event-" + e);
+  await page.selectOption("#webhook-format", "slack");
+  await page.fill("#webhook-description", "Phone");
+  await page.click("#webhook-save");
+  await page.waitForSelector(row(second));
+  assert.equal(await page.locator(row(first)).count(), 0, "edited in place, not added");
+  assert.equal(await page.isVisible("#webhook-secret-box"), false, "an edit shows no secret");
+  assert.equal(await page.textContent("#webhook-form-title"), "New endpoint");
+  const [listed] = (await rows(page, "#webhooks-table")).filter((r) => r[0].startsWith(second));
+  assert.deepEqual(listed.slice(0, 4), [second + "Phone", "sale.created", "Slack message", "Active"]);
+  const saved = await page.evaluate(async (url) => (await (await fetch("/api/v1/webhooks")).json()).webhooks.find((w) => w.url === url), second);
+  assert.deepEqual([saved.events, saved.format, saved.description, saved.active], [["sale.created"], "slack", "Phone", true]);
+
+  // A test goes to the new URL, in the new format; the log shows it delivered, in green.
+  await page.click(row(second) + " button:has-text('Send a test')");
+  const ping = await receiver.arrived(1);
+  assert.equal(new URL(ping.path, receiver.url).href, second);
+  assert.ok(typeof JSON.parse(ping.body).text === "string", "a Slack message: " + ping.body);
+  assert.equal(ping.headers["webhook-signature"], undefined, "Slack messages are not signed");
+  const badge = "#deliveries-table .delivery.succeeded";
+  await page.waitForSelector(badge);
+  assert.equal(await page.$eval(badge, (b) => getComputedStyle(b).backgroundColor), "rgb(214, 236, 220)");
+
+  await page.click(row(second) + " button:has-text('Delete')");
+  await page.waitForSelector(row(second), { state: "detached" });
+  await context.close();
+  await receiver.close();
+});

@@ -1,5 +1,5 @@
 // The "Webhooks" section (issue 16), for owners only: endpoints that hear about sales and link
-// changes (add, enable or disable, rotate the signing secret, delete, send a test ping) and
+// changes (add, edit, enable or disable, rotate the signing secret, delete, send a test ping) and
 // each endpoint's delivery log (status, response code, latency, next retry; resend one).
 // The server refuses webhooks to viewers; for them this file takes the menu entry and the
 // section out of the page, as audit.js never builds the Activity page for them.
@@ -11,6 +11,7 @@
   // 30 times after the last action (a retry hours later is seen on the next visit).
   const REFRESH_MS = 2000, MAX_REFRESHES = 30;
   let logOf = null; // the endpoint whose delivery log is open
+  let editing = null; // the endpoint being edited in the form, as it was loaded
   let refreshes = 0, refreshTimer = null;
 
   function statusText(w) {
@@ -56,6 +57,8 @@
       { label: "webhooks.col.state", render: (w) => el("span", {
         class: "badge webhook-state " + (w.active ? (w.consecutive_failures > 0 ? "failing" : "active") : "disabled") }, statusText(w)) }
     ], data.webhooks, (w) => [
+      el("button", { type: "button", class: "secondary", "aria-label": t("edit") + " " + w.url,
+        onclick: () => editWebhook(w) }, t("edit")),
       el("button", { type: "button", class: "secondary", "aria-label": t("webhooks.log") + " " + w.url,
         onclick: () => openLog(w) }, t("webhooks.log")),
       ...(w.active ? [el("button", { type: "button", class: "secondary", "aria-label": t("webhooks.test") + " " + w.url,
@@ -143,16 +146,58 @@
     $("webhook-log").removeAttribute("data-loaded");
   }
 
+  // A label that follows the language: the key is kept in data-i18n for the next switch.
+  function relabel(id, key) {
+    $(id).dataset.i18n = key;
+    $(id).textContent = t(key);
+  }
+
+  // The form edits an endpoint: its URL, events, format, description and state; the secret
+  // is not shown again (a new one comes only from "New secret").
+  function editWebhook(w) {
+    editing = w;
+    $("webhook-url").value = w.url;
+    $("webhook-format").value = w.format;
+    for (const e of EVENTS) $("webhook-event-" + e.replace(".", "-")).checked = w.events.includes(e);
+    $("webhook-description").value = w.description || "";
+    $("webhook-active").checked = w.active;
+    relabel("webhook-form-title", "webhooks.edit");
+    relabel("webhook-save", "save");
+    $("webhook-cancel").hidden = false;
+    $("webhook-form").scrollIntoView({ block: "nearest" });
+    $("webhook-url").focus();
+  }
+
+  function resetForm() {
+    editing = null;
+    $("webhook-form").reset();
+    relabel("webhook-form-title", "webhooks.new");
+    relabel("webhook-save", "webhooks.add");
+    $("webhook-cancel").hidden = true;
+  }
+
   async function saveWebhook(event) {
     event.preventDefault();
     const events = EVENTS.filter((e) => $("webhook-event-" + e.replace(".", "-")).checked);
     await change(async () => {
       if (!events.length) throw new Error(t("webhooks.bad.events"));
-      const created = await api("POST", "/api/v1/webhooks", {
+      const fields = {
         url: $("webhook-url").value.trim(), events, format: $("webhook-format").value,
-        description: $("webhook-description").value, active: $("webhook-active").checked });
-      $("webhook-form").reset();
-      showSecret(created);
+        description: $("webhook-description").value, active: $("webhook-active").checked };
+      if (editing) {
+        // Only what changed: turning an endpoint back on also clears its failure count, which
+        // an edit of its description alone must not do.
+        const before = { url: editing.url, events: EVENTS.filter((e) => editing.events.includes(e)),
+          format: editing.format, description: editing.description || "", active: editing.active };
+        for (const key of Object.keys(fields))
+          if (JSON.stringify(fields[key]) === JSON.stringify(before[key])) delete fields[key];
+        if (Object.keys(fields).length) await api("PATCH", "/api/v1/webhooks/" + editing.id, fields);
+        resetForm();
+      } else {
+        const created = await api("POST", "/api/v1/webhooks", fields);
+        resetForm();
+        showSecret(created);
+      }
       await loadWebhooks();
     });
   }
@@ -175,12 +220,13 @@
     }
     document.querySelector("nav a[href='#webhooks']").hidden = false;
     $("webhook-form").addEventListener("submit", saveWebhook);
+    $("webhook-cancel").addEventListener("click", resetForm);
     $("copy-webhook-secret").addEventListener("click", () => { navigator.clipboard?.writeText($("webhook-secret").textContent); say(t("copied")); });
     $("webhook-secret-hide").addEventListener("click", hideSecret);
     $("webhook-log-refresh").addEventListener("click", () => { refreshes = 0; loadLog().catch((e) => say(t("error") + ": " + e.message, true)); });
     $("webhook-log-close").addEventListener("click", closeLog);
     // A secret is never left on screen once the owner has gone elsewhere.
-    window.addEventListener("hashchange", () => { if (location.hash !== "#webhooks") { hideSecret(); closeLog(); } });
+    window.addEventListener("hashchange", () => { if (location.hash !== "#webhooks") { hideSecret(); closeLog(); resetForm(); } });
     for (const id of ["webhooks-table", "deliveries-table"])
       new MutationObserver(() => labelCells($(id))).observe($(id), { childList: true, subtree: true });
     sections.webhooks = loadWebhooks;
