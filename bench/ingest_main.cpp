@@ -31,12 +31,15 @@ int main(int argc, char** argv)
     pqxx::connection conn(url);
     db::migrate(conn, db::embedded_migrations());
     std::vector<std::int64_t> links;
-    for (int i = 0; i < 20; ++i)
     {
-        links::new_link link;
-        link.slug = "ingest-" + std::to_string(i) + "-" + clicks::new_click_id().substr(20);
-        link.target_url = "https://shop.example/p?c={click_id}";
-        links.push_back(links::insert_link(conn, link).id);
+        pqxx::work tx(conn);
+        for (int i = 0; i < 20; ++i) {
+            links::new_link link;
+            link.slug = "ingest-" + std::to_string(i) + "-" + clicks::new_click_id().substr(20);
+            link.target_url = "https://shop.example/p?c={click_id}";
+            links.push_back(links::insert_link(tx, link).id);
+        }
+        tx.commit();
     }
 
     char pattern[] = "/tmp/ll-ingest-XXXXXX";

@@ -175,7 +175,6 @@ int serve(config::config settings)
             return auth::authenticate(conn, presented);
         });
     });
-    routes.set_change_recorder(audit::make_change_recorder(database));
     routes.set_failure_mapper(db::http_error_of);
     http::add_health_routes(routes, [&database] { return database.reachable(); },
                             [&] { return clicks::pipeline_status(journal, shipper); });
@@ -267,23 +266,24 @@ std::string command_line_actor()
     return "uid " + std::to_string(::geteuid());
 }
 
-void record_command(db::database& database, std::string action, std::int64_t target_id, std::string summary)
+// In the transaction of the change it records: both are kept, or neither.
+void record_command(pqxx::transaction_base& tx, std::string action, std::int64_t target_id, std::string summary)
 {
-    audit::entry const e{"cli", std::nullopt, command_line_actor(), std::move(action), target_id,
-                         std::move(summary), ""};
-    database.run_blocking([&e](pqxx::connection& conn) {
-        audit::record(conn, e);
-        return 0;
-    });
+    audit::record(tx, {"cli", std::nullopt, command_line_actor(), std::move(action), target_id,
+                       std::move(summary), ""});
 }
 
 int create_api_key(config::config const& settings, std::string const& name)
 {
     db::database database(settings.database_url, 1);
     migrate_database(database);
-    auto const created = database.run_blocking(
-        [&name](pqxx::connection& conn) { return auth::create_api_key(conn, name); });
-    record_command(database, "api_key.create", created.id, "name=" + name.substr(0, 60));
+    auto const created = database.run_blocking([&name](pqxx::connection& conn) {
+        pqxx::work tx(conn);
+        auto made = auth::create_api_key(tx, name);
+        record_command(tx, "api_key.create", made.id, "name=" + name.substr(0, 60));
+        tx.commit();
+        return made;
+    });
     std::cout << "Created API key id=" << created.id << " name=" << name
               << ". It is shown only this once:\n"
               << created.key << std::endl;
@@ -314,9 +314,12 @@ int add_user(config::config const& settings, std::string const& email_text, std:
     auto const hash = auth::hash_password(password);
     try {
         auto const created = database.run_blocking([&](pqxx::connection& conn) {
-            return users::insert_user(conn, *email, role, hash);
+            pqxx::work tx(conn);
+            auto made = users::insert_user(tx, *email, role, hash);
+            record_command(tx, "user.add", made.id, "email=" + made.email + " role=" + made.role);
+            tx.commit();
+            return made;
         });
-        record_command(database, "user.add", created.id, "email=" + created.email + " role=" + created.role);
         std::cout << "Created user id=" << created.id << " email=" << created.email
                   << " role=" << created.role << '.';
     } catch (pqxx::unique_violation const&) {

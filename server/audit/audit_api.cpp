@@ -4,7 +4,6 @@
 #include "http/http_error.hpp"
 #include "http/response.hpp"
 
-#include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
 
 #include <charconv>
@@ -27,17 +26,6 @@ std::optional<Number> whole_number(std::string const& text)
     if (ec != std::errc{} || ptr != end)
         return std::nullopt;
     return n;
-}
-
-boost::json::object answer_object(http::response const& res)
-{
-    if (res.body().empty() || res.body().front() != '{')
-        return {};
-    boost::system::error_code ec;
-    auto value = boost::json::parse(res.body(), ec);
-    if (ec || !value.is_object())
-        return {};
-    return std::move(value.as_object());
 }
 
 } // namespace
@@ -72,28 +60,6 @@ void add_audit_routes(http::router& routes, db::database& db)
         co_return http::json_response(status::ok, boost::json::object{{"entries", std::move(rows)},
                                                                       {"next_before", next}});
     }, {.requires_api_key = true});
-}
-
-http::change_recorder make_change_recorder(db::database& db)
-{
-    return [&db](http::request_context const& ctx, std::string const& pattern,
-                 http::response const& res) -> net::awaitable<void> {
-        auto const& who = *ctx.who;
-        auto const answer = answer_object(res);
-        entry e;
-        bool const by_key = who.kind == http::principal::via::api_key;
-        e.actor_kind = by_key ? "api_key" : "user";
-        e.actor_id = who.id;
-        e.actor_name = by_key ? "" : who.email;
-        e.action = action_for(ctx.req.method(), pattern);
-        e.target_id = target_of(ctx.path_params, answer);
-        e.summary = summary_of(answer);
-        e.ip = ctx.remote_ip;
-        co_await db.run([&e](pqxx::connection& conn) {
-            record(conn, e);
-            return 0;
-        });
-    };
 }
 
 } // namespace linkledger::audit

@@ -1,5 +1,5 @@
-// GET /api/v1/audit-log for owners and API keys, and the router's change recorder that
-// writes an entry after every successful change made through the API or the dashboard.
+// GET /api/v1/audit-log for owners and API keys. Changes write their entries themselves, in
+// their own transactions (audit_log's record_change).
 #pragma once
 
 #include "db/database.hpp"
@@ -8,8 +8,5 @@
 namespace linkledger::audit {
 
 void add_audit_routes(http::router& routes, db::database& db);
-
-// What the router calls after each successful change (router::set_change_recorder).
-http::change_recorder make_change_recorder(db::database& db);
 
 } // namespace linkledger::audit

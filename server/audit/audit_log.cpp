@@ -98,6 +98,22 @@ void record(pqxx::connection& conn, entry const& e)
     tx.commit();
 }
 
+void record_change(pqxx::transaction_base& tx, http::request_context const& ctx,
+                   boost::json::object const& answer)
+{
+    auto const& who = ctx.who.value();
+    bool const by_key = who.kind == http::principal::via::api_key;
+    entry e;
+    e.actor_kind = by_key ? "api_key" : "user";
+    e.actor_id = who.id;
+    e.actor_name = by_key ? "" : who.email;
+    e.action = action_for(ctx.req.method(), ctx.route_pattern);
+    e.target_id = target_of(ctx.path_params, answer);
+    e.summary = summary_of(answer);
+    e.ip = ctx.remote_ip;
+    record(tx, e);
+}
+
 boost::json::array list(pqxx::connection& conn, int limit, std::int64_t before_id)
 {
     pqxx::read_transaction tx(conn);

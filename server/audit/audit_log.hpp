@@ -1,13 +1,16 @@
 // The audit log: who (a user, an API key or the command line) changed what, when and from
-// which address. Entries are derived from the route a change came through, so handlers need
-// not know the log exists; see audit_api for the wiring.
+// which address. An entry is written in the transaction of the change it records, so a crash
+// cannot keep one without the other; what it says is derived from the route the change came
+// through and from its answer.
 #pragma once
 
+#include "http/router.hpp"
 #include "http/types.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <pqxx/connection>
+#include <pqxx/transaction>
 #include <pqxx/transaction_base>
 
 #include <cstdint>
@@ -30,6 +33,36 @@ struct entry {
 void record(pqxx::connection& conn, entry const& e);
 // Within the transaction of the change it records: both happen, or neither.
 void record(pqxx::transaction_base& tx, entry const& e);
+
+// The entry of a change made through the API or the dashboard, by ctx.who on ctx's route, in
+// the change's own transaction. `answer`: the object the change answers (its id and a few
+// descriptive fields are taken from it; none for a 204).
+void record_change(pqxx::transaction_base& tx, http::request_context const& ctx,
+                   boost::json::object const& answer = {});
+
+namespace detail {
+template <class T>
+bool made_a_change(std::optional<T> const& result) { return result.has_value(); }
+inline bool made_a_change(bool result) { return result; }
+template <class T>
+bool made_a_change(T const&) { return true; }
+} // namespace detail
+
+// Runs `change(tx)`, records its entry in the same transaction and commits: the change and its
+// entry are kept together or not at all. A change that found nothing to change (an empty
+// optional, false) records nothing and is rolled back. `answer(result)`: the object the
+// request answers.
+template <class Change, class Answer>
+auto audited(pqxx::connection& conn, http::request_context const& ctx, Change&& change, Answer&& answer)
+{
+    pqxx::work tx(conn);
+    auto result = change(tx);
+    if (detail::made_a_change(result)) {
+        record_change(tx, ctx, answer(result));
+        tx.commit();
+    }
+    return result;
+}
 
 // Newest first: entries with an id below `before_id` (0: from the newest), at most `limit`.
 boost::json::array list(pqxx::connection& conn, int limit, std::int64_t before_id);

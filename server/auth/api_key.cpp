@@ -48,16 +48,14 @@ std::optional<std::string_view> api_key_prefix(std::string_view key)
     return prefix;
 }
 
-new_api_key create_api_key(pqxx::connection& conn, std::string const& name)
+new_api_key create_api_key(pqxx::transaction_base& tx, std::string const& name)
 {
     auto const prefix = crypto::random_string(k_prefix_length, crypto::k_base62);
     auto const key = std::string(k_key_marker) + prefix + "_" +
                      crypto::random_string(k_secret_length, crypto::k_base62);
     auto const digest = crypto::sha256(key);
-    pqxx::work tx(conn);
     auto const row = tx.exec_params1(k_insert_key, name, prefix,
                                      pqxx::binarystring(digest.data(), digest.size()));
-    tx.commit();
     return {row[0].as<std::int64_t>(), key};
 }
 
@@ -99,12 +97,10 @@ std::vector<api_key_info> list_api_keys(pqxx::connection& conn)
     return out;
 }
 
-bool revoke_api_key(pqxx::connection& conn, std::int64_t id)
+bool revoke_api_key(pqxx::transaction_base& tx, std::int64_t id)
 {
-    pqxx::work tx(conn);
     auto const result =
         tx.exec_params("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", id);
-    tx.commit();
     return result.affected_rows() == 1;
 }
 

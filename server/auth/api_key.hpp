@@ -3,6 +3,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <cstdint>
 #include <optional>
@@ -20,7 +21,7 @@ struct new_api_key {
 // The prefix part of a well-formed key, or nothing.
 std::optional<std::string_view> api_key_prefix(std::string_view key);
 
-new_api_key create_api_key(pqxx::connection& conn, std::string const& name);
+new_api_key create_api_key(pqxx::transaction_base& tx, std::string const& name);
 
 struct api_key_info {
     std::int64_t id = 0;
@@ -32,7 +33,7 @@ struct api_key_info {
 
 std::vector<api_key_info> list_api_keys(pqxx::connection& conn);
 // False when there is no such active key.
-bool revoke_api_key(pqxx::connection& conn, std::int64_t id);
+bool revoke_api_key(pqxx::transaction_base& tx, std::int64_t id);
 
 // The id of the active key `presented` matches, or nothing.
 std::optional<std::int64_t> verify_api_key(pqxx::connection& conn, std::string_view presented);

@@ -1,5 +1,6 @@
 #include "bio/bio_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "bio/bio_page.hpp"
 #include "bio/profile_store.hpp"
 #include "bio/qr_code.hpp"
@@ -108,7 +109,10 @@ net::awaitable<http::response> bio_api::put_profile(http::request_context& ctx)
     if (!language || (*language != "fr" && *language != "en"))
         throw http::bad_field("language", "language must be \"fr\" or \"en\"");
     p.language = *language;
-    auto const saved = co_await db_.run([&p](pqxx::connection& conn) { return save_profile(conn, p); });
+    auto const saved = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return save_profile(tx, p); },
+                              [&](profile const& made) { return profile_json(made, public_url_).as_object(); });
+    });
     co_return http::json_response(status::ok, profile_json(saved, public_url_));
 }
 

@@ -43,12 +43,10 @@ std::optional<profile> find_profile(pqxx::connection& conn)
     return to_profile(rows[0]);
 }
 
-profile save_profile(pqxx::connection& conn, profile const& p)
+profile save_profile(pqxx::transaction_base& tx, profile const& p)
 {
-    pqxx::work tx(conn);
     tx.exec_params(k_upsert_profile, p.handle, p.display_name, p.avatar_url, p.language);
     auto saved = to_profile(tx.exec1(k_select_profile));
-    tx.commit();
     return saved;
 }
 

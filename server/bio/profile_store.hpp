@@ -2,6 +2,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <optional>
 #include <string>
@@ -25,7 +26,7 @@ struct bio_card {
 
 std::optional<profile> find_profile(pqxx::connection& conn);
 // Throws pqxx::check_violation when a value breaks the table's rules.
-profile save_profile(pqxx::connection& conn, profile const& p);
+profile save_profile(pqxx::transaction_base& tx, profile const& p);
 // The profile if `handle` (any case) is its handle, with the active bio links in order.
 std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& handle,
                                      std::vector<bio_card>& cards);

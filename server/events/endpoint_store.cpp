@@ -123,14 +123,12 @@ boost::json::object delivery_json(pqxx::row const& row)
 
 } // namespace
 
-webhook_endpoint insert_endpoint(pqxx::connection& conn, new_endpoint const& e)
+webhook_endpoint insert_endpoint(pqxx::transaction_base& tx, new_endpoint const& e)
 {
-    pqxx::work tx(conn);
     auto const id = tx.exec_params1(k_insert_endpoint, e.url, db::to_pg_array(e.events), e.format, e.active,
                                     e.description, e.secret)[0]
                         .as<std::int64_t>();
     auto created = find_in(tx, id);
-    tx.commit();
     return *created;
 }
 
@@ -149,9 +147,8 @@ std::optional<webhook_endpoint> find_endpoint(pqxx::connection& conn, std::int64
     return find_in(tx, id);
 }
 
-std::optional<webhook_endpoint> update_endpoint(pqxx::connection& conn, std::int64_t id, endpoint_changes const& c)
+std::optional<webhook_endpoint> update_endpoint(pqxx::transaction_base& tx, std::int64_t id, endpoint_changes const& c)
 {
-    pqxx::work tx(conn);
     auto const result = tx.exec_params(
         k_update_endpoint, id, c.url.has_value(), c.url.value_or(""), c.events.has_value(),
         db::to_pg_array(c.events.value_or(std::vector<std::string>{})), c.format.has_value(),
@@ -160,41 +157,34 @@ std::optional<webhook_endpoint> update_endpoint(pqxx::connection& conn, std::int
     if (result.affected_rows() == 0)
         return std::nullopt;
     auto updated = find_in(tx, id);
-    tx.commit();
     return updated;
 }
 
-bool delete_endpoint(pqxx::connection& conn, std::int64_t id)
+bool delete_endpoint(pqxx::transaction_base& tx, std::int64_t id)
 {
-    pqxx::work tx(conn);
     auto const deleted = tx.exec_params("DELETE FROM webhook_endpoints WHERE id = $1", id).affected_rows();
     // Events nobody else is to receive go too.
     tx.exec("DELETE FROM webhook_events ev WHERE NOT EXISTS "
             "(SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id)");
-    tx.commit();
     return deleted > 0;
 }
 
-std::optional<webhook_endpoint> rotate_secret(pqxx::connection& conn, std::int64_t id, std::string const& secret,
+std::optional<webhook_endpoint> rotate_secret(pqxx::transaction_base& tx, std::int64_t id, std::string const& secret,
                                               int overlap_hours)
 {
-    pqxx::work tx(conn);
     if (tx.exec_params(k_rotate_secret, id, secret, overlap_hours).affected_rows() == 0)
         return std::nullopt;
     auto rotated = find_in(tx, id);
-    tx.commit();
     return rotated;
 }
 
-std::optional<boost::json::object> enqueue_ping(pqxx::connection& conn, std::int64_t endpoint_id)
+std::optional<boost::json::object> enqueue_ping(pqxx::transaction_base& tx, std::int64_t endpoint_id)
 {
-    pqxx::work tx(conn);
     auto const rows = tx.exec_params(k_enqueue_ping, endpoint_id);
     if (rows.empty())
         return std::nullopt;
     tx.exec("SELECT pg_notify('linkledger_webhooks', '')");
     auto out = db::row_to_json(rows[0]);
-    tx.commit();
     return out;
 }
 
@@ -213,16 +203,14 @@ std::vector<boost::json::object> list_deliveries(pqxx::connection& conn, std::in
     return out;
 }
 
-std::optional<boost::json::object> resend_delivery(pqxx::connection& conn, std::int64_t endpoint_id,
+std::optional<boost::json::object> resend_delivery(pqxx::transaction_base& tx, std::int64_t endpoint_id,
                                                    std::int64_t delivery_id)
 {
-    pqxx::work tx(conn);
     if (tx.exec_params(k_resend, endpoint_id, delivery_id).affected_rows() == 0)
         return std::nullopt;
     tx.exec("SELECT pg_notify('linkledger_webhooks', '')");
     auto const rows = tx.exec_params(std::string(k_delivery_columns) + " WHERE d.id = $1", delivery_id);
     auto out = delivery_json(rows[0]);
-    tx.commit();
     return out;
 }
 

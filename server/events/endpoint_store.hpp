@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <cstdint>
 #include <optional>
@@ -43,26 +44,26 @@ struct endpoint_changes {
     std::optional<std::string> description;
 };
 
-webhook_endpoint insert_endpoint(pqxx::connection& conn, new_endpoint const& e);
+webhook_endpoint insert_endpoint(pqxx::transaction_base& tx, new_endpoint const& e);
 std::vector<webhook_endpoint> list_endpoints(pqxx::connection& conn);
 std::optional<webhook_endpoint> find_endpoint(pqxx::connection& conn, std::int64_t id);
-std::optional<webhook_endpoint> update_endpoint(pqxx::connection& conn, std::int64_t id, endpoint_changes const& c);
+std::optional<webhook_endpoint> update_endpoint(pqxx::transaction_base& tx, std::int64_t id, endpoint_changes const& c);
 // Its deliveries and their attempts go with it.
-bool delete_endpoint(pqxx::connection& conn, std::int64_t id);
+bool delete_endpoint(pqxx::transaction_base& tx, std::int64_t id);
 // The new secret signs from now on; the one it replaces keeps signing beside it for `overlap_hours`.
-std::optional<webhook_endpoint> rotate_secret(pqxx::connection& conn, std::int64_t id, std::string const& secret,
+std::optional<webhook_endpoint> rotate_secret(pqxx::transaction_base& tx, std::int64_t id, std::string const& secret,
                                               int overlap_hours);
 
 // A ping for one endpoint, through the outbox like any event: {"event_id", "delivery_id",
 // "webhook_id"}, or nothing when there is no such endpoint.
-std::optional<boost::json::object> enqueue_ping(pqxx::connection& conn, std::int64_t endpoint_id);
+std::optional<boost::json::object> enqueue_ping(pqxx::transaction_base& tx, std::int64_t endpoint_id);
 
 // Newest first, `before_id` 0 from the newest; each with its last attempts ("history").
 std::vector<boost::json::object> list_deliveries(pqxx::connection& conn, std::int64_t endpoint_id,
                                                  std::int64_t before_id, int limit);
 // Due again now, with the same webhook-id and a fresh set of attempts; nothing when there is
 // no such delivery of that endpoint.
-std::optional<boost::json::object> resend_delivery(pqxx::connection& conn, std::int64_t endpoint_id,
+std::optional<boost::json::object> resend_delivery(pqxx::transaction_base& tx, std::int64_t endpoint_id,
                                                    std::int64_t delivery_id);
 
 } // namespace linkledger::events

@@ -1,5 +1,6 @@
 #include "events/webhooks_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "events/endpoint_store.hpp"
 #include "events/webhook_signer.hpp"
 #include "events/webhook_url.hpp"
@@ -154,7 +155,10 @@ net::awaitable<http::response> webhooks_api::create(http::request_context& ctx)
     e.active = http::optional_bool(body, "active").value_or(true);
     e.description = http::optional_string(body, "description", k_max_description).value_or("");
     e.secret = make_webhook_secret();
-    auto const created = co_await db_.run([&e](pqxx::connection& conn) { return insert_endpoint(conn, e); });
+    auto const created = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return insert_endpoint(tx, e); },
+                              [](webhook_endpoint const& made) { return to_json(made); });
+    });
     auto out = to_json(created);
     out["secret"] = e.secret; // shown this once
     co_return http::json_response(status::created, out);
@@ -198,8 +202,10 @@ net::awaitable<http::response> webhooks_api::update(http::request_context& ctx)
     c.active = http::optional_bool(body, "active");
     if (body.contains("description"))
         c.description = http::optional_string(body, "description", k_max_description).value_or("");
-    auto const updated =
-        co_await db_.run([id, &c](pqxx::connection& conn) { return update_endpoint(conn, id, c); });
+    auto const updated = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return update_endpoint(tx, id, c); },
+                              [](auto const& changed) { return to_json(*changed); });
+    });
     if (!updated)
         throw endpoint_not_found();
     co_return http::json_response(status::ok, to_json(*updated));
@@ -208,7 +214,10 @@ net::awaitable<http::response> webhooks_api::update(http::request_context& ctx)
 net::awaitable<http::response> webhooks_api::remove(http::request_context& ctx)
 {
     auto const id = http::path_id(ctx.path_param("id"));
-    auto const deleted = co_await db_.run([id](pqxx::connection& conn) { return delete_endpoint(conn, id); });
+    auto const deleted = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return delete_endpoint(tx, id); },
+                              [](bool) { return boost::json::object{}; });
+    });
     if (!deleted)
         throw endpoint_not_found();
     http::response res{status::no_content, 11};
@@ -219,8 +228,10 @@ net::awaitable<http::response> webhooks_api::rotate(http::request_context& ctx)
 {
     auto const id = http::path_id(ctx.path_param("id"));
     auto const secret = make_webhook_secret();
-    auto const rotated = co_await db_.run(
-        [id, &secret](pqxx::connection& conn) { return rotate_secret(conn, id, secret, k_secret_overlap_hours); });
+    auto const rotated = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return rotate_secret(tx, id, secret, k_secret_overlap_hours); },
+                              [](auto const& changed) { return to_json(*changed); });
+    });
     if (!rotated)
         throw endpoint_not_found();
     auto out = to_json(*rotated);
@@ -237,7 +248,10 @@ net::awaitable<http::response> webhooks_api::test(http::request_context& ctx)
     if (!found->active)
         throw http::http_error(status::conflict, "endpoint_disabled",
                                "this webhook is disabled: make it active (PATCH {\"active\": true}) first");
-    auto const queued = co_await db_.run([id](pqxx::connection& conn) { return enqueue_ping(conn, id); });
+    auto const queued = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return enqueue_ping(tx, id); },
+                              [](auto const& ping) { return *ping; });
+    });
     if (!queued)
         throw endpoint_not_found();
     co_return http::json_response(status::accepted, *queued);
@@ -267,8 +281,10 @@ net::awaitable<http::response> webhooks_api::resend(http::request_context& ctx)
 {
     auto const id = http::path_id(ctx.path_param("id"));
     auto const delivery_id = http::path_id(ctx.path_param("delivery_id"));
-    auto const resent = co_await db_.run(
-        [id, delivery_id](pqxx::connection& conn) { return resend_delivery(conn, id, delivery_id); });
+    auto const resent = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return resend_delivery(tx, id, delivery_id); },
+                              [](auto const& again) { return *again; });
+    });
     if (!resent)
         throw http::http_error(status::not_found, "not_found", "no such delivery of this webhook", "delivery_id");
     co_return http::json_response(status::accepted, *resent);

@@ -234,7 +234,7 @@ std::optional<response> router::handle_now(request const& req, std::string const
             return std::nullopt;
         if (matched)
             *matched = static_cast<std::size_t>(m.found - routes_.data());
-        request_context ctx{req, target, std::move(m.params), remote_ip, std::nullopt, std::nullopt};
+        request_context ctx{req, target, std::move(m.params), remote_ip, std::nullopt, std::nullopt, m.found->pattern};
         auto res = m.found->now(ctx);
         // The redirect's 302 is the hot path and carries its own two short headers; its
         // 404 and 410 pages are pages like any other.
@@ -247,25 +247,6 @@ std::optional<response> router::handle_now(request const& req, std::string const
             response_hook_(req, res);
         return res;
     }
-}
-
-net::awaitable<void> router::record_change(request_context const& ctx, route const& r,
-                                           response const& res) const
-{
-    auto const method = ctx.req.method();
-    bool const change = method == verb::post || method == verb::put || method == verb::patch ||
-                        method == verb::delete_;
-    if (!change_recorder_ || !ctx.who || !change || res.result_int() / 100 != 2)
-        co_return;
-    std::string failure;
-    try {
-        co_await change_recorder_(ctx, r.pattern, res);
-    } catch (std::exception const& e) {
-        failure = first_line(e.what());
-    }
-    if (!failure.empty())
-        spdlog::error("audit log: the change {} {} was made but not recorded: {}",
-                      ctx.req.method_string(), r.pattern, failure);
 }
 
 net::awaitable<router::header_verdict> router::check_header(request const& header,
@@ -283,7 +264,7 @@ net::awaitable<router::header_verdict> router::check_header(request const& heade
         verdict.route = static_cast<std::size_t>(m.found - routes_.data());
         verdict.body_limit = m.found->options.max_body_bytes;
         if (m.found->options.requires_api_key) {
-            request_context ctx{header, target, std::move(m.params), remote_ip, std::nullopt, std::nullopt};
+            request_context ctx{header, target, std::move(m.params), remote_ip, std::nullopt, std::nullopt, m.found->pattern};
             co_await authenticate(ctx);
             verdict.who = std::move(ctx.who);
         }
@@ -306,15 +287,16 @@ net::awaitable<response> router::handle(request const& req, std::string const& r
         *matched = unmatched();
     try {
         auto const target = parse_target(req);
-        request_context ctx{req, target, {}, remote_ip, std::nullopt, std::nullopt};
+        request_context ctx{req, target, {}, remote_ip, std::nullopt, std::nullopt, {}};
         if (known)
             ctx.who = *known;
         auto const m = find(req.method(), target);
         ctx.path_params = m.params;
+        if (m.found)
+            ctx.route_pattern = m.found->pattern;
         if (matched && m.found)
             *matched = static_cast<std::size_t>(m.found - routes_.data());
         auto res = co_await dispatch(ctx, m);
-        co_await record_change(ctx, *m.found, res);
         if (response_hook_)
             response_hook_(req, res);
         co_return res;

@@ -40,6 +40,7 @@ struct request_context {
     std::string remote_ip;
     std::optional<std::int64_t> api_key_id; // set when an API key authenticated the request
     std::optional<principal> who;           // set on routes that require authentication
+    std::string_view route_pattern;         // the matched route's pattern, e.g. "/api/v1/links/{id}"
 
     std::string const& path_param(std::string const& name) const { return path_params.at(name); }
     // The first value of a query parameter, decoded, or nothing.
@@ -64,11 +65,6 @@ using failure_mapper = std::function<std::optional<http_error>(request const&, s
 // Finishes every response but the redirect's 302 (the hot path stays as it is): where the
 // security headers of browser-facing pages are added (web/page_headers).
 using response_hook = std::function<void(request const&, response&)>;
-// Told of every change that succeeded (a POST, PUT, PATCH or DELETE answered 2xx on an
-// authenticated route), with the route's pattern: the audit log. A failure to record is
-// logged by the router; the change itself has happened and its answer goes out.
-using change_recorder = std::function<net::awaitable<void>(
-    request_context const& ctx, std::string const& pattern, response const& res)>;
 
 struct route_options {
     // An API key, or a session cookie (with X-CSRF-Token on anything but GET and HEAD).
@@ -91,7 +87,6 @@ public:
     void add_now(verb method, std::string pattern, immediate_handler h);
     void set_authenticator(authenticator a) { authenticator_ = std::move(a); }
     void set_response_hook(response_hook h) { response_hook_ = std::move(h); }
-    void set_change_recorder(change_recorder r) { change_recorder_ = std::move(r); }
     void set_failure_mapper(failure_mapper m) { failure_mapper_ = std::move(m); }
 
     // The body size allowed for a request, known from its header alone.
@@ -149,15 +144,12 @@ private:
     net::awaitable<void> authenticate(request_context& ctx) const;
 
     std::vector<route> routes_;
-    net::awaitable<void> record_change(request_context const& ctx, route const& r,
-                                       response const& res) const;
 
     response failure_response(request const& req, std::exception_ptr failure) const;
 
     authenticator authenticator_;
     failure_mapper failure_mapper_;
     response_hook response_hook_;
-    change_recorder change_recorder_;
 };
 
 } // namespace linkledger::http

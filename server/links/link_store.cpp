@@ -110,16 +110,13 @@ std::optional<link> find_link_in(pqxx::transaction_base& tx, std::int64_t id)
 
 } // namespace
 
-link insert_link(pqxx::connection& conn, new_link const& l)
+link insert_link(pqxx::transaction_base& tx, new_link const& l)
 {
-    pqxx::work tx(conn);
     auto const id = tx.exec_params1(k_insert_link, l.slug, l.target_url, l.title, l.bio, l.bio_position,
                                     l.disclosure.value_or(""), l.offer_id, l.video_id, l.forward_query, l.rules,
                                     micros_of(l.valid_from), micros_of(l.valid_until), l.max_clicks,
                                     l.expired_url, l.open_in_browser)[0].as<std::int64_t>();
-    auto created = find_link_in(tx, id);
-    tx.commit();
-    return *created;
+    return *find_link_in(tx, id);
 }
 
 std::optional<link> find_link(pqxx::connection& conn, std::int64_t id)
@@ -141,9 +138,8 @@ std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int
     return out;
 }
 
-std::optional<link> update_link(pqxx::connection& conn, std::int64_t id, link_changes const& c)
+std::optional<link> update_link(pqxx::transaction_base& tx, std::int64_t id, link_changes const& c)
 {
-    pqxx::work tx(conn);
     auto const result =
         tx.exec_params(k_update_link, id, c.target_url.has_value(), c.target_url.value_or(""),
                        c.title.has_value(), c.title.value_or(""), c.active.has_value(),
@@ -162,36 +158,29 @@ std::optional<link> update_link(pqxx::connection& conn, std::int64_t id, link_ch
                        c.open_in_browser.has_value(), c.open_in_browser.value_or("off"));
     if (result.affected_rows() == 0)
         return std::nullopt;
-    auto updated = find_link_in(tx, id);
-    tx.commit();
-    return updated;
+    return find_link_in(tx, id);
 }
 
-std::optional<link> delete_link(pqxx::connection& conn, std::int64_t id)
+std::optional<link> delete_link(pqxx::transaction_base& tx, std::int64_t id)
 {
-    pqxx::work tx(conn);
     auto deleted = find_link_in(tx, id);
     if (!deleted)
         return std::nullopt;
     if (tx.exec_params(k_delete_link, id).affected_rows() == 0)
         return std::nullopt; // deleted by a concurrent request
-    tx.commit();
     return deleted;
 }
 
-std::optional<link> rewrite_rules(pqxx::connection& conn, std::int64_t id,
+std::optional<link> rewrite_rules(pqxx::transaction_base& tx, std::int64_t id,
                                   std::function<std::string(std::string const& stored)> const& rewrite)
 {
-    pqxx::work tx(conn);
     auto const stored =
         tx.exec_params("SELECT rules::text FROM links WHERE id = $1 AND deleted_at IS NULL FOR UPDATE", id);
     if (stored.empty())
         return std::nullopt;
     auto const rules = rewrite(stored[0][0].as<std::string>());
     tx.exec_params("UPDATE links SET rules = $2::jsonb, updated_at = now() WHERE id = $1", id, rules);
-    auto updated = find_link_in(tx, id);
-    tx.commit();
-    return updated;
+    return find_link_in(tx, id);
 }
 
 } // namespace linkledger::links

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <chrono>
 #include <cstdint>
@@ -70,19 +71,21 @@ struct link_changes {
     std::optional<std::string> open_in_browser;
 };
 
+// Writes take the caller's transaction, which also records the change's audit entry.
+
 // Throws pqxx::unique_violation when the slug is taken, foreign_key_violation for an unknown
 // offer or video.
-link insert_link(pqxx::connection& conn, new_link const& l);
+link insert_link(pqxx::transaction_base& tx, new_link const& l);
 std::optional<link> find_link(pqxx::connection& conn, std::int64_t id);
 // Newest first; `before_id` 0 starts at the newest.
 std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int limit);
-std::optional<link> update_link(pqxx::connection& conn, std::int64_t id, link_changes const& c);
+std::optional<link> update_link(pqxx::transaction_base& tx, std::int64_t id, link_changes const& c);
 // Soft delete: the row stays so its slug answers 410 and is never reused.
-std::optional<link> delete_link(pqxx::connection& conn, std::int64_t id);
+std::optional<link> delete_link(pqxx::transaction_base& tx, std::int64_t id);
 // Replaces a link's rules with what `rewrite` makes of the stored ones, in one transaction
 // holding the row (two presets at once cannot lose each other's rules). `rewrite` may throw
 // to refuse; nothing is then saved.
-std::optional<link> rewrite_rules(pqxx::connection& conn, std::int64_t id,
+std::optional<link> rewrite_rules(pqxx::transaction_base& tx, std::int64_t id,
                                   std::function<std::string(std::string const& stored)> const& rewrite);
 
 } // namespace linkledger::links

@@ -1,5 +1,6 @@
 #include "links/links_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
@@ -230,10 +231,12 @@ net::awaitable<http::response> links_api::create(http::request_context& ctx)
         if (!wanted_slug)
             l.slug = random_slug();
         try {
-            auto const created =
-                co_await db_.run([&l](pqxx::connection& conn) {
-                    return db::mapping_foreign_key_errors([&] { return insert_link(conn, l); });
+            auto const created = co_await db_.run([&](pqxx::connection& conn) {
+                return db::mapping_foreign_key_errors([&] {
+                    return audit::audited(conn, ctx, [&](auto& tx) { return insert_link(tx, l); },
+                                          [&](link const& made) { return to_json(made, public_url_); });
                 });
+            });
             table_.put(created.slug, entry_of(created, false));
             co_return http::json_response(status::created, to_json(created, public_url_));
         } catch (pqxx::unique_violation const&) {
@@ -317,9 +320,13 @@ net::awaitable<http::response> links_api::update(http::request_context& ctx)
         changes.bio_position = static_cast<int>(*position);
     if (body.contains("disclosure"))
         changes.disclosure = checked_disclosure(body);
-    auto const updated = co_await db_.run([id, &changes](pqxx::connection& conn) {
-        return mapping_validity_errors(
-            [&] { return db::mapping_foreign_key_errors([&] { return update_link(conn, id, changes); }); });
+    auto const updated = co_await db_.run([&](pqxx::connection& conn) {
+        return mapping_validity_errors([&] {
+            return db::mapping_foreign_key_errors([&] {
+                return audit::audited(conn, ctx, [&](auto& tx) { return update_link(tx, id, changes); },
+                                      [&](auto const& changed) { return to_json(*changed, public_url_); });
+            });
+        });
     });
     if (!updated)
         throw link_not_found();
@@ -330,8 +337,10 @@ net::awaitable<http::response> links_api::update(http::request_context& ctx)
 net::awaitable<http::response> links_api::remove(http::request_context& ctx)
 {
     auto const id = http::path_id(ctx.path_param("id"));
-    auto const deleted =
-        co_await db_.run([id](pqxx::connection& conn) { return delete_link(conn, id); });
+    auto const deleted = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return delete_link(tx, id); },
+                              [&](auto const& gone) { return to_json(*gone, public_url_); });
+    });
     if (!deleted)
         throw link_not_found();
     table_.put(deleted->slug, entry_of(*deleted, true));
@@ -344,8 +353,10 @@ net::awaitable<http::response> links_api::storefronts(http::request_context& ctx
     auto const id = http::path_id(ctx.path_param("id"));
     auto const body = http::json_object_body(ctx.req);
     auto const fresh = storefront_rules(body);
-    auto const updated = co_await db_.run([id, &fresh](pqxx::connection& conn) {
-        return rewrite_rules(conn, id, [&fresh](std::string const& stored) { return with_storefront_rules(stored, fresh); });
+    auto const updated = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) {
+            return rewrite_rules(tx, id, [&fresh](std::string const& stored) { return with_storefront_rules(stored, fresh); });
+        }, [&](auto const& changed) { return to_json(*changed, public_url_); });
     });
     if (!updated)
         throw link_not_found();

@@ -1,5 +1,6 @@
 #include "money/conversions_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "crypto/random.hpp"
 #include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
@@ -102,11 +103,8 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
         s.code = http::optional_string(body, "code", 64).value_or("");
         s.occurred_at = http::optional_time(body, "occurred_at").value_or("");
         auto const outcome = co_await db.run([&](pqxx::connection& conn) {
-            pqxx::work tx(conn);
-            auto const o = require_offer(tx, *offer_id);
-            auto result = record_sale(tx, o, s, settings);
-            tx.commit();
-            return result;
+            return audit::audited(conn, ctx, [&](auto& tx) { return record_sale(tx, require_offer(tx, *offer_id), s, settings); },
+                                  [](sale_outcome const& made) { return made.conversion; });
         });
         co_return http::json_response(outcome.result == "created" ? status::created : status::ok, outcome.conversion);
     }, api);
@@ -120,10 +118,8 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
             throw http::bad_field("status", "status is required", "required");
         auto const new_status = checked_status(word, "status");
         auto const outcome = co_await db.run([&](pqxx::connection& conn) {
-            pqxx::work tx(conn);
-            auto result = change_status(tx, id, new_status);
-            tx.commit();
-            return result;
+            return audit::audited(conn, ctx, [&](auto& tx) { return change_status(tx, id, new_status); },
+                                  [](auto const& changed) { return changed->conversion; });
         });
         if (!outcome)
             throw http::http_error(status::not_found, "not_found", "no such conversion", "id");
@@ -137,7 +133,8 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
             throw http::bad_field("offer_id", "offer_id is required", "required");
         auto const parsed = parse_sales_csv(ctx.req.body());
         auto report = co_await db.run([&](pqxx::connection& conn) {
-            return import_sales(conn, offer_id, parsed, settings);
+            return audit::audited(conn, ctx, [&](auto& tx) { return import_sales(tx, offer_id, parsed, settings); },
+                                  [](boost::json::object const& made) { return made; });
         });
         co_return http::json_response(status::ok, report);
     }, {.requires_api_key = true, .max_body_bytes = k_max_csv_bytes});

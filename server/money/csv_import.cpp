@@ -6,10 +6,9 @@
 
 namespace linkledger::money {
 
-boost::json::object import_sales(pqxx::connection& conn, std::int64_t offer_id, parsed_csv const& csv,
+boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id, parsed_csv const& csv,
                                  attribution_settings const& settings)
 {
-    pqxx::work tx(conn);
     auto const o = load_offer(tx, offer_id);
     if (!o)
         throw http::bad_field("offer_id", "no such offer", "not_found");
@@ -39,7 +38,6 @@ boost::json::object import_sales(pqxx::connection& conn, std::int64_t offer_id, 
         ++totals[result["result"].as_string() == "error" ? "failed" : std::string(result["result"].as_string())];
         rows.push_back(std::move(result));
     }
-    tx.commit();
     boost::json::object report{{"offer_id", offer_id}, {"rows", std::move(rows)}};
     for (auto const& [name, n] : totals)
         report[name] = n;

@@ -6,7 +6,7 @@
 #include "money/sales_csv.hpp"
 
 #include <boost/json/object.hpp>
-#include <pqxx/connection>
+#include <pqxx/dbtransaction>
 
 #include <cstdint>
 
@@ -14,7 +14,7 @@ namespace linkledger::money {
 
 // Books every row against the offer; returns {"created", "updated", "unchanged", "failed",
 // "rows": [{"line", "result", "conversion_id"} or {"line", "result": "error", "field", "message"}]}.
-boost::json::object import_sales(pqxx::connection& conn, std::int64_t offer_id, parsed_csv const& csv,
+boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id, parsed_csv const& csv,
                                  attribution_settings const& settings);
 
 } // namespace linkledger::money

@@ -1,5 +1,6 @@
 #include "money/income_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
@@ -59,9 +60,13 @@ net::awaitable<http::response> create(db::database& db, http::request_context& c
     e.date = *date;
     e.video_id = http::optional_int(body, "video_id", 1, k_max_id);
     e.note = http::optional_string(body, "note", 500).value_or("");
-    auto const created = co_await db.run([&e](pqxx::connection& conn) {
-        return db::mapping_constraint_errors(
-            [&] { return db::mapping_bad_time("date", [&] { return insert_income(conn, e); }); });
+    auto const created = co_await db.run([&](pqxx::connection& conn) {
+        return db::mapping_constraint_errors([&] {
+            return db::mapping_bad_time("date", [&] {
+                return audit::audited(conn, ctx, [&](auto& tx) { return insert_income(tx, e); },
+                                      [](income_entry const& made) { return to_json(made); });
+            });
+        });
     });
     co_return http::json_response(status::created, to_json(created));
 }
@@ -79,7 +84,10 @@ net::awaitable<http::response> list(db::database& db, http::request_context& ctx
 net::awaitable<http::response> remove(db::database& db, http::request_context& ctx)
 {
     auto const id = http::path_id(ctx.path_param("id"));
-    auto const deleted = co_await db.run([id](pqxx::connection& conn) { return delete_income(conn, id); });
+    auto const deleted = co_await db.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return delete_income(tx, id); },
+                              [](bool) { return boost::json::object{}; });
+    });
     if (!deleted)
         throw http::http_error(status::not_found, "not_found", "no such income entry", "id");
     http::response res{status::no_content, 11};

@@ -39,12 +39,10 @@ income_entry to_income_entry(pqxx::row const& row)
 
 } // namespace
 
-income_entry insert_income(pqxx::connection& conn, new_income_entry const& e)
+income_entry insert_income(pqxx::transaction_base& tx, new_income_entry const& e)
 {
-    pqxx::work tx(conn);
     auto const row = tx.exec_params1(k_insert_income.c_str(), e.stream, e.amount_minor, e.currency, e.date,
                                      e.video_id, e.note);
-    tx.commit();
     return to_income_entry(row);
 }
 
@@ -56,11 +54,9 @@ std::vector<income_entry> list_income(pqxx::connection& conn, income_filter cons
     return all_rows(tx.exec_params(k_list_income.c_str(), f.before_id, f.limit, f.from, f.to), to_income_entry);
 }
 
-bool delete_income(pqxx::connection& conn, std::int64_t id)
+bool delete_income(pqxx::transaction_base& tx, std::int64_t id)
 {
-    pqxx::work tx(conn);
     auto const deleted = tx.exec_params(k_delete_income, id).affected_rows();
-    tx.commit();
     return deleted > 0;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <cstdint>
 #include <optional>
@@ -41,10 +42,10 @@ struct income_filter {
 
 // A date PostgreSQL cannot read throws pqxx::data_exception; an unknown video
 // foreign_key_violation.
-income_entry insert_income(pqxx::connection& conn, new_income_entry const& e);
+income_entry insert_income(pqxx::transaction_base& tx, new_income_entry const& e);
 // A from or to PostgreSQL cannot read is a 400 naming it (db::check_time).
 std::vector<income_entry> list_income(pqxx::connection& conn, income_filter const& f);
 // False when there was no such entry.
-bool delete_income(pqxx::connection& conn, std::int64_t id);
+bool delete_income(pqxx::transaction_base& tx, std::int64_t id);
 
 } // namespace linkledger::money

@@ -78,14 +78,12 @@ pqxx::binarystring token_digest(std::string const& token)
 
 } // namespace
 
-offer_info insert_offer(pqxx::connection& conn, offer_terms const& o, offer_secrets const& secrets)
+offer_info insert_offer(pqxx::transaction_base& tx, offer_terms const& o, offer_secrets const& secrets)
 {
-    pqxx::work tx(conn);
     auto const row = tx.exec_params1(k_insert_offer.c_str(), o.name, o.currency, o.commission.type,
                                      o.commission.rate_bps, o.commission.amount_minor, o.attribution_window_days,
                                      token_digest(secrets.postback_token), secrets.webhook_secret,
                                      o.commission_base, o.allow_commission_above_amount);
-    tx.commit();
     return to_offer_info(row);
 }
 
@@ -101,28 +99,24 @@ std::vector<offer_info> list_offers(pqxx::connection& conn, std::int64_t before_
     return all_rows(tx.exec_params(k_list_offers.c_str(), before_id, limit), to_offer_info);
 }
 
-std::optional<offer_info> update_offer(pqxx::connection& conn, std::int64_t id, offer_changes const& c)
+std::optional<offer_info> update_offer(pqxx::transaction_base& tx, std::int64_t id, offer_changes const& c)
 {
-    pqxx::work tx(conn);
     auto const& rule = c.commission;
     auto updated = first_row(tx.exec_params(
         k_update_offer.c_str(), id, c.name, rule ? std::optional(rule->type) : std::nullopt,
         rule ? rule->rate_bps : std::nullopt, rule ? rule->amount_minor : std::nullopt, c.attribution_window_days,
         c.active, c.commission_base, c.allow_commission_above_amount), to_offer_info);
-    tx.commit();
     return updated;
 }
 
-std::optional<offer_info> replace_offer_secrets(pqxx::connection& conn, std::int64_t id,
+std::optional<offer_info> replace_offer_secrets(pqxx::transaction_base& tx, std::int64_t id,
                                                 offer_secret_changes const& c)
 {
-    pqxx::work tx(conn);
     // Unused when the token is kept: CASE never reads it, and an empty digest is never stored.
     auto const digest = c.postback_token ? token_digest(*c.postback_token) : pqxx::binarystring(std::string());
     auto replaced = first_row(tx.exec_params(k_replace_offer_secrets.c_str(), id, c.postback_token.has_value(),
                                                digest, c.webhook_secret.has_value(),
                                                c.webhook_secret.value_or("")), to_offer_info);
-    tx.commit();
     return replaced;
 }
 

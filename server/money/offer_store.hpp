@@ -6,6 +6,7 @@
 #include "money/offer.hpp"
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <cstdint>
 #include <optional>
@@ -38,13 +39,13 @@ struct offer_secret_changes {
     std::optional<std::string> webhook_secret;
 };
 
-offer_info insert_offer(pqxx::connection& conn, offer_terms const& o, offer_secrets const& secrets);
+offer_info insert_offer(pqxx::transaction_base& tx, offer_terms const& o, offer_secrets const& secrets);
 std::optional<offer_info> find_offer(pqxx::connection& conn, std::int64_t id);
 // Newest first; `before_id` 0 starts at the newest.
 std::vector<offer_info> list_offers(pqxx::connection& conn, std::int64_t before_id, int limit);
-std::optional<offer_info> update_offer(pqxx::connection& conn, std::int64_t id, offer_changes const& c);
+std::optional<offer_info> update_offer(pqxx::transaction_base& tx, std::int64_t id, offer_changes const& c);
 // The old secrets stop working when this commits; nothing when there is no such offer.
-std::optional<offer_info> replace_offer_secrets(pqxx::connection& conn, std::int64_t id,
+std::optional<offer_info> replace_offer_secrets(pqxx::transaction_base& tx, std::int64_t id,
                                                 offer_secret_changes const& c);
 
 } // namespace linkledger::money

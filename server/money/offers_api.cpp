@@ -1,5 +1,6 @@
 #include "money/offers_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/pagination.hpp"
@@ -134,7 +135,10 @@ net::awaitable<http::response> create(db::database& db, std::string const& publi
     auto const secrets = generate_offer_secrets();
     // Encoded on the database thread: g++ 12 -O3 sees a false -Wmaybe-uninitialized in an
     // offer_info carried back across the co_await.
-    auto json = co_await db.run([&](pqxx::connection& conn) { return to_json(insert_offer(conn, o, secrets), public_url); });
+    auto json = co_await db.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return to_json(insert_offer(tx, o, secrets), public_url); },
+                              [](boost::json::object const& made) { return made; });
+    });
     show_secrets(json, json.at("id").as_int64(), {secrets.postback_token, secrets.webhook_secret}, public_url);
     co_return http::json_response(status::created, json);
 }
@@ -175,8 +179,10 @@ net::awaitable<http::response> update(db::database& db, std::string const& publi
     changes.active = http::optional_bool(body, "active");
     changes.commission_base = read_commission_base(body);
     changes.allow_commission_above_amount = http::optional_bool(body, "allow_commission_above_amount");
-    auto const updated =
-        co_await db.run([id, &changes](pqxx::connection& conn) { return update_offer(conn, id, changes); });
+    auto const updated = co_await db.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return update_offer(tx, id, changes); },
+                              [&](auto const& changed) { return to_json(*changed, public_url); });
+    });
     if (!updated)
         throw offer_not_found();
     co_return http::json_response(status::ok, to_json(*updated, public_url));
@@ -201,12 +207,17 @@ net::awaitable<http::response> rotate(db::database& db, std::string const& publi
         made.postback_token = fresh.postback_token;
     if (which.webhook_secret)
         made.webhook_secret = fresh.webhook_secret;
-    auto const rotated =
-        co_await db.run([id, &made](pqxx::connection& conn) { return replace_offer_secrets(conn, id, made); });
+    auto answer = [&](offer_info const& rotated) {
+        return which.postback_token && which.webhook_secret ? to_json(rotated, public_url)
+                                                            : boost::json::object{{"id", id}};
+    };
+    auto const rotated = co_await db.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return replace_offer_secrets(tx, id, made); },
+                              [&](auto const& changed) { return answer(*changed); });
+    });
     if (!rotated)
         throw offer_not_found();
-    auto json = which.postback_token && which.webhook_secret ? to_json(*rotated, public_url)
-                                                             : boost::json::object{{"id", id}};
+    auto json = answer(*rotated);
     show_secrets(json, id, made, public_url);
     co_return http::json_response(status::ok, json);
 }

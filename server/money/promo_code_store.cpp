@@ -62,14 +62,12 @@ std::optional<T> new_value(std::optional<std::optional<T>> const& change)
 
 } // namespace
 
-promo_code insert_promo_code(pqxx::connection& conn, new_promo_code const& c)
+promo_code insert_promo_code(pqxx::transaction_base& tx, new_promo_code const& c)
 {
-    pqxx::work tx(conn);
     db::check_time(tx, "valid_from", c.valid_from);
     db::check_time(tx, "valid_until", c.valid_until);
     auto const row = tx.exec_params1(k_insert_promo_code.c_str(), c.code, c.offer_id, c.video_id, c.link_id,
                                      c.valid_from, c.valid_until);
-    tx.commit();
     return to_promo_code(row);
 }
 
@@ -85,16 +83,14 @@ std::vector<promo_code> list_promo_codes(pqxx::connection& conn, std::int64_t be
     return all_rows(tx.exec_params(k_list_promo_codes.c_str(), before_id, limit), to_promo_code);
 }
 
-std::optional<promo_code> update_promo_code(pqxx::connection& conn, std::int64_t id, promo_code_changes const& c)
+std::optional<promo_code> update_promo_code(pqxx::transaction_base& tx, std::int64_t id, promo_code_changes const& c)
 {
-    pqxx::work tx(conn);
     db::check_time(tx, "valid_from", new_value(c.valid_from));
     db::check_time(tx, "valid_until", new_value(c.valid_until));
     auto updated = first_row(tx.exec_params(
         k_update_promo_code.c_str(), id, c.video_id.has_value(), new_value(c.video_id), c.link_id.has_value(),
         new_value(c.link_id), c.valid_from.has_value(), new_value(c.valid_from), c.valid_until.has_value(),
         new_value(c.valid_until), c.active), to_promo_code);
-    tx.commit();
     return updated;
 }
 

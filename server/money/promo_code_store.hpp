@@ -2,6 +2,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <cstdint>
 #include <optional>
@@ -44,10 +45,10 @@ struct promo_code_changes {
 // A time PostgreSQL cannot read is a 400 naming its field (db::check_time). Throws
 // pqxx::unique_violation for a code taken in any case, foreign_key_violation for an unknown
 // offer, video or link, check_violation for valid_until not after valid_from.
-promo_code insert_promo_code(pqxx::connection& conn, new_promo_code const& c);
+promo_code insert_promo_code(pqxx::transaction_base& tx, new_promo_code const& c);
 std::optional<promo_code> find_promo_code(pqxx::connection& conn, std::int64_t id);
 // Newest first; `before_id` 0 starts at the newest.
 std::vector<promo_code> list_promo_codes(pqxx::connection& conn, std::int64_t before_id, int limit);
-std::optional<promo_code> update_promo_code(pqxx::connection& conn, std::int64_t id, promo_code_changes const& c);
+std::optional<promo_code> update_promo_code(pqxx::transaction_base& tx, std::int64_t id, promo_code_changes const& c);
 
 } // namespace linkledger::money

@@ -1,5 +1,6 @@
 #include "money/promo_codes_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
@@ -71,8 +72,11 @@ net::awaitable<http::response> create(db::database& db, http::request_context& c
     c.link_id = http::optional_int(body, "link_id", 1, k_max_id);
     c.valid_from = http::optional_time(body, "valid_from");
     c.valid_until = http::optional_time(body, "valid_until");
-    auto const created = co_await db.run([&c](pqxx::connection& conn) {
-        return db::mapping_constraint_errors([&] { return insert_promo_code(conn, c); });
+    auto const created = co_await db.run([&](pqxx::connection& conn) {
+        return db::mapping_constraint_errors([&] {
+            return audit::audited(conn, ctx, [&](auto& tx) { return insert_promo_code(tx, c); },
+                                  [](promo_code const& made) { return to_json(made); });
+        });
     });
     co_return http::json_response(status::created, to_json(created));
 }
@@ -109,8 +113,11 @@ net::awaitable<http::response> update(db::database& db, http::request_context& c
     changes.valid_from = change(body, "valid_from", http::optional_time(body, "valid_from"));
     changes.valid_until = change(body, "valid_until", http::optional_time(body, "valid_until"));
     changes.active = http::optional_bool(body, "active");
-    auto const updated = co_await db.run([id, &changes](pqxx::connection& conn) {
-        return db::mapping_constraint_errors([&] { return update_promo_code(conn, id, changes); });
+    auto const updated = co_await db.run([&](pqxx::connection& conn) {
+        return db::mapping_constraint_errors([&] {
+            return audit::audited(conn, ctx, [&](auto& tx) { return update_promo_code(tx, id, changes); },
+                                  [](auto const& changed) { return to_json(*changed); });
+        });
     });
     if (!updated)
         throw code_not_found();

@@ -34,11 +34,9 @@ video to_video(pqxx::row const& row)
 
 } // namespace
 
-video insert_video(pqxx::connection& conn, new_video const& v)
+video insert_video(pqxx::transaction_base& tx, new_video const& v)
 {
-    pqxx::work tx(conn);
     auto const row = tx.exec_params1(k_insert_video.c_str(), v.platform, v.url, v.title, v.posted_at);
-    tx.commit();
     return to_video(row);
 }
 
@@ -54,11 +52,9 @@ std::vector<video> list_videos(pqxx::connection& conn, std::int64_t before_id, i
     return all_rows(tx.exec_params(k_list_videos.c_str(), before_id, limit), to_video);
 }
 
-std::optional<video> update_video(pqxx::connection& conn, std::int64_t id, video_changes const& c)
+std::optional<video> update_video(pqxx::transaction_base& tx, std::int64_t id, video_changes const& c)
 {
-    pqxx::work tx(conn);
     auto updated = first_row(tx.exec_params(k_update_video.c_str(), id, c.platform, c.url, c.title, c.posted_at), to_video);
-    tx.commit();
     return updated;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <cstdint>
 #include <optional>
@@ -35,10 +36,10 @@ struct video_changes {
 };
 
 // A posted_at PostgreSQL cannot read throws pqxx::data_exception.
-video insert_video(pqxx::connection& conn, new_video const& v);
+video insert_video(pqxx::transaction_base& tx, new_video const& v);
 std::optional<video> find_video(pqxx::connection& conn, std::int64_t id);
 // Newest first; `before_id` 0 starts at the newest.
 std::vector<video> list_videos(pqxx::connection& conn, std::int64_t before_id, int limit);
-std::optional<video> update_video(pqxx::connection& conn, std::int64_t id, video_changes const& c);
+std::optional<video> update_video(pqxx::transaction_base& tx, std::int64_t id, video_changes const& c);
 
 } // namespace linkledger::money

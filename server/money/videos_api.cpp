@@ -1,5 +1,6 @@
 #include "money/videos_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
@@ -56,8 +57,11 @@ net::awaitable<http::response> create(db::database& db, http::request_context& c
         throw http::bad_field("posted_at", "posted_at is required (when the video went live)", "required");
     new_video const v{fields.platform.value_or("tiktok"), fields.url.value_or(""), fields.title.value_or(""),
                       *fields.posted_at};
-    auto const created = co_await db.run([&v](pqxx::connection& conn) {
-        return db::mapping_bad_time("posted_at", [&] { return insert_video(conn, v); });
+    auto const created = co_await db.run([&](pqxx::connection& conn) {
+        return db::mapping_bad_time("posted_at", [&] {
+            return audit::audited(conn, ctx, [&](auto& tx) { return insert_video(tx, v); },
+                                  [](video const& made) { return to_json(made); });
+        });
     });
     co_return http::json_response(status::created, to_json(created));
 }
@@ -84,8 +88,11 @@ net::awaitable<http::response> update(db::database& db, http::request_context& c
 {
     auto const id = http::path_id(ctx.path_param("id"));
     auto const changes = read_video(http::json_object_body(ctx.req));
-    auto const updated = co_await db.run([id, &changes](pqxx::connection& conn) {
-        return db::mapping_bad_time("posted_at", [&] { return update_video(conn, id, changes); });
+    auto const updated = co_await db.run([&](pqxx::connection& conn) {
+        return db::mapping_bad_time("posted_at", [&] {
+            return audit::audited(conn, ctx, [&](auto& tx) { return update_video(tx, id, changes); },
+                                  [](auto const& changed) { return to_json(*changed); });
+        });
     });
     if (!updated)
         throw video_not_found();

@@ -37,15 +37,13 @@ bool is_role(std::string_view role)
     return role == "owner" || role == "viewer";
 }
 
-user insert_user(pqxx::connection& conn, std::string const& email, std::string const& role,
+user insert_user(pqxx::transaction_base& tx, std::string const& email, std::string const& role,
                  std::string const& password_hash)
 {
-    pqxx::work tx(conn);
     auto const row = tx.exec_params1(
         std::string("INSERT INTO users (email, role, password_hash) VALUES ($1, $2, $3) "
                     "RETURNING id, email, role, ") + k_created_at.c_str(),
         email, role, password_hash);
-    tx.commit();
     return {row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
             row[3].as<std::string>()};
 }
@@ -73,11 +71,9 @@ std::optional<login_record> find_login(pqxx::connection& conn, std::string const
                         rows[0][2].as<std::string>()};
 }
 
-bool delete_user(pqxx::connection& conn, std::int64_t id)
+bool delete_user(pqxx::transaction_base& tx, std::int64_t id)
 {
-    pqxx::work tx(conn);
     auto const result = tx.exec_params("DELETE FROM users WHERE id = $1", id);
-    tx.commit();
     return result.affected_rows() == 1;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <cstdint>
 #include <optional>
@@ -29,12 +30,12 @@ std::optional<std::string> normalized_email(std::string_view email, std::string&
 bool is_role(std::string_view role);
 
 // Throws pqxx::unique_violation when the email is taken.
-user insert_user(pqxx::connection& conn, std::string const& email, std::string const& role,
+user insert_user(pqxx::transaction_base& tx, std::string const& email, std::string const& role,
                  std::string const& password_hash);
 std::vector<user> list_users(pqxx::connection& conn);
 std::optional<login_record> find_login(pqxx::connection& conn, std::string const& email);
 // False when there is no such user. Its sessions go with it (ON DELETE CASCADE).
-bool delete_user(pqxx::connection& conn, std::int64_t id);
+bool delete_user(pqxx::transaction_base& tx, std::int64_t id);
 std::int64_t count_owners(pqxx::connection& conn);
 
 } // namespace linkledger::users

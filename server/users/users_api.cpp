@@ -1,5 +1,6 @@
 #include "users/users_api.hpp"
 
+#include "audit/audit_log.hpp"
 #include "auth/api_key.hpp"
 #include "auth/password.hpp"
 #include "http/http_error.hpp"
@@ -66,8 +67,11 @@ net::awaitable<http::response> users_api::create_user(http::request_context& ctx
         throw http::bad_field("password", why);
     auto const& chosen = *password;
     try {
-        auto const created = co_await db_.run([&email, &role, &chosen](pqxx::connection& conn) {
-            return insert_user(conn, *email, *role, auth::hash_password(chosen));
+        auto const created = co_await db_.run([&](pqxx::connection& conn) {
+            // Hashed off the I/O threads (scrypt is slow on purpose), before the transaction opens.
+            auto const hash = auth::hash_password(chosen);
+            return audit::audited(conn, ctx, [&](auto& tx) { return insert_user(tx, *email, *role, hash); },
+                                  [](user const& made) { return to_json(made); });
         });
         auto out = to_json(created);
         // A generated password is shown once, here; a chosen one is never echoed.
@@ -86,7 +90,7 @@ net::awaitable<http::response> users_api::remove_user(http::request_context& ctx
     if (ctx.who && ctx.who->kind == http::principal::via::session && ctx.who->id == id)
         throw http::http_error(status::conflict, "self_removal",
                                "you cannot remove yourself; ask another owner", "id");
-    auto const removed = co_await db_.run([&id](pqxx::connection& conn) {
+    auto const removed = co_await db_.run([&](pqxx::connection& conn) {
         pqxx::work tx(conn);
         // The last owner stays: without one, nobody could manage the instance from the web.
         auto const row = tx.exec_params(
@@ -97,6 +101,7 @@ net::awaitable<http::response> users_api::remove_user(http::request_context& ctx
         if (row[0][0].as<std::string>() == "owner" && row[0][1].as<std::int64_t>() <= 1)
             return -1;
         tx.exec_params("DELETE FROM users WHERE id = $1", id);
+        audit::record_change(tx, ctx);
         tx.commit();
         return 1;
     });
@@ -128,8 +133,10 @@ net::awaitable<http::response> users_api::create_key(http::request_context& ctx)
     auto const name = http::optional_string(body, "name", 200);
     if (!name || name->empty())
         throw http::bad_field("name", "name is required (1 to 200 characters)", "required");
-    auto const created =
-        co_await db_.run([&name](pqxx::connection& conn) { return auth::create_api_key(conn, *name); });
+    auto const created = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return auth::create_api_key(tx, *name); },
+                              [&](auth::new_api_key const& made) { return boost::json::object{{"id", made.id}, {"name", *name}}; });
+    });
     co_return http::json_response(status::created,
                                   boost::json::object{{"id", created.id}, {"name", *name}, {"key", created.key}});
 }
@@ -137,8 +144,10 @@ net::awaitable<http::response> users_api::create_key(http::request_context& ctx)
 net::awaitable<http::response> users_api::revoke_key(http::request_context& ctx)
 {
     auto const id = http::path_id(ctx.path_param("id"));
-    auto const revoked =
-        co_await db_.run([&id](pqxx::connection& conn) { return auth::revoke_api_key(conn, id); });
+    auto const revoked = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [&](auto& tx) { return auth::revoke_api_key(tx, id); },
+                              [](bool) { return boost::json::object{}; });
+    });
     if (!revoked)
         throw http::http_error(status::not_found, "not_found", "no such API key", "id");
     co_return http::response{status::no_content, 11};
