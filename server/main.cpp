@@ -110,7 +110,11 @@ int serve(config::config settings)
         spdlog::warn("countries: no country file (LINKLEDGER_GEOIP_DB, or deploy/fetch-country-db.sh): every click's "
                      "country is 'unknown'");
     auto const node_id = clicks::load_or_create_node_id(data_dir);
-    clicks::click_journal journal(data_dir / "journal", 16u << 20, settings.journal_max_bytes);
+    clicks::journal_sync_policy const sync{settings.journal_sync == "always"     ? clicks::journal_sync::always
+                                           : settings.journal_sync == "interval" ? clicks::journal_sync::interval
+                                                                                 : clicks::journal_sync::none,
+                                           std::chrono::milliseconds(settings.journal_sync_interval_ms)};
+    clicks::click_journal journal(data_dir / "journal", 16u << 20, settings.journal_max_bytes, sync);
     // Start needs PostgreSQL (migrations ran above), so the journal's database is checked here;
     // the shipper checks again on every connection it makes.
     clicks::journal_bind_result binding;

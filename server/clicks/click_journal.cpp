@@ -105,8 +105,8 @@ std::uint32_t crc32(std::string_view data)
 }
 
 click_journal::click_journal(std::filesystem::path dir, std::uint64_t segment_bytes,
-                             std::uint64_t max_bytes)
-    : dir_(std::move(dir)), segment_bytes_(segment_bytes), max_bytes_(max_bytes)
+                             std::uint64_t max_bytes, journal_sync_policy sync)
+    : dir_(std::move(dir)), segment_bytes_(segment_bytes), max_bytes_(max_bytes), sync_(sync)
 {
     // The segment being written is never deleted: with a budget, segments are at most an
     // eighth of it, so shipped ones can always give back most of the room.
@@ -129,12 +129,58 @@ click_journal::click_journal(std::filesystem::path dir, std::uint64_t segment_by
     if (!open_segment(existing.empty() ? 1 : existing.back() + 1))
         throw std::runtime_error("click journal: cannot write in " + dir_.string() + ": " +
                                  std::strerror(errno));
+    if (sync_.mode == journal_sync::interval)
+        syncer_ = std::thread([this] { sync_every_interval(); });
 }
 
 click_journal::~click_journal()
 {
-    if (fd_ >= 0)
+    if (syncer_.joinable()) {
+        {
+            std::lock_guard lock(sync_mutex_);
+            sync_stop_ = true;
+        }
+        sync_wake_.notify_all();
+        syncer_.join();
+    }
+    if (fd_ >= 0) {
+        if (sync_.mode != journal_sync::none)
+            ::fdatasync(fd_);
         ::close(fd_);
+    }
+}
+
+void click_journal::sync_every_interval()
+{
+    std::unique_lock wait_lock(sync_mutex_);
+    while (!sync_wake_.wait_for(wait_lock, sync_.interval, [this] { return sync_stop_; })) {
+        if (!unsynced_.exchange(false))
+            continue;
+        // A duplicate of the segment's descriptor, so appends go on during the sync and a
+        // segment switch cannot close it under us; syncing it syncs the file.
+        int fd = -1;
+        {
+            std::lock_guard lock(mutex_);
+            if (fd_ >= 0)
+                fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+        }
+        if (fd < 0)
+            continue;
+        if (::fdatasync(fd) == 0)
+            ++syncs_;
+        ::close(fd);
+    }
+}
+
+// A new segment's name must survive a power cut too, or its synced records would be lost
+// with it.
+void click_journal::sync_directory() const
+{
+    int const fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ::fsync(fd);
+    ::close(fd);
 }
 
 std::filesystem::path click_journal::segment_path(std::uint64_t segment) const
@@ -153,12 +199,14 @@ bool click_journal::open_segment(std::uint64_t segment)
     if (fd < 0)
         return false;
     if (fd_ >= 0) {
-        ::fdatasync(fd_); // a finished segment is worth one sync; a click is not
+        ::fdatasync(fd_); // a finished segment is worth one sync, whatever the policy
         ::close(fd_);
     }
     fd_ = fd;
     segment_ = segment;
     segment_size_ = 0;
+    if (sync_.mode != journal_sync::none)
+        sync_directory();
     return true;
 }
 
@@ -230,6 +278,14 @@ bool click_journal::flush_staged()
             if (ok) {
                 segment_size_ += records.size();
                 disk_bytes_ += records.size();
+                // Before any of these clicks' replies: the group commit makes one sync serve
+                // every request of the event-loop turn.
+                if (sync_.mode == journal_sync::always) {
+                    if (::fdatasync(fd_) == 0)
+                        ++syncs_;
+                } else if (sync_.mode == journal_sync::interval) {
+                    unsynced_.store(true, std::memory_order_relaxed);
+                }
             } else if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0) {
                 // A partial record may be left behind and cannot be cut off: continue in a
                 // new segment, so the reader meets a torn tail, never a record glued to garbage.

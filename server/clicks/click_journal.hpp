@@ -10,6 +10,10 @@
 //
 // Record framing: u32 length, u32 CRC-32 of the payload, payload (encode_click). A torn or
 // corrupt record ends what is read of a segment.
+//
+// A click in the journal survives a crash of the process at once (the kernel has it); a power
+// cut or a kernel crash is another matter, settled by the sync policy: how often what was
+// written is forced to the disk (fdatasync).
 #pragma once
 
 #include "clicks/click_store.hpp"
@@ -17,9 +21,11 @@
 #include <atomic>
 #include <chrono>
 #include <compare>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace linkledger::clicks {
@@ -38,6 +44,17 @@ struct journal_batch {
 
 std::uint32_t crc32(std::string_view data);
 
+enum class journal_sync {
+    none,     // the kernel writes back when it will (about 30 s on Linux): a power cut may lose that
+    interval, // a background sync every interval: a power cut loses at most that window
+    always,   // synced before the replies leave (one sync serves every click of a group commit)
+};
+
+struct journal_sync_policy {
+    journal_sync mode = journal_sync::none;
+    std::chrono::milliseconds interval{100};
+};
+
 class click_journal {
 public:
     // Opens (creating) `dir` and starts a new segment after any already there. `max_bytes`
@@ -45,7 +62,7 @@ public:
     // shipping can always free part of the budget.
     // Throws std::runtime_error when the directory cannot be used at all.
     click_journal(std::filesystem::path dir, std::uint64_t segment_bytes = 16u << 20,
-                  std::uint64_t max_bytes = 0);
+                  std::uint64_t max_bytes = 0, journal_sync_policy sync = {});
     ~click_journal();
     click_journal(click_journal const&) = delete;
     click_journal& operator=(click_journal const&) = delete;
@@ -81,6 +98,8 @@ public:
     // Clicks not written because the segments on disk had reached `max_bytes`.
     std::uint64_t dropped_over_budget() const { return dropped_over_budget_; }
     std::uint64_t max_bytes() const { return max_bytes_; }
+    // fdatasync calls made for the sync policy (not those closing a finished segment).
+    std::uint64_t syncs() const { return syncs_; }
     // Bytes of all segments on disk, as the budget counts them.
     std::uint64_t disk_bytes() const;
     std::filesystem::path const& directory() const { return dir_; }
@@ -89,6 +108,8 @@ private:
     std::filesystem::path segment_path(std::uint64_t segment) const;
     bool open_segment(std::uint64_t segment); // with mutex_ held
     void drop_over_budget(std::uint64_t count); // with mutex_ held
+    void sync_every_interval();
+    void sync_directory() const;
 
     std::filesystem::path dir_;
     std::uint64_t segment_bytes_;
@@ -102,6 +123,13 @@ private:
     std::atomic<std::uint64_t> appended_{0};
     std::atomic<std::uint64_t> write_failures_{0};
     std::atomic<std::uint64_t> dropped_over_budget_{0};
+    journal_sync_policy sync_;
+    std::atomic<bool> unsynced_{false}; // written since the last sync
+    std::atomic<std::uint64_t> syncs_{0};
+    std::mutex sync_mutex_;
+    std::condition_variable sync_wake_;
+    bool sync_stop_ = false; // with sync_mutex_ held
+    std::thread syncer_;     // interval policy only; last member: started when the rest is ready
     std::chrono::steady_clock::time_point last_failure_log_{};
     std::chrono::steady_clock::time_point last_budget_log_{}; // with mutex_ held
 };

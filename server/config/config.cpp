@@ -88,6 +88,12 @@ std::vector<setting> const& settings()
         {"LINKLEDGER_JOURNAL_MAX_BYTES", "--journal-max-bytes", "SIZE",
          "disk budget of unshipped clicks (e.g. 1GiB, 200MiB); past it clicks are redirected "
          "but not recorded; 0: no budget", "1GiB"},
+        {"LINKLEDGER_JOURNAL_SYNC", "--journal-sync", "POLICY",
+         "when journaled clicks are forced to the disk: none (the kernel decides), interval (every "
+         "LINKLEDGER_JOURNAL_SYNC_INTERVAL_MS: a power cut loses at most that), always (before each reply)",
+         "interval"},
+        {"LINKLEDGER_JOURNAL_SYNC_INTERVAL_MS", "--journal-sync-interval-ms", "MS",
+         "the interval of LINKLEDGER_JOURNAL_SYNC=interval, in milliseconds (10 to 10000)", "100"},
         {"LINKLEDGER_TIMEZONE", "--timezone", "ZONE",
          "the creator's time zone, an IANA name such as Europe/Paris: the days and hours of reports, "
          "the overview and the heatmap (each dashboard user may pick their own)", "UTC"},
@@ -283,6 +289,13 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
         if (c.journal_max_bytes != 0 && c.journal_max_bytes < 32 * 1024)
             throw config_error("LINKLEDGER_JOURNAL_MAX_BYTES", "must be 0 (no budget) or at least 32KiB, got '" + *v + "'");
     }
+    if (auto const* v = get("LINKLEDGER_JOURNAL_SYNC")) {
+        if (*v != "none" && *v != "interval" && *v != "always")
+            throw config_error("LINKLEDGER_JOURNAL_SYNC", "must be none, interval or always, got '" + *v + "'");
+        c.journal_sync = *v;
+    }
+    if (auto const* v = get("LINKLEDGER_JOURNAL_SYNC_INTERVAL_MS"))
+        c.journal_sync_interval_ms = parse_count("LINKLEDGER_JOURNAL_SYNC_INTERVAL_MS", *v, 10, 10000);
     if (auto const* v = get("LINKLEDGER_TIMEZONE")) {
         if (!db::plausible_zone_name(*v))
             throw config_error("LINKLEDGER_TIMEZONE",

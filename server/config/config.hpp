@@ -44,6 +44,8 @@ struct config {
     http::rate_limit rate_limit_api{20, 100};
     unsigned max_connections = 10000;
     std::uint64_t journal_max_bytes = std::uint64_t{1} << 30; // 0: no budget
+    std::string journal_sync = "interval"; // none, interval or always (clicks::journal_sync)
+    unsigned journal_sync_interval_ms = 100;
     // The creator's zone (IANA name): the days and hours of reports, unless a dashboard user
     // picks their own. Its shape is checked here; whether PostgreSQL knows it, at start.
     std::string time_zone = "UTC";

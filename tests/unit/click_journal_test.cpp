@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include <csignal>
 #include <sys/resource.h>
@@ -191,6 +192,40 @@ TEST_F(journal_dir, a_restart_counts_the_segments_already_on_disk_against_the_bu
     EXPECT_GT(second.disk_bytes(), 32u * 1024);
     EXPECT_FALSE(second.append(make_click(1000)));
     EXPECT_EQ(second.dropped_over_budget(), 1u);
+}
+
+TEST_F(journal_dir, the_sync_policy_decides_when_written_clicks_are_forced_to_the_disk)
+{
+    {
+        click_journal never(dir / "none");
+        ASSERT_TRUE(never.append(make_click(1)));
+        EXPECT_EQ(never.syncs(), 0u);
+    }
+    {
+        // One sync per group commit, however many clicks it carries.
+        click_journal always(dir / "always", 16u << 20, 0, {journal_sync::always, {}});
+        always.stage(make_click(1));
+        always.stage(make_click(2));
+        ASSERT_TRUE(always.flush_staged());
+        EXPECT_EQ(always.syncs(), 1u);
+        ASSERT_TRUE(always.append(make_click(3)));
+        EXPECT_EQ(always.syncs(), 2u);
+        EXPECT_EQ(always.read({1, 0}, 10).clicks.size(), 3u);
+    }
+    {
+        // In the background, within about an interval of a write, and never when nothing was written.
+        click_journal interval(dir / "interval", 16u << 20, 0, {journal_sync::interval, std::chrono::milliseconds(20)});
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        EXPECT_EQ(interval.syncs(), 0u);
+        ASSERT_TRUE(interval.append(make_click(1)));
+        auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (interval.syncs() == 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        EXPECT_EQ(interval.syncs(), 1u);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        EXPECT_EQ(interval.syncs(), 1u) << "synced again with nothing new written";
+        EXPECT_EQ(interval.read({1, 0}, 10).clicks.size(), 1u);
+    }
 }
 
 TEST(crc32, known_vector)

@@ -302,6 +302,20 @@ TEST(config, limits_default_to_values_sized_for_one_creator)
     EXPECT_EQ(c.rate_limit_login.text(), "0.2/10");
     EXPECT_EQ(c.max_connections, 10000u);
     EXPECT_EQ(c.journal_max_bytes, 1024u * 1024 * 1024);
+    EXPECT_EQ(c.journal_sync, "interval");
+    EXPECT_EQ(c.journal_sync_interval_ms, 100u);
+}
+
+TEST(config, journal_sync_policy_and_interval)
+{
+    EXPECT_EQ(load_with({{"LINKLEDGER_JOURNAL_SYNC", "always"}}).journal_sync, "always");
+    EXPECT_EQ(load_with({}, {"--journal-sync=none"}).journal_sync, "none");
+    EXPECT_EQ(load_with({{"LINKLEDGER_JOURNAL_SYNC_INTERVAL_MS", "250"}}).journal_sync_interval_ms, 250u);
+    for (auto const* bad : {"sometimes", "ALWAYS", "1"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_JOURNAL_SYNC", bad}}), "LINKLEDGER_JOURNAL_SYNC") << bad;
+    for (auto const* bad : {"0", "9", "10001", "x"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_JOURNAL_SYNC_INTERVAL_MS", bad}}), "LINKLEDGER_JOURNAL_SYNC_INTERVAL_MS")
+            << bad;
 }
 
 TEST(config, limits_from_environment_and_flags)
