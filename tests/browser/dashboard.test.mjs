@@ -266,9 +266,57 @@ test("CSV cells are quoted when they hold commas, quotes or a formula", async ()
   assert.match(line, /^\d+,"'=SUM\(1,2\) ""big"" sale",1,/);
 });
 
+test("a user picks Europe/Paris: the overview's days follow, and the choice is kept", async () => {
+  // A sale at 23:40 UTC ten days ago: that day in UTC, the next one in Paris (UTC+1 or +2). No
+  // other sale is near those days, so each bar of the chart holds it or nothing; and it is out of
+  // the last 7 days that the later tests count.
+  const now = new Date();
+  const sale = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 9) - 20 * 60e3);
+  const utcDay = sale.toISOString().slice(0, 10);
+  const parisDay = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(sale);
+  assert.notEqual(utcDay, parisDay);
+  // Sent as the page would, with the session's CSRF token.
+  const send = (method, path, body) => ownerPage.evaluate(async ({ method, path, body }) => {
+    const who = await (await fetch("/api/v1/session")).json();
+    const res = await fetch(path, { method, headers: { "X-CSRF-Token": who.csrf_token, "Content-Type": "application/json" },
+      body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  }, { method, path, body });
+  const offers = await ownerPage.evaluate(async () => (await (await fetch("/api/v1/offers")).json()).offers);
+  const made = await send("POST", "/api/v1/conversions", { offer_id: offers.find((o) => o.name === "Sneaker Shop").id,
+    txid: "LATE-EVENING", amount_minor: 12340, status: "approved", occurred_at: sale.toISOString() });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  // The chart's bars, by day: "2026-11-28: €12.34, 0 clicks".
+  const bars = async () => Object.fromEntries((await ownerPage.$$eval("#chart svg .bar title", (ts) => ts.map((n) => n.textContent)))
+    .map((text) => [text.slice(0, 10), text]));
+
+  await open(ownerPage, "overview", "#overview[data-loaded] #chart svg .bar");
+  assert.equal(await ownerPage.inputValue("#tz"), "UTC", "the instance's zone until the user picks one");
+  const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+  await ownerPage.selectOption("#period", "custom");
+  await ownerPage.fill("#from", dayOf(sale.getTime() - 2 * 86400e3));
+  await ownerPage.fill("#to", dayOf(sale.getTime() + 3 * 86400e3));
+  // Each change reloads the chart: wait for the one that holds the sale.
+  const saleOn = (day) => ownerPage.waitForFunction((day) => [...document.querySelectorAll("#chart svg .bar title")]
+    .some((n) => n.textContent.startsWith(day + ": €12.34,")), day);
+  await saleOn(utcDay);
+  let days = await bars();
+  assert.match(days[utcDay], /: €12\.34,/, JSON.stringify(days));
+  assert.match(days[parisDay], /: €0\.00,/, JSON.stringify(days));
+
+  await ownerPage.fill("#tz", zone);
+  await ownerPage.press("#tz", "Enter");
+  await ownerPage.waitForFunction(() => document.getElementById("status").textContent.includes("Europe/Paris"));
+  await saleOn(parisDay);
+  days = await bars();
+  assert.match(days[parisDay], /: €12\.34,/, JSON.stringify(days));
+  assert.match(days[utcDay], /: €0\.00,/, JSON.stringify(days));
+  await shot(ownerPage, "overview-paris");
+});
+
 test("the heatmap shows the clicks in the creator's time zone", async () => {
   await open(ownerPage, "audience", "#heatmap td.cell");
-  assert.equal(await ownerPage.inputValue("#tz"), zone, "the browser's zone by default");
+  assert.equal(await ownerPage.inputValue("#tz"), zone, "the user's choice is kept on the server");
   assert.equal(await ownerPage.locator("#heatmap td.cell").count(), 7 * 24);
   const busy = await ownerPage.$$eval("#heatmap td.cell", (cells) => cells.filter((c) => c.dataset.clicks !== "0")
     .map((c) => ({ dow: Number(c.dataset.dow), hour: Number(c.dataset.hour), clicks: Number(c.dataset.clicks) })));
@@ -292,6 +340,11 @@ test("the heatmap shows the clicks in the creator's time zone", async () => {
   await ownerPage.press("#tz", "Enter");
   await ownerPage.waitForSelector("#status.error");
   assert.match(await ownerPage.textContent("#status"), /tz|time zone/i);
+  assert.equal(await ownerPage.inputValue("#tz"), "Asia/Tokyo", "the refused name is not kept");
+  // Back to Paris for the tests that follow.
+  await ownerPage.fill("#tz", zone);
+  await ownerPage.press("#tz", "Enter");
+  await ownerPage.waitForFunction(() => document.getElementById("status").textContent.includes("Europe/Paris"));
 });
 
 test("sales are listed by status, entered by hand and change status", async () => {

@@ -1,18 +1,29 @@
 // The dashboard's reports: the overview (totals, a chart over time, revenue by traffic source,
 // income stream and video), the rankings (sortable, exportable as CSV) and "when your audience
-// clicks" (a day-of-week x hour heatmap in the creator's time zone).
+// clicks" (a day-of-week x hour heatmap). Every day and hour is one of the time zone in the
+// period bar: the user's own choice (PUT /api/v1/preferences, kept on the server, so the
+// server's default for this user's reports too), else the instance's LINKLEDGER_TIMEZONE.
 // GET /api/v1/reports/revenue answers one row per key and currency: clicks repeat on each
 // currency's row of a key, and a key with clicks but no sale has currency null.
 "use strict";
 (function () {
-  const { $, el, t, api, money, sections } = window.LL;
+  const { $, el, t, api, say, money, sections } = window.LL;
 
-  // The chosen period as the API wants it: whole UTC days, `to` exclusive.
+  // The day `date` falls on in zone `tz`, as YYYY-MM-DD.
+  function localDay(date, tz) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+    } catch { return date.toISOString().slice(0, 10); }
+  }
+
+  // The chosen period as the API wants it: whole days of the chosen zone as bare dates (the API
+  // reads them in `tz`), `to` exclusive. Only calendar arithmetic here: the zone's 23- and
+  // 25-hour days are the server's business.
   function periodRange() {
     const p = $("period").value;
     const day = (d) => d.toISOString().slice(0, 10);
     const plus = (text, days) => day(new Date(Date.parse(text + "T00:00:00Z") + days * 86400000));
-    const today = day(new Date());
+    const today = localDay(new Date(), zone());
     if (p === "custom" && $("from").value && $("to").value && $("from").value <= $("to").value)
       return { from: $("from").value, to: plus($("to").value, 1), days: (Date.parse($("to").value) - Date.parse($("from").value)) / 86400000 + 1 };
     const days = p === "custom" ? 30 : Number(p);
@@ -20,7 +31,7 @@
   }
 
   async function report(groupBy, range) {
-    const q = new URLSearchParams({ group_by: groupBy, from: range.from, to: range.to });
+    const q = new URLSearchParams({ group_by: groupBy, from: range.from, to: range.to, tz: zone() });
     return (await api("GET", "/api/v1/reports/revenue?" + q)).rows;
   }
 
@@ -170,6 +181,7 @@
   }
 
   async function loadOverview() {
+    await zoneKnown;
     const range = periodRange();
     let bySource;
     try { bySource = await report("source", range); } catch (e) {
@@ -186,15 +198,33 @@
   }
 
   async function loadRankings() {
+    await zoneKnown;
     const range = periodRange();
     const names = ["video", "link", "code", "offer"];
     const rows = await Promise.all(names.map((g) => report(g, range)));
     $("rankings-tables").replaceChildren(...names.map((g, i) => ranking(g, rows[i])));
   }
 
-  // ---- when your audience clicks ----
-  const browserZone = () => { try { return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch { return "UTC"; } };
-  const zone = () => $("tz").value.trim() || browserZone();
+  // ---- the time zone ----
+  // The zone the figures are in, as the server last confirmed it; the sections wait for it.
+  let savedZone = "UTC";
+  let zoneKnown = Promise.resolve();
+  const zone = () => savedZone;
+
+  async function chooseZone() {
+    const chosen = $("tz").value.trim();
+    try {
+      const p = await api("PUT", "/api/v1/preferences", { time_zone: chosen || null });
+      savedZone = p.effective_time_zone;
+      $("tz").value = savedZone;
+      say(t("tz.saved").replace("{tz}", savedZone));
+    } catch (e) {
+      $("tz").value = savedZone;
+      say(t("error") + ": " + e.message, true);
+      return;
+    }
+    $("period").dispatchEvent(new Event("change")); // shows the open section again, in the new zone
+  }
 
   function dayNames() {
     // 2024-01-01 was a Monday; the API's dow 0 is Monday.
@@ -207,6 +237,7 @@
   }
 
   async function loadAudience() {
+    await zoneKnown;
     const range = periodRange();
     const map = await api("GET", "/api/v1/reports/heatmap?" + new URLSearchParams({ from: range.from, to: range.to, tz: zone() }));
     const grid = [...Array(7)].map(() => Array(24).fill(0));
@@ -228,10 +259,14 @@
   }
 
   LL.inits.push(() => {
-    $("tz").value = browserZone();
+    zoneKnown = api("GET", "/api/v1/preferences").then((p) => { savedZone = p.effective_time_zone; })
+      .catch(() => {}).finally(() => { $("tz").value = savedZone; });
     const list = (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []).map((z) => el("option", { value: z }));
-    $("tz-list").replaceChildren(...list);
-    $("tz").addEventListener("change", () => loadAudience().catch((e) => LL.say(t("error") + ": " + e.message, true)));
+    $("tz-list").replaceChildren(...list, el("option", { value: "UTC" }));
+    $("tz").addEventListener("change", chooseZone);
   });
   Object.assign(sections, { overview: loadOverview, rankings: loadRankings, audience: loadAudience });
+  // Other sections that report over the period send the same zone (after LL.zoneKnown()).
+  LL.zone = zone;
+  LL.zoneKnown = () => zoneKnown;
 })();
