@@ -36,10 +36,12 @@ SELECT link_id, (at AT TIME ZONE 'UTC')::date, source, in_app, country,
 FROM clicks GROUP BY 1, 2, 3, 4, 5;
 INSERT INTO click_totals_daily (day, link_id, source, clicks, unique_clicks, bot_hits)
 SELECT day, link_id, source, sum(clicks), sum(unique_clicks), sum(bot_hits) FROM click_rollups_daily GROUP BY 1, 2, 3;
-INSERT INTO click_rollups_hourly (hour, source, clicks, unique_clicks, bot_hits)
-SELECT date_trunc('hour', at), source,
+INSERT INTO click_totals_quarter_hourly (bucket, link_id, source, clicks, unique_clicks, bot_hits)
+SELECT date_bin('15 minutes', at, timestamptz '2000-01-01 00:00:00+00'), link_id, source,
        count(*) FILTER (WHERE NOT bot), (count(*) FILTER (WHERE NOT bot)) * 8 / 10, count(*) FILTER (WHERE bot)
-FROM clicks GROUP BY 1, 2;
+FROM clicks GROUP BY 1, 2, 3;
+INSERT INTO click_rollups_quarter_hourly (bucket, source, clicks, unique_clicks, bot_hits)
+SELECT bucket, source, sum(clicks), sum(unique_clicks), sum(bot_hits) FROM click_totals_quarter_hourly GROUP BY 1, 2;
 
 INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, link_id, video_id,
                          promo_code_id, code, source, attribution, via, occurred_at)
