@@ -37,9 +37,11 @@
 #include "money/postback_api.hpp"
 #include "money/promo_codes_api.hpp"
 #include "money/shop_webhooks_api.hpp"
+#include "money/video_stats_api.hpp"
 #include "money/videos_api.hpp"
 #include "reports/heatmap_report.hpp"
 #include "reports/revenue_report.hpp"
+#include "reports/video_curve.hpp"
 #include "metrics/http_metrics.hpp"
 #include "metrics/limits_metrics.hpp"
 #include "metrics/metrics_api.hpp"
@@ -190,12 +192,14 @@ int serve(config::config settings)
     money::late_click_sweeper late_clicks(database, money::late_click_sweep_interval(settings.late_click_seconds));
     money::add_offer_routes(routes, database, settings.public_url);
     money::add_video_routes(routes, database);
+    money::add_video_stats_routes(routes, database);
     money::add_promo_code_routes(routes, database);
     money::add_income_routes(routes, database);
     money::add_conversion_routes(routes, database, attribution);
     money::add_postback_routes(routes, database, attribution);
     money::add_shop_webhook_routes(routes, database, attribution);
     reports::add_report_routes(routes, database, settings.time_zone);
+    reports::add_video_curve_routes(routes, database, settings.time_zone);
     reports::add_heatmap_routes(routes, database, settings.time_zone);
     metrics::http_metrics http_stats;
     metrics::redirect_metrics redirect_stats;

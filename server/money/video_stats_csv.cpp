@@ -447,7 +447,7 @@ std::string read_day(std::string_view text, std::string const& field, bool day_f
         refuse(field, text, "is not a date of the calendar");
     if (sys_days{date} > latest_day)
         refuse(field, text, "is in the future");
-    char out[16];
+    char out[40]; // room for any int, which g++ -O2 checks; y, m and d fit 10
     std::snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
     return out;
 }

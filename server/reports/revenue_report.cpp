@@ -6,6 +6,7 @@
 #include "http/response.hpp"
 #include "money/amount.hpp"
 #include "reports/report_period.hpp"
+#include "reports/video_economics.hpp"
 
 #include <pqxx/pqxx>
 
@@ -136,6 +137,18 @@ wide per_click(wide commission, std::int64_t clicks)
     return money::divide_half_even(commission, clicks);
 }
 
+// sort= ranks the videos (group_by=video only): earnings, rpm, followers, or commission.
+video_ranking video_ranking_asked(http::request_context const& ctx, std::string const& group_by)
+{
+    auto const sort = ctx.query("sort");
+    if (!sort || sort->empty())
+        return video_ranking::commission;
+    auto const ranking = video_ranking_of(*sort);
+    if (!ranking || group_by != "video")
+        throw http::bad_field("sort", "sort must be earnings, rpm, followers or commission, with group_by=video");
+    return *ranking;
+}
+
 } // namespace
 
 std::optional<std::string> revenue_sql(std::string const& group_by)
@@ -179,6 +192,7 @@ void add_report_routes(http::router& routes, db::database& db, std::string insta
         auto const sql = revenue_sql(group_by);
         if (!sql)
             throw http::bad_field("group_by", "group_by must be source, video, link, code, offer, stream, day, hour or rule");
+        auto const ranking = video_ranking_asked(ctx, group_by);
         auto body = co_await db.run([&](pqxx::connection& conn) {
             pqxx::read_transaction tx(conn);
             // The planner overestimates the joins of the grouped CTEs by orders of magnitude and
@@ -218,6 +232,8 @@ void add_report_routes(http::router& routes, db::database& db, std::string insta
                                 {"sales_without_click", r[10].as<std::int64_t>()},
                                 {"epc_minor", json_money(per_click(commission, clicks))}});
             }
+            if (group_by == "video")
+                add_video_economics(tx, rows, start, end, period.zone, ranking);
             return boost::json::object{{"group_by", group_by}, {"tz", period.zone}, {"from", start}, {"to", end},
                                        {"rows", std::move(rows)}};
         });
