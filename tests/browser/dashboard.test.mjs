@@ -245,6 +245,71 @@ test("rankings sort by any column and export CSV", async () => {
   await shot(ownerPage, "rankings");
 });
 
+test("a video's page shows its views, clicks and commission day by day, and its RPM; views come from an export", async () => {
+  const day = (ago) => new Date(Date.now() - ago * 86400000).toISOString().slice(0, 10);
+  // A TikTok Studio export in French: ';', "1,2 k", the same video by a link written two ways,
+  // and a bad line that is reported while the others are kept.
+  const csv = "Date;Lien de la vidéo;Vues de la vidéo;J’aime;Nouveaux abonnés\r\n" +
+    `${day(1)};https://www.tiktok.com/@lea.runs/video/1;1,2 k;85;30\r\n` +
+    `${day(0)};https://www.tiktok.com/@lea.runs/video/1?lang=fr;800;41;10\r\n` +
+    `${day(0)};https://www.tiktok.com/@lea.runs/video/1;-5;1;1\r\n`;
+  await open(ownerPage, "videos", "#videos[data-loaded]");
+  await ownerPage.setInputFiles("#stats-file", { name: "tiktok-studio.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await ownerPage.click("#stats-import");
+  await ownerPage.waitForSelector("#stats-import-summary");
+  assert.equal(await ownerPage.textContent("#stats-import-summary"), "2 days added, 0 updated, 0 unchanged, 1 errors; 0 videos added.");
+  assert.match(await ownerPage.textContent("#stats-import-errors li[data-line='4']"), /^Line 4 \(views\): .*negative/);
+
+  // Earned most: €6.99 of commission (ORDER-1 and ORDER-2) over 2,000 views. By hand: RPM
+  // 699 × 1000 / 2000 = 349.5 cents, half to even €3.50; 1 click per 2,000 views = 0.5 per
+  // 1,000; 699 / 40 followers = 17.475 cents, €0.17 each.
+  await ownerPage.waitForSelector("#video-ranking-table td >> text=2,000");
+  const [first] = await rows(ownerPage, "#video-ranking-table");
+  assert.deepEqual(first, ["Morning run haul", "2,000", "1", "0.5", "€6.99", "€0.00", "€3.50", "40", "€0.17"]);
+  await ownerPage.selectOption("#video-ranking", "followers");
+  await ownerPage.waitForResponse((r) => r.url().includes("sort=followers") && r.ok());
+
+  // The row leads to the video's own page, with its own URL.
+  await ownerPage.click("#videos-table a.video-page >> text=Morning run haul");
+  await ownerPage.waitForSelector("#video[data-loaded]");
+  const videoUrl = ownerPage.url();
+  assert.match(new URL(videoUrl).hash, /^#video\/\d+$/);
+  assert.equal(await ownerPage.textContent("#video-page-title"), "Morning run haul");
+  const figure = (name) => ownerPage.textContent(`#video-figures [data-currency=EUR] [data-figure=${name}] dd`);
+  assert.equal(await figure("views"), "2,000");
+  assert.equal(await figure("clicks"), "1");
+  assert.equal(await figure("clicks_per_1000_views"), "0.5");
+  assert.equal(await figure("commission"), "€6.99");
+  assert.equal(await figure("rpm"), "€3.50");
+  assert.equal(await figure("followers_gained"), "40");
+  assert.equal(await figure("earnings_per_follower"), "€0.17");
+  // The curve: a bar per day of the period (commission), a line of views and one of clicks.
+  assert.equal(await ownerPage.locator("#video-curve rect.bar").count(), 7);
+  assert.equal(await ownerPage.locator("#video-curve polyline.views").count(), 1);
+  assert.equal(await ownerPage.locator("#video-curve polyline.clicks").count(), 1);
+  const days = await rows(ownerPage, "#video-days");
+  assert.deepEqual(days.find((r) => r[0] === day(1)).slice(0, 3), [day(1), "1,200", "0"]);
+  const today = days.find((r) => r[0] === day(0));
+  assert.deepEqual(today.slice(0, 4), [day(0), "800", "1", "€6.99"]);
+  await shot(ownerPage, "video-page");
+
+  // Opened again from its URL, in French.
+  const context = await browser.newContext({ locale: "fr-FR", timezoneId: zone, viewport: phone });
+  const page = await context.newPage();
+  await logIn(page, owner);
+  await page.goto("about:blank");
+  await page.goto(videoUrl);
+  await page.waitForSelector("#video[data-loaded]");
+  assert.equal(await page.textContent("#video h2"), "Jour par jour");
+  assert.equal(await page.textContent("#video-figures [data-figure=views] dt"), "Vues");
+  assert.match(await page.textContent("#video-figures [data-figure=rpm] dd"), /^3,50\s€$/);
+  assert.equal(await page.getAttribute("nav a[href='#videos']", "aria-current"), "page");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= phone.width, `the video page is ${width} px wide`);
+  await shot(page, "video-page-fr-phone");
+  await context.close();
+});
+
 test("CSV cells are quoted when they hold commas, quotes or a formula", async () => {
   const title = '=SUM(1,2) "big" sale';
   await open(ownerPage, "links", "#links-table tbody tr");

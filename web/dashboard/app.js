@@ -193,16 +193,18 @@
   // Sections register a loader under their id; show() calls it when the section opens.
   const sections = {};
 
+  // A hash names a section, and for a page of one item its id too: "#video/12".
   function show() {
-    const id = (location.hash || "#overview").slice(1);
+    const [id, item] = (location.hash || "#overview").slice(1).split("/");
+    const menu = id === "video" ? "videos" : id;
     for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== id;
-    for (const a of document.querySelectorAll("nav a")) a.setAttribute("aria-current", a.hash === "#" + id ? "page" : "false");
-    $("period-bar").hidden = !["overview", "rankings", "audience"].includes(id);
+    for (const a of document.querySelectorAll("nav a")) a.setAttribute("aria-current", a.hash === "#" + menu ? "page" : "false");
+    $("period-bar").hidden = !["overview", "rankings", "audience", "videos", "video"].includes(id);
     const load = sections[id], section = $(id);
     // data-loaded marks a section whose data has arrived (what tests and assistive tech can wait for).
     section?.removeAttribute("data-loaded");
     section?.setAttribute("aria-busy", "true");
-    if (load) load().then(() => section.setAttribute("data-loaded", ""), (e) => say(t("error") + ": " + e.message, true))
+    if (load) load(item).then(() => section.setAttribute("data-loaded", ""), (e) => say(t("error") + ": " + e.message, true))
       .finally(() => section.removeAttribute("aria-busy"));
   }
 

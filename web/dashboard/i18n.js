@@ -292,3 +292,37 @@ Object.assign(window.LL_TEXT.fr, {
   "webhooks.col.details": "Détails", "webhooks.history": "Tentatives ({n})", "webhooks.resend": "Renvoyer",
   "webhooks.delivery.pending": "En attente", "webhooks.delivery.succeeded": "Livré", "webhooks.delivery.failed": "Échec"
 });
+
+// Per-video economics (videos.js): rankings, the import of analytics exports, the video's page.
+Object.assign(window.LL_TEXT.en, {
+  "rank.videos": "Which video pays", "rank.by": "Ranking", "rank.earnings": "Earned most", "rank.rpm": "Best RPM",
+  "rank.followers": "Brought most followers",
+  "rank.videos.hint": "RPM: commission and other income per 1,000 views. Views and followers come from your analytics exports.",
+  "col.views": "Views", "col.clicks_per_1000": "Clicks per 1,000 views", "col.other_income": "Other income",
+  "col.rpm": "RPM", "col.followers": "Followers gained", "col.per_follower": "Per follower",
+  "stats.title": "Import views from your analytics",
+  "stats.hint": "A CSV export of TikTok Studio, Instagram or YouTube Studio, in English or French: one row per video and day, with the video's link or id and a date. Importing a day again replaces it.",
+  "stats.file": "Export file (CSV)", "stats.create": "Add the videos Linkledger does not know yet", "stats.import": "Import",
+  "stats.pick": "Choose the export file first.",
+  "stats.result": "{created} days added, {updated} updated, {unchanged} unchanged, {failed} errors; {videos} videos added.",
+  "stats.line": "Line {line} ({field}):", "stats.partial": "Imported, with errors: see the lines below.",
+  "video.back": "← All videos", "video.open": "Open on the platform", "video.curve": "Day by day",
+  "video.views": "Views", "video.earnings": "Earnings", "video.watch": "Average watch time",
+  "video.chart.label": "Views, clicks and commission per day from {from} to {to}"
+});
+Object.assign(window.LL_TEXT.fr, {
+  "rank.videos": "Quelle vidéo rapporte", "rank.by": "Classement", "rank.earnings": "A le plus rapporté", "rank.rpm": "Meilleur RPM",
+  "rank.followers": "A amené le plus d'abonnés",
+  "rank.videos.hint": "RPM : commissions et autres revenus pour 1 000 vues. Les vues et les abonnés viennent de vos exports de statistiques.",
+  "col.views": "Vues", "col.clicks_per_1000": "Clics pour 1 000 vues", "col.other_income": "Autres revenus",
+  "col.rpm": "RPM", "col.followers": "Nouveaux abonnés", "col.per_follower": "Par abonné",
+  "stats.title": "Importer les vues de vos statistiques",
+  "stats.hint": "Un export CSV de TikTok Studio, Instagram ou YouTube Studio, en français ou en anglais : une ligne par vidéo et par jour, avec le lien ou l'identifiant de la vidéo et une date. Réimporter un jour le remplace.",
+  "stats.file": "Fichier exporté (CSV)", "stats.create": "Ajouter les vidéos que Linkledger ne connaît pas encore", "stats.import": "Importer",
+  "stats.pick": "Choisissez d'abord le fichier exporté.",
+  "stats.result": "{created} jours ajoutés, {updated} mis à jour, {unchanged} inchangés, {failed} erreurs ; {videos} vidéos ajoutées.",
+  "stats.line": "Ligne {line} ({field}) :", "stats.partial": "Importé, avec des erreurs : voir les lignes ci-dessous.",
+  "video.back": "← Toutes les vidéos", "video.open": "Ouvrir sur la plateforme", "video.curve": "Jour par jour",
+  "video.views": "Vues", "video.earnings": "Gains", "video.watch": "Durée moyenne de visionnage",
+  "video.chart.label": "Vues, clics et commissions par jour du {from} au {to}"
+});

@@ -96,7 +96,9 @@
 
   async function loadVideos() {
     await pagedTable($("videos-table"), "/api/v1/videos", "videos", [
-      { label: "col.title", render: (v) => v.url ? el("a", { href: v.url, rel: "noreferrer" }, v.title || v.url) : v.title },
+      // The title opens the video's page (views, clicks and money day by day); the link, the post.
+      { label: "col.title", render: (v) => el("span", {}, el("a", { href: "#video/" + v.id, class: "video-page" }, v.title || v.url || "#" + v.id),
+        ...(v.url ? [" ", el("a", { href: v.url, rel: "noreferrer", "aria-label": t("video.open") + ": " + (v.title || v.url) }, "↗")] : [])) },
       { key: "platform", label: "col.platform" }, { label: "col.posted", render: (v) => when(v.posted_at) }
     ], (v) => [el("button", { type: "button", class: "changes", onclick: () => {
       $("video-id").value = v.id; $("video-title").value = v.title; $("video-url").value = v.url;

@@ -269,4 +269,6 @@
   // Other sections that report over the period send the same zone (after LL.zoneKnown()).
   LL.zone = zone;
   LL.zoneKnown = () => zoneKnown;
+  // The video pages and rankings (videos.js) report over the same period.
+  LL.periodRange = periodRange;
 })();

@@ -1,0 +1,160 @@
+// What each video earned for what it was seen (issue 17): in the Videos section the rankings
+// (earned most, best RPM, brought most followers) and the import of a creator-analytics export;
+// and a page per video (#video/<id>) with its day-by-day curve of views, clicks and commission
+// and its figures (RPM, clicks per 1,000 views, earnings per follower).
+// Money is integer minor units from the API; a rate the API cannot give (0 views) is null: "–".
+"use strict";
+(function () {
+  const { $, el, t, api, say, money, sections } = window.LL;
+
+  const dash = "–";
+  const count = (n) => n === null || n === undefined ? dash : Number(n).toLocaleString(LL.lang());
+  const decimal = (n) => n === null || n === undefined ? dash : Number(n).toLocaleString(LL.lang(), { maximumFractionDigits: 2 });
+  const amount = (minor, currency) => minor === null || minor === undefined || !currency ? dash : money(minor, currency);
+  const seconds = (s) => s === null || s === undefined ? dash : decimal(s) + " s";
+
+  // ---- rankings ----
+  const RANK_COLUMNS = [
+    { label: "col.title", render: (r) => el("a", { href: "#video/" + r.key }, r.label) },
+    { label: "col.views", render: (r) => count(r.views) },
+    { label: "col.clicks", render: (r) => count(r.clicks) },
+    { label: "col.clicks_per_1000", render: (r) => decimal(r.clicks_per_1000_views) },
+    { label: "col.commission", render: (r) => amount(r.commission_minor, r.currency) },
+    { label: "col.other_income", render: (r) => amount(r.other_income_minor, r.currency) },
+    { label: "col.rpm", render: (r) => amount(r.rpm_minor, r.currency) },
+    { label: "col.followers", render: (r) => count(r.followers_gained) },
+    { label: "col.per_follower", render: (r) => amount(r.earnings_per_follower_minor, r.currency) }
+  ];
+  const RANK_SIZE = 20;
+
+  async function loadRankings() {
+    await LL.zoneKnown();
+    const range = LL.periodRange();
+    const q = new URLSearchParams({ group_by: "video", from: range.from, to: range.to, tz: LL.zone(), sort: $("video-ranking").value });
+    const rows = (await api("GET", "/api/v1/reports/revenue?" + q)).rows.filter((r) => r.key !== null);
+    LL.table($("video-ranking-table"), RANK_COLUMNS, rows.slice(0, RANK_SIZE));
+  }
+
+  // ---- import of an analytics export ----
+  function showImport(report) {
+    const summary = t("stats.result").replace("{created}", report.created).replace("{updated}", report.updated)
+      .replace("{unchanged}", report.unchanged).replace("{failed}", report.failed).replace("{videos}", report.videos_created);
+    const errors = report.rows.filter((r) => r.result === "error");
+    $("stats-import-result").replaceChildren(el("p", { id: "stats-import-summary" }, summary),
+      ...(errors.length ? [el("ul", { id: "stats-import-errors", class: "errors" }, ...errors.map((r) =>
+        el("li", { "data-line": r.line }, t("stats.line").replace("{line}", r.line).replace("{field}", r.field) + " " + r.message)))] : []));
+    $("stats-import-result").hidden = false;
+  }
+
+  async function importStats(event) {
+    event.preventDefault();
+    const file = $("stats-file").files[0];
+    if (!file) { say(t("stats.pick"), true); return; }
+    const query = $("stats-create").checked ? "?create_missing=true" : "";
+    try {
+      // The file as it is (text/csv), not JSON: api() is for JSON bodies.
+      const res = await fetch("/api/v1/videos/stats/import" + query, {
+        method: "POST", credentials: "same-origin", body: await file.text(),
+        headers: { "Content-Type": "text/csv", "Accept": "application/json", "X-CSRF-Token": LL.session().csrf_token }
+      });
+      const data = await res.json().catch(() => null);
+      if (!res.ok) throw new Error((data && data.error && data.error.message) || res.statusText);
+      showImport(data);
+      say(data.failed ? t("stats.partial") : t("saved"), data.failed > 0);
+      $("stats-form").reset();
+      await loadVideosSection();
+    } catch (e) { say(t("error") + ": " + e.message, true); }
+  }
+
+  // ---- a video's page ----
+  // Commission per day as bars (the main currency), views and clicks as lines, each on its own
+  // scale (views run in thousands where clicks run in units); plain SVG.
+  function drawCurve(days, currency) {
+    const box = $("video-chart"); box.replaceChildren();
+    if (!days.length) return;
+    const ns = "http://www.w3.org/2000/svg", w = 600, h = 140, top = 14, bw = w / days.length;
+    const node = (tag, attrs, text) => {
+      const n = document.createElementNS(ns, tag);
+      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+      if (text !== undefined) n.textContent = text;
+      return n;
+    };
+    const commissionOf = (d) => (d.money.find((m) => m.currency === currency) || {}).commission_minor || 0;
+    const maxMoney = Math.max(1, ...days.map(commissionOf));
+    const maxViews = Math.max(1, ...days.map((d) => d.views || 0));
+    const maxClicks = Math.max(1, ...days.map((d) => d.clicks));
+    const svg = node("svg", { viewBox: `0 0 ${w} ${h + 16}`, role: "img", id: "video-curve",
+      "aria-label": t("video.chart.label").replace("{from}", days[0].date).replace("{to}", days[days.length - 1].date) });
+    days.forEach((d, i) => {
+      const v = commissionOf(d), bh = v ? Math.max(2, v / maxMoney * (h - top)) : 0;
+      const bar = node("rect", { x: i * bw + 1, y: h - bh, width: Math.max(1, bw - 2), height: bh, class: "bar", "data-date": d.date });
+      bar.append(node("title", {}, d.date + ": " + count(d.views) + " " + t("video.views") + ", " + d.clicks + " " +
+        t("col.clicks").toLowerCase() + ", " + money(v, currency)));
+      svg.append(bar);
+    });
+    const line = (value, max, cls) => node("polyline", { class: "line " + cls,
+      points: days.map((d, i) => `${(i + 0.5) * bw},${h - (value(d) || 0) / max * (h - top)}`).join(" ") });
+    svg.append(line((d) => d.views, maxViews, "views"), line((d) => d.clicks, maxClicks, "clicks"));
+    svg.append(node("line", { x1: 0, y1: h, x2: w, y2: h, class: "axis" }));
+    svg.append(node("text", { x: 2, y: h + 13, class: "tick" }, days[0].date));
+    svg.append(node("text", { x: w - 2, y: h + 13, class: "tick", "text-anchor": "end" }, days[days.length - 1].date));
+    box.append(svg, el("p", { class: "legend" },
+      el("span", { class: "key bar" }), t("chart.commission") + " (" + currency + ") ",
+      el("span", { class: "key line views" }), t("video.views") + " ",
+      el("span", { class: "key line clicks" }), t("chart.clicks")));
+  }
+
+  function figure(key, value, id) {
+    return el("div", { "data-figure": id }, el("dt", {}, t(key)), el("dd", {}, String(value)));
+  }
+
+  function drawFigures(totals) {
+    $("video-figures").replaceChildren(...totals.map((r) => el("dl", { class: "figures", "data-currency": r.currency || "" },
+      figure("video.views", count(r.views), "views"), figure("total.clicks", count(r.clicks), "clicks"),
+      figure("col.clicks_per_1000", decimal(r.clicks_per_1000_views), "clicks_per_1000_views"),
+      figure("total.conversions", count(r.conversions), "conversions"),
+      figure("total.revenue", amount(r.revenue_minor, r.currency), "revenue"),
+      figure("total.commission", amount(r.commission_minor, r.currency), "commission"),
+      figure("col.other_income", amount(r.other_income_minor, r.currency), "other_income"),
+      figure("video.earnings", amount(r.earnings_minor, r.currency), "earnings"),
+      figure("col.rpm", amount(r.rpm_minor, r.currency), "rpm"),
+      figure("col.followers", count(r.followers_gained), "followers_gained"),
+      figure("col.per_follower", amount(r.earnings_per_follower_minor, r.currency), "earnings_per_follower"))));
+  }
+
+  async function loadVideoPage(id) {
+    if (!/^\d+$/.test(id || "")) { location.hash = "#videos"; return; }
+    await LL.zoneKnown();
+    const range = LL.periodRange();
+    const [video, curve] = await Promise.all([api("GET", "/api/v1/videos/" + id),
+      api("GET", "/api/v1/videos/" + id + "/daily?" + new URLSearchParams({ from: range.from, to: range.to, tz: LL.zone() }))]);
+    $("video-page-title").textContent = LL.videoLabel(video);
+    $("video-page-link").hidden = !video.url;
+    $("video-page-link").href = video.url || "#";
+    $("video-page-meta").textContent = video.platform + " · " + t("col.posted") + " " + LL.when(video.posted_at);
+    $("video-page").dataset.video = id;
+    // The currency the video earned most in leads the chart; figures come per currency.
+    const main = [...curve.totals].sort((a, b) => (b.earnings_minor || 0) - (a.earnings_minor || 0))[0];
+    drawFigures(curve.totals);
+    drawCurve(curve.days, (main && main.currency) || "EUR");
+    LL.table($("video-days"), [
+      { key: "date", label: "col.date" }, { label: "video.views", render: (d) => count(d.views) },
+      { label: "col.clicks", render: (d) => count(d.clicks) },
+      { label: "col.commission", render: (d) => d.money.length ? d.money.map((m) => money(m.commission_minor, m.currency)).join(" + ") : dash },
+      { label: "col.followers", render: (d) => count(d.followers_gained) },
+      { label: "video.watch", render: (d) => seconds(d.average_watch_seconds) }
+    ], [...curve.days].reverse());
+  }
+
+  // The Videos section: money.js's list, then the rankings.
+  const loadVideoList = sections.videos;
+  async function loadVideosSection() {
+    await Promise.all([loadVideoList(), loadRankings()]);
+  }
+
+  LL.inits.push(() => {
+    $("stats-form").addEventListener("submit", importStats);
+    $("video-ranking").addEventListener("change", () => loadRankings().catch((e) => say(t("error") + ": " + e.message, true)));
+  });
+  Object.assign(sections, { videos: loadVideosSection, video: loadVideoPage });
+})();
