@@ -1,12 +1,16 @@
-// The writer thread: ships journaled clicks to PostgreSQL in batches (COPY), maintains the
-// daily rollup and unique counts, and advances this node's checkpoint in the same
-// transaction, so a restart replays exactly what is missing. While PostgreSQL is away the
-// journal grows and the shipper retries; on the way out it drains what it can.
+// The writer thread: ships journaled clicks to PostgreSQL in batches, and retries while
+// PostgreSQL is away (the journal grows meanwhile); on the way out it drains what it can. Each
+// batch is one transaction: its clicks (click_batch_store), their unique visitors
+// (unique_visitors, keyed by visitor_salts), the rollups (click_rollup) and this node's
+// checkpoint (journal_checkpoint), so a restart replays exactly what is missing and nothing
+// counts twice. click_retention keeps the partitions and forgets what the retention says.
 #pragma once
 
 #include "clicks/click_journal.hpp"
+#include "clicks/click_retention.hpp"
 #include "clicks/journal_binding.hpp"
-#include "crypto/hmac.hpp"
+#include "clicks/unique_visitors.hpp"
+#include "clicks/visitor_salts.hpp"
 
 #include <pqxx/connection>
 
@@ -14,13 +18,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <future>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 namespace linkledger::clicks {
@@ -67,9 +69,9 @@ private:
     std::size_t ship(journal_batch const& batch);
     void ship_fast(journal_batch const& batch, std::vector<std::string> const& days,
                    std::vector<std::string> const& hashes);
-    void ship_deduplicated(journal_batch const& batch, std::vector<std::string> const& hashes);
-    crypto::hmac_sha256& hasher_for(std::string const& day);
-    void maintain_partitions();
+    void ship_deduplicated(journal_batch const& batch, std::vector<std::string> const& days,
+                           std::vector<std::string> const& hashes);
+    void upkeep();
     journal_batch next_batch();
     void start_prefetch(journal_position from);
     void record_failure(std::exception const& e);
@@ -86,10 +88,10 @@ private:
     std::future<journal_batch> prefetch_;
     journal_position prefetch_from_;
     bool position_loaded_ = false;
-    std::map<std::string, crypto::hmac_sha256> hashers_; // day -> keyed with its salt
-    std::map<std::string, bool> partitions_ready_;     // first day of month -> created
-    std::unordered_set<std::string> counted_visitors_; // "day|link|hash" this node inserted
-    std::chrono::steady_clock::time_point next_maintenance_{};
+    visitor_salts salts_;
+    unique_visitors uniques_;
+    click_retention retention_;
+    std::chrono::steady_clock::time_point next_upkeep_{};
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;

@@ -1,7 +1,9 @@
 // The click pipeline's promises, tested by breaking things under load: kill -9, PostgreSQL
-// stopped, SIGTERM, a full disk; and link changes reaching another process within a second.
+// stopped, SIGTERM, a full disk; a replayed journal; and link changes reaching another process
+// within a second.
 #include "instance.hpp"
 #include "private_cluster.hpp"
+#include "journal_clicks.hpp"
 #include "redirect_load.hpp"
 
 #include <gtest/gtest.h>
@@ -78,6 +80,36 @@ void expect_all_shipped_once(scratch_database const& db, std::set<std::string> c
                              "FULL JOIN click_totals_quarter_hourly q USING (bucket, link_id, source) "
                              "WHERE c.n IS DISTINCT FROM q.clicks"),
               "0");
+}
+
+struct shipped_clicks {
+    std::int64_t link_id = 0;
+    std::set<std::string> ids;
+};
+
+// A server on `data_dir` redirects 30 clicks of one visitor on a new link `slug`, ships them,
+// and stops: its journal keeps them (the live segment is never deleted).
+shipped_clicks ship_30_clicks(scratch_database const& db, std::string const& data_dir, std::string const& slug)
+{
+    shipped_clicks out;
+    server_process first(db.url(), {}, data_dir);
+    out.link_id = create_link(first.port(), create_key(db.url()), slug);
+    http_connection conn(first.port());
+    for (int i = 0; i < 30; ++i)
+        out.ids.insert(click_id_of(conn.send({"GET", "/" + slug, "", {{"User-Agent", "Mozilla/5.0 (iPhone) musical_ly_1"}}})
+                                       .header("Location")));
+    EXPECT_EQ(db.wait_for_value("SELECT count(*) FROM clicks", "30"), "30");
+    return out;
+}
+
+// Starts a server on `data_dir` after its checkpoint is lost (a restored backup, say): it reads
+// the journal from its beginning and meets clicks that are already stored.
+std::unique_ptr<server_process> restart_without_checkpoint(scratch_database const& db, std::string const& data_dir)
+{
+    db.execute("DELETE FROM journal_checkpoints");
+    auto server = std::make_unique<server_process>(db.url(), environment{}, data_dir);
+    EXPECT_TRUE(server->process().wait_for_log("partly stored already; deduplicating", 10s)) << server->process().log();
+    return server;
 }
 
 } // namespace
@@ -224,25 +256,11 @@ TEST(click_pipeline, link_changes_reach_another_process_within_a_second)
 TEST(click_pipeline, a_replay_of_stored_clicks_counts_nothing_twice)
 {
     scratch_database db("replay");
-    auto const key = create_key(db.url());
     auto const data_dir = temp_dir();
-    std::int64_t link_id = 0;
-    std::set<std::string> ids;
-    {
-        server_process first(db.url(), {}, data_dir);
-        link_id = create_link(first.port(), key, "replay");
-        http_connection conn(first.port());
-        for (int i = 0; i < 30; ++i)
-            ids.insert(click_id_of(conn.send({"GET", "/replay", "", {{"User-Agent", "Mozilla/5.0 (iPhone) musical_ly_1"}}})
-                                       .header("Location")));
-        ASSERT_EQ(db.wait_for_value("SELECT count(*) FROM clicks", "30"), "30");
-    }
-    // The checkpoint is lost (a restored backup, say): the next start reads the journal from
-    // its beginning and meets clicks that are already stored.
-    db.execute("DELETE FROM journal_checkpoints");
-    server_process second(db.url(), {}, data_dir);
-    ASSERT_TRUE(second.process().wait_for_log("partly stored already; deduplicating", 10s))
-        << second.process().log();
+    auto const [link_id, ids] = ship_30_clicks(db, data_dir, "replay");
+    ASSERT_FALSE(HasFailure());
+    auto const second = restart_without_checkpoint(db, data_dir);
+    ASSERT_FALSE(HasFailure());
     expect_all_shipped_once(db, ids, link_id);
     EXPECT_EQ(db.query_value("SELECT count(*) FROM clicks"), "30");
     EXPECT_EQ(db.query_value("SELECT sum(clicks) FROM click_rollups_daily"), "30");
@@ -250,5 +268,40 @@ TEST(click_pipeline, a_replay_of_stored_clicks_counts_nothing_twice)
     EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) FROM click_totals_daily"), "30/1");
     EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) FROM click_rollups_quarter_hourly"), "30/1");
     EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) FROM click_totals_quarter_hourly"), "30/1");
+    std::filesystem::remove_all(data_dir);
+}
+
+TEST(click_pipeline, a_replayed_batch_with_new_clicks_counts_only_the_new_ones)
+{
+    scratch_database db("partial_replay");
+    auto const data_dir = temp_dir();
+    auto [link_id, ids] = ship_30_clicks(db, data_dir, "partial");
+    ASSERT_FALSE(HasFailure());
+    // While the server is stopped, more clicks reach the journal (a segment after the stored
+    // ones): the same visitor twice, a new one five times, and a bot.
+    auto const ip_anon = db.query_value("SELECT ip_anon FROM clicks LIMIT 1");
+    {
+        linkledger::clicks::click_journal journal(std::filesystem::path(data_dir) / "journal");
+        for (int i = 0; i < 8; ++i) {
+            auto const id = "partial-new-" + std::to_string(i);
+            ASSERT_TRUE(journal.append(journal_click(id, link_id, std::chrono::system_clock::now(),
+                                                     i < 2 ? ip_anon : "198.51.100.0", i == 7,
+                                                     "Mozilla/5.0 (iPhone) musical_ly_1")));
+            ids.insert(id);
+        }
+    }
+    // Read from the beginning, both segments are one batch: 30 clicks stored already, 8 not.
+    auto const second = restart_without_checkpoint(db, data_dir);
+    ASSERT_FALSE(HasFailure());
+    expect_all_shipped_once(db, ids, link_id);
+    EXPECT_EQ(db.query_value("SELECT count(*) FROM clicks"), "38");
+    // 37 human clicks, 2 visitors (the first one's day is counted already), 1 bot.
+    EXPECT_EQ(db.wait_for_value("SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_rollups_daily",
+                                "37/2/1"),
+              "37/2/1");
+    EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_totals_daily"), "37/2/1");
+    EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_rollups_quarter_hourly"), "37/2/1");
+    EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_totals_quarter_hourly"), "37/2/1");
+    EXPECT_EQ(db.query_value("SELECT count(*) FROM click_uniques"), "2");
     std::filesystem::remove_all(data_dir);
 }

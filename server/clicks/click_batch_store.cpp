@@ -1,0 +1,113 @@
+#include "clicks/click_batch_store.hpp"
+
+#include "db/copy_writer.hpp"
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <cstdio>
+#include <unordered_map>
+
+namespace linkledger::clicks {
+namespace {
+
+std::vector<std::string> const k_columns{"click_id", "at", "link_id", "node_id", "ip_anon",
+                                         "user_agent", "referer", "utm_source", "utm_medium",
+                                         "utm_campaign", "utm_term", "utm_content", "source",
+                                         "in_app", "device", "os", "country", "bot",
+                                         "bot_reason", "visitor_hash", "rule"};
+
+// The replay's staging table, shaped as clicks, for one transaction (replays are rare).
+constexpr char const* k_create_staging = "CREATE TEMP TABLE click_batch (LIKE clicks) ON COMMIT DROP";
+
+constexpr char const* k_insert_missing = R"sql(
+INSERT INTO clicks (click_id, at, link_id, node_id, ip_anon, user_agent, referer,
+                    utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+                    source, in_app, device, os, country, bot, bot_reason, visitor_hash, rule)
+SELECT click_id, at, link_id, node_id, ip_anon, user_agent, referer,
+       utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+       source, in_app, device, os, country, bot, bot_reason, visitor_hash, rule
+FROM click_batch
+ON CONFLICT DO NOTHING
+RETURNING click_id
+)sql";
+
+void copy_rows(pqxx::transaction_base& tx, std::string const& table, click_batch_rows const& batch)
+{
+    db::copy_writer stream(tx, table, k_columns);
+    std::string line;
+    for (std::size_t i = 0; i < batch.clicks.size(); ++i) {
+        auto const& c = batch.clicks[i];
+        line.clear();
+        db::append_copy_field(line, c.click_id);
+        db::append_copy_field(line, copy_timestamp(c.at));
+        db::append_copy_field(line, std::to_string(c.link_id));
+        for (auto const* text : std::initializer_list<std::string const*>{
+                 &batch.node_id, &c.ip_anon, &c.user_agent, &c.referer, &c.utm_source, &c.utm_medium,
+                 &c.utm_campaign, &c.utm_term, &c.utm_content, &c.source, &c.in_app, &c.device, &c.os,
+                 &c.country})
+            db::append_copy_field(line, *text);
+        db::append_copy_field(line, c.bot ? "t" : "f");
+        db::append_copy_field(line, c.bot_reason);
+        if (batch.hashes[i].empty())
+            line += "\\N";
+        else
+            line.append("\\\\x").append(batch.hashes[i]);
+        // The rule that chose the target: NULL for the link's own (and every click of a
+        // journal written before smart redirects).
+        line += '\t';
+        if (c.rule == k_no_rule)
+            line += "\\N";
+        else
+            line += std::to_string(c.rule);
+        stream.write_line(line);
+    }
+    stream.complete();
+}
+
+} // namespace
+
+std::string copy_timestamp(std::chrono::system_clock::time_point at)
+{
+    auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
+    auto const seconds = std::chrono::floor<std::chrono::seconds>(at);
+    auto const days = std::chrono::floor<std::chrono::days>(seconds);
+    std::chrono::year_month_day const ymd{days};
+    std::chrono::hh_mm_ss const hms{seconds - days};
+    char text[48];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld:%02ld.%06lld+00",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
+                  static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()),
+                  static_cast<long long>(micros % 1000000));
+    return text;
+}
+
+void store_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch)
+{
+    // A batch within one month (nearly all) goes straight into that month's partition, which
+    // spares PostgreSQL routing every row.
+    auto const& days = batch.days;
+    bool const one_month = !days.empty() && std::all_of(days.begin(), days.end(), [&](std::string const& d) {
+        return d.compare(0, 7, days.front(), 0, 7) == 0;
+    });
+    auto const table = one_month ? "clicks_" + days.front().substr(0, 4) + days.front().substr(5, 2)
+                                 : std::string("clicks");
+    copy_rows(tx, table, batch);
+}
+
+std::vector<std::size_t> store_missing_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch)
+{
+    tx.exec(k_create_staging);
+    copy_rows(tx, "click_batch", batch);
+    // Click ids are unique: a repeated one in a batch is the same click, stored (and counted) once.
+    std::unordered_map<std::string, std::size_t> position;
+    for (std::size_t i = 0; i < batch.clicks.size(); ++i)
+        position.emplace(batch.clicks[i].click_id, i);
+    std::vector<std::size_t> stored;
+    for (auto const& row : tx.exec(k_insert_missing))
+        stored.push_back(position.at(row[0].as<std::string>()));
+    return stored;
+}
+
+} // namespace linkledger::clicks
