@@ -4,22 +4,18 @@
 # README's restore command brings the database back to the dump's state.
 # Usage: backup_restore_test.sh LINKLEDGER_BINARY   (needs LINKLEDGER_TEST_DATABASE_URL)
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$deploy_root
 binary=${1:?usage: backup_restore_test.sh LINKLEDGER_BINARY}
-cluster=${LINKLEDGER_TEST_DATABASE_URL:?set LINKLEDGER_TEST_DATABASE_URL (tests/run.sh does)}
-scratch=$(mktemp -d)
+cluster=$(test_cluster)
+scratch=$deploy_scratch
 src="ll_backup_$$"
 dst="ll_restore_$$"
-cleanup() {
-  for db in "$src" "$dst"; do psql -q -d "$cluster" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-url_of() { python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$cluster" "$1"; }
+url_of() { database_url "$1"; }
 
-psql -q -d "$cluster" -c "CREATE DATABASE $src" -c "CREATE DATABASE $dst" >/dev/null
+scratch_database "$src"
+scratch_database "$dst"
 LINKLEDGER_DATABASE_URL=$(url_of "$src") "$binary" api-key create --name backup-test >/dev/null 2>&1 ||
   fail "could not set up the source database"
 

@@ -8,22 +8,20 @@
 # API is off.
 # Usage: caddy_proxy_test.sh LINKLEDGER_BINARY   (needs LINKLEDGER_TEST_DATABASE_URL)
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$deploy_root
 binary=${1:?usage: caddy_proxy_test.sh LINKLEDGER_BINARY}
-cluster=${LINKLEDGER_TEST_DATABASE_URL:?set LINKLEDGER_TEST_DATABASE_URL (tests/run.sh does)}
-scratch=$(mktemp -d)
+scratch=$deploy_scratch
 db="ll_caddy_$$"
 pids=()
-cleanup() {
+stop_processes() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  psql -q -d "$cluster" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$scratch"
 }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; for f in "$scratch"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done; exit 1; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+on_exit stop_processes
+show_logs() { for f in "$scratch"/*.log; do echo "--- $f" >&2; tail -20 "$f" >&2; done; }
+on_fail show_logs
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/home/data" XDG_CONFIG_HOME="$scratch/home/config"
 
 command -v caddy >/dev/null || fail "caddy is missing (deploy/install-deps.sh installs it)"
@@ -34,8 +32,8 @@ done
 
 app_port=$(free_port)
 proxy_port=$(free_port)
-psql -q -d "$cluster" -c "CREATE DATABASE $db" >/dev/null
-db_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$cluster" "$db")
+scratch_database "$db"
+db_url=$(database_url "$db")
 key=$(LINKLEDGER_DATABASE_URL=$db_url "$binary" api-key create --name caddy 2>/dev/null | tail -1)
 
 LINKLEDGER_DATABASE_URL=$db_url LINKLEDGER_LISTEN=127.0.0.1:$app_port LINKLEDGER_DATA_DIR=$scratch/data \

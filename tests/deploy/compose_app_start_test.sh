@@ -8,25 +8,23 @@
 # lines, and SIGTERM must stop it with exit 0.
 # Usage: compose_app_start_test.sh LINKLEDGER_BINARY   (needs LINKLEDGER_TEST_DATABASE_URL)
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$deploy_root
 binary=${1:?usage: compose_app_start_test.sh LINKLEDGER_BINARY}
-cluster=${LINKLEDGER_TEST_DATABASE_URL:?set LINKLEDGER_TEST_DATABASE_URL (tests/run.sh does)}
-scratch=$(mktemp -d)
+cluster=$(test_cluster)
+scratch=$deploy_scratch
 db="ll_compose_$$"
 pid=""
-cleanup() {
-  [ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
-  psql -q -d "$cluster" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ ! -f "$scratch/log" ] || tail -30 "$scratch/log" >&2; exit 1; }
+stop_server() { [ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true; }
+on_exit stop_server
+show_log() { [ ! -f "$scratch/log" ] || tail -30 "$scratch/log" >&2; }
+on_fail show_log
 
 sed 's/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=test0secret0value/' "$root/deploy/.env.example" >"$scratch/env"
 docker-compose -f "$root/deploy/docker-compose.yml" --env-file "$scratch/env" config >"$scratch/config.yml"
 
-psql -q -d "$cluster" -c "CREATE DATABASE $db" >/dev/null
+scratch_database "$db"
 # The same environment, as NAME=VALUE lines; the database and port swapped as said above.
 python3 - "$scratch/config.yml" "$cluster" "$db" "$scratch/root" >"$scratch/app.env" <<'PY'
 import socket, sys, urllib.parse, yaml

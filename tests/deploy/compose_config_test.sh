@@ -4,12 +4,11 @@
 # is read by the compose file. No container runtime is needed: `docker-compose config` only
 # parses and interpolates.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$deploy_root
 deploy="$root/deploy"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+scratch=$deploy_scratch
 
 command -v docker-compose >/dev/null || fail "docker-compose is missing (deploy/install-deps.sh installs it)"
 

@@ -7,12 +7,11 @@
 # health check. The Release build tree is kept (build/docker-release) so later runs are quick;
 # right after tests/run.sh's Release build, that build's binary is staged instead (below).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$deploy_root
 dockerfile="$root/deploy/Dockerfile"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+scratch=$deploy_scratch
 
 # The build stage must be these two scripts, or this test checks something else.
 grep -qx 'FROM debian:bookworm AS build' "$dockerfile" || fail "the build stage is not debian:bookworm"

@@ -1,12 +1,22 @@
 # Shared setup of the deploy checks (tests/deploy/*.sh), sourced after `set -euo pipefail`:
-# where the repository is, a scratch directory removed on exit, how to fail or skip (exit 77,
-# which ctest reports as skipped with the reason printed), a free loopback port, and the
-# container runtime of these machines (podman, set up by the shared scripts beside the
-# repository: ../shared/tools, or LINKLEDGER_CONTAINER_TOOLS).
+# where the repository is, a scratch directory removed on exit, how to fail (with the logs a
+# script registers) or skip (exit 77, which ctest reports as skipped with the reason printed),
+# scratch databases on the test cluster, a free loopback port, and the container runtime of
+# these machines (podman, set up by the shared scripts beside the repository: ../shared/tools,
+# or LINKLEDGER_CONTAINER_TOOLS).
 
 deploy_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# What a failure shows besides its reason (a server's log, say): functions registered with
+# on_fail, run in order before the script exits 1.
+deploy_fail_hooks=()
+on_fail() { deploy_fail_hooks+=("$1"); }
+fail() {
+  echo "FAIL: $*" >&2
+  local hook
+  for hook in "${deploy_fail_hooks[@]}"; do "$hook" || true; done
+  exit 1
+}
 skip() { echo "SKIP: $*" >&2; exit 77; }
 
 # A scratch directory for this script, removed on exit (after the script's own cleanup, which
@@ -24,6 +34,31 @@ deploy_run_exit_hooks() {
   return "$status"
 }
 trap deploy_run_exit_hooks EXIT
+
+# The test cluster (tests/run.sh starts one), for the checks that run the server against it.
+test_cluster() {
+  echo "${LINKLEDGER_TEST_DATABASE_URL:?set LINKLEDGER_TEST_DATABASE_URL (tests/run.sh does)}"
+}
+# Creates database NAME on the test cluster, dropped (connections and all) on exit.
+scratch_database() {
+  local cluster
+  cluster=$(test_cluster)
+  psql -q -d "$cluster" -c "CREATE DATABASE $1" >/dev/null
+  deploy_scratch_databases+=("$1")
+}
+deploy_scratch_databases=()
+deploy_drop_scratch_databases() {
+  local db
+  for db in "${deploy_scratch_databases[@]}"; do
+    psql -q -d "$LINKLEDGER_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+}
+on_exit deploy_drop_scratch_databases
+# The test cluster's URL with its database replaced by NAME.
+database_url() {
+  python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
+    "$(test_cluster)" "$1"
+}
 
 # A TCP port nothing listens on (loopback); the kernel's choice, so two scripts do not collide.
 free_port() {

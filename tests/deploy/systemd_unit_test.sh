@@ -5,12 +5,11 @@
 # systemd nor an installed binary. Exit 77 (skipped) only when systemd-analyze cannot verify
 # even a trivial unit here, with the reason.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$deploy_root
 unit="$root/deploy/linkledger.service"
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+scratch=$deploy_scratch
 
 command -v systemd-analyze >/dev/null || fail "systemd-analyze is missing (deploy/install-deps.sh installs systemd)"
 
@@ -27,8 +26,7 @@ verify() { # unit file name -> output of verify, exit code preserved
 # Can this machine verify at all? A minimal, correct unit must pass silently.
 printf '[Unit]\nDescription=probe\n[Service]\nExecStart=/usr/local/bin/probe\n' >"$scratch/root/etc/systemd/system/probe.service"
 if ! probe=$(verify probe.service) || [ -n "$probe" ]; then
-  echo "SKIP: systemd-analyze cannot verify units in this environment: ${probe:-exit code $?}" >&2
-  exit 77
+  skip "systemd-analyze cannot verify units in this environment: ${probe:-exit code $?}"
 fi
 # ... and it does catch a mistake, so silence below means something.
 printf '[Service]\nExecStart=/usr/local/bin/probe\nProtectSystm=strict\n' >"$scratch/root/etc/systemd/system/typo.service"

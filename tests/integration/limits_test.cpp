@@ -18,14 +18,33 @@ using namespace std::chrono_literals;
 namespace {
 
 // The value of one sample in a Prometheus scrape ("name{labels}" exactly as printed), or -1.
-double metric(unsigned short port, std::string const& sample)
+double sample_of(http_reply const& scrape, std::string const& sample)
 {
-    auto const scrape = send(port, {"GET", "/metrics", "", {}});
     EXPECT_EQ(scrape.status, 200);
     auto const at = scrape.body.find("\n" + sample + " ");
     if (at == std::string::npos)
         return -1;
     return std::stod(scrape.body.substr(at + sample.size() + 2));
+}
+
+double metric(unsigned short port, std::string const& sample)
+{
+    return sample_of(send(port, {"GET", "/metrics", "", {}}), sample);
+}
+
+// Scrapes until `sample` reads `expected` (the server counts what the test just did a moment
+// later) and returns the last value read. `scrape` sends the request: on a connection the test
+// holds when a new one would take a slot it is counting.
+template <class Scrape>
+double wait_for_metric(Scrape scrape, std::string const& sample, double expected)
+{
+    auto const deadline = std::chrono::steady_clock::now() + 5s;
+    auto value = sample_of(scrape(), sample);
+    while (value != expected && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(20ms);
+        value = sample_of(scrape(), sample);
+    }
+    return value;
 }
 
 // Sends raw bytes on a new connection and returns the status code of the answer (0: none).
@@ -252,7 +271,9 @@ TEST(limits, connections_past_the_cap_are_closed_at_once_and_counted)
     std::vector<std::unique_ptr<http_connection>> held;
     for (int i = 0; i < 4; ++i)
         held.push_back(std::make_unique<http_connection>(ll.port()));
-    std::this_thread::sleep_for(300ms); // accepted by the server
+    // Accepted by the server: each is answered (and stays open, kept alive).
+    for (auto const& conn : held)
+        ASSERT_EQ(conn->send({"GET", "/healthz", "", {}}).status, 200);
     for (int i = 0; i < 3; ++i) {
         http_connection extra(ll.port()); // the kernel completes the handshake...
         bool closed = false;
@@ -262,14 +283,17 @@ TEST(limits, connections_past_the_cap_are_closed_at_once_and_counted)
         EXPECT_TRUE(answer.empty());
         EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
     }
-    // The ones held are still served.
-    EXPECT_EQ(held[0]->send({"GET", "/healthz", "", {}}).status, 200);
+    // The ones held are still served; a scrape on one of them takes no slot.
+    auto const scrape_on_held = [&] { return held[0]->send({"GET", "/metrics", "", {}}); };
+    EXPECT_EQ(wait_for_metric(scrape_on_held, "linkledger_connections_open", 4), 4);
     held.pop_back();
-    std::this_thread::sleep_for(300ms); // the server sees that close
-    EXPECT_EQ(metric(ll.port(), "linkledger_connections_rejected_total"), 3);
+    EXPECT_EQ(wait_for_metric(scrape_on_held, "linkledger_connections_open", 3), 3); // that close seen
+    EXPECT_EQ(sample_of(scrape_on_held(), "linkledger_connections_rejected_total"), 3);
     held.clear();
-    std::this_thread::sleep_for(300ms);
-    EXPECT_EQ(send(ll.port(), {"GET", "/healthz", "", {}}).status, 200);
+    // Room again: a new connection is served, and is soon the only one open.
+    http_connection fresh(ll.port());
+    EXPECT_EQ(fresh.send({"GET", "/healthz", "", {}}).status, 200);
+    EXPECT_EQ(wait_for_metric([&] { return fresh.send({"GET", "/metrics", "", {}}); }, "linkledger_connections_open", 1), 1);
 }
 
 TEST(limits, past_the_journal_budget_clicks_are_redirected_dropped_counted_then_journaled_again)
@@ -305,7 +329,10 @@ TEST(limits, past_the_journal_budget_clicks_are_redirected_dropped_counted_then_
            query_once(pg.url(), "SELECT count(*) FROM clicks") != std::to_string(static_cast<int>(journaled)))
         std::this_thread::sleep_for(100ms);
     ASSERT_EQ(query_once(pg.url(), "SELECT count(*) FROM clicks"), std::to_string(static_cast<int>(journaled)));
-    std::this_thread::sleep_for(300ms); // the shipped segments are deleted after the batch commits
+    // The shipped segments are deleted after the batch commits.
+    EXPECT_EQ(wait_for_metric([&] { return send(server.port(), {"GET", "/metrics", "", {}}); },
+                              "linkledger_journal_backlog_clicks", 0),
+              0);
     for (int i = 0; i < 20; ++i)
         EXPECT_EQ(send(server.port(), {"GET", "/budget", "", {}}).status, 302);
     EXPECT_EQ(metric(server.port(), R"(linkledger_clicks_dropped_total{reason="journal_budget"})"), dropped);

@@ -3,6 +3,7 @@
 // the storefront preset, bad input naming the exact field, the escape page per app and
 // platform (real User-Agents), and the rule recorded with the click and in reports.
 #include "instance.hpp"
+#include "tiny_mmdb.hpp"
 
 #include <gtest/gtest.h>
 
@@ -48,73 +49,14 @@ constexpr char const* k_chrome_android_tablet =
 constexpr char const* k_safari_mac =
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15";
 
-// A minimal MaxMind DB (IPv4, 24-bit records) mapping 1.0.0.0/8 to FR, 2.0.0.0/8 to DE and
-// 3.0.0.0/8 to US in DB-IP's {"country_code": ..} shape: enough for country rules.
+// 1.0.0.0/8 is FR, 2.0.0.0/8 DE and 3.0.0.0/8 US, in DB-IP's {"country_code": ..} shape:
+// enough for country rules.
 std::string tiny_country_mmdb()
 {
-    constexpr std::uint32_t k_nodes = 255; // a complete tree over the first octet
-    std::string data;
-    std::map<int, std::uint32_t> offsets;
-    for (auto const& [octet, code] : std::vector<std::pair<int, std::string>>{{1, "FR"}, {2, "DE"}, {3, "US"}}) {
-        offsets[octet] = static_cast<std::uint32_t>(data.size());
-        data.push_back(static_cast<char>(0xE1)); // map, 1 pair
-        data.push_back(static_cast<char>(0x40 | 12));
-        data += "country_code";
-        data.push_back(static_cast<char>(0x40 | 2));
-        data += code;
-    }
-    auto const record = [&](std::uint32_t node, int bit) -> std::uint32_t {
-        if (node < 127)
-            return 2 * node + 1 + static_cast<std::uint32_t>(bit);
-        int const octet = static_cast<int>((node - 127) << 1) | bit;
-        auto const it = offsets.find(octet);
-        return it == offsets.end() ? k_nodes : k_nodes + 16 + it->second;
-    };
-    std::string out;
-    for (std::uint32_t node = 0; node < k_nodes; ++node)
-        for (int bit = 0; bit < 2; ++bit) {
-            auto const r = record(node, bit);
-            out.push_back(static_cast<char>((r >> 16) & 0xff));
-            out.push_back(static_cast<char>((r >> 8) & 0xff));
-            out.push_back(static_cast<char>(r & 0xff));
-        }
-    out.append(16, '\0');
-    out += data;
-    out += "\xAB\xCD\xEFMaxMind.com";
-    auto const key = [&](std::string const& k) {
-        out.push_back(static_cast<char>(0x40 | k.size()));
-        out += k;
-    };
-    auto const u16 = [&](unsigned v) {
-        out.push_back(static_cast<char>((5 << 5) | 2));
-        out.push_back(static_cast<char>(v >> 8));
-        out.push_back(static_cast<char>(v & 0xff));
-    };
-    out.push_back(static_cast<char>(0xE0 | 9)); // map, 9 pairs
-    key("node_count");
-    out.push_back(static_cast<char>((6 << 5) | 2));
-    out.push_back(static_cast<char>(k_nodes >> 8));
-    out.push_back(static_cast<char>(k_nodes & 0xff));
-    key("record_size");
-    u16(24);
-    key("ip_version");
-    u16(4);
-    key("database_type");
-    key("Tiny-Country");
-    key("binary_format_major_version");
-    u16(2);
-    key("binary_format_minor_version");
-    u16(0);
-    key("build_epoch");
-    out.push_back(static_cast<char>(0x01)); // uint64 (extended type 9), one byte; 0 counts as missing
-    out.push_back(static_cast<char>(0x02));
-    out.push_back(static_cast<char>(0x01));
-    key("languages"); // libmaxminddb requires both, empty or not
-    out.push_back(static_cast<char>(0x00)); // array (extended type 11), size 0
-    out.push_back(static_cast<char>(0x04));
-    key("description");
-    out.push_back(static_cast<char>(0xE0)); // map, 0 pairs
-    return out;
+    using namespace linkledger::testing::mmdb;
+    return database({{1, map({{"country_code", utf8("FR")}})},
+                     {2, map({{"country_code", utf8("DE")}})},
+                     {3, map({{"country_code", utf8("US")}})}});
 }
 
 class smart_redirect : public ::testing::Test {
