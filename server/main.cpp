@@ -25,6 +25,7 @@
 #include "events/webhooks_api.hpp"
 #include "http/health_api.hpp"
 #include "http/listener.hpp"
+#include "http/url_host.hpp"
 #include "links/links_api.hpp"
 #include "links/link_change_listener.hpp"
 #include "links/redirect_handler.hpp"
@@ -157,7 +158,7 @@ int serve(config::config settings)
                              .shutdown_grace = std::chrono::seconds(10),
                              .before_reply = http::reply_barrier{[&journal] { return journal.has_staged(); },
                                                                  [&journal] { journal.flush_staged(); }},
-                             .proxies = http::trusted_proxies::parse(settings.trusted_proxies),
+                             .proxies = settings.trusted_proxies,
                              .max_connections = http::fit_connections_to_fd_limit(settings.max_connections),
                              .limiter = &limiter,
                              .shared_admit = [&shared_limits](http::route_class c, std::string const& client) {
@@ -166,7 +167,7 @@ int serve(config::config settings)
                              .idle_timeout = std::chrono::seconds(settings.idle_timeout_seconds)});
     listener.open();
     if (settings.public_url_is_default && settings.listen.port == 0)
-        settings.public_url = "http://" + settings.listen.host + ":" +
+        settings.public_url = "http://" + http::url_host(settings.listen.host) + ":" +
                               std::to_string(listener.bound_port());
 
     // Cookies are marked Secure, and pages carry HSTS, when users reach us over https.
@@ -244,10 +245,7 @@ int serve(config::config settings)
     late_clicks.start();
     webhooks_out.start();
     listener.start();
-    auto const host = settings.listen.host.find(':') != std::string::npos
-                          ? "[" + settings.listen.host + "]"
-                          : settings.listen.host;
-    spdlog::info("listening on http://{}:{} public_url={} threads={} node={}", host,
+    spdlog::info("listening on http://{}:{} public_url={} threads={} node={}", http::url_host(settings.listen.host),
                  listener.bound_port(), settings.public_url, settings.threads, node_id);
     spdlog::info("limits rate_login={} rate_postback={} rate_webhook={} rate_api={} journal_max_bytes={}",
                  settings.rate_limit_login.text(), settings.rate_limit_postback.text(),

@@ -2,6 +2,7 @@
 
 #include "db/time_zones.hpp"
 #include "http/trusted_proxies.hpp"
+#include "http/url_host.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
@@ -255,11 +256,10 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
     }
     if (auto const* v = get("LINKLEDGER_TRUSTED_PROXIES")) {
         try {
-            http::trusted_proxies::parse(*v);
+            c.trusted_proxies = http::trusted_proxies::parse(*v);
         } catch (std::invalid_argument const& e) {
             throw config_error("LINKLEDGER_TRUSTED_PROXIES", e.what());
         }
-        c.trusted_proxies = *v;
     }
     if (auto const* v = get("LINKLEDGER_METRICS_TOKEN")) {
         // A token is compared as a bearer credential: short ones are guessable.
@@ -307,10 +307,7 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
         c.public_url_is_default = false;
         check_public_url(c.public_url);
     } else {
-        auto const host = c.listen.host.find(':') != std::string::npos
-                              ? "[" + c.listen.host + "]"
-                              : c.listen.host;
-        c.public_url = "http://" + host + ":" + std::to_string(c.listen.port);
+        c.public_url = "http://" + http::url_host(c.listen.host) + ":" + std::to_string(c.listen.port);
     }
     if (!c.database_url.empty())
         check_database_url(c.database_url);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "http/rate_limit.hpp"
+#include "http/trusted_proxies.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -34,7 +35,7 @@ struct config {
     int attribution_hours = 72;
     int late_click_seconds = 24 * 3600; // how long a sale waits for a click not yet stored
     std::string log_format = "text"; // text, or json: one object per line for log collectors
-    std::string trusted_proxies;      // validated list of IPs/CIDRs; empty: trust nobody
+    http::trusted_proxies trusted_proxies; // parsed once, here; empty: trust nobody
     std::string metrics_token;        // empty: GET /metrics needs no token
     // Per client IP. Sized for one creator's real traffic: the dashboard and scripts stay far
     // below the API's; networks send postbacks and webhooks in bursts after a sale spike.

@@ -2,6 +2,7 @@
 
 #include "clicks/text_sanitizer.hpp"
 #include "events/address_policy.hpp"
+#include "http/url_host.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -65,7 +66,7 @@ std::optional<target> parse_target(std::string const& url)
 
 std::string host_header(target const& t)
 {
-    std::string out = t.host.find(':') != std::string::npos ? std::string("[").append(t.host).append("]") : t.host;
+    auto out = http::url_host(t.host);
     if (t.port != (t.https ? "443" : "80")) {
         out += ':';
         out += t.port;

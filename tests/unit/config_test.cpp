@@ -257,11 +257,20 @@ TEST(config, every_setting_has_an_env_and_a_flag)
     }
 }
 
+namespace {
+
+bool trusts(linkledger::config::config const& c, char const* address)
+{
+    return c.trusted_proxies.trusts(boost::asio::ip::make_address(address));
+}
+
+} // namespace
+
 TEST(config, operations_settings_default_to_safe_values)
 {
     auto const c = load_with({});
     EXPECT_EQ(c.log_format, "text");
-    EXPECT_EQ(c.trusted_proxies, "");
+    EXPECT_TRUE(c.trusted_proxies.empty());
     EXPECT_EQ(c.metrics_token, "");
 }
 
@@ -271,13 +280,17 @@ TEST(config, operations_settings_from_environment_and_flags)
                               {"LINKLEDGER_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,::1"},
                               {"LINKLEDGER_METRICS_TOKEN", "0123456789abcdef"}});
     EXPECT_EQ(c.log_format, "json");
-    EXPECT_EQ(c.trusted_proxies, "10.0.0.1, 172.16.0.0/12,::1");
+    EXPECT_TRUE(trusts(c, "10.0.0.1"));
+    EXPECT_FALSE(trusts(c, "10.0.0.2"));
+    EXPECT_TRUE(trusts(c, "172.31.255.254"));
+    EXPECT_TRUE(trusts(c, "::1"));
     EXPECT_EQ(c.metrics_token, "0123456789abcdef");
 
     auto const flags = load_with({{"LINKLEDGER_LOG_FORMAT", "json"}},
                                  {"--log-format", "text", "--trusted-proxies=127.0.0.1"});
     EXPECT_EQ(flags.log_format, "text");
-    EXPECT_EQ(flags.trusted_proxies, "127.0.0.1");
+    EXPECT_TRUE(trusts(flags, "127.0.0.1"));
+    EXPECT_FALSE(trusts(flags, "10.0.0.1"));
 }
 
 TEST(config, bad_operations_settings_name_their_variable)
