@@ -57,4 +57,13 @@ INSERT INTO income (stream, amount_minor, currency, day)
 SELECT (ARRAY['creator_rewards', 'live_gifts', 'subscriptions', 'brand_deals', 'own_products'])[1 + g % 5],
        1000 + g % 5000, 'EUR', (now() - (g % 365) * interval '1 day')::date
 FROM generate_series(1, 2000) g;
+-- What the platform's analytics report per video and day (migration 0013), and Creator Rewards
+-- per video: group_by=video reads both for views, RPM and earnings per follower.
+INSERT INTO video_stats (video_id, day, views, likes, comments, shares, average_watch_ms, followers_gained)
+SELECT v.id, d::date, 200 + (v.id * 7919 + n * 104729) % 40000, (v.id * 31 + n * 17) % 3000, n % 90, n % 40,
+       4000 + (v.id * 13 + n) % 9000, (v.id + n) % 120
+FROM videos v, generate_series(1, 365) n, LATERAL (SELECT (now() - n * interval '1 day')::date AS d) x;
+INSERT INTO income (stream, amount_minor, currency, day, video_id)
+SELECT 'creator_rewards', 100 + g % 900, 'EUR', (now() - (g % 365) * interval '1 day')::date, v.id
+FROM generate_series(1, 2000) g, LATERAL (SELECT id FROM videos ORDER BY id OFFSET g % 40 LIMIT 1) v;
 ANALYZE;
