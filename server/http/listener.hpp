@@ -85,6 +85,7 @@ public:
 private:
     struct connection;
     class large_body_turn;
+    class session;
     net::awaitable<void> accept_loop();
     // A turn to read a large body, waiting for one up to large_body_wait; nothing when none came.
     net::awaitable<std::optional<large_body_turn>> wait_for_large_body_turn(connection& conn);

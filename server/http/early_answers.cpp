@@ -1,0 +1,67 @@
+#include "http/early_answers.hpp"
+
+#include "http/http_error.hpp"
+#include "http/response.hpp"
+#include "http/router.hpp"
+
+namespace linkledger::http {
+
+response uri_too_long()
+{
+    return error_response(http_error(status::uri_too_long, "uri_too_long",
+                                     "the request target is longer than " + std::to_string(k_max_target_bytes) +
+                                         " bytes",
+                                     "target"));
+}
+
+response headers_too_large(std::string_view code)
+{
+    bool const too_many = code == "too_many_headers";
+    return error_response(http_error(status::request_header_fields_too_large, std::string(code),
+                                     too_many ? "the request has more than " + std::to_string(k_max_header_fields) +
+                                                    " header fields"
+                                              : "the request headers are larger than " +
+                                                    std::to_string(k_max_header_bytes) + " bytes",
+                                     "headers"));
+}
+
+response too_large_body()
+{
+    return error_response(http_error(status::payload_too_large, "payload_too_large",
+                                     "the request body is too large", "body"));
+}
+
+response too_many_large_bodies()
+{
+    auto res = error_response(http_error(status::service_unavailable, "busy",
+                                         "too many large request bodies are being received; try again shortly",
+                                         "body"));
+    res.set(bhttp::field::retry_after, "1");
+    return res;
+}
+
+response oversized_header(request const& partial, std::size_t buffered_bytes)
+{
+    bool const no_request_line = partial.target().empty();
+    if ((no_request_line && buffered_bytes > k_max_target_bytes) || partial.target().size() > k_max_target_bytes)
+        return uri_too_long();
+    return headers_too_large();
+}
+
+std::optional<response> header_problem(request const& req, std::size_t header_bytes)
+{
+    auto const target = req.target();
+    if (target.size() > k_max_target_bytes)
+        return uri_too_long();
+    // The request line is method, target, "HTTP/1.x" and three separators.
+    auto const line_bytes = req.method_string().size() + target.size() + 12;
+    if (header_bytes > line_bytes + k_max_header_bytes)
+        return headers_too_large();
+    std::size_t fields = 0;
+    for (auto it = req.begin(); it != req.end(); ++it)
+        if (++fields > k_max_header_fields)
+            return headers_too_large("too_many_headers");
+    return std::nullopt;
+}
+
+} // namespace linkledger::http

@@ -1,0 +1,26 @@
+// Answers for requests refused before any route saw them: limits on size and shape. The body
+// of such a request is never read, so the connection closes after the answer.
+#pragma once
+
+#include "http/types.hpp"
+
+#include <cstddef>
+#include <optional>
+
+namespace linkledger::http {
+
+// 414 past the request-target limit, else 431 (too big, or too many fields: `code` says which).
+response uri_too_long();
+response headers_too_large(std::string_view code = "headers_too_large");
+response too_large_body();
+response too_many_large_bodies();
+
+// A header too big for Beast's limit is either a huge request-target (414) or too many or too
+// big fields (431). Beast parses the request line as soon as it is complete: without one, the
+// line itself is what overflowed.
+response oversized_header(request const& partial, std::size_t buffered_bytes);
+
+// The limits Beast does not check itself: the target's length, the fields' count and size.
+std::optional<response> header_problem(request const& req, std::size_t header_bytes);
+
+} // namespace linkledger::http

@@ -1,0 +1,274 @@
+#include "http/session.hpp"
+
+#include "http/early_answers.hpp"
+#include "http/request_log.hpp"
+#include "http/wire_format.hpp"
+#include "logging/json_formatter.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+namespace linkledger::http {
+namespace {
+
+constexpr auto k_use = net::as_tuple(net::use_awaitable);
+// The first read of a request: a redirect's whole header fits in it.
+constexpr std::size_t k_first_read_bytes = 4096;
+
+std::string log_path(std::string_view target)
+{
+    // The query string may carry secrets (postback tokens) and personal data: never logged.
+    // Quoted when it holds a '"', so a crafted target stays one field of the JSON log.
+    auto const path = target.substr(0, target.find('?'));
+    return logging::quoted(path.substr(0, 256));
+}
+
+std::string client_ip(trusted_proxies const& proxies, net::ip::address const& peer, request const& req)
+{
+    std::vector<std::string_view> forwarded;
+    auto const [first, last] = req.equal_range("X-Forwarded-For");
+    for (auto it = first; it != last; ++it)
+        forwarded.emplace_back(it->value().data(), it->value().size());
+    return proxies.client_address(peer, forwarded).to_string();
+}
+
+// The client waits for our word before sending its body (RFC 9110, 10.1.1): given once the
+// header has passed every check, so a refused upload is never sent at all.
+bool expects_continue(request const& header)
+{
+    return header.version() >= 11 && beast::iequals(header[bhttp::field::expect], "100-continue");
+}
+
+} // namespace
+
+listener::session::session(listener& owner, std::shared_ptr<connection> conn)
+    : owner_(owner), conn_(std::move(conn))
+{
+    boost::system::error_code ec;
+    if (auto const endpoint = conn_->stream.socket().remote_endpoint(ec); !ec) {
+        peer_ = endpoint.address();
+        remote_ip_ = unmapped(peer_).to_string();
+        behind_proxy_ = owner_.options_.proxies.trusts(peer_);
+    }
+}
+
+listener::session::~session()
+{
+    owner_.forget(conn_->id);
+}
+
+net::awaitable<void> listener::session::run()
+{
+    for (;;) {
+        exchange x;
+        x.route = owner_.routes_.unmatched();
+        if (!co_await read_header(x))
+            break;
+        co_await admit(x);
+        if (!co_await judge_before_body(x) || !co_await read_body(x))
+            break;
+        co_await answer(x);
+        bool const sent = co_await send(x);
+        record(x);
+        conn_->busy = false;
+        if (!sent || !x.keep_alive || conn_->closing)
+            break;
+    }
+    boost::system::error_code ec;
+    conn_->stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    if (refused_)
+        co_await drain_refused();
+    conn_->stream.socket().close(ec);
+}
+
+net::awaitable<bool> listener::session::wait_for_request()
+{
+    if (buffer_.size() > 0)
+        co_return true; // the next request (pipelined) has already begun
+    // Until a request begins the connection is idle: a quiet client (or a kept-alive one that
+    // has nothing more to ask) is dropped at the idle deadline.
+    conn_->stream.expires_after(owner_.options_.idle_timeout);
+    auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(k_first_read_bytes), k_use);
+    if (ec)
+        co_return false;
+    buffer_.commit(n);
+    co_return true;
+}
+
+net::awaitable<bool> listener::session::read_header(exchange& x)
+{
+    x.parser.emplace();
+    // Room for the longest target and the largest fields; each is checked on its own below.
+    x.parser->header_limit(static_cast<std::uint32_t>(k_max_target_bytes + k_max_header_bytes + 64));
+    // Beast checks Content-Length against the limit while parsing the header, before the route
+    // is known: start from the largest any route allows, then narrow it before the body.
+    x.parser->body_limit(owner_.routes_.largest_body_limit());
+    if (!co_await wait_for_request())
+        co_return false;
+    // One deadline for the whole request, header and body: a client that trickles bytes cannot
+    // hold a connection longer than this.
+    conn_->stream.expires_after(owner_.options_.request_timeout);
+    auto [ec, header_bytes] = co_await bhttp::async_read_header(conn_->stream, buffer_, *x.parser, k_use);
+    x.started = std::chrono::steady_clock::now();
+    if (ec == bhttp::error::header_limit)
+        x.early = oversized_header(x.parser->get(), buffer_.size());
+    else if (ec == bhttp::error::body_limit)
+        x.early = too_large_body();
+    else if (ec)
+        co_return false; // closed, timed out, or not HTTP: nothing to answer
+    else
+        x.early = header_problem(x.parser->get(), header_bytes);
+    x.client = &remote_ip_;
+    if (!x.early && behind_proxy_)
+        x.client = &(forwarded_ip_ = client_ip(owner_.options_.proxies, peer_, x.parser->get()));
+    co_return true;
+}
+
+net::awaitable<void> listener::session::admit(exchange& x)
+{
+    auto const& options = owner_.options_;
+    if (x.early || !options.limiter)
+        co_return;
+    // Before the body is read and before any route (or the database) does work.
+    auto const& header = x.parser->get();
+    auto const limited = classify_route(header.method(), header.target());
+    if (!limited)
+        co_return;
+    auto wait = options.limiter->admit(*limited, *x.client);
+    if (wait == 0 && options.shared_admit)
+        wait = co_await options.shared_admit(*limited, *x.client);
+    if (wait != 0)
+        x.early = rate_limited_response(*limited, wait);
+}
+
+net::awaitable<bool> listener::session::judge_before_body(exchange& x)
+{
+    if (x.early)
+        co_return true;
+    conn_->busy = true;
+    // Most requests (every redirect) carry no body: nothing more to check before it.
+    if (x.parser->content_length().value_or(0) == 0 && !x.parser->chunked())
+        co_return true;
+    // Before a byte of the body is read: route, method and credentials, then size.
+    auto verdict = co_await owner_.routes_.check_header(x.parser->get(), *x.client);
+    x.route = verdict.route;
+    auto const length = x.parser->content_length();
+    if (verdict.refusal)
+        x.early = std::move(verdict.refusal);
+    else if (length && *length > verdict.body_limit)
+        x.early = too_large_body();
+    else
+        x.parser->body_limit(verdict.body_limit); // a chunked body is counted as it arrives
+    x.who = std::move(verdict.who);
+    bool const large = length ? *length > k_large_body_bytes : verdict.body_limit > k_large_body_bytes;
+    if (!x.early && large && !(x.turn = co_await owner_.wait_for_large_body_turn(*conn_)))
+        x.early = too_many_large_bodies();
+    if (!x.early && expects_continue(x.parser->get())) {
+        static constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [ec, sent] =
+            co_await net::async_write(conn_->stream, net::buffer(k_continue.data(), k_continue.size()), k_use);
+        (void)sent;
+        if (ec)
+            co_return false;
+    }
+    if (x.early) {
+        x.method = std::string(x.parser->get().method_string());
+        x.path = log_path(x.parser->get().target());
+    }
+    co_return true;
+}
+
+net::awaitable<bool> listener::session::read_body(exchange& x)
+{
+    if (x.early)
+        co_return true;
+    auto [ec, body_bytes] = co_await bhttp::async_read(conn_->stream, buffer_, *x.parser, k_use);
+    (void)body_bytes;
+    if (ec == bhttp::error::body_limit)
+        x.early = too_large_body();
+    else if (ec)
+        co_return false;
+    co_return true;
+}
+
+net::awaitable<void> listener::session::answer(exchange& x)
+{
+    if (x.early) {
+        // The rest of the request (its body) is unread: the connection cannot go on.
+        x.res = std::move(*x.early);
+        refused_ = true;
+        x.res.keep_alive(false);
+        x.res.prepare_payload();
+        co_return;
+    }
+    auto req = x.parser->release();
+    x.method = std::string(req.method_string());
+    x.path = log_path(req.target());
+    x.keep_alive = req.keep_alive() && !conn_->closing;
+    bool const head = req.method() == verb::head;
+    // Whether the client used https is told by the proxy that ended TLS; anyone else claiming
+    // it would only switch on HSTS for themselves, but the rule stays simple.
+    if (!behind_proxy_)
+        req.erase("X-Forwarded-Proto");
+    log_request_details(req, *x.client);
+    auto const& routes = owner_.routes_;
+    if (auto now = routes.handle_now(req, *x.client, &x.route))
+        x.res = std::move(*now);
+    else
+        x.res = co_await routes.handle(req, *x.client, &x.route, x.who ? &*x.who : nullptr);
+    x.res.version(req.version());
+    x.res.prepare_payload();
+    if (head)
+        x.res.body().clear(); // Content-Length keeps the GET body's size, as HEAD requires
+    x.res.keep_alive(x.keep_alive);
+}
+
+net::awaitable<bool> listener::session::send(exchange& x)
+{
+    if (conn_->closing && x.keep_alive) {
+        x.keep_alive = false; // shutdown began while the request was handled
+        x.res.keep_alive(false);
+    }
+    auto const& before_reply = owner_.options_.before_reply;
+    if (before_reply && before_reply->pending()) {
+        // Let the other requests that are ready in this event-loop turn stage their clicks
+        // too; the first to get here writes them all with one system call.
+        co_await net::post(conn_->stream.get_executor(), net::use_awaitable);
+        before_reply->flush();
+    }
+    conn_->stream.expires_after(owner_.options_.request_timeout);
+    wire_.clear();
+    append_wire_bytes(wire_, x.res);
+    auto [ec, written] = co_await net::async_write(conn_->stream, net::buffer(wire_), k_use);
+    (void)written;
+    co_return !ec;
+}
+
+void listener::session::record(exchange const& x) const
+{
+    auto const took = std::chrono::steady_clock::now() - x.started;
+    if (owner_.observer_)
+        owner_.observer_->observe(x.route, x.res.result_int(), took);
+    auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+    spdlog::info("http method={} path={} status={} latency_ms={:.3f}", x.method, x.path, x.res.result_int(),
+                 static_cast<double>(micros) / 1000.0);
+}
+
+net::awaitable<void> listener::session::drain_refused()
+{
+    // Closing with bytes of the refused request still unread makes the kernel send a reset,
+    // which can destroy our answer before the client reads it: read and discard what is still
+    // coming, for a moment and up to a bound.
+    conn_->stream.expires_after(std::chrono::seconds(1));
+    std::array<char, 4096> sink;
+    for (std::size_t drained = 0; drained < 256 * 1024;) {
+        auto [ec, n] = co_await conn_->stream.async_read_some(net::buffer(sink), k_use);
+        if (ec)
+            break;
+        drained += n;
+    }
+}
+
+} // namespace linkledger::http

@@ -1,0 +1,100 @@
+// One client connection, request after request, in named steps: wait for a request to begin,
+// read its header, admit it (rate limits), judge it before its body (route, credentials, size),
+// read the body, answer it, send the answer (after the group commit of clicks), record it
+// (metrics, access log). Private to the listener.
+#pragma once
+
+#include "http/listener.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace linkledger::http {
+
+struct listener::connection {
+    explicit connection(net::ip::tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    std::uint64_t id = 0;
+    bool busy = false;    // a request is being read past its header, handled or answered
+    bool closing = false; // close after the response in flight
+};
+
+// One of the few turns to read (and handle) a large body; given back when destroyed.
+class listener::large_body_turn {
+public:
+    explicit large_body_turn(std::atomic<std::size_t>& in_use) : in_use_(&in_use) {}
+    large_body_turn(large_body_turn&& other) noexcept : in_use_(std::exchange(other.in_use_, nullptr)) {}
+    large_body_turn& operator=(large_body_turn&& other) noexcept
+    {
+        give_back();
+        in_use_ = std::exchange(other.in_use_, nullptr);
+        return *this;
+    }
+    ~large_body_turn() { give_back(); }
+
+private:
+    void give_back()
+    {
+        if (in_use_)
+            in_use_->fetch_sub(1, std::memory_order_relaxed);
+        in_use_ = nullptr;
+    }
+
+    std::atomic<std::size_t>* in_use_;
+};
+
+class listener::session {
+public:
+    session(listener& owner, std::shared_ptr<connection> conn);
+    session(session const&) = delete;
+    session& operator=(session const&) = delete;
+    // Forgets the connection: its slot under max_connections is free again, even when the
+    // coroutine ends with an exception.
+    ~session();
+
+    net::awaitable<void> run();
+
+private:
+    // What one request carries from step to step; reset for the next one.
+    struct exchange {
+        std::optional<bhttp::request_parser<bhttp::string_body>> parser;
+        std::string const* client = nullptr; // the address that made the request
+        std::optional<response> early;       // refused before its body was read
+        std::size_t route = 0;
+        std::optional<principal> who;         // found before the body, on authenticated routes
+        std::optional<large_body_turn> turn;  // held until the answer is sent
+        response res;
+        bool keep_alive = false;
+        std::string method = "-";
+        std::string path = "-";
+        std::chrono::steady_clock::time_point started;
+    };
+
+    // Each step: false when the connection ends there (closed, timed out, not HTTP).
+    net::awaitable<bool> wait_for_request();
+    net::awaitable<bool> read_header(exchange& x);
+    net::awaitable<void> admit(exchange& x);
+    net::awaitable<bool> judge_before_body(exchange& x);
+    net::awaitable<bool> read_body(exchange& x);
+    net::awaitable<void> answer(exchange& x);
+    net::awaitable<bool> send(exchange& x);
+    void record(exchange const& x) const;
+    // After a refusal: what is still coming is read and dropped for a moment, so the kernel
+    // does not reset the connection under our answer.
+    net::awaitable<void> drain_refused();
+
+    listener& owner_;
+    std::shared_ptr<connection> conn_;
+    beast::flat_buffer buffer_;
+    std::string wire_; // the answer's bytes; reused, so its capacity stays
+    std::string remote_ip_;
+    net::ip::address peer_;
+    bool behind_proxy_ = false;  // only a trusted proxy's connection carries other clients
+    std::string forwarded_ip_;   // the client named by a trusted proxy, per request
+    bool refused_ = false;       // answered before the whole request was read
+};
+
+} // namespace linkledger::http
