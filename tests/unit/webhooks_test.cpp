@@ -3,11 +3,14 @@
 #include "events/address_policy.hpp"
 #include "events/retry_schedule.hpp"
 #include "events/webhook_formats.hpp"
+#include "events/webhook_sender.hpp"
 #include "events/webhook_signer.hpp"
 #include "events/webhook_url.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 
 using namespace linkledger::events;
 using namespace std::chrono_literals;
@@ -127,4 +130,17 @@ TEST(webhook_formats, a_link_gets_its_short_url)
     outgoing_event const updated{"sale.updated", "2026-11-25T18:00:00.000Z",
                                  R"({"amount_minor":500,"currency":"USD","status":"approved","previous_status":"pending"})", "{}"};
     EXPECT_EQ(chat_message(updated, "", "en"), "Sale $5.00 moved from pending to approved");
+}
+
+TEST(sender_settings, the_timeout_is_milliseconds_under_the_lease)
+{
+    ::unsetenv("LINKLEDGER_WEBHOOK_TIMEOUT_MS");
+    EXPECT_EQ(sender_settings_from_environment("http://x").timeout, 10'000ms);
+    ::setenv("LINKLEDGER_WEBHOOK_TIMEOUT_MS", "2500", 1);
+    EXPECT_EQ(sender_settings_from_environment("http://x").timeout, 2'500ms);
+    for (auto const* bad : {"0", "99", "30001", "2s", "-5", "1e3"}) {
+        ::setenv("LINKLEDGER_WEBHOOK_TIMEOUT_MS", bad, 1);
+        EXPECT_THROW(sender_settings_from_environment("http://x"), std::invalid_argument) << bad;
+    }
+    ::unsetenv("LINKLEDGER_WEBHOOK_TIMEOUT_MS");
 }
