@@ -32,7 +32,8 @@ ON CONFLICT DO NOTHING
 RETURNING click_id
 )sql";
 
-void copy_rows(pqxx::transaction_base& tx, std::string const& table, click_batch_rows const& batch)
+void copy_rows(pqxx::transaction_base& tx, std::string const& table, click_batch_rows const& batch,
+               std::function<void(std::size_t)> const& after_row)
 {
     db::copy_writer stream(tx, table, k_columns);
     std::string line;
@@ -61,6 +62,8 @@ void copy_rows(pqxx::transaction_base& tx, std::string const& table, click_batch
         else
             line += std::to_string(c.rule);
         stream.write_line(line);
+        if (after_row)
+            after_row(i);
     }
     stream.complete();
 }
@@ -83,7 +86,8 @@ std::string copy_timestamp(std::chrono::system_clock::time_point at)
     return text;
 }
 
-void store_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch)
+void store_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch,
+                  std::function<void(std::size_t)> const& after_row)
 {
     // A batch within one month (nearly all) goes straight into that month's partition, which
     // spares PostgreSQL routing every row.
@@ -93,13 +97,13 @@ void store_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch)
     });
     auto const table = one_month ? "clicks_" + days.front().substr(0, 4) + days.front().substr(5, 2)
                                  : std::string("clicks");
-    copy_rows(tx, table, batch);
+    copy_rows(tx, table, batch, after_row);
 }
 
 std::vector<std::size_t> store_missing_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch)
 {
     tx.exec(k_create_staging);
-    copy_rows(tx, "click_batch", batch);
+    copy_rows(tx, "click_batch", batch, {});
     // Click ids are unique: a repeated one in a batch is the same click, stored (and counted) once.
     std::unordered_map<std::string, std::size_t> position;
     for (std::size_t i = 0; i < batch.clicks.size(); ++i)

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,7 +28,10 @@ struct click_batch_rows {
     std::string const& node_id;
 };
 
-void store_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch);
+// `after_row(i)` runs once each row i is written: the caller's own work on a click overlaps
+// PostgreSQL reading the COPY, instead of waiting for it.
+void store_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch,
+                  std::function<void(std::size_t)> const& after_row);
 
 // The positions in `batch.clicks` of the clicks stored now, in no particular order.
 std::vector<std::size_t> store_missing_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch);

@@ -3,6 +3,10 @@
 // stored (the COPY of the usual path and the replay's insert of what is missing) count alike,
 // and the rule is unit-tested on its own. click_rollup_store writes the rows.
 //
+// A click_rollup counts one click at a time, so the shipper can count each click while the COPY
+// that stores the batch is under way (PostgreSQL reads the rows meanwhile), and add the unique
+// clicks once the markers in click_uniques have said which they are.
+//
 // The finest grain is (link, UTC quarter-hour, source, in-app browser, country); each table is
 // a sum of it, so the four always agree:
 //   click_rollups_daily          (link, UTC day, source, in_app, country)
@@ -23,6 +27,9 @@
 #include <map>
 #include <span>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace linkledger::clicks {
@@ -73,7 +80,26 @@ struct click_rollups {
     std::map<source_quarter, rollup_counts> source_quarters;
 };
 
-// `first_visit[i]`: clicks[i] is its visitor's first click of the UTC day on its link.
+class click_rollup {
+public:
+    // Counts `c`: a click, or a bot hit. `c` must outlive this click_rollup (its texts are
+    // viewed, not copied, until rows()).
+    void add(click const& c);
+    // The click added `position`-th (from 0) is its visitor's first of the UTC day on its link:
+    // a unique click too. Ignored for a bot.
+    void add_first_visit(std::size_t position);
+    // The rows each rollup table gains.
+    click_rollups rows() const;
+
+private:
+    // link, quarter-hour, source, in-app browser, country
+    using fine_key = std::tuple<std::int64_t, quarter_hour, std::string_view, std::string_view, std::string_view>;
+    std::map<fine_key, rollup_counts> fine_;
+    std::vector<std::pair<rollup_counts*, bool>> added_; // each added click's row, and whether a bot
+};
+
+// A whole batch at once. `first_visit[i]`: clicks[i] is its visitor's first click of the UTC
+// day on its link.
 click_rollups roll_up(std::span<click const> clicks, std::vector<bool> const& first_visit);
 
 } // namespace linkledger::clicks

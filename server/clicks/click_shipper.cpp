@@ -148,11 +148,18 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
                               std::vector<std::string> const& hashes)
 {
     // The usual path: every click of the batch goes in, or none (a duplicate click id fails the
-    // COPY and rolls the whole transaction back, so nothing is half-counted).
+    // COPY and rolls the whole transaction back, so nothing is half-counted). Each click is
+    // counted while PostgreSQL reads the COPY.
     pqxx::work tx(*conn_);
-    store_clicks(tx, {batch.clicks, days, hashes, node_id_});
-    auto const first_visits = uniques_.mark_first_visits(tx, batch.clicks, days, hashes);
-    add_to_rollups(tx, roll_up(batch.clicks, first_visits));
+    click_rollup rollup;
+    uniques_.start_batch();
+    store_clicks(tx, {batch.clicks, days, hashes, node_id_}, [&](std::size_t i) {
+        rollup.add(batch.clicks[i]);
+        uniques_.consider(i, batch.clicks[i], days[i], hashes[i]);
+    });
+    for (auto const i : uniques_.mark(tx))
+        rollup.add_first_visit(i);
+    add_to_rollups(tx, rollup.rows());
     save_checkpoint(tx, node_id_, batch.next, batch.clicks.size());
     tx.commit();
     uniques_.committed();
@@ -165,15 +172,16 @@ void click_shipper::ship_deduplicated(journal_batch const& batch, std::vector<st
     pqxx::work tx(*conn_);
     auto stored = store_missing_clicks(tx, {batch.clicks, days, hashes, node_id_});
     std::sort(stored.begin(), stored.end()); // journal order: a visitor's first click first
-    std::vector<click> new_clicks;
-    std::vector<std::string> new_days, new_hashes;
-    for (auto const i : stored) {
-        new_clicks.push_back(batch.clicks[i]);
-        new_days.push_back(days[i]);
-        new_hashes.push_back(hashes[i]);
+    click_rollup rollup;
+    uniques_.start_batch();
+    for (std::size_t k = 0; k < stored.size(); ++k) {
+        auto const i = stored[k];
+        rollup.add(batch.clicks[i]);
+        uniques_.consider(k, batch.clicks[i], days[i], hashes[i]);
     }
-    auto const first_visits = uniques_.mark_first_visits(tx, new_clicks, new_days, new_hashes);
-    add_to_rollups(tx, roll_up(new_clicks, first_visits));
+    for (auto const k : uniques_.mark(tx))
+        rollup.add_first_visit(k);
+    add_to_rollups(tx, rollup.rows());
     save_checkpoint(tx, node_id_, batch.next, batch.clicks.size());
     tx.commit();
     uniques_.committed();

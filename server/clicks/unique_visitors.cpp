@@ -23,40 +23,44 @@ constexpr std::size_t k_max_counted_visitors = 500000;
 
 } // namespace
 
-std::vector<bool> unique_visitors::mark_first_visits(pqxx::transaction_base& tx, std::span<click const> clicks,
-                                                     std::span<std::string const> days,
-                                                     std::span<std::string const> hashes)
+void unique_visitors::start_batch()
 {
-    std::vector<bool> first(clicks.size(), false);
+    candidates_.clear();
+    days_.clear();
+    links_.clear();
+    hashes_.clear();
     pending_.clear();
-    // The first click of each visitor not known to be counted: "day|link|hash" -> its position.
-    std::unordered_map<std::string, std::size_t> candidates;
-    std::vector<std::string> cand_days, cand_links, cand_hashes;
-    for (std::size_t i = 0; i < clicks.size(); ++i) {
-        auto const& c = clicks[i];
-        if (c.bot || hashes[i].empty())
-            continue;
-        auto visitor = days[i] + '|' + std::to_string(c.link_id) + '|' + hashes[i];
-        if (counted_.count(visitor) || candidates.count(visitor))
-            continue;
-        candidates.emplace(std::move(visitor), i);
-        cand_days.push_back(days[i]);
-        cand_links.push_back(std::to_string(c.link_id));
-        cand_hashes.push_back(hashes[i]);
-    }
-    if (candidates.empty())
-        return first;
-    auto const fresh = tx.exec_params(k_insert_uniques, db::to_pg_array(cand_days),
-                                      db::to_pg_array(cand_links), db::to_pg_array(cand_hashes));
-    for (auto const& row : fresh) {
-        auto const visitor = row[0].as<std::string>() + '|' + row[1].as<std::string>() + '|' + row[2].as<std::string>();
-        if (auto const it = candidates.find(visitor); it != candidates.end())
-            first[it->second] = true;
+}
+
+void unique_visitors::consider(std::size_t position, click const& c, std::string const& day, std::string const& hash)
+{
+    if (c.bot || hash.empty())
+        return;
+    auto visitor = day + '|' + std::to_string(c.link_id) + '|' + hash;
+    if (counted_.count(visitor) || candidates_.count(visitor))
+        return;
+    candidates_.emplace(std::move(visitor), position);
+    days_.push_back(day);
+    links_.push_back(std::to_string(c.link_id));
+    hashes_.push_back(hash);
+}
+
+std::vector<std::size_t> unique_visitors::mark(pqxx::transaction_base& tx)
+{
+    std::vector<std::size_t> first_visits;
+    if (!candidates_.empty()) {
+        auto const fresh = tx.exec_params(k_insert_uniques, db::to_pg_array(days_), db::to_pg_array(links_),
+                                          db::to_pg_array(hashes_));
+        for (auto const& row : fresh) {
+            auto const visitor = row[0].as<std::string>() + '|' + row[1].as<std::string>() + '|' + row[2].as<std::string>();
+            if (auto const it = candidates_.find(visitor); it != candidates_.end())
+                first_visits.push_back(it->second);
+        }
     }
     // Every candidate has a marker once `tx` commits: this node's, or one stored before.
-    for (auto const& candidate : candidates)
+    for (auto& candidate : candidates_)
         pending_.push_back(candidate.first);
-    return first;
+    return first_visits;
 }
 
 void unique_visitors::committed()

@@ -8,28 +8,34 @@
 
 #include <pqxx/transaction_base>
 
-#include <span>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 namespace linkledger::clicks {
 
+// For one batch: start_batch(), consider() each stored click (in the COPY loop, say), mark() in
+// the transaction that stores them, committed() once it has committed.
 class unique_visitors {
 public:
-    // In `tx`, which stores `clicks`: inserts the markers of their visitors not known yet and
-    // returns, per click, whether it is the first click of a visitor counted now (at most one
-    // click per visitor: the first in the batch). `days` and `hashes` go with `clicks` (utc_day,
-    // visitor hash; empty for bots). Call committed() once `tx` has committed.
-    std::vector<bool> mark_first_visits(pqxx::transaction_base& tx, std::span<click const> clicks,
-                                        std::span<std::string const> days,
-                                        std::span<std::string const> hashes);
-    // The markers of the last mark_first_visits are stored: remember their visitors.
+    // Forgets the candidates and markers of a batch whose transaction did not commit.
+    void start_batch();
+    // The click at `position` of what is being stored, on `day` (its utc_day) with its visitor
+    // hash (empty for a bot): a candidate first visit unless a bot, or a visitor already
+    // counted, or one seen earlier in the batch (the first click counts).
+    void consider(std::size_t position, click const& c, std::string const& day, std::string const& hash);
+    // Inserts the markers of the candidates in `tx` and returns the positions of the clicks
+    // whose visitors are counted now.
+    std::vector<std::size_t> mark(pqxx::transaction_base& tx);
+    // `tx` has committed: its markers are stored, so their visitors are known from now on.
     void committed();
 
 private:
-    std::unordered_set<std::string> counted_; // "day|link|hash" known to have a marker
-    std::vector<std::string> pending_;        // marked by the transaction not yet committed
+    std::unordered_set<std::string> counted_;                   // "day|link|hash" known to have a marker
+    std::unordered_map<std::string, std::size_t> candidates_;   // this batch's: visitor -> position
+    std::vector<std::string> days_, links_, hashes_;            // the candidates, as insert arrays
+    std::vector<std::string> pending_;                          // marked by the transaction not yet committed
 };
 
 } // namespace linkledger::clicks
