@@ -44,8 +44,9 @@ std::string rows(boost::json::object const& report)
     std::string out;
     for (auto const& row : report.at("rows").as_array()) {
         auto const& r = row.as_object();
-        out += (out.empty() ? "" : " ") + std::string(r.at("key").as_string()) + '=' +
-               std::to_string(r.at("clicks").as_int64());
+        if (!out.empty())
+            out += ' ';
+        out.append(r.at("key").as_string()).append("=").append(std::to_string(r.at("clicks").as_int64()));
     }
     return out;
 }
