@@ -1,5 +1,6 @@
 // linkledger: wiring only. Command line -> config -> database -> services -> HTTP listener.
 #include "audit/audit_api.hpp"
+#include "auth/access_policy.hpp"
 #include "auth/shared_rate_limiter.hpp"
 #include "auth/authenticate.hpp"
 #include "bio/bio_api.hpp"
@@ -166,6 +167,7 @@ int serve(config::config settings)
             return auth::authenticate(conn, presented);
         });
     });
+    routes.set_access_policy(auth::enforce_access);
     routes.set_failure_mapper(db::http_error_of);
     http::add_health_routes(routes, [&database] { return database.reachable(); },
                             [&] { return clicks::pipeline_status(journal, shipper); });

@@ -1,7 +1,6 @@
 #include "http/router.hpp"
 
 #include "http/authorization.hpp"
-#include "crypto/digest.hpp"
 #include "http/cookies.hpp"
 #include "http/http_error.hpp"
 #include "http/response.hpp"
@@ -135,19 +134,10 @@ net::awaitable<void> router::authenticate(request_context& ctx) const
     }
     if (ctx.who->kind == principal::via::api_key)
         ctx.api_key_id = ctx.who->id;
-    auto const method = ctx.req.method();
-    if (method == verb::get || method == verb::head)
-        co_return;
-    if (!ctx.who->can_change)
-        throw http_error(status::forbidden, "read_only",
-                         "this account can see everything but change nothing (viewer role)");
-    // A cookie rides along with any request the browser sends, a forged one included: a
-    // change made with a session must also prove it came from our own page.
-    if (ctx.who->kind == principal::via::session &&
-        !crypto::constant_time_equal(ctx.req["X-CSRF-Token"], ctx.who->csrf_token))
-        throw http_error(status::forbidden, "csrf_failed",
-                         "the X-CSRF-Token header is missing or wrong; reload the page",
-                         "X-CSRF-Token");
+    if (access_policy_)
+        access_policy_(ctx.req, *ctx.who);
+    else if (ctx.req.method() != verb::get && ctx.req.method() != verb::head)
+        throw http_error(status::forbidden, "forbidden", "changes are not allowed on this server");
 }
 
 namespace {

@@ -57,6 +57,11 @@ using authenticator =
 
 inline constexpr std::string_view k_session_cookie = "ll_session";
 
+// Whether `who` may make this request (roles, CSRF): returns when allowed, throws an http_error
+// when not. Registered from above (auth/access_policy); without one, an authenticated caller
+// may read (GET, HEAD) and nothing more.
+using access_policy = std::function<void(request const& req, principal const& who)>;
+
 // What a handler's exception that is not an http_error means to the client, where a higher floor
 // knows better than "500" (the database's: unreachable is 503; db/sql_errors registers it).
 // Nothing: a 500, logged.
@@ -86,6 +91,7 @@ public:
     // For public routes that answer without waiting; they take no body and no API key.
     void add_now(verb method, std::string pattern, immediate_handler h);
     void set_authenticator(authenticator a) { authenticator_ = std::move(a); }
+    void set_access_policy(access_policy p) { access_policy_ = std::move(p); }
     void set_response_hook(response_hook h) { response_hook_ = std::move(h); }
     void set_failure_mapper(failure_mapper m) { failure_mapper_ = std::move(m); }
 
@@ -148,6 +154,7 @@ private:
     response failure_response(request const& req, std::exception_ptr failure) const;
 
     authenticator authenticator_;
+    access_policy access_policy_;
     failure_mapper failure_mapper_;
     response_hook response_hook_;
 };

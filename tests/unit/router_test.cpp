@@ -147,3 +147,37 @@ TEST_F(routes, the_body_limit_is_known_from_the_header_alone)
     EXPECT_EQ(r.body_limit(verb::post, "/nowhere/at/all"), route_options{}.max_body_bytes);
     EXPECT_EQ(r.largest_body_limit(), 16u * 1024 * 1024);
 }
+
+TEST_F(routes, changes_on_authenticated_routes_follow_the_registered_access_policy)
+{
+    r.add(verb::put, "/api/v1/guarded", [](request_context& ctx) -> net::awaitable<response> {
+        co_return echo("guarded", ctx);
+    }, {.requires_api_key = true});
+    r.add(verb::get, "/api/v1/guarded", [](request_context& ctx) -> net::awaitable<response> {
+        co_return echo("guarded.read", ctx);
+    }, {.requires_api_key = true});
+    r.set_authenticator([](credentials const&) -> net::awaitable<std::optional<principal>> {
+        co_return principal{principal::via::api_key, 1, true, "", "", ""};
+    });
+    auto ask_with_key = [&](verb method) {
+        request req{method, "/api/v1/guarded", 11};
+        req.set(bhttp::field::authorization, "Bearer llk_anything");
+        std::string const client = "127.0.0.1";
+        net::io_context io;
+        auto answer = net::co_spawn(io, r.handle(req, client), net::use_future);
+        io.run();
+        return answer.get().result_int();
+    };
+    // None registered: reads only.
+    EXPECT_EQ(ask_with_key(verb::get), 200);
+    EXPECT_EQ(ask_with_key(verb::put), 403);
+    int asked = 0;
+    r.set_access_policy([&](request const& req, principal const&) {
+        ++asked;
+        if (req.method() == verb::put && req["X-Allow"] != "yes")
+            throw http_error(status::forbidden, "read_only", "no");
+    });
+    EXPECT_EQ(ask_with_key(verb::put), 403);
+    EXPECT_EQ(ask_with_key(verb::get), 200);
+    EXPECT_EQ(asked, 2);
+}
