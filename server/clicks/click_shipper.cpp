@@ -12,6 +12,22 @@
 #include <set>
 
 namespace linkledger::clicks {
+namespace {
+
+// The end of a batch's transaction, whichever way its clicks went in: the unique clicks the
+// markers say, the rollups, the checkpoint; then the commit.
+void count_and_commit(pqxx::work& tx, click_rollup& rollup, unique_visitors& uniques, std::string const& node_id,
+                      journal_batch const& batch)
+{
+    for (auto const position : uniques.mark(tx))
+        rollup.add_first_visit(position);
+    add_to_rollups(tx, rollup.rows());
+    save_checkpoint(tx, node_id, batch.next, batch.clicks.size());
+    tx.commit();
+    uniques.committed();
+}
+
+} // namespace
 
 click_shipper::click_shipper(click_journal& journal, std::string database_url, std::string node_id,
                              shipper_options options)
@@ -157,12 +173,7 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
         rollup.add(batch.clicks[i]);
         uniques_.consider(i, batch.clicks[i], days[i], hashes[i]);
     });
-    for (auto const i : uniques_.mark(tx))
-        rollup.add_first_visit(i);
-    add_to_rollups(tx, rollup.rows());
-    save_checkpoint(tx, node_id_, batch.next, batch.clicks.size());
-    tx.commit();
-    uniques_.committed();
+    count_and_commit(tx, rollup, uniques_, node_id_, batch);
 }
 
 void click_shipper::ship_deduplicated(journal_batch const& batch, std::vector<std::string> const& days,
@@ -179,12 +190,7 @@ void click_shipper::ship_deduplicated(journal_batch const& batch, std::vector<st
         rollup.add(batch.clicks[i]);
         uniques_.consider(k, batch.clicks[i], days[i], hashes[i]);
     }
-    for (auto const k : uniques_.mark(tx))
-        rollup.add_first_visit(k);
-    add_to_rollups(tx, rollup.rows());
-    save_checkpoint(tx, node_id_, batch.next, batch.clicks.size());
-    tx.commit();
-    uniques_.committed();
+    count_and_commit(tx, rollup, uniques_, node_id_, batch);
 }
 
 journal_batch click_shipper::next_batch()
