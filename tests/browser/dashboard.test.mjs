@@ -266,8 +266,11 @@ test("a video's page shows its views, clicks and commission day by day, and its 
   await ownerPage.waitForSelector("#video-ranking-table td >> text=2,000");
   const [first] = await rows(ownerPage, "#video-ranking-table");
   assert.deepEqual(first, ["Morning run haul", "2,000", "1", "0.5", "€6.99", "€0.00", "€3.50", "40", "€0.17"]);
-  await ownerPage.selectOption("#video-ranking", "followers");
-  await ownerPage.waitForResponse((r) => r.url().includes("sort=followers") && r.ok());
+  // Listening before the change: the answer may come back before a later wait would begin.
+  await Promise.all([
+    ownerPage.waitForResponse((r) => r.url().includes("sort=followers") && r.ok()),
+    ownerPage.selectOption("#video-ranking", "followers"),
+  ]);
 
   // The row leads to the video's own page, with its own URL.
   await ownerPage.click("#videos-table a.video-page >> text=Morning run haul");
