@@ -442,6 +442,9 @@ std::string read_day(std::string_view text, std::string const& field, bool day_f
     } else {
         refuse(field, text, "is not a date (YYYY-MM-DD, or DD/MM/YYYY)");
     }
+    // std::chrono::day keeps a byte: day{271} would be day{15}. Ranges first, then the calendar.
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        refuse(field, text, "is not a date of the calendar");
     year_month_day const date{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
     if (!date.ok() || y < 1970)
         refuse(field, text, "is not a date of the calendar");

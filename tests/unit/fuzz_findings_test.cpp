@@ -3,6 +3,7 @@
 #include "http/http_error.hpp"
 #include "money/postback_params.hpp"
 #include "money/shop_orders.hpp"
+#include "money/video_stats_csv.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
@@ -91,4 +92,13 @@ TEST(fuzz_findings, the_sale_amount_alias_is_the_amount)
     EXPECT_EQ(sale.txid, "A9");
     EXPECT_EQ(sale.amount_minor, 15000);
     EXPECT_FALSE(sale.reported_commission_minor.has_value()); // "commissio." is no alias
+}
+
+// fuzz_video_stats_csv: a day of the month past 255 ("2026-1-271") wrapped into
+// std::chrono::day's one byte (271 -> 15) and was stored as 2026-01-15.
+TEST(fuzz_findings, a_day_of_the_month_past_255_is_refused_not_wrapped)
+{
+    auto const latest = std::chrono::sys_days{std::chrono::year{2026} / std::chrono::December / 3};
+    for (auto const* text : {"2026-1-271", "2026-13-01", "271/01/2026", "2026-01-32"})
+        EXPECT_THROW(read_day(text, "date", true, latest), http::http_error) << text;
 }
