@@ -42,6 +42,11 @@ listener::listener(io_context_pool& pool, router const& routes, listener_options
 {
 }
 
+listener::~listener()
+{
+    *alive_ = false;
+}
+
 void listener::open()
 {
     auto const address = net::ip::make_address(options_.host);

@@ -63,6 +63,9 @@ std::size_t fit_connections_to_fd_limit(std::size_t wanted);
 class listener {
 public:
     listener(io_context_pool& pool, router const& routes, listener_options options);
+    // Sessions still suspended when their io_context is destroyed (after this) must not
+    // reach back into it: they are told it is gone.
+    ~listener();
 
     // Binds and listens; throws boost::system::system_error naming the address on failure.
     void open();
@@ -107,6 +110,7 @@ private:
     std::uint64_t next_id_ = 0;
     std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections_;
     std::unique_ptr<net::steady_timer> grace_timer_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 } // namespace linkledger::http

@@ -44,7 +44,7 @@ bool expects_continue(request const& header)
 } // namespace
 
 listener::session::session(listener& owner, std::shared_ptr<connection> conn)
-    : owner_(owner), conn_(std::move(conn))
+    : owner_(owner), owner_alive_(owner.alive_), conn_(std::move(conn))
 {
     boost::system::error_code ec;
     if (auto const endpoint = conn_->stream.socket().remote_endpoint(ec); !ec) {
@@ -56,7 +56,8 @@ listener::session::session(listener& owner, std::shared_ptr<connection> conn)
 
 listener::session::~session()
 {
-    owner_.forget(conn_->id);
+    if (*owner_alive_)
+        owner_.forget(conn_->id);
 }
 
 net::awaitable<void> listener::session::run()

@@ -52,7 +52,7 @@ public:
     session(session const&) = delete;
     session& operator=(session const&) = delete;
     // Forgets the connection: its slot under max_connections is free again, even when the
-    // coroutine ends with an exception.
+    // coroutine ends with an exception (and the listener still exists).
     ~session();
 
     net::awaitable<void> run();
@@ -87,6 +87,7 @@ private:
     net::awaitable<void> drain_refused();
 
     listener& owner_;
+    std::shared_ptr<bool const> owner_alive_;
     std::shared_ptr<connection> conn_;
     beast::flat_buffer buffer_;
     std::string wire_; // the answer's bytes; reused, so its capacity stays
