@@ -3,6 +3,7 @@
 // once a click id is put in, still be an http(s) URL with a host and no header-breaking bytes.
 #include "fuzz_check.hpp"
 #include "links/slug.hpp"
+#include "links/smart_link.hpp"
 #include "links/target_url.hpp"
 
 #include <boost/url/parse.hpp>
@@ -32,9 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
                "an accepted slug is [A-Za-z0-9_-]");
     }
 
-    // A ULID, as the redirect puts in: the alphabet of a real click id.
+    // What the redirect puts in, as the redirect does it (every placeholder, percent-encoded):
+    // a ULID for the click id, and a slug, source, video and country.
     constexpr std::string_view click_id = "01JDZQ5C9M7R3K8T2V6W4X0Y1Z";
-    auto const expanded = links::expand_target(text, click_id);
+    auto const expanded = links::render_target(links::compile_target(text),
+                                               {click_id, "winter-haul", "tiktok", "42", "FR"});
     if (!links::target_url_problem(text)) {
         expect(text.size() <= links::k_max_target_length, "an accepted target is at most 2048 bytes");
         expect(expanded.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos,

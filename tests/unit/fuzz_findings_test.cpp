@@ -1,6 +1,8 @@
 // Regression tests for what the fuzz targets (tests/fuzz) found in the money edge: each input
 // here crashed or misread before its fix.
 #include "http/http_error.hpp"
+#include "links/smart_link.hpp"
+#include "links/target_url.hpp"
 #include "money/postback_params.hpp"
 #include "money/shop_orders.hpp"
 #include "money/video_stats_csv.hpp"
@@ -101,4 +103,19 @@ TEST(fuzz_findings, a_day_of_the_month_past_255_is_refused_not_wrapped)
     auto const latest = std::chrono::sys_days{std::chrono::year{2026} / std::chrono::December / 3};
     for (auto const* text : {"2026-1-271", "2026-13-01", "271/01/2026", "2026-01-32"})
         EXPECT_THROW(read_day(text, "date", true, latest), http::http_error) << text;
+}
+
+// fuzz.slug_url, 2026-12-02 (corpus/slug_url/finding-video-id-placeholder): the target accepts
+// a {video_id} placeholder (issue 14), which the fuzzer's property filled with the click id's
+// expansion alone, leaving "{video_id}" in a URL that no longer parsed. The redirect renders
+// every placeholder: the Location is a URL.
+TEST(fuzz_findings, every_placeholder_of_an_accepted_target_is_filled_in_the_location)
+{
+    std::string_view const target = "http://[2001:db8::1]:8080/{video_id}";
+    ASSERT_FALSE(linkledger::links::target_url_problem(target));
+    namespace links = linkledger::links;
+    auto const location = links::render_target(links::compile_target(target),
+                                               {"01JDZQ5C9M7R3K8T2V6W4X0Y1Z", "haul", "tiktok", "42", "FR"});
+    EXPECT_EQ(location, "http://[2001:db8::1]:8080/42");
+    EXPECT_TRUE(boost::urls::parse_uri(location).has_value());
 }
