@@ -5,6 +5,7 @@
 #include "http/json_body.hpp"
 #include "http/response.hpp"
 #include "money/amount.hpp"
+#include "reports/report_money.hpp"
 #include "reports/report_period.hpp"
 #include "reports/video_economics.hpp"
 
@@ -12,7 +13,6 @@
 
 #include <array>
 #include <cmath>
-#include <limits>
 
 namespace linkledger::reports {
 namespace {
@@ -103,32 +103,6 @@ constexpr char const* k_income = R"sql(
     SELECT i.stream, i.currency, 0, i.amount_minor, i.amount_minor, i.amount_minor, NULL::text
     FROM income i
     WHERE i.day >= ($1::timestamptz AT TIME ZONE $3)::date AND i.day < ($2::timestamptz AT TIME ZONE $3)::date)sql";
-
-// Money sums are numeric in SQL, so no total can overflow there; here they are read into 128
-// bits, which no real number of int64 amounts can leave.
-using wide = __int128;
-
-wide wide_of(pqxx::field const& f)
-{
-    wide value = 0;
-    for (char const c : std::string_view(f.c_str()))
-        if (c >= '0' && c <= '9')
-            value = value * 10 + (c - '0');
-    return f.c_str()[0] == '-' ? -value : value;
-}
-
-// A JSON number while it fits int64 (always, within the caps on each sale: see sale_checks);
-// the exact decimal as a string past that, never a wrapped or rounded figure.
-boost::json::value json_money(wide value)
-{
-    if (value >= std::numeric_limits<std::int64_t>::min() && value <= std::numeric_limits<std::int64_t>::max())
-        return static_cast<std::int64_t>(value);
-    bool const negative = value < 0;
-    std::string digits;
-    for (auto rest = negative ? -value : value; rest > 0; rest /= 10)
-        digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(rest % 10)));
-    return boost::json::string(negative ? "-" + digits : digits);
-}
 
 wide per_click(wide commission, std::int64_t clicks)
 {
