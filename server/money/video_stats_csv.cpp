@@ -389,7 +389,8 @@ std::optional<std::int64_t> read_watch_ms(std::string_view text, std::string con
                 std::int64_t n = 0;
                 std::from_chars(part->data(), part->data() + part->size(), n);
                 fits = part->size() <= 6 && (part + 1 == parts.rend() || n < 60);
-                total += n * unit;
+                if (fits) // a longer count would overflow the product before being refused
+                    total += n * unit;
             }
             if (fits)
                 ms = total;
