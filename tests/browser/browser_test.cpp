@@ -1,6 +1,8 @@
 // Starts the real server on a scratch database with an owner and a viewer made by the real
-// CLI, then runs dashboard.test.mjs: Node's test runner driving Debian's headless Chromium
-// through npm's playwright-core. Screenshots land in build/.../test-artifacts/browser.
+// CLI, then runs every *.test.mjs file in tests/browser, one after the other in name order
+// (LL_BROWSER_FILES, a space-separated list, runs only those): Node's test runner driving
+// Debian's headless Chromium through npm's playwright-core. Screenshots land in
+// build/.../test-artifacts/browser.
 #include "instance.hpp"
 
 #include <gtest/gtest.h>
@@ -49,11 +51,12 @@ TEST(browser, dashboard_and_bio_page_in_headless_chromium)
 
     std::string const command =
         "cd " + shell_quote(LINKLEDGER_BROWSER_DIR) +
-        " && LL_BASE_URL=" + shell_quote(ll.server().base_url()) +
+        " && export LL_BASE_URL=" + shell_quote(ll.server().base_url()) +
         " LL_OWNER_EMAIL=owner@example.com LL_OWNER_PASSWORD=" + shell_quote(owner_password) +
         " LL_VIEWER_EMAIL=viewer@example.com LL_VIEWER_PASSWORD=" + shell_quote(viewer_password) +
         " LL_ARTIFACTS=" + shell_quote(LINKLEDGER_ARTIFACTS_DIR) +
-        " node --test --test-reporter=spec dashboard.test.mjs 2>&1";
+        " && status=0 && for f in ${LL_BROWSER_FILES:-$(ls *.test.mjs)}; do"
+        " echo \"== $f\"; node --test --test-reporter=spec \"$f\" 2>&1 || status=1; done; exit $status";
     FILE* pipe = ::popen(command.c_str(), "r");
     ASSERT_NE(pipe, nullptr);
     std::string output;

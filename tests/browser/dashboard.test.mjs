@@ -1,61 +1,18 @@
 // The dashboard and the bio page in Debian's headless Chromium, against the real server
 // started by browser_test.cpp (which passes its address and two users in the environment).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { base, owner, viewer, zone, tiktokUa, chrome, logIn, shot, open, rows } from "./lib.mjs";
 
-const base = process.env.LL_BASE_URL;
-const owner = { email: process.env.LL_OWNER_EMAIL, password: process.env.LL_OWNER_PASSWORD };
-const viewer = { email: process.env.LL_VIEWER_EMAIL, password: process.env.LL_VIEWER_PASSWORD };
-const artifacts = process.env.LL_ARTIFACTS || "browser-artifacts";
-mkdirSync(artifacts, { recursive: true });
-
-let browser;
 let ownerPage;
 let postbackUrl;
+// The screens these older tests were written for; newer files use lib.mjs's 390x844 and 1280x800.
 const phone = { width: 360, height: 740 };
 const laptop = { width: 1100, height: 760 };
-const zone = "Europe/Paris";
-// A follower tapping a link inside TikTok on an iPhone: a real visitor, not a bot.
-const tiktokUa = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) " +
-  "Mobile/15E148 musical_ly_32.5.0 JsSdk/2.0 NetType/WIFI Channel/App Store ByteLocale/fr Region/FR";
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.LL_CHROMIUM || "/usr/bin/chromium",
-    // Root in CI containers: Chromium's sandbox needs user namespaces it may not get.
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
-  });
-});
-after(async () => { await browser?.close(); });
-
-async function logIn(page, who) {
-  await page.goto(base + "/login");
-  await page.fill("#email", who.email);
-  await page.fill("#password", who.password);
-  await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
-}
-
-// Opens a dashboard section in a fresh load (a bare hash change would keep the last render
-// on screen) and waits for `ready` to be in the page.
-async function open(page, section, ready) {
-  await page.goto("about:blank");
-  await page.goto(base + "/dashboard#" + section);
-  await page.waitForSelector(ready, { state: "attached" });
-}
-
-// The texts of a table's body rows, cell by cell.
-async function rows(page, selector) {
-  return page.$$eval(selector + " tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent.trim())));
-}
 
 test("a wrong password is refused, the right one opens the dashboard", async () => {
-  const context = await browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
+  const context = await chrome.browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
   ownerPage = await context.newPage();
   await logIn(ownerPage, { email: owner.email, password: "not-the-password" });
   assert.match(ownerPage.url(), /\/login$/);
@@ -297,7 +254,7 @@ test("a video's page shows its views, clicks and commission day by day, and its 
   await shot(ownerPage, "video-page");
 
   // Opened again from its URL, in French.
-  const context = await browser.newContext({ locale: "fr-FR", timezoneId: zone, viewport: phone });
+  const context = await chrome.browser.newContext({ locale: "fr-FR", timezoneId: zone, viewport: phone });
   const page = await context.newPage();
   await logIn(page, owner);
   await page.goto("about:blank");
@@ -494,7 +451,7 @@ test("the bio page shows the cards with disclosure labels, without JavaScript, o
   await ownerPage.click("#profile-form button[type=submit]");
   await ownerPage.waitForSelector("#bio-link:not([hidden])");
 
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: phone, locale: "fr-FR" });
+  const context = await chrome.browser.newContext({ javaScriptEnabled: false, viewport: phone, locale: "fr-FR" });
   const page = await context.newPage();
   const response = await page.goto(base + "/@lea.runs");
   assert.equal(response.status(), 200);
@@ -538,7 +495,7 @@ test("the bio page shows the cards with disclosure labels, without JavaScript, o
 });
 
 test("the dashboard fits a 360 px wide phone screen", async () => {
-  const context = await browser.newContext({ viewport: phone, locale: "fr-FR" });
+  const context = await chrome.browser.newContext({ viewport: phone, locale: "fr-FR" });
   const page = await context.newPage();
   await logIn(page, owner);
   for (const section of ["overview", "rankings", "audience", "conversions", "income", "links", "videos", "codes", "offers", "bio", "keys", "users"]) {
@@ -552,7 +509,7 @@ test("the dashboard fits a 360 px wide phone screen", async () => {
 });
 
 test("a viewer sees everything and can change nothing", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await chrome.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   await logIn(page, viewer);
   await page.goto(base + "/dashboard#links");
@@ -588,7 +545,7 @@ test("a viewer sees everything and can change nothing", async () => {
 });
 
 test("the Activity page lists who changed what, for owners only, and no policy blocks anything", async () => {
-  const context = await browser.newContext({ locale: "fr-FR" });
+  const context = await chrome.browser.newContext({ locale: "fr-FR" });
   const page = await context.newPage();
   const blocked = [];
   page.on("console", (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) blocked.push(m.text()); });
@@ -609,7 +566,7 @@ test("the Activity page lists who changed what, for owners only, and no policy b
   assert.deepEqual(blocked, [], "the Content-Security-Policy blocked something");
   await context.close();
 
-  const viewerContext = await browser.newContext({ locale: "en-US" });
+  const viewerContext = await chrome.browser.newContext({ locale: "en-US" });
   const viewerPage = await viewerContext.newPage();
   await logIn(viewerPage, viewer);
   await viewerPage.goto(base + "/dashboard#links");
@@ -621,7 +578,7 @@ test("the Activity page lists who changed what, for owners only, and no policy b
 });
 
 test("repeated wrong passwords are throttled", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await chrome.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   let last;
   for (let i = 0; i < 6; ++i) {
@@ -766,7 +723,7 @@ async function smartLink(page) {
 }
 
 test("smart redirect settings and rules are edited in the dashboard, storefronts included", async () => {
-  const context = await browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
+  const context = await chrome.browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
   const page = await context.newPage();
   await logIn(page, owner);
   await open(page, "links", "#links-table tbody tr");
@@ -830,14 +787,14 @@ async function clickIds(page, linkId) {
 }
 
 test("the in-app escape page: each way out carries the click id, and it works without JavaScript", async () => {
-  const ownerContext = await browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
+  const ownerContext = await chrome.browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
   const admin = await ownerContext.newPage();
   await logIn(admin, owner);
   const link = await smartLink(admin);
   const seen = [];
 
   // TikTok on an iPhone: no dependable escape, so "Copy link" (the only script) and the menu hint.
-  const ios = await browser.newContext({ userAgent: tiktokUa, viewport: phone, isMobile: true, hasTouch: true, locale: "en-US" });
+  const ios = await chrome.browser.newContext({ userAgent: tiktokUa, viewport: phone, isMobile: true, hasTouch: true, locale: "en-US" });
   await ios.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
   const iosPage = await ios.newPage();
   const answer = await iosPage.goto(base + "/smart-shop?utm_campaign=nov");
@@ -858,7 +815,7 @@ test("the in-app escape page: each way out carries the click id, and it works wi
   await ios.close();
 
   // TikTok on Android, JavaScript off: the intent:// button and "Continue here" still work.
-  const android = await browser.newContext({ userAgent: tiktokAndroidUa, viewport: phone, isMobile: true,
+  const android = await chrome.browser.newContext({ userAgent: tiktokAndroidUa, viewport: phone, isMobile: true,
     javaScriptEnabled: false, locale: "fr-FR" });
   const androidPage = await android.newPage();
   await androidPage.goto(base + "/smart-shop");
@@ -879,7 +836,7 @@ test("the in-app escape page: each way out carries the click id, and it works wi
   await android.close();
 
   // Instagram on an iPhone: its own extbrowser scheme.
-  const insta = await browser.newContext({ userAgent: instagramIosUa, viewport: phone, isMobile: true, javaScriptEnabled: false });
+  const insta = await chrome.browser.newContext({ userAgent: instagramIosUa, viewport: phone, isMobile: true, javaScriptEnabled: false });
   const instaPage = await insta.newPage();
   await instaPage.goto(base + "/smart-shop");
   const instaHref = await instaPage.getAttribute("#open", "href");
@@ -940,7 +897,7 @@ async function signedBy(request, secrets) {
 
 test("webhooks: an owner adds an endpoint, sees its secret once, tests, resends, rotates, disables and deletes it", { timeout: 120000 }, async () => {
   const receiver = await startReceiver();
-  const context = await browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
+  const context = await chrome.browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
   const page = await context.newPage();
   page.on("dialog", (dialog) => dialog.accept()); // the confirmations of rotate and delete
   await logIn(page, owner);
@@ -1038,7 +995,7 @@ test("webhooks: an owner adds an endpoint, sees its secret once, tests, resends,
   await receiver.close();
 
   // A viewer has no Webhooks entry or section, and the API refuses them the list.
-  const viewerContext = await browser.newContext({ locale: "en-US" });
+  const viewerContext = await chrome.browser.newContext({ locale: "en-US" });
   const viewerPage = await viewerContext.newPage();
   await logIn(viewerPage, seer);
   await viewerPage.goto(base + "/dashboard#webhooks");
@@ -1052,7 +1009,7 @@ test("webhooks: an owner adds an endpoint, sees its secret once, tests, resends,
 
 test("webhooks: an owner edits an endpoint's URL, events, format and description, in English and French", { timeout: 120000 }, async () => {
   const receiver = await startReceiver();
-  const context = await browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
+  const context = await chrome.browser.newContext({ locale: "en-US", timezoneId: zone, viewport: laptop });
   const page = await context.newPage();
   page.on("dialog", (dialog) => dialog.accept());
   await logIn(page, owner);
