@@ -119,13 +119,20 @@ net::awaitable<http::response> bio_api::put_profile(http::request_context& ctx)
 net::awaitable<http::response> bio_api::page(http::request_context& ctx)
 {
     auto const& handle = ctx.path_param("handle");
-    if (!valid_handle(handle))
-        co_return http::message_page(status::not_found, "Not found", "This page does not exist.");
     std::vector<bio_card> cards;
-    auto const found = co_await db_.run(
-        [&handle, &cards](pqxx::connection& conn) { return find_bio_page(conn, handle, cards); });
-    if (!found)
-        co_return http::message_page(status::not_found, "Not found", "This page does not exist.");
+    std::optional<profile> found;
+    if (valid_handle(handle))
+        found = co_await db_.run(
+            [&handle, &cards](pqxx::connection& conn) { return find_bio_page(conn, handle, cards); });
+    if (!found) {
+        // A follower who typed or tapped a wrong address reads why in their own language.
+        auto const language = visitor_language(ctx.req[http::bhttp::field::accept_language]);
+        auto res = http::html_response(status::not_found,
+                                       render_missing_bio_page(language, web::find_asset("bio/bio.css")));
+        web::add_page_headers(res, web::bio_csp());
+        res.set(http::bhttp::field::vary, "Accept-Language");
+        co_return res;
+    }
     auto res = http::html_response(
         status::ok, render_bio_page(*found, cards, public_url_, web::find_asset("bio/bio.css")));
     web::add_page_headers(res, web::bio_csp());

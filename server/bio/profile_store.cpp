@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include <sstream>
+
 namespace linkledger::bio {
 namespace {
 
@@ -18,11 +20,20 @@ SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
 
 constexpr char const* k_bio_cards = R"sql(
 SELECT l.slug, CASE WHEN l.title = '' THEN l.slug ELSE l.title END, COALESCE(l.disclosure, ''),
-       COALESCE(v.title, '')
+       COALESCE(v.title, ''),
+       -- Codes are letters, digits, '_' and '-': a space separates them safely.
+       array_to_string(ARRAY(SELECT c.code FROM promo_codes c JOIN offers o ON o.id = c.offer_id
+             WHERE (c.link_id = l.id OR (c.link_id IS NULL AND c.video_id = l.video_id))
+               AND c.active AND o.active
+               AND (c.valid_from IS NULL OR c.valid_from <= now())
+               AND (c.valid_until IS NULL OR c.valid_until > now())
+             ORDER BY c.id LIMIT 5), ' ')
 FROM links l
 LEFT JOIN videos v ON v.id = l.video_id
 WHERE l.bio AND l.active AND l.deleted_at IS NULL
-ORDER BY l.bio_position, l.id
+-- Newest first among equal positions: a link just made for the latest video shows at the top,
+-- where its followers look, until the creator orders the page (which numbers every link 1..n).
+ORDER BY l.bio_position, l.id DESC
 LIMIT 100
 )sql";
 
@@ -57,9 +68,14 @@ std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& 
     auto const rows = tx.exec_params(std::string(k_select_profile) + " WHERE lower(handle) = lower($1)", handle);
     if (rows.empty())
         return std::nullopt;
-    for (auto const& row : tx.exec(k_bio_cards))
-        cards.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                         row[3].as<std::string>()});
+    for (auto const& row : tx.exec(k_bio_cards)) {
+        bio_card card{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                      row[3].as<std::string>(), {}};
+        std::istringstream codes(row[4].as<std::string>());
+        for (std::string code; codes >> code;)
+            card.codes.push_back(code);
+        cards.push_back(std::move(card));
+    }
     return to_profile(rows[0]);
 }
 

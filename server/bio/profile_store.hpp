@@ -22,6 +22,10 @@ struct bio_card {
     std::string title;
     std::string disclosure;  // empty: no label
     std::string video_title; // the video the link was made for; empty: none or untitled
+    // Promo codes followers can use with this link: active, valid now, of an active offer,
+    // and given with the link (promo_codes.link_id) or, given with no link, made for the
+    // link's video. Oldest first.
+    std::vector<std::string> codes;
 };
 
 std::optional<profile> find_profile(pqxx::connection& conn);

@@ -158,4 +158,114 @@ TEST_F(bio_page, a_card_names_the_video_its_link_was_made_for)
     EXPECT_NE(english.find("As seen in \u201cMorning run &lt;vlog&gt;\u201d"), std::string::npos) << english;
 }
 
+// Issue 20: a follower who reaches a handle that is not (or not yet) the creator's reads the
+// 404 in their own language; the page is styled like the bio page and still carries no script.
+TEST_F(bio_page, the_missing_page_speaks_the_visitors_language)
+{
+    auto const missing = [](std::string const& accept_language) {
+        std::map<std::string, std::string> headers;
+        if (!accept_language.empty())
+            headers["Accept-Language"] = accept_language;
+        return send(ll->port(), {"GET", "/@nobody.here", "", headers});
+    };
+    auto const french = missing("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7");
+    EXPECT_EQ(french.status, 404);
+    EXPECT_EQ(french.header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_NE(french.body.find("<html lang=\"fr\">"), std::string::npos) << french.body;
+    EXPECT_NE(french.body.find("Page introuvable"), std::string::npos);
+    EXPECT_EQ(french.body.find("<script"), std::string::npos);
+    EXPECT_NE(french.header("Vary").find("Accept-Language"), std::string::npos);
+
+    auto const english = missing("en-GB,en;q=0.9,fr;q=0.5");
+    EXPECT_EQ(english.status, 404);
+    EXPECT_NE(english.body.find("<html lang=\"en\">"), std::string::npos);
+    EXPECT_NE(english.body.find("Page not found"), std::string::npos);
+    EXPECT_EQ(english.body.find("introuvable"), std::string::npos);
+
+    // The q-values decide, not the order; a language neither French nor English gets English.
+    EXPECT_NE(missing("en;q=0.4, fr;q=0.8").body.find("lang=\"fr\""), std::string::npos);
+    EXPECT_NE(missing("de-DE,de;q=0.9").body.find("lang=\"en\""), std::string::npos);
+    EXPECT_NE(missing("de-DE,fr-CA;q=0.7").body.find("lang=\"fr\""), std::string::npos);
+    EXPECT_NE(missing("").body.find("lang=\"en\""), std::string::npos);
+    // A handle that cannot exist answers the same page.
+    auto const invalid = send(ll->port(), {"GET", "/@no!such", "", {{"Accept-Language", "fr"}}});
+    EXPECT_EQ(invalid.status, 404);
+    EXPECT_NE(invalid.body.find("Page introuvable"), std::string::npos);
+}
+
+// Issue 20: promo codes show under the card of the link they were given with (or, given with
+// no link, under the card of their video's link), with a disclosure; codes followers cannot use
+// (inactive, expired, not yet valid, of an inactive offer) do not.
+TEST_F(bio_page, promo_codes_show_under_their_cards_with_a_disclosure)
+{
+    auto const offer = ll->api("POST", "/api/v1/offers", R"({"name":"Codes shop","currency":"EUR","commission":{"type":"reported"}})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    auto const offer_id = std::to_string(offer.json().at("id").as_int64());
+    auto const video = ll->api("POST", "/api/v1/videos", R"({"title":"Code video","posted_at":"2026-02-01T08:00:00Z"})");
+    ASSERT_EQ(video.status, 201) << video.body;
+    auto const video_id = std::to_string(video.json().at("id").as_int64());
+    auto const with_label = ll->create_link(R"({"target_url":"https://shop.example/c1","slug":"code-card","title":"Coded","bio":true,"disclosure":"affiliate","offer_id":)" + offer_id + "}");
+    auto const bare = ll->create_link(R"({"target_url":"https://shop.example/c2","slug":"code-bare","title":"Bare","bio":true,"video_id":)" + video_id + "}");
+    auto const code = [&](std::string const& fields) {
+        auto const made = ll->api("POST", "/api/v1/promo-codes", R"({"offer_id":)" + offer_id + "," + fields + "}");
+        EXPECT_EQ(made.status, 201) << made.body;
+        return std::to_string(made.json().at("id").as_int64());
+    };
+    code(R"("code":"CARD10","link_id":)" + std::to_string(with_label.at("id").as_int64()));
+    code(R"("code":"VIDEO5","video_id":)" + video_id);
+    auto const off = code(R"("code":"OFFCODE","link_id":)" + std::to_string(with_label.at("id").as_int64()));
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/promo-codes/" + off, R"({"active":false})").status, 200);
+    code(R"("code":"OLDCODE","valid_until":"2020-01-01T00:00:00Z","link_id":)" + std::to_string(with_label.at("id").as_int64()));
+    code(R"("code":"LATERCODE","valid_from":"2099-01-01T00:00:00Z","link_id":)" + std::to_string(bare.at("id").as_int64()));
+    ASSERT_EQ(put_profile(R"({"handle":"codes","display_name":"Codes","language":"fr"})").status, 200);
+
+    auto const html = send(ll->port(), {"GET", "/@codes", "", {}}).body;
+    auto const card = html.find("/code-card?utm_source=bio\"");
+    ASSERT_NE(card, std::string::npos) << html;
+    auto const item_end = html.find("</li>", card);
+    auto const card_code = html.find("<strong class=\"code\">CARD10</strong>", card);
+    ASSERT_NE(card_code, std::string::npos) << html;
+    EXPECT_LT(card_code, item_end);
+    EXPECT_GT(card_code, html.find("</a>", card)) << "the code sits outside the link, to be selected";
+    EXPECT_NE(html.substr(card, item_end - card).find("Code promo"), std::string::npos);
+    EXPECT_NE(html.find("<span class=\"disclosure\">Lien affilié</span></p>", card), std::string::npos);
+
+    // The bare link has no label of its own: its code still carries one.
+    auto const bare_card = html.find("/code-bare?utm_source=bio\"");
+    ASSERT_NE(bare_card, std::string::npos);
+    auto const bare_end = html.find("</li>", bare_card);
+    auto const bare_item = html.substr(bare_card, bare_end - bare_card);
+    EXPECT_NE(bare_item.find("<strong class=\"code\">VIDEO5</strong>"), std::string::npos) << bare_item;
+    EXPECT_NE(bare_item.find("<span class=\"disclosure\">Publicité</span>"), std::string::npos) << bare_item;
+    for (auto const* hidden : {"OFFCODE", "OLDCODE", "LATERCODE"})
+        EXPECT_EQ(html.find(hidden), std::string::npos) << hidden;
+
+    ASSERT_EQ(put_profile(R"({"handle":"codes","display_name":"Codes","language":"en"})").status, 200);
+    auto const english = send(ll->port(), {"GET", "/@codes", "", {}}).body;
+    EXPECT_NE(english.find("Promo code <strong class=\"code\">CARD10</strong>"), std::string::npos) << english;
+    EXPECT_NE(english.find("<span class=\"disclosure\">Advertisement</span></p>"), std::string::npos);
+
+    // An offer switched off takes its codes off the page.
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/offers/" + offer_id, R"({"active":false})").status, 200);
+    EXPECT_EQ(send(ll->port(), {"GET", "/@codes", "", {}}).body.find("CARD10"), std::string::npos);
+}
+
+// Issue 20: among links at the same position the newest comes first, so a link just made for
+// the latest video is at the top; numbered positions (the dashboard's arrows) decide over age.
+TEST_F(bio_page, a_new_link_goes_to_the_top_until_positions_say_otherwise)
+{
+    ll->create_link(R"({"target_url":"https://shop.example/o1","slug":"order-older","title":"Older","bio":true,"bio_position":0})");
+    auto const newer = ll->create_link(R"({"target_url":"https://shop.example/o2","slug":"order-newer","title":"Newer","bio":true,"bio_position":0})");
+    ASSERT_EQ(put_profile(R"({"handle":"order","display_name":"Order","language":"fr"})").status, 200);
+    auto const position = [](std::string const& html, std::string const& slug) {
+        return html.find("/" + slug + "?utm_source=bio\"");
+    };
+    auto html = send(ll->port(), {"GET", "/@order", "", {}}).body;
+    ASSERT_NE(position(html, "order-older"), std::string::npos);
+    EXPECT_LT(position(html, "order-newer"), position(html, "order-older"));
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/links/" + std::to_string(newer.at("id").as_int64()), R"({"bio_position":5})").status, 200);
+    html = send(ll->port(), {"GET", "/@order", "", {}}).body;
+    EXPECT_LT(position(html, "order-older"), position(html, "order-newer"));
+}
+
 } // namespace
