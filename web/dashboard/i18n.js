@@ -326,3 +326,55 @@ Object.assign(window.LL_TEXT.fr, {
   "video.views": "Vues", "video.earnings": "Gains", "video.watch": "Durée moyenne de visionnage",
   "video.chart.label": "Vues, clics et commissions par jour du {from} au {to}"
 });
+
+// "New video" (new_video.js) and the bio page's warnings and order (bio_links.js), issue 20.
+Object.assign(window.LL_TEXT.en, {
+  "nv.button": "+ New video", "nv.button.hint": "The video, its short link and its promo code in one form.",
+  "nv.title": "New video", "nv.video": "1. The video", "nv.link": "2. Its short link", "nv.code": "3. Promo code (optional)",
+  "nv.posted": "Posted at (now unless you change it)",
+  "nv.click_id": "Where followers land. If your network gives a tracking parameter (subid, clickref, ...), write {click_id} as its value: Linkledger puts each click's own number there, so a sale reported back is matched to the click, the video and the source.",
+  "nv.slug": "What comes after the / of the short link; left empty, one is made for you.",
+  "nv.link_title": "Title on the bio page (optional; the video's title otherwise)",
+  "nv.create": "Create", "nv.another": "Another new video",
+  "nv.done": "Ready: put this link in your TikTok bio", "nv.partial": "Made so far (fix the field below and press Create again)",
+  "nv.paste": "Paste it into your TikTok bio (Edit profile, Website), or show the QR code.",
+  "nv.made.video": "Video:", "nv.made.link": "Short link:", "nv.made.code": "Promo code:",
+  "nv.failed.video": "The video was not created.", "nv.failed.link": "The video is saved, the link was not created.",
+  "nv.failed.code": "The video and the link are saved, the promo code was not created.", "nv.field": "Field",
+  "nv.fix": "Not finished: fix the field shown and press Create again; what is made stays made.",
+  "nv.code_offer": "The code will belong to the link's offer: {offer}.",
+  "nv.code_no_offer": "A promo code needs the link's offer: choose one above.",
+  "nv.code_needs_offer": "choose the link's offer above: the promo code belongs to it.",
+  "codes.pick_offer": "Choose the offer",
+  "bio.no_handle": "Your bio page does not exist yet: choose a handle below and save. Its address will be /@ followed by your handle.",
+  "bio.no_handle.links": "Links marked \"bio\" show nowhere yet: your bio page only exists once it has a handle.",
+  "bio.set_handle": "Choose my handle", "bio.view": "View my page",
+  "bio.order": "Order of the links on your page", "bio.order.hint": "The first is at the top. A new link goes to the top until you order them again.",
+  "bio.order.empty": "No link is shown on the page yet: tick \"Show on my bio page\" on a link.",
+  "bio.up": "Move up", "bio.down": "Move down"
+});
+Object.assign(window.LL_TEXT.fr, {
+  "nv.button": "+ Nouvelle vidéo", "nv.button.hint": "La vidéo, son lien court et son code promo en un seul formulaire.",
+  "nv.title": "Nouvelle vidéo", "nv.video": "1. La vidéo", "nv.link": "2. Son lien court", "nv.code": "3. Code promo (facultatif)",
+  "nv.posted": "Publiée le (maintenant, sauf si vous changez)",
+  "nv.click_id": "Là où arrivent vos abonnés. Si votre réseau donne un paramètre de suivi (subid, clickref…), écrivez {click_id} comme valeur : Linkledger y met le numéro propre à chaque clic, pour relier une vente remontée au clic, à la vidéo et à la source.",
+  "nv.slug": "Ce qui vient après le / du lien court ; vide, il est choisi pour vous.",
+  "nv.link_title": "Titre sur la page bio (facultatif ; sinon celui de la vidéo)",
+  "nv.create": "Créer", "nv.another": "Encore une nouvelle vidéo",
+  "nv.done": "C'est prêt : mettez ce lien dans votre bio TikTok", "nv.partial": "Déjà créé (corrigez le champ ci-dessous et appuyez à nouveau sur Créer)",
+  "nv.paste": "Collez-le dans votre bio TikTok (Modifier le profil, Site web), ou montrez le QR code.",
+  "nv.made.video": "Vidéo :", "nv.made.link": "Lien court :", "nv.made.code": "Code promo :",
+  "nv.failed.video": "La vidéo n'a pas été créée.", "nv.failed.link": "La vidéo est enregistrée, le lien n'a pas été créé.",
+  "nv.failed.code": "La vidéo et le lien sont enregistrés, le code promo n'a pas été créé.", "nv.field": "Champ",
+  "nv.fix": "Pas terminé : corrigez le champ indiqué et appuyez à nouveau sur Créer ; ce qui est créé le reste.",
+  "nv.code_offer": "Le code appartiendra à l'offre du lien : {offer}.",
+  "nv.code_no_offer": "Un code promo a besoin de l'offre du lien : choisissez-la plus haut.",
+  "nv.code_needs_offer": "choisissez l'offre du lien plus haut : le code promo lui appartient.",
+  "codes.pick_offer": "Choisir l'offre",
+  "bio.no_handle": "Votre page bio n'existe pas encore : choisissez un identifiant ci-dessous et enregistrez. Son adresse sera /@ suivi de votre identifiant.",
+  "bio.no_handle.links": "Les liens marqués « bio » ne s'affichent nulle part pour l'instant : votre page bio n'existe qu'une fois son identifiant choisi.",
+  "bio.set_handle": "Choisir mon identifiant", "bio.view": "Voir ma page",
+  "bio.order": "Ordre des liens sur votre page", "bio.order.hint": "Le premier est en haut. Un nouveau lien arrive en haut, jusqu'à ce que vous les réordonniez.",
+  "bio.order.empty": "Aucun lien n'est encore affiché sur la page : cochez « Afficher sur ma page bio » sur un lien.",
+  "bio.up": "Monter", "bio.down": "Descendre"
+});

@@ -89,8 +89,11 @@
   }
 
   // ---- videos ----
+  // A new video is posted now unless the creator says otherwise (issue 20): the field starts
+  // at the current minute, and an emptied one means now too.
+  const nowLocal = () => toLocalInput(new Date().toISOString());
   function resetVideoForm() {
-    $("video-form").reset(); $("video-id").value = "";
+    $("video-form").reset(); $("video-id").value = ""; $("video-posted").value = nowLocal();
     $("video-form-title").textContent = t("videos.new"); $("video-cancel").hidden = true;
   }
 
@@ -111,7 +114,7 @@
     event.preventDefault();
     const id = $("video-id").value;
     const body = { title: $("video-title").value, url: $("video-url").value, platform: $("video-platform").value,
-      posted_at: toIso($("video-posted").value) };
+      posted_at: toIso($("video-posted").value) || (id ? undefined : toIso(nowLocal())) };
     await change(async () => {
       await api(id ? "PATCH" : "POST", id ? "/api/v1/videos/" + id : "/api/v1/videos", body);
       resetVideoForm(); await loadVideos();
@@ -132,9 +135,24 @@
   const dayOf = (iso) => iso ? iso.slice(0, 10) : "";
   const startOf = (day) => day ? day + "T00:00:00Z" : undefined;
 
+  // The offer of a code follows what it is given with (issue 20): the chosen link's offer, or
+  // for a video, the offer of its newest link that has one. Nothing is pre-selected otherwise:
+  // the first offer of the list would be an unrelated guess.
+  let codeLinks = [];
+  function offerFromChoice() {
+    if ($("code-id").value) return;
+    const link = codeLinks.find((l) => String(l.id) === $("code-link").value) ||
+      (!$("code-link").value && $("code-video").value ?
+        codeLinks.filter((l) => String(l.video_id) === $("code-video").value && l.offer_id).sort((a, b) => b.id - a.id)[0] : null);
+    if (link && link.offer_id && [...$("code-offer").options].some((o) => o.value === String(link.offer_id)))
+      $("code-offer").value = String(link.offer_id);
+  }
+
   async function loadCodes() {
     const [offers, videos, links] = await Promise.all([lists.offers(), lists.videos(), lists.links()]);
-    options($("code-offer"), offers, (o) => o.name, false);
+    codeLinks = links;
+    options($("code-offer"), offers, (o) => o.name, true);
+    $("code-offer").options[0].textContent = t("codes.pick_offer");
     options($("code-video"), videos, videoLabel, true);
     options($("code-link"), links, linkLabel, true);
     const offerName = Object.fromEntries(offers.map((o) => [o.id, o.name]));
@@ -269,6 +287,9 @@
     $("video-cancel").addEventListener("click", resetVideoForm);
     $("code-form").addEventListener("submit", saveCode);
     $("code-cancel").addEventListener("click", resetCodeForm);
+    $("code-link").addEventListener("change", offerFromChoice);
+    $("code-video").addEventListener("change", offerFromChoice);
+    $("video-posted").value = nowLocal();
     $("conversion-form").addEventListener("submit", saveConversion);
     $("conversion-filter").addEventListener("change", () => loadConversions().catch((e) => say(e.message, true)));
     $("income-form").addEventListener("submit", saveIncome);

@@ -1,0 +1,132 @@
+// "New video" (#new-video, issue 20): one form that makes what a new TikTok needs, in order: the
+// video, its short link, and optionally the promo code said in it (its offer is the link's).
+// Each part is a call to the ordinary API (POST /api/v1/videos, /links, /promo-codes); when one
+// fails, what was already made stays made and is listed, its fields are locked, and the error
+// names the field to fix, so "Create" again only makes the rest. The short link, its Copy
+// button and its QR code then lead the screen, ready to paste into the TikTok bio.
+"use strict";
+(function () {
+  const { $, el, t, api, say, toIso, toLocalInput, options, lists, sections } = window.LL;
+
+  // What this run of the form has made so far; cleared by "Another new video".
+  let made = { video: null, link: null, code: null };
+
+  // The API names the failing field; these are the inputs it means, per step.
+  const FIELDS = {
+    video: { title: "nv-title", url: "nv-video-url", platform: "nv-platform", posted_at: "nv-posted" },
+    link: { target_url: "nv-target", slug: "nv-slug", title: "nv-link-title", offer_id: "nv-offer", disclosure: "nv-disclosure" },
+    code: { code: "nv-code", offer_id: "nv-offer" }
+  };
+
+  const nowLocal = () => toLocalInput(new Date().toISOString());
+
+  function fieldError(step, e) {
+    const id = FIELDS[step][e.field] || FIELDS[step][Object.keys(FIELDS[step])[0]];
+    const input = $(id);
+    const label = document.querySelector("label[for='" + id + "']");
+    input.setAttribute("aria-invalid", "true");
+    $("nv-error").textContent = t("nv.failed." + step) + " " + t("nv.field") + " « " + (label ? label.textContent : e.field) + " » : " + e.message;
+    $("nv-error").hidden = false;
+    $("nv-error").dataset.field = id;
+    input.focus();
+  }
+
+  function clearErrors() {
+    $("nv-error").hidden = true; $("nv-error").textContent = ""; delete $("nv-error").dataset.field;
+    for (const n of document.querySelectorAll("#nv-form [aria-invalid]")) n.removeAttribute("aria-invalid");
+  }
+
+  // The list of what exists now, and the short link with Copy and QR once the link is made.
+  function showMade() {
+    const items = [];
+    if (made.video) items.push(el("li", { "data-made": "video" }, "✓ " + t("nv.made.video") + " " + LL.videoLabel(made.video)));
+    if (made.link) items.push(el("li", { "data-made": "link" }, "✓ " + t("nv.made.link") + " /" + made.link.slug));
+    if (made.code) items.push(el("li", { "data-made": "code" }, "✓ " + t("nv.made.code") + " " + made.code.code));
+    $("nv-made").replaceChildren(...items);
+    const complete = made.link && (made.code || !$("nv-code").value.trim());
+    $("nv-result").hidden = !items.length;
+    $("nv-short-box").hidden = !made.link;
+    $("nv-result-title").textContent = t(complete ? "nv.done" : "nv.partial");
+    if (made.link) {
+      $("nv-short").textContent = made.link.short_url;
+      $("nv-qr").src = made.link.qr_svg;
+      $("nv-qr-png").href = made.link.qr_png;
+    }
+    // A part that exists is not typed again: its fields are locked until "Another new video".
+    $("nv-video-set").disabled = !!made.video;
+    $("nv-link-set").disabled = !!made.link;
+    $("nv-code-set").disabled = !!made.code;
+    $("nv-form").hidden = !!complete;
+    $("nv-another").hidden = !complete;
+  }
+
+  function reset() {
+    made = { video: null, link: null, code: null };
+    $("nv-form").reset(); clearErrors();
+    $("nv-posted").value = nowLocal();
+    showMade();
+    $("nv-result").hidden = true;
+  }
+
+  async function step(name, work) {
+    try { made[name] = await work(); return true; } catch (e) { if (e.message === "401") throw e; fieldError(name, e); return false; }
+  }
+
+  async function create(event) {
+    event.preventDefault();
+    clearErrors();
+    const code = $("nv-code").value.trim();
+    // A code belongs to an offer: it is the link's, so without one there is nothing to attach it to.
+    if (code && !made.code && !$("nv-offer").value) {
+      fieldError("code", { field: "offer_id", message: t("nv.code_needs_offer") });
+      return;
+    }
+    $("nv-save").disabled = true;
+    try {
+      const ok = (made.video || await step("video", () => api("POST", "/api/v1/videos", {
+        title: $("nv-title").value, url: $("nv-video-url").value, platform: $("nv-platform").value,
+        posted_at: toIso($("nv-posted").value) || new Date().toISOString().replace(/\.\d{3}Z$/, "Z")
+      }))) && (made.link || await step("link", () => {
+        const body = {
+          target_url: $("nv-target").value, title: $("nv-link-title").value.trim() || made.video.title,
+          video_id: made.video.id, offer_id: $("nv-offer").value ? Number($("nv-offer").value) : null,
+          bio: $("nv-bio").checked, disclosure: $("nv-disclosure").value || null
+        };
+        if ($("nv-slug").value.trim()) body.slug = $("nv-slug").value.trim();
+        return api("POST", "/api/v1/links", body);
+      })) && (made.code || !code || await step("code", () => api("POST", "/api/v1/promo-codes", {
+        code, offer_id: made.link.offer_id, video_id: made.video.id, link_id: made.link.id
+      })));
+      showMade();
+      if (ok) {
+        say(t("saved"));
+        // The short link leads the screen: scroll up to it, and read it out to screen readers.
+        window.scrollTo(0, 0);
+        $("nv-result").focus({ preventScroll: true });
+      } else say(t("nv.fix"), true);
+    } finally { $("nv-save").disabled = false; }
+  }
+
+  async function load() {
+    const offers = await lists.offers();
+    options($("nv-offer"), offers.filter((o) => o.active), (o) => o.name, true);
+    if (!made.video && !$("nv-posted").value) $("nv-posted").value = nowLocal();
+    offerNote();
+  }
+
+  // Under the code field: which offer the code will belong to, in words.
+  function offerNote() {
+    const select = $("nv-offer");
+    const name = select.value ? select.options[select.selectedIndex].textContent : "";
+    $("nv-code-offer").textContent = name ? t("nv.code_offer").replace("{offer}", name) : t("nv.code_no_offer");
+  }
+
+  LL.inits.push(() => {
+    $("nv-form").addEventListener("submit", create);
+    $("nv-offer").addEventListener("change", offerNote);
+    $("nv-copy").addEventListener("click", () => { navigator.clipboard?.writeText($("nv-short").textContent); say(t("copied")); });
+    $("nv-another").addEventListener("click", () => { reset(); $("nv-title").focus(); });
+    $("nv-posted").value = nowLocal();
+  });
+  sections["new-video"] = load;
+})();
