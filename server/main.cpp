@@ -39,8 +39,12 @@
 #include "money/shop_webhooks_api.hpp"
 #include "money/video_stats_api.hpp"
 #include "money/videos_api.hpp"
+#include "reports/click_breakdown.hpp"
 #include "reports/heatmap_report.hpp"
+#include "reports/link_curve.hpp"
 #include "reports/revenue_report.hpp"
+#include "reports/subject_income.hpp"
+#include "reports/subject_sales.hpp"
 #include "reports/video_curve.hpp"
 #include "metrics/http_metrics.hpp"
 #include "metrics/limits_metrics.hpp"
@@ -188,6 +192,10 @@ int serve(config::config settings)
     reports::add_report_routes(routes, database, settings.time_zone);
     reports::add_video_curve_routes(routes, database, settings.time_zone);
     reports::add_heatmap_routes(routes, database, settings.time_zone);
+    reports::add_link_curve_routes(routes, database, settings.time_zone);
+    reports::add_click_breakdown_routes(routes, database, settings.time_zone);
+    reports::add_subject_sales_routes(routes, database, settings.time_zone);
+    reports::add_subject_income_routes(routes, database, settings.time_zone);
     metrics::http_metrics http_stats;
     metrics::redirect_metrics redirect_stats;
     metrics::metrics_api metrics(database, journal, shipper, http_stats, redirect_stats,

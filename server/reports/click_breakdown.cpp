@@ -1,0 +1,108 @@
+#include "reports/click_breakdown.hpp"
+
+#include "http/http_error.hpp"
+#include "http/response.hpp"
+#include "reports/report_period.hpp"
+#include "reports/report_subject.hpp"
+
+#include <pqxx/pqxx>
+
+#include <array>
+#include <string_view>
+
+namespace linkledger::reports {
+namespace {
+
+namespace net = boost::asio;
+
+using http::status;
+
+// Rows past this many are summed into one row with a null key and "others": referrer hosts
+// can be many, a page reads the first few.
+constexpr int k_max_rows = 50;
+
+// $1 from, $2 to (instants), $3 the link or NULL, $4 the video or NULL.
+#define LL_ROLLUP_LINKS                                                                                             \
+    " AND ($3::bigint IS NULL OR q.link_id = $3::bigint)"                                                          \
+    " AND ($4::bigint IS NULL OR q.link_id IN (SELECT id FROM links WHERE video_id = $4::bigint))"
+#define LL_RAW_LINKS                                                                                                \
+    " AND ($3::bigint IS NULL OR c.link_id = $3::bigint)"                                                          \
+    " AND ($4::bigint IS NULL OR c.link_id IN (SELECT id FROM links WHERE video_id = $4::bigint))"
+#define LL_RAW(key)                                                                                                 \
+    "SELECT " key ", count(*)::bigint FROM clicks c WHERE NOT c.bot AND c.at >= $1::timestamptz AND c.at < "       \
+    "$2::timestamptz" LL_RAW_LINKS " GROUP BY 1"
+
+struct grouping {
+    std::string_view name;
+    std::string_view sql; // key (text, NULL for none), clicks
+    std::string_view basis;
+};
+
+constexpr std::array k_groupings{
+    grouping{"source",
+             "SELECT q.source, sum(q.clicks)::bigint FROM click_totals_quarter_hourly q WHERE q.bucket >= $1::timestamptz "
+             "AND q.bucket < $2::timestamptz" LL_ROLLUP_LINKS " GROUP BY 1",
+             "rollups"},
+    grouping{"country", LL_RAW("c.country"), "raw_clicks"},
+    grouping{"device", LL_RAW("c.device"), "raw_clicks"},
+    grouping{"os", LL_RAW("c.os"), "raw_clicks"},
+    // The host only: the rest of a referring address may carry what the visitor looked at.
+    grouping{"referrer",
+             LL_RAW("NULLIF(lower(substring(c.referer from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)')), '')"),
+             "raw_clicks"},
+};
+
+#undef LL_RAW
+#undef LL_RAW_LINKS
+#undef LL_ROLLUP_LINKS
+
+grouping const* grouping_of(std::string_view name)
+{
+    for (auto const& g : k_groupings)
+        if (g.name == name)
+            return &g;
+    return nullptr;
+}
+
+} // namespace
+
+void add_click_breakdown_routes(http::router& routes, db::database& db, std::string instance_zone)
+{
+    routes.add(http::verb::get, "/api/v1/reports/clicks", [&db, instance_zone](http::request_context& ctx) -> net::awaitable<http::response> {
+        auto const group_by = ctx.query("group_by").value_or("source");
+        auto const* g = grouping_of(group_by);
+        if (!g)
+            throw http::bad_field("group_by", "group_by must be source, country, device, os or referrer");
+        auto body = co_await db.run([&](pqxx::connection& conn) {
+            pqxx::read_transaction tx(conn);
+            auto const period = resolve_period(tx, ctx, instance_zone);
+            auto const subject = subject_of(tx, ctx, false);
+            // Largest first; among equals the key, so the order is the same on every call.
+            auto const sql = "SELECT key, clicks FROM (" + std::string(g->sql) +
+                             ") AS s(key, clicks) WHERE clicks > 0 ORDER BY clicks DESC, key NULLS LAST";
+            boost::json::array rows;
+            std::int64_t total = 0, others = 0;
+            for (auto const& r : tx.exec_params(sql, period.from, period.to, subject.link_id, subject.video_id)) {
+                auto const clicks = r[1].as<std::int64_t>();
+                total += clicks;
+                if (rows.size() >= static_cast<std::size_t>(k_max_rows)) {
+                    others += clicks;
+                    continue;
+                }
+                rows.push_back({{"key", r[0].is_null() ? boost::json::value(nullptr) : boost::json::value(r[0].as<std::string>())},
+                                {"clicks", clicks}});
+            }
+            if (others > 0)
+                rows.push_back({{"key", nullptr}, {"others", true}, {"clicks", others}});
+            boost::json::object out{{"group_by", group_by}, {"basis", g->basis}, {"tz", period.zone},
+                                    {"from", period.from},  {"to", period.to},   {"clicks", total},
+                                    {"rows", std::move(rows)}};
+            out["link_id"] = subject.link_id ? boost::json::value(*subject.link_id) : nullptr;
+            out["video_id"] = subject.video_id ? boost::json::value(*subject.video_id) : nullptr;
+            return out;
+        });
+        co_return http::json_response(status::ok, body);
+    }, {.requires_api_key = true});
+}
+
+} // namespace linkledger::reports
