@@ -1,16 +1,21 @@
 // Starts the real server on a scratch database with an owner and a viewer made by the real
-// CLI, then runs every *.test.mjs file in tests/browser, one after the other in name order
-// (LL_BROWSER_FILES, a space-separated list, runs only those): Node's test runner driving
-// Debian's headless Chromium through npm's playwright-core. Screenshots land in
-// build/.../test-artifacts/browser.
+// CLI, then runs one tests/browser/*.test.mjs file on it; each file gets a fresh instance, one
+// after the other in name order (LL_BROWSER_FILES, a space-separated list, runs only those).
+// Node's test runner drives Debian's headless Chromium through npm's playwright-core.
+// Screenshots land in build/.../test-artifacts/browser.
 #include "instance.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <sys/wait.h>
 
@@ -39,10 +44,30 @@ std::string add_user(instance& ll, std::string const& email, std::string const& 
     return last_line(created.out);
 }
 
-} // namespace
-
-TEST(browser, dashboard_and_bio_page_in_headless_chromium)
+// The test files to run: LL_BROWSER_FILES (space-separated) or every *.test.mjs, in name order.
+std::vector<std::string> browser_test_files()
 {
+    std::vector<std::string> files;
+    if (char const* chosen = std::getenv("LL_BROWSER_FILES"); chosen != nullptr && *chosen != '\0') {
+        std::istringstream words{chosen};
+        for (std::string file; words >> file;)
+            files.push_back(file);
+        return files;
+    }
+    for (auto const& entry : std::filesystem::directory_iterator(LINKLEDGER_BROWSER_DIR)) {
+        auto const name = entry.path().filename().string();
+        if (name.ends_with(".test.mjs"))
+            files.push_back(name);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// Runs one test file against an instance of its own (a scratch database and a server), so
+// no file sees another's data and the overview's totals are each file's alone.
+void run_browser_file(std::string const& file)
+{
+    SCOPED_TRACE(file);
     // Loopback receivers are allowed: the Webhooks test runs its own on 127.0.0.1.
     instance ll("browser", {{"LINKLEDGER_WEBHOOK_ALLOW_PRIVATE", "1"}});
     auto const owner_password = add_user(ll, "owner@example.com", "owner");
@@ -51,12 +76,12 @@ TEST(browser, dashboard_and_bio_page_in_headless_chromium)
 
     std::string const command =
         "cd " + shell_quote(LINKLEDGER_BROWSER_DIR) +
-        " && export LL_BASE_URL=" + shell_quote(ll.server().base_url()) +
+        " && LL_BASE_URL=" + shell_quote(ll.server().base_url()) +
         " LL_OWNER_EMAIL=owner@example.com LL_OWNER_PASSWORD=" + shell_quote(owner_password) +
         " LL_VIEWER_EMAIL=viewer@example.com LL_VIEWER_PASSWORD=" + shell_quote(viewer_password) +
         " LL_ARTIFACTS=" + shell_quote(LINKLEDGER_ARTIFACTS_DIR) +
-        " && status=0 && for f in ${LL_BROWSER_FILES:-$(ls *.test.mjs)}; do"
-        " echo \"== $f\"; node --test --test-reporter=spec \"$f\" 2>&1 || status=1; done; exit $status";
+        " node --test --test-reporter=spec " + shell_quote(file) + " 2>&1";
+    std::cout << "== " << file << std::endl;
     FILE* pipe = ::popen(command.c_str(), "r");
     ASSERT_NE(pipe, nullptr);
     std::string output;
@@ -66,5 +91,15 @@ TEST(browser, dashboard_and_bio_page_in_headless_chromium)
     int const status = ::pclose(pipe);
     std::cout << output;
     ASSERT_TRUE(WIFEXITED(status)) << output;
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "browser tests failed; see the output above";
+    EXPECT_EQ(WEXITSTATUS(status), 0) << file << " failed; see the output above";
+}
+
+} // namespace
+
+TEST(browser, dashboard_and_bio_page_in_headless_chromium)
+{
+    auto const files = browser_test_files();
+    ASSERT_FALSE(files.empty());
+    for (auto const& file : files)
+        run_browser_file(file);
 }
