@@ -234,6 +234,20 @@ std::optional<shop_order> woocommerce_order(boost::json::object const& order)
     out.click_id = click_id_in(order, "meta_data", "key");
     if (auto const gmt = text(order, "date_created_gmt"); !gmt.empty())
         out.occurred_at = gmt + (gmt.ends_with('Z') ? "" : "Z");
+    // The order keeps its original total; the refunds made so far are listed beside it, each
+    // with its id and its total as a negative amount ("-12.00").
+    each_object(order, "refunds", [&](boost::json::object const& r) {
+        shop_refund refund;
+        refund.txid = out.txid;
+        refund.id = text(r, "id");
+        auto amount = text(r, "total");
+        if (amount.starts_with('-'))
+            amount.erase(0, 1);
+        refund.amounts.push_back(std::move(amount));
+        refund.share_of_order = true;
+        if (!refund.id.empty())
+            out.refunds.push_back(std::move(refund));
+    });
     return out;
 }
 
@@ -280,10 +294,18 @@ std::int64_t refund_total_minor(shop_refund const& refund, std::string_view curr
     return total;
 }
 
-refund_amounts refund_amounts_minor(shop_refund const& refund, std::string_view currency)
+refund_amounts refund_amounts_minor(shop_refund const& refund, std::string_view currency, order_bases const* order)
 {
     refund_amounts out;
     out.total_minor = refund_total_minor(refund, currency);
+    if (refund.share_of_order && order != nullptr) {
+        auto const share = order->total_minor > 0
+                               ? divide_half_even(static_cast<__int128>(out.total_minor) * order->subtotal_minor,
+                                                  order->total_minor)
+                               : 0;
+        out.subtotal_minor = static_cast<std::int64_t>(std::clamp<__int128>(share, 0, out.total_minor));
+        return out;
+    }
     auto subtotal = out.total_minor;
     for (auto const& part : refund.tax_and_shipping)
         subtotal = saturating_add(subtotal, -minor_of(part, currency, true));

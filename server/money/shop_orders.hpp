@@ -58,6 +58,9 @@ struct shop_refund {
     std::string id;
     std::vector<order_amount> tax_and_shipping;
     std::string currency; // of the transactions, when they say
+    // WooCommerce lists a refund by its gross amount alone, without the tax and shipping in it:
+    // the part of it that was commissioned is then the order's own share (subtotal over total).
+    bool share_of_order = false;
 };
 std::optional<shop_refund> shopify_refund(boost::json::object const& refund);
 
@@ -72,7 +75,7 @@ struct shop_order {
     std::string code;   // the first discount code, if any
     std::string click_id;
     std::string occurred_at;
-    std::vector<shop_refund> refunds; // those the order lists (Shopify), each with an id
+    std::vector<shop_refund> refunds; // those the order lists, each with an id
 };
 
 // Nothing when the payload is not an order (Shopify refunds/create is handled apart).
@@ -99,11 +102,14 @@ sale sale_from_shop_order(shop_order const& order, offer const& o, std::string_v
 std::int64_t refund_total_minor(shop_refund const& refund, std::string_view currency);
 
 // The refund against each base: all of its money for a total base, without the tax and shipping
-// it returned for a subtotal base (never below 0). Throws http_error 400 naming the bad field.
+// it returned for a subtotal base (never below 0). A refund that is a share of its order
+// (`share_of_order`) takes the order's subtotal share of its money, rounded half to even, when
+// the order's bases are given. Throws http_error 400 naming the bad field.
 struct refund_amounts {
     std::int64_t total_minor = 0;
     std::int64_t subtotal_minor = 0;
 };
-refund_amounts refund_amounts_minor(shop_refund const& refund, std::string_view currency);
+refund_amounts refund_amounts_minor(shop_refund const& refund, std::string_view currency,
+                                    order_bases const* order = nullptr);
 
 } // namespace linkledger::money

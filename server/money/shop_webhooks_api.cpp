@@ -105,11 +105,12 @@ std::int64_t refunded_of(pqxx::work& tx, offer const& o, std::string const& txid
 
 // Keeps a refund once; a repeat of it (same id) changes nothing. A refund without an id could
 // not be told from its repeat, so it is not counted (Shopify's always have one).
-void keep_refund(pqxx::work& tx, offer const& o, shop_refund const& refund, std::string const& currency)
+void keep_refund(pqxx::work& tx, offer const& o, shop_refund const& refund, std::string const& currency,
+                 order_bases const* order = nullptr)
 {
     if (refund.id.size() > 200)
         throw http::bad_field("id", "a refund id is at most 200 characters");
-    auto const amounts = refund_amounts_minor(refund, currency);
+    auto const amounts = refund_amounts_minor(refund, currency, order);
     tx.exec_params0(k_insert_refund, o.id, refund.id, refund.txid, amounts.total_minor, amounts.subtotal_minor,
                     currency);
 }
@@ -165,7 +166,7 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const bases = order_bases_minor(order, currency);
     for (auto const& refund : order.refunds)
-        keep_refund(tx, o, refund, currency);
+        keep_refund(tx, o, refund, currency, &bases);
     auto const booked = after_refunds(s.amount_minor, refunded_of(tx, o, s.txid, currency), order.status);
     s.amount_minor = booked.amount_minor;
     s.status = booked.status;

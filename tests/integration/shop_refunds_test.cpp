@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <filesystem>
@@ -310,6 +311,38 @@ TEST_F(shop_refunds, woocommerce_pays_on_total_less_shipping_and_tax)
     EXPECT_EQ(booked(subtotal, "4187"), "4500/450/pending"); // 60.00 - 5.00 shipping - 10.00 VAT
     EXPECT_EQ(result_of(woocommerce(total, body, "wc-uk-1")), "created");
     EXPECT_EQ(booked(total, "4187"), "6000/600/pending");
+}
+
+// A partial WooCommerce refund arrives as an order update listing it (the order's total stays
+// the original): the sale goes down by the order's share of it, once, whatever the repeats.
+TEST_F(shop_refunds, a_partial_woocommerce_refund_lowers_the_sale_by_the_orders_share)
+{
+    auto const subtotal = make_offer("GBP");
+    auto const total = make_offer("GBP", "total");
+    auto with_refunds = [body = boost::json::parse(fixture("woocommerce_order_uk.json")).as_object()](
+                            std::string const& status, std::string const& refunds) mutable {
+        body["status"] = status;
+        body["refunds"] = boost::json::parse(refunds);
+        return boost::json::serialize(body);
+    };
+    auto const one = with_refunds("completed", R"([{"id":4190,"reason":"Chipped cup","total":"-12.00"}])");
+    for (auto const* offer : {&subtotal, &total})
+        EXPECT_EQ(result_of(woocommerce(*offer, with_refunds("processing", "[]"))), "created");
+    EXPECT_EQ(result_of(woocommerce(subtotal, one)), "updated");
+    EXPECT_EQ(booked(subtotal, "4187"), "3600/360/approved"); // 45.00 - 12.00 x 45/60
+    EXPECT_EQ(result_of(woocommerce(total, one)), "updated");
+    EXPECT_EQ(booked(total, "4187"), "4800/480/approved"); // 60.00 - 12.00
+    // The same update again changes nothing: the refund is counted by its id.
+    EXPECT_EQ(result_of(woocommerce(subtotal, one)), "unchanged");
+    EXPECT_EQ(booked(subtotal, "4187"), "3600/360/approved");
+
+    // The rest refunded: WooCommerce says "refunded" and lists both; nothing is left to pay.
+    auto const all = with_refunds("refunded", R"([{"id":4195,"reason":"","total":"-48.00"},
+                                                  {"id":4190,"reason":"Chipped cup","total":"-12.00"}])");
+    EXPECT_EQ(result_of(woocommerce(subtotal, all)), "updated");
+    EXPECT_EQ(booked(subtotal, "4187"), "0/0/rejected");
+    EXPECT_EQ(result_of(woocommerce(total, all)), "updated");
+    EXPECT_EQ(booked(total, "4187"), "0/0/rejected");
 }
 
 TEST_F(shop_refunds, commission_base_is_validated_and_named_in_the_error)

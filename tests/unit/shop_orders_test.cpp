@@ -92,6 +92,35 @@ TEST(shop_orders, woocommerce_pays_on_total_less_shipping_and_tax)
     EXPECT_EQ(order->click_id, "01JDZQ5C9M7R3K8T2V6W4X0Y1Z");
 }
 
+// WooCommerce keeps an order's original total and lists its refunds beside it, each a gross
+// amount written negative: the commissioned part of each is the order's share of it.
+TEST(shop_orders, a_woocommerce_refund_takes_the_orders_share_off_the_subtotal)
+{
+    auto payload = fixture("woocommerce_order_uk.json");
+    payload["refunds"] = boost::json::parse(R"([{"id":4191,"reason":"","total":"-0.01"},
+                                                {"id":4190,"reason":"Chipped cup","total":"-12.00"},
+                                                {"reason":"no id: cannot be counted once","total":"-1.00"}])");
+    auto const order = woocommerce_order(payload);
+    ASSERT_TRUE(order.has_value());
+    ASSERT_EQ(order->refunds.size(), 2u);
+    auto const bases = order_bases_minor(*order, "GBP");
+    EXPECT_EQ(bases.subtotal_minor, 4500); // the refunds do not change the order's own base
+
+    auto const& chipped = order->refunds[1];
+    EXPECT_EQ(chipped.id, "4190");
+    EXPECT_EQ(chipped.txid, "4187");
+    auto const amounts = refund_amounts_minor(chipped, "GBP", &bases);
+    EXPECT_EQ(amounts.total_minor, 1200);
+    EXPECT_EQ(amounts.subtotal_minor, 900); // 12.00 x 45.00 / 60.00
+
+    // 0.01 x 45 / 60 = 0.75 of a penny: half to even gives 1.
+    EXPECT_EQ(refund_amounts_minor(order->refunds[0], "GBP", &bases).subtotal_minor, 1);
+    // Without the order's bases nothing is known of the tax in it: all of it counts.
+    EXPECT_EQ(refund_amounts_minor(chipped, "GBP").subtotal_minor, 1200);
+    order_bases const empty_order{0, 0};
+    EXPECT_EQ(refund_amounts_minor(chipped, "GBP", &empty_order).subtotal_minor, 0);
+}
+
 // The base is the order before refunds; its current_* fields (after refunds) are read only when
 // the original is missing, and the refunds an order lists are carried along with their ids.
 TEST(shop_orders, an_updated_order_keeps_its_original_base_and_lists_its_refunds)
