@@ -463,11 +463,11 @@ test("the bio page shows the cards with disclosure labels, without JavaScript, o
     title: a.querySelector(".title").textContent,
     label: a.querySelector(".disclosure")?.textContent ?? "",
     href: a.getAttribute("href"), target: a.getAttribute("target") })));
-  // Same bio_position: the older link comes first. Titles are text, never markup.
-  assert.deepEqual(cards.map((c) => c.title), ["Running shoes <b>-20%</b>", "Bag"]);
-  assert.deepEqual(cards.map((c) => c.label), ["Publicité", "Lien affilié"]);
+  // Same bio_position: the newer link comes first (issue 20). Titles are text, never markup.
+  assert.deepEqual(cards.map((c) => c.title), ["Bag", "Running shoes <b>-20%</b>"]);
+  assert.deepEqual(cards.map((c) => c.label), ["Lien affilié", "Publicité"]);
   assert.deepEqual(await page.$$eval("a.card", (as) => as.map((a) => a.querySelector(".seen")?.textContent ?? "")),
-    ["Vu dans \u00ab\u00a0Morning run haul\u00a0\u00bb", ""]);
+    ["", "Vu dans \u00ab\u00a0Morning run haul\u00a0\u00bb"]);
   for (const c of cards) {
     assert.equal(c.target, null, "no new windows");
     assert.match(c.href, /\?utm_source=bio$/);

@@ -25,7 +25,8 @@
     const input = $(id);
     const label = document.querySelector("label[for='" + id + "']");
     input.setAttribute("aria-invalid", "true");
-    $("nv-error").textContent = t("nv.failed." + step) + " " + t("nv.field") + " « " + (label ? label.textContent : e.field) + " » : " + e.message;
+    const [open, close] = LL.lang() === "fr" ? ["« ", " » :"] : ["“", "”:"];
+    $("nv-error").textContent = t("nv.failed." + step) + " " + t("nv.field") + " " + open + (label ? label.textContent : e.field) + close + " " + e.message;
     $("nv-error").hidden = false;
     $("nv-error").dataset.field = id;
     input.focus();
@@ -109,7 +110,7 @@
 
   async function load() {
     const offers = await lists.offers();
-    options($("nv-offer"), offers.filter((o) => o.active), (o) => o.name, true);
+    options($("nv-offer"), offers.filter((o) => o.active), (o) => o.name, "col.offer");
     if (!made.video && !$("nv-posted").value) $("nv-posted").value = nowLocal();
     offerNote();
   }
