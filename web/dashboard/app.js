@@ -196,10 +196,10 @@
   // A hash names a section, and for a page of one item its id too: "#video/12".
   function show() {
     const [id, item] = (location.hash || "#overview").slice(1).split("/");
-    const menu = id === "video" ? "videos" : id;
+    const menu = { video: "videos", link: "links" }[id] || id;
     for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== id;
     for (const a of document.querySelectorAll("nav a")) a.setAttribute("aria-current", a.hash === "#" + menu ? "page" : "false");
-    $("period-bar").hidden = !["overview", "rankings", "audience", "videos", "video"].includes(id);
+    $("period-bar").hidden = !["overview", "rankings", "audience", "videos", "video", "link"].includes(id);
     const load = sections[id], section = $(id);
     // data-loaded marks a section whose data has arrived (what tests and assistive tech can wait for).
     section?.removeAttribute("data-loaded");
@@ -317,7 +317,7 @@
     const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
     await pagedTable($("links-table"), "/api/v1/links", "links", [
       { label: "col.slug", render: (l) => el("span", { class: "short" }, l.short_url) },
-      { key: "title", label: "col.title" }, { key: "clicks", label: "col.clicks" },
+      { label: "col.title", render: (l) => el("a", { href: "#link/" + l.id, class: "link-page" }, l.title || "/" + l.slug), export: (l) => l.title }, { key: "clicks", label: "col.clicks" },
       { label: "col.video", render: (l) => l.video_id ? videoName[l.video_id] || "#" + l.video_id : "" },
       { label: "col.bio", render: (l) => l.bio ? t("yes") + " (" + l.bio_position + ")" : t("no") },
       { label: "col.disclosure", render: (l) => l.disclosure ? t("disclosure." + l.disclosure) : "" },

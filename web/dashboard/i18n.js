@@ -378,3 +378,31 @@ Object.assign(window.LL_TEXT.fr, {
   "bio.order.empty": "Aucun lien n'est encore affiché sur la page : cochez « Afficher sur ma page bio » sur un lien.",
   "bio.up": "Monter", "bio.down": "Descendre"
 });
+
+// The link and video pages (pages.js), issue 20.
+Object.assign(window.LL_TEXT.en, {
+  "page.back_links": "← All links", "page.where": "Where the clicks came from",
+  "page.where.hint": "Clicks of the period, robots and link previews left out. Countries, devices, systems and referring sites come from the detailed clicks, kept for the retention period (395 days unless changed).",
+  "page.group.source": "Source", "page.group.country": "Country", "page.group.device": "Device",
+  "page.group.os": "System", "page.group.referrer": "Referring site", "page.share": "Share",
+  "page.others": "Others", "page.no_referrer": "None (typed, app or hidden)", "page.unknown": "Unknown", "page.other": "Other",
+  "page.device.mobile": "Phone", "page.device.tablet": "Tablet", "page.device.desktop": "Computer",
+  "page.os.ios": "iOS", "page.os.android": "Android", "page.os.windows": "Windows", "page.os.macos": "macOS", "page.os.linux": "Linux",
+  "page.sales": "Sales", "page.sales.more": "Only the latest 500 sales are listed.",
+  "page.income.of_video": "Other income is recorded per video: this is the income of this link's video,",
+  "page.income.no_video": "Other income is recorded per video, and this link has none.",
+  "page.chart.label": "Clicks and commission per day from {from} to {to}"
+});
+Object.assign(window.LL_TEXT.fr, {
+  "page.back_links": "← Tous les liens", "page.where": "D'où viennent les clics",
+  "page.where.hint": "Clics de la période, hors robots et aperçus de lien. Pays, appareils, systèmes et sites d'origine viennent des clics détaillés, gardés pendant la durée de conservation (395 jours sauf réglage).",
+  "page.group.source": "Source", "page.group.country": "Pays", "page.group.device": "Appareil",
+  "page.group.os": "Système", "page.group.referrer": "Site d'origine", "page.share": "Part",
+  "page.others": "Autres", "page.no_referrer": "Aucun (saisi, appli ou masqué)", "page.unknown": "Inconnu", "page.other": "Autre",
+  "page.device.mobile": "Téléphone", "page.device.tablet": "Tablette", "page.device.desktop": "Ordinateur",
+  "page.os.ios": "iOS", "page.os.android": "Android", "page.os.windows": "Windows", "page.os.macos": "macOS", "page.os.linux": "Linux",
+  "page.sales": "Ventes", "page.sales.more": "Seules les 500 dernières ventes sont listées.",
+  "page.income.of_video": "Les autres revenus sont enregistrés par vidéo : voici ceux de la vidéo de ce lien,",
+  "page.income.no_video": "Les autres revenus sont enregistrés par vidéo, et ce lien n'en a pas.",
+  "page.chart.label": "Clics et commissions par jour du {from} au {to}"
+});

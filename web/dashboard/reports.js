@@ -149,6 +149,9 @@
     { key: "epc_minor", label: "col.epc", money: true }, { key: "currency", label: "col.currency" }
   ];
 
+  // Rankings whose rows have a page of their own (pages.js): the name opens it.
+  const PAGES = { video: "video", link: "link" };
+
   // A ranking: sortable by any column (buttons in the headers), exportable as CSV.
   function ranking(name, rows) {
     rows = rows.map((r) => ({ ...r, label: r.key === null ? t("none." + name) : name === "stream" ? t("stream." + r.key) : r.label }));
@@ -166,7 +169,8 @@
           el("button", { type: "button", class: "sort", "data-sort": c.key,
             onclick: () => { desc = sortKey === c.key ? !desc : c.key !== "label"; sortKey = c.key; render(); } }, t(c.label)))))),
         el("tbody", {}, ...(sorted.length ? sorted.map((r) => el("tr", {}, ...RANK_COLUMNS.map((c) => el("td", {},
-          c.money ? (r.currency ? money(r[c.key], r.currency) : "–") : c.rate ? rate(r.click_conversions, r.clicks) : String(r[c.key] ?? "")))))
+          c.key === "label" && r.key !== null && PAGES[name] ? el("a", { href: "#" + PAGES[name] + "/" + r.key, class: "row-page" }, r.label)
+            : c.money ? (r.currency ? money(r[c.key], r.currency) : "–") : c.rate ? rate(r.click_conversions, r.clicks) : String(r[c.key] ?? "")))))
           : [el("tr", {}, el("td", { colspan: RANK_COLUMNS.length, class: "note" }, t("empty")))])));
     };
     render();
