@@ -25,6 +25,12 @@
     document.documentElement.lang = lang;
     $("lang").value = lang;
     for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+    showWho();
+  }
+
+  // "lea@example.com (Owner)", the role in the language shown.
+  function showWho() {
+    if (session) $("whoami").textContent = session.email + " (" + t("role." + session.role).split(" (")[0] + ")";
   }
 
   function say(message, isError) {
@@ -95,20 +101,21 @@
     const d = new Date(iso);
     return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
   }
-  function when(iso) {
-    if (!iso) return "";
-    const d = new Date(iso);
-    return isNaN(d) ? iso : d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
-  }
+  // Dates and times as every section writes them (format.js): the user's zone, one format.
+  const when = (iso) => window.LL_FORMAT.fmt.dateTime(iso);
+
+  // A column with only: "export" goes to the spreadsheet (export.js), not on screen.
+  const onScreen = (columns) => columns.filter((c) => c.only !== "export");
 
   function tableRow(columns, row, actions) {
-    const tr = el("tr", {}, ...columns.map((c) => el("td", {}, c.render ? c.render(row) : String(row[c.key] ?? ""))));
+    const tr = el("tr", {}, ...onScreen(columns).map((c) => el("td", {}, c.render ? c.render(row) : String(row[c.key] ?? ""))));
     if (actions) tr.append(el("td", { class: "actions" }, ...actions(row)));
     return tr;
   }
 
   function table(node, columns, rows, actions) {
     node.replaceChildren();
+    columns = onScreen(columns);
     const head = el("tr", {}, ...columns.map((c) => el("th", { scope: "col" }, t(c.label))));
     if (actions) head.append(el("th", { scope: "col" }, el("span", { class: "sr-only" }, t("col.actions"))));
     node.append(el("thead", {}, head));
@@ -146,8 +153,10 @@
   // the table while the API has older ones; each click appends the next page. Another call for
   // the same table (a filter, a save, a language switch) starts over from the newest, and an
   // answer still on its way for an earlier call is dropped.
+  // With `exportAs` (export.js's file word), a button above the table exports every row of the
+  // list (all its pages, the same filter) with the table's columns.
   const paging = new WeakMap();
-  async function pagedTable(node, path, name, columns, actions) {
+  async function pagedTable(node, path, name, columns, actions, exportAs) {
     const mine = {};
     paging.set(node, mine);
     const data = await api("GET", pageUrl(path, PAGE));
@@ -167,12 +176,15 @@
       } }, t("more"));
     const old = $(more.id);
     if (old) old.replaceWith(more); else (node.closest(".scroll") || node).after(more);
+    if (exportAs) window.LL_EXPORT.attach(node, exportAs, async () => window.LL_EXPORT.sheet(columns, await allPages(path, name)));
   }
 
-  // Fills a <select> with "none" (when optional) and the given items; keeps the choice.
+  // Fills a <select> with "none" (when optional: the noun's i18n key, for "Aucune"/"Aucun")
+  // and the given items; keeps the choice.
   function options(select, items, label, optional) {
     const keep = select.value;
-    select.replaceChildren(...(optional ? [el("option", { value: "" }, t("none"))] : []),
+    const none = typeof optional === "string" ? window.LL_FORMAT.fmt.none(optional) : t("none");
+    select.replaceChildren(...(optional ? [el("option", { value: "" }, none)] : []),
       ...items.map((i) => el("option", { value: String(i.id) }, label(i))));
     if ([...select.options].some((o) => o.value === keep)) select.value = keep;
   }
@@ -196,15 +208,18 @@
   // A hash names a section, and for a page of one item its id too: "#video/12".
   function show() {
     const [id, item] = (location.hash || "#overview").slice(1).split("/");
-    const menu = { video: "videos", link: "links" }[id] || id;
+    // A page of one item, or a form of its own, keeps its list's tab marked.
+    const menu = { video: "videos", link: "links", "new-video": "videos" }[id] || id;
     for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== id;
     for (const a of document.querySelectorAll("nav a")) a.setAttribute("aria-current", a.hash === "#" + menu ? "page" : "false");
     $("period-bar").hidden = !["overview", "rankings", "audience", "videos", "video", "link"].includes(id);
     const load = sections[id], section = $(id);
     // data-loaded marks a section whose data has arrived (what tests and assistive tech can wait for).
     section?.removeAttribute("data-loaded");
-    section?.setAttribute("aria-busy", "true");
-    if (load) load(item).then(() => section.setAttribute("data-loaded", ""), (e) => say(t("error") + ": " + e.message, true))
+    if (load) section?.setAttribute("aria-busy", "true");
+    // Every section's dates are in the user's zone: known before any of them draws.
+    const zoneKnown = LL.zoneKnown ? LL.zoneKnown() : Promise.resolve();
+    if (load) zoneKnown.then(() => load(item)).then(() => section.setAttribute("data-loaded", ""), (e) => say(t("error") + ": " + e.message, true))
       .finally(() => section.removeAttribute("aria-busy"));
   }
 
@@ -285,7 +300,7 @@
     if (l.open_in_browser === "auto") badges.push(t("smart.badge.escape"));
     if (l.valid_from) badges.push(t("smart.badge.from") + " " + when(l.valid_from));
     if (l.valid_until) badges.push(t("smart.badge.until") + " " + when(l.valid_until));
-    if (l.max_clicks) badges.push(t("smart.badge.max") + " " + l.max_clicks);
+    if (l.max_clicks) badges.push(t("smart.badge.max") + " " + window.LL_FORMAT.fmt.count(l.max_clicks));
     return el("span", { class: "smart-badges" }, ...badges.map((b) => el("span", { class: "badge" }, b)));
   }
 
@@ -312,16 +327,20 @@
 
   async function loadLinks() {
     const [videos, offers] = await Promise.all([lists.videos(), lists.offers()]);
-    options($("link-video"), videos, videoLabel, true);
-    options($("link-offer"), offers, (o) => o.name, true);
+    options($("link-video"), videos, videoLabel, "col.video");
+    options($("link-offer"), offers, (o) => o.name, "col.offer");
     const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
+    const { fmt } = window.LL_FORMAT, cell = window.LL_EXPORT.cell;
     await pagedTable($("links-table"), "/api/v1/links", "links", [
-      { label: "col.slug", render: (l) => el("span", { class: "short" }, l.short_url) },
-      { label: "col.title", render: (l) => el("a", { href: "#link/" + l.id, class: "link-page" }, l.title || "/" + l.slug), export: (l) => l.title }, { key: "clicks", label: "col.clicks" },
+      { label: "col.slug", render: (l) => el("span", { class: "short" }, l.short_url), export: (l) => l.short_url },
+      { label: "col.title", render: (l) => el("a", { href: "#link/" + l.id, class: "link-page" }, l.title || "/" + l.slug), export: (l) => l.title },
+      { label: "col.clicks", render: (l) => fmt.count(l.clicks), export: (l) => cell.count(l.clicks) },
       { label: "col.video", render: (l) => l.video_id ? videoName[l.video_id] || "#" + l.video_id : "" },
       { label: "col.bio", render: (l) => l.bio ? t("yes") + " (" + l.bio_position + ")" : t("no") },
       { label: "col.disclosure", render: (l) => l.disclosure ? t("disclosure." + l.disclosure) : "" },
-      { label: "col.smart", render: smartBadges }
+      { label: "col.smart", render: smartBadges },
+      { label: "links.target", only: "export", export: (l) => l.target_url },
+      { label: "col.created_on", only: "export", export: (l) => cell.dateTime(l.created_at) }
     ], (l) => [
       copyButton(() => l.short_url),
       el("a", { href: l.qr_svg }, "QR"),
@@ -334,9 +353,9 @@
         showSmart(l);
         $("link-target").focus();
       } }, t("edit")),
-      el("button", { type: "button", class: "changes danger", onclick: () => confirm(t("confirm")) &&
+      el("button", { type: "button", class: "changes danger", onclick: () => window.LL_FORMAT.confirmDelete("link", l.slug) &&
         change(async () => { await api("DELETE", "/api/v1/links/" + l.id); await loadLinks(); }) }, t("delete"))
-    ]);
+    ], "links");
   }
 
   async function saveLink(event) {
@@ -383,16 +402,16 @@
   async function loadKeys() {
     const data = await api("GET", "/api/v1/api-keys");
     table($("keys-table"), [{ key: "name", label: "col.name" }, { key: "prefix", label: "col.prefix" },
-      { key: "created_at", label: "col.created" }, { key: "last_used_at", label: "col.used" }], data.api_keys,
-      (k) => [el("button", { type: "button", class: "changes danger", onclick: () => confirm(t("confirm")) &&
+      { label: "col.created", render: (k) => when(k.created_at) }, { label: "col.used", render: (k) => when(k.last_used_at) }], data.api_keys,
+      (k) => [el("button", { type: "button", class: "changes danger", onclick: () => window.LL_FORMAT.confirmDelete("api_key", k.name) &&
         change(async () => { await api("DELETE", "/api/v1/api-keys/" + k.id); await loadKeys(); }) }, t("revoke"))]);
   }
 
   async function loadUsers() {
     const data = await api("GET", "/api/v1/users");
     table($("users-table"), [{ key: "email", label: "col.email" }, { label: "col.role", render: (u) => t("role." + u.role) },
-      { key: "created_at", label: "col.created" }], data.users,
-      (u) => session.user_id === u.id ? [] : [el("button", { type: "button", class: "changes danger", onclick: () => confirm(t("confirm")) &&
+      { label: "col.created", render: (u) => when(u.created_at) }], data.users,
+      (u) => session.user_id === u.id ? [] : [el("button", { type: "button", class: "changes danger", onclick: () => window.LL_FORMAT.confirmDelete("user", u.email) &&
         change(async () => { await api("DELETE", "/api/v1/users/" + u.id); await loadUsers(); }) }, t("remove"))]);
   }
 
@@ -402,7 +421,7 @@
     applyLanguage();
     session = await api("GET", "/api/v1/session");
     $("logout-csrf").value = session.csrf_token;
-    $("whoami").textContent = session.email + " (" + t("role." + session.role).split(" (")[0] + ")";
+    showWho();
     if (!session.can_change) { document.body.classList.add("viewer"); say(t("viewer.note")); }
     $("lang").addEventListener("change", () => { lang = $("lang").value; localStorage.setItem("ll.lang", lang); applyLanguage(); show(); });
     for (const id of ["period", "from", "to"]) $(id).addEventListener("change", () => { $("custom-range").hidden = $("period").value !== "custom"; show(); });
@@ -426,7 +445,10 @@
   window.LL = {
     $, el, t, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, when, table, pagedTable, options,
     copyButton, lists, videoLabel, linkLabel, sections, inits: [],
-    lang: () => lang, session: () => session
+    lang: () => lang, session: () => session,
+    // format.js and export.js (loaded before this file): the one way to show and export values.
+    fmt: window.LL_FORMAT.fmt, confirmDelete: window.LL_FORMAT.confirmDelete, confirmReject: window.LL_FORMAT.confirmReject,
+    cell: window.LL_EXPORT.cell, exports: window.LL_EXPORT, allPages
   };
   // reports.js and money.js run after this file (all are deferred) and before this event.
   document.addEventListener("DOMContentLoaded", () => start().catch((e) => say(t("error") + ": " + e.message, true)));

@@ -49,8 +49,13 @@
     for (const e of entries) {
       const row = node("tr");
       const who = e.actor_name + " (" + t("activity.kind." + e.actor_kind) + (e.actor_id ? " #" + e.actor_id : "") + ")";
-      for (const text of [new Date(e.at).toLocaleString(lang()), who, e.action, e.target_id ?? "", e.summary, e.ip ?? ""])
+      // Dates and actions as the rest of the dashboard shows them (format.js); the action's
+      // code ("link.create") stays in data-action and the tooltip.
+      const fmt = window.LL.fmt;
+      for (const text of [fmt.dateTime(e.at), who, fmt.value("action", e.action), e.target_id ?? "", e.summary, e.ip ?? ""])
         row.append(node("td", {}, String(text)));
+      row.cells[2].dataset.action = e.action;
+      row.cells[2].title = e.action;
       body.append(row);
     }
     table.append(body);

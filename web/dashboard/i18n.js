@@ -107,7 +107,7 @@ window.LL_TEXT = {
     "attribution.click": "click", "attribution.code": "promo code",
     "attribution.model": "model (latest video)", "attribution.none": "not attributed",
     "attribution.pending": "waiting for its click",
-    "via.postback": "postback", "via.shopify": "Shopify", "via.woocommerce": "WooCommerce",
+    "via.postback": "network postback", "via.shopify": "Shopify", "via.woocommerce": "WooCommerce",
     "via.csv": "CSV import", "via.manual": "by hand", "empty": "Nothing yet.", "more": "Show more", "none": "None",
     "none.source": "(no source)", "none.stream": "(none)", "none.video": "No video", "none.link": "No link",
     "none.code": "No code", "none.offer": "No offer"
@@ -224,7 +224,7 @@ window.LL_TEXT = {
     "total.pending": "Commission en attente", "attribution.click": "clic", "attribution.code": "code promo",
     "attribution.model": "modèle (dernière vidéo)", "attribution.none": "non attribuée",
     "attribution.pending": "en attente de son clic",
-    "via.postback": "postback", "via.shopify": "Shopify", "via.woocommerce": "WooCommerce",
+    "via.postback": "postback du réseau", "via.shopify": "Shopify", "via.woocommerce": "WooCommerce",
     "via.csv": "import CSV", "via.manual": "à la main", "empty": "Rien pour l'instant.", "more": "Afficher plus", "none": "Aucun",
     "none.source": "(sans source)", "none.stream": "(aucun)", "none.video": "Sans vidéo",
     "none.link": "Sans lien", "none.code": "Sans code", "none.offer": "Sans offre"
@@ -406,3 +406,62 @@ Object.assign(window.LL_TEXT.fr, {
   "page.income.no_video": "Les autres revenus sont enregistrés par vidéo, et ce lien n'en a pas.",
   "page.chart.label": "Clics et commissions par jour du {from} au {to}"
 });
+
+// One way to show things and exports a spreadsheet opens (format.js, export.js), issue 20.
+Object.assign(window.LL_TEXT.en, {
+  "export.file.conversions": "sales", "export.file.links": "links", "export.file.income": "income",
+  "export.file.videos": "videos", "export.file.codes": "promo-codes", "export.file.offers": "offers",
+  "export.file.source": "revenue-by-source", "export.file.stream": "revenue-by-stream", "export.file.video": "ranking-videos",
+  "export.file.link": "ranking-links", "export.file.code": "ranking-promo-codes", "export.file.offer": "ranking-offers",
+  "col.created_on": "Created", "col.commission_type": "Commission type", "col.rate": "Rate", "col.fixed": "Amount per sale",
+  "col.valid_from": "Valid from", "col.valid_until": "Valid until",
+  "none.f": "None",
+  "platform.tiktok": "TikTok", "platform.instagram": "Instagram", "platform.youtube": "YouTube", "platform.other": "Other",
+  "source.tiktok": "TikTok", "source.instagram": "Instagram", "source.facebook": "Facebook", "source.snapchat": "Snapchat",
+  "source.threads": "Threads", "source.linkedin": "LinkedIn", "source.whatsapp": "WhatsApp", "source.google": "Google",
+  "source.youtube": "YouTube", "source.bio": "Bio page", "source.direct": "Direct", "source.promo_code": "Promo code",
+  "source.pending": "Waiting for its click", "source.unattributed": "Not attributed",
+  "action.pattern": "{resource}: {verb}",
+  "resource.link": "Link", "resource.offer": "Offer", "resource.video": "Video", "resource.promo_code": "Promo code",
+  "resource.conversion": "Sale", "resource.income": "Income", "resource.profile": "Bio page", "resource.api_key": "API key",
+  "resource.user": "User", "resource.webhook": "Webhook", "resource.preference": "Preferences", "resource.login": "Login",
+  "resource.postback": "Postback", "resource.shop": "Shop webhook",
+  "verb.create": "created", "verb.update": "changed", "verb.delete": "deleted", "verb.revoke": "revoked", "verb.add": "added",
+  "verb.remove": "removed", "verb.import": "imported", "verb.storefronts": "storefront rules written",
+  "verb.rotate_postback_token": "new postback URL", "verb.rotate_webhook_secret": "new webhook secret",
+  "verb.rotate_secrets": "new secrets", "verb.secret": "new secret", "verb.test": "test sent", "verb.resend": "resent",
+  "verb.failed": "failed", "verb.throttled": "throttled",
+  "confirm.delete": "Delete “{name}”?", "confirm.delete.link": "Delete the link “{name}”?",
+  "confirm.delete.income": "Delete the income “{name}”?", "confirm.delete.api_key": "Revoke the API key “{name}”?",
+  "confirm.delete.user": "Remove the user “{name}”?", "confirm.delete.webhook": "Delete the endpoint “{name}” and its delivery log?",
+  "confirm.reject": "Mark the sale “{name}” as rejected? It will no longer count in your revenue."
+});
+Object.assign(window.LL_TEXT.fr, {
+  "export.file.conversions": "ventes", "export.file.links": "liens", "export.file.income": "revenus",
+  "export.file.videos": "videos", "export.file.codes": "codes-promo", "export.file.offers": "offres",
+  "export.file.source": "revenus-par-source", "export.file.stream": "revenus-par-type", "export.file.video": "classement-videos",
+  "export.file.link": "classement-liens", "export.file.code": "classement-codes-promo", "export.file.offer": "classement-offres",
+  "col.created_on": "Date de création", "col.commission_type": "Type de commission", "col.rate": "Taux", "col.fixed": "Montant par vente",
+  "col.valid_from": "Valable à partir du", "col.valid_until": "Valable jusqu'au",
+  "none.f": "Aucune", "gender.col.video": "f", "gender.col.offer": "f", "gender.col.link": "m",
+  "platform.tiktok": "TikTok", "platform.instagram": "Instagram", "platform.youtube": "YouTube", "platform.other": "Autre",
+  "source.tiktok": "TikTok", "source.instagram": "Instagram", "source.facebook": "Facebook", "source.snapchat": "Snapchat",
+  "source.threads": "Threads", "source.linkedin": "LinkedIn", "source.whatsapp": "WhatsApp", "source.google": "Google",
+  "source.youtube": "YouTube", "source.bio": "Page bio", "source.direct": "Accès direct", "source.promo_code": "Code promo",
+  "source.pending": "En attente de son clic", "source.unattributed": "Non attribuée",
+  "action.pattern": "{resource} : {verb}",
+  "resource.link": "Lien", "resource.offer": "Offre", "resource.video": "Vidéo", "resource.promo_code": "Code promo",
+  "resource.conversion": "Vente", "resource.income": "Revenu", "resource.profile": "Page bio", "resource.api_key": "Clé d'API",
+  "resource.user": "Utilisateur", "resource.webhook": "Webhook", "resource.preference": "Préférences", "resource.login": "Connexion",
+  "resource.postback": "Postback", "resource.shop": "Webhook de boutique",
+  "verb.create": "création", "verb.update": "modification", "verb.delete": "suppression", "verb.revoke": "révocation",
+  "verb.add": "ajout", "verb.remove": "retrait", "verb.import": "import", "verb.storefronts": "règles de boutiques écrites",
+  "verb.rotate_postback_token": "nouvelle URL de postback", "verb.rotate_webhook_secret": "nouveau secret de webhook",
+  "verb.rotate_secrets": "nouveaux secrets", "verb.secret": "nouveau secret", "verb.test": "test envoyé", "verb.resend": "renvoi",
+  "verb.failed": "échec", "verb.throttled": "bloquée (trop d'essais)",
+  "confirm.delete": "Supprimer « {name} » ?", "confirm.delete.link": "Supprimer le lien « {name} » ?",
+  "confirm.delete.income": "Supprimer le revenu « {name} » ?", "confirm.delete.api_key": "Révoquer la clé d'API « {name} » ?",
+  "confirm.delete.user": "Retirer l'utilisateur « {name} » ?", "confirm.delete.webhook": "Supprimer le point de réception « {name} » et son journal d'envois ?",
+  "confirm.reject": "Marquer la vente « {name} » comme refusée ? Elle ne comptera plus dans vos revenus."
+});
+

@@ -6,11 +6,12 @@
   const { $, el, t, api, say, change, money, toMinor, toMajor, toIso, toLocalInput, when, pagedTable, options,
     lists, videoLabel, linkLabel, sections } = window.LL;
   const canChange = () => LL.session() && LL.session().can_change;
+  const { fmt, cell } = window.LL;
 
   // ---- offers ----
   function commissionText(o) {
     const c = o.commission;
-    if (c.type === "percent") return (c.rate_bps / 100).toLocaleString(LL.lang()) + " %";
+    if (c.type === "percent") return fmt.percent(c.rate_bps / 10000);
     if (c.type === "fixed") return money(c.amount_minor, o.currency);
     return t("commission.reported");
   }
@@ -44,10 +45,15 @@
 
   async function loadOffers() {
     await pagedTable($("offers-table"), "/api/v1/offers", "offers", [
-      { key: "name", label: "col.name" }, { label: "col.commission", render: commissionText },
-      { key: "currency", label: "col.currency" }, { key: "attribution_window_days", label: "col.window" },
+      { key: "name", label: "col.name" }, { label: "col.commission", render: commissionText, export: false },
+      { label: "col.commission_type", only: "export", export: (o) => t("commission." + o.commission.type) },
+      { label: "col.rate", only: "export", export: (o) => o.commission.type === "percent" ? cell.percent(o.commission.rate_bps / 10000) : "" },
+      { label: "col.fixed", only: "export", export: (o) => o.commission.type === "fixed" ? cell.money(o.commission.amount_minor, o.currency) : "" },
+      { key: "currency", label: "col.currency" },
+      { label: "col.window", render: (o) => fmt.count(o.attribution_window_days), export: (o) => cell.count(o.attribution_window_days) },
       { label: "col.active", render: (o) => o.active ? t("yes") : t("no") },
-      { label: "col.webhooks", render: (o) => el("span", { class: "small" }, "Shopify: " + o.webhook_urls.shopify, el("br"), "WooCommerce: " + o.webhook_urls.woocommerce) }
+      { label: "col.webhooks", export: false,
+        render: (o) => el("span", { class: "small" }, "Shopify: " + o.webhook_urls.shopify, el("br"), "WooCommerce: " + o.webhook_urls.woocommerce) }
     ], (o) => [
       el("button", { type: "button", class: "changes", onclick: () => {
         $("offer-id").value = o.id; $("offer-name").value = o.name; $("offer-currency").value = o.currency;
@@ -59,7 +65,7 @@
         offerType(); $("offer-name").focus();
       } }, t("edit")),
       rotate(o, "postback-token"), rotate(o, "webhook-secret")
-    ]);
+    ], "offers");
   }
 
   function readCommission(currency) {
@@ -101,13 +107,16 @@
     await pagedTable($("videos-table"), "/api/v1/videos", "videos", [
       // The title opens the video's page (views, clicks and money day by day); the link, the post.
       { label: "col.title", render: (v) => el("span", {}, el("a", { href: "#video/" + v.id, class: "video-page" }, v.title || v.url || "#" + v.id),
-        ...(v.url ? [" ", el("a", { href: v.url, rel: "noreferrer", "aria-label": t("video.open") + ": " + (v.title || v.url) }, "↗")] : [])) },
-      { key: "platform", label: "col.platform" }, { label: "col.posted", render: (v) => when(v.posted_at) }
+        ...(v.url ? [" ", el("a", { href: v.url, rel: "noreferrer", "aria-label": t("video.open") + ": " + (v.title || v.url) }, "↗")] : [])),
+        export: (v) => v.title || v.url || "#" + v.id },
+      { label: "col.platform", render: (v) => fmt.value("platform", v.platform) },
+      { label: "col.posted", render: (v) => when(v.posted_at), export: (v) => cell.dateTime(v.posted_at) },
+      { label: "videos.url", only: "export", export: (v) => v.url || "" }
     ], (v) => [el("button", { type: "button", class: "changes", onclick: () => {
       $("video-id").value = v.id; $("video-title").value = v.title; $("video-url").value = v.url;
       $("video-platform").value = v.platform; $("video-posted").value = toLocalInput(v.posted_at);
       $("video-form-title").textContent = t("videos.edit"); $("video-cancel").hidden = false; $("video-title").focus();
-    } }, t("edit"))]);
+    } }, t("edit"))], "videos");
   }
 
   async function saveVideo(event) {
@@ -153,8 +162,8 @@
     codeLinks = links;
     options($("code-offer"), offers, (o) => o.name, true);
     $("code-offer").options[0].textContent = t("codes.pick_offer");
-    options($("code-video"), videos, videoLabel, true);
-    options($("code-link"), links, linkLabel, true);
+    options($("code-video"), videos, videoLabel, "col.video");
+    options($("code-link"), links, linkLabel, "col.link");
     const offerName = Object.fromEntries(offers.map((o) => [o.id, o.name]));
     const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
     const linkName = Object.fromEntries(links.map((l) => [l.id, linkLabel(l)]));
@@ -162,7 +171,9 @@
       { key: "code", label: "col.code" }, { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
       { label: "col.video", render: (c) => c.video_id ? videoName[c.video_id] || "#" + c.video_id : "" },
       { label: "col.link", render: (c) => c.link_id ? linkName[c.link_id] || "#" + c.link_id : "" },
-      { label: "col.valid", render: (c) => [dayOf(c.valid_from), dayOf(c.valid_until)].filter(Boolean).join(" → ") },
+      { label: "col.valid", render: (c) => [dayOf(c.valid_from), dayOf(c.valid_until)].filter(Boolean).map(fmt.day).join(" → "), export: false },
+      { label: "col.valid_from", only: "export", export: (c) => c.valid_from ? cell.day(dayOf(c.valid_from)) : "" },
+      { label: "col.valid_until", only: "export", export: (c) => c.valid_until ? cell.day(dayOf(c.valid_until)) : "" },
       { label: "col.active", render: (c) => c.active ? t("yes") : t("no") }
     ], (c) => [el("button", { type: "button", class: "changes", onclick: () => {
       $("code-id").value = c.id; $("code-code").value = c.code; $("code-code").disabled = true;
@@ -175,7 +186,7 @@
       editedFields = codeFields();
       $("code-active-row").hidden = false; $("code-form-title").textContent = t("codes.edit"); $("code-cancel").hidden = false;
       $("code-video").focus();
-    } }, t("edit"))]);
+    } }, t("edit"))], "codes");
   }
 
   function keepOption(select, id) {
@@ -218,18 +229,31 @@
     options($("conversion-offer"), offers.filter((o) => o.active), (o) => o.name + " (" + o.currency + ")", false);
     const offerName = Object.fromEntries(offers.map((o) => [o.id, o.name]));
     await pagedTable($("conversions-table"), "/api/v1/conversions?" + q, "conversions", [
-      { label: "col.date", render: (c) => when(c.occurred_at) }, { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
-      { label: "col.amount", render: (c) => money(c.amount_minor, c.currency) },
-      { label: "col.commission", render: (c) => money(c.commission_minor, c.currency) },
-      { label: "col.status", render: (c) => canChange()
-        ? el("select", { "aria-label": t("col.status") + " " + c.txid, "data-conversion": c.id,
-          onchange: (e) => change(async () => { await api("PATCH", "/api/v1/conversions/" + c.id, { status: e.target.value }); await loadConversions(); }) },
-          ...STATUSES.map((s) => el("option", { value: s, selected: s === c.status }, t("status." + s))))
-        : el("span", { class: "badge " + c.status }, t("status." + c.status)) },
-      { label: "col.source", render: (c) => c.source },
+      { label: "col.date", render: (c) => when(c.occurred_at), export: (c) => cell.dateTime(c.occurred_at) },
+      { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
+      { label: "col.amount", render: (c) => money(c.amount_minor, c.currency), export: (c) => cell.money(c.amount_minor, c.currency) },
+      { label: "col.commission", render: (c) => money(c.commission_minor, c.currency), export: (c) => cell.money(c.commission_minor, c.currency) },
+      { label: "col.currency", only: "export", export: (c) => c.currency },
+      { label: "col.status", render: (c) => canChange() ? statusSelect(c)
+        : el("span", { class: "badge " + c.status }, t("status." + c.status)), export: (c) => fmt.value("status", c.status) },
+      { label: "col.source", render: (c) => fmt.value("source", c.source) },
       { label: "col.attribution", render: (c) => t("attribution." + c.attribution) + (c.code ? " (" + c.code + ")" : "") },
       { key: "txid", label: "col.txid" }, { label: "col.via", render: (c) => t("via." + c.via) }
-    ]);
+    ], undefined, "conversions");
+  }
+
+  // A sale's status, changed in place; refusing one (it stops counting) is confirmed first,
+  // naming the sale, and a dismissed confirmation puts the select back.
+  function statusSelect(c) {
+    return el("select", { "aria-label": t("col.status") + " " + c.txid, "data-conversion": c.id,
+      onchange: (e) => {
+        if (e.target.value === "rejected" && !LL.confirmReject(c.txid + " (" + money(c.amount_minor, c.currency) + ")")) {
+          e.target.value = c.status;
+          return;
+        }
+        change(async () => { await api("PATCH", "/api/v1/conversions/" + c.id, { status: e.target.value }); await loadConversions(); });
+      } },
+      ...STATUSES.map((s) => el("option", { value: s, selected: s === c.status }, t("status." + s))));
   }
 
   async function saveConversion(event) {
@@ -253,16 +277,20 @@
   // ---- other income ----
   async function loadIncome() {
     const videos = await lists.videos();
-    options($("income-video"), videos, videoLabel, true);
-    if (!$("income-date").value) $("income-date").value = new Date().toISOString().slice(0, 10);
+    options($("income-video"), videos, videoLabel, "col.video");
+    // Today in the user's zone (en-CA writes YYYY-MM-DD, what a date input takes).
+    if (!$("income-date").value) $("income-date").value = new Intl.DateTimeFormat("en-CA", { timeZone: LL.zone(), year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
     const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
     await pagedTable($("income-table"), "/api/v1/income", "income", [
-      { key: "date", label: "col.date" }, { label: "col.stream", render: (i) => t("stream." + i.stream) },
-      { label: "col.amount", render: (i) => money(i.amount_minor, i.currency) },
+      { label: "col.date", render: (i) => fmt.day(i.date), export: (i) => cell.day(i.date) },
+      { label: "col.stream", render: (i) => t("stream." + i.stream) },
+      { label: "col.amount", render: (i) => money(i.amount_minor, i.currency), export: (i) => cell.money(i.amount_minor, i.currency) },
+      { label: "col.currency", only: "export", export: (i) => i.currency },
       { label: "col.video", render: (i) => i.video_id ? videoName[i.video_id] || "#" + i.video_id : "" },
       { key: "note", label: "col.note" }
-    ], (i) => [el("button", { type: "button", class: "changes danger", onclick: () => confirm(t("confirm")) &&
-      change(async () => { await api("DELETE", "/api/v1/income/" + i.id); await loadIncome(); }) }, t("delete"))]);
+    ], (i) => [el("button", { type: "button", class: "changes danger",
+      onclick: () => LL.confirmDelete("income", t("stream." + i.stream) + ", " + money(i.amount_minor, i.currency) + ", " + fmt.day(i.date)) &&
+      change(async () => { await api("DELETE", "/api/v1/income/" + i.id); await loadIncome(); }) }, t("delete"))], "income");
   }
 
   async function saveIncome(event) {

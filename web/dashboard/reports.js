@@ -53,7 +53,7 @@
     return { clicks, unique, conversions, clickConversions, withoutClick, byCurrency };
   }
 
-  const percent = (n, d) => d ? (n / d * 100).toLocaleString(LL.lang(), { maximumFractionDigits: 1 }) + " %" : "–";
+  const percent = (n, d) => d ? LL.fmt.percent(n / d) : "–";
   // The conversion rate counts only sales that came through a click, over clicks, never above
   // 100 %: sales by code or by hand are shown beside it.
   const rate = (clickConversions, clicks) => percent(Math.min(clickConversions, clicks), clicks);
@@ -66,7 +66,7 @@
   }
 
   function figure(key, value, id) {
-    return el("div", id ? { "data-figure": id } : {}, el("dt", {}, t(key)), el("dd", {}, String(value)));
+    return el("div", id ? { "data-figure": id } : {}, el("dt", {}, t(key)), el("dd", {}, typeof value === "number" ? LL.fmt.count(value) : String(value)));
   }
 
   function drawTotals(s) {
@@ -131,14 +131,6 @@
       el("span", { class: "key line" }), t("chart.clicks")));
   }
 
-  const QUOTE_NEEDED = /^[=+\-@\t\r]/;
-  // RFC 4180 quoting; a text cell that a spreadsheet would run as a formula gets a leading '.
-  function csvCell(v) {
-    let s = v === null || v === undefined ? "" : String(v);
-    if (typeof v === "string" && QUOTE_NEEDED.test(s)) s = "'" + s;
-    return /[",\n\r]/.test(s) || s !== String(v ?? "") ? '"' + s.replace(/"/g, '""') + '"' : s;
-  }
-
   const RANK_COLUMNS = [
     { key: "label", label: "col.label" }, { key: "clicks", label: "col.clicks" },
     { key: "unique_clicks", label: "col.unique_clicks" }, { key: "conversions", label: "col.conversions" },
@@ -148,40 +140,42 @@
     { key: "approved_commission_minor", label: "col.approved", money: true },
     { key: "epc_minor", label: "col.epc", money: true }, { key: "currency", label: "col.currency" }
   ];
+  // A ranking's row as its spreadsheet line (export.js): counts, the rate, amounts in units.
+  const rankCell = (r, c) => c.money ? (r.currency ? LL.cell.money(r[c.key], r.currency) : "")
+    : c.rate ? (r.clicks ? LL.cell.percent(Math.min(r.click_conversions, r.clicks) / r.clicks) : "")
+    : typeof r[c.key] === "number" ? LL.cell.count(r[c.key]) : r[c.key];
 
   // Rankings whose rows have a page of their own (pages.js): the name opens it.
   const PAGES = { video: "video", link: "link" };
 
   // A ranking: sortable by any column (buttons in the headers), exportable as CSV.
   function ranking(name, rows) {
-    rows = rows.map((r) => ({ ...r, label: r.key === null ? t("none." + name) : name === "stream" ? t("stream." + r.key) : r.label }));
+    rows = rows.map((r) => ({ ...r, label: r.key === null ? t("none." + name) : name === "stream" ? t("stream." + r.key)
+      : name === "source" ? LL.fmt.value("source", r.label) : r.label }));
     let sortKey = "commission_minor", desc = true;
     const tableNode = el("table", { "data-ranking": name });
+    const sorted = () => [...rows].sort((a, b) => {
+      const x = a[sortKey], y = b[sortKey];
+      const r = typeof x === "number" && typeof y === "number" ? x - y : String(x ?? "").localeCompare(String(y ?? ""), LL.lang());
+      return desc ? -r : r;
+    });
     const render = () => {
-      const sorted = [...rows].sort((a, b) => {
-        const x = a[sortKey], y = b[sortKey];
-        const r = typeof x === "number" && typeof y === "number" ? x - y : String(x ?? "").localeCompare(String(y ?? ""), LL.lang());
-        return desc ? -r : r;
-      });
       tableNode.replaceChildren(
         el("caption", { class: "sr-only" }, t("rank." + name)),
         el("thead", {}, el("tr", {}, ...RANK_COLUMNS.map((c) => el("th", { scope: "col", "aria-sort": c.key === sortKey ? (desc ? "descending" : "ascending") : "none" },
           el("button", { type: "button", class: "sort", "data-sort": c.key,
             onclick: () => { desc = sortKey === c.key ? !desc : c.key !== "label"; sortKey = c.key; render(); } }, t(c.label)))))),
-        el("tbody", {}, ...(sorted.length ? sorted.map((r) => el("tr", {}, ...RANK_COLUMNS.map((c) => el("td", {},
+        el("tbody", {}, ...(rows.length ? sorted().map((r) => el("tr", {}, ...RANK_COLUMNS.map((c) => el("td", {},
           c.key === "label" && r.key !== null && PAGES[name] ? el("a", { href: "#" + PAGES[name] + "/" + r.key, class: "row-page" }, r.label)
-            : c.money ? (r.currency ? money(r[c.key], r.currency) : "–") : c.rate ? rate(r.click_conversions, r.clicks) : String(r[c.key] ?? "")))))
+            : c.money ? (r.currency ? money(r[c.key], r.currency) : "–") : c.rate ? rate(r.click_conversions, r.clicks)
+            : typeof r[c.key] === "number" ? LL.fmt.count(r[c.key]) : String(r[c.key] ?? "")))))
           : [el("tr", {}, el("td", { colspan: RANK_COLUMNS.length, class: "note" }, t("empty")))])));
     };
     render();
-    const csv = () => {
-      const keys = ["key", ...RANK_COLUMNS.map((c) => c.key)];
-      const text = [keys.join(",")].concat(rows.map((r) => keys.map((k) => csvCell(r[k])).join(","))).join("\r\n") + "\r\n";
-      const a = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" })), download: "linkledger-" + name + ".csv" });
-      document.body.append(a); a.click(); a.remove();
-    };
+    // The file holds the rows in the order shown.
+    const sheet = async () => ({ headers: RANK_COLUMNS.map((c) => t(c.label)), rows: sorted().map((r) => RANK_COLUMNS.map((c) => rankCell(r, c))) });
     return el("div", { class: "ranking", id: "ranking-" + name }, el("div", { class: "row" }, el("h2", {}, t("rank." + name)),
-      el("button", { type: "button", class: "secondary", "data-csv": name, onclick: csv }, t("csv"))), el("div", { class: "scroll" }, tableNode));
+      LL.exports.button(name, sheet)), el("div", { class: "scroll" }, tableNode));
   }
 
   async function loadOverview() {
@@ -196,7 +190,7 @@
     drawTotals(summarize(bySource));
     const [byDay, byStream, byVideo, heat] = await Promise.all([report("day", range), report("stream", range), report("video", range),
       api("GET", "/api/v1/reports/heatmap?" + new URLSearchParams({ from: range.from, to: range.to, tz: zone() })).catch(() => null)]);
-    $("bots-note").textContent = heat ? t("bots.note").replace("{n}", heat.bot_hits) : "";
+    $("bots-note").textContent = heat ? t("bots.note").replace("{n}", LL.fmt.count(heat.bot_hits)) : "";
     drawChart(byDay, range);
     $("overview-rankings").replaceChildren(ranking("source", bySource), ranking("stream", byStream), ranking("video", byVideo));
   }
@@ -240,21 +234,44 @@
     return [...Array(7)].map((_, i) => f.format(new Date(Date.UTC(2024, 0, 1 + i))));
   }
 
-  async function loadAudience() {
-    await zoneKnown;
-    const range = periodRange();
-    const map = await api("GET", "/api/v1/reports/heatmap?" + new URLSearchParams({ from: range.from, to: range.to, tz: zone() }));
+  // The heatmap with each cell's count written in it (no hover needed). A laptop gets days as
+  // rows and 24 hour columns; a phone, too narrow for 24 readable columns, gets the same cells
+  // turned: hours as rows, 7 day columns. A count of 1,000 or more is written short ("1,5 k").
+  const phoneLayout = window.matchMedia("(max-width: 699px)");
+  let shownMap = null;
+  function drawHeatmap(map) {
     const grid = [...Array(7)].map(() => Array(24).fill(0));
     for (const c of map.cells) grid[c.dow][c.hour] = c.clicks;
     const max = Math.max(0, ...map.cells.map((c) => c.clicks));
     const names = dayNames(), long = dayLongNames();
     const level = (n) => n === 0 ? 0 : Math.min(5, 1 + Math.floor(n / max * 4.999));
+    const short = new Intl.NumberFormat(LL.lang() === "fr" ? "fr-FR" : "en-US", { notation: "compact", maximumFractionDigits: 1 });
+    const cell = (d, h) => {
+      const n = grid[d][h];
+      return el("td", { class: "cell l" + level(n), "data-dow": d, "data-hour": h, "data-clicks": n,
+        title: `${long[d]} ${h}:00–${h + 1}:00: ${LL.fmt.count(n)}`, "aria-label": `${long[d]} ${h}:00, ${LL.fmt.count(n)} ${t("col.clicks").toLowerCase()}` },
+        n ? (n < 1000 ? LL.fmt.count(n) : short.format(n)) : "");
+    };
+    const turned = phoneLayout.matches;
+    $("heatmap").classList.toggle("turned", turned);
+    const hours = [...Array(24).keys()], days = [...Array(7).keys()];
     $("heatmap").replaceChildren(
       el("caption", { class: "sr-only" }, t("audience.title") + " (" + map.tz + ")"),
-      el("thead", {}, el("tr", {}, el("td", {}), ...[...Array(24)].map((_, h) => el("th", { scope: "col", class: "hour" }, h % 3 ? "" : String(h))))),
-      el("tbody", {}, ...grid.map((hours, d) => el("tr", {}, el("th", { scope: "row" }, names[d]),
-        ...hours.map((n, h) => el("td", { class: "cell l" + level(n), "data-dow": d, "data-hour": h, "data-clicks": n,
-          title: `${long[d]} ${h}:00–${h + 1}:00: ${n}`, "aria-label": `${long[d]} ${h}:00, ${n} ${t("col.clicks").toLowerCase()}` }))))));
+      turned
+        ? el("thead", {}, el("tr", {}, el("td", {}), ...days.map((d) => el("th", { scope: "col" }, names[d]))))
+        : el("thead", {}, el("tr", {}, el("td", {}), ...hours.map((h) => el("th", { scope: "col", class: "hour" }, h % 3 ? "" : String(h))))),
+      turned
+        ? el("tbody", {}, ...hours.map((h) => el("tr", {}, el("th", { scope: "row", class: "hour" }, h + ":00"), ...days.map((d) => cell(d, h)))))
+        : el("tbody", {}, ...days.map((d) => el("tr", {}, el("th", { scope: "row" }, names[d]), ...hours.map((h) => cell(d, h))))));
+  }
+
+  async function loadAudience() {
+    await zoneKnown;
+    const range = periodRange();
+    const map = await api("GET", "/api/v1/reports/heatmap?" + new URLSearchParams({ from: range.from, to: range.to, tz: zone() }));
+    shownMap = map;
+    drawHeatmap(map);
+    const long = dayLongNames();
     let best = null;
     for (const c of map.cells) if (c.clicks && (!best || c.clicks > best.clicks)) best = c;
     $("audience-best").textContent = best
@@ -268,6 +285,8 @@
     const list = (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : []).map((z) => el("option", { value: z }));
     $("tz-list").replaceChildren(...list, el("option", { value: "UTC" }));
     $("tz").addEventListener("change", chooseZone);
+    // Turning the phone or resizing the window past the breakpoint redraws the heatmap turned.
+    phoneLayout.addEventListener("change", () => { if (shownMap && !$("audience").hidden) drawHeatmap(shownMap); });
   });
   Object.assign(sections, { overview: loadOverview, rankings: loadRankings, audience: loadAudience });
   // Other sections that report over the period send the same zone (after LL.zoneKnown()).

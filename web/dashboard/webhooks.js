@@ -74,7 +74,7 @@
           await loadWebhooks();
         }) }, t("webhooks.rotate")),
       el("button", { type: "button", class: "danger", "aria-label": t("delete") + " " + w.url,
-        onclick: () => confirm(t("webhooks.delete_confirm")) && change(async () => {
+        onclick: () => LL.confirmDelete("webhook", w.url) && change(async () => {
           await api("DELETE", "/api/v1/webhooks/" + w.id);
           if (logOf && logOf.id === w.id) closeLog();
           await loadWebhooks();
