@@ -106,6 +106,8 @@ for (const [lang, L] of Object.entries(LANGS)) {
     assert.ok(link, "the link is in the file");
     assert.equal(link[lang === "fr" ? "Clics" : "Clicks"], "1");
     assert.equal(link[lang === "fr" ? "Vidéo" : "Video"], data.videoTitle);
+    // The smart-redirect badges as a list, the count with the language's separator.
+    assert.match(link[lang === "fr" ? "Redirection intelligente" : "Smart redirect"], lang === "fr" ? /, max 1\s500$/ : /, max 1,500$/);
     const formula = file.rows.find((r) => r[file.headers[0]] === base + "/" + data.formulaSlug);
     assert.equal(formula[lang === "fr" ? "Titre" : "Title"], "'" + data.formulaTitle, "a formula is kept from running");
     assert.ok(file.raw.includes(L.separator + '"\'' + data.formulaTitle.replace(/"/g, '""') + '"' + L.separator), "and quoted, quotes doubled");

@@ -338,7 +338,7 @@
       { label: "col.video", render: (l) => l.video_id ? videoName[l.video_id] || "#" + l.video_id : "" },
       { label: "col.bio", render: (l) => l.bio ? t("yes") + " (" + l.bio_position + ")" : t("no") },
       { label: "col.disclosure", render: (l) => l.disclosure ? t("disclosure." + l.disclosure) : "" },
-      { label: "col.smart", render: smartBadges },
+      { label: "col.smart", render: smartBadges, export: (l) => [...smartBadges(l).children].map((b) => b.textContent).join(", ") },
       { label: "links.target", only: "export", export: (l) => l.target_url },
       { label: "col.created_on", only: "export", export: (l) => cell.dateTime(l.created_at) }
     ], (l) => [
