@@ -28,11 +28,12 @@ bool names_an_amount_field(std::string const& field, money::shop_order const& or
     return false;
 }
 
-void check_refund(money::shop_refund const& refund, std::string_view currency)
+void check_refund(money::shop_refund const& refund, std::string_view currency,
+                  money::order_bases const* order = nullptr)
 {
     expect(!refund.txid.empty() && !refund.amounts.empty(), "a refund names its order and amounts");
     try {
-        auto const amounts = money::refund_amounts_minor(refund, currency);
+        auto const amounts = money::refund_amounts_minor(refund, currency, order);
         expect(amounts.total_minor >= 0, "a refund total is never negative");
         expect(amounts.subtotal_minor >= 0 && amounts.subtotal_minor <= amounts.total_minor,
                "a refund's subtotal part is within its money");
@@ -72,10 +73,19 @@ void book(std::optional<money::shop_order> const& order, std::string_view via)
         expect(e.status == http::status::bad_request && names_an_amount_field(e.field, *order),
                "a bad order amount is a 400 on its own field");
     }
+    std::optional<money::order_bases> bases;
+    try {
+        bases = money::order_bases_minor(*order, currency);
+    } catch (http::http_error const&) {
+        // checked above
+    }
     for (auto const& refund : order->refunds) {
         expect(!refund.id.empty() && refund.txid == order->txid, "an order's refunds have ids and are its own");
-        if (money::currency_exponent(currency))
+        if (money::currency_exponent(currency)) {
             check_refund(refund, currency);
+            if (bases)
+                check_refund(refund, currency, &*bases); // a WooCommerce refund's share of its order
+        }
     }
 }
 
