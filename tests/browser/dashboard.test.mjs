@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { base, owner, viewer, zone, tiktokUa, chrome, logIn, shot, open, rows } from "./lib.mjs";
+import { base, owner, viewer, zone, tiktokUa, chrome, logIn, shot, open, rows, language } from "./lib.mjs";
 
 let ownerPage;
 let postbackUrl;
@@ -162,7 +162,10 @@ test("a follower's click is counted and sales by postback show by source and by 
   await open(ownerPage, "overview", "#ranking-video tbody tr");
   const figure = (name) => ownerPage.textContent(`#totals [data-currency=EUR] [data-figure=${name}] dd`);
   assert.equal(await figure("revenue"), "€69.90");
-  assert.equal(await figure("commission"), "€6.99");
+  // Earned leads: the commission plus other income (none yet), each part named.
+  assert.equal(await figure("earned"), "€6.99");
+  assert.equal(await ownerPage.textContent("#totals [data-currency=EUR] [data-figure=earned] [data-part=commission]"), "€6.99");
+  assert.equal(await ownerPage.textContent("#totals [data-currency=EUR] [data-figure=earned] [data-part=income]"), "€0.00");
   assert.equal(await figure("approved"), "€4.99");
   assert.equal(await figure("pending"), "€2.00");
   assert.equal(await ownerPage.textContent("#totals [data-figure=clicks] dd"), "1");
@@ -170,10 +173,12 @@ test("a follower's click is counted and sales by postback show by source and by 
   const bySource = await rows(ownerPage, "#ranking-source");
   const tiktok = bySource.find((r) => r[0] === "TikTok");
   assert.ok(tiktok, JSON.stringify(bySource));
-  assert.deepEqual([tiktok[1], tiktok[3], tiktok[4], tiktok[5], tiktok[6], tiktok[7]], ["1", "1", "100%", "0", "€49.90", "€4.99"]);
+  // Name, commission, approved, sales generated, clicks, unique clicks, conversions, rate, without a click.
+  assert.deepEqual([tiktok[4], tiktok[6], tiktok[7], tiktok[8], tiktok[3], tiktok[1]], ["1", "1", "100%", "0", "€49.90", "€4.99"]);
   const byVideo = await rows(ownerPage, "#ranking-video");
   // One click bought, one sale came by code: 100 % of clicks converted, and one sale without a click.
-  assert.deepEqual(byVideo[0].slice(0, 8), ["Morning run haul", "1", "1", "2", "100%", "1", "€69.90", "€6.99"]);
+  // A video's row: earned (commission and other income), commission, other income, approved, sales, then the counts.
+  assert.deepEqual(byVideo[0].slice(0, 11), ["Morning run haul", "€6.99", "€6.99", "€0.00", "€4.99", "€69.90", "1", "1", "2", "100%", "1"]);
   assert.equal(await ownerPage.textContent("#totals [data-figure=conversion_rate] dd"), "100%");
   assert.equal(await ownerPage.textContent("#totals [data-figure=sales_without_click] dd"), "1");
   assert.match(await ownerPage.textContent("#bots-note"), /not counted/);
@@ -185,7 +190,7 @@ test("rankings sort by any column and export CSV", async () => {
   await open(ownerPage, "rankings", "#ranking-offer tbody tr");
   for (const name of ["video", "link", "code", "offer"]) assert.ok(await ownerPage.isVisible("#ranking-" + name));
   const codes = await rows(ownerPage, "#ranking-code");
-  assert.equal(codes.find((r) => r[0] === "LEA10")[6], "€20.00");
+  assert.equal(codes.find((r) => r[0] === "LEA10")[3], "€20.00");
   await ownerPage.click("#ranking-link button[data-sort=label]");
   assert.equal(await ownerPage.getAttribute("#ranking-link th:has(button[data-sort=label])", "aria-sort"), "ascending");
   const labels = (await rows(ownerPage, "#ranking-link")).map((r) => r[0]);
@@ -226,7 +231,8 @@ test("a video's page shows its views, clicks and commission day by day, and its 
   // 1,000; 699 / 40 followers = 17.475 cents, €0.17 each.
   await ownerPage.waitForSelector("#video-ranking-table td >> text=2,000");
   const [first] = await rows(ownerPage, "#video-ranking-table");
-  assert.deepEqual(first, ["Morning run haul", "2,000", "1", "0.5", "€6.99", "€0.00", "€3.50", "40", "€0.17"]);
+  // The title, then the money (earned, commission, other income, RPM), then views, clicks and followers.
+  assert.deepEqual(first, ["Morning run haul", "€6.99", "€6.99", "€0.00", "€3.50", "2,000", "1", "0.5", "40", "€0.17"]);
   // Listening before the change: the answer may come back before a later wait would begin.
   await Promise.all([
     ownerPage.waitForResponse((r) => r.url().includes("sort=followers") && r.ok()),
@@ -422,8 +428,8 @@ test("other income is entered and counts by income stream", async () => {
   await shot(ownerPage, "income");
   await open(ownerPage, "overview", "#ranking-stream tbody tr");
   const streams = await rows(ownerPage, "#ranking-stream");
-  assert.equal(streams.find((r) => r[0] === "Creator Rewards")[6], "€120.50");
-  assert.equal(streams.find((r) => r[0] === "Affiliate sales")[6], "€62.40", "49.90 + 12.50; the rejected sale is out");
+  assert.equal(streams.find((r) => r[0] === "Creator Rewards")[3], "€120.50");
+  assert.equal(streams.find((r) => r[0] === "Affiliate sales")[3], "€62.40", "49.90 + 12.50; the rejected sale is out");
 });
 
 test("a change without the CSRF header is refused", async () => {
@@ -437,12 +443,12 @@ test("a change without the CSRF header is refused", async () => {
 
 test("the language can be switched", async () => {
   await ownerPage.goto(base + "/dashboard#links");
-  await ownerPage.selectOption("#lang", "fr");
+  await language(ownerPage, "fr");
   assert.equal(await ownerPage.textContent("nav a[href='#links']"), "Liens");
   assert.equal(await ownerPage.getAttribute("html", "lang"), "fr");
   await ownerPage.reload();
   assert.equal(await ownerPage.textContent("nav a[href='#links']"), "Liens", "the choice is remembered");
-  await ownerPage.selectOption("#lang", "en");
+  await language(ownerPage, "en");
   assert.equal(await ownerPage.textContent("nav a[href='#links']"), "Links");
 });
 
@@ -564,7 +570,7 @@ test("the Activity page lists who changed what, for owners only, and no policy b
   assert.ok(row, rows.join("\n"));
   assert.ok(row.includes(owner.email), row);
   assert.equal(await page.textContent("#activity h1"), "Activité");
-  await page.selectOption("#lang", "en");
+  await language(page, "en");
   assert.equal(await page.textContent("#activity h1"), "Activity");
   assert.equal(await page.textContent("#activity-table th"), "When");
   await shot(page, "activity");
@@ -677,10 +683,10 @@ test("long lists show a page at a time with Show more, and selects offer every i
   assert.equal(await bodyRows(ownerPage, "#videos-table"), 100);
   // A language change reloads the section: wait for the reload, or the click below would land
   // on the button of the table being replaced.
-  await ownerPage.selectOption("#lang", "fr");
+  await language(ownerPage, "fr");
   await ownerPage.waitForSelector("#videos[data-loaded]");
   await ownerPage.waitForFunction(() => document.getElementById("videos-table-more")?.textContent === "Afficher plus");
-  await ownerPage.selectOption("#lang", "en");
+  await language(ownerPage, "en");
   await ownerPage.waitForSelector("#videos[data-loaded]");
   await ownerPage.waitForFunction(() => document.getElementById("videos-table-more")?.textContent === "Show more");
   await ownerPage.click("#videos-table-more");
@@ -908,7 +914,10 @@ test("webhooks: an owner adds an endpoint, sees its secret once, tests, resends,
   page.on("dialog", (dialog) => dialog.accept()); // the confirmations of rotate and delete
   await logIn(page, owner);
   await open(page, "webhooks", "#webhooks[data-loaded]");
+  // Its entry is in the header's More menu.
+  await page.click("#more");
   assert.equal(await page.isVisible("nav a[href='#webhooks']"), true);
+  await page.click("#more");
 
   const url = receiver.url + "/hook-" + Date.now();
   await page.fill("#webhook-url", url);
@@ -977,12 +986,12 @@ test("webhooks: an owner adds an endpoint, sees its secret once, tests, resends,
   await page.click(row + " button:has-text('Disable')");
   await page.waitForSelector(row + " .webhook-state:text-is('Disabled')");
   assert.equal(await page.locator(row + " button:has-text('Send a test')").count(), 0);
-  await page.selectOption("#lang", "fr");
+  await language(page, "fr");
   await page.waitForSelector(row + " .webhook-state:text-is('Désactivé')");
   assert.equal(await page.textContent("#webhook-save"), "Ajouter");
   assert.match(await page.textContent("#webhook-secret-overlap"), /ancien secret signe encore/);
   await shot(page, "webhooks-fr");
-  await page.selectOption("#lang", "en");
+  await language(page, "en");
   await page.waitForSelector(row + " button:has-text('Enable')");
   await page.click(row + " button:has-text('Delete')");
   await page.waitForSelector(row, { state: "detached" });
@@ -1043,10 +1052,10 @@ test("webhooks: an owner edits an endpoint's URL, events, format and description
 
   // In French the form's labels follow the language while editing.
   await page.click(row(first) + " button:has-text('Edit')");
-  await page.selectOption("#lang", "fr");
+  await language(page, "fr");
   await page.waitForFunction(() => document.querySelector("#webhook-form-title").textContent === "Modifier le point de réception");
   assert.equal(await page.textContent("#webhook-save"), "Enregistrer");
-  await page.selectOption("#lang", "en");
+  await language(page, "en");
   await page.waitForFunction(() => document.querySelector("#webhook-save").textContent === "Save");
 
   const second = receiver.url + "/after-" + Date.now();

@@ -58,6 +58,15 @@ export async function open(page, section, ready) {
   await page.waitForSelector(ready, { state: "attached" });
 }
 
+// Picks the dashboard's language as a user does: in the header's "More" menu, which holds the
+// language select (issue 20), then closes the menu again so it covers nothing.
+export async function language(page, code) {
+  if (!(await page.isVisible("#more-menu"))) await page.click("#more");
+  await page.selectOption("#lang", code);
+  await page.click("#more");
+  await page.waitForSelector("#more-menu", { state: "hidden" });
+}
+
 // The texts of a table's body rows, cell by cell.
 export async function rows(page, selector) {
   return page.$$eval(selector + " tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent.trim())));

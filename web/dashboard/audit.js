@@ -74,14 +74,17 @@
   }
 
   function build() {
+    // The entry goes in the header's "More" menu, after the other sections.
     const link = node("a", { href: "#activity", "data-i18n": "nav.activity" }, t("nav.activity"));
-    document.querySelector("header nav").append(link);
+    const item = node("li");
+    item.append(link);
+    $("more-links").append(item);
     const section = node("section", { id: "activity", class: "panel" });
     section.hidden = true;
     section.append(node("h1", { "data-i18n": "activity.title" }, t("activity.title")),
       node("p", { class: "note", "data-i18n": "activity.note" }, t("activity.note")));
     const scroll = node("div", { class: "scroll" });
-    scroll.append(node("table", { id: "activity-table" }));
+    scroll.append(node("table", { id: "activity-table", class: "cards" }));
     const empty = node("p", { id: "activity-empty", class: "note", "data-i18n": "activity.empty" }, t("activity.empty"));
     empty.hidden = true;
     const more = node("button", { type: "button", id: "activity-more", class: "secondary", "data-i18n": "activity.more" }, t("activity.more"));

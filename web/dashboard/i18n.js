@@ -45,12 +45,12 @@ window.LL_TEXT = {
     "col.disclosure": "Disclosure", "col.name": "Name", "col.prefix": "Prefix",
     "col.created": "Created", "col.used": "Last used", "col.email": "Email", "col.role": "Role",
     "col.key": "Key", "col.label": "Name", "col.unique_clicks": "Unique clicks",
-    "col.conversions": "Conversions", "col.revenue": "Revenue", "col.commission": "Commission",
+    "col.conversions": "Conversions", "col.revenue": "Sales generated", "col.commission": "Commission",
     "col.conversion_rate": "Conv. rate", "col.without_click": "Sales without a click",
-    "total.without_click": "Sales without a click (code, by hand)", "col.epc": "EPC", "col.currency": "Currency",
-    "total.revenue": "Revenue", "total.commission": "Commission", "total.clicks": "Clicks",
+    "total.without_click": "Sales without a click (code, by hand)", "col.epc": "Earnings per click", "col.currency": "Currency",
+    "total.revenue": "Sales generated (merchant)", "total.commission": "Commission", "total.clicks": "Clicks",
     "total.unique": "Unique clicks", "total.conversions": "Conversions",
-    "total.rate": "Conversion rate", "total.epc": "EPC",
+    "total.rate": "Conversion rate", "total.epc": "Earnings per click",
     "rank.source": "Revenue by traffic source", "rank.stream": "Revenue by income stream",
     "rank.video": "Videos", "rank.link": "Links", "rank.code": "Promo codes", "rank.offer": "Offers",
     "csv": "Export CSV", "viewer.note": "You are a viewer: you can see everything but change nothing.",
@@ -113,7 +113,7 @@ window.LL_TEXT = {
     "none.code": "No code", "none.offer": "No offer"
   },
   fr: {
-    "nav.overview": "Vue d'ensemble", "nav.links": "Liens", "nav.bio": "Page bio",
+    "nav.overview": "Aperçu", "nav.links": "Liens", "nav.bio": "Page bio",
     "nav.keys": "Clés d'API", "nav.users": "Utilisateurs", "lang.label": "Langue",
     "logout": "Se déconnecter", "overview.title": "Vue d'ensemble", "period": "Période",
     "period.7": "7 derniers jours", "period.30": "30 derniers jours",
@@ -156,12 +156,12 @@ window.LL_TEXT = {
     "col.disclosure": "Mention", "col.name": "Nom", "col.prefix": "Préfixe",
     "col.created": "Créée", "col.used": "Dernier usage", "col.email": "E-mail", "col.role": "Rôle",
     "col.key": "Clé", "col.label": "Nom", "col.unique_clicks": "Clics uniques",
-    "col.conversions": "Conversions", "col.revenue": "Chiffre d'affaires",
+    "col.conversions": "Conversions", "col.revenue": "Ventes générées",
     "col.commission": "Commission", "col.conversion_rate": "Taux de conv.", "col.without_click": "Ventes sans clic",
-    "total.without_click": "Ventes sans clic (code, à la main)", "col.epc": "EPC",
-    "col.currency": "Devise", "total.revenue": "Chiffre d'affaires",
+    "total.without_click": "Ventes sans clic (code, à la main)", "col.epc": "Gain par clic",
+    "col.currency": "Devise", "total.revenue": "Ventes générées (marchand)",
     "total.commission": "Commission", "total.clicks": "Clics", "total.unique": "Clics uniques",
-    "total.conversions": "Conversions", "total.rate": "Taux de conversion", "total.epc": "EPC",
+    "total.conversions": "Conversions", "total.rate": "Taux de conversion", "total.epc": "Gain par clic",
     "rank.source": "Revenus par source de trafic", "rank.stream": "Revenus par type de revenu",
     "rank.video": "Vidéos", "rank.link": "Liens", "rank.code": "Codes promo", "rank.offer": "Offres",
     "csv": "Exporter en CSV",
@@ -379,34 +379,6 @@ Object.assign(window.LL_TEXT.fr, {
   "bio.up": "Monter", "bio.down": "Descendre"
 });
 
-// The link and video pages (pages.js), issue 20.
-Object.assign(window.LL_TEXT.en, {
-  "page.back_links": "← All links", "page.where": "Where the clicks came from",
-  "page.where.hint": "Clicks of the period, robots and link previews left out. Countries, devices, systems and referring sites come from the detailed clicks, kept for the retention period (395 days unless changed).",
-  "page.group.source": "Source", "page.group.country": "Country", "page.group.device": "Device",
-  "page.group.os": "System", "page.group.referrer": "Referring site", "page.share": "Share",
-  "page.others": "Others", "page.no_referrer": "None (typed, app or hidden)", "page.unknown": "Unknown", "page.other": "Other",
-  "page.device.mobile": "Phone", "page.device.tablet": "Tablet", "page.device.desktop": "Computer",
-  "page.os.ios": "iOS", "page.os.android": "Android", "page.os.windows": "Windows", "page.os.macos": "macOS", "page.os.linux": "Linux",
-  "page.sales": "Sales", "page.sales.more": "Only the latest 500 sales are listed.",
-  "page.income.of_video": "Other income is recorded per video: this is the income of this link's video,",
-  "page.income.no_video": "Other income is recorded per video, and this link has none.",
-  "page.chart.label": "Clicks and commission per day from {from} to {to}"
-});
-Object.assign(window.LL_TEXT.fr, {
-  "page.back_links": "← Tous les liens", "page.where": "D'où viennent les clics",
-  "page.where.hint": "Clics de la période, hors robots et aperçus de lien. Pays, appareils, systèmes et sites d'origine viennent des clics détaillés, gardés pendant la durée de conservation (395 jours sauf réglage).",
-  "page.group.source": "Source", "page.group.country": "Pays", "page.group.device": "Appareil",
-  "page.group.os": "Système", "page.group.referrer": "Site d'origine", "page.share": "Part",
-  "page.others": "Autres", "page.no_referrer": "Aucun (saisi, appli ou masqué)", "page.unknown": "Inconnu", "page.other": "Autre",
-  "page.device.mobile": "Téléphone", "page.device.tablet": "Tablette", "page.device.desktop": "Ordinateur",
-  "page.os.ios": "iOS", "page.os.android": "Android", "page.os.windows": "Windows", "page.os.macos": "macOS", "page.os.linux": "Linux",
-  "page.sales": "Ventes", "page.sales.more": "Seules les 500 dernières ventes sont listées.",
-  "page.income.of_video": "Les autres revenus sont enregistrés par vidéo : voici ceux de la vidéo de ce lien,",
-  "page.income.no_video": "Les autres revenus sont enregistrés par vidéo, et ce lien n'en a pas.",
-  "page.chart.label": "Clics et commissions par jour du {from} au {to}"
-});
-
 // One way to show things and exports a spreadsheet opens (format.js, export.js), issue 20.
 Object.assign(window.LL_TEXT.en, {
   "export.file.conversions": "sales", "export.file.links": "links", "export.file.income": "income",
@@ -465,3 +437,48 @@ Object.assign(window.LL_TEXT.fr, {
   "confirm.reject": "Marquer la vente « {name} » comme refusée ? Elle ne comptera plus dans vos revenus."
 });
 
+// The header's "More" menu, tables on a phone and the overview's cards (shell.js, reports.js), issue 20.
+Object.assign(window.LL_TEXT.en, {
+  "nav.more": "More", "table.scroll": "Scroll sideways for more columns →",
+  "total.earned": "Earned", "total.earned.parts": "Commission {commission} + other income {income}",
+  "col.earned": "Earned",
+  "change.vs": "vs the previous {n} days", "change.vs.1": "vs the day before",
+  "change.same": "Same as the previous {n} days", "change.same.1": "Same as the day before",
+  "change.from_zero": "vs {zero} in the previous {n} days", "change.from_zero.1": "vs {zero} the day before"
+});
+Object.assign(window.LL_TEXT.fr, {
+  "nav.more": "Plus", "table.scroll": "Faites défiler pour voir les autres colonnes →",
+  "total.earned": "Gagné", "total.earned.parts": "Commission {commission} + autres revenus {income}",
+  "col.earned": "Gagné",
+  "change.vs": "vs {n} jours précédents", "change.vs.1": "vs la veille",
+  "change.same": "Comme les {n} jours précédents", "change.same.1": "Comme la veille",
+  "change.from_zero": "vs {zero} les {n} jours précédents", "change.from_zero.1": "vs {zero} la veille"
+});
+
+// The link and video pages (pages.js), issue 20.
+Object.assign(window.LL_TEXT.en, {
+  "page.back_links": "← All links", "page.where": "Where the clicks came from",
+  "page.where.hint": "Clicks of the period, robots and link previews left out. Countries, devices, systems and referring sites come from the detailed clicks, kept for the retention period (395 days unless changed).",
+  "page.group.source": "Source", "page.group.country": "Country", "page.group.device": "Device",
+  "page.group.os": "System", "page.group.referrer": "Referring site", "page.share": "Share",
+  "page.others": "Others", "page.no_referrer": "None (typed, app or hidden)", "page.unknown": "Unknown", "page.other": "Other",
+  "page.device.mobile": "Phone", "page.device.tablet": "Tablet", "page.device.desktop": "Computer",
+  "page.os.ios": "iOS", "page.os.android": "Android", "page.os.windows": "Windows", "page.os.macos": "macOS", "page.os.linux": "Linux",
+  "page.sales": "Sales", "page.sales.more": "Only the latest 500 sales are listed.",
+  "page.income.of_video": "Other income is recorded per video: this is the income of this link's video,",
+  "page.income.no_video": "Other income is recorded per video, and this link has none.",
+  "page.chart.label": "Clicks and commission per day from {from} to {to}"
+});
+Object.assign(window.LL_TEXT.fr, {
+  "page.back_links": "← Tous les liens", "page.where": "D'où viennent les clics",
+  "page.where.hint": "Clics de la période, hors robots et aperçus de lien. Pays, appareils, systèmes et sites d'origine viennent des clics détaillés, gardés pendant la durée de conservation (395 jours sauf réglage).",
+  "page.group.source": "Source", "page.group.country": "Pays", "page.group.device": "Appareil",
+  "page.group.os": "Système", "page.group.referrer": "Site d'origine", "page.share": "Part",
+  "page.others": "Autres", "page.no_referrer": "Aucun (saisi, appli ou masqué)", "page.unknown": "Inconnu", "page.other": "Autre",
+  "page.device.mobile": "Téléphone", "page.device.tablet": "Tablette", "page.device.desktop": "Ordinateur",
+  "page.os.ios": "iOS", "page.os.android": "Android", "page.os.windows": "Windows", "page.os.macos": "macOS", "page.os.linux": "Linux",
+  "page.sales": "Ventes", "page.sales.more": "Seules les 500 dernières ventes sont listées.",
+  "page.income.of_video": "Les autres revenus sont enregistrés par vidéo : voici ceux de la vidéo de ce lien,",
+  "page.income.no_video": "Les autres revenus sont enregistrés par vidéo, et ce lien n'en a pas.",
+  "page.chart.label": "Clics et commissions par jour du {from} au {to}"
+});

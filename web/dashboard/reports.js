@@ -1,6 +1,7 @@
-// The dashboard's reports: the overview (totals, a chart over time, revenue by traffic source,
-// income stream and video), the rankings (sortable, exportable as CSV) and "when your audience
-// clicks" (a day-of-week x hour heatmap). Every day and hour is one of the time zone in the
+// The dashboard's reports: the overview (what was earned, commission plus other income, and
+// the other totals, each against the period before; a chart over time; revenue by traffic
+// source, income stream and video), the rankings (sortable, exportable as CSV) and "when your
+// audience clicks" (a day-of-week x hour heatmap). Every day and hour is one of the time zone in the
 // period bar: the user's own choice (PUT /api/v1/preferences, kept on the server, so the
 // server's default for this user's reports too), else the instance's LINKLEDGER_TIMEZONE.
 // GET /api/v1/reports/revenue answers one row per key and currency: clicks repeat on each
@@ -35,24 +36,6 @@
     return (await api("GET", "/api/v1/reports/revenue?" + q)).rows;
   }
 
-  // Clicks once per key; money, conversions and commissions per currency.
-  function summarize(rows) {
-    const keys = new Map(), byCurrency = {};
-    for (const r of rows) {
-      keys.set(r.key, r);
-      if (!r.currency) continue;
-      const c = byCurrency[r.currency] ||= { conversions: 0, revenue_minor: 0, commission_minor: 0, approved_commission_minor: 0,
-        click_conversions: 0, sales_without_click: 0 };
-      for (const k of Object.keys(c)) c[k] += r[k] || 0;
-    }
-    let clicks = 0, unique = 0, conversions = 0, clickConversions = 0, withoutClick = 0;
-    for (const r of keys.values()) { clicks += r.clicks; unique += r.unique_clicks; }
-    for (const c of Object.values(byCurrency)) {
-      conversions += c.conversions; clickConversions += c.click_conversions; withoutClick += c.sales_without_click;
-    }
-    return { clicks, unique, conversions, clickConversions, withoutClick, byCurrency };
-  }
-
   const percent = (n, d) => d ? LL.fmt.percent(n / d) : "–";
   // The conversion rate counts only sales that came through a click, over clicks, never above
   // 100 %: sales by code or by hand are shown beside it.
@@ -65,29 +48,98 @@
     return twice > clicks || (twice === clicks && q % 2) ? q + 1 : q;
   }
 
-  function figure(key, value, id) {
-    return el("div", id ? { "data-figure": id } : {}, el("dt", {}, t(key)), el("dd", {}, typeof value === "number" ? LL.fmt.count(value) : String(value)));
+  // The period's totals from the by-stream report: per currency the commission of affiliate
+  // sales (its approved part, the merchant's sales it came from) and the other income (income
+  // entries of the period, those tagged to a video included); clicks and sales once.
+  function totalsOf(rows) {
+    const out = { clicks: 0, unique: 0, conversions: 0, clickConversions: 0, withoutClick: 0, byCurrency: {} };
+    let counted = false;
+    for (const r of rows) {
+      // Clicks repeat on each currency's row of a key.
+      if (r.key === "affiliate" && !counted) { out.clicks = r.clicks; out.unique = r.unique_clicks; counted = true; }
+      if (!r.currency) continue;
+      const c = out.byCurrency[r.currency] ||= { commission: 0, approved: 0, income: 0, revenue: 0 };
+      if (r.key === "affiliate") {
+        c.commission += r.commission_minor; c.approved += r.approved_commission_minor; c.revenue += r.revenue_minor;
+        out.conversions += r.conversions; out.clickConversions += r.click_conversions; out.withoutClick += r.sales_without_click;
+      } else c.income += r.commission_minor;
+    }
+    return out;
   }
 
-  function drawTotals(s) {
-    const currencies = Object.keys(s.byCurrency);
-    if (!currencies.length) s.byCurrency.EUR = { conversions: 0, revenue_minor: 0, commission_minor: 0, approved_commission_minor: 0 };
-    const blocks = [el("dl", { class: "figures" },
-      figure("total.clicks", s.clicks, "clicks"), figure("total.unique", s.unique, "unique_clicks"),
-      figure("total.conversions", s.conversions, "conversions"), figure("total.rate", rate(s.clickConversions, s.clicks), "conversion_rate"),
-      figure("total.without_click", s.withoutClick, "sales_without_click"))];
-    for (const [cur, c] of Object.entries(s.byCurrency)) {
-      blocks.push(el("dl", { class: "figures", "data-currency": cur },
-        figure("total.revenue", money(c.revenue_minor, cur), "revenue"),
-        figure("total.commission", money(c.commission_minor, cur), "commission"),
-        figure("total.approved", money(c.approved_commission_minor, cur), "approved"),
-        figure("total.pending", money(c.commission_minor - c.approved_commission_minor, cur), "pending"),
-        figure("total.epc", s.clicks ? money(perClick(c.commission_minor, s.clicks), cur) : "–", "epc")));
-    }
+  // The period before the chosen one, of the same length, ending where it starts.
+  function previousRange(range) {
+    const from = new Date(Date.parse(range.from + "T00:00:00Z") - range.days * 86400000).toISOString().slice(0, 10);
+    return { from, to: range.from, days: range.days };
+  }
+
+  const locale = () => (LL.lang() === "fr" ? "fr-FR" : "en-US");
+  // "+12 %" (fr) / "-4.5%" (en): a change as a signed percentage, a decimal only below 10 %.
+  function signedPercent(fraction) {
+    return new Intl.NumberFormat(locale(), { style: "percent", signDisplay: "exceptZero",
+      maximumFractionDigits: Math.abs(fraction) < 0.1 ? 1 : 0 }).format(fraction);
+  }
+
+  // A card's line comparing it with the period before: "+12 % vs the previous 7 days". A
+  // previous period at 0 has no percentage to give: it is named instead ("vs €0.00 in the
+  // previous 7 days"); the same figure twice says so. data-trend: up, down or same.
+  function changeLine(now, before, days, zero) {
+    const one = days === 1 ? ".1" : "";
+    const say = (key) => t(key + one).replace("{n}", LL.fmt.count(days)).replace("{zero}", zero);
+    let text, trend;
+    if (now === before) { text = say("change.same"); trend = "same"; }
+    else if (!before) { text = say("change.from_zero"); trend = now > before ? "up" : "down"; }
+    else { text = signedPercent((now - before) / Math.abs(before)) + " " + say("change.vs"); trend = now > before ? "up" : "down"; }
+    return el("dd", { class: "change " + trend, "data-trend": trend }, text);
+  }
+
+  // A card: its name, its value (dd.value), then any further lines.
+  function figure(key, value, id, lines = [], cls) {
+    return el("div", { "data-figure": id, class: cls }, el("dt", {}, t(key)),
+      el("dd", { class: "value" }, typeof value === "number" ? LL.fmt.count(value) : String(value)), ...lines);
+  }
+
+  // Words with {placeholders} as nodes: each placeholder becomes the node given for it.
+  function fillIn(text, parts) {
+    return text.split(/(\{\w+\})/).map((piece) => {
+      const name = piece.slice(1, -1);
+      return piece.startsWith("{") && parts[name] ? parts[name] : piece;
+    });
+  }
+
+  // Per currency: Earned (commission + other income) first, then the approved and pending
+  // commission and the merchant's sales, each with its change; then the counts.
+  function drawTotals(now, before, days) {
+    const currencies = [...new Set([...Object.keys(now.byCurrency), ...Object.keys(before.byCurrency)])];
+    if (!currencies.length) currencies.push("EUR");
+    const none = { commission: 0, approved: 0, income: 0, revenue: 0 };
+    const blocks = currencies.map((cur) => {
+      const c = now.byCurrency[cur] || none, p = before.byCurrency[cur] || none;
+      const m = (minor) => money(minor, cur);
+      const vs = (a, b) => changeLine(a, b, days, m(0));
+      const parts = fillIn(t("total.earned.parts"), {
+        commission: el("span", { "data-part": "commission" }, m(c.commission)),
+        income: el("span", { "data-part": "income" }, m(c.income)) });
+      return el("dl", { class: "figures", "data-currency": cur },
+        figure("total.earned", m(c.commission + c.income), "earned",
+          [el("dd", { class: "parts" }, ...parts), vs(c.commission + c.income, p.commission + p.income)], "earned"),
+        figure("total.approved", m(c.approved), "approved", [vs(c.approved, p.approved)]),
+        figure("total.pending", m(c.commission - c.approved), "pending", [vs(c.commission - c.approved, p.commission - p.approved)]),
+        figure("total.revenue", m(c.revenue), "revenue", [vs(c.revenue, p.revenue)]),
+        figure("total.epc", now.clicks ? m(perClick(c.commission, now.clicks)) : "–", "epc"));
+    });
+    const counted = (a, b) => [changeLine(a, b, days, LL.fmt.count(0))];
+    blocks.push(el("dl", { class: "figures" },
+      figure("total.clicks", now.clicks, "clicks", counted(now.clicks, before.clicks)),
+      figure("total.unique", now.unique, "unique_clicks"),
+      figure("total.conversions", now.conversions, "conversions", counted(now.conversions, before.conversions)),
+      figure("total.rate", rate(now.clickConversions, now.clicks), "conversion_rate"),
+      figure("total.without_click", now.withoutClick, "sales_without_click")));
     $("totals").replaceChildren(...blocks);
   }
 
-  // Commission per day as bars (the main currency), clicks per day as a line; plain SVG.
+  // Commission per day as bars (the main currency), clicks per day as a line; plain SVG drawn at
+  // the box's own width in pixels (LL.chartWidth, shell.js), again when that changes.
   function drawChart(rows, range) {
     const box = $("chart"); box.replaceChildren();
     const days = [];
@@ -100,20 +152,21 @@
       clicks[r.key] = r.clicks;
       if (r.currency === currency) commission[r.key] = r.commission_minor;
     }
-    const ns = "http://www.w3.org/2000/svg", w = 600, h = 140, top = 14, bw = w / Math.max(1, days.length);
+    const w = LL.chartWidth(box), top = 22, h = 150, bw = w / Math.max(1, days.length);
+    box.redraw = () => drawChart(rows, range);
     const maxMoney = Math.max(1, ...days.map((d) => commission[d] || 0)), maxClicks = Math.max(1, ...days.map((d) => clicks[d] || 0));
-    const svg = document.createElementNS(ns, "svg");
+    const ns = "http://www.w3.org/2000/svg";
     const node = (tag, attrs, text) => {
       const n = document.createElementNS(ns, tag);
       for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
       if (text !== undefined) n.textContent = text;
       return n;
     };
-    svg.setAttribute("viewBox", `0 0 ${w} ${h + 16}`);
-    svg.setAttribute("role", "img");
+    const svg = node("svg", { viewBox: `0 0 ${w} ${h + 22}`, role: "img" });
     const sumClicks = days.reduce((a, d) => a + (clicks[d] || 0), 0);
+    const dayText = (d) => (LL.fmt ? LL.fmt.day(d) : d);
     svg.setAttribute("aria-label", t("chart.label").replace("{money}", money(totals[currency] || 0, currency)).replace("{clicks}", sumClicks)
-      .replace("{from}", days[0]).replace("{to}", days[days.length - 1]));
+      .replace("{from}", dayText(days[0])).replace("{to}", dayText(days[days.length - 1])));
     days.forEach((d, i) => {
       const v = commission[d] || 0, bh = v ? Math.max(2, v / maxMoney * (h - top)) : 0;
       const bar = node("rect", { x: i * bw + 1, y: h - bh, width: Math.max(1, bw - 2), height: bh, class: "bar" });
@@ -123,23 +176,34 @@
     const points = days.map((d, i) => `${(i + 0.5) * bw},${h - (clicks[d] || 0) / maxClicks * (h - top)}`).join(" ");
     svg.append(node("polyline", { points, class: "line" }));
     svg.append(node("line", { x1: 0, y1: h, x2: w, y2: h, class: "axis" }));
-    svg.append(node("text", { x: 2, y: h + 13, class: "tick" }, days[0]));
-    svg.append(node("text", { x: w - 2, y: h + 13, class: "tick", "text-anchor": "end" }, days[days.length - 1]));
-    svg.append(node("text", { x: 2, y: 11, class: "tick" }, money(maxMoney === 1 ? 0 : maxMoney, currency)));
-    svg.append(node("text", { x: w - 2, y: 11, class: "tick clicks", "text-anchor": "end" }, t("chart.max_clicks").replace("{n}", sumClicks ? maxClicks : 0)));
+    svg.append(node("text", { x: 4, y: h + 17, class: "tick" }, dayText(days[0])));
+    svg.append(node("text", { x: w - 4, y: h + 17, class: "tick", "text-anchor": "end" }, dayText(days[days.length - 1])));
+    svg.append(node("text", { x: 4, y: 15, class: "tick" }, money(maxMoney === 1 ? 0 : maxMoney, currency)));
+    svg.append(node("text", { x: w - 4, y: 15, class: "tick clicks", "text-anchor": "end" }, t("chart.max_clicks").replace("{n}", sumClicks ? maxClicks : 0)));
     box.append(svg, el("p", { class: "legend" }, el("span", { class: "key bar" }), t("chart.commission") + " (" + currency + ") ",
       el("span", { class: "key line" }), t("chart.clicks")));
   }
 
-  const RANK_COLUMNS = [
-    { key: "label", label: "col.label" }, { key: "clicks", label: "col.clicks" },
-    { key: "unique_clicks", label: "col.unique_clicks" }, { key: "conversions", label: "col.conversions" },
-    { key: "conversion_rate", label: "col.conversion_rate", rate: true },
-    { key: "sales_without_click", label: "col.without_click" },
-    { key: "revenue_minor", label: "col.revenue", money: true }, { key: "commission_minor", label: "col.commission", money: true },
-    { key: "approved_commission_minor", label: "col.approved", money: true },
-    { key: "epc_minor", label: "col.epc", money: true }, { key: "currency", label: "col.currency" }
-  ];
+  // A ranking's columns: the name, then the money next to it (it stays in view on a phone while
+  // the rest scrolls), then the counts. A video's row has what it earned: its commission plus
+  // its other income (income entries tagged to it), both shown.
+  const COLUMN = {
+    label: { key: "label", label: "col.label" }, clicks: { key: "clicks", label: "col.clicks" },
+    unique: { key: "unique_clicks", label: "col.unique_clicks" }, conversions: { key: "conversions", label: "col.conversions" },
+    rate: { key: "conversion_rate", label: "col.conversion_rate", rate: true },
+    without: { key: "sales_without_click", label: "col.without_click" },
+    revenue: { key: "revenue_minor", label: "col.revenue", money: true }, commission: { key: "commission_minor", label: "col.commission", money: true },
+    approved: { key: "approved_commission_minor", label: "col.approved", money: true },
+    earned: { key: "earnings_minor", label: "col.earned", money: true }, income: { key: "other_income_minor", label: "col.other_income", money: true },
+    epc: { key: "epc_minor", label: "col.epc", money: true },
+    // Every amount on screen carries its currency already; the file has it in a column of its own.
+    currency: { key: "currency", label: "col.currency", only: "export" }
+  };
+  function rankColumns(name) {
+    const C = COLUMN;
+    return [C.label, ...(name === "video" ? [C.earned, C.commission, C.income] : [C.commission]), C.approved, C.revenue,
+      C.clicks, C.unique, C.conversions, C.rate, C.without, C.epc, C.currency];
+  }
   // A ranking's row as its spreadsheet line (export.js): counts, the rate, amounts in units.
   const rankCell = (r, c) => c.money ? (r.currency ? LL.cell.money(r[c.key], r.currency) : "")
     : c.rate ? (r.clicks ? LL.cell.percent(Math.min(r.click_conversions, r.clicks) / r.clicks) : "")
@@ -152,7 +216,9 @@
   function ranking(name, rows) {
     rows = rows.map((r) => ({ ...r, label: r.key === null ? t("none." + name) : name === "stream" ? t("stream." + r.key)
       : name === "source" ? LL.fmt.value("source", r.label) : r.label }));
-    let sortKey = "commission_minor", desc = true;
+    const columns = rankColumns(name), shown = columns.filter((c) => c.only !== "export");
+    // Videos rank by what they earned (commission and other income), the others by commission.
+    let sortKey = name === "video" ? "earnings_minor" : "commission_minor", desc = true;
     const tableNode = el("table", { "data-ranking": name });
     const sorted = () => [...rows].sort((a, b) => {
       const x = a[sortKey], y = b[sortKey];
@@ -162,33 +228,35 @@
     const render = () => {
       tableNode.replaceChildren(
         el("caption", { class: "sr-only" }, t("rank." + name)),
-        el("thead", {}, el("tr", {}, ...RANK_COLUMNS.map((c) => el("th", { scope: "col", "aria-sort": c.key === sortKey ? (desc ? "descending" : "ascending") : "none" },
+        el("thead", {}, el("tr", {}, ...shown.map((c) => el("th", { scope: "col", "aria-sort": c.key === sortKey ? (desc ? "descending" : "ascending") : "none" },
           el("button", { type: "button", class: "sort", "data-sort": c.key,
             onclick: () => { desc = sortKey === c.key ? !desc : c.key !== "label"; sortKey = c.key; render(); } }, t(c.label)))))),
-        el("tbody", {}, ...(rows.length ? sorted().map((r) => el("tr", {}, ...RANK_COLUMNS.map((c) => el("td", {},
+        el("tbody", {}, ...(rows.length ? sorted().map((r) => el("tr", {}, ...shown.map((c) => el("td", {},
           c.key === "label" && r.key !== null && PAGES[name] ? el("a", { href: "#" + PAGES[name] + "/" + r.key, class: "row-page" }, r.label)
             : c.money ? (r.currency ? money(r[c.key], r.currency) : "–") : c.rate ? rate(r.click_conversions, r.clicks)
             : typeof r[c.key] === "number" ? LL.fmt.count(r[c.key]) : String(r[c.key] ?? "")))))
-          : [el("tr", {}, el("td", { colspan: RANK_COLUMNS.length, class: "note" }, t("empty")))])));
+          : [el("tr", {}, el("td", { colspan: shown.length, class: "note" }, t("empty")))])));
     };
     render();
     // The file holds the rows in the order shown.
-    const sheet = async () => ({ headers: RANK_COLUMNS.map((c) => t(c.label)), rows: sorted().map((r) => RANK_COLUMNS.map((c) => rankCell(r, c))) });
+    const sheet = async () => ({ headers: columns.map((c) => t(c.label)), rows: sorted().map((r) => columns.map((c) => rankCell(r, c))) });
     return el("div", { class: "ranking", id: "ranking-" + name }, el("div", { class: "row" }, el("h2", {}, t("rank." + name)),
       LL.exports.button(name, sheet)), el("div", { class: "scroll" }, tableNode));
   }
 
   async function loadOverview() {
     await zoneKnown;
-    const range = periodRange();
-    let bySource;
-    try { bySource = await report("source", range); } catch (e) {
+    const range = periodRange(), before = previousRange(range);
+    // The cards first: this period and the one before, by income stream (affiliate sales and
+    // each kind of other income), two requests.
+    let byStream, previous;
+    try { [byStream, previous] = await Promise.all([report("stream", range), report("stream", before)]); } catch (e) {
       if (e.status === 404) { $("reports-missing").hidden = false; $("totals").replaceChildren(); return; }
       throw e;
     }
     $("reports-missing").hidden = true;
-    drawTotals(summarize(bySource));
-    const [byDay, byStream, byVideo, heat] = await Promise.all([report("day", range), report("stream", range), report("video", range),
+    drawTotals(totalsOf(byStream), totalsOf(previous), range.days);
+    const [bySource, byDay, byVideo, heat] = await Promise.all([report("source", range), report("day", range), report("video", range),
       api("GET", "/api/v1/reports/heatmap?" + new URLSearchParams({ from: range.from, to: range.to, tz: zone() })).catch(() => null)]);
     $("bots-note").textContent = heat ? t("bots.note").replace("{n}", LL.fmt.count(heat.bot_hits)) : "";
     drawChart(byDay, range);

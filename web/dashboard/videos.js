@@ -14,14 +14,16 @@
   const seconds = (s) => s === null || s === undefined ? dash : decimal(s) + " s";
 
   // ---- rankings ----
+  // The title stays in view on a phone (app.css) with what the video earned next to it.
   const RANK_COLUMNS = [
     { label: "col.title", render: (r) => el("a", { href: "#video/" + r.key }, r.label) },
-    { label: "col.views", render: (r) => count(r.views) },
-    { label: "col.clicks", render: (r) => count(r.clicks) },
-    { label: "col.clicks_per_1000", render: (r) => decimal(r.clicks_per_1000_views) },
+    { label: "col.earned", render: (r) => amount(r.earnings_minor, r.currency) },
     { label: "col.commission", render: (r) => amount(r.commission_minor, r.currency) },
     { label: "col.other_income", render: (r) => amount(r.other_income_minor, r.currency) },
     { label: "col.rpm", render: (r) => amount(r.rpm_minor, r.currency) },
+    { label: "col.views", render: (r) => count(r.views) },
+    { label: "col.clicks", render: (r) => count(r.clicks) },
+    { label: "col.clicks_per_1000", render: (r) => decimal(r.clicks_per_1000_views) },
     { label: "col.followers", render: (r) => count(r.followers_gained) },
     { label: "col.per_follower", render: (r) => amount(r.earnings_per_follower_minor, r.currency) }
   ];
@@ -72,7 +74,9 @@
   function drawCurve(days, currency) {
     const box = $("video-chart"); box.replaceChildren();
     if (!days.length) return;
-    const ns = "http://www.w3.org/2000/svg", w = 600, h = 140, top = 14, bw = w / days.length;
+    // Drawn at the box's width in pixels, again when it changes (shell.js): labels stay 12 px.
+    const ns = "http://www.w3.org/2000/svg", w = LL.chartWidth(box), h = 140, top = 14, bw = w / days.length;
+    box.redraw = () => drawCurve(days, currency);
     const node = (tag, attrs, text) => {
       const n = document.createElementNS(ns, tag);
       for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
@@ -83,7 +87,7 @@
     const maxMoney = Math.max(1, ...days.map(commissionOf));
     const maxViews = Math.max(1, ...days.map((d) => d.views || 0));
     const maxClicks = Math.max(1, ...days.map((d) => d.clicks));
-    const svg = node("svg", { viewBox: `0 0 ${w} ${h + 16}`, role: "img", id: "video-curve",
+    const svg = node("svg", { viewBox: `0 0 ${w} ${h + 20}`, role: "img", id: "video-curve",
       "aria-label": t("video.chart.label").replace("{from}", days[0].date).replace("{to}", days[days.length - 1].date) });
     days.forEach((d, i) => {
       const v = commissionOf(d), bh = v ? Math.max(2, v / maxMoney * (h - top)) : 0;
@@ -96,8 +100,8 @@
       points: days.map((d, i) => `${(i + 0.5) * bw},${h - (value(d) || 0) / max * (h - top)}`).join(" ") });
     svg.append(line((d) => d.views, maxViews, "views"), line((d) => d.clicks, maxClicks, "clicks"));
     svg.append(node("line", { x1: 0, y1: h, x2: w, y2: h, class: "axis" }));
-    svg.append(node("text", { x: 2, y: h + 13, class: "tick" }, days[0].date));
-    svg.append(node("text", { x: w - 2, y: h + 13, class: "tick", "text-anchor": "end" }, days[days.length - 1].date));
+    svg.append(node("text", { x: 4, y: h + 16, class: "tick" }, days[0].date));
+    svg.append(node("text", { x: w - 4, y: h + 16, class: "tick", "text-anchor": "end" }, days[days.length - 1].date));
     box.append(svg, el("p", { class: "legend" },
       el("span", { class: "key bar" }), t("chart.commission") + " (" + currency + ") ",
       el("span", { class: "key line views" }), t("video.views") + " ",
