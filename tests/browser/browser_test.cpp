@@ -68,8 +68,14 @@ std::vector<std::string> browser_test_files()
 void run_browser_file(std::string const& file)
 {
     SCOPED_TRACE(file);
-    // Loopback receivers are allowed: the Webhooks test runs its own on 127.0.0.1.
-    instance ll("browser", {{"LINKLEDGER_WEBHOOK_ALLOW_PRIVATE", "1"}});
+    // Loopback receivers are allowed: the Webhooks test runs its own on 127.0.0.1. The test
+    // process is a trusted proxy, so a test can say where a visitor is (X-Forwarded-For) and,
+    // with the bundled country file, see its country (pages.test.mjs); a request without the
+    // header is still 127.0.0.1's, of no country.
+    environment env{{"LINKLEDGER_WEBHOOK_ALLOW_PRIVATE", "1"}, {"LINKLEDGER_TRUSTED_PROXIES", "127.0.0.1"}};
+    if (std::filesystem::exists(source_file("data/geoip/country.mmdb")))
+        env["LINKLEDGER_GEOIP_DB"] = source_file("data/geoip/country.mmdb");
+    instance ll("browser", env);
     auto const owner_password = add_user(ll, "owner@example.com", "owner");
     auto const viewer_password = add_user(ll, "viewer@example.com", "viewer");
     ASSERT_EQ(owner_password.size(), 20u);

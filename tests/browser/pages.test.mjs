@@ -5,7 +5,9 @@
 // The data is the file's own: an offer, a video, a link of that video, clicks made by requesting
 // the short link as different phones and computers (Node's http, which sets User-Agent and
 // Referer as a browser's fetch may not), a robot, two sales by click id and Creator Rewards
-// income tagged to the video. The browser server trusts no proxy, so every country is unknown.
+// income tagged to the video. The browser server trusts the test as a proxy, so X-Forwarded-For
+// says where each visitor is: with the bundled country file, Google's resolver is the United
+// States and RIPE's address the Netherlands (without the file, every country is unknown).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -56,9 +58,11 @@ async function makeData() {
   // 1: TikTok on an iPhone, from TikTok's site; 2: TikTok's in-app browser, no referrer;
   // 3: Chrome on Android from Instagram's link shim; 4: a Windows computer typed it; and a robot.
   const clicks = [
-    await visit("/" + made.slug + "?utm_source=tiktok", { "User-Agent": tiktokUa, "Referer": "https://www.tiktok.com/@me/video/1", "Accept-Language": "fr-FR" }),
-    await visit("/" + made.slug, { "User-Agent": tiktokUa, "Accept-Language": "fr-FR" }),
-    await visit("/" + made.slug + "?utm_source=instagram", { "User-Agent": androidUa, "Referer": "https://l.instagram.com/?u=x", "Accept-Language": "de-DE" }),
+    await visit("/" + made.slug + "?utm_source=tiktok", { "User-Agent": tiktokUa, "Referer": "https://www.tiktok.com/@me/video/1",
+      "Accept-Language": "fr-FR", "X-Forwarded-For": "8.8.8.8" }),
+    await visit("/" + made.slug, { "User-Agent": tiktokUa, "Accept-Language": "fr-FR", "X-Forwarded-For": "193.0.6.139" }),
+    await visit("/" + made.slug + "?utm_source=instagram", { "User-Agent": androidUa, "Referer": "https://l.instagram.com/?u=x",
+      "Accept-Language": "nl-NL", "X-Forwarded-For": "193.0.6.139" }),
     await visit("/" + made.slug, { "User-Agent": windowsUa, "Accept-Language": "en-US" }),
     await visit("/" + made.slug, { "User-Agent": botUa })
   ];
@@ -70,6 +74,7 @@ async function makeData() {
   // Two sales by click: 100.00 approved (10.00 commission) and 40.00 pending (4.00).
   await ok(page, "POST", "/api/v1/conversions", { offer_id: made.offer.id, txid: unique("tx"), click_id: clicks[0].clickId, amount_minor: 10000, status: "approved" });
   await ok(page, "POST", "/api/v1/conversions", { offer_id: made.offer.id, txid: unique("tx"), click_id: clicks[2].clickId, amount_minor: 4000, status: "pending" });
+  made.countries = (await ok(page, "GET", "/api/v1/status", undefined, 200)).countries.file !== null;
   const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
   await ok(page, "POST", "/api/v1/income", { stream: "creator_rewards", amount_minor: 250, currency: "EUR", date: today, video_id: made.video.id });
   await page.context().close();
@@ -92,7 +97,10 @@ async function checkDetails(page, section, fr) {
   assert.deepEqual(await split(page, section, "os"), ["Android=1", "Windows=1", "iOS=2"].sort());
   assert.deepEqual(await split(page, section, "referrer"),
     [(fr ? "Aucun (saisi, appli ou masqué)" : "None (typed, app or hidden)") + "=2", "l.instagram.com=1", "www.tiktok.com=1"].sort());
-  assert.deepEqual(await split(page, section, "country"), [(fr ? "Inconnu" : "Unknown") + "=4"]);
+  const unknown = fr ? "Inconnu" : "Unknown";
+  assert.deepEqual(await split(page, section, "country"), made.countries
+    ? [(fr ? "Pays-Bas=2" : "Netherlands=2"), (fr ? "États-Unis=1" : "United States=1"), unknown + "=1"].sort()
+    : [unknown + "=4"]);
   assert.equal(await page.textContent(`#${section} table[data-breakdown=country] th`), fr ? "Pays" : "Country");
   // Newest first: the pending 40.00 then the approved 100.00.
   const sales = await rows(page, `#${section} table.page-sales`);
