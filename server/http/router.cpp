@@ -5,8 +5,11 @@
 #include "http/http_error.hpp"
 #include "http/response.hpp"
 
+#include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
+
+#include <array>
 
 namespace linkledger::http {
 namespace {
@@ -26,17 +29,40 @@ std::vector<std::string> split_pattern(std::string const& pattern)
 }
 
 // A pattern segment "{name}" captures a whole path segment; "@{name}" captures what follows
-// a literal prefix (the bio page's "/@handle"), and only when something follows it.
-bool match_segment(std::string const& pattern, std::string const& segment,
-                   std::map<std::string, std::string>& params)
+// a literal prefix (the bio page's "/@handle"), and only when something follows it. Segments
+// are compared decoded but not copied: only a matched route's captures become strings.
+std::size_t capture_at(std::string const& pattern)
 {
     auto const open = pattern.find('{');
     if (open == std::string::npos || pattern.back() != '}' || pattern.size() - open <= 2)
-        return pattern == segment;
-    if (segment.size() <= open || segment.compare(0, open, pattern, 0, open) != 0)
+        return std::string::npos;
+    return open;
+}
+
+bool segment_matches(std::string const& pattern, boost::urls::pct_string_view segment)
+{
+    auto const decoded = *segment;
+    auto const open = capture_at(pattern);
+    if (open == std::string::npos)
+        return decoded == std::string_view(pattern);
+    if (decoded.size() <= open)
         return false;
-    params[pattern.substr(open + 1, pattern.size() - open - 2)] = segment.substr(open);
+    auto it = decoded.begin();
+    for (std::size_t i = 0; i < open; ++i, ++it)
+        if (*it != pattern[i])
+            return false;
     return true;
+}
+
+void capture(std::string const& pattern, boost::urls::pct_string_view segment,
+             std::map<std::string, std::string>& params)
+{
+    auto const open = capture_at(pattern);
+    if (open == std::string::npos)
+        return;
+    auto const decoded = *segment;
+    std::string value(decoded.begin(), decoded.end());
+    params[pattern.substr(open + 1, pattern.size() - open - 2)] = value.substr(open);
 }
 
 } // namespace
@@ -64,34 +90,41 @@ void router::add_now(verb method, std::string pattern, immediate_handler h)
 
 router::match router::find(verb method, boost::urls::url_view target) const
 {
-    std::vector<std::string> segments;
-    for (auto const& segment : target.segments())
-        segments.push_back(segment);
-    if (segments.empty())
-        segments.emplace_back(); // "/" is one empty segment, like the pattern "/"
+    // Every request is matched at least once (redirects included): no copy of the path here.
+    constexpr std::size_t k_max_segments = 16; // more than any route has
+    std::array<boost::urls::pct_string_view, k_max_segments> segments;
+    std::size_t count = 0;
+    for (auto const segment : target.encoded_segments()) {
+        if (count == k_max_segments)
+            return {};
+        segments[count++] = segment;
+    }
+    if (count == 0)
+        segments[count++] = {}; // "/" is one empty segment, like the pattern "/"
 
     match result;
     for (auto const& r : routes_) {
-        if (r.segments.size() != segments.size())
+        if (r.segments.size() != count)
             continue;
-        std::map<std::string, std::string> params;
         bool ok = true;
-        for (std::size_t i = 0; ok && i < segments.size(); ++i)
-            ok = match_segment(r.segments[i], segments[i], params);
+        for (std::size_t i = 0; ok && i < count; ++i)
+            ok = segment_matches(r.segments[i], segments[i]);
         if (!ok)
             continue;
         // HEAD is answered by the GET route unless a route names HEAD itself.
         if (r.method == method || (method == verb::head && r.method == verb::get)) {
             if (!result.found || r.method == method) {
                 result.found = &r;
-                result.params = std::move(params);
                 if (r.method == method)
-                    return result;
+                    break;
             }
             continue;
         }
         result.path_matched = true;
     }
+    if (result.found)
+        for (std::size_t i = 0; i < count; ++i)
+            capture(result.found->segments[i], segments[i], result.params);
     return result;
 }
 
