@@ -110,11 +110,11 @@ int serve(config::config settings)
             return clicks::bind_journal(journal, conn, node_id);
         });
     } catch (clicks::journal_binding_error const& e) {
-        logging::critical("refusing to start: {error}", {{"error", e.what()}});
+        logging::critical("refusing to start: {error}", {{"error", logging::prose{e.what()}}});
         return 2;
     }
     if (binding.what == clicks::journal_bind_result::outcome::refused) {
-        logging::critical("refusing to start: {error}", {{"error", binding.message}});
+        logging::critical("refusing to start: {error}", {{"error", logging::prose{binding.message}}});
         return 2;
     }
     if (binding.what == clicks::journal_bind_result::outcome::adopted)
@@ -274,10 +274,10 @@ int run_command(cli::command_line const& cl)
         case cli::command::help: break;
         }
     } catch (db::migration_error const& e) {
-        logging::critical("migration refused: {error}", {{"error", e.what()}});
+        logging::critical("migration refused: {error}", {{"error", logging::prose{e.what()}}});
         return 1;
     } catch (std::exception const& e) {
-        logging::critical("{error}", {{"error", e.what()}});
+        logging::critical("{error}", {{"error", logging::prose{e.what()}}});
         return 1;
     }
     return 0;

@@ -45,6 +45,9 @@ void append_value(fmt::memory_buffer& out, field::value_type const& value)
             using type = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<type, std::string_view>)
                 append_string(out, v);
+            else if constexpr (std::is_same_v<type, prose>)
+                for (char const c : v.text)
+                    out.push_back(is_control(c) ? '?' : c);
             else if constexpr (std::is_same_v<type, bool>)
                 append(out, v ? "true" : "false");
             else if constexpr (std::is_same_v<type, fixed>)
@@ -113,6 +116,8 @@ boost::json::value json_value(field::value_type const& value)
             using type = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<type, std::string_view>) {
                 return json_string(v);
+            } else if constexpr (std::is_same_v<type, prose>) {
+                return json_string(v.text);
             } else if constexpr (std::is_same_v<type, fixed>) {
                 // The number the text form shows, not more digits than it has.
                 auto const text = fmt::format("{:.{}f}", v.value, v.decimals);

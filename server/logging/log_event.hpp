@@ -81,10 +81,17 @@ struct fixed {
     int decimals;
 };
 
+// Text of our own making for the operator to read as it is, such as why the server refuses to
+// start and what to do: written unquoted in the text form (control characters still as '?').
+// Never for anything a client sent: that is an ordinary string value.
+struct prose {
+    std::string_view text;
+};
+
 // One field. It holds a view of its value: fields live for the one call that logs them.
 class field {
 public:
-    using value_type = std::variant<std::string_view, std::int64_t, std::uint64_t, double, bool, fixed>;
+    using value_type = std::variant<std::string_view, std::int64_t, std::uint64_t, double, bool, fixed, prose>;
 
     field(field_name name, std::string_view value) : name_(name.text()), value_(value) {}
     field(field_name name, std::string const& value) : name_(name.text()), value_(std::string_view(value)) {}
@@ -107,6 +114,7 @@ public:
     field(field_name name, double value) : name_(name.text()), value_(value) {}
     field(field_name name, bool value) : name_(name.text()), value_(value) {}
     field(field_name name, fixed value) : name_(name.text()), value_(value) {}
+    field(field_name name, prose value) : name_(name.text()), value_(value) {}
 
     std::string_view name() const { return name_; }
     value_type const& value() const { return value_; }

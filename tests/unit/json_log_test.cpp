@@ -127,6 +127,15 @@ TEST(json_log, a_field_placed_in_the_message_is_written_there_once)
     EXPECT_EQ(v.at("partition").as_string(), "p1");
 }
 
+TEST(json_log, prose_of_our_own_is_written_as_it_is_but_on_one_line)
+{
+    auto const why = "journal holds clicks for database \"a\" (system identifier 7)\nmove it away";
+    EXPECT_EQ(text("refusing to start: {error}", {{"error", logging::prose{why}}}),
+              "refusing to start: journal holds clicks for database \"a\" (system identifier 7)?move it away");
+    auto const v = json("refusing to start: {error}", {{"error", logging::prose{why}}});
+    EXPECT_EQ(v.at("error").as_string(), why);
+}
+
 TEST(json_log, the_formatter_writes_one_line_with_utc_time)
 {
     json_formatter formatter;
