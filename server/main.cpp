@@ -57,7 +57,6 @@
 #include "web/page_headers.hpp"
 
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -85,22 +84,22 @@ int serve(config::config settings)
             pqxx::read_transaction tx(conn);
             return db::known_zone(tx, settings.time_zone);
         })) {
-        spdlog::critical("refusing to start: LINKLEDGER_TIMEZONE: PostgreSQL knows no time zone '{}'; use an IANA "
-                         "name such as Europe/Paris or UTC",
-                         settings.time_zone);
+        logging::critical("refusing to start: LINKLEDGER_TIMEZONE: PostgreSQL knows no time zone '{time_zone}'; use "
+                          "an IANA name such as Europe/Paris or UTC",
+                          {{"time_zone", settings.time_zone}});
         return 2;
     }
 
     clicks::bot_detector bots(clicks::embedded_bot_patterns());
-    spdlog::info("bot patterns loaded={} skipped={}", bots.pattern_count(), bots.skipped_count());
+    logging::info("bot patterns", {{"loaded", bots.pattern_count()}, {"skipped", bots.skipped_count()}});
     clicks::classifier classifier(bots);
     auto const geo_path = settings.geoip_db_explicit ? settings.geoip_db : clicks::default_country_db();
     auto const geo = geo_path.empty() ? std::make_unique<clicks::geoip>() : std::make_unique<clicks::geoip>(geo_path);
     if (geo->enabled())
-        spdlog::info("countries file={} built={}", geo->path(), geo->built());
+        logging::info("countries", {{"file", geo->path()}, {"built", geo->built()}});
     else
-        spdlog::warn("countries: no country file (LINKLEDGER_GEOIP_DB, or deploy/fetch-country-db.sh): every click's "
-                     "country is 'unknown'");
+        logging::warn("countries: no country file (LINKLEDGER_GEOIP_DB, or deploy/fetch-country-db.sh): every click's "
+                      "country is 'unknown'");
     auto const node_id = clicks::load_or_create_node_id(data_dir);
     clicks::journal_sync_policy const sync{settings.journal_sync == "always"     ? clicks::journal_sync::always
                                            : settings.journal_sync == "interval" ? clicks::journal_sync::interval
@@ -115,18 +114,18 @@ int serve(config::config settings)
             return clicks::bind_journal(journal, conn, node_id);
         });
     } catch (clicks::journal_binding_error const& e) {
-        spdlog::critical("refusing to start: {}", e.what());
+        logging::critical("refusing to start: {error}", {{"error", logging::prose{e.what()}}});
         return 2;
     }
     if (binding.what == clicks::journal_bind_result::outcome::refused) {
-        spdlog::critical("refusing to start: {}", binding.message);
+        logging::critical("refusing to start: {error}", {{"error", logging::prose{binding.message}}});
         return 2;
     }
     if (binding.what == clicks::journal_bind_result::outcome::adopted)
-        spdlog::info("click journal bound to database {}", binding.current.text());
+        logging::info("click journal bound to database {database}", {{"database", binding.current.text()}});
     if (binding.what == clicks::journal_bind_result::outcome::rebound)
-        spdlog::warn("click journal re-bound from database {} to {}: it held no unshipped click",
-                     binding.previous->database.text(), binding.current.text());
+        logging::warn("click journal re-bound from database {previous} to {database}: it held no unshipped click",
+                      {{"previous", binding.previous->database.text()}, {"database", binding.current.text()}});
     clicks::click_shipper shipper(journal, settings.database_url, node_id,
                                   {.retention_days = settings.click_retention_days,
                                    .database = binding.current});
@@ -229,7 +228,7 @@ int serve(config::config settings)
     signals.async_wait([&](boost::system::error_code ec, int signal) {
         if (ec)
             return;
-        spdlog::info("signal {} received: shutting down", signal);
+        logging::info("signal {signal} received: shutting down", {{"signal", signal}});
         listener.shutdown();
         pool.release();
     });
@@ -239,12 +238,20 @@ int serve(config::config settings)
     late_clicks.start();
     webhooks_out.start();
     listener.start();
-    spdlog::info("listening on http://{}:{} public_url={} threads={} node={}", http::url_host(settings.listen.host),
-                 listener.bound_port(), settings.public_url, settings.threads, node_id);
-    spdlog::info("limits rate_login={} rate_postback={} rate_webhook={} rate_api={} journal_max_bytes={}",
-                 settings.rate_limit_login.text(), settings.rate_limit_postback.text(),
-                 settings.rate_limit_webhook.text(), settings.rate_limit_api.text(), settings.journal_max_bytes);
-    spdlog::default_logger()->flush(); // whoever started us waits for this line
+    std::string listening_url = "http://";
+    listening_url += http::url_host(settings.listen.host);
+    listening_url += ':';
+    listening_url += std::to_string(listener.bound_port());
+    logging::info("listening on {url}", {{"url", listening_url},
+                                         {"public_url", settings.public_url},
+                                         {"threads", settings.threads},
+                                         {"node", node_id}});
+    logging::info("limits", {{"rate_login", settings.rate_limit_login.text()},
+                             {"rate_postback", settings.rate_limit_postback.text()},
+                             {"rate_webhook", settings.rate_limit_webhook.text()},
+                             {"rate_api", settings.rate_limit_api.text()},
+                             {"journal_max_bytes", settings.journal_max_bytes}});
+    logging::flush(); // whoever started us waits for this line
 
     pool.run();
     // Every request is answered; now the journal is drained while the database answers.
@@ -254,7 +261,10 @@ int serve(config::config settings)
     shipper.stop(true, std::chrono::seconds(20));
     database.stop();
     auto const left = shipper.status().backlog_clicks;
-    spdlog::info("stopped backlog={}{}", left, left ? " (kept in the journal for the next start)" : "");
+    if (left > 0)
+        logging::info("stopped backlog={backlog} (kept in the journal for the next start)", {{"backlog", left}});
+    else
+        logging::info("stopped", {{"backlog", left}});
     return 0;
 }
 
@@ -272,10 +282,10 @@ int run_command(cli::command_line const& cl)
         case cli::command::help: break;
         }
     } catch (db::migration_error const& e) {
-        spdlog::critical("migration refused: {}", e.what());
+        logging::critical("migration refused: {error}", {{"error", logging::prose{e.what()}}});
         return 1;
     } catch (std::exception const& e) {
-        spdlog::critical("{}", e.what());
+        logging::critical("{error}", {{"error", logging::prose{e.what()}}});
         return 1;
     }
     return 0;

@@ -1,7 +1,8 @@
 #include "auth/shared_rate_limiter.hpp"
 
+#include "logging/logging.hpp"
+
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -62,7 +63,7 @@ net::awaitable<std::uint32_t> shared_rate_limiter::admit(http::route_class c, st
             return take_token(conn, c, key, limit);
         });
     } catch (std::exception const& e) {
-        spdlog::debug("shared rate limit unavailable, the local one holds: {}", e.what());
+        logging::debug("shared rate limit unavailable, the local one holds: {error}", {{"error", e.what()}});
     }
     co_return 0;
 }

@@ -4,10 +4,10 @@
 #include "auth/api_key.hpp"
 #include "auth/password.hpp"
 #include "db/migrator.hpp"
+#include "logging/logging.hpp"
 #include "users/user_store.hpp"
 
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <iostream>
 
@@ -40,8 +40,8 @@ int migrate_database(db::database& database)
         return db::migrate(conn, db::embedded_migrations());
     });
     for (auto const& name : report.applied)
-        spdlog::info("migration applied name={}", name);
-    spdlog::info("database schema at version {}", report.schema_version);
+        logging::info("migration applied", {{"name", name}});
+    logging::info("database schema at version {version}", {{"version", report.schema_version}});
     return 0;
 }
 

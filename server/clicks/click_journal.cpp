@@ -1,6 +1,6 @@
 #include "clicks/click_journal.hpp"
 
-#include <spdlog/spdlog.h>
+#include "logging/logging.hpp"
 
 #include <algorithm>
 #include <array>
@@ -266,8 +266,8 @@ bool click_journal::flush_staged()
         }
         if (over_budget_) {
             over_budget_ = false;
-            spdlog::warn("click journal back under its disk budget: recording clicks again "
-                         "dir={} dropped={}", dir_.string(), dropped_over_budget_.load());
+            logging::warn("click journal back under its disk budget: recording clicks again",
+                          {{"dir", dir_.string()}, {"dropped", dropped_over_budget_.load()}});
         }
         ok = fd_ >= 0 || open_segment(segment_ + 1);
         if (ok && segment_size_ >= segment_bytes_)
@@ -304,8 +304,8 @@ bool click_journal::flush_staged()
     std::lock_guard lock(mutex_);
     if (now - last_failure_log_ > std::chrono::seconds(10)) {
         last_failure_log_ = now;
-        spdlog::error("click journal write failed dir={} error={} failures={}: clicks are being lost",
-                      dir_.string(), std::strerror(error), write_failures_.load());
+        logging::error("click journal write failed dir={dir} error={error} failures={failures}: clicks are being lost",
+                       {{"dir", dir_.string()}, {"error", std::strerror(error)}, {"failures", write_failures_.load()}});
     }
     return false;
 }
@@ -321,9 +321,13 @@ void click_journal::drop_over_budget(std::uint64_t count)
         now - last_budget_log_ < std::chrono::seconds(10))
         return;
     last_budget_log_ = now;
-    spdlog::error("click journal over its disk budget dir={} max_bytes={} on_disk={} dropped={}: "
-                  "clicks are redirected but NOT recorded until the backlog is shipped to PostgreSQL",
-                  dir_.string(), max_bytes_, disk_bytes_, dropped_over_budget_.load());
+    logging::error("click journal over its disk budget dir={dir} max_bytes={max_bytes} on_disk={on_disk} "
+                   "dropped={dropped}: clicks are redirected but NOT recorded until the backlog is shipped to "
+                   "PostgreSQL",
+                   {{"dir", dir_.string()},
+                    {"max_bytes", max_bytes_},
+                    {"on_disk", disk_bytes_},
+                    {"dropped", dropped_over_budget_.load()}});
 }
 
 std::uint64_t click_journal::disk_bytes() const
@@ -394,8 +398,8 @@ journal_batch click_journal::read(journal_position from, std::size_t max_clicks)
         // A finished segment read to its end; anything left is a torn or corrupt tail.
         if (data.size() > pos) {
             batch.skipped_bytes += data.size() - pos;
-            spdlog::warn("click journal: skipped {} unreadable bytes at the end of segment {}",
-                         data.size() - pos, batch.next.segment);
+            logging::warn("click journal: skipped {bytes} unreadable bytes at the end of segment {segment}",
+                          {{"bytes", data.size() - pos}, {"segment", batch.next.segment}});
         }
         batch.next = {batch.next.segment + 1, 0};
     }

@@ -1,9 +1,9 @@
 #include "clicks/click_retention.hpp"
 
 #include "clicks/visitor_salts.hpp"
+#include "logging/logging.hpp"
 
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <cstdio>
 
@@ -43,7 +43,8 @@ void click_retention::upkeep(pqxx::connection& conn, std::chrono::system_clock::
         if (name.size() == 13 && name.substr(7) < cutoff_month) {
             tx.exec("DROP TABLE " + tx.quote_name(name));
             partitions_ready_.erase(name.substr(7, 4) + '-' + name.substr(11, 2) + "-01");
-            spdlog::info("click retention: dropped partition {} (older than {} days)", name, retention_days_);
+            logging::info("click retention: dropped partition {partition} (older than {days} days)",
+                          {{"partition", name}, {"days", retention_days_}});
         }
     }
     tx.exec(k_forget_salts);

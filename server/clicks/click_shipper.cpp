@@ -4,9 +4,9 @@
 #include "clicks/click_rollup.hpp"
 #include "clicks/click_rollup_store.hpp"
 #include "clicks/journal_checkpoint.hpp"
+#include "logging/logging.hpp"
 
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <set>
@@ -121,8 +121,8 @@ void click_shipper::count_initial_backlog()
     // overstate the backlog by a few, never hide one.
     initial_backlog_ = pending > appended_before ? pending - appended_before : 0;
     appended_at_start_ = 0;
-    spdlog::info("click shipper: node={} checkpoint segment={} offset={} backlog={}", node_id_,
-                 position_.segment, position_.offset, pending);
+    logging::info("click shipper: node={node} checkpoint segment={segment} offset={offset} backlog={backlog}",
+                  {{"node", node_id_}, {"segment", position_.segment}, {"offset", position_.offset}, {"backlog", pending}});
 }
 
 void click_shipper::upkeep()
@@ -153,8 +153,8 @@ std::size_t click_shipper::ship(journal_batch const& batch)
         if (e.sqlstate() != "23505")
             throw;
         // Some of these clicks are stored already: insert only the missing ones.
-        spdlog::warn("click shipper: batch at segment {} offset {} partly stored already; deduplicating",
-                     batch.next.segment, batch.next.offset);
+        logging::warn("click shipper: batch at segment {segment} offset {offset} partly stored already; deduplicating",
+                      {{"segment", batch.next.segment}, {"offset", batch.next.offset}});
         ship_deduplicated(batch, days, hashes);
     }
     return batch.clicks.size();
@@ -220,9 +220,10 @@ void click_shipper::record_failure(std::exception const& e)
     if (now - last_error_log_ > std::chrono::seconds(10)) {
         last_error_log_ = now;
         if (dynamic_cast<journal_binding_mismatch const*>(&e) != nullptr)
-            spdlog::error("click shipper: clicks wait in the journal: {}", e.what());
+            logging::error("click shipper: clicks wait in the journal: {error}", {{"error", e.what()}});
         else
-            spdlog::warn("click shipper: PostgreSQL unavailable, clicks wait in the journal: {}", e.what());
+            logging::warn("click shipper: PostgreSQL unavailable, clicks wait in the journal: {error}",
+                          {{"error", e.what()}});
     }
 }
 
@@ -239,7 +240,8 @@ void click_shipper::save_binding_position(bool force)
         save_binding(journal_.directory(), {*options_.database, position_});
         binding_saved_ = position_;
     } catch (std::exception const& e) {
-        spdlog::warn("click shipper: {} (the next start may count shipped clicks as unshipped)", e.what());
+        logging::warn("click shipper: {error} (the next start may count shipped clicks as unshipped)",
+                      {{"error", e.what()}});
     }
 }
 
@@ -326,8 +328,8 @@ void click_shipper::run()
     }
     save_binding_position(true);
     auto const s = status();
-    spdlog::info("click shipper stopped: shipped={} backlog={} database={}", s.shipped,
-                 s.backlog_clicks, s.database_up ? "up" : "down");
+    logging::info("click shipper stopped:",
+                  {{"shipped", s.shipped}, {"backlog", s.backlog_clicks}, {"database", s.database_up ? "up" : "down"}});
 }
 
 } // namespace linkledger::clicks

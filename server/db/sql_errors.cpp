@@ -1,8 +1,7 @@
 #include "db/sql_errors.hpp"
 
 #include "http/http_error.hpp"
-
-#include <spdlog/spdlog.h>
+#include "logging/logging.hpp"
 
 #include <string>
 
@@ -58,13 +57,17 @@ std::optional<http::http_error> http_error_of(http::request const& req, std::exc
         return text.substr(0, text.find('\n'));
     };
     if (auto const* broken = dynamic_cast<pqxx::broken_connection const*>(&failure)) {
-        spdlog::error("database unreachable while serving {}: {}", req.method_string(), first_line(broken->what()));
+        logging::error("database unreachable while serving {method}: {error}",
+                       {{"method", std::string_view(req.method_string().data(), req.method_string().size())},
+                        {"error", first_line(broken->what())}});
         return http::http_error(http::status::service_unavailable, "database_unavailable",
                                 "the database is unreachable; try again shortly");
     }
     if (auto const* sql = dynamic_cast<pqxx::sql_error const*>(&failure)) {
-        spdlog::error("internal error serving {}: sqlstate={} {}", req.method_string(), sql->sqlstate(),
-                      first_line(sql->what()));
+        logging::error("internal error serving {method}: sqlstate={sqlstate} {error}",
+                       {{"method", std::string_view(req.method_string().data(), req.method_string().size())},
+                        {"sqlstate", sql->sqlstate()},
+                        {"error", first_line(sql->what())}});
         return http::http_error(http::status::internal_server_error, "internal_error",
                                 "an internal error occurred; it has been logged");
     }

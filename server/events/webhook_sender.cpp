@@ -1,12 +1,12 @@
 #include "events/webhook_sender.hpp"
 
 #include "events/webhook_signer.hpp"
+#include "logging/logging.hpp"
 #include "metrics/prometheus_text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -143,7 +143,7 @@ void webhook_sender::listen_loop()
             while (!stopping_)
                 conn.await_notification(0, 200'000);
         } catch (std::exception const& e) {
-            spdlog::warn("webhook listener: {}; polling meanwhile", e.what());
+            logging::warn("webhook listener: {error}; polling meanwhile", {{"error", e.what()}});
             for (int i = 0; i < 10 && !stopping_; ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
@@ -251,15 +251,23 @@ void webhook_sender::account(std::deque<finished> const& batch, std::vector<writ
         if (!success && (!w.retry_in || w.gone))
             ++gave_up_;
         if (success)
-            spdlog::debug("webhook delivered delivery_id={} endpoint_id={} attempt={} status={} ms={}", d.id,
-                          d.endpoint_id, d.attempt, *r.status, r.latency.count());
+            logging::debug("webhook delivered", {{"delivery_id", d.id},
+                                                 {"endpoint_id", d.endpoint_id},
+                                                 {"attempt", d.attempt},
+                                                 {"status", *r.status},
+                                                 {"ms", r.latency.count()}});
         else
-            spdlog::info("webhook attempt failed delivery_id={} endpoint_id={} attempt={} status={} error={} next_in_ms={}",
-                         d.id, d.endpoint_id, d.attempt, r.status ? std::to_string(*r.status) : "none", r.error,
-                         w.retry_in && !w.gone ? std::to_string(w.retry_in->count()) : "never");
+            logging::info("webhook attempt failed",
+                          {{"delivery_id", d.id},
+                           {"endpoint_id", d.endpoint_id},
+                           {"attempt", d.attempt},
+                           r.status ? logging::field{"status", *r.status} : logging::field{"status", "none"},
+                           {"error", r.error},
+                           w.retry_in && !w.gone ? logging::field{"next_in_ms", w.retry_in->count()}
+                                                 : logging::field{"next_in_ms", "never"}});
         if (w.disabled) {
             ++disabled_;
-            spdlog::warn("webhook endpoint disabled endpoint_id={} reason={}", d.endpoint_id, *w.disabled);
+            logging::warn("webhook endpoint disabled", {{"endpoint_id", d.endpoint_id}, {"reason", *w.disabled}});
         }
     }
 }
@@ -329,14 +337,15 @@ void webhook_sender::dispatch_loop()
                 }
                 if (now >= next_prune) {
                     if (auto const pruned = prune(conn, settings_.retention_days); pruned > 0)
-                        spdlog::info("webhook deliveries pruned count={} older_than_days={}", pruned,
-                                     settings_.retention_days);
+                        logging::info("webhook deliveries pruned",
+                                      {{"count", pruned}, {"older_than_days", settings_.retention_days}});
                     next_prune = now + std::chrono::hours(1);
                 }
             }
         } catch (std::exception const& e) {
             if (failures++ % 60 == 0)
-                spdlog::warn("webhook sender: {}; retrying (attempt {})", e.what(), failures);
+                logging::warn("webhook sender: {error}; retrying (attempt {attempt})",
+                              {{"error", e.what()}, {"attempt", failures}});
             {
                 std::lock_guard lock(mutex_);
                 // Stopping with the database gone: what is in flight ends by its deadline; its

@@ -1,9 +1,9 @@
 #include "http/listener.hpp"
 
 #include "http/session.hpp"
+#include "logging/logging.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <spdlog/spdlog.h>
 
 #include <sys/resource.h>
 
@@ -32,8 +32,9 @@ std::size_t fit_connections_to_fd_limit(std::size_t wanted)
         return wanted;
     auto const fits = static_cast<std::size_t>(limit.rlim_cur > 2 * k_reserve ? limit.rlim_cur - k_reserve
                                                                             : limit.rlim_cur / 2);
-    spdlog::warn("max connections lowered from {} to {}: the open-file limit is {} (raise it with "
-                 "ulimit -n or LimitNOFILE=)", wanted, fits, static_cast<std::uint64_t>(limit.rlim_cur));
+    logging::warn("max connections lowered from {wanted} to {max_connections}: the open-file limit is {open_files} "
+                  "(raise it with ulimit -n or LimitNOFILE=)",
+                  {{"wanted", wanted}, {"max_connections", fits}, {"open_files", static_cast<std::uint64_t>(limit.rlim_cur)}});
     return fits;
 }
 
@@ -71,7 +72,7 @@ net::awaitable<void> listener::accept_loop()
             co_return;
         if (ec) {
             // Running out of file descriptors must not end the accept loop for good.
-            spdlog::warn("accept failed: {}", ec.message());
+            logging::warn("accept failed: {error}", {{"error", ec.message()}});
             net::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
             co_await pause.async_wait(k_use);
             continue;
@@ -98,8 +99,9 @@ net::awaitable<void> listener::accept_loop()
             auto const now = std::chrono::steady_clock::now();
             if (now - last_rejection_log_ >= std::chrono::seconds(10)) {
                 last_rejection_log_ = now;
-                spdlog::warn("connection cap reached max_connections={} rejected={}: new connections "
-                             "are closed", options_.max_connections, rejected_connections_.load());
+                logging::warn("connection cap reached max_connections={max_connections} rejected={rejected}: new "
+                              "connections are closed",
+                              {{"max_connections", options_.max_connections}, {"rejected", rejected_connections_.load()}});
             }
             continue;
         }
@@ -111,9 +113,9 @@ net::awaitable<void> listener::accept_loop()
             try {
                 std::rethrow_exception(escaped);
             } catch (std::exception const& e) {
-                spdlog::error("a connection ended on an unexpected error: {}", e.what());
+                logging::error("a connection ended on an unexpected error: {error}", {{"error", e.what()}});
             } catch (...) {
-                spdlog::error("a connection ended on an unexpected error");
+                logging::error("a connection ended on an unexpected error");
             }
         });
     }
@@ -189,7 +191,7 @@ void listener::shutdown()
     grace_timer_->async_wait([this](boost::system::error_code ec) {
         if (ec)
             return;
-        spdlog::warn("shutdown grace period over: closing the remaining connections");
+        logging::warn("shutdown grace period over: closing the remaining connections");
         std::lock_guard lock(mutex_);
         for (auto const& [id, weak] : connections_)
             if (auto conn = weak.lock())

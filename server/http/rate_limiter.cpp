@@ -1,9 +1,9 @@
 #include "http/rate_limiter.hpp"
 
 #include "http/response.hpp"
+#include "logging/logging.hpp"
 
 #include <boost/json/object.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -111,8 +111,8 @@ std::uint32_t rate_limiter::admit(route_class c, std::string_view client_ip, clo
                 // Every bucket is in use: more clients than max_clients are hammering within
                 // one refill time. Forgetting them all hands each a fresh burst, a smaller harm
                 // than growing without bound or refusing clients never seen before.
-                spdlog::warn("rate limiter: more than {} clients active on {} routes; buckets reset",
-                             max_per_shard_ * k_shards, route_class_name(c));
+                logging::warn("rate limiter: more than {clients} clients active on {route_class} routes; buckets reset",
+                              {{"clients", max_per_shard_ * k_shards}, {"route_class", route_class_name(c)}});
                 s.buckets.clear();
             }
         }

@@ -1,15 +1,13 @@
 #include "http/request_log.hpp"
 
-#include "logging/json_formatter.hpp"
+#include "logging/logging.hpp"
 #include "logging/redaction.hpp"
-
-#include <spdlog/spdlog.h>
 
 namespace linkledger::http {
 
 void log_request_details(request const& req, std::string_view client_ip)
 {
-    if (!spdlog::should_log(spdlog::level::debug))
+    if (!logging::enabled(spdlog::level::debug))
         return;
     auto const target = std::string_view(req.target().data(), req.target().size());
     auto const mark = target.find('?');
@@ -27,10 +25,12 @@ void log_request_details(request const& req, std::string_view client_ip)
             break;
     }
     // The body is never logged: it holds passwords (login) and whole orders (webhooks).
-    // Header values hold spaces and whatever the client wrote: quoted, they stay one field.
-    spdlog::debug("http request method={} path={} query={} client={} body_bytes={} headers={}",
-                  std::string_view(req.method_string().data(), req.method_string().size()), logging::quoted(path),
-                  logging::quoted(query), client_ip, req.body().size(), logging::quoted(headers));
+    logging::debug("http request", {{"method", std::string_view(req.method_string().data(), req.method_string().size())},
+                                    {"path", path},
+                                    {"query", query},
+                                    {"client", client_ip},
+                                    {"body_bytes", req.body().size()},
+                                    {"headers", headers}});
 }
 
 } // namespace linkledger::http

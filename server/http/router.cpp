@@ -4,10 +4,10 @@
 #include "http/cookies.hpp"
 #include "http/http_error.hpp"
 #include "http/response.hpp"
+#include "logging/logging.hpp"
 
 #include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
-#include <spdlog/spdlog.h>
 
 #include <array>
 
@@ -220,7 +220,9 @@ response router::failure_response(request const& req, std::exception_ptr failure
             if (auto mapped = failure_mapper_(req, e))
                 return error_response(*mapped);
         }
-        spdlog::error("internal error serving {}: {}", req.method_string(), first_line(e.what()));
+        logging::error("internal error serving {method}: {error}",
+                       {{"method", std::string_view(req.method_string().data(), req.method_string().size())},
+                        {"error", first_line(e.what())}});
     }
     return error_response(http_error(status::internal_server_error, "internal_error",
                                      "an internal error occurred; it has been logged"));

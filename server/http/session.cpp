@@ -3,10 +3,9 @@
 #include "http/early_answers.hpp"
 #include "http/request_log.hpp"
 #include "http/wire_format.hpp"
-#include "logging/json_formatter.hpp"
+#include "logging/logging.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <spdlog/spdlog.h>
 
 #include <array>
 
@@ -20,9 +19,8 @@ constexpr std::size_t k_first_read_bytes = 4096;
 std::string log_path(std::string_view target)
 {
     // The query string may carry secrets (postback tokens) and personal data: never logged.
-    // Quoted when it holds a '"', so a crafted target stays one field of the JSON log.
     auto const path = target.substr(0, target.find('?'));
-    return logging::quoted(path.substr(0, 256));
+    return std::string(path.substr(0, 256));
 }
 
 std::string client_ip(trusted_proxies const& proxies, net::ip::address const& peer, request const& req)
@@ -253,8 +251,10 @@ void listener::session::record(exchange const& x) const
     if (owner_.observer_)
         owner_.observer_->observe(x.route, x.res.result_int(), took);
     auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
-    spdlog::info("http method={} path={} status={} latency_ms={:.3f}", x.method, x.path, x.res.result_int(),
-                 static_cast<double>(micros) / 1000.0);
+    logging::info("http", {{"method", x.method},
+                           {"path", x.path},
+                           {"status", x.res.result_int()},
+                           {"latency_ms", logging::fixed{static_cast<double>(micros) / 1000.0, 3}}});
 }
 
 net::awaitable<void> listener::session::drain_refused()

@@ -1,7 +1,8 @@
 #include "links/link_change_listener.hpp"
 
+#include "logging/logging.hpp"
+
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <set>
@@ -90,14 +91,14 @@ void link_change_listener::reload_all(pqxx::connection& conn)
         entries[row[1].as<std::string>()] = entry_of(row);
     auto const count = entries.size();
     table_.replace_all(std::move(entries));
-    spdlog::debug("redirect table reloaded links={}", count);
+    logging::debug("redirect table reloaded", {{"links", count}});
 }
 
 void link_change_listener::load_all()
 {
     pqxx::connection conn(database_url_);
     reload_all(conn);
-    spdlog::info("redirect table loaded links={}", table_.size());
+    logging::info("redirect table loaded", {{"links", table_.size()}});
 }
 
 void link_change_listener::start()
@@ -123,8 +124,8 @@ void link_change_listener::run()
             // Changes made while we were away are only visible to a full reload.
             reload_all(conn);
             if (failures > 0)
-                spdlog::info("link change listener: reconnected after {} failed attempts, links={}", failures,
-                             table_.size());
+                logging::info("link change listener: reconnected after {failures} failed attempts,",
+                              {{"failures", failures}, {"links", table_.size()}});
             failures = 0;
             auto next_reload = std::chrono::steady_clock::now() + full_reload_;
             while (!stopping_) {
@@ -146,8 +147,8 @@ void link_change_listener::run()
         } catch (std::exception const& e) {
             // Retried every second; one line a minute is enough while the database stays down.
             if (failures++ % 60 == 0)
-                spdlog::warn("link change listener: {}; redirects use the links already loaded (attempt {})",
-                             e.what(), failures);
+                logging::warn("link change listener: {error}; redirects use the links already loaded (attempt {attempt})",
+                              {{"error", e.what()}, {"attempt", failures}});
             for (int i = 0; i < 10 && !stopping_; ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }

@@ -7,8 +7,7 @@
 #include "links/escape_page.hpp"
 #include "links/slug.hpp"
 #include "links/target_url.hpp"
-
-#include <spdlog/spdlog.h>
+#include "logging/logging.hpp"
 
 #include <atomic>
 
@@ -41,8 +40,8 @@ void log_query_not_forwarded(std::int64_t link_id, std::size_t query_bytes)
     auto last = last_log.load(std::memory_order_relaxed);
     if (now - last < 60 || !last_log.compare_exchange_strong(last, now))
         return;
-    spdlog::warn("redirect: visitor query not forwarded, the Location would pass 8 KB link_id={} query_bytes={}",
-                 link_id, query_bytes);
+    logging::warn("redirect: visitor query not forwarded, the Location would pass 8 KB",
+                  {{"link_id", link_id}, {"query_bytes", query_bytes}});
 }
 
 // Counts one more human click against the link's budget; false when it is spent.

@@ -1,6 +1,6 @@
 #include "links/redirect_table.hpp"
 
-#include <spdlog/spdlog.h>
+#include "logging/logging.hpp"
 
 #include <algorithm>
 #include <mutex>
@@ -18,7 +18,8 @@ void compile_entry(redirect_entry& entry)
         if (auto rules = rules_from_json_text(entry.rules_json))
             entry.rules = std::move(*rules);
         else
-            spdlog::warn("link {}: its stored rules do not parse; redirecting to its target", entry.id);
+            logging::warn("link {link_id}: its stored rules do not parse; redirecting to its target",
+                          {{"link_id", entry.id}});
     }
     entry.rules_ask_for_language = rules_ask_for_language(entry.rules);
     entry.compiled = true;

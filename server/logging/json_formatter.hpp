@@ -1,6 +1,6 @@
 // LINKLEDGER_LOG_FORMAT=json: one JSON object per line, for container log collectors (Docker,
-// Loki, journald). Our messages carry their fields as `key=value` words (see STYLE.md), so
-// those become top-level fields too: a request line gives method, path, status, latency_ms.
+// Loki, journald): the line's time and level, then the event's message and its fields as
+// typed members (log_event.hpp): a request line gives method, path, status, latency_ms.
 #pragma once
 
 #include <spdlog/formatter.h>
@@ -17,12 +17,8 @@ public:
     std::unique_ptr<spdlog::formatter> clone() const override;
 };
 
-// The JSON line for one message (without the newline); exposed for its unit test.
-std::string json_line(std::string_view time, std::string_view level, std::string_view message);
-
-// `text` as one value of a key=value word even when it holds spaces or quotes ("a \"b\""),
-// as is when it is one word already: for values a client chose, which must not split into
-// fields of their own.
-std::string quoted(std::string_view text);
+// The JSON line (without the newline) for an event whose members json_members_of() wrote.
+// Anything else (a message logged through spdlog directly) becomes the line's message.
+std::string json_line(std::string_view time, std::string_view level, std::string_view members);
 
 } // namespace linkledger::logging

@@ -5,12 +5,16 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 
 namespace linkledger::logging {
 namespace {
+
+// Set once by setup(), before the threads that log start.
+std::atomic<bool> g_json{false};
 
 class buffered_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
@@ -40,7 +44,8 @@ void setup(std::string const& level, std::string const& format)
     static auto const sink = std::make_shared<buffered_stderr_sink>();
     auto logger = std::make_shared<spdlog::logger>("linkledger", sink);
     logger->set_level(spdlog::level::from_str(level));
-    if (format == "json")
+    g_json = format == "json";
+    if (g_json)
         logger->set_formatter(std::make_unique<json_formatter>());
     else
         logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
@@ -53,6 +58,33 @@ void shutdown()
 {
     spdlog::shutdown();
     std::fflush(stderr);
+}
+
+void flush()
+{
+    spdlog::default_logger()->flush();
+}
+
+bool enabled(spdlog::level::level_enum level)
+{
+    return spdlog::should_log(level);
+}
+
+void log(spdlog::level::level_enum level, message what, fields f)
+{
+    auto* const logger = spdlog::default_logger_raw();
+    if (!logger->should_log(level))
+        return;
+    std::span<field const> const all(f.begin(), f.size());
+    if (g_json.load(std::memory_order_relaxed)) {
+        // The formatter adds the line's time and level in front of these members.
+        auto const members = json_members_of(what, all);
+        logger->log(level, spdlog::string_view_t(members.data(), members.size()));
+    } else {
+        fmt::memory_buffer text;
+        append_text(text, what, all);
+        logger->log(level, spdlog::string_view_t(text.data(), text.size()));
+    }
 }
 
 } // namespace linkledger::logging

@@ -3,9 +3,9 @@
 #include "crypto/digest.hpp"
 #include "http/authorization.hpp"
 #include "http/http_error.hpp"
+#include "logging/logging.hpp"
 
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <utility>
 #include <vector>
@@ -116,7 +116,7 @@ net::awaitable<http::response> metrics_api::scrape(http::request_context& ctx)
         conversions = scraped;
     } catch (std::exception const& e) {
         // A scrape must still answer while PostgreSQL is down: that is when it matters most.
-        spdlog::warn("metrics: conversions not counted: {}", e.what());
+        logging::warn("metrics: conversions not counted: {error}", {{"error", e.what()}});
     }
 
     prometheus_text out;

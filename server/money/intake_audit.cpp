@@ -1,7 +1,8 @@
 #include "money/intake_audit.hpp"
 
+#include "logging/logging.hpp"
+
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 namespace linkledger::money {
 namespace {
@@ -55,7 +56,8 @@ void audit_refused(pqxx::connection& conn, intake const& in, http::http_error co
     try {
         audit::record(conn, e);
     } catch (std::exception const& failure) {
-        spdlog::warn("audit of a refused {} failed offer_id={} error={}", in.door, in.offer_id, failure.what());
+        logging::warn("audit of a refused {door} failed",
+                      {{"door", in.door}, {"offer_id", in.offer_id}, {"error", failure.what()}});
     }
 }
 

@@ -1,7 +1,8 @@
 #include "money/late_clicks.hpp"
 
+#include "logging/logging.hpp"
+
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -75,10 +76,10 @@ void late_click_sweeper::run()
         try {
             auto const [attributed, given_up] = db_.run_blocking([](pqxx::connection& conn) { return sweep(conn); });
             if (attributed || given_up)
-                spdlog::info("late clicks attributed={} unattributed_after_deadline={}", attributed, given_up);
+                logging::info("late clicks", {{"attributed", attributed}, {"unattributed_after_deadline", given_up}});
         } catch (std::exception const& e) {
             // PostgreSQL down: the pending sales wait, and so does their deadline's sweep.
-            spdlog::debug("late clicks sweep failed: {}", e.what());
+            logging::debug("late clicks sweep failed: {error}", {{"error", e.what()}});
         }
         lock.lock();
     }

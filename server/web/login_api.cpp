@@ -11,12 +11,11 @@
 #include "http/http_error.hpp"
 #include "http/percent_decoding.hpp"
 #include "http/response.hpp"
-#include "logging/json_formatter.hpp"
+#include "logging/logging.hpp"
 #include "users/user_store.hpp"
 #include "web/page_headers.hpp"
 
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 namespace linkledger::web {
 namespace {
@@ -34,7 +33,6 @@ bool prefers_french(http::request_context const& ctx)
     auto const accept = ctx.req[http::bhttp::field::accept_language];
     return accept.size() >= 2 && (accept.substr(0, 2) == "fr" || accept.substr(0, 2) == "FR");
 }
-
 
 http::response redirect_to(std::string const& location)
 {
@@ -194,8 +192,9 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
         return out;
     });
     if (result.wait.count() > 0) {
-        spdlog::warn("login throttled email={} ip={} retry_after={}s", logging::quoted(email), ctx.remote_ip,
-                     result.wait.count());
+        logging::warn("login throttled", {{"email", email},
+                                          {"ip", ctx.remote_ip},
+                                          {"retry_after", fmt::format("{}s", result.wait.count())}});
         auto const minutes = std::to_string((result.wait.count() + 59) / 60);
         auto res = login_page(ctx, status::too_many_requests, next,
                               "Too many failed attempts. Try again in " + minutes + " min.",
@@ -204,12 +203,12 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
         co_return res;
     }
     if (!result.user) {
-        spdlog::info("login failed email={} ip={}", logging::quoted(email), ctx.remote_ip);
+        logging::info("login failed", {{"email", email}, {"ip", ctx.remote_ip}});
         co_return login_page(ctx, status::unauthorized, next, "Wrong email or password.",
                              "E-mail ou mot de passe incorrect.");
     }
     auto const& created = result.session;
-    spdlog::info("login user_id={} role={}", result.user->id, result.user->role);
+    logging::info("login", {{"user_id", result.user->id}, {"role", result.user->role}});
     auto res = redirect_to(next);
     res.insert(http::bhttp::field::set_cookie,
                http::set_cookie(k_login_csrf_cookie, "",
