@@ -259,10 +259,13 @@ test("a video's page shows its views, clicks and commission day by day, and its 
   assert.equal(await ownerPage.locator("#video-curve rect.bar").count(), 7);
   assert.equal(await ownerPage.locator("#video-curve polyline.views").count(), 1);
   assert.equal(await ownerPage.locator("#video-curve polyline.clicks").count(), 1);
+  // Days in the dashboard's one date format (format.js).
+  const shown = (ago) => new Intl.DateTimeFormat("en-US", { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" })
+    .format(new Date(day(ago) + "T12:00:00Z"));
   const days = await rows(ownerPage, "#video-days");
-  assert.deepEqual(days.find((r) => r[0] === day(1)).slice(0, 3), [day(1), "1,200", "0"]);
-  const today = days.find((r) => r[0] === day(0));
-  assert.deepEqual(today.slice(0, 4), [day(0), "800", "1", "€6.99"]);
+  assert.deepEqual(days.find((r) => r[0] === shown(1)).slice(0, 3), [shown(1), "1,200", "0"]);
+  const today = days.find((r) => r[0] === shown(0));
+  assert.deepEqual(today.slice(0, 4), [shown(0), "800", "1", "€6.99"]);
   await shot(ownerPage, "video-page");
 
   // Opened again from its URL, in French.

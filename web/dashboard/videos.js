@@ -88,11 +88,11 @@
     const maxViews = Math.max(1, ...days.map((d) => d.views || 0));
     const maxClicks = Math.max(1, ...days.map((d) => d.clicks));
     const svg = node("svg", { viewBox: `0 0 ${w} ${h + 20}`, role: "img", id: "video-curve",
-      "aria-label": t("video.chart.label").replace("{from}", days[0].date).replace("{to}", days[days.length - 1].date) });
+      "aria-label": t("video.chart.label").replace("{from}", LL.fmt.day(days[0].date)).replace("{to}", LL.fmt.day(days[days.length - 1].date)) });
     days.forEach((d, i) => {
       const v = commissionOf(d), bh = v ? Math.max(2, v / maxMoney * (h - top)) : 0;
       const bar = node("rect", { x: i * bw + 1, y: h - bh, width: Math.max(1, bw - 2), height: bh, class: "bar", "data-date": d.date });
-      bar.append(node("title", {}, d.date + ": " + count(d.views) + " " + t("video.views") + ", " + d.clicks + " " +
+      bar.append(node("title", {}, LL.fmt.day(d.date) + ": " + count(d.views) + " " + t("video.views") + ", " + count(d.clicks) + " " +
         t("col.clicks").toLowerCase() + ", " + money(v, currency)));
       svg.append(bar);
     });
@@ -100,8 +100,9 @@
       points: days.map((d, i) => `${(i + 0.5) * bw},${h - (value(d) || 0) / max * (h - top)}`).join(" ") });
     svg.append(line((d) => d.views, maxViews, "views"), line((d) => d.clicks, maxClicks, "clicks"));
     svg.append(node("line", { x1: 0, y1: h, x2: w, y2: h, class: "axis" }));
-    svg.append(node("text", { x: 4, y: h + 16, class: "tick" }, days[0].date));
-    svg.append(node("text", { x: w - 4, y: h + 16, class: "tick", "text-anchor": "end" }, days[days.length - 1].date));
+    // Days as the rest of the dashboard writes them (format.js).
+    svg.append(node("text", { x: 4, y: h + 16, class: "tick" }, LL.fmt.day(days[0].date)));
+    svg.append(node("text", { x: w - 4, y: h + 16, class: "tick", "text-anchor": "end" }, LL.fmt.day(days[days.length - 1].date)));
     box.append(svg, el("p", { class: "legend" },
       el("span", { class: "key bar" }), t("chart.commission") + " (" + currency + ") ",
       el("span", { class: "key line views" }), t("video.views") + " ",
@@ -142,7 +143,7 @@
     drawFigures(curve.totals);
     drawCurve(curve.days, (main && main.currency) || "EUR");
     LL.table($("video-days"), [
-      { key: "date", label: "col.date" }, { label: "video.views", render: (d) => count(d.views) },
+      { label: "col.date", render: (d) => LL.fmt.day(d.date) }, { label: "video.views", render: (d) => count(d.views) },
       { label: "col.clicks", render: (d) => count(d.clicks) },
       { label: "col.commission", render: (d) => d.money.length ? d.money.map((m) => money(m.commission_minor, m.currency)).join(" + ") : dash },
       { label: "col.followers", render: (d) => count(d.followers_gained) },
