@@ -235,6 +235,11 @@ test("a video's page shows its views, clicks and commission day by day, and its 
   const [first] = await rows(ownerPage, "#video-ranking-table");
   // The title, then the money (earned, commission, other income, RPM), then views, clicks and followers.
   assert.deepEqual(first, ["Morning run haul", "€6.99", "€6.99", "€0.00", "€3.50", "2,000", "1", "0.5", "40", "€0.17"]);
+  // The same ranking as a spreadsheet: amounts in units with the currency beside them.
+  const [sheet] = await Promise.all([ownerPage.waitForEvent("download"), ownerPage.click("button[data-csv=video_economics]")]);
+  assert.match(sheet.suggestedFilename(), /^linkledger-which-video-pays-\d{4}-\d{2}-\d{2}\.csv$/);
+  const sheetLines = readFileSync(await sheet.path(), "utf8").replace(/^\uFEFF/, "").trim().split("\r\n");
+  assert.equal(sheetLines[1], "Morning run haul,6.99,6.99,0.00,3.50,2000,1,0.5,40,0.17,EUR", sheetLines.join("\n"));
   // Listening before the change: the answer may come back before a later wait would begin.
   await Promise.all([
     ownerPage.waitForResponse((r) => r.url().includes("sort=followers") && r.ok()),

@@ -383,7 +383,7 @@ Object.assign(window.LL_TEXT.fr, {
 Object.assign(window.LL_TEXT.en, {
   "export.file.conversions": "sales", "export.file.links": "links", "export.file.income": "income",
   "export.file.videos": "videos", "export.file.codes": "promo-codes", "export.file.offers": "offers",
-  "export.file.source": "revenue-by-source", "export.file.stream": "revenue-by-stream", "export.file.video": "ranking-videos",
+  "export.file.source": "revenue-by-source", "export.file.stream": "revenue-by-stream", "export.file.video": "ranking-videos", "export.file.video_economics": "which-video-pays",
   "export.file.link": "ranking-links", "export.file.code": "ranking-promo-codes", "export.file.offer": "ranking-offers",
   "col.created_on": "Created", "col.commission_type": "Commission type", "col.rate": "Rate", "col.fixed": "Amount per sale",
   "col.valid_from": "Valid from", "col.valid_until": "Valid until",
@@ -411,7 +411,7 @@ Object.assign(window.LL_TEXT.en, {
 Object.assign(window.LL_TEXT.fr, {
   "export.file.conversions": "ventes", "export.file.links": "liens", "export.file.income": "revenus",
   "export.file.videos": "videos", "export.file.codes": "codes-promo", "export.file.offers": "offres",
-  "export.file.source": "revenus-par-source", "export.file.stream": "revenus-par-type", "export.file.video": "classement-videos",
+  "export.file.source": "revenus-par-source", "export.file.stream": "revenus-par-type", "export.file.video": "classement-videos", "export.file.video_economics": "quelle-video-rapporte",
   "export.file.link": "classement-liens", "export.file.code": "classement-codes-promo", "export.file.offer": "classement-offres",
   "col.created_on": "Date de création", "col.commission_type": "Type de commission", "col.rate": "Taux", "col.fixed": "Montant par vente",
   "col.valid_from": "Valable à partir du", "col.valid_until": "Valable jusqu'au",

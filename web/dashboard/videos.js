@@ -15,17 +15,22 @@
 
   // ---- rankings ----
   // The title stays in view on a phone (app.css) with what the video earned next to it.
+  const cell = window.LL_EXPORT.cell;
   const RANK_COLUMNS = [
-    { label: "col.title", render: (r) => el("a", { href: "#video/" + r.key }, r.label) },
-    { label: "col.earned", render: (r) => amount(r.earnings_minor, r.currency) },
-    { label: "col.commission", render: (r) => amount(r.commission_minor, r.currency) },
-    { label: "col.other_income", render: (r) => amount(r.other_income_minor, r.currency) },
-    { label: "col.rpm", render: (r) => amount(r.rpm_minor, r.currency) },
-    { label: "col.views", render: (r) => count(r.views) },
-    { label: "col.clicks", render: (r) => count(r.clicks) },
-    { label: "col.clicks_per_1000", render: (r) => decimal(r.clicks_per_1000_views) },
-    { label: "col.followers", render: (r) => count(r.followers_gained) },
-    { label: "col.per_follower", render: (r) => amount(r.earnings_per_follower_minor, r.currency) }
+    { label: "col.title", render: (r) => el("a", { href: "#video/" + r.key }, r.label), export: (r) => r.label },
+    { label: "col.earned", render: (r) => amount(r.earnings_minor, r.currency), export: (r) => cell.money(r.earnings_minor, r.currency) },
+    { label: "col.commission", render: (r) => amount(r.commission_minor, r.currency), export: (r) => cell.money(r.commission_minor, r.currency) },
+    { label: "col.other_income", render: (r) => amount(r.other_income_minor, r.currency), export: (r) => cell.money(r.other_income_minor, r.currency) },
+    { label: "col.rpm", render: (r) => amount(r.rpm_minor, r.currency), export: (r) => cell.money(r.rpm_minor, r.currency) },
+    { label: "col.views", render: (r) => count(r.views), export: (r) => cell.count(r.views) },
+    { label: "col.clicks", render: (r) => count(r.clicks), export: (r) => cell.count(r.clicks) },
+    { label: "col.clicks_per_1000", render: (r) => decimal(r.clicks_per_1000_views),
+      export: (r) => r.clicks_per_1000_views === null || r.clicks_per_1000_views === undefined ? ""
+        : (LL.lang() === "fr" ? String(r.clicks_per_1000_views).replace(".", ",") : String(r.clicks_per_1000_views)) },
+    { label: "col.followers", render: (r) => count(r.followers_gained), export: (r) => cell.count(r.followers_gained) },
+    { label: "col.per_follower", render: (r) => amount(r.earnings_per_follower_minor, r.currency),
+      export: (r) => cell.money(r.earnings_per_follower_minor, r.currency) },
+    { label: "col.currency", only: "export", export: (r) => r.currency || "" }
   ];
   const RANK_SIZE = 20;
 
@@ -35,6 +40,8 @@
     const q = new URLSearchParams({ group_by: "video", from: range.from, to: range.to, tz: LL.zone(), sort: $("video-ranking").value });
     const rows = (await api("GET", "/api/v1/reports/revenue?" + q)).rows.filter((r) => r.key !== null);
     LL.table($("video-ranking-table"), RANK_COLUMNS, rows.slice(0, RANK_SIZE));
+    // The file holds every video of the ranking, not only the first RANK_SIZE on screen.
+    window.LL_EXPORT.attach($("video-ranking-table"), "video_economics", async () => window.LL_EXPORT.sheet(RANK_COLUMNS, rows));
   }
 
   // ---- import of an analytics export ----
