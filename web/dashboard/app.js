@@ -21,6 +21,14 @@
     return node;
   }
 
+  // An element of a chart: SVG needs its namespace, and its attributes are all plain values.
+  function svgNode(tag, attrs, text) {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
   function applyLanguage() {
     document.documentElement.lang = lang;
     $("lang").value = lang;
@@ -443,7 +451,7 @@
   }
 
   window.LL = {
-    $, el, t, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, when, table, pagedTable, options,
+    $, el, svgNode, t, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, when, table, pagedTable, options,
     copyButton, lists, videoLabel, linkLabel, sections, inits: [],
     lang: () => lang, session: () => session,
     // format.js and export.js (loaded before this file): the one way to show and export values.

@@ -112,14 +112,9 @@
     box.replaceChildren();
     if (!days.length) return;
     // Drawn at the box's width in pixels, again when it changes (shell.js): labels stay 12 px.
-    const ns = "http://www.w3.org/2000/svg", w = LL.chartWidth(box), h = 140, top = 14, bw = w / days.length;
+    const w = LL.chartWidth(box), h = 140, top = 14, bw = w / days.length;
     box.redraw = () => drawCurve(box, days, currency);
-    const node = (tag, attrs, text) => {
-      const n = document.createElementNS(ns, tag);
-      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-      if (text !== undefined) n.textContent = text;
-      return n;
-    };
+    const node = LL.svgNode;
     const commissionOf = (d) => (d.money.find((m) => m.currency === currency) || {}).commission_minor || 0;
     const maxMoney = Math.max(1, ...days.map(commissionOf)), maxClicks = Math.max(1, ...days.map((d) => d.clicks));
     const first = fmt().day(days[0].date), last = fmt().day(days[days.length - 1].date);

@@ -155,13 +155,7 @@
     const w = LL.chartWidth(box), top = 22, h = 150, bw = w / Math.max(1, days.length);
     box.redraw = () => drawChart(rows, range);
     const maxMoney = Math.max(1, ...days.map((d) => commission[d] || 0)), maxClicks = Math.max(1, ...days.map((d) => clicks[d] || 0));
-    const ns = "http://www.w3.org/2000/svg";
-    const node = (tag, attrs, text) => {
-      const n = document.createElementNS(ns, tag);
-      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-      if (text !== undefined) n.textContent = text;
-      return n;
-    };
+    const node = LL.svgNode;
     const svg = node("svg", { viewBox: `0 0 ${w} ${h + 22}`, role: "img" });
     const sumClicks = days.reduce((a, d) => a + (clicks[d] || 0), 0);
     const dayText = (d) => (LL.fmt ? LL.fmt.day(d) : d);
