@@ -122,10 +122,14 @@ int serve(config::config settings)
         return 2;
     }
     if (binding.what == clicks::journal_bind_result::outcome::adopted)
-        logging::info("click journal bound to database {database}", {{"database", binding.current.text()}});
+        logging::info("click journal bound to database {database} (system identifier {system_identifier})",
+                      {{"database", binding.current.name}, {"system_identifier", binding.current.system_identifier}});
     if (binding.what == clicks::journal_bind_result::outcome::rebound)
-        logging::warn("click journal re-bound from database {previous} to {database}: it held no unshipped click",
-                      {{"previous", binding.previous->database.text()}, {"database", binding.current.text()}});
+        logging::warn("click journal re-bound from database {previous} (system identifier {previous_system_identifier}) "
+                      "to {database} (system identifier {system_identifier}): it held no unshipped click",
+                      {{"previous", binding.previous->database.name},
+                       {"previous_system_identifier", binding.previous->database.system_identifier},
+                       {"database", binding.current.name}, {"system_identifier", binding.current.system_identifier}});
     clicks::click_shipper shipper(journal, settings.database_url, node_id,
                                   {.retention_days = settings.click_retention_days,
                                    .database = binding.current});
