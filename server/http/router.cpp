@@ -79,30 +79,31 @@ std::optional<std::string> request_context::query(std::string_view name) const
 void router::add(verb method, std::string pattern, handler h, route_options options)
 {
     auto segments = split_pattern(pattern);
-    routes_.push_back({method, std::move(pattern), std::move(segments), std::move(h), {}, options});
+    largest_body_limit_ = std::max(largest_body_limit_, options.max_body_bytes);
+    routes_.push_back({method, std::move(pattern), std::move(segments), std::move(h), {}, options, {}});
 }
 
-void router::add_now(verb method, std::string pattern, immediate_handler h)
+void router::add_now(verb method, std::string pattern, immediate_handler h, quick_handler quick)
 {
     auto segments = split_pattern(pattern);
-    routes_.push_back({method, std::move(pattern), std::move(segments), {}, std::move(h), {}});
+    has_quick_ = has_quick_ || static_cast<bool>(quick);
+    routes_.push_back({method, std::move(pattern), std::move(segments), {}, std::move(h), {}, std::move(quick)});
 }
 
-router::match router::find(verb method, boost::urls::url_view target) const
+router::located router::locate(verb method, boost::urls::url_view target) const
 {
     // Every request is matched at least once (redirects included): no copy of the path here.
-    constexpr std::size_t k_max_segments = 16; // more than any route has
-    std::array<boost::urls::pct_string_view, k_max_segments> segments;
-    std::size_t count = 0;
+    located result;
+    auto& segments = result.segments;
+    auto& count = result.count;
     for (auto const segment : target.encoded_segments()) {
-        if (count == k_max_segments)
+        if (count == located::k_max_segments)
             return {};
         segments[count++] = segment;
     }
     if (count == 0)
         segments[count++] = {}; // "/" is one empty segment, like the pattern "/"
 
-    match result;
     for (auto const& r : routes_) {
         if (r.segments.size() != count)
             continue;
@@ -122,10 +123,35 @@ router::match router::find(verb method, boost::urls::url_view target) const
         }
         result.path_matched = true;
     }
-    if (result.found)
-        for (std::size_t i = 0; i < count; ++i)
-            capture(result.found->segments[i], segments[i], result.params);
     return result;
+}
+
+router::match router::find(verb method, boost::urls::url_view target) const
+{
+    auto const at = locate(method, target);
+    match result{at.found, at.path_matched, {}};
+    if (result.found)
+        for (std::size_t i = 0; i < at.count; ++i)
+            capture(result.found->segments[i], at.segments[i], result.params);
+    return result;
+}
+
+std::optional<router::quick_hit> router::find_quick(verb method, boost::urls::url_view target) const
+{
+    auto const at = locate(method, target);
+    if (!at.found || !at.found->quick)
+        return std::nullopt;
+    quick_hit hit{&at.found->quick, static_cast<std::size_t>(at.found - routes_.data()), {}};
+    for (std::size_t i = 0; i < at.count; ++i) {
+        auto const open = capture_at(at.found->segments[i]);
+        if (open == std::string::npos)
+            continue;
+        auto const segment = std::string_view(at.segments[i].data(), at.segments[i].size());
+        if (segment.find('%') != std::string_view::npos)
+            return std::nullopt; // the full road decodes it
+        hit.capture = segment.substr(open);
+    }
+    return hit;
 }
 
 std::size_t router::body_limit(verb method, std::string_view target) const
@@ -139,10 +165,7 @@ std::size_t router::body_limit(verb method, std::string_view target) const
 
 std::size_t router::largest_body_limit() const
 {
-    std::size_t largest = route_options{}.max_body_bytes;
-    for (auto const& r : routes_)
-        largest = std::max(largest, r.options.max_body_bytes);
-    return largest;
+    return largest_body_limit_; // asked for every request: kept as routes are added
 }
 
 net::awaitable<void> router::authenticate(request_context& ctx) const

@@ -5,6 +5,7 @@
 #include "http/http_error.hpp"
 #include "http/types.hpp"
 
+#include <array>
 #include <boost/url/url_view.hpp>
 
 #include <cstdint>
@@ -48,6 +49,20 @@ struct request_context {
 };
 
 using handler = std::function<net::awaitable<response>(request_context&)>;
+// What a quick route is handed (issue 18): a plain GET or HEAD read in place by the listener
+// (http/request_head), as views into the connection's buffer, valid during the call.
+struct quick_request {
+    verb method;
+    boost::urls::url_view target;
+    std::string_view capture; // the route's one "{name}" segment, never percent-encoded
+    std::string_view user_agent;
+    std::string_view referer;
+    std::string_view accept_language;
+    std::string_view remote_ip;
+};
+// Appends the whole answer to `out` and returns its status code; or returns 0, having done and
+// appended nothing, when the request needs the full road (the route's immediate handler).
+using quick_handler = std::function<unsigned(quick_request const&, unsigned version, bool keep_alive, std::string& out)>;
 // A handler that never waits (the redirect): called without any coroutine frame.
 using immediate_handler = std::function<response(request_context&)>;
 // Resolves credentials to a principal (or nothing), off the I/O thread. A bearer token, when
@@ -89,7 +104,8 @@ class router {
 public:
     void add(verb method, std::string pattern, handler h, route_options options = {});
     // For public routes that answer without waiting; they take no body and no API key.
-    void add_now(verb method, std::string pattern, immediate_handler h);
+    // `quick`, when given, may answer a plain request from its head alone (see quick_request).
+    void add_now(verb method, std::string pattern, immediate_handler h, quick_handler quick = {});
     void set_authenticator(authenticator a) { authenticator_ = std::move(a); }
     void set_access_policy(access_policy p) { access_policy_ = std::move(p); }
     void set_response_hook(response_hook h) { response_hook_ = std::move(h); }
@@ -129,6 +145,17 @@ public:
         std::string pattern;
     };
     std::vector<route_label> route_labels() const;
+
+    // The quick route a request goes to, if it goes to one (no copy, no allocation): its
+    // handler, its index (as handle_now's `matched`) and its capture. Nothing when the route
+    // has no quick handler or the captured segment is percent-encoded.
+    struct quick_hit {
+        quick_handler const* answer = nullptr;
+        std::size_t route = 0;
+        std::string_view capture;
+    };
+    std::optional<quick_hit> find_quick(verb method, boost::urls::url_view target) const;
+    bool has_quick_routes() const { return has_quick_; }
     std::size_t unmatched() const { return routes_.size(); }
 
 private:
@@ -139,17 +166,29 @@ private:
         handler h;
         immediate_handler now;
         route_options options;
+        quick_handler quick;
     };
     struct match {
         route const* found = nullptr;
         bool path_matched = false; // some route had this path, with another method
         std::map<std::string, std::string> params;
     };
+    // The route a request goes to, and the path's segments (views into the target).
+    struct located {
+        static constexpr std::size_t k_max_segments = 16; // more than any route has
+        route const* found = nullptr;
+        bool path_matched = false;
+        std::array<boost::urls::pct_string_view, k_max_segments> segments;
+        std::size_t count = 0;
+    };
+    located locate(verb method, boost::urls::url_view target) const;
     match find(verb method, boost::urls::url_view target) const;
     net::awaitable<response> dispatch(request_context& ctx, match const& m) const;
     net::awaitable<void> authenticate(request_context& ctx) const;
 
     std::vector<route> routes_;
+    bool has_quick_ = false;
+    std::size_t largest_body_limit_ = route_options{}.max_body_bytes;
 
     response failure_response(request const& req, std::exception_ptr failure) const;
 

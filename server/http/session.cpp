@@ -1,11 +1,13 @@
 #include "http/session.hpp"
 
 #include "http/early_answers.hpp"
+#include "http/request_head.hpp"
 #include "http/request_log.hpp"
 #include "http/wire_format.hpp"
 #include "logging/logging.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/url/parse.hpp>
 
 #include <array>
 
@@ -13,8 +15,9 @@ namespace linkledger::http {
 namespace {
 
 constexpr auto k_use = net::as_tuple(net::use_awaitable);
-// The first read of a request: a redirect's whole header fits in it.
-constexpr std::size_t k_first_read_bytes = 4096;
+// The first read of a request, and what an idle connection keeps: a redirect's whole head
+// (a phone browser's is 300 to 900 bytes) fits in it; a larger one is read on by the full road.
+constexpr std::size_t k_first_read_bytes = 1024;
 
 std::string log_path(std::string_view target)
 {
@@ -60,19 +63,25 @@ listener::session::~session()
 
 net::awaitable<void> listener::session::run()
 {
+    bool const quick_routes = owner_.routes_.has_quick_routes();
     for (;;) {
-        exchange x;
-        x.route = owner_.routes_.unmatched();
-        if (!co_await read_header(x))
-            break;
-        co_await admit(x);
-        if (!co_await judge_before_body(x) || !co_await read_body(x))
-            break;
-        co_await answer(x);
-        bool const sent = co_await send(x);
-        record(x);
-        conn_->busy = false;
-        if (!sent || !x.keep_alive || conn_->closing)
+        // Waiting for a request to begin, in this frame rather than a step's own: every idle
+        // connection waits here, and each frame it holds is memory (issue 18).
+        if (buffer_.size() == 0) {
+            prepare_to_wait();
+            auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(k_first_read_bytes), k_use);
+            if (ec)
+                break;
+            buffer_.commit(n);
+        }
+        if (quick_routes) {
+            auto const step = co_await answer_quickly();
+            if (step == quick_step::ended)
+                break;
+            if (step == quick_step::answered)
+                continue;
+        }
+        if (!co_await answer_fully())
             break;
     }
     boost::system::error_code ec;
@@ -82,18 +91,32 @@ net::awaitable<void> listener::session::run()
     conn_->stream.socket().close(ec);
 }
 
-net::awaitable<bool> listener::session::wait_for_request()
+net::awaitable<bool> listener::session::answer_fully()
 {
-    if (buffer_.size() > 0)
-        co_return true; // the next request (pipelined) has already begun
+    // Its own frame, made for this request only: a connection waiting for its next request
+    // does not hold an exchange (issue 18: memory at many idle connections).
+    exchange x;
+    x.route = owner_.routes_.unmatched();
+    if (!co_await read_header(x))
+        co_return false;
+    co_await admit(x);
+    if (!co_await judge_before_body(x) || !co_await read_body(x))
+        co_return false;
+    co_await answer(x);
+    bool const sent = co_await send(x);
+    record(x.route, x.res.result_int(), x.method, x.path, x.started);
+    conn_->busy = false;
+    co_return sent && x.keep_alive && !conn_->closing;
+}
+
+void listener::session::prepare_to_wait()
+{
+    // A large request grew the buffer: an idle connection gives it back and keeps the usual size.
+    if (buffer_.capacity() > k_first_read_bytes)
+        buffer_.shrink_to_fit();
     // Until a request begins the connection is idle: a quiet client (or a kept-alive one that
     // has nothing more to ask) is dropped at the idle deadline.
     conn_->stream.expires_after(owner_.options_.idle_timeout);
-    auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(k_first_read_bytes), k_use);
-    if (ec)
-        co_return false;
-    buffer_.commit(n);
-    co_return true;
 }
 
 net::awaitable<bool> listener::session::read_header(exchange& x)
@@ -104,8 +127,6 @@ net::awaitable<bool> listener::session::read_header(exchange& x)
     // Beast checks Content-Length against the limit while parsing the header, before the route
     // is known: start from the largest any route allows, then narrow it before the body.
     x.parser->body_limit(owner_.routes_.largest_body_limit());
-    if (!co_await wait_for_request())
-        co_return false;
     // One deadline for the whole request, header and body: a client that trickles bytes cannot
     // hold a connection longer than this.
     conn_->stream.expires_after(owner_.options_.request_timeout);
@@ -224,12 +245,60 @@ net::awaitable<void> listener::session::answer(exchange& x)
     x.res.keep_alive(x.keep_alive);
 }
 
+net::awaitable<listener::session::quick_step> listener::session::answer_quickly()
+{
+    // Debug logging writes each request's headers, which only the full road has.
+    if (logging::enabled(spdlog::level::debug))
+        co_return quick_step::declined;
+    auto const bytes = buffer_.data();
+    auto const head = read_plain_head({static_cast<char const*>(bytes.data()), bytes.size()});
+    if (!head)
+        co_return quick_step::declined;
+    auto const target = boost::urls::parse_origin_form(head->target);
+    if (!target)
+        co_return quick_step::declined;
+    auto const hit = owner_.routes_.find_quick(head->method, *target);
+    if (!hit)
+        co_return quick_step::declined;
+    auto const started = std::chrono::steady_clock::now();
+    std::string const* client = &remote_ip_;
+    if (behind_proxy_)
+        client = &(forwarded_ip_ = owner_.options_.proxies
+                                       .client_address(peer_, {head->forwarded_for.data(), head->forwarded_count})
+                                       .to_string());
+    bool const keep_alive = head->keep_alive && !conn_->closing;
+    quick_request const visit{head->method,  *target,      hit->capture, head->user_agent,
+                              head->referer, head->accept_language, *client};
+    wire_.clear();
+    auto const status = (*hit->answer)(visit, head->version, keep_alive, wire_);
+    if (status == 0)
+        co_return quick_step::declined;
+    // The head's bytes are done with: what follows in the buffer is the next request.
+    auto const path = log_path(head->target);
+    std::string_view const method = head->method == verb::head ? "HEAD" : "GET";
+    buffer_.consume(head->bytes);
+    conn_->busy = true;
+    // A shutdown that begins from here on closes the connection after this answer, which
+    // promised to keep it: a client retries a GET on a connection closed between requests.
+    bool const sent = co_await write_wire();
+    record(hit->route, status, method, path, started);
+    conn_->busy = false;
+    co_return sent && keep_alive && !conn_->closing ? quick_step::answered : quick_step::ended;
+}
+
 net::awaitable<bool> listener::session::send(exchange& x)
 {
     if (conn_->closing && x.keep_alive) {
         x.keep_alive = false; // shutdown began while the request was handled
         x.res.keep_alive(false);
     }
+    wire_.clear();
+    append_wire_bytes(wire_, x.res);
+    co_return co_await write_wire();
+}
+
+net::awaitable<bool> listener::session::write_wire()
+{
     auto const& before_reply = owner_.options_.before_reply;
     if (before_reply && before_reply->pending()) {
         // Let the other requests that are ready in this event-loop turn stage their clicks
@@ -238,22 +307,21 @@ net::awaitable<bool> listener::session::send(exchange& x)
         before_reply->flush();
     }
     conn_->stream.expires_after(owner_.options_.request_timeout);
-    wire_.clear();
-    append_wire_bytes(wire_, x.res);
     auto [ec, written] = co_await net::async_write(conn_->stream, net::buffer(wire_), k_use);
     (void)written;
     co_return !ec;
 }
 
-void listener::session::record(exchange const& x) const
+void listener::session::record(std::size_t route, unsigned status, std::string_view method, std::string_view path,
+                               std::chrono::steady_clock::time_point started) const
 {
-    auto const took = std::chrono::steady_clock::now() - x.started;
+    auto const took = std::chrono::steady_clock::now() - started;
     if (owner_.observer_)
-        owner_.observer_->observe(x.route, x.res.result_int(), took);
+        owner_.observer_->observe(route, status, took);
     auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
-    logging::info("http", {{"method", x.method},
-                           {"path", x.path},
-                           {"status", x.res.result_int()},
+    logging::info("http", {{"method", method},
+                           {"path", path},
+                           {"status", status},
                            {"latency_ms", logging::fixed{static_cast<double>(micros) / 1000.0, 3}}});
 }
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace linkledger::http {
@@ -74,14 +75,26 @@ private:
     };
 
     // Each step: false when the connection ends there (closed, timed out, not HTTP).
-    net::awaitable<bool> wait_for_request();
+    // Before waiting for the next request to begin (the wait itself is in run()).
+    void prepare_to_wait();
+    // The redirect's quick road (issue 18): a plain GET or HEAD whose whole head is in the
+    // buffer, to a route with a quick handler that takes it, is answered from the head alone
+    // (no parser, no request or response object). Declined: nothing was read or done, and the
+    // full road below takes the same bytes.
+    enum class quick_step { declined, answered, ended };
+    net::awaitable<quick_step> answer_quickly();
+    // The full road, through the steps below; false when the connection ends after it.
+    net::awaitable<bool> answer_fully();
     net::awaitable<bool> read_header(exchange& x);
     net::awaitable<void> admit(exchange& x);
     net::awaitable<bool> judge_before_body(exchange& x);
     net::awaitable<bool> read_body(exchange& x);
     net::awaitable<void> answer(exchange& x);
     net::awaitable<bool> send(exchange& x);
-    void record(exchange const& x) const;
+    // Writes wire_, once this thread's staged clicks are on their way to the disk.
+    net::awaitable<bool> write_wire();
+    void record(std::size_t route, unsigned status, std::string_view method, std::string_view path,
+                std::chrono::steady_clock::time_point started) const;
     // After a refusal: what is still coming is read and dropped for a moment, so the kernel
     // does not reset the connection under our answer.
     net::awaitable<void> drain_refused();

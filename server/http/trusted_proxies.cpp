@@ -93,7 +93,7 @@ bool trusted_proxies::trusts(ip::address const& address) const
 }
 
 ip::address trusted_proxies::client_address(ip::address const& peer,
-                                            std::vector<std::string_view> const& forwarded_for) const
+                                            std::span<std::string_view const> forwarded_for) const
 {
     auto client = unmapped(peer);
     if (!trusts(client))

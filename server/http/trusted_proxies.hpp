@@ -7,6 +7,7 @@
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,7 @@ public:
     // trusted peer, or without the header, it is the peer itself. A hop that is not an IP
     // address stops the walk at the last address known good.
     boost::asio::ip::address client_address(boost::asio::ip::address const& peer,
-                                            std::vector<std::string_view> const& forwarded_for) const;
+                                            std::span<std::string_view const> forwarded_for) const;
 
 private:
     std::vector<boost::asio::ip::network_v4> v4_;

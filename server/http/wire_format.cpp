@@ -28,4 +28,27 @@ void append_wire_bytes(std::string& out, response const& res)
     out.append(res.body());
 }
 
+void append_found_wire(std::string& out, unsigned version, bool keep_alive, std::string_view location,
+                       std::initializer_list<wire_field> fields)
+{
+    auto const field = [&out](std::string_view name, std::string_view value) {
+        out.append(name);
+        out.append(": ");
+        out.append(value);
+        out.append("\r\n");
+    };
+    out.append(version == 10 ? "HTTP/1.0 302 Found\r\n" : "HTTP/1.1 302 Found\r\n");
+    field("Location", location);
+    for (auto const& f : fields)
+        field(f.name, f.value);
+    field("Content-Length", "0");
+    // Beast's keep_alive(): HTTP/1.0 says keep-alive when it keeps the connection, 1.1 says close
+    // when it does not.
+    if (version == 10 && keep_alive)
+        field("Connection", "keep-alive");
+    else if (version != 10 && !keep_alive)
+        field("Connection", "close");
+    out.append("\r\n");
+}
+
 } // namespace linkledger::http

@@ -6,7 +6,9 @@
 
 #include "http/types.hpp"
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 namespace linkledger::http {
 
@@ -14,5 +16,16 @@ namespace linkledger::http {
 // a connection reuses, so its capacity stays). The fields are those set on `res`, exactly:
 // Content-Length and Connection come from prepare_payload() and keep_alive().
 void append_wire_bytes(std::string& out, response const& res);
+
+struct wire_field {
+    std::string_view name;
+    std::string_view value;
+};
+
+// A 302 with an empty body, as append_wire_bytes would write the response Beast builds for it
+// (Location, then `fields` in order, then what prepare_payload() and keep_alive() add), without
+// building that response: the redirect's quick road.
+void append_found_wire(std::string& out, unsigned version, bool keep_alive, std::string_view location,
+                       std::initializer_list<wire_field> fields);
 
 } // namespace linkledger::http

@@ -4,6 +4,7 @@
 #include "clicks/ip_anonymizer.hpp"
 #include "clicks/text_sanitizer.hpp"
 #include "http/response.hpp"
+#include "http/wire_format.hpp"
 #include "links/escape_page.hpp"
 #include "links/slug.hpp"
 #include "links/target_url.hpp"
@@ -17,6 +18,10 @@ namespace {
 constexpr std::size_t k_max_user_agent_bytes = 512;
 constexpr std::size_t k_max_referer_bytes = 1024;
 constexpr std::size_t k_max_utm_bytes = 200;
+// Only these two short headers on the 302: this is the hot path. The merchant learns which
+// site sent the follower (its origin), never the full address of the page they came from.
+constexpr std::string_view k_cache_control = "no-store";
+constexpr std::string_view k_referrer_policy = "strict-origin-when-cross-origin";
 
 http::response not_found_page()
 {
@@ -68,33 +73,73 @@ bool click_budget_spent(redirect_entry const& entry)
 void redirect_handler::add_routes(http::router& routes)
 {
     auto handler = [this](http::request_context& ctx) { return redirect(ctx); };
-    routes.add_now(http::verb::get, "/{slug}", handler);
-    routes.add_now(http::verb::head, "/{slug}", handler);
+    auto quick = [this](http::quick_request const& req, unsigned version, bool keep_alive, std::string& out) {
+        return redirect_quickly(req, version, keep_alive, out);
+    };
+    routes.add_now(http::verb::get, "/{slug}", handler, quick);
+    routes.add_now(http::verb::head, "/{slug}", handler, quick);
 }
 
 http::response redirect_handler::redirect(http::request_context const& ctx) const
 {
-    auto const& slug = ctx.path_param("slug");
-    auto const entry = is_well_formed_slug(slug) ? table_.find(slug) : nullptr;
+    auto const header = [&ctx](http::bhttp::field name) {
+        auto const value = ctx.req[name];
+        return std::string_view(value.data(), value.size());
+    };
+    follower_request const follower{ctx.req.method(), ctx.path_param("slug"), ctx.target, header(http::bhttp::field::user_agent),
+                              header(http::bhttp::field::referer), header(http::bhttp::field::accept_language),
+                              ctx.remote_ip};
+    auto outcome = resolve(follower, false);
+    if (outcome.page)
+        return std::move(*outcome.page);
+    http::response res{http::status::found, 11};
+    res.set(http::bhttp::field::location, *outcome.location);
+    res.set(http::bhttp::field::cache_control, k_cache_control);
+    res.set("Referrer-Policy", k_referrer_policy);
+    return res;
+}
+
+unsigned redirect_handler::redirect_quickly(http::quick_request const& req, unsigned version, bool keep_alive,
+                                            std::string& out) const
+{
+    follower_request const follower{req.method,  req.capture, req.target, req.user_agent,
+                              req.referer, req.accept_language, req.remote_ip};
+    auto const outcome = resolve(follower, true);
+    if (!outcome.location)
+        return 0;
+    http::append_found_wire(out, version, keep_alive, *outcome.location,
+                            {{"Cache-Control", k_cache_control}, {"Referrer-Policy", k_referrer_policy}});
+    return 302;
+}
+
+redirect_handler::outcome redirect_handler::resolve(follower_request const& follower, bool found_only) const
+{
+    auto const entry = is_well_formed_slug(follower.slug) ? table_.find(follower.slug) : nullptr;
+    // Asked for a 302 only, anything else is declined before it does or counts anything: the
+    // full road then answers the same request from the start.
+    if (found_only && (!entry || !entry->active || entry->deleted || entry->max_clicks > 0))
+        return {};
     if (!entry) {
         count(metrics::redirect_outcome::not_found);
-        return not_found_page();
+        return {std::nullopt, not_found_page()};
     }
     if (!entry->active || entry->deleted) {
         count(metrics::redirect_outcome::gone);
-        return gone_page();
+        return {std::nullopt, gone_page()};
     }
 
     clicks::click c;
     c.click_id = clicks::new_click_id();
     c.link_id = entry->id;
     c.at = std::chrono::system_clock::now();
-    c.ip_anon = clicks::anonymize_ip(ctx.remote_ip);
-    c.country = geo_.country(ctx.remote_ip);
-    c.user_agent = clicks::storable_text(ctx.req[http::bhttp::field::user_agent], k_max_user_agent_bytes);
-    c.referer = clicks::storable_text(ctx.req[http::bhttp::field::referer], k_max_referer_bytes);
+    c.ip_anon = clicks::anonymize_ip(follower.remote_ip);
+    c.country = geo_.country(follower.remote_ip);
+    c.user_agent = clicks::storable_text(follower.user_agent, k_max_user_agent_bytes);
+    c.referer = clicks::storable_text(follower.referer, k_max_referer_bytes);
     auto const utm = [&](std::string_view name) {
-        return clicks::storable_text(ctx.query(name).value_or(""), k_max_utm_bytes);
+        auto const params = follower.target.params();
+        auto const it = params.find(name);
+        return it == params.end() ? std::string() : clicks::storable_text((*it).value, k_max_utm_bytes);
     };
     c.utm_source = utm("utm_source");
     c.utm_medium = utm("utm_medium");
@@ -107,41 +152,43 @@ http::response redirect_handler::redirect(http::request_context const& ctx) cons
     c.os = traits.os;
     c.source = clicks::traffic_source(c.utm_source, c.in_app, c.referer);
     // HEAD is how previewers and link checkers look: it redirects, but is not a click.
-    if (ctx.req.method() == http::verb::head) {
+    if (follower.method == http::verb::head) {
         c.bot = true;
         c.bot_reason = "head request";
     } else if (!traits.bot_reason.empty()) {
         c.bot = true;
         c.bot_reason = traits.bot_reason;
     }
+    // A person in a known in-app browser, on a link that asks for it, gets the escape page.
+    bool const escape = entry->open_in_browser && !c.bot && c.in_app != "none";
 
     // Validity first: before valid_from, after valid_until or past max_clicks (human clicks
     // only) the visitor goes to the expired_url, or gets a page without a click.
     bool const early = entry->valid_from && c.at < *entry->valid_from;
     bool const late = entry->valid_until && c.at >= *entry->valid_until;
+    if (found_only && (escape || ((early || late) && entry->expired.empty())))
+        return {};
     bool const spent = !early && !late && (c.bot ? click_budget_spent(*entry) : !within_click_budget(*entry));
     target_template const* target = &entry->target;
     if (early || late || spent) {
         if (entry->expired.empty()) {
             count(metrics::redirect_outcome::gone);
             if (early)
-                return http::message_page(http::status::not_found, "Link not active yet",
-                                          "This link is not active yet. Come back later.");
-            return http::message_page(http::status::gone, "Link expired", "This link has expired.");
+                return {std::nullopt, http::message_page(http::status::not_found, "Link not active yet",
+                                                         "This link is not active yet. Come back later.")};
+            return {std::nullopt, http::message_page(http::status::gone, "Link expired", "This link has expired.")};
         }
         target = &entry->expired;
         c.rule = clicks::k_expired_rule;
     } else if (!entry->rules.empty()) {
-        auto const raw_query = ctx.target.encoded_query();
+        auto const raw_query = follower.target.encoded_query();
         visit v;
         v.device = device_bit(c.device);
         v.os = os_bit(c.os);
         v.in_app = in_app_bit(c.in_app);
         v.country = c.country;
-        if (entry->rules_ask_for_language) {
-            auto const header = ctx.req[http::bhttp::field::accept_language];
-            v.accept_language = {header.data(), header.size()};
-        }
+        if (entry->rules_ask_for_language)
+            v.accept_language = follower.accept_language;
         v.raw_query = {raw_query.data(), raw_query.size()};
         v.now = c.at;
         auto const matched = first_matching_rule(entry->rules, v);
@@ -153,8 +200,8 @@ http::response redirect_handler::redirect(http::request_context const& ctx) cons
 
     placeholder_values const values{c.click_id, entry->slug, c.source, entry->video_id, c.country};
     auto location = render_target(*target, values);
-    if (entry->forward_query && ctx.target.has_query() && !ctx.target.encoded_query().empty()) {
-        auto const raw_query = ctx.target.encoded_query();
+    if (entry->forward_query && follower.target.has_query() && !follower.target.encoded_query().empty()) {
+        auto const raw_query = follower.target.encoded_query();
         if (auto merged = with_visitor_query(location, {raw_query.data(), raw_query.size()}))
             location = std::move(*merged);
         else
@@ -166,22 +213,11 @@ http::response redirect_handler::redirect(http::request_context const& ctx) cons
     journal_.stage(c);
     count(c.bot ? metrics::redirect_outcome::bot : metrics::redirect_outcome::click);
 
-    // A person in a known in-app browser, on a link that asks for it: the escape page, with
-    // the same click id in every way out. Bots, previewers and HEAD always get the 302.
-    if (entry->open_in_browser && !c.bot && c.in_app != "none") {
-        auto const language = first_language(
-            std::string_view(ctx.req[http::bhttp::field::accept_language].data(),
-                             ctx.req[http::bhttp::field::accept_language].size()));
-        return escape_page(location, c.in_app, c.os, language == "fr");
-    }
-
-    http::response res{http::status::found, 11};
-    res.set(http::bhttp::field::location, location);
-    res.set(http::bhttp::field::cache_control, "no-store");
-    // The merchant learns which site sent the follower (its origin), never the full address
-    // of the page they came from. Only these two short headers: this is the hot path.
-    res.set("Referrer-Policy", "strict-origin-when-cross-origin");
-    return res;
+    // The escape page carries the same click id in every way out. Bots, previewers and HEAD
+    // always get the 302.
+    if (escape)
+        return {std::nullopt, escape_page(location, c.in_app, c.os, first_language(follower.accept_language) == "fr")};
+    return {std::move(location), std::nullopt};
 }
 
 } // namespace linkledger::links

@@ -9,6 +9,10 @@
 #include "links/redirect_table.hpp"
 #include "metrics/redirect_metrics.hpp"
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace linkledger::links {
 
 namespace net = boost::asio;
@@ -25,8 +29,31 @@ public:
 
     // The redirect itself, synchronous: nothing in it waits.
     http::response redirect(http::request_context const& ctx) const;
+    // The same from the request head alone (the listener's quick road): appends the 302 to
+    // `out` and returns 302, or returns 0 having done nothing when the answer is not a plain 302
+    // (a page, the escape page, a link with a click budget), which redirect() then gives.
+    unsigned redirect_quickly(http::quick_request const& req, unsigned version, bool keep_alive,
+                              std::string& out) const;
 
 private:
+    // What the redirect reads of a request, whichever road it came by.
+    struct follower_request {
+        http::verb method;
+        std::string_view slug;
+        boost::urls::url_view target;
+        std::string_view user_agent;
+        std::string_view referer;
+        std::string_view accept_language;
+        std::string_view remote_ip;
+    };
+    // The 302's Location, or the page to show instead; neither when `found_only` and the
+    // answer is not a plain 302 (then nothing was counted or journaled).
+    struct outcome {
+        std::optional<std::string> location;
+        std::optional<http::response> page;
+    };
+    outcome resolve(follower_request const& follower, bool found_only) const;
+
     redirect_table const& table_;
     clicks::click_journal& journal_;
     clicks::classifier const& classifier_;

@@ -15,6 +15,7 @@
 #include "http/health_api.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
+#include "http/request_head.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
 #include "links/redirect_handler.hpp"
@@ -24,6 +25,7 @@
 #include "money/postback_api.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <cstdint>
@@ -210,11 +212,68 @@ void expect_well_formed(http::response& res)
     expect(!wire.str().empty(), "the response serializes");
 }
 
+// The listener's quick road (http/request_head) reads only heads that Beast's parser, with the
+// listener's limits, reads the same way: a whole request without a body, the same method,
+// target, version, keep-alive and the header values the redirect uses. And a request it takes to
+// the redirect's quick handler gets a 302 there only when the full road would give one too.
+void expect_quick_road_agrees(world& w, std::string_view bytes)
+{
+    auto const head = http::read_plain_head(bytes);
+    if (!head)
+        return;
+    expect(head->bytes <= bytes.size(), "the head is within the bytes");
+    http::bhttp::request_parser<http::bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(http::k_max_target_bytes + http::k_max_header_bytes + 64));
+    parser.eager(true);
+    boost::system::error_code ec;
+    auto const used = parser.put(net::buffer(bytes.data(), head->bytes), ec);
+    expect(!ec && used == head->bytes && parser.is_done(), "Beast reads the same head as a whole request");
+    auto const& req = parser.get();
+    expect(req.method() == head->method, "the same method");
+    expect(std::string_view(req.target().data(), req.target().size()) == head->target, "the same target");
+    expect(req.version() == head->version, "the same version");
+    expect(req.keep_alive() == head->keep_alive, "the same keep-alive");
+    expect(req.body().empty() && !parser.content_length() && !parser.chunked(), "no body");
+    auto const value = [&req](http::bhttp::field f) {
+        auto const v = req[f];
+        return std::string_view(v.data(), v.size());
+    };
+    expect(value(http::bhttp::field::user_agent) == head->user_agent, "the same User-Agent");
+    expect(value(http::bhttp::field::referer) == head->referer, "the same Referer");
+    expect(value(http::bhttp::field::accept_language) == head->accept_language, "the same Accept-Language");
+    std::size_t forwarded = 0;
+    auto const [first, last] = req.equal_range("X-Forwarded-For");
+    for (auto it = first; it != last; ++it, ++forwarded)
+        expect(forwarded < head->forwarded_count &&
+                   std::string_view(it->value().data(), it->value().size()) == head->forwarded_for[forwarded],
+               "the same X-Forwarded-For lines in order");
+    expect(forwarded == head->forwarded_count, "as many X-Forwarded-For lines");
+
+    auto const target = boost::urls::parse_origin_form(head->target);
+    if (!target)
+        return;
+    auto const hit = w.routes.find_quick(head->method, *target);
+    if (!hit)
+        return;
+    std::string const client = "203.0.113.7";
+    std::string wire;
+    http::quick_request const visit{head->method,  *target,      hit->capture, head->user_agent,
+                                    head->referer, head->accept_language, client};
+    auto const status = (*hit->answer)(visit, head->version, head->keep_alive, wire);
+    expect(status == 0 ? wire.empty() : status == 302 && wire.starts_with("HTTP/1."), "a 302, or nothing");
+    if (status == 0)
+        return;
+    expect(wire.find("\r\n\r\n") == wire.size() - 4, "one head, no body, no split header");
+    auto const full = w.routes.handle_now(req, client);
+    expect(full && full->result() == http::status::found, "the full road gives a 302 too");
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
 {
     static world w;
+    expect_quick_road_agrees(w, std::string_view(reinterpret_cast<char const*>(data), size));
     auto read = read_request(w.routes, std::string_view(reinterpret_cast<char const*>(data), size));
     if (read.early) {
         http::response res{*read.early, 11};

@@ -64,3 +64,23 @@ TEST(wire_format, pages_errors_closing_and_http_1_0_are_written_as_beast_writes_
     custom.prepare_payload();
     EXPECT_EQ(ours(custom), beast_bytes(custom));
 }
+
+TEST(wire_format, the_quick_redirect_is_the_response_beast_would_build_byte_for_byte)
+{
+    std::string const location = "https://shop.example/p?subid=01JDZQ5C9M7R3K8T2V6W4X1000&utm_source=tiktok";
+    for (unsigned const version : {10u, 11u}) {
+        for (bool const keep_alive : {true, false}) {
+            response res{status::found, version};
+            res.set(bhttp::field::location, location);
+            res.set(bhttp::field::cache_control, "no-store");
+            res.set("Referrer-Policy", "strict-origin-when-cross-origin");
+            res.prepare_payload();
+            res.keep_alive(keep_alive);
+            std::string quick = "kept|";
+            append_found_wire(quick, version, keep_alive, location,
+                              {{"Cache-Control", "no-store"}, {"Referrer-Policy", "strict-origin-when-cross-origin"}});
+            EXPECT_EQ(quick, "kept|" + beast_bytes(res)) << "HTTP/" << version / 10 << "." << version % 10
+                                                         << (keep_alive ? " keep-alive" : " close");
+        }
+    }
+}
