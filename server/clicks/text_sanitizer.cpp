@@ -39,6 +39,15 @@ std::string storable_text(std::string_view text, std::size_t max_bytes)
     std::string out;
     out.reserve(std::min(text.size(), max_bytes));
     for (std::size_t i = 0; i < text.size();) {
+        // Printable ASCII, nearly every byte of a User-Agent or Referer: kept a run at a time.
+        auto run = i;
+        while (run < text.size() && run - i < max_bytes - out.size() && text[run] >= 0x20 && text[run] < 0x7f)
+            ++run;
+        if (run > i) {
+            out.append(text.substr(i, run - i));
+            i = run;
+            continue;
+        }
         auto const length = utf8_sequence_length(text, i);
         std::string_view piece = length == 0 ? replacement : text.substr(i, length);
         i += length == 0 ? 1 : length;
