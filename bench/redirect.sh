@@ -135,3 +135,31 @@ for round in 1 2; do
 done
 ratio=$(awk -v a="${smart_rps[smart]}" -v b="${smart_rps[plain]}" 'BEGIN { printf "%.3f", a / b }')
 echo "ratio smart/plain at 64 connections (two rounds summed): $ratio (target >= 0.90)"
+
+# Issue 18's other two figures, at 64 connections against a fresh nginx run: the HTTP road
+# without click work (an unknown slug's 404 page; target >= 0.90 of nginx's 302), and the
+# redirect with one I/O thread instead of one per core (a second instance on the same
+# database, with its own journal) to choose the default from.
+ll1_port=18183
+LINKLEDGER_DATABASE_URL=$url LINKLEDGER_LISTEN=127.0.0.1:$ll1_port LINKLEDGER_DATA_DIR=$scratch/data-1 \
+  LINKLEDGER_THREADS=1 "$bin" serve 2>"$scratch/linkledger-1.log" &
+bench_pids="$bench_pids $!"
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$ll1_port/healthz" >/dev/null && break; sleep 0.1; done
+sleep 3 # the second instance has loaded its links
+printf '\n%-28s %5s %12s %10s %10s\n' case conns 'req/s' p50 p99
+declare -A extra_rps
+for case in nginx linkledger-404 nginx-again linkledger-1-thread linkledger-cores-threads; do
+  case $case in
+    nginx|nginx-again) u="http://127.0.0.1:$nginx_port/bench" ;;
+    linkledger-404) u="http://127.0.0.1:$ll_port/no-such-link" ;;
+    linkledger-1-thread) u="http://127.0.0.1:$ll1_port/bench" ;;
+    linkledger-cores-threads) u="http://127.0.0.1:$ll_port/bench" ;;
+  esac
+  out=$(run_wrk "$u" 64)
+  extra_rps[$case]=$(echo "$out" | field 'Requests/sec:')
+  printf '%-28s %5s %12s %10s %10s\n' "$case" 64 "${extra_rps[$case]}" "$(echo "$out" | field '50%')" "$(echo "$out" | field '99%')"
+  sleep 2 # the shipper drains between runs
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "ratio 404 page / nginx at 64 connections: $(ratio "${extra_rps[linkledger-404]}" "${extra_rps[nginx]}") (target >= 0.90)"
+echo "ratio redirect with 1 I/O thread / nginx (second run): $(ratio "${extra_rps[linkledger-1-thread]}" "${extra_rps[nginx-again]}"); with $(nproc) threads: $(ratio "${extra_rps[linkledger-cores-threads]}" "${extra_rps[nginx-again]}")"
