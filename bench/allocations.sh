@@ -3,14 +3,14 @@
 # state"): the Release server under heaptrack, N redirects of one link over one keep-alive
 # connection (the journal shipped to PostgreSQL as usual), against the same server started and
 # stopped with no redirect. Counts, not times: the figure does not depend on the machine's load.
-# Usage: bench/allocations.sh [REDIRECTS]  (default 20000)
+# Usage: bench/allocations.sh [REDIRECTS]  (default 20000). LINKLEDGER_BIN=path skips the
+# Release build.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 redirects=${1:-20000}
 command -v heaptrack >/dev/null || { apt-get update -q >/dev/null; apt-get install -y -q --no-install-recommends heaptrack >/dev/null; }
-bench_build
+if [ -z "${LINKLEDGER_BIN:-}" ]; then bench_build; bin="$root/build/bench/linkledger"; else bin=$LINKLEDGER_BIN; fi
 url=$(bench_postgres)
-bin="$root/build/bench/linkledger"
 port=18191
 key=$(LINKLEDGER_DATABASE_URL=$url "$bin" api-key create --name bench 2>/dev/null | tail -n 1)
 

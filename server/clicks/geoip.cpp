@@ -1,7 +1,11 @@
 #include "clicks/geoip.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <maxminddb.h>
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <filesystem>
@@ -52,10 +56,26 @@ std::string geoip::country(std::string_view ip) const
 {
     if (!db_ || ip.empty())
         return "unknown";
-    std::string const address(ip);
     int gai_error = 0;
     int mmdb_error = MMDB_SUCCESS;
-    auto result = MMDB_lookup_string(db_.get(), address.c_str(), &gai_error, &mmdb_error);
+    // Every click is looked up: an address we wrote ourselves is parsed here, without
+    // MMDB_lookup_string's getaddrinfo (an allocation and a resolver call per click).
+    MMDB_lookup_result_s result{};
+    char text[INET6_ADDRSTRLEN + 1] = {};
+    sockaddr_in v4{};
+    sockaddr_in6 v6{};
+    if (ip.size() < sizeof text)
+        std::copy(ip.begin(), ip.end(), text);
+    if (ip.size() < sizeof text && ::inet_pton(AF_INET, text, &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        result = MMDB_lookup_sockaddr(db_.get(), reinterpret_cast<sockaddr const*>(&v4), &mmdb_error);
+    } else if (ip.size() < sizeof text && ::inet_pton(AF_INET6, text, &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        result = MMDB_lookup_sockaddr(db_.get(), reinterpret_cast<sockaddr const*>(&v6), &mmdb_error);
+    } else {
+        std::string const address(ip); // a scoped IPv6 address or the like: the resolver knows
+        result = MMDB_lookup_string(db_.get(), address.c_str(), &gai_error, &mmdb_error);
+    }
     if (gai_error != 0 || mmdb_error != MMDB_SUCCESS || !result.found_entry)
         return "unknown";
     MMDB_entry_data_s data{};

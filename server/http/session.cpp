@@ -74,12 +74,24 @@ net::awaitable<void> listener::session::run()
                 break;
             buffer_.commit(n);
         }
-        if (quick_routes) {
-            auto const step = co_await answer_quickly();
-            if (step == quick_step::ended)
+        // The quick road's answer is written from this frame too: no frame of its own to make
+        // for each redirect.
+        if (auto const quick = quick_routes ? answer_quickly() : std::nullopt) {
+            conn_->busy = true;
+            if (barrier_pending()) {
+                co_await net::post(conn_->stream.get_executor(), net::use_awaitable);
+                flush_barrier();
+            }
+            conn_->stream.expires_after(owner_.options_.request_timeout);
+            auto [ec, written] = co_await net::async_write(conn_->stream, net::buffer(wire_), k_use);
+            (void)written;
+            record(quick->route, quick->status, quick->method, quick->path, quick->started);
+            conn_->busy = false;
+            // A shutdown that began meanwhile closes the connection after this answer, which
+            // promised to keep it: a client retries a GET on a connection closed between requests.
+            if (ec || !quick->keep_alive || conn_->closing)
                 break;
-            if (step == quick_step::answered)
-                continue;
+            continue;
         }
         if (!co_await answer_fully())
             break;
@@ -245,21 +257,21 @@ net::awaitable<void> listener::session::answer(exchange& x)
     x.res.keep_alive(x.keep_alive);
 }
 
-net::awaitable<listener::session::quick_step> listener::session::answer_quickly()
+std::optional<listener::session::quick_answer> listener::session::answer_quickly()
 {
     // Debug logging writes each request's headers, which only the full road has.
     if (logging::enabled(spdlog::level::debug))
-        co_return quick_step::declined;
+        return std::nullopt;
     auto const bytes = buffer_.data();
     auto const head = read_plain_head({static_cast<char const*>(bytes.data()), bytes.size()});
     if (!head)
-        co_return quick_step::declined;
+        return std::nullopt;
     auto const target = boost::urls::parse_origin_form(head->target);
     if (!target)
-        co_return quick_step::declined;
+        return std::nullopt;
     auto const hit = owner_.routes_.find_quick(head->method, *target);
     if (!hit)
-        co_return quick_step::declined;
+        return std::nullopt;
     auto const started = std::chrono::steady_clock::now();
     std::string const* client = &remote_ip_;
     if (behind_proxy_)
@@ -272,18 +284,12 @@ net::awaitable<listener::session::quick_step> listener::session::answer_quickly(
     wire_.clear();
     auto const status = (*hit->answer)(visit, head->version, keep_alive, wire_);
     if (status == 0)
-        co_return quick_step::declined;
+        return std::nullopt;
+    quick_answer answer{hit->route, status, head->method == verb::head ? "HEAD" : "GET", log_path(head->target),
+                        started, keep_alive};
     // The head's bytes are done with: what follows in the buffer is the next request.
-    auto const path = log_path(head->target);
-    std::string_view const method = head->method == verb::head ? "HEAD" : "GET";
     buffer_.consume(head->bytes);
-    conn_->busy = true;
-    // A shutdown that begins from here on closes the connection after this answer, which
-    // promised to keep it: a client retries a GET on a connection closed between requests.
-    bool const sent = co_await write_wire();
-    record(hit->route, status, method, path, started);
-    conn_->busy = false;
-    co_return sent && keep_alive && !conn_->closing ? quick_step::answered : quick_step::ended;
+    return answer;
 }
 
 net::awaitable<bool> listener::session::send(exchange& x)
@@ -297,14 +303,24 @@ net::awaitable<bool> listener::session::send(exchange& x)
     co_return co_await write_wire();
 }
 
-net::awaitable<bool> listener::session::write_wire()
+bool listener::session::barrier_pending() const
 {
     auto const& before_reply = owner_.options_.before_reply;
-    if (before_reply && before_reply->pending()) {
+    return before_reply && before_reply->pending();
+}
+
+void listener::session::flush_barrier() const
+{
+    owner_.options_.before_reply->flush();
+}
+
+net::awaitable<bool> listener::session::write_wire()
+{
+    if (barrier_pending()) {
         // Let the other requests that are ready in this event-loop turn stage their clicks
         // too; the first to get here writes them all with one system call.
         co_await net::post(conn_->stream.get_executor(), net::use_awaitable);
-        before_reply->flush();
+        flush_barrier();
     }
     conn_->stream.expires_after(owner_.options_.request_timeout);
     auto [ec, written] = co_await net::async_write(conn_->stream, net::buffer(wire_), k_use);

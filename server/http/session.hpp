@@ -81,8 +81,16 @@ private:
     // buffer, to a route with a quick handler that takes it, is answered from the head alone
     // (no parser, no request or response object). Declined: nothing was read or done, and the
     // full road below takes the same bytes.
-    enum class quick_step { declined, answered, ended };
-    net::awaitable<quick_step> answer_quickly();
+    struct quick_answer {
+        std::size_t route;
+        unsigned status;
+        std::string_view method;
+        std::string path;
+        std::chrono::steady_clock::time_point started;
+        bool keep_alive;
+    };
+    // Puts the answer's bytes in wire_ and takes the head out of the buffer; run() writes them.
+    std::optional<quick_answer> answer_quickly();
     // The full road, through the steps below; false when the connection ends after it.
     net::awaitable<bool> answer_fully();
     net::awaitable<bool> read_header(exchange& x);
@@ -91,8 +99,11 @@ private:
     net::awaitable<bool> read_body(exchange& x);
     net::awaitable<void> answer(exchange& x);
     net::awaitable<bool> send(exchange& x);
-    // Writes wire_, once this thread's staged clicks are on their way to the disk.
+    // Writes wire_, once this thread's staged clicks are on their way to the disk (the barrier:
+    // pending, then flushed after the other requests of this loop turn have staged theirs).
     net::awaitable<bool> write_wire();
+    bool barrier_pending() const;
+    void flush_barrier() const;
     void record(std::size_t route, unsigned status, std::string_view method, std::string_view path,
                 std::chrono::steady_clock::time_point started) const;
     // After a refusal: what is still coming is read and dropped for a moment, so the kernel
