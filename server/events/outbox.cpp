@@ -62,7 +62,9 @@ WHERE id = $1 AND active
 RETURNING active, disabled_reason
 )sql";
 
-// $1: a JSON array of {id, claim, attempt, code, latency_ms, body}.
+// $1: a JSON array of {id, claim, attempt, code, latency_ms, body}; $2 the same ids as an
+// array, so the deliveries are found by their key (the planner takes any set-returning
+// function for 100 rows, and would scan the whole table to join them).
 constexpr char const* k_record_successes = R"sql(
 WITH x AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb)
@@ -72,7 +74,7 @@ done AS (
     SET status = 'succeeded', next_attempt_at = NULL, response_code = x.code, latency_ms = x.latency_ms,
         response_body = x.body, error = NULL, updated_at = now()
     FROM x
-    WHERE d.id = x.id AND d.claims = x.claim
+    WHERE d.id = ANY($2::bigint[]) AND d.id = x.id AND d.claims = x.claim
     RETURNING d.id, d.endpoint_id, x.attempt, x.code, x.latency_ms),
 attempts AS (
     INSERT INTO webhook_attempts (delivery_id, attempt, response_code, latency_ms)
@@ -182,7 +184,9 @@ void record_successes(pqxx::transaction_base& tx, std::vector<succeeded_attempt>
         return;
     boost::json::array rows;
     rows.reserve(attempts.size());
+    std::vector<std::int64_t> ids;
     for (auto const& [d, o] : attempts) {
+        ids.push_back(d->id);
         boost::json::object row{{"id", d->id},
                                 {"claim", d->claim},
                                 {"attempt", d->attempt},
@@ -191,7 +195,7 @@ void record_successes(pqxx::transaction_base& tx, std::vector<succeeded_attempt>
         row["code"] = o->response_code ? boost::json::value(*o->response_code) : boost::json::value(nullptr);
         rows.push_back(std::move(row));
     }
-    tx.exec_prepared("outbox_record_successes", boost::json::serialize(rows));
+    tx.exec_prepared("outbox_record_successes", boost::json::serialize(rows), array_literal(ids));
 }
 
 std::int64_t prune(pqxx::connection& conn, int days)
