@@ -1,5 +1,6 @@
 #include "events/outbox.hpp"
 
+#include <boost/json.hpp>
 #include <pqxx/pqxx>
 
 namespace linkledger::events {
@@ -61,6 +62,27 @@ WHERE id = $1 AND active
 RETURNING active, disabled_reason
 )sql";
 
+// $1: a JSON array of {id, claim, attempt, code, latency_ms, body}; $2 the same ids as an
+// array, so the deliveries are found by their key (the planner takes any set-returning
+// function for 100 rows, and would scan the whole table to join them).
+constexpr char const* k_record_successes = R"sql(
+WITH x AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb)
+        AS x(id bigint, claim bigint, attempt int, code int, latency_ms bigint, body text)),
+done AS (
+    UPDATE webhook_deliveries d
+    SET status = 'succeeded', next_attempt_at = NULL, response_code = x.code, latency_ms = x.latency_ms,
+        response_body = x.body, error = NULL, updated_at = now()
+    FROM x
+    WHERE d.id = ANY($2::bigint[]) AND d.id = x.id AND d.claims = x.claim
+    RETURNING d.id, d.endpoint_id, x.attempt, x.code, x.latency_ms),
+attempts AS (
+    INSERT INTO webhook_attempts (delivery_id, attempt, response_code, latency_ms)
+    SELECT id, attempt, code, latency_ms FROM done)
+UPDATE webhook_endpoints SET consecutive_failures = 0
+WHERE id IN (SELECT endpoint_id FROM done) AND consecutive_failures <> 0
+)sql";
+
 constexpr char const* k_prune_deliveries =
     "DELETE FROM webhook_deliveries WHERE created_at < now() - make_interval(days => $1)";
 constexpr char const* k_prune_events =
@@ -96,6 +118,7 @@ void prepare_outbox(pqxx::connection& conn)
     conn.prepare("outbox_record_attempt", k_record_attempt);
     conn.prepare("outbox_endpoint_succeeded", k_endpoint_succeeded);
     conn.prepare("outbox_endpoint_failed", k_endpoint_failed);
+    conn.prepare("outbox_record_successes", k_record_successes);
 }
 
 std::vector<claimed_delivery> claim_due(pqxx::transaction_base& tx, int limit, std::chrono::seconds lease,
@@ -153,6 +176,26 @@ std::optional<std::string> record_attempt(pqxx::transaction_base& tx, claimed_de
     if (!endpoint.empty() && !endpoint[0][0].as<bool>())
         return endpoint[0][1].as<std::string>();
     return std::nullopt;
+}
+
+void record_successes(pqxx::transaction_base& tx, std::vector<succeeded_attempt> const& attempts)
+{
+    if (attempts.empty())
+        return;
+    boost::json::array rows;
+    rows.reserve(attempts.size());
+    std::vector<std::int64_t> ids;
+    for (auto const& [d, o] : attempts) {
+        ids.push_back(d->id);
+        boost::json::object row{{"id", d->id},
+                                {"claim", d->claim},
+                                {"attempt", d->attempt},
+                                {"latency_ms", o->latency_ms},
+                                {"body", o->response_head}};
+        row["code"] = o->response_code ? boost::json::value(*o->response_code) : boost::json::value(nullptr);
+        rows.push_back(std::move(row));
+    }
+    tx.exec_prepared("outbox_record_successes", boost::json::serialize(rows), array_literal(ids));
 }
 
 std::int64_t prune(pqxx::connection& conn, int days)

@@ -3,14 +3,17 @@
 // receiver or for this SQL:
 //  - a dispatcher thread with its own PostgreSQL connection claims up to `max_in_flight`
 //    deliveries (8: at most 8 receivers are being talked to at once by one instance), writes
-//    results in batches (in the transaction of the next claim), prunes rows older than 30
+//    results in batches (in the transaction of the next claim; under load it waits up to
+//    10 ms for half the slots to be free, so one commit serves several attempts, and the
+//    successes among them are one statement), prunes rows older than 30
 //    days every hour, and reads the queue's depth for metrics. An endpoint gets one slot,
 //    twice as many after each success up to all 8, and one again after any failure: a
 //    receiver that hangs, trickles or floods ties up one slot for one timeout, and the others
 //    keep being delivered meanwhile;
 //  - a listener thread LISTENs on linkledger_webhooks (the outbox trigger notifies at commit)
 //    so a new event goes out at once rather than at the next poll (every second);
-//  - one io_context thread runs the HTTP exchanges as coroutines.
+//  - one io_context thread runs the HTTP exchanges as coroutines, and keeps the connections
+//    to receivers open between them (webhook_client, connection_pool: at most 8, 30 s idle).
 // Retries follow retry_schedule; 410 disables the endpoint, so do `failure_limit` (20) failed
 // attempts in a row. stop() claims nothing more and waits for the exchanges under way (each
 // ends by its deadline) so their outcomes are written: a restart neither loses a delivery nor

@@ -248,6 +248,12 @@ TEST(webhook_receivers, https_verifies_the_certificate_and_the_host_name)
     EXPECT_TRUE(log[0].as_object().at("verified").as_array().at(0).as_bool()) << json::serialize(log[0]);
     EXPECT_EQ(str(log[0], "servername"), "localhost") << "SNI names the host";
     ASSERT_TRUE(within(10s, [&] { return str(deliveries(ll, good_id).at(0), "status") == "succeeded"; }));
+    // The next delivery goes over the same TLS connection (kept alive, no new handshake).
+    ASSERT_EQ(ll.api("POST", "/api/v1/webhooks/" + good_id + "/test").status, 202);
+    auto const again = good.wait_for(2, 15s);
+    ASSERT_EQ(again.size(), 2u);
+    EXPECT_TRUE(again[1].as_object().at("verified").as_array().at(0).as_bool());
+    EXPECT_EQ(again[0].as_object().at("connection").as_int64(), again[1].as_object().at("connection").as_int64());
 
     auto const untrusted = first_error(ll, stranger_id);
     EXPECT_NE(untrusted.find("certificate refused"), std::string::npos) << untrusted;

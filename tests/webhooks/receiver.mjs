@@ -6,10 +6,15 @@
 //   PUT /__secrets     body ["whsec_...", ...]: the secrets to verify with
 //   GET /__log         every request received so far, as a JSON array
 //   DELETE /__log      forget them
-//   GET /__count       {received, distinct}: requests and distinct webhook-ids
+//   GET /__count       {received, distinct, connections}: requests, distinct webhook-ids,
+//                      and connections accepted for webhooks
 //   PUT /__quiet       body true: stop logging bodies (the bench)
+//   POST /__close-idle close the webhook connections that wait for a next request
 // Any other path receives webhooks and answers by its name:
 //   /ok                200
+//   /close             200 with Connection: close
+//   /drop-reused       200 on a new connection; on one that already served a request,
+//                      destroyed without an answer (as when a keep-alive timeout races a request)
 //   /fail/N            500 to the first N attempts of each webhook-id, then 200
 //   /retry-after/S     503 with Retry-After: S to the first attempt of each webhook-id, then 200
 //   /gone              410
@@ -19,6 +24,7 @@
 //   /trickle           200 with Content-Length 1000, then one byte every 200 ms
 //   /huge              200 with a 10 MB body sent slowly
 //   /never-close       200 with a body that ends at the close (no length), and no close ever
+// Each log entry has `connection`: the number of the connection it came on (1, 2, ...).
 // Prints "listening <port>" on stdout once ready. Arguments: the port (0 = any), then
 // optionally --tls CERT KEY to speak HTTPS with that certificate (PEM files); each log entry
 // then has the SNI name the client sent (`servername`), and the control routes are on a
@@ -33,6 +39,7 @@ const log = [];
 const attempts = new Map(); // webhook-id -> attempts seen
 let quiet = false;          // the bench turns the log off
 let received = 0;
+let connections = 0;
 
 function verifyWith(body, headers) {
   return secrets.map((secret) => {
@@ -66,7 +73,12 @@ function handle(req, res) {
       return;
     }
     if (url.pathname === '/__count') {
-      res.end(JSON.stringify({ received, distinct: attempts.size }));
+      res.end(JSON.stringify({ received, distinct: attempts.size, connections }));
+      return;
+    }
+    if (url.pathname === '/__close-idle' && req.method === 'POST') {
+      server.closeIdleConnections();
+      res.end('{}');
       return;
     }
     if (url.pathname === '/__log') {
@@ -80,6 +92,12 @@ function handle(req, res) {
         res.end(JSON.stringify(log));
       }
       return;
+    }
+    const socket = req.socket;
+    socket.requests = (socket.requests ?? 0) + 1;
+    if (!socket.number) { // numbered at its first webhook (the control routes' are not counted)
+      connections += 1;
+      socket.number = connections;
     }
     const id = req.headers['webhook-id'] ?? '';
     const attempt = (attempts.get(id) ?? 0) + 1;
@@ -97,12 +115,18 @@ function handle(req, res) {
         user_agent: req.headers['user-agent'] ?? '',
         verified: verifyWith(body, req.headers),
         servername: req.socket.servername ?? null,
+        connection: socket.number,
         body,
       });
     }
     received += 1;
     const parts = url.pathname.split('/').filter(Boolean);
-    if (parts[0] === 'fail' && attempt <= Number(parts[1])) {
+    if (parts[0] === 'drop-reused' && socket.requests > 1) {
+      socket.destroy();
+    } else if (parts[0] === 'close') {
+      res.setHeader('connection', 'close');
+      res.end('ok, closing');
+    } else if (parts[0] === 'fail' && attempt <= Number(parts[1])) {
       res.statusCode = 500;
       res.end('failing on purpose, attempt ' + attempt);
     } else if (parts[0] === 'retry-after' && attempt === 1) {
