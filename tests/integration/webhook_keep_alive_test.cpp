@@ -2,7 +2,7 @@
 // and nothing is lost or failed when the receiver closes it. The real server and a real
 // receiver on loopback (tests/webhooks/receiver.mjs numbers the connections it serves).
 #include "instance.hpp"
-#include "webhook_receiver.hpp"
+#include "webhook_suite.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -20,32 +20,15 @@ std::string str(json::value const& v, std::string_view name)
     return std::string(v.as_object().at(name).as_string());
 }
 
-class webhook_keep_alive : public ::testing::Test {
-protected:
-    static void SetUpTestSuite()
+class webhook_keep_alive : public webhook_suite_test<webhook_keep_alive> {
+public:
+    static constexpr char const* k_label = "webhook_keep_alive";
+    static environment env()
     {
-        try {
-            receiver = new webhook_receiver();
-            ll = new instance("webhook_keep_alive", {{"LINKLEDGER_WEBHOOK_ALLOW_PRIVATE", "1"},
-                                                     {"LINKLEDGER_WEBHOOK_RETRY_SCHEDULE", "1,1,1"}});
-        } catch (std::exception const& e) {
-            start_error = e.what();
-        }
-    }
-    static void TearDownTestSuite()
-    {
-        delete ll;
-        delete receiver;
-        ll = nullptr;
-        receiver = nullptr;
-    }
-    void SetUp() override
-    {
-        ASSERT_NE(ll, nullptr) << "did not start: " << start_error;
-        ll->db().execute("UPDATE webhook_endpoints SET active = false");
-        receiver->clear();
+        return {{"LINKLEDGER_WEBHOOK_ALLOW_PRIVATE", "1"}, {"LINKLEDGER_WEBHOOK_RETRY_SCHEDULE", "1,1,1"}};
     }
 
+protected:
     std::string create_webhook(std::string const& path) const
     {
         auto const reply = ll->api("POST", "/api/v1/webhooks", json::serialize(json::object{{"url", receiver->url(path)}}));
@@ -75,9 +58,6 @@ protected:
         return found;
     }
 
-    static inline instance* ll = nullptr;
-    static inline webhook_receiver* receiver = nullptr;
-    static inline std::string start_error;
 };
 
 std::int64_t connection_of(json::value const& entry)

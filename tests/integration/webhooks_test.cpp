@@ -2,7 +2,7 @@
 // (Node, tests/webhooks/receiver.mjs) that verifies every signature with the Standard Webhooks
 // reference implementation (npm standardwebhooks), and the database only to look.
 #include "instance.hpp"
-#include "webhook_receiver.hpp"
+#include "webhook_suite.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -77,34 +77,10 @@ std::string webhook_body(std::string const& url, std::string const& events = "")
     return json::serialize(o);
 }
 
-class webhooks : public ::testing::Test {
-protected:
-    static void SetUpTestSuite()
-    {
-        try {
-            receiver = new webhook_receiver();
-            ll = new instance("webhooks", k_loopback_env);
-        } catch (std::exception const& e) {
-            start_error = e.what();
-        }
-    }
-    static void TearDownTestSuite()
-    {
-        delete ll;
-        delete receiver;
-        ll = nullptr;
-        receiver = nullptr;
-    }
-    void SetUp() override
-    {
-        ASSERT_NE(ll, nullptr) << "did not start: " << start_error;
-        // Each test has its endpoints to itself.
-        ll->db().execute("UPDATE webhook_endpoints SET active = false");
-        receiver->clear();
-    }
-    static inline instance* ll = nullptr;
-    static inline webhook_receiver* receiver = nullptr;
-    static inline std::string start_error;
+class webhooks : public webhook_suite_test<webhooks> {
+public:
+    static constexpr char const* k_label = "webhooks";
+    static environment env() { return k_loopback_env; }
 };
 
 TEST_F(webhooks, an_endpoint_is_created_with_a_secret_shown_once)
