@@ -98,7 +98,7 @@ std::optional<request_head> read_plain_head(std::string_view data)
     auto const fields_start = rest.data();
     std::size_t fields = 0;
     std::optional<connection_tokens> connection;
-    bool seen_user_agent = false, seen_referer = false, seen_accept_language = false;
+    bool seen_user_agent = false, seen_referer = false, seen_accept_language = false, seen_proto = false;
     for (;;) {
         if (static_cast<std::size_t>(rest.data() - fields_start) > k_max_header_bytes)
             return std::nullopt;
@@ -138,6 +138,9 @@ std::optional<request_head> read_plain_head(std::string_view data)
         } else if (beast::iequals(name, "Accept-Language")) {
             if (!std::exchange(seen_accept_language, true))
                 head.accept_language = value;
+        } else if (beast::iequals(name, "X-Forwarded-Proto")) {
+            if (!std::exchange(seen_proto, true))
+                head.forwarded_proto = value;
         } else if (beast::iequals(name, "X-Forwarded-For")) {
             if (head.forwarded_count == request_head::k_max_forwarded)
                 return std::nullopt;

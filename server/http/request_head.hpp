@@ -24,6 +24,7 @@ struct request_head {
     std::string_view user_agent;   // each: the first such field's value, trimmed, or empty
     std::string_view referer;
     std::string_view accept_language;
+    std::string_view forwarded_proto; // X-Forwarded-Proto: what a page's headers depend on
     std::array<std::string_view, k_max_forwarded> forwarded_for{}; // every X-Forwarded-For, in order
     std::size_t forwarded_count = 0;
     std::size_t bytes = 0; // the head's length, its blank line included

@@ -4,6 +4,7 @@
 #include "http/cookies.hpp"
 #include "http/http_error.hpp"
 #include "http/response.hpp"
+#include "http/wire_format.hpp"
 #include "logging/logging.hpp"
 
 #include <boost/url/decode_view.hpp>
@@ -152,6 +153,63 @@ std::optional<router::quick_hit> router::find_quick(verb method, boost::urls::ur
         hit.capture = segment.substr(open);
     }
     return hit;
+}
+
+unsigned router::answer_quickly(quick_hit const& hit, quick_request const& req, unsigned version, bool keep_alive,
+                               std::string& out) const
+{
+    auto const result = (*hit.answer)(req, version, keep_alive, out);
+    if (!result.page)
+        return result.status;
+    std::string scratch;
+    out += finished_quick_page(*result.page, req, version, keep_alive, scratch);
+    return result.page->result_int();
+}
+
+std::string const& router::finished_quick_page(response const& page, quick_request const& req, unsigned version,
+                                               bool keep_alive, std::string& scratch) const
+{
+    auto const same = [&](finished_page const& f) {
+        return f.page == &page && f.method == req.method && f.version == version && f.keep_alive == keep_alive &&
+               f.proto == req.forwarded_proto;
+    };
+    for (auto const& slot : finished_pages_) {
+        auto const* f = slot.load(std::memory_order_acquire);
+        if (!f)
+            break;
+        if (same(*f))
+            return f->bytes;
+    }
+    // As handle_now() and the listener's full road finish and write it.
+    request fake{req.method, std::string_view(req.target.buffer()), version};
+    if (!req.forwarded_proto.empty())
+        fake.set("X-Forwarded-Proto", req.forwarded_proto);
+    response res = page;
+    if (response_hook_)
+        response_hook_(fake, res);
+    res.version(version);
+    res.prepare_payload();
+    if (req.method == verb::head)
+        res.body().clear(); // Content-Length keeps the GET body's size, as HEAD requires
+    res.keep_alive(keep_alive);
+    auto made = std::make_unique<finished_page>(
+        finished_page{&page, req.method, version, keep_alive, std::string(req.forwarded_proto), {}});
+    append_wire_bytes(made->bytes, res);
+
+    std::lock_guard lock(finished_pages_mutex_);
+    for (auto& slot : finished_pages_) {
+        auto const* f = slot.load(std::memory_order_acquire);
+        if (f && same(*f))
+            return f->bytes;
+        if (!f) {
+            slot.store(made.get(), std::memory_order_release);
+            finished_pages_owned_.push_back(std::move(made));
+            return finished_pages_owned_.back()->bytes;
+        }
+    }
+    // Every slot taken (proxies sending many spellings of X-Forwarded-Proto): not kept.
+    scratch = std::move(made->bytes);
+    return scratch;
 }
 
 std::size_t router::body_limit(verb method, std::string_view target) const

@@ -8,9 +8,12 @@
 #include <array>
 #include <boost/url/url_view.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,10 +62,18 @@ struct quick_request {
     std::string_view referer;
     std::string_view accept_language;
     std::string_view remote_ip;
+    std::string_view forwarded_proto; // from a trusted proxy only; empty otherwise
 };
-// Appends the whole answer to `out` and returns its status code; or returns 0, having done and
-// appended nothing, when the request needs the full road (the route's immediate handler).
-using quick_handler = std::function<unsigned(quick_request const&, unsigned version, bool keep_alive, std::string& out)>;
+// A quick route's answer: `status` 0 when it declines (having done and appended nothing: the
+// request needs the full road); a 302 whose bytes it appended to `out` itself; or one of its
+// pages that are the same for every request (the unknown link's 404), which the router
+// finishes like the full road's and keeps, so a page is written without being built.
+struct quick_result {
+    unsigned status = 0;
+    response const* page = nullptr; // lives as long as the route
+};
+using quick_handler =
+    std::function<quick_result(quick_request const&, unsigned version, bool keep_alive, std::string& out)>;
 // A handler that never waits (the redirect): called without any coroutine frame.
 using immediate_handler = std::function<response(request_context&)>;
 // Resolves credentials to a principal (or nothing), off the I/O thread. A bearer token, when
@@ -83,7 +94,9 @@ using access_policy = std::function<void(request const& req, principal const& wh
 using failure_mapper = std::function<std::optional<http_error>(request const&, std::exception const&)>;
 
 // Finishes every response but the redirect's 302 (the hot path stays as it is): where the
-// security headers of browser-facing pages are added (web/page_headers).
+// security headers of browser-facing pages are added (web/page_headers). For a quick route's
+// page, what it adds may depend on the method, the version and X-Forwarded-Proto only: the
+// finished page is kept and written again for every request that has those three.
 using response_hook = std::function<void(request const&, response&)>;
 
 struct route_options {
@@ -155,6 +168,10 @@ public:
         std::string_view capture;
     };
     std::optional<quick_hit> find_quick(verb method, boost::urls::url_view target) const;
+    // The hit's handler's answer appended to `out` (a page finished as handle_now would, then
+    // as the listener writes it); its status, or 0 when the full road must answer.
+    unsigned answer_quickly(quick_hit const& hit, quick_request const& req, unsigned version, bool keep_alive,
+                            std::string& out) const;
     bool has_quick_routes() const { return has_quick_; }
     std::size_t unmatched() const { return routes_.size(); }
 
@@ -191,6 +208,23 @@ private:
     std::size_t largest_body_limit_ = route_options{}.max_body_bytes;
 
     response failure_response(request const& req, std::exception_ptr failure) const;
+
+    // Quick pages as written (issue 18), by what the hook may look at. Added, never removed:
+    // readers look without a lock; past the last slot a page is finished for each request.
+    struct finished_page {
+        response const* page;
+        verb method;
+        unsigned version;
+        bool keep_alive;
+        std::string proto;
+        std::string bytes;
+    };
+    std::string const& finished_quick_page(response const& page, quick_request const& req, unsigned version,
+                                           bool keep_alive, std::string& scratch) const;
+    static constexpr std::size_t k_finished_page_slots = 32;
+    mutable std::array<std::atomic<finished_page const*>, k_finished_page_slots> finished_pages_{};
+    mutable std::mutex finished_pages_mutex_;
+    mutable std::vector<std::unique_ptr<finished_page>> finished_pages_owned_;
 
     authenticator authenticator_;
     access_policy access_policy_;

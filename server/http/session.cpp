@@ -279,10 +279,12 @@ std::optional<listener::session::quick_answer> listener::session::answer_quickly
                                        .client_address(peer_, {head->forwarded_for.data(), head->forwarded_count})
                                        .to_string());
     bool const keep_alive = head->keep_alive && !conn_->closing;
-    quick_request const visit{head->method,  *target,      hit->capture, head->user_agent,
-                              head->referer, head->accept_language, *client};
+    // As the full road, which drops a client's own X-Forwarded-Proto: only a proxy's is heard.
+    quick_request const visit{head->method,         *target,    hit->capture,
+                              head->user_agent,     head->referer, head->accept_language,
+                              *client,              behind_proxy_ ? head->forwarded_proto : std::string_view()};
     wire_.clear();
-    auto const status = (*hit->answer)(visit, head->version, keep_alive, wire_);
+    auto const status = owner_.routes_.answer_quickly(*hit, visit, head->version, keep_alive, wire_);
     if (status == 0)
         return std::nullopt;
     quick_answer answer{hit->route, status, head->method == verb::head ? "HEAD" : "GET", log_path(head->target),

@@ -23,15 +23,34 @@ constexpr std::size_t k_max_utm_bytes = 200;
 constexpr std::string_view k_cache_control = "no-store";
 constexpr std::string_view k_referrer_policy = "strict-origin-when-cross-origin";
 
-http::response not_found_page()
+// The pages a link gives instead of its 302 are the same for every request: made once, so the
+// quick road can write them without building them (router::answer_quickly).
+http::response const& not_found_page()
 {
-    return http::message_page(http::status::not_found, "Link not found",
-                              "This link does not exist. Check the address and try again.");
+    static http::response const page = http::message_page(
+        http::status::not_found, "Link not found", "This link does not exist. Check the address and try again.");
+    return page;
 }
 
-http::response gone_page()
+http::response const& gone_page()
 {
-    return http::message_page(http::status::gone, "Link no longer active", "The creator has retired this link.");
+    static http::response const page =
+        http::message_page(http::status::gone, "Link no longer active", "The creator has retired this link.");
+    return page;
+}
+
+http::response const& not_yet_page()
+{
+    static http::response const page = http::message_page(http::status::not_found, "Link not active yet",
+                                                           "This link is not active yet. Come back later.");
+    return page;
+}
+
+http::response const& expired_page()
+{
+    static http::response const page =
+        http::message_page(http::status::gone, "Link expired", "This link has expired.");
+    return page;
 }
 
 // A Location past 8 KB keeps the target without the visitor's query; logged at most once a
@@ -90,6 +109,8 @@ http::response redirect_handler::redirect(http::request_context const& ctx) cons
                               header(http::bhttp::field::referer), header(http::bhttp::field::accept_language),
                               ctx.remote_ip};
     auto outcome = resolve(follower, false);
+    if (outcome.fixed_page)
+        return *outcome.fixed_page;
     if (outcome.page)
         return std::move(*outcome.page);
     http::response res{http::status::found, 11};
@@ -99,34 +120,37 @@ http::response redirect_handler::redirect(http::request_context const& ctx) cons
     return res;
 }
 
-unsigned redirect_handler::redirect_quickly(http::quick_request const& req, unsigned version, bool keep_alive,
-                                            std::string& out) const
+http::quick_result redirect_handler::redirect_quickly(http::quick_request const& req, unsigned version,
+                                                      bool keep_alive, std::string& out) const
 {
     follower_request const follower{req.method,  req.capture, req.target, req.user_agent,
                               req.referer, req.accept_language, req.remote_ip};
     auto const outcome = resolve(follower, true);
+    if (outcome.fixed_page)
+        return {outcome.fixed_page->result_int(), outcome.fixed_page};
     if (!outcome.location)
-        return 0;
+        return {};
     http::append_found_wire(out, version, keep_alive, *outcome.location,
                             {{"Cache-Control", k_cache_control}, {"Referrer-Policy", k_referrer_policy}});
-    return 302;
+    return {302, nullptr};
 }
 
 redirect_handler::outcome redirect_handler::resolve(follower_request const& follower, bool found_only) const
 {
     auto const entry = is_well_formed_slug(follower.slug) ? table_.find(follower.slug) : nullptr;
-    // Asked for a 302 only, anything else is declined before it does or counts anything: the
-    // full road then answers the same request from the start.
-    if (found_only && (!entry || !entry->active || entry->deleted || entry->max_clicks > 0))
-        return {};
     if (!entry) {
         count(metrics::redirect_outcome::not_found);
-        return {std::nullopt, not_found_page()};
+        return {std::nullopt, std::nullopt, &not_found_page()};
     }
     if (!entry->active || entry->deleted) {
         count(metrics::redirect_outcome::gone);
-        return {std::nullopt, gone_page()};
+        return {std::nullopt, std::nullopt, &gone_page()};
     }
+    // Asked for a 302 or a fixed page only, anything else (the escape page, a click budget) is
+    // declined before it does or counts anything: the full road then answers the same request
+    // from the start.
+    if (found_only && entry->max_clicks > 0)
+        return {};
 
     clicks::click c;
     c.click_id = clicks::new_click_id();
@@ -166,17 +190,14 @@ redirect_handler::outcome redirect_handler::resolve(follower_request const& foll
     // only) the visitor goes to the expired_url, or gets a page without a click.
     bool const early = entry->valid_from && c.at < *entry->valid_from;
     bool const late = entry->valid_until && c.at >= *entry->valid_until;
-    if (found_only && (escape || ((early || late) && entry->expired.empty())))
+    if (found_only && escape)
         return {};
     bool const spent = !early && !late && (c.bot ? click_budget_spent(*entry) : !within_click_budget(*entry));
     target_template const* target = &entry->target;
     if (early || late || spent) {
         if (entry->expired.empty()) {
             count(metrics::redirect_outcome::gone);
-            if (early)
-                return {std::nullopt, http::message_page(http::status::not_found, "Link not active yet",
-                                                         "This link is not active yet. Come back later.")};
-            return {std::nullopt, http::message_page(http::status::gone, "Link expired", "This link has expired.")};
+            return {std::nullopt, std::nullopt, early ? &not_yet_page() : &expired_page()};
         }
         target = &entry->expired;
         c.rule = clicks::k_expired_rule;

@@ -30,10 +30,11 @@ public:
     // The redirect itself, synchronous: nothing in it waits.
     http::response redirect(http::request_context const& ctx) const;
     // The same from the request head alone (the listener's quick road): appends the 302 to
-    // `out` and returns 302, or returns 0 having done nothing when the answer is not a plain 302
-    // (a page, the escape page, a link with a click budget), which redirect() then gives.
-    unsigned redirect_quickly(http::quick_request const& req, unsigned version, bool keep_alive,
-                              std::string& out) const;
+    // `out`, or names the fixed page (404, 410) to write; declines having done nothing when the
+    // answer is made for the request (the escape page) or the link has a click budget, which
+    // redirect() then gives.
+    http::quick_result redirect_quickly(http::quick_request const& req, unsigned version, bool keep_alive,
+                                        std::string& out) const;
 
 private:
     // What the redirect reads of a request, whichever road it came by.
@@ -46,11 +47,12 @@ private:
         std::string_view accept_language;
         std::string_view remote_ip;
     };
-    // The 302's Location, or the page to show instead; neither when `found_only` and the
-    // answer is not a plain 302 (then nothing was counted or journaled).
+    // The 302's Location, or the page to show instead; none of them when `found_only` and the
+    // answer is neither a plain 302 nor a fixed page (then nothing was counted or journaled).
     struct outcome {
         std::optional<std::string> location;
-        std::optional<http::response> page;
+        std::optional<http::response> page;         // made for this request: the escape page
+        http::response const* fixed_page = nullptr; // the same for every request
     };
     outcome resolve(follower_request const& follower, bool found_only) const;
 

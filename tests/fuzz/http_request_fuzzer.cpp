@@ -18,6 +18,7 @@
 #include "http/request_head.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
+#include "http/wire_format.hpp"
 #include "links/redirect_handler.hpp"
 #include "links/redirect_table.hpp"
 #include "links/slug.hpp"
@@ -103,6 +104,13 @@ struct world {
         table.put("A_b-9", {4, "http://[2001:db8::1]:8080/{click_id}/x?y=1", true, false});
         routes.set_authenticator(authenticate);
         routes.set_failure_mapper(db::http_error_of); // as main does: an unreachable database is a 503
+        // Like web/page_headers, it looks at X-Forwarded-Proto: the quick road's kept pages must
+        // follow it.
+        routes.set_response_hook([](http::request const& req, http::response& res) {
+            res.set("X-Content-Type-Options", "nosniff");
+            if (req["X-Forwarded-Proto"] == "https")
+                res.set(http::bhttp::field::strict_transport_security, "max-age=63072000");
+        });
         http::add_health_routes(routes, [this] { return database.reachable(); },
                                 [] { return boost::json::object{{"backlog", 0}}; });
         money::add_postback_routes(routes, database, money::attribution_settings{});
@@ -248,6 +256,8 @@ void expect_quick_road_agrees(world& w, std::string_view bytes)
                    std::string_view(it->value().data(), it->value().size()) == head->forwarded_for[forwarded],
                "the same X-Forwarded-For lines in order");
     expect(forwarded == head->forwarded_count, "as many X-Forwarded-For lines");
+    auto const proto = req["X-Forwarded-Proto"];
+    expect(std::string_view(proto.data(), proto.size()) == head->forwarded_proto, "the same X-Forwarded-Proto");
 
     auto const target = boost::urls::parse_origin_form(head->target);
     if (!target)
@@ -257,15 +267,27 @@ void expect_quick_road_agrees(world& w, std::string_view bytes)
         return;
     std::string const client = "203.0.113.7";
     std::string wire;
-    http::quick_request const visit{head->method,  *target,      hit->capture, head->user_agent,
-                                    head->referer, head->accept_language, client};
-    auto const status = (*hit->answer)(visit, head->version, head->keep_alive, wire);
-    expect(status == 0 ? wire.empty() : status == 302 && wire.starts_with("HTTP/1."), "a 302, or nothing");
+    http::quick_request const visit{head->method,     *target,       hit->capture,           head->user_agent,
+                                    head->referer,    head->accept_language, client, head->forwarded_proto};
+    auto const status = w.routes.answer_quickly(*hit, visit, head->version, head->keep_alive, wire);
+    expect(status == 0 ? wire.empty() : wire.starts_with("HTTP/1."), "an answer, or nothing");
     if (status == 0)
         return;
-    expect(wire.find("\r\n\r\n") == wire.size() - 4, "one head, no body, no split header");
-    auto const full = w.routes.handle_now(req, client);
-    expect(full && full->result() == http::status::found, "the full road gives a 302 too");
+    auto full = w.routes.handle_now(req, client);
+    expect(full && full->result_int() == status, "the full road gives the same status");
+    if (status == 302) {
+        expect(wire.find("\r\n\r\n") == wire.size() - 4, "one head, no body, no split header");
+        return;
+    }
+    // A fixed page (404, 410): byte for byte what the full road writes, the hook's headers included.
+    full->version(req.version());
+    full->prepare_payload();
+    if (req.method() == http::verb::head)
+        full->body().clear();
+    full->keep_alive(head->keep_alive);
+    std::string full_wire;
+    http::append_wire_bytes(full_wire, *full);
+    expect(wire == full_wire, "a quick page is the full road's bytes");
 }
 
 } // namespace

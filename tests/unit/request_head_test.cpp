@@ -19,6 +19,8 @@ TEST(request_head, a_follower_s_get_is_read_in_place)
                               "Accept-Language: fr-FR,fr;q=0.9\r\n"
                               "X-Forwarded-For: 198.51.100.4, 10.0.0.1\r\n"
                               "x-forwarded-for: 10.0.0.2\r\n"
+                              "X-Forwarded-Proto:  https \r\n"
+                              "x-forwarded-proto: http\r\n"
                               "\r\n"
                               "GET /next HTTP/1.1\r\n";
     auto const head = read_plain_head(bytes);
@@ -33,6 +35,7 @@ TEST(request_head, a_follower_s_get_is_read_in_place)
     ASSERT_EQ(head->forwarded_count, 2u);
     EXPECT_EQ(head->forwarded_for[0], "198.51.100.4, 10.0.0.1");
     EXPECT_EQ(head->forwarded_for[1], "10.0.0.2");
+    EXPECT_EQ(head->forwarded_proto, "https") << "the first one, trimmed, as Beast's req[name]";
     EXPECT_EQ(bytes.substr(head->bytes), "GET /next HTTP/1.1\r\n") << "a pipelined request stays in the buffer";
 }
 
