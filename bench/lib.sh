@@ -5,8 +5,10 @@ cd "$root"
 
 bench_build() {
   "$root/deploy/install-deps.sh"
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DLINKLEDGER_BUILD_TESTS=OFF \
-        -DLINKLEDGER_BUILD_BENCH=ON >/dev/null
+        -DLINKLEDGER_BUILD_BENCH=ON "${launcher[@]}" >/dev/null
   cmake --build build/bench -j"$(nproc)" >/dev/null
 }
 

@@ -4,7 +4,8 @@
 # connections. Prints req/s, latency, the Linkledger/nginx ratio, and checks that every
 # click is in PostgreSQL. Then smart redirects (issue 14): a link with 10 rules whose last one
 # matches, query forwarding on and 3 query parameters per request, against the plain link in
-# the same run (target: within 10 %). Usage: bench/redirect.sh [SECONDS]  (default 10)
+# the same run (target: within 10 %). Usage: bench/redirect.sh [SECONDS]  (default 10);
+# LINKLEDGER_BIN=path skips the Release build and runs that binary.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 duration=${1:-10}
@@ -12,9 +13,8 @@ export DEBIAN_FRONTEND=noninteractive
 for tool in nginx wrk; do
   command -v "$tool" >/dev/null || { apt-get update -q >/dev/null; apt-get install -y -q --no-install-recommends nginx-light wrk >/dev/null; }
 done
-bench_build
+if [ -z "${LINKLEDGER_BIN:-}" ]; then bench_build; bin="$root/build/bench/linkledger"; else bin=$LINKLEDGER_BIN; fi
 url=$(bench_postgres)
-bin="$root/build/bench/linkledger"
 ll_port=18181
 nginx_port=18182
 
