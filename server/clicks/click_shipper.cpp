@@ -14,11 +14,13 @@
 namespace linkledger::clicks {
 namespace {
 
-// The end of a batch's transaction, whichever way its clicks went in: the unique clicks the
-// markers say, the rollups, the checkpoint; then the commit.
+// The end of a batch's transaction, whichever way its clicks went in: the sales that waited
+// for one of these clicks (migration 0016), the unique clicks the markers say, the rollups,
+// the checkpoint; then the commit.
 void count_and_commit(pqxx::work& tx, click_rollup& rollup, unique_visitors& uniques, std::string const& node_id,
                       journal_batch const& batch)
 {
+    tx.exec("SELECT linkledger_attribute_stored_clicks()");
     for (auto const position : uniques.mark(tx))
         rollup.add_first_visit(position);
     add_to_rollups(tx, rollup.rows());
