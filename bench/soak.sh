@@ -13,7 +13,8 @@
 # browsers with varying build numbers, and known bots on their own link) at 80 % of the
 # probe, and beside them up to 8 req/s of API reads, postbacks and signed Shopify webhook
 # retries. RSS and fds are printed every 10 s.
-# Usage: bench/soak.sh [DURATION]   (default 600 seconds; exits non-zero on a failed check)
+# Usage: bench/soak.sh [DURATION]   (default 600 seconds; exits non-zero on a failed check);
+# LINKLEDGER_BIN=path skips the Release build and runs that binary.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 duration=${1:-600}
@@ -22,9 +23,8 @@ export DEBIAN_FRONTEND=noninteractive
 for tool in wrk jq; do
   command -v "$tool" >/dev/null || { apt-get update -q >/dev/null; apt-get install -y -q --no-install-recommends "$tool" >/dev/null; }
 done
-bench_build
+if [ -z "${LINKLEDGER_BIN:-}" ]; then bench_build; bin="$root/build/bench/linkledger"; else bin=$LINKLEDGER_BIN; fi
 url=$(bench_postgres)
-bin="$root/build/bench/linkledger"
 port=18184
 base="http://127.0.0.1:$port"
 
