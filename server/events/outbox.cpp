@@ -33,7 +33,16 @@ RETURNING d.id, d.endpoint_id, d.claims, d.attempts, d.message_id, e.url, e.form
           CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END,
           COALESCE((SELECT language FROM profile), 'fr'),
           ev.type, to_char(ev.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-          ev.data::text, ev.context::text
+          ev.data::text, ev.context::text, EXTRACT(epoch FROM now() - due.next_attempt_at)::float8
+)sql";
+
+// A claimed delivery given back unsent (claimed ahead, then its sender stopped or its endpoint
+// failed): due at once again, its attempt not counted. Only by the claim that holds it.
+constexpr char const* k_release = R"sql(
+UPDATE webhook_deliveries d
+SET attempts = d.attempts - 1, next_attempt_at = now(), updated_at = now()
+FROM unnest($1::bigint[], $2::bigint[]) AS r(id, claim)
+WHERE d.id = r.id AND d.claims = r.claim AND d.status = 'pending'
 )sql";
 
 constexpr char const* k_record_delivery = R"sql(
@@ -119,6 +128,7 @@ void prepare_outbox(pqxx::connection& conn)
     conn.prepare("outbox_endpoint_succeeded", k_endpoint_succeeded);
     conn.prepare("outbox_endpoint_failed", k_endpoint_failed);
     conn.prepare("outbox_record_successes", k_record_successes);
+    conn.prepare("outbox_release", k_release);
 }
 
 std::vector<claimed_delivery> claim_due(pqxx::transaction_base& tx, int limit, std::chrono::seconds lease,
@@ -151,6 +161,7 @@ std::vector<claimed_delivery> claim_due(pqxx::transaction_base& tx, int limit, s
         d.event.occurred_at = row[11].as<std::string>();
         d.event.data = row[12].as<std::string>();
         d.event.context = row[13].as<std::string>();
+        d.waited = std::chrono::duration<double>(row[14].as<double>());
         out.push_back(std::move(d));
     }
     return out;
@@ -196,6 +207,18 @@ void record_successes(pqxx::transaction_base& tx, std::vector<succeeded_attempt>
         rows.push_back(std::move(row));
     }
     tx.exec_prepared("outbox_record_successes", boost::json::serialize(rows), array_literal(ids));
+}
+
+void release(pqxx::transaction_base& tx, std::vector<claimed_delivery> const& deliveries)
+{
+    if (deliveries.empty())
+        return;
+    std::vector<std::int64_t> ids, claims;
+    for (auto const& d : deliveries) {
+        ids.push_back(d.id);
+        claims.push_back(d.claim);
+    }
+    tx.exec_prepared("outbox_release", array_literal(ids), array_literal(claims));
 }
 
 std::int64_t prune(pqxx::connection& conn, int days)

@@ -35,6 +35,7 @@ struct claimed_delivery {
     std::vector<std::string> secrets; // the current one first, then one in its overlap
     std::string language;             // the instance's, for the human formats
     outgoing_event event;
+    std::chrono::duration<double> waited{0}; // from when it was due to its claim
 };
 
 struct attempt_outcome {
@@ -79,6 +80,11 @@ struct succeeded_attempt {
     attempt_outcome const* outcome = nullptr;
 };
 void record_successes(pqxx::transaction_base& tx, std::vector<succeeded_attempt> const& attempts);
+
+// Gives claimed deliveries back unsent: each is due at once, its attempt not counted, so
+// another claim (this instance's or another's) takes it without waiting for the lease. A
+// delivery whose claim is no longer the latest is left alone.
+void release(pqxx::transaction_base& tx, std::vector<claimed_delivery> const& deliveries);
 
 // Deliveries (and their attempts) created more than `days` ago, and events left without any.
 std::int64_t prune(pqxx::connection& conn, int days);
