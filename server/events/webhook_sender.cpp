@@ -52,14 +52,20 @@ private:
     std::function<void()> on_wake_;
 };
 
-// The sender's threads yield to the server's under load: a redirect is waited for by a person,
-// a webhook by a queue that can take a few more milliseconds. SCHED_IDLE rather than a nice
-// value: at nice 10 the sender took little CPU itself but kept PostgreSQL and the receiver
-// busy at full priority (bench/webhooks.sh: redirects lost 7-23 % while it delivered 170-310
-// events/s; 0-5 % under SCHED_IDLE, which still delivered 58-170/s). Nice 10 is the fallback
-// where the scheduler refuses it.
-void lower_this_thread_priority()
+// Normal priority by default. SCHED_IDLE (LINKLEDGER_WEBHOOK_PRIORITY=idle) makes every
+// redirect come first, but a thread under it gets almost no CPU while the cores are busy, so
+// deliveries do not keep pace with events for as long as redirects saturate the machine: in
+// bench/webhooks.sh, events falling due at 500/s beside wrk were delivered at about 230/s and
+// lagged seconds behind, without end while the flood lasts. Since claims are batched, keeping
+// pace at normal priority costs the redirects about as much as the 5 % issue 16 allows (a
+// lean receiver; figures in bench/RESULTS.md), and a backlog is caught up at full speed. A
+// switch back from SCHED_IDLE when deliveries fall behind is not an option: leaving it needs
+// CAP_SYS_NICE or an RLIMIT_NICE that neither the systemd unit (DynamicUser) nor Docker's
+// defaults give. Nice 10 is the fallback where SCHED_IDLE is refused.
+void lower_this_thread_priority(bool idle)
 {
+    if (!idle)
+        return;
     sched_param none{};
     if (::sched_setscheduler(0, SCHED_IDLE, &none) != 0)
         ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
@@ -93,6 +99,13 @@ sender_settings sender_settings_from_environment(std::string public_url)
             throw std::invalid_argument("LINKLEDGER_WEBHOOK_TIMEOUT_MS must be milliseconds from 100 to 30000");
         s.timeout = std::chrono::milliseconds(ms);
     }
+    if (char const* priority = std::getenv("LINKLEDGER_WEBHOOK_PRIORITY"); priority && *priority) {
+        std::string_view const v(priority);
+        if (v == "idle")
+            s.idle_priority = true;
+        else if (v != "normal")
+            throw std::invalid_argument("LINKLEDGER_WEBHOOK_PRIORITY must be idle or normal");
+    }
     if (char const* schedule = std::getenv("LINKLEDGER_WEBHOOK_RETRY_SCHEDULE"); schedule && *schedule) {
         try {
             s.schedule = retry_schedule::parse(schedule);
@@ -119,15 +132,15 @@ void webhook_sender::start()
 {
     work_.emplace(io_.get_executor());
     io_thread_ = std::thread([this] {
-        lower_this_thread_priority();
+        lower_this_thread_priority(settings_.idle_priority);
         io_.run();
     });
     dispatcher_ = std::thread([this] {
-        lower_this_thread_priority();
+        lower_this_thread_priority(settings_.idle_priority);
         dispatch_loop();
     });
     listener_ = std::thread([this] {
-        lower_this_thread_priority();
+        lower_this_thread_priority(settings_.idle_priority);
         listen_loop();
     });
 }

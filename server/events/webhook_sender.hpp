@@ -59,6 +59,7 @@ struct sender_settings {
     std::chrono::seconds lease{60}; // longer than the timeout, so a live sender's claim never lapses
     int retention_days = 30;
     std::chrono::milliseconds poll{1000};
+    bool idle_priority = false; // LINKLEDGER_WEBHOOK_PRIORITY=idle (SCHED_IDLE threads)
 };
 
 // The settings from the environment (LINKLEDGER_WEBHOOK_ALLOW_PRIVATE,
