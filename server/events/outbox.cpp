@@ -7,7 +7,9 @@ namespace linkledger::events {
 namespace {
 
 // Each active endpoint gives at most its allowance ($4/$5: endpoint ids and slots; $3 for one
-// not listed), so one slow or hanging receiver cannot take every slot of the sender.
+// not listed), so one slow or hanging receiver cannot take every slot of the sender. The
+// deliveries are found again by `id = ANY (ARRAY(...))`: under a generic plan (below) a join
+// on the CTE alone is planned for thousands of rows, a hash over the whole table.
 constexpr char const* k_claim = R"sql(
 WITH allowance AS (
     SELECT e.id, COALESCE(a.slots, $3) AS slots
@@ -28,7 +30,7 @@ UPDATE webhook_deliveries d
 SET attempts = d.attempts + 1, claims = d.claims + 1,
     next_attempt_at = now() + make_interval(secs => $2), updated_at = now()
 FROM due, webhook_endpoints e, webhook_events ev
-WHERE d.id = due.id AND e.id = d.endpoint_id AND ev.id = d.event_id
+WHERE d.id = ANY (ARRAY(SELECT id FROM due)) AND d.id = due.id AND e.id = d.endpoint_id AND ev.id = d.event_id
 RETURNING d.id, d.endpoint_id, d.claims, d.attempts, d.message_id, e.url, e.format, e.secret,
           CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END,
           COALESCE((SELECT language FROM profile), 'fr'),
@@ -122,6 +124,11 @@ std::string array_literal(std::vector<Number> const& values)
 
 void prepare_outbox(pqxx::connection& conn)
 {
+    // Planned once, not at each run: PostgreSQL keeps re-planning these statements for their
+    // parameters (their generic plans looked dear), and planning the claim and the successes
+    // cost it about 2 ms a transaction, more than running them. The generic plans use the
+    // same indexes (EXPLAIN ANALYZE, 20,000 deliveries: claim of 24 0.7 ms against 2.2 ms).
+    conn.set_variable("plan_cache_mode", "force_generic_plan");
     conn.prepare("outbox_claim", k_claim);
     conn.prepare("outbox_record_delivery", k_record_delivery);
     conn.prepare("outbox_record_attempt", k_record_attempt);
