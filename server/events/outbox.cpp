@@ -8,15 +8,15 @@ namespace {
 
 // Each active endpoint gives at most its allowance ($4/$5: endpoint ids and slots; $3 for one
 // not listed), so one slow or hanging receiver cannot take every slot of the sender. The
-// deliveries are found again by `id = ANY (ARRAY(...))`: under a generic plan (below) a join
-// on the CTE alone is planned for thousands of rows, a hash over the whole table.
+// deliveries are updated by `id = ANY (ARRAY(...))`: under a generic plan (below) a join on
+// the CTE is planned for thousands of rows, a hash over the whole table.
 constexpr char const* k_claim = R"sql(
 WITH allowance AS (
     SELECT e.id, COALESCE(a.slots, $3) AS slots
     FROM webhook_endpoints e LEFT JOIN unnest($4::bigint[], $5::int[]) AS a(id, slots) ON a.id = e.id
     WHERE e.active),
 due AS (
-    SELECT d.id, d.next_attempt_at FROM allowance
+    SELECT d.id FROM allowance
     CROSS JOIN LATERAL (
         SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
         WHERE d.endpoint_id = allowance.id AND d.status = 'pending' AND d.next_attempt_at <= now()
@@ -29,13 +29,13 @@ due AS (
 UPDATE webhook_deliveries d
 SET attempts = d.attempts + 1, claims = d.claims + 1,
     next_attempt_at = now() + make_interval(secs => $2), updated_at = now()
-FROM due, webhook_endpoints e, webhook_events ev
-WHERE d.id = ANY (ARRAY(SELECT id FROM due)) AND d.id = due.id AND e.id = d.endpoint_id AND ev.id = d.event_id
+FROM webhook_endpoints e, webhook_events ev
+WHERE d.id = ANY (ARRAY(SELECT id FROM due)) AND e.id = d.endpoint_id AND ev.id = d.event_id
 RETURNING d.id, d.endpoint_id, d.claims, d.attempts, d.message_id, e.url, e.format, e.secret,
           CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END,
           COALESCE((SELECT language FROM profile), 'fr'),
           ev.type, to_char(ev.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-          ev.data::text, ev.context::text, EXTRACT(epoch FROM now() - due.next_attempt_at)::float8
+          ev.data::text, ev.context::text
 )sql";
 
 // A claimed delivery given back unsent (claimed ahead, then its sender stopped or its endpoint
@@ -168,7 +168,6 @@ std::vector<claimed_delivery> claim_due(pqxx::transaction_base& tx, int limit, s
         d.event.occurred_at = row[11].as<std::string>();
         d.event.data = row[12].as<std::string>();
         d.event.context = row[13].as<std::string>();
-        d.waited = std::chrono::duration<double>(row[14].as<double>());
         out.push_back(std::move(d));
     }
     return out;

@@ -35,7 +35,6 @@ struct claimed_delivery {
     std::vector<std::string> secrets; // the current one first, then one in its overlap
     std::string language;             // the instance's, for the human formats
     outgoing_event event;
-    std::chrono::duration<double> waited{0}; // from when it was due to its claim
 };
 
 struct attempt_outcome {
