@@ -18,7 +18,8 @@
 # access log: what a receiver elsewhere costs this machine, i.e. nothing much).
 # Usage: bench/webhooks.sh [EVENTS]  (default 5000). LINKLEDGER_BIN=path skips the Release
 # build; LINKLEDGER_DATABASE_URL uses that database instead of a throw-away one;
-# WEBHOOKS_BENCH_RATE=500 the steady phase's events per second;
+# WEBHOOKS_BENCH_RATE=500 the steady phase's events per second; WEBHOOKS_BENCH_PERF=FILE
+# records the steady window with perf (costs CPU: for diagnosis, not for figures);
 # WEBHOOKS_BENCH_POLL=0.05 polls the second batch as the script did before 2026-12-02 08:40.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -172,6 +173,10 @@ if command -v wrk >/dev/null; then
   psql "$url" -qAtX -c "VACUUM ANALYZE webhook_deliveries" -c "VACUUM ANALYZE webhook_events" -c "VACUUM ANALYZE webhook_attempts"
   sleep "$(echo "$t0 - $(date +%s.%N)" | bc -l | sed 's/^-.*/0/')"
   wrk_start=$(date +%s.%N)
+  # WEBHOOKS_BENCH_PERF=FILE: perf record -a of the steady window (diagnosis only: it costs CPU).
+  if [ -n "${WEBHOOKS_BENCH_PERF:-}" ]; then
+    perf record -a -g -F 499 -o "$WEBHOOKS_BENCH_PERF" -- sleep 10 >/dev/null 2>&1 &
+  fi
   c0="$(ticks "$ll_pid") $(receiver_ticks) $(pg_ticks)"
   steady_during=$(redirects)
   c1="$(ticks "$ll_pid") $(receiver_ticks) $(pg_ticks)"
