@@ -55,13 +55,15 @@ private:
 // Normal priority by default. SCHED_IDLE (LINKLEDGER_WEBHOOK_PRIORITY=idle) makes every
 // redirect come first, but a thread under it gets almost no CPU while the cores are busy, so
 // deliveries do not keep pace with events for as long as redirects saturate the machine: in
-// bench/webhooks.sh, events falling due at 500/s beside wrk were delivered at about 230/s and
-// lagged seconds behind, without end while the flood lasts. Since claims are batched, keeping
-// pace at normal priority costs the redirects about as much as the 5 % issue 16 allows (a
-// lean receiver; figures in bench/RESULTS.md), and a backlog is caught up at full speed. A
-// switch back from SCHED_IDLE when deliveries fall behind is not an option: leaving it needs
-// CAP_SYS_NICE or an RLIMIT_NICE that neither the systemd unit (DynamicUser) nor Docker's
-// defaults give. Nice 10 is the fallback where SCHED_IDLE is refused.
+// bench/webhooks.sh, events falling due at 500/s beside wrk were delivered at 257-471/s and
+// lagged seconds behind, and a longer flood would only add to the lag. Since claims are
+// batched, keeping that pace at normal priority cost the redirects less than this machine's
+// run-to-run noise (medians -5.7 % and -2.0 %, bench/RESULTS.md); what it does cost is a
+// backlog caught up at full speed beside a flood (-17 to -19 % while it lasts), which the
+// outbox could have waited out. A switch back from SCHED_IDLE when deliveries fall behind
+// is not an option: leaving it needs CAP_SYS_NICE or an RLIMIT_NICE that neither the systemd
+// unit (DynamicUser) nor Docker's defaults give. Nice 10 is the fallback where SCHED_IDLE is
+// refused.
 void lower_this_thread_priority(bool idle)
 {
     if (!idle)
