@@ -80,6 +80,11 @@ struct succeeded_attempt {
 };
 void record_successes(pqxx::transaction_base& tx, std::vector<succeeded_attempt> const& attempts);
 
+// Gives claimed deliveries back unsent: each is due at once, its attempt not counted, so
+// another claim (this instance's or another's) takes it without waiting for the lease. A
+// delivery whose claim is no longer the latest is left alone.
+void release(pqxx::transaction_base& tx, std::vector<claimed_delivery> const& deliveries);
+
 // Deliveries (and their attempts) created more than `days` ago, and events left without any.
 std::int64_t prune(pqxx::connection& conn, int days);
 

@@ -25,7 +25,20 @@ namespace {
 namespace net = boost::asio;
 
 constexpr char const* k_channel = "linkledger_webhooks";
-constexpr auto k_gather = std::chrono::milliseconds(10);
+// How far the dispatcher claims ahead of its free slots: up to this many times max_in_flight
+// deliveries held (in flight or queued here), refilled when fewer than max_in_flight are
+// queued, so one transaction claims a dozen or more rather than the one or two that just
+// ended. A queued delivery is leased like one in flight; it is started only while its lease
+// has more than a timeout left (k_lease_margin), and given back unsent otherwise.
+constexpr int k_claim_ahead = 4;
+constexpr auto k_lease_margin = std::chrono::seconds(5);
+// When deliveries fall due at a steady pace (sales as they come) rather than as a backlog,
+// claiming each as soon as it is due makes a transaction (a claim, a commit, a WAL flush,
+// and most of PostgreSQL's cost per event) for one or two of them. Claims are then spaced
+// at least this far apart, so each takes what fell due meanwhile: 25 at 500/s, for at most
+// this much more latency, which no receiver notices. Results are written with the next
+// claim, or this long after the first of them ended, whichever comes first.
+constexpr auto k_steady_gather = std::chrono::milliseconds(50);
 
 class wake_receiver : public pqxx::notification_receiver {
 public:
@@ -39,14 +52,22 @@ private:
     std::function<void()> on_wake_;
 };
 
-// The sender's threads yield to the server's under load: a redirect is waited for by a person,
-// a webhook by a queue that can take a few more milliseconds. SCHED_IDLE rather than a nice
-// value: at nice 10 the sender took little CPU itself but kept PostgreSQL and the receiver
-// busy at full priority (bench/webhooks.sh: redirects lost 7-23 % while it delivered 170-310
-// events/s; 0-5 % under SCHED_IDLE, which still delivered 58-170/s). Nice 10 is the fallback
-// where the scheduler refuses it.
-void lower_this_thread_priority()
+// Normal priority by default. SCHED_IDLE (LINKLEDGER_WEBHOOK_PRIORITY=idle) makes every
+// redirect come first, but a thread under it gets almost no CPU while the cores are busy, so
+// deliveries do not keep pace with events for as long as redirects saturate the machine: in
+// bench/webhooks.sh, events falling due at 500/s beside wrk were delivered at 257-471/s and
+// lagged seconds behind, and a longer flood would only add to the lag. Since claims are
+// batched, keeping that pace at normal priority cost the redirects less than this machine's
+// run-to-run noise (medians -5.7 % and -2.0 %, bench/RESULTS.md); what it does cost is a
+// backlog caught up at full speed beside a flood (-17 to -19 % while it lasts), which the
+// outbox could have waited out. A switch back from SCHED_IDLE when deliveries fall behind
+// is not an option: leaving it needs CAP_SYS_NICE or an RLIMIT_NICE that neither the systemd
+// unit (DynamicUser) nor Docker's defaults give. Nice 10 is the fallback where SCHED_IDLE is
+// refused.
+void lower_this_thread_priority(bool idle)
 {
+    if (!idle)
+        return;
     sched_param none{};
     if (::sched_setscheduler(0, SCHED_IDLE, &none) != 0)
         ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
@@ -80,6 +101,13 @@ sender_settings sender_settings_from_environment(std::string public_url)
             throw std::invalid_argument("LINKLEDGER_WEBHOOK_TIMEOUT_MS must be milliseconds from 100 to 30000");
         s.timeout = std::chrono::milliseconds(ms);
     }
+    if (char const* priority = std::getenv("LINKLEDGER_WEBHOOK_PRIORITY"); priority && *priority) {
+        std::string_view const v(priority);
+        if (v == "idle")
+            s.idle_priority = true;
+        else if (v != "normal")
+            throw std::invalid_argument("LINKLEDGER_WEBHOOK_PRIORITY must be idle or normal");
+    }
     if (char const* schedule = std::getenv("LINKLEDGER_WEBHOOK_RETRY_SCHEDULE"); schedule && *schedule) {
         try {
             s.schedule = retry_schedule::parse(schedule);
@@ -106,15 +134,15 @@ void webhook_sender::start()
 {
     work_.emplace(io_.get_executor());
     io_thread_ = std::thread([this] {
-        lower_this_thread_priority();
+        lower_this_thread_priority(settings_.idle_priority);
         io_.run();
     });
     dispatcher_ = std::thread([this] {
-        lower_this_thread_priority();
+        lower_this_thread_priority(settings_.idle_priority);
         dispatch_loop();
     });
     listener_ = std::thread([this] {
-        lower_this_thread_priority();
+        lower_this_thread_priority(settings_.idle_priority);
         listen_loop();
     });
 }
@@ -204,16 +232,84 @@ void webhook_sender::pace(finished const& f)
     // a receiver that hangs or trickles holds one slot at a time, a healthy one gets them all.
     auto& p = pace_[f.delivery.endpoint_id];
     --p.in_flight;
-    p.slots = succeeded(f.result) ? std::min(settings_.max_in_flight, p.slots * 2) : 1;
+    bool const ok = succeeded(f.result);
+    p.slots = ok ? std::min(settings_.max_in_flight, p.slots * 2) : 1;
+    if (!ok)
+        give_back(f.delivery.endpoint_id);
 }
 
-endpoint_slots webhook_sender::free_slots_by_endpoint() const
+// A failing endpoint keeps nothing claimed ahead: its queue goes back (due at once, for
+// another claim within its one slot), as if it had never been claimed, so a 410 or the
+// failure that disables it is written before anything more goes to it.
+void webhook_sender::give_back(std::int64_t endpoint_id)
+{
+    for (auto it = queue_.begin(); it != queue_.end();) {
+        if (it->delivery.endpoint_id != endpoint_id) {
+            ++it;
+            continue;
+        }
+        --pace_[endpoint_id].queued;
+        to_release_.push_back(std::move(it->delivery));
+        it = queue_.erase(it);
+    }
+}
+
+int webhook_sender::held_limit() const
+{
+    return settings_.max_in_flight * k_claim_ahead;
+}
+
+// Only an endpoint at its full pace is claimed ahead for; one still ramping up (or failing)
+// gets its free slots, as before, so a hanging receiver holds one delivery, not a queue.
+endpoint_slots webhook_sender::claim_allowance() const
 {
     endpoint_slots out;
     out.otherwise = 1;
-    for (auto const& [id, p] : pace_)
-        out.free_by_endpoint.emplace_back(id, std::max(0, p.slots - p.in_flight));
+    for (auto const& [id, p] : pace_) {
+        int const hold = p.slots >= settings_.max_in_flight ? held_limit() : p.slots;
+        out.free_by_endpoint.emplace_back(id, std::max(0, hold - p.in_flight - p.queued));
+    }
     return out;
+}
+
+void webhook_sender::start_queued(std::chrono::steady_clock::time_point now)
+{
+    // Started only while the lease has a whole timeout (and a margin) left: the exchange then
+    // ends before another instance may claim it again.
+    auto const max_age = std::max<std::chrono::steady_clock::duration>(
+        std::chrono::seconds(1), settings_.lease - settings_.timeout - k_lease_margin);
+    int free = 0;
+    {
+        std::lock_guard lock(mutex_);
+        free = settings_.max_in_flight - in_flight_;
+    }
+    std::vector<claimed_delivery> starting;
+    for (auto it = queue_.begin(); it != queue_.end() && free > 0;) {
+        auto& p = pace_[it->delivery.endpoint_id];
+        if (now - it->claimed_at > max_age) {
+            --p.queued;
+            to_release_.push_back(std::move(it->delivery));
+            it = queue_.erase(it);
+            continue;
+        }
+        if (p.in_flight >= p.slots) {
+            ++it;
+            continue;
+        }
+        --p.queued;
+        ++p.in_flight;
+        --free;
+        starting.push_back(std::move(it->delivery));
+        it = queue_.erase(it);
+    }
+    if (starting.empty())
+        return;
+    {
+        std::lock_guard lock(mutex_);
+        in_flight_ += static_cast<int>(starting.size());
+    }
+    for (auto& d : starting)
+        begin(std::move(d));
 }
 
 std::vector<webhook_sender::written> webhook_sender::record(pqxx::transaction_base& tx, std::deque<finished> const& batch)
@@ -294,70 +390,118 @@ void webhook_sender::account(std::deque<finished> const& batch, std::vector<writ
 
 void webhook_sender::dispatch_loop()
 {
-    auto next_prune = std::chrono::steady_clock::now();
-    auto next_stats = std::chrono::steady_clock::now();
-    auto next_sweep = std::chrono::steady_clock::now();
+    using clock = std::chrono::steady_clock;
+    auto next_prune = clock::now();
+    auto next_stats = next_prune;
+    auto next_sweep = next_prune;
     std::deque<finished> batch;
+    auto first_unwritten = clock::now();
+    auto last_claim = clock::now() - settings_.poll;
+    // What the last claim found: as many as it asked for (a backlog: claim again as soon as
+    // the queue runs low), some (a steady trickle: again after k_steady_gather), or none
+    // (again on a notification, after k_steady_gather too, or at the poll).
+    enum class found { all, some, none } last_found = found::none;
+    bool notified = true;
     int failures = 0;
     while (true) {
         try {
             pqxx::connection conn(database_url_);
             prepare_outbox(conn);
             while (true) {
+                auto now = clock::now();
+                std::deque<finished> ended;
+                bool stopping = false;
                 {
                     std::unique_lock lock(mutex_);
-                    changed_.wait_for(lock, settings_.poll, [this] { return woken_ || !finished_.empty(); });
-                    woken_ = false;
-                    // Under load, the attempts that end are written a few at a time rather
-                    // than one by one (each transaction is a commit, a WAL flush, and a claim):
-                    // wait a little for half the slots to be free, never long enough to matter
-                    // to a receiver.
-                    changed_.wait_for(lock, k_gather, [this] {
-                        return stopping_ || in_flight_ == 0 ||
-                               settings_.max_in_flight - in_flight_ >= (settings_.max_in_flight + 1) / 2;
-                    });
-                    while (!finished_.empty()) {
-                        pace(finished_.front());
-                        batch.push_back(std::move(finished_.front()));
-                        finished_.pop_front();
+                    auto deadline = now + settings_.poll;
+                    int const queued = static_cast<int>(queue_.size());
+                    if (queued < settings_.max_in_flight && in_flight_ + queued < held_limit()) {
+                        if (last_found == found::all)
+                            deadline = now;
+                        else if (last_found == found::some || notified)
+                            deadline = std::min(deadline, last_claim + k_steady_gather);
+                        else
+                            deadline = std::min(deadline, last_claim + settings_.poll);
                     }
+                    if (!batch.empty() || !to_release_.empty())
+                        deadline = std::min(deadline, first_unwritten + k_steady_gather);
+                    changed_.wait_until(lock, deadline, [this] { return woken_ || !finished_.empty(); });
+                    notified = notified || woken_;
+                    woken_ = false;
+                    stopping = stopping_;
+                    ended.swap(finished_);
                 }
-                int free_slots = 0;
+                now = clock::now();
+                if (!ended.empty() && batch.empty() && to_release_.empty())
+                    first_unwritten = now;
+                for (auto& f : ended) {
+                    pace(f);
+                    batch.push_back(std::move(f));
+                }
+                if (stopping) {
+                    // What was claimed ahead goes back at once: another instance, or this one
+                    // restarted, sends it without waiting for the lease.
+                    for (auto& h : queue_) {
+                        --pace_[h.delivery.endpoint_id].queued;
+                        to_release_.push_back(std::move(h.delivery));
+                    }
+                    queue_.clear();
+                } else {
+                    start_queued(now);
+                }
+                int in_flight = 0;
                 {
                     std::lock_guard lock(mutex_);
-                    if (stopping_ && in_flight_ == 0 && finished_.empty() && batch.empty())
+                    in_flight = in_flight_;
+                    if (stopping && in_flight_ == 0 && finished_.empty() && batch.empty() && to_release_.empty())
                         return;
-                    free_slots = stopping_ ? 0 : settings_.max_in_flight - in_flight_;
                 }
-                // One transaction writes the attempts that ended and claims as many new ones
-                // as there are free slots: one commit (one WAL flush) for both. A batch that
-                // failed to be written is kept and written after reconnecting.
+                int const queued = static_cast<int>(queue_.size());
+                int const limit = held_limit() - in_flight - queued;
+                bool const want_claim =
+                    !stopping && queued < settings_.max_in_flight && limit > 0 &&
+                    (last_found == found::all ||
+                     ((last_found == found::some || notified) && now >= last_claim + k_steady_gather) ||
+                     now >= last_claim + settings_.poll);
+                bool const want_write = (!batch.empty() || !to_release_.empty()) &&
+                                        (want_claim || stopping ||
+                                         static_cast<int>(batch.size()) >= settings_.max_in_flight ||
+                                         now >= first_unwritten + k_steady_gather);
+                // One transaction writes the attempts that ended, gives back what is not to be
+                // sent, and claims: one commit (one WAL flush) for all. A batch that failed to
+                // be written is kept and written after reconnecting.
                 std::vector<claimed_delivery> claimed;
-                if (!batch.empty() || free_slots > 0) {
+                if (want_claim || want_write) {
                     pqxx::work tx(conn);
                     auto const outcomes = record(tx, batch);
-                    if (free_slots > 0)
-                        claimed = claim_due(tx, free_slots, settings_.lease, free_slots_by_endpoint());
+                    release(tx, to_release_);
+                    if (want_claim)
+                        claimed = claim_due(tx, limit, settings_.lease, claim_allowance());
                     tx.commit();
                     account(batch, outcomes);
                     batch.clear();
+                    to_release_.clear();
+                    if (want_claim) {
+                        last_claim = now;
+                        notified = false;
+                        last_found = claimed.empty()                                ? found::none
+                                     : static_cast<int>(claimed.size()) == limit ? found::all
+                                                                                  : found::some;
+                    }
                 }
                 failures = 0;
                 if (!claimed.empty()) {
-                    {
-                        std::lock_guard lock(mutex_);
-                        in_flight_ += static_cast<int>(claimed.size());
-                    }
+                    auto const at = clock::now();
                     for (auto& d : claimed) {
-                        ++pace_[d.endpoint_id].in_flight;
-                        begin(std::move(d));
+                        ++pace_[d.endpoint_id].queued;
+                        queue_.push_back({std::move(d), at});
                     }
+                    start_queued(at);
                 }
                 {
                     std::lock_guard lock(mutex_);
                     in_flight_gauge_ = in_flight_;
                 }
-                auto const now = std::chrono::steady_clock::now();
                 if (now >= next_stats) {
                     auto const stats = read_queue_stats(conn);
                     pending_ = stats.pending;
@@ -382,7 +526,8 @@ void webhook_sender::dispatch_loop()
             {
                 std::lock_guard lock(mutex_);
                 // Stopping with the database gone: what is in flight ends by its deadline; its
-                // outcome cannot be written, and the lease makes it due again after a restart.
+                // outcome cannot be written, and the lease makes it (and anything claimed
+                // ahead, not given back) due again after a restart.
                 if (stopping_ && in_flight_ == 0 && finished_.empty() && batch.empty())
                     return;
             }

@@ -1,23 +1,28 @@
 // Delivers the outbox: claims due deliveries, posts them (webhook_client) and writes each
 // attempt's outcome, on threads of its own so the server's I/O threads never wait for a
 // receiver or for this SQL:
-//  - a dispatcher thread with its own PostgreSQL connection claims up to `max_in_flight`
-//    deliveries (8: at most 8 receivers are being talked to at once by one instance), writes
-//    results in batches (in the transaction of the next claim; under load it waits up to
-//    10 ms for half the slots to be free, so one commit serves several attempts, and the
-//    successes among them are one statement), prunes rows older than 30
-//    days every hour, and reads the queue's depth for metrics. An endpoint gets one slot,
-//    twice as many after each success up to all 8, and one again after any failure: a
-//    receiver that hangs, trickles or floods ties up one slot for one timeout, and the others
-//    keep being delivered meanwhile;
+//  - a dispatcher thread with its own PostgreSQL connection claims due deliveries ahead of
+//    its free slots (up to 4 x `max_in_flight` held, in flight or queued here), starts them
+//    from that queue as slots free (at most `max_in_flight`, 8, exchanges at once: at most 8
+//    receivers are being talked to at once by one instance), and writes results in batches
+//    in the transaction of the next claim (successes in one statement); when deliveries fall
+//    due at a steady pace it claims at most every 50 ms, so one commit serves a dozen or more
+//    of them rather than one. It prunes rows older than 30 days every hour and reads the
+//    queue's depth for metrics. An endpoint gets one slot, twice as many after each success up
+//    to all 8 (and only then a queue claimed ahead), and one again after any failure, which
+//    also gives its queue back: a receiver that hangs, trickles or floods ties up one slot for
+//    one timeout, and the others keep being delivered meanwhile. A queued delivery is started
+//    only while its lease has more than a timeout left, so no other instance can claim it
+//    while it is under way;
 //  - a listener thread LISTENs on linkledger_webhooks (the outbox trigger notifies at commit)
 //    so a new event goes out at once rather than at the next poll (every second);
 //  - one io_context thread runs the HTTP exchanges as coroutines, and keeps the connections
 //    to receivers open between them (webhook_client, connection_pool: at most 8, 30 s idle).
 // Retries follow retry_schedule; 410 disables the endpoint, so do `failure_limit` (20) failed
-// attempts in a row. stop() claims nothing more and waits for the exchanges under way (each
-// ends by its deadline) so their outcomes are written: a restart neither loses a delivery nor
-// sends one twice.
+// attempts in a row. stop() claims nothing more, gives back what it claimed ahead (due again
+// at once, its attempt not counted) and waits for the exchanges under way (each ends by its
+// deadline) so their outcomes are written: a restart neither loses a delivery nor sends one
+// twice, nor waits for a lease.
 #pragma once
 
 #include "events/outbox.hpp"
@@ -54,6 +59,7 @@ struct sender_settings {
     std::chrono::seconds lease{60}; // longer than the timeout, so a live sender's claim never lapses
     int retention_days = 30;
     std::chrono::milliseconds poll{1000};
+    bool idle_priority = false; // LINKLEDGER_WEBHOOK_PRIORITY=idle (SCHED_IDLE threads)
 };
 
 // The settings from the environment (LINKLEDGER_WEBHOOK_ALLOW_PRIVATE,
@@ -90,14 +96,23 @@ private:
     // Per endpoint, on the dispatcher thread only.
     struct endpoint_pace {
         int in_flight = 0;
+        int queued = 0;
         int slots = 1;
+    };
+    // Claimed ahead of a free slot; on the dispatcher thread only.
+    struct held {
+        claimed_delivery delivery;
+        std::chrono::steady_clock::time_point claimed_at;
     };
 
     static bool succeeded(post_result const& r);
     void dispatch_loop();
     void listen_loop();
     void pace(finished const& f);
-    endpoint_slots free_slots_by_endpoint() const;
+    endpoint_slots claim_allowance() const;
+    int held_limit() const;
+    void start_queued(std::chrono::steady_clock::time_point now);
+    void give_back(std::int64_t endpoint_id);
     std::vector<written> record(pqxx::transaction_base& tx, std::deque<finished> const& batch);
     void account(std::deque<finished> const& batch, std::vector<written> const& outcomes);
     void begin(claimed_delivery d);
@@ -119,6 +134,8 @@ private:
     std::atomic<bool> stopping_{false};
 
     std::unordered_map<std::int64_t, endpoint_pace> pace_;
+    std::deque<held> queue_;
+    std::vector<claimed_delivery> to_release_;
 
     std::thread io_thread_;
     std::thread dispatcher_;

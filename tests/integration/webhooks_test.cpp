@@ -396,6 +396,48 @@ TEST(webhooks_restart, a_pending_delivery_is_delivered_once_after_a_restart)
     EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM webhook_deliveries WHERE status = 'succeeded'"), "2");
 }
 
+// The sender claims deliveries ahead of its free slots. Stopped with a queue claimed but not
+// sent, it gives the queue back: nothing stays leased (the next start would otherwise wait
+// out the 60 s lease), no attempt is counted for what was never sent, and each event
+// reaches the receiver once across the restart.
+TEST(webhooks_restart, deliveries_claimed_ahead_are_given_back_at_a_stop)
+{
+    webhook_receiver receiver;
+    instance ll("webhooks_claim_ahead", k_loopback_env);
+    auto const hook = create_webhook(ll, webhook_body(receiver.url("/slow/200"), R"(["link.created"])"));
+    receiver.set_secrets({str(hook, "secret")});
+    constexpr int k_links = 100;
+    ll.db().execute("INSERT INTO links (slug, target_url) SELECT 'ahead-' || i, 'https://shop.example/' || i "
+                    "FROM generate_series(1, " + std::to_string(k_links) + ") i");
+    receiver.wait_for(12, 20s);
+    // Leased: in flight (8 at most) or claimed ahead.
+    EXPECT_GT(std::stoi(ll.db().query_value("SELECT count(*) FROM webhook_deliveries "
+                                            "WHERE status = 'pending' AND next_attempt_at > now() + interval '30 s'")),
+              8);
+    ll.server().process().send_signal(SIGTERM);
+    EXPECT_EQ(ll.server().process().wait(), 0);
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM webhook_deliveries "
+                                  "WHERE status = 'pending' AND next_attempt_at > now() + interval '5 s'"),
+              "0");
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending' AND attempts <> 0"),
+              "0");
+    auto const sent_before = receiver.log().size();
+    EXPECT_LT(sent_before, static_cast<std::size_t>(k_links));
+    server_process again(ll.db().url(), k_loopback_env);
+    // Well within the lease: what was given back is due at once.
+    EXPECT_EQ(ll.db().wait_for_value("SELECT count(*) FROM webhook_deliveries WHERE status = 'succeeded'",
+                                     std::to_string(k_links), 20s),
+              std::to_string(k_links));
+    std::this_thread::sleep_for(500ms);
+    auto const log = receiver.log();
+    std::set<std::string> ids;
+    for (auto const& e : log)
+        ids.insert(str(e, "webhook_id"));
+    EXPECT_EQ(log.size(), static_cast<std::size_t>(k_links)) << "an event was sent twice";
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(k_links));
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM webhook_deliveries WHERE attempts <> 1"), "0");
+}
+
 TEST(webhooks_two_instances, deliver_each_event_once)
 {
     webhook_receiver receiver;

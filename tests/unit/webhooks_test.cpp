@@ -144,3 +144,18 @@ TEST(sender_settings, the_timeout_is_milliseconds_under_the_lease)
     }
     ::unsetenv("LINKLEDGER_WEBHOOK_TIMEOUT_MS");
 }
+
+TEST(sender_settings, the_priority_is_normal_unless_idle_is_asked_for)
+{
+    ::unsetenv("LINKLEDGER_WEBHOOK_PRIORITY");
+    EXPECT_FALSE(sender_settings_from_environment("http://x").idle_priority);
+    ::setenv("LINKLEDGER_WEBHOOK_PRIORITY", "idle", 1);
+    EXPECT_TRUE(sender_settings_from_environment("http://x").idle_priority);
+    ::setenv("LINKLEDGER_WEBHOOK_PRIORITY", "normal", 1);
+    EXPECT_FALSE(sender_settings_from_environment("http://x").idle_priority);
+    for (auto const* bad : {"IDLE", "low", "1"}) {
+        ::setenv("LINKLEDGER_WEBHOOK_PRIORITY", bad, 1);
+        EXPECT_THROW(sender_settings_from_environment("http://x"), std::invalid_argument) << bad;
+    }
+    ::unsetenv("LINKLEDGER_WEBHOOK_PRIORITY");
+}
