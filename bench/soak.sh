@@ -193,6 +193,20 @@ for pace in 1 2 3 4 6 8 12; do
   if [ "$best_gap" -lt 0 ] || [ "$gap" -lt "$best_gap" ]; then best_gap=$gap; pace_ms=$pace; trial=$rate; fi
   awk -v r="$rate" -v t="$target" 'BEGIN { exit !(r < t) }' && break
 done
+# A faster server can outrun 64 connections even at the shortest pause (2026-12-02: 1 ms held
+# 63 % of the probe): then more connections at 1 ms, as many as the shortfall says, up to
+# three tries, the closest kept.
+if [ "$pace_ms" = 1 ]; then
+  for _ in 1 2 3; do
+    awk -v r="$trial" -v t="$target" 'BEGIN { exit !(r < t) }' || break
+    more=$(awk -v r="$trial" -v t="$target" -v c="$conns" 'BEGIN { printf "%d", c * t / r + 0.999 }')
+    rate=$(SOAK_MIX=redirects SOAK_PACE_MS=1 wrk -t2 -c"$more" -d5s -s "$scratch/soak.lua" "$base" 2>&1 | awk '/Requests\/sec:/ { print $2 }')
+    trials="$trials 1ms/${more}conns:${rate}"
+    gap=$(awk -v r="$rate" -v t="$target" 'BEGIN { g = r - t; printf "%d", (g < 0) ? -g : g }')
+    [ "$gap" -lt "$best_gap" ] || break
+    best_gap=$gap; conns=$more; trial=$rate
+  done
+fi
 echo "probe: $probe redirects/s of the mix (plain GET: $plain); soak target $target req/s (80 %); trials (pause:req/s)$trials; kept ${pace_ms} ms ($trial req/s), $conns connections for ${duration}s"
 
 # Wait until the probe's clicks are shipped, so they do not count against the soak.
