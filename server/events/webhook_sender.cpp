@@ -243,15 +243,16 @@ void webhook_sender::pace(finished const& f)
 // failure that disables it is written before anything more goes to it.
 void webhook_sender::give_back(std::int64_t endpoint_id)
 {
-    for (auto it = queue_.begin(); it != queue_.end();) {
-        if (it->delivery.endpoint_id != endpoint_id) {
-            ++it;
-            continue;
-        }
-        --pace_[endpoint_id].queued;
-        to_release_.push_back(std::move(it->delivery));
-        it = queue_.erase(it);
-    }
+    for (auto it = queue_.begin(); it != queue_.end();)
+        it = it->delivery.endpoint_id == endpoint_id ? hand_back(it) : std::next(it);
+}
+
+// Out of the queue and into the next transaction's release, its endpoint's count kept right.
+std::deque<webhook_sender::held>::iterator webhook_sender::hand_back(std::deque<held>::iterator it)
+{
+    --pace_[it->delivery.endpoint_id].queued;
+    to_release_.push_back(std::move(it->delivery));
+    return queue_.erase(it);
 }
 
 int webhook_sender::held_limit() const
@@ -285,13 +286,11 @@ void webhook_sender::start_queued(std::chrono::steady_clock::time_point now)
     }
     std::vector<claimed_delivery> starting;
     for (auto it = queue_.begin(); it != queue_.end() && free > 0;) {
-        auto& p = pace_[it->delivery.endpoint_id];
         if (now - it->claimed_at > max_age) {
-            --p.queued;
-            to_release_.push_back(std::move(it->delivery));
-            it = queue_.erase(it);
+            it = hand_back(it);
             continue;
         }
+        auto& p = pace_[it->delivery.endpoint_id];
         if (p.in_flight >= p.slots) {
             ++it;
             continue;
@@ -402,6 +401,17 @@ void webhook_sender::dispatch_loop()
     // (again on a notification, after k_steady_gather too, or at the poll).
     enum class found { all, some, none } last_found = found::none;
     bool notified = true;
+    // When the next claim is due by those rules (now or earlier: at once); nothing while enough
+    // is held (a queue of max_in_flight, or held_limit() in flight and queued).
+    auto const next_claim_at = [&](int in_flight, int queued) -> std::optional<clock::time_point> {
+        if (queued >= settings_.max_in_flight || in_flight + queued >= held_limit())
+            return std::nullopt;
+        if (last_found == found::all)
+            return last_claim;
+        if (last_found == found::some || notified)
+            return last_claim + std::min<clock::duration>(k_steady_gather, settings_.poll);
+        return last_claim + settings_.poll;
+    };
     int failures = 0;
     while (true) {
         try {
@@ -414,15 +424,8 @@ void webhook_sender::dispatch_loop()
                 {
                     std::unique_lock lock(mutex_);
                     auto deadline = now + settings_.poll;
-                    int const queued = static_cast<int>(queue_.size());
-                    if (queued < settings_.max_in_flight && in_flight_ + queued < held_limit()) {
-                        if (last_found == found::all)
-                            deadline = now;
-                        else if (last_found == found::some || notified)
-                            deadline = std::min(deadline, last_claim + k_steady_gather);
-                        else
-                            deadline = std::min(deadline, last_claim + settings_.poll);
-                    }
+                    if (auto const due = next_claim_at(in_flight_, static_cast<int>(queue_.size())))
+                        deadline = std::min(deadline, *due);
                     if (!batch.empty() || !to_release_.empty())
                         deadline = std::min(deadline, first_unwritten + k_steady_gather);
                     changed_.wait_until(lock, deadline, [this] { return woken_ || !finished_.empty(); });
@@ -441,11 +444,8 @@ void webhook_sender::dispatch_loop()
                 if (stopping) {
                     // What was claimed ahead goes back at once: another instance, or this one
                     // restarted, sends it without waiting for the lease.
-                    for (auto& h : queue_) {
-                        --pace_[h.delivery.endpoint_id].queued;
-                        to_release_.push_back(std::move(h.delivery));
-                    }
-                    queue_.clear();
+                    for (auto it = queue_.begin(); it != queue_.end();)
+                        it = hand_back(it);
                 } else {
                     start_queued(now);
                 }
@@ -458,11 +458,8 @@ void webhook_sender::dispatch_loop()
                 }
                 int const queued = static_cast<int>(queue_.size());
                 int const limit = held_limit() - in_flight - queued;
-                bool const want_claim =
-                    !stopping && queued < settings_.max_in_flight && limit > 0 &&
-                    (last_found == found::all ||
-                     ((last_found == found::some || notified) && now >= last_claim + k_steady_gather) ||
-                     now >= last_claim + settings_.poll);
+                auto const due = next_claim_at(in_flight, queued);
+                bool const want_claim = !stopping && due && now >= *due;
                 bool const want_write = (!batch.empty() || !to_release_.empty()) &&
                                         (want_claim || stopping ||
                                          static_cast<int>(batch.size()) >= settings_.max_in_flight ||

@@ -113,6 +113,7 @@ private:
     int held_limit() const;
     void start_queued(std::chrono::steady_clock::time_point now);
     void give_back(std::int64_t endpoint_id);
+    std::deque<held>::iterator hand_back(std::deque<held>::iterator it);
     std::vector<written> record(pqxx::transaction_base& tx, std::deque<finished> const& batch);
     void account(std::deque<finished> const& batch, std::vector<written> const& outcomes);
     void begin(claimed_delivery d);

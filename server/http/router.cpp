@@ -187,11 +187,7 @@ std::string const& router::finished_quick_page(response const& page, quick_reque
     response res = page;
     if (response_hook_)
         response_hook_(fake, res);
-    res.version(version);
-    res.prepare_payload();
-    if (req.method == verb::head)
-        res.body().clear(); // Content-Length keeps the GET body's size, as HEAD requires
-    res.keep_alive(keep_alive);
+    finish_for_wire(res, version, req.method == verb::head, keep_alive);
     auto made = std::make_unique<finished_page>(
         finished_page{&page, req.method, version, keep_alive, std::string(req.forwarded_proto), {}});
     append_wire_bytes(made->bytes, res);

@@ -250,11 +250,7 @@ net::awaitable<void> listener::session::answer(exchange& x)
         x.res = std::move(*now);
     else
         x.res = co_await routes.handle(req, *x.client, &x.route, x.who ? &*x.who : nullptr);
-    x.res.version(req.version());
-    x.res.prepare_payload();
-    if (head)
-        x.res.body().clear(); // Content-Length keeps the GET body's size, as HEAD requires
-    x.res.keep_alive(x.keep_alive);
+    finish_for_wire(x.res, req.version(), head, x.keep_alive);
 }
 
 std::optional<listener::session::quick_answer> listener::session::answer_quickly()

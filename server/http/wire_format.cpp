@@ -4,6 +4,15 @@
 
 namespace linkledger::http {
 
+void finish_for_wire(response& res, unsigned version, bool head, bool keep_alive)
+{
+    res.version(version);
+    res.prepare_payload();
+    if (head)
+        res.body().clear();
+    res.keep_alive(keep_alive);
+}
+
 void append_wire_bytes(std::string& out, response const& res)
 {
     auto const reason = res.reason();

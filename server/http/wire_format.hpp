@@ -17,6 +17,12 @@ namespace linkledger::http {
 // Content-Length and Connection come from prepare_payload() and keep_alive().
 void append_wire_bytes(std::string& out, response const& res);
 
+// How the listener finishes an answer before writing it: the request's version, Content-Length
+// from the body, no body for HEAD (Content-Length keeps the GET body's size, as HEAD requires)
+// and Connection as decided. The full road and the quick road's kept pages both finish theirs
+// here, so the two write the same bytes.
+void finish_for_wire(response& res, unsigned version, bool head, bool keep_alive);
+
 struct wire_field {
     std::string_view name;
     std::string_view value;

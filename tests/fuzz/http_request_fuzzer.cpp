@@ -280,11 +280,7 @@ void expect_quick_road_agrees(world& w, std::string_view bytes)
         return;
     }
     // A fixed page (404, 410): byte for byte what the full road writes, the hook's headers included.
-    full->version(req.version());
-    full->prepare_payload();
-    if (req.method() == http::verb::head)
-        full->body().clear();
-    full->keep_alive(head->keep_alive);
+    http::finish_for_wire(*full, req.version(), req.method() == http::verb::head, head->keep_alive);
     std::string full_wire;
     http::append_wire_bytes(full_wire, *full);
     expect(wire == full_wire, "a quick page is the full road's bytes");
