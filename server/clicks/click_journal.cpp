@@ -1,6 +1,7 @@
 #include "clicks/click_journal.hpp"
 
 #include "logging/logging.hpp"
+#include "logging/thread_name.hpp"
 
 #include <algorithm>
 #include <array>
@@ -130,7 +131,10 @@ click_journal::click_journal(std::filesystem::path dir, std::uint64_t segment_by
         throw std::runtime_error("click journal: cannot write in " + dir_.string() + ": " +
                                  std::strerror(errno));
     if (sync_.mode == journal_sync::interval)
-        syncer_ = std::thread([this] { sync_every_interval(); });
+        syncer_ = std::thread([this] {
+            logging::name_this_thread("ll-journal-sync");
+            sync_every_interval();
+        });
 }
 
 click_journal::~click_journal()

@@ -5,6 +5,7 @@
 #include "clicks/click_rollup_store.hpp"
 #include "clicks/journal_checkpoint.hpp"
 #include "logging/logging.hpp"
+#include "logging/thread_name.hpp"
 
 #include <pqxx/pqxx>
 
@@ -45,7 +46,10 @@ click_shipper::~click_shipper()
 
 void click_shipper::start()
 {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        logging::name_this_thread("ll-shipper");
+        run();
+    });
 }
 
 void click_shipper::stop(bool drain, std::chrono::seconds deadline)

@@ -2,6 +2,7 @@
 
 #include "events/webhook_signer.hpp"
 #include "logging/logging.hpp"
+#include "logging/thread_name.hpp"
 #include "metrics/prometheus_text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -134,14 +135,17 @@ void webhook_sender::start()
 {
     work_.emplace(io_.get_executor());
     io_thread_ = std::thread([this] {
+        logging::name_this_thread("ll-hook-io");
         lower_this_thread_priority(settings_.idle_priority);
         io_.run();
     });
     dispatcher_ = std::thread([this] {
+        logging::name_this_thread("ll-hook-send");
         lower_this_thread_priority(settings_.idle_priority);
         dispatch_loop();
     });
     listener_ = std::thread([this] {
+        logging::name_this_thread("ll-hook-listen");
         lower_this_thread_priority(settings_.idle_priority);
         listen_loop();
     });

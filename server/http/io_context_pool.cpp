@@ -1,7 +1,10 @@
 #include "http/io_context_pool.hpp"
 
+#include "logging/thread_name.hpp"
+
 #include <boost/asio/post.hpp>
 
+#include <string>
 #include <thread>
 
 namespace linkledger::http {
@@ -24,7 +27,10 @@ void io_context_pool::run()
 {
     std::vector<std::jthread> threads;
     for (std::size_t i = 1; i < contexts_.size(); ++i)
-        threads.emplace_back([this, i] { contexts_[i]->run(); });
+        threads.emplace_back([this, i] {
+            logging::name_this_thread(("ll-io-" + std::to_string(i)).c_str());
+            contexts_[i]->run();
+        });
     contexts_[0]->run();
 }
 

@@ -1,6 +1,7 @@
 #include "links/link_change_listener.hpp"
 
 #include "logging/logging.hpp"
+#include "logging/thread_name.hpp"
 
 #include <pqxx/pqxx>
 
@@ -103,7 +104,10 @@ void link_change_listener::load_all()
 
 void link_change_listener::start()
 {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        logging::name_this_thread("ll-link-changes");
+        run();
+    });
 }
 
 void link_change_listener::stop()

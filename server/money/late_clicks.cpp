@@ -1,6 +1,7 @@
 #include "money/late_clicks.hpp"
 
 #include "logging/logging.hpp"
+#include "logging/thread_name.hpp"
 
 #include <pqxx/pqxx>
 
@@ -42,7 +43,10 @@ late_click_sweeper::~late_click_sweeper()
 
 void late_click_sweeper::start()
 {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        logging::name_this_thread("ll-late-clicks");
+        run();
+    });
 }
 
 void late_click_sweeper::stop()
