@@ -1,6 +1,7 @@
 #include "http/session.hpp"
 
 #include "http/early_answers.hpp"
+#include "http/lent_answer_bytes.hpp"
 #include "http/request_head.hpp"
 #include "http/request_log.hpp"
 #include "http/wire_format.hpp"
@@ -85,6 +86,7 @@ net::awaitable<void> listener::session::run()
             conn_->stream.expires_after(owner_.options_.request_timeout);
             auto [ec, written] = co_await net::async_write(conn_->stream, net::buffer(wire_), k_use);
             (void)written;
+            return_answer_bytes(std::exchange(wire_, {}));
             record(quick->route, quick->status, quick->method, quick->path, quick->started);
             conn_->busy = false;
             // A shutdown that began meanwhile closes the connection after this answer, which
@@ -279,10 +281,12 @@ std::optional<listener::session::quick_answer> listener::session::answer_quickly
     quick_request const visit{head->method,         *target,    hit->capture,
                               head->user_agent,     head->referer, head->accept_language,
                               *client,              behind_proxy_ ? head->forwarded_proto : std::string_view()};
-    wire_.clear();
+    wire_ = borrow_answer_bytes();
     auto const status = owner_.routes_.answer_quickly(*hit, visit, head->version, keep_alive, wire_);
-    if (status == 0)
+    if (status == 0) {
+        return_answer_bytes(std::exchange(wire_, {}));
         return std::nullopt;
+    }
     quick_answer answer{hit->route, status, head->method == verb::head ? "HEAD" : "GET", log_path(head->target),
                         started, keep_alive};
     // The head's bytes are done with: what follows in the buffer is the next request.
@@ -296,7 +300,7 @@ net::awaitable<bool> listener::session::send(exchange& x)
         x.keep_alive = false; // shutdown began while the request was handled
         x.res.keep_alive(false);
     }
-    wire_.clear();
+    wire_ = borrow_answer_bytes();
     append_wire_bytes(wire_, x.res);
     co_return co_await write_wire();
 }
@@ -323,6 +327,7 @@ net::awaitable<bool> listener::session::write_wire()
     conn_->stream.expires_after(owner_.options_.request_timeout);
     auto [ec, written] = co_await net::async_write(conn_->stream, net::buffer(wire_), k_use);
     (void)written;
+    return_answer_bytes(std::exchange(wire_, {}));
     co_return !ec;
 }
 

@@ -114,7 +114,7 @@ private:
     std::shared_ptr<bool const> owner_alive_;
     std::shared_ptr<connection> conn_;
     beast::flat_buffer buffer_;
-    std::string wire_; // the answer's bytes; reused, so its capacity stays
+    std::string wire_; // the answer's bytes, lent by this thread until they are written
     std::string remote_ip_;
     net::ip::address peer_;
     bool behind_proxy_ = false;  // only a trusted proxy's connection carries other clients

@@ -12,8 +12,8 @@
 
 namespace linkledger::http {
 
-// Appends the status line, every field in order, the blank line and the body to `out` (which
-// a connection reuses, so its capacity stays). The fields are those set on `res`, exactly:
+// Appends the status line, every field in order, the blank line and the body to `out` (lent by
+// the connection's thread, so its capacity stays). The fields are those set on `res`, exactly:
 // Content-Length and Connection come from prepare_payload() and keep_alive().
 void append_wire_bytes(std::string& out, response const& res);
 
