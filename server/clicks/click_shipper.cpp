@@ -9,10 +9,6 @@
 
 #include <pqxx/pqxx>
 
-#include <malloc.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <set>
 
@@ -50,23 +46,9 @@ click_shipper::~click_shipper()
 
 void click_shipper::start()
 {
-    // Two threads, one shipping at a time. A redirect is waited for by a person; a click in
-    // PostgreSQL is read by a dashboard, and the journal on disk holds it until then. So the
-    // usual shipper runs at nice 10: while redirects saturate the cores it takes what they leave
-    // and falls behind, and catches up once the burst is over (bench/RESULTS.md: the redirect
-    // ratio went from 0.63 to 0.90 of nginx in 8 s runs). A backlog that grows past
-    // k_catch_up_lag means the load is not a burst: the catch-up thread, at normal priority,
-    // ships until it is back under k_relaxed_lag, so a sustained load is shipped as it comes
-    // and the journal's disk budget is never spent waiting. Unprivileged, a thread may lower
-    // its priority but never raise it again: hence two threads rather than one that switches.
     thread_ = std::thread([this] {
         logging::name_this_thread("ll-shipper");
-        ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), k_relaxed_nice);
-        run(false);
-    });
-    catch_up_thread_ = std::thread([this] {
-        logging::name_this_thread("ll-ship-catchup");
-        run(true);
+        run();
     });
 }
 
@@ -82,7 +64,6 @@ void click_shipper::stop(bool drain, std::chrono::seconds deadline)
     }
     wake_.notify_all();
     thread_.join();
-    catch_up_thread_.join();
 }
 
 shipper_status click_shipper::status() const
@@ -235,20 +216,6 @@ void click_shipper::start_prefetch(journal_position from)
                            [this, from] { return journal_.read(from, options_.batch_size); });
 }
 
-void click_shipper::give_back_backlog_memory()
-{
-    // A backlog is shipped in full batches, each decoded (on a prefetch thread, in that thread's
-    // malloc arena) while the one before is stored: tens of MiB freed again once it is shipped,
-    // which glibc keeps in its arenas as a high-water mark. The soak saw resident memory step up
-    // by 7 MiB after the shipper fell behind at 330 s and stay there (bench/RESULTS.md).
-    auto const now = std::chrono::steady_clock::now();
-    if (!behind_since_trim_ || now - last_trim_ < std::chrono::seconds(10))
-        return;
-    behind_since_trim_ = false;
-    last_trim_ = now;
-    ::malloc_trim(0);
-}
-
 void click_shipper::record_failure(std::exception const& e)
 {
     conn_.reset();
@@ -284,31 +251,12 @@ void click_shipper::save_binding_position(bool force)
     }
 }
 
-void click_shipper::take_turns(std::chrono::system_clock::duration behind_by)
+void click_shipper::run()
 {
-    std::lock_guard lock(mutex_);
-    bool const catch_up = catching_up_ ? behind_by > k_relaxed_lag : behind_by > k_catch_up_lag;
-    if (catch_up == catching_up_ || stopping_)
-        return;
-    catching_up_ = catch_up;
-    auto const seconds = std::chrono::duration_cast<std::chrono::seconds>(behind_by).count();
-    if (catch_up)
-        logging::info("click shipper: {seconds} s behind, catching up at normal priority", {{"seconds", seconds}});
-    else
-        logging::info("click shipper: caught up ({seconds} s behind), back at low priority", {{"seconds", seconds}});
-    wake_.notify_all();
-}
-
-void click_shipper::run(bool catch_up)
-{
-    auto& backoff = backoff_;
+    auto backoff = std::chrono::milliseconds(100);
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return stopping_ || catching_up_ == catch_up; });
-            // Stopping: the thread whose turn it is drains and saves the position.
-            if (catching_up_ != catch_up)
-                return;
             if (stopping_) {
                 bool const can_drain = draining_ && status_.database_up &&
                                        std::chrono::steady_clock::now() < drain_deadline_;
@@ -341,13 +289,11 @@ void click_shipper::run(bool catch_up)
                 bool const behind = batch.clicks.size() >= options_.batch_size / 2;
                 if (behind)
                     start_prefetch(batch.next);
-                behind_since_trim_ = behind_since_trim_ || behind;
                 {
                     std::lock_guard lock(mutex_);
                     oldest_pending_ = batch.clicks.front().at;
                 }
                 auto const shipped = ship(batch);
-                take_turns(std::chrono::system_clock::now() - batch.clicks.back().at);
                 journal_.remove_segments_before(batch.next.segment);
                 {
                     std::lock_guard lock(mutex_);
@@ -356,8 +302,6 @@ void click_shipper::run(bool catch_up)
                     status_.skipped_bytes += batch.skipped_bytes;
                 }
                 save_binding_position(false);
-                if (!behind)
-                    give_back_backlog_memory();
                 std::unique_lock lock(mutex_);
                 if (!behind && !stopping_) {
                     // A partial batch means we have caught up: let the next one fill a while,
@@ -373,7 +317,6 @@ void click_shipper::run(bool catch_up)
                 if (stopping_)
                     break; // drained
             }
-            take_turns({});
             journal_.remove_segments_before(batch.next.segment);
             save_binding_position(true); // caught up: a no-op unless the position moved
             std::unique_lock lock(mutex_);

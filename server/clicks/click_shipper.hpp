@@ -37,12 +37,6 @@ struct shipper_status {
     std::string last_error;
 };
 
-// The low-priority thread's nice value, and how far behind the clicks may fall before the
-// normal-priority one takes over (until they are back under k_relaxed_lag).
-constexpr int k_relaxed_nice = 10;
-constexpr auto k_catch_up_lag = std::chrono::seconds(10);
-constexpr auto k_relaxed_lag = std::chrono::seconds(2);
-
 struct shipper_options {
     std::size_t batch_size = 10000;
     unsigned retention_days = 395;
@@ -68,10 +62,7 @@ public:
     shipper_status status() const;
 
 private:
-    // One of the two threads (start()): ships while it is its turn, waits while it is not.
-    void run(bool catch_up);
-    // After each batch, by how far the clicks just shipped were behind: whose turn it is next.
-    void take_turns(std::chrono::system_clock::duration behind_by);
+    void run();
     void connect();
     void load_checkpoint();
     void count_initial_backlog();
@@ -83,9 +74,6 @@ private:
     void upkeep();
     journal_batch next_batch();
     void start_prefetch(journal_position from);
-    // After a backlog, once caught up: gives the memory its full batches freed back to the
-    // system (at most every 10 s).
-    void give_back_backlog_memory();
     void record_failure(std::exception const& e);
     // Writes the binding's shipped position; `force` even when written less than a second ago.
     void save_binding_position(bool force);
@@ -104,18 +92,13 @@ private:
     unique_visitors uniques_;
     click_retention retention_;
     std::chrono::steady_clock::time_point next_upkeep_{};
-    bool behind_since_trim_ = false;
-    std::chrono::steady_clock::time_point last_trim_{};
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
     bool draining_ = false;
     std::chrono::steady_clock::time_point drain_deadline_{};
-    std::thread thread_;          // nice k_relaxed_nice
-    std::thread catch_up_thread_; // normal priority, ships while catching_up_
-    bool catching_up_ = false;
-    std::chrono::milliseconds backoff_{100}; // the shipping thread's only
+    std::thread thread_;
     shipper_status status_;
     std::uint64_t initial_backlog_ = 0;
     std::uint64_t appended_at_start_ = 0;

@@ -10,9 +10,6 @@
 
 #include <csignal>
 #include <filesystem>
-#include <fstream>
-#include <optional>
-#include <sstream>
 #include <sys/resource.h>
 #include <thread>
 
@@ -307,66 +304,4 @@ TEST(click_pipeline, a_replayed_batch_with_new_clicks_counts_only_the_new_ones)
     EXPECT_EQ(db.query_value("SELECT sum(clicks) || '/' || sum(unique_clicks) || '/' || sum(bot_hits) FROM click_totals_quarter_hourly"), "37/2/1");
     EXPECT_EQ(db.query_value("SELECT count(*) FROM click_uniques"), "2");
     std::filesystem::remove_all(data_dir);
-}
-
-namespace {
-
-// The nice value of the server's thread named `name` (/proc/PID/task/TID/stat, field 19), or
-// nullopt when it has no such thread.
-std::optional<int> thread_nice(pid_t pid, std::string const& name)
-{
-    namespace fs = std::filesystem;
-    for (auto const& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
-        std::ifstream comm(task.path() / "comm");
-        std::string got;
-        std::getline(comm, got);
-        if (got != name)
-            continue;
-        std::ifstream stat(task.path() / "stat");
-        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-        // After the ")" that ends the name: state is field 3, nice field 19.
-        std::istringstream rest(text.substr(text.rfind(')') + 2));
-        std::string field;
-        for (int i = 3; i <= 19 && rest >> field; ++i) {
-        }
-        return std::stoi(field);
-    }
-    return std::nullopt;
-}
-
-} // namespace
-
-TEST(click_pipeline, a_backlog_past_10_s_is_shipped_at_normal_priority_then_low_again)
-{
-    private_cluster pg;
-    auto const key = create_key(pg.url());
-    server_process server(pg.url());
-    auto const pid = server.process().pid();
-    // The usual shipper yields to the redirects; the catch-up thread does not.
-    EXPECT_EQ(thread_nice(pid, "ll-shipper"), 10);
-    EXPECT_EQ(thread_nice(pid, "ll-ship-catchup"), 0);
-    create_link(server.port(), key, "behind");
-    redirect_load load(server.port(), "/behind", 2);
-    std::this_thread::sleep_for(300ms);
-
-    // PostgreSQL away for longer than the catch-up lag: the first clicks shipped after it are
-    // more than 10 s old.
-    pg.stop();
-    std::this_thread::sleep_for(11s);
-    pg.start();
-    EXPECT_TRUE(server.process().wait_for_log("catching up at normal priority", 20s));
-    EXPECT_TRUE(server.process().wait_for_log("back at low priority", 30s));
-    auto const ids = load.stop();
-    ASSERT_FALSE(ids.empty());
-    auto const count_sql = "SELECT count(*) FROM clicks WHERE click_id = ANY(" + id_array(ids) + ")";
-    auto const deadline = std::chrono::steady_clock::now() + 30s;
-    std::string found;
-    while (std::chrono::steady_clock::now() < deadline) {
-        found = query_once(pg.url(), count_sql);
-        if (found == std::to_string(ids.size()))
-            break;
-        std::this_thread::sleep_for(50ms);
-    }
-    EXPECT_EQ(found, std::to_string(ids.size()));
-    EXPECT_EQ(query_once(pg.url(), "SELECT count(*) - count(DISTINCT click_id) FROM clicks"), "0");
 }
