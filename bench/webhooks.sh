@@ -21,8 +21,6 @@
 # WEBHOOKS_BENCH_RATE=500 the steady phase's events per second; WEBHOOKS_BENCH_PERF=FILE
 # records the steady window with perf (costs CPU: for diagnosis, not for figures);
 # WEBHOOKS_BENCH_POLL=0.05 polls the second batch as the script did before 2026-12-02 08:40.
-# The server keeps its default cap of 600 deliveries started a second; LINKLEDGER_WEBHOOK_MAX_RATE=0
-# in the environment lifts it (the sender's capacity alone).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 events=${1:-5000}

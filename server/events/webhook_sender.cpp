@@ -40,8 +40,6 @@ constexpr auto k_lease_margin = std::chrono::seconds(5);
 // this much more latency, which no receiver notices. Results are written with the next
 // claim, or this long after the first of them ended, whichever comes first.
 constexpr auto k_steady_gather = std::chrono::milliseconds(50);
-// The shortest wait for max_rate to grant the next starts.
-constexpr auto k_rate_tick = std::chrono::milliseconds(5);
 
 class wake_receiver : public pqxx::notification_receiver {
 public:
@@ -110,15 +108,6 @@ sender_settings sender_settings_from_environment(std::string public_url)
             s.idle_priority = true;
         else if (v != "normal")
             throw std::invalid_argument("LINKLEDGER_WEBHOOK_PRIORITY must be idle or normal");
-    }
-    if (char const* rate = std::getenv("LINKLEDGER_WEBHOOK_MAX_RATE"); rate && *rate) {
-        std::string_view const v(rate);
-        int per_second = 0;
-        auto const [end, ec] = std::from_chars(v.data(), v.data() + v.size(), per_second);
-        if (ec != std::errc{} || end != v.data() + v.size() || per_second < 0 || per_second > 100'000)
-            throw std::invalid_argument(
-                "LINKLEDGER_WEBHOOK_MAX_RATE must be deliveries per second from 1 to 100000, or 0 for no cap");
-        s.max_rate = per_second;
     }
     if (char const* schedule = std::getenv("LINKLEDGER_WEBHOOK_RETRY_SCHEDULE"); schedule && *schedule) {
         try {
@@ -299,7 +288,6 @@ void webhook_sender::start_queued(std::chrono::steady_clock::time_point now)
         std::lock_guard lock(mutex_);
         free = settings_.max_in_flight - in_flight_;
     }
-    free = std::min(free, starts_allowed(now));
     std::vector<claimed_delivery> starting;
     for (auto it = queue_.begin(); it != queue_.end() && free > 0;) {
         if (now - it->claimed_at > max_age) {
@@ -319,30 +307,12 @@ void webhook_sender::start_queued(std::chrono::steady_clock::time_point now)
     }
     if (starting.empty())
         return;
-    if (settings_.max_rate > 0)
-        start_budget_ -= static_cast<double>(starting.size());
     {
         std::lock_guard lock(mutex_);
         in_flight_ += static_cast<int>(starting.size());
     }
     for (auto& d : starting)
         begin(std::move(d));
-}
-
-int webhook_sender::starts_allowed(std::chrono::steady_clock::time_point now)
-{
-    // A backlog (after an outage, or a burst of sales) is sent at max_rate rather than as fast
-    // as the receivers answer: at full speed beside a redirect flood it cost the redirects 17 to
-    // 19 %, where a steady 500 a second cost them about 5 % (bench/RESULTS.md). After a pause,
-    // a tenth of a second's worth may start at once.
-    if (settings_.max_rate <= 0)
-        return settings_.max_in_flight;
-    auto const rate = static_cast<double>(settings_.max_rate);
-    auto const burst = std::max(static_cast<double>(settings_.max_in_flight), rate / 10);
-    auto const elapsed = std::chrono::duration<double>(now - budget_at_).count();
-    start_budget_ = std::min(burst, start_budget_ + std::max(0.0, elapsed) * rate);
-    budget_at_ = now;
-    return static_cast<int>(std::min<double>(start_budget_, settings_.max_in_flight));
 }
 
 std::vector<webhook_sender::written> webhook_sender::record(pqxx::transaction_base& tx, std::deque<finished> const& batch)
@@ -462,14 +432,6 @@ void webhook_sender::dispatch_loop()
                         deadline = std::min(deadline, *due);
                     if (!batch.empty() || !to_release_.empty())
                         deadline = std::min(deadline, first_unwritten + k_steady_gather);
-                    // Held back by max_rate: again when the next start is granted (every few
-                    // milliseconds at most, to start several at once).
-                    if (!queue_.empty() && in_flight_ < settings_.max_in_flight && settings_.max_rate > 0 &&
-                        start_budget_ < 1) {
-                        auto const until_next = std::chrono::duration_cast<clock::duration>(
-                            std::chrono::duration<double>((1 - start_budget_) / settings_.max_rate));
-                        deadline = std::min(deadline, now + std::max<clock::duration>(k_rate_tick, until_next));
-                    }
                     changed_.wait_until(lock, deadline, [this] { return woken_ || !finished_.empty(); });
                     notified = notified || woken_;
                     woken_ = false;

@@ -60,13 +60,10 @@ struct sender_settings {
     int retention_days = 30;
     std::chrono::milliseconds poll{1000};
     bool idle_priority = false; // LINKLEDGER_WEBHOOK_PRIORITY=idle (SCHED_IDLE threads)
-    // Deliveries started per second at most, 0 for no cap (LINKLEDGER_WEBHOOK_MAX_RATE).
-    int max_rate = 600;
 };
 
 // The settings from the environment (LINKLEDGER_WEBHOOK_ALLOW_PRIVATE,
-// LINKLEDGER_WEBHOOK_RETRY_SCHEDULE, LINKLEDGER_WEBHOOK_TIMEOUT_MS, LINKLEDGER_WEBHOOK_PRIORITY,
-// LINKLEDGER_WEBHOOK_MAX_RATE); throws
+// LINKLEDGER_WEBHOOK_RETRY_SCHEDULE, LINKLEDGER_WEBHOOK_TIMEOUT_MS); throws
 // std::invalid_argument naming a bad one.
 sender_settings sender_settings_from_environment(std::string public_url);
 
@@ -115,8 +112,6 @@ private:
     endpoint_slots claim_allowance() const;
     int held_limit() const;
     void start_queued(std::chrono::steady_clock::time_point now);
-    // How many deliveries max_rate lets start now; a start is taken from it by start_queued.
-    int starts_allowed(std::chrono::steady_clock::time_point now);
     void give_back(std::int64_t endpoint_id);
     std::deque<held>::iterator hand_back(std::deque<held>::iterator it);
     std::vector<written> record(pqxx::transaction_base& tx, std::deque<finished> const& batch);
@@ -141,8 +136,6 @@ private:
 
     std::unordered_map<std::int64_t, endpoint_pace> pace_;
     std::deque<held> queue_;
-    double start_budget_ = 0; // starts max_rate has granted and none has taken yet
-    std::chrono::steady_clock::time_point budget_at_{};
     std::vector<claimed_delivery> to_release_;
 
     std::thread io_thread_;

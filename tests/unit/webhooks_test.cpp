@@ -145,21 +145,6 @@ TEST(sender_settings, the_timeout_is_milliseconds_under_the_lease)
     ::unsetenv("LINKLEDGER_WEBHOOK_TIMEOUT_MS");
 }
 
-TEST(sender_settings, the_rate_is_deliveries_a_second_or_zero_for_no_cap)
-{
-    ::unsetenv("LINKLEDGER_WEBHOOK_MAX_RATE");
-    EXPECT_EQ(sender_settings_from_environment("http://x").max_rate, 600);
-    ::setenv("LINKLEDGER_WEBHOOK_MAX_RATE", "50", 1);
-    EXPECT_EQ(sender_settings_from_environment("http://x").max_rate, 50);
-    ::setenv("LINKLEDGER_WEBHOOK_MAX_RATE", "0", 1);
-    EXPECT_EQ(sender_settings_from_environment("http://x").max_rate, 0);
-    for (auto const* bad : {"-1", "100001", "fast", "5/s", "1.5"}) {
-        ::setenv("LINKLEDGER_WEBHOOK_MAX_RATE", bad, 1);
-        EXPECT_THROW(sender_settings_from_environment("http://x"), std::invalid_argument) << bad;
-    }
-    ::unsetenv("LINKLEDGER_WEBHOOK_MAX_RATE");
-}
-
 TEST(sender_settings, the_priority_is_normal_unless_idle_is_asked_for)
 {
     ::unsetenv("LINKLEDGER_WEBHOOK_PRIORITY");
