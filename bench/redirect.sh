@@ -61,8 +61,8 @@ drain() {
   done
 }
 
-# Waits until an instance has shipped its journal: since the shipper yields to redirects and
-# catches up after a run, each run starts with no backlog left by the one before.
+# Waits until an instance has shipped its journal (or 60 s), so each run starts with no backlog
+# left by the one before: a fixed pause was too short after the heavier runs on a slow machine.
 settle() {
   local port=$1
   for _ in $(seq 600); do
