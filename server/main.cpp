@@ -66,6 +66,8 @@
 #include <iostream>
 #include <thread>
 
+#include <malloc.h>
+
 namespace {
 
 using namespace linkledger;
@@ -75,6 +77,11 @@ int serve(config::config settings)
 {
     // A file size limit on the journal must cost clicks (counted, logged), not the process.
     std::signal(SIGXFSZ, SIG_IGN);
+    // glibc raises its mmap threshold to the largest block freed so far, so after the shipper
+    // once decodes a full batch (megabytes) every later batch comes from the arenas, which keep
+    // the pages: RSS climbed in steps through a soak with a few MiB live. A fixed threshold
+    // keeps large blocks in mmap, returned when freed (bench/RESULTS.md, 2026-12-03).
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     std::filesystem::path const data_dir(settings.data_dir);
     clicks::data_dir_lock const data_dir_owner(data_dir); // before anything writes there
     db::database database(settings.database_url, settings.db_pool_size);
