@@ -1,6 +1,7 @@
 #include "clicks/unique_visitors.hpp"
 
 #include "db/pg_array.hpp"
+#include "logging/logging.hpp"
 
 #include <pqxx/pqxx>
 
@@ -17,11 +18,55 @@ ON CONFLICT DO NOTHING
 RETURNING to_char(day, 'YYYY-MM-DD'), link_id, encode(visitor_hash, 'hex')
 )sql";
 
-// Bounds the cache; when cleared, a visitor's later clicks only cost a marker insert that
-// returns nothing.
-constexpr std::size_t k_max_counted_visitors = 500000;
+// Bounds the cache (about 60 bytes an entry with the set's own: some 15 MB); when cleared, a
+// visitor's later clicks only cost a marker insert that returns nothing.
+constexpr std::size_t k_max_counted_visitors = 250000;
+
+int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
 } // namespace
+
+std::size_t unique_visitors::visitor_hasher::operator()(visitor const& v) const noexcept
+{
+    // The hash bytes are already uniformly spread (an HMAC); mixing in day and link is enough.
+    std::uint64_t h = 0;
+    for (std::size_t i = 0; i < 8; ++i)
+        h = (h << 8) | v.hash[i];
+    return static_cast<std::size_t>(h ^ (static_cast<std::uint64_t>(v.link_id) * 0x9E3779B97F4A7C15ull) ^ v.day);
+}
+
+std::optional<unique_visitors::visitor> unique_visitors::make_visitor(std::string_view day, std::int64_t link_id,
+                                                                      std::string_view hash_hex)
+{
+    if (day.size() != 10 || day[4] != '-' || day[7] != '-' || hash_hex.size() < 32)
+        return std::nullopt;
+    visitor v;
+    v.link_id = link_id;
+    for (std::size_t i = 0; i < day.size(); ++i) {
+        if (i == 4 || i == 7)
+            continue;
+        if (day[i] < '0' || day[i] > '9')
+            return std::nullopt;
+        v.day = v.day * 10 + static_cast<std::uint32_t>(day[i] - '0');
+    }
+    for (std::size_t i = 0; i < v.hash.size(); ++i) {
+        int const hi = hex_digit(hash_hex[2 * i]);
+        int const lo = hex_digit(hash_hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return std::nullopt;
+        v.hash[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+    }
+    return v;
+}
 
 void unique_visitors::start_batch()
 {
@@ -36,10 +81,16 @@ void unique_visitors::consider(std::size_t position, click const& c, std::string
 {
     if (c.bot || hash.empty())
         return;
-    auto visitor = day + '|' + std::to_string(c.link_id) + '|' + hash;
-    if (counted_.count(visitor) || candidates_.count(visitor))
+    auto const visitor = make_visitor(day, c.link_id, hash);
+    if (!visitor) {
+        // Both come from the shipper itself (utc_day, visitor_hash): never seen, but a stuck
+        // shipper would cost every later click, while this costs one visitor's unique.
+        logging::error("unique visitors: a malformed day {day} or visitor hash, not counted", {{"day", day}});
         return;
-    candidates_.emplace(std::move(visitor), position);
+    }
+    if (counted_.count(*visitor) || candidates_.count(*visitor))
+        return;
+    candidates_.emplace(*visitor, position);
     days_.push_back(day);
     links_.push_back(std::to_string(c.link_id));
     hashes_.push_back(hash);
@@ -52,13 +103,16 @@ std::vector<std::size_t> unique_visitors::mark(pqxx::transaction_base& tx)
         auto const fresh = tx.exec_params(k_insert_uniques, db::to_pg_array(days_), db::to_pg_array(links_),
                                           db::to_pg_array(hashes_));
         for (auto const& row : fresh) {
-            auto const visitor = row[0].as<std::string>() + '|' + row[1].as<std::string>() + '|' + row[2].as<std::string>();
-            if (auto const it = candidates_.find(visitor); it != candidates_.end())
+            auto const visitor = make_visitor(std::string_view(row[0].c_str(), row[0].size()), row[1].as<std::int64_t>(),
+                                              std::string_view(row[2].c_str(), row[2].size()));
+            if (!visitor)
+                continue;
+            if (auto const it = candidates_.find(*visitor); it != candidates_.end())
                 first_visits.push_back(it->second);
         }
     }
     // Every candidate has a marker once `tx` commits: this node's, or one stored before.
-    for (auto& candidate : candidates_)
+    for (auto const& candidate : candidates_)
         pending_.push_back(candidate.first);
     return first_visits;
 }
@@ -69,8 +123,7 @@ void unique_visitors::committed()
     // returned by the insert and counts once, there.
     if (counted_.size() > k_max_counted_visitors)
         counted_.clear();
-    for (auto& visitor : pending_)
-        counted_.insert(std::move(visitor));
+    counted_.insert(pending_.begin(), pending_.end());
     pending_.clear();
 }
 

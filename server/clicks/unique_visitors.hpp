@@ -8,7 +8,11 @@
 
 #include <pqxx/transaction_base>
 
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -31,11 +35,27 @@ public:
     // `tx` has committed: its markers are stored, so their visitors are known from now on.
     void committed();
 
+    // A visitor on a link on a day, in 32 bytes: the day's digits, the link and the first half
+    // of the visitor hash (128 bits: a collision, which would miss one unique, is beyond reach).
+    // The cache holds up to k_max_counted_visitors of them, so its memory is what bounds it.
+    struct visitor {
+        std::uint32_t day = 0; // YYYYMMDD
+        std::int64_t link_id = 0;
+        std::array<std::uint8_t, 16> hash{};
+        bool operator==(visitor const&) const = default;
+    };
+    struct visitor_hasher {
+        std::size_t operator()(visitor const& v) const noexcept;
+    };
+    // Nothing when `day` is not YYYY-MM-DD or `hash_hex` not at least 32 hex digits.
+    static std::optional<visitor> make_visitor(std::string_view day, std::int64_t link_id,
+                                               std::string_view hash_hex);
+
 private:
-    std::unordered_set<std::string> counted_;                   // "day|link|hash" known to have a marker
-    std::unordered_map<std::string, std::size_t> candidates_;   // this batch's: visitor -> position
-    std::vector<std::string> days_, links_, hashes_;            // the candidates, as insert arrays
-    std::vector<std::string> pending_;                          // marked by the transaction not yet committed
+    std::unordered_set<visitor, visitor_hasher> counted_;              // known to have a marker
+    std::unordered_map<visitor, std::size_t, visitor_hasher> candidates_; // this batch's: -> position
+    std::vector<std::string> days_, links_, hashes_;                   // the candidates, as insert arrays
+    std::vector<visitor> pending_;                                     // marked by the transaction not yet committed
 };
 
 } // namespace linkledger::clicks
