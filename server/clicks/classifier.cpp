@@ -6,6 +6,8 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 
 namespace linkledger::clicks {
@@ -146,13 +148,18 @@ user_agent_traits classifier::compute(std::string_view ua) const
 user_agent_traits classifier::classify(std::string_view ua) const
 {
     constexpr std::size_t k_cache_entries = 4096;
-    thread_local std::unordered_map<std::string, user_agent_traits> cache;
+    // Looked up by the request's own bytes, not a copy of them.
+    struct text_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+    };
+    thread_local std::unordered_map<std::string, user_agent_traits, text_hash, std::equal_to<>> cache;
     thread_local std::uint64_t cache_owner = 0;
     if (cache_owner != id_) {
         cache.clear();
         cache_owner = id_;
     }
-    if (auto const it = cache.find(std::string(ua)); it != cache.end())
+    if (auto const it = cache.find(ua); it != cache.end())
         return it->second;
     auto traits = compute(ua);
     // Dropping everything when full is crude but bounded, and the hot entries return at once.

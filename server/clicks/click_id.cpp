@@ -19,6 +19,13 @@ int crockford_value(char c)
 
 std::string new_click_id(std::chrono::system_clock::time_point now)
 {
+    std::string out;
+    new_click_id(out, now);
+    return out;
+}
+
+void new_click_id(std::string& out, std::chrono::system_clock::time_point now)
+{
     auto const millis = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
     std::array<unsigned char, 16> bytes{};
@@ -27,7 +34,7 @@ std::string new_click_id(std::chrono::system_clock::time_point now)
     crypto::buffered_random_bytes(bytes.data() + 6, 10);
 
     // 128 bits as 26 base32 digits: the first digit holds the top 3 bits (130 - 128 = 2 spare).
-    std::string out(k_click_id_length, '0');
+    out.assign(k_click_id_length, '0');
     unsigned __int128 value = 0;
     for (auto byte : bytes)
         value = (value << 8) | byte;
@@ -35,7 +42,6 @@ std::string new_click_id(std::chrono::system_clock::time_point now)
         out[i] = k_crockford[static_cast<std::size_t>(value & 0x1f)];
         value >>= 5;
     }
-    return out;
 }
 
 bool is_valid_click_id(std::string_view id)

@@ -13,6 +13,8 @@ namespace linkledger::clicks {
 inline constexpr std::size_t k_click_id_length = 26;
 
 std::string new_click_id(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+// The same into `out` (replacing what it held): the redirect reuses one buffer.
+void new_click_id(std::string& out, std::chrono::system_clock::time_point now);
 
 bool is_valid_click_id(std::string_view id);
 

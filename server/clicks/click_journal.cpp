@@ -231,12 +231,13 @@ void click_journal::stage(click const& c)
     if (t_staged.owner != this) {
         t_staged = {this, {}, 0};
     }
-    auto const payload = encode_click(c);
-    auto const at = t_staged.bytes.size();
-    t_staged.bytes.resize(at + k_header_bytes);
-    put_u32(t_staged.bytes.data() + at, static_cast<std::uint32_t>(payload.size()));
-    put_u32(t_staged.bytes.data() + at + 4, crc32(payload));
-    t_staged.bytes += payload;
+    auto& bytes = t_staged.bytes;
+    auto const at = bytes.size();
+    bytes.resize(at + k_header_bytes);
+    append_encoded_click(bytes, c);
+    std::string_view const payload(bytes.data() + at + k_header_bytes, bytes.size() - at - k_header_bytes);
+    put_u32(bytes.data() + at, static_cast<std::uint32_t>(payload.size()));
+    put_u32(bytes.data() + at + 4, crc32(payload));
     ++t_staged.count;
 }
 
@@ -256,9 +257,20 @@ bool click_journal::flush_staged()
     if (!has_staged())
         return true;
     auto const count = t_staged.count;
-    std::string records = std::move(t_staged.bytes);
-    t_staged.bytes.clear();
     t_staged.count = 0;
+    // Emptied on every way out but kept: the next loop turn stages into the same memory. A
+    // buffer a burst made large is given back.
+    struct emptied_after {
+        std::string& bytes;
+        ~emptied_after()
+        {
+            if (bytes.capacity() > (256u << 10))
+                std::string().swap(bytes);
+            else
+                bytes.clear();
+        }
+    } const empty_later{t_staged.bytes};
+    std::string const& records = t_staged.bytes;
 
     bool ok = false;
     int error = 0;

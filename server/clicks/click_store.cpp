@@ -76,10 +76,8 @@ private:
 
 } // namespace
 
-std::string encode_click(click const& c)
+void append_encoded_click(std::string& out, click const& c)
 {
-    std::string out;
-    out.reserve(256 + c.user_agent.size() + c.referer.size());
     out.push_back(static_cast<char>(k_format_version));
     put_u64(out, static_cast<std::uint64_t>(
                      std::chrono::duration_cast<std::chrono::microseconds>(c.at.time_since_epoch()).count()));
@@ -92,6 +90,13 @@ std::string encode_click(click const& c)
     auto const rule = static_cast<std::uint16_t>(c.rule);
     out.push_back(static_cast<char>(rule & 0xff));
     out.push_back(static_cast<char>(rule >> 8));
+}
+
+std::string encode_click(click const& c)
+{
+    std::string out;
+    out.reserve(256 + c.user_agent.size() + c.referer.size());
+    append_encoded_click(out, c);
     return out;
 }
 

@@ -35,6 +35,8 @@ inline constexpr std::int16_t k_expired_rule = -2; // past its validity: the lin
 // current format (2: with the rule); format 1, written by versions before smart redirects,
 // is still read (rule k_no_rule), since a data dir may hold unshipped clicks across an upgrade.
 std::string encode_click(click const& c);
+// The same, appended to `out` (the redirect stages into a buffer it keeps: no allocation).
+void append_encoded_click(std::string& out, click const& c);
 // Nothing when `payload` is not a whole, well-formed encoding.
 std::optional<click> decode_click(std::string_view payload);
 

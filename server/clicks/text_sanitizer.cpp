@@ -35,8 +35,15 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i)
 
 std::string storable_text(std::string_view text, std::size_t max_bytes)
 {
-    constexpr std::string_view replacement = "\xEF\xBF\xBD";
     std::string out;
+    storable_text(out, text, max_bytes);
+    return out;
+}
+
+void storable_text(std::string& out, std::string_view text, std::size_t max_bytes)
+{
+    constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    out.clear();
     out.reserve(std::min(text.size(), max_bytes));
     for (std::size_t i = 0; i < text.size();) {
         // Printable ASCII, nearly every byte of a User-Agent or Referer: kept a run at a time.
@@ -57,7 +64,6 @@ std::string storable_text(std::string_view text, std::size_t max_bytes)
             break;
         out.append(piece);
     }
-    return out;
 }
 
 bool is_clean_text(std::string_view text)

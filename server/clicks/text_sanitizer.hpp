@@ -10,6 +10,8 @@ namespace linkledger::clicks {
 // Valid UTF-8 of `text`, each invalid byte replaced by U+FFFD, control characters dropped,
 // cut at a character boundary to at most `max_bytes`.
 std::string storable_text(std::string_view text, std::size_t max_bytes);
+// The same into `out` (replacing what it held): the redirect reuses one buffer.
+void storable_text(std::string& out, std::string_view text, std::size_t max_bytes);
 
 // True when `text` is valid UTF-8 without control characters (NUL included): what an id or a
 // code must be to be stored and compared as it was sent, with nothing replaced or dropped.

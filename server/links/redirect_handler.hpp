@@ -47,14 +47,15 @@ private:
         std::string_view accept_language;
         std::string_view remote_ip;
     };
-    // The 302's Location, or the page to show instead; none of them when `found_only` and the
-    // answer is neither a plain 302 nor a fixed page (then nothing was counted or journaled).
+    // A 302 to the Location resolve() wrote, or the page to show instead; none of them when
+    // `found_only` and the answer is neither a plain 302 nor a fixed page (then nothing was
+    // counted or journaled).
     struct outcome {
-        std::optional<std::string> location;
+        bool redirect = false;
         std::optional<http::response> page;         // made for this request: the escape page
         http::response const* fixed_page = nullptr; // the same for every request
     };
-    outcome resolve(follower_request const& follower, bool found_only) const;
+    outcome resolve(follower_request const& follower, bool found_only, std::string& location) const;
 
     redirect_table const& table_;
     clicks::click_journal& journal_;

@@ -426,6 +426,13 @@ target_template compile_target(std::string_view target)
 std::string render_target(target_template const& t, placeholder_values const& values)
 {
     std::string out;
+    render_target(out, t, values);
+    return out;
+}
+
+void render_target(std::string& out, target_template const& t, placeholder_values const& values)
+{
+    out.clear();
     std::size_t size = 0;
     for (auto const& p : t.parts)
         size += p.literal.size() + (p.then == placeholder::none ? 0 : 32);
@@ -452,7 +459,6 @@ std::string render_target(target_template const& t, placeholder_values const& va
             break;
         }
     }
-    return out;
 }
 
 std::optional<std::string> with_visitor_query(std::string_view location, std::string_view raw_query)

@@ -101,6 +101,8 @@ std::string first_language(std::string_view accept_language);
 target_template compile_target(std::string_view target);
 // The template with each placeholder replaced by its value, percent-encoded.
 std::string render_target(target_template const& t, placeholder_values const& values);
+// The same into `out` (replacing what it held): the redirect reuses one buffer.
+void render_target(std::string& out, target_template const& t, placeholder_values const& values);
 
 // `location` with the visitor's query parameters added, byte for byte as sent, before any
 // #fragment; a parameter the location already has keeps the location's value. Nothing when
