@@ -148,10 +148,12 @@ user_agent_traits classifier::compute(std::string_view ua) const
 user_agent_traits classifier::classify(std::string_view ua) const
 {
     constexpr std::size_t k_cache_entries = 4096;
-    // Looked up by the request's own bytes, not a copy of them.
+    // Looked up by the view it is given, without making a key string of it. Not noexcept on
+    // purpose: libstdc++ then keeps each entry's hash code, as it did for std::hash<std::string>,
+    // instead of hashing neighbouring User-Agents again while it walks a bucket.
     struct text_hash {
         using is_transparent = void;
-        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
     };
     thread_local std::unordered_map<std::string, user_agent_traits, text_hash, std::equal_to<>> cache;
     thread_local std::uint64_t cache_owner = 0;

@@ -5,6 +5,8 @@
 
 #include <pqxx/pqxx>
 
+#include <atomic>
+#include <chrono>
 #include <unordered_map>
 
 namespace linkledger::clicks {
@@ -84,8 +86,16 @@ void unique_visitors::consider(std::size_t position, click const& c, std::string
     auto const visitor = make_visitor(day, c.link_id, hash);
     if (!visitor) {
         // Both come from the shipper itself (utc_day, visitor_hash): never seen, but a stuck
-        // shipper would cost every later click, while this costs one visitor's unique.
-        logging::error("unique visitors: a malformed day {day} or visitor hash, not counted", {{"day", day}});
+        // shipper would cost every later click, while this costs one visitor's unique. One
+        // line a minute at most: it would repeat for every click.
+        static std::atomic<std::int64_t> last_log{0};
+        auto const now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+        if (now - last_log.load(std::memory_order_relaxed) >= 60) {
+            last_log.store(now, std::memory_order_relaxed);
+            logging::error("unique visitors: a malformed day {day} or visitor hash, not counted", {{"day", day}});
+        }
         return;
     }
     if (counted_.count(*visitor) || candidates_.count(*visitor))

@@ -44,6 +44,7 @@ public:
         std::array<std::uint8_t, 16> hash{};
         bool operator==(visitor const&) const = default;
     };
+    static_assert(sizeof(visitor) == 32);
     struct visitor_hasher {
         std::size_t operator()(visitor const& v) const noexcept;
     };

@@ -126,7 +126,8 @@ http::quick_result redirect_handler::redirect_quickly(http::quick_request const&
 {
     follower_request const follower{req.method,  req.capture, req.target, req.user_agent,
                               req.referer, req.accept_language, req.remote_ip};
-    // Kept by the I/O thread between redirects, like the click in resolve(): no allocation.
+    // Kept by the I/O thread between redirects, like the click in resolve(): no allocation
+    // unless the visitor's query is forwarded (with_visitor_query builds a new string).
     thread_local std::string location;
     auto const outcome = resolve(follower, true, location);
     if (outcome.fixed_page)
