@@ -1,6 +1,7 @@
 #include "clicks/unique_visitors.hpp"
 
 #include "db/pg_array.hpp"
+#include "http/percent_decoding.hpp"
 #include "logging/logging.hpp"
 
 #include <pqxx/pqxx>
@@ -23,17 +24,6 @@ RETURNING to_char(day, 'YYYY-MM-DD'), link_id, encode(visitor_hash, 'hex')
 // Bounds the cache (about 60 bytes an entry with the set's own: some 15 MB); when cleared, a
 // visitor's later clicks only cost a marker insert that returns nothing.
 constexpr std::size_t k_max_counted_visitors = 250000;
-
-int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 } // namespace
 
@@ -61,8 +51,8 @@ std::optional<unique_visitors::visitor> unique_visitors::make_visitor(std::strin
         v.day = v.day * 10 + static_cast<std::uint32_t>(day[i] - '0');
     }
     for (std::size_t i = 0; i < v.hash.size(); ++i) {
-        int const hi = hex_digit(hash_hex[2 * i]);
-        int const lo = hex_digit(hash_hex[2 * i + 1]);
+        int const hi = http::hex_digit(hash_hex[2 * i]);
+        int const lo = http::hex_digit(hash_hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return std::nullopt;
         v.hash[i] = static_cast<std::uint8_t>(hi * 16 + lo);
