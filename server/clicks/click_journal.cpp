@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -386,50 +387,80 @@ std::uint64_t click_journal::current_segment() const
     return segment_;
 }
 
-journal_batch click_journal::read(journal_position from, std::size_t max_clicks) const
+template <class OnRecord>
+journal_position click_journal::walk(journal_position from, std::size_t max_records, OnRecord&& on_record,
+                                     std::uint64_t* skipped_bytes) const
 {
-    journal_batch batch;
-    batch.next = from;
+    std::size_t taken = 0;
     // Fixed before reading: a segment older than the one being written is final.
     auto const current = current_segment();
     auto const on_disk = segments();
-    while (batch.clicks.size() < max_clicks) {
+    while (taken < max_records) {
         // A position in a segment that is gone (or before the first) moves to the next one.
-        auto const it = std::lower_bound(on_disk.begin(), on_disk.end(), batch.next.segment);
+        auto const it = std::lower_bound(on_disk.begin(), on_disk.end(), from.segment);
         if (it == on_disk.end())
             break;
-        if (*it != batch.next.segment)
-            batch.next = {*it, 0};
-        auto const data = read_from(segment_path(batch.next.segment), batch.next.offset, k_read_chunk);
+        if (*it != from.segment)
+            from = {*it, 0};
+        auto const data = read_from(segment_path(from.segment), from.offset, k_read_chunk);
         std::size_t pos = 0;
-        while (batch.clicks.size() < max_clicks && data.size() - pos >= k_header_bytes) {
+        while (taken < max_records && data.size() - pos >= k_header_bytes) {
             auto const length = get_u32(data.data() + pos);
             auto const checksum = get_u32(data.data() + pos + 4);
             if (length > k_max_record_bytes || data.size() - pos - k_header_bytes < length)
                 break;
             std::string_view const payload(data.data() + pos + k_header_bytes, length);
-            auto decoded = crc32(payload) == checksum ? decode_click(payload) : std::nullopt;
-            if (!decoded)
+            if (crc32(payload) != checksum || !on_record(payload))
                 break;
-            batch.clicks.push_back(std::move(*decoded));
+            ++taken;
             pos += k_header_bytes + length;
         }
-        batch.next.offset += pos;
-        if (batch.clicks.size() >= max_clicks)
+        from.offset += pos;
+        if (taken >= max_records)
             break;
         if (data.size() == k_read_chunk && pos > 0)
             continue; // more of this segment than one chunk
-        if (batch.next.segment >= current)
+        if (from.segment >= current)
             break; // the live segment: the rest is still being written
         // A finished segment read to its end; anything left is a torn or corrupt tail.
-        if (data.size() > pos) {
-            batch.skipped_bytes += data.size() - pos;
+        if (data.size() > pos && skipped_bytes != nullptr) {
+            *skipped_bytes += data.size() - pos;
             logging::warn("click journal: skipped {bytes} unreadable bytes at the end of segment {segment}",
-                          {{"bytes", data.size() - pos}, {"segment", batch.next.segment}});
+                          {{"bytes", data.size() - pos}, {"segment", from.segment}});
         }
-        batch.next = {batch.next.segment + 1, 0};
+        from = {from.segment + 1, 0};
     }
+    return from;
+}
+
+journal_batch click_journal::read(journal_position from, std::size_t max_clicks) const
+{
+    journal_batch batch;
+    batch.next = walk(
+        from, max_clicks,
+        [&](std::string_view payload) {
+            auto decoded = decode_click(payload);
+            if (decoded)
+                batch.clicks.push_back(std::move(*decoded));
+            return decoded.has_value();
+        },
+        &batch.skipped_bytes);
     return batch;
+}
+
+std::uint64_t click_journal::count(journal_position from) const
+{
+    // Checksummed like read(), so a torn tail ends the count where it ends a read; but not
+    // decoded: counting a backlog of millions at start would otherwise build every click.
+    std::uint64_t n = 0;
+    walk(
+        from, std::numeric_limits<std::size_t>::max(),
+        [&](std::string_view) {
+            ++n;
+            return true;
+        },
+        nullptr);
+    return n;
 }
 
 void click_journal::remove_segments_before(std::uint64_t keep_from)

@@ -83,6 +83,11 @@ public:
 
     // Reads up to `max_clicks` complete records from `from`, moving past finished segments.
     journal_batch read(journal_position from, std::size_t max_clicks) const;
+    // How many complete records there are from `from` to the end, without decoding them: what
+    // reads from there would return (a record that fails its checksum ends a segment's count,
+    // as it ends a read; one that passes it but does not decode, which only another format of
+    // the journal could hold, is counted where a read would stop).
+    std::uint64_t count(journal_position from) const;
 
     // Deletes the finished segments before `keep_from` (never the one being written).
     void remove_segments_before(std::uint64_t keep_from);
@@ -106,6 +111,12 @@ public:
 
 private:
     std::filesystem::path segment_path(std::uint64_t segment) const;
+    // Passes each complete, checksummed record's payload from `from` to `on_record` (at most
+    // `max_records`, and until it returns false) and returns where the next one starts; a
+    // finished segment's unreadable tail is added to `skipped_bytes` and logged, when given.
+    template <class OnRecord>
+    journal_position walk(journal_position from, std::size_t max_records, OnRecord&& on_record,
+                          std::uint64_t* skipped_bytes) const;
     bool open_segment(std::uint64_t segment); // with mutex_ held
     void drop_over_budget(std::uint64_t count); // with mutex_ held
     void sync_every_interval();

@@ -113,15 +113,7 @@ void click_shipper::load_checkpoint()
 void click_shipper::count_initial_backlog()
 {
     auto const appended_before = journal_.appended();
-    std::uint64_t pending = 0;
-    auto at = position_;
-    for (;;) {
-        auto const batch = journal_.read(at, 50000);
-        pending += batch.clicks.size();
-        if (batch.clicks.empty() && batch.next == at)
-            break;
-        at = batch.next;
-    }
+    auto const pending = journal_.count(position_);
     std::lock_guard lock(mutex_);
     // Clicks appended while counting are in both numbers; counting them twice would only
     // overstate the backlog by a few, never hide one.

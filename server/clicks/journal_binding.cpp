@@ -210,18 +210,6 @@ database_identity read_database_identity(pqxx::connection& conn)
     return {row[0].as<std::string>(), row[1].as<std::string>()};
 }
 
-std::uint64_t count_clicks_from(click_journal const& journal, journal_position from)
-{
-    std::uint64_t count = 0;
-    for (;;) {
-        auto const batch = journal.read(from, 50000);
-        count += batch.clicks.size();
-        if (batch.clicks.empty() && batch.next == from)
-            return count;
-        from = batch.next;
-    }
-}
-
 journal_bind_result check_binding(click_journal const& journal, database_identity const& current)
 {
     using outcome = journal_bind_result::outcome;
@@ -237,7 +225,7 @@ journal_bind_result check_binding(click_journal const& journal, database_identit
         result.what = outcome::same;
         return result;
     }
-    result.unshipped = count_clicks_from(journal, result.previous->shipped);
+    result.unshipped = journal.count(result.previous->shipped);
     if (result.unshipped == 0) {
         result.what = outcome::rebound;
         return result;

@@ -77,9 +77,6 @@ void save_binding(std::filesystem::path const& journal_dir, journal_binding cons
 // The identity of the database `conn` is connected to.
 database_identity read_database_identity(pqxx::connection& conn);
 
-// Clicks the journal holds from `from` on (complete records only).
-std::uint64_t count_clicks_from(click_journal const& journal, journal_position from);
-
 // What the start check decided.
 struct journal_bind_result {
     enum class outcome { adopted, same, rebound, refused };

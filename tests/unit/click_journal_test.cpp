@@ -85,6 +85,9 @@ TEST_F(journal_dir, appended_clicks_read_back_in_order)
     EXPECT_EQ(journal.bytes_after(rest.next), 0u);
     EXPECT_GT(journal.bytes_after(first.next), 0u);
     EXPECT_EQ(journal.appended(), 100u);
+    EXPECT_EQ(journal.count({}), 100u);
+    EXPECT_EQ(journal.count(first.next), 40u);
+    EXPECT_EQ(journal.count(rest.next), 0u);
 }
 
 TEST_F(journal_dir, segments_rotate_and_shipped_ones_are_removed)
@@ -97,6 +100,9 @@ TEST_F(journal_dir, segments_rotate_and_shipped_ones_are_removed)
     ASSERT_EQ(batch.clicks.size(), 50u);
     for (int i = 0; i < 50; ++i)
         EXPECT_EQ(batch.clicks[static_cast<std::size_t>(i)].link_id, i);
+    EXPECT_EQ(journal.count({}), 50u);
+    auto const part = journal.read({}, 17); // ends inside a segment
+    EXPECT_EQ(journal.count(part.next), 33u);
     journal.remove_segments_before(batch.next.segment);
     EXPECT_EQ(journal.segments().size(), 1u); // only the one being written
     EXPECT_EQ(journal.segments().front(), journal.current_segment());
@@ -124,6 +130,36 @@ TEST_F(journal_dir, a_restart_continues_in_a_new_segment_and_skips_a_torn_tail)
     ASSERT_EQ(batch.clicks.size(), 4u);
     EXPECT_EQ(batch.clicks[3].link_id, 3);
     EXPECT_EQ(batch.skipped_bytes, 11u);
+    EXPECT_EQ(journal.count({}), 4u); // the torn tail is not a click
+}
+
+TEST_F(journal_dir, a_record_failing_its_checksum_ends_its_segment_for_count_as_for_read)
+{
+    std::uint64_t first_segment = 0;
+    {
+        click_journal journal(dir);
+        for (int i = 0; i < 3; ++i)
+            journal.append(make_click(i));
+        first_segment = journal.current_segment();
+    }
+    // One byte of the second record's payload flipped: its checksum no longer holds.
+    auto const path = dir / (std::string(19, '0') + std::to_string(first_segment) + ".journal");
+    auto const record_bytes = std::filesystem::file_size(path) / 3;
+    {
+        std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
+        io.seekg(static_cast<std::streamoff>(record_bytes + 12));
+        char byte = 0;
+        io.read(&byte, 1);
+        byte = static_cast<char>(byte ^ 0x5a);
+        io.seekp(static_cast<std::streamoff>(record_bytes + 12));
+        io.write(&byte, 1);
+    }
+    click_journal journal(dir);
+    journal.append(make_click(3));
+    auto const batch = journal.read({}, 1000);
+    ASSERT_EQ(batch.clicks.size(), 2u); // the first, and the one in the next segment
+    EXPECT_EQ(batch.clicks[1].link_id, 3);
+    EXPECT_EQ(journal.count({}), 2u);
 }
 
 TEST_F(journal_dir, a_full_disk_fails_without_throwing_and_counts)

@@ -121,7 +121,7 @@ TEST_F(journal_binding_files, the_start_check_adopts_keeps_rebinds_or_refuses)
 
     for (int i = 0; i < 3; ++i)
         ASSERT_TRUE(journal.append(make_click(i)));
-    EXPECT_EQ(count_clicks_from(journal, {}), 3u);
+    EXPECT_EQ(journal.count({}), 3u);
     for (auto const& other : {other_name, other_cluster}) {
         auto const refused = check_binding(journal, other);
         EXPECT_EQ(refused.what, outcome::refused);
