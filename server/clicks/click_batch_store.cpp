@@ -5,11 +5,18 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <unordered_map>
 
 namespace linkledger::clicks {
 namespace {
+
+void append_number(std::string& out, std::int64_t value)
+{
+    char text[24];
+    auto const end = std::to_chars(text, text + sizeof text, value).ptr;
+    out.append(text, end);
+}
 
 std::vector<std::string> const k_columns{"click_id", "at", "link_id", "node_id", "ip_anon",
                                          "user_agent", "referer", "utm_source", "utm_medium",
@@ -41,8 +48,10 @@ void copy_rows(pqxx::transaction_base& tx, std::string const& table, click_batch
         auto const& c = batch.clicks[i];
         line.clear();
         db::append_copy_field(line, c.click_id);
-        db::append_copy_field(line, copy_timestamp(c.at));
-        db::append_copy_field(line, std::to_string(c.link_id));
+        append_copy_timestamp(line, c.at);
+        line += '\t';
+        append_number(line, c.link_id);
+        line += '\t';
         for (auto const* text : std::initializer_list<std::string const*>{
                  &batch.node_id, &c.ip_anon, &c.user_agent, &c.referer, &c.utm_source, &c.utm_medium,
                  &c.utm_campaign, &c.utm_term, &c.utm_content, &c.source, &c.in_app, &c.device, &c.os,
@@ -60,7 +69,7 @@ void copy_rows(pqxx::transaction_base& tx, std::string const& table, click_batch
         if (c.rule == k_no_rule)
             line += "\\N";
         else
-            line += std::to_string(c.rule);
+            append_number(line, c.rule);
         stream.write_line(line);
         if (after_row)
             after_row(i);
@@ -70,20 +79,28 @@ void copy_rows(pqxx::transaction_base& tx, std::string const& table, click_batch
 
 } // namespace
 
-std::string copy_timestamp(std::chrono::system_clock::time_point at)
+void append_copy_timestamp(std::string& out, std::chrono::system_clock::time_point at)
 {
-    auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
-    auto const seconds = std::chrono::floor<std::chrono::seconds>(at);
+    // By hand, not snprintf: this runs for every click shipped, and the format parsing was a
+    // tenth of the shipper's time (perf, bench/ingest.sh).
+    auto const micros = std::chrono::floor<std::chrono::microseconds>(at);
+    auto const seconds = std::chrono::floor<std::chrono::seconds>(micros);
     auto const days = std::chrono::floor<std::chrono::days>(seconds);
     std::chrono::year_month_day const ymd{days};
     std::chrono::hh_mm_ss const hms{seconds - days};
-    char text[48];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld:%02ld.%06lld+00",
-                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
-                  static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()),
-                  static_cast<long long>(micros % 1000000));
-    return text;
+    char text[32] = "0000-00-00 00:00:00.000000+00";
+    auto const put = [&](std::size_t at_char, std::size_t width, long long value) {
+        for (std::size_t i = 0; i < width; ++i, value /= 10)
+            text[at_char + width - 1 - i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, 4, static_cast<int>(ymd.year()));
+    put(5, 2, static_cast<unsigned>(ymd.month()));
+    put(8, 2, static_cast<unsigned>(ymd.day()));
+    put(11, 2, hms.hours().count());
+    put(14, 2, hms.minutes().count());
+    put(17, 2, hms.seconds().count());
+    put(20, 6, (micros - seconds).count());
+    out.append(text, 29);
 }
 
 void store_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch,

@@ -36,7 +36,7 @@ void store_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch,
 // The positions in `batch.clicks` of the clicks stored now, in no particular order.
 std::vector<std::size_t> store_missing_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch);
 
-// "YYYY-MM-DD HH:MM:SS.ffffff+00", as COPY reads a timestamptz.
-std::string copy_timestamp(std::chrono::system_clock::time_point at);
+// Appends "YYYY-MM-DD HH:MM:SS.ffffff+00", as COPY reads a timestamptz.
+void append_copy_timestamp(std::string& out, std::chrono::system_clock::time_point at);
 
 } // namespace linkledger::clicks

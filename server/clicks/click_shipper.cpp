@@ -137,7 +137,8 @@ std::size_t click_shipper::ship(journal_batch const& batch)
     std::vector<std::string> days(batch.clicks.size());
     for (std::size_t i = 0; i < batch.clicks.size(); ++i) {
         days[i] = utc_day(batch.clicks[i].at);
-        months.insert(days[i].substr(0, 8) + "01");
+        if (i == 0 || days[i] != days[i - 1])
+            months.insert(days[i].substr(0, 8) + "01");
     }
     retention_.ensure_partitions(*conn_, months);
     std::vector<std::string> hashes(batch.clicks.size());

@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include <charconv>
 #include <cstdio>
 
 namespace linkledger::clicks {
@@ -44,13 +45,15 @@ std::string utc_day(std::chrono::system_clock::time_point at)
 
 std::string visitor_salts::visitor_hash(pqxx::connection& conn, click const& c, std::string const& day)
 {
-    std::string message;
-    message.reserve(c.ip_anon.size() + c.user_agent.size() + 40);
-    message.append(c.ip_anon).push_back('\0');
-    message.append(c.user_agent).push_back('\0');
-    message.append(std::to_string(c.link_id)).push_back('\0');
-    message.append(day);
-    return crypto::to_hex(key_for(conn, day).mac(message));
+    // Built in a buffer kept from click to click: one allocation per click (the result) instead of four.
+    message_.clear();
+    message_.append(c.ip_anon).push_back('\0');
+    message_.append(c.user_agent).push_back('\0');
+    char link[24];
+    message_.append(link, std::to_chars(link, link + sizeof link, c.link_id).ptr).push_back('\0');
+    message_.append(day);
+    auto const mac = key_for(conn, day).mac_bytes(message_);
+    return crypto::to_hex({reinterpret_cast<char const*>(mac.data()), mac.size()});
 }
 
 crypto::hmac_sha256& visitor_salts::key_for(pqxx::connection& conn, std::string const& day)

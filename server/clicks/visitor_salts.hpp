@@ -33,6 +33,7 @@ private:
     crypto::hmac_sha256& key_for(pqxx::connection& conn, std::string const& day);
 
     std::map<std::string, crypto::hmac_sha256> keys_; // day -> keyed with its salt
+    std::string message_;                             // what is hashed, reused
 };
 
 } // namespace linkledger::clicks

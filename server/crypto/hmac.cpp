@@ -33,16 +33,22 @@ hmac_sha256::hmac_sha256(hmac_sha256&& other) noexcept : ctx_(other.ctx_)
     other.ctx_ = nullptr;
 }
 
-std::string hmac_sha256::mac(std::string_view message)
+std::array<unsigned char, 32> hmac_sha256::mac_bytes(std::string_view message)
 {
     // A null key re-initialises with the key already set.
-    unsigned char out[32];
+    std::array<unsigned char, 32> out{};
     std::size_t size = 0;
     if (EVP_MAC_init(ctx_, nullptr, 0, nullptr) != 1 ||
         EVP_MAC_update(ctx_, reinterpret_cast<unsigned char const*>(message.data()), message.size()) != 1 ||
-        EVP_MAC_final(ctx_, out, &size, sizeof out) != 1)
+        EVP_MAC_final(ctx_, out.data(), &size, out.size()) != 1 || size != out.size())
         throw std::runtime_error("OpenSSL: HMAC-SHA256 failed");
-    return {reinterpret_cast<char const*>(out), size};
+    return out;
+}
+
+std::string hmac_sha256::mac(std::string_view message)
+{
+    auto const out = mac_bytes(message);
+    return {reinterpret_cast<char const*>(out.data()), out.size()};
 }
 
 } // namespace linkledger::crypto

@@ -2,6 +2,7 @@
 // a hash, not an algorithm fetch (OpenSSL 3's one-shot HMAC() fetches every call).
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@ public:
 
     // The 32-byte MAC of `message`.
     std::string mac(std::string_view message);
+    // The same, without a heap allocation (the shipper hashes every click).
+    std::array<unsigned char, 32> mac_bytes(std::string_view message);
 
 private:
     evp_mac_ctx_st* ctx_ = nullptr;

@@ -41,9 +41,36 @@ copy_writer::copy_writer(pqxx::transaction_base& tx, std::string const& table,
 
 copy_writer::~copy_writer() = default;
 
-void copy_writer::write_line(std::string const& line) { impl_->writer.write_raw_line(line); }
+namespace {
+constexpr std::size_t k_chunk_bytes = 64u << 10;
+}
 
-void copy_writer::complete() { impl_->writer.complete(); }
+void copy_writer::write_line(std::string_view line)
+{
+    if (pending_.capacity() < k_chunk_bytes)
+        pending_.reserve(k_chunk_bytes + 1024);
+    if (!pending_.empty())
+        pending_ += '\n';
+    pending_.append(line);
+    if (pending_.size() >= k_chunk_bytes)
+        send_pending();
+}
+
+// COPY data need not be sent row by row: several rows go as one "line", to which pqxx adds
+// the last newline.
+void copy_writer::send_pending()
+{
+    if (pending_.empty())
+        return;
+    impl_->writer.write_raw_line(pending_);
+    pending_.clear();
+}
+
+void copy_writer::complete()
+{
+    send_pending();
+    impl_->writer.complete();
+}
 
 } // namespace linkledger::db
 

@@ -23,13 +23,17 @@ public:
     copy_writer(copy_writer const&) = delete;
     copy_writer& operator=(copy_writer const&) = delete;
 
-    // One row, without its trailing newline.
-    void write_line(std::string const& line);
+    // One row, without its trailing newline. Rows are sent to the server in chunks of about
+    // 64 KiB: per row, pqxx would copy the line once more and libpq take one more call.
+    void write_line(std::string_view line);
     void complete();
 
 private:
+    void send_pending();
+
     struct impl;
     std::unique_ptr<impl> impl_;
+    std::string pending_; // rows not sent yet, joined by newlines
 };
 
 } // namespace linkledger::db
