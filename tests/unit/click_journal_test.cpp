@@ -15,6 +15,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+click make_click(int n)
+{
+    click c;
+    c.click_id = "01JDZQ5C9M7R3K8T2V6W4X" + std::to_string(1000 + n);
+    c.link_id = n;
+    c.at = std::chrono::system_clock::time_point(std::chrono::microseconds(1'764'000'000'000'000 + n));
+    c.user_agent = "UA \xc3\xa9 " + std::to_string(n);
+    c.source = "tiktok";
+    c.bot = n % 2 == 0;
+    c.bot_reason = c.bot ? "head request" : "";
+    return c;
+}
+
 class journal_dir : public ::testing::Test {
 protected:
     void SetUp() override
@@ -28,21 +41,21 @@ protected:
         ::chmod(dir.c_str(), 0700);
         fs::remove_all(dir);
     }
+    // Appends `clicks` clicks to a journal opened and closed again (a finished segment, as after
+    // a restart) and returns that segment.
+    std::uint64_t journal_of(int clicks) const
+    {
+        click_journal journal(dir);
+        for (int i = 0; i < clicks; ++i)
+            journal.append(make_click(i));
+        return journal.current_segment();
+    }
+    fs::path segment_file(std::uint64_t segment) const
+    {
+        return dir / (std::string(19, '0') + std::to_string(segment) + ".journal");
+    }
     fs::path dir;
 };
-
-click make_click(int n)
-{
-    click c;
-    c.click_id = "01JDZQ5C9M7R3K8T2V6W4X" + std::to_string(1000 + n);
-    c.link_id = n;
-    c.at = std::chrono::system_clock::time_point(std::chrono::microseconds(1'764'000'000'000'000 + n));
-    c.user_agent = "UA \xc3\xa9 " + std::to_string(n);
-    c.source = "tiktok";
-    c.bot = n % 2 == 0;
-    c.bot_reason = c.bot ? "head request" : "";
-    return c;
-}
 
 } // namespace
 
@@ -110,17 +123,10 @@ TEST_F(journal_dir, segments_rotate_and_shipped_ones_are_removed)
 
 TEST_F(journal_dir, a_restart_continues_in_a_new_segment_and_skips_a_torn_tail)
 {
-    std::uint64_t first_segment = 0;
-    {
-        click_journal journal(dir);
-        for (int i = 0; i < 3; ++i)
-            journal.append(make_click(i));
-        first_segment = journal.current_segment();
-    }
+    auto const first_segment = journal_of(3);
     // A crash in the middle of a record leaves half of it behind.
     {
-        std::ofstream out(dir / (std::string(19, '0') + std::to_string(first_segment) + ".journal"),
-                          std::ios::app | std::ios::binary);
+        std::ofstream out(segment_file(first_segment), std::ios::app | std::ios::binary);
         out.write("\x40\x00\x00\x00garbage", 11);
     }
     click_journal journal(dir);
@@ -135,15 +141,8 @@ TEST_F(journal_dir, a_restart_continues_in_a_new_segment_and_skips_a_torn_tail)
 
 TEST_F(journal_dir, a_record_failing_its_checksum_ends_its_segment_for_count_as_for_read)
 {
-    std::uint64_t first_segment = 0;
-    {
-        click_journal journal(dir);
-        for (int i = 0; i < 3; ++i)
-            journal.append(make_click(i));
-        first_segment = journal.current_segment();
-    }
     // One byte of the second record's payload flipped: its checksum no longer holds.
-    auto const path = dir / (std::string(19, '0') + std::to_string(first_segment) + ".journal");
+    auto const path = segment_file(journal_of(3));
     auto const record_bytes = std::filesystem::file_size(path) / 3;
     {
         std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
