@@ -28,8 +28,9 @@ struct click_batch_rows {
     std::string const& node_id;
 };
 
-// `after_row(i)` runs once each row i is written: the caller's own work on a click overlaps
-// PostgreSQL reading the COPY, instead of waiting for it.
+// `after_row(i)` runs once row i is written to the COPY (sent in chunks of about 64 KiB): the
+// caller's own work on a click overlaps PostgreSQL reading the chunks before it, instead of
+// waiting for the whole COPY.
 void store_clicks(pqxx::transaction_base& tx, click_batch_rows const& batch,
                   std::function<void(std::size_t)> const& after_row);
 

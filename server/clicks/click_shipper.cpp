@@ -164,7 +164,7 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
 {
     // The usual path: every click of the batch goes in, or none (a duplicate click id fails the
     // COPY and rolls the whole transaction back, so nothing is half-counted). Each click is
-    // counted while PostgreSQL reads the COPY.
+    // counted while PostgreSQL reads the COPY's earlier chunks.
     pqxx::work tx(*conn_);
     click_rollup rollup;
     uniques_.start_batch();

@@ -49,7 +49,7 @@ void copy_writer::write_line(std::string_view line)
 {
     if (pending_.capacity() < k_chunk_bytes)
         pending_.reserve(k_chunk_bytes + 1024);
-    if (!pending_.empty())
+    if (pending_rows_++ > 0)
         pending_ += '\n';
     pending_.append(line);
     if (pending_.size() >= k_chunk_bytes)
@@ -60,10 +60,15 @@ void copy_writer::write_line(std::string_view line)
 // the last newline.
 void copy_writer::send_pending()
 {
-    if (pending_.empty())
+    if (pending_rows_ == 0)
         return;
+    // write_raw_line drops one newline at the end before adding its own: an empty last row
+    // would go with it.
+    if (!pending_.empty() && pending_.back() == '\n')
+        pending_ += '\n';
     impl_->writer.write_raw_line(pending_);
     pending_.clear();
+    pending_rows_ = 0;
 }
 
 void copy_writer::complete()

@@ -33,7 +33,8 @@ private:
 
     struct impl;
     std::unique_ptr<impl> impl_;
-    std::string pending_; // rows not sent yet, joined by newlines
+    std::string pending_;           // rows not sent yet, joined by newlines
+    std::size_t pending_rows_ = 0; // how many (an empty row is a row too)
 };
 
 } // namespace linkledger::db

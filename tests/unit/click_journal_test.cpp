@@ -143,14 +143,17 @@ TEST_F(journal_dir, a_record_failing_its_checksum_ends_its_segment_for_count_as_
 {
     // One byte of the second record's payload flipped: its checksum no longer holds.
     auto const path = segment_file(journal_of(3));
-    auto const record_bytes = std::filesystem::file_size(path) / 3;
     {
         std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
-        io.seekg(static_cast<std::streamoff>(record_bytes + 12));
+        unsigned char header[4] = {}; // the first record's payload length, little-endian
+        io.read(reinterpret_cast<char*>(header), 4);
+        auto const first_length = header[0] | header[1] << 8 | header[2] << 16 | header[3] << 24;
+        auto const second_payload = static_cast<std::streamoff>(8 + first_length + 8);
+        io.seekg(second_payload + 4);
         char byte = 0;
         io.read(&byte, 1);
         byte = static_cast<char>(byte ^ 0x5a);
-        io.seekp(static_cast<std::streamoff>(record_bytes + 12));
+        io.seekp(second_payload + 4);
         io.write(&byte, 1);
     }
     click_journal journal(dir);
