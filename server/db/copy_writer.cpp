@@ -49,26 +49,21 @@ void copy_writer::write_line(std::string_view line)
 {
     if (pending_.capacity() < k_chunk_bytes)
         pending_.reserve(k_chunk_bytes + 1024);
-    if (pending_rows_++ > 0)
-        pending_ += '\n';
     pending_.append(line);
+    pending_ += '\n';
     if (pending_.size() >= k_chunk_bytes)
         send_pending();
 }
 
-// COPY data need not be sent row by row: several rows go as one "line", to which pqxx adds
-// the last newline.
+// COPY data need not be sent row by row: several rows go as one "line". write_raw_line drops
+// one newline at its end and adds its own, so the rows arrive exactly as written here, each
+// with its newline (an empty row too).
 void copy_writer::send_pending()
 {
-    if (pending_rows_ == 0)
+    if (pending_.empty())
         return;
-    // write_raw_line drops one newline at the end before adding its own: an empty last row
-    // would go with it.
-    if (!pending_.empty() && pending_.back() == '\n')
-        pending_ += '\n';
     impl_->writer.write_raw_line(pending_);
     pending_.clear();
-    pending_rows_ = 0;
 }
 
 void copy_writer::complete()

@@ -33,8 +33,7 @@ private:
 
     struct impl;
     std::unique_ptr<impl> impl_;
-    std::string pending_;           // rows not sent yet, joined by newlines
-    std::size_t pending_rows_ = 0; // how many (an empty row is a row too)
+    std::string pending_; // rows not sent yet, each with its newline
 };
 
 } // namespace linkledger::db
