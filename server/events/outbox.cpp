@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
+#include <algorithm>
+
 namespace linkledger::events {
 namespace {
 
@@ -94,6 +96,9 @@ UPDATE webhook_endpoints SET consecutive_failures = 0
 WHERE id IN (SELECT endpoint_id FROM done) AND consecutive_failures <> 0
 )sql";
 
+constexpr char const* k_lock_endpoints =
+    "SELECT id FROM webhook_endpoints WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE";
+
 constexpr char const* k_prune_deliveries =
     "DELETE FROM webhook_deliveries WHERE created_at < now() - make_interval(days => $1)";
 constexpr char const* k_prune_events =
@@ -136,6 +141,16 @@ void prepare_outbox(pqxx::connection& conn)
     conn.prepare("outbox_endpoint_failed", k_endpoint_failed);
     conn.prepare("outbox_record_successes", k_record_successes);
     conn.prepare("outbox_release", k_release);
+    conn.prepare("outbox_lock_endpoints", k_lock_endpoints);
+}
+
+void lock_endpoints(pqxx::transaction_base& tx, std::vector<std::int64_t> endpoint_ids)
+{
+    if (endpoint_ids.empty())
+        return;
+    std::sort(endpoint_ids.begin(), endpoint_ids.end());
+    endpoint_ids.erase(std::unique(endpoint_ids.begin(), endpoint_ids.end()), endpoint_ids.end());
+    tx.exec_prepared("outbox_lock_endpoints", array_literal(endpoint_ids));
 }
 
 std::vector<claimed_delivery> claim_due(pqxx::transaction_base& tx, int limit, std::chrono::seconds lease,

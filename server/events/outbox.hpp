@@ -61,6 +61,13 @@ struct endpoint_slots {
 std::vector<claimed_delivery> claim_due(pqxx::transaction_base& tx, int limit, std::chrono::seconds lease,
                                         endpoint_slots const& slots);
 
+// Locks the endpoints whose deliveries the transaction is about to write, in id order, before
+// any delivery row. Deleting an endpoint locks it and then (by cascade) its deliveries: a
+// writer that took a delivery first and its endpoint after could deadlock with it (PostgreSQL
+// then aborts one of the two, and a DELETE /api/v1/webhooks/{id} answered 500). NO KEY
+// UPDATE, so new events' deliveries (whose foreign key takes KEY SHARE) are not held up.
+void lock_endpoints(pqxx::transaction_base& tx, std::vector<std::int64_t> endpoint_ids);
+
 // Writes one attempt: the delivery succeeded, is due again after `retry_in`, or (no retry_in)
 // has failed for good. On failure the endpoint's count of failures in a row goes up and it is
 // disabled at `failure_limit`, or at once when `gone` (410). Returns the endpoint's

@@ -474,6 +474,12 @@ void webhook_sender::dispatch_loop()
                 std::vector<claimed_delivery> claimed;
                 if (want_claim || want_write) {
                     pqxx::work tx(conn);
+                    std::vector<std::int64_t> endpoints;
+                    for (auto const& f : batch)
+                        endpoints.push_back(f.delivery.endpoint_id);
+                    for (auto const& d : to_release_)
+                        endpoints.push_back(d.endpoint_id);
+                    lock_endpoints(tx, std::move(endpoints));
                     auto const outcomes = record(tx, batch);
                     release(tx, to_release_);
                     if (want_claim)

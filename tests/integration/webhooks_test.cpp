@@ -361,6 +361,40 @@ TEST_F(webhooks, an_event_is_written_in_the_transaction_of_its_change)
     EXPECT_EQ(receiver->log().size(), 1u);
 }
 
+
+// An endpoint deleted while the sender writes down a failed attempt to it. The delete locks the
+// endpoint, then its deliveries; the sender must not hold a delivery while it waits for the
+// endpoint, or PostgreSQL finds a deadlock and aborts one of the two (the DELETE then answered
+// 500). The attempt's insert is held for a while (a trigger of the test's own) so that the
+// delete always comes in the middle of the sender's transaction.
+TEST_F(webhooks, an_endpoint_deleted_while_its_failure_is_written_is_deleted)
+{
+    auto const hook = create_webhook(*ll, webhook_body(receiver->url("/fail/1000")));
+    auto const id = std::to_string(hook.at("id").as_int64());
+    ll->db().execute(R"sql(
+        CREATE FUNCTION test_hold_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT endpoint_id FROM webhook_deliveries WHERE id = NEW.delivery_id) = )sql" + id + R"sql( THEN
+                PERFORM pg_sleep(1.5);
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER test_hold_attempt AFTER INSERT ON webhook_attempts
+            FOR EACH ROW EXECUTE FUNCTION test_hold_attempt();
+    )sql");
+    ASSERT_EQ(ll->api("POST", "/api/v1/webhooks/" + id + "/test").status, 202);
+    bool const held = within(10s, [&] {
+        return ll->db().query_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
+                                    "AND datname = current_database()") == "1";
+    });
+    auto const deleted = held ? ll->api("DELETE", "/api/v1/webhooks/" + id) : http_reply{};
+    ll->db().execute("DROP TRIGGER test_hold_attempt ON webhook_attempts; DROP FUNCTION test_hold_attempt()");
+    ASSERT_TRUE(held) << "the sender never wrote the attempt";
+    EXPECT_EQ(deleted.status, 204) << deleted.body;
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM webhook_endpoints WHERE id = " + id), "0");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = " + id), "0");
+    EXPECT_EQ(ll->server().process().log().find("deadlock"), std::string::npos) << ll->server().process().log();
+}
 // A server stopped while a delivery waits for its retry, and one stopped while an event was
 // written with no server running: both are delivered once after the start.
 TEST(webhooks_restart, a_pending_delivery_is_delivered_once_after_a_restart)
