@@ -43,9 +43,11 @@ SET previous_secret = secret, previous_secret_until = now() + make_interval(hour
 WHERE id = $1
 )sql";
 
-// A ping goes to this endpoint only, whatever it subscribed to.
+// A ping goes to this endpoint only, whatever it subscribed to. Locked as its delivery's
+// foreign key would: a ping sent while the endpoint is being deleted finds nothing (404)
+// instead of failing on the key.
 constexpr char const* k_enqueue_ping = R"sql(
-WITH endpoint AS (SELECT id FROM webhook_endpoints WHERE id = $1),
+WITH endpoint AS (SELECT id FROM webhook_endpoints WHERE id = $1 FOR KEY SHARE),
      event AS (
         INSERT INTO webhook_events (type, data)
         SELECT 'ping', json_build_object('webhook_endpoint_id', id) FROM endpoint

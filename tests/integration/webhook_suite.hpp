@@ -35,7 +35,10 @@ protected:
     {
         ASSERT_NE(ll, nullptr) << "did not start: " << start_error;
         // Each test has its endpoints to itself.
-        ll->db().execute("UPDATE webhook_endpoints SET active = false");
+        // In id order, as the sender locks them: in table order it could deadlock with a sender
+        // still writing for the test before.
+        ll->db().execute("UPDATE webhook_endpoints SET active = false WHERE id IN "
+                         "(SELECT id FROM webhook_endpoints ORDER BY id FOR NO KEY UPDATE)");
         receiver->clear();
     }
     static inline instance* ll = nullptr;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
@@ -382,6 +383,7 @@ TEST_F(webhooks, an_endpoint_deleted_while_its_failure_is_written_is_deleted)
         CREATE TRIGGER test_hold_attempt AFTER INSERT ON webhook_attempts
             FOR EACH ROW EXECUTE FUNCTION test_hold_attempt();
     )sql");
+    auto const log_from = ll->server().process().log().size();
     ASSERT_EQ(ll->api("POST", "/api/v1/webhooks/" + id + "/test").status, 202);
     bool const held = within(10s, [&] {
         return ll->db().query_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
@@ -393,7 +395,41 @@ TEST_F(webhooks, an_endpoint_deleted_while_its_failure_is_written_is_deleted)
     EXPECT_EQ(deleted.status, 204) << deleted.body;
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM webhook_endpoints WHERE id = " + id), "0");
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = " + id), "0");
-    EXPECT_EQ(ll->server().process().log().find("deadlock"), std::string::npos) << ll->server().process().log();
+    auto const log = ll->server().process().log();
+    EXPECT_EQ(log.find("deadlock", log_from), std::string::npos) << log.substr(log_from);
+}
+
+// A change made while an endpoint subscribed to it is being deleted: the change goes through,
+// without a delivery to the deleted endpoint. (The delivery's foreign key used to wait for the
+// delete and then fail, and the link, or a sale, with it.) The delete is held for a while after
+// its row is gone, by a trigger of the test's own, so the change always comes in the middle.
+TEST_F(webhooks, a_change_made_while_its_endpoint_is_deleted_goes_through)
+{
+    auto const hook = create_webhook(*ll, webhook_body(receiver->url("/ok"), R"(["link.created"])"));
+    auto const id = std::to_string(hook.at("id").as_int64());
+    ll->db().execute(R"sql(
+        CREATE FUNCTION test_hold_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_sleep(1.5);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER test_hold_delete AFTER DELETE ON webhook_endpoints
+            FOR EACH ROW EXECUTE FUNCTION test_hold_delete();
+    )sql");
+    auto deleting = std::async(std::launch::async, [&] { return ll->api("DELETE", "/api/v1/webhooks/" + id); });
+    bool const held = within(10s, [&] {
+        return ll->db().query_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
+                                    "AND datname = current_database()") == "1";
+    });
+    auto const link = held ? ll->api("POST", "/api/v1/links", R"({"target_url":"https://shop.example/d","slug":"wh-mid-delete"})")
+                           : http_reply{};
+    auto const deleted = deleting.get();
+    ll->db().execute("DROP TRIGGER test_hold_delete ON webhook_endpoints; DROP FUNCTION test_hold_delete()");
+    ASSERT_TRUE(held) << "the delete was never held";
+    EXPECT_EQ(link.status, 201) << link.body;
+    EXPECT_EQ(deleted.status, 204) << deleted.body;
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM links WHERE slug = 'wh-mid-delete'"), "1");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = " + id), "0");
 }
 // A server stopped while a delivery waits for its retry, and one stopped while an event was
 // written with no server running: both are delivered once after the start.
