@@ -362,6 +362,14 @@ TEST_F(webhooks, an_event_is_written_in_the_transaction_of_its_change)
     EXPECT_EQ(receiver->log().size(), 1u);
 }
 
+// Whether a backend of the instance's database sleeps in pg_sleep (a test's trigger holding a
+// transaction) within 10 s.
+bool held_in_pg_sleep(instance& ll)
+{
+    return ll.db().wait_for_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
+                                  "AND datname = current_database()",
+                                  "1") == "1";
+}
 
 // An endpoint deleted while the sender writes down a failed attempt to it. The delete locks the
 // endpoint, then its deliveries; the sender must not hold a delivery while it waits for the
@@ -385,10 +393,7 @@ TEST_F(webhooks, an_endpoint_deleted_while_its_failure_is_written_is_deleted)
     )sql");
     auto const log_from = ll->server().process().log().size();
     ASSERT_EQ(ll->api("POST", "/api/v1/webhooks/" + id + "/test").status, 202);
-    bool const held = within(10s, [&] {
-        return ll->db().query_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
-                                    "AND datname = current_database()") == "1";
-    });
+    bool const held = held_in_pg_sleep(*ll);
     auto const deleted = held ? ll->api("DELETE", "/api/v1/webhooks/" + id) : http_reply{};
     ll->db().execute("DROP TRIGGER test_hold_attempt ON webhook_attempts; DROP FUNCTION test_hold_attempt()");
     ASSERT_TRUE(held) << "the sender never wrote the attempt";
@@ -417,10 +422,7 @@ TEST_F(webhooks, a_change_made_while_its_endpoint_is_deleted_goes_through)
             FOR EACH ROW EXECUTE FUNCTION test_hold_delete();
     )sql");
     auto deleting = std::async(std::launch::async, [&] { return ll->api("DELETE", "/api/v1/webhooks/" + id); });
-    bool const held = within(10s, [&] {
-        return ll->db().query_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
-                                    "AND datname = current_database()") == "1";
-    });
+    bool const held = held_in_pg_sleep(*ll);
     auto const link = held ? ll->api("POST", "/api/v1/links", R"({"target_url":"https://shop.example/d","slug":"wh-mid-delete"})")
                            : http_reply{};
     auto const deleted = deleting.get();
@@ -431,6 +433,7 @@ TEST_F(webhooks, a_change_made_while_its_endpoint_is_deleted_goes_through)
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM links WHERE slug = 'wh-mid-delete'"), "1");
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = " + id), "0");
 }
+
 // A server stopped while a delivery waits for its retry, and one stopped while an event was
 // written with no server running: both are delivered once after the start.
 TEST(webhooks_restart, a_pending_delivery_is_delivered_once_after_a_restart)
