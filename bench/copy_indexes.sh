@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What PostgreSQL's COPY of clicks costs with each set of the clicks table's indexes, and in
-# text against binary format (issue 18: "check which indexes on clicks the hot path needs";
+# text against binary format, and `at` as a BRIN index instead of a B-tree (issue 18: "check which indexes on clicks the hot path needs";
 # "consider binary COPY"). PostgreSQL alone, no Linkledger: ROWS click-shaped rows (time-ordered
 # ids as the ULIDs are, 50 links in turn, a TikTok User-Agent, a 16-byte visitor hash) are
 # written to a file once, then loaded with psql's \copy into a fresh table per index set, after
@@ -33,6 +33,7 @@ SQL
 pkey="ALTER TABLE t ADD PRIMARY KEY (click_id, at);"
 link_at="CREATE INDEX ON t (link_id, at);"
 at="CREATE INDEX ON t (at);"
+at_brin="CREATE INDEX ON t USING brin (at);"
 declare -A times=()
 load() { # name, DDL after CREATE TABLE, file, \copy options
   psql_q -c "DROP TABLE IF EXISTS t" -c "CREATE TABLE t (LIKE src)" ${2:+-c "$2"} -c "CHECKPOINT"
@@ -53,11 +54,14 @@ for round in $(seq 1 "$rounds"); do
   load "primary key + clicks_link_at" "$pkey $link_at" "$scratch/clicks.tsv" ""
   load "all three, text" "$pkey $link_at $at" "$scratch/clicks.tsv" ""
   load "all three, binary" "$pkey $link_at $at" "$scratch/clicks.bin" "WITH (FORMAT binary)"
+  load "clicks_at as BRIN" "$at_brin" "$scratch/clicks.tsv" ""
+  load "two + clicks_at as BRIN" "$pkey $link_at $at_brin" "$scratch/clicks.tsv" ""
 done
 
 echo "median of $rounds rounds, $rows rows:"
 for name in "none, text" "none, binary" "primary key" "clicks_link_at" "clicks_at" \
-            "primary key + clicks_link_at" "all three, text" "all three, binary"; do
+            "primary key + clicks_link_at" "all three, text" "all three, binary" \
+            "clicks_at as BRIN" "two + clicks_at as BRIN"; do
   # shellcheck disable=SC2086
   median=$(printf '%s\n' ${times[$name]} | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
   printf '  %-30s %8s ms  %6.1f us/row   (%s)\n' "$name" "$median" "$(awk -v m="$median" -v n="$rows" 'BEGIN {print m * 1000 / n}')" "${times[$name]% }"

@@ -18,9 +18,10 @@ FROM generate_series(date_trunc('month', now() - interval '366 days'), date_trun
 
 -- Each click draws its link, source and country independently, skewed as a TikTok creator's
 -- traffic is (a few links and sources take most clicks), so the rollups hold as many
--- combinations as real traffic makes.
+-- combinations as real traffic makes. They are written in time order, as the shipper writes
+-- them (clicks_at is a BRIN index, which relies on it: migration 0018).
 INSERT INTO clicks (click_id, at, link_id, node_id, source, in_app, device, os, country, bot)
-SELECT lpad(to_hex(g), 26, '0'), now() - random() * interval '365 days', 1 + floor(50 * power(random(), 2))::int,
+SELECT lpad(to_hex(g), 26, '0'), now() - interval '365 days' + (g - random()) * (interval '365 days' / :clicks), 1 + floor(50 * power(random(), 2))::int,
        'bench', s.source, s.in_app, 'mobile', CASE WHEN random() < 0.35 THEN 'android' ELSE 'ios' END,
        (ARRAY['FR', 'FR', 'FR', 'FR', 'BE', 'CH', 'CA', 'US', 'DE', 'ES', 'IT', 'MA'])[1 + floor(12 * random())::int],
        random() < 0.02
