@@ -34,6 +34,10 @@ pkey="ALTER TABLE t ADD PRIMARY KEY (click_id, at);"
 link_at="CREATE INDEX ON t (link_id, at);"
 at="CREATE INDEX ON t (at);"
 at_brin="CREATE INDEX ON t USING brin (at);"
+# The database's collation compares the text ids (C.UTF-8 here, en_US.utf8 in the postgres
+# image: both through strcoll); "C" compares bytes.
+collate_c='ALTER TABLE t ALTER COLUMN click_id TYPE text COLLATE "C";'
+collate_en='ALTER TABLE t ALTER COLUMN click_id TYPE text COLLATE "en-US-x-icu";'
 declare -A times=()
 load() { # name, DDL after CREATE TABLE, file, \copy options
   psql_q -c "DROP TABLE IF EXISTS t" -c "CREATE TABLE t (LIKE src)" ${2:+-c "$2"} -c "CHECKPOINT"
@@ -56,12 +60,16 @@ for round in $(seq 1 "$rounds"); do
   load "all three, binary" "$pkey $link_at $at" "$scratch/clicks.bin" "WITH (FORMAT binary)"
   load "clicks_at as BRIN" "$at_brin" "$scratch/clicks.tsv" ""
   load "two + clicks_at as BRIN" "$pkey $link_at $at_brin" "$scratch/clicks.tsv" ""
+  load "primary key, id COLLATE C" "$collate_c $pkey" "$scratch/clicks.tsv" ""
+  load "primary key, id en-US (ICU)" "$collate_en $pkey" "$scratch/clicks.tsv" ""
+  load "two + BRIN, id COLLATE C" "$collate_c $pkey $link_at $at_brin" "$scratch/clicks.tsv" ""
 done
 
 echo "median of $rounds rounds, $rows rows:"
 for name in "none, text" "none, binary" "primary key" "clicks_link_at" "clicks_at" \
             "primary key + clicks_link_at" "all three, text" "all three, binary" \
-            "clicks_at as BRIN" "two + clicks_at as BRIN"; do
+            "clicks_at as BRIN" "two + clicks_at as BRIN" "primary key, id COLLATE C" \
+            "primary key, id en-US (ICU)" "two + BRIN, id COLLATE C"; do
   # shellcheck disable=SC2086
   median=$(printf '%s\n' ${times[$name]} | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
   printf '  %-30s %8s ms  %6.1f us/row   (%s)\n' "$name" "$median" "$(awk -v m="$median" -v n="$rows" 'BEGIN {print m * 1000 / n}')" "${times[$name]% }"

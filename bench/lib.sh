@@ -27,3 +27,11 @@ trap bench_cleanup EXIT
 bench_postgres() {
   "$root/deploy/private-postgres.sh" start "$scratch/pg" bench 2>/dev/null
 }
+
+# CPU time (clock ticks) of a process, and of the throw-away cluster's processes together.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pg_ticks() {
+  local pm t=0 p; pm=$(head -1 "$scratch/pg/data/postmaster.pid")
+  for p in $pm $(pgrep -P "$pm"); do t=$((t + $(ticks "$p" 2>/dev/null || echo 0))); done
+  echo $t
+}

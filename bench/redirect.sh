@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Redirect benchmark: Linkledger (302 + classification + journal, shipped to PostgreSQL)
 # against nginx answering a bare `return 302` on the same machine, with wrk at 64 and 256
-# connections. Prints req/s, latency, the Linkledger/nginx ratio, and checks that every
-# click is in PostgreSQL. Then smart redirects (issue 14): a link with 10 rules whose last one
+# connections. Prints req/s, latency, the Linkledger/nginx ratio, Linkledger's and PostgreSQL's
+# CPU while Linkledger ran, and checks that every click is in PostgreSQL. Then smart redirects (issue 14): a link with 10 rules whose last one
 # matches, query forwarding on and 3 query parameters per request, against the plain link in
 # the same run (target: within 10 %). Usage: bench/redirect.sh [SECONDS]  (default 10);
 # LINKLEDGER_BIN=path skips the Release build and runs that binary.
@@ -73,12 +73,17 @@ settle() {
 }
 
 total_302=0
+ll_pid=${bench_pids%% *}
+declare -A cpu
 printf '\n%-12s %5s %12s %10s %10s %8s\n' server conns 'req/s' p50 p99 errors
 declare -A rps
 for conns in 64 256; do
   for target in nginx linkledger; do
     if [ "$target" = linkledger ]; then u="http://127.0.0.1:$ll_port/bench"; else u="http://127.0.0.1:$nginx_port/bench"; fi
+    c0="$(ticks "$ll_pid") $(pg_ticks)"
     out=$(run_wrk "$u" "$conns")
+    c1="$(ticks "$ll_pid") $(pg_ticks)"
+    [ "$target" = linkledger ] && cpu[$conns]="$c0 $c1"
     requests=$(echo "$out" | awk '/requests in/ { print $1 }')
     bad=$(echo "$out" | awk '/Non-2xx or 3xx/ { print $5 }'); bad=${bad:-0}
     errors=$(echo "$out" | awk '/Socket errors/ { print $0 }' | sed 's/.*Socket errors: //'); errors=${errors:-none}
@@ -95,6 +100,15 @@ done
 for conns in 64 256; do
   ratio=$(awk -v a="${rps[linkledger-$conns]}" -v b="${rps[nginx-$conns]}" 'BEGIN { printf "%.2f", a / b }')
   echo "ratio linkledger/nginx at $conns connections: $ratio (issue 18: >= 0.80 at 64, >= 0.75 at 256)"
+done
+# Where the two cores went while Linkledger ran (the shipper's COPY is PostgreSQL's share):
+# CPU seconds over the wrk window, and as a share of every core for that long.
+hz=$(getconf CLK_TCK)
+for conns in 64 256; do
+  read -r l0 p0 l1 p1 <<<"${cpu[$conns]}"
+  awk -v l=$((l1 - l0)) -v p=$((p1 - p0)) -v hz="$hz" -v d="$duration" -v n="$(nproc)" -v c="$conns" 'BEGIN {
+    printf "CPU at %d connections: Linkledger %.1f s (%.0f %%), PostgreSQL %.1f s (%.0f %%) of %d cores x %d s\n",
+           c, l / hz, 100 * l / hz / (n * d), p / hz, 100 * p / hz / (n * d), n, d }'
 done
 
 # Every redirect wrk saw must reach PostgreSQL. wrk stops at its deadline with requests in

@@ -24,8 +24,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 events=${1:-5000}
-# CPU time (clock ticks) of a process, and of the throw-away cluster's processes together.
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 if [ -z "${LINKLEDGER_BIN:-}" ]; then bench_build; bin="$root/build/bench/linkledger"; else bin=$LINKLEDGER_BIN; fi
 url=${LINKLEDGER_DATABASE_URL:-$(bench_postgres)}
 ll_port=18191
@@ -108,11 +106,6 @@ batch() { # writes $1 events in one transaction; waits until all are delivered; 
   echo "$end - $start" | bc -l
 }
 
-pg_ticks() {
-  local pm t=0 p; pm=$(head -1 "$scratch/pg/data/postmaster.pid")
-  for p in $pm $(pgrep -P "$pm"); do t=$((t + $(ticks "$p" 2>/dev/null || echo 0))); done
-  echo $t
-}
 ll_pid=${bench_pids##* }
 cpu_before="$(ticks "$ll_pid") $(receiver_ticks) $(pg_ticks)"
 secs=$(batch "$events" a)
