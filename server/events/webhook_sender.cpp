@@ -31,15 +31,20 @@ constexpr char const* k_channel = "linkledger_webhooks";
 // queued, so one transaction claims a dozen or more rather than the one or two that just
 // ended. A queued delivery is leased like one in flight; it is started only while its lease
 // has more than a timeout left (k_lease_margin), and given back unsent otherwise.
-constexpr int k_claim_ahead = 4;
+// 8: at a steady 500/s a claim takes the 50 that fell due in k_steady_gather (below), which
+// 4 x 8 = 32 would cut short (bench/RESULTS.md, 2026-12-04).
+constexpr int k_claim_ahead = 8;
 constexpr auto k_lease_margin = std::chrono::seconds(5);
 // When deliveries fall due at a steady pace (sales as they come) rather than as a backlog,
 // claiming each as soon as it is due makes a transaction (a claim, a commit, a WAL flush,
 // and most of PostgreSQL's cost per event) for one or two of them. Claims are then spaced
-// at least this far apart, so each takes what fell due meanwhile: 25 at 500/s, for at most
+// at least this far apart, so each takes what fell due meanwhile: 50 at 500/s, for at most
 // this much more latency, which no receiver notices. Results are written with the next
-// claim, or this long after the first of them ended, whichever comes first.
-constexpr auto k_steady_gather = std::chrono::milliseconds(50);
+// claim, or this long after the first of them ended, whichever comes first. 100 ms rather
+// than 50 took PostgreSQL's extra CPU at a steady 500/s from about 0.48 to 0.34 s in 10 s,
+// and the redirects' loss beside it from -5.8 % to -3.7 % (medians, bench/RESULTS.md,
+// 2026-12-04).
+constexpr auto k_steady_gather = std::chrono::milliseconds(100);
 
 class wake_receiver : public pqxx::notification_receiver {
 public:

@@ -2,11 +2,11 @@
 // attempt's outcome, on threads of its own so the server's I/O threads never wait for a
 // receiver or for this SQL:
 //  - a dispatcher thread with its own PostgreSQL connection claims due deliveries ahead of
-//    its free slots (up to 4 x `max_in_flight` held, in flight or queued here), starts them
+//    its free slots (up to 8 x `max_in_flight` held, in flight or queued here), starts them
 //    from that queue as slots free (at most `max_in_flight`, 8, exchanges at once: at most 8
 //    receivers are being talked to at once by one instance), and writes results in batches
 //    in the transaction of the next claim (successes in one statement); when deliveries fall
-//    due at a steady pace it claims at most every 50 ms, so one commit serves a dozen or more
+//    due at a steady pace it claims at most every 100 ms, so one commit serves dozens
 //    of them rather than one. It prunes rows older than 30 days every hour and reads the
 //    queue's depth for metrics. An endpoint gets one slot, twice as many after each success up
 //    to all 8 (and only then a queue claimed ahead), and one again after any failure, which
