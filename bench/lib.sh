@@ -28,10 +28,13 @@ bench_postgres() {
   "$root/deploy/private-postgres.sh" start "$scratch/pg" bench 2>/dev/null
 }
 
-# CPU time (clock ticks) of a process, and of the throw-away cluster's processes together.
+# CPU time (clock ticks) of a process, and of the throw-away cluster's processes together:
+# the live ones, and (the postmaster's cutime and cstime) those that ended meanwhile, such as
+# autovacuum workers.
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 pg_ticks() {
-  local pm t=0 p; pm=$(head -1 "$scratch/pg/data/postmaster.pid")
+  local pm t p; pm=$(head -1 "$scratch/pg/data/postmaster.pid")
+  t=$(awk '{print $16 + $17}' "/proc/$pm/stat")
   for p in $pm $(pgrep -P "$pm"); do t=$((t + $(ticks "$p" 2>/dev/null || echo 0))); done
   echo $t
 }

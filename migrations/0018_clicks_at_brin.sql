@@ -3,7 +3,10 @@
 -- as the redirects. Clicks arrive in time order, so a BRIN index (one summary per 128 pages)
 -- finds a time range nearly as well for almost no upkeep; the reports' time ranges use it.
 -- The newest clicks of every link (GET /api/v1/clicks without a link), which needed the
--- B-tree's order, walk the primary key instead: a click id begins with its millisecond.
+-- B-tree's order, walk the primary key instead: a click id begins with its millisecond. That
+-- walk needs the database's collation to order digits and capital letters as their bytes do,
+-- as C, C.UTF-8 and en_US do; one that sorts a pair of letters as one (Czech "CH", Danish
+-- "AA", Hungarian "CS") would list some clicks out of order or not at all.
 DROP INDEX clicks_at;
 CREATE INDEX clicks_at ON clicks USING brin (at) WITH (autosummarize = on);
 
