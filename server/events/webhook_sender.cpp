@@ -41,9 +41,9 @@ constexpr auto k_lease_margin = std::chrono::seconds(5);
 // at least this far apart, so each takes what fell due meanwhile: 50 at 500/s, for at most
 // this much more latency, which no receiver notices. Results are written with the next
 // claim, or this long after the first of them ended, whichever comes first. 100 ms rather
-// than 50 took PostgreSQL's extra CPU at a steady 500/s from about 0.48 to 0.34 s in 10 s,
-// and the redirects' loss beside it from -5.8 % to -3.7 % (medians, bench/RESULTS.md,
-// 2026-12-04).
+// than 50 took PostgreSQL's extra CPU at a steady 500/s from about 0.48 s in 10 s to 0.2-0.3,
+// and the redirects' loss beside it from -5.8 % to -3.1 % (medians of 8 and 6 runs,
+// bench/RESULTS.md, 2026-12-04).
 constexpr auto k_steady_gather = std::chrono::milliseconds(100);
 
 class wake_receiver : public pqxx::notification_receiver {
@@ -243,6 +243,7 @@ void webhook_sender::pace(finished const& f)
     --p.in_flight;
     bool const ok = succeeded(f.result);
     p.slots = ok ? std::min(settings_.max_in_flight, p.slots * 2) : 1;
+    p.latency = p.latency.count() == 0 ? f.result.latency : (3 * p.latency + f.result.latency) / 4;
     if (!ok)
         give_back(f.delivery.endpoint_id);
 }
@@ -264,9 +265,29 @@ std::deque<webhook_sender::held>::iterator webhook_sender::hand_back(std::deque<
     return queue_.erase(it);
 }
 
+// A queued delivery that waits longer than this is given back (its lease would lapse mid-exchange).
+std::chrono::steady_clock::duration webhook_sender::queue_max_age() const
+{
+    return std::max<std::chrono::steady_clock::duration>(std::chrono::seconds(1),
+                                                         settings_.lease - settings_.timeout - k_lease_margin);
+}
+
 int webhook_sender::held_limit() const
 {
     return settings_.max_in_flight * k_claim_ahead;
+}
+
+// No more than its slots can start before queue_max_age at the endpoint's recent latency: a
+// receiver that answers well but slowly (seconds) would otherwise have the tail of its queue
+// given back unsent, and claimed again, round after round.
+int webhook_sender::held_limit(endpoint_pace const& p) const
+{
+    int limit = held_limit();
+    if (p.latency.count() > 0) {
+        auto const rounds = std::chrono::duration_cast<std::chrono::milliseconds>(queue_max_age()) / p.latency;
+        limit = static_cast<int>(std::min<std::int64_t>(limit, settings_.max_in_flight * std::max<std::int64_t>(rounds, 1)));
+    }
+    return limit;
 }
 
 // Only an endpoint at its full pace is claimed ahead for; one still ramping up (or failing)
@@ -276,7 +297,7 @@ endpoint_slots webhook_sender::claim_allowance() const
     endpoint_slots out;
     out.otherwise = 1;
     for (auto const& [id, p] : pace_) {
-        int const hold = p.slots >= settings_.max_in_flight ? held_limit() : p.slots;
+        int const hold = p.slots >= settings_.max_in_flight ? held_limit(p) : p.slots;
         out.free_by_endpoint.emplace_back(id, std::max(0, hold - p.in_flight - p.queued));
     }
     return out;
@@ -286,8 +307,7 @@ void webhook_sender::start_queued(std::chrono::steady_clock::time_point now)
 {
     // Started only while the lease has a whole timeout (and a margin) left: the exchange then
     // ends before another instance may claim it again.
-    auto const max_age = std::max<std::chrono::steady_clock::duration>(
-        std::chrono::seconds(1), settings_.lease - settings_.timeout - k_lease_margin);
+    auto const max_age = queue_max_age();
     int free = 0;
     {
         std::lock_guard lock(mutex_);

@@ -98,6 +98,7 @@ private:
         int in_flight = 0;
         int queued = 0;
         int slots = 1;
+        std::chrono::milliseconds latency{0}; // of its recent exchanges (a moving average)
     };
     // Claimed ahead of a free slot; on the dispatcher thread only.
     struct held {
@@ -111,6 +112,8 @@ private:
     void pace(finished const& f);
     endpoint_slots claim_allowance() const;
     int held_limit() const;
+    int held_limit(endpoint_pace const& p) const;
+    std::chrono::steady_clock::duration queue_max_age() const;
     void start_queued(std::chrono::steady_clock::time_point now);
     void give_back(std::int64_t endpoint_id);
     std::deque<held>::iterator hand_back(std::deque<held>::iterator it);
