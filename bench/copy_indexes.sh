@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# What PostgreSQL's COPY of clicks costs with each set of the clicks table's indexes, and in
-# text against binary format, and `at` as a BRIN index instead of a B-tree (issue 18: "check which indexes on clicks the hot path needs";
-# "consider binary COPY"). PostgreSQL alone, no Linkledger: ROWS click-shaped rows (time-ordered
-# ids as the ULIDs are, 50 links in turn, a TikTok User-Agent, a 16-byte visitor hash) are
-# written to a file once, then loaded with psql's \copy into a fresh table per index set, after
+# What PostgreSQL's COPY of clicks costs with each set of the clicks table's indexes, in text
+# against binary format, with `at` as a BRIN index instead of a B-tree, and with the id's
+# collation (issue 18: "check which indexes on clicks the hot path needs"; "consider binary
+# COPY"). PostgreSQL alone, no Linkledger: ROWS click-shaped rows (time-ordered ids as the ULIDs
+# are, 50 links in turn, a TikTok User-Agent, a 16-byte visitor hash) are written to a file
+# once, then loaded with psql's \copy into a fresh table per index set, after
 # a CHECKPOINT, the sets interleaved round by round so all see the same machine. Prints each
 # time and the median per set, in milliseconds and microseconds per row.
 # Usage: bench/copy_indexes.sh [ROWS] [ROUNDS]   (defaults 300000 4)

@@ -2,9 +2,10 @@
 # Redirect benchmark: Linkledger (302 + classification + journal, shipped to PostgreSQL)
 # against nginx answering a bare `return 302` on the same machine, with wrk at 64 and 256
 # connections. Prints req/s, latency, the Linkledger/nginx ratio, Linkledger's and PostgreSQL's
-# CPU while Linkledger ran, and checks that every click is in PostgreSQL. Then smart redirects (issue 14): a link with 10 rules whose last one
-# matches, query forwarding on and 3 query parameters per request, against the plain link in
-# the same run (target: within 10 %). Usage: bench/redirect.sh [SECONDS]  (default 10);
+# CPU while Linkledger ran, and checks that every click is in PostgreSQL. Then smart redirects
+# (issue 14): a link with 10 rules whose last one matches, query forwarding on and 3 query
+# parameters per request, against the plain link in the same run (target: within 10 %).
+# Usage: bench/redirect.sh [SECONDS]  (default 10);
 # LINKLEDGER_BIN=path skips the Release build and runs that binary.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

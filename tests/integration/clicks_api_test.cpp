@@ -42,13 +42,13 @@ protected:
 TEST_F(clicks_api, newest_first_of_every_link_or_of_one_within_since_and_limit)
 {
     auto const a = ll->create_link(R"({"target_url":"https://shop.example/a?c={click_id}","slug":"ca-a"})");
-    auto const b = ll->create_link(R"({"target_url":"https://shop.example/b?c={click_id}","slug":"ca-b"})");
+    ll->create_link(R"({"target_url":"https://shop.example/b?c={click_id}","slug":"ca-b"})");
     auto const a_id = std::to_string(a.at("id").as_int64());
     // A click of 10 days ago, as the shipper would have written it: outside the default week.
     // Partitions are months in UTC, whatever the session's zone.
     ll->db().execute("SELECT linkledger_ensure_click_partition(((now() - interval '10 days') AT TIME ZONE 'UTC')::date)");
     ll->db().execute("INSERT INTO clicks (click_id, at, link_id) SELECT linkledger_click_id_floor(t), t, " + a_id +
-                  " FROM (SELECT now() - interval '10 days' AS t) x");
+                     " FROM (SELECT now() - interval '10 days' AS t) x");
     std::vector<std::string> made; // oldest first: a b a b a
     for (auto const* slug : {"ca-a", "ca-b", "ca-a", "ca-b", "ca-a"}) {
         made.push_back(click(slug));
