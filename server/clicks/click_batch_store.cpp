@@ -18,20 +18,23 @@ void append_number(std::string& out, std::int64_t value)
     out.append(text, end);
 }
 
+// user_agent is left to its default (''): the text is in user_agents (migration 0019).
 std::vector<std::string> const k_columns{"click_id", "at", "link_id", "node_id", "ip_anon",
-                                         "user_agent", "referer", "utm_source", "utm_medium",
+                                         "user_agent_id", "referer", "utm_source", "utm_medium",
                                          "utm_campaign", "utm_term", "utm_content", "source",
                                          "in_app", "device", "os", "country", "bot",
                                          "bot_reason", "visitor_hash", "rule"};
 
-// The replay's staging table, shaped as clicks, for one transaction (replays are rare).
-constexpr char const* k_create_staging = "CREATE TEMP TABLE click_batch (LIKE clicks) ON COMMIT DROP";
+// The replay's staging table, shaped as clicks, for one transaction (replays are rare); with
+// the defaults of the columns the COPY leaves out.
+constexpr char const* k_create_staging =
+    "CREATE TEMP TABLE click_batch (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DROP";
 
 constexpr char const* k_insert_missing = R"sql(
-INSERT INTO clicks (click_id, at, link_id, node_id, ip_anon, user_agent, referer,
+INSERT INTO clicks (click_id, at, link_id, node_id, ip_anon, user_agent_id, referer,
                     utm_source, utm_medium, utm_campaign, utm_term, utm_content,
                     source, in_app, device, os, country, bot, bot_reason, visitor_hash, rule)
-SELECT click_id, at, link_id, node_id, ip_anon, user_agent, referer,
+SELECT click_id, at, link_id, node_id, ip_anon, user_agent_id, referer,
        utm_source, utm_medium, utm_campaign, utm_term, utm_content,
        source, in_app, device, os, country, bot, bot_reason, visitor_hash, rule
 FROM click_batch
@@ -52,10 +55,13 @@ void copy_rows(pqxx::transaction_base& tx, std::string const& table, click_batch
         line += '\t';
         append_number(line, c.link_id);
         line += '\t';
+        db::append_copy_field(line, batch.node_id);
+        db::append_copy_field(line, c.ip_anon);
+        append_number(line, batch.user_agents[i]);
+        line += '\t';
         for (auto const* text : std::initializer_list<std::string const*>{
-                 &batch.node_id, &c.ip_anon, &c.user_agent, &c.referer, &c.utm_source, &c.utm_medium,
-                 &c.utm_campaign, &c.utm_term, &c.utm_content, &c.source, &c.in_app, &c.device, &c.os,
-                 &c.country})
+                 &c.referer, &c.utm_source, &c.utm_medium, &c.utm_campaign, &c.utm_term, &c.utm_content,
+                 &c.source, &c.in_app, &c.device, &c.os, &c.country})
             db::append_copy_field(line, *text);
         db::append_copy_field(line, c.bot ? "t" : "f");
         db::append_copy_field(line, c.bot_reason);

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
@@ -25,6 +26,7 @@ struct click_batch_rows {
     std::span<click const> clicks;
     std::span<std::string const> days;   // utc_day of each click
     std::span<std::string const> hashes; // hex visitor hash of each click; empty for bots
+    std::span<std::int64_t const> user_agents; // user_agents.id of each click's User-Agent
     std::string const& node_id;
 };
 

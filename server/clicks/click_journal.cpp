@@ -68,26 +68,35 @@ bool write_all(int fd, std::string_view data)
     return true;
 }
 
-// The whole file from `offset`, or less if it is shorter.
-std::string read_from(std::filesystem::path const& path, std::uint64_t offset, std::size_t limit)
+// The file from `offset` into `out`, at most `limit` bytes. `out` is the caller's, kept from
+// read to read: a fresh megabytes-long block per batch cost page faults on every read.
+void read_from(std::filesystem::path const& path, std::uint64_t offset, std::size_t limit, std::string& out)
 {
+    out.clear();
     int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return {};
-    std::string out;
+        return;
     // One block of what is there to read, not a chain of doublings.
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > offset)
-        out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(limit, static_cast<std::uint64_t>(st.st_size) - offset)));
-    char buffer[1 << 16];
-    while (out.size() < limit) {
-        auto const n = ::pread(fd, buffer, sizeof buffer, static_cast<off_t>(offset + out.size()));
+    if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > offset) {
+        auto const on_disk = static_cast<std::uint64_t>(st.st_size) - offset;
+        out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(limit, on_disk)));
+    }
+    std::size_t got = 0;
+    // Past what fstat saw, the file may still be growing: read on in blocks until the limit.
+    for (;;) {
+        if (got == out.size()) {
+            if (out.size() >= limit)
+                break;
+            out.resize(std::min(limit, out.size() + (std::size_t{1} << 16)));
+        }
+        auto const n = ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
         if (n <= 0)
             break;
-        out.append(buffer, static_cast<std::size_t>(n));
+        got += static_cast<std::size_t>(n);
     }
+    out.resize(got);
     ::close(fd);
-    return out;
 }
 
 } // namespace
@@ -389,7 +398,7 @@ std::uint64_t click_journal::current_segment() const
 
 template <class OnRecord>
 journal_position click_journal::walk(journal_position from, std::size_t max_records, OnRecord&& on_record,
-                                     std::uint64_t* skipped_bytes) const
+                                     std::uint64_t* skipped_bytes, std::string& data) const
 {
     std::size_t taken = 0;
     // Fixed before reading: a segment older than the one being written is final.
@@ -402,7 +411,7 @@ journal_position click_journal::walk(journal_position from, std::size_t max_reco
             break;
         if (*it != from.segment)
             from = {*it, 0};
-        auto const data = read_from(segment_path(from.segment), from.offset, k_read_chunk);
+        read_from(segment_path(from.segment), from.offset, k_read_chunk, data);
         std::size_t pos = 0;
         while (taken < max_records && data.size() - pos >= k_header_bytes) {
             auto const length = get_u32(data.data() + pos);
@@ -436,16 +445,26 @@ journal_position click_journal::walk(journal_position from, std::size_t max_reco
 journal_batch click_journal::read(journal_position from, std::size_t max_clicks) const
 {
     journal_batch batch;
+    read_into(from, max_clicks, batch);
+    return batch;
+}
+
+void click_journal::read_into(journal_position from, std::size_t max_clicks, journal_batch& batch) const
+{
+    std::size_t n = 0;
+    batch.skipped_bytes = 0;
     batch.next = walk(
         from, max_clicks,
         [&](std::string_view payload) {
-            auto decoded = decode_click(payload);
-            if (decoded)
-                batch.clicks.push_back(std::move(*decoded));
-            return decoded.has_value();
+            if (n == batch.clicks.size())
+                batch.clicks.emplace_back();
+            if (!decode_click_into(payload, batch.clicks[n]))
+                return false;
+            ++n;
+            return true;
         },
-        &batch.skipped_bytes);
-    return batch;
+        &batch.skipped_bytes, batch.bytes);
+    batch.clicks.resize(n);
 }
 
 std::uint64_t click_journal::count(journal_position from) const
@@ -453,13 +472,14 @@ std::uint64_t click_journal::count(journal_position from) const
     // Checksummed like read(), so a torn tail ends the count where it ends a read; but not
     // decoded: counting a backlog of millions at start would otherwise build every click.
     std::uint64_t n = 0;
+    std::string data;
     walk(
         from, std::numeric_limits<std::size_t>::max(),
         [&](std::string_view) {
             ++n;
             return true;
         },
-        nullptr);
+        nullptr, data);
     return n;
 }
 

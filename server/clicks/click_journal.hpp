@@ -40,6 +40,7 @@ struct journal_batch {
     std::vector<click> clicks;
     journal_position next;          // where the next read starts
     std::uint64_t skipped_bytes = 0; // torn or corrupt tails passed over
+    std::string bytes;              // the last chunk read, kept for the next read_into
 };
 
 std::uint32_t crc32(std::string_view data);
@@ -83,6 +84,9 @@ public:
 
     // Reads up to `max_clicks` complete records from `from`, moving past finished segments.
     journal_batch read(journal_position from, std::size_t max_clicks) const;
+    // The same into `batch`, reusing its clicks and buffer: what a previous read allocated
+    // serves the next one.
+    void read_into(journal_position from, std::size_t max_clicks, journal_batch& batch) const;
     // How many complete records there are from `from` to the end, without decoding them: what
     // reads from there would return (a record that fails its checksum ends a segment's count,
     // as it ends a read; one that passes it but does not decode, which only another format of
@@ -114,9 +118,10 @@ private:
     // Passes each complete, checksummed record's payload from `from` to `on_record` (at most
     // `max_records`, and until it returns false) and returns where the next one starts; a
     // finished segment's unreadable tail is added to `skipped_bytes` and logged, when given.
+    // `data` holds each chunk read.
     template <class OnRecord>
     journal_position walk(journal_position from, std::size_t max_records, OnRecord&& on_record,
-                          std::uint64_t* skipped_bytes) const;
+                          std::uint64_t* skipped_bytes, std::string& data) const;
     bool open_segment(std::uint64_t segment); // with mutex_ held
     void drop_over_budget(std::uint64_t count); // with mutex_ held
     void sync_every_interval();

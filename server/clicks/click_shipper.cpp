@@ -98,6 +98,7 @@ void click_shipper::connect()
     }
     conn_ = std::move(conn);
     salts_.clear();
+    user_agents_.clear();
     retention_.forget_partitions();
 }
 
@@ -134,33 +135,38 @@ void click_shipper::upkeep()
 std::size_t click_shipper::ship(journal_batch const& batch)
 {
     std::set<std::string> months;
-    std::vector<std::string> days(batch.clicks.size());
+    auto& days = days_;
+    auto& hashes = hashes_;
+    days.resize(batch.clicks.size());
+    hashes.resize(batch.clicks.size());
     for (std::size_t i = 0; i < batch.clicks.size(); ++i) {
         days[i] = utc_day(batch.clicks[i].at);
         if (i == 0 || days[i] != days[i - 1])
             months.insert(days[i].substr(0, 8) + "01");
     }
     retention_.ensure_partitions(*conn_, months);
-    std::vector<std::string> hashes(batch.clicks.size());
-    for (std::size_t i = 0; i < batch.clicks.size(); ++i)
-        if (!batch.clicks[i].bot)
-            hashes[i] = salts_.visitor_hash(*conn_, batch.clicks[i], days[i]);
+    for (std::size_t i = 0; i < batch.clicks.size(); ++i) {
+        if (batch.clicks[i].bot)
+            hashes[i].clear();
+        else
+            salts_.visitor_hash(*conn_, batch.clicks[i], days[i], hashes[i]);
+    }
+    auto const user_agents = user_agents_.resolve(*conn_, batch.clicks);
 
     try {
-        ship_fast(batch, days, hashes);
+        ship_fast(batch, {batch.clicks, days, hashes, user_agents, node_id_});
     } catch (pqxx::sql_error const& e) {
         if (e.sqlstate() != "23505")
             throw;
         // Some of these clicks are stored already: insert only the missing ones.
         logging::warn("click shipper: batch at segment {segment} offset {offset} partly stored already; deduplicating",
                       {{"segment", batch.next.segment}, {"offset", batch.next.offset}});
-        ship_deduplicated(batch, days, hashes);
+        ship_deduplicated(batch, {batch.clicks, days, hashes, user_agents, node_id_});
     }
     return batch.clicks.size();
 }
 
-void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::string> const& days,
-                              std::vector<std::string> const& hashes)
+void click_shipper::ship_fast(journal_batch const& batch, click_batch_rows const& rows)
 {
     // The usual path: every click of the batch goes in, or none (a duplicate click id fails the
     // COPY and rolls the whole transaction back, so nothing is half-counted). Each click is
@@ -168,45 +174,61 @@ void click_shipper::ship_fast(journal_batch const& batch, std::vector<std::strin
     pqxx::work tx(*conn_);
     click_rollup rollup;
     uniques_.start_batch();
-    store_clicks(tx, {batch.clicks, days, hashes, node_id_}, [&](std::size_t i) {
+    store_clicks(tx, rows, [&](std::size_t i) {
         rollup.add(batch.clicks[i]);
-        uniques_.consider(i, batch.clicks[i], days[i], hashes[i]);
+        uniques_.consider(i, batch.clicks[i], rows.days[i], rows.hashes[i]);
     });
     count_and_commit(tx, rollup, uniques_, node_id_, batch);
 }
 
-void click_shipper::ship_deduplicated(journal_batch const& batch, std::vector<std::string> const& days,
-                                      std::vector<std::string> const& hashes)
+void click_shipper::ship_deduplicated(journal_batch const& batch, click_batch_rows const& rows)
 {
     // The replay path: only the clicks stored now are counted, by the same rule as above.
     pqxx::work tx(*conn_);
-    auto stored = store_missing_clicks(tx, {batch.clicks, days, hashes, node_id_});
+    auto stored = store_missing_clicks(tx, rows);
     std::sort(stored.begin(), stored.end()); // journal order: a visitor's first click first
     click_rollup rollup;
     uniques_.start_batch();
     for (std::size_t k = 0; k < stored.size(); ++k) {
         auto const i = stored[k];
         rollup.add(batch.clicks[i]);
-        uniques_.consider(k, batch.clicks[i], days[i], hashes[i]);
+        uniques_.consider(k, batch.clicks[i], rows.days[i], rows.hashes[i]);
     }
     count_and_commit(tx, rollup, uniques_, node_id_, batch);
 }
 
-journal_batch click_shipper::next_batch()
+journal_batch const& click_shipper::next_batch()
 {
     if (prefetch_.valid()) {
-        auto batch = prefetch_.get();
-        if (prefetch_from_ == position_)
-            return batch;
+        prefetch_.get();
+        if (prefetch_from_ == position_) {
+            std::swap(current_, ahead_);
+            return current_;
+        }
     }
-    return journal_.read(position_, options_.batch_size);
+    journal_.read_into(position_, options_.batch_size, current_);
+    return current_;
 }
 
 void click_shipper::start_prefetch(journal_position from)
 {
     prefetch_from_ = from;
     prefetch_ = std::async(std::launch::async,
-                           [this, from] { return journal_.read(from, options_.batch_size); });
+                           [this, from] { journal_.read_into(from, options_.batch_size, ahead_); });
+}
+
+void click_shipper::release_batch_memory()
+{
+    // Kept while clicks flow, so each batch reuses the last one's; given back once nothing is
+    // left to ship, so a backlog's megabytes do not stay with an idle server. Small ones stay:
+    // a trickle of clicks would otherwise allocate them again every poll.
+    constexpr std::size_t k_kept_clicks = 256;
+    if (prefetch_.valid() || current_.clicks.capacity() + ahead_.clicks.capacity() <= k_kept_clicks)
+        return;
+    current_ = {};
+    ahead_ = {};
+    days_ = {};
+    hashes_ = {};
 }
 
 void click_shipper::record_failure(std::exception const& e)
@@ -275,7 +297,7 @@ void click_shipper::run()
             if (std::chrono::steady_clock::now() >= next_upkeep_)
                 upkeep();
 
-            auto const batch = next_batch();
+            auto const& batch = next_batch();
             if (!batch.clicks.empty()) {
                 // Behind: reading and decoding the next batch overlaps with PostgreSQL taking
                 // this one. Caught up: the next batch is read after a pause (below).
@@ -312,6 +334,7 @@ void click_shipper::run()
             }
             journal_.remove_segments_before(batch.next.segment);
             save_binding_position(true); // caught up: a no-op unless the position moved
+            release_batch_memory();
             std::unique_lock lock(mutex_);
             wake_.wait_for(lock, options_.idle_poll, [this] { return stopping_; });
         } catch (std::exception const& e) {

@@ -6,10 +6,12 @@
 // counts twice. click_retention keeps the partitions and forgets what the retention says.
 #pragma once
 
+#include "clicks/click_batch_store.hpp"
 #include "clicks/click_journal.hpp"
 #include "clicks/click_retention.hpp"
 #include "clicks/journal_binding.hpp"
 #include "clicks/unique_visitors.hpp"
+#include "clicks/user_agent_ids.hpp"
 #include "clicks/visitor_salts.hpp"
 
 #include <pqxx/connection>
@@ -70,12 +72,12 @@ private:
     void load_checkpoint();
     void count_initial_backlog();
     std::size_t ship(journal_batch const& batch);
-    void ship_fast(journal_batch const& batch, std::vector<std::string> const& days,
-                   std::vector<std::string> const& hashes);
-    void ship_deduplicated(journal_batch const& batch, std::vector<std::string> const& days,
-                           std::vector<std::string> const& hashes);
+    void ship_fast(journal_batch const& batch, click_batch_rows const& rows);
+    void ship_deduplicated(journal_batch const& batch, click_batch_rows const& rows);
     void upkeep();
-    journal_batch next_batch();
+    // The batch to ship: the one read ahead if it starts at `position_`, else read now.
+    journal_batch const& next_batch();
+    void release_batch_memory();
     void start_prefetch(journal_position from);
     void record_failure(std::exception const& e);
     // Writes the binding's shipped position; `force` even when written less than a second ago.
@@ -88,10 +90,15 @@ private:
 
     std::unique_ptr<pqxx::connection> conn_;
     journal_position position_;
-    std::future<journal_batch> prefetch_;
+    // Two batches in turn, their clicks and buffers reused: while one is shipped, the other
+    // may be read ahead (into ahead_, by prefetch_, destroyed first since declared after).
+    journal_batch current_, ahead_;
+    std::future<void> prefetch_;
     journal_position prefetch_from_;
     bool position_loaded_ = false;
     visitor_salts salts_;
+    user_agent_ids user_agents_;
+    std::vector<std::string> days_, hashes_; // of the batch being shipped, reused
     unique_visitors uniques_;
     click_retention retention_;
     std::chrono::steady_clock::time_point next_upkeep_{};

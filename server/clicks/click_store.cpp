@@ -100,10 +100,9 @@ std::string encode_click(click const& c)
     return out;
 }
 
-std::optional<click> decode_click(std::string_view payload)
+bool decode_click_into(std::string_view payload, click& c)
 {
     reader in(payload);
-    click c;
     std::uint8_t version = 0;
     std::uint8_t bot = 0;
     std::uint64_t micros = 0;
@@ -111,24 +110,33 @@ std::optional<click> decode_click(std::string_view payload)
     if (!in.u8(version) || (version != k_format_version && version != k_format_without_rule) ||
         !in.u64(micros) || !in.u64(link_id) ||
         !in.u8(bot))
-        return std::nullopt;
+        return false;
     for (auto* field : {&c.click_id, &c.ip_anon, &c.user_agent, &c.referer, &c.utm_source,
                         &c.utm_medium, &c.utm_campaign, &c.utm_term, &c.utm_content, &c.source,
                         &c.in_app, &c.device, &c.os, &c.country, &c.bot_reason})
         if (!in.text(*field))
-            return std::nullopt;
+            return false;
+    c.rule = k_no_rule;
     if (version >= 2) {
         std::uint16_t rule = 0;
         if (!in.u16(rule))
-            return std::nullopt;
+            return false;
         c.rule = static_cast<std::int16_t>(rule);
     }
     if (!in.done())
-        return std::nullopt;
+        return false;
     c.at = std::chrono::system_clock::time_point(
         std::chrono::microseconds(static_cast<std::int64_t>(micros)));
     c.link_id = static_cast<std::int64_t>(link_id);
     c.bot = bot != 0;
+    return true;
+}
+
+std::optional<click> decode_click(std::string_view payload)
+{
+    click c;
+    if (!decode_click_into(payload, c))
+        return std::nullopt;
     return c;
 }
 

@@ -39,5 +39,8 @@ std::string encode_click(click const& c);
 void append_encoded_click(std::string& out, click const& c);
 // Nothing when `payload` is not a whole, well-formed encoding.
 std::optional<click> decode_click(std::string_view payload);
+// The same into `c`, whose strings keep their capacity (the shipper decodes into the clicks of
+// its previous batch); on false `c` is partly overwritten.
+bool decode_click_into(std::string_view payload, click& c);
 
 } // namespace linkledger::clicks

@@ -43,9 +43,9 @@ std::string utc_day(std::chrono::system_clock::time_point at)
     return cached_text;
 }
 
-std::string visitor_salts::visitor_hash(pqxx::connection& conn, click const& c, std::string const& day)
+void visitor_salts::visitor_hash(pqxx::connection& conn, click const& c, std::string const& day, std::string& hex)
 {
-    // Built in a buffer kept from click to click: one allocation per click (the result) instead of four.
+    // Built in a buffer kept from click to click, into the caller's string: no allocation.
     message_.clear();
     message_.append(c.ip_anon).push_back('\0');
     message_.append(c.user_agent).push_back('\0');
@@ -53,7 +53,12 @@ std::string visitor_salts::visitor_hash(pqxx::connection& conn, click const& c, 
     message_.append(link, std::to_chars(link, link + sizeof link, c.link_id).ptr).push_back('\0');
     message_.append(day);
     auto const mac = key_for(conn, day).mac_bytes(message_);
-    return crypto::to_hex({reinterpret_cast<char const*>(mac.data()), mac.size()});
+    constexpr char digits[] = "0123456789abcdef";
+    hex.resize(2 * mac.size());
+    for (std::size_t i = 0; i < mac.size(); ++i) {
+        hex[2 * i] = digits[static_cast<std::uint8_t>(mac[i]) >> 4];
+        hex[2 * i + 1] = digits[static_cast<std::uint8_t>(mac[i]) & 0xf];
+    }
 }
 
 crypto::hmac_sha256& visitor_salts::key_for(pqxx::connection& conn, std::string const& day)

@@ -20,9 +20,9 @@ std::string utc_day(std::chrono::system_clock::time_point at);
 
 class visitor_salts {
 public:
-    // Hex of the keyed hash of the visitor behind `c` on `day` (its utc_day). The day's salt is
-    // read, or made by the first node that needs it, in its own transaction on `conn`.
-    std::string visitor_hash(pqxx::connection& conn, click const& c, std::string const& day);
+    // Hex of the keyed hash of the visitor behind `c` on `day` (its utc_day), into `hex`. The
+    // day's salt is read, or made by the first node that needs it, in its own transaction on `conn`.
+    void visitor_hash(pqxx::connection& conn, click const& c, std::string const& day, std::string& hex);
 
     // Drops the keys of the days before `day` (their salts are gone from the database too).
     void forget_before(std::string const& day);

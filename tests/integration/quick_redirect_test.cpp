@@ -81,7 +81,8 @@ TEST_F(quick_redirect, a_small_head_and_a_large_one_get_the_same_answer)
     EXPECT_NE(quick_answer.find("&utm_source=tiktok\r\n"), std::string::npos) << "the visitor's query is forwarded";
     EXPECT_EQ(ll->db().wait_for_value(
                   "SELECT count(*) FROM clicks c JOIN links l ON l.id = c.link_id WHERE l.slug = 'q-same' "
-                  "AND c.user_agent = 'quick' AND c.utm_source = 'tiktok' AND NOT c.bot",
+                  "AND linkledger_click_user_agent(c.user_agent, c.user_agent_id) = 'quick' "
+                  "AND c.utm_source = 'tiktok' AND NOT c.bot",
                   "2"),
               "2");
 }

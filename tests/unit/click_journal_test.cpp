@@ -103,6 +103,38 @@ TEST_F(journal_dir, appended_clicks_read_back_in_order)
     EXPECT_EQ(journal.count(rest.next), 0u);
 }
 
+// The shipper reads each batch into the clicks of the one before: every field must be the new
+// click's, whatever the old one held (a longer text, a rule, a bot flag), and a shorter batch
+// must not keep the old tail.
+TEST_F(journal_dir, a_batch_read_into_an_earlier_one_holds_only_the_new_clicks)
+{
+    click_journal journal(dir);
+    for (int i = 0; i < 100; ++i) {
+        auto c = make_click(i);
+        if (i < 60) {
+            c.referer = std::string(300, 'r');
+            c.rule = 3;
+            c.country = "FR";
+        }
+        ASSERT_TRUE(journal.append(c));
+    }
+    journal_batch batch;
+    journal.read_into({}, 60, batch);
+    ASSERT_EQ(batch.clicks.size(), 60u);
+    auto const first_next = batch.next;
+    journal.read_into(first_next, 1000, batch);
+    auto const fresh = journal.read(first_next, 1000);
+    ASSERT_EQ(batch.clicks.size(), 40u);
+    ASSERT_EQ(fresh.clicks.size(), 40u);
+    for (std::size_t i = 0; i < 40; ++i) {
+        EXPECT_EQ(encode_click(batch.clicks[i]), encode_click(fresh.clicks[i])) << i;
+        EXPECT_EQ(encode_click(batch.clicks[i]), encode_click(make_click(60 + static_cast<int>(i)))) << i;
+    }
+    EXPECT_EQ(batch.next.offset, fresh.next.offset);
+    journal.read_into(batch.next, 1000, batch);
+    EXPECT_TRUE(batch.clicks.empty());
+}
+
 TEST_F(journal_dir, segments_rotate_and_shipped_ones_are_removed)
 {
     click_journal journal(dir, 1000); // tiny segments

@@ -1,0 +1,73 @@
+#include "clicks/user_agent_ids.hpp"
+
+#include "db/pg_array.hpp"
+
+#include <pqxx/pqxx>
+
+#include <stdexcept>
+#include <unordered_set>
+
+namespace linkledger::clicks {
+namespace {
+
+// The inserted rows come back from the INSERT, the others from the table; a row another node
+// commits meanwhile is in neither (the statement's snapshot predates it), so the caller asks again.
+constexpr char const* k_resolve = R"sql(
+WITH given AS (SELECT DISTINCT unnest($1::text[]) AS user_agent),
+     added AS (INSERT INTO user_agents (user_agent) SELECT user_agent FROM given
+               ON CONFLICT (user_agent) DO NOTHING RETURNING id, user_agent)
+SELECT id, user_agent FROM added
+UNION ALL
+SELECT u.id, u.user_agent FROM user_agents u JOIN given g ON g.user_agent = u.user_agent
+)sql";
+
+} // namespace
+
+std::vector<std::int64_t> user_agent_ids::resolve(pqxx::connection& conn, std::span<click const> clicks)
+{
+    std::vector<std::int64_t> out(clicks.size(), -1);
+    std::vector<std::string> missing;
+    // One hash lookup per click at most: most clicks of a batch repeat the one before's text.
+    auto const look_up = [&] {
+        missing.clear();
+        std::unordered_set<std::string_view> seen;
+        std::string_view last;
+        std::int64_t last_id = -1;
+        for (std::size_t i = 0; i < clicks.size(); ++i) {
+            std::string_view const text = clicks[i].user_agent;
+            if (last_id >= 0 && text == last) {
+                out[i] = last_id;
+                continue;
+            }
+            auto const found = ids_.find(text);
+            last = text;
+            last_id = found == ids_.end() ? -1 : found->second;
+            out[i] = last_id;
+            if (last_id < 0 && seen.insert(text).second)
+                missing.emplace_back(text);
+        }
+    };
+    look_up();
+    if (missing.empty())
+        return out;
+    if (ids_.size() + missing.size() > max_cached_) {
+        ids_.clear();
+        look_up();
+    }
+    for (int attempt = 0; attempt < 3 && !missing.empty(); ++attempt) {
+        pqxx::work tx(conn);
+        auto const rows = tx.exec_params(k_resolve, db::to_pg_array(missing));
+        tx.commit();
+        for (auto const& row : rows)
+            ids_.insert_or_assign(row[1].as<std::string>(), row[0].as<std::int64_t>());
+        std::erase_if(missing, [&](std::string const& text) { return ids_.contains(std::string_view(text)); });
+    }
+    if (!missing.empty())
+        throw std::runtime_error("user_agents: no id for a User-Agent after three tries");
+    for (std::size_t i = 0; i < clicks.size(); ++i)
+        if (out[i] < 0)
+            out[i] = ids_.find(std::string_view(clicks[i].user_agent))->second;
+    return out;
+}
+
+} // namespace linkledger::clicks
