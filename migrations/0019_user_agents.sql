@@ -1,11 +1,13 @@
--- Each distinct User-Agent is stored once; a click keeps its id. The User-Agent was about 150
--- of a click row's ~330 bytes, and PostgreSQL pays for every byte of a row at least three
--- times (COPY's parsing, the heap page, the WAL): a row without it loads 0.8 µs faster of about
--- 6.5 (bench/copy_indexes.sh), and the table is about half the size on disk. Visitors bring
+-- Each distinct User-Agent is stored once; a click keeps its id. The User-Agent was nearly half
+-- of a click row, and PostgreSQL pays for every byte of a row in COPY's parsing, the heap page
+-- and the WAL, on the cores that answer the redirects (bench/copy_indexes.sh). Visitors bring
 -- a few thousand distinct User-Agents a day, not one per click.
+-- last_seen (UTC day) is refreshed by each node at least once a day for the texts it ships, so
+-- click_retention can forget the texts no kept click can still point to.
 CREATE TABLE user_agents (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    user_agent text NOT NULL UNIQUE
+    user_agent text NOT NULL UNIQUE,
+    last_seen  date NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')::date
 );
 
 -- Clicks shipped from now on have user_agent '' and this id; those shipped before keep their
@@ -13,8 +15,8 @@ CREATE TABLE user_agents (
 ALTER TABLE clicks ADD COLUMN user_agent_id bigint;
 
 -- A click's User-Agent, either way it was stored: linkledger_click_user_agent(c.user_agent,
--- c.user_agent_id).
-CREATE FUNCTION linkledger_click_user_agent(user_agent text, user_agent_id bigint) RETURNS text
+-- c.user_agent_id). For many clicks at once, a LEFT JOIN on user_agents does the same.
+CREATE FUNCTION linkledger_click_user_agent(text, bigint) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT COALESCE((SELECT u.user_agent FROM user_agents u WHERE u.id = user_agent_id), user_agent)
+    SELECT COALESCE((SELECT u.user_agent FROM user_agents u WHERE u.id = $2), $1)
 $$;

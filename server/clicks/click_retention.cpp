@@ -20,6 +20,11 @@ constexpr char const* k_forget_salts =
     "DELETE FROM daily_salts WHERE day < (now() AT TIME ZONE 'UTC')::date - 1";
 constexpr char const* k_forget_uniques =
     "DELETE FROM click_uniques WHERE day < (now() AT TIME ZONE 'UTC')::date - 1";
+// A kept click was shipped at most retention + 31 days ago (partitions go a whole month at a
+// time), and shipping it set its User-Agent's last_seen to that day or later: a text unseen for
+// longer is pointed to by no kept click. A second month of margin.
+constexpr char const* k_forget_user_agents =
+    "DELETE FROM user_agents WHERE last_seen < (now() AT TIME ZONE 'UTC')::date - $1::int";
 
 } // namespace
 
@@ -49,6 +54,7 @@ void click_retention::upkeep(pqxx::connection& conn, std::chrono::system_clock::
     }
     tx.exec(k_forget_salts);
     tx.exec(k_forget_uniques);
+    tx.exec_params(k_forget_user_agents, static_cast<int>(retention_days_) + 62);
     tx.commit();
 }
 

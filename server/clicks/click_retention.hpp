@@ -4,7 +4,8 @@
 //   upkeep (at each connection and hourly): creates this month's partition and the next two;
 //     drops the partitions wholly older than the retention (a month at a time: a partition goes
 //     once its last day is past it); forgets the daily salts and unique-visitor markers older
-//     than yesterday (yesterday's stay for clicks that arrive late).
+//     than yesterday (yesterday's stay for clicks that arrive late), and the User-Agent texts
+//     (migration 0019) no kept click can point to.
 //   ensure_partitions: before a batch is stored, the partitions of its months (a replayed
 //     journal or a restored backup may hold old clicks), each checked once per connection.
 #pragma once

@@ -135,33 +135,31 @@ void click_shipper::upkeep()
 std::size_t click_shipper::ship(journal_batch const& batch)
 {
     std::set<std::string> months;
-    auto& days = days_;
-    auto& hashes = hashes_;
-    days.resize(batch.clicks.size());
-    hashes.resize(batch.clicks.size());
+    days_.resize(batch.clicks.size());
+    hashes_.resize(batch.clicks.size());
     for (std::size_t i = 0; i < batch.clicks.size(); ++i) {
-        days[i] = utc_day(batch.clicks[i].at);
-        if (i == 0 || days[i] != days[i - 1])
-            months.insert(days[i].substr(0, 8) + "01");
+        days_[i] = utc_day(batch.clicks[i].at);
+        if (i == 0 || days_[i] != days_[i - 1])
+            months.insert(days_[i].substr(0, 8) + "01");
     }
     retention_.ensure_partitions(*conn_, months);
     for (std::size_t i = 0; i < batch.clicks.size(); ++i) {
         if (batch.clicks[i].bot)
-            hashes[i].clear();
+            hashes_[i].clear();
         else
-            salts_.visitor_hash(*conn_, batch.clicks[i], days[i], hashes[i]);
+            salts_.visitor_hash(*conn_, batch.clicks[i], days_[i], hashes_[i]);
     }
     auto const user_agents = user_agents_.resolve(*conn_, batch.clicks);
 
     try {
-        ship_fast(batch, {batch.clicks, days, hashes, user_agents, node_id_});
+        ship_fast(batch, {batch.clicks, days_, hashes_, user_agents, node_id_});
     } catch (pqxx::sql_error const& e) {
         if (e.sqlstate() != "23505")
             throw;
         // Some of these clicks are stored already: insert only the missing ones.
         logging::warn("click shipper: batch at segment {segment} offset {offset} partly stored already; deduplicating",
                       {{"segment", batch.next.segment}, {"offset", batch.next.offset}});
-        ship_deduplicated(batch, {batch.clicks, days, hashes, user_agents, node_id_});
+        ship_deduplicated(batch, {batch.clicks, days_, hashes_, user_agents, node_id_});
     }
     return batch.clicks.size();
 }
@@ -223,7 +221,7 @@ void click_shipper::release_batch_memory()
     // left to ship, so a backlog's megabytes do not stay with an idle server. Small ones stay:
     // a trickle of clicks would otherwise allocate them again every poll.
     constexpr std::size_t k_kept_clicks = 256;
-    if (prefetch_.valid() || current_.clicks.capacity() + ahead_.clicks.capacity() <= k_kept_clicks)
+    if (current_.clicks.capacity() + ahead_.clicks.capacity() <= k_kept_clicks)
         return;
     current_ = {};
     ahead_ = {};
@@ -297,6 +295,7 @@ void click_shipper::run()
             if (std::chrono::steady_clock::now() >= next_upkeep_)
                 upkeep();
 
+            // current_, valid until the next call: the read-ahead below fills ahead_ only.
             auto const& batch = next_batch();
             if (!batch.clicks.empty()) {
                 // Behind: reading and decoding the next batch overlaps with PostgreSQL taking

@@ -75,7 +75,8 @@ private:
     void ship_fast(journal_batch const& batch, click_batch_rows const& rows);
     void ship_deduplicated(journal_batch const& batch, click_batch_rows const& rows);
     void upkeep();
-    // The batch to ship: the one read ahead if it starts at `position_`, else read now.
+    // The batch at `position_`: the one read ahead if it starts there (a failed ship leaves the
+    // position where it was, and the read-ahead is then of no use), else read now.
     journal_batch const& next_batch();
     void release_batch_memory();
     void start_prefetch(journal_position from);

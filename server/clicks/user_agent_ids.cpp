@@ -1,21 +1,28 @@
 #include "clicks/user_agent_ids.hpp"
 
+#include "clicks/visitor_salts.hpp"
 #include "db/pg_array.hpp"
 
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <stdexcept>
 #include <unordered_set>
 
 namespace linkledger::clicks {
 namespace {
 
-// The inserted rows come back from the INSERT, the others from the table; a row another node
-// commits meanwhile is in neither (the statement's snapshot predates it), so the caller asks again.
+// The rows inserted or refreshed come back from the INSERT, the others from the table; a row
+// another node commits meanwhile is in neither (the statement's snapshot predates it), so the
+// caller asks again. Inserted in one order on every node, so two nodes adding the same new
+// texts wait for each other instead of deadlocking.
 constexpr char const* k_resolve = R"sql(
 WITH given AS (SELECT DISTINCT unnest($1::text[]) AS user_agent),
-     added AS (INSERT INTO user_agents (user_agent) SELECT user_agent FROM given
-               ON CONFLICT (user_agent) DO NOTHING RETURNING id, user_agent)
+     added AS (INSERT INTO user_agents (user_agent, last_seen)
+               SELECT user_agent, (now() AT TIME ZONE 'UTC')::date FROM given ORDER BY user_agent
+               ON CONFLICT (user_agent) DO UPDATE SET last_seen = excluded.last_seen
+               WHERE user_agents.last_seen < excluded.last_seen
+               RETURNING id, user_agent)
 SELECT id, user_agent FROM added
 UNION ALL
 SELECT u.id, u.user_agent FROM user_agents u JOIN given g ON g.user_agent = u.user_agent
@@ -25,6 +32,12 @@ SELECT u.id, u.user_agent FROM user_agents u JOIN given g ON g.user_agent = u.us
 
 std::vector<std::int64_t> user_agent_ids::resolve(pqxx::connection& conn, std::span<click const> clicks)
 {
+    // A new day starts the cache again: each text shipped today is asked for once, which moves
+    // its last_seen to today (see click_retention).
+    if (auto const today = utc_day(std::chrono::system_clock::now()); today != day_) {
+        ids_.clear();
+        day_ = today;
+    }
     std::vector<std::int64_t> out(clicks.size(), -1);
     std::vector<std::string> missing;
     // One hash lookup per click at most: most clicks of a batch repeat the one before's text.
@@ -55,9 +68,17 @@ std::vector<std::int64_t> user_agent_ids::resolve(pqxx::connection& conn, std::s
         look_up();
     }
     for (int attempt = 0; attempt < 3 && !missing.empty(); ++attempt) {
-        pqxx::work tx(conn);
-        auto const rows = tx.exec_params(k_resolve, db::to_pg_array(missing));
-        tx.commit();
+        pqxx::result rows;
+        try {
+            pqxx::work tx(conn);
+            rows = tx.exec_params(k_resolve, db::to_pg_array(missing));
+            tx.commit();
+        } catch (pqxx::deadlock_detected const&) {
+            continue; // not expected (one order everywhere), but the next try is a new transaction
+        } catch (pqxx::serialization_failure const&) {
+            continue;
+        }
+        // A text refreshed now comes back twice (from the INSERT and from the table), same id.
         for (auto const& row : rows)
             ids_.insert_or_assign(row[1].as<std::string>(), row[0].as<std::int64_t>());
         std::erase_if(missing, [&](std::string const& text) { return ids_.contains(std::string_view(text)); });

@@ -1,6 +1,6 @@
 // The ids of User-Agents in user_agents (migration 0019): a shipped click row carries its
 // User-Agent's id, not its text. The ids a node has used are kept in memory, so a batch asks
-// PostgreSQL only about User-Agents it has not seen since it connected.
+// PostgreSQL only about User-Agents it has not seen today since it connected.
 #pragma once
 
 #include "clicks/click_store.hpp"
@@ -37,6 +37,7 @@ private:
         std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
     };
     std::size_t max_cached_;
+    std::string day_; // the UTC day the cache was started
     std::unordered_map<std::string, std::int64_t, hasher, std::equal_to<>> ids_;
 };
 

@@ -53,12 +53,7 @@ void visitor_salts::visitor_hash(pqxx::connection& conn, click const& c, std::st
     message_.append(link, std::to_chars(link, link + sizeof link, c.link_id).ptr).push_back('\0');
     message_.append(day);
     auto const mac = key_for(conn, day).mac_bytes(message_);
-    constexpr char digits[] = "0123456789abcdef";
-    hex.resize(2 * mac.size());
-    for (std::size_t i = 0; i < mac.size(); ++i) {
-        hex[2 * i] = digits[static_cast<std::uint8_t>(mac[i]) >> 4];
-        hex[2 * i + 1] = digits[static_cast<std::uint8_t>(mac[i]) & 0xf];
-    }
+    crypto::to_hex_into({reinterpret_cast<char const*>(mac.data()), mac.size()}, hex);
 }
 
 crypto::hmac_sha256& visitor_salts::key_for(pqxx::connection& conn, std::string const& day)

@@ -17,15 +17,21 @@ sha256_digest sha256(std::string_view data)
     return out;
 }
 
-std::string to_hex(std::string_view bytes)
+void to_hex_into(std::string_view bytes, std::string& out)
 {
     static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char byte : bytes) {
-        out.push_back(digits[byte >> 4]);
-        out.push_back(digits[byte & 0x0f]);
+    out.resize(bytes.size() * 2);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        auto const byte = static_cast<unsigned char>(bytes[i]);
+        out[2 * i] = digits[byte >> 4];
+        out[2 * i + 1] = digits[byte & 0x0f];
     }
+}
+
+std::string to_hex(std::string_view bytes)
+{
+    std::string out;
+    to_hex_into(bytes, out);
     return out;
 }
 

@@ -11,6 +11,8 @@ using sha256_digest = std::array<unsigned char, 32>;
 
 sha256_digest sha256(std::string_view data);
 std::string to_hex(std::string_view bytes);
+// The same into `out`, replacing what it held: a caller doing this per click keeps one string.
+void to_hex_into(std::string_view bytes, std::string& out);
 std::string sha256_hex(std::string_view data);
 // Standard base64 with padding (as Shopify and WooCommerce send their HMACs).
 std::string base64(std::string_view bytes);

@@ -2,8 +2,10 @@
 // their ids. Same text, same id, for this node after a reconnect and for another node; any
 // text (quotes, backslashes, braces, commas, other scripts, empty) comes back as it went in;
 // clicks shipped before the migration keep their text and read back through the same function.
+// A text in use is seen again each day; retention forgets those no kept click can point to.
 #include "test_database.hpp"
 
+#include "clicks/click_retention.hpp"
 #include "clicks/user_agent_ids.hpp"
 #include "db/embedded_migrations.hpp"
 #include "db/migrator.hpp"
@@ -76,4 +78,20 @@ TEST(user_agents, the_same_text_gets_the_same_id_on_every_node_and_reads_back_un
     EXPECT_EQ(db.query_value("SELECT string_agg(linkledger_click_user_agent(user_agent, user_agent_id), ' | ' "
                              "ORDER BY click_id) FROM clicks"),
               "quote \" backslash \\ brace { } comma , NULL | Old/1.0");
+
+    // Asked for on a later day (a node's cache starts again each day), a text is seen again;
+    // retention forgets one unseen for longer than a kept click can be old.
+    db.execute("UPDATE user_agents SET last_seen = last_seen - 3 WHERE id = " + std::to_string(ids[4]) + ";"
+               "UPDATE user_agents SET last_seen = last_seen - 500 WHERE id = " + std::to_string(ids[5]) + ";"
+               "UPDATE user_agents SET last_seen = last_seen - 400 WHERE id = " + std::to_string(ids[2]));
+    clicks::user_agent_ids next_day;
+    EXPECT_EQ(next_day.resolve(conn, with_agents({agents[4]})), std::vector<std::int64_t>{ids[4]});
+    EXPECT_EQ(db.query_value("SELECT last_seen = (now() AT TIME ZONE 'UTC')::date FROM user_agents WHERE id = " +
+                             std::to_string(ids[4])),
+              "t");
+    clicks::click_retention(395).upkeep(conn, std::chrono::system_clock::now());
+    EXPECT_EQ(db.query_value("SELECT string_agg(id::text, ',' ORDER BY id) FROM user_agents WHERE id IN (" +
+                             std::to_string(ids[2]) + "," + std::to_string(ids[4]) + "," + std::to_string(ids[5]) + ")"),
+              std::to_string(std::min(ids[2], ids[4])) + "," + std::to_string(std::max(ids[2], ids[4])))
+        << "400 days unseen is within 395 + 62; 500 is not";
 }
