@@ -20,11 +20,15 @@ constexpr char const* k_forget_salts =
     "DELETE FROM daily_salts WHERE day < (now() AT TIME ZONE 'UTC')::date - 1";
 constexpr char const* k_forget_uniques =
     "DELETE FROM click_uniques WHERE day < (now() AT TIME ZONE 'UTC')::date - 1";
-// A kept click was shipped at most retention + 31 days ago (partitions go a whole month at a
-// time), and shipping it set its User-Agent's last_seen to that day or later: a text unseen for
-// longer is pointed to by no kept click. A second month of margin.
-constexpr char const* k_forget_user_agents =
-    "DELETE FROM user_agents WHERE last_seen < (now() AT TIME ZONE 'UTC')::date - $1::int";
+// A kept click happened at most retention + 31 days ago (partitions go a whole month at a
+// time), and was shipped that day or later, which set its User-Agent's last_seen to the ship
+// day or later: a text unseen for longer is pointed to by no kept click. A second month of
+// margin. Rows a shipper is refreshing are skipped, not waited for (nor deadlocked with).
+constexpr char const* k_forget_user_agents = R"sql(
+DELETE FROM user_agents WHERE id IN (
+    SELECT id FROM user_agents WHERE last_seen < (now() AT TIME ZONE 'UTC')::date - $1::int
+    FOR UPDATE SKIP LOCKED)
+)sql";
 
 } // namespace
 
@@ -54,8 +58,11 @@ void click_retention::upkeep(pqxx::connection& conn, std::chrono::system_clock::
     }
     tx.exec(k_forget_salts);
     tx.exec(k_forget_uniques);
-    tx.exec_params(k_forget_user_agents, static_cast<int>(retention_days_) + 62);
     tx.commit();
+    // Its own transaction, after the partitions' (a DROP holds clicks' strongest lock).
+    pqxx::work texts(conn);
+    texts.exec_params(k_forget_user_agents, static_cast<int>(retention_days_) + 62);
+    texts.commit();
 }
 
 void click_retention::ensure_partitions(pqxx::connection& conn, std::set<std::string> const& first_days_of_months)

@@ -12,20 +12,17 @@
 namespace linkledger::clicks {
 namespace {
 
-// The rows inserted or refreshed come back from the INSERT, the others from the table; a row
-// another node commits meanwhile is in neither (the statement's snapshot predates it), so the
-// caller asks again. Inserted in one order on every node, so two nodes adding the same new
-// texts wait for each other instead of deadlocking.
+// Every text comes back from RETURNING with the id of its live row: a conflict updates the
+// row even when another node committed it after this statement's snapshot, or after
+// retention deleted an older row of the same text (a SELECT of the snapshot would return that
+// dead id). So each text is written once per node per day, refreshing last_seen. Inserted in
+// one order on every node, so two nodes resolving the same texts wait for each other.
 constexpr char const* k_resolve = R"sql(
-WITH given AS (SELECT DISTINCT unnest($1::text[]) AS user_agent),
-     added AS (INSERT INTO user_agents (user_agent, last_seen)
-               SELECT user_agent, (now() AT TIME ZONE 'UTC')::date FROM given ORDER BY user_agent
-               ON CONFLICT (user_agent) DO UPDATE SET last_seen = excluded.last_seen
-               WHERE user_agents.last_seen < excluded.last_seen
-               RETURNING id, user_agent)
-SELECT id, user_agent FROM added
-UNION ALL
-SELECT u.id, u.user_agent FROM user_agents u JOIN given g ON g.user_agent = u.user_agent
+WITH given AS (SELECT DISTINCT unnest($1::text[]) AS user_agent)
+INSERT INTO user_agents (user_agent, last_seen)
+SELECT user_agent, (now() AT TIME ZONE 'UTC')::date FROM given ORDER BY user_agent
+ON CONFLICT (user_agent) DO UPDATE SET last_seen = GREATEST(user_agents.last_seen, excluded.last_seen)
+RETURNING id, user_agent
 )sql";
 
 } // namespace
@@ -74,11 +71,10 @@ std::vector<std::int64_t> user_agent_ids::resolve(pqxx::connection& conn, std::s
             rows = tx.exec_params(k_resolve, db::to_pg_array(missing));
             tx.commit();
         } catch (pqxx::deadlock_detected const&) {
-            continue; // not expected (one order everywhere), but the next try is a new transaction
+            continue; // e.g. with retention's delete, which locks in another order: a new try
         } catch (pqxx::serialization_failure const&) {
             continue;
         }
-        // A text refreshed now comes back twice (from the INSERT and from the table), same id.
         for (auto const& row : rows)
             ids_.insert_or_assign(row[1].as<std::string>(), row[0].as<std::int64_t>());
         std::erase_if(missing, [&](std::string const& text) { return ids_.contains(std::string_view(text)); });
