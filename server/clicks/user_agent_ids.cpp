@@ -71,7 +71,7 @@ std::vector<std::int64_t> user_agent_ids::resolve(pqxx::connection& conn, std::s
             rows = tx.exec_params(k_resolve, db::to_pg_array(missing));
             tx.commit();
         } catch (pqxx::deadlock_detected const&) {
-            continue; // e.g. with retention's delete, which locks in another order: a new try
+            continue; // not expected (one order among nodes, retention skips locked rows): a new try
         } catch (pqxx::serialization_failure const&) {
             continue;
         }
