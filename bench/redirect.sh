@@ -5,6 +5,8 @@
 # CPU while Linkledger ran, and checks that every click is in PostgreSQL. Then smart redirects
 # (issue 14): a link with 10 rules whose last one matches, query forwarding on and 3 query
 # parameters per request, against the plain link in the same run (target: within 10 %).
+# Last, the redirects again with PostgreSQL stopped (journaled, not shipped): what shipping
+# takes from them on shared cores.
 # Usage: bench/redirect.sh [SECONDS]  (default 10);
 # LINKLEDGER_BIN=path skips the Release build and runs that binary.
 set -euo pipefail
@@ -189,3 +191,22 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "ratio 404 page / nginx at 64 connections: $(ratio "${extra_rps[linkledger-404]}" "${extra_rps[nginx]}") (target >= 0.90)"
 echo "ratio redirect with 1 I/O thread / nginx (second run): $(ratio "${extra_rps[linkledger-1-thread]}" "${extra_rps[nginx-again]}"); with $(nproc) threads: $(ratio "${extra_rps[linkledger-cores-threads]}" "${extra_rps[nginx-again]}")"
+
+# Where the gap to nginx comes from: the same redirects with PostgreSQL stopped, so each click is
+# journaled before its 302 as always but nothing is shipped (the shipper waits for the database).
+# The difference from the runs above is what shipping (the shipper and PostgreSQL's COPY, on the
+# same two cores) takes from the redirects. Last, since the clicks journaled here stay unshipped.
+"$root/deploy/private-postgres.sh" stop "$scratch/pg" >/dev/null 2>&1
+sleep 2
+printf '\n%-28s %5s %12s %10s %10s\n' 'journal only (no shipping)' conns 'req/s' p50 p99
+declare -A journal_rps journal_p99
+for conns in 64 256; do
+  for target in nginx linkledger; do
+    if [ "$target" = linkledger ]; then u="http://127.0.0.1:$ll_port/bench"; else u="http://127.0.0.1:$nginx_port/bench"; fi
+    out=$(run_wrk "$u" "$conns")
+    journal_rps[$target-$conns]=$(echo "$out" | field 'Requests/sec:')
+    journal_p99[$target-$conns]=$(echo "$out" | field '99%')
+    printf '%-28s %5s %12s %10s %10s\n' "$target" "$conns" "${journal_rps[$target-$conns]}" "$(echo "$out" | field '50%')" "${journal_p99[$target-$conns]}"
+  done
+  echo "ratio journal only / nginx at $conns connections: $(ratio "${journal_rps[linkledger-$conns]}" "${journal_rps[nginx-$conns]}"); p99 ${journal_p99[linkledger-$conns]} against ${journal_p99[nginx-$conns]}"
+done
