@@ -1,12 +1,14 @@
 #include "db/migrator.hpp"
 
 #include "crypto/digest.hpp"
+#include "logging/logging.hpp"
 
 #include <pqxx/pqxx>
 
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <thread>
 
 namespace linkledger::db {
 namespace {
@@ -25,6 +27,17 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 constexpr char const* k_select_applied = "SELECT version, name, checksum FROM schema_migrations";
 constexpr char const* k_insert_applied =
     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)";
+
+// Sessions in a transaction for more than a second that hold a table lock: who a migration
+// is likely waiting for, named in the log ("pid 812 (pg_dump, active)").
+constexpr char const* k_lock_holders = R"sql(
+SELECT COALESCE(string_agg(DISTINCT format('pid %s (%s, %s)', a.pid,
+                                           COALESCE(NULLIF(a.application_name, ''), 'no application name'),
+                                           a.state), ', '), 'none found')
+FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.granted AND l.locktype = 'relation' AND a.pid <> pg_backend_pid()
+  AND a.xact_start < now() - interval '1 second'
+)sql";
 
 struct applied_migration {
     std::string name;
@@ -55,6 +68,51 @@ private:
     pqxx::connection& conn_;
 };
 
+std::string lock_holders(pqxx::connection& conn)
+{
+    try {
+        pqxx::nontransaction tx(conn);
+        return tx.exec1(k_lock_holders)[0].as<std::string>();
+    } catch (pqxx::sql_error const&) {
+        return "unknown";
+    }
+}
+
+// One transaction per migration, as ever; only its lock waits are bounded, and a try that runs
+// out of time is rolled back whole and made again.
+void apply_waiting_for_locks(pqxx::connection& conn, int version, migration_source const& m,
+                             std::string const& checksum, migrate_options const& options)
+{
+    using namespace std::chrono;
+    auto const started = steady_clock::now();
+    milliseconds pause = std::min<milliseconds>(options.lock_timeout, seconds(1));
+    for (;;) {
+        try {
+            pqxx::work tx(conn);
+            tx.exec_params("SELECT set_config('lock_timeout', $1, true)",
+                           std::to_string(options.lock_timeout.count()) + "ms");
+            tx.exec(std::string(m.sql));
+            tx.exec_params(k_insert_applied, version, std::string(m.name), checksum);
+            tx.commit();
+            return;
+        } catch (pqxx::sql_error const& e) {
+            if (e.sqlstate() != "55P03") // lock_not_available
+                throw;
+        }
+        auto const waited = duration_cast<milliseconds>(steady_clock::now() - started);
+        if (waited >= options.give_up_after)
+            throw migration_error("migration " + std::string(m.name) + " could not take the locks it needs in " +
+                                  std::to_string(duration_cast<seconds>(waited).count()) +
+                                  " s: other sessions hold them (" + lock_holders(conn) +
+                                  "; a backup's pg_dump holds a lock on every table until it ends). Nothing of "
+                                  "it was applied; start again once they are done");
+        logging::warn("migration {name} waits for a lock other sessions hold ({holders}); trying again in {ms} ms",
+                      {{"name", std::string(m.name)}, {"holders", lock_holders(conn)}, {"ms", pause.count()}});
+        std::this_thread::sleep_for(std::min(pause, options.give_up_after - waited));
+        pause = std::min<milliseconds>(pause * 2, seconds(30));
+    }
+}
+
 } // namespace
 
 int migration_version(std::string_view name)
@@ -68,7 +126,8 @@ int migration_version(std::string_view name)
     return version;
 }
 
-migration_report migrate(pqxx::connection& conn, std::vector<migration_source> const& migrations)
+migration_report migrate(pqxx::connection& conn, std::vector<migration_source> const& migrations,
+                         migrate_options const& options)
 {
     std::map<int, migration_source> wanted;
     for (auto const& m : migrations) {
@@ -112,10 +171,7 @@ migration_report migrate(pqxx::connection& conn, std::vector<migration_source> c
                                       "... in this build); add a new migration instead");
             continue;
         }
-        pqxx::work tx(conn);
-        tx.exec(std::string(m.sql));
-        tx.exec_params(k_insert_applied, version, std::string(m.name), checksum);
-        tx.commit();
+        apply_waiting_for_locks(conn, version, m, checksum, options);
         report.applied.emplace_back(m.name);
     }
     report.schema_version = wanted.empty() ? 0 : wanted.rbegin()->first;

@@ -6,6 +6,7 @@
 
 #include <pqxx/connection>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +26,16 @@ struct migration_report {
 // the name does not start with digits and an underscore.
 int migration_version(std::string_view name);
 
-migration_report migrate(pqxx::connection& conn, std::vector<migration_source> const& migrations);
+struct migrate_options {
+    // How long one try at a migration waits for a lock before it steps out of the queue: an
+    // ALTER TABLE waiting behind another session's lock (the backup's pg_dump holds one on every
+    // table for the whole dump) makes every later query on that table wait behind it.
+    std::chrono::milliseconds lock_timeout{std::chrono::seconds(5)};
+    // Tries go on, further apart, until this long after the first; then migration_error.
+    std::chrono::milliseconds give_up_after{std::chrono::minutes(10)};
+};
+
+migration_report migrate(pqxx::connection& conn, std::vector<migration_source> const& migrations,
+                         migrate_options const& options = {});
 
 } // namespace linkledger::db
