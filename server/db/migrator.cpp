@@ -28,14 +28,16 @@ constexpr char const* k_select_applied = "SELECT version, name, checksum FROM sc
 constexpr char const* k_insert_applied =
     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)";
 
-// Sessions in a transaction for more than a second that hold a table lock: who a migration
-// is likely waiting for, named in the log ("pid 812 (pg_dump, active)").
+// Sessions of this database in a transaction for more than a second that hold a table lock: who
+// a migration is likely waiting for, named in the log ("pid 812 (pg_dump, active)"). A role
+// without pg_read_all_stats sees no xact_start of other roles' sessions: "none found".
 constexpr char const* k_lock_holders = R"sql(
 SELECT COALESCE(string_agg(DISTINCT format('pid %s (%s, %s)', a.pid,
                                            COALESCE(NULLIF(a.application_name, ''), 'no application name'),
                                            a.state), ', '), 'none found')
 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.granted AND l.locktype = 'relation' AND a.pid <> pg_backend_pid()
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
   AND a.xact_start < now() - interval '1 second'
 )sql";
 
@@ -73,8 +75,8 @@ std::string lock_holders(pqxx::connection& conn)
     try {
         pqxx::nontransaction tx(conn);
         return tx.exec1(k_lock_holders)[0].as<std::string>();
-    } catch (pqxx::sql_error const&) {
-        return "unknown";
+    } catch (std::exception const&) {
+        return "unknown"; // the wait is what to report, not this lookup
     }
 }
 
@@ -85,12 +87,13 @@ void apply_waiting_for_locks(pqxx::connection& conn, int version, migration_sour
 {
     using namespace std::chrono;
     auto const started = steady_clock::now();
-    milliseconds pause = std::min<milliseconds>(options.lock_timeout, seconds(1));
+    // 0 would be no timeout at all to PostgreSQL.
+    auto const lock_timeout = std::max(options.lock_timeout, milliseconds(1));
+    milliseconds pause = std::clamp<milliseconds>(lock_timeout, milliseconds(100), seconds(1));
     for (;;) {
         try {
             pqxx::work tx(conn);
-            tx.exec_params("SELECT set_config('lock_timeout', $1, true)",
-                           std::to_string(options.lock_timeout.count()) + "ms");
+            tx.exec_params("SELECT set_config('lock_timeout', $1, true)", std::to_string(lock_timeout.count()) + "ms");
             tx.exec(std::string(m.sql));
             tx.exec_params(k_insert_applied, version, std::string(m.name), checksum);
             tx.commit();
@@ -106,10 +109,14 @@ void apply_waiting_for_locks(pqxx::connection& conn, int version, migration_sour
                                   " s: other sessions hold them (" + lock_holders(conn) +
                                   "; a backup's pg_dump holds a lock on every table until it ends). Nothing of "
                                   "it was applied; start again once they are done");
+        auto const sleep = std::min(pause, options.give_up_after - waited);
         logging::warn("migration {name} waits for a lock other sessions hold ({holders}); trying again in {ms} ms",
-                      {{"name", std::string(m.name)}, {"holders", lock_holders(conn)}, {"ms", pause.count()}});
-        std::this_thread::sleep_for(std::min(pause, options.give_up_after - waited));
-        pause = std::min<milliseconds>(pause * 2, seconds(30));
+                      {{"name", std::string(m.name)}, {"holders", lock_holders(conn)}, {"ms", sleep.count()}});
+        std::this_thread::sleep_for(sleep);
+        // The app serves nothing until its migrations are done: short enough a pause that it
+        // starts soon after the holder ends, long enough that other instances' queries on the
+        // table get through between tries.
+        pause = std::min<milliseconds>(pause * 2, seconds(10));
     }
 }
 

@@ -29,7 +29,8 @@ int migration_version(std::string_view name);
 struct migrate_options {
     // How long one try at a migration waits for a lock before it steps out of the queue: an
     // ALTER TABLE waiting behind another session's lock (the backup's pg_dump holds one on every
-    // table for the whole dump) makes every later query on that table wait behind it.
+    // table for the whole dump) makes every later query on that table wait behind it. At least
+    // 1 ms (0 would be no timeout).
     std::chrono::milliseconds lock_timeout{std::chrono::seconds(5)};
     // Tries go on, further apart, until this long after the first; then migration_error.
     std::chrono::milliseconds give_up_after{std::chrono::minutes(10)};

@@ -44,10 +44,13 @@ TEST(migrator_locks, a_migration_waits_out_a_dump_without_blocking_queries_meanw
     scratch_database db("migrator_locks");
     pqxx::connection conn(db.url());
     migrate(conn, k_first);
+    // Declared before the reader, so that a failing check below ends the dump first: the
+    // future's destructor waits for the migration.
+    std::future<linkledger::db::migration_report> migrating;
     auto reader = std::make_unique<dump_like_reader>(db.url());
 
     auto const started = steady_clock::now();
-    auto migrating = std::async(std::launch::async, [&] {
+    migrating = std::async(std::launch::async, [&] {
         pqxx::connection own(db.url());
         return migrate(own, k_both, migrate_options{milliseconds(300), seconds(20)});
     });
@@ -58,7 +61,9 @@ TEST(migrator_locks, a_migration_waits_out_a_dump_without_blocking_queries_meanw
     for (int i = 0; i < 3; ++i) {
         pqxx::work tx(other);
         tx.exec("SET LOCAL statement_timeout = '2s'");
+        auto const asked = steady_clock::now();
         EXPECT_EQ(tx.exec1("SELECT a FROM t")[0].as<int>(), 1);
+        EXPECT_LT(steady_clock::now() - asked, milliseconds(1000)) << "query " << i << " waited behind the ALTER";
         tx.commit();
         std::this_thread::sleep_for(milliseconds(200));
     }
