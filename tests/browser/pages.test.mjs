@@ -75,7 +75,10 @@ async function makeData() {
   await ok(page, "POST", "/api/v1/conversions", { offer_id: made.offer.id, txid: unique("tx"), click_id: clicks[0].clickId, amount_minor: 10000, status: "approved" });
   await ok(page, "POST", "/api/v1/conversions", { offer_id: made.offer.id, txid: unique("tx"), click_id: clicks[2].clickId, amount_minor: 4000, status: "pending" });
   made.countries = (await ok(page, "GET", "/api/v1/status", undefined, 200)).countries.file !== null;
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
+  // Today in the zone the dashboard files days in (the user's or the instance's), not the
+  // browser's: between their two midnights the browser's today is outside the page's period.
+  const days = (await ok(page, "GET", "/api/v1/preferences", undefined, 200)).effective_time_zone;
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: days }).format(new Date());
   await ok(page, "POST", "/api/v1/income", { stream: "creator_rewards", amount_minor: 250, currency: "EUR", date: today, video_id: made.video.id });
   await page.context().close();
 }
