@@ -72,6 +72,7 @@ void bio_api::add_routes(http::router& routes)
     http::route_options const api{.requires_api_key = true};
     routes.add(http::verb::get, "/api/v1/profile", [this](auto& ctx) { return get_profile(ctx); }, api);
     routes.add(http::verb::put, "/api/v1/profile", [this](auto& ctx) { return put_profile(ctx); }, api);
+    routes.add(http::verb::delete_, "/api/v1/profile", [this](auto& ctx) { return delete_profile(ctx); }, api);
     routes.add(http::verb::get, "/api/v1/links/{id}/qr.svg",
                [this](auto& ctx) { return link_qr(ctx, false); }, api);
     routes.add(http::verb::get, "/api/v1/links/{id}/qr.png",
@@ -114,6 +115,17 @@ net::awaitable<http::response> bio_api::put_profile(http::request_context& ctx)
                               [&](profile const& made) { return profile_json(made, public_url_).as_object(); });
     });
     co_return http::json_response(status::ok, profile_json(saved, public_url_));
+}
+
+net::awaitable<http::response> bio_api::delete_profile(http::request_context& ctx)
+{
+    auto const deleted = co_await db_.run([&](pqxx::connection& conn) {
+        return audit::audited(conn, ctx, [](auto& tx) { return bio::delete_profile(tx); },
+                              [&](std::optional<profile> const& was) { return profile_json(was, public_url_).as_object(); });
+    });
+    if (!deleted)
+        throw http::http_error(status::not_found, "not_found", "there is no bio page to take down");
+    co_return http::response{status::no_content, 11};
 }
 
 net::awaitable<http::response> bio_api::page(http::request_context& ctx)

@@ -20,6 +20,7 @@ public:
 private:
     net::awaitable<http::response> get_profile(http::request_context& ctx);
     net::awaitable<http::response> put_profile(http::request_context& ctx);
+    net::awaitable<http::response> delete_profile(http::request_context& ctx);
     net::awaitable<http::response> page(http::request_context& ctx);
     net::awaitable<http::response> page_qr(http::request_context& ctx, bool png);
     net::awaitable<http::response> link_qr(http::request_context& ctx, bool png);

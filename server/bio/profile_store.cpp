@@ -54,6 +54,14 @@ std::optional<profile> find_profile(pqxx::connection& conn)
     return to_profile(rows[0]);
 }
 
+std::optional<profile> delete_profile(pqxx::transaction_base& tx)
+{
+    auto const rows = tx.exec("DELETE FROM profile RETURNING handle, display_name, COALESCE(avatar_url, ''), language");
+    if (rows.empty())
+        return std::nullopt;
+    return to_profile(rows[0]);
+}
+
 profile save_profile(pqxx::transaction_base& tx, profile const& p)
 {
     tx.exec_params(k_upsert_profile, p.handle, p.display_name, p.avatar_url, p.language);

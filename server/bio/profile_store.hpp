@@ -31,6 +31,9 @@ struct bio_card {
 std::optional<profile> find_profile(pqxx::connection& conn);
 // Throws pqxx::check_violation when a value breaks the table's rules.
 profile save_profile(pqxx::transaction_base& tx, profile const& p);
+// Takes the bio page down (its address answers 404 until a profile is saved again); the links
+// stay as they are. The profile that was, if any.
+std::optional<profile> delete_profile(pqxx::transaction_base& tx);
 // The profile if `handle` (any case) is its handle, with the active bio links in order.
 std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& handle,
                                      std::vector<bio_card>& cards);

@@ -269,3 +269,40 @@ TEST_F(bio_page, a_new_link_goes_to_the_top_until_positions_say_otherwise)
 }
 
 } // namespace
+
+TEST_F(bio_page, the_page_can_be_taken_down_and_put_back)
+{
+    ASSERT_EQ(put_profile(R"({"handle":"down.test","display_name":"Down","language":"en"})").status, 200);
+    auto const link = ll->create_link(R"({"target_url":"https://shop.example/d","slug":"downcard","title":"Card","bio":true})");
+    ASSERT_EQ(send(ll->port(), {"GET", "/@down.test", "", {}}).status, 200);
+
+    auto const taken = ll->api("DELETE", "/api/v1/profile");
+    ASSERT_EQ(taken.status, 204) << taken.body;
+    EXPECT_EQ(send(ll->port(), {"GET", "/@down.test", "", {}}).status, 404);
+    auto const now = ll->api("GET", "/api/v1/profile");
+    ASSERT_EQ(now.status, 200);
+    EXPECT_TRUE(now.json().at("handle").is_null()) << now.body;
+    // The links stay as they were, redirecting.
+    auto const kept = ll->api("GET", "/api/v1/links/" + std::to_string(link.at("id").as_int64()));
+    ASSERT_EQ(kept.status, 200);
+    EXPECT_TRUE(kept.json().at("bio").as_bool());
+    EXPECT_EQ(send(ll->port(), {"GET", "/downcard", "", {}}).status, 302);
+    // Nothing left to take down: a 404 naming it, and no second audit entry.
+    auto const again = ll->api("DELETE", "/api/v1/profile");
+    EXPECT_EQ(again.status, 404) << again.body;
+    auto const log = ll->api("GET", "/api/v1/audit-log?limit=50");
+    ASSERT_EQ(log.status, 200);
+    int deletions = 0;
+    auto const entries = log.json().at("entries").as_array();
+    for (auto const& e : entries)
+        if (e.at("action").as_string() == "profile.delete") {
+            ++deletions;
+            EXPECT_NE(e.at("summary").as_string().find("handle=down.test"), std::string::npos) << e;
+        }
+    EXPECT_EQ(deletions, 1);
+
+    ASSERT_EQ(put_profile(R"({"handle":"down.test","display_name":"Back","language":"en"})").status, 200);
+    auto const back = send(ll->port(), {"GET", "/@down.test", "", {}});
+    ASSERT_EQ(back.status, 200);
+    EXPECT_NE(back.body.find("Back"), std::string::npos);
+}
