@@ -174,3 +174,36 @@ for (const screen of screens) {
     await page.context().close();
   });
 }
+
+// Last in this file (the instance has one bio page): Bio page takes the page down after asking,
+// the warning comes back, the address answers 404, and the links stay; saving puts it back.
+for (const screen of [screens[0], screens[3]]) {
+  test(`the page can be taken down from Bio page (${screen.name})`, async () => {
+    const page = await session(owner, { locale: screen.locale, viewport: screen.viewport });
+    const handle = handleOf("down");
+    await saveProfile(page, handle, screen.fr ? "fr" : "en");
+    const slug = unique("kept");
+    assert.equal((await api(page, "POST", "/api/v1/links", { target_url: "https://shop.example/k", slug, bio: true })).status, 201);
+    await open(page, "bio", "#bio[data-loaded]");
+    await page.waitForSelector("#bio-link:not([hidden])");
+    assert.equal(await page.textContent("#bio-take-down"), screen.fr ? "Retirer ma page" : "Take my page down");
+    await noHorizontalScroll(page, screen.viewport);
+    // Declined: nothing changes.
+    page.once("dialog", (d) => d.dismiss());
+    await page.click("#bio-take-down");
+    assert.equal((await api(page, "GET", "/api/v1/profile")).json.handle, handle);
+    let asked = "";
+    page.once("dialog", (d) => { asked = d.message(); d.accept(); });
+    await page.click("#bio-take-down");
+    await page.waitForSelector("#bio-link", { state: "hidden" });
+    await page.waitForSelector("#bio-no-handle:not([hidden])");
+    assert.match(asked, screen.fr ? /Retirer votre page bio/ : /Take your bio page down/);
+    assert.equal(await page.inputValue("#profile-handle"), "");
+    assert.equal((await page.request.get(base + "/@" + handle, { maxRedirects: 0 })).status(), 404);
+    assert.equal((await page.request.get(base + "/" + slug, { maxRedirects: 0 })).status(), 302);
+    await shot(page, `bio-taken-down-${screen.name}`);
+    await saveProfile(page, handle, "en");
+    assert.equal((await page.request.get(base + "/@" + handle, { maxRedirects: 0 })).status(), 200);
+    await page.context().close();
+  });
+}

@@ -439,6 +439,8 @@
     $("store-apply").addEventListener("click", applyStorefronts);
     $("copy-short").addEventListener("click", () => { navigator.clipboard?.writeText($("short-url").textContent); say(t("copied")); });
     $("profile-form").addEventListener("submit", saveProfile);
+    $("bio-take-down").addEventListener("click", () => confirm(t("bio.take_down.confirm")) &&
+      change(async () => { await api("DELETE", "/api/v1/profile"); await loadProfile(); }));
     $("key-form").addEventListener("submit", (e) => { e.preventDefault(); change(async () => {
       const k = await api("POST", "/api/v1/api-keys", { name: $("key-name").value });
       $("new-key").textContent = k.key; $("key-created").hidden = false; $("key-form").reset(); await loadKeys(); }); });
