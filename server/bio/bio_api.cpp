@@ -32,13 +32,15 @@ boost::json::value profile_json(std::optional<profile> const& p, std::string con
 {
     if (!p)
         return boost::json::object{{"handle", nullptr}, {"display_name", nullptr},
-                                   {"avatar_url", nullptr}, {"language", "fr"}, {"bio_url", nullptr}};
+                                   {"avatar_url", nullptr}, {"language", "fr"}, {"bio_url", nullptr},
+                                   {"published", false}};
     boost::json::object out{{"handle", p->handle},
                             {"display_name", p->display_name},
                             {"language", p->language},
                             {"bio_url", public_url + "/@" + p->handle},
                             {"qr_svg", "/@" + p->handle + "/qr.svg"},
-                            {"qr_png", "/@" + p->handle + "/qr.png"}};
+                            {"qr_png", "/@" + p->handle + "/qr.png"},
+                            {"published", p->published}};
     out["avatar_url"] = p->avatar_url.empty() ? boost::json::value(nullptr)
                                               : boost::json::value(p->avatar_url);
     return out;
@@ -120,11 +122,11 @@ net::awaitable<http::response> bio_api::put_profile(http::request_context& ctx)
 net::awaitable<http::response> bio_api::delete_profile(http::request_context& ctx)
 {
     auto const deleted = co_await db_.run([&](pqxx::connection& conn) {
-        return audit::audited(conn, ctx, [](auto& tx) { return bio::delete_profile(tx); },
+        return audit::audited(conn, ctx, [](auto& tx) { return unpublish_profile(tx); },
                               [&](std::optional<profile> const& was) { return profile_json(was, public_url_).as_object(); });
     });
     if (!deleted)
-        throw http::http_error(status::not_found, "not_found", "there is no bio page to take down");
+        throw http::http_error(status::not_found, "not_found", "no published bio page");
     co_return http::response{status::no_content, 11};
 }
 

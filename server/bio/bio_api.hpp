@@ -1,5 +1,6 @@
 // The bio page (/@{handle}, public), its QR code, the QR codes of short links, and the
-// profile API (GET/PUT /api/v1/profile) that sets handle, name, avatar and language.
+// profile API (GET/PUT/DELETE /api/v1/profile) that sets handle, name, avatar and language,
+// and takes the page down.
 #pragma once
 
 #include "db/database.hpp"

@@ -8,14 +8,14 @@ namespace linkledger::bio {
 namespace {
 
 constexpr char const* k_select_profile =
-    "SELECT handle, display_name, COALESCE(avatar_url, ''), language FROM profile";
+    "SELECT handle, display_name, COALESCE(avatar_url, ''), language, published FROM profile";
 
 constexpr char const* k_upsert_profile = R"sql(
 INSERT INTO profile (only_row, handle, display_name, avatar_url, language)
 VALUES (true, $1, $2, NULLIF($3, ''), $4)
 ON CONFLICT (only_row) DO UPDATE
 SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
-    avatar_url = EXCLUDED.avatar_url, language = EXCLUDED.language, updated_at = now()
+    avatar_url = EXCLUDED.avatar_url, language = EXCLUDED.language, published = true, updated_at = now()
 )sql";
 
 constexpr char const* k_bio_cards = R"sql(
@@ -40,7 +40,7 @@ LIMIT 100
 profile to_profile(pqxx::row const& row)
 {
     return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-            row[3].as<std::string>()};
+            row[3].as<std::string>(), row[4].as<bool>()};
 }
 
 } // namespace
@@ -54,9 +54,10 @@ std::optional<profile> find_profile(pqxx::connection& conn)
     return to_profile(rows[0]);
 }
 
-std::optional<profile> delete_profile(pqxx::transaction_base& tx)
+std::optional<profile> unpublish_profile(pqxx::transaction_base& tx)
 {
-    auto const rows = tx.exec("DELETE FROM profile RETURNING handle, display_name, COALESCE(avatar_url, ''), language");
+    auto const rows = tx.exec("UPDATE profile SET published = false, updated_at = now() WHERE published "
+                              "RETURNING handle, display_name, COALESCE(avatar_url, ''), language, published");
     if (rows.empty())
         return std::nullopt;
     return to_profile(rows[0]);
@@ -73,7 +74,7 @@ std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& 
                                      std::vector<bio_card>& cards)
 {
     pqxx::read_transaction tx(conn);
-    auto const rows = tx.exec_params(std::string(k_select_profile) + " WHERE lower(handle) = lower($1)", handle);
+    auto const rows = tx.exec_params(std::string(k_select_profile) + " WHERE published AND lower(handle) = lower($1)", handle);
     if (rows.empty())
         return std::nullopt;
     for (auto const& row : tx.exec(k_bio_cards)) {

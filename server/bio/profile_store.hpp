@@ -15,6 +15,7 @@ struct profile {
     std::string display_name;
     std::string avatar_url; // empty: no avatar
     std::string language = "fr";
+    bool published = true; // false: taken down, /@handle answers 404 until saved again
 };
 
 struct bio_card {
@@ -30,11 +31,13 @@ struct bio_card {
 
 std::optional<profile> find_profile(pqxx::connection& conn);
 // Throws pqxx::check_violation when a value breaks the table's rules.
+// Saving publishes the page again after unpublish_profile.
 profile save_profile(pqxx::transaction_base& tx, profile const& p);
-// Takes the bio page down (its address answers 404 until a profile is saved again); the links
-// stay as they are. The profile that was, if any.
-std::optional<profile> delete_profile(pqxx::transaction_base& tx);
-// The profile if `handle` (any case) is its handle, with the active bio links in order.
+// Takes the bio page down: its address answers 404 until the profile is saved again. The
+// profile is kept (its language is also the one webhook messages are written in), and so are
+// the links. The profile taken down; none when no page was published.
+std::optional<profile> unpublish_profile(pqxx::transaction_base& tx);
+// The published profile if `handle` (any case) is its handle, with the active bio links in order.
 std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& handle,
                                      std::vector<bio_card>& cards);
 

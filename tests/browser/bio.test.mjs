@@ -175,8 +175,9 @@ for (const screen of screens) {
   });
 }
 
-// Last in this file (the instance has one bio page): Bio page takes the page down after asking,
-// the warning comes back, the address answers 404, and the links stay; saving puts it back.
+// After the test without a handle (the instance has one bio page): Bio page takes the page down
+// after asking, the warning comes back, the address answers 404, the profile and the links stay;
+// saving the form puts it back.
 for (const screen of [screens[0], screens[3]]) {
   test(`the page can be taken down from Bio page (${screen.name})`, async () => {
     const page = await session(owner, { locale: screen.locale, viewport: screen.viewport });
@@ -197,12 +198,16 @@ for (const screen of [screens[0], screens[3]]) {
     await page.click("#bio-take-down");
     await page.waitForSelector("#bio-link", { state: "hidden" });
     await page.waitForSelector("#bio-no-handle:not([hidden])");
-    assert.match(asked, screen.fr ? /Retirer votre page bio/ : /Take your bio page down/);
-    assert.equal(await page.inputValue("#profile-handle"), "");
+    assert.match(asked, screen.fr ? new RegExp("^Retirer @" + handle + " \\?") : new RegExp("^Take @" + handle + " down\\?"));
+    assert.equal(await page.inputValue("#profile-handle"), handle);
+    assert.equal(await page.inputValue("#profile-name"), "Léa " + handle);
     assert.equal((await page.request.get(base + "/@" + handle, { maxRedirects: 0 })).status(), 404);
     assert.equal((await page.request.get(base + "/" + slug, { maxRedirects: 0 })).status(), 302);
+    await noHorizontalScroll(page, screen.viewport);
     await shot(page, `bio-taken-down-${screen.name}`);
-    await saveProfile(page, handle, "en");
+    // Saving the form as it stands puts the page back.
+    await page.click("#profile-form button[type=submit]");
+    await page.waitForSelector("#bio-link:not([hidden])");
     assert.equal((await page.request.get(base + "/@" + handle, { maxRedirects: 0 })).status(), 200);
     await page.context().close();
   });

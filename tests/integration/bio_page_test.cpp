@@ -268,8 +268,6 @@ TEST_F(bio_page, a_new_link_goes_to_the_top_until_positions_say_otherwise)
     EXPECT_LT(position(html, "order-older"), position(html, "order-newer"));
 }
 
-} // namespace
-
 TEST_F(bio_page, the_page_can_be_taken_down_and_put_back)
 {
     ASSERT_EQ(put_profile(R"({"handle":"down.test","display_name":"Down","language":"en"})").status, 200);
@@ -279,9 +277,13 @@ TEST_F(bio_page, the_page_can_be_taken_down_and_put_back)
     auto const taken = ll->api("DELETE", "/api/v1/profile");
     ASSERT_EQ(taken.status, 204) << taken.body;
     EXPECT_EQ(send(ll->port(), {"GET", "/@down.test", "", {}}).status, 404);
+    // The profile is kept (its language is the webhooks' too), marked as not published.
     auto const now = ll->api("GET", "/api/v1/profile");
     ASSERT_EQ(now.status, 200);
-    EXPECT_TRUE(now.json().at("handle").is_null()) << now.body;
+    EXPECT_EQ(now.json().at("handle").as_string(), "down.test") << now.body;
+    EXPECT_EQ(now.json().at("display_name").as_string(), "Down");
+    EXPECT_FALSE(now.json().at("published").as_bool());
+    EXPECT_EQ(send(ll->port(), {"GET", "/@down.test/qr.svg", "", {}}).status, 404);
     // The links stay as they were, redirecting.
     auto const kept = ll->api("GET", "/api/v1/links/" + std::to_string(link.at("id").as_int64()));
     ASSERT_EQ(kept.status, 200);
@@ -301,8 +303,12 @@ TEST_F(bio_page, the_page_can_be_taken_down_and_put_back)
         }
     EXPECT_EQ(deletions, 1);
 
-    ASSERT_EQ(put_profile(R"({"handle":"down.test","display_name":"Back","language":"en"})").status, 200);
+    auto const saved = put_profile(R"({"handle":"down.test","display_name":"Back","language":"en"})");
+    ASSERT_EQ(saved.status, 200);
+    EXPECT_TRUE(saved.json().at("published").as_bool());
     auto const back = send(ll->port(), {"GET", "/@down.test", "", {}});
     ASSERT_EQ(back.status, 200);
     EXPECT_NE(back.body.find("Back"), std::string::npos);
 }
+
+} // namespace

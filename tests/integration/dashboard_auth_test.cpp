@@ -156,6 +156,7 @@ TEST_F(dashboard_auth, viewers_read_but_cannot_change)
          std::vector<std::tuple<std::string, std::string, std::string>>{
              {"POST", "/api/v1/links", R"({"target_url":"https://x.example"})"},
              {"PUT", "/api/v1/profile", R"({"handle":"x","display_name":"X","language":"fr"})"},
+             {"DELETE", "/api/v1/profile", ""},
              {"POST", "/api/v1/api-keys", R"({"name":"k"})"},
              {"POST", "/api/v1/users", R"({"email":"a@b.example","role":"owner"})"},
              {"DELETE", "/api/v1/users/1", ""}}) {

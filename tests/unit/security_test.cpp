@@ -55,6 +55,7 @@ TEST(audit_action, follows_the_route)
     EXPECT_EQ(audit::action_for(verb::post, "/api/v1/promo-codes"), "promo_code.create");
     EXPECT_EQ(audit::action_for(verb::post, "/api/v1/income"), "income.create");
     EXPECT_EQ(audit::action_for(verb::put, "/api/v1/profile"), "profile.update");
+    EXPECT_EQ(audit::action_for(verb::delete_, "/api/v1/profile"), "profile.delete");
     EXPECT_EQ(audit::action_for(verb::post, "/api/v1/conversions/import"), "conversion.import");
     EXPECT_EQ(audit::action_for(verb::post, "/api/v1/offers/{id}/postback-token"), "offer.rotate_postback_token");
     EXPECT_EQ(audit::action_for(verb::post, "/api/v1/offers/{id}/webhook-secret"), "offer.rotate_webhook_secret");

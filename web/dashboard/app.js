@@ -388,8 +388,10 @@
     const p = await api("GET", "/api/v1/profile");
     $("profile-handle").value = p.handle || ""; $("profile-name").value = p.display_name || "";
     $("profile-avatar").value = p.avatar_url || ""; $("profile-language").value = p.language || "fr";
-    $("bio-link").hidden = !p.handle;
-    if (p.handle) {
+    // A page taken down keeps its profile: the form shows it, and saving puts the page back.
+    const live = !!(p.handle && p.published);
+    $("bio-link").hidden = !live;
+    if (live) {
       $("bio-url").href = $("bio-url").textContent = p.bio_url;
       $("bio-qr-svg").href = p.qr_svg; $("bio-qr-png").href = p.qr_png;
     }
@@ -439,8 +441,12 @@
     $("store-apply").addEventListener("click", applyStorefronts);
     $("copy-short").addEventListener("click", () => { navigator.clipboard?.writeText($("short-url").textContent); say(t("copied")); });
     $("profile-form").addEventListener("submit", saveProfile);
-    $("bio-take-down").addEventListener("click", () => confirm(t("bio.take_down.confirm")) &&
-      change(async () => { await api("DELETE", "/api/v1/profile"); await loadProfile(); }));
+    $("bio-take-down").addEventListener("click", () => confirm(t("bio.take_down.confirm").replace("{name}", $("profile-handle").value)) &&
+      change(async () => {
+        // Already down (from another tab): show it as it is.
+        await api("DELETE", "/api/v1/profile").catch((e) => { if (e.status !== 404) throw e; });
+        await loadProfile();
+      }));
     $("key-form").addEventListener("submit", (e) => { e.preventDefault(); change(async () => {
       const k = await api("POST", "/api/v1/api-keys", { name: $("key-name").value });
       $("new-key").textContent = k.key; $("key-created").hidden = false; $("key-form").reset(); await loadKeys(); }); });

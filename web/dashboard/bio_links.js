@@ -10,10 +10,11 @@
   // Shows or hides the handle warning and the "View my page" links; returns the profile.
   async function handleState() {
     const p = await api("GET", "/api/v1/profile");
-    $("links-no-handle").hidden = !!p.handle;
-    $("links-bio-view").hidden = !p.handle;
-    $("bio-no-handle").hidden = !!p.handle;
-    if (p.handle) $("links-bio-url").href = $("bio-view").href = p.bio_url;
+    const live = !!(p.handle && p.published); // a page taken down is not there for followers
+    $("links-no-handle").hidden = live;
+    $("links-bio-view").hidden = !live;
+    $("bio-no-handle").hidden = live;
+    if (live) $("links-bio-url").href = $("bio-view").href = p.bio_url;
     return p;
   }
 

@@ -352,7 +352,7 @@ Object.assign(window.LL_TEXT.en, {
   "bio.order": "Order of the links on your page", "bio.order.hint": "The first is at the top. A new link goes to the top until you order them again.",
   "bio.order.empty": "No link is shown on the page yet: tick \"Show on my bio page\" on a link.",
   "bio.up": "Move up", "bio.down": "Move down", "bio.take_down": "Take my page down",
-  "bio.take_down.confirm": "Take your bio page down? Its address will answer \"page not found\" until you save a handle again. Your links keep working."
+  "bio.take_down.confirm": "Take @{name} down? Followers will see \"Page not found\" until you save the form again. Your links keep working."
 });
 Object.assign(window.LL_TEXT.fr, {
   "nv.button": "+ Nouvelle vidéo", "nv.button.hint": "La vidéo, son lien court et son code promo en un seul formulaire.",
@@ -378,7 +378,7 @@ Object.assign(window.LL_TEXT.fr, {
   "bio.order": "Ordre des liens sur votre page", "bio.order.hint": "Le premier est en haut. Un nouveau lien arrive en haut, jusqu'à ce que vous les réordonniez.",
   "bio.order.empty": "Aucun lien n'est encore affiché sur la page : cochez « Afficher sur ma page bio » sur un lien.",
   "bio.up": "Monter", "bio.down": "Descendre", "bio.take_down": "Retirer ma page",
-  "bio.take_down.confirm": "Retirer votre page bio ? Son adresse répondra « Page introuvable » jusqu'à ce que vous enregistriez de nouveau un identifiant. Vos liens continuent de fonctionner."
+  "bio.take_down.confirm": "Retirer @{name} ? Vos abonnés verront « Page introuvable » jusqu'à ce que vous enregistriez de nouveau le formulaire. Vos liens continuent de fonctionner."
 });
 
 // One way to show things and exports a spreadsheet opens (format.js, export.js), issue 20.
