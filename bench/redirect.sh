@@ -53,6 +53,8 @@ ua='Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 
 # wrk prints "N requests in ...", "Requests/sec:", and with --latency the percentiles.
 run_wrk() { wrk -t2 -c"$2" -d"${duration}s" --latency -H "User-Agent: $ua" "$1" 2>&1; }
 field() { awk -v k="$1" '$1 == k { print $2 }'; }
+# wrk's count of answers other than 2xx and 3xx (0 when it prints none).
+non_3xx() { awk '/Non-2xx or 3xx/ { n = $5 } END { print n + 0 }'; }
 
 shipped() {
   psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $link_id"
@@ -90,7 +92,7 @@ for conns in 64 256; do
     c1="$(ticks "$ll_pid") $(pg_ticks)"
     [ "$target" = linkledger ] && cpu[$conns]="$c0 $c1"
     requests=$(echo "$out" | awk '/requests in/ { print $1 }')
-    bad=$(echo "$out" | awk '/Non-2xx or 3xx/ { print $5 }'); bad=${bad:-0}
+    bad=$(echo "$out" | non_3xx)
     errors=$(echo "$out" | awk '/Socket errors/ { print $0 }' | sed 's/.*Socket errors: //'); errors=${errors:-none}
     r=$(echo "$out" | field 'Requests/sec:')
     p50=$(echo "$out" | field '50%')
@@ -208,7 +210,7 @@ for conns in 64 256; do
     out=$(run_wrk "$u" "$conns")
     journal_rps[$target-$conns]=$(echo "$out" | field 'Requests/sec:')
     journal_p99[$target-$conns]=$(echo "$out" | field '99%')
-    bad=$(echo "$out" | awk '/Non-2xx or 3xx/ { print $5 }'); bad=${bad:-0}
+    bad=$(echo "$out" | non_3xx)
     printf '%-28s %5s %12s %10s %10s %8s\n' "$target" "$conns" "${journal_rps[$target-$conns]}" "$(echo "$out" | field '50%')" "${journal_p99[$target-$conns]}" "$bad"
   done
   echo "ratio journal only / nginx at $conns connections: $(ratio "${journal_rps[linkledger-$conns]}" "${journal_rps[nginx-$conns]}"); p99 ${journal_p99[linkledger-$conns]} against ${journal_p99[nginx-$conns]}"

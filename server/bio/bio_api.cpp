@@ -121,11 +121,11 @@ net::awaitable<http::response> bio_api::put_profile(http::request_context& ctx)
 
 net::awaitable<http::response> bio_api::delete_profile(http::request_context& ctx)
 {
-    auto const deleted = co_await db_.run([&](pqxx::connection& conn) {
+    auto const taken_down = co_await db_.run([&](pqxx::connection& conn) {
         return audit::audited(conn, ctx, [](auto& tx) { return unpublish_profile(tx); },
                               [&](std::optional<profile> const& was) { return profile_json(was, public_url_).as_object(); });
     });
-    if (!deleted)
+    if (!taken_down)
         throw http::http_error(status::not_found, "not_found", "no published bio page");
     co_return http::response{status::no_content, 11};
 }

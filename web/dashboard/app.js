@@ -389,7 +389,7 @@
     $("profile-handle").value = p.handle || ""; $("profile-name").value = p.display_name || "";
     $("profile-avatar").value = p.avatar_url || ""; $("profile-language").value = p.language || "fr";
     // A page taken down keeps its profile: the form shows it, and saving puts the page back.
-    const live = !!(p.handle && p.published);
+    const live = p.published; // false too when there is no profile
     $("bio-link").hidden = !live;
     if (live) {
       $("bio-url").href = $("bio-url").textContent = p.bio_url;
@@ -441,7 +441,7 @@
     $("store-apply").addEventListener("click", applyStorefronts);
     $("copy-short").addEventListener("click", () => { navigator.clipboard?.writeText($("short-url").textContent); say(t("copied")); });
     $("profile-form").addEventListener("submit", saveProfile);
-    $("bio-take-down").addEventListener("click", () => confirm(t("bio.take_down.confirm").replace("{name}", $("profile-handle").value)) &&
+    $("bio-take-down").addEventListener("click", () => window.LL_FORMAT.confirmDelete("profile", "@" + $("profile-handle").value) &&
       change(async () => {
         // Already down (from another tab): show it as it is.
         await api("DELETE", "/api/v1/profile").catch((e) => { if (e.status !== 404) throw e; });

@@ -10,7 +10,7 @@
   // Shows or hides the handle warning and the "View my page" links; returns the profile.
   async function handleState() {
     const p = await api("GET", "/api/v1/profile");
-    const live = !!(p.handle && p.published); // a page taken down is not there for followers
+    const live = p.published; // false with no profile, and for a page taken down
     $("links-no-handle").hidden = live;
     $("links-bio-view").hidden = !live;
     $("bio-no-handle").hidden = live;

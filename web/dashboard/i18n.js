@@ -351,8 +351,7 @@ Object.assign(window.LL_TEXT.en, {
   "bio.set_handle": "Choose my handle", "bio.view": "View my page",
   "bio.order": "Order of the links on your page", "bio.order.hint": "The first is at the top. A new link goes to the top until you order them again.",
   "bio.order.empty": "No link is shown on the page yet: tick \"Show on my bio page\" on a link.",
-  "bio.up": "Move up", "bio.down": "Move down", "bio.take_down": "Take my page down",
-  "bio.take_down.confirm": "Take @{name} down? Followers will see \"Page not found\" until you save the form again. Your links keep working."
+  "bio.up": "Move up", "bio.down": "Move down", "bio.take_down": "Take my page down"
 });
 Object.assign(window.LL_TEXT.fr, {
   "nv.button": "+ Nouvelle vidéo", "nv.button.hint": "La vidéo, son lien court et son code promo en un seul formulaire.",
@@ -377,8 +376,7 @@ Object.assign(window.LL_TEXT.fr, {
   "bio.set_handle": "Choisir mon identifiant", "bio.view": "Voir ma page",
   "bio.order": "Ordre des liens sur votre page", "bio.order.hint": "Le premier est en haut. Un nouveau lien arrive en haut, jusqu'à ce que vous les réordonniez.",
   "bio.order.empty": "Aucun lien n'est encore affiché sur la page : cochez « Afficher sur ma page bio » sur un lien.",
-  "bio.up": "Monter", "bio.down": "Descendre", "bio.take_down": "Retirer ma page",
-  "bio.take_down.confirm": "Retirer @{name} ? Vos abonnés verront « Page introuvable » jusqu'à ce que vous enregistriez de nouveau le formulaire. Vos liens continuent de fonctionner."
+  "bio.up": "Monter", "bio.down": "Descendre", "bio.take_down": "Retirer ma page"
 });
 
 // One way to show things and exports a spreadsheet opens (format.js, export.js), issue 20.
@@ -408,6 +406,7 @@ Object.assign(window.LL_TEXT.en, {
   "confirm.delete": "Delete “{name}”?", "confirm.delete.link": "Delete the link “{name}”?",
   "confirm.delete.income": "Delete the income “{name}”?", "confirm.delete.api_key": "Revoke the API key “{name}”?",
   "confirm.delete.user": "Remove the user “{name}”?", "confirm.delete.webhook": "Delete the endpoint “{name}” and its delivery log?",
+"confirm.delete.profile": "Take {name} down? Followers will see \"Page not found\" until you save the form again. Your links keep working.",
   "confirm.reject": "Mark the sale “{name}” as rejected? It will no longer count in your revenue."
 });
 Object.assign(window.LL_TEXT.fr, {
@@ -436,6 +435,7 @@ Object.assign(window.LL_TEXT.fr, {
   "confirm.delete": "Supprimer « {name} » ?", "confirm.delete.link": "Supprimer le lien « {name} » ?",
   "confirm.delete.income": "Supprimer le revenu « {name} » ?", "confirm.delete.api_key": "Révoquer la clé d'API « {name} » ?",
   "confirm.delete.user": "Retirer l'utilisateur « {name} » ?", "confirm.delete.webhook": "Supprimer le point de réception « {name} » et son journal d'envois ?",
+"confirm.delete.profile": "Retirer {name} ? Vos abonnés verront « Page introuvable » jusqu'à ce que vous enregistriez de nouveau le formulaire. Vos liens continuent de fonctionner.",
   "confirm.reject": "Marquer la vente « {name} » comme refusée ? Elle ne comptera plus dans vos revenus."
 });
 
