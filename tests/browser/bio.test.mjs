@@ -198,6 +198,8 @@ for (const screen of [screens[0], screens[3]]) {
     await page.click("#bio-take-down");
     await page.waitForSelector("#bio-link", { state: "hidden" });
     await page.waitForSelector("#bio-no-handle:not([hidden])");
+    // The warning says the page is down, not that it was never made.
+    assert.match(await page.textContent("#bio-no-handle"), screen.fr ? /page bio est retirée/ : /page is taken down/);
     assert.match(asked, screen.fr ? new RegExp("^Retirer @" + handle + " \\?") : new RegExp("^Take @" + handle + " down\\?"));
     assert.equal(await page.inputValue("#profile-handle"), handle);
     assert.equal(await page.inputValue("#profile-name"), "Léa " + handle);
@@ -205,6 +207,11 @@ for (const screen of [screens[0], screens[3]]) {
     assert.equal((await page.request.get(base + "/" + slug, { maxRedirects: 0 })).status(), 302);
     await noHorizontalScroll(page, screen.viewport);
     await shot(page, `bio-taken-down-${screen.name}`);
+    await open(page, "links", "#links[data-loaded]");
+    await page.waitForSelector("#links-no-handle:not([hidden])");
+    assert.match(await page.textContent("#links-no-handle"), screen.fr ? /votre page bio est retirée\.\s+Remettre ma page en ligne/ : /your bio page is taken down\.\s+Put my page back/);
+    await page.click("#links-no-handle a");
+    await page.waitForSelector("#bio[data-loaded] #bio-no-handle:not([hidden])");
     // Saving the form as it stands puts the page back.
     await page.click("#profile-form button[type=submit]");
     await page.waitForSelector("#bio-link:not([hidden])");

@@ -36,6 +36,12 @@
     showWho();
   }
 
+  // Gives a node another text of the catalogue, kept when the language changes.
+  function relabel(node, key) {
+    node.dataset.i18n = key;
+    node.textContent = t(key);
+  }
+
   // "lea@example.com (Owner)", the role in the language shown.
   function showWho() {
     if (session) $("whoami").textContent = session.email + " (" + t("role." + session.role).split(" (")[0] + ")";
@@ -390,6 +396,7 @@
     $("profile-avatar").value = p.avatar_url || ""; $("profile-language").value = p.language || "fr";
     // A page taken down keeps its profile: the form shows it, and saving puts the page back.
     const live = p.published; // false too when there is no profile
+    relabel($("bio-no-handle"), p.handle && !live ? "bio.taken_down" : "bio.no_handle");
     $("bio-link").hidden = !live;
     if (live) {
       $("bio-url").href = $("bio-url").textContent = p.bio_url;
@@ -459,7 +466,7 @@
   }
 
   window.LL = {
-    $, el, svgNode, t, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, when, table, pagedTable, options,
+    $, el, svgNode, t, relabel, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, when, table, pagedTable, options,
     copyButton, lists, videoLabel, linkLabel, sections, inits: [],
     lang: () => lang, session: () => session,
     // format.js and export.js (loaded before this file): the one way to show and export values.

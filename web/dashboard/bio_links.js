@@ -1,11 +1,12 @@
 // The bio page seen from the dashboard (issue 20): a warning in Links and Bio page while no
-// handle is saved (until then /@handle does not exist, whatever the links' "bio" box says), a
+// handle is saved (until then /@handle does not exist, whatever the links' "bio" box says) or
+// while the page is taken down, a
 // "View my page" link once it does, and the order of the bio links with up and down buttons.
 // Ordering numbers every bio link 1..n (PATCH bio_position); a new link keeps position 0 and so
 // shows at the top of the page, newest first, until the creator orders them again.
 "use strict";
 (function () {
-  const { $, el, t, api, say, change, lists, linkLabel, sections } = window.LL;
+  const { $, el, t, relabel, api, say, change, lists, linkLabel, sections } = window.LL;
 
   // Shows or hides the handle warning and the "View my page" links; returns the profile.
   async function handleState() {
@@ -14,6 +15,11 @@
     $("links-no-handle").hidden = live;
     $("links-bio-view").hidden = !live;
     $("bio-no-handle").hidden = live;
+    // A page taken down keeps its handle: the notes say so, not "choose a handle".
+    const down = !live && Boolean(p.handle);
+    const [why, fix] = $("links-no-handle").children;
+    relabel(why, down ? "bio.taken_down.links" : "bio.no_handle.links");
+    relabel(fix, down ? "bio.put_back" : "bio.set_handle");
     if (live) $("links-bio-url").href = $("bio-view").href = p.bio_url;
     return p;
   }

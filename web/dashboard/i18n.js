@@ -348,7 +348,9 @@ Object.assign(window.LL_TEXT.en, {
   "codes.pick_offer": "Choose the offer",
   "bio.no_handle": "Your bio page does not exist yet: choose a handle below and save. Its address will be /@ followed by your handle.",
   "bio.no_handle.links": "Links marked \"bio\" show nowhere yet: your bio page only exists once it has a handle.",
-  "bio.set_handle": "Choose my handle", "bio.view": "View my page",
+  "bio.taken_down": "Your bio page is taken down: followers see \"Page not found\" at its address. Save the form below to put it back.",
+  "bio.taken_down.links": "Links marked \"bio\" show nowhere for now: your bio page is taken down.",
+  "bio.set_handle": "Choose my handle", "bio.put_back": "Put my page back", "bio.view": "View my page",
   "bio.order": "Order of the links on your page", "bio.order.hint": "The first is at the top. A new link goes to the top until you order them again.",
   "bio.order.empty": "No link is shown on the page yet: tick \"Show on my bio page\" on a link.",
   "bio.up": "Move up", "bio.down": "Move down", "bio.take_down": "Take my page down"
@@ -373,7 +375,9 @@ Object.assign(window.LL_TEXT.fr, {
   "codes.pick_offer": "Choisir l'offre",
   "bio.no_handle": "Votre page bio n'existe pas encore : choisissez un identifiant ci-dessous et enregistrez. Son adresse sera /@ suivi de votre identifiant.",
   "bio.no_handle.links": "Les liens marqués « bio » ne s'affichent nulle part pour l'instant : votre page bio n'existe qu'une fois son identifiant choisi.",
-  "bio.set_handle": "Choisir mon identifiant", "bio.view": "Voir ma page",
+  "bio.taken_down": "Votre page bio est retirée : vos abonnés voient « Page introuvable » à son adresse. Enregistrez le formulaire ci-dessous pour la remettre en ligne.",
+  "bio.taken_down.links": "Les liens marqués « bio » ne s'affichent nulle part pour l'instant : votre page bio est retirée.",
+  "bio.set_handle": "Choisir mon identifiant", "bio.put_back": "Remettre ma page en ligne", "bio.view": "Voir ma page",
   "bio.order": "Ordre des liens sur votre page", "bio.order.hint": "Le premier est en haut. Un nouveau lien arrive en haut, jusqu'à ce que vous les réordonniez.",
   "bio.order.empty": "Aucun lien n'est encore affiché sur la page : cochez « Afficher sur ma page bio » sur un lien.",
   "bio.up": "Monter", "bio.down": "Descendre", "bio.take_down": "Retirer ma page"
