@@ -5,7 +5,7 @@
 // section out of the page, as audit.js never builds the Activity page for them.
 "use strict";
 (function () {
-  const { $, el, t, api, say, change, when, table, pagedTable, sections } = window.LL;
+  const { $, el, t, relabel, api, say, change, when, table, pagedTable, sections } = window.LL;
   const EVENTS = ["sale.created", "sale.updated", "link.created", "link.updated", "link.deleted", "offer.updated"];
   // How the delivery log refreshes itself while a delivery is on its way: every 2 s, at most
   // 30 times after the last action (a retry hours later is seen on the next visit).
@@ -146,12 +146,6 @@
     $("webhook-log").removeAttribute("data-loaded");
   }
 
-  // A label that follows the language: the key is kept in data-i18n for the next switch.
-  function relabel(id, key) {
-    $(id).dataset.i18n = key;
-    $(id).textContent = t(key);
-  }
-
   // The form edits an endpoint: its URL, events, format, description and state; the secret
   // is not shown again (a new one comes only from "New secret").
   function editWebhook(w) {
@@ -161,8 +155,8 @@
     for (const e of EVENTS) $("webhook-event-" + e.replace(".", "-")).checked = w.events.includes(e);
     $("webhook-description").value = w.description || "";
     $("webhook-active").checked = w.active;
-    relabel("webhook-form-title", "webhooks.edit");
-    relabel("webhook-save", "save");
+    relabel($("webhook-form-title"), "webhooks.edit");
+    relabel($("webhook-save"), "save");
     $("webhook-cancel").hidden = false;
     $("webhook-form").scrollIntoView({ block: "nearest" });
     $("webhook-url").focus();
@@ -171,8 +165,8 @@
   function resetForm() {
     editing = null;
     $("webhook-form").reset();
-    relabel("webhook-form-title", "webhooks.new");
-    relabel("webhook-save", "webhooks.add");
+    relabel($("webhook-form-title"), "webhooks.new");
+    relabel($("webhook-save"), "webhooks.add");
     $("webhook-cancel").hidden = true;
   }
 
