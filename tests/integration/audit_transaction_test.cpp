@@ -141,6 +141,9 @@ TEST_F(audit_transaction, every_change_through_the_api_is_audited_in_its_own_tra
 
     expect_same_transaction(ll->api("PUT", "/api/v1/profile", R"({"handle":"lea","display_name":"Léa","language":"fr"})"),
                             "profile.update", "SELECT xmin::text FROM profile");
+    // Taking the page down keeps the profile row and unpublishes it.
+    expect_same_transaction(ll->api("DELETE", "/api/v1/profile"), "profile.delete",
+                            "SELECT xmin::text FROM profile WHERE NOT published");
 
     auto const user = ll->api("POST", "/api/v1/users", R"({"email":"audit@example.com","role":"viewer"})");
     auto const user_id = id_text(user);
