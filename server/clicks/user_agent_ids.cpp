@@ -5,7 +5,6 @@
 
 #include <pqxx/pqxx>
 
-#include <chrono>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -27,11 +26,12 @@ RETURNING id, user_agent
 
 } // namespace
 
-std::vector<std::int64_t> user_agent_ids::resolve(pqxx::connection& conn, std::span<click const> clicks)
+std::vector<std::int64_t> user_agent_ids::resolve(pqxx::connection& conn, std::span<click const> clicks,
+                                                  std::chrono::system_clock::time_point now)
 {
     // A new day starts the cache again: each text shipped today is asked for once, which moves
     // its last_seen to today (see click_retention).
-    if (auto const today = utc_day(std::chrono::system_clock::now()); today != day_) {
+    if (auto const today = utc_day(now); today != day_) {
         ids_.clear();
         day_ = today;
     }

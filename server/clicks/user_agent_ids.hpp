@@ -7,6 +7,7 @@
 
 #include <pqxx/connection>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -26,7 +27,9 @@ public:
     // The id of each click's User-Agent, in order; new ones are inserted, in a transaction of
     // their own on `conn`, committed before the ids are used: a batch that fails after this
     // leaves only rows that a later batch will want anyway.
-    std::vector<std::int64_t> resolve(pqxx::connection& conn, std::span<click const> clicks);
+    // `now` decides the UTC day the cache belongs to.
+    std::vector<std::int64_t> resolve(pqxx::connection& conn, std::span<click const> clicks,
+                                      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
     // Forgets every id (a new connection may reach a database restored from a backup).
     void clear() { ids_.clear(); }

@@ -101,3 +101,34 @@ TEST(user_agents, the_same_text_gets_the_same_id_on_every_node_and_reads_back_un
     EXPECT_GT(again[0], ids[5]);
     EXPECT_EQ(db.query_value("SELECT user_agent FROM user_agents WHERE id = " + std::to_string(again[0])), agents[5]);
 }
+
+// A node that stays up for days asks for each text it ships once a day, so last_seen keeps
+// up with a text in use and retention never forgets a text a shipped click still points to;
+// within a day, it asks once.
+TEST(user_agents, a_node_up_for_days_refreshes_each_text_once_a_day)
+{
+    scratch_database db("user_agents_days");
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
+
+    auto const agents = with_agents({"Mozilla/5.0 (iPhone) musical_ly_32.5.0"});
+    auto const monday = std::chrono::system_clock::now();
+    clicks::user_agent_ids node;
+    auto const id = node.resolve(conn, agents, monday);
+    auto const today = db.query_value("SELECT (now() AT TIME ZONE 'UTC')::date");
+    db.execute("UPDATE user_agents SET last_seen = '2000-01-01'");
+
+    // The same day: answered from memory, nothing written.
+    EXPECT_EQ(node.resolve(conn, agents, monday), id);
+    EXPECT_EQ(db.query_value("SELECT last_seen FROM user_agents"), "2000-01-01");
+
+    // The next UTC day: asked again, last_seen moves up (to the database's today), same id.
+    EXPECT_EQ(node.resolve(conn, agents, monday + std::chrono::hours(24)), id);
+    EXPECT_EQ(db.query_value("SELECT last_seen >= '" + today + "' FROM user_agents"), "t");
+    db.execute("UPDATE user_agents SET last_seen = '2000-01-01'");
+    EXPECT_EQ(node.resolve(conn, agents, monday + std::chrono::hours(24)), id);
+    EXPECT_EQ(db.query_value("SELECT last_seen FROM user_agents"), "2000-01-01") << "asked twice on one day";
+    EXPECT_EQ(node.resolve(conn, agents, monday + std::chrono::hours(48)), id);
+    EXPECT_EQ(db.query_value("SELECT last_seen >= '" + today + "' FROM user_agents"), "t");
+    EXPECT_EQ(db.query_value("SELECT count(*) FROM user_agents"), "1");
+}
