@@ -45,6 +45,18 @@ std::int64_t commission_for(commission_rule const& rule, std::int64_t amount_min
     return reported_minor.value_or(0);
 }
 
+commission_rule booked_rule(pqxx::row const& row, pqxx::row::size_type first, commission_rule const& current)
+{
+    if (row[first].is_null())
+        return current;
+    commission_rule rule{row[first].as<std::string>(), std::nullopt, std::nullopt};
+    if (!row[first + 1].is_null())
+        rule.rate_bps = row[first + 1].as<std::int64_t>();
+    if (!row[first + 2].is_null())
+        rule.amount_minor = row[first + 2].as<std::int64_t>();
+    return rule;
+}
+
 offer_secrets generate_offer_secrets()
 {
     return {"pb_" + crypto::random_string(32, crypto::k_base62),

@@ -2,6 +2,7 @@
 // network or shop uses to report sales to us.
 #pragma once
 
+#include <pqxx/row>
 #include <pqxx/transaction_base>
 
 #include <cstdint>
@@ -43,6 +44,12 @@ std::optional<offer> load_offer(pqxx::transaction_base& tx, std::int64_t id);
 // network's figure (0 until it reports one).
 std::int64_t commission_for(commission_rule const& rule, std::int64_t amount_minor,
                             std::optional<std::int64_t> reported_minor);
+
+// The rule a booked sale is priced by, through its repeats, status changes and refunds: the
+// one it was booked under (conversions.commission_type, commission_rate_bps,
+// commission_fixed_minor, migration 0021), read from `row` at `first` and the two columns
+// after; `current` (the offer's rule now) for a sale an older node booked without them.
+commission_rule booked_rule(pqxx::row const& row, pqxx::row::size_type first, commission_rule const& current);
 
 // Fresh secrets: the postback token (only its hash is stored) and the webhook secret.
 struct offer_secrets {

@@ -131,17 +131,21 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
 constexpr char const* k_insert = R"sql(
 INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency,
                          click_id, link_id, video_id, promo_code_id, code, source, attribution, via,
-                         occurred_at, attribution_deadline, model_hours)
+                         occurred_at, attribution_deadline, model_hours,
+                         commission_type, commission_rate_bps, commission_fixed_minor)
 VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
         $15::timestamptz,
         CASE WHEN $13 = 'pending' THEN now() + make_interval(secs => $16) END,
-        CASE WHEN $13 = 'pending' THEN $17::integer END)
+        CASE WHEN $13 = 'pending' THEN $17::integer END,
+        $18, $19, $20)
 ON CONFLICT (offer_id, txid) DO NOTHING
 RETURNING id
 )sql";
 
 constexpr char const* k_existing = R"sql(
-SELECT id, status, amount_minor, commission_minor, currency FROM conversions
+SELECT id, status, amount_minor, commission_minor, currency,
+       commission_type, commission_rate_bps, commission_fixed_minor
+FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
 
@@ -207,21 +211,25 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
 {
     check_sale(s, o);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
-    if (o.commission.type == "fixed" && currency != o.currency)
+    auto const existing = tx.exec_params(k_existing, o.id, s.txid);
+    // A new sale is priced by the offer's rule; a booked one by the rule it was booked under,
+    // whatever the offer says now.
+    auto const rule = existing.empty() ? o.commission : booked_rule(existing[0], 5, o.commission);
+    if (existing.empty() && rule.type == "fixed" && currency != o.currency)
         throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +
                                               "; the sale is in " + currency);
-    auto const commission = commission_for(o.commission, s.amount_minor, s.reported_commission_minor);
+    auto const commission = commission_for(rule, s.amount_minor, s.reported_commission_minor);
     if (commission < 0)
         throw http::bad_field("commission", "commission must not be negative");
 
-    auto const existing = tx.exec_params(k_existing, o.id, s.txid);
     if (existing.empty()) {
         auto const at = sale_time(tx, s);
         auto const a = attribute(tx, o, s, at, settings);
         auto const inserted = tx.exec_params(
             k_insert, o.id, s.txid, s.status.value_or("pending"), s.amount_minor, commission, currency, s.click_id,
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
-            a.method, s.via, at, settings.pending_seconds, settings.model_hours);
+            a.method, s.via, at, settings.pending_seconds, settings.model_hours, rule.type, rule.rate_bps,
+            rule.amount_minor);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
             return {id, "created", load_conversion(tx, id)};
@@ -233,7 +241,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const id = row[0].as<std::int64_t>();
     auto const stored_status = row[1].as<std::string>();
     // A network that reported a commission once need not repeat it with every status change.
-    auto const kept_commission = o.commission.type == "reported" && !s.reported_commission_minor
+    auto const kept_commission = rule.type == "reported" && !s.reported_commission_minor
                                      ? row[3].as<std::int64_t>()
                                      : commission;
     if (row[4].as<std::string>() != currency)

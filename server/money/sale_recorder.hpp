@@ -1,11 +1,12 @@
 // The one way a sale enters the books, whichever door it came through (postback, shop
 // webhook, CSV, by hand): checked against one set of limits (sale_checks), idempotent on
-// (offer, txid), attributed once, commission computed from the offer's rule. A repeat with the
-// same facts changes nothing; a new amount or a stated status updates the row (a rejected sale
-// stops counting: reports sum every status but rejected). A repeat that states no status keeps
-// the stored one, so a network's status-less retry never moves a paid sale back; a stated move
-// backwards (paid -> approved or pending, approved -> pending, rejected -> anything) is made
-// and written to the audit log in the same transaction.
+// (offer, txid), attributed once, commission computed from the offer's rule when booked and
+// from that same rule ever after (changing an offer's rate prices only the sales booked after
+// it). A repeat with the same facts changes nothing; a new amount or a stated status updates
+// the row (a rejected sale stops counting: reports sum every status but rejected). A repeat
+// that states no status keeps the stored one, so a network's status-less retry never moves a
+// paid sale back; a stated move backwards (paid -> approved or pending, approved -> pending,
+// rejected -> anything) is made and written to the audit log in the same transaction.
 //
 // A sale whose click id is one of ours (a well-formed id of the offer's window) but not yet in
 // PostgreSQL waits as attribution "pending": the trigger of migrations/0009 attributes it when

@@ -122,8 +122,14 @@ std::optional<shop_refund> shopify_refund(boost::json::object const& refund)
     auto const* transactions = refund.if_contains("transactions");
     if (out.txid.empty() || transactions == nullptr || !transactions->is_array())
         return std::nullopt;
+    // Only money that went back counts: a refund transaction in "error", "failure" or "pending"
+    // returned nothing (yet); the order's next update lists it again once it succeeds.
+    auto const returned = [](boost::json::object const& t) {
+        auto const status = text(t, "status");
+        return text(t, "kind") == "refund" && (status == "success" || status.empty());
+    };
     for (auto const& t : transactions->as_array()) {
-        if (t.is_object() && text(t.as_object(), "kind") == "refund" && text(t.as_object(), "status") != "failure") {
+        if (t.is_object() && returned(t.as_object())) {
             out.amounts.push_back(text(t.as_object(), "amount"));
             if (out.currency.empty())
                 out.currency = text(t.as_object(), "currency");

@@ -54,7 +54,8 @@ FROM shop_refunds WHERE offer_id = $1 AND txid = $2 AND currency = $3
 )sql";
 
 constexpr char const* k_sale_of_order = R"sql(
-SELECT id, amount_minor, currency, status, commission_minor, order_subtotal_minor, order_total_minor
+SELECT id, amount_minor, currency, status, commission_minor, order_subtotal_minor, order_total_minor,
+       commission_type, commission_rate_bps, commission_fixed_minor
 FROM conversions WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
 
@@ -147,8 +148,9 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const base = bases[o.commission_base == "total" ? 1 : 0].as<std::int64_t>();
     auto const booked = after_refunds(base, refunded_of(tx, o, refund.txid, currency), row[3].as<std::string>());
     // A network's reported commission is its own figure: a refund does not recompute it.
-    auto const commission = o.commission.type == "reported" ? row[4].as<std::int64_t>()
-                                                            : commission_for(o.commission, booked.amount_minor, std::nullopt);
+    auto const rule = booked_rule(row, 7, o.commission);
+    auto const commission =
+        rule.type == "reported" ? row[4].as<std::int64_t>() : commission_for(rule, booked.amount_minor, std::nullopt);
     if (booked.amount_minor == row[1].as<std::int64_t>() && booked.status == row[3].as<std::string>() &&
         commission == row[4].as<std::int64_t>())
         return {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};

@@ -201,6 +201,39 @@ TEST_F(money, commissions_percent_fixed_and_reported_round_half_to_even)
     EXPECT_EQ(change.json().as_object().at("conversion").as_object().at("status").as_string(), "paid");
 }
 
+// A sale keeps the rule it was booked under: a network's retry, a status change or a new amount
+// after the offer's rate changed prices it by its own rule, not the offer's new one.
+TEST_F(money, a_booked_sale_keeps_its_commission_rule_when_the_offer_changes)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const id = std::to_string(id_of(offer));
+    auto book = [&](std::string const& amount, std::string const& status) {
+        auto const reply = send(ll->port(), {"GET", postback(offer, "", "RULE-1", amount, status), "", {}});
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        return reply.json().as_object();
+    };
+    auto const commission_of = [](boost::json::object const& reply) {
+        return reply.at("conversion").as_object().at("commission_minor").as_int64();
+    };
+    EXPECT_EQ(commission_of(book("100.00", "approved")), 1000);
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/offers/" + id, R"({"commission":{"type":"percent","rate_bps":2000}})").status,
+              200);
+    auto const retry = book("100.00", "approved");
+    EXPECT_EQ(retry.at("result").as_string(), "unchanged");
+    EXPECT_EQ(commission_of(retry), 1000);
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/offers/" + id, R"({"commission":{"type":"fixed","amount_minor":700}})").status,
+              200);
+    EXPECT_EQ(commission_of(book("100.00", "paid")), 1000) << "paid at the rule it was booked under";
+    EXPECT_EQ(commission_of(book("40.00", "paid")), 400) << "a new amount, still 10 %";
+    // Sales booked after the change follow the offer's rule of their day.
+    auto const next = send(ll->port(), {"GET", postback(offer, "", "RULE-2", "100.00", "approved"), "", {}});
+    EXPECT_EQ(commission_of(next.json().as_object()), 700);
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(commission_type || ':' || coalesce(commission_rate_bps::text, '') "
+                                   "|| ':' || coalesce(commission_fixed_minor::text, ''), ',' ORDER BY txid) "
+                                   "FROM conversions WHERE offer_id = " + id),
+              "percent:1000:,fixed::700");
+}
+
 TEST_F(money, a_rejected_sale_stops_counting_in_the_report)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":2000})");

@@ -12,6 +12,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -142,6 +143,25 @@ TEST_F(shop_refunds, the_same_refund_delivered_three_times_lowers_the_sale_once)
     auto const last = order("1001", "0.00");
     EXPECT_EQ(result_of(shopify(offer, "orders/updated", last)), "unchanged");
     EXPECT_EQ(booked(offer, "1001"), "0/0/rejected");
+}
+
+// A refund prices the sale by the rule it was booked under, not the offer's rule of the day;
+// a refund whose transaction did not return the money (error, pending) changes nothing.
+TEST_F(shop_refunds, a_refund_keeps_the_booked_rule_and_only_money_returned_counts)
+{
+    auto const offer = make_offer("EUR");
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("1051"), "d-order-1051")), "created");
+    EXPECT_EQ(booked(offer, "1051"), "10000/1000/approved");
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/offers/" + offer.id, R"({"commission":{"type":"percent","rate_bps":2000}})").status,
+              200);
+    for (auto const* status : {"error", "pending", "failure"}) {
+        auto body = refund(std::string("305") + std::to_string(std::strlen(status)), "1051", "100.00");
+        body.replace(body.find("\"success\""), 9, std::string("\"") + status + "\"");
+        shopify(offer, "refunds/create", body);
+        EXPECT_EQ(booked(offer, "1051"), "10000/1000/approved") << status;
+    }
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3059", "1051", "40.00"))), "updated");
+    EXPECT_EQ(booked(offer, "1051"), "6000/600/approved") << "10 %, as booked";
 }
 
 TEST_F(shop_refunds, a_repeated_delivery_id_is_a_duplicate_and_changes_nothing)
