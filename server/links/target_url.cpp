@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 
 namespace linkledger::links {
 namespace {
@@ -40,7 +41,8 @@ std::optional<std::string> target_url_problem(std::string_view url)
     if (url.size() > k_max_target_length)
         return "target_url must be at most 2048 bytes";
     // Braces are not valid in a URL, so placeholders are checked in the place of sample values.
-    auto const sample = render_target(compile_target(url), {"01JDZQ5C9M7R3K8T2V6W4X0Y1Z", "lea-bio", "tiktok", "42", "FR"});
+    auto const compiled = compile_target(url);
+    auto const sample = render_target(compiled, {"01JDZQ5C9M7R3K8T2V6W4X0Y1Z", "lea-bio", "tiktok", "42", "FR"});
     // parse_uri, not parse_absolute_uri: the latter refuses a #fragment, which shop
     // targets carry (hash-routed product pages).
     auto parsed = boost::urls::parse_uri(sample);
@@ -53,6 +55,21 @@ std::optional<std::string> target_url_problem(std::string_view url)
         return "target_url must name a host";
     if (parsed->has_userinfo())
         return "target_url must not carry a user name or password";
+    if (auto const port = parsed->port(); !port.empty()) {
+        // port_number() wraps a number over 65535 instead of refusing it.
+        unsigned long value = 0;
+        auto const [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+        if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
+            return "target_url has no valid port (1 to 65535)";
+    }
+    // The host is the creator's choice alone: a placeholder there ({source} comes from the
+    // visitor's utm_source or Referer) would let anyone pick where the link sends people. Other
+    // sample values must leave scheme, host and port as they were.
+    auto const other = render_target(compiled, {"01JDZQ5C9M7R3K8T2V6W4X0Y2A", "other", "instagram", "7", "DE"});
+    auto const other_parsed = boost::urls::parse_uri(other);
+    if (!other_parsed || other_parsed->scheme() != parsed->scheme() ||
+        other_parsed->encoded_authority() != parsed->encoded_authority())
+        return "target_url must not hold a placeholder in its scheme, host or port";
     return std::nullopt;
 }
 

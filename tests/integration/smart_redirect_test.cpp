@@ -252,6 +252,10 @@ TEST_F(smart_redirect, bad_input_is_a_400_naming_the_exact_field_and_saves_nothi
     expect_400(R"({"open_in_browser":"always"})", "open_in_browser");
     expect_400(R"({"max_clicks":0})", "max_clicks");
     expect_400(R"({"expired_url":"not a url"})", "expired_url");
+    // A visitor must not choose the host: {source} comes from their utm_source or Referer.
+    expect_400(R"({"target_url":"https://{source}/x"})", "target_url");
+    expect_400(R"({"rules":[{"if":{},"target_url":"https://shop.example{source}/"}]})", "rules[0].target_url");
+    expect_400(R"({"expired_url":"https://{country}.shop.example/"})", "expired_url");
     expect_400(R"({"valid_from":"soon"})", "valid_from");
     expect_400(R"({"valid_from":"2026-02-01","valid_until":"2026-01-01"})", "valid_until");
     ll->api("PATCH", path, R"({"valid_from":"2026-02-01"})");

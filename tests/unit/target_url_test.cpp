@@ -57,6 +57,22 @@ TEST(target_url, rejects_relative_empty_hostless_and_userinfo)
     }
 }
 
+// The host is the creator's: a placeholder there would let a visitor's utm_source or Referer
+// pick where the link sends people (https://{source}/x with utm_source=evil.com).
+TEST(target_url, rejects_a_placeholder_in_the_scheme_host_or_port)
+{
+    for (std::string const bad : {"https://{source}/x", "https://shop.example{source}/", "https://{country}.shop.example/",
+                                  "https://shop.example:{video_id}/", "https://{slug}.example/p", "{source}://x.example/",
+                                  "https://{click_id}.example/", "https://shop.example:99999/", "https://shop.example:0/"}) {
+        auto const problem = target_url_problem(bad);
+        ASSERT_TRUE(problem.has_value()) << bad;
+        EXPECT_FALSE(problem->empty());
+    }
+    for (std::string const good : {"https://shop.example/{source}/{country}?v={video_id}&s={slug}#{click_id}",
+                                   "https://shop.example:8443/p?c={click_id}", "http://shop.example:/p"})
+        EXPECT_FALSE(target_url_problem(good).has_value()) << good << ": " << *target_url_problem(good);
+}
+
 TEST(target_url, length_limit_is_2048_bytes)
 {
     std::string const base = "https://example.com/";
