@@ -4,6 +4,10 @@
 #include "http/response.hpp"
 #include "http/router.hpp"
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace linkledger::http {
 
 response uri_too_long()
@@ -61,6 +65,38 @@ std::optional<response> header_problem(request const& req, std::size_t header_by
     for (auto it = req.begin(); it != req.end(); ++it)
         if (++fields > k_max_header_fields)
             return headers_too_large("too_many_headers");
+    return transfer_coding_problem(req);
+}
+
+std::optional<response> transfer_coding_problem(request const& req)
+{
+    // Beast frames a body only by a final "chunked"; with any other Transfer-Encoding it reads
+    // none, and the body would be taken for the next request on the connection (request
+    // smuggling behind a proxy that reads it otherwise). RFC 9112 6.3: 400 and close.
+    auto const fields = req.equal_range(bhttp::field::transfer_encoding);
+    if (fields.first == fields.second)
+        return std::nullopt;
+    std::vector<std::string> codings;
+    for (auto it = fields.first; it != fields.second; ++it) {
+        std::string_view rest = it->value();
+        while (!rest.empty()) {
+            auto const comma = rest.find(',');
+            auto token = rest.substr(0, comma);
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+            while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+                token.remove_prefix(1);
+            while (!token.empty() && (token.back() == ' ' || token.back() == '\t'))
+                token.remove_suffix(1);
+            if (!token.empty())
+                codings.emplace_back(token);
+        }
+    }
+    if (codings.empty() || !beast::iequals(codings.back(), "chunked"))
+        return error_response(http_error(status::bad_request, "bad_transfer_encoding",
+                                         "a request's Transfer-Encoding must end in chunked", "Transfer-Encoding"));
+    if (codings.size() > 1)
+        return error_response(http_error(status::not_implemented, "unsupported_transfer_encoding",
+                                         "only the chunked transfer coding is supported", "Transfer-Encoding"));
     return std::nullopt;
 }
 

@@ -20,7 +20,12 @@ response too_many_large_bodies();
 // line itself is what overflowed.
 response oversized_header(request const& partial, std::size_t buffered_bytes);
 
-// The limits Beast does not check itself: the target's length, the fields' count and size.
+// The limits Beast does not check itself: the target's length, the fields' count and size, and
+// a body framing it would misread (transfer_coding_problem).
 std::optional<response> header_problem(request const& req, std::size_t header_bytes);
+
+// A Transfer-Encoding other than "chunked" alone: 400 when it does not end in chunked (the
+// body could not be framed), 501 for codings before it; nothing when there is none.
+std::optional<response> transfer_coding_problem(request const& req);
 
 } // namespace linkledger::http

@@ -180,6 +180,37 @@ TEST(limits, long_targets_get_414_and_big_or_many_headers_431)
     EXPECT_EQ(send(ll.port(), {"GET", "/hl", "", {}}).status, 302);
 }
 
+// A body framed by anything but a final "chunked" is refused and the connection closed: Beast
+// would read no body, and the body would run as a second request (request smuggling).
+TEST(limits, a_transfer_encoding_other_than_chunked_is_refused_and_its_body_never_runs)
+{
+    instance ll("transfer_codings");
+    auto const smuggled = [](std::string const& coding) {
+        return "POST /api/v1/links HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+               "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    };
+    std::string body;
+    for (std::string const coding : {"identity", "xchunked", "gzip", "chunked, identity"}) {
+        http_connection conn(ll.port());
+        conn.write_raw(smuggled(coding));
+        bool closed = false;
+        auto const answer = conn.read_until_close(5s, closed);
+        EXPECT_TRUE(answer.starts_with("HTTP/1.1 400 ")) << coding << ": " << answer;
+        EXPECT_EQ(count_of(answer, "HTTP/1.1 "), 1u) << coding << ": the body ran as a request: " << answer;
+        EXPECT_NE(answer.find("\"field\":\"Transfer-Encoding\""), std::string::npos) << answer;
+        EXPECT_TRUE(closed) << coding;
+    }
+    EXPECT_EQ(raw_status(ll.port(), "POST /api/v1/links HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+                         &body),
+              501);
+    EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "unsupported_transfer_encoding");
+    // Chunked alone still works.
+    EXPECT_EQ(raw_status(ll.port(), "POST /api/v1/links HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " +
+                                        ll.key() + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                                        "33\r\n{\"target_url\":\"https://shop.example/c\",\"slug\":\"te\"}\r\n0\r\n\r\n"),
+              201);
+}
+
 TEST(limits, a_header_trickled_one_byte_a_second_is_dropped_at_the_deadline)
 {
     instance ll("slowloris", {{"LINKLEDGER_REQUEST_TIMEOUT", "2"}});
