@@ -312,7 +312,7 @@ boost::urls::url_view parse_target(request const& req)
     auto parsed = boost::urls::parse_origin_form(req.target());
     if (!parsed)
         throw http_error(status::bad_request, "bad_request_target",
-                         "the request target is not a valid path");
+                         "the request target is not a valid path", "target");
     return *parsed;
 }
 

@@ -4,6 +4,7 @@
 #include "http/lent_answer_bytes.hpp"
 #include "http/request_head.hpp"
 #include "http/request_log.hpp"
+#include "http/target_repair.hpp"
 #include "http/wire_format.hpp"
 #include "logging/logging.hpp"
 
@@ -133,6 +134,20 @@ void listener::session::prepare_to_wait()
     conn_->stream.expires_after(owner_.options_.idle_timeout);
 }
 
+namespace {
+
+// Only a target RFC 3986 refuses is rewritten (percent-encoded), so routes, the redirect's
+// forwarded query and the logs all see one valid target.
+void repair_target(request& req)
+{
+    if (boost::urls::parse_origin_form(req.target()))
+        return;
+    if (auto repaired = repaired_target(req.target()); repaired && boost::urls::parse_origin_form(*repaired))
+        req.target(*repaired);
+}
+
+} // namespace
+
 net::awaitable<bool> listener::session::read_header(exchange& x)
 {
     x.parser.emplace();
@@ -154,6 +169,8 @@ net::awaitable<bool> listener::session::read_header(exchange& x)
         co_return false; // closed, timed out, or not HTTP: nothing to answer
     else
         x.early = header_problem(x.parser->get(), header_bytes);
+    if (!x.early)
+        repair_target(x.parser->get());
     x.client = &remote_ip_;
     if (!x.early && behind_proxy_)
         x.client = &(forwarded_ip_ = client_ip(owner_.options_.proxies, peer_, x.parser->get()));

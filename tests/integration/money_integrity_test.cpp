@@ -197,6 +197,12 @@ TEST_F(money_integrity, a_paid_sale_stays_paid_through_status_less_repeats_and_a
     EXPECT_EQ(macro.at("conversion").at("status").as_string(), "paid");
     ASSERT_TRUE(macro.contains("unfilled_macros")) << boost::json::serialize(macro);
     EXPECT_EQ(macro.at("unfilled_macros").as_array()[0].as_string(), "status");
+    // The same left raw, as the offer's own postback_url writes it: braces are not valid in a
+    // URL, and the sale must not be lost for it.
+    auto const raw = json_of(postback(ll->port(), offer, "txid=PAID-1&amount=100.00&status={status}"), 200);
+    EXPECT_EQ(raw.at("result").as_string(), "unchanged");
+    ASSERT_TRUE(raw.contains("unfilled_macros")) << boost::json::serialize(raw);
+    EXPECT_EQ(raw.at("unfilled_macros").as_array()[0].as_string(), "status");
 
     auto const imported = json_of(import_csv(*ll, offer.id, "txid,amount\nPAID-1,100.00\n"), 200);
     EXPECT_EQ(imported.at("unchanged").as_int64(), 1) << boost::json::serialize(imported);

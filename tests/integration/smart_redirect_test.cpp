@@ -117,6 +117,9 @@ TEST_F(smart_redirect, the_visitors_query_is_forwarded_and_the_links_own_values_
     EXPECT_EQ(location("/sr-fwd?tag=thief&utm_source=tt&q=%C3%A9+a%2Bb&flag"),
               "https://shop.example/p?tag=lea-21&utm_source=tt&q=%C3%A9+a%2Bb&flag#top");
     EXPECT_EQ(location("/sr-fwd"), "https://shop.example/p?tag=lea-21#top");
+    // What browsers leave unencoded in a query (an ad's unfilled {macro}) still redirects.
+    EXPECT_EQ(location("/sr-fwd?ad={campaign}&x=a|b^c[1]\\`%zz"),
+              "https://shop.example/p?tag=lea-21&ad=%7Bcampaign%7D&x=a%7Cb%5Ec%5B1%5D%5C%60%25zz#top");
 
     ll->api("PATCH", "/api/v1/links/" + std::to_string(id_of(link)), R"({"forward_query":false})");
     EXPECT_EQ(location("/sr-fwd?utm_source=tt"), "https://shop.example/p?tag=lea-21#top");
