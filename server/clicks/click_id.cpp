@@ -54,6 +54,20 @@ bool is_valid_click_id(std::string_view id)
     return true;
 }
 
+std::string canonical_click_id(std::string_view text)
+{
+    std::string id(text);
+    for (char& c : id) {
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+        if (c == 'I' || c == 'L')
+            c = '1';
+        else if (c == 'O')
+            c = '0';
+    }
+    return is_valid_click_id(id) ? id : std::string(text);
+}
+
 std::uint64_t click_id_millis(std::string_view id)
 {
     std::uint64_t value = 0;

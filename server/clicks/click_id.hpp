@@ -18,6 +18,10 @@ void new_click_id(std::string& out, std::chrono::system_clock::time_point now);
 
 bool is_valid_click_id(std::string_view id);
 
+// The id as we minted it, from one a network or a person wrote another way: Crockford base32 is
+// read without regard to case, with I and L as 1 and O as 0. Unchanged when that is not an id.
+std::string canonical_click_id(std::string_view text);
+
 // The millisecond timestamp an id carries (for ids that pass is_valid_click_id).
 std::uint64_t click_id_millis(std::string_view id);
 

@@ -206,9 +206,35 @@ boost::json::object load_conversion(pqxx::transaction_base& tx, std::int64_t id)
         tx.exec_params1(std::string("SELECT ") + k_conversion_columns + " FROM conversions c WHERE c.id = $1", id));
 }
 
-sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& s,
+namespace {
+
+std::string trimmed(std::string_view text)
+{
+    auto const blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!text.empty() && blank(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && blank(text.back()))
+        text.remove_suffix(1);
+    return std::string(text);
+}
+
+// One spelling per sale, code and click, whichever door they came through: " ORD-9" and
+// "ORD-9 " are the sale "ORD-9" (the CSV import trimmed them, postbacks did not, and each
+// spelling became a sale of its own), and a click id in lower case is the id we minted.
+sale canonical(sale s)
+{
+    s.txid = trimmed(s.txid);
+    s.code = trimmed(s.code);
+    s.click_id = clicks::canonical_click_id(trimmed(s.click_id));
+    return s;
+}
+
+} // namespace
+
+sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& given,
                          attribution_settings const& settings)
 {
+    auto const s = canonical(given);
     check_sale(s, o);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const existing = tx.exec_params(k_existing, o.id, s.txid);

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include <boost/json/serialize.hpp>
 
 #include <map>
@@ -232,6 +234,32 @@ TEST_F(money, a_booked_sale_keeps_its_commission_rule_when_the_offer_changes)
                                    "|| ':' || coalesce(commission_fixed_minor::text, ''), ',' ORDER BY txid) "
                                    "FROM conversions WHERE offer_id = " + id),
               "percent:1000:,fixed::700");
+}
+
+// One sale however its txid is padded, and a click id written in lower case (a network that
+// lower-cases its sub ids) is the click we minted.
+TEST_F(money, spaces_around_a_txid_are_one_sale_and_a_click_id_is_read_in_any_case)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":"case-id","offer_id":)" +
+                    std::to_string(id_of(offer)) + "}");
+    auto const click_id = tap("case-id");
+    std::string lower = click_id;
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto const first = send(ll->port(), {"GET", postback(offer, lower, "ORD-9", "10.00", "approved"), "", {}});
+    ASSERT_EQ(first.status, 200) << first.body;
+    EXPECT_EQ(first.json().at("conversion").at("attribution").as_string(), "click") << first.body;
+    EXPECT_EQ(first.json().at("conversion").at("click_id").as_string(), click_id);
+    for (auto const* txid : {"ORD-9%20", "%20ORD-9", "%09ORD-9%20%20"}) {
+        auto const again = send(ll->port(), {"GET", postback(offer, lower, txid, "10.00", "approved"), "", {}});
+        EXPECT_EQ(again.json().at("result").as_string(), "unchanged") << txid << ": " << again.body;
+    }
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + std::to_string(id_of(offer))),
+              "1");
+    expect_error(ll->api("POST", "/api/v1/conversions",
+                         R"({"offer_id":)" + std::to_string(id_of(offer)) + R"(,"txid":"  ","amount_minor":100})"),
+                 400, "txid");
 }
 
 TEST_F(money, a_rejected_sale_stops_counting_in_the_report)

@@ -145,3 +145,15 @@ TEST(click_id, ids_are_unique)
         same_time.insert(new_click_id(at_millis(1'764'000'000'000)));
     EXPECT_EQ(same_time.size(), 10000u);
 }
+
+TEST(click_id, another_spelling_of_an_id_reads_as_the_id_we_minted)
+{
+    auto const id = new_click_id(at_millis(1'764'000'000'000));
+    std::string lower = id;
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_EQ(canonical_click_id(lower), id);
+    EXPECT_EQ(canonical_click_id("01JDZQ5C9M7R3K8T2V6W4XOYIL"), "01JDZQ5C9M7R3K8T2V6W4X0Y11"); // O as 0, I and L as 1
+    EXPECT_EQ(canonical_click_id("not-an-id"), "not-an-id");
+    EXPECT_EQ(canonical_click_id("order-9"), "order-9") << "text that is no id keeps its case";
+}
