@@ -93,6 +93,15 @@ std::optional<std::int64_t> parse_major_amount(std::string_view text, std::strin
     return negative ? -minor : minor;
 }
 
+std::optional<std::int64_t> parse_written_amount(std::string_view text, std::string_view currency)
+{
+    auto const exponent = currency_exponent(currency);
+    auto const separator = text.find_first_of(".,");
+    if (exponent && *exponent < 3 && separator != std::string_view::npos && text.size() - separator - 1 == 3)
+        return std::nullopt;
+    return parse_major_amount(text, currency);
+}
+
 std::string format_major_amount(std::int64_t minor, std::string_view currency)
 {
     // Built with append() only: g++ 12 -O2 raises a false -Wrestrict on insert() and on

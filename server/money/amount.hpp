@@ -17,6 +17,11 @@ std::optional<int> currency_exponent(std::string_view code);
 // including more decimals than the currency has (we never round a sale amount silently).
 std::optional<std::int64_t> parse_major_amount(std::string_view text, std::string_view currency);
 
+// As parse_major_amount, for a figure a network or a person wrote (postbacks, CSV reports),
+// where a separator may group thousands: "1,000" or "10.000" with exactly three digits after
+// it, in a currency of fewer decimals, is refused rather than read as 1 or 10.
+std::optional<std::int64_t> parse_written_amount(std::string_view text, std::string_view currency);
+
 // Minor units back to a decimal string ("1999" EUR → "19.99").
 std::string format_major_amount(std::int64_t minor, std::string_view currency);
 

@@ -166,14 +166,14 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
     auto const amount_param = first_param(params, {"amount", "sale_amount"});
     if (amount_param.value.empty())
         throw http::bad_field("amount", "amount is required (in major units, e.g. 19.99)", "required");
-    auto const amount = parse_major_amount(amount_param.value, currency);
+    auto const amount = parse_written_amount(amount_param.value, currency);
     if (!amount || *amount < 0)
         throw http::bad_field(amount_param.name, amount_param.name +
                                                      " must be a decimal such as 19.99 with at most the decimals of " +
-                                                     currency);
+                                                     currency + ", without thousands separators");
     s.amount_minor = *amount;
     if (auto const commission = first_param(params, {"commission", "payout"}); !commission.value.empty()) {
-        auto const minor = parse_major_amount(commission.value, currency);
+        auto const minor = parse_written_amount(commission.value, currency);
         if (!minor || *minor < 0)
             throw http::bad_field(commission.name, commission.name + " must be a decimal such as 1.99");
         s.reported_commission_minor = minor;

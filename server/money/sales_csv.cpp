@@ -87,13 +87,13 @@ sale sale_from_csv_row(csv_row const& row, offer const& o)
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "'" + s.currency + "' is not an ISO 4217 currency");
-    auto const amount = parse_major_amount(cell(row, "amount"), currency);
+    auto const amount = parse_written_amount(cell(row, "amount"), currency);
     if (!amount || *amount < 0)
         throw http::bad_field("amount", "'" + cell(row, "amount") + "' is not an amount in " + currency +
-                                            " (e.g. 19.99)");
+                                            " (e.g. 19.99, without thousands separators)");
     s.amount_minor = *amount;
     if (auto const commission = cell(row, "commission"); !commission.empty()) {
-        auto const minor = parse_major_amount(commission, currency);
+        auto const minor = parse_written_amount(commission, currency);
         if (!minor || *minor < 0)
             throw http::bad_field("commission", "'" + commission + "' is not an amount");
         s.reported_commission_minor = minor;

@@ -25,6 +25,20 @@ TEST(amount, decimal_major_units_become_minor_units_per_currency)
     EXPECT_EQ(parse_major_amount("-3.10", "EUR"), -310);
 }
 
+// A network's "1,000" yen is a thousand yen or one; "10.000" euros ten thousand or ten: refused,
+// never booked as 1 or 10. Two or four digits after the separator are not in doubt.
+TEST(amount, a_written_figure_that_may_group_thousands_is_refused)
+{
+    for (auto const& [text, currency] : std::initializer_list<std::pair<char const*, char const*>>{
+             {"1,000", "JPY"}, {"10.000", "EUR"}, {"1,500", "EUR"}, {"19.990", "EUR"}, {"2.000", "USD"}})
+        EXPECT_FALSE(parse_written_amount(text, currency).has_value()) << text << " " << currency;
+    EXPECT_EQ(parse_written_amount("1000", "JPY"), 1000);
+    EXPECT_EQ(parse_written_amount("1000.00", "JPY"), 1000);
+    EXPECT_EQ(parse_written_amount("19,99", "EUR"), 1999);
+    EXPECT_EQ(parse_written_amount("19.9900", "EUR"), 1999);
+    EXPECT_EQ(parse_written_amount("1.234", "KWD"), 1234) << "three decimals are KWD's own";
+}
+
 TEST(amount, anything_else_is_refused_never_rounded)
 {
     for (auto const* bad : {"", "abc", "19.999", "1.5", "1,234.56", "1e3", ".5", "5.", " 5", "--5", "99999999999999999999"}) {
