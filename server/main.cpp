@@ -306,6 +306,12 @@ int run_command(cli::command_line const& cl)
 
 int main(int argc, char** argv)
 {
+    // Every PostgreSQL session of this process reads a time written without a zone as UTC and a
+    // date in one style, as the README promises, whatever the server's or the database's
+    // defaults (Debian's PostgreSQL takes the machine's zone; a DBA may set another). libpq
+    // sends these at connection start.
+    ::setenv("PGTZ", "UTC", 1);
+    ::setenv("PGDATESTYLE", "ISO, MDY", 1);
     cli::command_line cl;
     try {
         cl = cli::parse(argc, argv, [](char const* name) { return std::getenv(name); });

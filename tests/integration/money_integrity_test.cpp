@@ -343,3 +343,31 @@ TEST_F(money_integrity, postbacks_and_shop_webhooks_are_audited_accepted_or_refu
                                    "OR summary LIKE '%pb_forged%'"),
               "0");
 }
+
+// A sale time without a zone is UTC, as the README says, even in a database whose own default
+// zone and date style are others (Debian's PostgreSQL takes the machine's zone).
+TEST(money_integrity_zone, a_time_without_a_zone_is_utc_whatever_the_database_defaults_are)
+{
+    scratch_database db("zone_ny");
+    db.execute("ALTER DATABASE \"" + db.name() + "\" SET timezone = 'America/New_York'");
+    db.execute("ALTER DATABASE \"" + db.name() + "\" SET datestyle = 'SQL, DMY'");
+    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", db.url()}});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    auto const key = last_line(created.out);
+    server_process server(db.url());
+    auto const offer = api(server.port(), "POST", "/api/v1/offers", key,
+                           R"({"name":"Shop","currency":"EUR","commission":{"type":"percent","rate_bps":1000}})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    auto const offer_id = std::to_string(offer.json().at("id").as_int64());
+    auto const by_hand = api(server.port(), "POST", "/api/v1/conversions", key,
+                             R"({"offer_id":)" + offer_id + R"(,"txid":"TZ-1","amount_minor":1000,"occurred_at":"2026-11-30T12:00:00"})");
+    ASSERT_EQ(by_hand.status, 201) << by_hand.body;
+    EXPECT_EQ(by_hand.json().at("occurred_at").as_string(), "2026-11-30T12:00:00Z");
+    auto const imported = send(server.port(), {"POST", "/api/v1/conversions/import?offer_id=" + offer_id,
+                                               "txid,amount,date\nTZ-2,10.00,2026-11-30\n",
+                                               {{"Authorization", "Bearer " + key}, {"Content-Type", "text/csv"}}});
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    EXPECT_EQ(db.query_value("SELECT string_agg(txid || '=' || to_char(occurred_at AT TIME ZONE 'UTC', "
+                             "'YYYY-MM-DD HH24:MI'), ',' ORDER BY txid) FROM conversions"),
+              "TZ-1=2026-11-30 12:00,TZ-2=2026-11-30 00:00");
+}
