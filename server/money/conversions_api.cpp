@@ -103,7 +103,16 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
         s.code = http::optional_string(body, "code", 64).value_or("");
         s.occurred_at = http::optional_time(body, "occurred_at").value_or("");
         auto const outcome = co_await db.run([&](pqxx::connection& conn) {
-            return audit::audited(conn, ctx, [&](auto& tx) { return record_sale(tx, require_offer(tx, *offer_id), s, settings); },
+            return audit::audited(conn, ctx, [&](auto& tx) {
+                auto const o = require_offer(tx, *offer_id);
+                // A figure the offer's rule would not use is refused, not dropped without a word.
+                if (s.reported_commission_minor && o.commission.type != "reported")
+                    throw http::bad_field("commission_minor", "this offer computes its own commission (" +
+                                                                  o.commission.type +
+                                                                  "): leave commission_minor out, or make the "
+                                                                  "offer's commission type \"reported\"");
+                return record_sale(tx, o, s, settings);
+            },
                                   [](sale_outcome const& made) { return made.conversion; });
         });
         co_return http::json_response(outcome.result == "created" ? status::created : status::ok, outcome.conversion);

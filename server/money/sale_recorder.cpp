@@ -194,7 +194,8 @@ std::string sale_time(pqxx::transaction_base& tx, sale const& s)
         return at;
     } catch (pqxx::data_exception const&) {
         tx.exec0("ROLLBACK TO SAVEPOINT sale_time");
-        throw http::bad_field("date", "'" + s.occurred_at + "' is not a date or time");
+        // Named as the door names it: a CSV's column, the API's field.
+        throw http::bad_field(s.via == "manual" ? "occurred_at" : "date", "'" + s.occurred_at + "' is not a date or time");
     }
 }
 

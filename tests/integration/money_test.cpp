@@ -201,6 +201,18 @@ TEST_F(money, commissions_percent_fixed_and_reported_round_half_to_even)
     auto const change = send(ll->port(), {"GET", postback(reported, "", "R1", "80.00", "paid"), "", {}});
     EXPECT_EQ(change.json().as_object().at("conversion").as_object().at("commission_minor").as_int64(), 640);
     EXPECT_EQ(change.json().as_object().at("conversion").as_object().at("status").as_string(), "paid");
+
+    // By hand, a commission figure is the offer's to use (reported) or refused, never dropped.
+    auto const by_hand = [](boost::json::object const& offer, std::string const& txid) {
+        return ll->api("POST", "/api/v1/conversions",
+                       R"({"offer_id":)" + std::to_string(id_of(offer)) + R"(,"txid":")" + txid +
+                           R"(","amount_minor":1000,"commission_minor":999})");
+    };
+    expect_error(by_hand(percent, "H1"), 400, "commission_minor");
+    expect_error(by_hand(fixed, "H2"), 400, "commission_minor");
+    auto const reported_by_hand = by_hand(reported, "H3");
+    EXPECT_EQ(reported_by_hand.status, 201) << reported_by_hand.body;
+    EXPECT_EQ(reported_by_hand.json().at("commission_minor").as_int64(), 999);
 }
 
 // A sale keeps the rule it was booked under: a network's retry, a status change or a new amount
@@ -539,6 +551,10 @@ TEST_F(money, an_impossible_date_is_blamed_on_its_own_field)
     expect_error(ll->api("POST", "/api/v1/promo-codes", R"({"code":"BADEND","offer_id":)" + std::to_string(id_of(offer)) +
                                                              R"(,"valid_until":"2026-02-30"})"),
                  400, "valid_until");
+    expect_error(ll->api("POST", "/api/v1/conversions",
+                         R"({"offer_id":)" + std::to_string(id_of(offer)) +
+                             R"(,"txid":"FEB-30","amount_minor":10,"occurred_at":"2026-02-30T00:00:00Z"})"),
+                 400, "occurred_at");
 }
 
 TEST_F(money, editing_a_promo_code_with_null_clears_the_field_and_absent_keeps_it)
