@@ -113,12 +113,17 @@ router::located router::locate(verb method, boost::urls::url_view target) const
             ok = segment_matches(r.segments[i], segments[i]);
         if (!ok)
             continue;
-        // HEAD is answered by the GET route unless a route names HEAD itself.
+        // HEAD is answered by the first route whose path matches, GET or HEAD, as GET is; a route
+        // naming HEAD itself takes over only from the GET route of its own pattern. (A HEAD
+        // /{slug} taking /healthz, /login or /@handle answered uptime checks 404.)
         if (r.method == method || (method == verb::head && r.method == verb::get)) {
-            if (!result.found || r.method == method) {
+            if (!result.found) {
                 result.found = &r;
                 if (r.method == method)
                     break;
+            } else if (r.method == method && r.pattern == result.found->pattern) {
+                result.found = &r;
+                break;
             }
             continue;
         }

@@ -69,6 +69,20 @@ TEST_F(redirect, head_redirects_but_is_not_a_click)
     EXPECT_EQ(ll->api("GET", "/api/v1/links/" + id).json().at("clicks").as_int64(), 0);
 }
 
+// HEAD mirrors GET on the one-segment pages too: the redirect's own HEAD /{slug} must not take
+// them (uptime checks and load balancers ask HEAD /healthz).
+TEST_F(redirect, head_on_pages_answers_as_get_does)
+{
+    ASSERT_EQ(ll->api("PUT", "/api/v1/profile", R"({"handle":"headcheck","display_name":"Léa","language":"fr"})").status, 200);
+    for (auto const* path : {"/healthz", "/readyz", "/login", "/dashboard", "/@headcheck", "/no-such-link"}) {
+        auto const get = send(ll->port(), {"GET", path, "", {}});
+        auto const head = send(ll->port(), {"HEAD", path, "", {}});
+        EXPECT_EQ(head.status, get.status) << path;
+        EXPECT_TRUE(head.body.empty()) << path;
+    }
+    EXPECT_EQ(send(ll->port(), {"HEAD", "/healthz", "", {}}).status, 200);
+}
+
 TEST_F(redirect, unknown_slugs_are_404_and_retired_links_410)
 {
     auto const missing = send(ll->port(), {"GET", "/no-such-link", "", {}});
