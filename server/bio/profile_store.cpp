@@ -31,6 +31,13 @@ SELECT l.slug, CASE WHEN l.title = '' THEN l.slug ELSE l.title END, COALESCE(l.d
 FROM links l
 LEFT JOIN videos v ON v.id = l.video_id
 WHERE l.bio AND l.active AND l.deleted_at IS NULL
+  -- A card must lead somewhere: a link not valid yet, expired or out of clicks answers 404 or
+  -- 410, unless it has an expired_url to send the follower to.
+  AND (l.expired_url IS NOT NULL
+       OR ((l.valid_from IS NULL OR l.valid_from <= now())
+           AND (l.valid_until IS NULL OR l.valid_until > now())
+           AND (l.max_clicks IS NULL
+                OR (SELECT COALESCE(sum(t.clicks), 0) FROM click_totals_daily t WHERE t.link_id = l.id) < l.max_clicks)))
 -- Newest first among equal positions: a link just made for the latest video shows at the top,
 -- where its followers look, until the creator orders the page (which numbers every link 1..n).
 ORDER BY l.bio_position, l.id DESC

@@ -268,6 +268,36 @@ TEST_F(bio_page, a_new_link_goes_to_the_top_until_positions_say_otherwise)
     EXPECT_LT(position(html, "order-older"), position(html, "order-newer"));
 }
 
+// A card must lead somewhere: links not valid yet, expired or out of clicks leave the page
+// (their tap would answer 404 or 410), unless they send followers to an expired_url.
+TEST_F(bio_page, links_that_cannot_be_followed_are_not_on_the_page)
+{
+    ll->create_link(R"({"target_url":"https://shop.example/v1","slug":"valid-open","bio":true})");
+    ll->create_link(R"({"target_url":"https://shop.example/v2","slug":"valid-later","bio":true,"valid_from":"2099-01-01T00:00:00Z"})");
+    ll->create_link(R"({"target_url":"https://shop.example/v3","slug":"valid-over","bio":true,"valid_until":"2020-01-01T00:00:00Z"})");
+    ll->create_link(R"({"target_url":"https://shop.example/v4","slug":"valid-elsewhere","bio":true,"valid_until":"2020-01-01T00:00:00Z","expired_url":"https://shop.example/sold-out"})");
+    auto const budget = ll->create_link(R"({"target_url":"https://shop.example/v5","slug":"valid-budget","bio":true,"max_clicks":1})");
+    ASSERT_EQ(put_profile(R"({"handle":"valid","display_name":"Valid","language":"fr"})").status, 200);
+    auto const shown = [](std::string const& html, std::string const& slug) {
+        return html.find("/" + slug + "?utm_source=bio\"") != std::string::npos;
+    };
+    auto html = send(ll->port(), {"GET", "/@valid", "", {}}).body;
+    EXPECT_TRUE(shown(html, "valid-open"));
+    EXPECT_FALSE(shown(html, "valid-later"));
+    EXPECT_FALSE(shown(html, "valid-over"));
+    EXPECT_TRUE(shown(html, "valid-elsewhere"));
+    EXPECT_TRUE(shown(html, "valid-budget"));
+    auto const tap = send(ll->port(), {"GET", "/valid-budget", "", {{"User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"}}});
+    ASSERT_EQ(tap.status, 302);
+    ASSERT_EQ(ll->db().wait_for_value("SELECT COALESCE(sum(clicks), 0) FROM click_totals_daily WHERE link_id = " +
+                                          std::to_string(budget.at("id").as_int64()),
+                                      "1"),
+              "1");
+    html = send(ll->port(), {"GET", "/@valid", "", {}}).body;
+    EXPECT_FALSE(shown(html, "valid-budget")) << "its one click is spent";
+    EXPECT_TRUE(shown(html, "valid-open"));
+}
+
 TEST_F(bio_page, the_page_can_be_taken_down_and_put_back)
 {
     ASSERT_EQ(put_profile(R"({"handle":"down.test","display_name":"Down","language":"en"})").status, 200);
