@@ -32,8 +32,8 @@ bool is_txid_name(std::string_view key)
 // A name given twice in one place with two values ("amount=1.00&amount=1000.00") is a 400:
 // which one the network meant cannot be known, and taking either silently books a wrong sale.
 // The same value twice, or an empty one beside a filled one (a template's "click_id=" with the
-// creator's own "&click_id=..." appended), is no conflict. The body may restate what the query
-// said (it wins), as before.
+// creator's own "&click_id=..." appended), is no conflict. Query and body count as one place:
+// a body may restate what the query said, not contradict it.
 void keep(postback_parameters& params, std::set<std::string>& seen, std::string_view key, std::string_view value,
           std::string const& where)
 {
@@ -47,7 +47,8 @@ void keep(postback_parameters& params, std::set<std::string>& seen, std::string_
             return;
         if (!kept.empty())
             throw http::bad_field(std::string(key),
-                                  std::string(key) + " is given more than once in the " + where + " with different values");
+                                  std::string(key) + " is given more than once with different values (the " + where +
+                                      " says another)");
     }
     params[std::string(key)] = std::string(value);
 }
@@ -66,13 +67,26 @@ struct named_value {
     std::string value;
 };
 
-// The first of `names` the network filled in: networks name the same value differently.
+// The first of `names` the network filled in: networks name the same value differently, and
+// our own name (first) wins over an alias that may mean something else to that network (its
+// own "subid").
 named_value first_param(postback_parameters const& params, std::span<char const* const> names)
 {
     for (auto const* name : names)
         if (auto value = postback_param(params, name); !value.empty())
             return {name, std::move(value)};
     return {names.front(), {}};
+}
+
+// The same for money: two of `names` filled with different values ("amount=1&sale_amount=1000",
+// where one network's "amount" is the payout) is a 400 naming both, never one taken silently.
+named_value only_param(postback_parameters const& params, std::initializer_list<char const*> names)
+{
+    auto found = first_param(params, std::span(names.begin(), names.size()));
+    for (auto const* name : names)
+        if (auto value = postback_param(params, name); !value.empty() && value != found.value)
+            throw http::bad_field(found.name, found.name + " and " + name + " are both given, with different values");
+    return found;
 }
 
 named_value first_param(postback_parameters const& params, std::initializer_list<char const*> names)
@@ -82,14 +96,15 @@ named_value first_param(postback_parameters const& params, std::initializer_list
 
 } // namespace
 
-// Every parameter from the query string, then (for POST) a form or JSON body; the body wins.
+// Every parameter from the query string, then (for POST) a form or JSON body; a name both give
+// must have one value (or be empty in one of them).
 postback_parameters postback_params(http::request const& req, boost::urls::url_view target)
 {
     postback_parameters params;
+    std::set<std::string> seen;
     auto const take = [&](boost::urls::url_view url, std::string const& where) {
         if (!http::has_query_params(url))
             return;
-        std::set<std::string> seen;
         for (auto const& p : url.params())
             keep(params, seen, p.key, p.value, where);
     };
@@ -99,7 +114,6 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
         return params;
     if (body.front() == '{') {
         auto const object = http::json_object_body(req);
-        std::set<std::string> seen;
         for (auto const& [key, value] : object) {
             if (value.is_string())
                 keep(params, seen, key, value.as_string(), "body");
@@ -163,7 +177,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR");
-    auto const amount_param = first_param(params, {"amount", "sale_amount"});
+    auto const amount_param = only_param(params, {"amount", "sale_amount"});
     if (amount_param.value.empty())
         throw http::bad_field("amount", "amount is required (in major units, e.g. 19.99)", "required");
     auto const amount = parse_written_amount(amount_param.value, currency);
@@ -172,7 +186,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
                                                      " must be a decimal such as 19.99 with at most the decimals of " +
                                                      currency + ", without thousands separators");
     s.amount_minor = *amount;
-    if (auto const commission = first_param(params, {"commission", "payout"}); !commission.value.empty()) {
+    if (auto const commission = only_param(params, {"commission", "payout"}); !commission.value.empty()) {
         auto const minor = parse_written_amount(commission.value, currency);
         if (!minor || *minor < 0)
             throw http::bad_field(commission.name, commission.name + " must be a decimal such as 1.99");

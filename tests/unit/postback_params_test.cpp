@@ -106,8 +106,16 @@ TEST(postback_params, a_parameter_given_twice_with_two_values_is_refused_by_name
     // The same value twice, or a template's empty value beside a filled one, is no conflict.
     EXPECT_EQ(params_of("/postback/1?txid=A&txid=A&click_id=&click_id=X").at("click_id"), "X");
     EXPECT_EQ(params_of("/postback/1?click_id=X&click_id=").at("click_id"), "X");
-    // The body still restates the query.
-    EXPECT_EQ(params_of("/postback/1?amount=1.00", "amount=2.00").at("amount"), "2.00");
+    // The body may restate the query, not contradict it.
+    EXPECT_EQ(params_of("/postback/1?amount=1.00", "amount=1.00").at("amount"), "1.00");
+    EXPECT_EQ(field_refused("/postback/1?txid=A&amount=1.00", "amount=2.00"), "amount");
+    EXPECT_EQ(field_refused("/postback/1?txid=Q1&amount=1", "txid=Q2"), "txid");
+    EXPECT_EQ(field_refused("/postback/1?txid=Q1", R"({"txid":"Q2","amount":"1"})"), "txid");
+    // Two names of one amount with two values: which one the network meant cannot be known.
+    EXPECT_EQ(field_refused("/postback/1?txid=A&amount=1&sale_amount=1000"), "amount");
+    EXPECT_EQ(field_refused("/postback/1?txid=A&amount=10&commission=1&payout=2"), "commission");
+    EXPECT_EQ(sale_from_postback(params_of("/postback/1?txid=A&amount=1.00&sale_amount=1.00"), euro_offer()).amount_minor,
+              100);
 }
 
 TEST(postback_params, a_status_not_sent_or_left_as_a_macro_is_not_stated)
