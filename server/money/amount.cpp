@@ -53,6 +53,15 @@ std::optional<int> currency_exponent(std::string_view code)
     return it->exponent;
 }
 
+std::vector<std::pair<std::string_view, int>> known_currencies()
+{
+    std::vector<std::pair<std::string_view, int>> out;
+    out.reserve(k_currencies.size());
+    for (auto const& c : k_currencies)
+        out.emplace_back(c.code, c.exponent);
+    return out;
+}
+
 std::optional<std::int64_t> parse_major_amount(std::string_view text, std::string_view currency)
 {
     auto const exponent = currency_exponent(currency);

@@ -6,12 +6,18 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace linkledger::money {
 
 // Digits after the decimal point for a known ISO 4217 code (EUR 2, JPY 0, KWD 3), or nothing
 // for a code we do not know.
 std::optional<int> currency_exponent(std::string_view code);
+
+// Every code currency_exponent knows, in code order, with its digits: the dashboard formats and
+// reads amounts by these, not by its browser's own table (which gives HUF or IDR none).
+std::vector<std::pair<std::string_view, int>> known_currencies();
 
 // "19.99", "19,99", "20", "-0.5" → minor units of `currency`. Nothing for anything else,
 // including more decimals than the currency has (we never round a sale amount silently).

@@ -236,6 +236,13 @@ void add_offer_routes(http::router& routes, db::database& db, std::string const&
     routes.add(http::verb::post, "/api/v1/offers", bind(create), api);
     routes.add(http::verb::get, "/api/v1/offers", bind(list), api);
     routes.add(http::verb::get, "/api/v1/offers/{id}", bind(get), api);
+    // The digits of each currency, as every amount in and out of the API counts them.
+    routes.add(http::verb::get, "/api/v1/currencies", [](http::request_context&) -> net::awaitable<http::response> {
+        boost::json::object digits;
+        for (auto const& [code, exponent] : known_currencies())
+            digits[code] = exponent;
+        co_return http::json_response(status::ok, boost::json::object{{"currencies", std::move(digits)}});
+    }, api);
     routes.add(http::verb::patch, "/api/v1/offers/{id}", bind(update), api);
     routes.add(http::verb::post, "/api/v1/offers/{id}/postback-token", bind_rotation({true, false}), api);
     routes.add(http::verb::post, "/api/v1/offers/{id}/webhook-secret", bind_rotation({false, true}), api);

@@ -79,13 +79,19 @@
   // ---- money: amounts are integer minor units ----
   function money(minor, currency) {
     if (minor === null || minor === undefined || !currency) return "–";
+    const digits = exponent(currency);
     try {
-      return new Intl.NumberFormat(lang, { style: "currency", currency }).format(minor / 10 ** exponent(currency));
-    } catch { return (minor / 100).toFixed(2) + " " + currency; }
+      return new Intl.NumberFormat(lang, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits })
+        .format(minor / 10 ** digits);
+    } catch { return (minor / 10 ** digits).toFixed(digits) + " " + currency; }
   }
 
-  // The decimals of a currency (EUR 2, JPY 0), as Intl knows them.
+  // The decimals of a currency (EUR 2, JPY 0, KWD 3) as the server counts minor units
+  // (GET /api/v1/currencies): browsers' own tables give some none (HUF, IDR), which would show
+  // and read their amounts 100 times too large or small. Intl only for a code the server lacks.
+  let digitsOf = {};
   function exponent(currency) {
+    if (Object.hasOwn(digitsOf, currency)) return digitsOf[currency];
     try { return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits; } catch { return 2; }
   }
 
@@ -437,6 +443,7 @@
   async function start() {
     applyLanguage();
     session = await api("GET", "/api/v1/session");
+    digitsOf = (await api("GET", "/api/v1/currencies")).currencies;
     $("logout-csrf").value = session.csrf_token;
     showWho();
     if (!session.can_change) { document.body.classList.add("viewer"); say(t("viewer.note")); }
