@@ -144,9 +144,19 @@ RETURNING id
 
 constexpr char const* k_existing = R"sql(
 SELECT id, status, amount_minor, commission_minor, currency,
-       commission_type, commission_rate_bps, commission_fixed_minor
+       commission_type, commission_rate_bps, commission_fixed_minor, attribution,
+       to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
 FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
+)sql";
+
+// A sale booked without attribution learns it from a repeat that names its click or code.
+constexpr char const* k_attribute_later = R"sql(
+UPDATE conversions SET click_id = NULLIF($2, ''), link_id = $3, video_id = $4, promo_code_id = $5,
+       code = NULLIF($6, ''), source = $7, attribution = $8,
+       attribution_deadline = CASE WHEN $8 = 'pending' THEN now() + make_interval(secs => $9) END,
+       model_hours = CASE WHEN $8 = 'pending' THEN $10::integer END, updated_at = now()
+WHERE id = $1
 )sql";
 
 constexpr char const* k_update = R"sql(
@@ -273,11 +283,23 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
                                      : commission;
     if (row[4].as<std::string>() != currency)
         throw http::bad_field("currency", "this sale was booked in " + row[4].as<std::string>());
+    // First booked without a click or code (a network's first postback often has neither), a
+    // sale is attributed by the repeat that brings one; an attributed sale keeps its attribution.
+    bool attributed_now = false;
+    if (row[8].as<std::string>() == "none" && (!s.click_id.empty() || !s.code.empty())) {
+        auto const a = attribute(tx, o, s, row[9].as<std::string>(), settings);
+        if (a.method != "none") {
+            tx.exec_params0(k_attribute_later, id, s.click_id, a.link_id, a.video_id, a.promo_code_id,
+                            a.code.empty() ? s.code : a.code, a.source, a.method, settings.pending_seconds,
+                            settings.model_hours);
+            attributed_now = true;
+        }
+    }
     auto const status = s.status.value_or(stored_status);
     bool const same = status == stored_status && row[2].as<std::int64_t>() == s.amount_minor &&
                       row[3].as<std::int64_t>() == kept_commission;
     if (same)
-        return {id, "unchanged", load_conversion(tx, id)};
+        return {id, attributed_now ? "updated" : "unchanged", load_conversion(tx, id)};
     if (is_move_backwards(stored_status, status))
         tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
                         "txid=" + clicks::storable_text(s.txid, 60) + " status=" + stored_status + "->" + status);

@@ -274,6 +274,29 @@ TEST_F(money, spaces_around_a_txid_are_one_sale_and_a_click_id_is_read_in_any_ca
                  400, "txid");
 }
 
+// A network's first postback often carries no click id; the repeat that brings it attributes
+// the sale. An attributed sale keeps its attribution.
+TEST_F(money, a_repeat_that_brings_the_click_id_attributes_a_sale_booked_without_one)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const link = ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":"later-id","offer_id":)" +
+                                      std::to_string(id_of(offer)) + "}");
+    auto const click_id = tap("later-id");
+    auto const first = send(ll->port(), {"GET", postback(offer, "", "LATE-ID-1", "30.00", "pending"), "", {}});
+    EXPECT_EQ(first.json().at("conversion").at("attribution").as_string(), "none") << first.body;
+    auto const again = send(ll->port(), {"GET", postback(offer, click_id, "LATE-ID-1", "30.00", "pending"), "", {}});
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json().at("result").as_string(), "updated");
+    EXPECT_EQ(again.json().at("conversion").at("attribution").as_string(), "click");
+    EXPECT_EQ(again.json().at("conversion").at("link_id").as_int64(), id_of(link));
+    EXPECT_EQ(again.json().at("conversion").at("commission_minor").as_int64(), 300);
+    auto const third = send(ll->port(), {"GET", postback(offer, "", "LATE-ID-1", "30.00", "approved", "&code=other"), "", {}});
+    EXPECT_EQ(third.json().at("conversion").at("attribution").as_string(), "click");
+    EXPECT_EQ(third.json().at("conversion").at("status").as_string(), "approved");
+    auto const* by_link = row_with_key(report("link"), std::to_string(id_of(link)));
+    ASSERT_NE(by_link, nullptr) << "the sale counts for its link in the report";
+}
+
 TEST_F(money, a_rejected_sale_stops_counting_in_the_report)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":2000})");
