@@ -65,8 +65,18 @@ parsed_csv parse_sales_csv(std::string_view text)
     for (auto& record : table.records) {
         auto& cells = record.cells;
         csv_row row{record.line, {}};
-        for (std::size_t i = 0; i < cells.size() && i < columns.size(); ++i)
-            row.fields[columns[i]] = std::move(cells[i]);
+        for (std::size_t i = 0; i < cells.size() && i < columns.size(); ++i) {
+            auto& kept = row.fields[columns[i]];
+            // Two columns of one amount ("Sale Amount" and "Order Amount") with two values: which
+            // one the network meant cannot be known, so the row is refused, naming the field.
+            // Ids keep the last column's, as before (a report's own sub id beside ours).
+            bool const money = columns[i] == "amount" || columns[i] == "commission" || columns[i] == "currency";
+            if (money && !trim_blanks(kept).empty() && !trim_blanks(cells[i]).empty() &&
+                trim_blanks(kept) != trim_blanks(cells[i]))
+                row.fields["#conflict"] = columns[i];
+            if (!money || trim_blanks(kept).empty())
+                kept = std::move(cells[i]);
+        }
         if (cells.size() != columns.size())
             row.fields["#cells"] = std::to_string(cells.size());
         out.rows.push_back(std::move(row));

@@ -439,6 +439,26 @@ TEST_F(money, shopify_and_woocommerce_webhooks_are_verified_and_mapped)
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid = '727'"), "1");
 }
 
+// Two columns of one amount with two values: the row is refused naming the field, never booked
+// at whichever column came last.
+TEST_F(money, a_csv_row_whose_two_amount_columns_disagree_is_refused)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    http_request req{"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(id_of(offer)),
+                     "Order ID,Sale Amount,Order Amount\nDUP-1,100.00,5.00\nDUP-2,7.00,7.00\nDUP-3,,9.00\n",
+                     {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}};
+    auto const reply = send(ll->port(), req);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto const body = reply.json();
+    auto const& rows = body.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].at("result").as_string(), "error");
+    EXPECT_EQ(rows[0].at("field").as_string(), "amount");
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(txid || '=' || amount_minor, ',' ORDER BY txid) FROM conversions "
+                                   "WHERE offer_id = " + std::to_string(id_of(offer))),
+              "DUP-2=700,DUP-3=900");
+}
+
 TEST_F(money, a_csv_import_keeps_good_rows_and_reports_bad_ones_by_line)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
