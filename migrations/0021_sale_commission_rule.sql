@@ -13,3 +13,18 @@ UPDATE conversions c
 SET commission_type = o.commission_type, commission_rate_bps = o.rate_bps, commission_fixed_minor = o.amount_minor
 FROM offers o
 WHERE o.id = c.offer_id;
+
+-- Spaces around a txid are no longer part of it (money/sale_recorder trims every door's), so a
+-- sale stored padded (" ORD-9" by a postback) is given its trimmed id, or a network's next
+-- retry would not find it and would book it again. Only the first of each offer's spellings,
+-- and only where the trimmed id is not taken: two rows already stored for one sale stay as they
+-- are (which one is right is for the creator to say).
+UPDATE conversions c
+SET txid = t.trimmed
+FROM (SELECT DISTINCT ON (offer_id, btrim(txid, E' \t\r\n')) id, btrim(txid, E' \t\r\n') AS trimmed
+      FROM conversions
+      WHERE txid <> btrim(txid, E' \t\r\n')
+      ORDER BY offer_id, btrim(txid, E' \t\r\n'), id) t
+WHERE c.id = t.id
+  AND t.trimmed <> ''
+  AND NOT EXISTS (SELECT 1 FROM conversions d WHERE d.offer_id = c.offer_id AND d.txid = t.trimmed);

@@ -24,8 +24,9 @@ std::vector<std::pair<std::string_view, int>> known_currencies();
 std::optional<std::int64_t> parse_major_amount(std::string_view text, std::string_view currency);
 
 // As parse_major_amount, for a figure a network or a person wrote (postbacks, CSV reports),
-// where a separator may group thousands: "1,000" or "10.000" with exactly three digits after
-// it, in a currency of fewer decimals, is refused rather than read as 1 or 10.
+// where a separator may group thousands: "1,000" or "10.000" (a leading group of one to three
+// digits, then exactly three), in a currency of fewer decimals, is refused rather than read as
+// 1 or 10; "0.500" and "1234.500" cannot be groups and read as before.
 std::optional<std::int64_t> parse_written_amount(std::string_view text, std::string_view currency);
 
 // Minor units back to a decimal string ("1999" EUR → "19.99").

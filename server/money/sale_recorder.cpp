@@ -159,8 +159,13 @@ UPDATE conversions SET click_id = NULLIF($2, ''), link_id = $3, video_id = $4, p
 WHERE id = $1
 )sql";
 
+// A sale an older node booked without its rule (a rolling upgrade) takes the one it is priced
+// by now, and keeps it from then on.
 constexpr char const* k_update = R"sql(
-UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now()
+UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now(),
+       commission_type = COALESCE(commission_type, $5),
+       commission_rate_bps = CASE WHEN commission_type IS NULL THEN $6 ELSE commission_rate_bps END,
+       commission_fixed_minor = CASE WHEN commission_type IS NULL THEN $7 ELSE commission_fixed_minor END
 WHERE id = $1
 )sql";
 
@@ -303,7 +308,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     if (is_move_backwards(stored_status, status))
         tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
                         "txid=" + clicks::storable_text(s.txid, 60) + " status=" + stored_status + "->" + status);
-    tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission);
+    tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor);
     return {id, "updated", load_conversion(tx, id)};
 }
 

@@ -5,6 +5,8 @@
 #include "instance.hpp"
 
 #include "clicks/click_id.hpp"
+#include "db/embedded_migrations.hpp"
+#include "db/migrator.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
@@ -370,4 +372,30 @@ TEST(money_integrity_zone, a_time_without_a_zone_is_utc_whatever_the_database_de
     EXPECT_EQ(db.query_value("SELECT string_agg(txid || '=' || to_char(occurred_at AT TIME ZONE 'UTC', "
                              "'YYYY-MM-DD HH24:MI'), ',' ORDER BY txid) FROM conversions"),
               "TZ-1=2026-11-30 12:00,TZ-2=2026-11-30 00:00");
+}
+
+// Migration 0021 on a database with sales: each keeps its offer's rule as it stood, and a sale a
+// postback stored padded (" ORD-9") gets its trimmed id, so the network's next retry finds it;
+// two spellings of one sale already stored are left for the creator to settle.
+TEST(money_integrity_migration, sales_before_0021_keep_their_offers_rule_and_lose_their_padding)
+{
+    scratch_database db("sale_rule_migration");
+    std::vector<linkledger::db::migration_source> before, all = linkledger::db::embedded_migrations();
+    for (auto const& m : all)
+        if (linkledger::db::migration_version(m.name) < 21)
+            before.push_back(m);
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, before);
+    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
+               "occurred_at) "
+               "SELECT o.id, v.txid, 'pending', 1000, 100, 'EUR', 'unattributed', 'none', 'postback', now() "
+               "FROM offers o, (VALUES (1, ' ORD-9'), (2, 'ORD-8 '), (3, 'ORD-8'), (4, ' ORD-7'), (5, 'ORD-7 ')) v(n, txid) "
+               "ORDER BY v.n");
+    linkledger::db::migrate(conn, all);
+    EXPECT_EQ(db.query_value("SELECT string_agg('[' || txid || ']', ',' ORDER BY id) FROM conversions"),
+              "[ORD-9],[ORD-8 ],[ORD-8],[ORD-7],[ORD-7 ]");
+    EXPECT_EQ(db.query_value("SELECT string_agg(DISTINCT commission_type || ':' || commission_rate_bps, ',') FROM conversions"),
+              "percent:1000");
 }

@@ -37,6 +37,10 @@ TEST(amount, a_written_figure_that_may_group_thousands_is_refused)
     EXPECT_EQ(parse_written_amount("19,99", "EUR"), 1999);
     EXPECT_EQ(parse_written_amount("19.9900", "EUR"), 1999);
     EXPECT_EQ(parse_written_amount("1.234", "KWD"), 1234) << "three decimals are KWD's own";
+    // No thousands group can start with 0 or hold four digits.
+    EXPECT_EQ(parse_written_amount("0.500", "EUR"), 50);
+    EXPECT_EQ(parse_written_amount("1234.500", "EUR"), 123450);
+    EXPECT_FALSE(parse_written_amount("-1,000", "EUR").has_value());
 }
 
 TEST(amount, anything_else_is_refused_never_rounded)
