@@ -142,7 +142,9 @@ void repair_target(request& req)
 {
     if (boost::urls::parse_origin_form(req.target()))
         return;
-    if (auto repaired = repaired_target(req.target()); repaired && boost::urls::parse_origin_form(*repaired))
+    // Encoding can triple a target: past the limit it stays as it was, and is refused as such.
+    if (auto repaired = repaired_target(req.target());
+        repaired && repaired->size() <= k_max_target_bytes && boost::urls::parse_origin_form(*repaired))
         req.target(*repaired);
 }
 

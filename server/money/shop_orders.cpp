@@ -123,7 +123,8 @@ std::optional<shop_refund> shopify_refund(boost::json::object const& refund)
     if (out.txid.empty() || transactions == nullptr || !transactions->is_array())
         return std::nullopt;
     // Only money that went back counts: a refund transaction in "error", "failure" or "pending"
-    // returned nothing (yet); the order's next update lists it again once it succeeds.
+    // returned nothing (yet); the order's next update lists the refund again, and its larger
+    // figure then counts (shop_webhooks_api's k_insert_refund).
     auto const returned = [](boost::json::object const& t) {
         auto const status = text(t, "status");
         return text(t, "kind") == "refund" && (status == "success" || status.empty());

@@ -38,12 +38,18 @@ void verify_signature(http::request const& req, offer const& o, shop kind)
 // A shop sale's booked amount is a function of facts stored once each: the order's own base
 // before refunds (on the conversion) and the refunds of that order (shop_refunds, keyed by
 // (offer, refund id)). It is recomputed from them whenever either arrives, so neither a repeated
-// delivery nor the order of arrival can change it: max(0, base - refunds of that base).
+// delivery nor the order of arrival can change it: max(0, base - refunds of that base). A
+// refund seen again with more of its money returned (a pending transaction that succeeded
+// since) counts the larger figure; never less.
 
 constexpr char const* k_insert_refund = R"sql(
 INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency)
 VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (offer_id, refund_id) DO NOTHING
+ON CONFLICT (offer_id, refund_id) DO UPDATE
+    SET amount_minor = GREATEST(shop_refunds.amount_minor, excluded.amount_minor),
+        subtotal_minor = GREATEST(shop_refunds.subtotal_minor, excluded.subtotal_minor)
+    WHERE shop_refunds.currency = excluded.currency
+      AND (excluded.amount_minor > shop_refunds.amount_minor OR excluded.subtotal_minor > shop_refunds.subtotal_minor)
 )sql";
 
 // Sums in numeric, capped at the bigint range: refunds past any real sale refund all of it.

@@ -162,6 +162,16 @@ TEST_F(shop_refunds, a_refund_keeps_the_booked_rule_and_only_money_returned_coun
     }
     EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3059", "1051", "40.00"))), "updated");
     EXPECT_EQ(booked(offer, "1051"), "6000/600/approved") << "10 %, as booked";
+    // One refund, part returned and part pending; then listed again by the order once all of it
+    // went back: the rest counts too.
+    auto partly = refund("3060", "1051", "10.00");
+    auto const transactions = partly.find("\"transactions\":[") + 16;
+    partly.insert(transactions, R"({"id":2,"kind":"refund","status":"pending","amount":"5.00","currency":"EUR"},)");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", partly)), "updated");
+    EXPECT_EQ(booked(offer, "1051"), "5000/500/approved");
+    auto settled = refund("3060", "1051", "15.00");
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1051", "35.00", "[" + settled + "]"))), "updated");
+    EXPECT_EQ(booked(offer, "1051"), "4500/450/approved");
 }
 
 TEST_F(shop_refunds, a_repeated_delivery_id_is_a_duplicate_and_changes_nothing)
