@@ -2,6 +2,7 @@
 
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
+#include "http/target_repair.hpp"
 #include "http/url_params.hpp"
 #include "money/amount.hpp"
 #include "money/conversion_status.hpp"
@@ -11,9 +12,11 @@
 
 #include <algorithm>
 #include <array>
-#include <set>
 #include <charconv>
+#include <optional>
+#include <set>
 #include <span>
+#include <string_view>
 
 namespace linkledger::money {
 namespace {
@@ -24,6 +27,37 @@ constexpr std::array<char const*, 3> k_txid_names{"txid", "transaction_id", "ord
 bool is_txid_name(std::string_view key)
 {
     return std::any_of(k_txid_names.begin(), k_txid_names.end(), [&](char const* name) { return key == name; });
+}
+
+bool is_unfilled_macro(std::string_view value)
+{
+    return value.size() >= 2 && value.starts_with('{') && value.ends_with('}');
+}
+
+// "10", "10.0" and "10.00" state one figure (a JSON number restating a query's text, or an
+// alias written with other zeros): no conflict between them.
+bool same_value(std::string_view a, std::string_view b)
+{
+    if (a == b)
+        return true;
+    auto const normal = [](std::string_view v) -> std::optional<std::string> {
+        auto const point = v.find('.');
+        auto whole = v.substr(0, point);
+        auto fraction = point == std::string_view::npos ? std::string_view() : v.substr(point + 1);
+        auto const digits = [](std::string_view d) {
+            return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+        };
+        if (whole.empty() || !digits(whole) || !digits(fraction))
+            return std::nullopt;
+        while (whole.size() > 1 && whole.front() == '0')
+            whole.remove_prefix(1);
+        while (!fraction.empty() && fraction.back() == '0')
+            fraction.remove_suffix(1);
+        return std::string(whole) + "." + std::string(fraction);
+    };
+    auto const x = normal(a);
+    auto const y = normal(b);
+    return x && y && *x == *y;
 }
 
 // Keys past 64 bytes, values past 200: no network sends those; the 400 names the key, or
@@ -43,9 +77,15 @@ void keep(postback_parameters& params, std::set<std::string>& seen, std::string_
         throw http::bad_field(std::string(key), std::string(key) + " is too long");
     if (!key.empty() && !seen.emplace(key).second) {
         auto& kept = params[std::string(key)];
-        if (value.empty() || kept == value)
+        if (value.empty() || same_value(kept, value))
             return;
-        if (!kept.empty())
+        // A macro left unfilled says nothing: the value beside it stands.
+        if (is_unfilled_macro(value)) {
+            if (kept.empty())
+                kept = std::string(value);
+            return;
+        }
+        if (!kept.empty() && !is_unfilled_macro(kept))
             throw http::bad_field(std::string(key),
                                   std::string(key) + " is given more than once with different values (the " + where +
                                       " says another)");
@@ -84,7 +124,7 @@ named_value only_param(postback_parameters const& params, std::initializer_list<
 {
     auto found = first_param(params, std::span(names.begin(), names.size()));
     for (auto const* name : names)
-        if (auto value = postback_param(params, name); !value.empty() && value != found.value)
+        if (auto value = postback_param(params, name); !value.empty() && !same_value(value, found.value))
             throw http::bad_field(found.name, found.name + " and " + name + " are both given, with different values");
     return found;
 }
@@ -132,21 +172,16 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
     // -Wrestrict on "literal" + string here.
     std::string query(1, '?');
     query.append(body);
+    // A raw "{status}" a network left in its form body is read as the query's would be.
+    if (!boost::urls::parse_uri_reference(query))
+        if (auto repaired = http::repaired_target(query))
+            query = std::move(*repaired);
     auto const form = boost::urls::parse_uri_reference(query);
     if (!form)
         throw http::bad_field("body", "the body must be form-encoded (a=1&b=2) or a JSON object");
     take(*form, "body");
     return params;
 }
-
-namespace {
-
-bool is_unfilled_macro(std::string const& value)
-{
-    return value.size() >= 2 && value.starts_with('{') && value.ends_with('}');
-}
-
-} // namespace
 
 // Networks that cannot fill a macro send it as is: "{click_id}" means "none".
 std::string postback_param(postback_parameters const& params, std::string const& name)

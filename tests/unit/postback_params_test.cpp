@@ -116,6 +116,14 @@ TEST(postback_params, a_parameter_given_twice_with_two_values_is_refused_by_name
     EXPECT_EQ(field_refused("/postback/1?txid=A&amount=10&commission=1&payout=2"), "commission");
     EXPECT_EQ(sale_from_postback(params_of("/postback/1?txid=A&amount=1.00&sale_amount=1.00"), euro_offer()).amount_minor,
               100);
+    // One figure written two ways, or a macro left unfilled beside a value, is no conflict.
+    EXPECT_EQ(sale_from_postback(params_of("/postback/1?txid=A&amount=10&sale_amount=10.00"), euro_offer()).amount_minor,
+              1000);
+    EXPECT_EQ(sale_from_postback(params_of("/postback/1?txid=A&amount=19.90", R"({"amount":19.9})"), euro_offer())
+                  .amount_minor,
+              1990);
+    EXPECT_EQ(params_of("/postback/1?status=%7Bstatus%7D", "status=approved").at("status"), "approved");
+    EXPECT_EQ(params_of("/postback/1?status=approved", "status={status}").at("status"), "approved");
 }
 
 TEST(postback_params, a_status_not_sent_or_left_as_a_macro_is_not_stated)
