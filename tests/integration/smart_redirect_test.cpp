@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -130,6 +133,27 @@ TEST_F(smart_redirect, the_visitors_query_is_forwarded_and_the_links_own_values_
     auto const reply = visit("/sr-long?q=" + std::string(5000, 'a') + "&r=" + std::string(1500, 'b'));
     EXPECT_EQ(reply.status, 302);
     EXPECT_EQ(reply.header("Location"), long_target);
+}
+
+// A link saved before placeholders were refused in the host is not served: a visitor's
+// utm_source would pick where it sends people.
+TEST_F(smart_redirect, a_link_stored_with_a_placeholder_in_its_host_is_not_served)
+{
+    auto const link = ll->create_link(R"({"target_url":"https://shop.example/ok","slug":"sr-host"})");
+    EXPECT_EQ(visit("/sr-host").status, 302);
+    ll->db().execute("UPDATE links SET target_url = 'https://{source}/x' WHERE id = " + std::to_string(id_of(link)));
+    http_reply reply;
+    for (int i = 0; i < 100; ++i) {
+        reply = visit("/sr-host?utm_source=evil.example");
+        if (reply.status != 302)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_NE(reply.status, 302) << reply.header("Location");
+    EXPECT_EQ(reply.header("Location"), "");
+    // Fixed through the API, it is served again.
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/links/" + std::to_string(id_of(link)), R"({"target_url":"https://shop.example/{source}"})").status, 200);
+    EXPECT_EQ(location("/sr-host?utm_source=evil.example"), "https://shop.example/evil.example?utm_source=evil.example");
 }
 
 TEST_F(smart_redirect, placeholders_are_filled_and_url_encoded)
