@@ -1,14 +1,11 @@
 #include "links/link_change_listener.hpp"
 
-#include "links/target_url.hpp"
 #include "logging/logging.hpp"
 #include "logging/thread_name.hpp"
 
-#include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
 
 #include <charconv>
-#include <string_view>
 #include <set>
 
 namespace linkledger::links {
@@ -35,27 +32,6 @@ std::optional<instant> optional_instant(pqxx::field const& f)
     return instant(std::chrono::duration_cast<instant::duration>(std::chrono::microseconds(f.as<std::int64_t>())));
 }
 
-// A target saved before placeholders were refused in its host ("https://{source}/x") would let
-// a visitor's utm_source or Referer pick where the link sends people: such a link is served as
-// inactive until it is edited, and the log says which.
-bool unsafe_target(redirect_entry const& e)
-{
-    auto const bad = [](std::string_view url) { return !url.empty() && target_url_problem(url).has_value(); };
-    if (bad(e.target_url) || bad(e.expired_url))
-        return true;
-    if (e.rules_json.find('{') == std::string::npos)
-        return false;
-    boost::system::error_code ec;
-    auto const rules = boost::json::parse(e.rules_json, ec);
-    if (ec || !rules.is_array())
-        return false; // rules that do not parse are refused where they are compiled
-    for (auto const& rule : rules.as_array())
-        if (auto const* target = rule.is_object() ? rule.as_object().if_contains("target_url") : nullptr;
-            target && target->is_string() && bad(std::string_view(target->as_string())))
-            return true;
-    return false;
-}
-
 redirect_entry entry_of(pqxx::row const& row)
 {
     redirect_entry e;
@@ -73,11 +49,6 @@ redirect_entry entry_of(pqxx::row const& row)
     e.expired_url = row[11].as<std::string>();
     e.open_in_browser = row[12].as<bool>();
     e.clicks_at_load = row[13].as<std::int64_t>();
-    if (e.active && !e.deleted && unsafe_target(e)) {
-        logging::warn("link {slug} is not served: a target holds a placeholder in its host; edit it to serve it again",
-                      {{"slug", e.slug}});
-        e.active = false;
-    }
     return e;
 }
 

@@ -1,5 +1,6 @@
 #include "links/redirect_table.hpp"
 
+#include "links/target_url.hpp"
 #include "logging/logging.hpp"
 
 #include <algorithm>
@@ -22,6 +23,18 @@ void compile_entry(redirect_entry& entry)
                           {{"link_id", entry.id}});
     }
     entry.rules_ask_for_language = rules_ask_for_language(entry.rules);
+    // A target stored before placeholders were refused in its host ("https://{source}/x") would
+    // let a visitor's utm_source pick where the link sends people: whichever way the entry came
+    // (a reload, a notification, the API's own put after an edit that kept it), it is served as
+    // inactive until its target is edited. Rules with such targets never compile (above).
+    if (entry.active && !entry.deleted)
+        for (auto const* url : {&entry.target_url, &entry.expired_url})
+            if (auto const problem = url->empty() ? std::nullopt : target_url_problem(*url)) {
+                logging::warn("link {slug} is not served until its target is edited: {problem}",
+                              {{"slug", entry.slug}, {"problem", *problem}});
+                entry.active = false;
+                break;
+            }
     entry.compiled = true;
 }
 

@@ -77,7 +77,9 @@ void keep(postback_parameters& params, std::set<std::string>& seen, std::string_
         throw http::bad_field(std::string(key), std::string(key) + " is too long");
     if (!key.empty() && !seen.emplace(key).second) {
         auto& kept = params[std::string(key)];
-        if (value.empty() || same_value(kept, value))
+        // Only amounts are compared as numbers: "0012" and "12" are two order ids.
+        bool const figure = key == "amount" || key == "sale_amount" || key == "commission" || key == "payout";
+        if (value.empty() || kept == value || (figure && same_value(kept, value)))
             return;
         // A macro left unfilled says nothing: the value beside it stands.
         if (is_unfilled_macro(value)) {

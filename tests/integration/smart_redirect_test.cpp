@@ -151,6 +151,9 @@ TEST_F(smart_redirect, a_link_stored_with_a_placeholder_in_its_host_is_not_serve
     }
     EXPECT_NE(reply.status, 302) << reply.header("Location");
     EXPECT_EQ(reply.header("Location"), "");
+    // An edit that keeps the target (its title) does not bring it back on the node that made it.
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/links/" + std::to_string(id_of(link)), R"({"title":"still unsafe"})").status, 200);
+    EXPECT_NE(visit("/sr-host?utm_source=evil.example").status, 302);
     // Fixed through the API, it is served again.
     ASSERT_EQ(ll->api("PATCH", "/api/v1/links/" + std::to_string(id_of(link)), R"({"target_url":"https://shop.example/{source}"})").status, 200);
     EXPECT_EQ(location("/sr-host?utm_source=evil.example"), "https://shop.example/evil.example?utm_source=evil.example");

@@ -31,7 +31,7 @@ void install_receiver_packages()
     // Two tests starting at once (ctest -j2) would both install, one emptying node_modules under
     // the other: one installs, under a lock, and the other finds it done.
     std::string const command = "cd '" + k_dir +
-                                "' && flock /tmp/linkledger-webhook-packages.lock sh -c "
+                                "' && flock . sh -c "
                                 "'test -f node_modules/standardwebhooks/package.json || npm ci --no-audit --no-fund' "
                                 ">/dev/null 2>&1";
     if (std::system(command.c_str()) != 0)

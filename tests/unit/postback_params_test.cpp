@@ -124,6 +124,8 @@ TEST(postback_params, a_parameter_given_twice_with_two_values_is_refused_by_name
               1990);
     EXPECT_EQ(params_of("/postback/1?status=%7Bstatus%7D", "status=approved").at("status"), "approved");
     EXPECT_EQ(params_of("/postback/1?status=approved", "status={status}").at("status"), "approved");
+    // Ids compare as text: "0012" and "12" are two orders.
+    EXPECT_EQ(field_refused("/postback/1?txid=0012&amount=1", "txid=12"), "txid");
 }
 
 TEST(postback_params, a_status_not_sent_or_left_as_a_macro_is_not_stated)
