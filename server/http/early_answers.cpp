@@ -4,6 +4,7 @@
 #include "http/response.hpp"
 #include "http/router.hpp"
 
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,13 @@ response too_many_large_bodies()
     return res;
 }
 
+response malformed_request()
+{
+    return error_response(http_error(status::bad_request, "malformed_request",
+                                     "the request is not valid HTTP/1.1 (request line, a header field or the "
+                                     "body's framing)"));
+}
+
 response oversized_header(request const& partial, std::size_t buffered_bytes)
 {
     bool const no_request_line = partial.target().empty();
@@ -65,6 +73,8 @@ std::optional<response> header_problem(request const& req, std::size_t header_by
     for (auto it = req.begin(); it != req.end(); ++it)
         if (++fields > k_max_header_fields)
             return headers_too_large("too_many_headers");
+    if (auto problem = host_problem(req))
+        return problem;
     return transfer_coding_problem(req);
 }
 
@@ -98,6 +108,18 @@ std::optional<response> transfer_coding_problem(request const& req)
         return error_response(http_error(status::not_implemented, "unsupported_transfer_encoding",
                                          "only the chunked transfer coding is supported", "Transfer-Encoding"));
     return std::nullopt;
+}
+
+std::optional<response> host_problem(request const& req)
+{
+    auto const [first, last] = req.equal_range(bhttp::field::host);
+    auto const count = std::distance(first, last);
+    if (count == 1 || (count == 0 && req.version() < 11))
+        return std::nullopt;
+    return error_response(http_error(status::bad_request, "bad_host",
+                                     count == 0 ? "an HTTP/1.1 request needs a Host field"
+                                                : "a request has at most one Host field",
+                                     "Host"));
 }
 
 } // namespace linkledger::http

@@ -20,12 +20,18 @@ response too_many_large_bodies();
 // line itself is what overflowed.
 response oversized_header(request const& partial, std::size_t buffered_bytes);
 
-// The limits Beast does not check itself: the target's length, the fields' count and size, and
-// a body framing it would misread (transfer_coding_problem).
+// A request Beast could not parse (a bad request line, field or framing): 400, then close.
+response malformed_request();
+
+// The limits Beast does not check itself: the target's length, the fields' count and size, the
+// Host field (host_problem), and a body framing it would misread (transfer_coding_problem).
 std::optional<response> header_problem(request const& req, std::size_t header_bytes);
 
 // A Transfer-Encoding other than "chunked" alone: 400 when it does not end in chunked (the
 // body could not be framed), 501 for codings before it; nothing when there is none.
 std::optional<response> transfer_coding_problem(request const& req);
+
+// RFC 9112 3.2: 400 for an HTTP/1.1 request without a Host field, and for any with two.
+std::optional<response> host_problem(request const& req);
 
 } // namespace linkledger::http

@@ -17,6 +17,7 @@ struct http_error : std::runtime_error {
     bhttp::status status;
     std::string code;
     std::string field; // empty when no single field is at fault
+    std::string allow; // a 405's Allow header: the methods the path answers
 };
 
 inline http_error bad_field(std::string field, std::string const& message,

@@ -99,6 +99,7 @@ std::optional<request_head> read_plain_head(std::string_view data)
     std::size_t fields = 0;
     std::optional<connection_tokens> connection;
     bool seen_user_agent = false, seen_referer = false, seen_accept_language = false, seen_proto = false;
+    int hosts = 0;
     for (;;) {
         if (static_cast<std::size_t>(rest.data() - fields_start) > k_max_header_bytes)
             return std::nullopt;
@@ -126,7 +127,9 @@ std::optional<request_head> read_plain_head(std::string_view data)
         if (beast::iequals(name, "Content-Length") || beast::iequals(name, "Transfer-Encoding") ||
             beast::iequals(name, "Expect") || beast::iequals(name, "Upgrade"))
             return std::nullopt;
-        if (beast::iequals(name, "Connection")) {
+        if (beast::iequals(name, "Host")) {
+            ++hosts;
+        } else if (beast::iequals(name, "Connection")) {
             if (connection || !(connection = read_connection(value)))
                 return std::nullopt; // a second one: Beast reads only the first
         } else if (beast::iequals(name, "User-Agent")) {
@@ -149,6 +152,9 @@ std::optional<request_head> read_plain_head(std::string_view data)
     }
     // The listener's limit counts the fields and the blank line after them (431 past it).
     if (static_cast<std::size_t>(rest.data() - fields_start) > k_max_header_bytes)
+        return std::nullopt;
+    // Without exactly one Host (HTTP/1.1), or with two, the full road answers 400.
+    if (hosts > 1 || (hosts == 0 && head.version >= 11))
         return std::nullopt;
     head.keep_alive = head.version >= 11 ? !(connection && connection->close) : connection && connection->keep_alive;
     head.bytes = static_cast<std::size_t>(rest.data() - data.data());

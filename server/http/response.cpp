@@ -22,6 +22,8 @@ response error_response(http_error const& error)
     auto res = json_response(error.status, boost::json::object{{"error", std::move(detail)}});
     if (error.status == status::unauthorized)
         res.set(bhttp::field::www_authenticate, "Bearer");
+    if (!error.allow.empty())
+        res.set(bhttp::field::allow, error.allow);
     return res;
 }
 

@@ -10,6 +10,7 @@
 #include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
 #include <array>
 
 namespace linkledger::http {
@@ -255,22 +256,38 @@ net::awaitable<void> router::authenticate(request_context& ctx) const
         throw http_error(status::forbidden, "forbidden", "changes are not allowed on this server");
 }
 
-namespace {
-
-[[noreturn]] void throw_unmatched(request const& req, bool path_matched)
+std::string router::allowed_methods(boost::urls::url_view target) const
 {
-    if (path_matched)
-        throw http_error(status::method_not_allowed, "method_not_allowed",
-                         "method " + std::string(req.method_string()) + " is not allowed here");
-    throw http_error(status::not_found, "not_found", "no such endpoint");
+    std::vector<std::string_view> methods;
+    auto const note = [&](verb v) {
+        auto const name = bhttp::to_string(v);
+        if (std::find(methods.begin(), methods.end(), std::string_view(name)) == methods.end())
+            methods.emplace_back(name);
+    };
+    for (auto const v : {verb::get, verb::head, verb::post, verb::put, verb::patch, verb::delete_})
+        if (auto const at = locate(v, target); at.found)
+            note(at.found->method == verb::get && v == verb::head ? verb::head : at.found->method);
+    std::string allow;
+    for (auto const m : methods)
+        allow.append(allow.empty() ? "" : ", ").append(m);
+    return allow;
 }
 
-} // namespace
+void router::throw_unmatched(request const& req, boost::urls::url_view target, bool path_matched) const
+{
+    if (path_matched) {
+        http_error refusal(status::method_not_allowed, "method_not_allowed",
+                           "method " + std::string(req.method_string()) + " is not allowed here");
+        refusal.allow = allowed_methods(target);
+        throw refusal;
+    }
+    throw http_error(status::not_found, "not_found", "no such endpoint");
+}
 
 net::awaitable<response> router::dispatch(request_context& ctx, match const& m) const
 {
     if (!m.found)
-        throw_unmatched(ctx.req, m.path_matched);
+        throw_unmatched(ctx.req, ctx.target, m.path_matched);
     if (m.found->options.requires_api_key)
         co_await authenticate(ctx);
     if (m.found->now)
@@ -367,7 +384,7 @@ net::awaitable<router::header_verdict> router::check_header(request const& heade
         auto const target = parse_target(header);
         auto m = find(header.method(), target);
         if (!m.found)
-            throw_unmatched(header, m.path_matched);
+            throw_unmatched(header, target, m.path_matched);
         verdict.route = static_cast<std::size_t>(m.found - routes_.data());
         verdict.body_limit = m.found->options.max_body_bytes;
         if (m.found->options.requires_api_key) {

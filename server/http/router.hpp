@@ -200,6 +200,9 @@ private:
     };
     located locate(verb method, boost::urls::url_view target) const;
     match find(verb method, boost::urls::url_view target) const;
+    // For a 405: the methods some route answers at this path ("GET, HEAD, POST").
+    std::string allowed_methods(boost::urls::url_view target) const;
+    [[noreturn]] void throw_unmatched(request const& req, boost::urls::url_view target, bool path_matched) const;
     net::awaitable<response> dispatch(request_context& ctx, match const& m) const;
     net::awaitable<void> authenticate(request_context& ctx) const;
 

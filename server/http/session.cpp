@@ -44,6 +44,14 @@ bool expects_continue(request const& header)
     return header.version() >= 11 && beast::iequals(header[bhttp::field::expect], "100-continue");
 }
 
+// Beast's parse errors, apart from a stream that ended or was cut mid-request.
+bool is_malformed(boost::system::error_code const& ec)
+{
+    static auto const& parse_errors = bhttp::make_error_code(bhttp::error::bad_method).category();
+    return ec.category() == parse_errors && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+           ec != bhttp::error::need_more && ec != bhttp::error::need_buffer;
+}
+
 } // namespace
 
 listener::session::session(listener& owner, std::shared_ptr<connection> conn)
@@ -136,10 +144,29 @@ void listener::session::prepare_to_wait()
 
 namespace {
 
+// A server must accept an absolute-form target (RFC 9112 3.2.2), which some clients and
+// proxies send: its path and query become the target and its authority the Host.
+void take_absolute_form(request& req)
+{
+    auto const absolute = boost::urls::parse_absolute_uri(req.target());
+    if (!absolute || !absolute->has_authority() ||
+        (absolute->scheme_id() != boost::urls::scheme::http && absolute->scheme_id() != boost::urls::scheme::https))
+        return;
+    std::string origin = absolute->encoded_path().empty() ? std::string("/") : std::string(absolute->encoded_path());
+    if (absolute->has_query())
+        origin.append("?").append(absolute->encoded_query());
+    std::string host(absolute->encoded_host_and_port());
+    req.set(bhttp::field::host, host);
+    req.target(origin);
+}
+
 // Only a target RFC 3986 refuses is rewritten (percent-encoded), so routes, the redirect's
 // forwarded query and the logs all see one valid target.
 void repair_target(request& req)
 {
+    if (boost::urls::parse_origin_form(req.target()))
+        return;
+    take_absolute_form(req);
     if (boost::urls::parse_origin_form(req.target()))
         return;
     // Encoding can triple a target: past the limit it stays as it was, and is refused as such.
@@ -167,8 +194,10 @@ net::awaitable<bool> listener::session::read_header(exchange& x)
         x.early = oversized_header(x.parser->get(), buffer_.size());
     else if (ec == bhttp::error::body_limit)
         x.early = too_large_body();
+    else if (is_malformed(ec))
+        x.early = malformed_request();
     else if (ec)
-        co_return false; // closed, timed out, or not HTTP: nothing to answer
+        co_return false; // closed or timed out: nobody to answer
     else
         x.early = header_problem(x.parser->get(), header_bytes);
     if (!x.early)

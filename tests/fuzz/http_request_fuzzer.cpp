@@ -12,6 +12,7 @@
 #include "db/database.hpp"
 #include "db/sql_errors.hpp"
 #include "fuzz_check.hpp"
+#include "http/early_answers.hpp"
 #include "http/health_api.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
@@ -242,6 +243,7 @@ void expect_quick_road_agrees(world& w, std::string_view bytes)
     expect(req.version() == head->version, "the same version");
     expect(req.keep_alive() == head->keep_alive, "the same keep-alive");
     expect(req.body().empty() && !parser.content_length() && !parser.chunked(), "no body");
+    expect(!http::host_problem(req), "no request the full road refuses for its Host fields");
     auto const value = [&req](http::bhttp::field f) {
         auto const v = req[f];
         return std::string_view(v.data(), v.size());

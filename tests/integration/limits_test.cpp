@@ -56,7 +56,7 @@ int raw_status(unsigned short port, std::string const& bytes, std::string* body 
     auto const answer = conn.read_until_close(5s, closed);
     if (body)
         *body = answer.substr(std::min(answer.size(), answer.find("\r\n\r\n") + 4));
-    if (!answer.starts_with("HTTP/1.1 "))
+    if (!answer.starts_with("HTTP/1.1 ") && !answer.starts_with("HTTP/1.0 "))
         return 0;
     return std::stoi(answer.substr(9, 3));
 }
@@ -209,6 +209,61 @@ TEST(limits, a_transfer_encoding_other_than_chunked_is_refused_and_its_body_neve
                                         ll.key() + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
                                         "33\r\n{\"target_url\":\"https://shop.example/c\",\"slug\":\"te\"}\r\n0\r\n\r\n"),
               201);
+}
+
+// RFC 9112's rules on the request's shape: a request Beast cannot parse gets a 400 rather than
+// a silent close; Host is required once in HTTP/1.1; an absolute-form target is served; a 405
+// says which methods the path has.
+TEST(limits, malformed_requests_and_a_missing_host_get_400_and_absolute_form_is_served)
+{
+    instance ll("request_shape");
+    ll.create_link(R"({"target_url":"https://shop.example/p","slug":"shape"})");
+    std::string body;
+    for (std::string const bad : {"GET /shape HTTP/9.9\r\nHost: x\r\n\r\n", "GET /shape HTTP/1.1\r\nBad Field: x\r\n\r\n",
+                                  "GET /shape HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 2\r\n\r\n",
+                                  "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"}) {
+        EXPECT_EQ(raw_status(ll.port(), bad, &body), 400) << bad;
+        EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "malformed_request") << bad;
+    }
+    // Host: none in HTTP/1.1, or two, on both roads (a redirect is the quick road's).
+    for (std::string const target : {"/shape", "/healthz"}) {
+        EXPECT_EQ(raw_status(ll.port(), "GET " + target + " HTTP/1.1\r\n\r\n", &body), 400) << target;
+        EXPECT_EQ(boost::json::parse(body).at("error").at("field").as_string(), "Host");
+        EXPECT_EQ(raw_status(ll.port(), "GET " + target + " HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", &body), 400);
+        EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "bad_host");
+    }
+    EXPECT_EQ(raw_status(ll.port(), "GET /shape HTTP/1.0\r\n\r\n"), 302) << "HTTP/1.0 needs no Host";
+    // Absolute form: the path and query are served, the authority is the Host.
+    std::string answer;
+    {
+        http_connection conn(ll.port());
+        conn.write_raw("GET http://go.example/shape?utm_source=tt HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n");
+        bool closed = false;
+        answer = conn.read_until_close(5s, closed);
+    }
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 302 ")) << answer;
+    EXPECT_NE(answer.find("Location: https://shop.example/p"), std::string::npos) << answer;
+    EXPECT_EQ(raw_status(ll.port(), "GET http://go.example HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+              send(ll.port(), {"GET", "/", "", {}}).status)
+        << "an absolute target without a path is /";
+    // 405 names the path's methods.
+    {
+        http_connection conn(ll.port());
+        conn.write_raw("DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        bool closed = false;
+        answer = conn.read_until_close(5s, closed);
+    }
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 405 ")) << answer;
+    EXPECT_NE(answer.find("Allow: GET, HEAD\r\n"), std::string::npos) << answer;
+    {
+        http_connection conn(ll.port());
+        conn.write_raw("PUT /api/v1/links HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        bool closed = false;
+        answer = conn.read_until_close(5s, closed);
+    }
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 405 ")) << answer;
+    EXPECT_NE(answer.find("Allow: GET, HEAD, POST\r\n"), std::string::npos) << answer;
+    EXPECT_EQ(send(ll.port(), {"GET", "/shape", "", {}}).status, 302) << "the server is fine afterwards";
 }
 
 TEST(limits, a_header_trickled_one_byte_a_second_is_dropped_at_the_deadline)

@@ -42,7 +42,7 @@ TEST(request_head, a_follower_s_get_is_read_in_place)
 TEST(request_head, keep_alive_follows_the_version_and_the_connection_field)
 {
     auto const keep = [](std::string const& version, std::string const& connection) {
-        auto const head = read_plain_head("HEAD /x " + version + "\r\n" + connection + "\r\n");
+        auto const head = read_plain_head("HEAD /x " + version + "\r\nHost: a\r\n" + connection + "\r\n");
         EXPECT_TRUE(head) << version << " " << connection;
         return head && head->keep_alive;
     };
@@ -78,27 +78,30 @@ TEST(request_head, anything_unusual_is_left_to_the_full_parser)
              std::string("GET /x HTTP/1.1\r\nConnection: close\r\nConnection: keep-alive\r\n\r\n"),
              std::string("GET /x HTTP/1.1\r\nConnection: close; x\r\n\r\n"),
              std::string("GET /\x80 HTTP/1.1\r\n\r\n"),
+             std::string("GET /x HTTP/1.1\r\n\r\n"),                             // HTTP/1.1 without Host: 400
+             std::string("GET /x HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n"),         // two Hosts: 400
+             std::string("GET /x HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n"),
          })
         EXPECT_FALSE(read_plain_head(bytes)) << bytes;
 }
 
 TEST(request_head, the_listener_s_limits_are_left_to_the_full_parser_which_answers_them)
 {
-    std::string const long_target = "GET /" + std::string(k_max_target_bytes, 'a') + " HTTP/1.1\r\n\r\n";
+    std::string const long_target = "GET /" + std::string(k_max_target_bytes, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n";
     EXPECT_FALSE(read_plain_head(long_target)) << "414 comes from the full road";
 
-    std::string many = "GET /x HTTP/1.1\r\n";
+    std::string many = "GET /x HTTP/1.1\r\nHost: a\r\n";
     for (std::size_t i = 0; i <= k_max_header_fields; ++i)
         many += "X-F" + std::to_string(i) + ": 1\r\n";
     EXPECT_FALSE(read_plain_head(many + "\r\n"));
 
     auto const with_field_bytes = [](std::size_t n) { // the fields and the blank line: n bytes
-        return "GET /x HTTP/1.1\r\nX-Pad: " + std::string(n - 11, 'p') + "\r\n\r\n";
+        return "GET /x HTTP/1.1\r\nHost: a\r\nX-Pad: " + std::string(n - 20, 'p') + "\r\n\r\n";
     };
     EXPECT_TRUE(read_plain_head(with_field_bytes(k_max_header_bytes)));
     EXPECT_FALSE(read_plain_head(with_field_bytes(k_max_header_bytes + 1)));
 
-    std::string forwarded = "GET /x HTTP/1.1\r\n";
+    std::string forwarded = "GET /x HTTP/1.1\r\nHost: a\r\n";
     for (std::size_t i = 0; i <= request_head::k_max_forwarded; ++i)
         forwarded += "X-Forwarded-For: 10.0.0." + std::to_string(i) + "\r\n";
     EXPECT_FALSE(read_plain_head(forwarded + "\r\n"));
