@@ -1,6 +1,7 @@
 #include "http/json_body.hpp"
 
 #include "http/http_error.hpp"
+#include "http/json_strict.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -18,6 +19,7 @@ boost::json::object json_object_body(request const& req)
                         "invalid_json");
     if (!value.is_object())
         throw bad_field("body", "the body must be a JSON object", "invalid_json");
+    refuse_ambiguous_json(req.body());
     return std::move(value.as_object());
 }
 

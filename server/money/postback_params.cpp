@@ -1,6 +1,7 @@
 #include "money/postback_params.hpp"
 
 #include "http/http_error.hpp"
+#include "http/json_strict.hpp"
 #include "http/json_body.hpp"
 #include "http/target_repair.hpp"
 #include "http/url_params.hpp"
@@ -95,15 +96,6 @@ void keep(postback_parameters& params, std::set<std::string>& seen, std::string_
     params[std::string(key)] = std::string(value);
 }
 
-// 19.99 as "19.99": Boost.JSON writes doubles in exponent form ("1.999E1"), which no amount
-// parser reads. The shortest form that reads back as the same double, never an exponent.
-std::string plain_decimal(double value)
-{
-    char buffer[400];
-    auto const [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-    return ec == std::errc{} ? std::string(buffer, end) : std::string("nan");
-}
-
 struct named_value {
     std::string name; // as the network sent it, for the 400
     std::string value;
@@ -164,7 +156,7 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
                 // order id, and a repeat no longer recognised as one.
                 throw http::bad_field(std::string(key), std::string(key) + " must be a JSON string or a whole number");
             else if (value.is_double())
-                keep(params, seen, key, plain_decimal(value.get_double()), "body");
+                keep(params, seen, key, http::decimal_text(value.get_double()), "body");
             else if (value.is_number())
                 keep(params, seen, key, boost::json::serialize(value), "body");
         }

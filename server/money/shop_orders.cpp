@@ -1,6 +1,7 @@
 #include "money/shop_orders.hpp"
 
 #include "http/http_error.hpp"
+#include "http/json_strict.hpp"
 #include "http/url_params.hpp"
 #include "money/amount.hpp"
 
@@ -13,7 +14,9 @@
 namespace linkledger::money {
 namespace {
 
-// A string or a number, as text ("19.99", 1234 → "1234"); empty for anything else.
+// A string or a number, as text ("19.99", 1234 → "1234", 3.98 → "3.98"); empty for anything
+// else. Shopify writes a refund line's total_tax as a JSON number: dropping it took the tax off
+// as if it were price.
 std::string text(boost::json::object const& o, std::string_view key)
 {
     auto const* v = o.if_contains(key);
@@ -23,6 +26,8 @@ std::string text(boost::json::object const& o, std::string_view key)
         return std::string(v->as_string());
     if (v->is_int64() || v->is_uint64())
         return boost::json::serialize(*v);
+    if (v->is_double())
+        return http::decimal_text(v->get_double());
     return {};
 }
 

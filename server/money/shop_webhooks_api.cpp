@@ -3,6 +3,7 @@
 #include "crypto/digest.hpp"
 #include "crypto/hmac.hpp"
 #include "http/http_error.hpp"
+#include "http/json_strict.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
 #include "money/amount.hpp"
@@ -223,6 +224,8 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
                                                    {"delivery_id", delivery}};
                     boost::system::error_code ec;
                     auto const parsed = boost::json::parse(ctx.req.body(), ec);
+                    if (!ec)
+                        http::refuse_ambiguous_json(ctx.req.body());
                     boost::json::object out;
                     // WooCommerce pings a new webhook with "webhook_id=N": signed, not an order.
                     if (ec || !parsed.is_object()) {

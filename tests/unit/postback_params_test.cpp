@@ -82,6 +82,10 @@ TEST(postback_params, json_bodies_have_the_same_limits_as_forms)
     EXPECT_EQ(sale_from_postback(params_of("/postback/1", R"({"order_id":9007199254740993,"amount":"1"})"), euro_offer()).txid,
               "9007199254740993");
     EXPECT_EQ(field_refused("/postback/1", R"({"order_id":123456789012345678901234567890,"amount":"1"})"), "order_id");
+    // A name twice in the body is no more silent than twice in a query; a fraction past a
+    // double's 15 digits would be rounded, not refused for its decimals.
+    EXPECT_EQ(field_refused("/postback/1", R"({"txid":"T2","amount":"1.00","amount":"1000.00"})"), "amount");
+    EXPECT_EQ(field_refused("/postback/1", R"({"txid":"T5","amount":19.999999999999999})"), "amount");
 }
 
 TEST(postback_params, empty_pairs_left_by_a_network_template_are_harmless)

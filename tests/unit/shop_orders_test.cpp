@@ -187,3 +187,17 @@ TEST(shop_orders, a_bad_amount_is_blamed_on_its_own_field)
     order.not_commissioned[1].text = "100.00";
     EXPECT_EQ(order_bases_minor(order, "GBP").subtotal_minor, 0);
 }
+
+// Shopify writes a refund line's subtotal and total_tax as JSON numbers (41.67, not "41.67"):
+// dropped, the tax was taken off the base as if it were price.
+TEST(shop_orders, a_refund_line_s_tax_written_as_a_json_number_is_read_to_the_cent)
+{
+    auto const refund = shopify_refund(boost::json::parse(R"({"id":61102,"order_id":6102,
+        "transactions":[{"kind":"refund","status":"success","amount":"50.00","currency":"EUR"}],
+        "refund_line_items":[{"subtotal":41.67,"total_tax":8.33}]})")
+                                           .as_object());
+    ASSERT_TRUE(refund.has_value());
+    auto const amounts = refund_amounts_minor(*refund, "EUR");
+    EXPECT_EQ(amounts.total_minor, 5000);
+    EXPECT_EQ(amounts.subtotal_minor, 4167);
+}
