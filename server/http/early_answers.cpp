@@ -1,6 +1,7 @@
 #include "http/early_answers.hpp"
 
 #include "http/http_error.hpp"
+#include "http/listener.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
 
@@ -50,6 +51,14 @@ response malformed_request()
     return error_response(http_error(status::bad_request, "malformed_request",
                                      "the request is not valid HTTP/1.1 (request line, a header field or the "
                                      "body's framing)"));
+}
+
+response oversized_framing()
+{
+    return error_response(http_error(status::request_header_fields_too_large, "framing_too_large",
+                                     "a chunk's extensions or the trailer fields are larger than " +
+                                         std::to_string(k_max_buffered_bytes / 1024) + " KiB",
+                                     "body"));
 }
 
 response oversized_header(request const& partial, std::size_t buffered_bytes)

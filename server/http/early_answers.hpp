@@ -14,6 +14,8 @@ response uri_too_long();
 response headers_too_large(std::string_view code = "headers_too_large");
 response too_large_body();
 response too_many_large_bodies();
+// A chunked body whose framing (a chunk's extensions, the trailer fields) overflows the buffer.
+response oversized_framing();
 
 // A header too big for Beast's limit is either a huge request-target (414) or too many or too
 // big fields (431). Beast parses the request line as soon as it is complete: without one, the

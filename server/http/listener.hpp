@@ -30,6 +30,9 @@ struct reply_barrier {
 // crowd of uploads (each may be up to a route's limit, 16 MiB for a CSV import) cannot take
 // the memory. Smaller bodies, and requests without one (every redirect), never wait for a turn.
 inline constexpr std::size_t k_large_body_bytes = 64 * 1024;
+// What a connection buffers of a request not yet parsed: a whole head (target and fields, at
+// most 16 KiB), or a chunk's size line and the trailer; a body passes through it to the parser.
+inline constexpr std::size_t k_max_buffered_bytes = 64 * 1024;
 
 struct listener_options {
     std::string host = "127.0.0.1";

@@ -190,7 +190,7 @@ net::awaitable<bool> listener::session::read_header(exchange& x)
     conn_->stream.expires_after(owner_.options_.request_timeout);
     auto [ec, header_bytes] = co_await bhttp::async_read_header(conn_->stream, buffer_, *x.parser, k_use);
     x.started = std::chrono::steady_clock::now();
-    if (ec == bhttp::error::header_limit)
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
         x.early = oversized_header(x.parser->get(), buffer_.size());
     else if (ec == bhttp::error::body_limit)
         x.early = too_large_body();
@@ -270,8 +270,14 @@ net::awaitable<bool> listener::session::read_body(exchange& x)
     (void)body_bytes;
     if (ec == bhttp::error::body_limit)
         x.early = too_large_body();
+    else if (ec == bhttp::error::buffer_overflow)
+        x.early = oversized_framing();
     else if (ec)
         co_return false;
+    if (x.early) {
+        x.method = std::string(x.parser->get().method_string());
+        x.path = log_path(x.parser->get().target());
+    }
     co_return true;
 }
 

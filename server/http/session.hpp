@@ -113,7 +113,9 @@ private:
     listener& owner_;
     std::shared_ptr<bool const> owner_alive_;
     std::shared_ptr<connection> conn_;
-    beast::flat_buffer buffer_;
+    // Bounded: Beast limits neither a chunk's extensions nor the trailer fields, and buffers
+    // either whole before parsing it (a gigabyte of "1;xxx..." held a gigabyte).
+    beast::flat_buffer buffer_{k_max_buffered_bytes};
     std::string wire_; // the answer's bytes, lent by this thread until they are written
     std::string remote_ip_;
     net::ip::address peer_;

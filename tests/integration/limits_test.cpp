@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 using namespace linkledger::testing;
@@ -209,6 +210,42 @@ TEST(limits, a_transfer_encoding_other_than_chunked_is_refused_and_its_body_neve
                                         ll.key() + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
                                         "33\r\n{\"target_url\":\"https://shop.example/c\",\"slug\":\"te\"}\r\n0\r\n\r\n"),
               201);
+}
+
+// Beast limits neither a chunk's extensions nor the trailer fields and buffers each whole: past
+// the connection's buffer they are refused, not held (a gigabyte of "1;xxx" held a gigabyte).
+TEST(limits, a_chunk_s_extensions_and_the_trailer_are_bounded)
+{
+    instance ll("chunk_framing");
+    std::string body;
+    auto const extension = "POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;" +
+                           std::string(200 * 1024, 'e') + "\r\na\r\n0\r\n\r\n";
+    EXPECT_EQ(raw_status(ll.port(), extension, &body), 431);
+    EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "framing_too_large");
+    std::string trailer = "POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n";
+    for (int i = 0; i < 2000; ++i)
+        trailer.append("X-T").append(std::to_string(i)).append(": ").append(100, 't').append("\r\n");
+    EXPECT_EQ(raw_status(ll.port(), trailer + "\r\n", &body), 431);
+    EXPECT_EQ(boost::json::parse(body).at("error").at("field").as_string(), "body");
+    // A body larger than the buffer still passes through it, in chunks with extensions.
+    std::string csv = "txid,amount\n";
+    while (csv.size() < 160 * 1024) // long ids: few rows, a quick import
+        csv.append(std::to_string(csv.size())).append(90, 'T').append(",1.00\n");
+    auto const offer = ll.api("POST", "/api/v1/offers", R"({"name":"Big","currency":"EUR","commission":{"type":"reported"}})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    auto const id = std::to_string(offer.json().at("id").to_number<std::int64_t>());
+    std::ostringstream chunked;
+    for (std::size_t at = 0; at < csv.size(); at += 50000) {
+        auto const piece = csv.substr(at, 50000);
+        chunked << std::hex << piece.size() << ";name=value\r\n" << piece << "\r\n";
+    }
+    chunked << "0\r\nX-Done: yes\r\n\r\n";
+    EXPECT_EQ(raw_status(ll.port(), "POST /api/v1/conversions/import?offer_id=" + id + " HTTP/1.1\r\nHost: x\r\n"
+                                    "Connection: close\r\nAuthorization: Bearer " + ll.key() +
+                                    "\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked.str(),
+                         &body),
+              200)
+        << body;
 }
 
 // RFC 9112's rules on the request's shape: a request Beast cannot parse gets a 400 rather than
