@@ -4,6 +4,8 @@
 #include "logging/logging.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/url/decode_view.hpp>
+#include <boost/url/pct_string_view.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -50,7 +52,9 @@ std::string_view route_class_name(route_class c)
     return "unknown";
 }
 
-std::optional<route_class> classify_route(verb method, std::string_view target)
+namespace {
+
+std::optional<route_class> classify_plain(verb method, std::string_view target)
 {
     // The redirect path is "/{slug}": one character compare sends nearly every slug away.
     if (target.size() < 4)
@@ -76,6 +80,24 @@ std::optional<route_class> classify_route(verb method, std::string_view target)
     default: break;
     }
     return std::nullopt;
+}
+
+} // namespace
+
+std::optional<route_class> classify_route(verb method, std::string_view target)
+{
+    // The router matches decoded segments: "/%61pi/v1/..." reaches the API and must be counted
+    // as such (it walked past every limit).
+    auto const first_end = std::min(target.find_first_of("/?", 1), target.size());
+    auto const first = target.substr(0, first_end);
+    if (first.find('%') == std::string_view::npos)
+        return classify_plain(method, target);
+    auto const encoded = boost::urls::make_pct_string_view(first);
+    if (!encoded)
+        return std::nullopt; // the router refuses the target too
+    std::string decoded((**encoded).begin(), (**encoded).end());
+    decoded.append(target.substr(first_end));
+    return classify_plain(method, decoded);
 }
 
 rate_limiter::rate_limiter(limits const& limits, std::size_t max_clients)

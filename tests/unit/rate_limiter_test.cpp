@@ -32,6 +32,20 @@ TEST(rate_limiter, classifies_only_login_postback_webhook_and_api_routes)
     EXPECT_EQ(classify_route(verb::head, "/abc"), std::nullopt);
 }
 
+// The router decodes each segment before matching: an encoded first segment reaches the same
+// routes and is limited as they are.
+TEST(rate_limiter, an_encoded_first_segment_is_classified_as_the_router_reads_it)
+{
+    EXPECT_EQ(classify_route(verb::get, "/%61pi/v1/currencies"), route_class::api);
+    EXPECT_EQ(classify_route(verb::get, "/%61%70%69"), route_class::api);
+    EXPECT_EQ(classify_route(verb::post, "/%6cogin"), route_class::login);
+    EXPECT_EQ(classify_route(verb::post, "/%6Cogin?next=/x"), route_class::login);
+    EXPECT_EQ(classify_route(verb::get, "/%70ostback/1?token=x"), route_class::postback);
+    EXPECT_EQ(classify_route(verb::post, "/%77ebhooks/shopify/1"), route_class::webhook);
+    EXPECT_EQ(classify_route(verb::get, "/caf%C3%A9"), std::nullopt) << "an encoded slug is a redirect";
+    EXPECT_EQ(classify_route(verb::get, "/%zz"), std::nullopt);
+}
+
 TEST(rate_limiter, a_burst_then_the_rate_with_retry_after_in_whole_seconds)
 {
     rate_limiter limiter(only(route_class::api, {2, 5}));
