@@ -93,6 +93,9 @@ net::awaitable<http::response> users_api::remove_user(http::request_context& ctx
     auto const removed = co_await db_.run([&](pqxx::connection& conn) {
         pqxx::work tx(conn);
         // The last owner stays: without one, nobody could manage the instance from the web.
+        // Every owner is locked first, in one order: two owners removed at once each counted
+        // two in a snapshot that did not see the other's removal, and both went.
+        tx.exec("SELECT 1 FROM users WHERE role = 'owner' AND disabled_at IS NULL ORDER BY id FOR UPDATE");
         auto const row = tx.exec_params(
             "SELECT role, (SELECT count(*) FROM users WHERE role = 'owner' AND disabled_at IS NULL) "
             "FROM users WHERE id = $1 FOR UPDATE", id);

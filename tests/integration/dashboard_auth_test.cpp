@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
+#include <thread>
 
 using namespace linkledger::testing;
 
@@ -280,3 +282,36 @@ TEST_F(dashboard_auth, dashboard_assets_carry_security_headers)
 }
 
 } // namespace
+
+// Two owners removed at once: one of them stays. Each removal counted the owners in a snapshot
+// that did not see the other's, and both went (a hostile probe's 204, 204 and no owner left).
+// The first owner's row is held for a moment by the test so that the two always meet.
+TEST(owners, two_removed_at_once_leave_one)
+{
+    instance ll("owner_race");
+    for (auto const* email : {"first@example.com", "second@example.com"}) {
+        auto const added = run_linkledger({"user", "add", "--email", email, "--role", "owner"},
+                                          {{"LINKLEDGER_DATABASE_URL", ll.db().url()}});
+        ASSERT_EQ(added.exit_code, 0) << added.err;
+    }
+    ASSERT_EQ(ll.db().query_value("SELECT count(*) FROM users WHERE role = 'owner'"), "2");
+    auto const first = ll.db().query_value("SELECT min(id) FROM users WHERE role = 'owner'");
+    auto const second = ll.db().query_value("SELECT max(id) FROM users WHERE role = 'owner'");
+    ASSERT_NE(first, second);
+    std::thread holder([&] {
+        ll.db().execute("BEGIN; SELECT 1 FROM users WHERE id = " + first + " FOR UPDATE; SELECT pg_sleep(1.5); COMMIT;");
+    });
+    auto const held = ll.db().wait_for_value("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' "
+                                             "AND datname = current_database()",
+                                             "1");
+    http_reply a, b;
+    std::thread remove_first([&] { a = ll.api("DELETE", "/api/v1/users/" + first); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::thread remove_second([&] { b = ll.api("DELETE", "/api/v1/users/" + second); });
+    remove_first.join();
+    remove_second.join();
+    holder.join();
+    ASSERT_EQ(held, "1") << "the test's lock was never held";
+    EXPECT_EQ((std::multiset<int>{a.status, b.status}), (std::multiset<int>{204, 409})) << a.body << b.body;
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM users WHERE role = 'owner'"), "1");
+}
