@@ -123,6 +123,21 @@ void keep_refund(pqxx::work& tx, offer const& o, shop_refund const& refund, std:
                     currency);
 }
 
+// A refund is kept in the currency it names, else in `fallback` (its sale's, or the offer's): one
+// in another currency than its sale (a shop's presentment currency) is never taken off it,
+// whichever of the two arrives first. Before, it was subtracted as if in the sale's currency
+// when the sale came first, and ignored when it came first.
+std::string refund_currency(shop_refund const& refund, std::string const& fallback)
+{
+    return currency_exponent(refund.currency) ? refund.currency : fallback;
+}
+
+std::string not_counted_reason(std::string const& refund_in, std::string const& sale_in)
+{
+    return "the refund is in " + refund_in + " and the sale in " + sale_in +
+           ": it is kept but not taken off the sale; settle it by hand";
+}
+
 // The amount left after refunds, and the status: a sale refunded in full is rejected.
 struct booked_amount {
     std::int64_t amount_minor = 0;
@@ -142,15 +157,18 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const rows = tx.exec_params(k_sale_of_order, o.id, refund.txid);
     if (rows.empty()) {
         // Deliveries can overtake each other: the refund counts when its order arrives.
-        auto const currency = currency_exponent(refund.currency) ? refund.currency : o.currency;
-        keep_refund(tx, o, refund, currency);
+        keep_refund(tx, o, refund, refund_currency(refund, o.currency));
         return {{"result", "recorded"}, {"reason", "no sale with this order id yet; the refund counts when it arrives"}};
     }
     auto const& row = rows[0];
     auto const id = row[0].as<std::int64_t>();
     auto const currency = row[2].as<std::string>();
     tx.exec_params0(k_keep_base_once, id);
-    keep_refund(tx, o, refund, currency);
+    auto const kept_in = refund_currency(refund, currency);
+    keep_refund(tx, o, refund, kept_in);
+    if (kept_in != currency)
+        return {{"result", "recorded"}, {"reason", not_counted_reason(kept_in, currency)},
+                {"conversion", load_conversion(tx, id)}};
     auto const bases = tx.exec_params1("SELECT order_subtotal_minor, order_total_minor FROM conversions WHERE id = $1", id);
     auto const base = bases[o.commission_base == "total" ? 1 : 0].as<std::int64_t>();
     auto const booked = after_refunds(base, refunded_of(tx, o, refund.txid, currency), row[3].as<std::string>());
@@ -174,14 +192,22 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
     lock_order(tx, o, s.txid);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const bases = order_bases_minor(order, currency);
-    for (auto const& refund : order.refunds)
-        keep_refund(tx, o, refund, currency, &bases);
+    boost::json::array not_counted;
+    for (auto const& refund : order.refunds) {
+        auto const kept_in = refund_currency(refund, currency);
+        keep_refund(tx, o, refund, kept_in, kept_in == currency ? &bases : nullptr);
+        if (kept_in != currency)
+            not_counted.push_back({{"refund_id", refund.id}, {"reason", not_counted_reason(kept_in, currency)}});
+    }
     auto const booked = after_refunds(s.amount_minor, refunded_of(tx, o, s.txid, currency), order.status);
     s.amount_minor = booked.amount_minor;
     s.status = booked.status;
     auto const outcome = record_sale(tx, o, s, settings);
     tx.exec_params0(k_keep_order_bases, outcome.id, bases.subtotal_minor, bases.total_minor);
-    return {{"result", outcome.result}, {"conversion", outcome.conversion}};
+    boost::json::object out{{"result", outcome.result}, {"conversion", outcome.conversion}};
+    if (!not_counted.empty())
+        out["refunds_not_counted"] = std::move(not_counted);
+    return out;
 }
 
 // True the first time a delivery id is seen for this offer and shop. Recorded in the request's

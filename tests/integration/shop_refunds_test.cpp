@@ -241,6 +241,35 @@ TEST_F(shop_refunds, an_order_update_and_its_refund_end_at_the_same_amount_in_an
         EXPECT_EQ(booked(offer, txid), "9000/900/approved") << txid;
 }
 
+// A refund in another currency than its order (a shop's presentment currency) is kept but never
+// taken off, whichever arrives first, and the answer says so. Before: subtracted as if in the
+// order's currency when the order came first, ignored for good when the refund did.
+TEST_F(shop_refunds, a_refund_in_another_currency_is_not_taken_off_in_either_order)
+{
+    auto const offer = make_offer("EUR");
+    auto in_usd = [](std::string const& refund_id, std::string const& order_id) {
+        auto body = refund(refund_id, order_id, "20.00");
+        body.replace(body.find("\"EUR\""), 5, "\"USD\"");
+        return body;
+    };
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("1301"))), "created");
+    auto const after = shopify(offer, "refunds/create", in_usd("3301", "1301"));
+    EXPECT_EQ(result_of(after), "recorded") << after.body;
+    EXPECT_NE(after.body.find("the refund is in USD and the sale in EUR"), std::string::npos) << after.body;
+    EXPECT_EQ(booked(offer, "1301"), "10000/1000/approved");
+
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", in_usd("3302", "1302"))), "recorded");
+    EXPECT_EQ(result_of(shopify(offer, "orders/paid", order("1302"))), "created");
+    std::string listed = "[";
+    listed.append(in_usd("3302", "1302")).push_back(']');
+    auto const updated = shopify(offer, "orders/updated", order("1302", "100.00", listed));
+    EXPECT_EQ(result_of(updated), "unchanged") << updated.body;
+    EXPECT_NE(updated.body.find("\"refunds_not_counted\""), std::string::npos) << updated.body;
+    EXPECT_EQ(booked(offer, "1302"), "10000/1000/approved");
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(DISTINCT currency, ',') FROM shop_refunds WHERE offer_id = " + offer.id),
+              "USD");
+}
+
 // Shopify sends an order's update and its refund within the same second; handled at once, each
 // must still see the other's refund.
 TEST_F(shop_refunds, an_order_update_and_its_refund_handled_at_once_count_the_refund_once)
