@@ -189,7 +189,8 @@ int serve(config::config settings)
     links.add_routes(routes);
     clicks::clicks_api clicks(database, journal, shipper, *geo);
     clicks.add_routes(routes);
-    money::attribution_settings const attribution{settings.attribution_hours, settings.late_click_seconds};
+    money::attribution_settings const attribution{settings.attribution_hours, settings.late_click_seconds,
+                                                   settings.time_zone};
     money::late_click_sweeper late_clicks(database, money::late_click_sweep_interval(settings.late_click_seconds));
     money::add_offer_routes(routes, database, settings.public_url);
     money::add_video_routes(routes, database);

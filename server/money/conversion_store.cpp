@@ -4,6 +4,7 @@
 
 #include "db/sql_errors.hpp"
 #include "db/utc_timestamp.hpp"
+#include "users/request_zone.hpp"
 
 #include <pqxx/pqxx>
 
@@ -22,8 +23,8 @@ constexpr auto k_list_conversions = k_conversion_select + R"sql(
 WHERE ($1::bigint = 0 OR c.id < $1::bigint)
   AND ($3::bigint = 0 OR c.offer_id = $3::bigint)
   AND ($4 = '' OR c.status = $4)
-  AND ($5::timestamptz IS NULL OR c.occurred_at >= $5::timestamptz)
-  AND ($6::timestamptz IS NULL OR c.occurred_at < $6::timestamptz)
+  AND ($5::text IS NULL OR c.occurred_at >= CASE WHEN $7 THEN $5::timestamptz ELSE $5::timestamp AT TIME ZONE $9 END)
+  AND ($6::text IS NULL OR c.occurred_at < CASE WHEN $8 THEN $6::timestamptz ELSE $6::timestamp AT TIME ZONE $9 END)
 ORDER BY c.id DESC LIMIT $2)sql";
 
 template <class T>
@@ -68,12 +69,13 @@ std::optional<conversion> find_conversion(pqxx::transaction_base& tx, std::int64
     return first_row(tx.exec_params(k_find_conversion.c_str(), id), to_conversion);
 }
 
-std::vector<conversion> list_conversions(pqxx::connection& conn, conversion_filter const& f)
+std::vector<conversion> list_conversions(pqxx::transaction_base& tx, conversion_filter const& f)
 {
-    pqxx::read_transaction tx(conn);
     db::check_time(tx, "from", f.from);
     db::check_time(tx, "to", f.to);
-    return all_rows(tx.exec_params(k_list_conversions.c_str(), f.before_id, f.limit, f.offer_id, f.status, f.from, f.to), to_conversion);
+    return all_rows(tx.exec_params(k_list_conversions.c_str(), f.before_id, f.limit, f.offer_id, f.status, f.from, f.to,
+                                   f.from && users::has_utc_offset(*f.from), f.to && users::has_utc_offset(*f.to), f.zone),
+                    to_conversion);
 }
 
 boost::json::object to_json(conversion const& c)

@@ -42,11 +42,12 @@ struct conversion_filter {
     std::string status;
     std::optional<std::string> from; // occurred_at in [from, to)
     std::optional<std::string> to;
+    std::string zone = "UTC";        // the wall clock of a from or to without an offset
 };
 
 std::optional<conversion> find_conversion(pqxx::transaction_base& tx, std::int64_t id);
 // A from or to PostgreSQL cannot read is a 400 naming it (db::check_time).
-std::vector<conversion> list_conversions(pqxx::connection& conn, conversion_filter const& f);
+std::vector<conversion> list_conversions(pqxx::transaction_base& tx, conversion_filter const& f);
 
 // The conversion as the API shows it, keys in this order. load_conversion (sale_recorder)
 // answers the same object for the sales it records.

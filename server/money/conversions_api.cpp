@@ -13,6 +13,7 @@
 #include "money/record_id.hpp"
 #include "money/store_rows.hpp"
 #include "money/sale_checks.hpp"
+#include "users/request_zone.hpp"
 
 #include <pqxx/pqxx>
 
@@ -62,7 +63,7 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
 {
     http::route_options const api{.requires_api_key = true};
 
-    routes.add(http::verb::get, "/api/v1/conversions", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
+    routes.add(http::verb::get, "/api/v1/conversions", [&db, settings](http::request_context& ctx) -> net::awaitable<http::response> {
         auto const page = http::read_page(ctx);
         conversion_filter filter;
         filter.before_id = page.before_id;
@@ -72,8 +73,11 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
             filter.status = checked_status(s, "status");
         filter.from = http::checked_time(ctx.query("from"), "from");
         filter.to = http::checked_time(ctx.query("to"), "to");
-        auto const conversions =
-            co_await db.run([&filter](pqxx::connection& conn) { return list_conversions(conn, filter); });
+        auto const conversions = co_await db.run([&](pqxx::connection& conn) {
+            pqxx::read_transaction tx(conn);
+            filter.zone = users::request_zone(tx, ctx, settings.time_zone);
+            return list_conversions(tx, filter);
+        });
         auto encode = [](conversion const& c) { return to_json(c); };
         co_return http::json_response(status::ok, json_page("conversions", conversions, page, encode));
     }, api);

@@ -5,6 +5,7 @@
 #include "db/json_rows.hpp"
 #include "http/http_error.hpp"
 #include "money/sale_checks.hpp"
+#include "users/request_zone.hpp"
 
 #include <pqxx/pqxx>
 
@@ -193,7 +194,10 @@ INSERT INTO audit_log (actor_kind, actor_name, action, target_id, summary)
 VALUES ($1, $2, 'conversion.status_back', $3, $4)
 )sql";
 
-std::string sale_time(pqxx::transaction_base& tx, sale const& s)
+// A time written without an offset (a report's "2026-11-30 23:30:00", or a bare date) is a
+// wall-clock time of the instance's zone, as the reports' from and to are: read as UTC, a Paris
+// sale at 23:30 on the last of the month fell into the next month.
+std::string sale_time(pqxx::transaction_base& tx, sale const& s, std::string const& zone)
 {
     if (s.occurred_at.empty())
         return tx.exec1("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")[0]
@@ -201,9 +205,10 @@ std::string sale_time(pqxx::transaction_base& tx, sale const& s)
     // Validated by PostgreSQL itself; a time it cannot read is the client's mistake.
     tx.exec0("SAVEPOINT sale_time");
     try {
-        auto const at = tx.exec_params1("SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', "
+        auto const at = tx.exec_params1("SELECT to_char(CASE WHEN $3 THEN $1::timestamptz "
+                                        "ELSE $1::timestamp AT TIME ZONE $2 END AT TIME ZONE 'UTC', "
                                         "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
-                                        s.occurred_at)[0]
+                                        s.occurred_at, zone, users::has_utc_offset(s.occurred_at))[0]
                             .as<std::string>();
         tx.exec0("RELEASE SAVEPOINT sale_time");
         return at;
@@ -265,7 +270,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         throw http::bad_field("commission", "commission must not be negative");
 
     if (existing.empty()) {
-        auto const at = sale_time(tx, s);
+        auto const at = sale_time(tx, s, settings.time_zone);
         auto const a = attribute(tx, o, s, at, settings);
         auto const inserted = tx.exec_params(
             k_insert, o.id, s.txid, s.status.value_or("pending"), s.amount_minor, commission, currency, s.click_id,

@@ -45,6 +45,7 @@ struct sale_outcome {
 struct attribution_settings {
     int model_hours = 72;              // LINKLEDGER_ATTRIBUTION_HOURS
     int pending_seconds = 24 * 3600;   // LINKLEDGER_LATE_CLICK_SECONDS: how long a sale waits for its click
+    std::string time_zone = "UTC";     // LINKLEDGER_TIMEZONE: the wall clock of a sale time without an offset
 };
 
 // Throws http_error 400 naming the field for a sale that cannot be booked as given.

@@ -5,7 +5,7 @@
 #include "db/utc_timestamp.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
-#include "users/preferences_store.hpp"
+#include "users/request_zone.hpp"
 
 #include <pqxx/pqxx>
 
@@ -26,19 +26,7 @@ WITH given AS (
 SELECT )sql" + db::utc_timestamp("COALESCE(f, ((t AT TIME ZONE $3) - interval '30 days') AT TIME ZONE $3)") +
                                 ", " + db::utc_timestamp("t") + " FROM ends";
 
-http::http_error bad_zone()
-{
-    return http::bad_field("tz", "tz must be an IANA time zone name such as Europe/Paris");
-}
-
 } // namespace
-
-bool has_utc_offset(std::string_view iso_time)
-{
-    if (iso_time.size() <= 10 || (iso_time[10] != 'T' && iso_time[10] != 't' && iso_time[10] != ' '))
-        return false; // a bare date
-    return iso_time.find_first_of("Zz+-", 11) != std::string_view::npos;
-}
 
 report_period resolve_period(pqxx::transaction_base& tx, http::request_context const& ctx,
                              std::string const& instance_zone)
@@ -46,22 +34,12 @@ report_period resolve_period(pqxx::transaction_base& tx, http::request_context c
     auto const from = http::checked_time(ctx.query("from"), "from");
     auto const to = http::checked_time(ctx.query("to"), "to");
     report_period period;
-    if (auto const tz = ctx.query("tz")) {
-        if (!db::known_zone(tx, *tz))
-            throw bad_zone();
-        period.zone = *tz;
-    } else {
-        std::optional<std::string> chosen;
-        if (ctx.who && ctx.who->kind == http::principal::via::session)
-            chosen = users::time_zone_of(tx, ctx.who->id);
-        // A zone PostgreSQL no longer knows (a tzdata update renamed it) falls back quietly.
-        period.zone = chosen && db::known_zone(tx, *chosen) ? *chosen : instance_zone;
-    }
+    period.zone = users::request_zone(tx, ctx, instance_zone);
     db::check_time(tx, "from", from);
     db::check_time(tx, "to", to);
     auto const row = db::mapping_bad_time("from", [&] {
-        return tx.exec_params1(k_period_sql.c_str(), from, to, period.zone, from && has_utc_offset(*from),
-                               to && has_utc_offset(*to));
+        return tx.exec_params1(k_period_sql.c_str(), from, to, period.zone, from && users::has_utc_offset(*from),
+                               to && users::has_utc_offset(*to));
     });
     period.from = row[0].as<std::string>();
     period.to = row[1].as<std::string>();

@@ -11,6 +11,8 @@
 
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+
+#include <set>
 #include <pqxx/pqxx>
 
 #include <filesystem>
@@ -275,6 +277,53 @@ TEST_F(time_zone, without_tz_the_instance_zone_applies_and_instants_with_an_offs
         "SELECT to_char((date_trunc('day', now() AT TIME ZONE 'Europe/Paris') + interval '1 day') "
         "AT TIME ZONE 'Europe/Paris' AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"));
     EXPECT_EQ(get("/api/v1/reports/heatmap").at("tz").as_string(), "Europe/Paris");
+}
+
+// A sale's time without an offset (a network report's date, a sale typed by hand) is a wall
+// clock of the instance's zone, as the reports' from and to are, and so are the sales list's from
+// and to. Read as UTC, a Paris sale at 23:30 on November 30 was December's, and a report's
+// "2026-11-01" was October's in New York.
+TEST_F(time_zone, a_time_without_an_offset_is_the_instance_zone_s_wall_clock_at_every_door)
+{
+    auto const offer = api(server->port(), "POST", "/api/v1/offers", R"({"name":"Network","currency":"EUR","commission":{"type":"reported"}})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    auto const id = std::to_string(offer.json().at("id").as_int64());
+    auto const by_hand = api(server->port(), "POST", "/api/v1/conversions",
+                             R"({"offer_id":)" + id + R"(,"txid":"NAIVE-1","amount_minor":1000,"commission_minor":100,"occurred_at":"2026-11-30T23:30:00"})");
+    ASSERT_EQ(by_hand.status, 201) << by_hand.body;
+    EXPECT_EQ(by_hand.json().at("occurred_at").as_string(), "2026-11-30T22:30:00Z");
+    auto const imported = api(server->port(), "POST", "/api/v1/conversions/import?offer_id=" + id,
+                              "txid,date,amount,commission\nNAIVE-2,2026-11-01,50.00,5.00\nNAIVE-3,2026-12-01 00:30:00,20.00,2.00\n"
+                              "ZONED-4,2026-11-01T00:30:00Z,30.00,3.00\n");
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    auto const stored = [&](char const* txid) {
+        return db->query_value(std::string("SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM conversions WHERE txid = '") +
+                               txid + "'");
+    };
+    EXPECT_EQ(stored("NAIVE-2"), "2026-10-31 23:00");
+    EXPECT_EQ(stored("NAIVE-3"), "2026-11-30 23:30");
+    EXPECT_EQ(stored("ZONED-4"), "2026-11-01 00:30") << "an instant with its offset stays that instant";
+
+    // November in Paris holds NAIVE-1, NAIVE-2 and ZONED-4, not NAIVE-3 (December 1 in Paris).
+    auto const listed = [&](std::string const& query) {
+        std::set<std::string> txids;
+        auto const page = get("/api/v1/conversions?offer_id=" + id + query);
+        for (auto const& c : page.at("conversions").as_array())
+            txids.insert(std::string(c.at("txid").as_string()));
+        std::string out;
+        for (auto const& t : txids)
+            out += (out.empty() ? "" : " ") + t;
+        return out;
+    };
+    EXPECT_EQ(listed("&from=2026-11-01&to=2026-12-01"), "NAIVE-1 NAIVE-2 ZONED-4");
+    EXPECT_EQ(listed("&from=2026-11-01&to=2026-12-01&tz=UTC"), "NAIVE-1 NAIVE-3 ZONED-4");
+    EXPECT_EQ(listed("&from=2026-11-30T23:00:00Z&to=2026-12-01T00:00:00%2B01:00"), "");
+    auto const revenue = get("/api/v1/reports/revenue?group_by=offer&from=2026-11-01&to=2026-12-01");
+    std::int64_t november = 0;
+    for (auto const& row : revenue.at("rows").as_array())
+        if (row.at("key").is_string() && row.at("key").as_string() == id)
+            november += row.at("revenue_minor").as_int64();
+    EXPECT_EQ(november, 1000 + 5000 + 3000) << "the list and the report agree on November";
 }
 
 TEST_F(time_zone, a_user_picks_their_own_zone_and_bad_names_are_refused_naming_the_field)
