@@ -4,7 +4,108 @@
 
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
+
 namespace linkledger::events {
+namespace {
+
+// One part of an inet_aton address: decimal, 0x hex or 0-led octal, as strtoul(..., 0)
+// reads it; nothing when it is not a number or passes `max`.
+std::optional<std::uint32_t> address_part(std::string_view text, std::uint32_t max)
+{
+    unsigned base = 10;
+    if (text.size() > 1 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        base = 16;
+        text.remove_prefix(2);
+    } else if (text.size() > 1 && text[0] == '0') {
+        base = 8;
+        text.remove_prefix(1);
+    }
+    if (text.empty())
+        return std::nullopt;
+    std::uint64_t value = 0;
+    for (char const c : text) {
+        unsigned digit = 0;
+        if (c >= '0' && c <= '9')
+            digit = unsigned(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            digit = unsigned(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            digit = unsigned(c - 'A' + 10);
+        else
+            return std::nullopt;
+        if (digit >= base)
+            return std::nullopt;
+        value = value * base + digit;
+        if (value > max)
+            return std::nullopt;
+    }
+    return std::uint32_t(value);
+}
+
+// The IPv4 address a resolver reads in a host that is not written as four decimal parts:
+// glibc's getaddrinfo takes what inet_aton takes, so 127.1, 2130706433, 0x7f000001 and
+// 0177.0.0.1 all reach 127.0.0.1. One to four parts, the last filling the bits the others
+// leave (a, a.b with b 24 bits, a.b.c with c 16 bits, a.b.c.d). One trailing dot is ignored,
+// as WHATWG URL parsers do, so 127.0.0.1. is read too (refusing it costs nothing).
+std::optional<std::uint32_t> ipv4_as_resolvers_read_it(std::string_view host)
+{
+    if (host.ends_with('.'))
+        host.remove_suffix(1);
+    std::array<std::string_view, 4> parts;
+    std::size_t count = 0;
+    while (true) {
+        if (count == parts.size())
+            return std::nullopt;
+        auto const dot = host.find('.');
+        parts[count++] = host.substr(0, dot);
+        if (dot == std::string_view::npos)
+            break;
+        host.remove_prefix(dot + 1);
+    }
+    std::uint32_t address = 0;
+    for (std::size_t i = 0; i + 1 < count; ++i) {
+        auto const part = address_part(parts[i], 0xff);
+        if (!part)
+            return std::nullopt;
+        address |= *part << (24 - 8 * i);
+    }
+    std::uint32_t const last_max = count == 1 ? 0xffffffffu : (std::uint32_t{1} << (32 - 8 * (count - 1))) - 1;
+    auto const last = address_part(parts[count - 1], last_max);
+    if (!last)
+        return std::nullopt;
+    return address | *last;
+}
+
+// localhost and *.localhost (RFC 6761) in any case, with or without the one trailing dot
+// that makes a name fully qualified.
+bool is_localhost(std::string host)
+{
+    if (host.ends_with('.'))
+        host.pop_back();
+    std::transform(host.begin(), host.end(), host.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return host == "localhost" || host.ends_with(".localhost");
+}
+
+// A port is written as 1 to 65535; an empty one would be sent to as port 0.
+bool is_port(std::string_view port)
+{
+    if (port.empty() || port.size() > 5)
+        return false;
+    unsigned value = 0;
+    for (char const c : port) {
+        if (c < '0' || c > '9')
+            return false;
+        value = value * 10 + unsigned(c - '0');
+    }
+    return value >= 1 && value <= 65535;
+}
+
+} // namespace
 
 std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_private)
 {
@@ -24,6 +125,8 @@ std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_
         return "url must not hold a user name or password";
     if (u.has_fragment())
         return "url must not have a #fragment";
+    if (u.has_port() && !is_port(u.port()))
+        return "url port must be 1 to 65535";
     if (!allow_private) {
         std::optional<std::string> why;
         if (u.host_type() == boost::urls::host_type::ipv4)
@@ -32,7 +135,9 @@ std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_
         else if (u.host_type() == boost::urls::host_type::ipv6)
             why = non_public_reason(boost::asio::ip::address(
                 boost::asio::ip::address_v6(u.host_ipv6_address().to_bytes())));
-        else if (u.host() == "localhost" || u.host().ends_with(".localhost"))
+        else if (auto const shorthand = ipv4_as_resolvers_read_it(u.host()))
+            why = non_public_reason(boost::asio::ip::address(boost::asio::ip::address_v4(*shorthand)));
+        else if (is_localhost(u.host()))
             why = "loopback";
         if (why)
             return std::string("url must not point to a ")

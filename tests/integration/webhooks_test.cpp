@@ -545,11 +545,16 @@ TEST(webhooks_ssrf, a_private_address_is_refused_without_the_setting)
 {
     webhook_receiver receiver;
     instance ll("webhooks_ssrf", {{"LINKLEDGER_WEBHOOK_RETRY_SCHEDULE", "60"}});
-    // At creation: http://, and literal private addresses.
+    // At creation: http://, literal private addresses (in the shorthand forms resolvers read
+    // too), localhost in any case, and a port past 65535.
     for (auto const& url : {receiver.url("/ok"), std::string("https://127.0.0.1:") + std::to_string(receiver.port()) + "/ok",
                             std::string("https://10.1.2.3/hook"), std::string("https://169.254.169.254/latest"),
                             std::string("https://[::1]/hook"), std::string("https://[fd00:ec2::254]/x"),
-                            std::string("https://localhost/hook")}) {
+                            std::string("https://localhost/hook"), std::string("https://127.1/hook"),
+                            std::string("https://2130706433/hook"), std::string("https://0x7f000001/hook"),
+                            std::string("https://0177.0.0.1/hook"), std::string("https://0/hook"),
+                            std::string("https://LOCALHOST./hook"), std::string("https://foo.localhost./hook"),
+                            std::string("https://a.example:99999/hook")}) {
         auto const reply = ll.api("POST", "/api/v1/webhooks", webhook_body(url));
         EXPECT_EQ(reply.status, 400) << url << " -> " << reply.body;
         if (reply.status == 400) {

@@ -72,6 +72,46 @@ TEST(webhook_url, needs_absolute_https_unless_private_is_allowed)
     EXPECT_TRUE(webhook_url_problem("https://hooks.example.com/" + std::string(3000, 'a'), true));
 }
 
+TEST(webhook_url, a_private_address_in_a_form_resolvers_read_is_refused)
+{
+    // inet_aton's shorthand forms (glibc's getaddrinfo takes them): fewer parts, decimal, hex
+    // and octal parts; and localhost in any case, with a trailing dot.
+    for (auto const* bad :
+         {"https://127.1/", "https://2130706433/", "https://0x7f000001/", "https://0X7F000001/",
+          "https://0177.0.0.1/", "https://0/", "https://0x7f.1/", "https://10.1.258/", "https://127.0.0.1./",
+          "https://0xa9.0xfe.0xa9.0xfe/", "https://169.254.43518/", "https://LOCALHOST./", "https://LocalHost/",
+          "https://foo.localhost./", "https://FOO.LOCALHOST/"}) {
+        auto const problem = webhook_url_problem(bad, false);
+        EXPECT_TRUE(problem) << bad;
+        if (problem) {
+            EXPECT_NE(problem->find("LINKLEDGER_WEBHOOK_ALLOW_PRIVATE"), std::string::npos) << *problem;
+        }
+        EXPECT_FALSE(webhook_url_problem(bad, true)) << bad;
+    }
+    EXPECT_NE(webhook_url_problem("https://0x7f000001/", false).value_or("").find("loopback"), std::string::npos);
+    EXPECT_NE(webhook_url_problem("https://0/", false).value_or("").find("unspecified"), std::string::npos);
+    // Public addresses in those forms, and names that only look numeric, stay allowed.
+    for (auto const* good : {"https://134744072/", "https://8.8.8.8./", "https://0x08080808/", "https://8.526344/",
+                             "https://1.2.3.4.5/", "https://127.example/",
+                             "https://localhost.example/", "https://notlocalhost/"})
+        EXPECT_FALSE(webhook_url_problem(good, false)) << good;
+}
+
+TEST(webhook_url, a_port_is_1_to_65535)
+{
+    EXPECT_FALSE(webhook_url_problem("https://a.example:65535/", false));
+    EXPECT_FALSE(webhook_url_problem("https://a.example:1/", false));
+    EXPECT_FALSE(webhook_url_problem("https://a.example:443/", false));
+    for (auto const* bad : {"https://a.example:99999/", "https://a.example:65536/", "https://a.example:0/",
+                            "https://a.example:00000/", "https://a.example:/", "https://a.example:4294967739/"}) {
+        auto const problem = webhook_url_problem(bad, true);
+        EXPECT_TRUE(problem) << bad;
+        if (problem) {
+            EXPECT_NE(problem->find("port"), std::string::npos) << *problem;
+        }
+    }
+}
+
 TEST(retry_schedule, backs_off_with_jitter_and_honours_retry_after)
 {
     retry_schedule const standard;
