@@ -84,17 +84,70 @@ std::optional<bool> optional_bool(boost::json::object const& body, std::string_v
     return value->get_bool();
 }
 
+// A strict RFC 3339 / ISO 8601 grammar, each field in range, so that PostgreSQL never reads
+// something else than was meant: it takes 2026-01-01T00:00:00Z+01:00 as an offset of -01:00
+// (POSIX sign) and T00:00:60 as 00:01:00. Calendar dates (02-29 in a common year) are left to
+// PostgreSQL, whose error the callers answer as a 400.
+//   date     = YYYY "-" MM "-" DD
+//   time     = HH ":" MM [ ":" SS [ "." 1*9DIGIT ] ]
+//   offset   = "Z" / "z" / ("+" / "-") HH [ [":"] MM ]
+//   accepted = date [ ("T" / " ") time [ offset ] ]
 bool looks_like_iso_time(std::string_view text)
 {
-    auto const digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
-    bool const date = text.size() >= 10 && digit(0) && digit(1) && digit(2) && digit(3) &&
-                      text[4] == '-' && digit(5) && digit(6) && text[7] == '-' && digit(8) && digit(9);
-    if (!date || text.size() > 40)
-        return false;
-    if (text.size() == 10)
+    std::size_t at = 0;
+    // `count` digits at `at` forming a number in [min, max]; moves past them.
+    auto const number = [&](std::size_t count, int min, int max) {
+        if (text.size() - at < count)
+            return false;
+        int value = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            char const c = text[at + i];
+            if (c < '0' || c > '9')
+                return false;
+            value = value * 10 + (c - '0');
+        }
+        at += count;
+        return value >= min && value <= max;
+    };
+    auto const literal = [&](char c) {
+        if (at >= text.size() || text[at] != c)
+            return false;
+        ++at;
         return true;
-    return (text[10] == 'T' || text[10] == ' ') &&
-           text.find_first_not_of("0123456789-:TZ.+ ", 10) == std::string_view::npos;
+    };
+    auto const next_is = [&](std::string_view any) { return at < text.size() && any.find(text[at]) != any.npos; };
+
+    if (!(number(4, 0, 9999) && literal('-') && number(2, 1, 12) && literal('-') && number(2, 1, 31)))
+        return false;
+    if (at == text.size())
+        return true;
+    if (!(literal('T') || literal(' ')))
+        return false;
+    if (!(number(2, 0, 23) && literal(':') && number(2, 0, 59)))
+        return false;
+    if (literal(':')) {
+        if (!number(2, 0, 59))
+            return false;
+        if (literal('.')) {
+            std::size_t digits = 0;
+            while (next_is("0123456789")) {
+                ++at;
+                ++digits;
+            }
+            if (digits < 1 || digits > 9)
+                return false;
+        }
+    }
+    if (at == text.size())
+        return true;
+    if (literal('Z') || literal('z'))
+        return at == text.size();
+    if (!(literal('+') || literal('-')) || !number(2, 0, 23))
+        return false;
+    if (at == text.size())
+        return true;
+    literal(':');
+    return number(2, 0, 59) && at == text.size();
 }
 
 std::optional<std::string> optional_time(boost::json::object const& body, std::string_view name)

@@ -34,7 +34,9 @@ std::optional<std::string> optional_time(boost::json::object const& body, std::s
 // True when the member is present and null: in a PATCH, "clear this", where absent means "keep".
 bool is_explicit_null(boost::json::object const& body, std::string_view name);
 
-// The same check for a query parameter or a CSV cell.
+// The same check for a query parameter or a CSV cell: YYYY-MM-DD, optionally followed by "T"
+// or a space, HH:MM[:SS[.fraction]] and Z or an offset (+HH:MM, +HHMM, +HH), each field in
+// range; whether the day exists in its month is left to PostgreSQL.
 bool looks_like_iso_time(std::string_view text);
 // A query parameter that must be an ISO 8601 date or time when present and non-empty.
 std::optional<std::string> checked_time(std::optional<std::string> const& value, std::string const& field);
