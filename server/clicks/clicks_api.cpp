@@ -1,5 +1,6 @@
 #include "clicks/clicks_api.hpp"
 
+#include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
@@ -104,10 +105,13 @@ net::awaitable<http::response> clicks_api::list(http::request_context& ctx)
         if (ec != std::errc{} || ptr != text->data() + text->size() || limit < 1 || limit > k_max_limit)
             throw http::bad_field("limit", "limit must be a whole number from 1 to 1000");
     }
-    // Checked here so a typo is a 400 naming the field, not a database error.
-    std::string const since = http::checked_time(ctx.query("since"), "since").value_or("");
+    // Checked here so a typo is a 400 naming the field, not a database error; a time only
+    // PostgreSQL can tell is impossible (2026-02-29, 0000-01-01) is checked by it below.
+    auto const checked_since = http::checked_time(ctx.query("since"), "since");
+    std::string const since = checked_since.value_or("");
     auto const rows = co_await db_.run([&](pqxx::connection& conn) {
         pqxx::read_transaction tx(conn);
+        db::check_time(tx, "since", checked_since);
         std::vector<click_row> out;
         auto const found = link_id == 0 ? tx.exec_params(k_all_clicks, since, limit)
                                         : tx.exec_params(k_link_clicks, since, limit, link_id);

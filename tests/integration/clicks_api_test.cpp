@@ -81,10 +81,16 @@ TEST_F(clicks_api, a_bad_limit_link_or_since_is_a_400_naming_it)
 {
     for (auto const& [query, field] : std::vector<std::pair<std::string, std::string>>{
              {"?limit=0", "limit"}, {"?limit=1001", "limit"}, {"?limit=x", "limit"},
-             {"?link_id=-1", "link_id"}, {"?link_id=a", "link_id"}, {"?since=yesterday", "since"}}) {
+             {"?link_id=-1", "link_id"}, {"?link_id=a", "link_id"}, {"?since=yesterday", "since"},
+             // Shaped like a time, but not one PostgreSQL can read (it was a 500).
+             {"?since=2026-02-29", "since"}, {"?since=2026-01-01T25:00", "since"}, {"?since=0000-01-01", "since"},
+             {"?since=2026-01-01T00:00:00-24:00", "since"}, {"?link_id=1&since=2026-02-29", "since"},
+             {"?since=2026-02-30T00:00:00Z", "since"}}) {
         auto const reply = ll->api("GET", "/api/v1/clicks" + query);
         EXPECT_EQ(reply.status, 400) << query << ": " << reply.body;
-        EXPECT_EQ(reply.json().at("error").at("field").as_string(), field) << query;
+        if (reply.status == 400) {
+            EXPECT_EQ(reply.json().at("error").at("field").as_string(), field) << query;
+        }
     }
 }
 
