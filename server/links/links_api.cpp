@@ -126,12 +126,8 @@ std::optional<std::string> checked_expired_url(boost::json::object const& body)
 {
     auto url = http::optional_string(body, "expired_url", k_max_target_length);
     if (url)
-        if (auto problem = target_url_problem(*url)) {
-            auto message = *problem;
-            if (message.starts_with("target_url"))
-                message.replace(0, 10, "expired_url");
-            throw http::bad_field("expired_url", message);
-        }
+        if (auto problem = target_url_problem(*url, "expired_url"))
+            throw http::bad_field("expired_url", *problem);
     return url;
 }
 

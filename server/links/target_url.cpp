@@ -34,12 +34,13 @@ void replace_all(std::string& text, std::string_view from, std::string_view to,
 
 } // namespace
 
-std::optional<std::string> target_url_problem(std::string_view url)
+std::optional<std::string> target_url_problem(std::string_view url, std::string_view field)
 {
+    auto const says = [field](std::string_view what) { return std::string(field).append(what); };
     if (url.empty())
-        return "target_url is required";
+        return says(" is required");
     if (url.size() > k_max_target_length)
-        return "target_url must be at most 2048 bytes";
+        return says(" must be at most 2048 bytes");
     // Braces are not valid in a URL, so placeholders are checked in the place of sample values.
     auto const compiled = compile_target(url);
     auto const sample = render_target(compiled, {"01JDZQ5C9M7R3K8T2V6W4X0Y1Z", "lea-bio", "tiktok", "42", "FR"});
@@ -47,20 +48,20 @@ std::optional<std::string> target_url_problem(std::string_view url)
     // targets carry (hash-routed product pages).
     auto parsed = boost::urls::parse_uri(sample);
     if (!parsed)
-        return "target_url must be an absolute URL (" + parsed.error().message() + ")";
+        return says(" must be an absolute URL (") + parsed.error().message() + ")";
     auto const scheme = parsed->scheme_id();
     if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
-        return "target_url must start with http:// or https://";
+        return says(" must start with http:// or https://");
     if (parsed->encoded_host().empty())
-        return "target_url must name a host";
+        return says(" must name a host");
     if (parsed->has_userinfo())
-        return "target_url must not carry a user name or password";
+        return says(" must not carry a user name or password");
     if (auto const port = parsed->port(); !port.empty()) {
         // port_number() wraps a number over 65535 instead of refusing it.
         unsigned long value = 0;
         auto const [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
         if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
-            return "target_url has no valid port (1 to 65535)";
+            return says(" has no valid port (1 to 65535)");
     }
     // The host is the creator's choice alone: a placeholder there ({source} comes from the
     // visitor's utm_source or Referer) would let anyone pick where the link sends people. Other
@@ -69,7 +70,7 @@ std::optional<std::string> target_url_problem(std::string_view url)
     auto const other_parsed = boost::urls::parse_uri(other);
     if (!other_parsed || other_parsed->scheme() != parsed->scheme() ||
         other_parsed->encoded_authority() != parsed->encoded_authority())
-        return "target_url must not hold a placeholder in its scheme, host or port";
+        return says(" must not hold a placeholder in its scheme, host or port");
     return std::nullopt;
 }
 

@@ -42,7 +42,7 @@ video_changes read_video(boost::json::object const& body)
                        })))
         throw http::bad_field("platform", "platform must be a lowercase name such as tiktok, instagram, youtube");
     if (v.url && !v.url->empty()) {
-        if (auto problem = links::target_url_problem(*v.url))
+        if (auto problem = links::target_url_problem(*v.url, "url"))
             throw http::bad_field("url", *problem);
     }
     return v;

@@ -73,6 +73,20 @@ TEST(target_url, rejects_a_placeholder_in_the_scheme_host_or_port)
         EXPECT_FALSE(target_url_problem(good).has_value()) << good << ": " << *target_url_problem(good);
 }
 
+// A video's url and a link's expired_url are checked as targets are, and their answers name them.
+TEST(target_url, the_message_names_the_field_it_checks)
+{
+    for (auto const* bad : {"javascript:alert(1)", "", "/relative", "https://user@example.com/", "https://x.example:0/",
+                            "https://{source}/x"}) {
+        EXPECT_TRUE(target_url_problem(bad).value_or("").starts_with("target_url ")) << bad;
+        auto const problem = target_url_problem(bad, "url").value_or("");
+        EXPECT_TRUE(problem.starts_with("url ")) << bad << ": " << problem;
+        EXPECT_EQ(problem.find("target_url"), std::string::npos) << bad << ": " << problem;
+    }
+    EXPECT_EQ(target_url_problem("javascript:alert(1)", "url"), "url must start with http:// or https://");
+    EXPECT_FALSE(target_url_problem("https://video.example/v/1", "url"));
+}
+
 TEST(target_url, length_limit_is_2048_bytes)
 {
     std::string const base = "https://example.com/";
