@@ -24,10 +24,21 @@ namespace {
 
 constexpr std::size_t k_max_param_bytes = 200;
 constexpr std::array<char const*, 3> k_txid_names{"txid", "transaction_id", "order_id"};
+constexpr std::array<char const*, 5> k_click_id_names{"click_id", "clickid", "subid", "sub_id", "aff_sub"};
+// Every other name sale_from_postback reads.
+constexpr std::array<char const*, 7> k_other_names{"amount", "sale_amount", "commission", "payout",
+                                                   "currency", "status",      "code"};
 
 bool is_txid_name(std::string_view key)
 {
     return std::any_of(k_txid_names.begin(), k_txid_names.end(), [&](char const* name) { return key == name; });
+}
+
+bool is_read_name(std::string_view key)
+{
+    auto const is = [key](char const* name) { return key == name; };
+    return is_txid_name(key) || std::any_of(k_click_id_names.begin(), k_click_id_names.end(), is) ||
+           std::any_of(k_other_names.begin(), k_other_names.end(), is);
 }
 
 bool is_unfilled_macro(std::string_view value)
@@ -123,11 +134,6 @@ named_value only_param(postback_parameters const& params, std::initializer_list<
     return found;
 }
 
-named_value first_param(postback_parameters const& params, std::initializer_list<char const*> names)
-{
-    return first_param(params, std::span(names.begin(), names.size()));
-}
-
 } // namespace
 
 // Every parameter from the query string, then (for POST) a form or JSON body; a name both give
@@ -159,6 +165,10 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
                 keep(params, seen, key, http::decimal_text(value.get_double()), "body");
             else if (value.is_number())
                 keep(params, seen, key, boost::json::serialize(value), "body");
+            else if (!value.is_null() && is_read_name(key))
+                // An array, object or true/false is no value of ours: skipped, it was then
+                // reported as missing ("txid is required") or left an alias to stand in.
+                throw http::bad_field(std::string(key), std::string(key) + " must be a JSON string or number");
         }
         return params;
     }
@@ -227,7 +237,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
             throw http::bad_field("status", "status must be pending, approved, rejected or paid (or a usual alias)");
         s.status = *normal;
     }
-    s.click_id = first_param(params, {"click_id", "clickid", "subid", "sub_id", "aff_sub"}).value;
+    s.click_id = first_param(params, k_click_id_names).value;
     s.code = postback_param(params, "code");
     return s;
 }

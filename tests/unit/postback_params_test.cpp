@@ -88,6 +88,39 @@ TEST(postback_params, json_bodies_have_the_same_limits_as_forms)
     EXPECT_EQ(field_refused("/postback/1", R"({"txid":"T5","amount":19.999999999999999})"), "amount");
 }
 
+// A known parameter given as a JSON array, object or true/false is no value we can read: it was
+// skipped, and the answer then said the parameter was missing ("txid is required").
+TEST(postback_params, a_json_array_object_or_bool_for_a_known_parameter_is_refused_by_name)
+{
+    auto const refusal = [](std::string body) -> std::string {
+        try {
+            sale_from_postback(params_of("/postback/1", std::move(body)), euro_offer());
+        } catch (http::http_error const& e) {
+            return e.field + ": " + e.what();
+        }
+        return "(accepted)";
+    };
+    for (std::string const name : {"txid", "transaction_id", "order_id", "amount", "sale_amount", "commission", "payout",
+                                   "currency", "status", "click_id", "clickid", "subid", "sub_id", "aff_sub", "code"}) {
+        for (auto const* value : {R"(["a"])", R"({"a":1})", "true", "false", "[]"}) {
+            // Beside the required parameters, but never the same name twice.
+            std::string body = "{\"" + name + "\":" + value;
+            if (name != "txid")
+                body += R"(,"txid":"T1")";
+            if (name != "amount")
+                body += R"(,"amount":"1")";
+            body += "}";
+            EXPECT_EQ(refusal(body), name + ": " + name + " must be a JSON string or number") << body;
+        }
+    }
+    // A null is an absent parameter, and names no network of ours reads are left alone.
+    auto const s = sale_from_postback(
+        params_of("/postback/1", R"({"txid":"N1","amount":"1","click_id":null,"items":[{"sku":"A"}],"test":true})"),
+        euro_offer());
+    EXPECT_EQ(s.txid, "N1");
+    EXPECT_EQ(s.click_id, "");
+}
+
 TEST(postback_params, empty_pairs_left_by_a_network_template_are_harmless)
 {
     auto const s = sale_from_postback(params_of("/postback/1?txid=E1&&amount=2.00&click_id=&"), euro_offer());
