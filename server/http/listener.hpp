@@ -3,6 +3,7 @@
 #pragma once
 
 #include "http/io_context_pool.hpp"
+#include "http/large_body_gate.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/request_observer.hpp"
 #include "http/router.hpp"
@@ -53,9 +54,11 @@ struct listener_options {
     // How long a connection may stay silent before its next request begins; request_timeout
     // then bounds the request itself.
     std::chrono::seconds idle_timeout{5};
-    // Large bodies (over k_large_body_bytes) read and handled at once; a request past it waits
-    // up to `large_body_wait` for a turn, then gets 503 without its body being read.
+    // Large bodies (over k_large_body_bytes) read and handled at once, and of them per client
+    // (its address or IPv6 /64); a request past either waits up to `large_body_wait` for a turn,
+    // then gets 503 without its body being read.
     std::size_t max_large_bodies = 4;
+    std::size_t max_large_bodies_per_client = 1;
     std::chrono::milliseconds large_body_wait{2000};
 };
 
@@ -94,7 +97,8 @@ private:
     class session;
     net::awaitable<void> accept_loop();
     // A turn to read a large body, waiting for one up to large_body_wait; nothing when none came.
-    net::awaitable<std::optional<large_body_turn>> wait_for_large_body_turn(connection& conn);
+    net::awaitable<std::optional<large_body_turn>> wait_for_large_body_turn(connection& conn,
+                                                                           std::string const& client);
     net::awaitable<void> serve(std::shared_ptr<connection> conn);
     void forget(std::uint64_t id);
 
@@ -107,7 +111,7 @@ private:
 
     mutable std::mutex mutex_;
     std::atomic<std::uint64_t> rejected_connections_{0};
-    std::atomic<std::size_t> large_bodies_{0}; // being read or handled now
+    large_body_gate large_bodies_;
     std::chrono::steady_clock::time_point last_rejection_log_{}; // accept loop only
     bool stopping_ = false;
     std::uint64_t next_id_ = 0;

@@ -26,12 +26,16 @@ struct listener::connection {
 // One of the few turns to read (and handle) a large body; given back when destroyed.
 class listener::large_body_turn {
 public:
-    explicit large_body_turn(std::atomic<std::size_t>& in_use) : in_use_(&in_use) {}
-    large_body_turn(large_body_turn&& other) noexcept : in_use_(std::exchange(other.in_use_, nullptr)) {}
+    large_body_turn(large_body_gate& gate, std::string client_key) : gate_(&gate), client_key_(std::move(client_key)) {}
+    large_body_turn(large_body_turn&& other) noexcept
+        : gate_(std::exchange(other.gate_, nullptr)), client_key_(std::move(other.client_key_))
+    {
+    }
     large_body_turn& operator=(large_body_turn&& other) noexcept
     {
         give_back();
-        in_use_ = std::exchange(other.in_use_, nullptr);
+        gate_ = std::exchange(other.gate_, nullptr);
+        client_key_ = std::move(other.client_key_);
         return *this;
     }
     ~large_body_turn() { give_back(); }
@@ -39,12 +43,13 @@ public:
 private:
     void give_back()
     {
-        if (in_use_)
-            in_use_->fetch_sub(1, std::memory_order_relaxed);
-        in_use_ = nullptr;
+        if (gate_)
+            gate_->give_back(client_key_);
+        gate_ = nullptr;
     }
 
-    std::atomic<std::size_t>* in_use_;
+    large_body_gate* gate_;
+    std::string client_key_;
 };
 
 class listener::session {

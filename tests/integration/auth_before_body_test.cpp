@@ -46,10 +46,11 @@ struct answer {
     }
 };
 
-// Sends the header and a few bytes of a body announced as `length`, never the rest.
-answer announce(unsigned short port, std::string const& header)
+// Sends the header and a few bytes of a body announced as `length`, never the rest, from the
+// local address `from` (another client) when given.
+answer announce(unsigned short port, std::string const& header, std::string const& from = "")
 {
-    http_connection conn(port);
+    http_connection conn(port, from);
     auto const started = std::chrono::steady_clock::now();
     conn.write_raw(header + "Transaction ID;Amount");
     answer a;
@@ -153,18 +154,28 @@ TEST_F(auth_before_body, a_good_key_still_uploads_and_is_told_to_continue)
     EXPECT_TRUE(no.starts_with("HTTP/1.1 401")) << no.substr(0, 200);
 }
 
+// Every client here connects from its own loopback address (127.0.0.N).
 TEST_F(auth_before_body, only_a_few_large_bodies_are_read_at_once_the_next_waits_then_gets_503)
 {
     auto const key = "Authorization: Bearer " + ll->key() + "\r\n";
     auto const header = upload_header("POST", "/api/v1/conversions/import?offer_id=1", 1u << 20, key);
-    // Four slow uploads hold the four turns.
+    auto const hold = [&](std::string const& from) {
+        auto conn = std::make_unique<http_connection>(ll->port(), from);
+        conn->write_raw(header + "Transaction ID;Amount");
+        return conn;
+    };
+    // One slow upload per client at most: a second from the same client waits, then 503 (four
+    // anonymous ones from one address used to take every turn).
     std::vector<std::unique_ptr<http_connection>> slow;
-    for (int i = 0; i < 4; ++i) {
-        slow.push_back(std::make_unique<http_connection>(ll->port()));
-        slow.back()->write_raw(header + "Transaction ID;Amount");
-    }
+    slow.push_back(hold("127.0.0.11"));
     std::this_thread::sleep_for(300ms);
-    auto const fifth = announce(ll->port(), header);
+    auto const second = announce(ll->port(), header, "127.0.0.11");
+    EXPECT_EQ(second.status(), 503) << second.text.substr(0, 300);
+    // Four clients' slow uploads hold the four turns; a fifth client waits, then 503.
+    for (auto const* from : {"127.0.0.12", "127.0.0.13", "127.0.0.14"})
+        slow.push_back(hold(from));
+    std::this_thread::sleep_for(300ms);
+    auto const fifth = announce(ll->port(), header, "127.0.0.15");
     EXPECT_EQ(fifth.status(), 503) << fifth.text.substr(0, 300);
     EXPECT_GE(fifth.took, 1500ms) << "it should wait a moment for a turn first";
     EXPECT_NE(fifth.text.find("Retry-After: 1"), std::string::npos) << fifth.text.substr(0, 300);

@@ -31,8 +31,12 @@ boost::json::value http_reply::json() const
     return boost::json::parse(body);
 }
 
-http_connection::http_connection(unsigned short port) : socket_(ioc_)
+http_connection::http_connection(unsigned short port, std::string const& from) : socket_(ioc_)
 {
+    if (!from.empty()) {
+        socket_.open(net::ip::tcp::v4());
+        socket_.bind({net::ip::make_address(from), 0});
+    }
     socket_.connect({net::ip::make_address("127.0.0.1"), port});
 }
 

@@ -31,7 +31,8 @@ http_reply send(unsigned short port, http_request const& request);
 // A kept-alive connection for several requests.
 class http_connection {
 public:
-    explicit http_connection(unsigned short port);
+    // `from`: the local address to connect from (any of 127.0.0.0/8), to be another client.
+    explicit http_connection(unsigned short port, std::string const& from = "");
     http_reply send(http_request const& request);
     // Raw bytes, for requests a well-behaved client would never send.
     void write_raw(std::string const& bytes);
