@@ -10,6 +10,7 @@
 #include "http/form_body.hpp"
 #include "http/http_error.hpp"
 #include "http/percent_decoding.hpp"
+#include "http/rate_limiter.hpp"
 #include "http/response.hpp"
 #include "logging/logging.hpp"
 #include "users/user_store.hpp"
@@ -143,7 +144,8 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
     // not can match no account anyway.
     auto const email = clicks::storable_text(users::normalized_email(form["email"], problem).value_or(form["email"]), 320);
     auto const account_key = "email:" + email;
-    auto const address_key = "ip:" + ctx.remote_ip;
+    // An IPv6 client is throttled by its /64, as the rate limits are: one subscriber holds it all.
+    auto const address_key = "ip:" + http::bucket_key(ctx.remote_ip);
     auto const& password = form["password"];
     auto const& decoy = decoy_hash_;
     // One trip to a database thread does it all: scrypt costs tens of milliseconds and never runs
