@@ -15,15 +15,62 @@ namespace {
 
 constexpr std::size_t k_max_rows = 100'000;
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 24> k_aliases{{
-    {"txid", "txid"},           {"transaction_id", "txid"}, {"transaction", "txid"},
-    {"order_id", "txid"},       {"order", "txid"},          {"amount", "amount"},
-    {"sale_amount", "amount"},  {"order_value", "amount"},  {"order_amount", "amount"},
-    {"currency", "currency"},   {"status", "status"},       {"state", "status"},
-    {"click_id", "click_id"},   {"clickid", "click_id"},    {"subid", "click_id"},
-    {"sub_id", "click_id"},     {"clickref", "click_id"},   {"code", "code"},
-    {"promo_code", "code"},     {"coupon", "code"},         {"voucher", "code"},
-    {"date", "date"},           {"transaction_date", "date"}, {"commission", "commission"},
+// Header names as networks write them (Awin, CJ, Impact, ShareASale, Rakuten, Tradedoubler), after
+// canonical() folded case, spaces and dashes. Only names that can mean nothing but our field: a
+// "Click Date" is not the sale's date, "Revenue" may be the sale or the commission, a numbered
+// sub id ("SubId2") may carry anything, and an "Order Number" or "Action Id" often sits beside
+// the network's transaction id (two columns of one id: the last one would win).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 50> k_aliases{{
+    {"txid", "txid"},
+    {"transaction_id", "txid"},
+    {"transaction", "txid"},
+    {"trans_id", "txid"},
+    {"order_id", "txid"},
+    {"order", "txid"},
+    {"amount", "amount"},
+    {"sale_amount", "amount"},
+    {"sale_value", "amount"},
+    {"order_value", "amount"},
+    {"order_amount", "amount"},
+    {"transaction_amount", "amount"},
+    {"transaction_value", "amount"},
+    {"trans_amount", "amount"},
+    {"currency", "currency"},
+    {"currency_code", "currency"},
+    {"status", "status"},
+    {"state", "status"},
+    {"transaction_status", "status"},
+    {"click_id", "click_id"},
+    {"clickid", "click_id"},
+    {"click_ref", "click_id"},
+    {"clickref", "click_id"},
+    {"subid", "click_id"},
+    {"sub_id", "click_id"},
+    {"aff_sub", "click_id"},
+    {"code", "code"},
+    {"promo_code", "code"},
+    {"coupon", "code"},
+    {"coupon_code", "code"},
+    {"voucher", "code"},
+    {"voucher_code", "code"},
+    {"discount_code", "code"},
+    {"date", "date"},
+    {"transaction_date", "date"},
+    {"transaction_time", "date"},
+    {"trans_date", "date"},
+    {"order_date", "date"},
+    {"sale_date", "date"},
+    {"event_date", "date"},
+    {"conversion_date", "date"},
+    {"order_time", "date"},
+    {"sale_time", "date"},
+    {"commission", "commission"},
+    {"commission_amount", "commission"},
+    {"commission_value", "commission"},
+    {"publisher_commission", "commission"},
+    {"affiliate_commission", "commission"},
+    {"total_commission", "commission"},
+    {"payout", "commission"},
 }};
 
 std::string canonical(std::string name)

@@ -490,6 +490,31 @@ TEST_F(money, a_csv_import_keeps_good_rows_and_reports_bad_ones_by_line)
     expect_error(send(ll->port(), {"POST", req.target, "foo,bar\n1,2\n", req.headers}), 400, "body");
 }
 
+// An Awin report as downloaded: its own column names are read as ours. Its "Order Date", "Click
+// Ref" and "Commission Amount" were dropped, and the sale booked at commission 0, now, unattributed.
+TEST_F(money, an_awin_report_is_read_by_its_own_column_names)
+{
+    auto const offer = make_offer(R"({"type":"reported"})");
+    ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":"awin-haul","offer_id":)" +
+                    std::to_string(id_of(offer)) + "}");
+    auto const click_id = tap("awin-haul");
+    // A moment after the click, so that the click counts for it.
+    auto const sold_at = ll->db().query_value(
+        "SELECT to_char((now() + interval '1 minute') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    std::string const csv = "Transaction Id,Order Date,Click Ref,Sale Amount,Commission Amount,Status\n"
+                            "AW-1," + sold_at + "," + click_id + ",100.00,8.00,approved\n";
+    auto const reply = send(ll->port(), {"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(id_of(offer)),
+                                         csv, {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto const body = reply.json().as_object();
+    EXPECT_EQ(body.at("created").as_int64(), 1) << reply.body;
+    EXPECT_EQ(body.at("failed").as_int64(), 0) << reply.body;
+    EXPECT_EQ(ll->db().query_value("SELECT amount_minor || '/' || commission_minor || '/' || status || '/' || attribution "
+                                   "|| '/' || to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+                                   "FROM conversions WHERE txid = 'AW-1' AND offer_id = " + std::to_string(id_of(offer))),
+              "10000/800/approved/click/" + sold_at);
+}
+
 TEST_F(money, report_sums_match_the_conversions_by_currency_and_stream)
 {
     auto const eur = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR");

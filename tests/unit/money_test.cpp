@@ -123,6 +123,49 @@ TEST(csv, header_aliases_separators_quotes_and_line_numbers)
     EXPECT_EQ(csv.rows[2].fields.at("#cells"), "2"); // one cell short: reported, not guessed
 }
 
+// Networks' own column names (Awin, CJ, Impact, ShareASale, Rakuten) are read as ours; a click's
+// date is not the sale's and stays unread.
+TEST(csv, network_report_headers_are_read_by_their_own_names)
+{
+    auto const awin = parse_sales_csv("Transaction Id,Order Date,Click Ref,Sale Amount,Commission Amount,Status\n"
+                                      "AW-1,2026-11-15,CLICK,100.00,8.00,approved\n");
+    ASSERT_EQ(awin.rows.size(), 1u);
+    auto const& fields = awin.rows[0].fields;
+    EXPECT_EQ(fields.at("txid"), "AW-1");
+    EXPECT_EQ(fields.at("date"), "2026-11-15");
+    EXPECT_EQ(fields.at("click_id"), "CLICK");
+    EXPECT_EQ(fields.at("amount"), "100.00");
+    EXPECT_EQ(fields.at("commission"), "8.00");
+    EXPECT_EQ(fields.at("status"), "approved");
+
+    auto const column_of = [](std::string const& header) {
+        auto const csv = parse_sales_csv("txid,amount," + header + "\nT,1.00,X\n");
+        for (auto const& [name, value] : csv.rows.at(0).fields)
+            if (value == "X")
+                return name;
+        return std::string("(not read)");
+    };
+    for (auto const* header : {"Transaction Date", "Order Date", "Sale Date", "Event Date", "Conversion Date"})
+        EXPECT_EQ(column_of(header), "date") << header;
+    for (auto const* header : {"Click Ref", "Clickref", "Sub ID", "SubID", "sub_id", "aff_sub"})
+        EXPECT_EQ(column_of(header), "click_id") << header;
+    for (auto const* header : {"Commission Amount", "Publisher Commission", "Total Commission", "Payout"})
+        EXPECT_EQ(column_of(header), "commission") << header;
+    for (auto const* header : {"Voucher Code", "Coupon Code", "Discount Code"})
+        EXPECT_EQ(column_of(header), "code") << header;
+    EXPECT_EQ(column_of("Currency Code"), "currency");
+    EXPECT_EQ(column_of("Transaction Status"), "status");
+    for (auto const* header : {"Sale Amount", "Order Value", "Order Amount", "Transaction Amount", "Sale Value", "Trans Amount"}) {
+        auto const csv = parse_sales_csv(std::string("txid,") + header + "\nT,1.00\n");
+        EXPECT_EQ(csv.rows.at(0).fields.at("amount"), "1.00") << header;
+    }
+    for (auto const* header : {"Order ID", "Trans ID", "Transaction ID"}) {
+        auto const csv = parse_sales_csv(std::string(header) + ",amount\nT,1.00\n");
+        EXPECT_EQ(csv.rows.at(0).fields.at("txid"), "T") << header;
+    }
+    EXPECT_NE(column_of("Click Date"), "date");
+}
+
 TEST(csv, a_file_without_txid_or_amount_or_with_an_open_quote_is_refused)
 {
     EXPECT_THROW(parse_sales_csv("id,total\n1,2\n"), linkledger::http::http_error);
