@@ -1,6 +1,7 @@
 #include "money/csv_import.hpp"
 
 #include "http/http_error.hpp"
+#include "money/unknown_columns.hpp"
 
 #include <pqxx/pqxx>
 
@@ -14,6 +15,8 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         throw http::bad_field("offer_id", "no such offer", "not_found");
     std::map<std::string, std::int64_t> totals{{"created", 0}, {"updated", 0}, {"unchanged", 0}, {"failed", 0}};
     boost::json::array rows;
+    auto unknown = report_unknown_columns(csv.unknown_columns, rows);
+    totals["failed"] += static_cast<std::int64_t>(csv.unknown_columns.size());
     for (auto const& row : csv.rows) {
         boost::json::object result{{"line", row.line}};
         try {
@@ -40,7 +43,7 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         ++totals[result["result"].as_string() == "error" ? "failed" : std::string(result["result"].as_string())];
         rows.push_back(std::move(result));
     }
-    boost::json::object report{{"offer_id", offer_id}, {"rows", std::move(rows)}};
+    boost::json::object report{{"offer_id", offer_id}, {"unknown_columns", std::move(unknown)}, {"rows", std::move(rows)}};
     for (auto const& [name, n] : totals)
         report[name] = n;
     return report;

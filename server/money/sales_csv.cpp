@@ -73,6 +73,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 50> k_aliase
     {"payout", "commission"},
 }};
 
+// The columns a sale is read from; any other is reported as unknown.
+constexpr std::array<std::string_view, 8> k_columns{"txid", "amount", "currency", "status",
+                                                    "click_id", "code", "date", "commission"};
+
 std::string canonical(std::string name)
 {
     auto const first = name.find_first_not_of(" \t");
@@ -99,20 +103,29 @@ std::string cell(csv_row const& row, std::string const& name)
 parsed_csv parse_sales_csv(std::string_view text)
 {
     auto table = read_csv(text, k_max_rows);
-    std::vector<std::string> columns;
-    for (auto& name : table.header)
-        columns.push_back(canonical(std::move(name)));
+    parsed_csv out;
+    std::vector<std::string> columns; // what each position is read as; "" for a column not read
+    for (auto const& name : table.header) {
+        auto column = canonical(name);
+        if (std::find(k_columns.begin(), k_columns.end(), column) == k_columns.end()) {
+            if (!column.empty())
+                out.unknown_columns.push_back(trim_blanks(name));
+            column.clear();
+        }
+        columns.push_back(std::move(column));
+    }
     for (auto const* required : {"txid", "amount"}) {
         if (std::find(columns.begin(), columns.end(), required) == columns.end())
             throw http::bad_field("body", std::string("the header row must name a ") + required + " column",
                                   "invalid_csv");
     }
-    parsed_csv out;
     out.rows.reserve(table.records.size());
     for (auto& record : table.records) {
         auto& cells = record.cells;
         csv_row row{record.line, {}};
         for (std::size_t i = 0; i < cells.size() && i < columns.size(); ++i) {
+            if (columns[i].empty())
+                continue;
             auto& kept = row.fields[columns[i]];
             // Two columns of one amount ("Sale Amount" and "Order Amount") with two values: which
             // one the network meant cannot be known, so the row is refused, naming the field.

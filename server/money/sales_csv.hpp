@@ -19,13 +19,15 @@ struct csv_row {
 };
 
 struct parsed_csv {
+    std::vector<std::string> unknown_columns; // as the header writes them; their cells are not kept
     std::vector<csv_row> rows;
 };
 
 // RFC 4180 (quoted cells, "" escapes, CRLF or LF), separated by ',', ';' or tab as the header
 // shows. Columns are matched by name, case-insensitively, with the usual network aliases
-// (order_id → txid, subid → click_id, coupon → code, ...). Throws http_error 400 (field
-// "body") for a file without txid and amount columns or with an unterminated quote.
+// (order_id → txid, subid → click_id, coupon → code, ...); any other named column is listed in
+// unknown_columns. Throws http_error 400 (field "body") for a file without txid and amount
+// columns or with an unterminated quote.
 parsed_csv parse_sales_csv(std::string_view text);
 
 // One row as a sale of offer `o` (whose currency applies when the row names none). Throws

@@ -2,6 +2,7 @@
 
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
+#include "money/unknown_columns.hpp"
 #include "money/video_stats_store.hpp"
 
 #include <pqxx/pqxx>
@@ -62,13 +63,8 @@ boost::json::object import_video_stats(pqxx::dbtransaction& tx, video_stats_csv 
     std::map<std::string, std::int64_t> totals{{"created", 0}, {"updated", 0}, {"unchanged", 0}, {"failed", 0},
                                                {"videos_created", 0}};
     boost::json::array rows;
-    boost::json::array unknown;
-    for (auto const& name : csv.unknown_columns) {
-        unknown.push_back(boost::json::string(name));
-        rows.push_back({{"line", 1}, {"result", "error"}, {"field", name},
-                        {"message", "unknown column '" + name + "': its cells are not imported"}});
-        ++totals["failed"];
-    }
+    auto unknown = report_unknown_columns(csv.unknown_columns, rows);
+    totals["failed"] += static_cast<std::int64_t>(csv.unknown_columns.size());
 
     // Read every row first: a video the import creates went live no later than its first day.
     std::vector<std::variant<video_stats_row, http::http_error>> read;

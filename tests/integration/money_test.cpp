@@ -515,6 +515,31 @@ TEST_F(money, an_awin_report_is_read_by_its_own_column_names)
               "10000/800/approved/click/" + sold_at);
 }
 
+// A column the import does not read is named in the answer (as the video statistics import
+// does: "unknown_columns" and an error on line 1), not dropped while the rows say "created".
+TEST_F(money, a_csv_import_names_the_columns_it_did_not_read)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    std::string const csv = "Transaction Id,Advertiser Name,Sale Amount,Click Date\n"
+                            "UNREAD-1,Shop,10.00,2026-11-01\n";
+    auto const reply = send(ll->port(), {"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(id_of(offer)),
+                                         csv, {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto const body = reply.json().as_object();
+    ASSERT_TRUE(body.contains("unknown_columns")) << reply.body;
+    EXPECT_EQ(boost::json::serialize(body.at("unknown_columns")), R"(["Advertiser Name","Click Date"])");
+    EXPECT_EQ(body.at("created").as_int64(), 1);
+    EXPECT_EQ(body.at("failed").as_int64(), 2); // the two columns
+    auto const& rows = body.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].at("line").as_int64(), 1);
+    EXPECT_EQ(rows[0].at("result").as_string(), "error");
+    EXPECT_EQ(rows[0].at("field").as_string(), "Advertiser Name");
+    EXPECT_EQ(rows[1].at("field").as_string(), "Click Date");
+    EXPECT_EQ(rows[2].at("line").as_int64(), 2);
+    EXPECT_EQ(rows[2].at("result").as_string(), "created");
+}
+
 TEST_F(money, report_sums_match_the_conversions_by_currency_and_stream)
 {
     auto const eur = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR");

@@ -166,6 +166,17 @@ TEST(csv, network_report_headers_are_read_by_their_own_names)
     EXPECT_NE(column_of("Click Date"), "date");
 }
 
+// A column the import does not read is listed, as written, never dropped without a word; its
+// cells are not kept (a column named "#cells" cannot pose as the reader's own marks).
+TEST(csv, columns_the_import_does_not_read_are_listed_as_written)
+{
+    auto const csv = parse_sales_csv("Advertiser Name,txid, Click Date ,amount,,#conflict\nShop,T1,2026-11-01,1.00,x,amount\n");
+    EXPECT_EQ(csv.unknown_columns, (std::vector<std::string>{"Advertiser Name", "Click Date", "#conflict"}));
+    ASSERT_EQ(csv.rows.size(), 1u);
+    EXPECT_EQ(csv.rows[0].fields, (std::map<std::string, std::string>{{"txid", "T1"}, {"amount", "1.00"}}));
+    EXPECT_TRUE(parse_sales_csv("Order ID,Sale Amount\nT,1\n").unknown_columns.empty());
+}
+
 TEST(csv, a_file_without_txid_or_amount_or_with_an_open_quote_is_refused)
 {
     EXPECT_THROW(parse_sales_csv("id,total\n1,2\n"), linkledger::http::http_error);
