@@ -13,6 +13,13 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
     auto const o = load_offer(tx, offer_id);
     if (!o)
         throw http::bad_field("offer_id", "no such offer", "not_found");
+    // The network's figure is the commission of a reported offer: without it every sale would be
+    // booked at 0 and look paid for nothing. A row may leave the cell blank (not known yet).
+    if (o->commission.type == "reported" && !csv.has_column("commission"))
+        throw http::bad_field("body",
+                              "this offer's commission is the network's figure: the header row must name a commission "
+                              "column (Commission, Commission Amount, Publisher Commission, Payout)",
+                              "invalid_csv");
     std::map<std::string, std::int64_t> totals{{"created", 0}, {"updated", 0}, {"unchanged", 0}, {"failed", 0}};
     boost::json::array rows;
     auto unknown = report_unknown_columns(csv.unknown_columns, rows);

@@ -100,6 +100,11 @@ std::string cell(csv_row const& row, std::string const& name)
 
 } // namespace
 
+bool parsed_csv::has_column(std::string_view column) const
+{
+    return std::find(columns.begin(), columns.end(), column) != columns.end();
+}
+
 parsed_csv parse_sales_csv(std::string_view text)
 {
     auto table = read_csv(text, k_max_rows);
@@ -112,10 +117,12 @@ parsed_csv parse_sales_csv(std::string_view text)
                 out.unknown_columns.push_back(trim_blanks(name));
             column.clear();
         }
+        if (!column.empty() && !out.has_column(column))
+            out.columns.push_back(column);
         columns.push_back(std::move(column));
     }
     for (auto const* required : {"txid", "amount"}) {
-        if (std::find(columns.begin(), columns.end(), required) == columns.end())
+        if (!out.has_column(required))
             throw http::bad_field("body", std::string("the header row must name a ") + required + " column",
                                   "invalid_csv");
     }

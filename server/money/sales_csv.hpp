@@ -19,8 +19,11 @@ struct csv_row {
 };
 
 struct parsed_csv {
+    std::vector<std::string> columns;         // the canonical names the header has, once each
     std::vector<std::string> unknown_columns; // as the header writes them; their cells are not kept
     std::vector<csv_row> rows;
+
+    bool has_column(std::string_view column) const;
 };
 
 // RFC 4180 (quoted cells, "" escapes, CRLF or LF), separated by ',', ';' or tab as the header

@@ -130,7 +130,7 @@ TEST_F(audit_transaction, every_change_through_the_api_is_audited_in_its_own_tra
                             "conversion.update", xmin_of("conversions", sale_id));
     // Each row of an import is booked in its own savepoint, inside the import's transaction.
     expect_written_with_entry(ll->api("POST", "/api/v1/conversions/import?offer_id=" + offer_id,
-                                      "txid,amount,currency\nAUDIT-CSV,12.50,EUR\n"),
+                                      "txid,amount,currency,commission\nAUDIT-CSV,12.50,EUR,1.25\n"),
                               "conversion.import", "conversions", "INSERT");
 
     auto const income = ll->api("POST", "/api/v1/income",

@@ -540,6 +540,31 @@ TEST_F(money, a_csv_import_names_the_columns_it_did_not_read)
     EXPECT_EQ(rows[2].at("result").as_string(), "created");
 }
 
+// A reported offer pays what the network says: a report without its figure is refused as a
+// whole, naming body, instead of booking every sale at commission 0.
+TEST_F(money, a_csv_without_a_commission_column_is_refused_for_a_reported_offer)
+{
+    auto const reported = make_offer(R"({"type":"reported"})");
+    auto const import = [](boost::json::object const& offer, std::string const& csv) {
+        return send(ll->port(), {"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(id_of(offer)), csv,
+                                 {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}});
+    };
+    auto const refused = import(reported, "order_id,amount,status\nREP-1,10.00,approved\n");
+    expect_error(refused, 400, "body");
+    EXPECT_NE(refused.body.find("commission"), std::string::npos) << refused.body;
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + std::to_string(id_of(reported))),
+              "0");
+    // With the column, a row may still leave it blank (the figure is not known yet): booked at 0.
+    auto const kept = import(reported, "order_id,amount,commission\nREP-1,10.00,1.50\nREP-2,20.00,\n");
+    ASSERT_EQ(kept.status, 200) << kept.body;
+    EXPECT_EQ(kept.json().at("created").as_int64(), 2) << kept.body;
+    // A percent offer computes its own commission and needs no column.
+    auto const percent = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const computed = import(percent, "order_id,amount\nREP-3,10.00\n");
+    ASSERT_EQ(computed.status, 200) << computed.body;
+    EXPECT_EQ(computed.json().at("created").as_int64(), 1) << computed.body;
+}
+
 TEST_F(money, report_sums_match_the_conversions_by_currency_and_stream)
 {
     auto const eur = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR");
