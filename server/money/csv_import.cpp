@@ -1,9 +1,14 @@
 #include "money/csv_import.hpp"
 
+#include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
+#include "money/sale_checks.hpp"
 #include "money/unknown_columns.hpp"
 
 #include <pqxx/pqxx>
+
+#include <map>
+#include <string>
 
 namespace linkledger::money {
 
@@ -24,9 +29,27 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
     boost::json::array rows;
     auto unknown = report_unknown_columns(csv.unknown_columns, rows);
     totals["failed"] += static_cast<std::int64_t>(csv.unknown_columns.size());
+    // One row per sale: the first line of each txid (whatever becomes of it) is the one the file
+    // states; a later one would overwrite it (30.00 then 20.00 booked 20.00, not the 50.00 the
+    // statement adds up to). Compared as record_sale will book them, trimmed.
+    std::map<std::string, std::size_t> first_line_of_txid;
     for (auto const& row : csv.rows) {
         boost::json::object result{{"line", row.line}};
         try {
+            if (auto const txid = row.fields.find("txid"); txid != row.fields.end()) {
+                auto key = canonical_txid(txid->second);
+                if (!key.empty()) {
+                    auto const [first, fresh] = first_line_of_txid.try_emplace(std::move(key), row.line);
+                    if (!fresh) {
+                        // Echoed only when it is text an answer can carry (else its first line is refused for it).
+                        auto const& id = first->first;
+                        bool const printable = id.size() <= k_max_txid_bytes && clicks::is_clean_text(id);
+                        throw http::bad_field("txid", (printable ? "txid " + id : std::string("this txid")) +
+                                                          " is already on line " + std::to_string(first->second) +
+                                                          " of this file; one row per sale");
+                    }
+                }
+            }
             if (auto const n = row.fields.find("#cells"); n != row.fields.end())
                 throw http::bad_field("body", "the row has " + n->second + " cells; the header has a different number");
             if (auto const c = row.fields.find("#conflict"); c != row.fields.end())

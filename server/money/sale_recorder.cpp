@@ -244,13 +244,18 @@ std::string trimmed(std::string_view text)
 // spelling became a sale of its own), and a click id in lower case is the id we minted.
 sale canonical(sale s)
 {
-    s.txid = trimmed(s.txid);
+    s.txid = canonical_txid(s.txid);
     s.code = trimmed(s.code);
     s.click_id = clicks::canonical_click_id(trimmed(s.click_id));
     return s;
 }
 
 } // namespace
+
+std::string canonical_txid(std::string_view txid)
+{
+    return trimmed(txid);
+}
 
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& given,
                          attribution_settings const& settings)

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace linkledger::money {
 
@@ -47,6 +48,10 @@ struct attribution_settings {
     int pending_seconds = 24 * 3600;   // LINKLEDGER_LATE_CLICK_SECONDS: how long a sale waits for its click
     std::string time_zone = "UTC";     // LINKLEDGER_TIMEZONE: the wall clock of a sale time without an offset
 };
+
+// The txid a sale is booked under: without the spaces, tabs and line breaks around it
+// (" ORD-9" is the sale "ORD-9" at every door).
+std::string canonical_txid(std::string_view txid);
 
 // Throws http_error 400 naming the field for a sale that cannot be booked as given.
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& s,

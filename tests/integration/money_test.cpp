@@ -565,6 +565,45 @@ TEST_F(money, a_csv_without_a_commission_column_is_refused_for_a_reported_offer)
     EXPECT_EQ(computed.json().at("created").as_int64(), 1) << computed.body;
 }
 
+// One row per sale: a txid again in the same file is refused on its later line, naming the
+// first. Line 3 overwrote line 2 ("updated"): 20.00 booked while the statement said 50.00.
+TEST_F(money, a_txid_twice_in_one_csv_is_refused_on_its_later_line)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    std::string const csv = "order_id,amount,status\n"
+                            "M-1,30.00,approved\n"
+                            "M-1,20.00,approved\n"
+                            "\" M-1\n\",5.00,approved\n" // lines 4-5: the same sale once trimmed, as record_sale trims it
+                            "M-2,abc,approved\n"
+                            "M-2,7.00,approved\n";        // the first M-2 row is the one that counts, bad or not
+    http_request req{"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(id_of(offer)), csv,
+                     {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}};
+    auto const reply = send(ll->port(), req);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto const body = reply.json().as_object();
+    EXPECT_EQ(body.at("created").as_int64(), 1) << reply.body;
+    EXPECT_EQ(body.at("updated").as_int64(), 0);
+    EXPECT_EQ(body.at("failed").as_int64(), 4);
+    auto const& rows = body.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 5u);
+    EXPECT_EQ(rows[0].at("result").as_string(), "created");
+    for (std::size_t i : {1u, 2u}) {
+        EXPECT_EQ(rows[i].at("result").as_string(), "error");
+        EXPECT_EQ(rows[i].at("field").as_string(), "txid");
+        EXPECT_EQ(rows[i].at("message").as_string(), "txid M-1 is already on line 2 of this file; one row per sale");
+    }
+    EXPECT_EQ(rows[3].at("field").as_string(), "amount");
+    EXPECT_EQ(rows[4].at("field").as_string(), "txid");
+    EXPECT_EQ(rows[4].at("message").as_string(), "txid M-2 is already on line 6 of this file; one row per sale");
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(txid || '=' || amount_minor, ',' ORDER BY txid) FROM conversions "
+                                   "WHERE offer_id = " + std::to_string(id_of(offer))),
+              "M-1=3000");
+    // The same file again: the first row is unchanged, the later ones still refused.
+    auto const again = send(ll->port(), req).json().as_object();
+    EXPECT_EQ(again.at("unchanged").as_int64(), 1);
+    EXPECT_EQ(again.at("failed").as_int64(), 4);
+}
+
 TEST_F(money, report_sums_match_the_conversions_by_currency_and_stream)
 {
     auto const eur = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR");
