@@ -201,7 +201,10 @@ std::optional<shop_order> shopify_order(boost::json::object const& order)
     out.currency = text(order, "currency");
     auto const financial = text(order, "financial_status");
     auto const* cancelled = order.if_contains("cancelled_at");
-    if ((cancelled && !cancelled->is_null()) || financial == "refunded" || financial == "voided")
+    // An authorization voided or expired (shopify.dev, Order financial_status) took no money and
+    // never will: left pending, the sale counted as pending commission for ever.
+    if ((cancelled && !cancelled->is_null()) || financial == "refunded" || financial == "voided" ||
+        financial == "expired")
         out.status = "rejected";
     else if (financial == "paid" || financial == "partially_refunded")
         out.status = "approved";

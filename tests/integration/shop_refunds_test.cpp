@@ -209,6 +209,21 @@ TEST_F(shop_refunds, a_repeated_delivery_id_is_a_duplicate_and_changes_nothing)
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM shop_deliveries WHERE offer_id = " + offer.id), "4");
 }
 
+// An authorization that expired took no money: the pending sale is rejected and stops counting
+// as pending commission (it stayed pending for ever).
+TEST_F(shop_refunds, an_order_whose_payment_expired_is_rejected)
+{
+    auto const offer = make_offer("EUR");
+    auto pending = order("1201");
+    pending.replace(pending.find("\"paid\""), 6, "\"pending\"");
+    ASSERT_EQ(result_of(shopify(offer, "orders/create", pending)), "created");
+    EXPECT_EQ(booked(offer, "1201"), "10000/1000/pending");
+    auto expired = order("1201");
+    expired.replace(expired.find("\"paid\""), 6, "\"expired\"");
+    ASSERT_EQ(result_of(shopify(offer, "orders/updated", expired)), "updated");
+    EXPECT_EQ(booked(offer, "1201"), "10000/1000/rejected");
+}
+
 TEST_F(shop_refunds, an_order_update_and_its_refund_end_at_the_same_amount_in_any_order)
 {
     auto const offer = make_offer("EUR");

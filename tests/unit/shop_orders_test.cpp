@@ -201,3 +201,22 @@ TEST(shop_orders, a_refund_line_s_tax_written_as_a_json_number_is_read_to_the_ce
     EXPECT_EQ(amounts.total_minor, 5000);
     EXPECT_EQ(amounts.subtotal_minor, 4167);
 }
+
+// Shopify's financial statuses: an authorization that expired or was voided took no money and
+// never will, so the sale is rejected (it stopped counting as pending commission); one still
+// awaiting payment stays pending.
+TEST(shop_orders, an_expired_or_voided_payment_rejects_the_sale)
+{
+    auto const with_status = [](std::string const& financial_status) {
+        auto order = boost::json::parse(R"({"id":9901,"currency":"EUR","total_price":"10.00","subtotal_price":"10.00"})")
+                         .as_object();
+        order["financial_status"] = financial_status;
+        return shopify_order(order)->status;
+    };
+    for (auto const* status : {"expired", "voided", "refunded"})
+        EXPECT_EQ(with_status(status), "rejected") << status;
+    for (auto const* status : {"pending", "authorized", "partially_paid"})
+        EXPECT_EQ(with_status(status), "pending") << status;
+    for (auto const* status : {"paid", "partially_refunded"})
+        EXPECT_EQ(with_status(status), "approved") << status;
+}
