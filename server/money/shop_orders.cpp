@@ -199,6 +199,7 @@ std::optional<shop_order> shopify_order(boost::json::object const& order)
         }
     }
     out.currency = text(order, "currency");
+    out.test = is_true(order, "test");
     auto const financial = text(order, "financial_status");
     auto const* cancelled = order.if_contains("cancelled_at");
     // An authorization voided or expired (shopify.dev, Order financial_status) took no money and

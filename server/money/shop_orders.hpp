@@ -76,6 +76,7 @@ struct shop_order {
     std::string click_id;
     std::string occurred_at;
     std::vector<shop_refund> refunds; // those the order lists, each with an id
+    bool test = false; // a store's test order (Shopify "test": true): sells nothing, never booked
 };
 
 // Nothing when the payload is not an order (Shopify refunds/create is handled apart).

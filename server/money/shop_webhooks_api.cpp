@@ -262,7 +262,10 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
                                      : boost::json::object{{"result", "ignored"}, {"reason", "no refund transaction"}};
                     } else if (auto const order = kind == shop::shopify ? shopify_order(parsed.as_object())
                                                                         : woocommerce_order(parsed.as_object())) {
-                        out = apply_order(tx, *o, *order, kind == shop::shopify ? "shopify" : "woocommerce", settings);
+                        // A test order (bogus gateway, test payments) was booked as a real sale.
+                        out = order->test ? boost::json::object{{"result", "ignored"}, {"reason", "a test order"}}
+                                          : apply_order(tx, *o, *order, kind == shop::shopify ? "shopify" : "woocommerce",
+                                                        settings);
                     } else {
                         out = {{"result", "ignored"}, {"reason", "not an order"}};
                     }

@@ -224,6 +224,25 @@ TEST_F(shop_refunds, an_order_whose_payment_expired_is_rejected)
     EXPECT_EQ(booked(offer, "1201"), "10000/1000/rejected");
 }
 
+// A store's test order (Shopify's bogus gateway, or a payment in test mode) sells nothing: it is
+// answered as ignored and never booked (it was booked as an approved sale).
+TEST_F(shop_refunds, a_shopify_test_order_is_ignored)
+{
+    auto const offer = make_offer("EUR");
+    auto test_order = order("8801");
+    test_order.insert(1, R"("test":true,"gateway":"bogus",)");
+    auto const reply = shopify(offer, "orders/paid", test_order);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(reply.json().as_object().at("result").as_string(), "ignored") << reply.body;
+    EXPECT_EQ(reply.json().as_object().at("reason").as_string(), "a test order") << reply.body;
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "0");
+
+    auto real_order = order("8802");
+    real_order.insert(1, R"("test":false,)");
+    EXPECT_EQ(result_of(shopify(offer, "orders/paid", real_order)), "created");
+    EXPECT_EQ(booked(offer, "8802"), "10000/1000/approved");
+}
+
 TEST_F(shop_refunds, an_order_update_and_its_refund_end_at_the_same_amount_in_any_order)
 {
     auto const offer = make_offer("EUR");

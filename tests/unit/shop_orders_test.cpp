@@ -220,3 +220,16 @@ TEST(shop_orders, an_expired_or_voided_payment_rejects_the_sale)
     for (auto const* status : {"paid", "partially_refunded"})
         EXPECT_EQ(with_status(status), "approved") << status;
 }
+
+// Shopify marks the orders of its bogus gateway and of test payments "test": true.
+TEST(shop_orders, a_shopify_test_order_is_marked_as_one)
+{
+    auto const order = [](std::string const& test) {
+        return shopify_order(boost::json::parse(R"({"id":8801,)" + test +
+                                                R"("gateway":"bogus","financial_status":"paid","total_price":"10.00"})")
+                                 .as_object());
+    };
+    EXPECT_TRUE(order(R"("test":true,)")->test);
+    EXPECT_FALSE(order(R"("test":false,)")->test);
+    EXPECT_FALSE(order("")->test);
+}
