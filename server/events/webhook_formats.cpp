@@ -114,13 +114,22 @@ std::string chat_message(outgoing_event const& e, std::string const& public_url,
         auto const commission = display_amount(int_of(data, "commission_minor"), currency, language);
         if (e.type == "sale.created")
             out = fr ? "Vente " : "Sale ";
-        else {
+        else if (text_of(data, "previous_status") != text_of(data, "status")) {
             out = fr ? "Vente " : "Sale ";
             out += amount;
             out += fr ? " passée de " : " moved from ";
             out += status_word(text_of(data, "previous_status"), fr);
             out += fr ? " à " : " to ";
             out += status_word(text_of(data, "status"), fr);
+            return out;
+        } else {
+            // Its money changed, not its status (a partial refund, a corrected report).
+            out = fr ? "Vente passée de " : "Sale changed from ";
+            out += display_amount(int_of(data, "previous_amount_minor"), currency, language);
+            out += fr ? " à " : " to ";
+            out += amount;
+            out += ", commission ";
+            out += commission;
             return out;
         }
         out += amount;

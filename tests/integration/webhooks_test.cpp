@@ -172,6 +172,20 @@ TEST_F(webhooks, a_sale_is_signed_and_verified_by_the_reference_implementation)
     EXPECT_EQ(str(updated.at("data"), "previous_status"), "pending");
     EXPECT_NE(str(log[0], "webhook_id"), str(log[1], "webhook_id"));
 
+    // Its money changes, its status does not (a partial refund): sale.updated all the same,
+    // with the figures it had. Before, nothing was sent and a consumer kept 19.99 for good.
+    auto const refunded = ll->api("POST", "/api/v1/conversions",
+                                  R"({"offer_id": )" + offer_id + R"(, "txid": "ORDER-1", "amount_minor": 1500})");
+    ASSERT_EQ(refunded.status, 200) << refunded.body;
+    log = receiver->wait_for(3, 10s);
+    ASSERT_EQ(log.size(), 3u);
+    auto const changed = json::parse(str(log[2], "body")).as_object();
+    EXPECT_EQ(str(changed, "type"), "sale.updated");
+    EXPECT_EQ(changed.at("data").at("amount_minor").as_int64(), 1500);
+    EXPECT_EQ(changed.at("data").at("previous_amount_minor").as_int64(), 1999);
+    EXPECT_EQ(changed.at("data").at("previous_commission_minor").as_int64(), 200);
+    EXPECT_EQ(str(changed.at("data"), "previous_status"), "approved");
+
     // The delivery log says so, once the sender has written down the answer it got (the
     // receiver has the request a moment before that).
     auto const deliveries_path = "/api/v1/webhooks/" + std::to_string(hook.at("id").as_int64()) + "/deliveries";
@@ -181,12 +195,13 @@ TEST_F(webhooks, a_sale_is_signed_and_verified_by_the_reference_implementation)
         ASSERT_EQ(deliveries.status, 200) << deliveries.body;
         deliveries_json = deliveries.json();
         auto const& listed = deliveries_json.as_object().at("deliveries").as_array();
-        if (listed.size() == 2 && str(listed[0], "status") == "succeeded" && str(listed[1], "status") == "succeeded")
+        if (listed.size() == 3 && std::all_of(listed.begin(), listed.end(),
+                                              [](auto const& d) { return str(d, "status") == "succeeded"; }))
             break;
         std::this_thread::sleep_for(50ms);
     }
     auto const& items = deliveries_json.as_object().at("deliveries").as_array();
-    ASSERT_EQ(items.size(), 2u) << json::serialize(deliveries_json);
+    ASSERT_EQ(items.size(), 3u) << json::serialize(deliveries_json);
     EXPECT_EQ(str(items[0], "status"), "succeeded") << json::serialize(deliveries_json);
     EXPECT_EQ(items[0].as_object().at("response_code").as_int64(), 200);
     EXPECT_EQ(str(items[0], "response_body"), "ok");

@@ -170,6 +170,11 @@ TEST(webhook_formats, a_link_gets_its_short_url)
     outgoing_event const updated{"sale.updated", "2026-11-25T18:00:00.000Z",
                                  R"({"amount_minor":500,"currency":"USD","status":"approved","previous_status":"pending"})", "{}"};
     EXPECT_EQ(chat_message(updated, "", "en"), "Sale $5.00 moved from pending to approved");
+    outgoing_event const refunded{"sale.updated", "2026-11-25T18:00:00.000Z",
+                                  R"({"amount_minor":6000,"commission_minor":600,"currency":"EUR","status":"approved",)"
+                                  R"("previous_status":"approved","previous_amount_minor":10000,"previous_commission_minor":1000})",
+                                  "{}"};
+    EXPECT_EQ(chat_message(refunded, "", "en"), "Sale changed from €100.00 to €60.00, commission €6.00");
 }
 
 TEST(sender_settings, the_timeout_is_milliseconds_under_the_lease)
