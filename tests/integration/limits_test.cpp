@@ -48,13 +48,19 @@ double wait_for_metric(Scrape scrape, std::string const& sample, double expected
     return value;
 }
 
-// Sends raw bytes on a new connection and returns the status code of the answer (0: none).
-int raw_status(unsigned short port, std::string const& bytes, std::string* body = nullptr)
+// Sends raw bytes on a new connection and returns all it gets back until the server closes.
+std::string raw_answer(unsigned short port, std::string const& bytes)
 {
     http_connection conn(port);
     conn.write_raw(bytes);
     bool closed = false;
-    auto const answer = conn.read_until_close(5s, closed);
+    return conn.read_until_close(5s, closed);
+}
+
+// Sends raw bytes on a new connection and returns the status code of the answer (0: none).
+int raw_status(unsigned short port, std::string const& bytes, std::string* body = nullptr)
+{
+    auto const answer = raw_answer(port, bytes);
     if (body)
         *body = answer.substr(std::min(answer.size(), answer.find("\r\n\r\n") + 4));
     if (!answer.starts_with("HTTP/1.1 ") && !answer.starts_with("HTTP/1.0 "))
@@ -271,33 +277,17 @@ TEST(limits, malformed_requests_and_a_missing_host_get_400_and_absolute_form_is_
     }
     EXPECT_EQ(raw_status(ll.port(), "GET /shape HTTP/1.0\r\n\r\n"), 302) << "HTTP/1.0 needs no Host";
     // Absolute form: the path and query are served, the authority is the Host.
-    std::string answer;
-    {
-        http_connection conn(ll.port());
-        conn.write_raw("GET http://go.example/shape?utm_source=tt HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n");
-        bool closed = false;
-        answer = conn.read_until_close(5s, closed);
-    }
+    auto answer = raw_answer(ll.port(), "GET http://go.example/shape?utm_source=tt HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n");
     EXPECT_TRUE(answer.starts_with("HTTP/1.1 302 ")) << answer;
     EXPECT_NE(answer.find("Location: https://shop.example/p"), std::string::npos) << answer;
     EXPECT_EQ(raw_status(ll.port(), "GET http://go.example HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
               send(ll.port(), {"GET", "/", "", {}}).status)
         << "an absolute target without a path is /";
     // 405 names the path's methods.
-    {
-        http_connection conn(ll.port());
-        conn.write_raw("DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        bool closed = false;
-        answer = conn.read_until_close(5s, closed);
-    }
+    answer = raw_answer(ll.port(), "DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_TRUE(answer.starts_with("HTTP/1.1 405 ")) << answer;
     EXPECT_NE(answer.find("Allow: GET, HEAD\r\n"), std::string::npos) << answer;
-    {
-        http_connection conn(ll.port());
-        conn.write_raw("PUT /api/v1/links HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-        bool closed = false;
-        answer = conn.read_until_close(5s, closed);
-    }
+    answer = raw_answer(ll.port(), "PUT /api/v1/links HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     EXPECT_TRUE(answer.starts_with("HTTP/1.1 405 ")) << answer;
     EXPECT_NE(answer.find("Allow: GET, HEAD, POST\r\n"), std::string::npos) << answer;
     EXPECT_EQ(send(ll.port(), {"GET", "/shape", "", {}}).status, 302) << "the server is fine afterwards";
