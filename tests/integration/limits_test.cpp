@@ -237,7 +237,7 @@ TEST(limits, a_chunk_s_extensions_and_the_trailer_are_bounded)
     std::string csv = "txid,amount\n";
     while (csv.size() < 160 * 1024) // long ids: few rows, a quick import
         csv.append(std::to_string(csv.size())).append(90, 'T').append(",1.00\n");
-    auto const offer = ll.api("POST", "/api/v1/offers", R"({"name":"Big","currency":"EUR","commission":{"type":"reported"}})");
+    auto const offer = ll.api("POST", "/api/v1/offers", R"({"name":"Big","currency":"EUR","commission":{"type":"percent","rate_bps":1000}})");
     ASSERT_EQ(offer.status, 201) << offer.body;
     auto const id = std::to_string(offer.json().at("id").to_number<std::int64_t>());
     std::ostringstream chunked;
