@@ -10,7 +10,9 @@
 
 namespace linkledger::http {
 
-boost::json::object json_object_body(request const& req)
+namespace {
+
+boost::json::object parsed_object(request const& req)
 {
     boost::system::error_code ec;
     auto value = boost::json::parse(req.body(), ec);
@@ -19,8 +21,25 @@ boost::json::object json_object_body(request const& req)
                         "invalid_json");
     if (!value.is_object())
         throw bad_field("body", "the body must be a JSON object", "invalid_json");
-    refuse_ambiguous_json(req.body());
     return std::move(value.as_object());
+}
+
+} // namespace
+
+boost::json::object json_object_body(request const& req)
+{
+    auto object = parsed_object(req);
+    refuse_ambiguous_json(req.body());
+    return object;
+}
+
+boost::json::object json_object_body(request const& req, std::set<std::string>& inexact_keys)
+{
+    auto object = parsed_object(req);
+    auto found = find_ambiguity(req.body());
+    refuse_duplicate_key(found);
+    inexact_keys = std::move(found.inexact_keys);
+    return object;
 }
 
 void reject_unknown_fields(boost::json::object const& body,

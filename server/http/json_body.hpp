@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,10 @@ namespace linkledger::http {
 
 // The body as a JSON object; throws http_error 400 (field "body") otherwise.
 boost::json::object json_object_body(request const& req);
+// As json_object_body, for a body written for others as well (a network's postback): a key
+// twice is refused all the same, but a number a double cannot hold as written is only listed in
+// `inexact_keys`, for the reader to refuse when it reads that key (http/json_strict).
+boost::json::object json_object_body(request const& req, std::set<std::string>& inexact_keys);
 
 // Throws http_error 400 naming the first member not in `allowed`.
 void reject_unknown_fields(boost::json::object const& body,

@@ -4,6 +4,7 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -38,18 +39,7 @@ struct ambiguity_finder {
     std::vector<std::vector<std::string>> objects; // the keys of each open object, innermost last
     std::string key;                               // the key being read, then the last one read
     std::string number;                            // a number's text so far
-    std::string field;                             // at fault, when something is
-    std::string code;
-    std::string message;
-
-    bool fail(boost::system::error_code& ec, std::string c, std::string m)
-    {
-        field = key;
-        code = std::move(c);
-        message = std::move(m);
-        ec = boost::json::error::syntax; // stops the parser; `code` says why
-        return false;
-    }
+    json_ambiguity found;
 
     bool on_document_begin(boost::system::error_code&) { return true; }
     bool on_document_end(boost::system::error_code&) { return true; }
@@ -62,6 +52,13 @@ struct ambiguity_finder {
     }
     bool on_object_end(std::size_t, boost::system::error_code&)
     {
+        // Sorted once at the end, not compared pairwise as keys come: 64 KiB of distinct keys
+        // is thousands of them.
+        auto& keys = objects.back();
+        std::sort(keys.begin(), keys.end());
+        if (auto const twice = std::adjacent_find(keys.begin(), keys.end());
+            twice != keys.end() && found.duplicate_key.empty())
+            found.duplicate_key = *twice;
         objects.pop_back();
         return true;
     }
@@ -74,32 +71,17 @@ struct ambiguity_finder {
         key.append(s.data(), s.size());
         return true;
     }
-    bool on_key(boost::json::string_view s, std::size_t n, boost::system::error_code& ec)
+    bool on_key(boost::json::string_view s, std::size_t n, boost::system::error_code&)
     {
         if (n == s.size())
             key.clear();
         key.append(s.data(), s.size());
-        auto& keys = objects.back();
-        for (auto const& seen : keys)
-            if (seen == key)
-                return fail(ec, "duplicate_field", key + " is given twice in one JSON object");
-        keys.push_back(key);
+        objects.back().push_back(key);
         return true;
     }
     bool on_number_part(boost::json::string_view s, boost::system::error_code&)
     {
         number.append(s.data(), s.size());
-        return true;
-    }
-    bool whole_number(boost::json::string_view s, boost::system::error_code& ec)
-    {
-        number.append(s.data(), s.size());
-        auto const digits = significant_digits(number);
-        number.clear();
-        if (digits > k_exact_digits)
-            return fail(ec, "inexact_number",
-                        (key.empty() ? std::string("a number") : key) +
-                            " has more significant digits than can be read exactly (15); send it as a string");
         return true;
     }
     bool on_int64(std::int64_t, boost::json::string_view, boost::system::error_code&)
@@ -112,7 +94,14 @@ struct ambiguity_finder {
         number.clear();
         return true;
     }
-    bool on_double(double, boost::json::string_view s, boost::system::error_code& ec) { return whole_number(s, ec); }
+    bool on_double(double, boost::json::string_view s, boost::system::error_code&)
+    {
+        number.append(s.data(), s.size());
+        if (significant_digits(number) > k_exact_digits)
+            found.inexact_keys.insert(objects.empty() ? std::string() : key);
+        number.clear();
+        return true;
+    }
     bool on_bool(bool, boost::system::error_code&) { return true; }
     bool on_null(boost::system::error_code&) { return true; }
     bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
@@ -121,14 +110,40 @@ struct ambiguity_finder {
 
 } // namespace
 
-void refuse_ambiguous_json(std::string_view text)
+json_ambiguity find_ambiguity(std::string_view text)
 {
     boost::json::basic_parser<ambiguity_finder> parser{boost::json::parse_options{}};
     boost::system::error_code ec;
     parser.write_some(false, text.data(), text.size(), ec);
-    auto& found = parser.handler();
-    if (!found.code.empty())
-        throw bad_field(found.field.empty() ? std::string("body") : found.field, found.message, found.code);
+    return std::move(parser.handler().found);
+}
+
+void refuse_duplicate_key(json_ambiguity const& found)
+{
+    if (!found.duplicate_key.empty())
+        throw bad_field(found.duplicate_key, found.duplicate_key + " is given twice in one JSON object",
+                        "duplicate_field");
+}
+
+void refuse_duplicate_keys(std::string_view text)
+{
+    refuse_duplicate_key(find_ambiguity(text));
+}
+
+void refuse_ambiguous_json(std::string_view text)
+{
+    auto const found = find_ambiguity(text);
+    refuse_duplicate_key(found);
+    if (!found.inexact_keys.empty())
+        throw inexact_number(*found.inexact_keys.begin());
+}
+
+http_error inexact_number(std::string const& key)
+{
+    return bad_field(key.empty() ? std::string("body") : key,
+                     (key.empty() ? std::string("a number") : key) +
+                         " has more significant digits than can be read exactly (15); send it as a string",
+                     "inexact_number");
 }
 
 std::string decimal_text(double value)

@@ -153,8 +153,13 @@ postback_parameters postback_params(http::request const& req, boost::urls::url_v
     if (req.method() != http::verb::post || body.empty())
         return params;
     if (body.front() == '{') {
-        auto const object = http::json_object_body(req);
+        std::set<std::string> inexact;
+        auto const object = http::json_object_body(req, inexact);
         for (auto const& [key, value] : object) {
+            if (value.is_double() && inexact.contains(std::string(key)) && is_read_name(key))
+                // Read through a double, 19.999999999999999 would be booked as 20.00, not refused
+                // for its decimals; a field we do not read may hold anything.
+                throw http::inexact_number(std::string(key));
             if (value.is_string())
                 keep(params, seen, key, value.as_string(), "body");
             else if (value.is_double() && is_txid_name(key))

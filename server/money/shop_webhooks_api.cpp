@@ -251,7 +251,7 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
                     boost::system::error_code ec;
                     auto const parsed = boost::json::parse(ctx.req.body(), ec);
                     if (!ec)
-                        http::refuse_ambiguous_json(ctx.req.body());
+                        http::refuse_duplicate_keys(ctx.req.body());
                     boost::json::object out;
                     // WooCommerce pings a new webhook with "webhook_id=N": signed, not an order.
                     if (ec || !parsed.is_object()) {

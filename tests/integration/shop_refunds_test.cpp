@@ -404,6 +404,17 @@ TEST_F(shop_refunds, woocommerce_pays_on_total_less_shipping_and_tax)
     EXPECT_EQ(booked(subtotal, "4187"), "4500/450/pending"); // 60.00 - 5.00 shipping - 10.00 VAT
     EXPECT_EQ(result_of(woocommerce(total, body, "wc-uk-1")), "created");
     EXPECT_EQ(booked(total, "4187"), "6000/600/pending");
+    // WooCommerce writes a line's price as a PHP float (total / quantity), past what a double
+    // keeps: no reader of ours looks at it, and the order is booked (it was a 400, and
+    // WooCommerce turns a webhook off after a few failed deliveries).
+    auto const floats = make_offer("GBP");
+    auto php = body;
+    auto const at = php.find("\"price\": 45");
+    ASSERT_NE(at, std::string::npos);
+    php.replace(at, 11, "\"price\": 8.333333333333334");
+    auto const reply = woocommerce(floats, php, "wc-uk-2");
+    EXPECT_EQ(result_of(reply), "created") << reply.body;
+    EXPECT_EQ(booked(floats, "4187"), "4500/450/pending");
 }
 
 // A partial WooCommerce refund arrives as an order update listing it (the order's total stays

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 using namespace linkledger::http;
 
 namespace {
@@ -50,4 +53,27 @@ TEST(json_strict, a_json_number_prints_as_the_decimal_it_was)
     EXPECT_EQ(decimal_text(1e21), "1000000000000000000000");
     EXPECT_EQ(decimal_text(0.000012345678901234), "0.000012345678901234");
     EXPECT_EQ(decimal_text(12.5), "12.5");
+}
+
+// A body written for others too (a shop's webhook, a network's postback) is refused only for a
+// key twice; its inexact numbers are listed for the reader of each field to judge. WooCommerce
+// writes a line's price as a PHP float, which nothing of ours reads.
+TEST(json_strict, a_shop_s_float_in_a_field_nobody_reads_is_only_listed)
+{
+    auto const woo = R"({"total":"25.00","line_items":[{"price":8.333333333333334,"quantity":3}]})";
+    EXPECT_NO_THROW(refuse_duplicate_keys(woo));
+    EXPECT_EQ(verdict(woo), "inexact_number price") << "the API's own bodies stay strict";
+    auto const found = find_ambiguity(woo);
+    EXPECT_EQ(found.inexact_keys, (std::set<std::string>{"price"}));
+    EXPECT_TRUE(found.duplicate_key.empty());
+    EXPECT_THROW(refuse_duplicate_keys(R"({"a":{"b":1,"b":1.5}})"), http_error);
+}
+
+TEST(json_strict, thousands_of_keys_are_checked_at_once)
+{
+    std::string many = "{";
+    for (int i = 0; i < 8000; ++i)
+        many.append(i ? "," : "").append("\"k").append(std::to_string(i)).append("\":1");
+    EXPECT_EQ(verdict(many + "}"), "accepted");
+    EXPECT_EQ(verdict(many + ",\"k7999\":2}"), "duplicate_field k7999");
 }

@@ -86,6 +86,8 @@ TEST(postback_params, json_bodies_have_the_same_limits_as_forms)
     // double's 15 digits would be rounded, not refused for its decimals.
     EXPECT_EQ(field_refused("/postback/1", R"({"txid":"T2","amount":"1.00","amount":"1000.00"})"), "amount");
     EXPECT_EQ(field_refused("/postback/1", R"({"txid":"T5","amount":19.999999999999999})"), "amount");
+    EXPECT_EQ(field_refused("/postback/1", R"({"txid":"T6","amount":"1.00","rate":0.33333333333333331})"), "(accepted)")
+        << "a field we do not read may hold any number";
 }
 
 // A known parameter given as a JSON array, object or true/false is no value we can read: it was
