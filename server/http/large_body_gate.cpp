@@ -1,32 +1,32 @@
 #include "http/large_body_gate.hpp"
 
+#include <algorithm>
+
 namespace linkledger::http {
 
-bool large_body_gate::try_take(std::string const& client_key)
+bool large_body_gate::try_take(std::string const& client_key, bool anonymous)
 {
     std::lock_guard lock(mutex_);
     if (taken_ >= max_total_)
         return false;
-    auto& mine = by_client_[client_key];
-    if (mine >= max_per_client_) {
-        if (mine == 0)
-            by_client_.erase(client_key);
-        return false;
+    if (anonymous) {
+        if (anonymous_taken_ >= std::max<std::size_t>(1, max_total_ / 2) || anonymous_by_client_.contains(client_key))
+            return false;
+        anonymous_by_client_.emplace(client_key, 1);
+        ++anonymous_taken_;
     }
-    ++mine;
     ++taken_;
     return true;
 }
 
-void large_body_gate::give_back(std::string const& client_key)
+void large_body_gate::give_back(std::string const& client_key, bool anonymous)
 {
     std::lock_guard lock(mutex_);
-    auto const it = by_client_.find(client_key);
-    if (it == by_client_.end())
-        return;
     --taken_;
-    if (--it->second == 0)
-        by_client_.erase(it);
+    if (anonymous) {
+        anonymous_by_client_.erase(client_key);
+        --anonymous_taken_;
+    }
 }
 
 } // namespace linkledger::http

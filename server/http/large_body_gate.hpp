@@ -1,7 +1,9 @@
-// Who may read a large body now: a few requests at once across the server, and one per client
-// (its address, or its IPv6 /64), so that one client's slow uploads cannot take every turn:
-// four anonymous POSTs trickling a declared megabyte each used to turn every CSV import and
-// every large shop delivery away with 503 for as long as they cared to.
+// Who may read a large body now: a few requests at once across the server. Anonymous ones (a
+// shop's webhook, before its signature can be checked) get one turn per client (its address or
+// IPv6 /64) and half of the turns at most, so that slow uploads cannot take every turn: four
+// anonymous POSTs trickling a declared megabyte each used to turn every CSV import away with
+// 503 for as long as they cared to. A request whose credentials were checked before its body
+// (an API key, a session) may take any free turn.
 #pragma once
 
 #include <cstddef>
@@ -13,21 +15,18 @@ namespace linkledger::http {
 
 class large_body_gate {
 public:
-    large_body_gate(std::size_t max_total, std::size_t max_per_client)
-        : max_total_(max_total), max_per_client_(max_per_client)
-    {
-    }
+    explicit large_body_gate(std::size_t max_total) : max_total_(max_total) {}
 
-    // A turn for this client's key, when one is free; give it back with give_back().
-    bool try_take(std::string const& client_key);
-    void give_back(std::string const& client_key);
+    // A turn, when one is free for this request; give it back with give_back(), the same way.
+    bool try_take(std::string const& client_key, bool anonymous);
+    void give_back(std::string const& client_key, bool anonymous);
 
 private:
     std::mutex mutex_;
     std::size_t const max_total_;
-    std::size_t const max_per_client_;
     std::size_t taken_ = 0;
-    std::unordered_map<std::string, std::size_t> by_client_;
+    std::size_t anonymous_taken_ = 0;
+    std::unordered_map<std::string, std::size_t> anonymous_by_client_;
 };
 
 } // namespace linkledger::http

@@ -40,7 +40,7 @@ std::size_t fit_connections_to_fd_limit(std::size_t wanted)
 
 listener::listener(io_context_pool& pool, router const& routes, listener_options options)
     : pool_(pool), routes_(routes), options_(std::move(options)), acceptor_(pool.context(0)),
-      large_bodies_(options_.max_large_bodies, options_.max_large_bodies_per_client)
+      large_bodies_(std::make_shared<large_body_gate>(options_.max_large_bodies))
 {
 }
 
@@ -123,13 +123,14 @@ net::awaitable<void> listener::accept_loop()
 }
 
 net::awaitable<std::optional<listener::large_body_turn>> listener::wait_for_large_body_turn(connection& conn,
-                                                                                           std::string const& client)
+                                                                                           std::string const& client,
+                                                                                           bool anonymous)
 {
     auto const give_up = std::chrono::steady_clock::now() + options_.large_body_wait;
     auto key = bucket_key(client);
     for (;;) {
-        if (large_bodies_.try_take(key))
-            co_return large_body_turn(large_bodies_, std::move(key));
+        if (large_bodies_->try_take(key, anonymous))
+            co_return large_body_turn(large_bodies_, std::move(key), anonymous);
         auto const now = std::chrono::steady_clock::now();
         if (now >= give_up || conn.closing)
             co_return std::nullopt;

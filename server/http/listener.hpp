@@ -54,11 +54,10 @@ struct listener_options {
     // How long a connection may stay silent before its next request begins; request_timeout
     // then bounds the request itself.
     std::chrono::seconds idle_timeout{5};
-    // Large bodies (over k_large_body_bytes) read and handled at once, and of them per client
-    // (its address or IPv6 /64); a request past either waits up to `large_body_wait` for a turn,
-    // then gets 503 without its body being read.
+    // Large bodies (over k_large_body_bytes) read and handled at once (http/large_body_gate: an
+    // anonymous one gets one per client and half of them at most); a request past it waits up
+    // to `large_body_wait` for a turn, then gets 503 without its body being read.
     std::size_t max_large_bodies = 4;
-    std::size_t max_large_bodies_per_client = 1;
     std::chrono::milliseconds large_body_wait{2000};
 };
 
@@ -98,7 +97,7 @@ private:
     net::awaitable<void> accept_loop();
     // A turn to read a large body, waiting for one up to large_body_wait; nothing when none came.
     net::awaitable<std::optional<large_body_turn>> wait_for_large_body_turn(connection& conn,
-                                                                           std::string const& client);
+                                                                           std::string const& client, bool anonymous);
     net::awaitable<void> serve(std::shared_ptr<connection> conn);
     void forget(std::uint64_t id);
 
@@ -111,7 +110,8 @@ private:
 
     mutable std::mutex mutex_;
     std::atomic<std::uint64_t> rejected_connections_{0};
-    large_body_gate large_bodies_;
+    // Shared with each turn: a session's frame may outlive the listener at shutdown.
+    std::shared_ptr<large_body_gate> large_bodies_;
     std::chrono::steady_clock::time_point last_rejection_log_{}; // accept loop only
     bool stopping_ = false;
     std::uint64_t next_id_ = 0;

@@ -245,7 +245,7 @@ net::awaitable<bool> listener::session::judge_before_body(exchange& x)
         x.parser->body_limit(verdict.body_limit); // a chunked body is counted as it arrives
     x.who = std::move(verdict.who);
     bool const large = length ? *length > k_large_body_bytes : verdict.body_limit > k_large_body_bytes;
-    if (!x.early && large && !(x.turn = co_await owner_.wait_for_large_body_turn(*conn_, *x.client)))
+    if (!x.early && large && !(x.turn = co_await owner_.wait_for_large_body_turn(*conn_, *x.client, !x.who)))
         x.early = too_many_large_bodies();
     if (!x.early && expects_continue(x.parser->get())) {
         static constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";

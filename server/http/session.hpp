@@ -26,16 +26,20 @@ struct listener::connection {
 // One of the few turns to read (and handle) a large body; given back when destroyed.
 class listener::large_body_turn {
 public:
-    large_body_turn(large_body_gate& gate, std::string client_key) : gate_(&gate), client_key_(std::move(client_key)) {}
+    large_body_turn(std::shared_ptr<large_body_gate> gate, std::string client_key, bool anonymous)
+        : gate_(std::move(gate)), client_key_(std::move(client_key)), anonymous_(anonymous)
+    {
+    }
     large_body_turn(large_body_turn&& other) noexcept
-        : gate_(std::exchange(other.gate_, nullptr)), client_key_(std::move(other.client_key_))
+        : gate_(std::move(other.gate_)), client_key_(std::move(other.client_key_)), anonymous_(other.anonymous_)
     {
     }
     large_body_turn& operator=(large_body_turn&& other) noexcept
     {
         give_back();
-        gate_ = std::exchange(other.gate_, nullptr);
+        gate_ = std::move(other.gate_);
         client_key_ = std::move(other.client_key_);
+        anonymous_ = other.anonymous_;
         return *this;
     }
     ~large_body_turn() { give_back(); }
@@ -44,12 +48,13 @@ private:
     void give_back()
     {
         if (gate_)
-            gate_->give_back(client_key_);
-        gate_ = nullptr;
+            gate_->give_back(client_key_, anonymous_);
+        gate_.reset();
     }
 
-    large_body_gate* gate_;
+    std::shared_ptr<large_body_gate> gate_;
     std::string client_key_;
+    bool anonymous_ = true;
 };
 
 class listener::session {

@@ -159,22 +159,31 @@ TEST_F(auth_before_body, only_a_few_large_bodies_are_read_at_once_the_next_waits
 {
     auto const key = "Authorization: Bearer " + ll->key() + "\r\n";
     auto const header = upload_header("POST", "/api/v1/conversions/import?offer_id=1", 1u << 20, key);
-    auto const hold = [&](std::string const& from) {
+    // Anonymous: a shop's webhook, whose signature is checked only once its body is read.
+    auto const anonymous = upload_header("POST", "/webhooks/shopify/1", 1u << 20);
+    auto const hold = [&](std::string const& head, std::string const& from) {
         auto conn = std::make_unique<http_connection>(ll->port(), from);
-        conn->write_raw(header + "Transaction ID;Amount");
+        conn->write_raw(head + "Transaction ID;Amount");
         return conn;
     };
-    // One slow upload per client at most: a second from the same client waits, then 503 (four
-    // anonymous ones from one address used to take every turn).
     std::vector<std::unique_ptr<http_connection>> slow;
-    slow.push_back(hold("127.0.0.11"));
+    // An anonymous client gets one turn: its second waits, then 503 (four anonymous uploads
+    // from one address used to take every turn).
+    slow.push_back(hold(anonymous, "127.0.0.11"));
     std::this_thread::sleep_for(300ms);
-    auto const second = announce(ll->port(), header, "127.0.0.11");
+    auto const second = announce(ll->port(), anonymous, "127.0.0.11");
     EXPECT_EQ(second.status(), 503) << second.text.substr(0, 300);
-    // Four clients' slow uploads hold the four turns; a fifth client waits, then 503.
-    for (auto const* from : {"127.0.0.12", "127.0.0.13", "127.0.0.14"})
-        slow.push_back(hold(from));
+    // Anonymous ones get half of the turns: a second client's takes the other, a third's waits.
+    slow.push_back(hold(anonymous, "127.0.0.12"));
     std::this_thread::sleep_for(300ms);
+    auto const third = announce(ll->port(), anonymous, "127.0.0.13");
+    EXPECT_EQ(third.status(), 503) << third.text.substr(0, 300);
+    // A request whose key was checked before its body takes any free turn, even from a client
+    // that holds one.
+    slow.push_back(hold(header, "127.0.0.11"));
+    slow.push_back(hold(header, "127.0.0.14"));
+    std::this_thread::sleep_for(300ms);
+    // Every turn is taken: the next waits a moment, then 503.
     auto const fifth = announce(ll->port(), header, "127.0.0.15");
     EXPECT_EQ(fifth.status(), 503) << fifth.text.substr(0, 300);
     EXPECT_GE(fifth.took, 1500ms) << "it should wait a moment for a turn first";
