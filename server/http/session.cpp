@@ -74,16 +74,26 @@ listener::session::~session()
 net::awaitable<void> listener::session::run()
 {
     bool const quick_routes = owner_.routes_.has_quick_routes();
+    bool after_blank_line = false;
     for (;;) {
         // Waiting for a request to begin, in this frame rather than a step's own: every idle
         // connection waits here, and each frame it holds is memory (issue 18).
         if (buffer_.size() == 0) {
-            prepare_to_wait();
+            // Blank lines do not buy a client more time: the deadline set before them stands.
+            if (!after_blank_line)
+                prepare_to_wait();
             auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(k_first_read_bytes), k_use);
             if (ec)
                 break;
             buffer_.commit(n);
         }
+        // RFC 9112 2.2: empty lines before a request line are ignored (some clients send one
+        // after a POST's body); answered 400, the client could take it for its next answer.
+        if (skip_blank_lines() && buffer_.size() == 0) {
+            after_blank_line = true;
+            continue;
+        }
+        after_blank_line = false;
         // The quick road's answer is written from this frame too: no frame of its own to make
         // for each redirect.
         if (auto const quick = quick_routes ? answer_quickly() : std::nullopt) {
@@ -130,6 +140,17 @@ net::awaitable<bool> listener::session::answer_fully()
     record(x.route, x.res.result_int(), x.method, x.path, x.started);
     conn_->busy = false;
     co_return sent && x.keep_alive && !conn_->closing;
+}
+
+bool listener::session::skip_blank_lines()
+{
+    auto const bytes = buffer_.data();
+    auto const* first = static_cast<char const*>(bytes.data());
+    std::size_t blank = 0;
+    while (blank < bytes.size() && (first[blank] == '\r' || first[blank] == '\n'))
+        ++blank;
+    buffer_.consume(blank);
+    return blank > 0;
 }
 
 void listener::session::prepare_to_wait()

@@ -87,6 +87,8 @@ private:
     // Each step: false when the connection ends there (closed, timed out, not HTTP).
     // Before waiting for the next request to begin (the wait itself is in run()).
     void prepare_to_wait();
+    // Drops CR and LF bytes before a request line; true when there were some.
+    bool skip_blank_lines();
     // The redirect's quick road (issue 18): a plain GET or HEAD whose whole head is in the
     // buffer, to a route with a quick handler that takes it, is answered from the head alone
     // (no parser, no request or response object). Declined: nothing was read or done, and the

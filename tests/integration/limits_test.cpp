@@ -276,6 +276,17 @@ TEST(limits, malformed_requests_and_a_missing_host_get_400_and_absolute_form_is_
         EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "bad_host");
     }
     EXPECT_EQ(raw_status(ll.port(), "GET /shape HTTP/1.0\r\n\r\n"), 302) << "HTTP/1.0 needs no Host";
+    // Empty lines before a request line are ignored (RFC 9112 2.2), on both roads, and between
+    // two requests on one connection (a client's stray CRLF after a body).
+    EXPECT_EQ(raw_status(ll.port(), "\r\n\r\nGET /shape HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 302);
+    EXPECT_EQ(raw_status(ll.port(), "\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 200);
+    {
+        auto const two = raw_answer(ll.port(), "GET /shape HTTP/1.1\r\nHost: x\r\n\r\n\r\nGET /healthz HTTP/1.1\r\n"
+                                               "Host: x\r\nConnection: close\r\n\r\n");
+        EXPECT_TRUE(two.starts_with("HTTP/1.1 302 ")) << two;
+        EXPECT_NE(two.find("HTTP/1.1 200 "), std::string::npos) << two;
+        EXPECT_EQ(two.find("HTTP/1.1 400 "), std::string::npos) << two;
+    }
     // Absolute form: the path and query are served, the authority is the Host.
     auto answer = raw_answer(ll.port(), "GET http://go.example/shape?utm_source=tt HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n");
     EXPECT_TRUE(answer.starts_with("HTTP/1.1 302 ")) << answer;
