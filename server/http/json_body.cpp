@@ -111,6 +111,13 @@ std::optional<bool> optional_bool(boost::json::object const& body, std::string_v
 //   time     = HH ":" MM [ ":" SS [ "." 1*9DIGIT ] ]
 //   offset   = "Z" / "z" / ("+" / "-") HH [ [":"] MM ]
 //   accepted = date [ ("T" / " ") time [ offset ] ]
+bool has_utc_offset(std::string_view iso_time)
+{
+    if (iso_time.size() <= 10 || (iso_time[10] != 'T' && iso_time[10] != 't' && iso_time[10] != ' '))
+        return false; // a bare date
+    return iso_time.find_first_of("Zz+-", 11) != std::string_view::npos;
+}
+
 bool looks_like_iso_time(std::string_view text)
 {
     std::size_t at = 0;

@@ -39,6 +39,10 @@ std::optional<std::string> optional_time(boost::json::object const& body, std::s
 // True when the member is present and null: in a PATCH, "clear this", where absent means "keep".
 bool is_explicit_null(boost::json::object const& body, std::string_view name);
 
+// True when an ISO 8601 text carries its own offset ("Z", "+02:00", "-0330") after its time;
+// a date, or a time without one, is a wall-clock time of some zone (users/request_zone).
+bool has_utc_offset(std::string_view iso_time);
+
 // The same check for a query parameter or a CSV cell: YYYY-MM-DD, optionally followed by "T"
 // or a space, HH:MM[:SS[.fraction]] and Z or an offset (+HH:MM, +HHMM, +HH), each field in
 // range; whether the day exists in its month is left to PostgreSQL.

@@ -4,7 +4,7 @@
 
 #include "db/sql_errors.hpp"
 #include "db/utc_timestamp.hpp"
-#include "users/request_zone.hpp"
+#include "http/json_body.hpp"
 
 #include <pqxx/pqxx>
 
@@ -74,7 +74,7 @@ std::vector<conversion> list_conversions(pqxx::transaction_base& tx, conversion_
     db::check_time(tx, "from", f.from);
     db::check_time(tx, "to", f.to);
     return all_rows(tx.exec_params(k_list_conversions.c_str(), f.before_id, f.limit, f.offer_id, f.status, f.from, f.to,
-                                   f.from && users::has_utc_offset(*f.from), f.to && users::has_utc_offset(*f.to), f.zone),
+                                   f.from && http::has_utc_offset(*f.from), f.to && http::has_utc_offset(*f.to), f.zone),
                     to_conversion);
 }
 

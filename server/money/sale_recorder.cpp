@@ -4,8 +4,8 @@
 #include "clicks/text_sanitizer.hpp"
 #include "db/json_rows.hpp"
 #include "http/http_error.hpp"
+#include "http/json_body.hpp"
 #include "money/sale_checks.hpp"
-#include "users/request_zone.hpp"
 
 #include <pqxx/pqxx>
 
@@ -208,7 +208,7 @@ std::string sale_time(pqxx::transaction_base& tx, sale const& s, std::string con
         auto const at = tx.exec_params1("SELECT to_char(CASE WHEN $3 THEN $1::timestamptz "
                                         "ELSE $1::timestamp AT TIME ZONE $2 END AT TIME ZONE 'UTC', "
                                         "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
-                                        s.occurred_at, zone, users::has_utc_offset(s.occurred_at))[0]
+                                        s.occurred_at, zone, http::has_utc_offset(s.occurred_at))[0]
                             .as<std::string>();
         tx.exec0("RELEASE SAVEPOINT sale_time");
         return at;

@@ -38,8 +38,8 @@ report_period resolve_period(pqxx::transaction_base& tx, http::request_context c
     db::check_time(tx, "from", from);
     db::check_time(tx, "to", to);
     auto const row = db::mapping_bad_time("from", [&] {
-        return tx.exec_params1(k_period_sql.c_str(), from, to, period.zone, from && users::has_utc_offset(*from),
-                               to && users::has_utc_offset(*to));
+        return tx.exec_params1(k_period_sql.c_str(), from, to, period.zone, from && http::has_utc_offset(*from),
+                               to && http::has_utc_offset(*to));
     });
     period.from = row[0].as<std::string>();
     period.to = row[1].as<std::string>();

@@ -23,11 +23,4 @@ std::string request_zone(pqxx::transaction_base& tx, http::request_context const
     return chosen && db::known_zone(tx, *chosen) ? *chosen : instance_zone;
 }
 
-bool has_utc_offset(std::string_view iso_time)
-{
-    if (iso_time.size() <= 10 || (iso_time[10] != 'T' && iso_time[10] != 't' && iso_time[10] != ' '))
-        return false; // a bare date
-    return iso_time.find_first_of("Zz+-", 11) != std::string_view::npos;
-}
-
 } // namespace linkledger::users

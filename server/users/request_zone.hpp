@@ -9,7 +9,6 @@
 #include <pqxx/transaction_base>
 
 #include <string>
-#include <string_view>
 
 namespace linkledger::users {
 
@@ -17,8 +16,5 @@ namespace linkledger::users {
 // signed-in user's own choice (PUT /api/v1/preferences), else the instance's LINKLEDGER_TIMEZONE.
 std::string request_zone(pqxx::transaction_base& tx, http::request_context const& ctx,
                          std::string const& instance_zone);
-
-// True when an ISO 8601 text carries its own offset ("Z", "+02:00", "-0330") after its time.
-bool has_utc_offset(std::string_view iso_time);
 
 } // namespace linkledger::users

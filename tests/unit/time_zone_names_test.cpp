@@ -2,12 +2,12 @@
 // wall-clock time in a report's from/to (reports/report_period); PostgreSQL's own checks are
 // in tests/integration/time_zone_test.cpp.
 #include "db/time_zones.hpp"
-#include "users/request_zone.hpp"
+#include "http/json_body.hpp"
 
 #include <gtest/gtest.h>
 
 using linkledger::db::plausible_zone_name;
-using linkledger::users::has_utc_offset;
+using linkledger::http::has_utc_offset;
 
 TEST(time_zone_names, iana_names_are_plausible)
 {
