@@ -19,8 +19,10 @@ constexpr std::size_t k_max_rows = 100'000;
 // canonical() folded case, spaces and dashes. Only names that can mean nothing but our field: a
 // "Click Date" is not the sale's date, "Revenue" may be the sale or the commission, a numbered
 // sub id ("SubId2") may carry anything, and an "Order Number" or "Action Id" often sits beside
-// the network's transaction id (two columns of one id: the last one would win).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 50> k_aliases{{
+// the network's transaction id (two columns of one id: the last one would win). A time column
+// ("Transaction Time", "Order Time") is not the date: Rakuten writes the day and the hour apart,
+// and the hour read as the date refused every row.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 47> k_aliases{{
     {"txid", "txid"},
     {"transaction_id", "txid"},
     {"transaction", "txid"},
@@ -56,14 +58,11 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 50> k_aliase
     {"discount_code", "code"},
     {"date", "date"},
     {"transaction_date", "date"},
-    {"transaction_time", "date"},
     {"trans_date", "date"},
     {"order_date", "date"},
     {"sale_date", "date"},
     {"event_date", "date"},
     {"conversion_date", "date"},
-    {"order_time", "date"},
-    {"sale_time", "date"},
     {"commission", "commission"},
     {"commission_amount", "commission"},
     {"commission_value", "commission"},

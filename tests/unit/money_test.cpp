@@ -166,6 +166,22 @@ TEST(csv, network_report_headers_are_read_by_their_own_names)
     EXPECT_NE(column_of("Click Date"), "date");
 }
 
+// A time column alone is not a date: a Rakuten report writes the day and the hour apart, and a
+// later "Transaction Time" read as the date made every row "'23:30:00' is not a date".
+TEST(csv, a_time_column_is_not_read_as_the_date)
+{
+    auto const csv = parse_sales_csv("Transaction ID,Sale Amount,Transaction Date,Transaction Time\n"
+                                     "R-1,10.00,2026-11-30,23:30:00\n");
+    ASSERT_EQ(csv.rows.size(), 1u);
+    EXPECT_EQ(csv.rows[0].fields.at("date"), "2026-11-30");
+    EXPECT_EQ(csv.unknown_columns, (std::vector<std::string>{"Transaction Time"}));
+    for (auto const* header : {"Transaction Time", "Order Time", "Sale Time"}) {
+        auto const alone = parse_sales_csv(std::string("txid,amount,") + header + "\nT,1.00,23:30:00\n");
+        EXPECT_FALSE(alone.has_column("date")) << header;
+        EXPECT_EQ(alone.unknown_columns, (std::vector<std::string>{header})) << header;
+    }
+}
+
 // A column the import does not read is listed, as written, never dropped without a word; its
 // cells are not kept (a column named "#cells" cannot pose as the reader's own marks).
 TEST(csv, columns_the_import_does_not_read_are_listed_as_written)
