@@ -133,14 +133,21 @@ parsed_csv parse_sales_csv(std::string_view text)
             if (columns[i].empty())
                 continue;
             auto& kept = row.fields[columns[i]];
-            // Two columns of one amount ("Sale Amount" and "Order Amount") with two values: which
-            // one the network meant cannot be known, so the row is refused, naming the field.
-            // Ids keep the last column's, as before (a report's own sub id beside ours).
-            bool const money = columns[i] == "amount" || columns[i] == "commission" || columns[i] == "currency";
-            if (money && !trim_blanks(kept).empty() && !trim_blanks(cells[i]).empty() &&
-                trim_blanks(kept) != trim_blanks(cells[i]))
-                row.fields["#conflict"] = columns[i];
-            if (!money || trim_blanks(kept).empty())
+            // Two columns of one field: an empty cell never overrides a filled one (a blank
+            // "aff_sub" after a filled "Sub ID" booked the sale without its click). Two filled
+            // cells of one amount ("Sale Amount" and "Order Amount") or one date ("Order Date" and
+            // "Transaction Date") that differ: which one the network meant cannot be known, so the
+            // row is refused, naming the field. Ids and the status keep the last filled column's,
+            // as before (a report's own sub id beside ours must not refuse every row).
+            auto const& column = columns[i];
+            bool const must_agree = column == "amount" || column == "commission" || column == "currency" || column == "date";
+            auto const before = trim_blanks(kept);
+            auto const now = trim_blanks(cells[i]);
+            if (now.empty() && !before.empty())
+                continue;
+            if (must_agree && !before.empty() && before != now)
+                row.fields["#conflict"] = column;
+            if (!must_agree || before.empty())
                 kept = std::move(cells[i]);
         }
         if (cells.size() != columns.size())

@@ -29,7 +29,9 @@ struct parsed_csv {
 // RFC 4180 (quoted cells, "" escapes, CRLF or LF), separated by ',', ';' or tab as the header
 // shows. Columns are matched by name, case-insensitively, with the usual network aliases
 // (order_id → txid, subid → click_id, coupon → code, ...); any other named column is listed in
-// unknown_columns. Throws http_error 400 (field "body") for a file without txid and amount
+// unknown_columns. Two columns of one field: an empty cell never overrides a filled one; two
+// filled ones that differ keep the later for ids and the status, and mark the row "#conflict"
+// (the field's name) for an amount, commission, currency or date. Throws http_error 400 (field "body") for a file without txid and amount
 // columns or with an unterminated quote.
 parsed_csv parse_sales_csv(std::string_view text);
 

@@ -459,6 +459,37 @@ TEST_F(money, a_csv_row_whose_two_amount_columns_disagree_is_refused)
               "DUP-2=700,DUP-3=900");
 }
 
+// Two columns of one field in a report: an empty cell in the later one ("Sub ID" filled, "aff_sub"
+// empty) booked the sale without its click and at the wrong time; two dates that disagree are
+// refused naming date, as two amounts are, never booked at whichever came last.
+TEST_F(money, a_blank_cell_keeps_the_filled_one_and_two_dates_that_disagree_are_refused)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":"two-subs","offer_id":)" +
+                    std::to_string(id_of(offer)) + "}");
+    auto const click_id = tap("two-subs");
+    auto const sold_at = ll->db().query_value(
+        "SELECT to_char((now() + interval '1 minute') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    std::string const csv = "Order ID,Amount,Sub ID,aff_sub,Order Date,Transaction Date\n"
+                            "TWO-1,10.00," + click_id + ",," + sold_at + ",\n"
+                            "TWO-2,10.00,,,2026-11-01,2026-11-02\n";
+    auto const reply = send(ll->port(), {"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(id_of(offer)),
+                                         csv, {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto const body = reply.json().as_object();
+    EXPECT_EQ(body.at("created").as_int64(), 1) << reply.body;
+    EXPECT_EQ(body.at("failed").as_int64(), 1) << reply.body;
+    auto const& rows = body.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[1].at("result").as_string(), "error");
+    EXPECT_EQ(rows[1].at("field").as_string(), "date");
+    EXPECT_EQ(rows[1].at("message").as_string(), "two columns give date different values");
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(txid || '/' || attribution || '/' || coalesce(click_id, 'NULL') || '/' || "
+                                   "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ',') "
+                                   "FROM conversions WHERE offer_id = " + std::to_string(id_of(offer))),
+              "TWO-1/click/" + click_id + "/" + sold_at);
+}
+
 TEST_F(money, a_csv_import_keeps_good_rows_and_reports_bad_ones_by_line)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");

@@ -182,6 +182,44 @@ TEST(csv, a_time_column_is_not_read_as_the_date)
     }
 }
 
+// Two columns of one field: a blank cell never overrides a filled one (a trailing empty aff_sub
+// dropped the Sub ID's click). Two filled ids that differ keep the last, as before (a report's
+// own sub id beside ours); two dates that differ are a conflict, as two amounts are.
+TEST(csv, a_blank_cell_never_overrides_a_filled_one_of_the_same_field)
+{
+    auto const ids = parse_sales_csv("Order ID,Amount,Sub ID,aff_sub,Voucher,Coupon\n"
+                                     "X1,10.00,CLICKX,,LEA10,\n"
+                                     "X2,10.00,,CLICKY,,LEA20\n"
+                                     "X3,10.00,THEIRS,OURS,A,B\n");
+    ASSERT_EQ(ids.rows.size(), 3u);
+    EXPECT_EQ(ids.rows[0].fields.at("click_id"), "CLICKX");
+    EXPECT_EQ(ids.rows[0].fields.at("code"), "LEA10");
+    EXPECT_EQ(ids.rows[1].fields.at("click_id"), "CLICKY");
+    EXPECT_EQ(ids.rows[1].fields.at("code"), "LEA20");
+    EXPECT_EQ(ids.rows[2].fields.at("click_id"), "OURS");
+    EXPECT_EQ(ids.rows[2].fields.at("code"), "B");
+    for (auto const& row : ids.rows)
+        EXPECT_FALSE(row.fields.contains("#conflict")) << row.line;
+
+    auto const dates = parse_sales_csv("txid,amount,Order Date,Transaction Date\n"
+                                       "D1,1.00,2026-11-01,\n"
+                                       "D2,1.00,,2026-11-02\n"
+                                       "D3,1.00,2026-11-03, 2026-11-03\n"
+                                       "D4,1.00,2026-11-04,2026-11-05\n");
+    ASSERT_EQ(dates.rows.size(), 4u);
+    EXPECT_EQ(dates.rows[0].fields.at("date"), "2026-11-01");
+    EXPECT_EQ(dates.rows[1].fields.at("date"), "2026-11-02");
+    EXPECT_EQ(dates.rows[2].fields.at("date"), "2026-11-03");
+    for (std::size_t i : {0u, 1u, 2u})
+        EXPECT_FALSE(dates.rows[i].fields.contains("#conflict")) << dates.rows[i].line;
+    ASSERT_TRUE(dates.rows[3].fields.contains("#conflict"));
+    EXPECT_EQ(dates.rows[3].fields.at("#conflict"), "date");
+
+    auto const amounts = parse_sales_csv("txid,Sale Amount,Order Amount\nA1,,5.00\nA2,5.00,\n");
+    EXPECT_EQ(amounts.rows.at(0).fields.at("amount"), "5.00");
+    EXPECT_EQ(amounts.rows.at(1).fields.at("amount"), "5.00");
+}
+
 // A column the import does not read is listed, as written, never dropped without a word; its
 // cells are not kept (a column named "#cells" cannot pose as the reader's own marks).
 TEST(csv, columns_the_import_does_not_read_are_listed_as_written)
