@@ -17,13 +17,13 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
     auto const o = load_offer(tx, offer_id);
     if (!o)
         throw http::bad_field("offer_id", "no such offer", "not_found");
-    // The network's figure is the commission of a reported offer: without it every sale would be
-    // booked at 0 and look paid for nothing. A row may leave the cell blank (not known yet).
+    // The network's figure is the commission of a reported offer. A file without it is still read:
+    // a status update ("txid,amount,status") keeps each booked sale's commission, as record_sale
+    // keeps it for a postback without one; but a new sale of it is booked at 0, which is said.
+    boost::json::array warnings;
     if (o->commission.type == "reported" && !csv.has_column("commission"))
-        throw http::bad_field("body",
-                              "this offer's commission is the network's figure: the header row must name a commission "
-                              "column (Commission, Commission Amount, Publisher Commission, Payout)",
-                              "invalid_csv");
+        warnings.emplace_back("this offer pays the network's commission and the file has no commission column: new "
+                              "sales are booked at commission 0, sales already booked keep theirs");
     std::map<std::string, std::int64_t> totals{{"created", 0}, {"updated", 0}, {"unchanged", 0}, {"failed", 0}};
     boost::json::array rows;
     // Told, not counted as failures: a network's export has many columns no sale needs (an
@@ -75,7 +75,10 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         ++totals[result["result"].as_string() == "error" ? "failed" : std::string(result["result"].as_string())];
         rows.push_back(std::move(result));
     }
-    boost::json::object report{{"offer_id", offer_id}, {"unknown_columns", std::move(unknown)}, {"rows", std::move(rows)}};
+    boost::json::object report{{"offer_id", offer_id},
+                               {"unknown_columns", std::move(unknown)},
+                               {"warnings", std::move(warnings)},
+                               {"rows", std::move(rows)}};
     for (auto const& [name, n] : totals)
         report[name] = n;
     return report;

@@ -13,11 +13,12 @@
 namespace linkledger::money {
 
 // Books every row against the offer; returns {"created", "updated", "unchanged", "failed",
-// "unknown_columns", "rows": [{"line", "result", "conversion_id"} or {"line", "result": "error",
-// "field", "message"}]}. A column the import does not read is an error on line 1 (unknown_columns);
+// "unknown_columns", "warnings", "rows": [{"line", "result", "conversion_id"} or {"line", "result":
+// "error", "field", "message"}]}. A column the import does not read is an error on line 1 (unknown_columns);
 // a txid already on an earlier line (compared trimmed) is an error naming txid and that line.
-// Throws http_error 400 naming body, booking nothing, for a file without a commission column
-// when the offer's commission is reported by the network.
+// "warnings" holds one message when the offer's commission is reported by the network and the
+// file has no commission column (new sales are booked at 0, booked ones keep theirs); it is
+// empty otherwise.
 boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id, parsed_csv const& csv,
                                  attribution_settings const& settings);
 

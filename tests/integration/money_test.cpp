@@ -567,29 +567,45 @@ TEST_F(money, a_csv_import_names_the_columns_it_did_not_read)
     EXPECT_EQ(rows[0].at("result").as_string(), "created");
 }
 
-// A reported offer pays what the network says: a report without its figure is refused as a
-// whole, naming body, instead of booking every sale at commission 0.
-TEST_F(money, a_csv_without_a_commission_column_is_refused_for_a_reported_offer)
+// A reported offer pays what the network says. A file without its commission column is still
+// imported (a status update "txid,amount,status" keeps each booked sale's commission, as the same
+// update by postback does), and the answer warns that a new sale of it is booked at 0.
+TEST_F(money, a_csv_without_a_commission_column_for_a_reported_offer_is_imported_with_a_warning)
 {
     auto const reported = make_offer(R"({"type":"reported"})");
     auto const import = [](boost::json::object const& offer, std::string const& csv) {
         return send(ll->port(), {"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(id_of(offer)), csv,
                                  {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}});
     };
-    auto const refused = import(reported, "order_id,amount,status\nREP-1,10.00,approved\n");
-    expect_error(refused, 400, "body");
-    EXPECT_NE(refused.body.find("commission"), std::string::npos) << refused.body;
-    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + std::to_string(id_of(reported))),
-              "0");
-    // With the column, a row may still leave it blank (the figure is not known yet): booked at 0.
-    auto const kept = import(reported, "order_id,amount,commission\nREP-1,10.00,1.50\nREP-2,20.00,\n");
-    ASSERT_EQ(kept.status, 200) << kept.body;
-    EXPECT_EQ(kept.json().at("created").as_int64(), 2) << kept.body;
-    // A percent offer computes its own commission and needs no column.
+    auto const commissions = [&] {
+        return ll->db().query_value("SELECT string_agg(txid || '=' || status || '/' || commission_minor, ',' ORDER BY txid) "
+                                    "FROM conversions WHERE offer_id = " + std::to_string(id_of(reported)));
+    };
+    // With the column, a row may leave it blank (the figure is not known yet): booked at 0.
+    auto const booked = import(reported, "order_id,amount,commission,status\nREP-1,10.00,1.50,pending\nREP-2,20.00,,pending\n");
+    ASSERT_EQ(booked.status, 200) << booked.body;
+    EXPECT_EQ(booked.json().at("created").as_int64(), 2) << booked.body;
+    EXPECT_EQ(boost::json::serialize(booked.json().at("warnings")), "[]") << booked.body;
+    // The network's status update, without the commission: the sales keep theirs, a new one is booked at 0.
+    auto const update = import(reported, "order_id,amount,status\nREP-1,10.00,approved\nREP-3,30.00,pending\n");
+    ASSERT_EQ(update.status, 200) << update.body;
+    auto const body = update.json().as_object();
+    EXPECT_EQ(body.at("updated").as_int64(), 1) << update.body;
+    EXPECT_EQ(body.at("created").as_int64(), 1) << update.body;
+    EXPECT_EQ(body.at("failed").as_int64(), 0) << update.body;
+    ASSERT_TRUE(body.contains("warnings")) << update.body;
+    auto const& warnings = body.at("warnings").as_array();
+    ASSERT_EQ(warnings.size(), 1u) << update.body;
+    EXPECT_EQ(warnings[0].as_string(),
+              "this offer pays the network's commission and the file has no commission column: new sales are booked "
+              "at commission 0, sales already booked keep theirs");
+    EXPECT_EQ(commissions(), "REP-1=approved/150,REP-2=pending/0,REP-3=pending/0");
+    // A percent offer computes its own commission and needs no column: no warning.
     auto const percent = make_offer(R"({"type":"percent","rate_bps":1000})");
-    auto const computed = import(percent, "order_id,amount\nREP-3,10.00\n");
+    auto const computed = import(percent, "order_id,amount\nREP-4,10.00\n");
     ASSERT_EQ(computed.status, 200) << computed.body;
     EXPECT_EQ(computed.json().at("created").as_int64(), 1) << computed.body;
+    EXPECT_EQ(boost::json::serialize(computed.json().at("warnings")), "[]") << computed.body;
 }
 
 // One row per sale: a txid again in the same file is refused on its later line, naming the
