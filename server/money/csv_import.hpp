@@ -14,8 +14,9 @@ namespace linkledger::money {
 
 // Books every row against the offer; returns {"created", "updated", "unchanged", "failed",
 // "unknown_columns", "warnings", "rows": [{"line", "result", "conversion_id"} or {"line", "result":
-// "error", "field", "message"}]}. A column the import does not read is an error on line 1 (unknown_columns);
-// a txid already on an earlier line (compared trimmed) is an error naming txid and that line.
+// "error", "field", "message"}]}. A column the import does not read is listed in unknown_columns
+// and is not a row of the answer nor counted in failed (a network's export has many); a txid
+// already on an earlier line (compared trimmed) is an error naming txid and that line.
 // "warnings" holds one message when the offer's commission is reported by the network and the
 // file has no commission column (new sales are booked at 0, booked ones keep theirs); it is
 // empty otherwise.
