@@ -13,9 +13,13 @@ namespace linkledger::events {
 namespace {
 
 // One part of an inet_aton address: decimal, 0x hex or 0-led octal, as strtoul(..., 0)
-// reads it; nothing when it is not a number or passes `max`.
+// reads it; nothing when it is not a number or passes `max`. A bare "0x" is 0: the WHATWG URL
+// parsers read it so (glibc 2.36's inet_aton refuses it; reading it as the unspecified address
+// errs on the side that refuses a URL no endpoint needs).
 std::optional<std::uint32_t> address_part(std::string_view text, std::uint32_t max)
 {
+    if (text == "0x" || text == "0X")
+        return 0;
     unsigned base = 10;
     if (text.size() > 1 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
         base = 16;
@@ -121,6 +125,10 @@ std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_
         return "url must be https (http:// only with LINKLEDGER_WEBHOOK_ALLOW_PRIVATE=1)";
     if (!u.has_authority() || u.host().empty())
         return "url must name a host";
+    // One trailing dot makes a name fully qualified; two or more leave an empty label, which no
+    // valid name has ("localhost.." is neither localhost nor anything DNS can hold).
+    if (u.host().ends_with(".."))
+        return "url host must not end in more than one dot (not a valid name)";
     if (u.has_userinfo())
         return "url must not hold a user name or password";
     if (u.has_fragment())

@@ -2,8 +2,9 @@
 // only with LINKLEDGER_WEBHOOK_ALLOW_PRIVATE=1), a host, no user name or password, a port (if
 // any) of 1 to 65535, at most 2048 bytes, and not a literal loopback/private/link-local/...
 // address, written in any form a resolver reads as one (127.1, 2130706433, 0x7f000001,
-// 0177.0.0.1, 0) nor localhost/*.localhost in any case with or without a trailing dot (names
-// are judged where it matters, when they are resolved at send time: webhook_client).
+// 0177.0.0.1, 0, 0x) nor localhost/*.localhost in any case with or without a trailing dot (names
+// are judged where it matters, when they are resolved at send time: webhook_client). A host
+// ending in more than one dot is no valid name and is refused, private addresses allowed or not.
 #pragma once
 
 #include <optional>

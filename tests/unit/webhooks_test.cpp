@@ -97,6 +97,29 @@ TEST(webhook_url, a_private_address_in_a_form_resolvers_read_is_refused)
         EXPECT_FALSE(webhook_url_problem(good, false)) << good;
 }
 
+// A bare "0x" part is read as 0, as WHATWG URL parsers read it (0.0.0.0 is no endpoint); a host
+// ending in more than one dot is no valid name, whatever LINKLEDGER_WEBHOOK_ALLOW_PRIVATE says.
+TEST(webhook_url, a_bare_0x_part_is_0_and_a_host_ending_in_two_dots_is_refused)
+{
+    for (auto const* bad : {"https://0x/", "https://0X/", "https://0x./", "https://0x.0x.0x.0x/"}) {
+        EXPECT_NE(webhook_url_problem(bad, false).value_or("").find("unspecified"), std::string::npos) << bad;
+        EXPECT_FALSE(webhook_url_problem(bad, true)) << bad;
+    }
+    EXPECT_NE(webhook_url_problem("https://0x7f.0x.0.1/", false).value_or("").find("loopback"), std::string::npos);
+    for (auto const* bad : {"https://localhost../", "https://hooks.example.com../", "https://hooks.example.com.../",
+                            "https://../", "https://LOCALHOST../"}) {
+        for (bool const allow_private : {false, true}) {
+            auto const problem = webhook_url_problem(bad, allow_private);
+            EXPECT_TRUE(problem) << bad;
+            if (problem) {
+                EXPECT_NE(problem->find("host"), std::string::npos) << *problem;
+            }
+        }
+    }
+    EXPECT_FALSE(webhook_url_problem("https://hooks.example.com./", false));
+    EXPECT_FALSE(webhook_url_problem("https://0xfood.example/", false));
+}
+
 TEST(webhook_url, a_port_is_1_to_65535)
 {
     EXPECT_FALSE(webhook_url_problem("https://a.example:65535/", false));
