@@ -1,5 +1,6 @@
 #include "money/video_stats_csv.hpp"
 
+#include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
 
 #include <algorithm>
@@ -515,12 +516,17 @@ video_stats_row video_stats_from_csv_record(video_stats_csv const& csv, csv_reco
                               "the row names no video");
     if (row.video_url.size() > 2048)
         throw http::bad_field("video_url", "the link is longer than 2048 bytes");
+    // PostgreSQL refuses invalid UTF-8: the whole file failed with a 500 on one bad byte.
+    if (!clicks::is_clean_text(row.video_url))
+        throw http::bad_field("video_url", "the link must be UTF-8 text without control characters");
     if (row.platform_video_id.size() > 64 ||
         !std::all_of(row.platform_video_id.begin(), row.platform_video_id.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
         }))
         throw http::bad_field("video_id", "'" + row.platform_video_id.substr(0, 40) + "' is not a video id");
-    row.title = get("title").substr(0, 300);
+    // Cut at a character, bad bytes replaced: a 300-byte cut through an "é" made the file's
+    // transaction fail (a 500, every row lost).
+    row.title = clicks::storable_text(get("title"), 300);
     row.platform = lower_ascii(get("platform"));
     row.posted_at = get("posted_at");
     row.stats.day = read_day(get("date"), "date", csv.day_first, latest_day);

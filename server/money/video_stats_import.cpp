@@ -2,6 +2,7 @@
 
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
+#include "links/target_url.hpp"
 #include "money/unknown_columns.hpp"
 #include "money/video_stats_store.hpp"
 
@@ -32,6 +33,10 @@ imported_video video_to_create(video_stats_row const& row, std::string const& fi
     auto const platform = row.platform.empty() ? platform_of_url(row.video_url) : row.platform;
     if (!is_platform_name(platform))
         throw http::bad_field("platform", "platform must be a lowercase name such as tiktok, instagram, youtube");
+    // As POST /api/v1/videos: the dashboard makes the link "open on the platform" of it.
+    if (!row.video_url.empty())
+        if (auto problem = links::target_url_problem(row.video_url, "video_url"))
+            throw http::bad_field("video_url", *problem);
     if (!row.posted_at.empty() && !http::looks_like_iso_time(row.posted_at))
         throw http::bad_field("posted_at", "'" + row.posted_at.substr(0, 40) + "' is not a date (YYYY-MM-DD or ISO 8601)");
     // Without a publication time, the video went live no later than its first day in the file.

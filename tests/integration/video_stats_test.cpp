@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
@@ -212,6 +214,29 @@ TEST_F(video_stats, bad_rows_are_reported_with_their_line_and_reason_and_good_ro
     auto const flag = send(ll->port(), {"POST", "/api/v1/videos/stats/import?create_missing=maybe", "Date,Video ID\n",
                                         {{"Authorization", "Bearer " + ll->key()}}});
     expect_error(flag, 400, "create_missing");
+}
+
+// An analytics export with a long French title, a bad byte and a javascript: link: each row is
+// judged on its own. The long title's 300-byte cut through an "é" and the bad byte failed the
+// file's transaction (a 500, every row lost), and the javascript: link became a video the
+// dashboard linked to.
+TEST_F(video_stats, odd_text_in_one_row_never_fails_the_file)
+{
+    std::string const csv = "Video link,Date,Views,Title\n"
+                            "https://www.tiktok.com/@lea/video/8801,2026-11-30,10," + std::string(299, 'a') + "\xC3\xA9\n"
+                            "https://www.tiktok.com/@lea/video/8802,2026-11-30,20,bad\xFF title\n"
+                            "javascript:alert(1),2026-11-30,30,x\n"
+                            "https://www.tiktok.com/@lea/video/\xFF,2026-11-30,40,y\n";
+    auto const report = import(csv, "?create_missing=true");
+    EXPECT_EQ(report.at("created").as_int64(), 2) << boost::json::serialize(report);
+    EXPECT_EQ(report.at("failed").as_int64(), 2) << boost::json::serialize(report);
+    std::vector<std::string> fields;
+    for (auto const& row : report.at("rows").as_array())
+        if (row.at("result").as_string() == "error")
+            fields.emplace_back(row.at("field").as_string());
+    EXPECT_EQ(fields, (std::vector<std::string>{"video_url", "video_url"}));
+    EXPECT_EQ(ll->db().query_value("SELECT octet_length(title) FROM videos WHERE url LIKE '%/8801'"), "299");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM videos WHERE url LIKE 'javascript:%'"), "0");
 }
 
 TEST_F(video_stats, put_stores_days_by_json_replaces_them_and_names_the_bad_field)

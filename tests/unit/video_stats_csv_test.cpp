@@ -163,3 +163,19 @@ TEST(video_stats_csv, the_platform_of_a_video_created_by_an_import_comes_from_it
     EXPECT_EQ(platform_of_url("https://notyoutube.com/x"), "other");
     EXPECT_EQ(platform_of_url(""), "other");
 }
+
+// Text PostgreSQL would refuse is never sent to it: a title cut through a character, or a bad
+// byte, made the whole file's transaction fail with a 500.
+TEST(video_stats_csv, a_title_is_cut_at_a_character_and_a_bad_link_names_its_column)
+{
+    auto const csv = parse_video_stats_csv("Date,Video link,Views,Title\n"
+                                           "2026-11-30,https://www.tiktok.com/@lea/video/1,5," + std::string(299, 'a') + "\xC3\xA9\n"
+                                           "2026-11-30,https://www.tiktok.com/@lea/video/2,5,bad\xFF title\n"
+                                           "2026-11-30,https://www.tiktok.com/@lea/video/\xFF,5,x\n");
+    ASSERT_EQ(csv.records.size(), 3u);
+    auto const cut = video_stats_from_csv_record(csv, csv.records[0], k_today);
+    EXPECT_EQ(cut.title, std::string(299, 'a')) << "the cut falls before the character, not through it";
+    auto const replaced = video_stats_from_csv_record(csv, csv.records[1], k_today);
+    EXPECT_EQ(replaced.title, "bad\xEF\xBF\xBD title");
+    EXPECT_EQ(refused_field([&] { video_stats_from_csv_record(csv, csv.records[2], k_today); }), "video_url");
+}
