@@ -10,10 +10,9 @@ bool large_body_gate::try_take(std::string const& client_key, bool anonymous)
     if (taken_ >= max_total_)
         return false;
     if (anonymous) {
-        if (anonymous_taken_ >= std::max<std::size_t>(1, max_total_ / 2) || anonymous_by_client_.contains(client_key))
+        if (anonymous_clients_.size() >= std::max<std::size_t>(1, max_total_ / 2) ||
+            !anonymous_clients_.insert(client_key).second)
             return false;
-        anonymous_by_client_.emplace(client_key, 1);
-        ++anonymous_taken_;
     }
     ++taken_;
     return true;
@@ -23,10 +22,8 @@ void large_body_gate::give_back(std::string const& client_key, bool anonymous)
 {
     std::lock_guard lock(mutex_);
     --taken_;
-    if (anonymous) {
-        anonymous_by_client_.erase(client_key);
-        --anonymous_taken_;
-    }
+    if (anonymous)
+        anonymous_clients_.erase(client_key);
 }
 
 } // namespace linkledger::http

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+#include <unordered_set>
 
 namespace linkledger::http {
 
@@ -25,8 +25,7 @@ private:
     std::mutex mutex_;
     std::size_t const max_total_;
     std::size_t taken_ = 0;
-    std::size_t anonymous_taken_ = 0;
-    std::unordered_map<std::string, std::size_t> anonymous_by_client_;
+    std::unordered_set<std::string> anonymous_clients_; // one turn each
 };
 
 } // namespace linkledger::http
