@@ -1,8 +1,9 @@
 #include "http/json_text.hpp"
 
+#include "http/json_strict.hpp"
+
 #include <boost/json/serialize.hpp>
 
-#include <charconv>
 #include <cmath>
 #include <string_view>
 
@@ -108,11 +109,7 @@ std::string json_decimal(double value)
         return "null";
     // Plain notation always; shortest round-trip digits. Past 1e21 a plain decimal is long but
     // still exact and still JSON.
-    char buffer[400];
-    auto const [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-    if (ec != std::errc{})
-        return "null";
-    std::string text(buffer, end);
+    auto text = decimal_text(value);
     if (text.find('.') == std::string::npos)
         text += ".0"; // still a number that is not whole, as the value's type says
     return text;
