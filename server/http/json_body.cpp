@@ -103,6 +103,13 @@ std::optional<bool> optional_bool(boost::json::object const& body, std::string_v
     return value->get_bool();
 }
 
+bool has_utc_offset(std::string_view iso_time)
+{
+    if (iso_time.size() <= 10 || (iso_time[10] != 'T' && iso_time[10] != 't' && iso_time[10] != ' '))
+        return false; // a bare date
+    return iso_time.find_first_of("Zz+-", 11) != std::string_view::npos;
+}
+
 // A strict RFC 3339 / ISO 8601 grammar, each field in range, so that PostgreSQL never reads
 // something else than was meant: it takes 2026-01-01T00:00:00Z+01:00 as an offset of -01:00
 // (POSIX sign) and T00:00:60 as 00:01:00. Calendar dates (02-29 in a common year) are left to
@@ -111,13 +118,6 @@ std::optional<bool> optional_bool(boost::json::object const& body, std::string_v
 //   time     = HH ":" MM [ ":" SS [ "." 1*9DIGIT ] ]
 //   offset   = "Z" / "z" / ("+" / "-") HH [ [":"] MM ]
 //   accepted = date [ ("T" / " ") time [ offset ] ]
-bool has_utc_offset(std::string_view iso_time)
-{
-    if (iso_time.size() <= 10 || (iso_time[10] != 'T' && iso_time[10] != 't' && iso_time[10] != ' '))
-        return false; // a bare date
-    return iso_time.find_first_of("Zz+-", 11) != std::string_view::npos;
-}
-
 bool looks_like_iso_time(std::string_view text)
 {
     std::size_t at = 0;
