@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
 namespace linkledger::money {
 namespace {
@@ -16,8 +17,9 @@ namespace {
 constexpr std::size_t k_max_rows = 100'000;
 
 // Header names as networks write them (Awin, CJ, Impact, ShareASale, Rakuten, Tradedoubler), after
-// canonical() folded case, spaces and dashes. Only names that can mean nothing but our field: a
-// "Click Date" is not the sale's date, "Revenue" may be the sale or the commission, a numbered
+// folded() evened case, spaces and dashes; each field names itself too, and a column named
+// nowhere here is not read. Only names that can mean nothing but our field: a "Click Date" is
+// not the sale's date, "Revenue" may be the sale or the commission, a numbered
 // sub id ("SubId2") may carry anything, and an "Order Number" or "Action Id" often sits beside
 // the network's transaction id (two columns of one id: the last one would win). A time column
 // ("Transaction Time", "Order Time") is not the date: Rakuten writes the day and the hour apart,
@@ -72,11 +74,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 47> k_aliase
     {"payout", "commission"},
 }};
 
-// The columns a sale is read from; any other is reported as unknown.
-constexpr std::array<std::string_view, 8> k_columns{"txid", "amount", "currency", "status",
-                                                    "click_id", "code", "date", "commission"};
-
-std::string canonical(std::string name)
+// A header name trimmed, lower-cased, spaces and dashes as underscores.
+std::string folded(std::string name)
 {
     auto const first = name.find_first_not_of(" \t");
     auto const last = name.find_last_not_of(" \t");
@@ -84,11 +83,17 @@ std::string canonical(std::string name)
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
         return c == ' ' || c == '-' ? '_' : static_cast<char>(std::tolower(c));
     });
-    for (auto const& [alias, column] : k_aliases) {
-        if (alias == name)
-            return std::string(column);
-    }
     return name;
+}
+
+// The field a folded header names; nothing for a column the import does not read.
+std::optional<std::string_view> field_of(std::string_view header)
+{
+    for (auto const& [alias, field] : k_aliases) {
+        if (alias == header)
+            return field;
+    }
+    return std::nullopt;
 }
 
 std::string cell(csv_row const& row, std::string const& name)
@@ -110,13 +115,12 @@ parsed_csv parse_sales_csv(std::string_view text)
     parsed_csv out;
     std::vector<std::string> columns; // what each position is read as; "" for a column not read
     for (auto const& name : table.header) {
-        auto column = canonical(name);
-        if (std::find(k_columns.begin(), k_columns.end(), column) == k_columns.end()) {
-            if (!column.empty())
-                out.unknown_columns.push_back(trim_blanks(name));
-            column.clear();
-        }
-        if (!column.empty() && !out.has_column(column))
+        auto const header = folded(name);
+        auto const field = field_of(header);
+        if (!field && !header.empty())
+            out.unknown_columns.push_back(trim_blanks(name));
+        std::string column(field.value_or(""));
+        if (field && !out.has_column(column))
             out.columns.push_back(column);
         columns.push_back(std::move(column));
     }
