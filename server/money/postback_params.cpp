@@ -25,20 +25,30 @@ namespace {
 constexpr std::size_t k_max_param_bytes = 200;
 constexpr std::array<char const*, 3> k_txid_names{"txid", "transaction_id", "order_id"};
 constexpr std::array<char const*, 5> k_click_id_names{"click_id", "clickid", "subid", "sub_id", "aff_sub"};
+constexpr std::array<char const*, 2> k_amount_names{"amount", "sale_amount"};
+constexpr std::array<char const*, 2> k_commission_names{"commission", "payout"};
 // Every other name sale_from_postback reads.
-constexpr std::array<char const*, 7> k_other_names{"amount", "sale_amount", "commission", "payout",
-                                                   "currency", "status",      "code"};
+constexpr std::array<char const*, 3> k_other_names{"currency", "status", "code"};
+
+bool is_one_of(std::string_view key, std::span<char const* const> names)
+{
+    return std::any_of(names.begin(), names.end(), [key](char const* name) { return key == name; });
+}
 
 bool is_txid_name(std::string_view key)
 {
-    return std::any_of(k_txid_names.begin(), k_txid_names.end(), [&](char const* name) { return key == name; });
+    return is_one_of(key, k_txid_names);
+}
+
+// A figure, compared as a number when given twice ("10" and "10.00" are one).
+bool is_amount_name(std::string_view key)
+{
+    return is_one_of(key, k_amount_names) || is_one_of(key, k_commission_names);
 }
 
 bool is_read_name(std::string_view key)
 {
-    auto const is = [key](char const* name) { return key == name; };
-    return is_txid_name(key) || std::any_of(k_click_id_names.begin(), k_click_id_names.end(), is) ||
-           std::any_of(k_other_names.begin(), k_other_names.end(), is);
+    return is_txid_name(key) || is_one_of(key, k_click_id_names) || is_amount_name(key) || is_one_of(key, k_other_names);
 }
 
 bool is_unfilled_macro(std::string_view value)
@@ -90,8 +100,7 @@ void keep(postback_parameters& params, std::set<std::string>& seen, std::string_
     if (!key.empty() && !seen.emplace(key).second) {
         auto& kept = params[std::string(key)];
         // Only amounts are compared as numbers: "0012" and "12" are two order ids.
-        bool const figure = key == "amount" || key == "sale_amount" || key == "commission" || key == "payout";
-        if (value.empty() || kept == value || (figure && same_value(kept, value)))
+        if (value.empty() || kept == value || (is_amount_name(key) && same_value(kept, value)))
             return;
         // A macro left unfilled says nothing: the value beside it stands.
         if (is_unfilled_macro(value)) {
@@ -125,9 +134,9 @@ named_value first_param(postback_parameters const& params, std::span<char const*
 
 // The same for money: two of `names` filled with different values ("amount=1&sale_amount=1000",
 // where one network's "amount" is the payout) is a 400 naming both, never one taken silently.
-named_value only_param(postback_parameters const& params, std::initializer_list<char const*> names)
+named_value only_param(postback_parameters const& params, std::span<char const* const> names)
 {
-    auto found = first_param(params, std::span(names.begin(), names.size()));
+    auto found = first_param(params, names);
     for (auto const* name : names)
         if (auto value = postback_param(params, name); !value.empty() && !same_value(value, found.value))
             throw http::bad_field(found.name, found.name + " and " + name + " are both given, with different values");
@@ -221,7 +230,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR");
-    auto const amount_param = only_param(params, {"amount", "sale_amount"});
+    auto const amount_param = only_param(params, k_amount_names);
     if (amount_param.value.empty())
         throw http::bad_field("amount", "amount is required (in major units, e.g. 19.99)", "required");
     auto const amount = parse_written_amount(amount_param.value, currency);
@@ -230,7 +239,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
                                                      " must be a decimal such as 19.99 with at most the decimals of " +
                                                      currency + ", without thousands separators");
     s.amount_minor = *amount;
-    if (auto const commission = only_param(params, {"commission", "payout"}); !commission.value.empty()) {
+    if (auto const commission = only_param(params, k_commission_names); !commission.value.empty()) {
         auto const minor = parse_written_amount(commission.value, currency);
         if (!minor || *minor < 0)
             throw http::bad_field(commission.name, commission.name + " must be a decimal such as 1.99");
