@@ -81,6 +81,13 @@ protected:
 
     static std::int64_t id_of(boost::json::object const& o) { return o.at("id").as_int64(); }
 
+    // A sale time a moment after a click just made, as a report writes it: the click counts for it.
+    static std::string a_minute_from_now()
+    {
+        return ll->db().query_value(
+            "SELECT to_char((now() + interval '1 minute') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    }
+
     static boost::json::array report(std::string const& group_by)
     {
         auto const reply = ll->api("GET", "/api/v1/reports/revenue?group_by=" + group_by);
@@ -468,8 +475,7 @@ TEST_F(money, a_blank_cell_keeps_the_filled_one_and_two_dates_that_disagree_are_
     ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":"two-subs","offer_id":)" +
                     std::to_string(id_of(offer)) + "}");
     auto const click_id = tap("two-subs");
-    auto const sold_at = ll->db().query_value(
-        "SELECT to_char((now() + interval '1 minute') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    auto const sold_at = a_minute_from_now();
     std::string const csv = "Order ID,Amount,Sub ID,aff_sub,Order Date,Transaction Date\n"
                             "TWO-1,10.00," + click_id + ",," + sold_at + ",\n"
                             "TWO-2,10.00,,,2026-11-01,2026-11-02\n";
@@ -529,9 +535,7 @@ TEST_F(money, an_awin_report_is_read_by_its_own_column_names)
     ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":"awin-haul","offer_id":)" +
                     std::to_string(id_of(offer)) + "}");
     auto const click_id = tap("awin-haul");
-    // A moment after the click, so that the click counts for it.
-    auto const sold_at = ll->db().query_value(
-        "SELECT to_char((now() + interval '1 minute') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    auto const sold_at = a_minute_from_now();
     std::string const csv = "Transaction Id,Order Date,Click Ref,Sale Amount,Commission Amount,Status\n"
                             "AW-1," + sold_at + "," + click_id + ",100.00,8.00,approved\n";
     auto const reply = send(ll->port(), {"POST", "/api/v1/conversions/import?offer_id=" + std::to_string(id_of(offer)),
