@@ -84,8 +84,15 @@ int serve(config::config settings)
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     std::filesystem::path const data_dir(settings.data_dir);
     clicks::data_dir_lock const data_dir_owner(data_dir); // before anything writes there
-    db::database database(settings.database_url, settings.db_pool_size);
-    cli::migrate_database(database);
+    {
+        // Migrations wait for their locks and run as long as they need (migrator.cpp); the
+        // request pool's bounds below would cut them short.
+        db::database unbounded(settings.database_url, 1);
+        cli::migrate_database(unbounded);
+    }
+    db::database database(settings.database_url, settings.db_pool_size,
+                          {.lock_timeout = std::chrono::seconds(settings.db_lock_timeout_seconds),
+                           .statement_timeout = std::chrono::seconds(settings.db_statement_timeout_seconds)});
     // Reports do their zone arithmetic in PostgreSQL: the zone must be one it knows.
     if (!database.run_blocking([&](pqxx::connection& conn) {
             pqxx::read_transaction tx(conn);

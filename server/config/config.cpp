@@ -59,6 +59,10 @@ std::vector<setting> const& settings()
          "time allowed to receive one request once it has begun; slower clients are dropped", "15"},
         {"LINKLEDGER_IDLE_TIMEOUT", "--idle-timeout", "SECONDS",
          "time a connection may wait before it begins a request (new or kept alive)", "5"},
+        {"LINKLEDGER_DB_LOCK_TIMEOUT", "--db-lock-timeout", "SECONDS",
+         "longest a request's query waits for a lock another session holds; then 503 database_busy", "5"},
+        {"LINKLEDGER_DB_STATEMENT_TIMEOUT", "--db-statement-timeout", "SECONDS",
+         "longest one query of a request may run (migrations are not bounded); then 503 database_busy", "60"},
         {"LINKLEDGER_GEOIP_DB", "--geoip-db", "FILE",
          "MaxMind-format country database (GeoLite2, DB-IP lite...); 'none': every country 'unknown'",
          "the bundled free file (/usr/share/linkledger/geoip/country.mmdb, else data/geoip/country.mmdb)"},
@@ -233,6 +237,10 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
         c.request_timeout_seconds = parse_count("LINKLEDGER_REQUEST_TIMEOUT", *v, 1, 3600);
     if (auto const* v = get("LINKLEDGER_IDLE_TIMEOUT"))
         c.idle_timeout_seconds = parse_count("LINKLEDGER_IDLE_TIMEOUT", *v, 1, 3600);
+    if (auto const* v = get("LINKLEDGER_DB_LOCK_TIMEOUT"))
+        c.db_lock_timeout_seconds = parse_count("LINKLEDGER_DB_LOCK_TIMEOUT", *v, 1, 3600);
+    if (auto const* v = get("LINKLEDGER_DB_STATEMENT_TIMEOUT"))
+        c.db_statement_timeout_seconds = parse_count("LINKLEDGER_DB_STATEMENT_TIMEOUT", *v, 1, 3600);
 
     if (auto const* v = get("LINKLEDGER_GEOIP_DB"); v && *v == "none") {
         c.geoip_db.clear();

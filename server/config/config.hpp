@@ -29,6 +29,8 @@ struct config {
     unsigned db_pool_size = 4;
     unsigned request_timeout_seconds = 15;
     unsigned idle_timeout_seconds = 5; // for a request to begin, on a new or kept-alive connection
+    unsigned db_lock_timeout_seconds = 5;       // a pooled query's wait for a row or table lock
+    unsigned db_statement_timeout_seconds = 60; // a pooled query's whole run
     std::string geoip_db;     // MaxMind-format country database; empty: countries "unknown"
     bool geoip_db_explicit = false; // set (a file, or "none"); else the bundled file is looked for
     unsigned click_retention_days = 395;

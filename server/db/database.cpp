@@ -4,8 +4,8 @@
 
 namespace linkledger::db {
 
-database::database(std::string url, std::size_t pool_size)
-    : url_(std::move(url)), pool_size_(pool_size), threads_(pool_size)
+database::database(std::string url, std::size_t pool_size, session_limits limits)
+    : url_(std::move(url)), pool_size_(pool_size), limits_(limits), threads_(pool_size)
 {
 }
 
@@ -16,7 +16,14 @@ database::~database()
 
 std::unique_ptr<pqxx::connection> database::connect() const
 {
-    return std::make_unique<pqxx::connection>(url_);
+    auto conn = std::make_unique<pqxx::connection>(url_);
+    auto const as_setting = [](std::chrono::milliseconds limit) { return std::to_string(limit.count()) + "ms"; };
+    if (limits_.lock_timeout.count() > 0 || limits_.statement_timeout.count() > 0) {
+        pqxx::nontransaction tx(*conn);
+        tx.exec_params("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)",
+                       as_setting(limits_.lock_timeout), as_setting(limits_.statement_timeout));
+    }
+    return conn;
 }
 
 database::lease database::acquire()

@@ -12,6 +12,7 @@
 #include <pqxx/connection>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <memory>
@@ -24,9 +25,16 @@ namespace linkledger::db {
 
 namespace net = boost::asio;
 
+// Bounds on each pooled connection's waits, so one stuck lock cannot hold every connection
+// of the pool (and with them every request that needs the database). Zero: no bound.
+struct session_limits {
+    std::chrono::milliseconds lock_timeout{0};
+    std::chrono::milliseconds statement_timeout{0};
+};
+
 class database {
 public:
-    database(std::string url, std::size_t pool_size);
+    database(std::string url, std::size_t pool_size, session_limits limits = {});
     ~database();
     database(database const&) = delete;
     database& operator=(database const&) = delete;
@@ -122,6 +130,7 @@ private:
 
     std::string url_;
     std::size_t pool_size_;
+    session_limits limits_;
     mutable std::mutex mutex_;
     std::condition_variable available_;
     std::atomic<std::size_t> queued_{0};

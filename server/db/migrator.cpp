@@ -93,7 +93,10 @@ void apply_waiting_for_locks(pqxx::connection& conn, int version, migration_sour
     for (;;) {
         try {
             pqxx::work tx(conn);
-            tx.exec_params("SELECT set_config('lock_timeout', $1, true)", std::to_string(lock_timeout.count()) + "ms");
+            // A migration rewriting a large table may run for minutes, whatever statement_timeout
+            // the role or the database sets.
+            tx.exec_params("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', '0', true)",
+                           std::to_string(lock_timeout.count()) + "ms");
             tx.exec(std::string(m.sql));
             tx.exec_params(k_insert_applied, version, std::string(m.name), checksum);
             tx.commit();

@@ -64,6 +64,15 @@ std::optional<http::http_error> http_error_of(http::request const& req, std::exc
                                 "the database is unreachable; try again shortly");
     }
     if (auto const* sql = dynamic_cast<pqxx::sql_error const*>(&failure)) {
+        // lock_not_available, query_canceled: the pool's bounds (database.hpp) were reached.
+        if (sql->sqlstate() == "55P03" || sql->sqlstate() == "57014") {
+            logging::warn("database busy while serving {method}: sqlstate={sqlstate} {error}",
+                          {{"method", std::string_view(req.method_string().data(), req.method_string().size())},
+                           {"sqlstate", sql->sqlstate()},
+                           {"error", first_line(sql->what())}});
+            return http::http_error(http::status::service_unavailable, "database_busy",
+                                    "the database is busy (a lock or a long query); try again shortly");
+        }
         logging::error("internal error serving {method}: sqlstate={sqlstate} {error}",
                        {{"method", std::string_view(req.method_string().data(), req.method_string().size())},
                         {"sqlstate", sql->sqlstate()},

@@ -6,7 +6,11 @@
 #include <pqxx/pqxx>
 
 #include <signal.h>
+
+#include <algorithm>
+#include <future>
 #include <thread>
+#include <vector>
 
 using namespace linkledger::testing;
 
@@ -35,6 +39,50 @@ TEST(server, health_and_readiness)
     auto const listed = ll.api("GET", "/api/v1/links");
     EXPECT_GE(listed.status, 500) << listed.body;
     EXPECT_TRUE(listed.json().as_object().contains("error"));
+}
+
+// A session holding a lock (a long manual transaction, a backup) must not take the pool's
+// connections with it for as long as it holds the lock: requests get 503 database_busy once
+// their bound passes, and the server answers normally as soon as the lock goes.
+void expect_busy_then_served(environment env)
+{
+    env["LINKLEDGER_DB_POOL_SIZE"] = "2";
+    env["LINKLEDGER_RATE_LIMIT_API"] = "0";
+    instance ll("db_bounds", env);
+    ASSERT_EQ(ll.api("GET", "/api/v1/links").status, 200);
+
+    pqxx::connection holder(ll.db().url());
+    auto lock = std::make_unique<pqxx::work>(holder);
+    lock->exec("LOCK TABLE links IN ACCESS EXCLUSIVE MODE");
+
+    // Twice the pool: the later ones get a connection only after the first ones gave theirs back.
+    std::vector<std::future<http_reply>> replies;
+    for (int i = 0; i < 4; ++i)
+        replies.push_back(std::async(std::launch::async, [&] { return ll.api("GET", "/api/v1/links"); }));
+    bool const all_answered = std::all_of(replies.begin(), replies.end(), [](auto& r) {
+        return r.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+    });
+    lock.reset(); // rolls back, releasing the lock, so a hung request ends before the test does
+    ASSERT_TRUE(all_answered) << "requests waited on the lock for 20 s";
+    for (auto& r : replies) {
+        auto const reply = r.get();
+        EXPECT_EQ(reply.status, 503) << reply.body;
+        EXPECT_EQ(reply.json().at("error").at("code").as_string(), "database_busy") << reply.body;
+    }
+    auto const after = ll.api("GET", "/api/v1/links");
+    EXPECT_EQ(after.status, 200) << after.body;
+    EXPECT_EQ(send(ll.port(), {"GET", "/readyz", "", {}}).status, 200);
+}
+
+TEST(server, a_lock_held_elsewhere_gives_503_after_the_lock_timeout)
+{
+    expect_busy_then_served({{"LINKLEDGER_DB_LOCK_TIMEOUT", "1"}});
+}
+
+TEST(server, a_query_running_past_the_statement_timeout_gives_503)
+{
+    // The lock wait is what runs long here: the statement bound (1 s) passes before the lock's (5 s).
+    expect_busy_then_served({{"LINKLEDGER_DB_STATEMENT_TIMEOUT", "1"}});
 }
 
 TEST(server, slow_clients_are_dropped)

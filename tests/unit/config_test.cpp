@@ -375,3 +375,21 @@ TEST(config, time_zone_is_utc_by_default_and_must_look_like_an_iana_name)
         EXPECT_EQ(failing_variable({{"LINKLEDGER_TIMEZONE", zone}}), "LINKLEDGER_TIMEZONE") << zone;
     EXPECT_EQ(failing_variable({}, {"--timezone", "Mars Olympus"}), "LINKLEDGER_TIMEZONE");
 }
+
+TEST(config, database_waits_are_bounded_by_default_and_settable)
+{
+    auto c = load_with({});
+    EXPECT_EQ(c.db_lock_timeout_seconds, 5u);
+    EXPECT_EQ(c.db_statement_timeout_seconds, 60u);
+
+    c = load_with({{"LINKLEDGER_DB_LOCK_TIMEOUT", "2"}}, {"--db-statement-timeout", "300"});
+    EXPECT_EQ(c.db_lock_timeout_seconds, 2u);
+    EXPECT_EQ(c.db_statement_timeout_seconds, 300u);
+
+    // 0 would be "no bound" to PostgreSQL: not what a typo should give.
+    for (auto const* value : {"0", "-1", "5s", "3601"}) {
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_DB_LOCK_TIMEOUT", value}}), "LINKLEDGER_DB_LOCK_TIMEOUT") << value;
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_DB_STATEMENT_TIMEOUT", value}}), "LINKLEDGER_DB_STATEMENT_TIMEOUT")
+            << value;
+    }
+}
