@@ -28,9 +28,15 @@ public:
     // ago (rounded up, so a client that waits exactly that long is let in).
     std::chrono::seconds retry_after(int failures, std::chrono::milliseconds since) const;
 
+    // Holds `key`'s count until `tx` ends: attempts on one key at once are checked and counted
+    // one after the other, so N guesses sent together count N before any is let through.
+    static void lock(pqxx::transaction_base& tx, std::string const& key);
     // Seconds `key` must wait before it may try again; 0 when it may try now.
     std::chrono::seconds retry_after(pqxx::transaction_base& tx, std::string const& key) const;
+    // Counts an attempt as failed; it is counted when let through, before the password is
+    // checked, and taken back by forgive_one or record_success when it was right.
     void record_failure(pqxx::transaction_base& tx, std::string const& key) const;
+    void forgive_one(pqxx::transaction_base& tx, std::string const& key) const;
     void record_success(pqxx::transaction_base& tx, std::string const& key) const;
 
 private:

@@ -162,6 +162,9 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
                        .target_id = std::nullopt, .summary = "", .ip = ctx.remote_ip};
         {
             pqxx::work tx(conn);
+            // Always the account before the address: two attempts never wait on each other's.
+            auth::login_throttle::lock(tx, account_key);
+            auth::login_throttle::lock(tx, address_key);
             out.wait = std::max(accounts_.retry_after(tx, account_key), addresses_.retry_after(tx, address_key));
             if (out.wait.count() > 0) {
                 e.action = "login.throttled";
@@ -170,6 +173,11 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
                 tx.commit();
                 return out;
             }
+            // Counted before the slow password check, under the locks: a burst of guesses
+            // cannot all pass the check while the first ones are still being hashed.
+            accounts_.record_failure(tx, account_key);
+            addresses_.record_failure(tx, address_key);
+            tx.commit();
         }
         out.user = users::find_login(conn, email);
         bool const good = out.user ? auth::verify_password(password, out.user->password_hash)
@@ -177,14 +185,13 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
         pqxx::work tx(conn);
         if (!good) {
             out.user.reset();
-            accounts_.record_failure(tx, account_key);
-            addresses_.record_failure(tx, address_key);
             e.action = "login.failed";
             audit::record(tx, e);
             tx.commit();
             return out;
         }
         accounts_.record_success(tx, account_key);
+        addresses_.forgive_one(tx, address_key);
         out.session = auth::create_session(tx, out.user->id);
         e.actor_id = out.user->id;
         e.target_id = out.user->id;

@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <regex>
 #include <set>
 #include <thread>
+#include <vector>
 
 using namespace linkledger::testing;
 
@@ -224,6 +226,37 @@ TEST_F(dashboard_auth, repeated_failures_are_throttled_per_account)
     // Another account from the same address is not locked out.
     auto const other = add_user("other@example.com", "owner");
     EXPECT_EQ(post_login("other@example.com", other).status, 303);
+}
+
+// Guesses sent all at once: each is counted before any password is checked, so no more than
+// the free failures get a password check, however many the pool could run side by side.
+TEST_F(dashboard_auth, guesses_sent_together_get_no_more_checks_than_guesses_sent_one_by_one)
+{
+    instance own("login_burst", {{"LINKLEDGER_DB_POOL_SIZE", "8"}});
+    auto const created = run_linkledger({"user", "add", "--email", "burst@example.com", "--role", "owner"},
+                                        {{"LINKLEDGER_DATABASE_URL", own.db().url()}});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    std::vector<std::future<int>> replies;
+    for (int i = 0; i < 16; ++i)
+        replies.push_back(std::async(std::launch::async, [&] {
+            return post_login("burst@example.com", "wrong-password", "/dashboard", "", own.port()).status;
+        }));
+    int refused = 0, throttled = 0;
+    for (auto& r : replies) {
+        auto const status = r.get();
+        refused += status == 401;
+        throttled += status == 429;
+    }
+    EXPECT_EQ(refused, 5);
+    EXPECT_EQ(throttled, 11);
+    EXPECT_EQ(own.db().query_value("SELECT failures FROM login_failures WHERE key = 'email:burst@example.com'"), "5");
+    // The right password from the same address, for another account, is let in and leaves the
+    // address's count as it found it.
+    auto const other = run_linkledger({"user", "add", "--email", "calm@example.com", "--role", "owner"},
+                                      {{"LINKLEDGER_DATABASE_URL", own.db().url()}});
+    ASSERT_EQ(other.exit_code, 0) << other.err;
+    EXPECT_EQ(post_login("calm@example.com", last_line(other.out), "/dashboard", "", own.port()).status, 303);
+    EXPECT_EQ(own.db().query_value("SELECT failures FROM login_failures WHERE key LIKE 'ip:%'"), "5");
 }
 
 // Two instances behind one load balancer, and a restart: one throttle, kept in PostgreSQL.
