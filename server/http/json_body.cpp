@@ -189,9 +189,18 @@ std::optional<std::string> checked_time(std::optional<std::string> const& value,
 {
     if (!value || value->empty())
         return std::nullopt;
-    if (!looks_like_iso_time(*value))
-        throw bad_field(field, field + " must be an ISO 8601 date or time, e.g. 2026-11-25T18:00:00Z");
-    return value;
+    if (looks_like_iso_time(*value))
+        return value;
+    // A query decodes '+' as a space (form encoding), so `from=...T10:00:00+01:00` written
+    // unencoded arrives as `...T10:00:00 01:00`. A space there can be nothing but the offset's
+    // sign: read it as one rather than refuse what the client meant.
+    if (auto const last_space = value->rfind(' '); last_space != std::string::npos) {
+        auto repaired = *value;
+        repaired[last_space] = '+';
+        if (last_space > 10 && looks_like_iso_time(repaired))
+            return repaired;
+    }
+    throw bad_field(field, field + " must be an ISO 8601 date or time, e.g. 2026-11-25T18:00:00Z");
 }
 
 std::int64_t path_id(std::string const& text)

@@ -65,6 +65,12 @@ TEST_F(clicks_api, newest_first_of_every_link_or_of_one_within_since_and_limit)
     ASSERT_EQ(all.size(), 6u);
     EXPECT_EQ(std::vector(all.begin(), all.begin() + 5), week);
     EXPECT_TRUE(listed("?since=2099-01-01T00:00:00Z").empty());
+    // An offset's '+' sent unencoded (a query reads it as a space) is a 200, not a 400 (the sign
+    // read is the unit test's).
+    auto const paris_wall_clock = ll->db().query_value(
+        "SELECT to_char((now() - interval '11 days') AT TIME ZONE INTERVAL '01:00', 'YYYY-MM-DD\"T\"HH24:MI:SS')");
+    EXPECT_EQ(listed("?since=" + paris_wall_clock + "%2B01:00").size(), 6u);
+    EXPECT_EQ(listed("?since=" + paris_wall_clock + "+01:00").size(), 6u);
 
     std::vector<std::string> const of_a{made[4], made[2], made[0]};
     EXPECT_EQ(listed("?link_id=" + a_id), of_a);

@@ -41,6 +41,13 @@ TEST(iso_time, a_query_parameter_that_is_not_one_is_a_400_naming_it)
     EXPECT_FALSE(checked_time(std::nullopt, "since"));
     EXPECT_FALSE(checked_time(std::string(), "since"));
     EXPECT_EQ(checked_time(std::string("2026-01-01"), "since"), "2026-01-01");
+    // '+' sent unencoded in a query arrives as a space: only the offset's sign can be one.
+    EXPECT_EQ(checked_time(std::string("2026-01-01T10:00:00 01:00"), "since"), "2026-01-01T10:00:00+01:00");
+    EXPECT_EQ(checked_time(std::string("2026-01-01 10:00:00 0530"), "since"), "2026-01-01 10:00:00+0530");
+    EXPECT_EQ(checked_time(std::string("2026-01-01 10:00"), "since"), "2026-01-01 10:00");
+    for (auto const* bad : {"2026-01-01T10:00:00Z 01:00", "2026-01-01T10:00:00  01:00",
+                            "2026-01-01T10:00:00 -01:00", "2026 01-01"})
+        EXPECT_THROW((void)checked_time(std::string(bad), "since"), linkledger::http::http_error) << bad;
     try {
         (void)checked_time(std::string("2026-01-01T00:00:00Z+01:00"), "since");
         FAIL() << "taken";
