@@ -27,14 +27,16 @@ struct attribution {
     std::string code;
 };
 
-// A click counts when it came before the sale and within the offer's window. Bots and link
+// A click counts when it came before the sale and within the offer's window; its video is the
+// one its link pointed at when it was clicked (a bio link moves on to each new video). Bots and link
 // previewers never buy, so their "clicks" do not attribute. The click is read whether it counts
 // or not: a stored click that does not count is final, a missing one may still be on its way.
 constexpr char const* k_find_click = R"sql(
-SELECT c.link_id, c.source, l.video_id, to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+SELECT c.link_id, c.source, linkledger_link_video_at(c.link_id, c.at),
+       to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
        (NOT c.bot AND c.at <= $2::timestamptz + interval '5 minutes'
         AND c.at >= $2::timestamptz - make_interval(days => $3)) AS counts
-FROM clicks c JOIN links l ON l.id = c.link_id
+FROM clicks c
 WHERE c.click_id = $1
 ORDER BY c.at LIMIT 1
 )sql";

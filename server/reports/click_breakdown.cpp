@@ -21,13 +21,13 @@ using http::status;
 // can be many, a page reads the first few.
 constexpr int k_max_rows = 50;
 
-// $1 from, $2 to (instants), $3 the link or NULL, $4 the video or NULL.
-#define LL_ROLLUP_LINKS                                                                                             \
-    " AND ($3::bigint IS NULL OR q.link_id = $3::bigint)"                                                          \
-    " AND ($4::bigint IS NULL OR q.link_id IN (SELECT id FROM links WHERE video_id = $4::bigint))"
-#define LL_RAW_LINKS                                                                                                \
-    " AND ($3::bigint IS NULL OR c.link_id = $3::bigint)"                                                          \
-    " AND ($4::bigint IS NULL OR c.link_id IN (SELECT id FROM links WHERE video_id = $4::bigint))"
+// $1 from, $2 to (instants), $3 the link or NULL, $4 the video or NULL. A video's clicks are
+// those of its links while they pointed at it (link_video_spans, migration 0025).
+#define LL_OF_VIDEO(link, at)                                                                                       \
+    " AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM link_video_spans s WHERE s.link_id = " link                \
+    " AND s.video_id = $4::bigint AND " at " >= s.since AND " at " < s.until))"
+#define LL_ROLLUP_LINKS " AND ($3::bigint IS NULL OR q.link_id = $3::bigint)" LL_OF_VIDEO("q.link_id", "q.bucket")
+#define LL_RAW_LINKS " AND ($3::bigint IS NULL OR c.link_id = $3::bigint)" LL_OF_VIDEO("c.link_id", "c.at")
 #define LL_RAW(key)                                                                                                 \
     "SELECT " key ", count(*)::bigint FROM clicks c WHERE NOT c.bot AND c.at >= $1::timestamptz AND c.at < "       \
     "$2::timestamptz" LL_RAW_LINKS " GROUP BY 1"
@@ -55,6 +55,7 @@ constexpr std::array k_groupings{
 #undef LL_RAW
 #undef LL_RAW_LINKS
 #undef LL_ROLLUP_LINKS
+#undef LL_OF_VIDEO
 
 grouping const* grouping_of(std::string_view name)
 {

@@ -57,7 +57,16 @@ constexpr std::array k_groupings{
     grouping{"link", "SELECT x.link_id::text, x.c, x.u FROM " LL_PER_LINK, "COALESCE(c.link_id::text, '')",
              "(SELECT COALESCE(NULLIF(title, ''), slug) FROM links WHERE id::text = k.key)", false},
     grouping{"video",
-             "SELECT COALESCE(l.video_id::text, ''), sum(x.c), sum(x.u) FROM " LL_PER_LINK " JOIN links l ON l.id = x.link_id GROUP BY 1",
+             // A link's clicks go to the video it pointed at when they were made (migration 0025):
+             // a link moved inside the period is read by quarter-hour, the others whole.
+             "WITH moved AS (SELECT DISTINCT link_id FROM link_videos WHERE since > $1::timestamptz AND since < $2::timestamptz) "
+             "SELECT COALESCE(y.video_id::text, ''), sum(y.c), sum(y.u) FROM ("
+             "SELECT linkledger_link_video_at(x.link_id, $1::timestamptz) AS video_id, x.c, x.u FROM " LL_PER_LINK
+             " WHERE x.link_id NOT IN (SELECT link_id FROM moved) UNION ALL "
+             "SELECT v.video_id, q.clicks, q.unique_clicks FROM click_totals_quarter_hourly q JOIN link_video_spans v "
+             "ON v.link_id = q.link_id AND q.bucket >= v.since AND q.bucket < v.until "
+             "WHERE q.link_id IN (SELECT link_id FROM moved) AND q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz"
+             ") y GROUP BY 1",
              "COALESCE(c.video_id::text, '')", "(SELECT COALESCE(NULLIF(title, ''), url) FROM videos WHERE id::text = k.key)",
              false},
     grouping{"offer",

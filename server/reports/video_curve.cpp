@@ -34,8 +34,9 @@ constexpr char const* k_video_days = R"sql(
     days AS (SELECT d::date AS day FROM bounds b, generate_series(b.first_day, b.end_day - 1, interval '1 day') d),
     clicks AS (
         SELECT (q.bucket AT TIME ZONE $4)::date AS day, sum(q.clicks) AS clicks, sum(q.unique_clicks) AS unique_clicks
-        FROM click_totals_quarter_hourly q JOIN links l ON l.id = q.link_id
-        WHERE l.video_id = $1 AND q.bucket >= $2::timestamptz AND q.bucket < $3::timestamptz
+        FROM click_totals_quarter_hourly q
+        JOIN link_video_spans s ON s.link_id = q.link_id AND q.bucket >= s.since AND q.bucket < s.until
+        WHERE s.video_id = $1 AND q.bucket >= $2::timestamptz AND q.bucket < $3::timestamptz
         GROUP BY 1),
     money AS (
         SELECT (c.occurred_at AT TIME ZONE $4)::date AS day, c.currency, count(*) AS conversions,
