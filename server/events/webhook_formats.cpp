@@ -122,6 +122,11 @@ std::string chat_message(outgoing_event const& e, std::string const& public_url,
             out += fr ? " à " : " to ";
             out += status_word(text_of(data, "status"), fr);
             return out;
+        } else if (int_of(data, "previous_amount_minor") == int_of(data, "amount_minor") &&
+                   int_of(data, "previous_commission_minor") == int_of(data, "commission_minor")) {
+            // Only where it came from changed: its click or code was found later. Said as a
+            // new sale is, with where it now comes from.
+            out = fr ? "Vente réattribuée : " : "Sale reattributed: ";
         } else {
             // Its money changed, not its status (a partial refund, a corrected report).
             out = fr ? "Vente passée de " : "Sale changed from ";

@@ -205,6 +205,28 @@ TEST_F(webhooks, a_sale_is_signed_and_verified_by_the_reference_implementation)
     EXPECT_EQ(str(items[0], "status"), "succeeded") << json::serialize(deliveries_json);
     EXPECT_EQ(items[0].as_object().at("response_code").as_int64(), 200);
     EXPECT_EQ(str(items[0], "response_body"), "ok");
+
+    // Where it came from changes, nothing else (its code named by a later report): sale.updated,
+    // with where it came from before. Before, nothing was sent and a consumer totalling by
+    // video or source kept it unattributed for good.
+    auto const video = ll->api("POST", "/api/v1/videos", R"({"url": "https://www.tiktok.com/@me/video/7311111111111111111", "posted_at": "2026-11-01T10:00:00Z"})");
+    ASSERT_EQ(video.status, 201) << video.body;
+    auto const code = ll->api("POST", "/api/v1/promo-codes",
+                              R"({"code": "HOOKED", "offer_id": )" + offer_id + R"(, "video_id": )" +
+                                  std::to_string(video.json().at("id").as_int64()) + "}");
+    ASSERT_EQ(code.status, 201) << code.body;
+    auto const found = ll->api("POST", "/api/v1/conversions",
+                               R"({"offer_id": )" + offer_id + R"(, "txid": "ORDER-1", "amount_minor": 1500, "code": "HOOKED"})");
+    ASSERT_EQ(found.status, 200) << found.body;
+    EXPECT_EQ(str(found.json(), "attribution"), "code") << found.body;
+    log = receiver->wait_for(4, 10s);
+    ASSERT_EQ(log.size(), 4u);
+    auto const attributed = json::parse(str(log[3], "body")).as_object();
+    EXPECT_EQ(str(attributed, "type"), "sale.updated");
+    EXPECT_EQ(str(attributed.at("data"), "attribution"), "code");
+    EXPECT_EQ(str(attributed.at("data"), "previous_attribution"), "none");
+    EXPECT_TRUE(attributed.at("data").at("previous_video_id").is_null());
+    EXPECT_EQ(attributed.at("data").at("video_id"), video.json().at("id"));
 }
 
 TEST_F(webhooks, link_and_offer_changes_are_events_with_the_api_object)

@@ -198,6 +198,14 @@ TEST(webhook_formats, a_link_gets_its_short_url)
                                   R"("previous_status":"approved","previous_amount_minor":10000,"previous_commission_minor":1000})",
                                   "{}"};
     EXPECT_EQ(chat_message(refunded, "", "en"), "Sale changed from €100.00 to €60.00, commission €6.00");
+    outgoing_event const found{"sale.updated", "2026-11-25T18:00:00.000Z",
+                               R"({"amount_minor":6000,"commission_minor":600,"currency":"EUR","status":"approved",)"
+                               R"("source":"tiktok","previous_status":"approved","previous_amount_minor":6000,)"
+                               R"("previous_commission_minor":600,"previous_source":"unattributed"})",
+                               R"({"video_title":"Winter haul"})"};
+    EXPECT_EQ(chat_message(found, "", "en"), "Sale reattributed: €60.00 via tiktok, video Winter haul, commission €6.00");
+    EXPECT_EQ(chat_message(found, "", "fr"),
+              "Vente réattribuée : 60,00\u00a0€ via tiktok, vidéo Winter haul, commission 6,00\u00a0€");
 }
 
 TEST(sender_settings, the_timeout_is_milliseconds_under_the_lease)
