@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 
 namespace linkledger::money {
 namespace {
@@ -58,14 +59,39 @@ std::string click_id_in(boost::json::object const& o, std::string_view list, std
     return {};
 }
 
-// The amount at `money.amount` of a Shopify money set ({"shop_money": {"amount": "4.90"}}).
-std::string shop_money(boost::json::object const& o, std::string_view key)
+// A Shopify money set ({"shop_money": {"amount": "4.90", "currency_code": "EUR"},
+// "presentment_money": {...}}): each side's amount and currency, empty where it says none.
+struct money_set {
+    std::string shop;
+    std::string shop_currency;
+    std::string presentment;
+    std::string presentment_currency;
+};
+std::optional<money_set> money_set_of(boost::json::object const& o, std::string_view key)
 {
     auto const* set = o.if_contains(key);
     if (set == nullptr || !set->is_object())
-        return {};
-    auto const* money = set->as_object().if_contains("shop_money");
-    return money != nullptr && money->is_object() ? text(money->as_object(), "amount") : std::string();
+        return std::nullopt;
+    money_set out;
+    for (auto const& [side, amount, currency] :
+         {std::tuple{"shop_money", &out.shop, &out.shop_currency},
+          std::tuple{"presentment_money", &out.presentment, &out.presentment_currency}}) {
+        auto const* money = set->as_object().if_contains(side);
+        if (money != nullptr && money->is_object()) {
+            *amount = text(money->as_object(), "amount");
+            *currency = text(money->as_object(), "currency_code");
+        }
+    }
+    if (out.shop.empty())
+        return std::nullopt;
+    return out;
+}
+
+// The amount at `shop_money.amount` of a Shopify money set.
+std::string shop_money(boost::json::object const& o, std::string_view key)
+{
+    auto set = money_set_of(o, key);
+    return set ? std::move(set->shop) : std::string();
 }
 
 // Each object of the array `list` (none when it is absent or not an array).
@@ -101,6 +127,24 @@ std::int64_t minor_of(order_amount const& a, std::string_view currency, bool mag
     return *minor;
 }
 
+// A shop amount that may be negative: an order adjustment's (positive is money kept back).
+std::int64_t signed_minor_of(order_amount const& a, std::string_view currency)
+{
+    auto const minor = parse_major_amount(a.text, currency);
+    if (!minor || *minor == std::numeric_limits<std::int64_t>::min())
+        throw http::bad_field(a.field, std::string("the ").append(a.field).append(" '").append(a.text).append(
+                                           "' is not an amount in ").append(currency));
+    return *minor;
+}
+
+std::int64_t saturating_sub(std::int64_t a, std::int64_t b)
+{
+    std::int64_t out = 0;
+    if (__builtin_sub_overflow(a, b, &out))
+        return b < 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+    return out;
+}
+
 bool is_true(boost::json::object const& o, std::string_view key)
 {
     auto const* v = o.if_contains(key);
@@ -115,6 +159,50 @@ std::string click_id_in_url(std::string const& url)
     auto const params = parsed->params();
     auto const it = params.find("click_id");
     return it == params.end() ? std::string() : std::string((*it).value);
+}
+
+// The refund's money bags (shop_refund::money_bags), for pricing it in the shop's currency.
+void read_money_bags(boost::json::object const& refund, shop_refund& out)
+{
+    auto const bag = [&](refund_part part, boost::json::object const& o, std::string_view list,
+                         std::string_view set_key, std::string_view plain_key) {
+        auto set = money_set_of(o, set_key);
+        if (!set) {
+            // The figure is there, its bag is not: the bags would price the refund without it.
+            if (!plain_key.empty() && !text(o, plain_key).empty())
+                out.money_bags_incomplete = true;
+            return;
+        }
+        for (auto const& [seen, named] : {std::pair{&out.shop_currency, &set->shop_currency},
+                                          std::pair{&out.presentment_currency, &set->presentment_currency}}) {
+            if (seen->empty())
+                *seen = *named;
+            else if (!named->empty() && *named != *seen)
+                out.money_bags_incomplete = true;
+        }
+        auto field = list.empty() ? std::string(set_key) : std::string(list).append(".").append(set_key);
+        out.money_bags.push_back({part, std::move(field), std::move(set->shop), std::move(set->presentment)});
+    };
+    each_object(refund, "refund_line_items", [&](boost::json::object const& item) {
+        bag(refund_part::items, item, "refund_line_items", "subtotal_set", "subtotal");
+        bag(refund_part::items_tax, item, "refund_line_items", "total_tax_set", "total_tax");
+    });
+    each_object(refund, "order_adjustments", [&](boost::json::object const& adjustment) {
+        auto const part = text(adjustment, "kind") == "shipping_refund" ? refund_part::shipping : refund_part::adjustment;
+        bag(part, adjustment, "order_adjustments", "amount_set", "amount");
+        bag(part, adjustment, "order_adjustments", "tax_amount_set", "tax_amount");
+    });
+    each_object(refund, "refund_shipping_lines", [&](boost::json::object const& line) {
+        bag(refund_part::shipping, line, "refund_shipping_lines", "subtotal_amount_set", "");
+        bag(refund_part::shipping, line, "refund_shipping_lines", "tax_amount_set", "");
+    });
+    // Duties returned (Markets' international orders): each in `duties[]`, else their sum.
+    auto const bags_before_duties = out.money_bags.size();
+    each_object(refund, "duties", [&](boost::json::object const& duty) {
+        bag(refund_part::duties, duty, "duties", "amount_set", "");
+    });
+    if (out.money_bags.size() == bags_before_duties)
+        bag(refund_part::duties, refund, "", "total_duties_set", "");
 }
 
 } // namespace
@@ -161,6 +249,7 @@ std::optional<shop_refund> shopify_refund(boost::json::object const& refund)
             if (auto amount = shop_money(line, key); !amount.empty())
                 out.tax_and_shipping.push_back({std::string("refund_shipping_lines.") + key, std::move(amount)});
     });
+    read_money_bags(refund, out);
     return out;
 }
 
@@ -326,6 +415,62 @@ refund_amounts refund_amounts_minor(shop_refund const& refund, std::string_view 
     for (auto const& part : refund.tax_and_shipping)
         subtotal = saturating_add(subtotal, -minor_of(part, currency, true));
     out.subtotal_minor = std::max<std::int64_t>(0, subtotal);
+    return out;
+}
+
+std::optional<shop_currency_refund> refund_in_shop_currency(shop_refund const& refund, std::string_view shop_currency)
+{
+    if (refund.money_bags.empty() || refund.money_bags_incomplete)
+        return std::nullopt;
+    shop_currency_refund out;
+    out.currency = refund.shop_currency.empty() ? std::string(shop_currency) : refund.shop_currency;
+    out.presented = refund.currency.empty() ? refund.presentment_currency : refund.currency;
+    if (out.presented.empty() || out.presented == out.currency || !currency_exponent(out.currency) ||
+        !currency_exponent(out.presented) ||
+        (!refund.presentment_currency.empty() && refund.presentment_currency != out.presented))
+        return std::nullopt;
+
+    // Each part's sum on both sides: [0] in the shop's currency, [1] in the customer's.
+    constexpr std::size_t k_parts = 5;
+    std::int64_t sums[2][k_parts] = {};
+    for (auto const& figure : refund.money_bags) {
+        if (figure.presentment.empty())
+            return std::nullopt;
+        auto const i = static_cast<std::size_t>(figure.part);
+        std::string_view const currencies[2] = {out.currency, out.presented};
+        std::string const* const amounts[2] = {&figure.shop, &figure.presentment};
+        for (std::size_t side = 0; side < 2; ++side) {
+            order_amount const amount{figure.field + (side == 0 ? ".shop_money" : ".presentment_money") + ".amount",
+                                      *amounts[side]};
+            auto const value = figure.part == refund_part::adjustment
+                                   ? signed_minor_of(amount, currencies[side])
+                                   : minor_of(amount, currencies[side], figure.part == refund_part::shipping);
+            sums[side][i] = saturating_add(sums[side][i], value);
+        }
+    }
+    auto const part = [&](std::size_t side, refund_part p) { return sums[side][static_cast<std::size_t>(p)]; };
+    // What the refund returned without its items' tax: the items (their tax inside them or not),
+    // shipping and duties, less what an adjustment kept back.
+    auto const without_tax = [&](std::size_t side) {
+        auto sum = saturating_add(part(side, refund_part::items), part(side, refund_part::shipping));
+        sum = saturating_add(sum, part(side, refund_part::duties));
+        return saturating_sub(sum, part(side, refund_part::adjustment));
+    };
+    // The transactions say what went back, in the customer's currency: the tax was on top of the
+    // items when that money holds it, inside them when it does not, and the bags do not describe
+    // this money (part of it pending, a figure we do not read) when neither adds up.
+    auto const returned = refund_total_minor(refund, out.presented);
+    bool tax_on_top = false;
+    if (returned == saturating_add(without_tax(1), part(1, refund_part::items_tax)))
+        tax_on_top = true;
+    else if (returned != without_tax(1))
+        return std::nullopt;
+    auto const total = saturating_add(without_tax(0), tax_on_top ? part(0, refund_part::items_tax) : 0);
+    out.amounts.total_minor = std::max<std::int64_t>(0, total);
+    auto not_commissioned = saturating_add(part(0, refund_part::items_tax), part(0, refund_part::shipping));
+    not_commissioned = saturating_add(not_commissioned, part(0, refund_part::duties));
+    out.amounts.subtotal_minor =
+        std::clamp<std::int64_t>(saturating_sub(total, not_commissioned), 0, out.amounts.total_minor);
     return out;
 }
 

@@ -19,6 +19,16 @@
 //   (`order_adjustments[]` of kind shipping_refund, or `refund_shipping_lines[]` in API 2024-10
 //   and later). The same holds in both kinds of store: a taxes-included refund carries the tax
 //   inside the items' price, a taxes-excluded one on top of it.
+// - Shopify Markets: the order's figures above are the shop's currency (`currency`), while a
+//   refund's transactions are in the customer's (`presentment_currency`). Such a refund is priced
+//   in the shop's currency from its money bags (the `shop_money` of `refund_line_items[]`'
+//   `subtotal_set` and `total_tax_set`, of `order_adjustments[]`' `amount_set` and
+//   `tax_amount_set`, of `refund_shipping_lines[]` and of `duties[]`) by the same rules: the money
+//   returned is the items, their tax when it is on top of their price, shipping and duties, less
+//   what the adjustments kept back; a subtotal base loses that less tax, shipping and duties.
+//   The refund does not say whether its tax is on top: its `presentment_money` figures tell, as
+//   the one reading of them that adds up to its successful transactions. When none does (money
+//   still pending, a bag missing), the refund is not priced in the shop's currency at all.
 #pragma once
 
 #include "money/offer.hpp"
@@ -42,6 +52,20 @@ struct order_amount {
     std::string text;
 };
 
+// What a part of a Shopify refund was, for pricing it from its money bags.
+enum class refund_part { items, items_tax, shipping, duties, adjustment };
+
+// One money bag of a refund ({"shop_money": {"amount": "53.92", ...}, "presentment_money": {...}}):
+// its amount in the shop's currency and in the customer's (empty when the bag has none). An
+// adjustment's amount is signed: positive is money kept back (refund_discrepancy); shipping is
+// written negative in an adjustment and only its size counts.
+struct money_bag_figure {
+    refund_part part = refund_part::items;
+    std::string field; // "refund_line_items.subtotal_set"
+    std::string shop;
+    std::string presentment;
+};
+
 // Shopify refunds/create (or one entry of an order's `refunds`): the order id, the amounts of its
 // successful refund transactions (decimals), the refund's own id, and what of that money was
 // tax or shipping (never commissioned on a subtotal base).
@@ -58,6 +82,13 @@ struct shop_refund {
     std::string id;
     std::vector<order_amount> tax_and_shipping;
     std::string currency; // of the transactions, when they say
+    // The refund's money bags, for pricing it in the shop's currency (Shopify Markets).
+    std::vector<money_bag_figure> money_bags;
+    std::string shop_currency;        // shop_money.currency_code of its bags, when they say
+    std::string presentment_currency; // presentment_money.currency_code of its bags, when they say
+    // A part given without its bag (an older payload), or bags naming two shop or two
+    // presentment currencies: the bags cannot price the refund.
+    bool money_bags_incomplete = false;
     // WooCommerce lists a refund by its gross amount alone, without the tax and shipping in it:
     // the part of it that was commissioned is then the order's own share (subtotal over total).
     bool share_of_order = false;
@@ -112,5 +143,18 @@ struct refund_amounts {
 };
 refund_amounts refund_amounts_minor(shop_refund const& refund, std::string_view currency,
                                     order_bases const* order = nullptr);
+
+// A Shopify refund whose transactions are in another currency than the shop's, priced in the
+// shop's from its money bags (see the header comment): `currency` is the shop's (the bags'
+// shop_money currency, else `shop_currency`), `presented` the transactions'. Nothing when the
+// refund has no bags, its transactions are in the shop's currency already (refund_amounts_minor
+// prices it exactly, pending money and all), or its bags are incomplete or do not add up to the
+// money it returned. Throws http_error 400 naming the bag whose amount is not one.
+struct shop_currency_refund {
+    std::string currency;
+    std::string presented;
+    refund_amounts amounts;
+};
+std::optional<shop_currency_refund> refund_in_shop_currency(shop_refund const& refund, std::string_view shop_currency);
 
 } // namespace linkledger::money

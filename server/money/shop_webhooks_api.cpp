@@ -41,16 +41,31 @@ void verify_signature(http::request const& req, offer const& o, shop kind)
 // (offer, refund id)). It is recomputed from them whenever either arrives, so neither a repeated
 // delivery nor the order of arrival can change it: max(0, base - refunds of that base). A
 // refund seen again with more of its money returned (a pending transaction that succeeded
-// since) counts the larger figure; never less.
+// since) counts the larger figure; never less. A refund kept in the customer's currency (Shopify
+// Markets, its money bags missing or not yet adding up) is replaced by its price in the shop's
+// currency when a delivery brings that ($7: the customer's currency, '' otherwise), and never
+// the other way round.
 
 constexpr char const* k_insert_refund = R"sql(
 INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency)
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (offer_id, refund_id) DO UPDATE
-    SET amount_minor = GREATEST(shop_refunds.amount_minor, excluded.amount_minor),
-        subtotal_minor = GREATEST(shop_refunds.subtotal_minor, excluded.subtotal_minor)
-    WHERE shop_refunds.currency = excluded.currency
-      AND (excluded.amount_minor > shop_refunds.amount_minor OR excluded.subtotal_minor > shop_refunds.subtotal_minor)
+    SET amount_minor = CASE WHEN shop_refunds.currency = excluded.currency
+                            THEN GREATEST(shop_refunds.amount_minor, excluded.amount_minor)
+                            ELSE excluded.amount_minor END,
+        subtotal_minor = CASE WHEN shop_refunds.currency = excluded.currency
+                              THEN GREATEST(shop_refunds.subtotal_minor, excluded.subtotal_minor)
+                              ELSE excluded.subtotal_minor END,
+        currency = excluded.currency
+    WHERE (shop_refunds.currency = excluded.currency
+           AND (excluded.amount_minor > shop_refunds.amount_minor OR excluded.subtotal_minor > shop_refunds.subtotal_minor))
+       OR shop_refunds.currency = $7
+)sql";
+
+// The currency a refund is kept in after a delivery of it: one already priced in the shop's stays
+// so when a later delivery cannot price it there.
+constexpr char const* k_kept_currency = R"sql(
+SELECT currency FROM shop_refunds WHERE offer_id = $1 AND refund_id = $2
 )sql";
 
 // Sums in numeric, capped at the bigint range: refunds past any real sale refund all of it.
@@ -111,31 +126,41 @@ std::int64_t refunded_of(pqxx::work& tx, offer const& o, std::string const& txid
     return o.commission_base == "total" ? row[0].as<std::int64_t>() : row[1].as<std::int64_t>();
 }
 
-// Keeps a refund once; a repeat of it (same id) changes nothing. A refund without an id could
-// not be told from its repeat, so it is not counted (Shopify's always have one).
-void keep_refund(pqxx::work& tx, offer const& o, shop_refund const& refund, std::string const& currency,
-                 order_bases const* order = nullptr)
-{
-    if (refund.id.size() > 200)
-        throw http::bad_field("id", "a refund id is at most 200 characters");
-    auto const amounts = refund_amounts_minor(refund, currency, order);
-    tx.exec_params0(k_insert_refund, o.id, refund.id, refund.txid, amounts.total_minor, amounts.subtotal_minor,
-                    currency);
-}
-
-// A refund is kept in the currency it names, else in `fallback` (its sale's, or the offer's): one
-// in another currency than its sale (a shop's presentment currency) is never taken off it,
-// whichever of the two arrives first. Before, it was subtracted as if in the sale's currency
-// when the sale came first, and ignored when it came first.
+// A refund's transactions are in the currency they name, else in `fallback` (its sale's, or the
+// offer's).
 std::string refund_currency(shop_refund const& refund, std::string const& fallback)
 {
     return currency_exponent(refund.currency) ? refund.currency : fallback;
 }
 
+// Keeps a refund once; a repeat of it (same id) changes nothing. A refund without an id could
+// not be told from its repeat, so it is not counted (Shopify's always have one). A refund is
+// priced in the shop's currency when its money bags can (Shopify Markets, see shop_orders.hpp),
+// else in its transactions'. Returns the currency it is kept in: one in another currency than
+// its sale is never taken off it, whichever of the two arrives first. `sale_currency` is the
+// sale's, or the offer's while the order has not arrived.
+std::string keep_refund(pqxx::work& tx, offer const& o, shop_refund const& refund, std::string const& sale_currency,
+                        order_bases const* order = nullptr)
+{
+    if (refund.id.size() > 200)
+        throw http::bad_field("id", "a refund id is at most 200 characters");
+    if (auto const in_shop = refund_in_shop_currency(refund, sale_currency)) {
+        tx.exec_params0(k_insert_refund, o.id, refund.id, refund.txid, in_shop->amounts.total_minor,
+                        in_shop->amounts.subtotal_minor, in_shop->currency, in_shop->presented);
+    } else {
+        auto const currency = refund_currency(refund, sale_currency);
+        auto const amounts = refund_amounts_minor(refund, currency, currency == sale_currency ? order : nullptr);
+        tx.exec_params0(k_insert_refund, o.id, refund.id, refund.txid, amounts.total_minor, amounts.subtotal_minor,
+                        currency, "");
+    }
+    return tx.exec_params1(k_kept_currency, o.id, refund.id)[0].as<std::string>();
+}
+
 std::string not_counted_reason(std::string const& refund_in, std::string const& sale_in)
 {
     return "the refund is in " + refund_in + " and the sale in " + sale_in +
-           ": it is kept but not taken off the sale; settle it by hand";
+           ": it is kept but not taken off the sale (its money bags do not price it in " + sale_in +
+           ": missing, or not adding up to the money returned); settle it by hand";
 }
 
 // The amount left after refunds, and the status: a sale refunded in full is rejected.
@@ -157,15 +182,14 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const rows = tx.exec_params(k_sale_of_order, o.id, refund.txid);
     if (rows.empty()) {
         // Deliveries can overtake each other: the refund counts when its order arrives.
-        keep_refund(tx, o, refund, refund_currency(refund, o.currency));
+        keep_refund(tx, o, refund, o.currency);
         return {{"result", "recorded"}, {"reason", "no sale with this order id yet; the refund counts when it arrives"}};
     }
     auto const& row = rows[0];
     auto const id = row[0].as<std::int64_t>();
     auto const currency = row[2].as<std::string>();
     tx.exec_params0(k_keep_base_once, id);
-    auto const kept_in = refund_currency(refund, currency);
-    keep_refund(tx, o, refund, kept_in);
+    auto const kept_in = keep_refund(tx, o, refund, currency);
     if (kept_in != currency)
         return {{"result", "recorded"}, {"reason", not_counted_reason(kept_in, currency)},
                 {"conversion", load_conversion(tx, id)}};
@@ -194,8 +218,7 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
     auto const bases = order_bases_minor(order, currency);
     boost::json::array not_counted;
     for (auto const& refund : order.refunds) {
-        auto const kept_in = refund_currency(refund, currency);
-        keep_refund(tx, o, refund, kept_in, kept_in == currency ? &bases : nullptr);
+        auto const kept_in = keep_refund(tx, o, refund, currency, &bases);
         if (kept_in != currency)
             not_counted.push_back({{"refund_id", refund.id}, {"reason", not_counted_reason(kept_in, currency)}});
     }

@@ -304,6 +304,110 @@ TEST_F(shop_refunds, a_refund_in_another_currency_is_not_taken_off_in_either_ord
               "USD");
 }
 
+// Shopify Markets: a EUR shop sells to a US customer in USD (tests/fixtures/shop). The sale is
+// the order's EUR figures; the refund (a shirt and the shipping) is paid back in USD, and its
+// money bags price it in EUR: it comes off the sale whichever arrives first. Before, it was kept
+// in USD and never taken off, so the commission stayed at the whole order's.
+TEST_F(shop_refunds, a_markets_refund_in_the_customers_currency_comes_off_in_the_shops_in_either_order)
+{
+    auto const order = fixture("shopify_order_eur_shop_usd_presentment.json");
+    auto const refund = fixture("shopify_refund_eur_shop_usd_presentment.json");
+    auto const txid = std::string("5940007778899");
+    // The order's next update: partly refunded, listing the refund.
+    auto updated_order = boost::json::parse(order).as_object();
+    updated_order["financial_status"] = "partially_refunded";
+    updated_order["current_subtotal_price"] = "23.23";
+    updated_order["current_total_price"] = "24.62";
+    updated_order["refunds"] = boost::json::array{boost::json::parse(refund)};
+    auto const updated = boost::json::serialize(updated_order);
+    auto const counted = [](http_reply const& reply) {
+        EXPECT_EQ(reply.body.find("refunds_not_counted"), std::string::npos) << reply.body;
+        EXPECT_EQ(reply.body.find("not taken off"), std::string::npos) << reply.body;
+        return result_of(reply);
+    };
+
+    // The order first, then refunds/create, then the order's update.
+    auto const subtotal = make_offer("EUR");
+    auto const total = make_offer("EUR", "total");
+    for (auto const* offer : {&subtotal, &total})
+        ASSERT_EQ(result_of(shopify(*offer, "orders/paid", order)), "created");
+    // 77.15 EUR of goods after the 10 % code (83.70 USD); 92.84 EUR with tax and shipping.
+    EXPECT_EQ(booked(subtotal, txid), "7715/772/approved"); // 771.5 → 772 (half to even)
+    EXPECT_EQ(booked(total, txid), "9284/928/approved");
+    for (auto const* offer : {&subtotal, &total}) {
+        EXPECT_EQ(counted(shopify(*offer, "refunds/create", refund)), "updated");
+        EXPECT_EQ(counted(shopify(*offer, "orders/updated", updated)), "unchanged");
+    }
+    // 77.15 - 53.92 (the shirt, without its 3.24 tax and the 11.06 shipping) = 23.23 EUR.
+    EXPECT_EQ(booked(subtotal, txid), "2323/232/approved");
+    // 92.84 - 68.22 (53.92 + 3.24 + 11.06 EUR; 74.01 USD paid back) = 24.62 EUR.
+    EXPECT_EQ(booked(total, txid), "2462/246/approved");
+
+    // refunds/create before the order, then the order, then its update.
+    auto const subtotal_late = make_offer("EUR");
+    auto const total_late = make_offer("EUR", "total");
+    for (auto const* offer : {&subtotal_late, &total_late}) {
+        EXPECT_EQ(counted(shopify(*offer, "refunds/create", refund)), "recorded");
+        EXPECT_EQ(counted(shopify(*offer, "orders/paid", order)), "created");
+        EXPECT_EQ(counted(shopify(*offer, "orders/updated", updated)), "unchanged");
+    }
+    EXPECT_EQ(booked(subtotal_late, txid), "2323/232/approved");
+    EXPECT_EQ(booked(total_late, txid), "2462/246/approved");
+
+    // Only the order's update tells of the refund (no refunds/create at all).
+    auto const subtotal_update = make_offer("EUR");
+    ASSERT_EQ(result_of(shopify(subtotal_update, "orders/paid", order)), "created");
+    EXPECT_EQ(counted(shopify(subtotal_update, "orders/updated", updated)), "updated");
+    EXPECT_EQ(booked(subtotal_update, txid), "2323/232/approved");
+
+    for (auto const* offer : {&subtotal, &total, &subtotal_late, &total_late, &subtotal_update})
+        EXPECT_EQ(ll->db().query_value("SELECT currency || ' ' || amount_minor || '/' || subtotal_minor FROM shop_refunds "
+                                       "WHERE offer_id = " + offer->id),
+                  "EUR 6822/5392");
+}
+
+// A Markets refund kept in the customer's currency, because its delivery had no money bags (an
+// older payload, or one handled before they were read) or they did not yet add up to the money
+// returned (part of it pending), is priced in the shop's currency by the next delivery whose bags
+// do, and taken off then; a later delivery without them never brings it back to USD.
+TEST_F(shop_refunds, a_markets_refund_kept_in_the_customers_currency_is_taken_off_once_its_bags_price_it)
+{
+    auto const order = fixture("shopify_order_eur_shop_usd_presentment.json");
+    auto const refund = fixture("shopify_refund_eur_shop_usd_presentment.json");
+    auto const txid = std::string("5940007778899");
+    auto const offer = make_offer("EUR");
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order)), "created");
+
+    auto bare = boost::json::parse(refund).as_object();
+    for (auto const* key : {"refund_line_items", "refund_shipping_lines", "total_duties_set", "duties"})
+        bare.erase(key);
+    auto const without_bags = shopify(offer, "refunds/create", boost::json::serialize(bare));
+    EXPECT_EQ(result_of(without_bags), "recorded") << without_bags.body;
+    EXPECT_NE(without_bags.body.find("the refund is in USD and the sale in EUR"), std::string::npos) << without_bags.body;
+    EXPECT_EQ(booked(offer, txid), "7715/772/approved");
+
+    auto pending = boost::json::parse(refund).as_object();
+    auto& transactions = pending["transactions"].as_array();
+    transactions[0].as_object()["amount"] = "70.00";
+    auto settling = transactions[0].as_object();
+    settling["id"] = 7300000004;
+    settling["status"] = "pending";
+    settling["amount"] = "4.01";
+    transactions.push_back(settling);
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", boost::json::serialize(pending))), "recorded");
+    EXPECT_EQ(booked(offer, txid), "7715/772/approved");
+    EXPECT_EQ(ll->db().query_value("SELECT currency FROM shop_refunds WHERE offer_id = " + offer.id), "USD");
+
+    // All of it went back: the bags now add up, and the refund comes off in EUR.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund)), "updated");
+    EXPECT_EQ(booked(offer, txid), "2323/232/approved");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", boost::json::serialize(bare))), "unchanged");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", boost::json::serialize(pending))), "unchanged");
+    EXPECT_EQ(booked(offer, txid), "2323/232/approved");
+    EXPECT_EQ(ll->db().query_value("SELECT currency || ' ' || amount_minor FROM shop_refunds WHERE offer_id = " + offer.id),
+              "EUR 6822");
+}
+
 // Shopify sends an order's update and its refund within the same second; handled at once, each
 // must still see the other's refund.
 TEST_F(shop_refunds, an_order_update_and_its_refund_handled_at_once_count_the_refund_once)

@@ -233,3 +233,154 @@ TEST(shop_orders, a_shopify_test_order_is_marked_as_one)
     EXPECT_FALSE(order(R"("test":false,)")->test);
     EXPECT_FALSE(order("")->test);
 }
+
+// Shopify Markets: a EUR shop sells to a US customer in USD. The order's figures are the shop's
+// (EUR); the refund's transactions are the customer's (USD), and its money bags say what it was
+// in both. One shirt (53.92 EUR, 3.24 EUR tax on top) and the shipping (11.06 EUR) went back.
+TEST(shop_orders, a_markets_refund_is_priced_in_the_shops_currency_from_its_money_bags)
+{
+    auto const order = shopify_order(fixture("shopify_order_eur_shop_usd_presentment.json"));
+    ASSERT_TRUE(order.has_value());
+    EXPECT_EQ(order->currency, "EUR");
+    auto const bases = order_bases_minor(*order, "EUR");
+    EXPECT_EQ(bases.subtotal_minor, 7715);
+    EXPECT_EQ(bases.total_minor, 9284);
+    auto const refund = shopify_refund(fixture("shopify_refund_eur_shop_usd_presentment.json"));
+    ASSERT_TRUE(refund.has_value());
+    EXPECT_EQ(refund->currency, "USD");
+    auto const priced = refund_in_shop_currency(*refund, "EUR");
+    ASSERT_TRUE(priced.has_value());
+    EXPECT_EQ(priced->currency, "EUR");
+    EXPECT_EQ(priced->presented, "USD");
+    EXPECT_EQ(priced->amounts.total_minor, 6822);    // 53.92 + 3.24 + 11.06
+    EXPECT_EQ(priced->amounts.subtotal_minor, 5392); // the shirt, without its tax and the shipping
+    // Without the bags' currency codes the sale's currency is the shop's.
+    auto unnamed = *refund;
+    unnamed.shop_currency.clear();
+    unnamed.presentment_currency.clear();
+    EXPECT_EQ(refund_in_shop_currency(unnamed, "EUR")->amounts.total_minor, 6822);
+}
+
+namespace {
+
+// A EUR shop selling in GBP with VAT inside its prices: 50.00 EUR (43.00 GBP) of goods, 8.33 EUR
+// (7.17 GBP) of it VAT, and the shipping returned as an order adjustment (4.12 + 0.78 EUR VAT).
+std::string gbp_refund(std::string const& transactions, std::string const& more_adjustments = "")
+{
+    return R"({"id":61201,"order_id":6201,"transactions":)" + transactions + R"(,
+        "refund_line_items":[{"subtotal":50.00,"total_tax":8.33,
+            "subtotal_set":{"shop_money":{"amount":"50.00","currency_code":"EUR"},
+                            "presentment_money":{"amount":"43.00","currency_code":"GBP"}},
+            "total_tax_set":{"shop_money":{"amount":"8.33","currency_code":"EUR"},
+                             "presentment_money":{"amount":"7.17","currency_code":"GBP"}}}],
+        "order_adjustments":[{"kind":"shipping_refund","amount":"-4.12","tax_amount":"-0.78",
+            "amount_set":{"shop_money":{"amount":"-4.12","currency_code":"EUR"},
+                          "presentment_money":{"amount":"-3.55","currency_code":"GBP"}},
+            "tax_amount_set":{"shop_money":{"amount":"-0.78","currency_code":"EUR"},
+                              "presentment_money":{"amount":"-0.67","currency_code":"GBP"}}})" +
+           more_adjustments + "]}";
+}
+
+std::string gbp_paid(std::string const& amount)
+{
+    return R"([{"kind":"refund","status":"success","amount":")" + amount + R"(","currency":"GBP"}])";
+}
+
+} // namespace
+
+// The refund does not say whether its tax was inside its items' price: the one reading of its
+// presentment figures that adds up to the money returned tells. A discrepancy kept back comes off
+// the commissioned part, as it does when the money is counted in the sale's own currency.
+TEST(shop_orders, a_markets_refund_with_tax_inside_its_prices_and_a_discrepancy_kept_back)
+{
+    // 43.00 + 3.55 + 0.67 GBP went back: the VAT was inside the 43.00.
+    auto const refund = shopify_refund(boost::json::parse(gbp_refund(gbp_paid("47.22"))).as_object());
+    ASSERT_TRUE(refund.has_value());
+    auto const priced = refund_in_shop_currency(*refund, "EUR");
+    ASSERT_TRUE(priced.has_value());
+    EXPECT_EQ(priced->amounts.total_minor, 5490);    // 50.00 + 4.12 + 0.78
+    EXPECT_EQ(priced->amounts.subtotal_minor, 4167); // 50.00 - 8.33
+
+    // 1.72 GBP (2.00 EUR) of it kept back by the merchant.
+    auto const kept_back = shopify_refund(boost::json::parse(gbp_refund(gbp_paid("45.50"), R"(,
+        {"kind":"refund_discrepancy","amount":"2.00","tax_amount":"0.00",
+         "amount_set":{"shop_money":{"amount":"2.00","currency_code":"EUR"},
+                       "presentment_money":{"amount":"1.72","currency_code":"GBP"}},
+         "tax_amount_set":{"shop_money":{"amount":"0.00","currency_code":"EUR"},
+                           "presentment_money":{"amount":"0.00","currency_code":"GBP"}}})"))
+                                             .as_object());
+    auto const less = refund_in_shop_currency(*kept_back, "EUR");
+    ASSERT_TRUE(less.has_value());
+    EXPECT_EQ(less->amounts.total_minor, 5290);
+    EXPECT_EQ(less->amounts.subtotal_minor, 3967);
+}
+
+TEST(shop_orders, duties_returned_by_a_markets_refund_lower_its_total_but_not_its_subtotal)
+{
+    auto const refund = shopify_refund(boost::json::parse(R"({"id":61301,"order_id":6301,
+        "transactions":[{"kind":"refund","status":"success","amount":"65.00","currency":"CAD"}],
+        "refund_line_items":[{"subtotal":40.00,"total_tax":0.00,
+            "subtotal_set":{"shop_money":{"amount":"40.00","currency_code":"EUR"},
+                            "presentment_money":{"amount":"60.00","currency_code":"CAD"}},
+            "total_tax_set":{"shop_money":{"amount":"0.00","currency_code":"EUR"},
+                             "presentment_money":{"amount":"0.00","currency_code":"CAD"}}}],
+        "duties":[{"duty_id":77,"amount_set":{"shop_money":{"amount":"3.33","currency_code":"EUR"},
+                                             "presentment_money":{"amount":"5.00","currency_code":"CAD"}}}],
+        "total_duties_set":{"shop_money":{"amount":"3.33","currency_code":"EUR"},
+                            "presentment_money":{"amount":"5.00","currency_code":"CAD"}}})")
+                                           .as_object());
+    ASSERT_TRUE(refund.has_value());
+    auto const priced = refund_in_shop_currency(*refund, "EUR");
+    ASSERT_TRUE(priced.has_value());
+    EXPECT_EQ(priced->amounts.total_minor, 4333); // duties counted once, from duties[]
+    EXPECT_EQ(priced->amounts.subtotal_minor, 4000);
+}
+
+// When the bags cannot price the refund it is left to the transactions' own currency (kept, not
+// taken off a sale in another): they are missing, do not add up to the money returned, or the
+// transactions are in the shop's currency already (priced exactly by refund_amounts_minor).
+TEST(shop_orders, a_refund_its_money_bags_cannot_price_is_not_priced_in_the_shops_currency)
+{
+    // Part of the money still pending: 40.00 of 47.22 GBP returned.
+    auto const pending = shopify_refund(boost::json::parse(gbp_refund(
+        R"([{"kind":"refund","status":"success","amount":"40.00","currency":"GBP"},
+            {"kind":"refund","status":"pending","amount":"7.22","currency":"GBP"}])")).as_object());
+    ASSERT_TRUE(pending.has_value());
+    EXPECT_FALSE(refund_in_shop_currency(*pending, "EUR").has_value());
+
+    // A line's tax given without its bag (an older payload).
+    auto payload = boost::json::parse(gbp_refund(gbp_paid("47.22"))).as_object();
+    payload["refund_line_items"].as_array()[0].as_object().erase("total_tax_set");
+    EXPECT_FALSE(refund_in_shop_currency(*shopify_refund(payload), "EUR").has_value());
+
+    // No bags at all, and bags in the transactions' currency.
+    auto const plain = shopify_refund(boost::json::parse(R"({"id":1,"order_id":2,
+        "transactions":[{"kind":"refund","status":"success","amount":"10.00","currency":"USD"}]})").as_object());
+    EXPECT_FALSE(refund_in_shop_currency(*plain, "EUR").has_value());
+    auto const same = shopify_refund(fixture("shopify_refund_us_tax_excluded.json"));
+    EXPECT_FALSE(refund_in_shop_currency(*same, "USD").has_value());
+    auto const same_eu = shopify_refund(fixture("shopify_refund_eu_tax_included.json"));
+    EXPECT_FALSE(refund_in_shop_currency(*same_eu, "EUR").has_value());
+}
+
+TEST(shop_orders, a_bad_amount_in_a_money_bag_is_blamed_on_that_bag)
+{
+    auto payload = boost::json::parse(gbp_refund(gbp_paid("47.22"))).as_object();
+    payload["refund_line_items"].as_array()[0].as_object()["subtotal_set"].as_object()["shop_money"].as_object()["amount"] =
+        "50.001";
+    try {
+        refund_in_shop_currency(*shopify_refund(payload), "EUR");
+        FAIL() << "a shop amount with three decimals in EUR was accepted";
+    } catch (linkledger::http::http_error const& e) {
+        EXPECT_EQ(e.field, "refund_line_items.subtotal_set.shop_money.amount");
+    }
+    payload = boost::json::parse(gbp_refund(gbp_paid("47.22"))).as_object();
+    payload["order_adjustments"].as_array()[0].as_object()["amount_set"].as_object()["presentment_money"].as_object()["amount"] =
+        "lots";
+    try {
+        refund_in_shop_currency(*shopify_refund(payload), "EUR");
+        FAIL() << "a presentment amount 'lots' was accepted";
+    } catch (linkledger::http::http_error const& e) {
+        EXPECT_EQ(e.field, "order_adjustments.amount_set.presentment_money.amount");
+    }
+}
