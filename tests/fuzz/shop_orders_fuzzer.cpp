@@ -1,7 +1,8 @@
 // A Shopify or WooCommerce webhook body (after its signature checked out): parsed as the route
 // does, mapped as an order of either shop and as a Shopify refund. Each must end in a sale, an
 // "ignored" (nothing), or an http_error naming the field, never anything else. A subtotal base is
-// never below 0 nor above the total; what a refund takes off a subtotal never exceeds its money.
+// never below 0 nor above the total; what a refund takes off a subtotal never exceeds its money,
+// whether counted in its transactions' currency or priced in the shop's from its money bags.
 #include "http/http_error.hpp"
 #include "money/shop_orders.hpp"
 #include "money_checks.hpp"
@@ -42,6 +43,20 @@ void check_refund(money::shop_refund const& refund, std::string_view currency,
         for (auto const& part : refund.tax_and_shipping)
             named = named || part.field == e.field;
         expect(e.status == http::status::bad_request && named, "a bad refund is a 400 on its own field");
+    }
+    // Priced from its money bags (Shopify Markets): the same bounds, and a 400 names a bag.
+    try {
+        if (auto const in_shop = money::refund_in_shop_currency(refund, currency)) {
+            expect(in_shop->currency != in_shop->presented, "a refund priced in the shop's currency was paid in another");
+            expect(in_shop->amounts.total_minor >= 0, "a refund total is never negative");
+            expect(in_shop->amounts.subtotal_minor >= 0 && in_shop->amounts.subtotal_minor <= in_shop->amounts.total_minor,
+                   "a refund's subtotal part is within its money");
+        }
+    } catch (http::http_error const& e) {
+        bool named = e.field == "amount";
+        for (auto const& bag : refund.money_bags)
+            named = named || e.field == bag.field + ".shop_money.amount" || e.field == bag.field + ".presentment_money.amount";
+        expect(e.status == http::status::bad_request && named, "a bad money bag is a 400 on its own field");
     }
 }
 
