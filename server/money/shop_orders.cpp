@@ -249,6 +249,17 @@ std::optional<shop_refund> shopify_refund(boost::json::object const& refund)
             if (auto amount = shop_money(line, key); !amount.empty())
                 out.tax_and_shipping.push_back({std::string("refund_shipping_lines.") + key, std::move(amount)});
     });
+    // Duties returned (an international order's): never in the subtotal either. Each in
+    // `duties[]`, else their sum; the refund's shop money is its transactions' in a shop selling
+    // in its own currency, the one whose refunds are counted here.
+    auto const before_duties = out.tax_and_shipping.size();
+    each_object(refund, "duties", [&](boost::json::object const& duty) {
+        if (auto amount = shop_money(duty, "amount_set"); !amount.empty())
+            out.tax_and_shipping.push_back({"duties.amount_set", std::move(amount)});
+    });
+    if (out.tax_and_shipping.size() == before_duties)
+        if (auto amount = shop_money(refund, "total_duties_set"); !amount.empty())
+            out.tax_and_shipping.push_back({"total_duties_set", std::move(amount)});
     read_money_bags(refund, out);
     return out;
 }

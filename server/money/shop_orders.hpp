@@ -17,8 +17,9 @@
 //   base. A subtotal base is lowered by the same money less the items' tax it returned
 //   (`refund_line_items[].total_tax`) and the shipping it returned, with its tax
 //   (`order_adjustments[]` of kind shipping_refund, or `refund_shipping_lines[]` in API 2024-10
-//   and later). The same holds in both kinds of store: a taxes-included refund carries the tax
-//   inside the items' price, a taxes-excluded one on top of it.
+//   and later), and the duties (`duties[]`), which the subtotal never held either. The same
+//   holds in both kinds of store: a taxes-included refund carries the tax inside the items'
+//   price, a taxes-excluded one on top of it.
 // - Shopify Markets: the order's figures above are the shop's currency (`currency`), while a
 //   refund's transactions are in the customer's (`presentment_currency`). Such a refund is priced
 //   in the shop's currency from its money bags (the `shop_money` of `refund_line_items[]`'

@@ -384,3 +384,28 @@ TEST(shop_orders, a_bad_amount_in_a_money_bag_is_blamed_on_that_bag)
         EXPECT_EQ(e.field, "order_adjustments.amount_set.presentment_money.amount");
     }
 }
+
+// A shop selling abroad in its own currency returns the duties it charged: the money returned
+// lowers a total base, but the subtotal never held the duties (Shopify's subtotal_price is
+// before them), so they do not lower a subtotal base. They did, as if they were price.
+TEST(shop_orders, duties_returned_in_the_shops_own_currency_are_not_taken_off_a_subtotal)
+{
+    auto const refund = shopify_refund(boost::json::parse(R"({"id":61401,"order_id":6401,
+        "transactions":[{"kind":"refund","status":"success","amount":"65.00","currency":"EUR"}],
+        "refund_line_items":[{"subtotal":"60.00","total_tax":"0.00",
+            "subtotal_set":{"shop_money":{"amount":"60.00","currency_code":"EUR"}},
+            "total_tax_set":{"shop_money":{"amount":"0.00","currency_code":"EUR"}}}],
+        "duties":[{"duty_id":78,"amount_set":{"shop_money":{"amount":"5.00","currency_code":"EUR"}}}],
+        "total_duties_set":{"shop_money":{"amount":"5.00","currency_code":"EUR"}}})")
+                                           .as_object());
+    ASSERT_TRUE(refund.has_value());
+    auto const amounts = refund_amounts_minor(*refund, "EUR");
+    EXPECT_EQ(amounts.total_minor, 6500);
+    EXPECT_EQ(amounts.subtotal_minor, 6000); // once, from duties[]
+    // Their sum alone says as much.
+    auto payload = boost::json::parse(R"({"id":61402,"order_id":6401,
+        "transactions":[{"kind":"refund","status":"success","amount":"5.00","currency":"EUR"}],
+        "total_duties_set":{"shop_money":{"amount":"5.00","currency_code":"EUR"}}})")
+                       .as_object();
+    EXPECT_EQ(refund_amounts_minor(*shopify_refund(payload), "EUR").subtotal_minor, 0);
+}
