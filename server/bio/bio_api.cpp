@@ -75,6 +75,7 @@ void bio_api::add_routes(http::router& routes)
     routes.add(http::verb::get, "/api/v1/profile", [this](auto& ctx) { return get_profile(ctx); }, api);
     routes.add(http::verb::put, "/api/v1/profile", [this](auto& ctx) { return put_profile(ctx); }, api);
     routes.add(http::verb::delete_, "/api/v1/profile", [this](auto& ctx) { return delete_profile(ctx); }, api);
+    routes.add(http::verb::get, "/api/v1/profile/links", [this](auto& ctx) { return list_links(ctx); }, api);
     routes.add(http::verb::get, "/api/v1/links/{id}/qr.svg",
                [this](auto& ctx) { return link_qr(ctx, false); }, api);
     routes.add(http::verb::get, "/api/v1/links/{id}/qr.png",
@@ -128,6 +129,19 @@ net::awaitable<http::response> bio_api::delete_profile(http::request_context& ct
     if (!taken_down)
         throw http::http_error(status::not_found, "not_found", "no published bio page");
     co_return http::response{status::no_content, 11};
+}
+
+net::awaitable<http::response> bio_api::list_links(http::request_context&)
+{
+    auto const links = co_await db_.run([](pqxx::connection& conn) { return list_bio_links(conn); });
+    boost::json::array out;
+    for (auto const& l : links)
+        out.push_back({{"id", l.id},
+                       {"slug", l.slug},
+                       {"title", l.title},
+                       {"bio_position", l.bio_position},
+                       {"hidden", l.hidden ? boost::json::value(*l.hidden) : boost::json::value(nullptr)}});
+    co_return http::json_response(status::ok, boost::json::object{{"links", std::move(out)}});
 }
 
 net::awaitable<http::response> bio_api::page(http::request_context& ctx)

@@ -1,6 +1,6 @@
 // The bio page (/@{handle}, public), its QR code, the QR codes of short links, and the
 // profile API (GET/PUT/DELETE /api/v1/profile) that sets handle, name, avatar and language,
-// and takes the page down.
+// and takes the page down, and the bio links in page order (GET /api/v1/profile/links).
 #pragma once
 
 #include "db/database.hpp"
@@ -22,6 +22,9 @@ private:
     net::awaitable<http::response> get_profile(http::request_context& ctx);
     net::awaitable<http::response> put_profile(http::request_context& ctx);
     net::awaitable<http::response> delete_profile(http::request_context& ctx);
+    // GET /api/v1/profile/links: every bio link in page order, each with why the page hides it
+    // (null when shown), for the dashboard's order list.
+    net::awaitable<http::response> list_links(http::request_context& ctx);
     net::awaitable<http::response> page(http::request_context& ctx);
     net::awaitable<http::response> page_qr(http::request_context& ctx, bool png);
     net::awaitable<http::response> link_qr(http::request_context& ctx, bool png);

@@ -18,7 +18,27 @@ SET handle = EXCLUDED.handle, display_name = EXCLUDED.display_name,
     avatar_url = EXCLUDED.avatar_url, language = EXCLUDED.language, published = true, updated_at = now()
 )sql";
 
-constexpr char const* k_bio_cards = R"sql(
+// The one rule for which bio links the page shows, read both by the page (k_bio_cards) and by
+// the dashboard's order list (k_bio_order), so the creator is never told a link is on the page
+// when followers cannot see it. `hidden` says why a link is not on the page, NULL when it is.
+// A card must lead somewhere: a link turned off answers 410, one not valid yet, expired or out
+// of clicks 404 or 410, unless it has an expired_url to send the follower to (the redirect
+// handler's order of checks). The page stops after 100 cards.
+// Newest first among equal positions: a link just made for the latest video shows at the top,
+// where its followers look, until the creator orders the page (which numbers every link 1..n).
+#define LL_BIO_LINKS                                                                                         \
+    "WITH bio_links AS (SELECT l.*, CASE WHEN NOT l.active THEN 'turned_off' "                              \
+    "WHEN l.expired_url IS NOT NULL THEN NULL "                                                              \
+    "WHEN l.valid_from > now() THEN 'not_yet_valid' "                                                        \
+    "WHEN l.valid_until <= now() THEN 'expired' "                                                            \
+    "WHEN l.max_clicks IS NOT NULL AND (SELECT COALESCE(sum(t.clicks), 0) FROM click_totals_daily t "        \
+    "WHERE t.link_id = l.id) >= l.max_clicks THEN 'out_of_clicks' END AS why "                              \
+    "FROM links l WHERE l.bio AND l.deleted_at IS NULL), "                                                   \
+    "placed AS (SELECT b.*, CASE WHEN b.why IS NULL AND row_number() OVER (PARTITION BY b.why IS NULL "      \
+    "ORDER BY b.bio_position, b.id DESC) > 100 THEN 'too_many' ELSE b.why END AS hidden FROM bio_links b) "
+#define LL_BIO_ORDER " ORDER BY l.bio_position, l.id DESC"
+
+constexpr char const* k_bio_cards = LL_BIO_LINKS R"sql(
 SELECT l.slug, CASE WHEN l.title = '' THEN l.slug ELSE l.title END, COALESCE(l.disclosure, ''),
        COALESCE(v.title, ''),
        -- Codes are letters, digits, '_' and '-': a space separates them safely.
@@ -28,21 +48,15 @@ SELECT l.slug, CASE WHEN l.title = '' THEN l.slug ELSE l.title END, COALESCE(l.d
                AND (c.valid_from IS NULL OR c.valid_from <= now())
                AND (c.valid_until IS NULL OR c.valid_until > now())
              ORDER BY c.id LIMIT 5), ' ')
-FROM links l
+FROM placed l
 LEFT JOIN videos v ON v.id = l.video_id
-WHERE l.bio AND l.active AND l.deleted_at IS NULL
-  -- A card must lead somewhere: a link not valid yet, expired or out of clicks answers 404 or
-  -- 410, unless it has an expired_url to send the follower to.
-  AND (l.expired_url IS NOT NULL
-       OR ((l.valid_from IS NULL OR l.valid_from <= now())
-           AND (l.valid_until IS NULL OR l.valid_until > now())
-           AND (l.max_clicks IS NULL
-                OR (SELECT COALESCE(sum(t.clicks), 0) FROM click_totals_daily t WHERE t.link_id = l.id) < l.max_clicks)))
--- Newest first among equal positions: a link just made for the latest video shows at the top,
--- where its followers look, until the creator orders the page (which numbers every link 1..n).
-ORDER BY l.bio_position, l.id DESC
-LIMIT 100
-)sql";
+WHERE l.hidden IS NULL)sql" LL_BIO_ORDER;
+
+constexpr char const* k_bio_order =
+    LL_BIO_LINKS "SELECT l.id, l.slug, l.title, l.bio_position, l.hidden FROM placed l" LL_BIO_ORDER;
+
+#undef LL_BIO_ORDER
+#undef LL_BIO_LINKS
 
 profile to_profile(pqxx::row const& row)
 {
@@ -93,6 +107,20 @@ std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& 
         cards.push_back(std::move(card));
     }
     return to_profile(rows[0]);
+}
+
+std::vector<bio_link> list_bio_links(pqxx::connection& conn)
+{
+    pqxx::read_transaction tx(conn);
+    std::vector<bio_link> out;
+    for (auto const& row : tx.exec(k_bio_order)) {
+        bio_link l{row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                   row[3].as<int>(), {}};
+        if (!row[4].is_null())
+            l.hidden = row[4].as<std::string>();
+        out.push_back(std::move(l));
+    }
+    return out;
 }
 
 } // namespace linkledger::bio

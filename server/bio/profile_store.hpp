@@ -4,6 +4,7 @@
 #include <pqxx/connection>
 #include <pqxx/transaction_base>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,19 @@ struct bio_card {
     std::vector<std::string> codes;
 };
 
+// A link marked for the bio page as the dashboard lists it to be ordered: every one of them, in
+// page order, the hidden ones in their place with the reason followers do not see them.
+struct bio_link {
+    std::int64_t id = 0;
+    std::string slug;
+    std::string title; // empty: untitled
+    int bio_position = 0;
+    // Why the page leaves it out right now, by the rule the page itself follows: "turned_off"
+    // (active false), "not_yet_valid", "expired", "out_of_clicks" (max_clicks reached), or
+    // "too_many" (past the page's 100 cards). Empty: on the page.
+    std::optional<std::string> hidden;
+};
+
 std::optional<profile> find_profile(pqxx::connection& conn);
 // Throws pqxx::check_violation when a value breaks the table's rules.
 // Saving publishes the page again after unpublish_profile.
@@ -40,5 +54,7 @@ std::optional<profile> unpublish_profile(pqxx::transaction_base& tx);
 // The published profile if `handle` (any case) is its handle, with the active bio links in order.
 std::optional<profile> find_bio_page(pqxx::connection& conn, std::string const& handle,
                                      std::vector<bio_card>& cards);
+// Every bio link (not deleted) in page order, with why each hidden one is hidden.
+std::vector<bio_link> list_bio_links(pqxx::connection& conn);
 
 } // namespace linkledger::bio

@@ -6,7 +6,7 @@
 // and skips itself if another file saved one before.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, owner, phone, laptop, chrome, session, shot, open, api, unique } from "./lib.mjs";
+import { base, owner, phone, laptop, chrome, tiktokUa, session, shot, open, api, unique } from "./lib.mjs";
 
 const screens = [
   { name: "phone-fr", viewport: phone, locale: "fr-FR", fr: true },
@@ -171,6 +171,63 @@ for (const screen of screens) {
     await page.click(item(slugs[0]) + " button.down");
     await waitListed([slugs[2], slugs[0], slugs[1]]);
     assert.deepEqual(await pageOrder(), [slugs[2], slugs[0], slugs[1]]);
+    await page.context().close();
+  });
+}
+
+// The order list in Bio page and the page itself follow one rule (the server's): a bio link the
+// page leaves out right now (turned off, not valid yet, expired, out of clicks) stays in the list,
+// in its place, marked with why; every link not marked is on the page. An expired link with an
+// expired_url is on the page (its card leads there) and not marked.
+const hiddenWords = {
+  en: { turned_off: "link turned off", not_yet_valid: "not active yet", expired: "expired", out_of_clicks: "out of clicks" },
+  fr: { turned_off: "lien désactivé", not_yet_valid: "pas encore actif", expired: "expiré", out_of_clicks: "nombre de clics maximal atteint" }
+};
+for (const screen of [screens[0], screens[3]]) {
+  test(`Bio page marks the links the page hides, and why (${screen.name})`, async () => {
+    const page = await session(owner, { locale: screen.locale, viewport: screen.viewport });
+    const made = async (slug, extra) => {
+      const r = await api(page, "POST", "/api/v1/links", { target_url: "https://shop.example/" + slug, slug, title: "T " + slug, bio: true, ...extra });
+      assert.equal(r.status, 201, r.text);
+      return r.json;
+    };
+    const s = { open: unique("hid-open"), later: unique("hid-later"), over: unique("hid-over"), elsewhere: unique("hid-else"),
+      spent: unique("hid-spent"), off: unique("hid-off") };
+    await made(s.open);
+    await made(s.later, { valid_from: "2099-01-01T00:00:00Z" });
+    await made(s.over, { valid_until: "2020-01-01T00:00:00Z" });
+    await made(s.elsewhere, { valid_until: "2020-01-01T00:00:00Z", expired_url: "https://shop.example/sold-out" });
+    await made(s.spent, { max_clicks: 1 });
+    const off = await made(s.off);
+    assert.equal((await api(page, "PATCH", "/api/v1/links/" + off.id, { active: false })).status, 200);
+    const handle = handleOf("hidden");
+    await saveProfile(page, handle, screen.fr ? "fr" : "en");
+    const onPage = async (slug) => (await (await page.request.get(base + "/@" + handle)).text()).includes("/" + slug + "?utm_source=bio");
+    // A follower's tap spends the one click; once stored, the page drops the card.
+    assert.equal((await page.request.get(base + "/" + s.spent, { maxRedirects: 0, headers: { "User-Agent": tiktokUa } })).status(), 302);
+    for (let i = 0; i < 100 && (await onPage(s.spent)); ++i) await page.waitForTimeout(100);
+    assert.equal(await onPage(s.spent), false, "the spent link left the page");
+
+    await open(page, "bio", "#bio[data-loaded]");
+    await page.waitForSelector(`#bio-order li[data-slug='${s.open}']`);
+    const listed = await page.$$eval("#bio-order li[data-slug]", (lis) => lis.map((li) => ({ slug: li.dataset.slug,
+      hidden: li.dataset.hidden, why: li.querySelector(".why-hidden")?.textContent ?? null })));
+    const mine = Object.fromEntries(listed.filter((l) => Object.values(s).includes(l.slug)).map((l) => [l.slug, l]));
+    const expected = { [s.open]: "", [s.later]: "not_yet_valid", [s.over]: "expired", [s.elsewhere]: "", [s.spent]: "out_of_clicks", [s.off]: "turned_off" };
+    const words = hiddenWords[screen.fr ? "fr" : "en"];
+    for (const [slug, reason] of Object.entries(expected)) {
+      assert.ok(mine[slug], `${slug} is in the order list`);
+      assert.equal(mine[slug].hidden, reason, slug);
+      assert.equal(mine[slug].why, reason ? (screen.fr ? "Masqué sur votre page : " : "Hidden on your page: ") + words[reason] : null, slug);
+      // Marked hidden exactly when the page leaves it out.
+      assert.equal(await onPage(slug), reason === "", `${slug} on the page`);
+    }
+    // Every link of the list, not only these: none unmarked is missing from the page.
+    const html = await (await page.request.get(base + "/@" + handle)).text();
+    for (const l of listed) assert.equal(html.includes("/" + l.slug + "?utm_source=bio"), l.hidden === "", `${l.slug} (${l.hidden})`);
+    await noHorizontalScroll(page, screen.viewport);
+    await page.locator(`#bio-order li[data-slug='${s.spent}']`).scrollIntoViewIfNeeded();
+    await shot(page, `bio-order-hidden-${screen.name}`);
     await page.context().close();
   });
 }

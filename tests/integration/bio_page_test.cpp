@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 using namespace linkledger::testing;
 
 namespace {
@@ -296,6 +298,50 @@ TEST_F(bio_page, links_that_cannot_be_followed_are_not_on_the_page)
     html = send(ll->port(), {"GET", "/@valid", "", {}}).body;
     EXPECT_FALSE(shown(html, "valid-budget")) << "its one click is spent";
     EXPECT_TRUE(shown(html, "valid-open"));
+
+    // The dashboard's order list has them all, each hidden one with the page's own reason, and
+    // a link is marked hidden exactly when the page leaves it out.
+    auto const off = ll->create_link(R"({"target_url":"https://shop.example/v6","slug":"valid-off","bio":true})");
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/links/" + std::to_string(off.at("id").as_int64()), R"({"active":false})").status, 200);
+    html = send(ll->port(), {"GET", "/@valid", "", {}}).body;
+    auto const listed = ll->api("GET", "/api/v1/profile/links");
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    std::map<std::string, std::string> hidden;
+    auto const listing = listed.json();
+    for (auto const& l : listing.at("links").as_array()) {
+        auto const slug = std::string(l.at("slug").as_string());
+        if (!slug.starts_with("valid-"))
+            continue;
+        auto const& why = l.at("hidden");
+        hidden[slug] = why.is_null() ? "" : std::string(why.as_string());
+        EXPECT_EQ(why.is_null(), shown(html, slug)) << slug;
+    }
+    EXPECT_EQ(hidden, (std::map<std::string, std::string>{{"valid-open", ""},
+                                                          {"valid-later", "not_yet_valid"},
+                                                          {"valid-over", "expired"},
+                                                          {"valid-elsewhere", ""},
+                                                          {"valid-budget", "out_of_clicks"},
+                                                          {"valid-off", "turned_off"}}));
+}
+
+// The page stops after 100 cards; the order list says which links that leaves out.
+TEST_F(bio_page, links_past_the_hundredth_card_are_listed_as_too_many)
+{
+    for (int i = 0; i < 101; ++i)
+        ll->create_link(R"({"target_url":"https://shop.example/m","slug":"many-)" + std::to_string(i) +
+                        R"(","bio":true,"bio_position":)" + std::to_string(900000 + i) + "}");
+    ASSERT_EQ(put_profile(R"({"handle":"many","display_name":"Many","language":"en"})").status, 200);
+    auto const html = send(ll->port(), {"GET", "/@many", "", {}}).body;
+    auto const listed = ll->api("GET", "/api/v1/profile/links");
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    auto const listing = listed.json();
+    auto const& links = listing.at("links").as_array();
+    ASSERT_FALSE(links.empty());
+    // The last position is the page's last: past any other test's links, the 101st shown card.
+    auto const& last = links.back().as_object();
+    EXPECT_EQ(last.at("slug").as_string(), "many-100");
+    EXPECT_EQ(last.at("hidden").as_string(), "too_many");
+    EXPECT_EQ(html.find("/many-100?utm_source=bio\""), std::string::npos);
 }
 
 TEST_F(bio_page, the_page_can_be_taken_down_and_put_back)

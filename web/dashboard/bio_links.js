@@ -4,9 +4,13 @@
 // "View my page" link once it does, and the order of the bio links with up and down buttons.
 // Ordering numbers every bio link 1..n (PATCH bio_position); a new link keeps position 0 and so
 // shows at the top of the page, newest first, until the creator orders them again.
+// The list is the server's (GET /api/v1/profile/links): every bio link in page order, those the
+// page leaves out right now (turned off, not valid yet, expired, out of clicks, past the 100th
+// card) in their place and marked with why, by the rule the page itself follows
+// (server/bio/profile_store.cpp), so the list never claims a link is on the page when it is not.
 "use strict";
 (function () {
-  const { $, el, t, relabel, api, say, change, lists, linkLabel, sections } = window.LL;
+  const { $, el, t, relabel, api, change, linkLabel, sections } = window.LL;
 
   // Shows or hides the handle warning and the "View my page" links; returns the profile.
   async function handleState() {
@@ -24,10 +28,6 @@
     return p;
   }
 
-  // The bio links in the order the page shows them (server/bio/profile_store.cpp's k_bio_cards).
-  const onPage = (links) => links.filter((l) => l.bio && l.active !== false)
-    .sort((a, b) => a.bio_position - b.bio_position || b.id - a.id);
-
   async function move(order, from, to) {
     const next = order.slice();
     const [link] = next.splice(from, 1);
@@ -44,9 +44,11 @@
   }
 
   async function loadOrder() {
-    const order = onPage(await lists.links());
-    $("bio-order").replaceChildren(...order.map((l, i) => el("li", { "data-link": l.id, "data-slug": l.slug },
-      el("span", { class: "title" }, linkLabel(l)),
+    const order = (await api("GET", "/api/v1/profile/links")).links;
+    $("bio-order").replaceChildren(...order.map((l, i) => el("li", { "data-link": l.id, "data-slug": l.slug, "data-hidden": l.hidden || "",
+      class: l.hidden ? "hidden-link" : "" },
+      el("span", { class: "title" }, linkLabel(l),
+        ...(l.hidden ? [el("span", { class: "why-hidden" }, t("bio.hidden").replace("{why}", t("bio.hidden." + l.hidden)))] : [])),
       el("span", { class: "arrows changes" },
         el("button", { type: "button", class: "secondary up", disabled: i === 0, "aria-label": t("bio.up") + " : " + linkLabel(l),
           onclick: () => move(order, i, i - 1) }, "↑"),

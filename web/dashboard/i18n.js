@@ -353,7 +353,10 @@ Object.assign(window.LL_TEXT.en, {
   "bio.set_handle": "Choose my handle", "bio.put_back": "Put my page back", "bio.view": "View my page",
   "bio.order": "Order of the links on your page", "bio.order.hint": "The first is at the top. A new link goes to the top until you order them again.",
   "bio.order.empty": "No link is shown on the page yet: tick \"Show on my bio page\" on a link.",
-  "bio.up": "Move up", "bio.down": "Move down", "bio.take_down": "Take my page down"
+  "bio.up": "Move up", "bio.down": "Move down", "bio.take_down": "Take my page down",
+  "bio.hidden": "Hidden on your page: {why}", "bio.hidden.turned_off": "link turned off",
+  "bio.hidden.not_yet_valid": "not active yet", "bio.hidden.expired": "expired",
+  "bio.hidden.out_of_clicks": "out of clicks", "bio.hidden.too_many": "the page shows 100 links at most"
 });
 Object.assign(window.LL_TEXT.fr, {
   "nv.button": "+ Nouvelle vidéo", "nv.button.hint": "La vidéo, son lien court et son code promo en un seul formulaire.",
@@ -380,7 +383,10 @@ Object.assign(window.LL_TEXT.fr, {
   "bio.set_handle": "Choisir mon identifiant", "bio.put_back": "Remettre ma page en ligne", "bio.view": "Voir ma page",
   "bio.order": "Ordre des liens sur votre page", "bio.order.hint": "Le premier est en haut. Un nouveau lien arrive en haut, jusqu'à ce que vous les réordonniez.",
   "bio.order.empty": "Aucun lien n'est encore affiché sur la page : cochez « Afficher sur ma page bio » sur un lien.",
-  "bio.up": "Monter", "bio.down": "Descendre", "bio.take_down": "Retirer ma page"
+  "bio.up": "Monter", "bio.down": "Descendre", "bio.take_down": "Retirer ma page",
+  "bio.hidden": "Masqué sur votre page : {why}", "bio.hidden.turned_off": "lien désactivé",
+  "bio.hidden.not_yet_valid": "pas encore actif", "bio.hidden.expired": "expiré",
+  "bio.hidden.out_of_clicks": "nombre de clics maximal atteint", "bio.hidden.too_many": "la page affiche 100 liens au plus"
 });
 
 // One way to show things and exports a spreadsheet opens (format.js, export.js), issue 20.
