@@ -5,7 +5,8 @@
 // 390x844 phone and English on a 1280x800 laptop. The file makes its own owner and data.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { base, phone, laptop, zone, session, open, rows, shot, api } from "./lib.mjs";
+import { createHmac } from "node:crypto";
+import { base, phone, laptop, zone, chrome, logIn, session, open, rows, shot, api, unique } from "./lib.mjs";
 import { makeOwner, makeData } from "./creator_data.mjs";
 
 // The owner and data are made once, by the first test that needs them (lib.mjs's browser is
@@ -219,3 +220,87 @@ for (const [lang, L] of Object.entries(LANGS)) {
     await page.context().close();
   });
 }
+
+// Every action the server writes to the audit log, from server/: the routes' (audit::action_for
+// over each audited route), the logins (web/login_api.cpp), sales arriving by postback or shop
+// webhook (money/intake_audit.cpp), the command line (cli/commands.cpp) and the server's own
+// (money/late_clicks.cpp, money/sale_recorder.cpp). A new one belongs here and in i18n.js, in
+// both languages: the last test fails on an action Activity shows that is missing here.
+const AUDIT_ACTIONS = [
+  "link.create", "link.update", "link.delete", "link.storefronts",
+  "offer.create", "offer.update", "offer.rotate_postback_token", "offer.rotate_webhook_secret", "offer.rotate_secrets",
+  "video.create", "video.update", "video.stats", "video.import", "promo_code.create", "promo_code.update",
+  "conversion.create", "conversion.update", "conversion.import", "income.create", "income.delete",
+  "profile.update", "profile.delete", "user.add", "user.remove", "api_key.create", "api_key.revoke",
+  "webhook.create", "webhook.update", "webhook.delete", "webhook.secret", "webhook.test", "webhook.resend",
+  "login", "login.failed", "login.throttled",
+  "postback.accepted", "postback.refused", "webhook.accepted", "webhook.refused",
+  "conversion.unattributed", "conversion.status_back"
+];
+
+test("every audit action reads in words in Activity, in English and French, never as its code", { timeout: 120000 }, async () => {
+  await ready();
+  // Those a browser test can make, made for real. Logins refused, then throttled, from an
+  // address of their own (the instance trusts 127.0.0.1 as a proxy), so no other login is held up.
+  const stranger = await chrome.browser.newContext({ locale: "en-US", extraHTTPHeaders: { "X-Forwarded-For": "203.0.113.77" } });
+  const nobody = { email: unique("nobody") + "@example.com", password: "not-a-password" };
+  for (let i = 0; i < 7; ++i) await logIn(await stranger.newPage(), nobody);
+  await stranger.close();
+  const page = await session(me, LANGS.en); // a successful login
+  const call = async (method, path, body, status) => {
+    const answer = await api(page, method, path, body);
+    assert.equal(answer.status, status, method + " " + path + ": " + answer.text);
+    return answer.json;
+  };
+  const offer = await call("POST", "/api/v1/offers", { name: unique("Audit shop"), currency: "EUR", commission: { type: "percent", rate_bps: 1000 } }, 201);
+  const fill = (values) => Object.entries(values).reduce((url, [k, v]) => url.replace("{" + k + "}", encodeURIComponent(v)), offer.postback_url);
+  const txid = unique("AUDIT");
+  // A sale by postback, then the network stating it pending again: accepted, and a move back.
+  for (const status of ["approved", "pending"])
+    assert.equal((await page.request.get(fill({ click_id: "", txid, amount: "10.00", currency: "EUR", status }))).status(), 200);
+  assert.equal((await page.request.get(base + "/postback/" + offer.id + "?token=wrong&txid=" + txid)).status(), 403);
+  const order = "{}"; // signed but not an order: accepted, and ignored
+  const signed = createHmac("sha256", offer.webhook_secret).update(order).digest("base64");
+  for (const signature of [signed, "bm90LXRoZS1zaWduYXR1cmU="])
+    await page.request.post(base + "/webhooks/shopify/" + offer.id, { data: order, headers: { "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": signature } });
+  await call("PUT", "/api/v1/videos/" + data.videoId + "/stats", { days: [{ date: new Date(Date.now() - 3 * 86400000).toISOString().slice(0, 10), views: 1200 }] }, 200);
+
+  const seen = (await call("GET", "/api/v1/audit-log?limit=200", undefined, 200)).entries.map((e) => e.action);
+  for (const made of ["login", "login.failed", "login.throttled", "postback.accepted", "postback.refused", "webhook.accepted",
+    "webhook.refused", "conversion.status_back", "video.stats"])
+    assert.ok(seen.includes(made), made + " is in the log: " + [...new Set(seen)].join(", "));
+  const unknown = [...new Set(seen)].filter((a) => !AUDIT_ACTIONS.includes(a));
+  assert.deepEqual(unknown, [], "actions written but not listed here (add them, and their words in i18n.js)");
+
+  await open(page, "activity", "#activity-table tbody tr");
+  while (await page.isVisible("#activity-more")) {
+    const before = await page.locator("#activity-table tbody tr").count();
+    await page.click("#activity-more");
+    await page.waitForFunction((n) => document.querySelectorAll("#activity-table tbody tr").length > n, before);
+  }
+  for (const code of ["en", "fr"]) {
+    await page.$eval("#lang", (select, c) => { select.value = c; select.dispatchEvent(new Event("change")); }, code);
+    await page.waitForFunction((c) => document.documentElement.lang === c, code);
+    // Each action shown, in this language: its words, never its code or a catalogue key.
+    const shown = await page.$$eval("#activity-table td[data-action]", (tds) => tds.map((td) => [td.dataset.action, td.textContent]));
+    assert.ok(shown.length >= seen.length, `${shown.length} rows shown of ${seen.length}`);
+    for (const [action, text] of shown) {
+      assert.notEqual(text, action, `${code}: ${action} is shown as its code`);
+      assert.doesNotMatch(text, /^(action|resource|verb)\./, `${code}: ${action} shows a key`);
+    }
+    // Who: the kind of each actor in words (a postback, a shop webhook, the server itself).
+    assert.doesNotMatch(await page.textContent("#activity-table tbody"), /activity\.kind\./);
+    const words = Object.fromEntries(shown);
+    assert.equal(words.login, code === "fr" ? "Connexion : réussie" : "Login: succeeded");
+    assert.equal(words["postback.accepted"], code === "fr" ? "Postback : accepté" : "Postback: accepted");
+    // And those a browser cannot make (the command line, the late-click sweeper), through the
+    // formatter Activity uses.
+    const raw = await page.evaluate((all) => all.filter((a) => { const w = LL.fmt.value("action", a); return !w || w === a || /^(action|resource|verb)\./.test(w); }), AUDIT_ACTIONS);
+    assert.deepEqual(raw, [], `${code}: actions without words`);
+    // Every word distinct: two actions never read the same.
+    const all = await page.evaluate((list) => list.map((a) => LL.fmt.value("action", a)), AUDIT_ACTIONS);
+    assert.equal(new Set(all).size, all.length, `${code}: ${all.join(" | ")}`);
+    await shot(page, `consistency-activity-all-${code}`);
+  }
+  await page.context().close();
+});

@@ -10,7 +10,8 @@
       "activity.at": "When", "activity.who": "Who", "activity.action": "Action",
       "activity.target": "Item", "activity.summary": "Details", "activity.ip": "Address",
       "activity.more": "Older entries", "activity.empty": "No changes recorded yet.",
-      "activity.kind.user": "user", "activity.kind.api_key": "API key", "activity.kind.cli": "command line"
+      "activity.kind.user": "user", "activity.kind.api_key": "API key", "activity.kind.cli": "command line",
+      "activity.kind.postback": "postback", "activity.kind.webhook": "shop webhook", "activity.kind.system": "automatic"
     },
     fr: {
       "nav.activity": "Activité", "activity.title": "Activité",
@@ -18,7 +19,8 @@
       "activity.at": "Quand", "activity.who": "Qui", "activity.action": "Action",
       "activity.target": "Élément", "activity.summary": "Détails", "activity.ip": "Adresse",
       "activity.more": "Entrées plus anciennes", "activity.empty": "Aucune modification enregistrée.",
-      "activity.kind.user": "utilisateur", "activity.kind.api_key": "clé d'API", "activity.kind.cli": "ligne de commande"
+      "activity.kind.user": "utilisateur", "activity.kind.api_key": "clé d'API", "activity.kind.cli": "ligne de commande",
+      "activity.kind.postback": "postback", "activity.kind.webhook": "webhook de boutique", "activity.kind.system": "automatique"
     }
   };
   const TEXT = window.LL_TEXT;
@@ -108,7 +110,11 @@
     if (session.role !== "owner") return;
     build();
     window.addEventListener("hashchange", showIfCurrent);
-    $("lang").addEventListener("change", () => { if (!$("activity").hidden) render(); });
+    // Drawn again once app.js has switched the language, which it marks on <html lang>: on the
+    // select's change event the two files' listeners run in the order they were added, which
+    // their startup fetches leave to chance, and drawn first the actions kept the old words.
+    new MutationObserver(() => { if (!$("activity").hidden) render(); })
+      .observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
     showIfCurrent();
   }
 

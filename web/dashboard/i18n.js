@@ -412,7 +412,14 @@ Object.assign(window.LL_TEXT.en, {
   "verb.remove": "removed", "verb.import": "imported", "verb.storefronts": "storefront rules written",
   "verb.rotate_postback_token": "new postback URL", "verb.rotate_webhook_secret": "new webhook secret",
   "verb.rotate_secrets": "new secrets", "verb.secret": "new secret", "verb.test": "test sent", "verb.resend": "resent",
-  "verb.failed": "failed", "verb.throttled": "throttled",
+  "verb.failed": "failed", "verb.throttled": "throttled", "verb.stats": "statistics entered",
+  // Actions the pattern above would name wrongly (or not at all): logins, sales arriving by
+  // postback or shop webhook (not the outgoing webhooks of "resource.webhook"), and what the
+  // server does on its own (server/money/late_clicks.cpp, sale_recorder.cpp).
+  "action.login": "Login: succeeded", "action.postback.accepted": "Postback: accepted", "action.postback.refused": "Postback: refused",
+  "action.webhook.accepted": "Shop webhook: accepted", "action.webhook.refused": "Shop webhook: refused",
+  "action.conversion.unattributed": "Sale: left unattributed (its click never came)",
+  "action.conversion.status_back": "Sale: status moved back", "action.video.import": "Video statistics: imported",
   "confirm.delete": "Delete “{name}”?", "confirm.delete.link": "Delete the link “{name}”?",
   "confirm.delete.income": "Delete the income “{name}”?", "confirm.delete.api_key": "Revoke the API key “{name}”?",
   "confirm.delete.user": "Remove the user “{name}”?", "confirm.delete.webhook": "Delete the endpoint “{name}” and its delivery log?",
@@ -441,7 +448,11 @@ Object.assign(window.LL_TEXT.fr, {
   "verb.add": "ajout", "verb.remove": "retrait", "verb.import": "import", "verb.storefronts": "règles de boutiques écrites",
   "verb.rotate_postback_token": "nouvelle URL de postback", "verb.rotate_webhook_secret": "nouveau secret de webhook",
   "verb.rotate_secrets": "nouveaux secrets", "verb.secret": "nouveau secret", "verb.test": "test envoyé", "verb.resend": "renvoi",
-  "verb.failed": "échec", "verb.throttled": "bloquée (trop d'essais)",
+  "verb.failed": "échec", "verb.throttled": "bloquée (trop d'essais)", "verb.stats": "statistiques saisies",
+  "action.login": "Connexion : réussie", "action.postback.accepted": "Postback : accepté", "action.postback.refused": "Postback : refusé",
+  "action.webhook.accepted": "Webhook de boutique : accepté", "action.webhook.refused": "Webhook de boutique : refusé",
+  "action.conversion.unattributed": "Vente : non attribuée (son clic n'est jamais arrivé)",
+  "action.conversion.status_back": "Vente : statut revenu en arrière", "action.video.import": "Statistiques de vidéos : import",
   "confirm.delete": "Supprimer « {name} » ?", "confirm.delete.link": "Supprimer le lien « {name} » ?",
   "confirm.delete.income": "Supprimer le revenu « {name} » ?", "confirm.delete.api_key": "Révoquer la clé d'API « {name} » ?",
   "confirm.delete.user": "Retirer l'utilisateur « {name} » ?", "confirm.delete.webhook": "Supprimer le point de réception « {name} » et son journal d'envois ?",
