@@ -185,3 +185,48 @@ for (const screen of screens) {
     await page.context().close();
   });
 }
+
+// A one-currency chart draws the currency with the most sales, never the one whose minor units
+// add up higher: ¥3,500 (3500 minor units, one sale) against €32.50 (3250, two sales) is drawn
+// in euros, on the link's page, the video's page and the overview alike.
+test("the charts draw the currency with the most sales, not the biggest number of minor units", async () => {
+  await ready();
+  const page = await session(owner, { locale: "en-US", viewport: laptop });
+  const euros = await ok(page, "POST", "/api/v1/offers", { name: unique("Euro shop"), currency: "EUR", commission: { type: "reported" } });
+  const yen = await ok(page, "POST", "/api/v1/offers", { name: unique("Yen shop"), currency: "JPY", commission: { type: "reported" } });
+  const video = await ok(page, "POST", "/api/v1/videos", { title: unique("Currencies"), platform: "tiktok", posted_at: new Date(Date.now() - 86400000).toISOString() });
+  const slug = unique("currencies");
+  const link = await ok(page, "POST", "/api/v1/links", { target_url: "https://shop.example/c?subid={click_id}", slug, title: "Currencies " + slug,
+    video_id: video.id });
+  const click = await visit("/" + slug, { "User-Agent": tiktokUa });
+  assert.equal(click.status, 302);
+  const q = "/api/v1/reports/clicks?group_by=device&link_id=" + link.id;
+  for (let i = 0; i < 100 && (await ok(page, "GET", q, undefined, 200)).clicks < 1; ++i) await page.waitForTimeout(100);
+  // Through the click (so the link's and its video's): two sales in euros, one in yen.
+  const sale = (offer, commission, extra) => ok(page, "POST", "/api/v1/conversions", { offer_id: offer.id, txid: unique("cur"),
+    amount_minor: commission * 10, commission_minor: commission, status: "approved", ...extra });
+  await sale(euros, 1625, { click_id: click.clickId });
+  await sale(euros, 1625, { click_id: click.clickId });
+  await sale(yen, 3500, { click_id: click.clickId });
+  const legend = async (box) => page.textContent(box + " .legend");
+
+  await open(page, "link/" + link.id, "#link[data-loaded] #link-curve");
+  assert.match(await legend("#link-chart"), /\(EUR\)/);
+  await open(page, "video/" + video.id, "#video[data-loaded] #video-chart svg");
+  assert.match(await legend("#video-chart"), /\(EUR\)/);
+
+  // The overview over days of their own, long ago, holding only these sales.
+  const at = "2024-02-10T12:00:00Z";
+  await sale(euros, 1625, { occurred_at: at });
+  await sale(euros, 1625, { occurred_at: at });
+  await sale(yen, 3500, { occurred_at: at });
+  await open(page, "overview", "#overview[data-loaded] #chart svg");
+  await page.selectOption("#period", "custom");
+  await page.fill("#from", "2024-02-09");
+  await page.fill("#to", "2024-02-11");
+  await page.waitForFunction(() => [...document.querySelectorAll("#chart svg .bar title")].some((n) => n.textContent.startsWith("2024-02-10: ")));
+  assert.match(await legend("#chart"), /\(EUR\)/);
+  assert.match(await page.textContent("#chart svg .bar:nth-of-type(2) title"), /^2024-02-10: €32\.50,/);
+  await shot(page, "pages-main-currency");
+  await page.context().close();
+});

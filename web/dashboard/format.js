@@ -11,6 +11,7 @@
 //   LL.confirmDelete(kind, name)   "Supprimer le lien « bio-shoes » ?"; kind: link, income,
 //                              api_key, user, webhook, video, code, offer, bio_item (add yours)
 //   LL.confirmReject(name)     before a sale is marked rejected
+//   LL.fmt.mainCurrency(rows)  the currency a one-currency chart draws: most sales ({currency, conversions} rows)
 // Money stays LL.money(minor, currency). Exports (export.js) write the same dates and rates.
 // The time zone is the user's choice (LL.zone(), set by reports.js from /api/v1/preferences).
 "use strict";
@@ -92,6 +93,20 @@
     return t("action.pattern").replace("{resource}", r).replace("{verb}", v);
   }
 
+  // The currency a chart of one currency draws when the figures come in several: the one with
+  // the most sales. Amounts cannot decide it: minor units do not compare across currencies
+  // (¥3,500 is 3500 of them, €32.50 3250; a Kuwaiti dinar has 3 decimals), and converting needs
+  // exchange rates the instance does not keep. Nor is there a preferred currency to fall back on
+  // (preferences hold only the time zone). A tie goes to the code first in the alphabet, so the
+  // same figures always draw the same chart. `rows`: report rows with `currency` and `conversions`,
+  // several per currency allowed.
+  function mainCurrency(rows, fallback = "EUR") {
+    const sales = new Map();
+    for (const r of rows) if (r.currency) sales.set(r.currency, (sales.get(r.currency) || 0) + (r.conversions || 0));
+    const [best] = [...sales].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    return best ? best[0] : fallback;
+  }
+
   // "Aucune" for a feminine noun, "Aucun" otherwise (English: "None" either way).
   const none = (noun) => t(t("gender." + noun) === "f" ? "none.f" : "none");
 
@@ -102,5 +117,5 @@
   }
   const confirmReject = (name) => window.confirm(fill(t("confirm.reject"), name || ""));
 
-  window.LL_FORMAT = { fmt: { date, dateTime, day, count, decimal, percent, value, none, dash }, confirmDelete, confirmReject };
+  window.LL_FORMAT = { fmt: { date, dateTime, day, count, decimal, percent, value, none, dash, mainCurrency }, confirmDelete, confirmReject };
 })();

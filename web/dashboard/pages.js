@@ -156,8 +156,7 @@
       figure("total.commission", r.currency ? money(r.commission_minor, r.currency) : dash, "commission"),
       figure("total.revenue", r.currency ? money(r.revenue_minor, r.currency) : dash, "revenue"),
       figure("total.epc", r.currency ? money(r.epc_minor, r.currency) : dash, "epc"))));
-    const main = [...curve.totals].sort((a, b) => (b.commission_minor || 0) - (a.commission_minor || 0))[0];
-    drawCurve($("link-chart"), curve.days, (main && main.currency) || "EUR");
+    drawCurve($("link-chart"), curve.days, fmt().mainCurrency ? fmt().mainCurrency(curve.totals) : "EUR");
     LL.table($("link-days"), [
       { label: "col.date", render: (d) => fmt().day(d.date) },
       { label: "col.clicks", render: (d) => count(d.clicks) },

@@ -146,7 +146,7 @@
     for (let i = 0; i < range.days; ++i) days.push(new Date(Date.parse(range.from + "T00:00:00Z") + i * 86400000).toISOString().slice(0, 10));
     const totals = {};
     for (const r of rows) if (r.currency) totals[r.currency] = (totals[r.currency] || 0) + r.commission_minor;
-    const currency = Object.keys(totals).sort((a, b) => totals[b] - totals[a])[0] || "EUR";
+    const currency = LL.fmt.mainCurrency(rows);
     const commission = {}, clicks = {};
     for (const r of rows) {
       clicks[r.key] = r.clicks;

@@ -140,10 +140,9 @@
     $("video-page-link").href = video.url || "#";
     $("video-page-meta").textContent = video.platform + " · " + t("col.posted") + " " + LL.when(video.posted_at);
     $("video-page").dataset.video = id;
-    // The currency the video earned most in leads the chart; figures come per currency.
-    const main = [...curve.totals].sort((a, b) => (b.earnings_minor || 0) - (a.earnings_minor || 0))[0];
+    // The currency with the most sales leads the chart (format.js says why); figures come per currency.
     drawFigures(curve.totals);
-    drawCurve(curve.days, (main && main.currency) || "EUR");
+    drawCurve(curve.days, LL.fmt.mainCurrency(curve.totals));
     LL.table($("video-days"), [
       { label: "col.date", render: (d) => LL.fmt.day(d.date) }, { label: "video.views", render: (d) => count(d.views) },
       { label: "col.clicks", render: (d) => count(d.clicks) },
