@@ -29,6 +29,9 @@ struct grouping {
     bool chronological;
     std::string_view money_text = "key"; // the grouped money key as text (formatted once per group)
     std::string_view sort_key = "k.key"; // chronological order of the keys
+    // Whether the key's item was deleted (only links can be): its clicks and sales stay in the
+    // reports, but it has no page to open any more.
+    std::string_view deleted = "false";
 };
 
 // Rollup rows are summed per link (or day, hour, source) first and only then joined or
@@ -55,7 +58,8 @@ constexpr std::array k_groupings{
              "SELECT r.source, sum(r.clicks), sum(r.unique_clicks) FROM " LL_LINK_CLICKS " r GROUP BY r.source",
              "c.source", "k.key", false},
     grouping{"link", "SELECT x.link_id::text, x.c, x.u FROM " LL_PER_LINK, "COALESCE(c.link_id::text, '')",
-             "(SELECT COALESCE(NULLIF(title, ''), slug) FROM links WHERE id::text = k.key)", false},
+             "(SELECT COALESCE(NULLIF(title, ''), slug) FROM links WHERE id::text = k.key)", false, "key", "k.key",
+             "EXISTS (SELECT 1 FROM links WHERE id::text = k.key AND deleted_at IS NOT NULL)"},
     grouping{"video",
              // A link's clicks go to the video it pointed at when they were made (migration 0025):
              // a link moved inside the period is read by quarter-hour, the others whole.
@@ -160,7 +164,7 @@ std::optional<std::string> revenue_sql(std::string const& group_by)
                           "SELECT k.key, COALESCE(" + std::string(g.label) + ", k.key), COALESCE(cl.clicks, 0), "
                           "COALESCE(cl.unique_clicks, 0), COALESCE(m.conversions, 0), COALESCE(m.revenue, 0), "
                           "COALESCE(m.commission, 0), COALESCE(m.approved, 0), m.currency, COALESCE(m.converting_clicks, 0), "
-                          "COALESCE(m.without_click, 0) "
+                          "COALESCE(m.without_click, 0), " + std::string(g.deleted) + " "
                           "FROM k LEFT JOIN clicks cl ON cl.key = k.key LEFT JOIN money_by_key m ON m.key = k.key ORDER BY " +
                           (g.chronological ? std::string(g.sort_key) + ", m.currency" : "7 DESC, 3 DESC, k.key, m.currency");
         return sql;
@@ -214,6 +218,8 @@ void add_report_routes(http::router& routes, db::database& db, std::string insta
                                 {"click_conversions", converting},
                                 {"sales_without_click", r[10].as<std::int64_t>()},
                                 {"epc_minor", json_money(per_click(commission, clicks))}});
+                if (group_by == "link")
+                    rows.back().as_object()["deleted"] = r[11].as<bool>();
             }
             if (group_by == "video")
                 add_video_economics(tx, rows, start, end, period.zone, ranking);

@@ -230,3 +230,28 @@ test("the charts draw the currency with the most sales, not the biggest number o
   await shot(page, "pages-main-currency");
   await page.context().close();
 });
+
+// A link deleted after it earned keeps its row in Rankings (its clicks and sales stay), named as
+// deleted, with no link to a page that no longer exists; a live link's name still opens its page.
+for (const screen of [screens[0], screens[3]]) {
+  test(`a deleted link in Rankings says so and opens nothing (${screen.name})`, async () => {
+    await ready();
+    const page = await session(owner, { locale: screen.locale, viewport: screen.viewport });
+    const slug = unique("gone");
+    const link = await ok(page, "POST", "/api/v1/links", { target_url: "https://shop.example/gone", slug, title: "Gone " + slug });
+    assert.equal((await visit("/" + slug, { "User-Agent": tiktokUa })).status, 302);
+    const q = "/api/v1/reports/clicks?group_by=device&link_id=" + link.id;
+    for (let i = 0; i < 100 && (await ok(page, "GET", q, undefined, 200)).clicks < 1; ++i) await page.waitForTimeout(100);
+    await ok(page, "DELETE", "/api/v1/links/" + link.id, undefined, 204);
+
+    await open(page, "rankings", `#rankings[data-loaded] #ranking-link a[href="#link/${made.link.id}"]`);
+    const row = page.locator("#ranking-link tbody tr", { hasText: "Gone " + slug });
+    assert.equal(await row.count(), 1, "the deleted link keeps its row");
+    assert.equal(await row.locator("td").first().textContent(), "Gone " + slug + (screen.fr ? " (supprimé)" : " (deleted)"));
+    assert.equal(await row.locator(`[data-deleted="${link.id}"]`).count(), 1);
+    assert.equal(await page.locator(`#ranking-link a[href="#link/${link.id}"]`).count(), 0, "no link to a page that cannot load");
+    assert.equal(await row.locator("td").nth(4).textContent(), "1", "its click is still counted");
+    await shot(page, `pages-deleted-link-${screen.name}`);
+    await page.context().close();
+  });
+}

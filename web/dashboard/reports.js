@@ -203,13 +203,15 @@
     : c.rate ? (r.clicks ? LL.cell.percent(Math.min(r.click_conversions, r.clicks) / r.clicks) : "")
     : typeof r[c.key] === "number" ? LL.cell.count(r[c.key]) : r[c.key];
 
-  // Rankings whose rows have a page of their own (pages.js): the name opens it.
+  // Rankings whose rows have a page of their own (pages.js): the name opens it. A deleted link
+  // keeps its clicks and sales in the rankings (the API marks its row `deleted`) but has no page
+  // to open: its name says "deleted" and links nowhere.
   const PAGES = { video: "video", link: "link" };
 
   // A ranking: sortable by any column (buttons in the headers), exportable as CSV.
   function ranking(name, rows) {
     rows = rows.map((r) => ({ ...r, label: r.key === null ? t("none." + name) : name === "stream" ? t("stream." + r.key)
-      : name === "source" ? LL.fmt.value("source", r.label) : r.label }));
+      : name === "source" ? LL.fmt.value("source", r.label) : r.deleted ? r.label + " (" + t("rank.deleted") + ")" : r.label }));
     const columns = rankColumns(name), shown = columns.filter((c) => c.only !== "export");
     // Videos rank by what they earned (commission and other income), the others by commission.
     let sortKey = name === "video" ? "earnings_minor" : "commission_minor", desc = true;
@@ -226,7 +228,8 @@
           el("button", { type: "button", class: "sort", "data-sort": c.key,
             onclick: () => { desc = sortKey === c.key ? !desc : c.key !== "label"; sortKey = c.key; render(); } }, t(c.label)))))),
         el("tbody", {}, ...(rows.length ? sorted().map((r) => el("tr", {}, ...shown.map((c) => el("td", {},
-          c.key === "label" && r.key !== null && PAGES[name] ? el("a", { href: "#" + PAGES[name] + "/" + r.key, class: "row-page" }, r.label)
+          c.key === "label" && r.deleted ? el("span", { class: "deleted", "data-deleted": r.key }, r.label)
+            : c.key === "label" && r.key !== null && PAGES[name] ? el("a", { href: "#" + PAGES[name] + "/" + r.key, class: "row-page" }, r.label)
             : c.money ? (r.currency ? money(r[c.key], r.currency) : "–") : c.rate ? rate(r.click_conversions, r.clicks)
             : typeof r[c.key] === "number" ? LL.fmt.count(r[c.key]) : String(r[c.key] ?? "")))))
           : [el("tr", {}, el("td", { colspan: shown.length, class: "note" }, t("empty")))])));
