@@ -316,4 +316,27 @@ TEST_F(link_and_video_pages, bad_input_is_a_400_naming_the_field_and_an_unknown_
     EXPECT_EQ(api(server->port(), "GET", "/api/v1/reports/clicks", "").status, 401);
 }
 
+// Last in the file: it deletes "lone". A deleted link keeps its row in the link ranking (its
+// clicks stay), marked deleted, so the dashboard does not offer its page, which now answers 404.
+TEST_F(link_and_video_pages, a_deleted_links_ranking_row_says_so)
+{
+    auto const deleted_of = [](boost::json::object const& report) {
+        std::string out;
+        for (auto const& row : report.at("rows").as_array())
+            out += std::string(row.at("key").as_string()) + "=" + (row.at("deleted").as_bool() ? "deleted" : "live") + " ";
+        return out;
+    };
+    auto const query = "/api/v1/reports/revenue?group_by=link&" + std::string(k_period) + "&tz=UTC";
+    auto const before = deleted_of(get(query));
+    EXPECT_NE(before.find(link_ids[2] + "=live"), std::string::npos) << before;
+    ASSERT_EQ(call("DELETE", "/api/v1/links/" + link_ids[2]).status, 204);
+    auto const after = deleted_of(get(query));
+    EXPECT_NE(after.find(link_ids[2] + "=deleted"), std::string::npos) << after;
+    EXPECT_NE(after.find(link_ids[0] + "=live"), std::string::npos) << after;
+    EXPECT_EQ(call("GET", "/api/v1/links/" + link_ids[2]).status, 404);
+    // Other groupings carry no such field.
+    EXPECT_FALSE(get("/api/v1/reports/revenue?group_by=video&" + std::string(k_period) + "&tz=UTC")
+                     .at("rows").at(0).as_object().contains("deleted"));
+}
+
 } // namespace
