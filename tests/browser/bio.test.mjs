@@ -211,7 +211,7 @@ for (const screen of [screens[0], screens[3]]) {
     await open(page, "bio", "#bio[data-loaded]");
     await page.waitForSelector(`#bio-order li[data-slug='${s.open}']`);
     const listed = await page.$$eval("#bio-order li[data-slug]", (lis) => lis.map((li) => ({ slug: li.dataset.slug,
-      hidden: li.dataset.hidden, why: li.querySelector(".why-hidden")?.textContent ?? null })));
+      hidden: li.dataset.hidden || "", why: li.querySelector(".why-hidden")?.textContent ?? null })));
     const mine = Object.fromEntries(listed.filter((l) => Object.values(s).includes(l.slug)).map((l) => [l.slug, l]));
     const expected = { [s.open]: "", [s.later]: "not_yet_valid", [s.over]: "expired", [s.elsewhere]: "", [s.spent]: "out_of_clicks", [s.off]: "turned_off" };
     const words = hiddenWords[screen.fr ? "fr" : "en"];
