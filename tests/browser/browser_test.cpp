@@ -75,6 +75,10 @@ void run_browser_file(std::string const& file)
     environment env{{"LINKLEDGER_WEBHOOK_ALLOW_PRIVATE", "1"}, {"LINKLEDGER_TRUSTED_PROXIES", "127.0.0.1"}};
     if (std::filesystem::exists(source_file("data/geoip/country.mmdb")))
         env["LINKLEDGER_GEOIP_DB"] = source_file("data/geoip/country.mmdb");
+    // The test servers run without rate limits (server_process.cpp); this file's exports of
+    // many pages must work under the API's default one, which a real server has.
+    if (file == "export_all.test.mjs")
+        env["LINKLEDGER_RATE_LIMIT_API"] = "20/100";
     instance ll("browser", env);
     auto const owner_password = add_user(ll, "owner@example.com", "owner");
     auto const viewer_password = add_user(ll, "viewer@example.com", "viewer");

@@ -66,6 +66,7 @@
     if (!res.ok) {
       const e = new Error((data && data.error && data.error.message) || res.statusText);
       e.status = res.status; e.field = data && data.error && data.error.field;
+      e.retryAfter = Number(res.headers.get("Retry-After")) || 0;
       throw e;
     }
     return data;
@@ -147,7 +148,7 @@
   // ---- lists, page by page ----
   // List endpoints answer newest first: at most `limit` rows under the list's name, and
   // `next_cursor`, which sent back as `cursor` asks for the older rows (null on the last page).
-  const PAGE = 100, ALL_PAGE = 200, MAX_PAGES = 50;
+  const PAGE = 100, ALL_PAGE = 200;
 
   function pageUrl(path, limit, cursor) {
     const [base, query] = path.split("?");
@@ -157,16 +158,32 @@
     return base + "?" + q;
   }
 
-  // Every row of a list, for <select>s and names: page after page, at most MAX_PAGES of them.
-  async function allPages(path, name) {
-    let rows = [], cursor = null;
-    for (let i = 0; i < MAX_PAGES; ++i) {
-      const data = await api("GET", pageUrl(path, ALL_PAGE, cursor));
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // Every row of a list, for <select>s, names and exports: page after page until next_cursor is
+  // null. There is no cap: an export that stopped at some count would drop a creator's oldest
+  // sales without a word. A long list meets the API's rate limit (20 requests a second, 100 at
+  // once, per address): a 429 waits the Retry-After it gives and asks again. `progress(n)`, if
+  // given, hears how many rows have come so far.
+  async function allPages(path, name, progress) {
+    let rows = [], cursor = null, refused = 0;
+    for (;;) {
+      let data;
+      try {
+        data = await api("GET", pageUrl(path, ALL_PAGE, cursor));
+      } catch (e) {
+        if (e.status !== 429 || ++refused > 30) throw e;
+        await pause(1000 * Math.min(Math.max(e.retryAfter, 1), 10));
+        continue;
+      }
+      refused = 0;
       rows = rows.concat(data[name]);
+      if (progress) progress(rows.length);
+      // A cursor that does not move would loop forever: a broken answer is an error, not the end.
+      if (data.next_cursor && data.next_cursor === cursor) throw new Error(t("error.paging"));
       cursor = data.next_cursor;
-      if (!cursor) break;
+      if (!cursor) return rows;
     }
-    return rows;
   }
 
   // A list in a table, a page at a time: the newest PAGE rows, then a "Show more" button under
@@ -196,7 +213,8 @@
       } }, t("more"));
     const old = $(more.id);
     if (old) old.replaceWith(more); else (node.closest(".scroll") || node).after(more);
-    if (exportAs) window.LL_EXPORT.attach(node, exportAs, async () => window.LL_EXPORT.sheet(columns, await allPages(path, name)));
+    if (exportAs) window.LL_EXPORT.attach(node, exportAs, async () => window.LL_EXPORT.sheet(columns,
+      await allPages(path, name, (n) => say(t("export.progress").replace("{n}", window.LL_FORMAT.fmt.count(n))))));
   }
 
   // Fills a <select> with "none" (when optional: the noun's i18n key, for "Aucune"/"Aucun")

@@ -99,6 +99,8 @@
       try {
         const s = await load();
         download("linkledger-" + t("export.file." + name) + "-" + today() + ".csv", csv(s.headers, s.rows));
+        // How many rows the file holds, said: a creator can check it against the list they expect.
+        L().say(t("export.done").replace("{n}", L().fmt.count(s.rows.length)));
       } catch (err) { L().say(t("error") + ": " + err.message, true); } finally { b.disabled = false; }
     } }, t("csv"));
   }

@@ -507,3 +507,13 @@ Object.assign(window.LL_TEXT.fr, {
   "page.income.no_video": "Les autres revenus sont enregistrés par vidéo, et ce lien n'en a pas.",
   "page.chart.label": "Clics et commissions par jour du {from} au {to}"
 });
+
+// Exports of every row, and how far they have got.
+Object.assign(window.LL_TEXT.en, {
+  "export.progress": "Exporting… {n} rows so far", "export.done": "Exported {n} rows.",
+  "error.paging": "the server gave the same page twice, so the list would be incomplete; try again"
+});
+Object.assign(window.LL_TEXT.fr, {
+  "export.progress": "Export en cours… {n} lignes pour l'instant", "export.done": "{n} lignes exportées.",
+  "error.paging": "le serveur a renvoyé deux fois la même page, la liste serait incomplète ; réessayez"
+});
