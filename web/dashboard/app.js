@@ -111,16 +111,63 @@
     return s.slice(0, -digits) + "." + s.slice(-digits);
   }
 
-  // A local datetime-local value to an ISO time with its offset, and back.
-  function toIso(local) {
-    if (!local) return undefined;
-    const d = new Date(local);
-    return isNaN(d) ? undefined : d.toISOString().replace(/\.\d{3}Z$/, "Z");
+  // ---- times typed in forms ----
+  // A datetime-local field holds a wall-clock time without a zone. Every time on screen is in the
+  // user's chosen zone (LL.zone(), format.js), so the forms read and fill these fields in that
+  // zone too, not in the browser's: a sale typed for 23:30 by a creator whose zone is Paris is
+  // 23:30 in Paris, on a laptop set to Tokyo as well. A zone Intl does not know is UTC, as in
+  // format.js.
+  const wallFormats = new Map();
+  function wallFormat(zone) {
+    const key = zone || "";
+    if (!wallFormats.has(key)) {
+      const options = { hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" };
+      try { wallFormats.set(key, new Intl.DateTimeFormat("en-US", { ...options, timeZone: zone })); } catch { wallFormats.set(key, new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" })); }
+    }
+    return wallFormats.get(key);
   }
+  const formZone = () => (window.LL && LL.zone ? LL.zone() : undefined);
+
+  // The zone's wall clock at an instant (ms), as the ms of the same digits read as UTC.
+  function wallAt(ms, zone) {
+    const p = Object.fromEntries(wallFormat(zone).formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour % 24, p.minute, p.second);
+  }
+  // The zone's offset from UTC at an instant, in ms (Paris in winter: 3600000).
+  const offsetAt = (ms, zone) => wallAt(ms, zone) - Math.floor(ms / 1000) * 1000;
+
+  // The instant a wall-clock time (its digits as UTC ms) names in the zone. The offset depends on
+  // the instant sought: take it at the first guess, then at the instant that gives, and check
+  // once more. A time the clocks skip (02:30 when spring moves 02:00 to 03:00) is read with the
+  // offset before the jump, landing after it as the clocks show it (03:30); a time that happens
+  // twice in autumn is one of its two instants.
+  function wallToInstant(wall, zone) {
+    const o1 = offsetAt(wall, zone), guess = wall - o1;
+    const o2 = offsetAt(guess, zone);
+    if (o1 === o2) return guess;
+    const o3 = offsetAt(wall - o2, zone);
+    if (o2 === o3) return wall - o2;
+    return wall - Math.min(o2, o3);
+  }
+
+  // "2026-12-31T23:30" in the user's zone to the instant, "2026-12-31T22:30:00Z" for Paris.
+  function toIso(local) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(local || "");
+    if (!m) return undefined;
+    const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
+    if (isNaN(wall)) return undefined;
+    return new Date(wallToInstant(wall, formZone())).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+  // An instant to the user's zone as a datetime-local value, to the minute.
   function toLocalInput(iso) {
-    if (!iso) return "";
-    const d = new Date(iso);
-    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    const ms = iso ? Date.parse(iso) : NaN;
+    return isNaN(ms) ? "" : new Date(wallAt(ms, formZone())).toISOString().slice(0, 16);
+  }
+  // A field that starts at "now" (issue 20): filled in the user's zone, which the sections wait
+  // for, and filled again (the zone may have changed) until the user types another time.
+  function startAtNow(input) {
+    if (input.value && input.value !== input.dataset.now) return;
+    input.value = input.dataset.now = toLocalInput(new Date().toISOString());
   }
   // Dates and times as every section writes them (format.js): the user's zone, one format.
   const when = (iso) => window.LL_FORMAT.fmt.dateTime(iso);
@@ -492,7 +539,7 @@
   }
 
   window.LL = {
-    $, el, svgNode, t, relabel, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, when, table, pagedTable, options,
+    $, el, svgNode, t, relabel, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, startAtNow, when, table, pagedTable, options,
     copyButton, lists, videoLabel, linkLabel, sections, inits: [],
     lang: () => lang, session: () => session,
     // format.js and export.js (loaded before this file): the one way to show and export values.

@@ -3,7 +3,7 @@
 // other income. Owners change; viewers see the same lists without the forms and buttons.
 "use strict";
 (function () {
-  const { $, el, t, api, say, change, money, toMinor, toMajor, toIso, toLocalInput, when, pagedTable, options,
+  const { $, el, t, api, say, change, money, toMinor, toMajor, toIso, toLocalInput, startAtNow, when, pagedTable, options,
     lists, videoLabel, linkLabel, sections } = window.LL;
   const canChange = () => LL.session() && LL.session().can_change;
   const { fmt, cell } = window.LL;
@@ -99,11 +99,12 @@
   // at the current minute, and an emptied one means now too.
   const nowLocal = () => toLocalInput(new Date().toISOString());
   function resetVideoForm() {
-    $("video-form").reset(); $("video-id").value = ""; $("video-posted").value = nowLocal();
+    $("video-form").reset(); $("video-id").value = ""; startAtNow($("video-posted"));
     $("video-form-title").textContent = t("videos.new"); $("video-cancel").hidden = true;
   }
 
   async function loadVideos() {
+    if (!$("video-id").value) startAtNow($("video-posted"));
     await pagedTable($("videos-table"), "/api/v1/videos", "videos", [
       // The title opens the video's page (views, clicks and money day by day); the link, the post.
       { label: "col.title", render: (v) => el("span", {}, el("a", { href: "#video/" + v.id, class: "video-page" }, v.title || v.url || "#" + v.id),
@@ -317,7 +318,6 @@
     $("code-cancel").addEventListener("click", resetCodeForm);
     $("code-link").addEventListener("change", offerFromChoice);
     $("code-video").addEventListener("change", offerFromChoice);
-    $("video-posted").value = nowLocal();
     $("conversion-form").addEventListener("submit", saveConversion);
     $("conversion-filter").addEventListener("change", () => loadConversions().catch((e) => say(e.message, true)));
     $("income-form").addEventListener("submit", saveIncome);

@@ -6,7 +6,7 @@
 // button and its QR code then lead the screen, ready to paste into the TikTok bio.
 "use strict";
 (function () {
-  const { $, el, t, api, say, toIso, toLocalInput, options, lists, sections } = window.LL;
+  const { $, el, t, api, say, toIso, startAtNow, options, lists, sections } = window.LL;
 
   // What this run of the form has made so far; cleared by "Another new video".
   let made = { video: null, link: null, code: null };
@@ -17,8 +17,6 @@
     link: { target_url: "nv-target", slug: "nv-slug", title: "nv-link-title", offer_id: "nv-offer", disclosure: "nv-disclosure" },
     code: { code: "nv-code", offer_id: "nv-offer" }
   };
-
-  const nowLocal = () => toLocalInput(new Date().toISOString());
 
   function fieldError(step, e) {
     const id = FIELDS[step][e.field] || FIELDS[step][Object.keys(FIELDS[step])[0]];
@@ -64,7 +62,7 @@
   function reset() {
     made = { video: null, link: null, code: null };
     $("nv-form").reset(); clearErrors();
-    $("nv-posted").value = nowLocal();
+    startAtNow($("nv-posted"));
     showMade();
     $("nv-result").hidden = true;
   }
@@ -111,7 +109,7 @@
   async function load() {
     const offers = await lists.offers();
     options($("nv-offer"), offers.filter((o) => o.active), (o) => o.name, "col.offer");
-    if (!made.video && !$("nv-posted").value) $("nv-posted").value = nowLocal();
+    if (!made.video) startAtNow($("nv-posted"));
     offerNote();
   }
 
@@ -127,7 +125,6 @@
     $("nv-offer").addEventListener("change", offerNote);
     $("nv-copy").addEventListener("click", () => { navigator.clipboard?.writeText($("nv-short").textContent); say(t("copied")); });
     $("nv-another").addEventListener("click", () => { reset(); $("nv-title").focus(); });
-    $("nv-posted").value = nowLocal();
   });
   sections["new-video"] = load;
 })();
