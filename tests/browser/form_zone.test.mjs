@@ -1,7 +1,9 @@
 // Times typed into the dashboard's forms are times of the user's chosen zone, the zone every
 // date on screen is shown in, not the browser's: a creator in Paris (their preference) on a
 // laptop set to Tokyo types a sale for 23:30 and it is 23:30 in Paris, the same day. The forms
-// that fill a datetime-local field show a stored instant back in that zone too.
+// that fill a datetime-local field show a stored instant back in that zone too. A promo code's
+// "valid until" day is the whole of that day in the user's zone (the server's check is
+// exclusive: the code ends at the next day's 00:00 there), and the form shows the day typed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { zone, session, open, rows, api, unique } from "./lib.mjs";
@@ -106,5 +108,62 @@ test("a sale, a video and a link's validity typed in the forms are times of the 
   await page.waitForSelector("#nv-form", { state: "hidden" });
   const nv = (await made(page, "GET", "/api/v1/videos?limit=200")).videos.find((v) => v.title === clip);
   assert.equal(nv.posted_at, "2026-12-31T22:30:00Z");
+  await page.context().close();
+});
+
+test("a promo code valid until a day works through the whole of that day in the user's zone, and the form shows the day typed", async () => {
+  const page = await parisCreatorInTokyo();
+  const offer = await made(page, "POST", "/api/v1/offers", { name: unique("Code shop"), currency: "EUR", commission: { type: "percent", rate_bps: 1000 } });
+  const code = unique("NYE").toUpperCase().replace(/[^A-Z0-9]/g, "");
+  await open(page, "codes", `#code-offer option[value='${offer.id}']`);
+  await page.fill("#code-code", code);
+  await page.selectOption("#code-offer", String(offer.id));
+  await page.fill("#code-from", "2026-12-01");
+  await page.fill("#code-until", "2026-12-31");
+  await page.click("#code-save");
+  await page.waitForSelector(`#codes-table td:text-is('${code}')`);
+
+  // From the first instant of 1 December in Paris to the first of 1 January, which the server
+  // excludes: the whole of 31 December.
+  const stored = (await made(page, "GET", "/api/v1/promo-codes?limit=200")).promo_codes.find((c) => c.code === code);
+  assert.equal(stored.valid_from, "2026-11-30T23:00:00Z");
+  assert.equal(stored.valid_until, "2026-12-31T23:00:00Z");
+  const shown = (await rows(page, "#codes-table")).find((r) => r[0] === code);
+  assert.equal(shown[4], "12/01/2026 → 12/31/2026");
+
+  // A sale said with the code at 23:30 on the 31st in Paris counts for it; one at midnight does not.
+  const late = await made(page, "POST", "/api/v1/conversions", { offer_id: offer.id, amount_minor: 1000, txid: unique("LATE"),
+    code, occurred_at: "2026-12-31T22:30:00Z" });
+  assert.equal(late.source, "promo_code", JSON.stringify(late));
+  const after = await made(page, "POST", "/api/v1/conversions", { offer_id: offer.id, amount_minor: 1000, txid: unique("AFTER"),
+    code, occurred_at: "2026-12-31T23:00:00Z" });
+  assert.notEqual(after.source, "promo_code", JSON.stringify(after));
+
+  // The edit form shows the days typed; saving it untouched changes nothing, a new day is sent
+  // as the end of that day.
+  await page.click(`#codes-table tr:has(td:text-is('${code}')) button.changes`);
+  assert.equal(await page.inputValue("#code-from"), "2026-12-01");
+  assert.equal(await page.inputValue("#code-until"), "2026-12-31");
+  await page.fill("#code-until", "2027-06-30");
+  await page.click("#code-save");
+  await page.waitForFunction((code) => [...document.querySelectorAll("#codes-table tbody tr")]
+    .some((tr) => tr.cells[0].textContent === code && tr.cells[4].textContent.endsWith("06/30/2027")), code);
+  const edited = (await made(page, "GET", "/api/v1/promo-codes?limit=200")).promo_codes.find((c) => c.code === code);
+  assert.equal(edited.valid_from, "2026-11-30T23:00:00Z");
+  assert.equal(edited.valid_until, "2027-06-30T22:00:00Z", "the end of 30 June in Paris (UTC+2)");
+  await page.click(`#codes-table tr:has(td:text-is('${code}')) button.changes`);
+  assert.equal(await page.inputValue("#code-until"), "2027-06-30");
+
+  // One day from and until: a code for that day alone, which the server takes (until after from).
+  const oneDay = code + "D";
+  await page.click("#code-cancel");
+  await page.fill("#code-code", oneDay);
+  await page.selectOption("#code-offer", String(offer.id));
+  await page.fill("#code-from", "2026-12-24");
+  await page.fill("#code-until", "2026-12-24");
+  await page.click("#code-save");
+  await page.waitForSelector(`#codes-table td:text-is('${oneDay}')`);
+  const day = (await made(page, "GET", "/api/v1/promo-codes?limit=200")).promo_codes.find((c) => c.code === oneDay);
+  assert.deepEqual([day.valid_from, day.valid_until], ["2026-12-23T23:00:00Z", "2026-12-24T23:00:00Z"]);
   await page.context().close();
 });

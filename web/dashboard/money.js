@@ -142,8 +142,16 @@
     $("code-active-row").hidden = true; $("code-form-title").textContent = t("codes.new"); $("code-cancel").hidden = true;
   }
 
-  const dayOf = (iso) => iso ? iso.slice(0, 10) : "";
-  const startOf = (day) => day ? day + "T00:00:00Z" : undefined;
+  // A code's dates are whole days of the user's zone (the zone every date is shown in). The API
+  // takes instants and checks valid_until exclusively (a sale at valid_until is refused): "valid
+  // until 31 Dec" is sent as 1 Jan 00:00 in the zone, so the code works through the whole of
+  // 31 Dec there, and a stored valid_until is shown as the last day it works on (the day of the
+  // millisecond before it). "Valid from" is the day's first instant.
+  const nextDay = (day) => new Date(Date.parse(day + "T00:00:00Z") + 86400000).toISOString().slice(0, 10);
+  const startOf = (day) => day ? toIso(day + "T00:00") : undefined;
+  const endOf = (day) => day ? toIso(nextDay(day) + "T00:00") : undefined;
+  const fromDay = (iso) => toLocalInput(iso).slice(0, 10);
+  const untilDay = (iso) => iso ? toLocalInput(new Date(Date.parse(iso) - 1).toISOString()).slice(0, 10) : "";
 
   // The offer of a code follows what it is given with (issue 20): the chosen link's offer, or
   // for a video, the offer of its newest link that has one. Nothing is pre-selected otherwise:
@@ -172,9 +180,9 @@
       { key: "code", label: "col.code" }, { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
       { label: "col.video", render: (c) => c.video_id ? videoName[c.video_id] || "#" + c.video_id : "" },
       { label: "col.link", render: (c) => c.link_id ? linkName[c.link_id] || "#" + c.link_id : "" },
-      { label: "col.valid", render: (c) => [dayOf(c.valid_from), dayOf(c.valid_until)].filter(Boolean).map(fmt.day).join(" → "), export: false },
-      { label: "col.valid_from", only: "export", export: (c) => c.valid_from ? cell.day(dayOf(c.valid_from)) : "" },
-      { label: "col.valid_until", only: "export", export: (c) => c.valid_until ? cell.day(dayOf(c.valid_until)) : "" },
+      { label: "col.valid", render: (c) => [fromDay(c.valid_from), untilDay(c.valid_until)].filter(Boolean).map(fmt.day).join(" → "), export: false },
+      { label: "col.valid_from", only: "export", export: (c) => c.valid_from ? cell.day(fromDay(c.valid_from)) : "" },
+      { label: "col.valid_until", only: "export", export: (c) => c.valid_until ? cell.day(untilDay(c.valid_until)) : "" },
       { label: "col.active", render: (c) => c.active ? t("yes") : t("no") }
     ], (c) => [el("button", { type: "button", class: "changes", onclick: () => {
       $("code-id").value = c.id; $("code-code").value = c.code; $("code-code").disabled = true;
@@ -183,7 +191,7 @@
       // shows what is stored rather than None.
       keepOption($("code-video"), c.video_id); keepOption($("code-link"), c.link_id);
       $("code-video").value = c.video_id ? String(c.video_id) : ""; $("code-link").value = c.link_id ? String(c.link_id) : "";
-      $("code-from").value = dayOf(c.valid_from); $("code-until").value = dayOf(c.valid_until); $("code-active").checked = c.active;
+      $("code-from").value = fromDay(c.valid_from); $("code-until").value = untilDay(c.valid_until); $("code-active").checked = c.active;
       editedFields = codeFields();
       $("code-active-row").hidden = false; $("code-form-title").textContent = t("codes.edit"); $("code-cancel").hidden = false;
       $("code-video").focus();
@@ -201,7 +209,7 @@
     const none = id ? null : undefined;
     const body = { video_id: $("code-video").value ? Number($("code-video").value) : none,
       link_id: $("code-link").value ? Number($("code-link").value) : none,
-      valid_from: startOf($("code-from").value) || none, valid_until: startOf($("code-until").value) || none };
+      valid_from: startOf($("code-from").value) || none, valid_until: endOf($("code-until").value) || none };
     if (id && editedFields) {
       // Only what the form changed is sent: an untouched date keeps its time of day.
       const now = codeFields();
