@@ -157,6 +157,37 @@ for (const screen of [screens[0], screens[3]]) {
   });
 }
 
+for (const screen of [screens[0], screens[3]]) {
+  test(`a caption longer than a link title is cut to fit, not refused under a field left empty (${screen.name})`, async () => {
+    const page = await newVideoPage(screen);
+    // 193 bytes of text, a thumbs-up with a skin tone (two characters, 4 bytes each, one
+    // grapheme) across the link title's 200-byte limit, then accented letters: 282 bytes, which
+    // a video title takes (300) and a link title does not (200).
+    const prefix = unique("NV long") + " ";
+    const kept = prefix + "a".repeat(193 - prefix.length);
+    const caption = kept + "👍🏽" + " " + "é".repeat(40);
+    assert.equal(Buffer.byteLength(kept), 193);
+    assert.equal(Buffer.byteLength(caption), 282);
+    const slug = unique("nv-long");
+    await open(page, "new-video", "#new-video[data-loaded]");
+    await page.fill("#nv-title", caption);
+    await page.fill("#nv-target", "https://shop.example/long?subid={click_id}");
+    await page.fill("#nv-slug", slug);
+    await page.click("#nv-save");
+    await page.waitForSelector("#nv-form[hidden], #nv-error:not([hidden])", { state: "attached" });
+    assert.equal(await page.isHidden("#nv-error"), true, await page.textContent("#nv-error"));
+    assert.equal(await page.textContent("#nv-short"), base + "/" + slug);
+    // The video keeps the whole caption; the link's title is cut before the emoji, which is
+    // neither split in its bytes nor parted from its skin tone.
+    const video = (await api(page, "GET", "/api/v1/videos?limit=200")).json.videos.find((v) => v.title.startsWith(prefix));
+    assert.equal(video.title, caption);
+    const link = (await api(page, "GET", "/api/v1/links?limit=200")).json.links.find((l) => l.slug === slug);
+    assert.equal(link.title, kept);
+    assert.equal(link.video_id, video.id);
+    await page.context().close();
+  });
+}
+
 for (const screen of [screens[1], screens[2]]) {
   test(`the older forms: a video is posted now by default, a code takes its link's offer (${screen.name})`, async () => {
     const page = await session(owner, { locale: screen.locale, viewport: screen.viewport });

@@ -18,8 +18,21 @@
     code: { code: "nv-code", offer_id: "nv-offer" }
   };
 
+  // The input an error is about, as the user sees the form: a link left without a title of its
+  // own takes the video's, so a refused link title is the video title's problem. A field the
+  // form does not show (none, or one of the API's own) names no input rather than a wrong one.
+  function inputOf(step, field) {
+    if (step === "link" && field === "title" && !$("nv-link-title").value.trim()) return "nv-title";
+    return FIELDS[step][field] || null;
+  }
+
   function fieldError(step, e) {
-    const id = FIELDS[step][e.field] || FIELDS[step][Object.keys(FIELDS[step])[0]];
+    const id = inputOf(step, e.field);
+    if (!id) {
+      $("nv-error").textContent = t("nv.failed." + step) + " " + e.message;
+      $("nv-error").hidden = false;
+      return;
+    }
     const input = $(id);
     const label = document.querySelector("label[for='" + id + "']");
     input.setAttribute("aria-invalid", "true");
@@ -28,6 +41,25 @@
     $("nv-error").hidden = false;
     $("nv-error").dataset.field = id;
     input.focus();
+  }
+
+  // A link's title is at most 200 bytes of UTF-8 (links_api.cpp), a video's 300: a longer caption
+  // copied to the link is cut to fit, between characters, and between graphemes (an emoji with
+  // its skin tone, a letter with its accent) where the browser can tell them apart.
+  const LINK_TITLE_BYTES = 200;
+  function cutToBytes(text, max) {
+    const utf8 = new TextEncoder();
+    if (utf8.encode(text).length <= max) return text;
+    const pieces = typeof Intl.Segmenter === "function"
+      ? Array.from(new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text), (g) => g.segment)
+      : Array.from(text); // code points: never half a surrogate pair
+    let out = "", bytes = 0;
+    for (const piece of pieces) {
+      bytes += utf8.encode(piece).length;
+      if (bytes > max) break;
+      out += piece;
+    }
+    return out.trimEnd();
   }
 
   function clearErrors() {
@@ -87,7 +119,7 @@
         posted_at: toIso($("nv-posted").value) || new Date().toISOString().replace(/\.\d{3}Z$/, "Z")
       }))) && (made.link || await step("link", () => {
         const body = {
-          target_url: $("nv-target").value, title: $("nv-link-title").value.trim() || made.video.title,
+          target_url: $("nv-target").value, title: $("nv-link-title").value.trim() || cutToBytes(made.video.title, LINK_TITLE_BYTES),
           video_id: made.video.id, offer_id: $("nv-offer").value ? Number($("nv-offer").value) : null,
           bio: $("nv-bio").checked, disclosure: $("nv-disclosure").value || null
         };
