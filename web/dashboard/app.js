@@ -97,11 +97,19 @@
   }
 
   // "19,99" or "19.99" -> 1999 minor units, without floating point; throws naming the field.
+  // A comma before exactly three digits ("1,500") is refused in every currency: in English it
+  // separates thousands (1500), in French it is the decimal comma (1.5), and a dinar (KWD, 3
+  // decimals) would take either silently, one of them 1000 times off. A point is always decimal.
   function toMinor(text, currency, field) {
-    const m = /^\s*(\d{1,12})(?:[.,](\d*))?\s*$/.exec(text || "");
+    const refuse = (message) => { const e = new Error(message + " (" + t(field) + ")"); e.field = field; throw e; };
+    const m = /^\s*(\d{1,12})(?:([.,])(\d*))?\s*$/.exec(text || "");
     const digits = exponent(currency);
-    if (!m || (m[2] || "").length > digits) { const e = new Error(t("bad.amount") + " (" + t(field) + ")"); e.field = field; throw e; }
-    return Number(m[1]) * 10 ** digits + Number((m[2] || "").padEnd(digits, "0") || 0);
+    // (With fewer decimals than three, only the thousands reading is possible: say how to write it.)
+    if (m && m[2] === "," && m[3].length === 3)
+      refuse(t(digits >= 3 ? "bad.amount.ambiguous" : "bad.amount.grouped").replace("{text}", m[1] + "," + m[3])
+        .replace("{whole}", m[1] + m[3]).replace("{point}", m[1] + "." + m[3]));
+    if (!m || (m[3] || "").length > digits) refuse(t("bad.amount"));
+    return Number(m[1]) * 10 ** digits + Number((m[3] || "").padEnd(digits, "0") || 0);
   }
 
   function toMajor(minor, currency) {

@@ -508,12 +508,16 @@ Object.assign(window.LL_TEXT.fr, {
   "page.chart.label": "Clics et commissions par jour du {from} au {to}"
 });
 
-// Exports of every row, and how far they have got.
+// Exports of every row, forms in the user's zone, unambiguous amounts.
 Object.assign(window.LL_TEXT.en, {
   "export.progress": "Exporting… {n} rows so far", "export.done": "Exported {n} rows.",
-  "error.paging": "the server gave the same page twice, so the list would be incomplete; try again"
+  "error.paging": "the server gave the same page twice, so the list would be incomplete; try again",
+  "bad.amount.ambiguous": "“{text}” can be read two ways: write {whole} for that many units, or {point} with a point for decimals",
+  "bad.amount.grouped": "“{text}”: write {whole}, without a thousands separator"
 });
 Object.assign(window.LL_TEXT.fr, {
   "export.progress": "Export en cours… {n} lignes pour l'instant", "export.done": "{n} lignes exportées.",
-  "error.paging": "le serveur a renvoyé deux fois la même page, la liste serait incomplète ; réessayez"
+  "error.paging": "le serveur a renvoyé deux fois la même page, la liste serait incomplète ; réessayez",
+  "bad.amount.ambiguous": "« {text} » se lit de deux façons : écrivez {whole} pour autant d'unités, ou {point} avec un point pour les décimales",
+  "bad.amount.grouped": "« {text} » : écrivez {whole}, sans séparateur de milliers"
 });
