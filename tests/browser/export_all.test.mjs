@@ -10,8 +10,12 @@ import { base, owner, session, open, api, unique } from "./lib.mjs";
 
 const SALES = 10001;
 
+// Clicks Sales' export and reads the file back; an export that fails says so in the status line.
 async function exported(page) {
-  const [file] = await Promise.all([page.waitForEvent("download", { timeout: 120000 }), page.click("button[data-csv=conversions]")]);
+  const failed = page.waitForSelector("#status.error", { timeout: 120000 })
+    .then(async () => { throw new Error("the export failed: " + await page.textContent("#status")); });
+  const [file] = await Promise.race([failed,
+    Promise.all([page.waitForEvent("download", { timeout: 120000 }), page.click("button[data-csv=conversions]")])]);
   const lines = readFileSync(await file.path(), "utf8").replace(/^\uFEFF/, "").split("\r\n").filter((l) => l);
   return { headers: lines[0].split(","), rows: lines.slice(1).map((l) => l.split(",")) };
 }
