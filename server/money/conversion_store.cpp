@@ -13,7 +13,7 @@ namespace {
 
 constexpr auto k_conversion_select =
     db::sql_text("SELECT c.id, c.offer_id, c.txid, c.status, c.amount_minor, c.commission_minor, c.currency, "
-                 "c.click_id, c.link_id, c.video_id, c.code, c.source, c.attribution, c.via, ") +
+                 "c.click_id, c.link_id, c.video_id, c.code, c.source, c.attribution, c.via, c.network_commission_minor, ") +
     db::utc_timestamp("c.occurred_at") + ", " + db::utc_timestamp("c.created_at") + ", " +
     db::utc_timestamp("c.updated_at") + " FROM conversions c";
 
@@ -50,9 +50,10 @@ conversion to_conversion(pqxx::row const& row)
     c.source = row[11].as<std::string>();
     c.attribution = row[12].as<std::string>();
     c.via = row[13].as<std::string>();
-    c.occurred_at = row[14].as<std::string>();
-    c.created_at = row[15].as<std::string>();
-    c.updated_at = row[16].as<std::string>();
+    c.network_commission_minor = optional_field<std::int64_t>(row[14]);
+    c.occurred_at = row[15].as<std::string>();
+    c.created_at = row[16].as<std::string>();
+    c.updated_at = row[17].as<std::string>();
     return c;
 }
 
@@ -86,6 +87,7 @@ boost::json::object to_json(conversion const& c)
             {"status", c.status},
             {"amount_minor", c.amount_minor},
             {"commission_minor", c.commission_minor},
+            {"network_commission_minor", or_null(c.network_commission_minor)},
             {"currency", c.currency},
             {"click_id", or_null(c.click_id)},
             {"link_id", or_null(c.link_id)},

@@ -20,6 +20,9 @@ struct conversion {
     std::string status; // pending, approved, rejected, paid
     std::int64_t amount_minor = 0;
     std::int64_t commission_minor = 0;
+    // The network's own figure for the commission, from its postback or report (null: none given);
+    // differs from commission_minor when the offer computes its own and the network disagrees.
+    std::optional<std::int64_t> network_commission_minor;
     std::string currency;
     std::optional<std::string> click_id;
     std::optional<std::int64_t> link_id;

@@ -35,6 +35,7 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
     // states; a later one would overwrite it (30.00 then 20.00 booked 20.00, not the 50.00 the
     // statement adds up to). Compared as record_sale will book them, trimmed.
     std::map<std::string, std::size_t> first_line_of_txid;
+    std::size_t rows_warned = 0;
     for (auto const& row : csv.rows) {
         boost::json::object result{{"line", row.line}};
         try {
@@ -63,6 +64,13 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
             result["result"] = outcome.result;
             result["conversion_id"] = outcome.id;
             result["txid"] = s.txid;
+            if (!outcome.warnings.empty()) {
+                boost::json::array said;
+                for (auto const& warning : outcome.warnings)
+                    said.emplace_back(warning);
+                result["warnings"] = std::move(said);
+                ++rows_warned;
+            }
         } catch (http::http_error const& e) {
             result["result"] = "error";
             result["field"] = e.field;
@@ -75,6 +83,12 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         ++totals[result["result"].as_string() == "error" ? "failed" : std::string(result["result"].as_string())];
         rows.push_back(std::move(result));
     }
+    // Said once for the file, as the rows can be thousands: which rows, and the figures, are theirs.
+    if (rows_warned > 0)
+        warnings.emplace_back("on " + std::to_string(rows_warned) + (rows_warned == 1 ? " row" : " rows") +
+                              " the network's commission differs from the one the offer's rule computes: those "
+                              "rows' warnings give both figures; each sale counts ours and keeps the network's in "
+                              "network_commission_minor");
     boost::json::object report{{"offer_id", offer_id},
                                {"unknown_columns", std::move(unknown)},
                                {"warnings", std::move(warnings)},

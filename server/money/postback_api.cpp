@@ -46,7 +46,13 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
                 throw;
             }
         });
-        boost::json::object answer{{"result", outcome.result}, {"conversion", outcome.conversion}};
+        // As the CSV import's answer: always there, empty when there is nothing to say. A payout
+        // that is not the commission the offer computes is kept and said, never dropped in silence.
+        boost::json::array warnings;
+        for (auto const& warning : outcome.warnings)
+            warnings.emplace_back(warning);
+        boost::json::object answer{
+            {"result", outcome.result}, {"conversion", outcome.conversion}, {"warnings", std::move(warnings)}};
         if (auto const macros = unfilled_macros(params); !macros.empty()) {
             boost::json::array names;
             for (auto const& name : macros)

@@ -5,6 +5,7 @@
 #include "db/json_rows.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
+#include "money/amount.hpp"
 #include "money/sale_checks.hpp"
 
 #include <pqxx/pqxx>
@@ -12,7 +13,7 @@
 namespace linkledger::money {
 
 char const* const k_conversion_columns = R"sql(
-    c.id, c.offer_id, c.txid, c.status, c.amount_minor, c.commission_minor, c.currency,
+    c.id, c.offer_id, c.txid, c.status, c.amount_minor, c.commission_minor, c.network_commission_minor, c.currency,
     c.click_id, c.link_id, c.video_id, c.code, c.source, c.attribution, c.via,
     to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS occurred_at,
     to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
@@ -135,12 +136,12 @@ constexpr char const* k_insert = R"sql(
 INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency,
                          click_id, link_id, video_id, promo_code_id, code, source, attribution, via,
                          occurred_at, attribution_deadline, model_hours,
-                         commission_type, commission_rate_bps, commission_fixed_minor)
+                         commission_type, commission_rate_bps, commission_fixed_minor, network_commission_minor)
 VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
         $15::timestamptz,
         CASE WHEN $13 = 'pending' THEN now() + make_interval(secs => $16) END,
         CASE WHEN $13 = 'pending' THEN $17::integer END,
-        $18, $19, $20)
+        $18, $19, $20, $21)
 ON CONFLICT (offer_id, txid) DO NOTHING
 RETURNING id
 )sql";
@@ -148,7 +149,7 @@ RETURNING id
 constexpr char const* k_existing = R"sql(
 SELECT id, status, amount_minor, commission_minor, currency,
        commission_type, commission_rate_bps, commission_fixed_minor, attribution,
-       to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+       to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), network_commission_minor
 FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
@@ -163,9 +164,11 @@ WHERE id = $1
 )sql";
 
 // A sale an older node booked without its rule (a rolling upgrade) takes the one it is priced
-// by now, and keeps it from then on.
+// by now, and keeps it from then on. The network's figure is replaced by a new one, never
+// cleared by a message without one (a status update).
 constexpr char const* k_update = R"sql(
 UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now(),
+       network_commission_minor = COALESCE($8, network_commission_minor),
        commission_type = COALESCE(commission_type, $5),
        commission_rate_bps = CASE WHEN commission_type IS NULL THEN $6 ELSE commission_rate_bps END,
        commission_fixed_minor = CASE WHEN commission_type IS NULL THEN $7 ELSE commission_fixed_minor END
@@ -252,6 +255,44 @@ sale canonical(sale s)
     return s;
 }
 
+// The network's own commission figure (migrations/0024): what a postback or a report states,
+// whatever the offer's rule. A figure typed by hand is the creator's, not the network's.
+std::optional<std::int64_t> network_figure(sale const& s)
+{
+    if (s.via == "postback" || s.via == "csv")
+        return s.reported_commission_minor;
+    return std::nullopt;
+}
+
+std::string rule_text(commission_rule const& rule, std::string const& currency)
+{
+    if (rule.type == "percent") {
+        auto const bps = rule.rate_bps.value_or(0);
+        auto text = std::to_string(bps / 100);
+        if (auto const hundredths = bps % 100; hundredths != 0) {
+            text += "." + std::to_string(100 + hundredths).substr(1); // 1005 bps: "10.05"
+            if (text.back() == '0')
+                text.pop_back(); // 1250 bps: "12.5"
+        }
+        return text + "% of the amount";
+    }
+    if (rule.type == "fixed")
+        return "a fixed " + format_major_amount(rule.amount_minor.value_or(0), currency) + " " + currency;
+    return rule.type;
+}
+
+// Said to the network's door (the postback's answer, the import's row) when its figure is not the
+// one the sale counts: an offer that computes its own commission keeps ours and shows both.
+std::vector<std::string> commission_warnings(std::optional<std::int64_t> network, std::int64_t booked,
+                                             commission_rule const& rule, std::string const& currency)
+{
+    if (!network || *network == booked)
+        return {};
+    return {"the network's commission is " + format_major_amount(*network, currency) + " " + currency +
+            "; this offer's rule (" + rule_text(rule, currency) + ") gives " + format_major_amount(booked, currency) +
+            " " + currency + ", which the sale counts; the network's figure is kept in network_commission_minor"};
+}
+
 } // namespace
 
 std::string canonical_txid(std::string_view txid)
@@ -275,6 +316,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const commission = commission_for(rule, s.amount_minor, s.reported_commission_minor);
     if (commission < 0)
         throw http::bad_field("commission", "commission must not be negative");
+    auto const network = network_figure(s);
 
     if (existing.empty()) {
         auto const at = sale_time(tx, s, settings.time_zone);
@@ -283,10 +325,10 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             k_insert, o.id, s.txid, s.status.value_or("pending"), s.amount_minor, commission, currency, s.click_id,
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
             a.method, s.via, at, settings.pending_seconds, settings.model_hours, rule.type, rule.rate_bps,
-            rule.amount_minor);
+            rule.amount_minor, network);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
-            return {id, "created", load_conversion(tx, id)};
+            return {id, "created", load_conversion(tx, id), commission_warnings(network, commission, rule, currency)};
         }
         // Another request booked the same sale a moment ago: treat this one as its repeat.
         return record_sale(tx, o, s, settings);
@@ -313,15 +355,18 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         }
     }
     auto const status = s.status.value_or(stored_status);
+    auto warnings = commission_warnings(network, kept_commission, rule, currency);
     bool const same = status == stored_status && row[2].as<std::int64_t>() == s.amount_minor &&
-                      row[3].as<std::int64_t>() == kept_commission;
+                      row[3].as<std::int64_t>() == kept_commission &&
+                      (!network || (!row[10].is_null() && row[10].as<std::int64_t>() == *network));
     if (same)
-        return {id, attributed_now ? "updated" : "unchanged", load_conversion(tx, id)};
+        return {id, attributed_now ? "updated" : "unchanged", load_conversion(tx, id), std::move(warnings)};
     if (is_move_backwards(stored_status, status))
         tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
                         "txid=" + clicks::storable_text(s.txid, 60) + " status=" + stored_status + "->" + status);
-    tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor);
-    return {id, "updated", load_conversion(tx, id)};
+    tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor,
+                    network);
+    return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 
 std::optional<sale_outcome> change_status(pqxx::transaction_base& tx, std::int64_t conversion_id,
@@ -331,9 +376,9 @@ std::optional<sale_outcome> change_status(pqxx::transaction_base& tx, std::int64
     if (rows.empty())
         return std::nullopt;
     if (rows[0][0].as<std::string>() == status)
-        return sale_outcome{conversion_id, "unchanged", load_conversion(tx, conversion_id)};
+        return sale_outcome{conversion_id, "unchanged", load_conversion(tx, conversion_id), {}};
     tx.exec_params0("UPDATE conversions SET status = $2, updated_at = now() WHERE id = $1", conversion_id, status);
-    return sale_outcome{conversion_id, "updated", load_conversion(tx, conversion_id)};
+    return sale_outcome{conversion_id, "updated", load_conversion(tx, conversion_id), {}};
 }
 
 } // namespace linkledger::money

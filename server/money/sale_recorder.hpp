@@ -7,6 +7,10 @@
 // that states no status keeps the stored one, so a network's status-less retry never moves a
 // paid sale back; a stated move backwards (paid -> approved or pending, approved -> pending,
 // rejected -> anything) is made and written to the audit log in the same transaction.
+// A figure a postback or a report states for the commission is the commission of a reported
+// offer; of any offer, it is kept as the network's (network_commission_minor, migrations/0024),
+// replaced by the next stated one and never cleared by a message without one, so a statement that
+// differs from what we compute shows beside it.
 //
 // A sale whose click id is one of ours (a well-formed id of the offer's window) but not yet in
 // PostgreSQL waits as attribution "pending": the trigger of migrations/0009 attributes it when
@@ -22,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace linkledger::money {
 
@@ -30,6 +35,8 @@ struct sale {
     std::int64_t amount_minor = 0;
     std::string currency; // empty: the offer's
     std::optional<std::string> status; // nothing: not stated (a new sale is pending)
+    // The sender's commission figure: a reported offer's commission; by postback or CSV, the
+    // network's figure kept beside ours whatever the rule.
     std::optional<std::int64_t> reported_commission_minor;
     std::string click_id; // either may be empty
     std::string code;
@@ -41,6 +48,9 @@ struct sale_outcome {
     std::int64_t id = 0;
     std::string result; // created, updated, unchanged
     boost::json::object conversion;
+    // For the sender: the network's commission figure (a postback's or a report's) is not the one
+    // the sale counts, its offer computing its own (percent or fixed). Empty otherwise.
+    std::vector<std::string> warnings;
 };
 
 struct attribution_settings {

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <map>
 #include <thread>
 
 using namespace linkledger::testing;
@@ -219,6 +220,132 @@ TEST_F(money_integrity, a_paid_sale_stays_paid_through_status_less_repeats_and_a
               "postback txid=PAID-1 status=paid->pending");
 }
 
+namespace {
+
+// The sales of an offer as GET /api/v1/conversions lists them: "txid=commission/network" each,
+// the network's figure "null" when there is none.
+std::string listed_commissions(instance& ll, std::int64_t offer_id)
+{
+    auto const page = json_of(ll.api("GET", "/api/v1/conversions?offer_id=" + std::to_string(offer_id)), 200);
+    std::map<std::string, std::string> by_txid;
+    for (auto const& c : page.at("conversions").as_array()) {
+        auto const& network = c.at("network_commission_minor");
+        by_txid[std::string(c.at("txid").as_string())] =
+            std::to_string(c.at("commission_minor").as_int64()) + "/" +
+            (network.is_null() ? std::string("null") : std::to_string(network.as_int64()));
+    }
+    std::string text;
+    for (auto const& [txid, figures] : by_txid)
+        text += (text.empty() ? "" : ",") + txid + "=" + figures;
+    return text;
+}
+
+} // namespace
+
+// A payout= for an offer that computes its own commission was read and dropped without a word:
+// the dashboard said 10.00 where the network's statement said 8.00, and nothing showed the gap.
+// The network's figure is now kept beside ours, said in the answer when it differs, replaced by
+// the next one it states and never cleared by a message without one.
+TEST_F(money_integrity, a_networks_commission_is_kept_beside_ours_and_a_difference_is_said)
+{
+    auto const offer = make_offer(*ll); // 10 %
+    auto const p = ll->port();
+    auto const differs = json_of(postback(p, offer, "txid=NET-1&amount=100.00&payout=8.00&status=pending"), 200);
+    EXPECT_EQ(differs.at("result").as_string(), "created");
+    EXPECT_EQ(differs.at("conversion").at("commission_minor").as_int64(), 1000) << "the offer's rule counts";
+    EXPECT_EQ(differs.at("conversion").at("network_commission_minor").as_int64(), 800);
+    ASSERT_TRUE(differs.contains("warnings")) << boost::json::serialize(differs);
+    ASSERT_EQ(differs.at("warnings").as_array().size(), 1u) << boost::json::serialize(differs);
+    EXPECT_EQ(differs.at("warnings").as_array()[0].as_string(),
+              "the network's commission is 8.00 EUR; this offer's rule (10% of the amount) gives 10.00 EUR, which the "
+              "sale counts; the network's figure is kept in network_commission_minor");
+
+    // The same figure as ours: kept, nothing to say. commission= is the same parameter.
+    auto const agrees = json_of(postback(p, offer, "txid=NET-2&amount=50.00&commission=5.00"), 200);
+    EXPECT_EQ(agrees.at("conversion").at("network_commission_minor").as_int64(), 500);
+    EXPECT_EQ(boost::json::serialize(agrees.at("warnings")), "[]");
+    // No figure at all: none kept, nothing said.
+    auto const none = json_of(postback(p, offer, "txid=NET-3&amount=20.00"), 200);
+    EXPECT_TRUE(none.at("conversion").at("network_commission_minor").is_null());
+    EXPECT_EQ(boost::json::serialize(none.at("warnings")), "[]");
+
+    // The network's status update without its figure keeps the one it gave.
+    auto const approved = json_of(postback(p, offer, "txid=NET-1&amount=100.00&status=approved"), 200);
+    EXPECT_EQ(approved.at("result").as_string(), "updated");
+    EXPECT_EQ(approved.at("conversion").at("network_commission_minor").as_int64(), 800);
+    EXPECT_EQ(boost::json::serialize(approved.at("warnings")), "[]") << "this message stated no figure";
+    // A retry of the first postback changes nothing; a new figure alone is an update.
+    EXPECT_EQ(json_of(postback(p, offer, "txid=NET-1&amount=100.00&payout=8.00&status=approved"), 200)
+                  .at("result")
+                  .as_string(),
+              "unchanged");
+    auto const corrected = json_of(postback(p, offer, "txid=NET-1&amount=100.00&payout=8.50&status=approved"), 200);
+    EXPECT_EQ(corrected.at("result").as_string(), "updated");
+    EXPECT_EQ(corrected.at("conversion").at("network_commission_minor").as_int64(), 850);
+    EXPECT_EQ(corrected.at("warnings").as_array().size(), 1u);
+
+    // The list shows both figures, the network's null where it gave none.
+    EXPECT_EQ(listed_commissions(*ll, offer.id), "NET-1=1000/850,NET-2=500/500,NET-3=200/null");
+
+    // A fixed offer alike; a reported offer's figure is its commission, kept the same way, never
+    // a difference; a sale typed by hand is the creator's figure, not the network's.
+    auto const fixed = make_offer(*ll, R"({"type":"fixed","amount_minor":250})");
+    auto const fixed_sale = json_of(postback(p, fixed, "txid=NET-F&amount=40.00&payout=3.00"), 200);
+    EXPECT_EQ(fixed_sale.at("conversion").at("commission_minor").as_int64(), 250);
+    EXPECT_EQ(fixed_sale.at("conversion").at("network_commission_minor").as_int64(), 300);
+    ASSERT_EQ(fixed_sale.at("warnings").as_array().size(), 1u);
+    EXPECT_NE(std::string(fixed_sale.at("warnings").as_array()[0].as_string()).find("(a fixed 2.50 EUR) gives 2.50 EUR"),
+              std::string::npos)
+        << boost::json::serialize(fixed_sale);
+    auto const reported = make_offer(*ll, R"({"type":"reported"})");
+    auto const reported_sale = json_of(postback(p, reported, "txid=NET-R&amount=80.00&payout=6.40"), 200);
+    EXPECT_EQ(reported_sale.at("conversion").at("commission_minor").as_int64(), 640);
+    EXPECT_EQ(reported_sale.at("conversion").at("network_commission_minor").as_int64(), 640);
+    EXPECT_EQ(boost::json::serialize(reported_sale.at("warnings")), "[]");
+    auto const by_hand = json_of(ll->api("POST", "/api/v1/conversions",
+                                         R"({"offer_id":)" + std::to_string(reported.id) +
+                                             R"(,"txid":"NET-H","amount_minor":1000,"commission_minor":120})"),
+                                 201);
+    EXPECT_EQ(by_hand.at("commission_minor").as_int64(), 120);
+    EXPECT_TRUE(by_hand.at("network_commission_minor").is_null());
+    EXPECT_EQ(listed_commissions(*ll, reported.id), "NET-H=120/null,NET-R=640/640");
+}
+
+// The same through a network's report: each row's figure is kept, a row whose figure differs says
+// so with both, the answer's warnings count them, and a later file without the column keeps them.
+TEST_F(money_integrity, a_reports_commission_column_is_kept_beside_ours_and_a_difference_is_said)
+{
+    auto const offer = make_offer(*ll); // 10 %
+    auto const first = json_of(import_csv(*ll, offer.id,
+                                          "Order ID,Sale Amount,Commission Amount,Status\n"
+                                          "CNET-1,100.00,8.00,pending\n"
+                                          "CNET-2,50.00,5.00,pending\n"
+                                          "CNET-3,20.00,,pending\n"),
+                               200);
+    EXPECT_EQ(first.at("created").as_int64(), 3) << boost::json::serialize(first);
+    auto const& rows = first.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 3u);
+    ASSERT_TRUE(rows[0].as_object().contains("warnings")) << boost::json::serialize(first);
+    ASSERT_EQ(rows[0].at("warnings").as_array().size(), 1u);
+    EXPECT_EQ(rows[0].at("warnings").as_array()[0].as_string(),
+              "the network's commission is 8.00 EUR; this offer's rule (10% of the amount) gives 10.00 EUR, which the "
+              "sale counts; the network's figure is kept in network_commission_minor");
+    EXPECT_FALSE(rows[1].as_object().contains("warnings")) << "the same figure: nothing to say";
+    EXPECT_FALSE(rows[2].as_object().contains("warnings")) << "no figure: nothing to say";
+    ASSERT_EQ(first.at("warnings").as_array().size(), 1u) << boost::json::serialize(first);
+    EXPECT_EQ(first.at("warnings").as_array()[0].as_string(),
+              "on 1 row the network's commission differs from the one the offer's rule computes: those rows' warnings "
+              "give both figures; each sale counts ours and keeps the network's in network_commission_minor");
+    EXPECT_EQ(listed_commissions(*ll, offer.id), "CNET-1=1000/800,CNET-2=500/500,CNET-3=200/null");
+
+    // The network's status update without the column keeps every figure; nothing to say.
+    auto const update = json_of(import_csv(*ll, offer.id, "order_id,amount,status\nCNET-1,100.00,approved\n"), 200);
+    EXPECT_EQ(update.at("updated").as_int64(), 1) << boost::json::serialize(update);
+    EXPECT_EQ(boost::json::serialize(update.at("warnings")), "[]");
+    EXPECT_FALSE(update.at("rows").as_array()[0].as_object().contains("warnings"));
+    EXPECT_EQ(listed_commissions(*ll, offer.id), "CNET-1=1000/800,CNET-2=500/500,CNET-3=200/null");
+}
+
 TEST_F(money_integrity, every_bad_money_input_is_a_4xx_naming_its_field)
 {
     auto const offer = make_offer(*ll);
@@ -398,4 +525,33 @@ TEST(money_integrity_migration, sales_before_0021_keep_their_offers_rule_and_los
               "[ORD-9],[ORD-8 ],[ORD-8],[ORD-7],[ORD-7 ]");
     EXPECT_EQ(db.query_value("SELECT string_agg(DISTINCT commission_type || ':' || commission_rate_bps, ',') FROM conversions"),
               "percent:1000");
+}
+
+// Migration 0024 on a database with sales: the network's figure was never recorded, so every sale
+// has none (null), a reported one too; events carry the new field as the API does.
+TEST(money_integrity_migration, sales_before_0024_have_no_network_commission_and_events_carry_it)
+{
+    scratch_database db("network_commission_migration");
+    std::vector<linkledger::db::migration_source> before, all = linkledger::db::embedded_migrations();
+    for (auto const& m : all)
+        if (linkledger::db::migration_version(m.name) < 24)
+            before.push_back(m);
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, before);
+    db.execute("INSERT INTO offers (name, currency, commission_type, postback_token_sha256, webhook_secret) "
+               "VALUES ('Network', 'EUR', 'reported', decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
+               "occurred_at, commission_type) "
+               "SELECT o.id, 'OLD-1', 'approved', 10000, 800, 'EUR', 'unattributed', 'none', 'postback', now(), 'reported' "
+               "FROM offers o");
+    linkledger::db::migrate(conn, all);
+    EXPECT_EQ(db.query_value("SELECT commission_minor || '/' || coalesce(network_commission_minor::text, 'null') "
+                             "FROM conversions"),
+              "800/null");
+    EXPECT_EQ(db.query_value("SELECT json_typeof(linkledger_conversion_json(c) -> 'network_commission_minor') "
+                             "FROM conversions c"),
+              "null");
+    db.execute("UPDATE conversions SET network_commission_minor = 750");
+    EXPECT_EQ(db.query_value("SELECT linkledger_conversion_json(c) ->> 'network_commission_minor' FROM conversions c"), "750");
+    EXPECT_THROW(db.execute("UPDATE conversions SET network_commission_minor = -1"), std::exception);
 }
