@@ -462,6 +462,16 @@ Object.assign(window.LL_TEXT.fr, {
   "confirm.reject": "Marquer la vente « {name} » comme refusée ? Elle ne comptera plus dans vos revenus."
 });
 
+// The network's own commission beside ours in the sales list (money.js commissionCell).
+Object.assign(window.LL_TEXT.en, {
+  "col.network_commission": "Network's commission", "network.differs": "network: {amount}",
+  "network.differs.title": "The network reports another commission than this offer's rule gives. The sale counts the one above; check the network's statement."
+});
+Object.assign(window.LL_TEXT.fr, {
+  "col.network_commission": "Commission selon le réseau", "network.differs": "réseau : {amount}",
+  "network.differs.title": "Le réseau déclare une autre commission que celle de la règle de l'offre. La vente compte celle du dessus ; vérifiez le relevé du réseau."
+});
+
 // The header's "More" menu, tables on a phone and the overview's cards (shell.js, reports.js), issue 20.
 Object.assign(window.LL_TEXT.en, {
   "nav.more": "More", "table.scroll": "Scroll sideways for more columns →",

@@ -241,7 +241,8 @@
       { label: "col.date", render: (c) => when(c.occurred_at), export: (c) => cell.dateTime(c.occurred_at) },
       { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
       { label: "col.amount", render: (c) => money(c.amount_minor, c.currency), export: (c) => cell.money(c.amount_minor, c.currency) },
-      { label: "col.commission", render: (c) => money(c.commission_minor, c.currency), export: (c) => cell.money(c.commission_minor, c.currency) },
+      { label: "col.commission", render: commissionCell, export: (c) => cell.money(c.commission_minor, c.currency) },
+      { label: "col.network_commission", only: "export", export: (c) => cell.money(c.network_commission_minor, c.currency) },
       { label: "col.currency", only: "export", export: (c) => c.currency },
       { label: "col.status", render: (c) => canChange() ? statusSelect(c)
         : el("span", { class: "badge " + c.status }, t("status." + c.status)), export: (c) => fmt.value("status", c.status) },
@@ -249,6 +250,16 @@
       { label: "col.attribution", render: (c) => t("attribution." + c.attribution) + (c.code ? " (" + c.code + ")" : "") },
       { key: "txid", label: "col.txid" }, { label: "col.via", render: (c) => t("via." + c.via) }
     ], undefined, "conversions");
+  }
+
+  // Our commission, and the network's own figure under it when the two differ (an offer that
+  // computes its own commission while the network's statement says another), so the gap shows
+  // before the statement is paid.
+  function commissionCell(c) {
+    const ours = money(c.commission_minor, c.currency), theirs = c.network_commission_minor;
+    if (theirs === null || theirs === undefined || theirs === c.commission_minor) return ours;
+    return el("span", {}, ours, el("span", { class: "network-differs", title: t("network.differs.title") },
+      t("network.differs").replace("{amount}", money(theirs, c.currency))));
   }
 
   // A sale's status, changed in place; refusing one (it stops counting) is confirmed first,
