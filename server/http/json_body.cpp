@@ -110,6 +110,11 @@ bool has_utc_offset(std::string_view iso_time)
     return iso_time.find_first_of("Zz+-", 11) != std::string_view::npos;
 }
 
+bool is_bare_date(std::string_view iso_time)
+{
+    return iso_time.size() == 10 && looks_like_iso_time(iso_time);
+}
+
 // A strict RFC 3339 / ISO 8601 grammar, each field in range, so that PostgreSQL never reads
 // something else than was meant: it takes 2026-01-01T00:00:00Z+01:00 as an offset of -01:00
 // (POSIX sign) and T00:00:60 as 00:01:00. Calendar dates (02-29 in a common year) are left to

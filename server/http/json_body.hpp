@@ -42,6 +42,8 @@ bool is_explicit_null(boost::json::object const& body, std::string_view name);
 // True when an ISO 8601 text carries its own offset ("Z", "+02:00", "-0330") after its time;
 // a date, or a time without one, is a wall-clock time of some zone (users/request_zone).
 bool has_utc_offset(std::string_view iso_time);
+// True for a date without a time ("2026-12-05"): a day, not an instant.
+bool is_bare_date(std::string_view iso_time);
 
 // The same check for a query parameter or a CSV cell: YYYY-MM-DD, optionally followed by "T"
 // or a space, HH:MM[:SS[.fraction]] and Z or an offset (+HH:MM, +HHMM, +HH), each field in

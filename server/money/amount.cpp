@@ -106,11 +106,14 @@ std::optional<std::int64_t> parse_written_amount(std::string_view text, std::str
 {
     // Only what could be a thousands group is in doubt: a leading group of one to three digits,
     // not starting with 0, then three digits ("1,000", "19.990"); "0.500" or "1234.500" is not.
+    // A currency of three decimals (KWD, BHD) has such amounts for real: a point is its decimal
+    // point there, as machines write it, but "1,234" stays in doubt (1234, or 1.234 written the
+    // French way), a thousand times apart.
     auto const exponent = currency_exponent(currency);
     auto const digits = text.starts_with('-') || text.starts_with('+') ? text.substr(1) : text;
     auto const separator = digits.find_first_of(".,");
-    if (exponent && *exponent < 3 && separator != std::string_view::npos && separator >= 1 && separator <= 3 &&
-        digits.front() != '0' && digits.size() - separator - 1 == 3)
+    if (exponent && separator != std::string_view::npos && (*exponent < 3 || digits[separator] == ',') &&
+        separator >= 1 && separator <= 3 && digits.front() != '0' && digits.size() - separator - 1 == 3)
         return std::nullopt;
     return parse_major_amount(text, currency);
 }

@@ -42,7 +42,10 @@ void check_sale(sale const& s, offer const& o)
     check_amount("amount", s.amount_minor);
     if (s.reported_commission_minor) {
         check_amount("commission", *s.reported_commission_minor);
-        if (*s.reported_commission_minor > s.amount_minor && !o.allow_commission_above_amount)
+        // An offer that computes its own commission only keeps the network's figure beside it:
+        // refusing the message for it would lose the sale itself.
+        bool const computes_its_own = o.commission.type == "percent" || o.commission.type == "fixed";
+        if (*s.reported_commission_minor > s.amount_minor && !o.allow_commission_above_amount && !computes_its_own)
             throw http::bad_field("commission", "commission is above the sale amount (an offer for leads can "
                                                 "allow it: allow_commission_above_amount)");
     }

@@ -35,7 +35,7 @@ struct attribution {
 constexpr char const* k_find_click = R"sql(
 SELECT c.link_id, c.source, linkledger_link_video_at(c.link_id, c.at),
        to_char(c.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       (NOT c.bot AND c.at <= $2::timestamptz + interval '5 minutes'
+       (NOT c.bot AND c.at <= $4::timestamptz + interval '5 minutes'
         AND c.at >= $2::timestamptz - make_interval(days => $3)) AS counts
 FROM clicks c
 WHERE c.click_id = $1
@@ -75,24 +75,40 @@ std::optional<std::int64_t> optional_id(pqxx::field const& f)
 // window the sale could have come from (the clock of the instance that minted it may run a
 // little ahead, as the click lookup allows).
 bool may_be_a_late_click(pqxx::transaction_base& tx, std::string const& click_id, std::string const& occurred_at,
-                         int window_days)
+                         std::string const& latest_click, int window_days)
 {
     if (!clicks::is_valid_click_id(click_id))
         return false;
     auto const millis = static_cast<long long>(clicks::click_id_millis(click_id));
     return tx.exec_params1("SELECT to_timestamp($1::bigint / 1000.0) BETWEEN $2::timestamptz - make_interval(days => $3) "
-                           "AND $2::timestamptz + interval '5 minutes'",
-                           millis, occurred_at, window_days)[0]
+                           "AND $4::timestamptz + interval '5 minutes'",
+                           millis, occurred_at, window_days, latest_click)[0]
         .as<bool>();
 }
 
-attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
-                      std::string const& occurred_at, attribution_settings const& settings)
+// The latest moment a click may have been made and still count for the sale. A report that
+// gives only the sale's day ("2026-12-05", stored as that day's first instant) says nothing of
+// its hour: any click of that day may have led to it. Read as midnight, every click later that
+// day came "after the sale" and the sale was left unattributed for good.
+std::string latest_click_for(pqxx::transaction_base& tx, sale const& s, std::string const& occurred_at,
+                             std::string const& zone)
+{
+    if (!http::is_bare_date(s.occurred_at))
+        return occurred_at;
+    return tx.exec_params1("SELECT to_char((($1::date + 1)::timestamp AT TIME ZONE $2) AT TIME ZONE 'UTC', "
+                           "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+                           s.occurred_at, zone)[0]
+        .as<std::string>();
+}
+
+attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s, std::string const& occurred_at,
+                      std::string const& latest_click, attribution_settings const& settings)
 {
     attribution a;
     bool click_stored = false;
     if (!s.click_id.empty()) {
-        auto const rows = tx.exec_params(k_find_click, s.click_id, occurred_at, o.attribution_window_days);
+        auto const rows =
+            tx.exec_params(k_find_click, s.click_id, occurred_at, o.attribution_window_days, latest_click);
         click_stored = !rows.empty();
         if (click_stored && rows[0][4].as<bool>()) {
             a.method = "click";
@@ -125,7 +141,7 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
         }
     }
     if (!s.click_id.empty() && !click_stored &&
-        may_be_a_late_click(tx, s.click_id, occurred_at, o.attribution_window_days)) {
+        may_be_a_late_click(tx, s.click_id, occurred_at, latest_click, o.attribution_window_days)) {
         a.method = "pending";
         a.source = "pending";
     }
@@ -310,6 +326,11 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // A new sale is priced by the offer's rule; a booked one by the rule it was booked under,
     // whatever the offer says now.
     auto const rule = existing.empty() ? o.commission : booked_rule(existing[0], 5, o.commission);
+    if (rule.type != o.commission.type) {
+        auto booked_under = o;
+        booked_under.commission = rule;
+        check_sale(s, booked_under);
+    }
     if (existing.empty() && rule.type == "fixed" && currency != o.currency)
         throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +
                                               "; the sale is in " + currency);
@@ -320,7 +341,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
 
     if (existing.empty()) {
         auto const at = sale_time(tx, s, settings.time_zone);
-        auto const a = attribute(tx, o, s, at, settings);
+        auto const a = attribute(tx, o, s, at, latest_click_for(tx, s, at, settings.time_zone), settings);
         auto const inserted = tx.exec_params(
             k_insert, o.id, s.txid, s.status.value_or("pending"), s.amount_minor, commission, currency, s.click_id,
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
@@ -346,7 +367,8 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // sale is attributed by the repeat that brings one; an attributed sale keeps its attribution.
     bool attributed_now = false;
     if (row[8].as<std::string>() == "none" && (!s.click_id.empty() || !s.code.empty())) {
-        auto const a = attribute(tx, o, s, row[9].as<std::string>(), settings);
+        auto const stored_at = row[9].as<std::string>();
+        auto const a = attribute(tx, o, s, stored_at, latest_click_for(tx, s, stored_at, settings.time_zone), settings);
         if (a.method != "none") {
             tx.exec_params0(k_attribute_later, id, s.click_id, a.link_id, a.video_id, a.promo_code_id,
                             a.code.empty() ? s.code : a.code, a.source, a.method, settings.pending_seconds,

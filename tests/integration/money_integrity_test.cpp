@@ -264,6 +264,12 @@ TEST_F(money_integrity, a_networks_commission_is_kept_beside_ours_and_a_differen
     auto const agrees = json_of(postback(p, offer, "txid=NET-2&amount=50.00&commission=5.00"), 200);
     EXPECT_EQ(agrees.at("conversion").at("network_commission_minor").as_int64(), 500);
     EXPECT_EQ(boost::json::serialize(agrees.at("warnings")), "[]");
+    // A figure above the amount (a lead's bounty, a network's error) is the network's, not ours:
+    // the sale is booked. Before, the whole postback was refused and the sale lost.
+    auto const above = json_of(postback(p, offer, "txid=NET-4&amount=1.00&payout=5.00"), 200);
+    EXPECT_EQ(above.at("result").as_string(), "created") << boost::json::serialize(above);
+    EXPECT_EQ(above.at("conversion").at("commission_minor").as_int64(), 10);
+    EXPECT_EQ(above.at("conversion").at("network_commission_minor").as_int64(), 500);
     // No figure at all: none kept, nothing said.
     auto const none = json_of(postback(p, offer, "txid=NET-3&amount=20.00"), 200);
     EXPECT_TRUE(none.at("conversion").at("network_commission_minor").is_null());
@@ -285,7 +291,7 @@ TEST_F(money_integrity, a_networks_commission_is_kept_beside_ours_and_a_differen
     EXPECT_EQ(corrected.at("warnings").as_array().size(), 1u);
 
     // The list shows both figures, the network's null where it gave none.
-    EXPECT_EQ(listed_commissions(*ll, offer.id), "NET-1=1000/850,NET-2=500/500,NET-3=200/null");
+    EXPECT_EQ(listed_commissions(*ll, offer.id), "NET-1=1000/850,NET-2=500/500,NET-3=200/null,NET-4=10/500");
 
     // A fixed offer alike; a reported offer's figure is its commission, kept the same way, never
     // a difference; a sale typed by hand is the creator's figure, not the network's.
@@ -344,6 +350,32 @@ TEST_F(money_integrity, a_reports_commission_column_is_kept_beside_ours_and_a_di
     EXPECT_EQ(boost::json::serialize(update.at("warnings")), "[]");
     EXPECT_FALSE(update.at("rows").as_array()[0].as_object().contains("warnings"));
     EXPECT_EQ(listed_commissions(*ll, offer.id), "CNET-1=1000/800,CNET-2=500/500,CNET-3=200/null");
+}
+
+// A report that gives a sale's day and not its hour: any click of that day may have led to it.
+// Read as that day's first instant, every click made later that day came "after the sale", and
+// the sale was left unattributed for good (found by a hostile probe).
+TEST_F(money_integrity, a_sale_reported_by_its_day_alone_is_attributed_to_a_click_of_that_day)
+{
+    auto const offer = make_offer(*ll);
+    auto const video_id = video_link(*ll, offer, "day-only");
+    auto const click_id = tap(ll->port(), "day-only");
+    ASSERT_EQ(ll->db().wait_for_value("SELECT count(*) FROM clicks WHERE click_id = '" + click_id + "'", "1"), "1");
+    auto const today = ll->db().query_value("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
+    auto const imported = json_of(import_csv(*ll, offer.id, "txid,amount,click_id,date,status\nDAY-1,40.00," + click_id +
+                                                                "," + today + ",approved\n"),
+                                  200);
+    EXPECT_EQ(imported.at("created").as_int64(), 1) << boost::json::serialize(imported);
+    EXPECT_EQ(ll->db().query_value("SELECT attribution || '/' || source || '/' || video_id || '/' || "
+                                   "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') "
+                                   "FROM conversions WHERE txid = 'DAY-1'"),
+              "click/tiktok/" + video_id + "/" + today + " 00:00");
+    // The day before the click's is still before it.
+    auto const yesterday = ll->db().query_value("SELECT to_char(now() AT TIME ZONE 'UTC' - interval '1 day', 'YYYY-MM-DD')");
+    json_of(import_csv(*ll, offer.id, "txid,amount,click_id,date,status\nDAY-2,40.00," + click_id + "," + yesterday +
+                                          ",approved\n"),
+            200);
+    EXPECT_EQ(ll->db().query_value("SELECT attribution FROM conversions WHERE txid = 'DAY-2'"), "none");
 }
 
 TEST_F(money_integrity, every_bad_money_input_is_a_4xx_naming_its_field)

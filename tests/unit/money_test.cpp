@@ -37,6 +37,11 @@ TEST(amount, a_written_figure_that_may_group_thousands_is_refused)
     EXPECT_EQ(parse_written_amount("19,99", "EUR"), 1999);
     EXPECT_EQ(parse_written_amount("19.9900", "EUR"), 1999);
     EXPECT_EQ(parse_written_amount("1.234", "KWD"), 1234) << "three decimals are KWD's own";
+    // With a comma, KWD's "1,234" is 1234 dinars in English and 1.234 in French: refused too.
+    EXPECT_FALSE(parse_written_amount("1,234", "KWD").has_value());
+    EXPECT_FALSE(parse_written_amount("12,345", "BHD").has_value());
+    EXPECT_EQ(parse_written_amount("0,500", "KWD"), 500);
+    EXPECT_EQ(parse_written_amount("1,5", "KWD"), 1500);
     // No thousands group can start with 0 or hold four digits.
     EXPECT_EQ(parse_written_amount("0.500", "EUR"), 50);
     EXPECT_EQ(parse_written_amount("1234.500", "EUR"), 123450);

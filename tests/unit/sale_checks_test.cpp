@@ -83,4 +83,13 @@ TEST(sale_checks, an_offer_for_leads_may_pay_more_than_the_sale)
     offer leads;
     leads.allow_commission_above_amount = true;
     EXPECT_EQ(refused_field(s, leads), "(accepted)");
+    // An offer that computes its own commission keeps the network's figure only beside it: the
+    // sale is taken whatever the figure says (before, the whole postback was refused and lost).
+    offer percent;
+    percent.commission.type = "percent";
+    percent.commission.rate_bps = 1000;
+    EXPECT_EQ(refused_field(s, percent), "(accepted)");
+    offer reported;
+    reported.commission.type = "reported";
+    EXPECT_EQ(refused_field(s, reported), "commission");
 }
