@@ -42,8 +42,9 @@ WHERE c.click_id = $1
 ORDER BY c.at LIMIT 1
 )sql";
 
+// A code given with a link and no video of its own is the video's the link pointed at then.
 constexpr char const* k_find_code = R"sql(
-SELECT id, code, link_id, video_id FROM promo_codes
+SELECT id, code, link_id, COALESCE(video_id, linkledger_link_video_at(link_id, $3::timestamptz)) FROM promo_codes
 WHERE lower(code) = lower($1) AND offer_id = $2 AND active
   AND (valid_from IS NULL OR valid_from <= $3::timestamptz)
   AND (valid_until IS NULL OR valid_until > $3::timestamptz)

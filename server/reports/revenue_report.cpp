@@ -79,7 +79,12 @@ constexpr std::array k_groupings{
     // A code's clicks are those of the link it was given with, if any.
     grouping{"code",
              "SELECT p.id::text, sum(x.c), sum(x.u) FROM " LL_PER_LINK " JOIN promo_codes p ON p.link_id = x.link_id GROUP BY 1",
-             "COALESCE(c.promo_code_id::text, '')", "(SELECT code FROM promo_codes WHERE id::text = k.key)", false},
+             // A sale that names one of the offer's codes is that code's, however it was
+             // attributed: one that came through a click too is the click's (promo_code_id
+             // unset), and a merchant's coupon report still counts it for the code.
+             "COALESCE(COALESCE(c.promo_code_id, (SELECT p.id FROM promo_codes p WHERE c.code <> '' AND "
+             "lower(p.code) = lower(c.code) AND p.offer_id = c.offer_id))::text, '')",
+             "(SELECT code FROM promo_codes WHERE id::text = k.key)", false},
     grouping{"stream", "SELECT 'affiliate', sum(r.clicks), sum(r.unique_clicks) FROM " LL_LINK_CLICKS " r",
              "'affiliate'", "k.key", false},
     grouping{"day",

@@ -364,6 +364,34 @@ TEST_F(money, a_promo_code_attributes_to_its_video_and_a_code_without_one_by_the
     EXPECT_TRUE(late.json().as_object().at("video_id").is_null());
 }
 
+// A code said in a video and also typed after a click on the bio link: the click attributes the
+// sale, and the code report still counts it for the code, as the merchant's coupon report does.
+// A code given with a link but no video of its own takes the video the link points at.
+TEST_F(money, a_code_sale_counts_for_its_code_however_it_was_attributed)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const video = created(ll->api("POST", "/api/v1/videos",
+                                       R"({"platform":"tiktok","title":"Coupon video","posted_at":"2026-11-01T12:00:00Z"})"));
+    auto const link = ll->create_link(R"({"target_url":"https://shop.example/c?subid={click_id}","slug":"coupon-bio","offer_id":)" +
+                                      std::to_string(id_of(offer)) + R"(,"video_id":)" + std::to_string(id_of(video)) + "}");
+    auto const code = created(ll->api("POST", "/api/v1/promo-codes",
+                                      R"({"code":"BIOCODE","offer_id":)" + std::to_string(id_of(offer)) + R"(,"link_id":)" +
+                                          std::to_string(id_of(link)) + "}"));
+    auto const by_code = send(ll->port(), {"GET", postback(offer, "", "COUPON-1", "30.00", "approved", "&code=biocode"), "", {}});
+    auto const c = by_code.json().as_object().at("conversion").as_object();
+    EXPECT_EQ(c.at("attribution").as_string(), "code") << by_code.body;
+    EXPECT_EQ(c.at("video_id"), boost::json::value(id_of(video))) << by_code.body;
+
+    auto const click_id = tap("coupon-bio");
+    auto const both = send(ll->port(), {"GET", postback(offer, click_id, "COUPON-2", "50.00", "approved", "&code=BIOCODE"), "", {}});
+    EXPECT_EQ(both.json().as_object().at("conversion").at("attribution").as_string(), "click") << both.body;
+    auto const by_code_report = report("code");
+    auto const* row = row_with_key(by_code_report, std::to_string(id_of(code)));
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->at("conversions").as_int64(), 2);
+    EXPECT_EQ(row->at("revenue_minor").as_int64(), 8000);
+}
+
 TEST_F(money, a_bio_click_without_a_video_is_attributed_by_the_model)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
