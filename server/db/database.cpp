@@ -4,6 +4,12 @@
 
 namespace linkledger::db {
 
+void wait_as_long_as_needed(pqxx::transaction_base& tx)
+{
+    tx.exec0("SET LOCAL lock_timeout = 0");
+    tx.exec0("SET LOCAL statement_timeout = 0");
+}
+
 database::database(std::string url, std::size_t pool_size, session_limits limits)
     : url_(std::move(url)), pool_size_(pool_size), limits_(limits), threads_(pool_size)
 {
@@ -17,12 +23,12 @@ database::~database()
 std::unique_ptr<pqxx::connection> database::connect() const
 {
     auto conn = std::make_unique<pqxx::connection>(url_);
-    auto const as_setting = [](std::chrono::milliseconds limit) { return std::to_string(limit.count()) + "ms"; };
-    if (limits_.lock_timeout.count() > 0 || limits_.statement_timeout.count() > 0) {
-        pqxx::nontransaction tx(*conn);
-        tx.exec_params("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)",
-                       as_setting(limits_.lock_timeout), as_setting(limits_.statement_timeout));
-    }
+    // set_variable, not a plain SET: libpqxx reconnects a dropped connection by itself (after a
+    // PostgreSQL restart) and then restores only what was set this way. Milliseconds.
+    if (limits_.lock_timeout.count() > 0)
+        conn->set_variable("lock_timeout", std::to_string(limits_.lock_timeout.count()));
+    if (limits_.statement_timeout.count() > 0)
+        conn->set_variable("statement_timeout", std::to_string(limits_.statement_timeout.count()));
     return conn;
 }
 

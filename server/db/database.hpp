@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
 #include <atomic>
 #include <chrono>
@@ -31,6 +32,11 @@ struct session_limits {
     std::chrono::milliseconds lock_timeout{0};
     std::chrono::milliseconds statement_timeout{0};
 };
+
+// For a transaction that takes in a sale a network or a shop sends once: it waits for the
+// locks it needs however long another transaction (a large CSV import) holds them, as a 503
+// would lose the message. Undone when the transaction ends.
+void wait_as_long_as_needed(pqxx::transaction_base& tx);
 
 class database {
 public:

@@ -29,6 +29,7 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
                 params = postback_params(ctx.req, ctx.target);
                 auto const token = postback_param(params, "token");
                 pqxx::work tx(conn);
+                db::wait_as_long_as_needed(tx);
                 auto const o = load_offer(tx, offer_id);
                 if (!o)
                     throw http::http_error(status::not_found, "not_found", "no such offer", "offer_id");

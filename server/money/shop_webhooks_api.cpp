@@ -263,6 +263,7 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
             auto body = co_await db.run([&](pqxx::connection& conn) {
                 try {
                     pqxx::work tx(conn);
+                    db::wait_as_long_as_needed(tx);
                     auto const o = load_offer(tx, offer_id);
                     if (!o)
                         throw http::http_error(status::not_found, "not_found", "no such offer", "offer_id");

@@ -50,6 +50,13 @@ void expect_busy_then_served(environment env)
     env["LINKLEDGER_RATE_LIMIT_API"] = "0";
     instance ll("db_bounds", env);
     ASSERT_EQ(ll.api("GET", "/api/v1/links").status, 200);
+    // PostgreSQL restarted under the server: libpqxx reconnects the pool's connections itself,
+    // and the bounds must come back with them.
+    ll.db().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    for (int i = 0; i < 4; ++i) // each pooled connection finds out on its next use
+        ll.api("GET", "/api/v1/links");
+    ASSERT_EQ(ll.api("GET", "/api/v1/links").status, 200);
 
     pqxx::connection holder(ll.db().url());
     auto lock = std::make_unique<pqxx::work>(holder);
@@ -72,6 +79,29 @@ void expect_busy_then_served(environment env)
     auto const after = ll.api("GET", "/api/v1/links");
     EXPECT_EQ(after.status, 200) << after.body;
     EXPECT_EQ(send(ll.port(), {"GET", "/readyz", "", {}}).status, 200);
+}
+
+// A sale a network sends once must not be lost to a lock another transaction (a large CSV
+// import) holds: postbacks wait past the request pool's lock bound.
+TEST(server, a_postback_waits_for_a_lock_as_long_as_it_is_held)
+{
+    instance ll("db_bounds_postback", {{"LINKLEDGER_DB_LOCK_TIMEOUT", "1"}, {"LINKLEDGER_RATE_LIMIT_API", "0"}});
+    auto const offer = ll.api("POST", "/api/v1/offers", R"({"name":"Shop","currency":"EUR","commission":{"type":"percent","rate_bps":1000}})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    auto const url = std::string(offer.json().at("postback_url").as_string());
+    auto const at = url.find("token=") + 6;
+    auto const target = "/postback/" + std::to_string(offer.json().at("id").as_int64()) +
+                        "?token=" + url.substr(at, url.find('&', at) - at) + "&txid=HELD-1&amount=10.00";
+    pqxx::connection holder(ll.db().url());
+    auto lock = std::make_unique<pqxx::work>(holder);
+    lock->exec("LOCK TABLE conversions IN SHARE MODE");
+    auto reply = std::async(std::launch::async, [&] { return send(ll.port(), {"GET", target, "", {}}); });
+    EXPECT_EQ(reply.wait_for(std::chrono::milliseconds(2500)), std::future_status::timeout) << "answered while locked";
+    lock.reset();
+    ASSERT_EQ(reply.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    auto const answer = reply.get();
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM conversions WHERE txid = 'HELD-1'"), "1");
 }
 
 TEST(server, a_lock_held_elsewhere_gives_503_after_the_lock_timeout)
