@@ -3,6 +3,10 @@
 -- Before, a sale found through its click took the link's video at the moment the sale was
 -- recorded (a postback days later, a monthly CSV import), and reports counted every past click
 -- of a link under its current video: moving the bio link moved the old clicks and sales with it.
+-- Nothing moves a link between the history's first rows and its trigger (an older node of a
+-- rolling upgrade would otherwise move one unrecorded).
+LOCK TABLE links IN SHARE ROW EXCLUSIVE MODE;
+
 CREATE TABLE link_videos (
     link_id  bigint      NOT NULL REFERENCES links (id),
     since    timestamptz NOT NULL,
@@ -40,14 +44,20 @@ LANGUAGE sql STABLE AS $$
     SELECT video_id FROM link_videos WHERE link_id = link AND since <= at ORDER BY since DESC LIMIT 1
 $$;
 
+-- The latest moment a click may have been made and still count for a sale, when it is not the
+-- sale's own time: a report that gives only the sale's day (stored at its first instant) lets
+-- any click of that day count. NULL: the sale's time.
+ALTER TABLE conversions ADD COLUMN click_until timestamptz;
+
 -- A pending sale settled when its click is stored takes the video of the click's time, as
--- money/sale_recorder.cpp does for a click already stored (0009's rules otherwise unchanged).
+-- money/sale_recorder.cpp does for a click already stored, and the same latest click time
+-- (0009's rules otherwise unchanged).
 CREATE OR REPLACE FUNCTION linkledger_attribute_pending(click_ids text[]) RETURNS integer
 LANGUAGE sql AS $$
     WITH hits AS (
         SELECT DISTINCT ON (c.id) c.id, n.link_id, n.source,
                linkledger_link_video_at(n.link_id, n.at) AS link_video,
-               (NOT n.bot AND n.at <= c.occurred_at + interval '5 minutes'
+               (NOT n.bot AND n.at <= COALESCE(c.click_until, c.occurred_at) + interval '5 minutes'
                 AND n.at >= c.occurred_at - make_interval(days => o.attribution_window_days)) AS counts,
                (SELECT v.id FROM videos v
                 WHERE linkledger_link_video_at(n.link_id, n.at) IS NULL AND v.posted_at <= n.at

@@ -124,9 +124,12 @@ std::string chat_message(outgoing_event const& e, std::string const& public_url,
             return out;
         } else if (int_of(data, "previous_amount_minor") == int_of(data, "amount_minor") &&
                    int_of(data, "previous_commission_minor") == int_of(data, "commission_minor")) {
-            // Only where it came from changed: its click or code was found later. Said as a
-            // new sale is, with where it now comes from.
-            out = fr ? "Vente réattribuée : " : "Sale reattributed: ";
+            // Only where it came from changed: its click or code was found later (said as a
+            // new sale is, with where it now comes from), or a waiting sale's click never came.
+            if (text_of(data, "attribution") == "none")
+                out = fr ? "Vente sans origine connue : " : "Sale left unattributed: ";
+            else
+                out = fr ? "Vente réattribuée : " : "Sale reattributed: ";
         } else {
             // Its money changed, not its status (a partial refund, a corrected report).
             out = fr ? "Vente passée de " : "Sale changed from ";

@@ -23,7 +23,7 @@ inline constexpr std::size_t k_max_code_bytes = 64;
 // that are not valid UTF-8 or hold a control character or NUL; a currency outside ISO 4217;
 // an amount or commission below 0 or above k_max_amount_minor; a reported commission above
 // the amount, unless the offer allows it or computes its own (percent, fixed: the figure is
-// then the network's, kept beside ours). record_sale checks again with a booked sale's rule.
+// then the network's, kept beside ours). record_sale checks with the rule the sale is priced by.
 void check_sale(sale const& s, offer const& o);
 
 } // namespace linkledger::money

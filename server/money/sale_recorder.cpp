@@ -321,17 +321,19 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
                          attribution_settings const& settings)
 {
     auto const s = canonical(given);
-    check_sale(s, o);
+    // Every limit but the one that depends on the rule a sale is priced by, which is known once
+    // the sale is found (a booked sale keeps its own): checked below.
+    auto any_rule = o;
+    any_rule.allow_commission_above_amount = true;
+    check_sale(s, any_rule);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const existing = tx.exec_params(k_existing, o.id, s.txid);
     // A new sale is priced by the offer's rule; a booked one by the rule it was booked under,
     // whatever the offer says now.
     auto const rule = existing.empty() ? o.commission : booked_rule(existing[0], 5, o.commission);
-    if (rule.type != o.commission.type) {
-        auto booked_under = o;
-        booked_under.commission = rule;
-        check_sale(s, booked_under);
-    }
+    auto priced_by = o;
+    priced_by.commission = rule;
+    check_sale(s, priced_by);
     if (existing.empty() && rule.type == "fixed" && currency != o.currency)
         throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +
                                               "; the sale is in " + currency);
@@ -342,7 +344,8 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
 
     if (existing.empty()) {
         auto const at = sale_time(tx, s, settings.time_zone);
-        auto const a = attribute(tx, o, s, at, latest_click_for(tx, s, at, settings.time_zone), settings);
+        auto const latest_click = latest_click_for(tx, s, at, settings.time_zone);
+        auto const a = attribute(tx, o, s, at, latest_click, settings);
         auto const inserted = tx.exec_params(
             k_insert, o.id, s.txid, s.status.value_or("pending"), s.amount_minor, commission, currency, s.click_id,
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
@@ -350,6 +353,9 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             rule.amount_minor, network);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
+            // Kept for a click that arrives later (linkledger_attribute_pending, migration 0025).
+            if (latest_click != at)
+                tx.exec_params0("UPDATE conversions SET click_until = $2 WHERE id = $1", id, latest_click);
             return {id, "created", load_conversion(tx, id), commission_warnings(network, commission, rule, currency)};
         }
         // Another request booked the same sale a moment ago: treat this one as its repeat.

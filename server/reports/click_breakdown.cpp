@@ -22,12 +22,12 @@ using http::status;
 constexpr int k_max_rows = 50;
 
 // $1 from, $2 to (instants), $3 the link or NULL, $4 the video or NULL. A video's clicks are
-// those of its links while they pointed at it (link_video_spans, migration 0025).
-#define LL_OF_VIDEO(link, at)                                                                                       \
-    " AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM link_video_spans s WHERE s.link_id = " link                \
-    " AND s.video_id = $4::bigint AND " at " >= s.since AND " at " < s.until))"
-#define LL_ROLLUP_LINKS " AND ($3::bigint IS NULL OR q.link_id = $3::bigint)" LL_OF_VIDEO("q.link_id", "q.bucket")
-#define LL_RAW_LINKS " AND ($3::bigint IS NULL OR c.link_id = $3::bigint)" LL_OF_VIDEO("c.link_id", "c.at")
+// those of its links while they pointed at it (link_video_spans, migration 0025): the marker
+// becomes that condition only when a video is asked for (with_video_filter), since under an
+// "$4 IS NULL OR" PostgreSQL runs the EXISTS once per row instead of joining once.
+#define LL_VIDEO_MARKER " /*video*/"
+#define LL_ROLLUP_LINKS " AND ($3::bigint IS NULL OR q.link_id = $3::bigint)" LL_VIDEO_MARKER
+#define LL_RAW_LINKS " AND ($3::bigint IS NULL OR c.link_id = $3::bigint)" LL_VIDEO_MARKER
 #define LL_RAW(key)                                                                                                 \
     "SELECT " key ", count(*)::bigint FROM clicks c WHERE NOT c.bot AND c.at >= $1::timestamptz AND c.at < "       \
     "$2::timestamptz" LL_RAW_LINKS " GROUP BY 1"
@@ -55,7 +55,21 @@ constexpr std::array k_groupings{
 #undef LL_RAW
 #undef LL_RAW_LINKS
 #undef LL_ROLLUP_LINKS
-#undef LL_OF_VIDEO
+
+std::string with_video_filter(std::string_view sql, bool by_video)
+{
+    std::string out(sql);
+    auto const at = out.find(LL_VIDEO_MARKER);
+    auto const rollups = out.find("click_totals_quarter_hourly q") != std::string::npos;
+    auto const link = rollups ? "q.link_id" : "c.link_id";
+    auto const time = rollups ? "q.bucket" : "c.at";
+    out.replace(at, std::string_view(LL_VIDEO_MARKER).size(),
+                by_video ? std::string(" AND EXISTS (SELECT 1 FROM link_video_spans s WHERE s.link_id = ") + link +
+                               " AND s.video_id = $4::bigint AND " + time + " >= s.since AND " + time + " < s.until)"
+                         : std::string(" AND $4::bigint IS NULL"));
+    return out;
+}
+#undef LL_VIDEO_MARKER
 
 grouping const* grouping_of(std::string_view name)
 {
@@ -79,7 +93,7 @@ void add_click_breakdown_routes(http::router& routes, db::database& db, std::str
             auto const period = resolve_period(tx, ctx, instance_zone);
             auto const subject = subject_of(tx, ctx, false);
             // Largest first; among equals the key, so the order is the same on every call.
-            auto const sql = "SELECT key, clicks FROM (" + std::string(g->sql) +
+            auto const sql = "SELECT key, clicks FROM (" + with_video_filter(g->sql, subject.video_id.has_value()) +
                              ") AS s(key, clicks) WHERE clicks > 0 ORDER BY clicks DESC, key NULLS LAST";
             boost::json::array rows;
             std::int64_t total = 0, others = 0;

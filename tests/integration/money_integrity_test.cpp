@@ -361,7 +361,9 @@ TEST_F(money_integrity, a_sale_reported_by_its_day_alone_is_attributed_to_a_clic
     auto const video_id = video_link(*ll, offer, "day-only");
     auto const click_id = tap(ll->port(), "day-only");
     ASSERT_EQ(ll->db().wait_for_value("SELECT count(*) FROM clicks WHERE click_id = '" + click_id + "'", "1"), "1");
-    auto const today = ll->db().query_value("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
+    // The click's own day (UTC, the test instance's zone), not the clock's: midnight may pass.
+    auto const today =
+        ll->db().query_value("SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM clicks WHERE click_id = '" + click_id + "'");
     auto const imported = json_of(import_csv(*ll, offer.id, "txid,amount,click_id,date,status\nDAY-1,40.00," + click_id +
                                                                 "," + today + ",approved\n"),
                                   200);
@@ -371,11 +373,38 @@ TEST_F(money_integrity, a_sale_reported_by_its_day_alone_is_attributed_to_a_clic
                                    "FROM conversions WHERE txid = 'DAY-1'"),
               "click/tiktok/" + video_id + "/" + today + " 00:00");
     // The day before the click's is still before it.
-    auto const yesterday = ll->db().query_value("SELECT to_char(now() AT TIME ZONE 'UTC' - interval '1 day', 'YYYY-MM-DD')");
+    auto const yesterday = ll->db().query_value("SELECT to_char('" + today + "'::date - 1, 'YYYY-MM-DD')");
     json_of(import_csv(*ll, offer.id, "txid,amount,click_id,date,status\nDAY-2,40.00," + click_id + "," + yesterday +
                                           ",approved\n"),
             200);
     EXPECT_EQ(ll->db().query_value("SELECT attribution FROM conversions WHERE txid = 'DAY-2'"), "none");
+
+    // Its click not stored yet (a journal backlog): the sale waits, and the click, later in that
+    // day than the sale's stored first instant, settles it when it lands.
+    clicks_locked lock(ll->db().url());
+    auto const late_click = tap(ll->port(), "day-only");
+    json_of(import_csv(*ll, offer.id, "txid,amount,click_id,date,status\nDAY-3,40.00," + late_click + "," + today +
+                                          ",approved\n"),
+            200);
+    EXPECT_EQ(ll->db().query_value("SELECT attribution FROM conversions WHERE txid = 'DAY-3'"), "pending");
+    lock.release();
+    EXPECT_EQ(ll->db().wait_for_value("SELECT attribution || '/' || video_id FROM conversions WHERE txid = 'DAY-3'",
+                                      "click/" + video_id),
+              "click/" + video_id);
+}
+
+// An offer that moved from a percent to a reported commission: a sale booked under the percent
+// rule is checked by that rule, so its network's reversal (a figure above the now-zero amount)
+// is taken, not refused with the sale left approved.
+TEST_F(money_integrity, a_booked_sale_is_checked_by_the_rule_it_was_booked_under)
+{
+    auto const offer = make_offer(*ll);
+    json_of(postback(ll->port(), offer, "txid=RULE-1&amount=10.00&status=approved"), 200);
+    json_of(ll->api("PATCH", "/api/v1/offers/" + std::to_string(offer.id), R"({"commission":{"type":"reported"}})"), 200);
+    auto const reversed = json_of(postback(ll->port(), offer, "txid=RULE-1&amount=0.00&payout=5.00&status=rejected"), 200);
+    EXPECT_EQ(reversed.at("conversion").at("status").as_string(), "rejected") << boost::json::serialize(reversed);
+    // A new sale is priced by the reported rule, so the same figure is refused for it.
+    expect_error(postback(ll->port(), offer, "txid=RULE-2&amount=0.00&payout=5.00"), 400, "commission");
 }
 
 TEST_F(money_integrity, every_bad_money_input_is_a_4xx_naming_its_field)

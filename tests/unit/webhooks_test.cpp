@@ -206,6 +206,12 @@ TEST(webhook_formats, a_link_gets_its_short_url)
     EXPECT_EQ(chat_message(found, "", "en"), "Sale reattributed: €60.00 via tiktok, video Winter haul, commission €6.00");
     EXPECT_EQ(chat_message(found, "", "fr"),
               "Vente réattribuée : 60,00\u00a0€ via tiktok, vidéo Winter haul, commission 6,00\u00a0€");
+    outgoing_event const given_up{"sale.updated", "2026-11-25T18:00:00.000Z",
+                                  R"({"amount_minor":6000,"commission_minor":600,"currency":"EUR","status":"approved",)"
+                                  R"("source":"unattributed","attribution":"none","previous_status":"approved",)"
+                                  R"("previous_amount_minor":6000,"previous_commission_minor":600,"previous_attribution":"pending"})",
+                                  "{}"};
+    EXPECT_EQ(chat_message(given_up, "", "en"), "Sale left unattributed: €60.00, commission €6.00");
 }
 
 TEST(sender_settings, the_timeout_is_milliseconds_under_the_lease)
