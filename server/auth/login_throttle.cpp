@@ -27,12 +27,6 @@ SET failures = CASE WHEN login_failures.last_failure < now() - make_interval(sec
 
 constexpr char const* k_record_success = "DELETE FROM login_failures WHERE key = $1";
 
-// A count is at least one (a check constraint): the last one forgiven removes the row.
-constexpr char const* k_forgive_one = R"sql(
-WITH gone AS (DELETE FROM login_failures WHERE key = $1 AND failures <= 1)
-UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 1
-)sql";
-
 // The two-integer form of PostgreSQL's advisory locks: its own key space, apart from the
 // migrations' single-bigint lock. A hash collision only makes two keys wait for each other.
 constexpr char const* k_lock_key = "SELECT pg_advisory_xact_lock(1280, hashtext($1))";
@@ -73,11 +67,6 @@ std::chrono::seconds login_throttle::retry_after(pqxx::transaction_base& tx, std
 void login_throttle::record_failure(pqxx::transaction_base& tx, std::string const& key) const
 {
     tx.exec_params0(k_record_failure, key, static_cast<double>(limits_.forget_after.count()));
-}
-
-void login_throttle::forgive_one(pqxx::transaction_base& tx, std::string const& key) const
-{
-    tx.exec_params0(k_forgive_one, key);
 }
 
 void login_throttle::record_success(pqxx::transaction_base& tx, std::string const& key) const

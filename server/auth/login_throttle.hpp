@@ -33,10 +33,9 @@ public:
     static void lock(pqxx::transaction_base& tx, std::string const& key);
     // Seconds `key` must wait before it may try again; 0 when it may try now.
     std::chrono::seconds retry_after(pqxx::transaction_base& tx, std::string const& key) const;
-    // Counts an attempt as failed; it is counted when let through, before the password is
-    // checked, and taken back by forgive_one or record_success when it was right.
+    // Counts an attempt as failed (an account's when let through, before the password is
+    // checked; record_success forgets it when the password was right).
     void record_failure(pqxx::transaction_base& tx, std::string const& key) const;
-    void forgive_one(pqxx::transaction_base& tx, std::string const& key) const;
     void record_success(pqxx::transaction_base& tx, std::string const& key) const;
 
 private:

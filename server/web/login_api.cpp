@@ -173,10 +173,11 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
                 tx.commit();
                 return out;
             }
-            // Counted before the slow password check, under the locks: a burst of guesses
-            // cannot all pass the check while the first ones are still being hashed.
+            // The account's count is taken before the slow password check, under the locks: a
+            // burst of guesses cannot all pass the check while the first ones are still being
+            // hashed. The address's is counted once the password is known wrong: a right one
+            // must not touch it, or an office behind one address would never be forgotten.
             accounts_.record_failure(tx, account_key);
-            addresses_.record_failure(tx, address_key);
             tx.commit();
         }
         out.user = users::find_login(conn, email);
@@ -185,13 +186,13 @@ net::awaitable<http::response> login_api::log_in(http::request_context& ctx)
         pqxx::work tx(conn);
         if (!good) {
             out.user.reset();
+            addresses_.record_failure(tx, address_key);
             e.action = "login.failed";
             audit::record(tx, e);
             tx.commit();
             return out;
         }
         accounts_.record_success(tx, account_key);
-        addresses_.forgive_one(tx, address_key);
         out.session = auth::create_session(tx, out.user->id);
         e.actor_id = out.user->id;
         e.target_id = out.user->id;
