@@ -23,7 +23,8 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
     boost::json::array warnings;
     if (o->commission.type == "reported" && !csv.has_column("commission"))
         warnings.emplace_back("this offer pays the network's commission and the file has no commission column: new "
-                              "sales are booked at commission 0, sales already booked keep theirs");
+                              "sales are booked at commission 0, sales already booked keep theirs (in proportion to "
+                              "a row's new amount)");
     std::map<std::string, std::int64_t> totals{{"created", 0}, {"updated", 0}, {"unchanged", 0}, {"failed", 0}};
     boost::json::array rows;
     // Told, not counted as failures: a network's export has many columns no sale needs (an
@@ -35,7 +36,8 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
     // states; a later one would overwrite it (30.00 then 20.00 booked 20.00, not the 50.00 the
     // statement adds up to). Compared as record_sale will book them, trimmed.
     std::map<std::string, std::size_t> first_line_of_txid;
-    std::size_t rows_warned = 0;
+    // Rows with a warning, by what it is about (sale_warning::about).
+    std::map<std::string, std::size_t> rows_warned;
     for (auto const& row : csv.rows) {
         boost::json::object result{{"line", row.line}};
         try {
@@ -66,10 +68,11 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
             result["txid"] = s.txid;
             if (!outcome.warnings.empty()) {
                 boost::json::array said;
-                for (auto const& warning : outcome.warnings)
-                    said.emplace_back(warning);
+                for (auto const& warning : outcome.warnings) {
+                    said.emplace_back(warning.text);
+                    ++rows_warned[warning.about];
+                }
                 result["warnings"] = std::move(said);
-                ++rows_warned;
             }
         } catch (http::http_error const& e) {
             result["result"] = "error";
@@ -84,11 +87,19 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         rows.push_back(std::move(result));
     }
     // Said once for the file, as the rows can be thousands: which rows, and the figures, are theirs.
-    if (rows_warned > 0)
-        warnings.emplace_back("on " + std::to_string(rows_warned) + (rows_warned == 1 ? " row" : " rows") +
+    auto const on_rows = [&](std::string const& about) {
+        auto const n = rows_warned[about];
+        return "on " + std::to_string(n) + (n == 1 ? " row" : " rows");
+    };
+    if (rows_warned["network_commission"] > 0)
+        warnings.emplace_back(on_rows("network_commission") +
                               " the network's commission differs from the one the offer's rule computes: those "
                               "rows' warnings give both figures; each sale counts ours and keeps the network's in "
                               "network_commission_minor");
+    if (rows_warned["commission"] > 0)
+        warnings.emplace_back(on_rows("commission") +
+                              " the amount changed and no commission came with it: each sale's commission was "
+                              "carried in proportion to the new amount; those rows' warnings give the figures");
     boost::json::object report{{"offer_id", offer_id},
                                {"unknown_columns", std::move(unknown)},
                                {"warnings", std::move(warnings)},

@@ -45,6 +45,28 @@ std::int64_t commission_for(commission_rule const& rule, std::int64_t amount_min
     return reported_minor.value_or(0);
 }
 
+// In proportion rather than merely capped at the amount: a network's commission is nearly always
+// a share of what was bought (a rate per product category), so a refund of nine tenths of the
+// order takes nine tenths of the commission, which is what the network's next statement says.
+// Capped only, a 10.00 sale paying 2.50 refunded down to 1.00 would count 1.00, four times the
+// network's 0.25. Kept as it was (before), it counted 2.50 on 1.00, and 2.50 as approved
+// commission on a sale refunded to 0. A flat per-sale figure is the case the proportion gets
+// wrong; the network's own figure replaces it whenever one comes, and record_sale's warnings
+// ask for it.
+std::int64_t reported_commission_at(std::int64_t commission_minor, std::int64_t amount_minor,
+                                    std::int64_t new_amount_minor, bool allow_above_amount)
+{
+    if (new_amount_minor == amount_minor)
+        return commission_minor;
+    auto scaled = amount_minor > 0
+                      ? static_cast<std::int64_t>(divide_half_even(
+                            static_cast<__int128>(commission_minor) * new_amount_minor, amount_minor))
+                      : commission_minor;
+    if (!allow_above_amount && scaled > new_amount_minor)
+        scaled = new_amount_minor;
+    return scaled;
+}
+
 commission_rule booked_rule(pqxx::row const& row, pqxx::row::size_type first, commission_rule const& current)
 {
     if (row[first].is_null())

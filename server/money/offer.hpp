@@ -45,6 +45,15 @@ std::optional<offer> load_offer(pqxx::transaction_base& tx, std::int64_t id);
 std::int64_t commission_for(commission_rule const& rule, std::int64_t amount_minor,
                             std::optional<std::int64_t> reported_minor);
 
+// A reported commission carried to a new amount that came without a figure of its own (a partial
+// refund by postback or by a shop, a report without its commission column): `commission_minor`
+// on `amount_minor` scaled to `new_amount_minor`, rounded half to even, and never above the new
+// amount unless `allow_above_amount`. The same amount keeps the commission as it is (a status
+// update). A sale whose amount was 0 gives no proportion: its commission is kept (a lead offer
+// pays per lead), within the same cap.
+std::int64_t reported_commission_at(std::int64_t commission_minor, std::int64_t amount_minor,
+                                    std::int64_t new_amount_minor, bool allow_above_amount);
+
 // The rule a booked sale is priced by, through its repeats, status changes and refunds: the
 // one it was booked under (conversions.commission_type, commission_rate_bps,
 // commission_fixed_minor, migration 0021), read from `row` at `first` and the two columns

@@ -51,7 +51,7 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
         // that is not the commission the offer computes is kept and said, never dropped in silence.
         boost::json::array warnings;
         for (auto const& warning : outcome.warnings)
-            warnings.emplace_back(warning);
+            warnings.emplace_back(warning.text);
         boost::json::object answer{
             {"result", outcome.result}, {"conversion", outcome.conversion}, {"warnings", std::move(warnings)}};
         if (auto const macros = unfilled_macros(params); !macros.empty()) {

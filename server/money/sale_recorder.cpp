@@ -300,14 +300,21 @@ std::string rule_text(commission_rule const& rule, std::string const& currency)
 
 // Said to the network's door (the postback's answer, the import's row) when its figure is not the
 // one the sale counts: an offer that computes its own commission keeps ours and shows both.
-std::vector<std::string> commission_warnings(std::optional<std::int64_t> network, std::int64_t booked,
-                                             commission_rule const& rule, std::string const& currency)
+std::vector<sale_warning> commission_warnings(std::optional<std::int64_t> network, std::int64_t booked,
+                                              commission_rule const& rule, std::string const& currency)
 {
     if (!network || *network == booked)
         return {};
-    return {"the network's commission is " + format_major_amount(*network, currency) + " " + currency +
-            "; this offer's rule (" + rule_text(rule, currency) + ") gives " + format_major_amount(booked, currency) +
-            " " + currency + ", which the sale counts; the network's figure is kept in network_commission_minor"};
+    return {{"network_commission",
+             "the network's commission is " + format_major_amount(*network, currency) + " " + currency +
+                 "; this offer's rule (" + rule_text(rule, currency) + ") gives " +
+                 format_major_amount(booked, currency) + " " + currency +
+                 ", which the sale counts; the network's figure is kept in network_commission_minor"}};
+}
+
+std::string money_text(std::int64_t minor, std::string const& currency)
+{
+    return format_major_amount(minor, currency) + " " + currency;
 }
 
 } // namespace
@@ -364,12 +371,27 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const& row = existing[0];
     auto const id = row[0].as<std::int64_t>();
     auto const stored_status = row[1].as<std::string>();
-    // A network that reported a commission once need not repeat it with every status change.
-    auto const kept_commission = rule.type == "reported" && !s.reported_commission_minor
-                                     ? row[3].as<std::int64_t>()
-                                     : commission;
+    auto const stored_amount = row[2].as<std::int64_t>();
+    auto const stored_commission = row[3].as<std::int64_t>();
     if (row[4].as<std::string>() != currency)
         throw http::bad_field("currency", "this sale was booked in " + row[4].as<std::string>());
+    // A network that reported a commission once need not repeat it with every status change; a
+    // new amount without one carries it in proportion (reported_commission_at says why), and the
+    // sender is told, as the network's own figure is what should follow.
+    bool const carried = rule.type == "reported" && !s.reported_commission_minor;
+    auto const kept_commission =
+        carried ? reported_commission_at(stored_commission, stored_amount, s.amount_minor, o.allow_commission_above_amount)
+                : commission;
+    auto warnings = commission_warnings(network, kept_commission, rule, currency);
+    if (carried && kept_commission != stored_commission)
+        warnings.push_back({"commission", "no commission came with the new amount " +
+                                              money_text(s.amount_minor, currency) + ": the sale's " +
+                                              money_text(stored_commission, currency) + " on " +
+                                              money_text(stored_amount, currency) + " is now " +
+                                              money_text(kept_commission, currency) +
+                                              ", in proportion to the amount (rounded half to even, never above "
+                                              "the amount unless the offer allows it); the network's own figure "
+                                              "replaces it when one comes"});
     // First booked without a click or code (a network's first postback often has neither), a
     // sale is attributed by the repeat that brings one; an attributed sale keeps its attribution.
     bool attributed_now = false;
@@ -384,9 +406,8 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         }
     }
     auto const status = s.status.value_or(stored_status);
-    auto warnings = commission_warnings(network, kept_commission, rule, currency);
-    bool const same = status == stored_status && row[2].as<std::int64_t>() == s.amount_minor &&
-                      row[3].as<std::int64_t>() == kept_commission &&
+    bool const same = status == stored_status && stored_amount == s.amount_minor &&
+                      stored_commission == kept_commission &&
                       (!network || (!row[10].is_null() && row[10].as<std::int64_t>() == *network));
     if (same)
         return {id, attributed_now ? "updated" : "unchanged", load_conversion(tx, id), std::move(warnings)};

@@ -10,7 +10,8 @@
 // A figure a postback or a report states for the commission is the commission of a reported
 // offer; of any offer, it is kept as the network's (network_commission_minor, migrations/0024),
 // replaced by the next stated one and never cleared by a message without one, so a statement that
-// differs from what we compute shows beside it.
+// differs from what we compute shows beside it. A reported commission meets a new amount without
+// a figure in proportion (offer.hpp, reported_commission_at), said in the warnings.
 //
 // A sale whose click id is one of ours (a well-formed id of the offer's window) but not yet in
 // PostgreSQL waits as attribution "pending": the trigger of migrations/0009 attributes it when
@@ -44,13 +45,21 @@ struct sale {
     std::string via;         // postback, shopify, woocommerce, csv, manual
 };
 
+// Something the sender should know about what was booked, and what it is about, so an answer for
+// many sales (the import's) can count each kind.
+struct sale_warning {
+    // network_commission: the network's commission figure (a postback's or a report's) is not the
+    //   one the sale counts, its offer computing its own (percent or fixed);
+    // commission: a reported commission was carried to a new amount that came without a figure.
+    std::string about;
+    std::string text;
+};
+
 struct sale_outcome {
     std::int64_t id = 0;
     std::string result; // created, updated, unchanged
     boost::json::object conversion;
-    // For the sender: the network's commission figure (a postback's or a report's) is not the one
-    // the sale counts, its offer computing its own (percent or fixed). Empty otherwise.
-    std::vector<std::string> warnings;
+    std::vector<sale_warning> warnings; // empty: nothing to say
 };
 
 struct attribution_settings {

@@ -196,10 +196,14 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const bases = tx.exec_params1("SELECT order_subtotal_minor, order_total_minor FROM conversions WHERE id = $1", id);
     auto const base = bases[o.commission_base == "total" ? 1 : 0].as<std::int64_t>();
     auto const booked = after_refunds(base, refunded_of(tx, o, refund.txid, currency), row[3].as<std::string>());
-    // A network's reported commission is its own figure: a refund does not recompute it.
+    // A network's reported commission is its own figure: a refund does not recompute it, but takes
+    // its share, as an order delivery listing the refund does through record_sale (one step per
+    // refund here, one for all there: the two may part by the rounding of a minor unit).
     auto const rule = booked_rule(row, 7, o.commission);
-    auto const commission =
-        rule.type == "reported" ? row[4].as<std::int64_t>() : commission_for(rule, booked.amount_minor, std::nullopt);
+    auto const commission = rule.type == "reported"
+                                ? reported_commission_at(row[4].as<std::int64_t>(), row[1].as<std::int64_t>(),
+                                                         booked.amount_minor, o.allow_commission_above_amount)
+                                : commission_for(rule, booked.amount_minor, std::nullopt);
     if (booked.amount_minor == row[1].as<std::int64_t>() && booked.status == row[3].as<std::string>() &&
         commission == row[4].as<std::int64_t>())
         return {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};

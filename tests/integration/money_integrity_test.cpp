@@ -534,6 +534,57 @@ TEST_F(money_integrity, postbacks_and_shop_webhooks_are_audited_accepted_or_refu
               "0");
 }
 
+// A reported commission met a lower amount that came without a figure and stayed whole: 2.50 on a
+// sale refunded to 1.00, above its amount, and 2.50 of approved commission on one refunded to 0
+// (found by a hostile probe). It now follows the amount in proportion, and the answer says so.
+TEST_F(money_integrity, a_reported_commission_follows_a_new_amount_that_comes_without_one)
+{
+    auto const offer = make_offer(*ll, R"({"type":"reported"})");
+    auto const p = ll->port();
+    json_of(postback(p, offer, "txid=D3&amount=10.00&payout=2.50&status=pending"), 200);
+    // The network's status update, the same amount: the figure is kept, nothing to say.
+    auto const approved = json_of(postback(p, offer, "txid=D3&amount=10.00&status=approved"), 200);
+    EXPECT_EQ(approved.at("conversion").at("commission_minor").as_int64(), 250);
+    EXPECT_EQ(boost::json::serialize(approved.at("warnings")), "[]");
+
+    auto const partial = json_of(postback(p, offer, "txid=D3&amount=1.00"), 200);
+    EXPECT_EQ(partial.at("result").as_string(), "updated");
+    EXPECT_EQ(partial.at("conversion").at("commission_minor").as_int64(), 25);
+    EXPECT_EQ(partial.at("conversion").at("network_commission_minor").as_int64(), 250) << "what the network stated";
+    ASSERT_EQ(partial.at("warnings").as_array().size(), 1u) << boost::json::serialize(partial);
+    EXPECT_EQ(partial.at("warnings").as_array()[0].as_string(),
+              "no commission came with the new amount 1.00 EUR: the sale's 2.50 EUR on 10.00 EUR is now 0.25 EUR, in "
+              "proportion to the amount (rounded half to even, never above the amount unless the offer allows it); the "
+              "network's own figure replaces it when one comes");
+
+    auto const zero = json_of(postback(p, offer, "txid=D3&amount=0&status=approved"), 200);
+    EXPECT_EQ(zero.at("conversion").at("commission_minor").as_int64(), 0) << boost::json::serialize(zero);
+    auto const by_offer = json_of(ll->api("GET", "/api/v1/reports/revenue?group_by=offer"), 200);
+    bool found = false;
+    for (auto const& r : by_offer.at("rows").as_array()) {
+        if (r.at("key") != boost::json::value(std::to_string(offer.id)))
+            continue;
+        found = true;
+        EXPECT_EQ(r.at("approved_commission_minor").as_int64(), 0) << boost::json::serialize(r);
+    }
+    EXPECT_TRUE(found) << boost::json::serialize(by_offer);
+
+    // The network's figure, when it comes, is the commission again.
+    auto const restated = json_of(postback(p, offer, "txid=D3&amount=4.00&payout=1.00"), 200);
+    EXPECT_EQ(restated.at("conversion").at("commission_minor").as_int64(), 100);
+    EXPECT_EQ(boost::json::serialize(restated.at("warnings")), "[]");
+    // A report without the commission column alike, counted in the answer's warnings.
+    auto const imported = json_of(import_csv(*ll, offer.id, "txid,amount,status\nD3,3.00,approved\n"), 200);
+    EXPECT_EQ(imported.at("updated").as_int64(), 1) << boost::json::serialize(imported);
+    EXPECT_EQ(ll->db().query_value("SELECT commission_minor FROM conversions WHERE txid = 'D3'"), "75");
+    ASSERT_TRUE(imported.at("rows").as_array()[0].as_object().contains("warnings")) << boost::json::serialize(imported);
+    auto const& said = imported.at("warnings").as_array();
+    ASSERT_EQ(said.size(), 2u) << boost::json::serialize(imported);
+    EXPECT_EQ(said[1].as_string(),
+              "on 1 row the amount changed and no commission came with it: each sale's commission was carried in "
+              "proportion to the new amount; those rows' warnings give the figures");
+}
+
 // A sale time without a zone is UTC, as the README says, even in a database whose own default
 // zone and date style are others (Debian's PostgreSQL takes the machine's zone).
 TEST(money_integrity_zone, a_time_without_a_zone_is_utc_whatever_the_database_defaults_are)

@@ -631,7 +631,7 @@ TEST_F(money, a_csv_without_a_commission_column_for_a_reported_offer_is_imported
     ASSERT_EQ(warnings.size(), 1u) << update.body;
     EXPECT_EQ(warnings[0].as_string(),
               "this offer pays the network's commission and the file has no commission column: new sales are booked "
-              "at commission 0, sales already booked keep theirs");
+              "at commission 0, sales already booked keep theirs (in proportion to a row's new amount)");
     EXPECT_EQ(commissions(), "REP-1=approved/150,REP-2=pending/0,REP-3=pending/0");
     // A percent offer computes its own commission and needs no column: no warning.
     auto const percent = make_offer(R"({"type":"percent","rate_bps":1000})");

@@ -6,6 +6,7 @@
 #include "money/amount.hpp"
 #include "money/conversion_status.hpp"
 #include "money/csv_import.hpp"
+#include "money/offer.hpp"
 #include "money/shop_orders.hpp"
 
 #include <boost/json/parse.hpp>
@@ -90,6 +91,27 @@ TEST(commission, percent_rounds_half_to_even)
     EXPECT_EQ(percent_commission(-1015, 1000), -102); // a refund mirrors its sale
     // No overflow on the largest sales we accept.
     EXPECT_EQ(percent_commission(1'000'000'000'000'000, 2500), 250'000'000'000'000);
+}
+
+// A network's commission meets a new amount that came without a figure (a partial refund):
+// before, it was kept whole, 2.50 on a sale refunded to 1.00 and on one refunded to 0.
+TEST(commission, a_reported_figure_meets_a_new_amount_without_one_in_proportion)
+{
+    EXPECT_EQ(reported_commission_at(250, 1000, 1000, false), 250) << "a status update keeps it";
+    EXPECT_EQ(reported_commission_at(250, 1000, 100, false), 25);
+    EXPECT_EQ(reported_commission_at(250, 1000, 0, false), 0);
+    EXPECT_EQ(reported_commission_at(250, 1000, 1200, false), 300) << "a corrected amount, up";
+    EXPECT_EQ(reported_commission_at(5, 10, 1, false), 0) << "0.5 → even 0";
+    EXPECT_EQ(reported_commission_at(15, 10, 1, true), 2) << "1.5 → even 2";
+    EXPECT_EQ(reported_commission_at(25, 10, 1, true), 2) << "2.5 → even 2";
+    // A lead worth 0 gives no proportion: what it pays is kept, within the offer's cap.
+    EXPECT_EQ(reported_commission_at(500, 0, 1000, true), 500);
+    EXPECT_EQ(reported_commission_at(500, 0, 100, false), 100);
+    // Above its amount (a lead offer's, or booked before the limits): the proportion, then the cap.
+    EXPECT_EQ(reported_commission_at(250, 100, 50, true), 125);
+    EXPECT_EQ(reported_commission_at(250, 100, 50, false), 50);
+    // The largest sales do not overflow.
+    EXPECT_EQ(reported_commission_at(1'000'000'000'000, 1'000'000'000'000, 999'999'999'999, false), 999'999'999'999);
 }
 
 TEST(status, network_words_map_to_four_states)
