@@ -51,6 +51,19 @@ std::int64_t int_of(json::object const& o, std::string_view name)
     return v && v->is_int64() ? v->as_int64() : 0;
 }
 
+// "2026-11-20T10:00:00Z" as "2026-11-20 10:00 UTC": a chat message has no zone of its own to
+// show it in.
+std::string chat_time(std::string const& at)
+{
+    if (at.size() < 16 || at[10] != 'T')
+        return at;
+    std::string out = at.substr(0, 10);
+    out += ' ';
+    out += at.substr(11, 5);
+    out += " UTC";
+    return out;
+}
+
 json::object parse_object(std::string const& text)
 {
     boost::system::error_code ec;
@@ -124,12 +137,23 @@ std::string chat_message(outgoing_event const& e, std::string const& public_url,
             return out;
         } else if (int_of(data, "previous_amount_minor") == int_of(data, "amount_minor") &&
                    int_of(data, "previous_commission_minor") == int_of(data, "commission_minor")) {
-            // Only where it came from changed: its click or code was found later (said as a
-            // new sale is, with where it now comes from), or a waiting sale's click never came.
-            if (text_of(data, "attribution") == "none")
+            if (auto const was = text_of(data, "previous_occurred_at");
+                !was.empty() && was != text_of(data, "occurred_at")) {
+                // Its time changed (a sale booked when its postback arrived, dated by the network's
+                // report), perhaps where it came from with it. Said as a new sale is, with both times.
+                out = fr ? "Date de vente corrigée : " : "Sale date corrected: ";
+                out += chat_time(text_of(data, "occurred_at"));
+                out += fr ? " (au lieu de " : " (was ";
+                out += chat_time(was);
+                out += "), ";
+            } else if (text_of(data, "attribution") == "none") {
+                // A waiting sale whose click never came.
                 out = fr ? "Vente sans origine connue : " : "Sale left unattributed: ";
-            else
+            } else {
+                // Only where it came from changed: its click or code was found later. Said as a
+                // new sale is, with where it now comes from.
                 out = fr ? "Vente réattribuée : " : "Sale reattributed: ";
+            }
         } else {
             // Its money changed, not its status (a partial refund, a corrected report).
             out = fr ? "Vente passée de " : "Sale changed from ";

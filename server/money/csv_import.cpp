@@ -96,6 +96,10 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
                               " the network's commission differs from the one the offer's rule computes: those "
                               "rows' warnings give both figures; each sale counts ours and keeps the network's in "
                               "network_commission_minor");
+    if (rows_warned["occurred_at"] > 0)
+        warnings.emplace_back(on_rows("occurred_at") +
+                              " the date differs from the one the sale was first given: each sale keeps its first "
+                              "date; those rows' warnings give both");
     if (rows_warned["commission"] > 0)
         warnings.emplace_back(on_rows("commission") +
                               " the amount changed and no commission came with it: each sale's commission was "

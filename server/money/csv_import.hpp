@@ -20,7 +20,8 @@ namespace linkledger::money {
 // "warnings" holds one message when the offer's commission is reported by the network and the
 // file has no commission column (new sales are booked at 0, booked ones keep theirs), and one for
 // each kind of row warning (sale_warning::about) saying how many rows carry it: a commission not
-// the one the offer computes (percent or fixed), a reported commission carried to a new amount. Each such row carries its own "warnings"; it is empty
+// the one the offer computes (percent or fixed), a date other than the one first given, a reported
+// commission carried to a new amount. Each such row carries its own "warnings"; it is empty
 // otherwise.
 boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id, parsed_csv const& csv,
                                  attribution_settings const& settings);

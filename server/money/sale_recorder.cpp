@@ -153,12 +153,13 @@ constexpr char const* k_insert = R"sql(
 INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency,
                          click_id, link_id, video_id, promo_code_id, code, source, attribution, via,
                          occurred_at, attribution_deadline, model_hours,
-                         commission_type, commission_rate_bps, commission_fixed_minor, network_commission_minor)
+                         commission_type, commission_rate_bps, commission_fixed_minor, network_commission_minor,
+                         occurred_at_given)
 VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
         $15::timestamptz,
         CASE WHEN $13 = 'pending' THEN now() + make_interval(secs => $16) END,
         CASE WHEN $13 = 'pending' THEN $17::integer END,
-        $18, $19, $20, $21)
+        $18, $19, $20, $21, $22)
 ON CONFLICT (offer_id, txid) DO NOTHING
 RETURNING id
 )sql";
@@ -166,7 +167,8 @@ RETURNING id
 constexpr char const* k_existing = R"sql(
 SELECT id, status, amount_minor, commission_minor, currency,
        commission_type, commission_rate_bps, commission_fixed_minor, attribution,
-       to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), network_commission_minor
+       to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), network_commission_minor,
+       occurred_at_given, coalesce(click_id, ''), coalesce(code, '')
 FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
@@ -182,10 +184,13 @@ WHERE id = $1
 
 // A sale an older node booked without its rule (a rolling upgrade) takes the one it is priced
 // by now, and keeps it from then on. The network's figure is replaced by a new one, never
-// cleared by a message without one (a status update).
+// cleared by a message without one (a status update). $9, when there is one, is the time a
+// message gives a sale booked at its arrival time: it replaces that one, and stays.
 constexpr char const* k_update = R"sql(
 UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now(),
        network_commission_minor = COALESCE($8, network_commission_minor),
+       occurred_at = COALESCE($9::timestamptz, occurred_at),
+       occurred_at_given = occurred_at_given OR $9::timestamptz IS NOT NULL,
        commission_type = COALESCE(commission_type, $5),
        commission_rate_bps = CASE WHEN commission_type IS NULL THEN $6 ELSE commission_rate_bps END,
        commission_fixed_minor = CASE WHEN commission_type IS NULL THEN $7 ELSE commission_fixed_minor END
@@ -317,6 +322,12 @@ std::string money_text(std::int64_t minor, std::string const& currency)
     return format_major_amount(minor, currency) + " " + currency;
 }
 
+// A time as the answers show it (k_conversion_columns): to the second, in UTC.
+std::string shown_time(std::string const& at)
+{
+    return at.size() > 20 && at.back() == 'Z' ? at.substr(0, 19) + "Z" : at;
+}
+
 } // namespace
 
 std::string canonical_txid(std::string_view txid)
@@ -357,7 +368,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             k_insert, o.id, s.txid, s.status.value_or("pending"), s.amount_minor, commission, currency, s.click_id,
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
             a.method, s.via, at, settings.pending_seconds, settings.model_hours, rule.type, rule.rate_bps,
-            rule.amount_minor, network);
+            rule.amount_minor, network, !s.occurred_at.empty());
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
             // Kept for a click that arrives later (linkledger_attribute_pending, migration 0025).
@@ -392,21 +403,60 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
                                               ", in proportion to the amount (rounded half to even, never above "
                                               "the amount unless the offer allows it); the network's own figure "
                                               "replaces it when one comes"});
+
+    // The sale's time. One the message gives replaces the arrival time the sale was booked at (a
+    // postback has none), once. One given before stays, whatever a later message says: the
+    // creator reconciles each month against the network's statement, and a re-export that dates
+    // a sale otherwise (its validation date, another zone) must not move it out of a month
+    // already settled. The sender is told; a creator typing a sale by hand gets a refusal, since
+    // an answer of 200 would look like the new time was taken.
+    auto const stored_at = row[9].as<std::string>();
+    std::optional<std::string> given_at, redated;
+    if (!s.occurred_at.empty()) {
+        given_at = sale_time(tx, s, settings.time_zone);
+        if (!row[11].as<bool>()) {
+            redated = given_at;
+        } else if (*given_at != stored_at) {
+            if (s.via == "manual")
+                throw http::http_error(http::status::conflict, "occurred_at_kept",
+                                       "this sale was booked at " + shown_time(stored_at) +
+                                           ", the time first given, and keeps it; send that occurred_at, or none",
+                                       "occurred_at");
+            warnings.push_back({"occurred_at", "the sale keeps its time " + shown_time(stored_at) +
+                                                   ", the one first given; " + shown_time(*given_at) +
+                                                   " given now is not taken (a time once given stays, so a "
+                                                   "month already reconciled keeps its sales)"});
+        }
+    }
+    auto const at = redated.value_or(stored_at);
     // First booked without a click or code (a network's first postback often has neither), a
     // sale is attributed by the repeat that brings one; an attributed sale keeps its attribution.
+    // Given its real time, an unattributed sale is attributed again at it, by the click or code it
+    // was booked with when the repeat names none: a late postback's click may have fallen out of a
+    // window counted back from the postback's arrival.
+    auto found_by = s;
+    if (redated) {
+        if (found_by.click_id.empty())
+            found_by.click_id = row[12].as<std::string>();
+        if (found_by.code.empty())
+            found_by.code = row[13].as<std::string>();
+    }
+    // A day given alone stands for any click of that day (latest_click_for) when it is the sale's
+    // time; another one, not taken, says nothing of it.
+    if (given_at != at)
+        found_by.occurred_at.clear();
     bool attributed_now = false;
-    if (row[8].as<std::string>() == "none" && (!s.click_id.empty() || !s.code.empty())) {
-        auto const stored_at = row[9].as<std::string>();
-        auto const a = attribute(tx, o, s, stored_at, latest_click_for(tx, s, stored_at, settings.time_zone), settings);
+    if (row[8].as<std::string>() == "none" && (!found_by.click_id.empty() || !found_by.code.empty())) {
+        auto const a = attribute(tx, o, found_by, at, latest_click_for(tx, found_by, at, settings.time_zone), settings);
         if (a.method != "none") {
-            tx.exec_params0(k_attribute_later, id, s.click_id, a.link_id, a.video_id, a.promo_code_id,
-                            a.code.empty() ? s.code : a.code, a.source, a.method, settings.pending_seconds,
+            tx.exec_params0(k_attribute_later, id, found_by.click_id, a.link_id, a.video_id, a.promo_code_id,
+                            a.code.empty() ? found_by.code : a.code, a.source, a.method, settings.pending_seconds,
                             settings.model_hours);
             attributed_now = true;
         }
     }
     auto const status = s.status.value_or(stored_status);
-    bool const same = status == stored_status && stored_amount == s.amount_minor &&
+    bool const same = !redated && status == stored_status && stored_amount == s.amount_minor &&
                       stored_commission == kept_commission &&
                       (!network || (!row[10].is_null() && row[10].as<std::int64_t>() == *network));
     if (same)
@@ -415,7 +465,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
                         "txid=" + clicks::storable_text(s.txid, 60) + " status=" + stored_status + "->" + status);
     tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor,
-                    network);
+                    network, redated);
     return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 

@@ -12,6 +12,11 @@
 // replaced by the next stated one and never cleared by a message without one, so a statement that
 // differs from what we compute shows beside it. A reported commission meets a new amount without
 // a figure in proportion (offer.hpp, reported_commission_at), said in the warnings.
+// A sale's time is the one its sender gives (a report's date, the API's occurred_at, a shop
+// order's); a sale booked without one (a postback) takes the time it arrives, until a repeat gives
+// one: that replaces it once (occurred_at_given, migrations/0026), and an unattributed sale is
+// attributed again at it. A time once given stays: another one is said in the warnings (refused,
+// 409, for a sale by hand), so a month already reconciled against a statement keeps its sales.
 //
 // A sale whose click id is one of ours (a well-formed id of the offer's window) but not yet in
 // PostgreSQL waits as attribution "pending": the trigger of migrations/0009 attributes it when
@@ -41,7 +46,7 @@ struct sale {
     std::optional<std::int64_t> reported_commission_minor;
     std::string click_id; // either may be empty
     std::string code;
-    std::string occurred_at; // ISO 8601; empty: now
+    std::string occurred_at; // ISO 8601; empty: now (the time it arrived, replaced by the first one given)
     std::string via;         // postback, shopify, woocommerce, csv, manual
 };
 
@@ -50,6 +55,7 @@ struct sale {
 struct sale_warning {
     // network_commission: the network's commission figure (a postback's or a report's) is not the
     //   one the sale counts, its offer computing its own (percent or fixed);
+    // occurred_at: the message gives the sale another time than the one first given, which stays;
     // commission: a reported commission was carried to a new amount that came without a figure.
     std::string about;
     std::string text;

@@ -534,6 +534,104 @@ TEST_F(money_integrity, postbacks_and_shop_webhooks_are_audited_accepted_or_refu
               "0");
 }
 
+namespace {
+
+// A sale's stored time, to the second in UTC, and how it is attributed: "2026-11-20 10:00:00 none".
+std::string time_and_attribution(instance& ll, std::string const& txid)
+{
+    return ll.db().query_value("SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' ' || "
+                               "attribution FROM conversions WHERE txid = '" + txid + "'");
+}
+
+std::string by_hand(offer_ref const& offer, std::string const& txid, std::string const& more = "")
+{
+    return R"({"offer_id":)" + std::to_string(offer.id) + R"(,"txid":")" + txid + R"(","amount_minor":500)" + more + "}";
+}
+
+} // namespace
+
+// A postback has no date: the sale it books takes the time it arrived. The network's report then
+// gave the real one and was answered "unchanged", so a postback arriving after midnight on the
+// last of the month kept the sale in the next month, against the statement (found by a hostile
+// probe). The first time given replaces the arrival time; a time once given stays, and another
+// is said (refused, by hand), so a month already reconciled keeps its sales.
+TEST_F(money_integrity, a_postbacks_arrival_time_gives_way_to_the_first_date_given_and_that_one_stays)
+{
+    auto const offer = make_offer(*ll);
+    auto const p = ll->port();
+    auto const today = ll->db().query_value("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
+    auto const booked = json_of(postback(p, offer, "txid=A1&amount=0.13&status=approved"), 200);
+    EXPECT_EQ(std::string(booked.at("conversion").at("occurred_at").as_string()).substr(0, 10), today);
+
+    std::string const report = "txid,amount,currency,status,date\nA1,0.13,EUR,approved,2026-11-20 10:00:00\n";
+    auto const dated = json_of(import_csv(*ll, offer.id, report), 200);
+    EXPECT_EQ(dated.at("updated").as_int64(), 1) << boost::json::serialize(dated);
+    EXPECT_EQ(boost::json::serialize(dated.at("warnings")), "[]");
+    EXPECT_FALSE(dated.at("rows").as_array()[0].as_object().contains("warnings")) << boost::json::serialize(dated);
+    EXPECT_EQ(time_and_attribution(*ll, "A1"), "2026-11-20 10:00:00 none");
+    // The same file again, and the network's retry (dateless, as every postback): nothing moves.
+    EXPECT_EQ(json_of(import_csv(*ll, offer.id, report), 200).at("unchanged").as_int64(), 1);
+    EXPECT_EQ(json_of(postback(p, offer, "txid=A1&amount=0.13&status=approved"), 200).at("result").as_string(),
+              "unchanged");
+    EXPECT_EQ(time_and_attribution(*ll, "A1"), "2026-11-20 10:00:00 none");
+
+    // Another date for it (a re-export dated otherwise): the first one stays, and the answer says so.
+    auto const other = json_of(import_csv(*ll, offer.id, "txid,amount,status,date\nA1,0.13,approved,2026-12-02\n"), 200);
+    EXPECT_EQ(other.at("unchanged").as_int64(), 1) << boost::json::serialize(other);
+    auto const& row = other.at("rows").as_array()[0].as_object();
+    ASSERT_TRUE(row.contains("warnings")) << boost::json::serialize(other);
+    ASSERT_EQ(row.at("warnings").as_array().size(), 1u) << boost::json::serialize(other);
+    EXPECT_EQ(row.at("warnings").as_array()[0].as_string(),
+              "the sale keeps its time 2026-11-20T10:00:00Z, the one first given; 2026-12-02T00:00:00Z given now is not "
+              "taken (a time once given stays, so a month already reconciled keeps its sales)");
+    ASSERT_EQ(other.at("warnings").as_array().size(), 1u) << boost::json::serialize(other);
+    EXPECT_EQ(other.at("warnings").as_array()[0].as_string(),
+              "on 1 row the date differs from the one the sale was first given: each sale keeps its first date; those "
+              "rows' warnings give both");
+    EXPECT_EQ(time_and_attribution(*ll, "A1"), "2026-11-20 10:00:00 none");
+
+    // By hand alike: a sale typed without a time takes the first one given; another one is a 409
+    // naming occurred_at (a 200 would read as taken), the same instant written otherwise is not.
+    EXPECT_EQ(ll->api("POST", "/api/v1/conversions", by_hand(offer, "A2")).status, 201);
+    auto const given = json_of(ll->api("POST", "/api/v1/conversions", by_hand(offer, "A2", R"(,"occurred_at":"2026-11-30T23:30:00Z")")), 200);
+    EXPECT_EQ(given.at("occurred_at").as_string(), "2026-11-30T23:30:00Z");
+    expect_error(ll->api("POST", "/api/v1/conversions", by_hand(offer, "A2", R"(,"occurred_at":"2026-12-01T00:30:00Z")")),
+                 409, "occurred_at");
+    EXPECT_EQ(ll->api("POST", "/api/v1/conversions", by_hand(offer, "A2", R"(,"occurred_at":"2026-12-01T00:30:00+01:00")"))
+                  .status,
+              200);
+    EXPECT_EQ(time_and_attribution(*ll, "A2"), "2026-11-30 23:30:00 none");
+}
+
+// A late postback: the sale's promo code had ended by the time it arrived, so the sale was booked
+// unattributed. Given its real time by the report, it is attributed again at that time, by the code
+// it was booked with (the report names none).
+TEST_F(money_integrity, a_sale_given_its_real_time_is_attributed_again_at_it)
+{
+    auto const offer = make_offer(*ll);
+    auto const at = [&](char const* ago) {
+        return ll->db().query_value(std::string("SELECT to_char((now() - interval '") + ago +
+                                    "') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    };
+    auto const video = json_of(ll->api("POST", "/api/v1/videos",
+                                       R"({"platform":"tiktok","title":"Last month","posted_at":")" + at("40 days") + R"("})"),
+                               201);
+    json_of(ll->api("POST", "/api/v1/promo-codes",
+                    R"({"code":"LASTMONTH","offer_id":)" + std::to_string(offer.id) + R"(,"video_id":)" +
+                        std::to_string(id_of(video)) + R"(,"valid_from":")" + at("30 days") + R"(","valid_until":")" +
+                        at("2 days") + R"("})"),
+            201);
+    auto const late = json_of(postback(ll->port(), offer, "txid=LATE-1&amount=40.00&code=LASTMONTH"), 200);
+    EXPECT_EQ(late.at("conversion").at("attribution").as_string(), "none") << boost::json::serialize(late);
+
+    auto const sold = at("10 days");
+    auto const dated = json_of(import_csv(*ll, offer.id, "txid,amount,date\nLATE-1,40.00," + sold + "\n"), 200);
+    EXPECT_EQ(dated.at("updated").as_int64(), 1) << boost::json::serialize(dated);
+    EXPECT_EQ(time_and_attribution(*ll, "LATE-1"), sold.substr(0, 10) + " " + sold.substr(11, 8) + " code");
+    EXPECT_EQ(ll->db().query_value("SELECT video_id || ' ' || code FROM conversions WHERE txid = 'LATE-1'"),
+              std::to_string(id_of(video)) + " LASTMONTH");
+}
+
 // A reported commission met a lower amount that came without a figure and stayed whole: 2.50 on a
 // sale refunded to 1.00, above its amount, and 2.50 of approved commission on one refunded to 0
 // (found by a hostile probe). It now follows the amount in proportion, and the answer says so.
@@ -666,4 +764,32 @@ TEST(money_integrity_migration, sales_before_0024_have_no_network_commission_and
     db.execute("UPDATE conversions SET network_commission_minor = 750");
     EXPECT_EQ(db.query_value("SELECT linkledger_conversion_json(c) ->> 'network_commission_minor' FROM conversions c"), "750");
     EXPECT_THROW(db.execute("UPDATE conversions SET network_commission_minor = -1"), std::exception);
+}
+
+// Migration 0026 on a database with sales: a postback's time was always its arrival (postbacks
+// never carried a date), so it may still be given by a report; any other door's may have been
+// given and stays. A change of a sale's time alone is a sale.updated with the time before.
+TEST(money_integrity_migration, sales_before_0026_by_postback_may_be_dated_and_a_new_time_is_an_event)
+{
+    scratch_database db("sale_time_migration");
+    std::vector<linkledger::db::migration_source> before, all = linkledger::db::embedded_migrations();
+    for (auto const& m : all)
+        if (linkledger::db::migration_version(m.name) < 26)
+            before.push_back(m);
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, before);
+    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
+               "occurred_at) "
+               "SELECT o.id, v.via, 'pending', 1000, 100, 'EUR', 'unattributed', 'none', v.via, '2026-12-01T00:10:00Z' "
+               "FROM offers o, (VALUES ('postback'), ('csv'), ('manual'), ('shopify')) v(via)");
+    linkledger::db::migrate(conn, all);
+    EXPECT_EQ(db.query_value("SELECT string_agg(via || '=' || occurred_at_given, ',' ORDER BY via) FROM conversions"),
+              "csv=true,manual=true,postback=false,shopify=true");
+    db.execute("INSERT INTO webhook_endpoints (url, events, secret) VALUES ('https://example.com/h', '{sale.updated}', 's')");
+    db.execute("UPDATE conversions SET occurred_at = '2026-11-20T10:00:00Z' WHERE via = 'postback'");
+    EXPECT_EQ(db.query_value("SELECT count(*) || ' ' || string_agg((data ->> 'previous_occurred_at') || ' ' || (data ->> "
+                             "'occurred_at'), ',') FROM webhook_events WHERE type = 'sale.updated'"),
+              "1 2026-12-01T00:10:00Z 2026-11-20T10:00:00Z");
 }

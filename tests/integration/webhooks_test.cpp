@@ -227,6 +227,22 @@ TEST_F(webhooks, a_sale_is_signed_and_verified_by_the_reference_implementation)
     EXPECT_EQ(str(attributed.at("data"), "previous_attribution"), "none");
     EXPECT_TRUE(attributed.at("data").at("previous_video_id").is_null());
     EXPECT_EQ(attributed.at("data").at("video_id"), video.json().at("id"));
+
+    // Its time changes, nothing else (booked without one, given it later): sale.updated, with the
+    // time it had. Before, nothing was sent and a consumer totalling by month kept it where it
+    // arrived.
+    auto const arrived = str(found.json(), "occurred_at");
+    auto const dated = ll->api("POST", "/api/v1/conversions",
+                               R"({"offer_id": )" + offer_id +
+                                   R"(, "txid": "ORDER-1", "amount_minor": 1500, "occurred_at": "2026-11-20T10:00:00Z"})");
+    ASSERT_EQ(dated.status, 200) << dated.body;
+    log = receiver->wait_for(5, 10s);
+    ASSERT_EQ(log.size(), 5u);
+    auto const redated = json::parse(str(log[4], "body")).as_object();
+    EXPECT_EQ(str(redated, "type"), "sale.updated");
+    EXPECT_EQ(str(redated.at("data"), "occurred_at"), "2026-11-20T10:00:00Z");
+    EXPECT_EQ(str(redated.at("data"), "previous_occurred_at"), arrived);
+    EXPECT_EQ(redated.at("data").at("previous_amount_minor").as_int64(), 1500);
 }
 
 TEST_F(webhooks, link_and_offer_changes_are_events_with_the_api_object)

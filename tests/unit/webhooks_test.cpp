@@ -214,6 +214,31 @@ TEST(webhook_formats, a_link_gets_its_short_url)
     EXPECT_EQ(chat_message(given_up, "", "en"), "Sale left unattributed: €60.00, commission €6.00");
 }
 
+// A sale booked when its postback arrived, dated by the network's report (migration 0026): said
+// with both times, not as "reattributed" (its money and where it came from may be the same).
+TEST(webhook_formats, a_sale_given_its_real_time_says_both_times)
+{
+    outgoing_event const redated{"sale.updated", "2026-12-01T00:30:00.000Z",
+                                 R"({"amount_minor":13,"commission_minor":1,"currency":"EUR","status":"approved",)"
+                                 R"("source":"unattributed","occurred_at":"2026-11-20T10:00:00Z",)"
+                                 R"("previous_status":"approved","previous_amount_minor":13,"previous_commission_minor":1,)"
+                                 R"("previous_source":"unattributed","previous_occurred_at":"2026-12-01T00:10:00Z"})",
+                                 "{}"};
+    EXPECT_EQ(chat_message(redated, "", "en"),
+              "Sale date corrected: 2026-11-20 10:00 UTC (was 2026-12-01 00:10 UTC), €0.13, commission €0.01");
+    EXPECT_EQ(chat_message(redated, "", "fr"),
+              "Date de vente corrigée : 2026-11-20 10:00 UTC (au lieu de 2026-12-01 00:10 UTC), 0,13\u00a0€, "
+              "commission 0,01\u00a0€");
+    // The same time: where it came from changed, nothing else.
+    outgoing_event const found{"sale.updated", "2026-12-01T00:30:00.000Z",
+                               R"({"amount_minor":13,"commission_minor":1,"currency":"EUR","status":"approved",)"
+                               R"("source":"tiktok","occurred_at":"2026-11-20T10:00:00Z","previous_status":"approved",)"
+                               R"("previous_amount_minor":13,"previous_commission_minor":1,"previous_source":"unattributed",)"
+                               R"("previous_occurred_at":"2026-11-20T10:00:00Z"})",
+                               "{}"};
+    EXPECT_EQ(chat_message(found, "", "en"), "Sale reattributed: €0.13 via tiktok, commission €0.01");
+}
+
 TEST(sender_settings, the_timeout_is_milliseconds_under_the_lease)
 {
     ::unsetenv("LINKLEDGER_WEBHOOK_TIMEOUT_MS");
