@@ -275,6 +275,43 @@ TEST_F(shop_refunds, an_order_update_and_its_refund_end_at_the_same_amount_in_an
         EXPECT_EQ(booked(offer, txid), "9000/900/approved") << txid;
 }
 
+// An offer whose commission the network reports (its report gives 8.00 on the 100.00 order): a
+// refund of 40.00 takes its share of the figure, 4.80 left, whichever of the refund and the order
+// listing it comes first. Before, refunds/create kept 8.00 on the 60.00 left.
+TEST_F(shop_refunds, a_reported_commission_takes_the_refunds_share_in_either_order)
+{
+    auto const made = ll->api("POST", "/api/v1/offers", R"({"name":"Network shop","currency":"EUR","commission":{"type":"reported"}})");
+    ASSERT_EQ(made.status, 201) << made.body;
+    shop_offer const offer{std::to_string(made.json().at("id").as_int64()),
+                           std::string(made.json().at("webhook_secret").as_string())};
+    auto const reported = [&](std::string const& txid) {
+        auto const reply = send(ll->port(), {"POST", "/api/v1/conversions/import?offer_id=" + offer.id,
+                                             "txid,amount,commission\n" + txid + ",100.00,8.00\n",
+                                             {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}});
+        EXPECT_EQ(reply.status, 200) << reply.body;
+    };
+    std::string listed = "["; // appended: g++ 12 -O2 raises a false -Wrestrict on "[" + std::string
+    listed.append(refund("3301", "1301", "40.00"));
+    listed.push_back(']');
+
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("1301"))), "created");
+    reported("1301");
+    EXPECT_EQ(booked(offer, "1301"), "10000/800/approved");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3301", "1301", "40.00"))), "updated");
+    EXPECT_EQ(booked(offer, "1301"), "6000/480/approved");
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1301", "60.00", listed))), "unchanged");
+
+    std::string listed_too = "[";
+    listed_too.append(refund("3302", "1302", "40.00"));
+    listed_too.push_back(']');
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("1302"))), "created");
+    reported("1302");
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1302", "60.00", listed_too))), "updated");
+    EXPECT_EQ(booked(offer, "1302"), "6000/480/approved");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3302", "1302", "40.00"))), "unchanged");
+    EXPECT_EQ(booked(offer, "1302"), "6000/480/approved");
+}
+
 // A refund in another currency than its order (a shop's presentment currency) is kept but never
 // taken off, whichever arrives first, and the answer says so. Before: subtracted as if in the
 // order's currency when the order came first, ignored for good when the refund did.
