@@ -445,9 +445,19 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // time; another one, not taken, says nothing of it.
     if (given_at != at)
         found_by.occurred_at.clear();
+    auto latest_click = latest_click_for(tx, found_by, at, settings.time_zone);
+    if (redated) // the bound goes with the time (linkledger_attribute_pending, migration 0025)
+        tx.exec_params0("UPDATE conversions SET click_until = NULLIF($2::timestamptz, $3::timestamptz) WHERE id = $1",
+                        id, latest_click, at);
+    else if (latest_click == at) // the stored day's bound, when the sale's day was given alone
+        if (auto const kept = tx.exec_params1("SELECT to_char(click_until AT TIME ZONE 'UTC', "
+                                              "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM conversions WHERE id = $1",
+                                              id)[0];
+            !kept.is_null())
+            latest_click = kept.as<std::string>();
     bool attributed_now = false;
     if (row[8].as<std::string>() == "none" && (!found_by.click_id.empty() || !found_by.code.empty())) {
-        auto const a = attribute(tx, o, found_by, at, latest_click_for(tx, found_by, at, settings.time_zone), settings);
+        auto const a = attribute(tx, o, found_by, at, latest_click, settings);
         if (a.method != "none") {
             tx.exec_params0(k_attribute_later, id, found_by.click_id, a.link_id, a.video_id, a.promo_code_id,
                             a.code.empty() ? found_by.code : a.code, a.source, a.method, settings.pending_seconds,

@@ -378,6 +378,12 @@ TEST_F(money_integrity, a_sale_reported_by_its_day_alone_is_attributed_to_a_clic
                                           ",approved\n"),
             200);
     EXPECT_EQ(ll->db().query_value("SELECT attribution FROM conversions WHERE txid = 'DAY-2'"), "none");
+    // Booked by its day without a click; the network's postback names the click later: the day
+    // still stands for any click of it.
+    json_of(import_csv(*ll, offer.id, "txid,amount,date,status\nDAY-4,40.00," + today + ",approved\n"), 200);
+    EXPECT_EQ(ll->db().query_value("SELECT attribution FROM conversions WHERE txid = 'DAY-4'"), "none");
+    json_of(postback(ll->port(), offer, "txid=DAY-4&amount=40.00&click_id=" + click_id), 200);
+    EXPECT_EQ(ll->db().query_value("SELECT attribution FROM conversions WHERE txid = 'DAY-4'"), "click");
 
     // Its click not stored yet (a journal backlog): the sale waits, and the click, later in that
     // day than the sale's stored first instant, settles it when it lands.
