@@ -720,15 +720,25 @@ TEST(money_integrity_zone, a_time_without_a_zone_is_utc_whatever_the_database_de
 // Migration 0021 on a database with sales: each keeps its offer's rule as it stood, and a sale a
 // postback stored padded (" ORD-9") gets its trimmed id, so the network's next retry finds it;
 // two spellings of one sale already stored are left for the creator to settle.
+namespace {
+
+// The embedded migrations older than `version`: a database as an earlier release left it.
+std::vector<linkledger::db::migration_source> migrations_before(int version)
+{
+    std::vector<linkledger::db::migration_source> before;
+    for (auto const& m : linkledger::db::embedded_migrations())
+        if (linkledger::db::migration_version(m.name) < version)
+            before.push_back(m);
+    return before;
+}
+
+} // namespace
+
 TEST(money_integrity_migration, sales_before_0021_keep_their_offers_rule_and_lose_their_padding)
 {
     scratch_database db("sale_rule_migration");
-    std::vector<linkledger::db::migration_source> before, all = linkledger::db::embedded_migrations();
-    for (auto const& m : all)
-        if (linkledger::db::migration_version(m.name) < 21)
-            before.push_back(m);
     pqxx::connection conn(db.url());
-    linkledger::db::migrate(conn, before);
+    linkledger::db::migrate(conn, migrations_before(21));
     db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
                "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
                "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
@@ -736,7 +746,7 @@ TEST(money_integrity_migration, sales_before_0021_keep_their_offers_rule_and_los
                "SELECT o.id, v.txid, 'pending', 1000, 100, 'EUR', 'unattributed', 'none', 'postback', now() "
                "FROM offers o, (VALUES (1, ' ORD-9'), (2, 'ORD-8 '), (3, 'ORD-8'), (4, ' ORD-7'), (5, 'ORD-7 ')) v(n, txid) "
                "ORDER BY v.n");
-    linkledger::db::migrate(conn, all);
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
     EXPECT_EQ(db.query_value("SELECT string_agg('[' || txid || ']', ',' ORDER BY id) FROM conversions"),
               "[ORD-9],[ORD-8 ],[ORD-8],[ORD-7],[ORD-7 ]");
     EXPECT_EQ(db.query_value("SELECT string_agg(DISTINCT commission_type || ':' || commission_rate_bps, ',') FROM conversions"),
@@ -748,19 +758,15 @@ TEST(money_integrity_migration, sales_before_0021_keep_their_offers_rule_and_los
 TEST(money_integrity_migration, sales_before_0024_have_no_network_commission_and_events_carry_it)
 {
     scratch_database db("network_commission_migration");
-    std::vector<linkledger::db::migration_source> before, all = linkledger::db::embedded_migrations();
-    for (auto const& m : all)
-        if (linkledger::db::migration_version(m.name) < 24)
-            before.push_back(m);
     pqxx::connection conn(db.url());
-    linkledger::db::migrate(conn, before);
+    linkledger::db::migrate(conn, migrations_before(24));
     db.execute("INSERT INTO offers (name, currency, commission_type, postback_token_sha256, webhook_secret) "
                "VALUES ('Network', 'EUR', 'reported', decode(repeat('00', 32), 'hex'), 's');"
                "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
                "occurred_at, commission_type) "
                "SELECT o.id, 'OLD-1', 'approved', 10000, 800, 'EUR', 'unattributed', 'none', 'postback', now(), 'reported' "
                "FROM offers o");
-    linkledger::db::migrate(conn, all);
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
     EXPECT_EQ(db.query_value("SELECT commission_minor || '/' || coalesce(network_commission_minor::text, 'null') "
                              "FROM conversions"),
               "800/null");
@@ -778,19 +784,15 @@ TEST(money_integrity_migration, sales_before_0024_have_no_network_commission_and
 TEST(money_integrity_migration, sales_before_0026_by_postback_may_be_dated_and_a_new_time_is_an_event)
 {
     scratch_database db("sale_time_migration");
-    std::vector<linkledger::db::migration_source> before, all = linkledger::db::embedded_migrations();
-    for (auto const& m : all)
-        if (linkledger::db::migration_version(m.name) < 26)
-            before.push_back(m);
     pqxx::connection conn(db.url());
-    linkledger::db::migrate(conn, before);
+    linkledger::db::migrate(conn, migrations_before(26));
     db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
                "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
                "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
                "occurred_at) "
                "SELECT o.id, v.via, 'pending', 1000, 100, 'EUR', 'unattributed', 'none', v.via, '2026-12-01T00:10:00Z' "
                "FROM offers o, (VALUES ('postback'), ('csv'), ('manual'), ('shopify')) v(via)");
-    linkledger::db::migrate(conn, all);
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
     EXPECT_EQ(db.query_value("SELECT string_agg(via || '=' || occurred_at_given, ',' ORDER BY via) FROM conversions"),
               "csv=true,manual=true,postback=false,shopify=true");
     db.execute("INSERT INTO webhook_endpoints (url, events, secret) VALUES ('https://example.com/h', '{sale.updated}', 's')");
