@@ -154,12 +154,12 @@ INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor,
                          click_id, link_id, video_id, promo_code_id, code, source, attribution, via,
                          occurred_at, attribution_deadline, model_hours,
                          commission_type, commission_rate_bps, commission_fixed_minor, network_commission_minor,
-                         occurred_at_given)
+                         occurred_at_given, click_until)
 VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
         $15::timestamptz,
         CASE WHEN $13 = 'pending' THEN now() + make_interval(secs => $16) END,
         CASE WHEN $13 = 'pending' THEN $17::integer END,
-        $18, $19, $20, $21, $22)
+        $18, $19, $20, $21, $22, NULLIF($23::timestamptz, $15::timestamptz))
 ON CONFLICT (offer_id, txid) DO NOTHING
 RETURNING id
 )sql";
@@ -168,7 +168,8 @@ constexpr char const* k_existing = R"sql(
 SELECT id, status, amount_minor, commission_minor, currency,
        commission_type, commission_rate_bps, commission_fixed_minor, attribution,
        to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), network_commission_minor,
-       occurred_at_given, coalesce(click_id, ''), coalesce(code, '')
+       occurred_at_given, coalesce(click_id, ''), coalesce(code, ''),
+       to_char(click_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
 FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
@@ -185,12 +186,15 @@ WHERE id = $1
 // A sale an older node booked without its rule (a rolling upgrade) takes the one it is priced
 // by now, and keeps it from then on. The network's figure is replaced by a new one, never
 // cleared by a message without one (a status update). $9, when there is one, is the time a
-// message gives a sale booked at its arrival time: it replaces that one, and stays.
+// message gives a sale booked at its arrival time: it replaces that one, and stays, with $10, the
+// latest click that counts for it (migration 0025).
 constexpr char const* k_update = R"sql(
 UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now(),
        network_commission_minor = COALESCE($8, network_commission_minor),
        occurred_at = COALESCE($9::timestamptz, occurred_at),
        occurred_at_given = occurred_at_given OR $9::timestamptz IS NOT NULL,
+       click_until = CASE WHEN $9::timestamptz IS NULL THEN click_until
+                          ELSE NULLIF($10::timestamptz, $9::timestamptz) END,
        commission_type = COALESCE(commission_type, $5),
        commission_rate_bps = CASE WHEN commission_type IS NULL THEN $6 ELSE commission_rate_bps END,
        commission_fixed_minor = CASE WHEN commission_type IS NULL THEN $7 ELSE commission_fixed_minor END
@@ -286,6 +290,11 @@ std::optional<std::int64_t> network_figure(sale const& s)
     return std::nullopt;
 }
 
+std::string money_text(std::int64_t minor, std::string const& currency)
+{
+    return format_major_amount(minor, currency) + " " + currency;
+}
+
 std::string rule_text(commission_rule const& rule, std::string const& currency)
 {
     if (rule.type == "percent") {
@@ -299,7 +308,7 @@ std::string rule_text(commission_rule const& rule, std::string const& currency)
         return text + "% of the amount";
     }
     if (rule.type == "fixed")
-        return "a fixed " + format_major_amount(rule.amount_minor.value_or(0), currency) + " " + currency;
+        return "a fixed " + money_text(rule.amount_minor.value_or(0), currency);
     return rule.type;
 }
 
@@ -311,15 +320,9 @@ std::vector<sale_warning> commission_warnings(std::optional<std::int64_t> networ
     if (!network || *network == booked)
         return {};
     return {{"network_commission",
-             "the network's commission is " + format_major_amount(*network, currency) + " " + currency +
-                 "; this offer's rule (" + rule_text(rule, currency) + ") gives " +
-                 format_major_amount(booked, currency) + " " + currency +
+             "the network's commission is " + money_text(*network, currency) + "; this offer's rule (" +
+                 rule_text(rule, currency) + ") gives " + money_text(booked, currency) +
                  ", which the sale counts; the network's figure is kept in network_commission_minor"}};
-}
-
-std::string money_text(std::int64_t minor, std::string const& currency)
-{
-    return format_major_amount(minor, currency) + " " + currency;
 }
 
 // A time as the answers show it (k_conversion_columns): to the second, in UTC.
@@ -368,12 +371,9 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             k_insert, o.id, s.txid, s.status.value_or("pending"), s.amount_minor, commission, currency, s.click_id,
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
             a.method, s.via, at, settings.pending_seconds, settings.model_hours, rule.type, rule.rate_bps,
-            rule.amount_minor, network, !s.occurred_at.empty());
+            rule.amount_minor, network, !s.occurred_at.empty(), latest_click);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
-            // Kept for a click that arrives later (linkledger_attribute_pending, migration 0025).
-            if (latest_click != at)
-                tx.exec_params0("UPDATE conversions SET click_until = $2 WHERE id = $1", id, latest_click);
             return {id, "created", load_conversion(tx, id), commission_warnings(network, commission, rule, currency)};
         }
         // Another request booked the same sale a moment ago: treat this one as its repeat.
@@ -445,16 +445,10 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // time; another one, not taken, says nothing of it.
     if (given_at != at)
         found_by.occurred_at.clear();
-    auto latest_click = latest_click_for(tx, found_by, at, settings.time_zone);
-    if (redated) // the bound goes with the time (linkledger_attribute_pending, migration 0025)
-        tx.exec_params0("UPDATE conversions SET click_until = NULLIF($2::timestamptz, $3::timestamptz) WHERE id = $1",
-                        id, latest_click, at);
-    else if (latest_click == at) // the stored day's bound, when the sale's day was given alone
-        if (auto const kept = tx.exec_params1("SELECT to_char(click_until AT TIME ZONE 'UTC', "
-                                              "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM conversions WHERE id = $1",
-                                              id)[0];
-            !kept.is_null())
-            latest_click = kept.as<std::string>();
+    // The stored bound, when the sale's day was given alone; a new time brings its own (stored
+    // by k_update, since a redated sale is never "unchanged").
+    auto const latest_click = !redated && !row[14].is_null() ? row[14].as<std::string>()
+                                                             : latest_click_for(tx, found_by, at, settings.time_zone);
     bool attributed_now = false;
     if (row[8].as<std::string>() == "none" && (!found_by.click_id.empty() || !found_by.code.empty())) {
         auto const a = attribute(tx, o, found_by, at, latest_click, settings);
@@ -475,7 +469,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
                         "txid=" + clicks::storable_text(s.txid, 60) + " status=" + stored_status + "->" + status);
     tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor,
-                    network, redated);
+                    network, redated, latest_click);
     return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 
