@@ -1,4 +1,4 @@
--- 1. Which video a link pointed at, and since when. A creator points the one link in their bio at
+-- Which video a link pointed at, and since when. A creator points the one link in their bio at
 -- each new video; a click belongs to the video the link pointed at when the click happened.
 -- Before, a sale found through its click took the link's video at the moment the sale was
 -- recorded (a postback days later, a monthly CSV import), and reports counted every past click
@@ -84,42 +84,3 @@ LANGUAGE sql AS $$
     )
     SELECT count(*)::integer FROM settled
 $$;
-
--- 2. sale.updated is sent when a sale's attribution changes too (a click or a code found by a
--- later postback or import, a pending sale settled when its click is stored): a consumer
--- totalling by video or source from the events kept the sale as unattributed for good. data
--- carries previous_link_id, previous_video_id, previous_source and previous_attribution beside
--- 0023's previous_* figures.
-CREATE OR REPLACE FUNCTION linkledger_webhook_conversion() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM linkledger_webhook_enqueue('sale.created', linkledger_conversion_json(NEW),
-                                           linkledger_sale_context(NEW));
-    ELSE
-        PERFORM linkledger_webhook_enqueue(
-            'sale.updated',
-            (linkledger_conversion_json(NEW)::jsonb
-                || jsonb_build_object('previous_status', OLD.status,
-                                      'previous_amount_minor', OLD.amount_minor,
-                                      'previous_commission_minor', OLD.commission_minor,
-                                      'previous_link_id', OLD.link_id,
-                                      'previous_video_id', OLD.video_id,
-                                      'previous_source', OLD.source,
-                                      'previous_attribution', OLD.attribution))::json,
-            linkledger_sale_context(NEW));
-    END IF;
-    RETURN NULL;
-END
-$$;
-
-DROP TRIGGER conversions_webhook_status ON conversions;
-CREATE TRIGGER conversions_webhook_status
-    AFTER UPDATE OF status, amount_minor, commission_minor, link_id, video_id, source, attribution ON conversions
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
-                       OR OLD.amount_minor IS DISTINCT FROM NEW.amount_minor
-                       OR OLD.commission_minor IS DISTINCT FROM NEW.commission_minor
-                       OR OLD.link_id IS DISTINCT FROM NEW.link_id
-                       OR OLD.video_id IS DISTINCT FROM NEW.video_id
-                       OR OLD.source IS DISTINCT FROM NEW.source
-                       OR OLD.attribution IS DISTINCT FROM NEW.attribution)
-    EXECUTE FUNCTION linkledger_webhook_conversion();

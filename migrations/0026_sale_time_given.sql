@@ -11,8 +11,11 @@
 ALTER TABLE conversions ADD COLUMN occurred_at_given boolean NOT NULL DEFAULT true;
 UPDATE conversions SET occurred_at_given = false WHERE via = 'postback';
 
--- 2. sale.updated is sent when a sale's time changes too: a consumer totalling by month kept the
--- sale in the month it arrived in. data carries previous_occurred_at beside 0025's previous_*.
+-- 2. sale.updated is sent when a sale's time or its attribution changes too (a click or a code
+-- found by a later postback or import, a pending sale settled when its click is stored): a
+-- consumer totalling by month, video or source from the events kept the sale where it first
+-- landed. data carries previous_link_id, previous_video_id, previous_source,
+-- previous_attribution and previous_occurred_at beside 0023's previous_* figures.
 CREATE OR REPLACE FUNCTION linkledger_webhook_conversion() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
