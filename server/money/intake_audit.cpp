@@ -43,7 +43,11 @@ void audit_accepted(pqxx::transaction_base& tx, intake const& in, boost::json::o
             e.target_id = id->as_int64();
         e.summary += " txid=" + text_of(conversion, "txid") + " status=" + text_of(conversion, "status") +
                      " amount_minor=" + text_of(conversion, "amount_minor") + " " + text_of(conversion, "currency") +
+                     " commission_minor=" + text_of(conversion, "commission_minor") +
                      " attribution=" + text_of(conversion, "attribution");
+        // The network's own figure, when it gave one: what a statement is checked against.
+        if (auto const network = text_of(conversion, "network_commission_minor"); !network.empty())
+            e.summary += " network_commission_minor=" + network;
     }
     audit::record(tx, e);
 }

@@ -517,6 +517,7 @@ TEST_F(money_integrity, postbacks_and_shop_webhooks_are_audited_accepted_or_refu
 {
     auto const offer = make_offer(*ll);
     ASSERT_EQ(postback(ll->port(), offer, "txid=AUD-1&amount=12.00&status=approved").status, 200);
+    ASSERT_EQ(postback(ll->port(), offer, "txid=AUD-3&amount=20.00&payout=1.50&status=approved").status, 200);
     auto const forged = send(ll->port(), {"GET", "/postback/" + std::to_string(offer.id) + "?token=pb_forged&txid=AUD-2&amount=1", "", {}});
     EXPECT_EQ(forged.status, 403);
     auto const shop = send(ll->port(), {"POST", "/webhooks/shopify/" + std::to_string(offer.id), R"({"id":1})",
@@ -524,8 +525,14 @@ TEST_F(money_integrity, postbacks_and_shop_webhooks_are_audited_accepted_or_refu
     EXPECT_EQ(shop.status, 401);
     auto const offer_id = std::to_string(offer.id);
     EXPECT_EQ(ll->db().query_value("SELECT actor_kind || ' ' || action || ' ' || summary FROM audit_log WHERE "
-                                   "action = 'postback.accepted' AND actor_id = " + offer_id),
-              "postback postback.accepted result=created txid=AUD-1 status=approved amount_minor=1200 EUR attribution=none");
+                                   "action = 'postback.accepted' AND summary LIKE '%AUD-1 %' AND actor_id = " + offer_id),
+              "postback postback.accepted result=created txid=AUD-1 status=approved amount_minor=1200 EUR "
+              "commission_minor=120 attribution=none");
+    // The network's commission beside ours: the two figures a statement is reconciled with.
+    EXPECT_EQ(ll->db().query_value("SELECT summary FROM audit_log WHERE action = 'postback.accepted' AND summary "
+                                   "LIKE '%AUD-3%'"),
+              "result=created txid=AUD-3 status=approved amount_minor=2000 EUR commission_minor=200 "
+              "attribution=none network_commission_minor=150");
     EXPECT_EQ(ll->db().query_value("SELECT summary FROM audit_log WHERE action = 'postback.refused' AND actor_id = " + offer_id),
               "status=403 code=bad_token field=token");
     EXPECT_EQ(ll->db().query_value("SELECT actor_kind || ' ' || summary FROM audit_log WHERE action = 'webhook.refused' "
