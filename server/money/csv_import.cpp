@@ -59,7 +59,7 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
                 throw http::bad_field("body", "the row has " + n->second + " cells; the header has a different number");
             if (auto const c = row.fields.find("#conflict"); c != row.fields.end())
                 throw http::bad_field(c->second, "two columns give " + c->second + " different values");
-            auto const s = sale_from_csv_row(row, *o);
+            auto const s = sale_from_csv_row(row, *o, [&](std::string const& txid) { return booked_currency(tx, o->id, txid); });
             pqxx::subtransaction sub(tx, "csv_row");
             auto const outcome = record_sale(sub, *o, s, settings);
             sub.commit();

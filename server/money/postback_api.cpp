@@ -38,7 +38,8 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
                         std::string_view(reinterpret_cast<char const*>(digest.data()), digest.size()),
                         o->postback_token_sha256))
                     throw http::http_error(status::forbidden, "bad_token", "the postback token is wrong", "token");
-                auto result = record_sale(tx, *o, sale_from_postback(params, *o), settings);
+                auto const booked = [&](std::string const& txid) { return booked_currency(tx, o->id, txid); };
+                auto result = record_sale(tx, *o, sale_from_postback(params, *o, booked), settings);
                 audit_accepted(tx, in, {{"result", result.result}, {"conversion", result.conversion}});
                 tx.commit();
                 return result;

@@ -219,7 +219,7 @@ std::vector<std::string> unfilled_macros(postback_parameters const& params)
     return names;
 }
 
-sale sale_from_postback(postback_parameters const& params, offer const& o)
+sale sale_from_postback(postback_parameters const& params, offer const& o, booked_currency_lookup const& booked)
 {
     sale s;
     s.via = "postback";
@@ -227,7 +227,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o)
     if (s.txid.empty())
         throw http::bad_field("txid", "txid is required", "required");
     s.currency = postback_param(params, "currency");
-    auto const currency = s.currency.empty() ? o.currency : s.currency;
+    auto const currency = !s.currency.empty() ? s.currency : unnamed_currency(o, s.txid, booked);
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR");
     auto const amount_param = only_param(params, k_amount_names);

@@ -28,7 +28,9 @@ std::string postback_param(postback_parameters const& params, std::string const&
 // absent, and named in the answer so the network's template can be fixed.
 std::vector<std::string> unfilled_macros(postback_parameters const& params);
 
-// The sale the parameters describe for offer `o`; throws http_error 400 naming the field.
-sale sale_from_postback(postback_parameters const& params, offer const& o);
+// The sale the parameters describe for offer `o`; throws http_error 400 naming the field. Its
+// amounts are read in the currency the postback names, else in the booked sale's, else in the
+// offer's.
+sale sale_from_postback(postback_parameters const& params, offer const& o, booked_currency_lookup const& booked = {});
 
 } // namespace linkledger::money

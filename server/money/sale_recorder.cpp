@@ -338,6 +338,27 @@ std::string canonical_txid(std::string_view txid)
     return trimmed(txid);
 }
 
+std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid)
+{
+    // Text no sale can be booked under is refused later, naming its field (check_sale); sent to
+    // PostgreSQL here, invalid UTF-8 would abort the transaction, an import's good rows with it.
+    auto const key = canonical_txid(txid);
+    if (key.empty() || key.size() > k_max_txid_bytes || !clicks::is_clean_text(key))
+        return std::nullopt;
+    auto const rows = tx.exec_params("SELECT currency FROM conversions WHERE offer_id = $1 AND txid = $2", offer_id, key);
+    if (rows.empty())
+        return std::nullopt;
+    return rows[0][0].as<std::string>();
+}
+
+std::string unnamed_currency(offer const& o, std::string_view txid, booked_currency_lookup const& booked)
+{
+    if (booked)
+        if (auto currency = booked(std::string(txid)))
+            return *currency;
+    return o.currency;
+}
+
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& given,
                          attribution_settings const& settings)
 {
@@ -347,8 +368,9 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto any_rule = o;
     any_rule.allow_commission_above_amount = true;
     check_sale(s, any_rule);
-    auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const existing = tx.exec_params(k_existing, o.id, s.txid);
+    // A repeat that names no currency is in the one the sale was booked in (booked_currency).
+    auto const currency = !s.currency.empty() ? s.currency : !existing.empty() ? existing[0][4].as<std::string>() : o.currency;
     // A new sale is priced by the offer's rule; a booked one by the rule it was booked under,
     // whatever the offer says now.
     auto const rule = existing.empty() ? o.commission : booked_rule(existing[0], 5, o.commission);

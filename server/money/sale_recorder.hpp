@@ -29,6 +29,7 @@
 #include <pqxx/transaction_base>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,19 @@ struct attribution_settings {
 // The txid a sale is booked under: without the spaces, tabs and line breaks around it
 // (" ORD-9" is the sale "ORD-9" at every door).
 std::string canonical_txid(std::string_view txid);
+
+// The currency a sale of the offer is booked in, by its txid; nothing when it is not booked.
+// A message that names no currency is in that one: a sale booked in JPY on a EUR offer is
+// updated, refunded or reversed in JPY (a network's status update, a `txid,amount,status` file).
+std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid);
+
+// The same asked by a door's parser, which reads no database (postback_params, sales_csv): the
+// door passes booked_currency over its transaction; a parser without one (a fuzzer) reads the
+// offer's currency.
+using booked_currency_lookup = std::function<std::optional<std::string>(std::string const& txid)>;
+
+// The currency of a message that names none: the booked sale's, else the offer's.
+std::string unnamed_currency(offer const& o, std::string_view txid, booked_currency_lookup const& booked);
 
 // Throws http_error 400 naming the field for a sale that cannot be booked as given.
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& s,

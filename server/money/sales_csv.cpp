@@ -161,7 +161,7 @@ parsed_csv parse_sales_csv(std::string_view text)
     return out;
 }
 
-sale sale_from_csv_row(csv_row const& row, offer const& o)
+sale sale_from_csv_row(csv_row const& row, offer const& o, booked_currency_lookup const& booked)
 {
     sale s;
     s.via = "csv";
@@ -171,7 +171,7 @@ sale sale_from_csv_row(csv_row const& row, offer const& o)
     s.currency = cell(row, "currency");
     std::transform(s.currency.begin(), s.currency.end(), s.currency.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    auto const currency = s.currency.empty() ? o.currency : s.currency;
+    auto const currency = !s.currency.empty() ? s.currency : unnamed_currency(o, s.txid, booked);
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "'" + s.currency + "' is not an ISO 4217 currency");
     auto const amount = parse_written_amount(cell(row, "amount"), currency);

@@ -35,8 +35,9 @@ struct parsed_csv {
 // columns or with an unterminated quote.
 parsed_csv parse_sales_csv(std::string_view text);
 
-// One row as a sale of offer `o` (whose currency applies when the row names none). Throws
-// http_error 400 naming the column at fault.
-sale sale_from_csv_row(csv_row const& row, offer const& o);
+// One row as a sale of offer `o`. A row that names no currency is in the booked sale's
+// (`booked`, as for a postback), else in the offer's. Throws http_error 400 naming the column
+// at fault.
+sale sale_from_csv_row(csv_row const& row, offer const& o, booked_currency_lookup const& booked = {});
 
 } // namespace linkledger::money

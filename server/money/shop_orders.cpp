@@ -387,8 +387,10 @@ sale sale_from_shop_order(shop_order const& order, offer const& o, std::string_v
     sale s;
     s.via = std::string(via);
     s.txid = order.txid;
-    s.currency = order.currency;
-    auto const bases = order_bases_minor(order, s.currency.empty() ? o.currency : s.currency);
+    // Named even when the order names none: its figures were read in the offer's currency, so a
+    // sale booked in another stays refused (record_sale reads an unnamed one as the booked sale's).
+    s.currency = order.currency.empty() ? o.currency : order.currency;
+    auto const bases = order_bases_minor(order, s.currency);
     s.amount_minor = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
     s.status = order.status;
     s.code = order.code;

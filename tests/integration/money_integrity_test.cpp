@@ -696,6 +696,45 @@ TEST_F(money_integrity, a_reported_commission_follows_a_new_amount_that_comes_wi
               "proportion to the new amount; those rows' warnings give the figures");
 }
 
+// A sale booked in another currency than its offer's (JPY on a EUR offer) is updated in its own:
+// the network's status update names no currency, nor does a `txid,amount,status` file, and both
+// were refused ("this sale was booked in JPY"), so a reversal never landed and the commission kept
+// counting. Their amounts are read in the sale's currency, not the offer's: "1000" is 1000 yen.
+TEST_F(money_integrity, a_sale_in_another_currency_than_its_offer_is_updated_in_its_own)
+{
+    auto const offer = make_offer(*ll);
+    auto const p = ll->port();
+    auto const booked = json_of(postback(p, offer, "txid=JP-1&amount=1000&currency=JPY&status=approved"), 200);
+    EXPECT_EQ(booked.at("conversion").at("amount_minor").as_int64(), 1000);
+    EXPECT_EQ(booked.at("conversion").at("commission_minor").as_int64(), 100);
+
+    auto const lowered = json_of(postback(p, offer, "txid=JP-1&amount=800"), 200);
+    EXPECT_EQ(lowered.at("result").as_string(), "updated") << boost::json::serialize(lowered);
+    EXPECT_EQ(lowered.at("conversion").at("amount_minor").as_int64(), 800) << "800 yen, not 800.00 euros";
+    EXPECT_EQ(lowered.at("conversion").at("currency").as_string(), "JPY");
+    EXPECT_EQ(lowered.at("conversion").at("commission_minor").as_int64(), 80);
+    // A network that left its {currency} macro unfilled names none either.
+    auto const reversed = json_of(postback(p, offer, "txid=JP-1&amount=800&currency={currency}&status=rejected"), 200);
+    EXPECT_EQ(reversed.at("conversion").at("status").as_string(), "rejected") << boost::json::serialize(reversed);
+    // Yen have no decimals: a figure with cents is refused in the sale's currency, naming it.
+    expect_error(postback(p, offer, "txid=JP-1&amount=800.50"), 400, "amount");
+
+    // The status update file of the README, without a currency column.
+    auto const imported = json_of(import_csv(*ll, offer.id, "txid,amount,status\nJP-1,800,approved\n"), 200);
+    EXPECT_EQ(imported.at("updated").as_int64(), 1) << boost::json::serialize(imported);
+    EXPECT_EQ(ll->db().query_value("SELECT status || ' ' || amount_minor || ' ' || currency || ' ' || commission_minor "
+                                   "FROM conversions WHERE txid = 'JP-1'"),
+              "approved 800 JPY 80");
+    // By hand alike: the API's amount_minor is in the sale's minor units.
+    auto const by_hand = ll->api("POST", "/api/v1/conversions",
+                                 R"({"offer_id":)" + std::to_string(offer.id) + R"(,"txid":"JP-1","amount_minor":700})");
+    EXPECT_EQ(json_of(by_hand, 200).at("commission_minor").as_int64(), 70) << by_hand.body;
+    // A new sale that names no currency is still in the offer's, and a repeat naming another is refused.
+    EXPECT_EQ(json_of(postback(p, offer, "txid=EU-1&amount=10.00"), 200).at("conversion").at("currency").as_string(), "EUR");
+    expect_error(postback(p, offer, "txid=JP-1&amount=700&currency=EUR"), 400, "currency");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid = 'JP-1'"), "1");
+}
+
 // A sale time without a zone is UTC, as the README says, even in a database whose own default
 // zone and date style are others (Debian's PostgreSQL takes the machine's zone).
 TEST(money_integrity_zone, a_time_without_a_zone_is_utc_whatever_the_database_defaults_are)
