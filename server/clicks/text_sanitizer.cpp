@@ -79,4 +79,47 @@ bool is_clean_text(std::string_view text)
     return true;
 }
 
+namespace {
+
+// The length of the blank `text` starts with (trim_spaces), 0 when none.
+std::size_t leading_space(std::string_view text)
+{
+    if (text.empty())
+        return 0;
+    auto const b = [&](std::size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u; };
+    if (text[0] == ' ' || text[0] == '\t' || text[0] == '\r' || text[0] == '\n')
+        return 1;
+    if (b(0) == 0xc2 && b(1) == 0xa0) // U+00A0
+        return 2;
+    if (b(0) == 0xe2 && b(1) == 0x80 && ((b(2) >= 0x80 && b(2) <= 0x8b) || b(2) == 0xaf)) // U+2000-U+200B, U+202F
+        return 3;
+    if (b(0) == 0xe2 && b(1) == 0x81 && b(2) == 0x9f) // U+205F
+        return 3;
+    if (b(0) == 0xe3 && b(1) == 0x80 && b(2) == 0x80) // U+3000
+        return 3;
+    if (b(0) == 0xef && b(1) == 0xbb && b(2) == 0xbf) // U+FEFF
+        return 3;
+    return 0;
+}
+
+// The length of the blank `text` ends with, 0 when none.
+std::size_t trailing_space(std::string_view text)
+{
+    for (std::size_t length = 1; length <= 3 && length <= text.size(); ++length)
+        if (leading_space(text.substr(text.size() - length)) == length)
+            return length;
+    return 0;
+}
+
+} // namespace
+
+std::string_view trim_spaces(std::string_view text)
+{
+    while (auto const n = leading_space(text))
+        text.remove_prefix(n);
+    while (auto const n = trailing_space(text))
+        text.remove_suffix(n);
+    return text;
+}
+
 } // namespace linkledger::clicks

@@ -17,4 +17,10 @@ void storable_text(std::string& out, std::string_view text, std::size_t max_byte
 // code must be to be stored and compared as it was sent, with nothing replaced or dropped.
 bool is_clean_text(std::string_view text);
 
+// `text` without the blanks around it: ASCII space, tab, CR and LF, and the Unicode spaces a
+// spreadsheet or a web form leaves there unseen (no-break space U+00A0, the U+2000-U+200B
+// spaces, narrow no-break U+202F, U+205F, ideographic U+3000, the byte order mark U+FEFF).
+// A txid or a code is one value however it was padded.
+std::string_view trim_spaces(std::string_view text);
+
 } // namespace linkledger::clicks

@@ -100,6 +100,10 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         warnings.emplace_back(on_rows("occurred_at") +
                               " the date differs from the one the sale was first given: each sale keeps its first "
                               "date; those rows' warnings give both");
+    if (rows_warned["txid"] > 0)
+        warnings.emplace_back(on_rows("txid") +
+                              " the txid differs from a booked sale's only in case or leading zeros: each is booked "
+                              "as a sale of its own; those rows' warnings name the other");
     if (rows_warned["commission"] > 0)
         warnings.emplace_back(on_rows("commission") +
                               " the amount changed and no commission came with it: each sale's commission was "

@@ -1,5 +1,6 @@
 #include "money/csv_records.hpp"
 
+#include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
 
 #include <algorithm>
@@ -83,10 +84,7 @@ csv_table read_csv(std::string_view text, std::size_t max_records)
 
 std::string trim_blanks(std::string_view text)
 {
-    auto const first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos)
-        return {};
-    return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
+    return std::string(clicks::trim_spaces(text));
 }
 
 } // namespace linkledger::money

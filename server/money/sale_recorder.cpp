@@ -262,12 +262,7 @@ namespace {
 
 std::string trimmed(std::string_view text)
 {
-    auto const blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!text.empty() && blank(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && blank(text.back()))
-        text.remove_suffix(1);
-    return std::string(text);
+    return std::string(clicks::trim_spaces(text));
 }
 
 // One spelling per sale, code and click, whichever door they came through: " ORD-9" and
@@ -314,6 +309,21 @@ std::string rule_text(commission_rule const& rule, std::string const& currency)
 
 // Said to the network's door (the postback's answer, the import's row) when its figure is not the
 // one the sale counts: an offer that computes its own commission keeps ours and shows both.
+// Ids that differ only in case or leading zeros ("ord-77" and "ORD-77", "000123" and the "123" a
+// spreadsheet makes of it) may be two orders, so both are booked; but the creator is told, since
+// they are more often one sale spelt by two senders (migrations/0027).
+std::optional<sale_warning> txid_twin_warning(pqxx::transaction_base& tx, std::int64_t offer_id, std::string const& txid)
+{
+    auto const twin = tx.exec_params("SELECT txid FROM conversions WHERE offer_id = $1 AND "
+                                     "lower(ltrim(txid, '0')) = lower(ltrim($2, '0')) AND txid <> $2 ORDER BY id LIMIT 1",
+                                     offer_id, txid);
+    if (twin.empty())
+        return std::nullopt;
+    return sale_warning{"txid", "txid " + txid + " differs from the booked sale " + twin[0][0].as<std::string>() +
+                                    " only in case or leading zeros: it is booked as another sale; if the two are "
+                                    "one sale, reject one of them (PATCH its status)"};
+}
+
 std::vector<sale_warning> commission_warnings(std::optional<std::int64_t> network, std::int64_t booked,
                                               commission_rule const& rule, std::string const& currency)
 {
@@ -396,7 +406,10 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             rule.amount_minor, network, !s.occurred_at.empty(), latest_click);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
-            return {id, "created", load_conversion(tx, id), commission_warnings(network, commission, rule, currency)};
+            auto warnings = commission_warnings(network, commission, rule, currency);
+            if (auto twin = txid_twin_warning(tx, o.id, s.txid))
+                warnings.push_back(std::move(*twin));
+            return {id, "created", load_conversion(tx, id), std::move(warnings)};
         }
         // Another request booked the same sale a moment ago: treat this one as its repeat.
         return record_sale(tx, o, s, settings);

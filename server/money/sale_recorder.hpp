@@ -57,7 +57,8 @@ struct sale_warning {
     // network_commission: the network's commission figure (a postback's or a report's) is not the
     //   one the sale counts, its offer computing its own (percent or fixed);
     // occurred_at: the message gives the sale another time than the one first given, which stays;
-    // commission: a reported commission was carried to a new amount that came without a figure.
+    // commission: a reported commission was carried to a new amount that came without a figure;
+    // txid: a new sale's txid differs from a booked one's only in case or leading zeros.
     std::string about;
     std::string text;
 };

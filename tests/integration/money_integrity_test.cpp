@@ -735,6 +735,40 @@ TEST_F(money_integrity, a_sale_in_another_currency_than_its_offer_is_updated_in_
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid = 'JP-1'"), "1");
 }
 
+// A no-break space (or another Unicode space) around a txid is not part of it either: a postback's
+// "\u00a0ORD-88" and a report's "ORD-88" booked 10.00 twice. Ids that differ only in case or
+// leading zeros stay two sales (a merchant may have both), and the answer says so.
+TEST_F(money_integrity, unicode_spaces_around_a_txid_are_not_part_of_it_and_its_twins_are_said)
+{
+    auto const offer = make_offer(*ll);
+    auto const p = ll->port();
+    EXPECT_EQ(json_of(postback(p, offer, "txid=%C2%A0ORD-88%E2%80%AF&amount=10.00"), 200).at("result").as_string(), "created");
+    auto const reported = json_of(import_csv(*ll, offer.id, "Transaction ID,Sale Amount,Status\n\xef\xbb\xbfORD-88\xc2\xa0,10.00,approved\n"), 200);
+    EXPECT_EQ(reported.at("updated").as_int64(), 1) << boost::json::serialize(reported);
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg('[' || txid || '] ' || status, ',') FROM conversions WHERE offer_id = " +
+                                   std::to_string(offer.id)),
+              "[ORD-88] approved");
+
+    json_of(postback(p, offer, "txid=ord-77&amount=5.00"), 200);
+    auto const twin = json_of(postback(p, offer, "txid=ORD-77&amount=5.00"), 200);
+    EXPECT_EQ(twin.at("result").as_string(), "created");
+    ASSERT_EQ(twin.at("warnings").as_array().size(), 1u) << boost::json::serialize(twin);
+    EXPECT_EQ(twin.at("warnings").as_array()[0].as_string(),
+              "txid ORD-77 differs from the booked sale ord-77 only in case or leading zeros: it is booked as another "
+              "sale; if the two are one sale, reject one of them (PATCH its status)");
+    json_of(postback(p, offer, "txid=000123&amount=5.00"), 200);
+    auto const zeros = json_of(import_csv(*ll, offer.id, "txid,amount\n123,5.00\n124,5.00\n"), 200);
+    EXPECT_EQ(zeros.at("created").as_int64(), 2) << boost::json::serialize(zeros);
+    auto const& rows = zeros.at("rows").as_array();
+    ASSERT_TRUE(rows[0].as_object().contains("warnings")) << boost::json::serialize(zeros);
+    EXPECT_FALSE(rows[1].as_object().contains("warnings")) << boost::json::serialize(zeros);
+    EXPECT_EQ(boost::json::serialize(zeros.at("warnings")),
+              R"(["on 1 row the txid differs from a booked sale's only in case or leading zeros: each is booked as a )"
+              R"(sale of its own; those rows' warnings name the other"])");
+    // A repeat of a booked sale says nothing of its twins.
+    EXPECT_EQ(boost::json::serialize(json_of(postback(p, offer, "txid=ORD-77&amount=5.00"), 200).at("warnings")), "[]");
+}
+
 // A sale time without a zone is UTC, as the README says, even in a database whose own default
 // zone and date style are others (Debian's PostgreSQL takes the machine's zone).
 TEST(money_integrity_zone, a_time_without_a_zone_is_utc_whatever_the_database_defaults_are)
@@ -797,6 +831,25 @@ TEST(money_integrity_migration, sales_before_0021_keep_their_offers_rule_and_los
               "[ORD-9],[ORD-8 ],[ORD-8],[ORD-7],[ORD-7 ]");
     EXPECT_EQ(db.query_value("SELECT string_agg(DISTINCT commission_type || ':' || commission_rate_bps, ',') FROM conversions"),
               "percent:1000");
+}
+
+// Migration 0027: a txid stored with Unicode spaces around it gets its trimmed id, unless that one
+// is taken (then both stay, as 0021 left ASCII ones).
+TEST(money_integrity_migration, sales_before_0027_lose_their_unicode_padding)
+{
+    scratch_database db("txid_spaces_migration");
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, migrations_before(27));
+    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
+               "occurred_at) "
+               "SELECT o.id, v.txid, 'pending', 1000, 100, 'EUR', 'unattributed', 'none', 'postback', now() "
+               "FROM offers o, (VALUES (1, E'\\u00a0ORD-9'), (2, E'ORD-8\\u3000'), (3, 'ORD-8'), (4, E'\\ufeffA B\\u202f'), "
+               "(5, E'C\\u00a0D')) v(n, txid) ORDER BY v.n");
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
+    EXPECT_EQ(db.query_value("SELECT string_agg('[' || txid || ']', ',' ORDER BY id) FROM conversions"),
+              "[ORD-9],[ORD-8\u3000],[ORD-8],[A B],[C\u00a0D]");
 }
 
 // Migration 0024 on a database with sales: the network's figure was never recorded, so every sale

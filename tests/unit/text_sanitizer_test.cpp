@@ -104,3 +104,21 @@ TEST(storable_text, every_limit_gives_a_whole_character_prefix)
         }
     }
 }
+
+TEST(trim_spaces, takes_off_ascii_and_unicode_blanks_around_and_keeps_them_inside)
+{
+    using linkledger::clicks::trim_spaces;
+    EXPECT_EQ(trim_spaces(" \t ORD-9\r\n"), "ORD-9");
+    EXPECT_EQ(trim_spaces("\xc2\xa0ORD-88\xc2\xa0"), "ORD-88");                  // no-break space
+    EXPECT_EQ(trim_spaces("\xef\xbb\xbf" "ORD-1"), "ORD-1");                     // byte order mark
+    EXPECT_EQ(trim_spaces("\xe2\x80\xaf" "A\xe2\x80\x8b"), "A");                 // U+202F, U+200B
+    EXPECT_EQ(trim_spaces("\xe3\x80\x80" "A B\xe2\x80\x80"), "A B");             // U+3000, U+2000
+    EXPECT_EQ(trim_spaces("A\xc2\xa0" "B"), "A\xc2\xa0" "B");                    // inside: kept
+    EXPECT_EQ(trim_spaces("\xc2\xa0 \xc2\xa0"), "");
+    EXPECT_EQ(trim_spaces(""), "");
+    // Not blanks: U+200C (a joiner), U+00A9, a lone lead byte, a character ending in 0xA0.
+    EXPECT_EQ(trim_spaces("\xe2\x80\x8c" "A"), "\xe2\x80\x8c" "A");
+    EXPECT_EQ(trim_spaces("A\xc2\xa9"), "A\xc2\xa9");
+    EXPECT_EQ(trim_spaces("A\xc2"), "A\xc2");
+    EXPECT_EQ(trim_spaces("\xe4\xb8\xa0"), "\xe4\xb8\xa0"); // U+4E20 ends in 0xA0
+}
