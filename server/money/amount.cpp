@@ -1,5 +1,7 @@
 #include "money/amount.hpp"
 
+#include "clicks/text_sanitizer.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>
@@ -151,6 +153,14 @@ __int128 divide_half_even(__int128 numerator, __int128 denominator)
 std::int64_t percent_commission(std::int64_t amount_minor, std::int64_t rate_bps)
 {
     return static_cast<std::int64_t>(divide_half_even(static_cast<__int128>(amount_minor) * rate_bps, 10000));
+}
+
+std::string currency_code(std::string_view written)
+{
+    std::string code(clicks::trim_spaces(written));
+    std::transform(code.begin(), code.end(), code.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c); });
+    return code;
 }
 
 } // namespace linkledger::money

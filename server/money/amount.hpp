@@ -19,6 +19,10 @@ std::optional<int> currency_exponent(std::string_view code);
 // reads amounts by these, not by its browser's own table (which gives HUF or IDR none).
 std::vector<std::pair<std::string_view, int>> known_currencies();
 
+// A sale's currency as every door reads it: without the blanks around it, in upper case ("usd "
+// is USD by postback, CSV and API alike). Unchecked: currency_exponent says if it is one.
+std::string currency_code(std::string_view written);
+
 // "19.99", "19,99", "20", "-0.5" → minor units of `currency`. Nothing for anything else,
 // including more decimals than the currency has (we never round a sale amount silently).
 std::optional<std::int64_t> parse_major_amount(std::string_view text, std::string_view currency);

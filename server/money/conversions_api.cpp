@@ -7,6 +7,7 @@
 #include "http/json_body.hpp"
 #include "http/pagination.hpp"
 #include "http/response.hpp"
+#include "money/amount.hpp"
 #include "money/conversion_status.hpp"
 #include "money/conversion_store.hpp"
 #include "money/csv_import.hpp"
@@ -99,7 +100,7 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
         if (!amount)
             throw http::bad_field("amount_minor", "amount_minor is required (cents: 1999 is 19.99)", "required");
         s.amount_minor = *amount;
-        s.currency = http::optional_string(body, "currency", 3).value_or("");
+        s.currency = currency_code(http::optional_string(body, "currency", 3).value_or(""));
         if (auto const word = http::optional_string(body, "status", 32))
             s.status = checked_status(word, "status");
         s.reported_commission_minor = http::optional_int(body, "commission_minor", 0, k_max_amount_minor);

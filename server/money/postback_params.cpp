@@ -1,5 +1,6 @@
 #include "money/postback_params.hpp"
 
+#include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
 #include "http/json_strict.hpp"
 #include "http/json_body.hpp"
@@ -226,11 +227,12 @@ sale sale_from_postback(postback_parameters const& params, offer const& o, booke
     s.txid = first_param(params, k_txid_names).value;
     if (s.txid.empty())
         throw http::bad_field("txid", "txid is required", "required");
-    s.currency = postback_param(params, "currency");
+    s.currency = currency_code(postback_param(params, "currency"));
     auto const currency = !s.currency.empty() ? s.currency : unnamed_currency(o, s.txid, booked);
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR");
-    auto const amount_param = only_param(params, k_amount_names);
+    auto amount_param = only_param(params, k_amount_names);
+    amount_param.value = std::string(clicks::trim_spaces(amount_param.value));
     if (amount_param.value.empty())
         throw http::bad_field("amount", "amount is required (in major units, e.g. 19.99)", "required");
     auto const amount = parse_written_amount(amount_param.value, currency);
@@ -240,7 +242,7 @@ sale sale_from_postback(postback_parameters const& params, offer const& o, booke
                                                      currency + ", without thousands separators");
     s.amount_minor = *amount;
     if (auto const commission = only_param(params, k_commission_names); !commission.value.empty()) {
-        auto const minor = parse_written_amount(commission.value, currency);
+        auto const minor = parse_written_amount(clicks::trim_spaces(commission.value), currency);
         if (!minor || *minor < 0)
             throw http::bad_field(commission.name, commission.name + " must be a decimal such as 1.99");
         s.reported_commission_minor = minor;

@@ -38,7 +38,7 @@ void check_sale(sale const& s, offer const& o)
     check_text("code", s.code, k_max_code_bytes);
     check_text("date", s.occurred_at, 64);
     if (!s.currency.empty() && !currency_exponent(s.currency))
-        throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR (upper case)");
+        throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR");
     check_amount("amount", s.amount_minor);
     if (s.reported_commission_minor) {
         check_amount("commission", *s.reported_commission_minor);

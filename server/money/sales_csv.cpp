@@ -168,9 +168,7 @@ sale sale_from_csv_row(csv_row const& row, offer const& o, booked_currency_looku
     s.txid = cell(row, "txid");
     if (s.txid.empty())
         throw http::bad_field("txid", "txid is empty");
-    s.currency = cell(row, "currency");
-    std::transform(s.currency.begin(), s.currency.end(), s.currency.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    s.currency = currency_code(cell(row, "currency"));
     auto const currency = !s.currency.empty() ? s.currency : unnamed_currency(o, s.txid, booked);
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "'" + s.currency + "' is not an ISO 4217 currency");
