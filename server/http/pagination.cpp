@@ -1,5 +1,6 @@
 #include "http/pagination.hpp"
 
+#include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
 
 #include <charconv>
@@ -30,6 +31,25 @@ page_request read_page(request_context const& ctx)
             throw bad_field("cursor", "cursor must be a next_cursor value from a previous page");
     }
     return page;
+}
+
+std::string search_pattern(request_context const& ctx)
+{
+    auto const text = ctx.query("q").value_or("");
+    if (text.size() > k_max_search_bytes)
+        throw bad_field("q", "q must be at most " + std::to_string(k_max_search_bytes) + " bytes");
+    // PostgreSQL text cannot hold NUL or broken UTF-8: a 400, not a 500 from the query.
+    if (!clicks::is_clean_text(text))
+        throw bad_field("q", "q must be UTF-8 text without control characters");
+    if (text.find_first_not_of(" \t") == std::string::npos)
+        return {};
+    std::string pattern = "%";
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\')
+            pattern.push_back('\\');
+        pattern.push_back(c);
+    }
+    return pattern + "%";
 }
 
 boost::json::object page_body(std::string const& name, boost::json::array rows, page_request const& page)

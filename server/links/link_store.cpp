@@ -5,7 +5,7 @@
 namespace linkledger::links {
 namespace {
 
-constexpr char const* k_link_columns = R"sql(
+constexpr char const* k_link_select = R"sql(
 SELECT l.id, l.slug, l.target_url, l.title, l.active,
        (SELECT COALESCE(sum(r.clicks), 0) FROM click_rollups_daily r WHERE r.link_id = l.id) AS clicks,
        to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -13,10 +13,13 @@ SELECT l.id, l.slug, l.target_url, l.title, l.active,
        l.bio, l.bio_position, l.disclosure, l.offer_id, l.video_id,
        l.forward_query, l.rules::text,
        (extract(epoch FROM l.valid_from) * 1000000)::bigint, (extract(epoch FROM l.valid_until) * 1000000)::bigint,
-       l.max_clicks, l.expired_url, l.open_in_browser
+       l.max_clicks, l.expired_url, l.open_in_browser,
+       to_char(l.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 FROM links l
-WHERE l.deleted_at IS NULL
 )sql";
+
+// Every read but a deleted link's own page sees live links only.
+std::string const k_link_columns = std::string(k_link_select) + "WHERE l.deleted_at IS NULL\n";
 
 constexpr char const* k_insert_link =
     "INSERT INTO links (slug, target_url, title, bio, bio_position, disclosure, offer_id, video_id, "
@@ -97,12 +100,14 @@ link to_link(pqxx::row const& row)
     if (!row[18].is_null())
         l.expired_url = row[18].as<std::string>();
     l.open_in_browser = row[19].as<std::string>();
+    if (!row[20].is_null())
+        l.deleted_at = row[20].as<std::string>();
     return l;
 }
 
 std::optional<link> find_link_in(pqxx::transaction_base& tx, std::int64_t id)
 {
-    auto const rows = tx.exec_params(std::string(k_link_columns) + " AND l.id = $1", id);
+    auto const rows = tx.exec_params(k_link_columns + " AND l.id = $1", id);
     if (rows.empty())
         return std::nullopt;
     return to_link(rows[0]);
@@ -125,12 +130,23 @@ std::optional<link> find_link(pqxx::connection& conn, std::int64_t id)
     return find_link_in(tx, id);
 }
 
-std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int limit)
+std::optional<link> find_link_even_deleted(pqxx::connection& conn, std::int64_t id)
 {
     pqxx::read_transaction tx(conn);
-    auto const rows = tx.exec_params(std::string(k_link_columns) +
-                                         " AND ($1::bigint = 0 OR l.id < $1::bigint) ORDER BY l.id DESC LIMIT $2",
-                                     before_id, limit);
+    auto const rows = tx.exec_params(std::string(k_link_select) + "WHERE l.id = $1", id);
+    if (rows.empty())
+        return std::nullopt;
+    return to_link(rows[0]);
+}
+
+std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int limit, std::string const& pattern)
+{
+    pqxx::read_transaction tx(conn);
+    auto const rows = tx.exec_params(k_link_columns +
+                                         " AND ($1::bigint = 0 OR l.id < $1::bigint)"
+                                         " AND ($3 = '' OR l.title ILIKE $3 OR l.slug ILIKE $3)"
+                                         " ORDER BY l.id DESC LIMIT $2",
+                                     before_id, limit, pattern);
     std::vector<link> out;
     out.reserve(rows.size());
     for (auto const& row : rows)

@@ -34,6 +34,7 @@ struct link {
     std::optional<std::int64_t> max_clicks;
     std::optional<std::string> expired_url;
     std::string open_in_browser = "off"; // or "auto"
+    std::optional<std::string> deleted_at; // ISO 8601, UTC; only find_link_even_deleted sees one
 };
 
 struct new_link {
@@ -77,8 +78,12 @@ struct link_changes {
 // offer or video.
 link insert_link(pqxx::transaction_base& tx, new_link const& l);
 std::optional<link> find_link(pqxx::connection& conn, std::int64_t id);
-// Newest first; `before_id` 0 starts at the newest.
-std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int limit);
+// A deleted link too (its page keeps its history); every other read sees live links only.
+std::optional<link> find_link_even_deleted(pqxx::connection& conn, std::int64_t id);
+// Newest first; `before_id` 0 starts at the newest. A non-empty `pattern` (http::search_pattern)
+// keeps the links whose title or slug matches it, case aside.
+std::vector<link> list_links(pqxx::connection& conn, std::int64_t before_id, int limit,
+                             std::string const& pattern = {});
 std::optional<link> update_link(pqxx::transaction_base& tx, std::int64_t id, link_changes const& c);
 // Soft delete: the row stays so its slug answers 410 and is never reused.
 std::optional<link> delete_link(pqxx::transaction_base& tx, std::int64_t id);

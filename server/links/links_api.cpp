@@ -4,6 +4,7 @@
 #include "db/sql_errors.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
+#include "http/pagination.hpp"
 #include "http/response.hpp"
 #include "links/link_store.hpp"
 #include "links/slug.hpp"
@@ -254,8 +255,9 @@ net::awaitable<http::response> links_api::list(http::request_context& ctx)
         if (ec != std::errc{} || ptr != end || before <= 0)
             throw http::bad_field("cursor", "cursor must be a next_cursor value from a previous page");
     }
+    auto const pattern = http::search_pattern(ctx);
     auto const page = co_await db_.run(
-        [before, limit](pqxx::connection& conn) { return list_links(conn, before, limit + 1); });
+        [before, limit, &pattern](pqxx::connection& conn) { return list_links(conn, before, limit + 1, pattern); });
     boost::json::array items;
     for (std::size_t i = 0; i < page.size() && i < static_cast<std::size_t>(limit); ++i)
         items.push_back(to_json(page[i], public_url_));
@@ -269,10 +271,21 @@ net::awaitable<http::response> links_api::list(http::request_context& ctx)
 net::awaitable<http::response> links_api::get(http::request_context& ctx)
 {
     auto const id = http::path_id(ctx.path_param("id"));
-    auto const found = co_await db_.run([id](pqxx::connection& conn) { return find_link(conn, id); });
+    // ?include_deleted=true: a deleted link too, with its deleted_at (null while it lives), for
+    // its page (its clicks and sales stay in the reports). Without it a deleted link is a 404.
+    auto const flag = ctx.query("include_deleted").value_or("false");
+    if (flag != "true" && flag != "false")
+        throw http::bad_field("include_deleted", "include_deleted must be true or false");
+    bool const even_deleted = flag == "true";
+    auto const found = co_await db_.run([id, even_deleted](pqxx::connection& conn) {
+        return even_deleted ? find_link_even_deleted(conn, id) : find_link(conn, id);
+    });
     if (!found)
         throw link_not_found();
-    co_return http::json_response(status::ok, to_json(*found, public_url_));
+    auto body = to_json(*found, public_url_);
+    if (even_deleted)
+        body["deleted_at"] = found->deleted_at ? boost::json::value(*found->deleted_at) : nullptr;
+    co_return http::json_response(status::ok, std::move(body));
 }
 
 net::awaitable<http::response> links_api::update(http::request_context& ctx)

@@ -19,7 +19,8 @@ constexpr auto k_insert_video = "INSERT INTO videos (platform, url, title, poste
 constexpr auto k_find_video = "SELECT " + k_video_columns + " FROM videos WHERE id = $1";
 
 constexpr auto k_list_videos = "SELECT " + k_video_columns +
-                               " FROM videos WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2";
+                               " FROM videos WHERE ($1::bigint = 0 OR id < $1::bigint)"
+                               " AND ($3 = '' OR title ILIKE $3 OR url ILIKE $3) ORDER BY id DESC LIMIT $2";
 
 constexpr auto k_update_video = "UPDATE videos SET platform = COALESCE($2, platform), url = COALESCE($3, url), "
                                 "title = COALESCE($4, title), posted_at = COALESCE($5::timestamptz, posted_at), "
@@ -46,10 +47,10 @@ std::optional<video> find_video(pqxx::connection& conn, std::int64_t id)
     return first_row(tx.exec_params(k_find_video.c_str(), id), to_video);
 }
 
-std::vector<video> list_videos(pqxx::connection& conn, std::int64_t before_id, int limit)
+std::vector<video> list_videos(pqxx::connection& conn, std::int64_t before_id, int limit, std::string const& pattern)
 {
     pqxx::read_transaction tx(conn);
-    return all_rows(tx.exec_params(k_list_videos.c_str(), before_id, limit), to_video);
+    return all_rows(tx.exec_params(k_list_videos.c_str(), before_id, limit, pattern), to_video);
 }
 
 std::optional<video> update_video(pqxx::transaction_base& tx, std::int64_t id, video_changes const& c)

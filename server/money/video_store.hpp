@@ -38,8 +38,10 @@ struct video_changes {
 // A posted_at PostgreSQL cannot read throws pqxx::data_exception.
 video insert_video(pqxx::transaction_base& tx, new_video const& v);
 std::optional<video> find_video(pqxx::connection& conn, std::int64_t id);
-// Newest first; `before_id` 0 starts at the newest.
-std::vector<video> list_videos(pqxx::connection& conn, std::int64_t before_id, int limit);
+// Newest first; `before_id` 0 starts at the newest. A non-empty `pattern` (http::search_pattern)
+// keeps the videos whose title or URL matches it, case aside.
+std::vector<video> list_videos(pqxx::connection& conn, std::int64_t before_id, int limit,
+                               std::string const& pattern = {});
 std::optional<video> update_video(pqxx::transaction_base& tx, std::int64_t id, video_changes const& c);
 
 } // namespace linkledger::money

@@ -69,8 +69,9 @@ net::awaitable<http::response> create(db::database& db, http::request_context& c
 net::awaitable<http::response> list(db::database& db, http::request_context& ctx)
 {
     auto const page = http::read_page(ctx);
+    auto const pattern = http::search_pattern(ctx);
     auto const videos = co_await db.run(
-        [&page](pqxx::connection& conn) { return list_videos(conn, page.before_id, page.limit + 1); });
+        [&page, &pattern](pqxx::connection& conn) { return list_videos(conn, page.before_id, page.limit + 1, pattern); });
     auto encode = [](video const& v) { return to_json(v); };
     co_return http::json_response(status::ok, json_page("videos", videos, page, encode));
 }

@@ -125,6 +125,90 @@ TEST_F(links_api, list_is_paginated_newest_first)
     expect_error(own.api("GET", "/api/v1/links?cursor=abc"), 400, "cursor");
 }
 
+// The dashboard's link picker loads a bounded page and asks the server as the user types:
+// `q` finds a link by part of its title or slug, case aside, past the first page, newest first
+// and page by page like the whole list; % and _ are plain characters; deleted links stay out.
+TEST_F(links_api, q_searches_titles_and_slugs_page_by_page)
+{
+    instance own("links_search");
+    auto make = [&own](std::string const& slug, std::string const& title) {
+        return own.create_link(R"({"target_url":"https://example.com/","slug":")" + slug + R"(","title":")" + title + "\"}")
+            .at("id")
+            .as_int64();
+    };
+    auto const old_boots = make("boots-2024", "Winter Boots 2024");
+    for (int i = 0; i < 30; ++i)
+        make("filler-" + std::to_string(i), "Filler " + std::to_string(i));
+    auto const scarf = make("scarf", "Cosy scarf, 50% off");
+    auto const boots_slug = make("winter-BOOTS-new", "New season");
+    auto const gone = make("boots-gone", "Boots retired");
+    own.api("DELETE", "/api/v1/links/" + std::to_string(gone));
+
+    auto ids_of = [](http_reply const& reply) {
+        std::vector<std::int64_t> ids;
+        auto const body = reply.json(); // kept: the loop reads into it
+        for (auto const& l : body.at("links").as_array())
+            ids.push_back(l.at("id").as_int64());
+        return ids;
+    };
+    auto const found = own.api("GET", "/api/v1/links?q=bOoTs&limit=5");
+    ASSERT_EQ(found.status, 200) << found.body;
+    EXPECT_EQ(ids_of(found), (std::vector<std::int64_t>{boots_slug, old_boots}));
+    EXPECT_TRUE(found.json().at("next_cursor").is_null());
+
+    // Page by page: the cursor keeps the search.
+    auto const first = own.api("GET", "/api/v1/links?q=boots&limit=1");
+    EXPECT_EQ(ids_of(first), (std::vector<std::int64_t>{boots_slug}));
+    auto const cursor = std::string(first.json().at("next_cursor").as_string());
+    auto const second = own.api("GET", "/api/v1/links?q=boots&limit=1&cursor=" + cursor);
+    EXPECT_EQ(ids_of(second), (std::vector<std::int64_t>{old_boots}));
+    EXPECT_TRUE(second.json().at("next_cursor").is_null());
+
+    // A space (sent as + or %20) and a literal %: "50%" is not a wildcard.
+    EXPECT_EQ(ids_of(own.api("GET", "/api/v1/links?q=winter+boots")), (std::vector<std::int64_t>{old_boots}));
+    EXPECT_EQ(ids_of(own.api("GET", "/api/v1/links?q=50%25")), (std::vector<std::int64_t>{scarf}));
+    EXPECT_TRUE(ids_of(own.api("GET", "/api/v1/links?q=F_ller")).empty());
+    EXPECT_TRUE(ids_of(own.api("GET", "/api/v1/links?q=%25%25%25")).empty());
+    // A blank q is no filter: the newest page.
+    EXPECT_EQ(ids_of(own.api("GET", "/api/v1/links?q=+&limit=2")), (std::vector<std::int64_t>{boots_slug, scarf}));
+
+    expect_error(own.api("GET", "/api/v1/links?q=" + std::string(101, 'a')), 400, "q");
+    expect_error(own.api("GET", "/api/v1/links?q=a%00b"), 400, "q");
+    expect_error(own.api("GET", "/api/v1/links?q=%FF"), 400, "q");
+    EXPECT_EQ(own.api("GET", "/api/v1/links?q=" + std::string(100, 'a')).status, 200);
+}
+
+// A deleted link keeps its clicks and sales: its page asks for it with include_deleted=true
+// and gets it with deleted_at; without the flag (and for changes) it stays a 404.
+TEST_F(links_api, include_deleted_returns_a_deleted_link_with_deleted_at)
+{
+    auto const link = ll->create_link(R"({"target_url":"https://example.com/d","slug":"soon-gone","title":"Soon gone"})");
+    auto const path = "/api/v1/links/" + std::to_string(link.at("id").as_int64());
+
+    auto live = ll->api("GET", path + "?include_deleted=true");
+    ASSERT_EQ(live.status, 200) << live.body;
+    EXPECT_TRUE(live.json().at("deleted_at").is_null());
+    EXPECT_FALSE(ll->api("GET", path).json().as_object().contains("deleted_at"));
+
+    ASSERT_EQ(ll->api("DELETE", path).status, 204);
+    auto const gone = ll->api("GET", path + "?include_deleted=true");
+    ASSERT_EQ(gone.status, 200) << gone.body;
+    EXPECT_EQ(gone.json().at("title").as_string(), "Soon gone");
+    EXPECT_EQ(gone.json().at("slug").as_string(), "soon-gone");
+    EXPECT_FALSE(gone.json().at("active").as_bool());
+    auto const deleted_at = std::string(gone.json().at("deleted_at").as_string());
+    EXPECT_EQ(deleted_at.size(), 24u) << deleted_at; // 2026-11-25T03:16:17.558Z
+    EXPECT_EQ(ll->db().query_value("SELECT to_char(deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') "
+                                   "FROM links WHERE slug = 'soon-gone'"),
+              deleted_at);
+
+    expect_error(ll->api("GET", path), 404, "id");
+    expect_error(ll->api("GET", path + "?include_deleted=false"), 404, "id");
+    expect_error(ll->api("PATCH", path, R"({"title":"back"})"), 404, "id");
+    expect_error(ll->api("GET", "/api/v1/links/999999999?include_deleted=true"), 404, "id");
+    expect_error(ll->api("GET", path + "?include_deleted=yes"), 400, "include_deleted");
+}
+
 TEST_F(links_api, bad_input_is_a_400_naming_the_field)
 {
     auto post = [](std::string const& body) { return ll->api("POST", "/api/v1/links", body); };

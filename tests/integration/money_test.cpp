@@ -163,6 +163,38 @@ TEST_F(money, a_sale_after_a_real_redirect_is_attributed_to_the_click_its_link_a
     EXPECT_DOUBLE_EQ(row->at("conversion_rate").as_double(), 1.0);
 }
 
+// The dashboard's video pickers search as the user types: `q` finds a video by part of its
+// title or URL, case aside, newest first and page by page; a bad q is a 400 naming it.
+TEST_F(money, videos_q_searches_titles_and_urls)
+{
+    auto post = [](std::string const& url, std::string const& title) {
+        return id_of(created(ll->api("POST", "/api/v1/videos",
+                                     R"({"platform":"tiktok","url":")" + url + R"(","title":")" + title +
+                                         R"(","posted_at":"2026-11-20T18:00:00Z"})")));
+    };
+    auto const by_title = post("https://www.tiktok.com/@lea/video/9101", "Zanzibar trip, part 1");
+    post("https://www.tiktok.com/@lea/video/9102", "Unrelated");
+    auto const by_url = post("https://www.tiktok.com/@zanzibar_lea/video/9103", "Beach day");
+    auto ids_of = [](http_reply const& reply) {
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        std::vector<std::int64_t> ids;
+        auto const body = reply.json(); // kept: the loop reads into it
+        for (auto const& v : body.at("videos").as_array())
+            ids.push_back(v.at("id").as_int64());
+        return ids;
+    };
+    EXPECT_EQ(ids_of(ll->api("GET", "/api/v1/videos?q=ZANZIBAR")), (std::vector<std::int64_t>{by_url, by_title}));
+    auto const first = ll->api("GET", "/api/v1/videos?q=zanzibar&limit=1");
+    EXPECT_EQ(ids_of(first), (std::vector<std::int64_t>{by_url}));
+    auto const cursor = std::string(first.json().at("next_cursor").as_string());
+    EXPECT_EQ(ids_of(ll->api("GET", "/api/v1/videos?q=zanzibar&limit=1&cursor=" + cursor)), (std::vector<std::int64_t>{by_title}));
+    EXPECT_EQ(ids_of(ll->api("GET", "/api/v1/videos?q=trip%2C+part")), (std::vector<std::int64_t>{by_title}));
+    EXPECT_TRUE(ids_of(ll->api("GET", "/api/v1/videos?q=zanzibar_lea_")).empty());
+    auto const too_long = ll->api("GET", "/api/v1/videos?q=" + std::string(101, 'z'));
+    EXPECT_EQ(too_long.status, 400) << too_long.body;
+    EXPECT_EQ(too_long.json().at("error").at("field").as_string(), "q");
+}
+
 TEST_F(money, the_postback_checks_its_token_and_names_the_bad_field)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":500})");
