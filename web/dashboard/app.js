@@ -247,11 +247,15 @@
   // answer still on its way for an earlier call is dropped.
   // With `exportAs` (export.js's file word), a button above the table exports every row of the
   // list (all its pages, the same filter) with the table's columns.
+  // A column's `prepare(rows)`, if any, runs before rows are drawn or exported (pickers.js:
+  // the names of the links and videos they name).
   const paging = new WeakMap();
+  const prepared = (columns, rows) => Promise.all(columns.filter((c) => c.prepare).map((c) => c.prepare(rows))).then(() => rows);
   async function pagedTable(node, path, name, columns, actions, exportAs) {
     const mine = {};
     paging.set(node, mine);
     const data = await api("GET", pageUrl(path, PAGE));
+    await prepared(columns, data[name]);
     if (paging.get(node) !== mine) return;
     table(node, columns, data[name], actions);
     let cursor = data.next_cursor;
@@ -260,6 +264,7 @@
         more.disabled = true;
         try {
           const next = await api("GET", pageUrl(path, PAGE, cursor));
+          await prepared(columns, next[name]);
           if (paging.get(node) !== mine) return;
           node.tBodies[0].append(...next[name].map((row) => tableRow(columns, row, actions)));
           cursor = next.next_cursor;
@@ -269,7 +274,7 @@
     const old = $(more.id);
     if (old) old.replaceWith(more); else (node.closest(".scroll") || node).after(more);
     if (exportAs) window.LL_EXPORT.attach(node, exportAs, async () => window.LL_EXPORT.sheet(columns,
-      await allPages(path, name, (n) => say(t("export.progress").replace("{n}", window.LL_FORMAT.fmt.count(n))))));
+      await prepared(columns, await allPages(path, name, (n) => say(t("export.progress").replace("{n}", window.LL_FORMAT.fmt.count(n)))))));
   }
 
   // Fills a <select> with "none" (when optional: the noun's i18n key, for "Aucune"/"Aucun")
@@ -286,11 +291,10 @@
     return el("button", { type: "button", class: "secondary", onclick: () => { navigator.clipboard?.writeText(text()); say(t("copied")); } }, t("copy"));
   }
 
-  // Lists shared by several sections (selects of offers, videos, links), fetched whole per visit.
+  // Offers, shared by several sections' selects, fetched whole per visit: a creator has a few
+  // dozen. Links and videos can be tens of thousands: their selects are pickers (pickers.js).
   const lists = {
-    offers: () => allPages("/api/v1/offers", "offers"),
-    videos: () => allPages("/api/v1/videos", "videos"),
-    links: () => allPages("/api/v1/links", "links")
+    offers: () => allPages("/api/v1/offers", "offers")
   };
   const videoLabel = (v) => v.title || v.url || (v.platform + " " + (v.posted_at || "").slice(0, 10));
   const linkLabel = (l) => l.title ? l.title + " (/" + l.slug + ")" : "/" + l.slug;
@@ -307,6 +311,7 @@
     for (const a of document.querySelectorAll("nav a")) a.setAttribute("aria-current", a.hash === "#" + menu ? "page" : "false");
     $("period-bar").hidden = !["overview", "rankings", "audience", "videos", "video", "link"].includes(id);
     const load = sections[id], section = $(id);
+    LL.names.forget();
     // data-loaded marks a section whose data has arrived (what tests and assistive tech can wait for).
     section?.removeAttribute("data-loaded");
     if (load) section?.setAttribute("aria-busy", "true");
@@ -321,6 +326,7 @@
     $("link-form").reset(); $("link-id").value = ""; $("link-slug").disabled = false;
     $("link-form-title").textContent = t("links.new"); $("link-cancel").hidden = true;
     $("link-rules").replaceChildren();
+    LL.fill($("link-video")).catch((e) => say(t("error") + ": " + e.message, true));
   }
 
   // ---- smart redirects: rules, validity, forwarding, escape (issue 14) ----
@@ -419,16 +425,14 @@
   }
 
   async function loadLinks() {
-    const [videos, offers] = await Promise.all([lists.videos(), lists.offers()]);
-    options($("link-video"), videos, videoLabel, "col.video");
+    const [offers] = await Promise.all([lists.offers(), LL.fill($("link-video"))]);
     options($("link-offer"), offers, (o) => o.name, "col.offer");
-    const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
     const { fmt } = window.LL_FORMAT, cell = window.LL_EXPORT.cell;
     await pagedTable($("links-table"), "/api/v1/links", "links", [
       { label: "col.slug", render: (l) => el("span", { class: "short" }, l.short_url), export: (l) => l.short_url },
       { label: "col.title", render: (l) => el("a", { href: "#link/" + l.id, class: "link-page" }, l.title || "/" + l.slug), export: (l) => l.title },
       { label: "col.clicks", render: (l) => fmt.count(l.clicks), export: (l) => cell.count(l.clicks) },
-      { label: "col.video", render: (l) => l.video_id ? videoName[l.video_id] || "#" + l.video_id : "" },
+      LL.names.column("videos", "video_id", "col.video"),
       { label: "col.bio", render: (l) => l.bio ? t("yes") + " (" + l.bio_position + ")" : t("no") },
       { label: "col.disclosure", render: (l) => l.disclosure ? t("disclosure." + l.disclosure) : "" },
       { label: "col.smart", render: smartBadges, export: (l) => [...smartBadges(l).children].map((b) => b.textContent).join(", ") },
@@ -441,7 +445,7 @@
         $("link-id").value = l.id; $("link-target").value = l.target_url; $("link-slug").value = l.slug;
         $("link-slug").disabled = true; $("link-title").value = l.title; $("link-bio").checked = l.bio;
         $("link-position").value = l.bio_position; $("link-disclosure").value = l.disclosure || "";
-        $("link-video").value = l.video_id ? String(l.video_id) : ""; $("link-offer").value = l.offer_id ? String(l.offer_id) : "";
+        LL.pick($("link-video"), l.video_id); $("link-offer").value = l.offer_id ? String(l.offer_id) : "";
         $("link-form-title").textContent = t("links.edit"); $("link-cancel").hidden = false; showShort(l);
         showSmart(l);
         $("link-target").focus();
@@ -523,6 +527,7 @@
     if (!session.can_change) { document.body.classList.add("viewer"); say(t("viewer.note")); }
     $("lang").addEventListener("change", () => { lang = $("lang").value; localStorage.setItem("ll.lang", lang); applyLanguage(); show(); });
     for (const id of ["period", "from", "to"]) $(id).addEventListener("change", () => { $("custom-range").hidden = $("period").value !== "custom"; show(); });
+    LL.picker($("link-video"), "videos", "col.video");
     $("link-form").addEventListener("submit", saveLink);
     $("link-cancel").addEventListener("click", resetLinkForm);
     $("rule-add").addEventListener("click", () => $("link-rules").append(ruleRow(null)));

@@ -531,3 +531,22 @@ Object.assign(window.LL_TEXT.fr, {
   "bad.amount.ambiguous": "« {text} » se lit de deux façons : écrivez {whole} pour autant d'unités, ou {point} avec un point pour les décimales",
   "bad.amount.grouped": "« {text} » : écrivez {whole}, sans séparateur de milliers"
 });
+
+// Pickers of links and videos that search as the user types (pickers.js), and the page of a
+// deleted link (pages.js).
+Object.assign(window.LL_TEXT.en, {
+  "picker.search.links": "Search links by title or short name", "picker.search.videos": "Search videos by title or URL",
+  "picker.newest": "The newest {n} are listed: type above to find older ones.",
+  "picker.found": "{n} found: choose in the list.", "picker.found.1": "1 found: choose in the list.", "picker.found.more": "The first {n} found: choose in the list, or type more.",
+  "picker.nothing": "Nothing found for “{q}”.",
+  "page.deleted": "This link was deleted on {date}. Its clicks and sales are kept and still count in reports; it can no longer be changed, and its short link answers “gone”.",
+  "page.gone": "No link #{id}: it does not exist."
+});
+Object.assign(window.LL_TEXT.fr, {
+  "picker.search.links": "Chercher un lien par titre ou nom court", "picker.search.videos": "Chercher une vidéo par titre ou URL",
+  "picker.newest": "Les {n} plus récents sont listés : tapez ci-dessus pour trouver les plus anciens.",
+  "picker.found": "{n} trouvés : choisissez dans la liste.", "picker.found.1": "1 trouvé : choisissez dans la liste.", "picker.found.more": "Les {n} premiers trouvés : choisissez dans la liste, ou précisez.",
+  "picker.nothing": "Rien trouvé pour « {q} ».",
+  "page.deleted": "Ce lien a été supprimé le {date}. Ses clics et ses ventes sont gardés et comptent toujours dans les rapports ; il ne peut plus être modifié, et son lien court répond « disparu ».",
+  "page.gone": "Aucun lien n°{id} : il n'existe pas."
+});

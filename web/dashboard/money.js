@@ -4,7 +4,7 @@
 "use strict";
 (function () {
   const { $, el, t, api, say, change, money, toMinor, toMajor, toIso, toLocalInput, startAtNow, when, pagedTable, options,
-    lists, videoLabel, linkLabel, sections } = window.LL;
+    lists, sections } = window.LL;
   const canChange = () => LL.session() && LL.session().can_change;
   const { fmt, cell } = window.LL;
 
@@ -140,6 +140,7 @@
   function resetCodeForm() {
     $("code-form").reset(); $("code-id").value = ""; editedFields = null; $("code-code").disabled = false; $("code-offer").disabled = false;
     $("code-active-row").hidden = true; $("code-form-title").textContent = t("codes.new"); $("code-cancel").hidden = true;
+    Promise.all([LL.fill($("code-video")), LL.fill($("code-link"))]).catch((e) => say(t("error") + ": " + e.message, true));
   }
 
   // A code's dates are whole days of the user's zone (the zone every date is shown in). The API
@@ -154,32 +155,27 @@
   const untilDay = (iso) => iso ? toLocalInput(new Date(Date.parse(iso) - 1).toISOString()).slice(0, 10) : "";
 
   // The offer of a code follows what it is given with (issue 20): the chosen link's offer, or
-  // for a video, the offer of its newest link that has one. Nothing is pre-selected otherwise:
-  // the first offer of the list would be an unrelated guess.
-  let codeLinks = [];
+  // for a video, the offer of its newest link that has one among the links the link picker has
+  // loaded (the newest ones, and those searched). Nothing is pre-selected otherwise: the first
+  // offer of the list would be an unrelated guess.
   function offerFromChoice() {
     if ($("code-id").value) return;
-    const link = codeLinks.find((l) => String(l.id) === $("code-link").value) ||
+    const loaded = [...$("code-link").options].map((o) => LL.names.item("links", o.value)).filter(Boolean);
+    const link = LL.names.item("links", $("code-link").value) ||
       (!$("code-link").value && $("code-video").value ?
-        codeLinks.filter((l) => String(l.video_id) === $("code-video").value && l.offer_id).sort((a, b) => b.id - a.id)[0] : null);
+        loaded.filter((l) => String(l.video_id) === $("code-video").value && l.offer_id).sort((a, b) => b.id - a.id)[0] : null);
     if (link && link.offer_id && [...$("code-offer").options].some((o) => o.value === String(link.offer_id)))
       $("code-offer").value = String(link.offer_id);
   }
 
   async function loadCodes() {
-    const [offers, videos, links] = await Promise.all([lists.offers(), lists.videos(), lists.links()]);
-    codeLinks = links;
+    const [offers] = await Promise.all([lists.offers(), LL.fill($("code-video")), LL.fill($("code-link"))]);
     options($("code-offer"), offers, (o) => o.name, true);
     $("code-offer").options[0].textContent = t("codes.pick_offer");
-    options($("code-video"), videos, videoLabel, "col.video");
-    options($("code-link"), links, linkLabel, "col.link");
     const offerName = Object.fromEntries(offers.map((o) => [o.id, o.name]));
-    const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
-    const linkName = Object.fromEntries(links.map((l) => [l.id, linkLabel(l)]));
     await pagedTable($("codes-table"), "/api/v1/promo-codes", "promo_codes", [
       { key: "code", label: "col.code" }, { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
-      { label: "col.video", render: (c) => c.video_id ? videoName[c.video_id] || "#" + c.video_id : "" },
-      { label: "col.link", render: (c) => c.link_id ? linkName[c.link_id] || "#" + c.link_id : "" },
+      LL.names.column("videos", "video_id", "col.video"), LL.names.column("links", "link_id", "col.link"),
       { label: "col.valid", render: (c) => [fromDay(c.valid_from), untilDay(c.valid_until)].filter(Boolean).map(fmt.day).join(" → "), export: false },
       { label: "col.valid_from", only: "export", export: (c) => c.valid_from ? cell.day(fromDay(c.valid_from)) : "" },
       { label: "col.valid_until", only: "export", export: (c) => c.valid_until ? cell.day(untilDay(c.valid_until)) : "" },
@@ -187,19 +183,13 @@
     ], (c) => [el("button", { type: "button", class: "changes", onclick: () => {
       $("code-id").value = c.id; $("code-code").value = c.code; $("code-code").disabled = true;
       $("code-offer").value = String(c.offer_id); $("code-offer").disabled = true;
-      // A deleted link or a video beyond the lists is still the code's: offer it, so the form
-      // shows what is stored rather than None.
-      keepOption($("code-video"), c.video_id); keepOption($("code-link"), c.link_id);
-      $("code-video").value = c.video_id ? String(c.video_id) : ""; $("code-link").value = c.link_id ? String(c.link_id) : "";
+      // A deleted link or one beyond the picker's page is still the code's: it is shown by name.
+      LL.pick($("code-video"), c.video_id); LL.pick($("code-link"), c.link_id);
       $("code-from").value = fromDay(c.valid_from); $("code-until").value = untilDay(c.valid_until); $("code-active").checked = c.active;
       editedFields = codeFields();
       $("code-active-row").hidden = false; $("code-form-title").textContent = t("codes.edit"); $("code-cancel").hidden = false;
       $("code-video").focus();
     } }, t("edit"))], "codes");
-  }
-
-  function keepOption(select, id) {
-    if (id && ![...select.options].some((o) => o.value === String(id))) select.append(el("option", { value: String(id) }, "#" + id));
   }
 
   async function saveCode(event) {
@@ -296,17 +286,15 @@
 
   // ---- other income ----
   async function loadIncome() {
-    const videos = await lists.videos();
-    options($("income-video"), videos, videoLabel, "col.video");
+    await LL.fill($("income-video"));
     // Today in the user's zone (en-CA writes YYYY-MM-DD, what a date input takes).
     if (!$("income-date").value) $("income-date").value = new Intl.DateTimeFormat("en-CA", { timeZone: LL.zone(), year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-    const videoName = Object.fromEntries(videos.map((v) => [v.id, videoLabel(v)]));
     await pagedTable($("income-table"), "/api/v1/income", "income", [
       { label: "col.date", render: (i) => fmt.day(i.date), export: (i) => cell.day(i.date) },
       { label: "col.stream", render: (i) => t("stream." + i.stream) },
       { label: "col.amount", render: (i) => money(i.amount_minor, i.currency), export: (i) => cell.money(i.amount_minor, i.currency) },
       { label: "col.currency", only: "export", export: (i) => i.currency },
-      { label: "col.video", render: (i) => i.video_id ? videoName[i.video_id] || "#" + i.video_id : "" },
+      LL.names.column("videos", "video_id", "col.video"),
       { key: "note", label: "col.note" }
     ], (i) => [el("button", { type: "button", class: "changes danger",
       onclick: () => LL.confirmDelete("income", t("stream." + i.stream) + ", " + money(i.amount_minor, i.currency) + ", " + fmt.day(i.date)) &&
@@ -333,6 +321,9 @@
     $("copy-secret").addEventListener("click", () => { navigator.clipboard?.writeText($("offer-secret").textContent); say(t("copied")); });
     $("video-form").addEventListener("submit", saveVideo);
     $("video-cancel").addEventListener("click", resetVideoForm);
+    LL.picker($("code-video"), "videos", "col.video");
+    LL.picker($("code-link"), "links", "col.link");
+    LL.picker($("income-video"), "videos", "col.video");
     $("code-form").addEventListener("submit", saveCode);
     $("code-cancel").addEventListener("click", resetCodeForm);
     $("code-link").addEventListener("change", offerFromChoice);

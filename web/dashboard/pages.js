@@ -143,10 +143,27 @@
   async function loadLinkPage(id) {
     if (!/^\d+$/.test(id || "")) { location.hash = "#links"; return; }
     await LL.zoneKnown();
-    const [link, curve] = await Promise.all([api("GET", "/api/v1/links/" + id),
-      api("GET", "/api/v1/links/" + id + "/daily?" + periodQuery({}))]);
+    // A deleted link keeps its clicks and sales (and its place in the rankings): its page shows
+    // them under a notice saying when it was deleted. Only an id that never was one is "gone".
+    let link, curve;
+    try {
+      [link, curve] = await Promise.all([api("GET", "/api/v1/links/" + id + "?include_deleted=true"),
+        api("GET", "/api/v1/links/" + id + "/daily?" + periodQuery({}))]);
+    } catch (e) {
+      if (e.status !== 404) throw e;
+      $("link-page").dataset.link = id;
+      $("link-page").removeAttribute("data-deleted");
+      $("link-page-title").textContent = "#" + id;
+      for (const part of ["link-page-meta", "link-figures", "link-chart", "link-days", "link-details"]) $(part).replaceChildren();
+      $("link-page-deleted").hidden = false;
+      $("link-page-deleted").textContent = t("page.gone").replace("{id}", id);
+      return;
+    }
     $("link-page").dataset.link = id;
-    $("link-page-title").textContent = link.title || "/" + link.slug;
+    $("link-page").toggleAttribute("data-deleted", !!link.deleted_at);
+    $("link-page-title").textContent = (link.title || "/" + link.slug) + (link.deleted_at ? " (" + t("rank.deleted") + ")" : "");
+    $("link-page-deleted").hidden = !link.deleted_at;
+    $("link-page-deleted").textContent = link.deleted_at ? t("page.deleted").replace("{date}", fmt().dateTime(link.deleted_at)) : "";
     const meta = [el("span", { class: "short" }, link.short_url)];
     if (curve.video_id) meta.push(" · " + t("col.video") + " ", el("a", { href: "#video/" + curve.video_id, id: "link-page-video" }, curve.video_label));
     $("link-page-meta").replaceChildren(...meta);
