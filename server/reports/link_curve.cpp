@@ -23,16 +23,15 @@ constexpr int k_max_days = 400;
 
 constexpr char const* k_link_label =
     "SELECT COALESCE(NULLIF(l.title, ''), l.slug), l.slug, l.video_id, "
-    "(SELECT COALESCE(NULLIF(v.title, ''), v.url) FROM videos v WHERE v.id = l.video_id), "
-    "($3::timestamptz AT TIME ZONE $4)::date - ($2::timestamptz AT TIME ZONE $4)::date "
+    "(SELECT COALESCE(NULLIF(v.title, ''), v.url) FROM videos v WHERE v.id = l.video_id) "
     "FROM links l WHERE l.id = $1";
 
-// $1 the link, $2 from and $3 to (instants), $4 the zone. One row per day and currency (a day
-// without sales has one row, currency NULL).
+// $1 the link, $2 from and $3 to (instants), $4 the zone, $5 and $6 the first and last day the
+// period touches (report_period): a period ending at 10:00 has that day's morning as its last
+// point, counted as the revenue report counts it. One row per day and currency (a day without
+// sales has one row, currency NULL).
 constexpr char const* k_link_days = R"sql(
-    WITH bounds AS (SELECT ($2::timestamptz AT TIME ZONE $4)::date AS first_day,
-                           ($3::timestamptz AT TIME ZONE $4)::date AS end_day),
-    days AS (SELECT d::date AS day FROM bounds b, generate_series(b.first_day, b.end_day - 1, interval '1 day') d),
+    WITH days AS (SELECT d::date AS day FROM generate_series($5::date, $6::date, interval '1 day') d),
     clicks AS (
         SELECT (q.bucket AT TIME ZONE $4)::date AS day, sum(q.clicks) AS clicks, sum(q.unique_clicks) AS unique_clicks
         FROM click_totals_quarter_hourly q
@@ -117,12 +116,13 @@ void add_link_curve_routes(http::router& routes, db::database& db, std::string i
         auto body = co_await db.run([&](pqxx::connection& conn) -> std::optional<boost::json::object> {
             pqxx::read_transaction tx(conn);
             auto const period = resolve_period(tx, ctx, instance_zone);
-            auto const link = tx.exec_params(k_link_label, id, period.from, period.to, period.zone);
+            auto const link = tx.exec_params(k_link_label, id);
             if (link.empty())
                 return std::nullopt;
-            if (link[0][4].as<int>() > k_max_days)
+            if (period.days > k_max_days)
                 throw http::bad_field("from", "a curve covers at most 400 days");
-            auto out = curve_of(tx.exec_params(k_link_days, id, period.from, period.to, period.zone));
+            auto out = curve_of(tx.exec_params(k_link_days, id, period.from, period.to, period.zone, period.first_day,
+                                               period.last_day));
             out["link_id"] = id;
             out["label"] = link[0][0].as<std::string>();
             out["slug"] = link[0][1].as<std::string>();

@@ -14,7 +14,8 @@ namespace {
 
 // $1 from, $2 to: each NULL, an instant (its own offset) or a wall-clock time of zone $3,
 // as $4 and $5 say. Local days are counted in local time, so "30 days before" a Paris
-// midnight is a Paris midnight too.
+// midnight is a Paris midnight too. The days are those of the ends as answered (to the second);
+// an empty period (to at or before from) touches none.
 constexpr auto k_period_sql = R"sql(
 WITH given AS (
     SELECT CASE WHEN $4 THEN $1::timestamptz ELSE $1::timestamp AT TIME ZONE $3 END AS f,
@@ -22,9 +23,19 @@ WITH given AS (
 ), ends AS (
     SELECT f, COALESCE(t, (date_trunc('day', now() AT TIME ZONE $3) + interval '1 day') AT TIME ZONE $3) AS t
     FROM given
+), period AS (
+    SELECT date_trunc('second', COALESCE(f, ((t AT TIME ZONE $3) - interval '30 days') AT TIME ZONE $3)) AS f,
+           date_trunc('second', t) AS t
+    FROM ends
+), days AS (
+    SELECT f, t, (f AT TIME ZONE $3)::date AS first_day,
+           CASE WHEN t > f THEN ((t - interval '1 microsecond') AT TIME ZONE $3)::date
+                ELSE (f AT TIME ZONE $3)::date - 1 END AS last_day
+    FROM period
 )
-SELECT )sql" + db::utc_timestamp("COALESCE(f, ((t AT TIME ZONE $3) - interval '30 days') AT TIME ZONE $3)") +
-                                ", " + db::utc_timestamp("t") + " FROM ends";
+SELECT )sql" + db::utc_timestamp("f") + ", " + db::utc_timestamp("t") +
+                                R"sql(, to_char(first_day, 'YYYY-MM-DD'), to_char(last_day, 'YYYY-MM-DD'),
+       last_day - first_day + 1 FROM days)sql";
 
 } // namespace
 
@@ -43,6 +54,9 @@ report_period resolve_period(pqxx::transaction_base& tx, http::request_context c
     });
     period.from = row[0].as<std::string>();
     period.to = row[1].as<std::string>();
+    period.first_day = row[2].as<std::string>();
+    period.last_day = row[3].as<std::string>();
+    period.days = row[4].as<int>();
     return period;
 }
 

@@ -22,16 +22,18 @@ using http::status;
 // A curve is for reading, a day a point: a year and a month at most.
 constexpr int k_max_days = 400;
 
-constexpr char const* k_video_label =
-    "SELECT COALESCE(NULLIF(title, ''), url), ($3::timestamptz AT TIME ZONE $4)::date - ($2::timestamptz AT TIME ZONE $4)::date "
-    "FROM videos WHERE id = $1";
+constexpr char const* k_video_label = "SELECT COALESCE(NULLIF(title, ''), url) FROM videos WHERE id = $1";
 
-// $1 the video, $2 from and $3 to (instants), $4 the zone. One row per day and currency (a day
-// without money has one row, currency NULL).
+// $1 the video, $2 from and $3 to (instants), $4 the zone, $5 and $6 the first and last day the
+// period touches (report_period). A period ending at 10:00 has that day's clicks and sales up to
+// 10:00 as its last point; the day's dated figures (the platform's, other income) belong to the
+// period that holds the rest of the day, as in the revenue report (bounds: first_day up to
+// end_day, excluded). One row per day and currency (a day without money has one row, currency
+// NULL).
 constexpr char const* k_video_days = R"sql(
     WITH bounds AS (SELECT ($2::timestamptz AT TIME ZONE $4)::date AS first_day,
                            ($3::timestamptz AT TIME ZONE $4)::date AS end_day),
-    days AS (SELECT d::date AS day FROM bounds b, generate_series(b.first_day, b.end_day - 1, interval '1 day') d),
+    days AS (SELECT d::date AS day FROM generate_series($5::date, $6::date, interval '1 day') d),
     clicks AS (
         SELECT (q.bucket AT TIME ZONE $4)::date AS day, sum(q.clicks) AS clicks, sum(q.unique_clicks) AS unique_clicks
         FROM click_totals_quarter_hourly q
@@ -54,7 +56,7 @@ constexpr char const* k_video_days = R"sql(
            s.followers_gained, COALESCE(cl.clicks, 0)::bigint, COALESCE(cl.unique_clicks, 0)::bigint, cu.currency,
            COALESCE(m.conversions, 0)::bigint, COALESCE(m.revenue, 0), COALESCE(m.commission, 0), COALESCE(i.amount, 0)
     FROM days d
-    LEFT JOIN video_stats s ON s.video_id = $1 AND s.day = d.day
+    LEFT JOIN video_stats s ON s.video_id = $1 AND s.day = d.day AND s.day < (SELECT end_day FROM bounds)
     LEFT JOIN clicks cl ON cl.day = d.day
     LEFT JOIN currencies cu ON cu.day = d.day
     LEFT JOIN money m ON m.day = d.day AND m.currency = cu.currency
@@ -150,12 +152,13 @@ void add_video_curve_routes(http::router& routes, db::database& db, std::string 
         auto body = co_await db.run([&](pqxx::connection& conn) -> std::optional<boost::json::object> {
             pqxx::read_transaction tx(conn);
             auto const period = resolve_period(tx, ctx, instance_zone);
-            auto const video = tx.exec_params(k_video_label, id, period.from, period.to, period.zone);
+            auto const video = tx.exec_params(k_video_label, id);
             if (video.empty())
                 return std::nullopt;
-            if (video[0][1].as<int>() > k_max_days)
+            if (period.days > k_max_days)
                 throw http::bad_field("from", "a curve covers at most 400 days");
-            auto out = curve_of(tx.exec_params(k_video_days, id, period.from, period.to, period.zone));
+            auto out = curve_of(tx.exec_params(k_video_days, id, period.from, period.to, period.zone, period.first_day,
+                                               period.last_day));
             out["video_id"] = id;
             out["label"] = video[0][0].as<std::string>();
             out["tz"] = period.zone;

@@ -245,6 +245,74 @@ TEST_F(link_and_video_pages, a_links_curve_counts_its_clicks_and_sales_on_the_da
     EXPECT_TRUE(lone.at("totals").at(0).at("currency").is_null());
 }
 
+// The revenue report's row for `key` (and EUR), or an empty object.
+boost::json::object report_row(boost::json::object const& report, std::string const& key)
+{
+    for (auto const& row : report.at("rows").as_array())
+        if (!row.at("key").is_null() && row.at("key").as_string() == key && !row.at("currency").is_null() &&
+            row.at("currency").as_string() == "EUR")
+            return row.as_object();
+    return {};
+}
+
+// "field=value" for each figure of a curve's total that the report's row has too.
+std::string shared_figures(boost::json::object const& total, boost::json::object const& row)
+{
+    std::string out;
+    for (auto const& [field, value] : total)
+        if (auto const* other = row.if_contains(field))
+            out += std::string(field) + "=" + boost::json::serialize(value) + (value == *other ? " " : "!=" + boost::json::serialize(*other) + " ");
+    return out;
+}
+
+// A period that ends inside a day (to=2026-03-11T10:00:00Z is 11:00 in Paris) has that day's
+// morning as the last point of both pages, counted as the revenue report counts it, and the
+// pages' totals are the report's rows. Paris 03-11 up to 11:00 holds pg3 (00:30), pg4 (10:00) and
+// S2 (00:45, 5.00 commission); pg5 is a bot, S4 (11:00, rejected), pg6 and S3 come later.
+TEST_F(link_and_video_pages, a_period_ending_inside_a_day_counts_that_days_morning_as_the_revenue_report_does)
+{
+    // The video's views: 03-10 whole in the period, 03-11 only its morning. A figure of a whole
+    // day belongs to the period that holds the rest of its day, as in the revenue report.
+    auto const stats = call("PUT", "/api/v1/videos/" + video_id + "/stats",
+                            R"({"days":[{"date":"2026-03-10","views":1000},{"date":"2026-03-11","views":500}]})");
+    ASSERT_EQ(stats.status, 200) << stats.body;
+    std::string const period = "from=2026-03-10&to=2026-03-11T10:00:00Z&tz=Europe/Paris";
+    auto const link = get("/api/v1/links/" + link_ids[0] + "/daily?" + period);
+    EXPECT_EQ(link.at("to").as_string(), "2026-03-11T10:00:00Z");
+    EXPECT_EQ(days(link), "2026-03-10=2/1/1000 2026-03-11=2/1/500");
+    auto const video = get("/api/v1/videos/" + video_id + "/daily?" + period);
+    EXPECT_EQ(days(video), "2026-03-10=2/1/1000 2026-03-11=2/1/500");
+    ASSERT_EQ(video.at("days").as_array().size(), 2u);
+    EXPECT_EQ(video.at("days").at(0).at("views").as_int64(), 1000);
+    EXPECT_TRUE(video.at("days").at(1).at("views").is_null()) << boost::json::serialize(video.at("days").at(1));
+    // The link's total and the video's are the revenue report's rows for the same period.
+    auto const& link_total = link.at("totals").at(0).as_object();
+    EXPECT_EQ(link_total.at("clicks").as_int64(), 4);
+    EXPECT_EQ(link_total.at("commission_minor").as_int64(), 1500);
+    auto const by_link = report_row(get("/api/v1/reports/revenue?group_by=link&" + period), link_ids[0]);
+    ASSERT_FALSE(by_link.empty());
+    auto const link_figures = shared_figures(link_total, by_link);
+    EXPECT_EQ(link_figures.find("!="), std::string::npos) << link_figures;
+    EXPECT_NE(link_figures.find("epc_minor=375 "), std::string::npos) << link_figures;
+    auto const& video_total = video.at("totals").at(0).as_object();
+    EXPECT_EQ(video_total.at("clicks").as_int64(), 4);
+    EXPECT_EQ(video_total.at("views").as_int64(), 1000);
+    EXPECT_EQ(video_total.at("other_income_minor").as_int64(), 0); // 03-11's 2.50 is the next period's
+    auto const by_video = report_row(get("/api/v1/reports/revenue?group_by=video&" + period), video_id);
+    ASSERT_FALSE(by_video.empty());
+    auto const video_figures = shared_figures(video_total, by_video);
+    EXPECT_EQ(video_figures.find("!="), std::string::npos) << video_figures;
+    EXPECT_NE(video_figures.find("rpm_minor="), std::string::npos) << video_figures;
+    // Day by day too: the report's 03-11 (all links) holds page-a's two clicks and pg7's none yet.
+    auto const by_day = get("/api/v1/reports/revenue?group_by=day&" + period);
+    EXPECT_EQ(report_row(by_day, "2026-03-11").at("commission_minor").as_int64(), 500);
+    // The rest of 03-11 is the next period's: its clicks, sales, views and income, none twice.
+    auto const rest = get("/api/v1/videos/" + video_id + "/daily?from=2026-03-11T10:00:00Z&to=2026-03-12&tz=Europe/Paris");
+    EXPECT_EQ(days(rest), "2026-03-11=1/1/200");
+    EXPECT_EQ(rest.at("days").at(0).at("views").as_int64(), 500);
+    EXPECT_EQ(rest.at("totals").at(0).at("other_income_minor").as_int64(), 250);
+}
+
 TEST_F(link_and_video_pages, clicks_split_by_source_country_device_os_and_referrer_host)
 {
     auto const link = std::string(k_period) + "&tz=UTC&link_id=" + link_ids[0];
