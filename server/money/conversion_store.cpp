@@ -13,7 +13,7 @@ namespace {
 
 constexpr auto k_conversion_select =
     db::sql_text("SELECT c.id, c.offer_id, c.txid, c.status, c.amount_minor, c.commission_minor, c.currency, "
-                 "c.click_id, c.link_id, c.video_id, c.code, c.source, c.attribution, c.via, c.network_commission_minor, ") +
+                 "c.click_id, c.link_id, c.video_id, c.code, c.source, c.attribution, c.via, c.network_commission_minor, c.occurred_at_given, ") +
     db::utc_timestamp("c.occurred_at") + ", " + db::utc_timestamp("c.created_at") + ", " +
     db::utc_timestamp("c.updated_at") + " FROM conversions c";
 
@@ -51,9 +51,10 @@ conversion to_conversion(pqxx::row const& row)
     c.attribution = row[12].as<std::string>();
     c.via = row[13].as<std::string>();
     c.network_commission_minor = optional_field<std::int64_t>(row[14]);
-    c.occurred_at = row[15].as<std::string>();
-    c.created_at = row[16].as<std::string>();
-    c.updated_at = row[17].as<std::string>();
+    c.occurred_at_given = row[15].as<bool>();
+    c.occurred_at = row[16].as<std::string>();
+    c.created_at = row[17].as<std::string>();
+    c.updated_at = row[18].as<std::string>();
     return c;
 }
 
@@ -97,6 +98,7 @@ boost::json::object to_json(conversion const& c)
             {"attribution", c.attribution},
             {"via", c.via},
             {"occurred_at", c.occurred_at},
+            {"occurred_at_given", c.occurred_at_given},
             {"created_at", c.created_at},
             {"updated_at", c.updated_at}};
 }

@@ -32,6 +32,10 @@ struct conversion {
     std::string attribution; // click, code, model, none, pending
     std::string via;         // postback, shopify, woocommerce, csv, manual
     std::string occurred_at; // ISO 8601, UTC, to the second
+    // Whether occurred_at was stated by whoever sent the sale (a report's date, the API's
+    // occurred_at, a shop order's) rather than being its arrival time (a postback): a time
+    // not given may still be replaced by the network's report (migration 0026).
+    bool occurred_at_given = true;
     std::string created_at;
     std::string updated_at;
 };

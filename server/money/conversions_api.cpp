@@ -83,6 +83,17 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
         co_return http::json_response(status::ok, json_page("conversions", conversions, page, encode));
     }, api);
 
+    routes.add(http::verb::get, "/api/v1/conversions/{id}", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
+        auto const id = http::path_id(ctx.path_param("id"));
+        auto const found = co_await db.run([&](pqxx::connection& conn) {
+            pqxx::read_transaction tx(conn);
+            return find_conversion(tx, id);
+        });
+        if (!found)
+            throw http::http_error(status::not_found, "not_found", "no such conversion", "id");
+        co_return http::json_response(status::ok, to_json(*found));
+    }, api);
+
     // A sale entered by hand (a brand paid by transfer, a network without postbacks).
     routes.add(http::verb::post, "/api/v1/conversions",
                [&db, settings](http::request_context& ctx) -> net::awaitable<http::response> {

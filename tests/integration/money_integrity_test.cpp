@@ -617,6 +617,56 @@ TEST_F(money_integrity, a_postbacks_arrival_time_gives_way_to_the_first_date_giv
     EXPECT_EQ(time_and_attribution(*ll, "A2"), "2026-11-30 23:30:00 none");
 }
 
+// Whether a sale's time was given (occurred_at_given) comes with the sale in every answer that
+// carries it: the postback's, GET of the sale, the list, and a sale by hand. A postback has no
+// date (false) until a report row gives it one; a report row with a date books a sale whose time
+// was given (true).
+TEST_F(money_integrity, whether_a_sales_time_was_given_comes_with_the_sale)
+{
+    auto const offer = make_offer(*ll);
+    auto const booked = json_of(postback(ll->port(), offer, "txid=G1&amount=1.00"), 200);
+    EXPECT_FALSE(booked.at("conversion").at("occurred_at_given").as_bool()) << boost::json::serialize(booked);
+    auto const g1 = "/api/v1/conversions/" + std::to_string(booked.at("conversion").at("id").as_int64());
+    auto const given_of = [&](std::string const& target) {
+        auto const one = json_of(ll->api("GET", target), 200);
+        return one.contains("occurred_at_given") ? boost::json::serialize(one.at("occurred_at_given"))
+                                                 : "absent: " + boost::json::serialize(one);
+    };
+    // "txid=given" for the offer's sales, newest first, as GET /api/v1/conversions lists them.
+    auto const listed = [&] {
+        auto const list = json_of(ll->api("GET", "/api/v1/conversions?offer_id=" + std::to_string(offer.id)), 200);
+        std::string out;
+        for (auto const& c : list.at("conversions").as_array()) {
+            auto const& sale = c.as_object();
+            out += std::string(sale.at("txid").as_string()) + "=" +
+                   (sale.contains("occurred_at_given") ? boost::json::serialize(sale.at("occurred_at_given")) : "absent") + " ";
+        }
+        return out;
+    };
+    EXPECT_EQ(given_of(g1), "false");
+    EXPECT_EQ(listed(), "G1=false ");
+
+    // The network's report: G1 is given its date, G2 is booked with its own (a bare date too).
+    auto const report = json_of(import_csv(*ll, offer.id, "txid,amount,date\nG1,1.00,2026-11-20 10:00:00\nG2,2.00,2026-11-21\n"), 200);
+    EXPECT_EQ(report.at("updated").as_int64(), 1) << boost::json::serialize(report);
+    EXPECT_EQ(report.at("created").as_int64(), 1) << boost::json::serialize(report);
+    EXPECT_EQ(given_of(g1), "true");
+    EXPECT_EQ(listed(), "G2=true G1=true ");
+
+    // By hand: without a time it is dated now (not given), with one it is given.
+    auto const undated = json_of(ll->api("POST", "/api/v1/conversions", by_hand(offer, "G3")), 201);
+    EXPECT_FALSE(undated.at("occurred_at_given").as_bool());
+    auto const dated = json_of(ll->api("POST", "/api/v1/conversions", by_hand(offer, "G4", R"(,"occurred_at":"2026-11-22T08:00:00Z")")), 201);
+    EXPECT_TRUE(dated.at("occurred_at_given").as_bool());
+    EXPECT_EQ(given_of("/api/v1/conversions/" + std::to_string(id_of(dated))), "true");
+    EXPECT_EQ(listed(), "G4=true G3=false G2=true G1=true ");
+    // The answer of one sale is the list's object for it, field for field.
+    auto const list = json_of(ll->api("GET", "/api/v1/conversions?offer_id=" + std::to_string(offer.id)), 200);
+    EXPECT_EQ(boost::json::serialize(list.at("conversions").at(0)),
+              boost::json::serialize(json_of(ll->api("GET", "/api/v1/conversions/" + std::to_string(id_of(dated))), 200)));
+    expect_error(ll->api("GET", "/api/v1/conversions/999999999"), 404, "id");
+}
+
 // A late postback: the sale's promo code had ended by the time it arrived, so the sale was booked
 // unattributed. Given its real time by the report, it is attributed again at that time, by the code
 // it was booked with (the report names none).
