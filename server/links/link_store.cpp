@@ -5,9 +5,14 @@
 namespace linkledger::links {
 namespace {
 
+// A link's clicks so far are read where its click budget (link_change_listener, the bio page)
+// and the reports by link read them: click_totals_daily. The shipper writes it and the finer
+// click_rollups_daily from one roll-up in one transaction (clicks/click_rollup.hpp), so today
+// the two agree; one source keeps the links list, the budget and the reports from drifting
+// apart should the detail table ever be thinned (tests/integration/link_click_count_test.cpp).
 constexpr char const* k_link_select = R"sql(
 SELECT l.id, l.slug, l.target_url, l.title, l.active,
-       (SELECT COALESCE(sum(r.clicks), 0) FROM click_rollups_daily r WHERE r.link_id = l.id) AS clicks,
+       (SELECT COALESCE(sum(t.clicks), 0) FROM click_totals_daily t WHERE t.link_id = l.id) AS clicks,
        to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
        to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
        l.bio, l.bio_position, l.disclosure, l.offer_id, l.video_id,
