@@ -8,6 +8,7 @@
 #include "db/embedded_migrations.hpp"
 #include "db/migrator.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
@@ -665,6 +666,13 @@ TEST_F(money_integrity, whether_a_sales_time_was_given_comes_with_the_sale)
     EXPECT_EQ(boost::json::serialize(list.at("conversions").at(0)),
               boost::json::serialize(json_of(ll->api("GET", "/api/v1/conversions/" + std::to_string(id_of(dated))), 200)));
     expect_error(ll->api("GET", "/api/v1/conversions/999999999"), 404, "id");
+    // Events carry the sale as the API shows it (migration 0028), the flag included.
+    for (auto const& sale : list.at("conversions").as_array()) {
+        auto const id = std::to_string(sale.at("id").as_int64());
+        EXPECT_EQ(boost::json::parse(ll->db().query_value("SELECT linkledger_conversion_json(c) FROM conversions c WHERE id = " + id)),
+                  sale)
+            << id;
+    }
 }
 
 // A late postback: the sale's promo code had ended by the time it arrived, so the sale was booked
