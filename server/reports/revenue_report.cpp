@@ -73,12 +73,31 @@ constexpr std::array k_groupings{
              ") y GROUP BY 1",
              "COALESCE(c.video_id::text, '')", "(SELECT COALESCE(NULLIF(title, ''), url) FROM videos WHERE id::text = k.key)",
              false},
+    // Likewise a link's clicks go to the offer it sold when they were made (migration 0027), and
+    // a sale to its own offer.
     grouping{"offer",
-             "SELECT COALESCE(l.offer_id::text, ''), sum(x.c), sum(x.u) FROM " LL_PER_LINK " JOIN links l ON l.id = x.link_id GROUP BY 1",
+             "WITH moved AS (SELECT DISTINCT link_id FROM link_offers WHERE since > $1::timestamptz AND since < $2::timestamptz) "
+             "SELECT COALESCE(y.offer_id::text, ''), sum(y.c), sum(y.u) FROM ("
+             "SELECT s.offer_id, x.c, x.u FROM " LL_PER_LINK " JOIN link_offer_spans s ON s.link_id = x.link_id "
+             "AND $1::timestamptz >= s.since AND $1::timestamptz < s.until "
+             "WHERE x.link_id NOT IN (SELECT link_id FROM moved) UNION ALL "
+             "SELECT s.offer_id, q.clicks, q.unique_clicks FROM click_totals_quarter_hourly q JOIN link_offer_spans s "
+             "ON s.link_id = q.link_id AND q.bucket >= s.since AND q.bucket < s.until "
+             "WHERE q.link_id IN (SELECT link_id FROM moved) AND q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz"
+             ") y GROUP BY 1",
              "c.offer_id::text", "(SELECT name FROM offers WHERE id::text = k.key)", false},
-    // A code's clicks are those of the link it was given with, if any.
+    // A code's clicks are those of the link it was given with when they were made, if any
+    // (migration 0027): a code moved to another link inside the period is read by quarter-hour.
     grouping{"code",
-             "SELECT p.id::text, sum(x.c), sum(x.u) FROM " LL_PER_LINK " JOIN promo_codes p ON p.link_id = x.link_id GROUP BY 1",
+             "WITH moved AS (SELECT DISTINCT code_id FROM code_links WHERE since > $1::timestamptz AND since < $2::timestamptz) "
+             "SELECT y.code_id::text, sum(y.c), sum(y.u) FROM ("
+             "SELECT s.code_id, x.c, x.u FROM " LL_PER_LINK " JOIN code_link_spans s ON s.link_id = x.link_id "
+             "AND $1::timestamptz >= s.since AND $1::timestamptz < s.until "
+             "WHERE s.code_id NOT IN (SELECT code_id FROM moved) UNION ALL "
+             "SELECT s.code_id, q.clicks, q.unique_clicks FROM click_totals_quarter_hourly q JOIN code_link_spans s "
+             "ON s.link_id = q.link_id AND q.bucket >= s.since AND q.bucket < s.until "
+             "WHERE s.code_id IN (SELECT code_id FROM moved) AND q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz"
+             ") y GROUP BY 1",
              // A sale that names one of the offer's codes is that code's, however it was
              // attributed: one that came through a click too is the click's (promo_code_id
              // unset), and a merchant's coupon report still counts it for the code.

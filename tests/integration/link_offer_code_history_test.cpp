@@ -1,0 +1,134 @@
+// A link moved to another offer, a code given with another link: the clicks made before stay
+// with the offer the link sold and the code it went with then (migration 0027), as a link's
+// video does (link_video_history_test). A hostile probe found offer 1 left with its sales and
+// no clicks (EPC 0) and offer 2 given clicks that never sold it. Clicks are journaled at chosen
+// instants and shipped by the real server; the moves are made through the API.
+#include "instance.hpp"
+#include "journal_clicks.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+using namespace linkledger::testing;
+using namespace std::chrono;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct row_figures {
+    std::int64_t clicks = 0;
+    std::int64_t conversions = 0;
+};
+
+std::map<std::string, row_figures> rows_by_key(boost::json::object const& report)
+{
+    std::map<std::string, row_figures> out;
+    for (auto const& row : report.at("rows").as_array()) {
+        auto const& key = row.at("key");
+        auto& figures = out[key.is_null() ? "" : std::string(key.as_string())];
+        figures.clicks += row.at("clicks").as_int64();
+        figures.conversions += row.at("conversions").as_int64();
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_time)
+{
+    scratch_database db("link_offer_code_history");
+    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", db.url()}});
+    ASSERT_EQ(created.exit_code, 0) << created.err; // also migrates
+    auto const key = last_line(created.out);
+    auto const make_offer = [&](std::string const& name) {
+        auto const id = db.query_value(
+            "INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+            "VALUES ('" + name + "', 'EUR', 'percent', 1000, sha256('" + name + "'), 'secret') RETURNING id");
+        return id;
+    };
+    auto const first_offer = make_offer("first");
+    auto const second_offer = make_offer("second");
+    auto const bio = std::stoll(db.query_value(
+        "INSERT INTO links (slug, target_url, offer_id) VALUES ('bio', 'https://shop.example/p', " + first_offer + ") RETURNING id"));
+    auto const other = std::stoll(db.query_value(
+        "INSERT INTO links (slug, target_url, offer_id) VALUES ('other', 'https://shop.example/q', " + second_offer + ") RETURNING id"));
+
+    auto const now = system_clock::now();
+    auto const data_dir = std::filesystem::temp_directory_path() / ("ll-link-offer-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(data_dir);
+    {
+        linkledger::clicks::click_journal journal(data_dir / "journal");
+        auto const at = [&](auto ago) { return time_point_cast<system_clock::duration>(now - ago); };
+        // The bio link: two clicks while it sold the first offer (ten and five days ago), one
+        // yesterday and one a minute ago, after it moved to the second (three days ago). The
+        // other link: one click six days ago, one yesterday.
+        ASSERT_TRUE(journal.append(journal_click("loh1", bio, at(days(10)), "203.0.113.1")));
+        ASSERT_TRUE(journal.append(journal_click("loh2", bio, at(days(5)), "203.0.113.2")));
+        ASSERT_TRUE(journal.append(journal_click("loh3", bio, at(days(1)), "203.0.113.3")));
+        ASSERT_TRUE(journal.append(journal_click("loh4", bio, at(minutes(1)), "203.0.113.4")));
+        ASSERT_TRUE(journal.append(journal_click("loh5", other, at(days(6)), "203.0.113.5")));
+        ASSERT_TRUE(journal.append(journal_click("loh6", other, at(days(1)), "203.0.113.6")));
+    }
+    server_process server(db.url(), {}, data_dir.string());
+    ASSERT_EQ(db.wait_for_value("SELECT count(*) FROM clicks", "6", 30s), "6") << server.process().log();
+
+    // A code given with the bio link, then with the other one (three days ago too).
+    auto const code = api(server.port(), "POST", "/api/v1/promo-codes", key,
+                          "{\"code\": \"LEA10\", \"offer_id\": " + first_offer + ", \"link_id\": " + std::to_string(bio) + "}");
+    ASSERT_EQ(code.status, 201) << code.body;
+    auto const code_id = std::to_string(code.json().at("id").as_int64());
+
+    // The moves, as the dashboard makes them; their instant is then set back three days (a test
+    // cannot wait for days).
+    auto const moved = api(server.port(), "PATCH", "/api/v1/links/" + std::to_string(bio), key,
+                           "{\"offer_id\": " + second_offer + "}");
+    ASSERT_EQ(moved.status, 200) << moved.body;
+    auto const code_moved = api(server.port(), "PATCH", "/api/v1/promo-codes/" + code_id, key,
+                                "{\"link_id\": " + std::to_string(other) + "}");
+    ASSERT_EQ(code_moved.status, 200) << code_moved.body;
+    ASSERT_EQ(db.query_value("SELECT count(*) FROM link_offers WHERE link_id = " + std::to_string(bio)), "2");
+    ASSERT_EQ(db.query_value("SELECT count(*) FROM code_links WHERE code_id = " + code_id), "2");
+    db.execute("UPDATE link_offers SET since = now() - interval '3 days' WHERE since > '-infinity'");
+    db.execute("UPDATE code_links SET since = now() - interval '3 days' WHERE since > '-infinity'");
+
+    // The first offer's sale through the click that sold it, five days ago.
+    auto const sale = api(server.port(), "POST", "/api/v1/conversions", key,
+                          "{\"offer_id\": " + first_offer + ", \"amount_minor\": 10000, \"txid\": \"loh-1\", \"click_id\": \"loh2\"}");
+    ASSERT_EQ(sale.status, 201) << sale.body;
+
+    auto const date = [&](char const* shift) {
+        return db.query_value(std::string("SELECT to_char(now() + interval '") + shift + "', 'YYYY-MM-DD')");
+    };
+    auto const report = [&](char const* group_by, char const* from, char const* to) {
+        auto const reply = api(server.port(), "GET", std::string("/api/v1/reports/revenue?tz=UTC&group_by=") + group_by +
+                                                         "&from=" + date(from) + "&to=" + date(to),
+                               key);
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        auto const body = reply.json();
+        return std::pair(rows_by_key(body.as_object()), reply.body);
+    };
+
+    // Over the move (by quarter-hour): each offer its own clicks, the first its sale too.
+    auto [by_offer, by_offer_body] = report("offer", "-15 days", "1 day");
+    EXPECT_EQ(by_offer[first_offer].clicks, 2) << by_offer_body;
+    EXPECT_EQ(by_offer[first_offer].conversions, 1) << by_offer_body;
+    EXPECT_EQ(by_offer[second_offer].clicks, 4) << by_offer_body; // the bio's last two, the other link's two
+    // Before the move and after it (whole days): the offer of that time only.
+    auto [before, before_body] = report("offer", "-15 days", "-4 days");
+    EXPECT_EQ(before[first_offer].clicks, 2) << before_body;
+    EXPECT_EQ(before[second_offer].clicks, 1) << before_body; // the other link's
+    auto [after, after_body] = report("offer", "-2 days", "1 day");
+    EXPECT_EQ(after[first_offer].clicks, 0) << after_body;
+    EXPECT_EQ(after[second_offer].clicks, 3) << after_body;
+
+    // The code: the bio link's clicks until it moved, the other link's since.
+    auto [by_code, by_code_body] = report("code", "-15 days", "1 day");
+    EXPECT_EQ(by_code[code_id].clicks, 3) << by_code_body;
+    auto [code_before, code_before_body] = report("code", "-15 days", "-4 days");
+    EXPECT_EQ(code_before[code_id].clicks, 2) << code_before_body;
+    auto [code_after, code_after_body] = report("code", "-2 days", "1 day");
+    EXPECT_EQ(code_after[code_id].clicks, 1) << code_after_body;
+    std::filesystem::remove_all(data_dir);
+}
