@@ -39,9 +39,16 @@ struct grouping {
 };
 
 constexpr std::array k_groupings{
+    // A link that moved to another video in the period has the quarter-hour of the move split
+    // at it (migration 0028): its pieces are dated by the move, so a video's clicks after the
+    // move are the new video's, as their sales are.
     grouping{"source",
-             "SELECT q.source, sum(q.clicks)::bigint FROM click_totals_quarter_hourly q WHERE q.bucket >= $1::timestamptz "
-             "AND q.bucket < $2::timestamptz" LL_ROLLUP_LINKS " GROUP BY 1",
+             "WITH moves AS (SELECT link_id, since AS at FROM link_videos WHERE since > $1::timestamptz AND since < $2::timestamptz) "
+             "SELECT q.source, sum(q.clicks)::bigint FROM (SELECT q.link_id, q.source, q.bucket, q.clicks "
+             "FROM click_totals_quarter_hourly q WHERE q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz "
+             "AND q.link_id NOT IN (SELECT link_id FROM moves) UNION ALL SELECT c.link_id, c.source, c.at, c.clicks "
+             "FROM linkledger_link_clicks_cut($1::timestamptz, $2::timestamptz, ARRAY(SELECT link_id FROM moves ORDER BY "
+             "link_id, at), ARRAY(SELECT at FROM moves ORDER BY link_id, at)) c) q WHERE true" LL_ROLLUP_LINKS " GROUP BY 1",
              "rollups"},
     grouping{"country", LL_RAW("c.country"), "raw_clicks"},
     grouping{"device", LL_RAW("c.device"), "raw_clicks"},

@@ -50,6 +50,12 @@ struct grouping {
     LL_FIRST_MIDNIGHT " AT TIME ZONE 'UTC')) OR (q.bucket >= GREATEST($1::timestamptz, " LL_LAST_MIDNIGHT                \
     " AT TIME ZONE 'UTC') AND q.bucket < $2::timestamptz))"
 #define LL_PER_LINK "(SELECT r.link_id, sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM " LL_LINK_CLICKS " r GROUP BY r.link_id) x"
+// The quarter-hours of the links that moved in the period (the CTE `moves`: link_id, at), the
+// quarter-hour of each move split at it from the raw clicks (migration 0028): rows (link_id,
+// source, at, clicks, unique_clicks), `at` falling in a history's span as the clicks do.
+#define LL_CUT(moves)                                                                                                  \
+    "linkledger_link_clicks_cut($1::timestamptz, $2::timestamptz, ARRAY(SELECT link_id FROM " moves                    \
+    " ORDER BY link_id, at), ARRAY(SELECT at FROM " moves " ORDER BY link_id, at))"
 // Days and hours of the zone, from the quarter-hours of every source.
 #define LL_QUARTERS " FROM click_rollups_quarter_hourly q WHERE q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz"
 
@@ -62,41 +68,43 @@ constexpr std::array k_groupings{
              "EXISTS (SELECT 1 FROM links WHERE id::text = k.key AND deleted_at IS NOT NULL)"},
     grouping{"video",
              // A link's clicks go to the video it pointed at when they were made (migration 0025):
-             // a link moved inside the period is read by quarter-hour, the others whole.
-             "WITH moved AS (SELECT DISTINCT link_id FROM link_videos WHERE since > $1::timestamptz AND since < $2::timestamptz) "
+             // a link moved inside the period is read by quarter-hour (the move's own split at
+             // it), the others whole.
+             "WITH moves AS (SELECT link_id, since AS at FROM link_videos WHERE since > $1::timestamptz AND since < $2::timestamptz) "
              "SELECT COALESCE(y.video_id::text, ''), sum(y.c), sum(y.u) FROM ("
              "SELECT linkledger_link_video_at(x.link_id, $1::timestamptz) AS video_id, x.c, x.u FROM " LL_PER_LINK
-             " WHERE x.link_id NOT IN (SELECT link_id FROM moved) UNION ALL "
-             "SELECT v.video_id, q.clicks, q.unique_clicks FROM click_totals_quarter_hourly q JOIN link_video_spans v "
-             "ON v.link_id = q.link_id AND q.bucket >= v.since AND q.bucket < v.until "
-             "WHERE q.link_id IN (SELECT link_id FROM moved) AND q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz"
+             " WHERE x.link_id NOT IN (SELECT link_id FROM moves) UNION ALL "
+             "SELECT v.video_id, q.clicks, q.unique_clicks FROM " LL_CUT("moves") " q JOIN link_video_spans v "
+             "ON v.link_id = q.link_id AND q.at >= v.since AND q.at < v.until"
              ") y GROUP BY 1",
              "COALESCE(c.video_id::text, '')", "(SELECT COALESCE(NULLIF(title, ''), url) FROM videos WHERE id::text = k.key)",
              false},
     // Likewise a link's clicks go to the offer it sold when they were made (migration 0027), and
     // a sale to its own offer.
     grouping{"offer",
-             "WITH moved AS (SELECT DISTINCT link_id FROM link_offers WHERE since > $1::timestamptz AND since < $2::timestamptz) "
+             "WITH moves AS (SELECT link_id, since AS at FROM link_offers WHERE since > $1::timestamptz AND since < $2::timestamptz) "
              "SELECT COALESCE(y.offer_id::text, ''), sum(y.c), sum(y.u) FROM ("
              "SELECT s.offer_id, x.c, x.u FROM " LL_PER_LINK " JOIN link_offer_spans s ON s.link_id = x.link_id "
              "AND $1::timestamptz >= s.since AND $1::timestamptz < s.until "
-             "WHERE x.link_id NOT IN (SELECT link_id FROM moved) UNION ALL "
-             "SELECT s.offer_id, q.clicks, q.unique_clicks FROM click_totals_quarter_hourly q JOIN link_offer_spans s "
-             "ON s.link_id = q.link_id AND q.bucket >= s.since AND q.bucket < s.until "
-             "WHERE q.link_id IN (SELECT link_id FROM moved) AND q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz"
+             "WHERE x.link_id NOT IN (SELECT link_id FROM moves) UNION ALL "
+             "SELECT s.offer_id, q.clicks, q.unique_clicks FROM " LL_CUT("moves") " q JOIN link_offer_spans s "
+             "ON s.link_id = q.link_id AND q.at >= s.since AND q.at < s.until"
              ") y GROUP BY 1",
              "c.offer_id::text", "(SELECT name FROM offers WHERE id::text = k.key)", false},
     // A code's clicks are those of the link it was given with when they were made, if any
     // (migration 0027): a code moved to another link inside the period is read by quarter-hour.
     grouping{"code",
-             "WITH moved AS (SELECT DISTINCT code_id FROM code_links WHERE since > $1::timestamptz AND since < $2::timestamptz) "
+             // The links a moved code left or joined in the period are split where it did.
+             "WITH moved AS (SELECT DISTINCT code_id FROM code_links WHERE since > $1::timestamptz AND since < $2::timestamptz), "
+             "moves AS (SELECT DISTINCT s.link_id, b.at FROM code_link_spans s CROSS JOIN LATERAL (VALUES (s.since), (s.until)) b(at) "
+             "WHERE s.code_id IN (SELECT code_id FROM moved) AND s.link_id IS NOT NULL AND b.at > $1::timestamptz "
+             "AND b.at < $2::timestamptz) "
              "SELECT y.code_id::text, sum(y.c), sum(y.u) FROM ("
              "SELECT s.code_id, x.c, x.u FROM " LL_PER_LINK " JOIN code_link_spans s ON s.link_id = x.link_id "
              "AND $1::timestamptz >= s.since AND $1::timestamptz < s.until "
              "WHERE s.code_id NOT IN (SELECT code_id FROM moved) UNION ALL "
-             "SELECT s.code_id, q.clicks, q.unique_clicks FROM click_totals_quarter_hourly q JOIN code_link_spans s "
-             "ON s.link_id = q.link_id AND q.bucket >= s.since AND q.bucket < s.until "
-             "WHERE s.code_id IN (SELECT code_id FROM moved) AND q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz"
+             "SELECT s.code_id, q.clicks, q.unique_clicks FROM " LL_CUT("moves") " q JOIN code_link_spans s "
+             "ON s.link_id = q.link_id AND q.at >= s.since AND q.at < s.until WHERE s.code_id IN (SELECT code_id FROM moved)"
              ") y GROUP BY 1",
              // A sale that names one of the offer's codes is that code's, however it was
              // attributed: one that came through a click too is the click's (promo_code_id
@@ -129,6 +137,7 @@ constexpr std::array k_groupings{
 };
 
 #undef LL_QUARTERS
+#undef LL_CUT
 #undef LL_PER_LINK
 #undef LL_LINK_CLICKS
 #undef LL_LAST_MIDNIGHT

@@ -34,11 +34,24 @@ constexpr char const* k_video_days = R"sql(
     WITH bounds AS (SELECT ($2::timestamptz AT TIME ZONE $4)::date AS first_day,
                            ($3::timestamptz AT TIME ZONE $4)::date AS end_day),
     days AS (SELECT d::date AS day FROM generate_series($5::date, $6::date, interval '1 day') d),
+    -- The video's links that moved in the period: the quarter-hour of each move is split at it
+    -- (migration 0028), so a click after the move counts where its sale does.
+    moves AS (
+        SELECT m.link_id, m.since AS at FROM link_videos m
+        WHERE m.since > $2::timestamptz AND m.since < $3::timestamptz
+          AND m.link_id IN (SELECT link_id FROM link_videos WHERE video_id = $1)),
     clicks AS (
-        SELECT (q.bucket AT TIME ZONE $4)::date AS day, sum(q.clicks) AS clicks, sum(q.unique_clicks) AS unique_clicks
-        FROM click_totals_quarter_hourly q
-        JOIN link_video_spans s ON s.link_id = q.link_id AND q.bucket >= s.since AND q.bucket < s.until
-        WHERE s.video_id = $1 AND q.bucket >= $2::timestamptz AND q.bucket < $3::timestamptz
+        SELECT (q.at AT TIME ZONE $4)::date AS day, sum(q.clicks) AS clicks, sum(q.unique_clicks) AS unique_clicks
+        FROM (SELECT r.link_id, r.bucket AS at, r.clicks, r.unique_clicks FROM click_totals_quarter_hourly r
+              WHERE r.bucket >= $2::timestamptz AND r.bucket < $3::timestamptz
+                AND r.link_id NOT IN (SELECT link_id FROM moves)
+              UNION ALL
+              SELECT c.link_id, c.at, c.clicks, c.unique_clicks
+              FROM linkledger_link_clicks_cut($2::timestamptz, $3::timestamptz,
+                                              ARRAY(SELECT link_id FROM moves ORDER BY link_id, at),
+                                              ARRAY(SELECT at FROM moves ORDER BY link_id, at)) c) q
+        JOIN link_video_spans s ON s.link_id = q.link_id AND q.at >= s.since AND q.at < s.until
+        WHERE s.video_id = $1
         GROUP BY 1),
     money AS (
         SELECT (c.occurred_at AT TIME ZONE $4)::date AS day, c.currency, count(*) AS conversions,
