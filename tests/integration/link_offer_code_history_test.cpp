@@ -3,6 +3,8 @@
 // video does (link_video_history_test). A hostile probe found offer 1 left with its sales and
 // no clicks (EPC 0) and offer 2 given clicks that never sold it. Clicks are journaled at chosen
 // instants and shipped by the real server; the moves are made through the API.
+#include "db/embedded_migrations.hpp"
+#include "db/migrator.hpp"
 #include "instance.hpp"
 #include "journal_clicks.hpp"
 
@@ -10,6 +12,7 @@
 
 #include <filesystem>
 #include <map>
+#include <pqxx/pqxx>
 
 using namespace linkledger::testing;
 using namespace std::chrono;
@@ -131,4 +134,41 @@ TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_t
     auto [code_after, code_after_body] = report("code", "-2 days", "1 day");
     EXPECT_EQ(code_after[code_id].clicks, 1) << code_after_body;
     std::filesystem::remove_all(data_dir);
+}
+
+// Migration 0027 on a database with links and codes: what came before is not known, so each
+// link's offer and each code's link at the upgrade counts from the beginning, as it did; a move
+// after it is recorded from its moment.
+TEST(link_offer_code_history_migration, the_offer_and_the_link_at_the_upgrade_count_from_the_beginning)
+{
+    scratch_database db("link_offer_migration");
+    pqxx::connection conn(db.url());
+    std::vector<linkledger::db::migration_source> before;
+    for (auto const& m : linkledger::db::embedded_migrations())
+        if (linkledger::db::migration_version(m.name) < 27)
+            before.push_back(m);
+    linkledger::db::migrate(conn, before);
+    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO links (slug, target_url, offer_id) SELECT 'bio', 'https://shop.example/p', id FROM offers;"
+               "INSERT INTO links (slug, target_url) VALUES ('bare', 'https://shop.example/q');"
+               "INSERT INTO promo_codes (code, offer_id, link_id) SELECT 'LEA10', o.id, l.id FROM offers o, links l WHERE l.slug = 'bio';"
+               "INSERT INTO promo_codes (code, offer_id) SELECT 'ALONE', id FROM offers");
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
+    EXPECT_EQ(db.query_value("SELECT string_agg(l.slug || ':' || COALESCE(s.offer_id::text, '-') || ':' || s.since || '-' || s.until, "
+                             "',' ORDER BY l.slug) FROM link_offer_spans s JOIN links l ON l.id = s.link_id"),
+              "bare:-:-infinity-infinity,bio:1:-infinity-infinity");
+    EXPECT_EQ(db.query_value("SELECT string_agg(p.code || ':' || COALESCE(l.slug, '-') || ':' || s.since || '-' || s.until, "
+                             "',' ORDER BY p.code) FROM code_link_spans s JOIN promo_codes p ON p.id = s.code_id "
+                             "LEFT JOIN links l ON l.id = s.link_id"),
+              "ALONE:-:-infinity-infinity,LEA10:bio:-infinity-infinity");
+    db.execute("UPDATE links SET offer_id = NULL WHERE slug = 'bio'");
+    db.execute("UPDATE promo_codes SET link_id = (SELECT id FROM links WHERE slug = 'bare') WHERE code = 'LEA10'");
+    EXPECT_EQ(db.query_value("SELECT string_agg(COALESCE(offer_id::text, '-') || ':' || (since > '-infinity'), ',' ORDER BY since) "
+                             "FROM link_offers WHERE link_id = (SELECT id FROM links WHERE slug = 'bio')"),
+              "1:false,-:true");
+    EXPECT_EQ(db.query_value("SELECT string_agg(l.slug || ':' || (c.since > '-infinity'), ',' ORDER BY c.since) "
+                             "FROM code_links c JOIN links l ON l.id = c.link_id "
+                             "WHERE c.code_id = (SELECT id FROM promo_codes WHERE code = 'LEA10')"),
+              "bio:false,bare:true");
 }
