@@ -40,7 +40,7 @@ struct grouping {
 
 constexpr std::array k_groupings{
     // A link that moved to another video in the period has the quarter-hour of the move split
-    // at it (migration 0029): its pieces are dated by the move, so a video's clicks after the
+    // at it (migration 0030): its pieces are dated by the move, so a video's clicks after the
     // move are the new video's, as their sales are.
     grouping{"source",
              "WITH moves AS (SELECT link_id, since AS at FROM link_videos WHERE since > $1::timestamptz AND since < $2::timestamptz) "

@@ -51,7 +51,7 @@ struct grouping {
     " AT TIME ZONE 'UTC') AND q.bucket < $2::timestamptz))"
 #define LL_PER_LINK "(SELECT r.link_id, sum(r.clicks) AS c, sum(r.unique_clicks) AS u FROM " LL_LINK_CLICKS " r GROUP BY r.link_id) x"
 // The quarter-hours of the links that moved in the period (the CTE `moves`: link_id, at), the
-// quarter-hour of each move split at it from the raw clicks (migration 0029): rows (link_id,
+// quarter-hour of each move split at it from the raw clicks (migration 0030): rows (link_id,
 // source, at, clicks, unique_clicks), `at` falling in a history's span as the clicks do.
 #define LL_CUT(moves)                                                                                                  \
     "linkledger_link_clicks_cut($1::timestamptz, $2::timestamptz, ARRAY(SELECT link_id FROM " moves                    \
@@ -79,7 +79,7 @@ constexpr std::array k_groupings{
              ") y GROUP BY 1",
              "COALESCE(c.video_id::text, '')", "(SELECT COALESCE(NULLIF(title, ''), url) FROM videos WHERE id::text = k.key)",
              false},
-    // Likewise a link's clicks go to the offer it sold when they were made (migration 0028), and
+    // Likewise a link's clicks go to the offer it sold when they were made (migration 0029), and
     // a sale to its own offer.
     grouping{"offer",
              "WITH moves AS (SELECT link_id, since AS at FROM link_offers WHERE since > $1::timestamptz AND since < $2::timestamptz) "
@@ -92,7 +92,7 @@ constexpr std::array k_groupings{
              ") y GROUP BY 1",
              "c.offer_id::text", "(SELECT name FROM offers WHERE id::text = k.key)", false},
     // A code's clicks are those of the link it was given with when they were made, if any
-    // (migration 0028): a code moved to another link inside the period is read by quarter-hour.
+    // (migration 0029): a code moved to another link inside the period is read by quarter-hour.
     grouping{"code",
              // The links a moved code left or joined in the period are split where it did.
              "WITH moved AS (SELECT DISTINCT code_id FROM code_links WHERE since > $1::timestamptz AND since < $2::timestamptz), "

@@ -35,7 +35,7 @@ constexpr char const* k_video_days = R"sql(
                            ($3::timestamptz AT TIME ZONE $4)::date AS end_day),
     days AS (SELECT d::date AS day FROM generate_series($5::date, $6::date, interval '1 day') d),
     -- The video's links that moved in the period: the quarter-hour of each move is split at it
-    -- (migration 0029), so a click after the move counts where its sale does.
+    -- (migration 0030), so a click after the move counts where its sale does.
     moves AS (
         SELECT m.link_id, m.since AS at FROM link_videos m
         WHERE m.since > $2::timestamptz AND m.since < $3::timestamptz

@@ -1,7 +1,7 @@
 // A link moved mid-way through a quarter-hour (to another video or offer): the reports read the
 // clicks per quarter-hour and filed that whole quarter-hour under the old video, while the sale
 // through a click made after the move went, by the click's own time, to the new one. The move's
-// own quarter-hour is now read from the raw clicks (migration 0029), so the video's clicks and
+// own quarter-hour is now read from the raw clicks (migration 0030), so the video's clicks and
 // its sales agree in the revenue report, the video's daily page and its click breakdown, and
 // the offer and code reports likewise.
 #include "instance.hpp"

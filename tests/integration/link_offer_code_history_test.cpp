@@ -1,5 +1,5 @@
 // A link moved to another offer, a code given with another link: the clicks made before stay
-// with the offer the link sold and the code it went with then (migration 0028), as a link's
+// with the offer the link sold and the code it went with then (migration 0029), as a link's
 // video does (link_video_history_test). A hostile probe found offer 1 left with its sales and
 // no clicks (EPC 0) and offer 2 given clicks that never sold it. Clicks are journaled at chosen
 // instants and shipped by the real server; the moves are made through the API.
@@ -136,7 +136,7 @@ TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_t
     std::filesystem::remove_all(data_dir);
 }
 
-// Migration 0028 on a database with links and codes: what came before is not known, so each
+// Migration 0029 on a database with links and codes: what came before is not known, so each
 // link's offer and each code's link at the upgrade counts from the beginning, as it did; a move
 // after it is recorded from its moment.
 TEST(link_offer_code_history_migration, the_offer_and_the_link_at_the_upgrade_count_from_the_beginning)
@@ -145,7 +145,7 @@ TEST(link_offer_code_history_migration, the_offer_and_the_link_at_the_upgrade_co
     pqxx::connection conn(db.url());
     std::vector<linkledger::db::migration_source> before;
     for (auto const& m : linkledger::db::embedded_migrations())
-        if (linkledger::db::migration_version(m.name) < 28)
+        if (linkledger::db::migration_version(m.name) < 29)
             before.push_back(m);
     linkledger::db::migrate(conn, before);
     db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "

@@ -1,4 +1,4 @@
--- A link that moves (to another video or offer, a code to another link: 0025, 0028) mid-way
+-- A link that moves (to another video or offer, a code to another link: 0025, 0029) mid-way
 -- through a quarter-hour: the reports read the rollups per quarter-hour and filed the whole
 -- quarter-hour under what the link had at its start, while a sale through a click made after
 -- the move goes, by the click's own time, to the new one. The quarter-hours in which a link
