@@ -91,7 +91,8 @@ struct shop_refund {
     // presentment currencies: the bags cannot price the refund.
     bool money_bags_incomplete = false;
     // WooCommerce lists a refund by its gross amount alone, without the tax and shipping in it:
-    // the part of it that was commissioned is then the order's own share (subtotal over total).
+    // the part of it that was commissioned is then the order's own share (subtotal over total),
+    // of all such refunds of the order together, rounded once (shop_refund_totals.hpp).
     bool share_of_order = false;
 };
 std::optional<shop_refund> shopify_refund(boost::json::object const& refund);
@@ -137,7 +138,8 @@ std::int64_t refund_total_minor(shop_refund const& refund, std::string_view curr
 // The refund against each base: all of its money for a total base, without the tax and shipping
 // it returned for a subtotal base (never below 0). A refund that is a share of its order
 // (`share_of_order`) takes the order's subtotal share of its money, rounded half to even, when
-// the order's bases are given. Throws http_error 400 naming the bad field.
+// the order's bases are given: its share alone (the sale takes the share of the order's refunds
+// summed, shop_refund_totals.hpp). Throws http_error 400 naming the bad field.
 struct refund_amounts {
     std::int64_t total_minor = 0;
     std::int64_t subtotal_minor = 0;

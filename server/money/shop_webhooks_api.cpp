@@ -9,6 +9,7 @@
 #include "money/amount.hpp"
 #include "money/intake_audit.hpp"
 #include "money/shop_orders.hpp"
+#include "money/shop_refund_totals.hpp"
 
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
@@ -47,8 +48,8 @@ void verify_signature(http::request const& req, offer const& o, shop kind)
 // the other way round.
 
 constexpr char const* k_insert_refund = R"sql(
-INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency, share_of_order)
+VALUES ($1, $2, $3, $4, $5, $6, $8)
 ON CONFLICT (offer_id, refund_id) DO UPDATE
     SET amount_minor = CASE WHEN shop_refunds.currency = excluded.currency
                             THEN GREATEST(shop_refunds.amount_minor, excluded.amount_minor)
@@ -66,13 +67,6 @@ ON CONFLICT (offer_id, refund_id) DO UPDATE
 // so when a later delivery cannot price it there.
 constexpr char const* k_kept_currency = R"sql(
 SELECT currency FROM shop_refunds WHERE offer_id = $1 AND refund_id = $2
-)sql";
-
-// Sums in numeric, capped at the bigint range: refunds past any real sale refund all of it.
-constexpr char const* k_refunds_of_order = R"sql(
-SELECT LEAST(COALESCE(sum(amount_minor), 0), 9223372036854775807)::bigint,
-       LEAST(COALESCE(sum(subtotal_minor), 0), 9223372036854775807)::bigint
-FROM shop_refunds WHERE offer_id = $1 AND txid = $2 AND currency = $3
 )sql";
 
 constexpr char const* k_sale_of_order = R"sql(
@@ -120,12 +114,6 @@ void lock_order(pqxx::work& tx, offer const& o, std::string const& txid)
     tx.exec_params(k_lock_order, o.id, txid);
 }
 
-std::int64_t refunded_of(pqxx::work& tx, offer const& o, std::string const& txid, std::string const& currency)
-{
-    auto const row = tx.exec_params1(k_refunds_of_order, o.id, txid, currency);
-    return o.commission_base == "total" ? row[0].as<std::int64_t>() : row[1].as<std::int64_t>();
-}
-
 // A refund's transactions are in the currency they name, else in `fallback` (its sale's, or the
 // offer's).
 std::string refund_currency(shop_refund const& refund, std::string const& fallback)
@@ -146,12 +134,12 @@ std::string keep_refund(pqxx::work& tx, offer const& o, shop_refund const& refun
         throw http::bad_field("id", "a refund id is at most 200 characters");
     if (auto const in_shop = refund_in_shop_currency(refund, sale_currency)) {
         tx.exec_params0(k_insert_refund, o.id, refund.id, refund.txid, in_shop->amounts.total_minor,
-                        in_shop->amounts.subtotal_minor, in_shop->currency, in_shop->presented);
+                        in_shop->amounts.subtotal_minor, in_shop->currency, in_shop->presented, false);
     } else {
         auto const currency = refund_currency(refund, sale_currency);
         auto const amounts = refund_amounts_minor(refund, currency, currency == sale_currency ? order : nullptr);
         tx.exec_params0(k_insert_refund, o.id, refund.id, refund.txid, amounts.total_minor, amounts.subtotal_minor,
-                        currency, "");
+                        currency, "", refund.share_of_order);
     }
     return tx.exec_params1(k_kept_currency, o.id, refund.id)[0].as<std::string>();
 }
@@ -193,9 +181,11 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     if (kept_in != currency)
         return {{"result", "recorded"}, {"reason", not_counted_reason(kept_in, currency)},
                 {"conversion", load_conversion(tx, id)}};
-    auto const bases = tx.exec_params1("SELECT order_subtotal_minor, order_total_minor FROM conversions WHERE id = $1", id);
-    auto const base = bases[o.commission_base == "total" ? 1 : 0].as<std::int64_t>();
-    auto const booked = after_refunds(base, refunded_of(tx, o, refund.txid, currency), row[3].as<std::string>());
+    auto const kept = tx.exec_params1("SELECT order_subtotal_minor, order_total_minor FROM conversions WHERE id = $1", id);
+    order_bases const bases{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
+    auto const base = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
+    auto const booked =
+        after_refunds(base, refunded_of_order(tx, o, refund.txid, currency, bases), row[3].as<std::string>());
     // A network's reported commission is its own figure: a refund does not recompute it, but takes
     // its share, as an order delivery listing the refund does through record_sale (one step per
     // refund here, one for all there: the two may part by the rounding of a minor unit).
@@ -226,7 +216,7 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
         if (kept_in != currency)
             not_counted.push_back({{"refund_id", refund.id}, {"reason", not_counted_reason(kept_in, currency)}});
     }
-    auto const booked = after_refunds(s.amount_minor, refunded_of(tx, o, s.txid, currency), order.status);
+    auto const booked = after_refunds(s.amount_minor, refunded_of_order(tx, o, s.txid, currency, bases), order.status);
     s.amount_minor = booked.amount_minor;
     s.status = booked.status;
     auto const outcome = record_sale(tx, o, s, settings);

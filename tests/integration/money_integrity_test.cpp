@@ -979,3 +979,26 @@ TEST(money_integrity_migration, sales_before_0026_by_postback_may_be_dated_and_a
                              "'occurred_at'), ',') FROM webhook_events WHERE type = 'sale.updated'"),
               "1 2026-12-01T00:10:00Z 2026-11-20T10:00:00Z");
 }
+
+// Migration 0028 on a database with shop refunds: those of sales a WooCommerce order booked are a
+// share of their order, summed before the share is rounded (a Shopify sale's keep their own
+// subtotal parts), so the order's next delivery books 44.98 where three refunds of 0.01 on its
+// 45.00 of 60.00 were taken off as 0.01 each.
+TEST(money_integrity_migration, woocommerce_refunds_before_0028_are_a_share_of_their_order)
+{
+    scratch_database db("shop_refund_share_migration");
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, migrations_before(28));
+    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+               "VALUES ('Shop', 'GBP', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, "
+               "attribution, via, occurred_at, order_subtotal_minor, order_total_minor) "
+               "SELECT o.id, v.via, 'approved', 4497, 450, 'GBP', 'unattributed', 'none', v.via, now(), 4500, 6000 "
+               "FROM offers o, (VALUES ('woocommerce'), ('shopify')) v(via);"
+               "INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency) "
+               "SELECT o.id, v.txid || '-' || n, v.txid, 1, 1, 'GBP' "
+               "FROM offers o, (VALUES ('woocommerce'), ('shopify')) v(txid), generate_series(1, 3) n");
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
+    EXPECT_EQ(db.query_value("SELECT string_agg(txid || '=' || share_of_order, ',' ORDER BY refund_id) FROM shop_refunds"),
+              "shopify=false,shopify=false,shopify=false,woocommerce=true,woocommerce=true,woocommerce=true");
+}

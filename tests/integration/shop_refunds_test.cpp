@@ -590,6 +590,52 @@ TEST_F(shop_refunds, a_partial_woocommerce_refund_lowers_the_sale_by_the_orders_
     EXPECT_EQ(booked(total, "4187"), "0/0/rejected");
 }
 
+// Several WooCommerce refunds take the order's share of their sum, rounded once, as the merchant's
+// statement does: three refunds of 0.01 on the 60.00 order of 45.00 subtotal take 0.0225, i.e.
+// 0.02, off it (44.98), whether the updates list them one by one or all at once. Rounded refund
+// by refund (0.0075 each, to 0.01) they took 0.03 (44.97).
+TEST_F(shop_refunds, several_woocommerce_refunds_take_the_orders_share_of_their_sum_rounded_once)
+{
+    auto const one_by_one = make_offer("GBP");
+    auto const at_once = make_offer("GBP");
+    auto const total = make_offer("GBP", "total");
+    auto with_refunds = [body = boost::json::parse(fixture("woocommerce_order_uk.json")).as_object()](
+                            std::string const& refunds) mutable {
+        body["status"] = "completed";
+        body["refunds"] = boost::json::parse(refunds);
+        return boost::json::serialize(body);
+    };
+    auto const first = R"([{"id":5001,"reason":"","total":"-0.01"}])";
+    auto const second = R"([{"id":5002,"reason":"","total":"-0.01"},{"id":5001,"reason":"","total":"-0.01"}])";
+    auto const third = R"([{"id":5003,"reason":"","total":"-0.01"},{"id":5002,"reason":"","total":"-0.01"},
+                           {"id":5001,"reason":"","total":"-0.01"}])";
+    for (auto const* offer : {&one_by_one, &at_once, &total})
+        EXPECT_EQ(result_of(woocommerce(*offer, with_refunds("[]"))), "created");
+
+    EXPECT_EQ(result_of(woocommerce(one_by_one, with_refunds(first))), "updated");
+    EXPECT_EQ(booked(one_by_one, "4187"), "4499/450/approved"); // 0.0075 of a penny is 1
+    EXPECT_EQ(result_of(woocommerce(one_by_one, with_refunds(second))), "updated");
+    EXPECT_EQ(booked(one_by_one, "4187"), "4498/450/approved"); // 0.015: 2
+    EXPECT_EQ(result_of(woocommerce(one_by_one, with_refunds(third))), "unchanged");
+    EXPECT_EQ(booked(one_by_one, "4187"), "4498/450/approved"); // 0.0225: still 2
+
+    EXPECT_EQ(result_of(woocommerce(at_once, with_refunds(third))), "updated");
+    EXPECT_EQ(booked(at_once, "4187"), "4498/450/approved");
+    // A total offer loses the gross money, exact without any share.
+    EXPECT_EQ(result_of(woocommerce(total, with_refunds(third))), "updated");
+    EXPECT_EQ(booked(total, "4187"), "5997/600/approved");
+
+    // Where the rounding reaches the commission: seven refunds of 0.01 take 0.0525, i.e. 0.05,
+    // leaving 44.95 and 4.50 (4.495 to even); one by one they took 0.07 (44.93, 4.49).
+    std::string seven = "["; // appended: g++ 12 -O2 raises a false -Wrestrict on "..." + std::string
+    for (int i = 0; i < 7; ++i)
+        seven.append(i == 0 ? "" : ",").append(R"({"id":)").append(std::to_string(5101 + i)).append(R"(,"total":"-0.01"})");
+    seven.push_back(']');
+    auto const seven_refunds = make_offer("GBP");
+    EXPECT_EQ(result_of(woocommerce(seven_refunds, with_refunds(seven))), "created");
+    EXPECT_EQ(booked(seven_refunds, "4187"), "4495/450/approved");
+}
+
 TEST_F(shop_refunds, commission_base_is_validated_and_named_in_the_error)
 {
     for (auto const* bad : {R"("gross")", "5", R"("Subtotal")"}) {
