@@ -108,6 +108,11 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         warnings.emplace_back(on_rows("commission") +
                               " the amount changed and no commission came with it: each sale's commission was "
                               "carried in proportion to the new amount; those rows' warnings give the figures");
+    if (rows_warned["shop_refunds"] > 0)
+        warnings.emplace_back(on_rows("shop_refunds") +
+                              " the amount is more than the shop's figures leave of the order after the refunds the "
+                              "shop recorded: each sale is booked at what they leave; those rows' warnings give the "
+                              "figures");
     boost::json::object report{{"offer_id", offer_id},
                                {"unknown_columns", std::move(unknown)},
                                {"warnings", std::move(warnings)},

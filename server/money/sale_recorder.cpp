@@ -7,6 +7,7 @@
 #include "http/json_body.hpp"
 #include "money/amount.hpp"
 #include "money/sale_checks.hpp"
+#include "money/shop_refund_totals.hpp"
 
 #include <pqxx/pqxx>
 
@@ -341,6 +342,41 @@ std::string shown_time(std::string const& at)
     return at.size() > 20 && at.back() == 'Z' ? at.substr(0, 19) + "Z" : at;
 }
 
+// A sale whose order the shop refunded in part is booked by another door (a network's postback or
+// report, a sale typed by hand) at no more than the shop's figures leave: the order's base less
+// the refunds kept for it. A network restating the amount it first gave (100.00 of an order the
+// shop refunded 40.00 of) re-booked 100.00 and the refund counted again only at the shop's next
+// delivery; the merchant's statement says 60.00, order less refunds, and so does the sale now. A
+// lower figure is the network's own (a net amount, a return it knows of) and is taken. The
+// sale's figure is lowered in `s`, a reported commission that came with it in proportion, and
+// nothing left is a rejected sale, as a shop's own delivery books it. Returns what to tell the
+// sender when the amount given was not the one booked.
+std::optional<sale_warning> keep_shop_refunds(pqxx::transaction_base& tx, offer const& o, std::int64_t id, sale& s,
+                                              std::string const& currency)
+{
+    if (s.via == "shopify" || s.via == "woocommerce")
+        return std::nullopt; // a shop's delivery books the shop's figures already
+    auto const refunded = shop_refunded(tx, o, id, s.txid, currency);
+    if (!refunded || s.amount_minor <= refunded->left_minor)
+        return std::nullopt;
+    auto const given = s.amount_minor;
+    s.amount_minor = refunded->left_minor;
+    std::string text = "the amount " + money_text(given, currency) + " is more than the shop's figures leave of " +
+                       "the order: " + money_text(refunded->base_minor, currency) + " less " +
+                       money_text(refunded->refunded_minor, currency) + " refunded by the shop; the sale is booked at " +
+                       money_text(s.amount_minor, currency);
+    if (s.reported_commission_minor) {
+        auto const stated = *s.reported_commission_minor;
+        s.reported_commission_minor =
+            reported_commission_at(stated, given, s.amount_minor, o.allow_commission_above_amount);
+        text += ", and the commission " + money_text(stated, currency) + " given with it at " +
+                money_text(*s.reported_commission_minor, currency) + ", in proportion";
+    }
+    if (s.amount_minor == 0)
+        s.status = "rejected";
+    return sale_warning{"shop_refunds", text + " (refunds recorded from the shop keep applying)"};
+}
+
 } // namespace
 
 std::string canonical_txid(std::string_view txid)
@@ -372,7 +408,7 @@ std::string unnamed_currency(offer const& o, std::string_view txid, booked_curre
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& given,
                          attribution_settings const& settings)
 {
-    auto const s = canonical(given);
+    auto s = canonical(given);
     // Every limit but the one that depends on the rule a sale is priced by, which is known once
     // the sale is found (a booked sale keeps its own): checked below.
     auto any_rule = o;
@@ -390,10 +426,14 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     if (existing.empty() && rule.type == "fixed" && currency != o.currency)
         throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +
                                               "; the sale is in " + currency);
+    auto const network = network_figure(s);
+    auto warnings = std::vector<sale_warning>();
+    if (!existing.empty() && existing[0][4].as<std::string>() == currency)
+        if (auto said = keep_shop_refunds(tx, o, existing[0][0].as<std::int64_t>(), s, currency))
+            warnings.push_back(std::move(*said));
     auto const commission = commission_for(rule, s.amount_minor, s.reported_commission_minor);
     if (commission < 0)
         throw http::bad_field("commission", "commission must not be negative");
-    auto const network = network_figure(s);
 
     if (existing.empty()) {
         auto const at = sale_time(tx, s, settings.time_zone);
@@ -406,7 +446,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             rule.amount_minor, network, !s.occurred_at.empty(), latest_click);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
-            auto warnings = commission_warnings(network, commission, rule, currency);
+            warnings = commission_warnings(network, commission, rule, currency);
             if (auto twin = txid_twin_warning(tx, o.id, s.txid))
                 warnings.push_back(std::move(*twin));
             return {id, "created", load_conversion(tx, id), std::move(warnings)};
@@ -428,7 +468,10 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const kept_commission =
         carried ? reported_commission_at(stored_commission, stored_amount, s.amount_minor, o.allow_commission_above_amount)
                 : commission;
-    auto warnings = commission_warnings(network, kept_commission, rule, currency);
+    // A reported figure scaled to what the shop's refunds leave is said by keep_shop_refunds.
+    if (warnings.empty() || rule.type != "reported")
+        for (auto& warning : commission_warnings(network, kept_commission, rule, currency))
+            warnings.push_back(std::move(warning));
     if (carried && kept_commission != stored_commission)
         warnings.push_back({"commission", "no commission came with the new amount " +
                                               money_text(s.amount_minor, currency) + ": the sale's " +

@@ -18,6 +18,10 @@
 // attributed again at it. A time once given stays: another one is said in the warnings (refused,
 // 409, for a sale by hand), so a month already reconciled against a statement keeps its sales.
 //
+// A sale whose order a shop refunded in part is never booked by another door above what the
+// shop's figures leave (the order's base less its refunds, shop_refund_totals.hpp): a network
+// restating its first amount does not undo the shop's refunds.
+//
 // A sale whose click id is one of ours (a well-formed id of the offer's window) but not yet in
 // PostgreSQL waits as attribution "pending": the trigger of migrations/0009 attributes it when
 // the click is stored, and money/late_clicks gives up on it after the deadline.
@@ -58,7 +62,9 @@ struct sale_warning {
     //   one the sale counts, its offer computing its own (percent or fixed);
     // occurred_at: the message gives the sale another time than the one first given, which stays;
     // commission: a reported commission was carried to a new amount that came without a figure;
-    // txid: a new sale's txid differs from a booked one's only in case or leading zeros.
+    // txid: a new sale's txid differs from a booked one's only in case or leading zeros;
+    // shop_refunds: the amount given is more than the shop's figures leave of the order after its
+    //   refunds, and the sale is booked at what they leave (sale_recorder.cpp, keep_shop_refunds).
     std::string about;
     std::string text;
 };

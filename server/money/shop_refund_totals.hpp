@@ -1,5 +1,6 @@
 // What a shop refunded of an order, from the refunds kept for it (shop_refunds, migrations 0008
-// and 0028), against the order's commission base.
+// and 0028), against the order's commission base: the one figure both the shop's own deliveries
+// and the other doors (postback, CSV, by hand) book a shop sale's amount from.
 //
 // Refunds that carry their own subtotal part (Shopify's: the money less the tax, shipping and
 // duties they name, exact in minor units) are summed as they are. Refunds that are a share of
@@ -15,6 +16,7 @@
 #include <pqxx/transaction_base>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace linkledger::money {
@@ -24,5 +26,17 @@ namespace linkledger::money {
 // wrapped: refunds past any real sale refund all of it.
 std::int64_t refunded_of_order(pqxx::transaction_base& tx, offer const& o, std::string const& txid,
                                std::string const& currency, order_bases const& bases);
+
+// What the shop's figures leave of a sale once the shop refunded part of its order: its base
+// (offer's commission_base, as kept on the conversion) less those refunds, never below 0.
+// Nothing when the sale's order base is not known (no shop delivery or refund reached it) or
+// nothing of it was refunded in its currency.
+struct shop_refunded_sale {
+    std::int64_t base_minor = 0;
+    std::int64_t refunded_minor = 0;
+    std::int64_t left_minor = 0;
+};
+std::optional<shop_refunded_sale> shop_refunded(pqxx::transaction_base& tx, offer const& o, std::int64_t conversion_id,
+                                                std::string const& txid, std::string const& currency);
 
 } // namespace linkledger::money
