@@ -175,20 +175,15 @@ FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
 
-// A sale booked without attribution learns it from a repeat that names its click or code.
-constexpr char const* k_attribute_later = R"sql(
-UPDATE conversions SET click_id = NULLIF($2, ''), link_id = $3, video_id = $4, promo_code_id = $5,
-       code = NULLIF($6, ''), source = $7, attribution = $8,
-       attribution_deadline = CASE WHEN $8 = 'pending' THEN now() + make_interval(secs => $9) END,
-       model_hours = CASE WHEN $8 = 'pending' THEN $10::integer END, updated_at = now()
-WHERE id = $1
-)sql";
-
 // A sale an older node booked without its rule (a rolling upgrade) takes the one it is priced
 // by now, and keeps it from then on. The network's figure is replaced by a new one, never
 // cleared by a message without one (a status update). $9, when there is one, is the time a
 // message gives a sale booked at its arrival time: it replaces that one, and stays, with $10, the
 // latest click that counts for it (migration 0025).
+// A sale booked without attribution learns it from a repeat that names its click or code: when
+// $11 is true, $12 to $20 are what was found. One statement for both, so a repeat that attributes
+// the sale and changes its status or money is one sale.updated event carrying both changes (two
+// statements sent two, the first with the status unchanged).
 constexpr char const* k_update = R"sql(
 UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now(),
        network_commission_minor = COALESCE($8, network_commission_minor),
@@ -198,7 +193,17 @@ UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, up
                           ELSE NULLIF($10::timestamptz, $9::timestamptz) END,
        commission_type = COALESCE(commission_type, $5),
        commission_rate_bps = CASE WHEN commission_type IS NULL THEN $6 ELSE commission_rate_bps END,
-       commission_fixed_minor = CASE WHEN commission_type IS NULL THEN $7 ELSE commission_fixed_minor END
+       commission_fixed_minor = CASE WHEN commission_type IS NULL THEN $7 ELSE commission_fixed_minor END,
+       click_id = CASE WHEN $11 THEN NULLIF($12, '') ELSE click_id END,
+       link_id = CASE WHEN $11 THEN $13::bigint ELSE link_id END,
+       video_id = CASE WHEN $11 THEN $14::bigint ELSE video_id END,
+       promo_code_id = CASE WHEN $11 THEN $15::bigint ELSE promo_code_id END,
+       code = CASE WHEN $11 THEN NULLIF($16, '') ELSE code END,
+       source = CASE WHEN $11 THEN $17 ELSE source END,
+       attribution = CASE WHEN $11 THEN $18 ELSE attribution END,
+       attribution_deadline = CASE WHEN NOT $11 THEN attribution_deadline
+                                   WHEN $18 = 'pending' THEN now() + make_interval(secs => $19) END,
+       model_hours = CASE WHEN NOT $11 THEN model_hours WHEN $18 = 'pending' THEN $20::integer END
 WHERE id = $1
 )sql";
 
@@ -527,27 +532,27 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // by k_update, since a redated sale is never "unchanged").
     auto const latest_click = !redated && !row[14].is_null() ? row[14].as<std::string>()
                                                              : latest_click_for(tx, found_by, at, settings.time_zone);
-    bool attributed_now = false;
+    std::optional<attribution> found;
     if (row[8].as<std::string>() == "none" && (!found_by.click_id.empty() || !found_by.code.empty())) {
-        auto const a = attribute(tx, o, found_by, at, latest_click, settings);
-        if (a.method != "none") {
-            tx.exec_params0(k_attribute_later, id, found_by.click_id, a.link_id, a.video_id, a.promo_code_id,
-                            a.code.empty() ? found_by.code : a.code, a.source, a.method, settings.pending_seconds,
-                            settings.model_hours);
-            attributed_now = true;
+        if (auto a = attribute(tx, o, found_by, at, latest_click, settings); a.method != "none") {
+            if (a.code.empty())
+                a.code = found_by.code;
+            found = std::move(a);
         }
     }
     auto const status = s.status.value_or(stored_status);
     bool const same = !redated && status == stored_status && stored_amount == s.amount_minor &&
                       stored_commission == kept_commission &&
                       (!network || (!row[10].is_null() && row[10].as<std::int64_t>() == *network));
-    if (same)
-        return {id, attributed_now ? "updated" : "unchanged", load_conversion(tx, id), std::move(warnings)};
+    if (same && !found)
+        return {id, "unchanged", load_conversion(tx, id), std::move(warnings)};
     if (is_move_backwards(stored_status, status))
         tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
                         "txid=" + clicks::storable_text(s.txid, 60) + " status=" + stored_status + "->" + status);
+    auto const a = found.value_or(attribution{});
     tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor,
-                    network, redated, latest_click);
+                    network, redated, latest_click, found.has_value(), found_by.click_id, a.link_id, a.video_id,
+                    a.promo_code_id, a.code, a.source, a.method, settings.pending_seconds, settings.model_hours);
     return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 

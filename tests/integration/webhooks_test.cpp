@@ -245,6 +245,53 @@ TEST_F(webhooks, a_sale_is_signed_and_verified_by_the_reference_implementation)
     EXPECT_EQ(redated.at("data").at("previous_amount_minor").as_int64(), 1500);
 }
 
+// One postback that names the sale's code (it was booked without one) and changes its status is
+// one sale.updated carrying both changes: its new attribution and status beside the previous
+// ones. Before, the attribution and the status were written apart and two events went out, the
+// first saying the status had not changed.
+TEST_F(webhooks, a_postback_that_attributes_a_sale_and_changes_its_status_is_one_sale_updated)
+{
+    auto const hook = create_webhook(*ll, webhook_body(receiver->url("/ok"), R"(["sale.updated"])"));
+    receiver->set_secrets({str(hook, "secret")});
+    auto const offer = ll->api("POST", "/api/v1/offers",
+                               R"({"name": "Both", "currency": "EUR", "commission": {"type": "percent", "rate_bps": 1000}})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    auto const offer_id = std::to_string(offer.json().at("id").as_int64());
+    auto const url = str(offer.json(), "postback_url");
+    auto const at = url.find("token=") + 6;
+    auto const postback = "/postback/" + offer_id + "?token=" + url.substr(at, url.find('&', at) - at) + "&";
+    auto const video = ll->api("POST", "/api/v1/videos",
+                               R"({"url": "https://www.tiktok.com/@me/video/7322222222222222222", "posted_at": "2026-11-01T10:00:00Z"})");
+    ASSERT_EQ(video.status, 201) << video.body;
+    auto const code = ll->api("POST", "/api/v1/promo-codes",
+                              R"({"code": "BOTHATONCE", "offer_id": )" + offer_id + R"(, "video_id": )" +
+                                  std::to_string(video.json().at("id").as_int64()) + "}");
+    ASSERT_EQ(code.status, 201) << code.body;
+
+    ASSERT_EQ(send(ll->port(), {"GET", postback + "txid=BOTH-1&amount=50.00", "", {}}).status, 200);
+    auto const both = send(ll->port(), {"GET", postback + "txid=BOTH-1&amount=50.00&code=BOTHATONCE&status=approved", "", {}});
+    ASSERT_EQ(both.status, 200) << both.body;
+    EXPECT_EQ(str(both.json(), "result"), "updated");
+
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM webhook_events WHERE type = 'sale.updated' "
+                                   "AND data ->> 'txid' = 'BOTH-1'"),
+              "1");
+    auto const log = receiver->wait_for(1, 10s);
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_TRUE(log[0].as_object().at("verified").as_array().at(0).as_bool());
+    auto const data = json::parse(str(log[0], "body")).at("data");
+    EXPECT_EQ(str(data, "status"), "approved");
+    EXPECT_EQ(str(data, "previous_status"), "pending");
+    EXPECT_EQ(str(data, "attribution"), "code");
+    EXPECT_EQ(str(data, "previous_attribution"), "none");
+    EXPECT_EQ(data.at("video_id"), video.json().at("id"));
+    EXPECT_TRUE(data.at("previous_video_id").is_null());
+    EXPECT_EQ(data.at("amount_minor").as_int64(), 5000);
+    EXPECT_EQ(data.at("previous_amount_minor").as_int64(), 5000);
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(receiver->log().size(), 1u);
+}
+
 TEST_F(webhooks, link_and_offer_changes_are_events_with_the_api_object)
 {
     auto const hook = create_webhook(
