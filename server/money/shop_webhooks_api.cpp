@@ -45,7 +45,8 @@ void verify_signature(http::request const& req, offer const& o, shop kind)
 // since) counts the larger figure; never less. A refund kept in the customer's currency (Shopify
 // Markets, its money bags missing or not yet adding up) is replaced by its price in the shop's
 // currency when a delivery brings that ($7: the customer's currency, '' otherwise), and never
-// the other way round.
+// the other way round. A refund kept before migration 0028 without the mark of a share of its
+// order (a WooCommerce refund of a sale first booked by postback) takes it when delivered again.
 
 constexpr char const* k_insert_refund = R"sql(
 INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency, share_of_order)
@@ -57,10 +58,12 @@ ON CONFLICT (offer_id, refund_id) DO UPDATE
         subtotal_minor = CASE WHEN shop_refunds.currency = excluded.currency
                               THEN GREATEST(shop_refunds.subtotal_minor, excluded.subtotal_minor)
                               ELSE excluded.subtotal_minor END,
-        currency = excluded.currency
+        currency = excluded.currency,
+        share_of_order = excluded.share_of_order
     WHERE (shop_refunds.currency = excluded.currency
            AND (excluded.amount_minor > shop_refunds.amount_minor OR excluded.subtotal_minor > shop_refunds.subtotal_minor))
        OR shop_refunds.currency = $7
+       OR shop_refunds.share_of_order <> excluded.share_of_order
 )sql";
 
 // The currency a refund is kept in after a delivery of it: one already priced in the shop's stays

@@ -646,6 +646,26 @@ TEST_F(shop_refunds, several_woocommerce_refunds_take_the_orders_share_of_their_
     EXPECT_EQ(booked(seven_refunds, "4187"), "4495/450/approved");
 }
 
+// A WooCommerce refund kept before migration 0028 without its mark (the migration marks those of
+// sales booked from a WooCommerce order; one first booked by postback keeps none) takes it when
+// the order is delivered again: the sale goes on at 44.98, not 44.97.
+TEST_F(shop_refunds, a_woocommerce_refund_kept_unmarked_is_a_share_of_its_order_once_delivered_again)
+{
+    auto const offer = make_offer("GBP");
+    auto body = boost::json::parse(fixture("woocommerce_order_uk.json")).as_object();
+    body["status"] = "completed";
+    body["refunds"] = boost::json::parse(R"([{"id":5201,"total":"-0.01"},{"id":5202,"total":"-0.01"},
+                                             {"id":5203,"total":"-0.01"}])");
+    auto const order = boost::json::serialize(body);
+    EXPECT_EQ(result_of(woocommerce(offer, order)), "created");
+    EXPECT_EQ(booked(offer, "4187"), "4498/450/approved");
+    ll->db().execute("UPDATE shop_refunds SET share_of_order = false WHERE offer_id = " + offer.id);
+    EXPECT_EQ(result_of(woocommerce(offer, order)), "unchanged");
+    EXPECT_EQ(booked(offer, "4187"), "4498/450/approved");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM shop_refunds WHERE share_of_order AND offer_id = " + offer.id),
+              "3");
+}
+
 // A sale a network's postback booked and the shop's order and refunds also reached: the network
 // restating the amount it first gave (100.00, of which the shop refunded 40.00) keeps the sale at
 // what the shop's figures leave, 60.00 (the merchant's statement: order less refunds), where it
