@@ -1,5 +1,5 @@
 // What a shop refunded of an order, from the refunds kept for it (shop_refunds, migrations 0008
-// and 0028), against the order's commission base: the one figure both the shop's own deliveries
+// and 0031), against the order's commission base: the one figure both the shop's own deliveries
 // and the other doors (postback, CSV, by hand) book a shop sale's amount from.
 //
 // Refunds that carry their own subtotal part (Shopify's: the money less the tax, shipping and

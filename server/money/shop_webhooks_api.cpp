@@ -45,7 +45,7 @@ void verify_signature(http::request const& req, offer const& o, shop kind)
 // since) counts the larger figure; never less. A refund kept in the customer's currency (Shopify
 // Markets, its money bags missing or not yet adding up) is replaced by its price in the shop's
 // currency when a delivery brings that ($7: the customer's currency, '' otherwise), and never
-// the other way round. A refund kept before migration 0028 without the mark of a share of its
+// the other way round. A refund kept before migration 0031 without the mark of a share of its
 // order (a WooCommerce refund of a sale first booked by postback) takes it when delivered again.
 
 constexpr char const* k_insert_refund = R"sql(

@@ -980,15 +980,15 @@ TEST(money_integrity_migration, sales_before_0026_by_postback_may_be_dated_and_a
               "1 2026-12-01T00:10:00Z 2026-11-20T10:00:00Z");
 }
 
-// Migration 0028 on a database with shop refunds: those of sales a WooCommerce order booked are a
+// Migration 0031 on a database with shop refunds: those of sales a WooCommerce order booked are a
 // share of their order, summed before the share is rounded (a Shopify sale's keep their own
 // subtotal parts), so the order's next delivery books 44.98 where three refunds of 0.01 on its
 // 45.00 of 60.00 were taken off as 0.01 each.
-TEST(money_integrity_migration, woocommerce_refunds_before_0028_are_a_share_of_their_order)
+TEST(money_integrity_migration, woocommerce_refunds_before_0031_are_a_share_of_their_order)
 {
     scratch_database db("shop_refund_share_migration");
     pqxx::connection conn(db.url());
-    linkledger::db::migrate(conn, migrations_before(28));
+    linkledger::db::migrate(conn, migrations_before(31));
     db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
                "VALUES ('Shop', 'GBP', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
                "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, "

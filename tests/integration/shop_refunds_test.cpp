@@ -646,7 +646,7 @@ TEST_F(shop_refunds, several_woocommerce_refunds_take_the_orders_share_of_their_
     EXPECT_EQ(booked(seven_refunds, "4187"), "4495/450/approved");
 }
 
-// A WooCommerce refund kept before migration 0028 without its mark (the migration marks those of
+// A WooCommerce refund kept before migration 0031 without its mark (the migration marks those of
 // sales booked from a WooCommerce order; one first booked by postback keeps none) takes it when
 // the order is delivered again: the sale goes on at 44.98, not 44.97.
 TEST_F(shop_refunds, a_woocommerce_refund_kept_unmarked_is_a_share_of_its_order_once_delivered_again)
