@@ -197,10 +197,12 @@ void click_shipper::ship_deduplicated(journal_batch const& batch, click_batch_ro
 
 journal_batch const& click_shipper::next_batch()
 {
+    from_prefetch_ = false;
     if (prefetch_.valid()) {
         prefetch_.get();
         if (prefetch_from_ == position_) {
             std::swap(current_, ahead_);
+            from_prefetch_ = true;
             return current_;
         }
     }
@@ -328,9 +330,11 @@ void click_shipper::run()
                 std::unique_lock lock(mutex_);
                 position_ = batch.next; // may have moved past finished, empty segments
                 status_.skipped_bytes += batch.skipped_bytes;
-                if (stopping_)
+                if (stopping_ && !from_prefetch_)
                     break; // drained
             }
+            if (from_prefetch_)
+                continue; // the read-ahead may predate the journal's end: read it again now
             journal_.remove_segments_before(batch.next.segment);
             save_binding_position(true); // caught up: a no-op unless the position moved
             release_batch_memory();

@@ -96,6 +96,9 @@ private:
     journal_batch current_, ahead_;
     std::future<void> prefetch_;
     journal_position prefetch_from_;
+    // Whether next_batch's last answer was the read-ahead: one made while redirects were still
+    // being journaled, which an empty answer does not prove drained (a SIGTERM's last clicks).
+    bool from_prefetch_ = false;
     bool position_loaded_ = false;
     visitor_salts salts_;
     user_agent_ids user_agents_;
