@@ -127,13 +127,18 @@ constexpr std::array k_groupings{
              "k.key::timestamptz"},
     // The smart-redirect rule that chose the target: the index, '' for the link's own target,
     // 'expired' for the expired_url. The rollups know no rules, so clicks are counted in the
-    // raw clicks (kept for the retention period) and sales follow their click.
+    // raw clicks (kept for the retention period) and sales follow their click. A sale that came
+    // through no click (by code, by hand, unattributed: as via_click below) has no rule and is
+    // its own row, 'no_click': filed under '' it read as bought by the own target's clicks. One
+    // whose click is past the retention is 'unknown', for the same reason.
     grouping{"rule",
              "SELECT linkledger_rule_key(k.rule), count(*) FILTER (WHERE NOT k.bot), "
              "count(DISTINCT k.visitor_hash) FILTER (WHERE NOT k.bot) FROM clicks k "
              "WHERE k.at >= $1::timestamptz AND k.at < $2::timestamptz GROUP BY 1",
-             "COALESCE(linkledger_rule_of_click(c.click_id), '')",
-             "CASE WHEN k.key = 'expired' THEN 'expired_url' ELSE 'rules[' || k.key || ']' END", false},
+             "CASE WHEN c.attribution IN ('click', 'model') AND c.promo_code_id IS NULL AND c.click_id IS NOT NULL "
+             "THEN COALESCE(linkledger_rule_of_click(c.click_id), 'unknown') ELSE 'no_click' END",
+             "CASE k.key WHEN 'expired' THEN 'expired_url' WHEN 'no_click' THEN '(no click)' "
+             "WHEN 'unknown' THEN '(click no longer kept)' ELSE 'rules[' || k.key || ']' END", false},
 };
 
 #undef LL_QUARTERS

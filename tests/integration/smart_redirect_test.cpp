@@ -228,6 +228,59 @@ TEST_F(smart_redirect, each_condition_and_the_first_rule_that_holds)
     EXPECT_TRUE(saw_rule_zero) << report.body;
 }
 
+// By rule, the link's own target (key null) holds the sales its clicks bought, never those that
+// came through no click: a sale by code and one by hand were filed under the same key '' and
+// read as bought by the own target's clicks.
+TEST_F(smart_redirect, by_rule_sales_without_a_click_are_a_row_of_their_own)
+{
+    auto const offer = ll->api("POST", "/api/v1/offers",
+                               R"({"name":"Rules shop","currency":"EUR","commission":{"type":"percent","rate_bps":1000}})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    auto const offer_id = std::to_string(offer.json().at("id").as_int64());
+    ASSERT_EQ(ll->api("POST", "/api/v1/promo-codes", R"({"code":"RULESCODE","offer_id":)" + offer_id + "}").status, 201);
+    ll->create_link(R"({"slug":"sr-by-rule","target_url":"https://shop.example/own?c={click_id}","forward_query":false,
+        "rules":[{"if":{"query":["variant=red"]},"target_url":"https://shop.example/red?c={click_id}"}]})");
+    auto const own = location("/sr-by-rule");
+    location("/sr-by-rule"); // a second click that bought nothing
+    auto const red = location("/sr-by-rule?variant=red");
+    ASSERT_TRUE(own.starts_with("https://shop.example/own?c=")) << own;
+    ASSERT_TRUE(red.starts_with("https://shop.example/red?c=")) << red;
+    auto const own_click = own.substr(own.find("c=") + 2);
+    ll->db().wait_for_value("SELECT count(*) FROM clicks WHERE click_id = '" + own_click + "'", "1");
+    auto const sale = [&](std::string const& rest) {
+        auto const reply = ll->api("POST", "/api/v1/conversions", R"({"offer_id":)" + offer_id + "," + rest + "}");
+        EXPECT_EQ(reply.status, 201) << reply.body;
+        return reply.json().at("attribution").as_string();
+    };
+    EXPECT_EQ(sale(R"("txid":"RULE-CLICK","amount_minor":1000,"click_id":")" + own_click + "\""), "click");
+    EXPECT_EQ(sale(R"("txid":"RULE-CODE","amount_minor":2000,"code":"RULESCODE")"), "code");
+    EXPECT_EQ(sale(R"("txid":"RULE-HAND","amount_minor":4000)"), "none");
+
+    auto const report = ll->api("GET", "/api/v1/reports/revenue?group_by=rule");
+    ASSERT_EQ(report.status, 200) << report.body;
+    boost::json::object const* own_target = nullptr;
+    boost::json::object const* no_click = nullptr;
+    auto const json = report.json();
+    for (auto const& row : json.at("rows").as_array()) {
+        if (row.at("key").is_null() && !row.at("currency").is_null())
+            own_target = &row.as_object();
+        if (row.at("key") == boost::json::value("no_click"))
+            no_click = &row.as_object();
+    }
+    ASSERT_NE(own_target, nullptr) << report.body;
+    EXPECT_EQ(own_target->at("label").as_string(), "(none)");
+    EXPECT_EQ(own_target->at("conversions").as_int64(), 1) << report.body;
+    EXPECT_EQ(own_target->at("revenue_minor").as_int64(), 1000);
+    EXPECT_EQ(own_target->at("sales_without_click").as_int64(), 0);
+    EXPECT_GE(own_target->at("clicks").as_int64(), 2);
+    ASSERT_NE(no_click, nullptr) << report.body;
+    EXPECT_EQ(no_click->at("label").as_string(), "(no click)");
+    EXPECT_EQ(no_click->at("conversions").as_int64(), 2);
+    EXPECT_EQ(no_click->at("revenue_minor").as_int64(), 6000);
+    EXPECT_EQ(no_click->at("sales_without_click").as_int64(), 2);
+    EXPECT_EQ(no_click->at("clicks").as_int64(), 0);
+}
+
 TEST_F(smart_redirect, validity_window_expired_url_and_click_budget)
 {
     ll->create_link(R"({"slug":"sr-soon","target_url":"https://shop.example/sale","valid_from":"2099-01-01T00:00:00Z"})");
