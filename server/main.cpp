@@ -203,7 +203,7 @@ int serve(config::config settings)
     money::add_video_routes(routes, database);
     money::add_video_stats_routes(routes, database);
     money::add_promo_code_routes(routes, database);
-    money::add_income_routes(routes, database);
+    money::add_income_routes(routes, database, settings.time_zone);
     money::add_conversion_routes(routes, database, attribution);
     money::add_postback_routes(routes, database, attribution);
     money::add_shop_webhook_routes(routes, database, attribution);

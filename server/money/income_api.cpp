@@ -38,7 +38,7 @@ boost::json::object to_json(income_entry const& e)
             {"created_at", e.created_at}};
 }
 
-net::awaitable<http::response> create(db::database& db, http::request_context& ctx)
+net::awaitable<http::response> create(db::database& db, http::request_context& ctx, std::string const& zone)
 {
     auto const body = http::json_object_body(ctx.req);
     http::reject_unknown_fields(body, {"stream", "amount_minor", "currency", "date", "video_id", "note"});
@@ -63,7 +63,7 @@ net::awaitable<http::response> create(db::database& db, http::request_context& c
     auto const created = co_await db.run([&](pqxx::connection& conn) {
         return db::mapping_constraint_errors([&] {
             return db::mapping_bad_time("date", [&] {
-                return audit::audited(conn, ctx, [&](auto& tx) { return insert_income(tx, e); },
+                return audit::audited(conn, ctx, [&](auto& tx) { return insert_income(tx, e, zone); },
                                       [](income_entry const& made) { return to_json(made); });
             });
         });
@@ -96,13 +96,15 @@ net::awaitable<http::response> remove(db::database& db, http::request_context& c
 
 } // namespace
 
-void add_income_routes(http::router& routes, db::database& db)
+void add_income_routes(http::router& routes, db::database& db, std::string instance_zone)
 {
     http::route_options const api{.requires_api_key = true};
     auto bind = [&db](auto handler) {
         return [&db, handler](http::request_context& ctx) { return handler(db, ctx); };
     };
-    routes.add(http::verb::post, "/api/v1/income", bind(create), api);
+    routes.add(http::verb::post, "/api/v1/income", [&db, zone = std::move(instance_zone)](http::request_context& ctx) {
+        return create(db, ctx, zone);
+    }, api);
     routes.add(http::verb::get, "/api/v1/income", bind(list), api);
     routes.add(http::verb::delete_, "/api/v1/income/{id}", bind(remove), api);
 }

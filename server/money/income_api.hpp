@@ -5,8 +5,12 @@
 #include "db/database.hpp"
 #include "http/router.hpp"
 
+#include <string>
+
 namespace linkledger::money {
 
-void add_income_routes(http::router& routes, db::database& db);
+// `instance_zone` (LINKLEDGER_TIMEZONE) is where an entry's date given as an instant is read, as
+// a sale's time without an offset is.
+void add_income_routes(http::router& routes, db::database& db, std::string instance_zone);
 
 } // namespace linkledger::money

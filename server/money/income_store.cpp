@@ -4,6 +4,7 @@
 
 #include "db/sql_errors.hpp"
 #include "db/utc_timestamp.hpp"
+#include "http/json_body.hpp"
 
 #include <pqxx/pqxx>
 
@@ -14,8 +15,11 @@ constexpr auto k_income_columns =
     db::sql_text("id, stream, amount_minor, currency, to_char(day, 'YYYY-MM-DD'), video_id, note, ") +
     db::utc_timestamp("created_at");
 
+// An instant ($7: the text has its offset) is filed on its day in the zone $8; a date, or a
+// wall-clock time, on the date it writes.
 constexpr auto k_insert_income = "INSERT INTO income (stream, amount_minor, currency, day, video_id, note) "
-                                 "VALUES ($1, $2, $3, $4::date, $5, $6) RETURNING " +
+                                 "VALUES ($1, $2, $3, CASE WHEN $7 THEN ($4::timestamptz AT TIME ZONE $8)::date "
+                                 "ELSE $4::timestamp::date END, $5, $6) RETURNING " +
                                  k_income_columns;
 
 constexpr auto k_list_income = "SELECT " + k_income_columns +
@@ -39,10 +43,10 @@ income_entry to_income_entry(pqxx::row const& row)
 
 } // namespace
 
-income_entry insert_income(pqxx::transaction_base& tx, new_income_entry const& e)
+income_entry insert_income(pqxx::transaction_base& tx, new_income_entry const& e, std::string const& zone)
 {
     auto const row = tx.exec_params1(k_insert_income.c_str(), e.stream, e.amount_minor, e.currency, e.date,
-                                     e.video_id, e.note);
+                                     e.video_id, e.note, http::has_utc_offset(e.date), zone);
     return to_income_entry(row);
 }
 

@@ -27,7 +27,7 @@ struct new_income_entry {
     std::string stream;
     std::int64_t amount_minor = 0;
     std::string currency;
-    std::string date; // as the client gave it; PostgreSQL reads it
+    std::string date; // as the client gave it (a date, or a time); PostgreSQL reads it
     std::optional<std::int64_t> video_id;
     std::string note;
 };
@@ -41,8 +41,10 @@ struct income_filter {
 };
 
 // A date PostgreSQL cannot read throws pqxx::data_exception; an unknown video
-// foreign_key_violation.
-income_entry insert_income(pqxx::transaction_base& tx, new_income_entry const& e);
+// foreign_key_violation. A date written as an instant (with its offset: "2026-11-30T23:30:00Z")
+// is the day that instant is in `zone` (the instance's), December 1 in Paris; a bare date, or a
+// time without an offset, is the date it writes.
+income_entry insert_income(pqxx::transaction_base& tx, new_income_entry const& e, std::string const& zone);
 // A from or to PostgreSQL cannot read is a 400 naming it (db::check_time).
 std::vector<income_entry> list_income(pqxx::connection& conn, income_filter const& f);
 // False when there was no such entry.

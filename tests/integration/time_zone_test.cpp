@@ -326,6 +326,24 @@ TEST_F(time_zone, a_time_without_an_offset_is_the_instance_zone_s_wall_clock_at_
     EXPECT_EQ(november, 1000 + 5000 + 3000) << "the list and the report agree on November";
 }
 
+// An income entry's date given as an instant is the day that instant falls on in the instance's
+// zone: 23:30 UTC on November 30 is 00:30 on December 1 in Paris, however it is spelled. It was
+// cut to its written date, so the same instant was booked on 11-30 or 12-01 by its spelling.
+TEST_F(time_zone, an_income_date_given_as_an_instant_is_its_day_in_the_instance_zone)
+{
+    auto const day_of = [&](std::string const& date) {
+        auto const reply = api(server->port(), "POST", "/api/v1/income",
+                               R"({"stream":"brand_deals","amount_minor":500,"currency":"EUR","date":")" + date + "\"}");
+        EXPECT_EQ(reply.status, 201) << reply.body;
+        return std::string(reply.json().at("date").as_string());
+    };
+    EXPECT_EQ(day_of("2026-11-30T23:30:00Z"), "2026-12-01");
+    EXPECT_EQ(day_of("2026-12-01T00:30:00+01:00"), "2026-12-01");
+    EXPECT_EQ(day_of("2026-11-30T18:30:00-05:00"), "2026-12-01") << "New York's evening is Paris's night";
+    EXPECT_EQ(day_of("2026-11-30"), "2026-11-30") << "a date stays that date";
+    EXPECT_EQ(day_of("2026-11-30T23:30:00"), "2026-11-30") << "a time without an offset is Paris's wall clock";
+}
+
 TEST_F(time_zone, a_user_picks_their_own_zone_and_bad_names_are_refused_naming_the_field)
 {
     auto const created = run_linkledger({"user", "add", "--email", "viewer@example.com", "--role", "viewer"},
