@@ -4,6 +4,8 @@
 #include "http/http_error.hpp"
 #include "money/amount.hpp"
 
+#include <cstdio>
+
 namespace linkledger::money {
 namespace {
 
@@ -49,6 +51,25 @@ void check_sale(sale const& s, offer const& o)
             throw http::bad_field("commission", "commission is above the sale amount (an offer for leads can "
                                                 "allow it: allow_commission_above_amount)");
     }
+}
+
+void check_sale_time(std::string const& utc_at, std::string const& written, std::string const& field,
+                     std::chrono::system_clock::time_point now)
+{
+    using namespace std::chrono;
+    int y = 0;
+    unsigned m = 0, d = 0, hh = 0, mm = 0, ss = 0;
+    // The text comes from PostgreSQL's to_char (sale_recorder): one that does not read is not a
+    // time this check can judge, and PostgreSQL has already accepted it.
+    if (std::sscanf(utc_at.c_str(), "%d-%u-%uT%u:%u:%u", &y, &m, &d, &hh, &mm, &ss) != 6)
+        return;
+    year_month_day const date{year{y}, month{m}, day{d}};
+    if (!date.ok())
+        return;
+    auto const at = sys_days{date} + hours{hh} + minutes{mm} + seconds{ss};
+    if (at > now + k_sale_time_slack)
+        throw http::bad_field(field, "'" + written.substr(0, 40) + "' is in the future: a sale's time may be at most a day "
+                                                                   "ahead of now");
 }
 
 } // namespace linkledger::money

@@ -6,7 +6,9 @@
 #include "money/offer.hpp"
 #include "money/sale_recorder.hpp"
 
+#include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace linkledger::money {
 
@@ -25,5 +27,18 @@ inline constexpr std::size_t k_max_code_bytes = 64;
 // the amount, unless the offer allows it or computes its own (percent, fixed: the figure is
 // then the network's, kept beside ours). record_sale checks with the rule the sale is priced by.
 void check_sale(sale const& s, offer const& o);
+
+// How far past now a sale's time may lie. A sale is dated by the merchant's or network's clock
+// and, without an offset, read on the instance's zone's wall clock: a report written in a zone
+// up to 14 hours ahead of it (Kiribati) plus a clock a few minutes fast must still go in, so
+// the slack is a day, as video statistics allow tomorrow's date. A sale further ahead (a typo
+// for 2029, 2099) would be booked but fall in no dashboard period until then: it is refused.
+inline constexpr std::chrono::hours k_sale_time_slack{24};
+
+// Throws http_error 400 naming `field` when `utc_at` (a sale's time as stored,
+// "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", UTC) is more than k_sale_time_slack after `now`; the message
+// quotes the time as `written`.
+void check_sale_time(std::string const& utc_at, std::string const& written, std::string const& field,
+                     std::chrono::system_clock::time_point now);
 
 } // namespace linkledger::money

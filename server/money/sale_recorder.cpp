@@ -248,6 +248,7 @@ std::string sale_time(pqxx::transaction_base& tx, sale const& s, std::string con
                                         s.occurred_at, zone, http::has_utc_offset(s.occurred_at))[0]
                             .as<std::string>();
         tx.exec0("RELEASE SAVEPOINT sale_time");
+        check_sale_time(at, s.occurred_at, s.via == "manual" ? "occurred_at" : "date", std::chrono::system_clock::now());
         return at;
     } catch (pqxx::data_exception const&) {
         tx.exec0("ROLLBACK TO SAVEPOINT sale_time");

@@ -40,19 +40,19 @@ test("a sale, a video and a link's validity typed in the forms are times of the 
   const offer = await made(page, "POST", "/api/v1/offers", { name: unique("Zone shop"), currency: "EUR", commission: { type: "percent", rate_bps: 1000 } });
 
   // A sale at 23:30 on New Year's Eve in Paris (UTC+1): 22:30 UTC, still the 31st. Read in
-  // Tokyo's zone it was 14:30 UTC.
+  // Tokyo's zone it was 14:30 UTC. Last year's: a sale more than a day ahead is refused.
   await open(page, "conversions", `#conversion-offer option[value='${offer.id}']`);
   const txid = unique("NYE");
   await page.selectOption("#conversion-offer", String(offer.id));
   await page.fill("#conversion-amount", "12.34");
   await page.fill("#conversion-txid", txid);
-  await page.fill("#conversion-date", "2026-12-31T23:30");
+  await page.fill("#conversion-date", "2025-12-31T23:30");
   await page.click("#conversion-save");
   await page.waitForSelector(`#conversions-table td:text-is("${txid}")`);
   const sale = (await made(page, "GET", "/api/v1/conversions?limit=200")).conversions.find((c) => c.txid === txid);
-  assert.equal(sale.occurred_at, "2026-12-31T22:30:00Z");
+  assert.equal(sale.occurred_at, "2025-12-31T22:30:00Z");
   const shown = (await rows(page, "#conversions-table")).find((r) => r.includes(txid));
-  assert.equal(shown[0], "12/31/2026 11:30 PM", "shown as typed, in the user's zone");
+  assert.equal(shown[0], "12/31/2025 11:30 PM", "shown as typed, in the user's zone");
 
   // Videos: "Posted at" starts at the current minute of Paris; a time typed in summer is UTC+2,
   // and one the clocks skip (02:30 on 29 March 2026, when 02:00 became 03:00) is 03:30 CEST.
@@ -118,38 +118,39 @@ test("a promo code valid until a day works through the whole of that day in the 
   await open(page, "codes", `#code-offer option[value='${offer.id}']`);
   await page.fill("#code-code", code);
   await page.selectOption("#code-offer", String(offer.id));
-  await page.fill("#code-from", "2026-12-01");
-  await page.fill("#code-until", "2026-12-31");
+  // Last year's December: its sales are in the past (one more than a day ahead is refused).
+  await page.fill("#code-from", "2025-12-01");
+  await page.fill("#code-until", "2025-12-31");
   await page.click("#code-save");
   await page.waitForSelector(`#codes-table td:text-is('${code}')`);
 
   // From the first instant of 1 December in Paris to the first of 1 January, which the server
   // excludes: the whole of 31 December.
   const stored = (await made(page, "GET", "/api/v1/promo-codes?limit=200")).promo_codes.find((c) => c.code === code);
-  assert.equal(stored.valid_from, "2026-11-30T23:00:00Z");
-  assert.equal(stored.valid_until, "2026-12-31T23:00:00Z");
+  assert.equal(stored.valid_from, "2025-11-30T23:00:00Z");
+  assert.equal(stored.valid_until, "2025-12-31T23:00:00Z");
   const shown = (await rows(page, "#codes-table")).find((r) => r[0] === code);
-  assert.equal(shown[4], "12/01/2026 → 12/31/2026");
+  assert.equal(shown[4], "12/01/2025 → 12/31/2025");
 
   // A sale said with the code at 23:30 on the 31st in Paris counts for it; one at midnight does not.
   const late = await made(page, "POST", "/api/v1/conversions", { offer_id: offer.id, amount_minor: 1000, txid: unique("LATE"),
-    code, occurred_at: "2026-12-31T22:30:00Z" });
+    code, occurred_at: "2025-12-31T22:30:00Z" });
   assert.equal(late.source, "promo_code", JSON.stringify(late));
   const after = await made(page, "POST", "/api/v1/conversions", { offer_id: offer.id, amount_minor: 1000, txid: unique("AFTER"),
-    code, occurred_at: "2026-12-31T23:00:00Z" });
+    code, occurred_at: "2025-12-31T23:00:00Z" });
   assert.notEqual(after.source, "promo_code", JSON.stringify(after));
 
   // The edit form shows the days typed; saving it untouched changes nothing, a new day is sent
   // as the end of that day.
   await page.click(`#codes-table tr:has(td:text-is('${code}')) button.changes`);
-  assert.equal(await page.inputValue("#code-from"), "2026-12-01");
-  assert.equal(await page.inputValue("#code-until"), "2026-12-31");
+  assert.equal(await page.inputValue("#code-from"), "2025-12-01");
+  assert.equal(await page.inputValue("#code-until"), "2025-12-31");
   await page.fill("#code-until", "2027-06-30");
   await page.click("#code-save");
   await page.waitForFunction((code) => [...document.querySelectorAll("#codes-table tbody tr")]
     .some((tr) => tr.cells[0].textContent === code && tr.cells[4].textContent.endsWith("06/30/2027")), code);
   const edited = (await made(page, "GET", "/api/v1/promo-codes?limit=200")).promo_codes.find((c) => c.code === code);
-  assert.equal(edited.valid_from, "2026-11-30T23:00:00Z");
+  assert.equal(edited.valid_from, "2025-11-30T23:00:00Z");
   assert.equal(edited.valid_until, "2027-06-30T22:00:00Z", "the end of 30 June in Paris (UTC+2)");
   await page.click(`#codes-table tr:has(td:text-is('${code}')) button.changes`);
   assert.equal(await page.inputValue("#code-until"), "2027-06-30");

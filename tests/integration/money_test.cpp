@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <chrono>
+#include <ctime>
 
 #include <boost/json/serialize.hpp>
 
@@ -445,11 +447,11 @@ TEST_F(money, a_click_outside_the_offer_window_does_not_attribute)
     auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR", 1);
     ll->create_link(R"({"target_url":"https://shop.example/w?subid={click_id}","slug":"window"})");
     auto const click_id = tap("window");
-    auto const sale_time = ll->db().query_value(
-        "SELECT to_char((now() + interval '3 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    // The click is moved three days back (a sale three days ahead is refused as in the future).
+    ll->db().execute("UPDATE clicks SET at = at - interval '3 days' WHERE click_id = '" + click_id + "'");
     auto const reply = ll->api("POST", "/api/v1/conversions",
                                R"({"offer_id":)" + std::to_string(id_of(offer)) + R"(,"txid":"W-1","amount_minor":1000,"click_id":")" +
-                                   click_id + R"(","occurred_at":")" + sale_time + R"("})");
+                                   click_id + R"("})");
     ASSERT_EQ(reply.status, 201) << reply.body;
     EXPECT_EQ(reply.json().as_object().at("attribution").as_string(), "none");
 }
@@ -585,6 +587,47 @@ TEST_F(money, a_csv_import_keeps_good_rows_and_reports_bad_ones_by_line)
     EXPECT_EQ(again.at("created").as_int64(), 0);
     EXPECT_EQ(again.at("unchanged").as_int64(), 2);
     expect_error(send(ll->port(), {"POST", req.target, "foo,bar\n1,2\n", req.headers}), 400, "body");
+}
+
+// A sale dated far ahead (a typo for 2029, 2099) was booked and then fell in no dashboard period
+// until then. Every door refuses a time more than a day ahead of now, naming its field; a time
+// within the day's slack (a zone ahead of UTC, a clock running fast) still goes in.
+TEST_F(money, a_sale_dated_more_than_a_day_ahead_is_refused_at_every_door)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const id = std::to_string(id_of(offer));
+    auto const utc_in = [](std::chrono::hours ahead) {
+        auto const t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + ahead);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char out[32];
+        std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return std::string(out);
+    };
+    auto const by_hand = [&](std::string const& txid, std::string const& at) {
+        return ll->api("POST", "/api/v1/conversions",
+                       R"({"offer_id":)" + id + R"(,"txid":")" + txid + R"(","amount_minor":1000,"occurred_at":")" + at + "\"}");
+    };
+    expect_error(by_hand("FUTURE-1", "2099-01-01"), 400, "occurred_at");
+    expect_error(by_hand("FUTURE-2", utc_in(std::chrono::hours(49))), 400, "occurred_at");
+    EXPECT_EQ(by_hand("FUTURE-3", utc_in(std::chrono::hours(2))).status, 201) << "within the day's slack";
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid IN ('FUTURE-1', 'FUTURE-2')"), "0");
+
+    std::string const csv = "txid,amount,date\nFUTURE-4,10.00,2099-06-30 12:00:00\nFUTURE-5,10.00," +
+                            utc_in(std::chrono::hours(49)) + "\nFUTURE-6,10.00,2026-11-20\n";
+    auto const imported = ll->api("POST", "/api/v1/conversions/import?offer_id=" + id, csv);
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    auto const body = imported.json().as_object();
+    EXPECT_EQ(body.at("created").as_int64(), 1) << imported.body;
+    EXPECT_EQ(body.at("failed").as_int64(), 2);
+    auto const& rows = body.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 3u);
+    for (std::size_t i : {0u, 1u}) {
+        EXPECT_EQ(rows[i].as_object().at("result").as_string(), "error") << imported.body;
+        EXPECT_EQ(rows[i].as_object().at("field").as_string(), "date") << imported.body;
+        EXPECT_NE(std::string(rows[i].as_object().at("message").as_string()).find("in the future"), std::string::npos);
+    }
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid IN ('FUTURE-4', 'FUTURE-5')"), "0");
 }
 
 // An Awin report as downloaded: its own column names are read as ours. Its "Order Date", "Click

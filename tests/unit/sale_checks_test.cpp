@@ -93,3 +93,26 @@ TEST(sale_checks, an_offer_for_leads_may_pay_more_than_the_sale)
     reported.commission.type = "reported";
     EXPECT_EQ(refused_field(s, reported), "commission");
 }
+
+TEST(sale_checks, a_sale_time_may_lie_a_day_ahead_of_now_and_no_more)
+{
+    using namespace std::chrono;
+    // 2026-12-05T12:00:00Z
+    auto const now = sys_days{year{2026} / 12 / 5} + hours{12};
+    auto const refused = [&](std::string const& at) {
+        try {
+            check_sale_time(at, "as written", "occurred_at", now);
+        } catch (http::http_error const& e) {
+            EXPECT_EQ(e.status, http::status::bad_request);
+            EXPECT_NE(std::string(e.what()).find("'as written' is in the future"), std::string::npos) << e.what();
+            return e.field;
+        }
+        return std::string("(accepted)");
+    };
+    EXPECT_EQ(refused("2026-12-05T12:00:00.000000Z"), "(accepted)");
+    EXPECT_EQ(refused("2020-01-01T00:00:00.000000Z"), "(accepted)");
+    EXPECT_EQ(refused("2026-12-06T12:00:00.000000Z"), "(accepted)") << "exactly a day ahead";
+    EXPECT_EQ(refused("2026-12-06T12:00:01.000000Z"), "occurred_at");
+    EXPECT_EQ(refused("2099-01-01T00:00:00.000000Z"), "occurred_at");
+    EXPECT_EQ(refused("12026-01-01T00:00:00.000000Z"), "occurred_at") << "a year past 9999 is ahead too";
+}
