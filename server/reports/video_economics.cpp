@@ -9,6 +9,8 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <utility>
+#include <vector>
 
 namespace linkledger::reports {
 namespace {
@@ -103,6 +105,21 @@ std::optional<wide> rank_value(boost::json::object const& row, video_ranking ran
     if (value.is_null())
         return std::nullopt;
     return wide_of_json(value);
+}
+
+// Each currency of the rows and its place: the most sales first, ties by code.
+std::map<std::string, std::size_t> currency_blocks(boost::json::array const& rows)
+{
+    std::map<std::string, std::int64_t> sales;
+    for (auto const& row : rows)
+        if (auto const currency = currency_of(row.as_object()))
+            sales[*currency] += row.as_object().at("conversions").as_int64();
+    std::vector<std::pair<std::string, std::int64_t>> order(sales.begin(), sales.end()); // by code
+    std::stable_sort(order.begin(), order.end(), [](auto const& a, auto const& b) { return a.second > b.second; });
+    std::map<std::string, std::size_t> out;
+    for (std::size_t i = 0; i < order.size(); ++i)
+        out.emplace(order[i].first, i);
+    return out;
 }
 
 // Ids are compared as numbers ("9" before "10").
@@ -210,17 +227,33 @@ void add_video_economics(pqxx::transaction_base& tx, boost::json::array& rows, s
         rows.push_back(std::move(row));
 
     // The report's own order (commission, then clicks, then key), then the ranking asked for.
+    // Money is compared within a currency only: 1,543.25 KWD (154325 minor units) is not ahead of
+    // 12.00 EUR (1200) by its figure, and the instance keeps no exchange rates. A money ranking
+    // (commission, earnings, RPM) is therefore one block per currency, the currency of the most
+    // sales first (ties by code), as the dashboard's charts pick theirs, then rows without money;
+    // followers, a count, rank across currencies and only their ties go by currency.
+    auto const blocks = currency_blocks(rows);
+    auto const block_of = [&blocks](boost::json::object const& row) {
+        auto const currency = currency_of(row);
+        return currency ? blocks.at(*currency) : blocks.size();
+    };
     std::vector<boost::json::object> sorted;
     sorted.reserve(rows.size());
     for (auto& row : rows)
         sorted.push_back(std::move(row.as_object()));
-    std::stable_sort(sorted.begin(), sorted.end(), [ranking](auto const& a, auto const& b) {
+    std::stable_sort(sorted.begin(), sorted.end(), [ranking, &block_of](auto const& a, auto const& b) {
+        auto const ba = block_of(a);
+        auto const bb = block_of(b);
+        if (ranking != video_ranking::followers && ba != bb)
+            return ba < bb;
         auto const x = rank_value(a, ranking);
         auto const y = rank_value(b, ranking);
         if (x.has_value() != y.has_value())
             return x.has_value();
         if (x && *x != *y)
             return *x > *y;
+        if (ba != bb)
+            return ba < bb;
         auto const ca = wide_of_json(a.at("commission_minor"));
         auto const cb = wide_of_json(b.at("commission_minor"));
         if (ca != cb)

@@ -262,6 +262,57 @@ TEST_F(video_stats, put_stores_days_by_json_replaces_them_and_names_the_bad_fiel
     EXPECT_EQ(ll->api("GET", "/api/v1/videos/999999/stats").status, 404);
 }
 
+// Money ranks within its currency: 1,543.25 KWD of commission (154325 minor units) came first
+// ahead of 12.00 EUR (1200) by its raw figure. Each currency is a block, the one with the most
+// sales first; followers, a count, rank across currencies.
+TEST_F(video_stats, money_rankings_compare_videos_within_a_currency_and_followers_across)
+{
+    auto const today = utc_day(0);
+    auto const offer_in = [](std::string const& currency) {
+        return std::to_string(id_of(created(ll->api("POST", "/api/v1/offers", R"({"name":"Shop )" + currency +
+                                                                                   R"(","currency":")" + currency +
+                                                                                   R"(","commission":{"type":"percent","rate_bps":1000}})"))));
+    };
+    auto const eur = offer_in("EUR");
+    auto const kwd = offer_in("KWD");
+    auto const video = [&](std::string const& title, std::string const& offer, int followers) {
+        auto const id = id_of(created(ll->api("POST", "/api/v1/videos", R"({"title":")" + title +
+                                                                            R"(","posted_at":"2026-11-01T10:00:00Z"})")));
+        EXPECT_EQ(ll->api("POST", "/api/v1/promo-codes", R"({"code":")" + title + R"(","offer_id":)" + offer +
+                                                             R"(,"video_id":)" + std::to_string(id) + "}").status, 201);
+        EXPECT_EQ(ll->api("PUT", "/api/v1/videos/" + std::to_string(id) + "/stats",
+                          R"({"days":[{"date":")" + today + R"(","views":1000,"followers_gained":)" +
+                              std::to_string(followers) + "}]}").status, 200);
+        return id;
+    };
+    auto const sale = [](std::string const& offer, std::string const& code, int amount) {
+        EXPECT_EQ(ll->api("POST", "/api/v1/conversions", R"({"offer_id":)" + offer + R"(,"amount_minor":)" +
+                                                              std::to_string(amount) + R"(,"code":")" + code + "\"}").status, 201);
+    };
+    auto const dinars = video("RANKKWD", kwd, 100);
+    auto const euros = video("RANKEUR", eur, 10);
+    auto const fewer_euros = video("RANKEUR2", eur, 50);
+    sale(kwd, "RANKKWD", 1543250); // 1,543.250 KWD: 154.325 KWD of commission
+    sale(eur, "RANKEUR", 6000);    // 2 × 60.00 EUR: 12.00 EUR
+    sale(eur, "RANKEUR", 6000);
+    sale(eur, "RANKEUR2", 5000); // 5.00 EUR
+
+    auto const order = [&](std::string const& sort) {
+        std::vector<std::int64_t> seen;
+        for (auto const& row : video_rows(sort.empty() ? "" : "&sort=" + sort))
+            for (auto const id : {dinars, euros, fewer_euros})
+                if (row.at("key").is_string() && row.at("key").as_string() == std::to_string(id))
+                    seen.push_back(id);
+        return seen;
+    };
+    std::vector<std::int64_t> const by_money{euros, fewer_euros, dinars};
+    EXPECT_EQ(order(""), by_money);
+    EXPECT_EQ(order("commission"), by_money);
+    EXPECT_EQ(order("earnings"), by_money);
+    EXPECT_EQ(order("rpm"), by_money);
+    EXPECT_EQ(order("followers"), (std::vector<std::int64_t>{dinars, fewer_euros, euros}));
+}
+
 TEST_F(video_stats, rpm_clicks_per_1000_views_and_earnings_per_follower_match_hand_computed_figures)
 {
     auto const today = utc_day(0);
