@@ -188,7 +188,8 @@ for (const screen of screens) {
 
 // A one-currency chart draws the currency with the most sales, never the one whose minor units
 // add up higher: ¥3,500 (3500 minor units, one sale) against €32.50 (3250, two sales) is drawn
-// in euros, on the link's page, the video's page and the overview alike.
+// in euros, on the link's page, the video's page and the overview alike; the days' tables list
+// both.
 test("the charts draw the currency with the most sales, not the biggest number of minor units", async () => {
   await ready();
   const page = await session(owner, { locale: "en-US", viewport: laptop });
@@ -210,10 +211,20 @@ test("the charts draw the currency with the most sales, not the biggest number o
   await sale(yen, 3500, { click_id: click.clickId });
   const legend = async (box) => page.textContent(box + " .legend");
 
+  // Today's row in the days' table lists each currency's commission apart: "€32.50 + ¥3,500"
+  // read as a sum of money that cannot be added.
+  const todaysCommission = async (table) => {
+    const [today] = await rows(page, table);
+    const cell = today[3];
+    assert.doesNotMatch(cell, /\+/, table + ": " + cell);
+    assert.match(cell, /€32\.50 · ¥3,500|¥3,500 · €32\.50/, table + ": " + cell);
+  };
   await open(page, "link/" + link.id, "#link[data-loaded] #link-curve");
   assert.match(await legend("#link-chart"), /\(EUR\)/);
+  await todaysCommission("#link-days");
   await open(page, "video/" + video.id, "#video[data-loaded] #video-chart svg");
   assert.match(await legend("#video-chart"), /\(EUR\)/);
+  await todaysCommission("#video-days");
 
   // The overview over days of their own, long ago, holding only these sales.
   const at = "2024-02-10T12:00:00Z";

@@ -178,7 +178,8 @@
       { label: "col.date", render: (d) => fmt().day(d.date) },
       { label: "col.clicks", render: (d) => count(d.clicks) },
       { label: "col.conversions", render: (d) => count(d.money.reduce((n, m) => n + m.conversions, 0)) },
-      { label: "col.commission", render: (d) => d.money.length ? d.money.map((m) => money(m.commission_minor, m.currency)).join(" + ") : dash }
+      // A day in several currencies lists each apart: "+" read as a sum, and there are no exchange rates.
+      { label: "col.commission", render: (d) => d.money.length ? d.money.map((m) => money(m.commission_minor, m.currency)).join(" · ") : dash }
     ], [...curve.days].reverse());
     await drawDetails($("link-details"), { link_id: id }, curve.video_id ? { id: curve.video_id, label: curve.video_label } : null);
   }

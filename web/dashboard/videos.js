@@ -146,7 +146,8 @@
     LL.table($("video-days"), [
       { label: "col.date", render: (d) => LL.fmt.day(d.date) }, { label: "video.views", render: (d) => count(d.views) },
       { label: "col.clicks", render: (d) => count(d.clicks) },
-      { label: "col.commission", render: (d) => d.money.length ? d.money.map((m) => money(m.commission_minor, m.currency)).join(" + ") : dash },
+      // A day in several currencies lists each apart: "+" read as a sum, and there are no exchange rates.
+      { label: "col.commission", render: (d) => d.money.length ? d.money.map((m) => money(m.commission_minor, m.currency)).join(" · ") : dash },
       { label: "col.followers", render: (d) => count(d.followers_gained) },
       { label: "video.watch", render: (d) => seconds(d.average_watch_seconds) }
     ], [...curve.days].reverse());
