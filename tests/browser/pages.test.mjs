@@ -238,6 +238,17 @@ test("the charts draw the currency with the most sales, not the biggest number o
   await page.waitForFunction(() => [...document.querySelectorAll("#chart svg .bar title")].some((n) => n.textContent.startsWith("2024-02-10: ")));
   assert.match(await legend("#chart"), /\(EUR\)/);
   assert.match(await page.textContent("#chart svg .bar:nth-of-type(2) title"), /^2024-02-10: €32\.50,/);
+  // The video ranking compares what was earned within a currency: of the period's two rows (the
+  // sales by hand have no video), the euro row (the currency of the most sales) comes first,
+  // though ¥3,500 is more minor units than €32.50.
+  // Each change of the period's fields loads the overview again: read the rows of this period
+  // in one go, whichever load ends last.
+  const earned = await (await page.waitForFunction(() => {
+    const trs = [...document.querySelectorAll("#ranking-video tbody tr")];
+    return trs.length === 2 && trs.every((tr) => tr.cells[0].textContent.trim() === "No video")
+      && trs.map((tr) => tr.cells[1].textContent.trim());
+  })).jsonValue();
+  assert.deepEqual(earned, ["€32.50", "¥3,500"]);
   await shot(page, "pages-main-currency");
   await page.context().close();
 });

@@ -208,6 +208,15 @@
   // to open: its name says "deleted" and links nowhere.
   const PAGES = { video: "video", link: "link" };
 
+  // Each row's place by its currency: the currency with the most sales first (ties by code, as
+  // LL.fmt.mainCurrency picks a chart's), rows without a currency last.
+  function currencyBlocks(rows) {
+    const sales = new Map();
+    for (const r of rows) if (r.currency) sales.set(r.currency, (sales.get(r.currency) || 0) + (r.conversions || 0));
+    const order = [...sales].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0)).map(([c]) => c);
+    return (r) => (r.currency ? order.indexOf(r.currency) : order.length);
+  }
+
   // A ranking: sortable by any column (buttons in the headers), exportable as CSV.
   function ranking(name, rows) {
     rows = rows.map((r) => ({ ...r, label: r.key === null ? t("none." + name) : name === "stream" ? t("stream." + r.key)
@@ -216,7 +225,12 @@
     // Videos rank by what they earned (commission and other income), the others by commission.
     let sortKey = name === "video" ? "earnings_minor" : "commission_minor", desc = true;
     const tableNode = el("table", { "data-ranking": name });
+    // Amounts are compared within a currency only (there are no exchange rates: ¥3,500 is not
+    // ahead of €32.50): sorted by an amount, the rows are one block per currency, the currency
+    // of the most sales first, as the server ranks videos, then the rows without money.
+    const block = currencyBlocks(rows), amounts = new Set(columns.filter((c) => c.money).map((c) => c.key));
     const sorted = () => [...rows].sort((a, b) => {
+      if (amounts.has(sortKey) && block(a) !== block(b)) return block(a) - block(b);
       const x = a[sortKey], y = b[sortKey];
       const r = typeof x === "number" && typeof y === "number" ? x - y : String(x ?? "").localeCompare(String(y ?? ""), LL.lang());
       return desc ? -r : r;
