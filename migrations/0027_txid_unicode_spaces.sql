@@ -17,6 +17,12 @@ WHERE c.id = t.id
   AND t.trimmed <> ''
   AND NOT EXISTS (SELECT 1 FROM conversions d WHERE d.offer_id = c.offer_id AND d.txid = t.trimmed);
 
+-- A shop's refunds find their sale by its txid, and a sale's code its promo code: both lose the
+-- same padding (codes are not unique per sale, refunds are keyed by their own id).
+UPDATE shop_refunds SET txid = linkledger_trim_spaces(txid)
+WHERE txid <> linkledger_trim_spaces(txid) AND linkledger_trim_spaces(txid) <> '';
+UPDATE conversions SET code = linkledger_trim_spaces(code) WHERE code <> linkledger_trim_spaces(code);
+
 -- Txids that differ only in case or in leading zeros ("ord-77" and "ORD-77"; "000123" and the
 -- "123" a spreadsheet makes of it) stay two sales, since a merchant may use both, but a new sale
 -- whose id is such a twin of a booked one is said in the answer's warnings: found by this index.

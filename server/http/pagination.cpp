@@ -35,13 +35,15 @@ page_request read_page(request_context const& ctx)
 
 std::string search_pattern(request_context const& ctx)
 {
-    auto const text = ctx.query("q").value_or("");
-    if (text.size() > k_max_search_bytes)
+    auto const given = ctx.query("q").value_or("");
+    if (given.size() > k_max_search_bytes)
         throw bad_field("q", "q must be at most " + std::to_string(k_max_search_bytes) + " bytes");
     // PostgreSQL text cannot hold NUL or broken UTF-8: a 400, not a 500 from the query.
-    if (!clicks::is_clean_text(text))
+    if (!clicks::is_clean_text(given))
         throw bad_field("q", "q must be UTF-8 text without control characters");
-    if (text.find_first_not_of(" \t") == std::string::npos)
+    // " boots" pasted with its space finds "boots"; blanks alone are no filter.
+    auto const text = clicks::trim_spaces(given);
+    if (text.empty())
         return {};
     std::string pattern = "%";
     for (char c : text) {

@@ -111,7 +111,7 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
         if (!amount)
             throw http::bad_field("amount_minor", "amount_minor is required (cents: 1999 is 19.99)", "required");
         s.amount_minor = *amount;
-        s.currency = currency_code(http::optional_string(body, "currency", 3).value_or(""));
+        s.currency = currency_code(http::optional_string(body, "currency", 16).value_or(""));
         if (auto const word = http::optional_string(body, "status", 32))
             s.status = checked_status(word, "status");
         s.reported_commission_minor = http::optional_int(body, "commission_minor", 0, k_max_amount_minor);

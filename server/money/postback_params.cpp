@@ -231,6 +231,9 @@ sale sale_from_postback(postback_parameters const& params, offer const& o, booke
     auto const currency = !s.currency.empty() ? s.currency : unnamed_currency(o, s.txid, booked);
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR");
+    // Named, as the amounts below are read in it: a sale booked in another meanwhile (a retry
+    // racing this one) is then refused for its currency, never booked at another scale.
+    s.currency = currency;
     auto amount_param = only_param(params, k_amount_names);
     amount_param.value = std::string(clicks::trim_spaces(amount_param.value));
     if (amount_param.value.empty())

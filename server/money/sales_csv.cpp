@@ -170,6 +170,7 @@ sale sale_from_csv_row(csv_row const& row, offer const& o, booked_currency_looku
         throw http::bad_field("txid", "txid is empty");
     s.currency = currency_code(cell(row, "currency"));
     auto const currency = !s.currency.empty() ? s.currency : unnamed_currency(o, s.txid, booked);
+    s.currency = currency; // as for a postback: the amounts are read in it
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "'" + s.currency + "' is not an ISO 4217 currency");
     auto const amount = parse_written_amount(cell(row, "amount"), currency);

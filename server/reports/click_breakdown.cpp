@@ -43,7 +43,8 @@ constexpr std::array k_groupings{
     // at it (migration 0030): its pieces are dated by the move, so a video's clicks after the
     // move are the new video's, as their sales are.
     grouping{"source",
-             "WITH moves AS (SELECT link_id, since AS at FROM link_videos WHERE since > $1::timestamptz AND since < $2::timestamptz) "
+             "WITH moves AS (SELECT link_id, since AS at FROM link_videos WHERE since > $1::timestamptz AND since < $2::timestamptz "
+             "AND ($3::bigint IS NULL OR link_id = $3::bigint)) "
              "SELECT q.source, sum(q.clicks)::bigint FROM (SELECT q.link_id, q.source, q.bucket, q.clicks "
              "FROM click_totals_quarter_hourly q WHERE q.bucket >= $1::timestamptz AND q.bucket < $2::timestamptz "
              "AND q.link_id NOT IN (SELECT link_id FROM moves) UNION ALL SELECT c.link_id, c.source, c.at, c.clicks "

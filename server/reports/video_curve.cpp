@@ -44,6 +44,7 @@ constexpr char const* k_video_days = R"sql(
         SELECT (q.at AT TIME ZONE $4)::date AS day, sum(q.clicks) AS clicks, sum(q.unique_clicks) AS unique_clicks
         FROM (SELECT r.link_id, r.bucket AS at, r.clicks, r.unique_clicks FROM click_totals_quarter_hourly r
               WHERE r.bucket >= $2::timestamptz AND r.bucket < $3::timestamptz
+                AND r.link_id IN (SELECT link_id FROM link_videos WHERE video_id = $1)
                 AND r.link_id NOT IN (SELECT link_id FROM moves)
               UNION ALL
               SELECT c.link_id, c.at, c.clicks, c.unique_clicks

@@ -806,7 +806,7 @@ TEST_F(money_integrity, every_door_reads_a_lower_case_currency_and_a_padded_amou
     auto const by_csv = json_of(import_csv(*ll, offer.id, "txid,amount,currency\nCUR-2, 10.00 ,usd\n"), 200);
     EXPECT_EQ(by_csv.at("created").as_int64(), 1) << boost::json::serialize(by_csv);
     auto const by_api = ll->api("POST", "/api/v1/conversions",
-                                R"({"offer_id":)" + std::to_string(offer.id) + R"(,"txid":"CUR-3","amount_minor":1000,"currency":"usd"})");
+                                R"({"offer_id":)" + std::to_string(offer.id) + R"(,"txid":"CUR-3","amount_minor":1000,"currency":" usd "})");
     EXPECT_EQ(json_of(by_api, 201).at("currency").as_string(), "USD") << by_api.body;
     EXPECT_EQ(ll->db().query_value("SELECT string_agg(txid || ' ' || amount_minor || ' ' || currency, ',' ORDER BY txid) "
                                    "FROM conversions WHERE offer_id = " + std::to_string(offer.id)),
