@@ -11,3 +11,12 @@ ALTER TABLE shop_refunds ADD COLUMN share_of_order boolean NOT NULL DEFAULT fals
 UPDATE shop_refunds r SET share_of_order = true
 FROM conversions c
 WHERE c.offer_id = r.offer_id AND c.txid = r.txid AND c.via = 'woocommerce';
+
+-- Whether a sale's order bases are the shop's (an order delivery set them) or a copy of what the
+-- sale was booked at when a refund came before any order delivery (a postback's amount). Only
+-- the shop's own figures cap what another door books (money/sale_recorder, keep_shop_refunds): a
+-- network correcting its amount upwards after a refund was held at the copy less the refund.
+-- Sales booked from an order have the shop's; the others are taken as copies.
+ALTER TABLE conversions ADD COLUMN order_bases_from_shop boolean NOT NULL DEFAULT false;
+UPDATE conversions SET order_bases_from_shop = true
+WHERE via IN ('shopify', 'woocommerce') AND order_subtotal_minor IS NOT NULL AND order_total_minor IS NOT NULL;

@@ -362,7 +362,16 @@ std::optional<sale_warning> keep_shop_refunds(pqxx::transaction_base& tx, offer 
 {
     if (s.via == "shopify" || s.via == "woocommerce")
         return std::nullopt; // a shop's delivery books the shop's figures already
-    auto const refunded = shop_refunded(tx, o, id, s.txid, currency);
+    auto refunded = shop_refunded(tx, o, id, s.txid, currency);
+    if (refunded && !refunded->base_from_shop && s.amount_minor > refunded->base_minor) {
+        // No order delivery gave the base: it is what the sale was booked at when a refund came
+        // first. A larger figure is the network's correction of the order, not a restatement:
+        // it becomes the base, and the refunds are taken off it (50.00, 10.00 refunded, then
+        // approved at 100.00: 90.00, not held at 40.00).
+        tx.exec_params0("UPDATE conversions SET order_subtotal_minor = $2, order_total_minor = $2 WHERE id = $1", id,
+                        s.amount_minor);
+        refunded = shop_refunded(tx, o, id, s.txid, currency);
+    }
     if (!refunded || s.amount_minor <= refunded->left_minor)
         return std::nullopt;
     auto const given = s.amount_minor;

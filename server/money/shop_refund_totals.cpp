@@ -20,7 +20,7 @@ FROM shop_refunds WHERE offer_id = $1 AND txid = $2 AND currency = $3
 )sql";
 
 constexpr char const* k_order_bases = R"sql(
-SELECT order_subtotal_minor, order_total_minor FROM conversions WHERE id = $1
+SELECT order_subtotal_minor, order_total_minor, order_bases_from_shop FROM conversions WHERE id = $1
 )sql";
 
 std::int64_t capped_sum(std::int64_t a, std::int64_t b)
@@ -55,6 +55,7 @@ std::optional<shop_refunded_sale> shop_refunded(pqxx::transaction_base& tx, offe
     order_bases const bases{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
     shop_refunded_sale out;
     out.base_minor = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
+    out.base_from_shop = kept[2].as<bool>();
     out.refunded_minor = refunded_of_order(tx, o, txid, currency, bases);
     if (out.refunded_minor <= 0)
         return std::nullopt;

@@ -35,6 +35,9 @@ struct shop_refunded_sale {
     std::int64_t base_minor = 0;
     std::int64_t refunded_minor = 0;
     std::int64_t left_minor = 0;
+    // The base is the shop's (an order delivery gave it), not a copy of what the sale was booked
+    // at when a refund came first (migration 0031).
+    bool base_from_shop = false;
 };
 std::optional<shop_refunded_sale> shop_refunded(pqxx::transaction_base& tx, offer const& o, std::int64_t conversion_id,
                                                 std::string const& txid, std::string const& currency);

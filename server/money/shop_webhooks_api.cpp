@@ -87,8 +87,9 @@ WHERE id = $1 AND (order_subtotal_minor IS NULL OR order_total_minor IS NULL)
 )sql";
 
 constexpr char const* k_keep_order_bases = R"sql(
-UPDATE conversions SET order_subtotal_minor = $2, order_total_minor = $3
-WHERE id = $1 AND (order_subtotal_minor IS DISTINCT FROM $2 OR order_total_minor IS DISTINCT FROM $3)
+UPDATE conversions SET order_subtotal_minor = $2, order_total_minor = $3, order_bases_from_shop = true
+WHERE id = $1 AND (order_subtotal_minor IS DISTINCT FROM $2 OR order_total_minor IS DISTINCT FROM $3
+                   OR NOT order_bases_from_shop)
 )sql";
 
 constexpr char const* k_rebook = R"sql(

@@ -722,6 +722,12 @@ TEST_F(shop_refunds, a_network_restating_its_first_amount_does_not_undo_the_shop
     EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3403", "1402", "40.00"))), "updated");
     EXPECT_EQ(answer(postback(offer, "txid=1402&amount=100.00&status=approved")).at("result"), "updated");
     EXPECT_EQ(booked(offer, "1402"), "6000/600/approved");
+    // That base is only what the postback said first: the network correcting the order upwards
+    // is not held at it (it was: 60.00, the copy less the refund), the refund is taken off it.
+    EXPECT_EQ(answer(postback(offer, "txid=1402&amount=150.00")).at("result"), "updated");
+    EXPECT_EQ(booked(offer, "1402"), "11000/1100/approved");
+    EXPECT_EQ(answer(postback(offer, "txid=1402&amount=150.00")).at("result"), "unchanged");
+    EXPECT_EQ(booked(offer, "1402"), "11000/1100/approved");
 }
 
 // A reported commission restated with its first amount takes the share the shop's refunds leave:
