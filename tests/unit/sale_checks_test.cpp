@@ -115,4 +115,5 @@ TEST(sale_checks, a_sale_time_may_lie_a_day_ahead_of_now_and_no_more)
     EXPECT_EQ(refused("2026-12-06T12:00:01.000000Z"), "occurred_at");
     EXPECT_EQ(refused("2099-01-01T00:00:00.000000Z"), "occurred_at");
     EXPECT_EQ(refused("12026-01-01T00:00:00.000000Z"), "occurred_at") << "a year past 9999 is ahead too";
+    EXPECT_EQ(refused("294276-12-31T23:59:59.000000Z"), "occurred_at") << "PostgreSQL's last year";
 }
