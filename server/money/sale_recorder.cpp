@@ -412,13 +412,6 @@ std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int6
     return rows[0][0].as<std::string>();
 }
 
-std::string unnamed_currency(offer const& o, std::string_view txid, booked_currency_lookup const& booked)
-{
-    if (booked)
-        if (auto currency = booked(std::string(txid)))
-            return *currency;
-    return o.currency;
-}
 
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& given,
                          attribution_settings const& settings)

@@ -96,8 +96,15 @@ std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int6
 // offer's currency.
 using booked_currency_lookup = std::function<std::optional<std::string>(std::string const& txid)>;
 
-// The currency of a message that names none: the booked sale's, else the offer's.
-std::string unnamed_currency(offer const& o, std::string_view txid, booked_currency_lookup const& booked);
+// The currency of a message that names none: the booked sale's, else the offer's. Inline: the
+// parsers' fuzz targets link them without this file's database code (tests/fuzz/CMakeLists.txt).
+inline std::string unnamed_currency(offer const& o, std::string_view txid, booked_currency_lookup const& booked)
+{
+    if (booked)
+        if (auto currency = booked(std::string(txid)))
+            return *currency;
+    return o.currency;
+}
 
 // Throws http_error 400 naming the field for a sale that cannot be booked as given.
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& s,
