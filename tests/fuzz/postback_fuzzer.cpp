@@ -1,6 +1,7 @@
 // A network's postback: the request target (first line) and, for POST, a form or JSON body (the
 // rest); the first byte picks GET or POST. Parsing must end in a sale or an http_error naming
 // the field (the route's 400), never anything else.
+#include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
 #include "money/postback_params.hpp"
 #include "money_checks.hpp"
@@ -36,10 +37,12 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         fuzz::expect_bookable(sale);
         expect(sale.via == "postback", "a postback sale says so");
         auto const currency = sale.currency.empty() ? offer.currency : sale.currency;
-        // The README's aliases: `amount`, else `sale_amount` (the first one filled in).
+        // The README's aliases: `amount`, else `sale_amount` (the first one filled in), read
+        // without the blanks around it as every door reads an amount.
         auto amount_text = money::postback_param(params, "amount");
         if (amount_text.empty())
             amount_text = money::postback_param(params, "sale_amount");
+        amount_text = std::string(clicks::trim_spaces(amount_text));
         fuzz::expect_amount_round_trip(amount_text, currency);
         expect(money::parse_major_amount(amount_text, currency) == sale.amount_minor,
                "the sale amount is the amount parameter (or its alias sale_amount)");
