@@ -8,17 +8,19 @@
 
 namespace linkledger::links {
 
-void compile_entry(redirect_entry& entry)
+void compile_entry(redirect_entry& entry, redirect_entry const* previous)
 {
     if (entry.compiled)
         return;
+    bool const said_before = previous && previous->id == entry.id && previous->target_url == entry.target_url &&
+                             previous->expired_url == entry.expired_url && previous->rules_json == entry.rules_json;
     entry.target = compile_target(entry.target_url);
     entry.expired = entry.expired_url.empty() ? target_template{} : compile_target(entry.expired_url);
     entry.rules.clear();
     if (!entry.rules_json.empty() && entry.rules_json != "[]") {
         if (auto rules = rules_from_json_text(entry.rules_json))
             entry.rules = std::move(*rules);
-        else
+        else if (!said_before)
             logging::warn("link {link_id}: its stored rules do not parse; redirecting to its target",
                           {{"link_id", entry.id}});
     }
@@ -30,8 +32,9 @@ void compile_entry(redirect_entry& entry)
     if (entry.active && !entry.deleted)
         for (auto const* url : {&entry.target_url, &entry.expired_url})
             if (auto const problem = url->empty() ? std::nullopt : target_url_problem(*url)) {
-                logging::warn("link {slug} is not served until its target is edited: {problem}",
-                              {{"slug", entry.slug}, {"problem", *problem}});
+                if (!said_before)
+                    logging::warn("link {slug} is not served until its target is edited: {problem}",
+                                  {{"slug", entry.slug}, {"problem", *problem}});
                 entry.active = false;
                 break;
             }
@@ -67,7 +70,7 @@ void redirect_table::put(std::string const& slug, redirect_entry entry)
 {
     if (entry.slug.empty())
         entry.slug = slug;
-    compile_entry(entry);
+    compile_entry(entry, find(slug).get());
     std::unique_lock lock(mutex_);
     keep_counter(slug, entry);
     if (puts_during_reload_)
@@ -86,7 +89,7 @@ void redirect_table::replace_all(std::unordered_map<std::string, redirect_entry>
     for (auto& [slug, entry] : entries) {
         if (entry.slug.empty())
             entry.slug = slug;
-        compile_entry(entry);
+        compile_entry(entry, find(slug).get());
     }
     std::unique_lock lock(mutex_);
     if (puts_during_reload_) {

@@ -61,7 +61,9 @@ struct redirect_entry {
 
 // Fills the compiled members from the stored ones. Rules that no longer parse (never the
 // case for rules the API wrote) are dropped with a warning: the link still redirects.
-void compile_entry(redirect_entry& entry);
+// `previous` is the version the entry replaces: a problem it had with the same stored texts
+// was warned of already, and a full reload every minute would otherwise say it again each time.
+void compile_entry(redirect_entry& entry, redirect_entry const* previous = nullptr);
 
 class redirect_table {
 public:

@@ -1,6 +1,12 @@
 #include "links/redirect_table.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
 
 namespace linkledger::links {
 namespace {
@@ -43,6 +49,61 @@ TEST(redirect_table, puts_after_a_reload_are_not_replayed_by_the_next_one)
     table.begin_reload();
     table.replace_all({});
     EXPECT_FALSE(table.find("between"));
+}
+
+// What the server logged while an instance lives (the default logger, as logging:: writes).
+class captured_log {
+public:
+    captured_log() : previous_(spdlog::default_logger())
+    {
+        auto logger = std::make_shared<spdlog::logger>("captured", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
+        logger->set_pattern("%l %v");
+        spdlog::set_default_logger(logger);
+    }
+    ~captured_log() { spdlog::set_default_logger(previous_); }
+    captured_log(captured_log const&) = delete;
+    captured_log& operator=(captured_log const&) = delete;
+
+    int count(std::string const& text) const
+    {
+        auto const all = out_.str();
+        int n = 0;
+        for (auto at = all.find(text); at != std::string::npos; at = all.find(text, at + 1))
+            ++n;
+        return n;
+    }
+
+private:
+    std::ostringstream out_;
+    std::shared_ptr<spdlog::logger> previous_;
+};
+
+// The full reload every minute rebuilds every entry: a link with a stored problem was warned
+// of once per minute for as long as it stayed (found in the logs of a long-running instance).
+TEST(redirect_table, a_stored_problem_is_warned_of_once_not_at_every_reload)
+{
+    captured_log log;
+    redirect_table table;
+    redirect_entry unsafe{3, "https://{source}/x", true, false};
+    unsafe.rules_json = "not json";
+    table.put("unsafe", unsafe);
+    EXPECT_EQ(log.count("is not served until its target is edited"), 1);
+    EXPECT_EQ(log.count("its stored rules do not parse"), 1);
+    for (int reload = 0; reload < 3; ++reload) {
+        table.begin_reload();
+        table.replace_all({{"unsafe", unsafe}});
+    }
+    table.put("unsafe", unsafe);
+    EXPECT_EQ(log.count("is not served until its target is edited"), 1);
+    EXPECT_EQ(log.count("its stored rules do not parse"), 1);
+    ASSERT_TRUE(table.find("unsafe"));
+    EXPECT_FALSE(table.find("unsafe")->active);
+
+    // Another unsafe target is news: said once more.
+    unsafe.target_url = "https://{slug}.example/x";
+    table.begin_reload();
+    table.replace_all({{"unsafe", unsafe}});
+    EXPECT_EQ(log.count("is not served until its target is edited"), 2);
 }
 
 } // namespace
