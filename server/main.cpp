@@ -27,6 +27,7 @@
 #include "http/url_host.hpp"
 #include "links/links_api.hpp"
 #include "links/link_change_listener.hpp"
+#include "links/unshipped_clicks.hpp"
 #include "links/redirect_handler.hpp"
 #include "links/redirect_table.hpp"
 #include "logging/logging.hpp"
@@ -148,6 +149,7 @@ int serve(config::config settings)
                                   {.retention_days = settings.click_retention_days,
                                    .database = binding.current});
     links::redirect_table table;
+    database.run_blocking([&](pqxx::connection& conn) { links::count_unshipped_clicks(table, conn, journal, node_id); });
     links::link_change_listener link_changes(table, settings.database_url);
     link_changes.load_all();
 

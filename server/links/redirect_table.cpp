@@ -50,13 +50,16 @@ redirect_table::entry_ptr redirect_table::find(std::string_view slug) const
     return it->second;
 }
 
-void redirect_table::keep_counter(std::string const& slug, redirect_entry& entry) const
+void redirect_table::keep_counter(std::string const& slug, redirect_entry& entry)
 {
     std::int64_t counted_before = 0;
     if (auto const it = entries_.find(slug); it != entries_.end() && it->second->id == entry.id && it->second->served) {
         auto const& old = *it->second;
         entry.served = old.served;
         counted_before = old.clicks_at_load + (old.served->load() - old.served_at_load);
+    } else if (auto const unshipped = unshipped_.find(entry.id); unshipped != unshipped_.end()) {
+        counted_before = entry.clicks_at_load + unshipped->second;
+        unshipped_.erase(unshipped);
     }
     if (!entry.served)
         entry.served = std::make_shared<std::atomic<std::int64_t>>(0);
@@ -76,6 +79,13 @@ void redirect_table::put(std::string const& slug, redirect_entry entry)
     if (puts_during_reload_)
         (*puts_during_reload_)[slug] = entry;
     entries_[slug] = std::make_shared<redirect_entry const>(std::move(entry));
+}
+
+void redirect_table::add_unshipped_clicks(std::unordered_map<std::int64_t, std::int64_t> by_link)
+{
+    std::unique_lock lock(mutex_);
+    for (auto const& [link_id, clicks] : by_link)
+        unshipped_[link_id] += clicks;
 }
 
 void redirect_table::begin_reload()

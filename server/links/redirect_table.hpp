@@ -78,6 +78,10 @@ public:
     // Replaces everything at once with the snapshot plus the puts made since begin_reload.
     void replace_all(std::unordered_map<std::string, redirect_entry> entries);
     std::size_t size() const;
+    // Human clicks per link that this node redirected before a restart and has not shipped:
+    // PostgreSQL's count lacks them, so the first version of each link's entry adds them.
+    // Call before the first load.
+    void add_unshipped_clicks(std::unordered_map<std::int64_t, std::int64_t> by_link);
 
 private:
     struct string_hash {
@@ -85,11 +89,12 @@ private:
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
     // Carries the served-clicks counter over from the entry it replaces (with mutex_ held).
-    void keep_counter(std::string const& slug, redirect_entry& entry) const;
+    void keep_counter(std::string const& slug, redirect_entry& entry);
 
     mutable std::shared_mutex mutex_;
     std::unordered_map<std::string, entry_ptr, string_hash, std::equal_to<>> entries_;
     std::optional<std::unordered_map<std::string, redirect_entry>> puts_during_reload_;
+    std::unordered_map<std::int64_t, std::int64_t> unshipped_; // taken by each link's first entry
 };
 
 } // namespace linkledger::links

@@ -309,3 +309,42 @@ TEST(click_pipeline, a_replayed_batch_with_new_clicks_counts_only_the_new_ones)
     EXPECT_EQ(db.query_value("SELECT count(*) FROM click_uniques"), "2");
     std::filesystem::remove_all(data_dir);
 }
+
+// A click budget after a restart: clicks redirected while PostgreSQL was down, still in the
+// journal when the server stopped, count against their link's max_clicks as soon as the next
+// server starts. They used to be missed until the shipper and the next full reload (a minute
+// later) caught up: a budget of 3 let 5 visitors through.
+TEST(click_pipeline, unshipped_clicks_count_against_a_click_budget_after_a_restart)
+{
+    private_cluster pg;
+    auto const key = create_key(pg.url());
+    auto const data_dir = temp_dir();
+    std::string const iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+    {
+        server_process first(pg.url(), {}, data_dir);
+        auto const link = api(first.port(), "POST", "/api/v1/links", key,
+                              R"({"target_url":"https://shop.example/p","slug":"budget3","max_clicks":3})");
+        ASSERT_EQ(link.status, 201) << link.body;
+        EXPECT_EQ(send(first.port(), {"GET", "/budget3", "", {{"User-Agent", iphone}}}).status, 302);
+        auto const deadline = std::chrono::steady_clock::now() + 10s;
+        while (std::chrono::steady_clock::now() < deadline && query_once(pg.url(), "SELECT count(*) FROM clicks") != "1")
+            std::this_thread::sleep_for(50ms);
+        ASSERT_EQ(query_once(pg.url(), "SELECT count(*) FROM clicks"), "1");
+        pg.stop();
+        for (int i = 0; i < 2; ++i)
+            EXPECT_EQ(send(first.port(), {"GET", "/budget3", "", {{"User-Agent", iphone}}}).status, 302);
+        first.process().send_signal(SIGKILL);
+        first.process().wait();
+    }
+    pg.start();
+    server_process second(pg.url(), {}, data_dir);
+    EXPECT_TRUE(second.process().wait_for_log("2 human clicks in the journal are not shipped yet", 5s)) << second.process().log();
+    EXPECT_EQ(send(second.port(), {"GET", "/budget3", "", {{"User-Agent", iphone}}}).status, 410)
+        << "1 shipped + 2 in the journal: the budget of 3 is spent";
+    // The two are shipped, and nothing is counted twice once they are.
+    auto const deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline && query_once(pg.url(), "SELECT count(*) FROM clicks") != "3")
+        std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(query_once(pg.url(), "SELECT count(*) FROM clicks"), "3");
+    std::filesystem::remove_all(data_dir);
+}
