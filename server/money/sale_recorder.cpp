@@ -543,7 +543,16 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             found = std::move(a);
         }
     }
-    auto const status = s.status.value_or(stored_status);
+    // A shop states its order's state on every delivery (a tag or a fulfilment is enough): its
+    // "paid" is the customer's payment, no word on a payout or on a sale rejected by hand, and a
+    // routine update re-counted a rejected commission and undid "paid".
+    auto stated = s.status;
+    if (stated && (s.via == "shopify" || s.via == "woocommerce") && is_move_backwards(stored_status, *stated)) {
+        warnings.push_back({"status", "the shop's order reads " + *stated + "; the sale stays " + stored_status +
+                                          " (a status moves back only by hand)"});
+        stated.reset();
+    }
+    auto const status = stated.value_or(stored_status);
     bool const same = !redated && status == stored_status && stored_amount == s.amount_minor &&
                       stored_commission == kept_commission &&
                       (!network || (!row[10].is_null() && row[10].as<std::int64_t>() == *network));

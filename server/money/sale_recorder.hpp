@@ -64,7 +64,9 @@ struct sale_warning {
     // commission: a reported commission was carried to a new amount that came without a figure;
     // txid: a new sale's txid differs from a booked one's only in case or leading zeros;
     // shop_refunds: the amount given is more than the shop's figures leave of the order after its
-    //   refunds, and the sale is booked at what they leave (sale_recorder.cpp, keep_shop_refunds).
+    //   refunds, and the sale is booked at what they leave (sale_recorder.cpp, keep_shop_refunds);
+    // status: a shop's order update would move the sale's status back (paid or rejected to
+    //   approved), which only the creator does.
     std::string about;
     std::string text;
 };

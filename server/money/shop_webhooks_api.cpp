@@ -226,6 +226,12 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
     auto const outcome = record_sale(tx, o, s, settings);
     tx.exec_params0(k_keep_order_bases, outcome.id, bases.subtotal_minor, bases.total_minor);
     boost::json::object out{{"result", outcome.result}, {"conversion", outcome.conversion}};
+    if (!outcome.warnings.empty()) {
+        boost::json::array warnings;
+        for (auto const& warning : outcome.warnings)
+            warnings.emplace_back(warning.text);
+        out["warnings"] = std::move(warnings);
+    }
     if (!not_counted.empty())
         out["refunds_not_counted"] = std::move(not_counted);
     return out;
