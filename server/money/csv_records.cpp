@@ -1,6 +1,5 @@
 #include "money/csv_records.hpp"
 
-#include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
 
 #include <algorithm>
@@ -80,11 +79,6 @@ csv_table read_csv(std::string_view text, std::size_t max_records)
         out.records.push_back({line, std::move(cells)});
     }
     return out;
-}
-
-std::string trim_blanks(std::string_view text)
-{
-    return std::string(clicks::trim_spaces(text));
 }
 
 } // namespace linkledger::money

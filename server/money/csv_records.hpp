@@ -24,8 +24,4 @@ struct csv_table {
 // http_error 400 (field "body") for an unterminated quote, or past `max_records` records.
 csv_table read_csv(std::string_view text, std::size_t max_records);
 
-// `text` without the blanks around it, the Unicode spaces a spreadsheet leaves unseen included
-// (clicks::trim_spaces): a cell is read as every other door reads the same value.
-std::string trim_blanks(std::string_view text);
-
 } // namespace linkledger::money

@@ -267,19 +267,14 @@ boost::json::object load_conversion(pqxx::transaction_base& tx, std::int64_t id)
 
 namespace {
 
-std::string trimmed(std::string_view text)
-{
-    return std::string(clicks::trim_spaces(text));
-}
-
 // One spelling per sale, code and click, whichever door they came through: " ORD-9" and
 // "ORD-9 " are the sale "ORD-9" (the CSV import trimmed them, postbacks did not, and each
 // spelling became a sale of its own), and a click id in lower case is the id we minted.
 sale canonical(sale s)
 {
     s.txid = canonical_txid(s.txid);
-    s.code = trimmed(s.code);
-    s.click_id = clicks::canonical_click_id(trimmed(s.click_id));
+    s.code = std::string(clicks::trim_spaces(s.code));
+    s.click_id = clicks::canonical_click_id(clicks::trim_spaces(s.click_id));
     return s;
 }
 
@@ -396,7 +391,7 @@ std::optional<sale_warning> keep_shop_refunds(pqxx::transaction_base& tx, offer 
 
 std::string canonical_txid(std::string_view txid)
 {
-    return trimmed(txid);
+    return std::string(clicks::trim_spaces(txid));
 }
 
 std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid)

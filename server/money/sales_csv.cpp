@@ -1,5 +1,6 @@
 #include "money/sales_csv.hpp"
 
+#include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "money/amount.hpp"
@@ -99,7 +100,7 @@ std::optional<std::string_view> field_of(std::string_view header)
 std::string cell(csv_row const& row, std::string const& name)
 {
     auto const it = row.fields.find(name);
-    return it == row.fields.end() ? std::string() : trim_blanks(it->second);
+    return it == row.fields.end() ? std::string() : std::string(clicks::trim_spaces(it->second));
 }
 
 } // namespace
@@ -118,7 +119,7 @@ parsed_csv parse_sales_csv(std::string_view text)
         auto const header = folded(name);
         auto const field = field_of(header);
         if (!field && !header.empty())
-            out.unknown_columns.push_back(trim_blanks(name));
+            out.unknown_columns.emplace_back(clicks::trim_spaces(name));
         std::string column(field.value_or(""));
         if (field && !out.has_column(column))
             out.columns.push_back(column);
@@ -145,8 +146,8 @@ parsed_csv parse_sales_csv(std::string_view text)
             // as before (a report's own sub id beside ours must not refuse every row).
             auto const& column = columns[i];
             bool const must_agree = column == "amount" || column == "commission" || column == "currency" || column == "date";
-            auto const before = trim_blanks(kept);
-            auto const now = trim_blanks(cells[i]);
+            auto const before = clicks::trim_spaces(kept);
+            auto const now = clicks::trim_spaces(cells[i]);
             if (now.empty() && !before.empty())
                 continue;
             if (must_agree && !before.empty() && before != now)

@@ -153,7 +153,7 @@ std::string header_key(std::string_view name)
     }
     if (auto const open = out.rfind(" ("); open != std::string::npos && out.ends_with(')'))
         out.erase(open);
-    out = trim_blanks(out);
+    out = std::string(clicks::trim_spaces(out));
     std::string collapsed;
     for (char const c : out)
         if (!(c == ' ' && !collapsed.empty() && collapsed.back() == ' '))
@@ -298,7 +298,7 @@ std::string cell(csv_record const& record, std::vector<std::string> const& colum
 {
     for (std::size_t i = 0; i < columns.size() && i < record.cells.size(); ++i)
         if (columns[i] == name)
-            return trim_blanks(record.cells[i]);
+            return std::string(clicks::trim_spaces(record.cells[i]));
     return {};
 }
 
@@ -409,8 +409,8 @@ std::optional<std::int64_t> read_watch_ms(std::string_view text, std::string con
 std::string read_day(std::string_view text, std::string const& field, bool day_first, std::chrono::sys_days latest_day)
 {
     using namespace std::chrono;
-    auto const trimmed = trim_blanks(text);
-    auto const date_part = std::string_view(trimmed).substr(0, trimmed.find_first_of("T "));
+    auto const trimmed = clicks::trim_spaces(text);
+    auto const date_part = trimmed.substr(0, trimmed.find_first_of("T "));
     std::vector<int> parts;
     std::vector<std::size_t> widths;
     std::size_t at = 0;
@@ -474,7 +474,7 @@ video_stats_csv parse_video_stats_csv(std::string_view text)
         if (known == k_columns.end()) {
             out.columns.emplace_back();
             if (!key.empty())
-                out.unknown_columns.push_back(trim_blanks(name));
+                out.unknown_columns.emplace_back(clicks::trim_spaces(name));
             continue;
         }
         english += known->lang == language::english;
@@ -483,7 +483,8 @@ video_stats_csv parse_video_stats_csv(std::string_view text)
         bool const again = !known->column.empty() &&
                            std::find(out.columns.begin(), out.columns.end(), known->column) != out.columns.end();
         if (again)
-            throw http::bad_field("body", "two columns mean " + std::string(known->column) + ": '" + trim_blanks(name) + "'",
+            throw http::bad_field("body", "two columns mean " + std::string(known->column) + ": '" +
+                                           std::string(clicks::trim_spaces(name)) + "'",
                                   "invalid_csv");
         out.columns.emplace_back(known->column);
     }
