@@ -33,6 +33,12 @@ void check_amount(std::string const& field, std::int64_t minor)
 
 void check_sale(sale const& s, offer const& o)
 {
+    check_sale_but_commission_rule(s);
+    check_commission_rule(s, o);
+}
+
+void check_sale_but_commission_rule(sale const& s)
+{
     if (s.txid.empty())
         throw http::bad_field("txid", "txid is required", "required");
     check_text("txid", s.txid, k_max_txid_bytes);
@@ -42,8 +48,13 @@ void check_sale(sale const& s, offer const& o)
     if (!s.currency.empty() && !currency_exponent(s.currency))
         throw http::bad_field("currency", "currency must be an ISO 4217 code such as EUR");
     check_amount("amount", s.amount_minor);
-    if (s.reported_commission_minor) {
+    if (s.reported_commission_minor)
         check_amount("commission", *s.reported_commission_minor);
+}
+
+void check_commission_rule(sale const& s, offer const& o)
+{
+    if (s.reported_commission_minor) {
         // An offer that computes its own commission only keeps the network's figure beside it:
         // refusing the message for it would lose the sale itself.
         bool const computes_its_own = o.commission.type == "percent" || o.commission.type == "fixed";

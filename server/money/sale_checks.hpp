@@ -27,6 +27,11 @@ inline constexpr std::size_t k_max_code_bytes = 64;
 // the amount, unless the offer allows it or computes its own (percent, fixed: the figure is
 // then the network's, kept beside ours). record_sale checks with the rule the sale is priced by.
 void check_sale(sale const& s, offer const& o);
+// check_sale in two parts: every limit but the one that depends on the rule the sale is priced by
+// (checked before the sale's text is sent to PostgreSQL), then that one (once the sale is found:
+// a booked sale keeps its own rule).
+void check_sale_but_commission_rule(sale const& s);
+void check_commission_rule(sale const& s, offer const& o);
 
 // How far past now a sale's time may lie. A sale is dated by the merchant's or network's clock
 // and, without an offset, read on the instance's zone's wall clock: a report written in a zone

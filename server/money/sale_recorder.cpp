@@ -414,9 +414,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto s = canonical(given);
     // Every limit but the one that depends on the rule a sale is priced by, which is known once
     // the sale is found (a booked sale keeps its own): checked below.
-    auto any_rule = o;
-    any_rule.allow_commission_above_amount = true;
-    check_sale(s, any_rule);
+    check_sale_but_commission_rule(s);
     auto const existing = tx.exec_params(k_existing, o.id, s.txid);
     // A repeat that names no currency is in the one the sale was booked in (booked_currency).
     auto const currency = !s.currency.empty() ? s.currency : !existing.empty() ? existing[0][4].as<std::string>() : o.currency;
@@ -425,7 +423,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const rule = existing.empty() ? o.commission : booked_rule(existing[0], 5, o.commission);
     auto priced_by = o;
     priced_by.commission = rule;
-    check_sale(s, priced_by);
+    check_commission_rule(s, priced_by);
     if (existing.empty() && rule.type == "fixed" && currency != o.currency)
         throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +
                                               "; the sale is in " + currency);
