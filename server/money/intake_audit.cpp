@@ -1,5 +1,6 @@
 #include "money/intake_audit.hpp"
 
+#include "clicks/text_sanitizer.hpp"
 #include "logging/logging.hpp"
 
 #include <pqxx/pqxx>
@@ -49,6 +50,14 @@ void audit_accepted(pqxx::transaction_base& tx, intake const& in, boost::json::o
         if (auto const network = text_of(conversion, "network_commission_minor"); !network.empty())
             e.summary += " network_commission_minor=" + network;
     }
+    // What the sender was told of the booking (a shop order dated ahead booked at its arrival):
+    // the creator sees it here, the shop's answer being read by no one.
+    if (auto const* warnings = answer.if_contains("warnings"); warnings != nullptr && warnings->is_array())
+        for (auto const& warning : warnings->as_array())
+            if (warning.is_string()) {
+                auto const& text = warning.as_string();
+                e.summary += "; warning: " + clicks::storable_text(std::string_view(text.data(), text.size()), 400);
+            }
     audit::record(tx, e);
 }
 

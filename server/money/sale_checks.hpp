@@ -40,9 +40,13 @@ void check_commission_rule(sale const& s, offer const& o);
 // for 2029, 2099) would be booked but fall in no dashboard period until then: it is refused.
 inline constexpr std::chrono::hours k_sale_time_slack{24};
 
-// Throws http_error 400 naming `field` when `utc_at` (a sale's time as stored,
-// "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", UTC) is more than k_sale_time_slack after `now`; the message
-// quotes the time as `written`.
+// True when `utc_at` (a sale's time as stored, "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", UTC) is more
+// than k_sale_time_slack after `now`.
+bool is_sale_time_ahead(std::string const& utc_at, std::chrono::system_clock::time_point now);
+
+// Throws http_error 400 naming `field` when `utc_at` is ahead (is_sale_time_ahead); the message
+// quotes the time as `written`. A shop's signed delivery is not refused for it
+// (sale::arrival_when_ahead).
 void check_sale_time(std::string const& utc_at, std::string const& written, std::string const& field,
                      std::chrono::system_clock::time_point now);
 

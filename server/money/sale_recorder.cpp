@@ -234,7 +234,8 @@ VALUES ($1, $2, 'conversion.status_back', $3, $4)
 // A time written without an offset (a report's "2026-11-30 23:30:00", or a bare date) is a
 // wall-clock time of the instance's zone, as the reports' from and to are: read as UTC, a Paris
 // sale at 23:30 on the last of the month fell into the next month.
-std::string sale_time(pqxx::transaction_base& tx, sale const& s, std::string const& zone)
+// As stored, before the check that it is not ahead (sale_time).
+std::string utc_sale_time(pqxx::transaction_base& tx, sale const& s, std::string const& zone)
 {
     if (s.occurred_at.empty())
         return tx.exec1("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")[0]
@@ -248,13 +249,41 @@ std::string sale_time(pqxx::transaction_base& tx, sale const& s, std::string con
                                         s.occurred_at, zone, http::has_utc_offset(s.occurred_at))[0]
                             .as<std::string>();
         tx.exec0("RELEASE SAVEPOINT sale_time");
-        check_sale_time(at, s.occurred_at, s.via == "manual" ? "occurred_at" : "date", std::chrono::system_clock::now());
         return at;
     } catch (pqxx::data_exception const&) {
         tx.exec0("ROLLBACK TO SAVEPOINT sale_time");
         // Named as the door names it: a CSV's column, the API's field.
         throw http::bad_field(s.via == "manual" ? "occurred_at" : "date", "'" + s.occurred_at + "' is not a date or time");
     }
+}
+
+std::string sale_time(pqxx::transaction_base& tx, sale const& s, std::string const& zone)
+{
+    auto at = utc_sale_time(tx, s, zone);
+    if (!s.occurred_at.empty())
+        check_sale_time(at, s.occurred_at, s.via == "manual" ? "occurred_at" : "date", std::chrono::system_clock::now());
+    return at;
+}
+
+// A shop order dated more than a day ahead (sale::arrival_when_ahead): its time is dropped from
+// `s`, which is then booked as a sale that gave none, and the warning says what became of it.
+// Nothing for a time that is not ahead, whose reading (`read`) is kept for the booking.
+std::optional<sale_warning> drop_time_ahead(pqxx::transaction_base& tx, sale& s, std::string const& zone,
+                                            std::optional<std::string>& read)
+{
+    if (!s.arrival_when_ahead || s.occurred_at.empty())
+        return std::nullopt;
+    auto at = utc_sale_time(tx, s, zone);
+    if (!is_sale_time_ahead(at, std::chrono::system_clock::now())) {
+        read = std::move(at);
+        return std::nullopt;
+    }
+    auto const given = clicks::storable_text(s.occurred_at, 40);
+    s.occurred_at.clear();
+    return sale_warning{"occurred_at_ahead",
+                        "the order's time " + given + " is more than a day ahead of now (the shop's clock is wrong): "
+                        "it is not taken; a new sale is dated when the delivery arrived (occurred_at_given false), "
+                        "and a delivery giving a time that is not ahead dates it"};
 }
 
 } // namespace
@@ -415,6 +444,10 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // Every limit but the one that depends on the rule a sale is priced by, which is known once
     // the sale is found (a booked sale keeps its own): checked below.
     check_sale_but_commission_rule(s);
+    std::optional<std::string> read_at;
+    auto const time_dropped = drop_time_ahead(tx, s, settings.time_zone, read_at);
+    // The time given, as stored: read once (a shop's was read above).
+    auto const given_time = [&] { return read_at ? *read_at : sale_time(tx, s, settings.time_zone); };
     auto const existing = tx.exec_params(k_existing, o.id, s.txid);
     // A repeat that names no currency is in the one the sale was booked in (booked_currency).
     auto const currency = !s.currency.empty() ? s.currency : !existing.empty() ? existing[0][4].as<std::string>() : o.currency;
@@ -437,7 +470,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         throw http::bad_field("commission", "commission must not be negative");
 
     if (existing.empty()) {
-        auto const at = sale_time(tx, s, settings.time_zone);
+        auto const at = given_time();
         auto const latest_click = latest_click_for(tx, s, at, settings.time_zone);
         auto const a = attribute(tx, o, s, at, latest_click, settings);
         auto const inserted = tx.exec_params(
@@ -448,12 +481,17 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
             warnings = commission_warnings(network, commission, rule, currency);
+            if (time_dropped)
+                warnings.push_back(*time_dropped);
             if (auto twin = txid_twin_warning(tx, o.id, s.txid))
                 warnings.push_back(std::move(*twin));
             return {id, "created", load_conversion(tx, id), std::move(warnings)};
         }
         // Another request booked the same sale a moment ago: treat this one as its repeat.
-        return record_sale(tx, o, s, settings);
+        auto repeat = record_sale(tx, o, s, settings);
+        if (time_dropped)
+            repeat.warnings.insert(repeat.warnings.begin(), *time_dropped);
+        return repeat;
     }
     auto const& row = existing[0];
     auto const id = row[0].as<std::int64_t>();
@@ -482,6 +520,8 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
                                               ", in proportion to the amount (rounded half to even, never above "
                                               "the amount unless the offer allows it); the network's own figure "
                                               "replaces it when one comes"});
+    if (time_dropped)
+        warnings.insert(warnings.begin(), *time_dropped);
 
     // The sale's time. One the message gives replaces the arrival time the sale was booked at (a
     // postback has none), once. One given before stays, whatever a later message says: the
@@ -492,7 +532,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const stored_at = row[9].as<std::string>();
     std::optional<std::string> given_at, redated;
     if (!s.occurred_at.empty()) {
-        given_at = sale_time(tx, s, settings.time_zone);
+        given_at = given_time();
         if (!row[11].as<bool>()) {
             redated = given_at;
         } else if (*given_at != stored_at) {

@@ -53,6 +53,12 @@ struct sale {
     std::string code;
     std::string occurred_at; // ISO 8601; empty: now (the time it arrived, replaced by the first one given)
     std::string via;         // postback, shopify, woocommerce, csv, manual
+    // A time more than a day ahead is refused (sale_checks.hpp), 400 naming it, when the sender can
+    // fix it (a postback, a report, the API). A shop's signed delivery is a real order dated by a
+    // wrong clock, and the shop retries a refusal for 48 hours then may disable the webhook: its
+    // sale is booked as if it gave no time (dated when it arrives, occurred_at_given false, still
+    // replaced once by a time given later), and a warning "occurred_at_ahead" says so.
+    bool arrival_when_ahead = false;
 };
 
 // Something the sender should know about what was booked, and what it is about, so an answer for
@@ -66,7 +72,9 @@ struct sale_warning {
     // shop_refunds: the amount given is more than the shop's figures leave of the order after its
     //   refunds, and the sale is booked at what they leave (sale_recorder.cpp, keep_shop_refunds);
     // status: a shop's order update would move the sale's status back (paid or rejected to
-    //   approved), which only the creator does.
+    //   approved), which only the creator does;
+    // occurred_at_ahead: a shop order's time is more than a day ahead of now and is not taken
+    //   (sale::arrival_when_ahead).
     std::string about;
     std::string text;
 };

@@ -211,6 +211,8 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
                                 attribution_settings const& settings)
 {
     auto s = sale_from_shop_order(order, o, via);
+    // Signed: a real order, whose time only the shop's clock can have got wrong.
+    s.arrival_when_ahead = true;
     lock_order(tx, o, s.txid);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const bases = order_bases_minor(order, currency);
@@ -225,13 +227,10 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
     s.status = booked.status;
     auto const outcome = record_sale(tx, o, s, settings);
     tx.exec_params0(k_keep_order_bases, outcome.id, bases.subtotal_minor, bases.total_minor);
-    boost::json::object out{{"result", outcome.result}, {"conversion", outcome.conversion}};
-    if (!outcome.warnings.empty()) {
-        boost::json::array warnings;
-        for (auto const& warning : outcome.warnings)
-            warnings.emplace_back(warning.text);
-        out["warnings"] = std::move(warnings);
-    }
+    boost::json::array warnings;
+    for (auto const& warning : outcome.warnings)
+        warnings.emplace_back(warning.text);
+    boost::json::object out{{"result", outcome.result}, {"conversion", outcome.conversion}, {"warnings", std::move(warnings)}};
     if (!not_counted.empty())
         out["refunds_not_counted"] = std::move(not_counted);
     return out;

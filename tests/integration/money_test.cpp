@@ -630,6 +630,64 @@ TEST_F(money, a_sale_dated_more_than_a_day_ahead_is_refused_at_every_door)
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid IN ('FUTURE-4', 'FUTURE-5')"), "0");
 }
 
+// A shop order dated more than a day ahead is a real, signed order from a shop whose clock is
+// wrong. It was answered 400, and Shopify retries a failed delivery for 48 hours and then may
+// disable the webhook: the sale was never booked. It is booked at the time the delivery arrived,
+// answered 200 with a warning the intake audit keeps, and a later delivery with a sound time dates it.
+TEST_F(money, a_signed_shop_order_dated_ahead_is_booked_at_its_arrival_and_said)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const secret = std::string(offer.at("webhook_secret").as_string());
+    auto const id = std::to_string(id_of(offer));
+    auto const shopify = [&](std::string const& created_at, std::string const& delivery) {
+        auto const order = R"({"id":4400000000001,"total_price":"80.00","currency":"EUR","financial_status":"paid","created_at":")" +
+                           created_at + "\"}";
+        return send(ll->port(), {"POST", "/webhooks/shopify/" + id, order,
+                                 {{"X-Shopify-Hmac-Sha256", signature(secret, order)}, {"X-Shopify-Topic", "orders/paid"},
+                                  {"X-Shopify-Webhook-Id", delivery}}});
+    };
+    auto const before = ll->db().query_value("SELECT now()");
+    auto const ahead = shopify("2099-01-01T10:00:00+01:00", "ahead-1");
+    ASSERT_EQ(ahead.status, 200) << ahead.body;
+    auto const answer = ahead.json().as_object();
+    auto const c = answer.at("conversion").as_object();
+    EXPECT_EQ(answer.at("result").as_string(), "created");
+    EXPECT_EQ(c.at("amount_minor").as_int64(), 8000);
+    EXPECT_FALSE(c.at("occurred_at_given").as_bool()) << ahead.body;
+    EXPECT_EQ(ll->db().query_value("SELECT occurred_at >= '" + before + "'::timestamptz - interval '1 second' AND "
+                                   "occurred_at <= now() FROM conversions WHERE txid = '4400000000001'"),
+              "t")
+        << "dated when the delivery arrived";
+    auto const& warnings = answer.at("warnings").as_array();
+    ASSERT_EQ(warnings.size(), 1u) << ahead.body;
+    auto const said = std::string(warnings[0].as_string());
+    EXPECT_NE(said.find("2099-01-01T10:00:00+01:00"), std::string::npos) << said;
+    EXPECT_NE(said.find("more than a day ahead"), std::string::npos) << said;
+    auto const audited = ll->db().query_value("SELECT summary FROM audit_log WHERE action = 'webhook.accepted' AND "
+                                              "target_id = " + std::to_string(c.at("id").as_int64()) + " ORDER BY id DESC LIMIT 1");
+    EXPECT_NE(audited.find("warning: the order's time 2099-01-01T10:00:00+01:00 is more than a day ahead"), std::string::npos)
+        << audited;
+
+    // The shop's clock put right: the order's next delivery gives its real time, which is taken.
+    auto const fixed = shopify("2026-11-24T10:00:00+01:00", "ahead-2");
+    ASSERT_EQ(fixed.status, 200) << fixed.body;
+    auto const dated = fixed.json().as_object();
+    EXPECT_EQ(dated.at("result").as_string(), "updated") << fixed.body;
+    EXPECT_EQ(dated.at("conversion").as_object().at("occurred_at").as_string(), "2026-11-24T09:00:00Z");
+    EXPECT_TRUE(dated.at("conversion").as_object().at("occurred_at_given").as_bool());
+    EXPECT_TRUE(dated.at("warnings").as_array().empty()) << fixed.body;
+
+    // WooCommerce alike; the API (and a report row, above) keep refusing: their sender can fix it.
+    std::string const woo = R"({"id":4401,"status":"processing","currency":"EUR","total":"30.00","date_created_gmt":"2099-06-30T12:00:00"})";
+    auto const woo_ahead = send(ll->port(), {"POST", "/webhooks/woocommerce/" + id, woo, {{"X-WC-Webhook-Signature", signature(secret, woo)}}});
+    ASSERT_EQ(woo_ahead.status, 200) << woo_ahead.body;
+    EXPECT_FALSE(woo_ahead.json().at("conversion").at("occurred_at_given").as_bool()) << woo_ahead.body;
+    EXPECT_EQ(woo_ahead.json().at("warnings").as_array().size(), 1u) << woo_ahead.body;
+    expect_error(ll->api("POST", "/api/v1/conversions",
+                         R"({"offer_id":)" + id + R"(,"txid":"AHEAD-API","amount_minor":1000,"occurred_at":"2099-01-01"})"),
+                 400, "occurred_at");
+}
+
 // An Awin report as downloaded: its own column names are read as ours. Its "Order Date", "Click
 // Ref" and "Commission Amount" were dropped, and the sale booked at commission 0, now, unattributed.
 TEST_F(money, an_awin_report_is_read_by_its_own_column_names)
