@@ -71,12 +71,13 @@ net::awaitable<http::response> create(db::database& db, http::request_context& c
     co_return http::json_response(status::created, to_json(created));
 }
 
-net::awaitable<http::response> list(db::database& db, http::request_context& ctx)
+net::awaitable<http::response> list(db::database& db, http::request_context& ctx, std::string const& zone)
 {
     auto const page = http::read_page(ctx);
     income_filter const filter{page.before_id, page.limit + 1, http::checked_time(ctx.query("from"), "from"),
                                http::checked_time(ctx.query("to"), "to")};
-    auto const entries = co_await db.run([&filter](pqxx::connection& conn) { return list_income(conn, filter); });
+    auto const entries =
+        co_await db.run([&filter, &zone](pqxx::connection& conn) { return list_income(conn, filter, zone); });
     auto encode = [](income_entry const& e) { return to_json(e); };
     co_return http::json_response(status::ok, json_page("income", entries, page, encode));
 }
@@ -102,10 +103,12 @@ void add_income_routes(http::router& routes, db::database& db, std::string insta
     auto bind = [&db](auto handler) {
         return [&db, handler](http::request_context& ctx) { return handler(db, ctx); };
     };
-    routes.add(http::verb::post, "/api/v1/income", [&db, zone = std::move(instance_zone)](http::request_context& ctx) {
+    routes.add(http::verb::post, "/api/v1/income", [&db, zone = instance_zone](http::request_context& ctx) {
         return create(db, ctx, zone);
     }, api);
-    routes.add(http::verb::get, "/api/v1/income", bind(list), api);
+    routes.add(http::verb::get, "/api/v1/income", [&db, zone = std::move(instance_zone)](http::request_context& ctx) {
+        return list(db, ctx, zone);
+    }, api);
     routes.add(http::verb::delete_, "/api/v1/income/{id}", bind(remove), api);
 }
 

@@ -22,10 +22,15 @@ constexpr auto k_insert_income = "INSERT INTO income (stream, amount_minor, curr
                                  "ELSE $4::timestamp::date END, $5, $6) RETURNING " +
                                  k_income_columns;
 
-constexpr auto k_list_income = "SELECT " + k_income_columns +
-                               " FROM income WHERE ($1::bigint = 0 OR id < $1::bigint) "
-                               "AND ($3::date IS NULL OR day >= $3::date) "
-                               "AND ($4::date IS NULL OR day < $4::date) ORDER BY id DESC LIMIT $2";
+// from ($3) and to ($4) are read as an entry's date is ($5, $6: each has its offset; $7: the
+// zone): "2026-03-01T23:30:00-05:00" is March 2 in Paris, both when filed and when asked for.
+constexpr auto k_list_income =
+    "SELECT " + k_income_columns +
+    " FROM income WHERE ($1::bigint = 0 OR id < $1::bigint) "
+    "AND ($3::text IS NULL OR day >= CASE WHEN $5 THEN ($3::text::timestamptz AT TIME ZONE $7)::date "
+    "ELSE $3::text::timestamp::date END) "
+    "AND ($4::text IS NULL OR day < CASE WHEN $6 THEN ($4::text::timestamptz AT TIME ZONE $7)::date "
+    "ELSE $4::text::timestamp::date END) ORDER BY id DESC LIMIT $2";
 
 constexpr char const* k_delete_income = "DELETE FROM income WHERE id = $1";
 
@@ -50,12 +55,15 @@ income_entry insert_income(pqxx::transaction_base& tx, new_income_entry const& e
     return to_income_entry(row);
 }
 
-std::vector<income_entry> list_income(pqxx::connection& conn, income_filter const& f)
+std::vector<income_entry> list_income(pqxx::connection& conn, income_filter const& f, std::string const& zone)
 {
     pqxx::read_transaction tx(conn);
     db::check_time(tx, "from", f.from);
     db::check_time(tx, "to", f.to);
-    return all_rows(tx.exec_params(k_list_income.c_str(), f.before_id, f.limit, f.from, f.to), to_income_entry);
+    auto const has_offset = [](std::optional<std::string> const& at) { return at && http::has_utc_offset(*at); };
+    return all_rows(tx.exec_params(k_list_income.c_str(), f.before_id, f.limit, f.from, f.to, has_offset(f.from),
+                                   has_offset(f.to), zone),
+                    to_income_entry);
 }
 
 bool delete_income(pqxx::transaction_base& tx, std::int64_t id)

@@ -45,8 +45,9 @@ struct income_filter {
 // is the day that instant is in `zone` (the instance's), December 1 in Paris; a bare date, or a
 // time without an offset, is the date it writes.
 income_entry insert_income(pqxx::transaction_base& tx, new_income_entry const& e, std::string const& zone);
-// A from or to PostgreSQL cannot read is a 400 naming it (db::check_time).
-std::vector<income_entry> list_income(pqxx::connection& conn, income_filter const& f);
+// A from or to PostgreSQL cannot read is a 400 naming it (db::check_time). Each is read as an
+// entry's date is filed (insert_income): an instant is its day in `zone`.
+std::vector<income_entry> list_income(pqxx::connection& conn, income_filter const& f, std::string const& zone);
 // False when there was no such entry.
 bool delete_income(pqxx::transaction_base& tx, std::int64_t id);
 

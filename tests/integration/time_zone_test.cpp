@@ -344,6 +344,35 @@ TEST_F(time_zone, an_income_date_given_as_an_instant_is_its_day_in_the_instance_
     EXPECT_EQ(day_of("2026-11-30T23:30:00"), "2026-11-30") << "a time without an offset is Paris's wall clock";
 }
 
+// The list's from and to read an instant as an entry's date is filed: its day in the instance's
+// zone. "2026-03-01T23:30:00-05:00" is 05:30 on March 2 in Paris; it was cut to its written date,
+// March 1, so the list answered for other days than the ones the same instants file entries on.
+TEST_F(time_zone, the_income_list_reads_from_and_to_given_as_instants_on_their_day_in_the_instance_zone)
+{
+    for (auto const* day : {"2026-03-01", "2026-03-02", "2026-03-03"}) {
+        auto const reply = api(server->port(), "POST", "/api/v1/income",
+                               std::string(R"({"stream":"other","amount_minor":100,"currency":"EUR","note":"edge","date":")") +
+                                   day + "\"}");
+        ASSERT_EQ(reply.status, 201) << reply.body;
+    }
+    auto const days_listed = [&](std::string const& query) {
+        auto const reply = api(server->port(), "GET", "/api/v1/income?limit=100&" + query, "");
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        auto const body = reply.json();
+        std::string days;
+        for (auto const& e : body.at("income").as_array())
+            if (e.at("note").as_string() == "edge")
+                days += (days.empty() ? "" : ",") + std::string(e.at("date").as_string());
+        return days;
+    };
+    EXPECT_EQ(days_listed("from=2026-03-01T23:30:00-05:00&to=2026-03-02T23:30:00-05:00"), "2026-03-02");
+    EXPECT_EQ(days_listed("from=2026-03-01T23:30:00Z&to=2026-03-02T23:30:00Z"), "2026-03-02")
+        << "23:30 UTC is 00:30 the next day in Paris";
+    EXPECT_EQ(days_listed("from=2026-03-02&to=2026-03-03"), "2026-03-02") << "a date stays that date";
+    EXPECT_EQ(days_listed("from=2026-03-01T23:30:00&to=2026-03-02T23:30:00"), "2026-03-01")
+        << "a time without an offset is Paris's wall clock";
+}
+
 TEST_F(time_zone, a_user_picks_their_own_zone_and_bad_names_are_refused_naming_the_field)
 {
     auto const created = run_linkledger({"user", "add", "--email", "viewer@example.com", "--role", "viewer"},
