@@ -11,6 +11,8 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+
 namespace linkledger::money {
 
 char const* const k_conversion_columns = R"sql(
@@ -155,12 +157,12 @@ INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor,
                          click_id, link_id, video_id, promo_code_id, code, source, attribution, via,
                          occurred_at, attribution_deadline, model_hours,
                          commission_type, commission_rate_bps, commission_fixed_minor, network_commission_minor,
-                         occurred_at_given, click_until)
+                         occurred_at_given, click_until, stated_commission_minor, stated_amount_minor)
 VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
         $15::timestamptz,
         CASE WHEN $13 = 'pending' THEN now() + make_interval(secs => $16) END,
         CASE WHEN $13 = 'pending' THEN $17::integer END,
-        $18, $19, $20, $21, $22, NULLIF($23::timestamptz, $15::timestamptz))
+        $18, $19, $20, $21, $22, NULLIF($23::timestamptz, $15::timestamptz), $24, $25)
 ON CONFLICT (offer_id, txid) DO NOTHING
 RETURNING id
 )sql";
@@ -170,7 +172,8 @@ SELECT id, status, amount_minor, commission_minor, currency,
        commission_type, commission_rate_bps, commission_fixed_minor, attribution,
        to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), network_commission_minor,
        occurred_at_given, coalesce(click_id, ''), coalesce(code, ''),
-       to_char(click_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+       to_char(click_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       stated_commission_minor, stated_amount_minor
 FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
@@ -183,7 +186,8 @@ WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 // A sale booked without attribution learns it from a repeat that names its click or code: when
 // $11 is true, $12 to $20 are what was found. One statement for both, so a repeat that attributes
 // the sale and changes its status or money is one sale.updated event carrying both changes (two
-// statements sent two, the first with the status unchanged).
+// statements sent two, the first with the status unchanged). $21 and $22, when $21 is given, are
+// a reported commission as stated and its amount (migration 0034).
 constexpr char const* k_update = R"sql(
 UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now(),
        network_commission_minor = COALESCE($8, network_commission_minor),
@@ -203,7 +207,9 @@ UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, up
        attribution = CASE WHEN $11 THEN $18 ELSE attribution END,
        attribution_deadline = CASE WHEN NOT $11 THEN attribution_deadline
                                    WHEN $18 = 'pending' THEN now() + make_interval(secs => $19) END,
-       model_hours = CASE WHEN NOT $11 THEN model_hours WHEN $18 = 'pending' THEN $20::integer END
+       model_hours = CASE WHEN NOT $11 THEN model_hours WHEN $18 = 'pending' THEN $20::integer END,
+       stated_commission_minor = COALESCE($21::bigint, stated_commission_minor),
+       stated_amount_minor = CASE WHEN $21::bigint IS NULL THEN stated_amount_minor ELSE $22::bigint END
 WHERE id = $1
 )sql";
 
@@ -372,6 +378,32 @@ std::string shown_time(std::string const& at)
     return at.size() > 20 && at.back() == 'Z' ? at.substr(0, 19) + "Z" : at;
 }
 
+// A reported commission as its sender stated it, with the amount it came with (migration 0034):
+// what any later amount takes its share of, rounded once. Scaled step by step from the figure
+// already rounded at the step before, three shop refunds of 10.00 took 7.03 on 100.00 to 4.93
+// where the network's statement says 4.92.
+struct stated_commission {
+    std::int64_t commission_minor = 0;
+    std::int64_t amount_minor = 0;
+};
+
+constexpr char const* k_order_bases_of_sale = R"sql(
+SELECT order_subtotal_minor, order_total_minor, order_bases_from_shop FROM conversions WHERE id = $1
+)sql";
+
+constexpr char const* k_copy_order_base = R"sql(
+UPDATE conversions SET order_subtotal_minor = $2, order_total_minor = $2 WHERE id = $1
+)sql";
+
+// What keep_shop_refunds did to a sale another door books.
+struct shop_refunds_kept {
+    std::optional<sale_warning> said;
+    // A new sale whose order the shop refunded before any sale of it was booked: the amount
+    // given is its order's base (a copy, as for a sale booked before its first refund), to be
+    // kept on the row once it is inserted.
+    std::optional<std::int64_t> copied_base;
+};
+
 // A sale whose order the shop refunded in part is booked by another door (a network's postback or
 // report, a sale typed by hand) at no more than the shop's figures leave: the order's base less
 // the refunds kept for it. A network restating the amount it first gave (100.00 of an order the
@@ -379,31 +411,48 @@ std::string shown_time(std::string const& at)
 // delivery; the merchant's statement says 60.00, order less refunds, and so does the sale now. A
 // lower figure is the network's own (a net amount, a return it knows of) and is taken. The
 // sale's figure is lowered in `s`, a reported commission that came with it in proportion, and
-// nothing left is a rejected sale, as a shop's own delivery books it. Returns what to tell the
-// sender when the amount given was not the one booked.
-std::optional<sale_warning> keep_shop_refunds(pqxx::transaction_base& tx, offer const& o, std::int64_t id, sale& s,
-                                              std::string const& currency)
+// nothing left is a rejected sale, as a shop's own delivery books it. `id` is the booked sale's;
+// nothing for a new one, whose refunds (a refund delivered before the network's postback) apply
+// to the amount it is given, as they would had they come after it.
+shop_refunds_kept keep_shop_refunds(pqxx::transaction_base& tx, offer const& o, std::optional<std::int64_t> id,
+                                    sale& s, std::string const& currency)
 {
     if (s.via == "shopify" || s.via == "woocommerce")
-        return std::nullopt; // a shop's delivery books the shop's figures already
-    auto refunded = shop_refunded(tx, o, id, s.txid, currency);
-    if (refunded && !refunded->base_from_shop && s.amount_minor > refunded->base_minor) {
-        // No order delivery gave the base: it is what the sale was booked at when a refund came
-        // first. A larger figure is the network's correction of the order, not a restatement:
-        // it becomes the base, and the refunds are taken off it (50.00, 10.00 refunded, then
-        // approved at 100.00: 90.00, not held at 40.00).
-        tx.exec_params0("UPDATE conversions SET order_subtotal_minor = $2, order_total_minor = $2 WHERE id = $1", id,
-                        s.amount_minor);
-        refunded = shop_refunded(tx, o, id, s.txid, currency);
+        return {}; // a shop's delivery books the shop's figures already
+    order_bases bases{s.amount_minor, s.amount_minor};
+    bool copy = true;
+    if (id) {
+        // Bases unknown: no shop delivery or refund reached the sale.
+        auto const kept = tx.exec_params1(k_order_bases_of_sale, *id);
+        if (kept[0].is_null() || kept[1].is_null())
+            return {};
+        order_bases const stored{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
+        // Bases no order delivery gave are what the sale was booked at when a refund came first. A
+        // larger figure is the network's correction of the order, not a restatement: it becomes
+        // the base, and the refunds are taken off it (50.00, 10.00 refunded, then approved at
+        // 100.00: 90.00, not held at 40.00).
+        copy = !kept[2].as<bool>() &&
+               s.amount_minor > (o.commission_base == "total" ? stored.total_minor : stored.subtotal_minor);
+        if (!copy)
+            bases = stored;
     }
-    if (!refunded || s.amount_minor <= refunded->left_minor)
-        return std::nullopt;
+    auto const refunded = refunded_of_order(tx, o, s.txid, currency, bases);
+    if (refunded <= 0)
+        return {};
+    shop_refunds_kept out;
+    if (copy && id)
+        tx.exec_params0(k_copy_order_base, *id, s.amount_minor);
+    else if (copy)
+        out.copied_base = s.amount_minor;
+    auto const base = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
+    auto const left = std::max<std::int64_t>(0, base - std::min(base, refunded));
+    if (s.amount_minor <= left)
+        return out;
     auto const given = s.amount_minor;
-    s.amount_minor = refunded->left_minor;
+    s.amount_minor = left;
     std::string text = "the amount " + money_text(given, currency) + " is more than the shop's figures leave of " +
-                       "the order: " + money_text(refunded->base_minor, currency) + " less " +
-                       money_text(refunded->refunded_minor, currency) + " refunded by the shop; the sale is booked at " +
-                       money_text(s.amount_minor, currency);
+                       "the order: " + money_text(base, currency) + " less " + money_text(refunded, currency) +
+                       " refunded by the shop; the sale is booked at " + money_text(s.amount_minor, currency);
     if (s.reported_commission_minor) {
         auto const stated = *s.reported_commission_minor;
         s.reported_commission_minor =
@@ -413,7 +462,8 @@ std::optional<sale_warning> keep_shop_refunds(pqxx::transaction_base& tx, offer 
     }
     if (s.amount_minor == 0)
         s.status = "rejected";
-    return sale_warning{"shop_refunds", text + " (refunds recorded from the shop keep applying)"};
+    out.said = sale_warning{"shop_refunds", text + " (refunds recorded from the shop keep applying)"};
+    return out;
 }
 
 } // namespace
@@ -461,10 +511,20 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +
                                               "; the sale is in " + currency);
     auto const network = network_figure(s);
+    // A reported figure as stated, taken before the shop's refunds take their share of it.
+    std::optional<std::int64_t> stated_minor, stated_amount_minor;
+    if (rule.type == "reported" && s.reported_commission_minor) {
+        stated_minor = s.reported_commission_minor;
+        stated_amount_minor = s.amount_minor;
+    }
     auto warnings = std::vector<sale_warning>();
-    if (!existing.empty() && existing[0][4].as<std::string>() == currency)
-        if (auto said = keep_shop_refunds(tx, o, existing[0][0].as<std::int64_t>(), s, currency))
-            warnings.push_back(std::move(*said));
+    auto kept_refunds = shop_refunds_kept{};
+    if (existing.empty())
+        kept_refunds = keep_shop_refunds(tx, o, std::nullopt, s, currency);
+    else if (existing[0][4].as<std::string>() == currency)
+        kept_refunds = keep_shop_refunds(tx, o, existing[0][0].as<std::int64_t>(), s, currency);
+    if (kept_refunds.said)
+        warnings.push_back(std::move(*kept_refunds.said));
     auto const commission = commission_for(rule, s.amount_minor, s.reported_commission_minor);
     if (commission < 0)
         throw http::bad_field("commission", "commission must not be negative");
@@ -477,21 +537,26 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             k_insert, o.id, s.txid, s.status.value_or("pending"), s.amount_minor, commission, currency, s.click_id,
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
             a.method, s.via, at, settings.pending_seconds, settings.model_hours, rule.type, rule.rate_bps,
-            rule.amount_minor, network, !s.occurred_at.empty(), latest_click);
+            rule.amount_minor, network, !s.occurred_at.empty(), latest_click,
+            stated_minor, stated_amount_minor);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
-            warnings = commission_warnings(network, commission, rule, currency);
+            if (kept_refunds.copied_base)
+                tx.exec_params0(k_copy_order_base, id, *kept_refunds.copied_base);
+            // A reported figure scaled to what the shop's refunds leave is said by keep_shop_refunds.
+            if (warnings.empty() || rule.type != "reported")
+                for (auto& warning : commission_warnings(network, commission, rule, currency))
+                    warnings.push_back(std::move(warning));
             if (time_dropped)
                 warnings.push_back(*time_dropped);
             if (auto twin = txid_twin_warning(tx, o.id, s.txid))
                 warnings.push_back(std::move(*twin));
             return {id, "created", load_conversion(tx, id), std::move(warnings)};
         }
-        // Another request booked the same sale a moment ago: treat this one as its repeat.
-        auto repeat = record_sale(tx, o, s, settings);
-        if (time_dropped)
-            repeat.warnings.insert(repeat.warnings.begin(), *time_dropped);
-        return repeat;
+        // Another request booked the same sale a moment ago: treat this one as its repeat, as
+        // given (the shop's refunds are taken off again from what the sender said, and a time
+        // too far ahead is dropped and said again).
+        return record_sale(tx, o, given, settings);
     }
     auto const& row = existing[0];
     auto const id = row[0].as<std::int64_t>();
@@ -503,9 +568,15 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // A network that reported a commission once need not repeat it with every status change; a
     // new amount without one carries it in proportion (reported_commission_at says why), and the
     // sender is told, as the network's own figure is what should follow.
+    // In proportion to the figure as it was stated, rounded once (stated_commission says why); a
+    // sale booked before that was kept (migration 0034) goes on from the one it holds.
     bool const carried = rule.type == "reported" && !s.reported_commission_minor;
+    auto const basis = !row[15].is_null() && !row[16].is_null()
+                           ? stated_commission{row[15].as<std::int64_t>(), row[16].as<std::int64_t>()}
+                           : stated_commission{stored_commission, stored_amount};
     auto const kept_commission =
-        carried ? reported_commission_at(stored_commission, stored_amount, s.amount_minor, o.allow_commission_above_amount)
+        carried ? reported_commission_at(basis.commission_minor, basis.amount_minor, s.amount_minor,
+                                         o.allow_commission_above_amount)
                 : commission;
     // A reported figure scaled to what the shop's refunds leave is said by keep_shop_refunds.
     if (warnings.empty() || rule.type != "reported")
@@ -514,8 +585,8 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     if (carried && kept_commission != stored_commission)
         warnings.push_back({"commission", "no commission came with the new amount " +
                                               money_text(s.amount_minor, currency) + ": the sale's " +
-                                              money_text(stored_commission, currency) + " on " +
-                                              money_text(stored_amount, currency) + " is now " +
+                                              money_text(basis.commission_minor, currency) + " on " +
+                                              money_text(basis.amount_minor, currency) + " is now " +
                                               money_text(kept_commission, currency) +
                                               ", in proportion to the amount (rounded half to even, never above "
                                               "the amount unless the offer allows it); the network's own figure "
@@ -588,7 +659,9 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const status = stated.value_or(stored_status);
     bool const same = !redated && status == stored_status && stored_amount == s.amount_minor &&
                       stored_commission == kept_commission &&
-                      (!network || (!row[10].is_null() && row[10].as<std::int64_t>() == *network));
+                      (!network || (!row[10].is_null() && row[10].as<std::int64_t>() == *network)) &&
+                      (!stated_minor || (!row[15].is_null() && row[15].as<std::int64_t>() == *stated_minor &&
+                                         !row[16].is_null() && row[16].as<std::int64_t>() == stated_amount_minor));
     if (same && !found)
         return {id, "unchanged", load_conversion(tx, id), std::move(warnings)};
     if (is_move_backwards(stored_status, status))
@@ -597,7 +670,8 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const a = found.value_or(attribution{});
     tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor,
                     network, redated, latest_click, found.has_value(), found_by.click_id, a.link_id, a.video_id,
-                    a.promo_code_id, a.code, a.source, a.method, settings.pending_seconds, settings.model_hours);
+                    a.promo_code_id, a.code, a.source, a.method, settings.pending_seconds, settings.model_hours,
+                    stated_minor, stated_amount_minor);
     return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 

@@ -20,7 +20,10 @@
 //
 // A sale whose order a shop refunded in part is never booked by another door above what the
 // shop's figures leave (the order's base less its refunds, shop_refund_totals.hpp): a network
-// restating its first amount does not undo the shop's refunds.
+// restating its first amount does not undo the shop's refunds, and refunds the shop delivered
+// before any sale of their order apply when that sale is first booked. A reported commission
+// takes the refunds' share of the figure as its sender stated it (with the amount it came with,
+// migrations/0034), rounded once however many refunds follow.
 //
 // A sale whose click id is one of ours (a well-formed id of the offer's window) but not yet in
 // PostgreSQL waits as attribution "pending": the trigger of migrations/0009 attributes it when

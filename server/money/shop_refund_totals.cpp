@@ -19,10 +19,6 @@ SELECT LEAST(COALESCE(sum(amount_minor), 0), 9223372036854775807)::bigint,
 FROM shop_refunds WHERE offer_id = $1 AND txid = $2 AND currency = $3
 )sql";
 
-constexpr char const* k_order_bases = R"sql(
-SELECT order_subtotal_minor, order_total_minor, order_bases_from_shop FROM conversions WHERE id = $1
-)sql";
-
 std::int64_t capped_sum(std::int64_t a, std::int64_t b)
 {
     std::int64_t out = 0;
@@ -44,23 +40,6 @@ std::int64_t refunded_of_order(pqxx::transaction_base& tx, offer const& o, std::
                            : 0;
     return capped_sum(row[1].as<std::int64_t>(),
                       static_cast<std::int64_t>(std::clamp<__int128>(share, 0, shared)));
-}
-
-std::optional<shop_refunded_sale> shop_refunded(pqxx::transaction_base& tx, offer const& o, std::int64_t conversion_id,
-                                                std::string const& txid, std::string const& currency)
-{
-    auto const kept = tx.exec_params1(k_order_bases, conversion_id);
-    if (kept[0].is_null() || kept[1].is_null())
-        return std::nullopt;
-    order_bases const bases{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
-    shop_refunded_sale out;
-    out.base_minor = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
-    out.base_from_shop = kept[2].as<bool>();
-    out.refunded_minor = refunded_of_order(tx, o, txid, currency, bases);
-    if (out.refunded_minor <= 0)
-        return std::nullopt;
-    out.left_minor = std::max<std::int64_t>(0, out.base_minor - std::min(out.base_minor, out.refunded_minor));
-    return out;
 }
 
 } // namespace linkledger::money

@@ -16,7 +16,6 @@
 #include <pqxx/transaction_base>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 
 namespace linkledger::money {
@@ -26,20 +25,5 @@ namespace linkledger::money {
 // wrapped: refunds past any real sale refund all of it.
 std::int64_t refunded_of_order(pqxx::transaction_base& tx, offer const& o, std::string const& txid,
                                std::string const& currency, order_bases const& bases);
-
-// What the shop's figures leave of a sale once the shop refunded part of its order: its base
-// (offer's commission_base, as kept on the conversion) less those refunds, never below 0.
-// Nothing when the sale's order base is not known (no shop delivery or refund reached it) or
-// nothing of it was refunded in its currency.
-struct shop_refunded_sale {
-    std::int64_t base_minor = 0;
-    std::int64_t refunded_minor = 0;
-    std::int64_t left_minor = 0;
-    // The base is the shop's (an order delivery gave it), not a copy of what the sale was booked
-    // at when a refund came first (migration 0031).
-    bool base_from_shop = false;
-};
-std::optional<shop_refunded_sale> shop_refunded(pqxx::transaction_base& tx, offer const& o, std::int64_t conversion_id,
-                                                std::string const& txid, std::string const& currency);
 
 } // namespace linkledger::money

@@ -74,7 +74,7 @@ SELECT currency FROM shop_refunds WHERE offer_id = $1 AND refund_id = $2
 
 constexpr char const* k_sale_of_order = R"sql(
 SELECT id, amount_minor, currency, status, commission_minor, order_subtotal_minor, order_total_minor,
-       commission_type, commission_rate_bps, commission_fixed_minor
+       commission_type, commission_rate_bps, commission_fixed_minor, stated_commission_minor, stated_amount_minor
 FROM conversions WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
 
@@ -191,13 +191,19 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const booked =
         after_refunds(base, refunded_of_order(tx, o, refund.txid, currency, bases), row[3].as<std::string>());
     // A network's reported commission is its own figure: a refund does not recompute it, but takes
-    // its share, as an order delivery listing the refund does through record_sale (one step per
-    // refund here, one for all there: the two may part by the rounding of a minor unit).
+    // its share of it as stated, with the amount it was stated for (migration 0034), rounded once,
+    // as an order delivery listing the refunds does through record_sale. Scaled from the figure
+    // the previous refund left, 7.03 on 100.00 came to 4.93 after three refunds of 10.00 where
+    // the network's statement says 4.92. A sale booked before that was kept goes on from the
+    // figure it holds.
     auto const rule = booked_rule(row, 7, o.commission);
-    auto const commission = rule.type == "reported"
-                                ? reported_commission_at(row[4].as<std::int64_t>(), row[1].as<std::int64_t>(),
-                                                         booked.amount_minor, o.allow_commission_above_amount)
-                                : commission_for(rule, booked.amount_minor, std::nullopt);
+    auto const stated = !row[10].is_null() && !row[11].is_null();
+    auto const commission =
+        rule.type == "reported"
+            ? reported_commission_at(stated ? row[10].as<std::int64_t>() : row[4].as<std::int64_t>(),
+                                     stated ? row[11].as<std::int64_t>() : row[1].as<std::int64_t>(),
+                                     booked.amount_minor, o.allow_commission_above_amount)
+            : commission_for(rule, booked.amount_minor, std::nullopt);
     if (booked.amount_minor == row[1].as<std::int64_t>() && booked.status == row[3].as<std::string>() &&
         commission == row[4].as<std::int64_t>())
         return {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};

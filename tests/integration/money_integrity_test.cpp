@@ -1002,3 +1002,25 @@ TEST(money_integrity_migration, woocommerce_refunds_before_0031_are_a_share_of_t
     EXPECT_EQ(db.query_value("SELECT string_agg(txid || '=' || share_of_order, ',' ORDER BY refund_id) FROM shop_refunds"),
               "shopify=false,shopify=false,shopify=false,woocommerce=true,woocommerce=true,woocommerce=true");
 }
+
+// Migration 0034 on a database with reported sales: one whose order no shop refunded keeps its
+// commission and amount as the figure stated, which later refunds take their share of; one already
+// refunded has no stated figure known and goes on from what it holds.
+TEST(money_integrity_migration, reported_sales_before_0034_keep_their_figure_as_stated)
+{
+    scratch_database db("stated_commission_migration");
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, migrations_before(34));
+    db.execute("INSERT INTO offers (name, currency, commission_type, postback_token_sha256, webhook_secret) "
+               "VALUES ('Network', 'EUR', 'reported', decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, "
+               "attribution, via, occurred_at, commission_type) "
+               "SELECT o.id, v.txid, 'approved', v.amount, v.commission, 'EUR', 'unattributed', 'none', 'postback', "
+               "now(), 'reported' FROM offers o, (VALUES ('kept', 10000, 703), ('refunded', 9000, 633)) v(txid, amount, commission);"
+               "INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency) "
+               "SELECT id, 'r-1', 'refunded', 1000, 1000, 'EUR' FROM offers");
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
+    EXPECT_EQ(db.query_value("SELECT string_agg(txid || '=' || coalesce(stated_commission_minor || '/' || "
+                             "stated_amount_minor, 'none'), ',' ORDER BY txid) FROM conversions"),
+              "kept=703/10000,refunded=none");
+}

@@ -824,4 +824,89 @@ TEST_F(shop_refunds, commission_base_is_validated_and_named_in_the_error)
     EXPECT_EQ(renamed.json().as_object().at("commission_base").as_string(), "total");
 }
 
+// A reported commission over several shop refunds is the figure the network stated, in proportion
+// to what its order keeps, rounded once: 7.03 on 100.00, three refunds of 10.00, is 4.92
+// (7.03 x 70.00 / 100.00 = 4.921), as the network's statement says. Each refund scaled the figure
+// the one before had rounded (6.33, 5.63, then 4.93), a cent off; so did order deliveries listing
+// one refund more each time.
+TEST_F(shop_refunds, a_reported_commission_over_three_refunds_is_rounded_once_from_the_stated_figure)
+{
+    auto const offer = make_offer("EUR", "", R"({"type":"reported"})");
+    ASSERT_EQ(postback(offer, "txid=1701&amount=100.00&commission=7.03&status=approved").status, 200);
+    for (auto const* id : {"3701", "3702", "3703"})
+        EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund(id, "1701", "10.00"))), "updated") << id;
+    EXPECT_EQ(booked(offer, "1701"), "7000/492/approved");
+    // The network's status update without a figure keeps it.
+    auto const approved = postback(offer, "txid=1701&amount=70.00&status=paid");
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    EXPECT_EQ(booked(offer, "1701"), "7000/492/paid");
+
+    // The same through the shop's order deliveries, each listing one refund more.
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("1702"))), "created");
+    ASSERT_EQ(postback(offer, "txid=1702&amount=100.00&commission=7.03").status, 200);
+    EXPECT_EQ(booked(offer, "1702"), "10000/703/approved");
+    std::string listed = "[";
+    for (auto const* id : {"3711", "3712", "3713"}) {
+        if (listed.size() > 1)
+            listed.push_back(',');
+        listed.append(refund(id, "1702", "10.00"));
+        EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1702", "90.00", listed + "]"))), "updated") << id;
+    }
+    EXPECT_EQ(booked(offer, "1702"), "7000/492/approved");
+}
+
+// A shop refund delivered before any sale of its order, then the network's postback for that
+// order: the sale is booked net of the refund at once (60.00 of 100.00, 40.00 refunded), its
+// commission with it, and the answer says so; before, it was booked at 100.00 until the shop's
+// next delivery. The same rules as a refund that comes after the sale.
+TEST_F(shop_refunds, a_refund_before_its_sale_applies_when_the_network_books_the_sale)
+{
+    auto const answer = [](http_reply const& reply) {
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        return reply.status == 200 ? reply.json().as_object() : boost::json::object{};
+    };
+    auto const offer = make_offer("EUR");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3801", "1801", "40.00"))), "recorded");
+    auto const first = answer(postback(offer, "txid=1801&amount=100.00"));
+    EXPECT_EQ(first.at("result"), "created") << first;
+    EXPECT_EQ(booked(offer, "1801"), "6000/600/pending");
+    ASSERT_EQ(first.at("warnings").as_array().size(), 1u) << first;
+    EXPECT_EQ(first.at("warnings").as_array()[0].as_string(),
+              "the amount 100.00 EUR is more than the shop's figures leave of the order: 100.00 EUR less 40.00 EUR "
+              "refunded by the shop; the sale is booked at 60.00 EUR (refunds recorded from the shop keep applying)");
+    EXPECT_NE(ll->db()
+                  .query_value("SELECT summary FROM audit_log WHERE action = 'postback.accepted' AND target_id = "
+                               "(SELECT id FROM conversions WHERE offer_id = " + offer.id + " AND txid = '1801') ORDER BY id LIMIT 1")
+                  .find("amount_minor=6000 EUR commission_minor=600"),
+              std::string::npos);
+    // Its repeat changes nothing; the network correcting the order upwards takes the refund off
+    // the new figure, as after a refund that came later.
+    EXPECT_EQ(answer(postback(offer, "txid=1801&amount=100.00")).at("result"), "unchanged");
+    EXPECT_EQ(answer(postback(offer, "txid=1801&amount=150.00&status=approved")).at("result"), "updated");
+    EXPECT_EQ(booked(offer, "1801"), "11000/1100/approved");
+    // The shop's order arriving at last books the shop's figures, the refund once.
+    EXPECT_EQ(result_of(shopify(offer, "orders/paid", order("1801"))), "updated");
+    EXPECT_EQ(booked(offer, "1801"), "6000/600/approved");
+
+    // A reported commission stated with the amount takes the same share: 8.00 on 100.00 is 4.80.
+    auto const reported = make_offer("EUR", "", R"({"type":"reported"})");
+    EXPECT_EQ(result_of(shopify(reported, "refunds/create", refund("3802", "1802", "40.00"))), "recorded");
+    auto const stated = answer(postback(reported, "txid=1802&amount=100.00&commission=8.00&status=approved"));
+    EXPECT_EQ(stated.at("result"), "created") << stated;
+    EXPECT_EQ(booked(reported, "1802"), "6000/480/approved");
+    ASSERT_EQ(stated.at("warnings").as_array().size(), 1u) << stated;
+    EXPECT_NE(std::string(stated.at("warnings").as_array()[0].as_string())
+                  .find("the commission 8.00 EUR given with it at 4.80 EUR, in proportion"),
+              std::string::npos)
+        << stated;
+    // A second refund takes its share of the figure as stated: 8.00 x 50.00 / 100.00.
+    EXPECT_EQ(result_of(shopify(reported, "refunds/create", refund("3803", "1802", "10.00"))), "updated");
+    EXPECT_EQ(booked(reported, "1802"), "5000/400/approved");
+
+    // Refunded in full before the sale: booked rejected, at 0.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3804", "1803", "100.00"))), "recorded");
+    EXPECT_EQ(answer(postback(offer, "txid=1803&amount=100.00&status=approved")).at("result"), "created");
+    EXPECT_EQ(booked(offer, "1803"), "0/0/rejected");
+}
+
 } // namespace
