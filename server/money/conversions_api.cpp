@@ -131,7 +131,15 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
             },
                                   [](sale_outcome const& made) { return made.conversion; });
         });
-        co_return http::json_response(outcome.result == "created" ? status::created : status::ok, outcome.conversion);
+        // The sale as booked, with what the creator should know of it, as a postback's answer and
+        // an import's row say it: an amount above what a shop's refunds leave of the order is
+        // booked at what they leave, and the typed sale says so. Always there, [] when nothing.
+        auto answer = outcome.conversion;
+        boost::json::array warnings;
+        for (auto const& warning : outcome.warnings)
+            warnings.emplace_back(warning.text);
+        answer["warnings"] = std::move(warnings);
+        co_return http::json_response(outcome.result == "created" ? status::created : status::ok, answer);
     }, api);
 
     routes.add(http::verb::patch, "/api/v1/conversions/{id}", [&db](http::request_context& ctx) -> net::awaitable<http::response> {

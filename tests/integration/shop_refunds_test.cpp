@@ -909,4 +909,36 @@ TEST_F(shop_refunds, a_refund_before_its_sale_applies_when_the_network_books_the
     EXPECT_EQ(booked(offer, "1803"), "0/0/rejected");
 }
 
+// A sale typed by hand that the shop's refunds cap answers with the same `warnings` as a
+// postback and an import row; one with nothing to say answers `"warnings": []`.
+TEST_F(shop_refunds, a_sale_typed_by_hand_names_its_warnings)
+{
+    auto const offer = make_offer("EUR");
+    auto const typed = [&](std::string const& txid) {
+        return ll->api("POST", "/api/v1/conversions",
+                       R"({"offer_id":)" + offer.id + R"(,"txid":")" + txid + R"(","amount_minor":10000})");
+    };
+    auto const plain = typed("1901");
+    ASSERT_EQ(plain.status, 201) << plain.body;
+    EXPECT_EQ(plain.json().at("amount_minor"), 10000) << plain.body;
+    ASSERT_TRUE(plain.json().at("warnings").is_array()) << plain.body;
+    EXPECT_TRUE(plain.json().at("warnings").as_array().empty()) << plain.body;
+
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3901", "1901", "40.00"))), "updated");
+    auto const capped = typed("1901");
+    ASSERT_EQ(capped.status, 200) << capped.body;
+    EXPECT_EQ(capped.json().at("amount_minor"), 6000) << capped.body;
+    ASSERT_EQ(capped.json().at("warnings").as_array().size(), 1u) << capped.body;
+    EXPECT_EQ(capped.json().at("warnings").as_array()[0].as_string(),
+              "the amount 100.00 EUR is more than the shop's figures leave of the order: 100.00 EUR less 40.00 EUR "
+              "refunded by the shop; the sale is booked at 60.00 EUR (refunds recorded from the shop keep applying)");
+
+    // Typed after the refund came: booked net of it at once, and said.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3902", "1902", "25.00"))), "recorded");
+    auto const late = typed("1902");
+    ASSERT_EQ(late.status, 201) << late.body;
+    EXPECT_EQ(late.json().at("amount_minor"), 7500) << late.body;
+    EXPECT_EQ(late.json().at("warnings").as_array().size(), 1u) << late.body;
+}
+
 } // namespace
