@@ -693,14 +693,14 @@ TEST_F(money_integrity, a_sale_given_its_real_time_is_attributed_again_at_it)
                         std::to_string(id_of(video)) + R"(,"valid_from":")" + at("30 days") + R"(","valid_until":")" +
                         at("2 days") + R"("})"),
             201);
-    auto const late = json_of(postback(ll->port(), offer, "txid=LATE-1&amount=40.00&code=LASTMONTH"), 200);
+    auto const late = json_of(postback(ll->port(), offer, "txid=DATED-1&amount=40.00&code=LASTMONTH"), 200);
     EXPECT_EQ(late.at("conversion").at("attribution").as_string(), "none") << boost::json::serialize(late);
 
     auto const sold = at("10 days");
-    auto const dated = json_of(import_csv(*ll, offer.id, "txid,amount,date\nLATE-1,40.00," + sold + "\n"), 200);
+    auto const dated = json_of(import_csv(*ll, offer.id, "txid,amount,date\nDATED-1,40.00," + sold + "\n"), 200);
     EXPECT_EQ(dated.at("updated").as_int64(), 1) << boost::json::serialize(dated);
-    EXPECT_EQ(time_and_attribution(*ll, "LATE-1"), sold.substr(0, 10) + " " + sold.substr(11, 8) + " code");
-    EXPECT_EQ(ll->db().query_value("SELECT video_id || ' ' || code FROM conversions WHERE txid = 'LATE-1'"),
+    EXPECT_EQ(time_and_attribution(*ll, "DATED-1"), sold.substr(0, 10) + " " + sold.substr(11, 8) + " code");
+    EXPECT_EQ(ll->db().query_value("SELECT video_id || ' ' || code FROM conversions WHERE txid = 'DATED-1'"),
               std::to_string(id_of(video)) + " LASTMONTH");
 }
 

@@ -83,6 +83,18 @@ protected:
 
     static std::int64_t id_of(boost::json::object const& o) { return o.at("id").as_int64(); }
 
+    // A short link of the offer's shown under a video of its own: a sale through its click is the
+    // click's whatever else the instance holds. Without a video, the model gives the click to the
+    // video posted last, and another test of the suite may just have posted one.
+    static void link_with_a_video(std::string const& slug, boost::json::object const& offer)
+    {
+        auto const video = created(ll->api("POST", "/api/v1/videos",
+                                           R"({"platform":"tiktok","title":"Haul for )" + slug +
+                                               R"(","posted_at":"2026-11-20T18:00:00Z"})"));
+        ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":")" + slug + R"(","offer_id":)" +
+                        std::to_string(id_of(offer)) + R"(,"video_id":)" + std::to_string(id_of(video)) + "}");
+    }
+
     // A sale time a moment after a click just made, as a report writes it: the click counts for it.
     static std::string a_minute_from_now()
     {
@@ -534,8 +546,7 @@ TEST_F(money, a_csv_row_whose_two_amount_columns_disagree_is_refused)
 TEST_F(money, a_blank_cell_keeps_the_filled_one_and_two_dates_that_disagree_are_refused)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
-    ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":"two-subs","offer_id":)" +
-                    std::to_string(id_of(offer)) + "}");
+    link_with_a_video("two-subs", offer);
     auto const click_id = tap("two-subs");
     auto const sold_at = a_minute_from_now();
     std::string const csv = "Order ID,Amount,Sub ID,aff_sub,Order Date,Transaction Date\n"
@@ -693,8 +704,7 @@ TEST_F(money, a_signed_shop_order_dated_ahead_is_booked_at_its_arrival_and_said)
 TEST_F(money, an_awin_report_is_read_by_its_own_column_names)
 {
     auto const offer = make_offer(R"({"type":"reported"})");
-    ll->create_link(R"({"target_url":"https://shop.example/p?subid={click_id}","slug":"awin-haul","offer_id":)" +
-                    std::to_string(id_of(offer)) + "}");
+    link_with_a_video("awin-haul", offer);
     auto const click_id = tap("awin-haul");
     auto const sold_at = a_minute_from_now();
     std::string const csv = "Transaction Id,Order Date,Click Ref,Sale Amount,Commission Amount,Status\n"
