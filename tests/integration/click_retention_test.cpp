@@ -9,23 +9,12 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <filesystem>
 
 using namespace linkledger::testing;
 using namespace std::chrono;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string day_text(sys_days day)
-{
-    year_month_day const ymd{day};
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    return text;
-}
 
 // clicks_YYYYMM
 std::string partition_of(sys_days day)
@@ -64,10 +53,7 @@ constexpr char const* k_rollup_sums =
 TEST(click_retention, partitions_past_the_setting_are_dropped_salts_and_unique_markers_forgotten_rollups_kept)
 {
     scratch_database db("retention");
-    auto const created = run_linkledger({"api-key", "create", "--name", "tests"},
-                                        {{"LINKLEDGER_DATABASE_URL", db.url()}});
-    ASSERT_EQ(created.exit_code, 0) << created.err; // also migrates
-    auto const key = last_line(created.out);
+    auto const key = make_api_key(db);
     auto const link_id = std::stoll(db.query_value(
         "INSERT INTO links (slug, target_url) VALUES ('kept', 'https://shop.example/p') RETURNING id"));
 
@@ -88,10 +74,9 @@ TEST(click_retention, partitions_past_the_setting_are_dropped_salts_and_unique_m
         {today - days(1), true},                            // yesterday
         {today, true},                                      // today
     };
-    auto const data_dir = std::filesystem::temp_directory_path() / ("ll-retention-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(data_dir);
+    journal_dir const data_dir("retention");
     {
-        linkledger::clicks::click_journal journal(data_dir / "journal");
+        auto journal = data_dir.journal();
         int n = 0;
         for (auto const& p : placed_days) {
             // Two visitors a day, one of whom comes back: 3 clicks, 2 unique; and a bot.
@@ -160,5 +145,4 @@ TEST(click_retention, partitions_past_the_setting_are_dropped_salts_and_unique_m
     auto const report = api(keeps_30_days.port(), "GET", report_target, key);
     ASSERT_EQ(report.status, 200) << report.body;
     EXPECT_EQ(rows(report.json().as_object()), report_before);
-    std::filesystem::remove_all(data_dir);
 }

@@ -10,23 +10,12 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <filesystem>
 
 using namespace linkledger::testing;
 using namespace std::chrono;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string day_text(sys_days day)
-{
-    year_month_day const ymd{day};
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    return text;
-}
 
 // "list=N budget=hidden report=N page=N": the link's clicks as each place counts them.
 std::string counts(server_process const& server, std::string const& key, std::string const& link_id,
@@ -58,9 +47,7 @@ std::string counts(server_process const& server, std::string const& key, std::st
 TEST(link_click_count, the_links_list_the_click_budget_the_report_and_the_page_count_one_figure)
 {
     scratch_database db("link_click_count");
-    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", db.url()}});
-    ASSERT_EQ(created.exit_code, 0) << created.err; // also migrates
-    auto const key = last_line(created.out);
+    auto const key = make_api_key(db);
     auto const link_id = db.query_value(
         "INSERT INTO links (slug, target_url, bio, max_clicks) VALUES ('counted', 'https://shop.example/p', true, 5) "
         "RETURNING id");
@@ -72,12 +59,11 @@ TEST(link_click_count, the_links_list_the_click_budget_the_report_and_the_page_c
     auto const old_day = sys_days(three_months_back.year() / three_months_back.month() / 1);
     auto const yesterday = today - days(1);
     auto const period = "from=" + day_text(old_day) + "&to=" + day_text(today + days(1));
-    auto const data_dir = std::filesystem::temp_directory_path() / ("ll-click-count-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(data_dir);
+    journal_dir const data_dir("click-count");
     auto const id = std::stoll(link_id);
     {
         // Each day: two visitors and a bot (not a click).
-        linkledger::clicks::click_journal journal(data_dir / "journal");
+        auto journal = data_dir.journal();
         int n = 0;
         for (auto const day : {old_day, yesterday})
             for (int visitor : {1, 2, 0}) {
@@ -94,7 +80,7 @@ TEST(link_click_count, the_links_list_the_click_budget_the_report_and_the_page_c
     }
     {
         // Made yesterday, shipped only now (the journal of a node that was away): one more visitor, one more bot.
-        linkledger::clicks::click_journal journal(data_dir / "journal");
+        auto journal = data_dir.journal();
         ASSERT_TRUE(journal.append(journal_click("cc-late", id, yesterday + hours(20), "203.0.113.3")));
         ASSERT_TRUE(journal.append(journal_click("cc-late-bot", id, yesterday + hours(20) + seconds(1), "203.0.113.4", true)));
     }
@@ -109,5 +95,4 @@ TEST(link_click_count, the_links_list_the_click_budget_the_report_and_the_page_c
     ASSERT_EQ(api(keeps_30_days.port(), "PATCH", "/api/v1/links/" + link_id, key, R"({"title":"Counted"})").status, 200);
     EXPECT_EQ(send(keeps_30_days.port(), {"GET", "/counted", "", {{"User-Agent", "Mozilla/5.0 (iPhone)"}}}).status, 410);
     EXPECT_EQ(counts(keeps_30_days, key, link_id, period), "list=5 budget=out_of_clicks report=5 page=5");
-    std::filesystem::remove_all(data_dir);
 }

@@ -6,36 +6,18 @@
 // the offer and code reports likewise.
 #include "instance.hpp"
 #include "journal_clicks.hpp"
+#include "link_moves.hpp"
 
 #include <gtest/gtest.h>
-
-#include <filesystem>
-#include <map>
 
 using namespace linkledger::testing;
 using namespace std::chrono;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::map<std::string, std::int64_t> clicks_by_key(boost::json::object const& report, char const* field = "clicks")
-{
-    std::map<std::string, std::int64_t> out;
-    for (auto const& row : report.at("rows").as_array()) {
-        auto const& key = row.at("key");
-        out[key.is_null() ? "" : std::string(key.as_string())] += row.at(field).as_int64();
-    }
-    return out;
-}
-
-} // namespace
-
 TEST(link_move_quarter_hour, the_clicks_after_a_move_in_its_quarter_hour_go_where_their_sales_go)
 {
     scratch_database db("link_move_quarter_hour");
-    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", db.url()}});
-    ASSERT_EQ(created.exit_code, 0) << created.err; // also migrates
-    auto const key = last_line(created.out);
+    auto const key = make_api_key(db);
     auto const video = [&](std::string const& title) {
         return db.query_value("INSERT INTO videos (platform, url, title, posted_at) VALUES ('tiktok', 'https://www.tiktok.com/@me/video/" +
                               title + "', '" + title + "', now() - interval '20 days') RETURNING id");
@@ -57,10 +39,9 @@ TEST(link_move_quarter_hour, the_clicks_after_a_move_in_its_quarter_hour_go_wher
     auto const quarter = floor<minutes>(system_clock::now() - days(2));
     auto const start = quarter - minutes(quarter.time_since_epoch().count() % 15);
     auto const move = start + seconds(450);
-    auto const data_dir = std::filesystem::temp_directory_path() / ("ll-move-quarter-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(data_dir);
+    journal_dir const data_dir("move-quarter");
     {
-        linkledger::clicks::click_journal journal(data_dir / "journal");
+        auto journal = data_dir.journal();
         auto const at = [](auto t) { return time_point_cast<system_clock::duration>(t); };
         ASSERT_TRUE(journal.append(journal_click("lmq1", link_id, at(start + minutes(2)), "203.0.113.1")));
         ASSERT_TRUE(journal.append(journal_click("lmq2", link_id, at(start + minutes(10)), "203.0.113.2")));
@@ -69,18 +50,14 @@ TEST(link_move_quarter_hour, the_clicks_after_a_move_in_its_quarter_hour_go_wher
     ASSERT_EQ(db.wait_for_value("SELECT count(*) FROM clicks", "2", 30s), "2") << server.process().log();
 
     // The move, as the dashboard makes it; its instant is then set back to the quarter-hour's middle.
-    auto const moved = api(server.port(), "PATCH", "/api/v1/links/" + std::to_string(link_id), key,
-                           "{\"video_id\": " + new_video + ", \"offer_id\": " + new_offer + "}");
+    auto const moved = move_link(server.port(), key, link_id, "{\"video_id\": " + new_video + ", \"offer_id\": " + new_offer + "}");
     ASSERT_EQ(moved.status, 200) << moved.body;
     // A code given with the bio link goes to another link at the same moment.
     auto const other = db.query_value("INSERT INTO links (slug, target_url) VALUES ('other', 'https://shop.example/q') RETURNING id");
     auto const code = db.query_value("INSERT INTO promo_codes (code, offer_id, link_id) VALUES ('LEA10', " + old_offer + ", " +
                                      std::to_string(link_id) + ") RETURNING id");
     db.execute("UPDATE promo_codes SET link_id = " + other + " WHERE id = " + code);
-    auto const move_at = "to_timestamp(" + std::to_string(duration_cast<seconds>(move.time_since_epoch()).count()) + ")";
-    db.execute("UPDATE link_videos SET since = " + move_at + " WHERE since > '-infinity'");
-    db.execute("UPDATE link_offers SET since = " + move_at + " WHERE since > '-infinity'");
-    db.execute("UPDATE code_links SET since = " + move_at + " WHERE since > '-infinity'");
+    date_moves(db, "to_timestamp(" + std::to_string(duration_cast<seconds>(move.time_since_epoch()).count()) + ")");
 
     // The sale through the later click is the new video's, by the click's time.
     auto const sale = api(server.port(), "POST", "/api/v1/conversions", key,
@@ -98,31 +75,23 @@ TEST(link_move_quarter_hour, the_clicks_after_a_move_in_its_quarter_hour_go_wher
         return std::pair(reply.json(), reply.body);
     };
     auto const [by_video, by_video_body] = report("video");
-    auto clicks = clicks_by_key(by_video.as_object());
+    auto clicks = sum_by_key(by_video.as_object());
     EXPECT_EQ(clicks[old_video], 1) << by_video_body;
     EXPECT_EQ(clicks[new_video], 1) << by_video_body;
-    auto uniques = clicks_by_key(by_video.as_object(), "unique_clicks");
+    auto uniques = sum_by_key(by_video.as_object(), "unique_clicks");
     EXPECT_EQ(uniques[old_video], 1) << by_video_body;
     EXPECT_EQ(uniques[new_video], 1) << by_video_body;
     auto const [by_offer, by_offer_body] = report("offer");
-    clicks = clicks_by_key(by_offer.as_object());
+    clicks = sum_by_key(by_offer.as_object());
     EXPECT_EQ(clicks[old_offer], 1) << by_offer_body;
     EXPECT_EQ(clicks[new_offer], 1) << by_offer_body;
 
     auto const [by_code, by_code_body] = report("code");
-    clicks = clicks_by_key(by_code.as_object());
+    clicks = sum_by_key(by_code.as_object());
     EXPECT_EQ(clicks[code], 1) << by_code_body; // the bio link's click before the move
 
     auto const daily_clicks = [&](std::string const& video_id) {
-        auto const curve = api(server.port(), "GET", "/api/v1/videos/" + video_id + "/daily?tz=Europe/Paris&from=" +
-                                                         date("-15 days") + "&to=" + date("1 day"),
-                               key);
-        EXPECT_EQ(curve.status, 200) << curve.body;
-        std::int64_t total = 0;
-        auto const body = curve.json();
-        for (auto const& day : body.at("days").as_array())
-            total += day.at("clicks").as_int64();
-        return total;
+        return video_daily_clicks(server.port(), key, video_id, "tz=Europe/Paris&from=" + date("-15 days") + "&to=" + date("1 day"));
     };
     EXPECT_EQ(daily_clicks(old_video), 1);
     EXPECT_EQ(daily_clicks(new_video), 1);
@@ -134,5 +103,4 @@ TEST(link_move_quarter_hour, the_clicks_after_a_move_in_its_quarter_hour_go_wher
     };
     EXPECT_EQ(by_source(old_video), 1);
     EXPECT_EQ(by_source(new_video), 1);
-    std::filesystem::remove_all(data_dir);
 }

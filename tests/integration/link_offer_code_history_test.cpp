@@ -7,10 +7,11 @@
 #include "db/migrator.hpp"
 #include "instance.hpp"
 #include "journal_clicks.hpp"
+#include "link_moves.hpp"
+#include "migrations_before.hpp"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <map>
 #include <pqxx/pqxx>
 
@@ -42,9 +43,7 @@ std::map<std::string, row_figures> rows_by_key(boost::json::object const& report
 TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_time)
 {
     scratch_database db("link_offer_code_history");
-    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", db.url()}});
-    ASSERT_EQ(created.exit_code, 0) << created.err; // also migrates
-    auto const key = last_line(created.out);
+    auto const key = make_api_key(db);
     auto const make_offer = [&](std::string const& name) {
         auto const id = db.query_value(
             "INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
@@ -59,10 +58,9 @@ TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_t
         "INSERT INTO links (slug, target_url, offer_id) VALUES ('other', 'https://shop.example/q', " + second_offer + ") RETURNING id"));
 
     auto const now = system_clock::now();
-    auto const data_dir = std::filesystem::temp_directory_path() / ("ll-link-offer-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(data_dir);
+    journal_dir const data_dir("link-offer");
     {
-        linkledger::clicks::click_journal journal(data_dir / "journal");
+        auto journal = data_dir.journal();
         auto const at = [&](auto ago) { return time_point_cast<system_clock::duration>(now - ago); };
         // The bio link: two clicks while it sold the first offer (ten and five days ago), one
         // yesterday and one a minute ago, after it moved to the second (three days ago). The
@@ -85,16 +83,14 @@ TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_t
 
     // The moves, as the dashboard makes them; their instant is then set back three days (a test
     // cannot wait for days).
-    auto const moved = api(server.port(), "PATCH", "/api/v1/links/" + std::to_string(bio), key,
-                           "{\"offer_id\": " + second_offer + "}");
+    auto const moved = move_link(server.port(), key, bio, "{\"offer_id\": " + second_offer + "}");
     ASSERT_EQ(moved.status, 200) << moved.body;
     auto const code_moved = api(server.port(), "PATCH", "/api/v1/promo-codes/" + code_id, key,
                                 "{\"link_id\": " + std::to_string(other) + "}");
     ASSERT_EQ(code_moved.status, 200) << code_moved.body;
     ASSERT_EQ(db.query_value("SELECT count(*) FROM link_offers WHERE link_id = " + std::to_string(bio)), "2");
     ASSERT_EQ(db.query_value("SELECT count(*) FROM code_links WHERE code_id = " + code_id), "2");
-    db.execute("UPDATE link_offers SET since = now() - interval '3 days' WHERE since > '-infinity'");
-    db.execute("UPDATE code_links SET since = now() - interval '3 days' WHERE since > '-infinity'");
+    date_moves(db, "now() - interval '3 days'");
 
     // The first offer's sale through the click that sold it, five days ago.
     auto const sale = api(server.port(), "POST", "/api/v1/conversions", key,
@@ -133,7 +129,6 @@ TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_t
     EXPECT_EQ(code_before[code_id].clicks, 2) << code_before_body;
     auto [code_after, code_after_body] = report("code", "-2 days", "1 day");
     EXPECT_EQ(code_after[code_id].clicks, 1) << code_after_body;
-    std::filesystem::remove_all(data_dir);
 }
 
 // Migration 0029 on a database with links and codes: what came before is not known, so each
@@ -143,11 +138,7 @@ TEST(link_offer_code_history_migration, the_offer_and_the_link_at_the_upgrade_co
 {
     scratch_database db("link_offer_migration");
     pqxx::connection conn(db.url());
-    std::vector<linkledger::db::migration_source> before;
-    for (auto const& m : linkledger::db::embedded_migrations())
-        if (linkledger::db::migration_version(m.name) < 29)
-            before.push_back(m);
-    linkledger::db::migrate(conn, before);
+    linkledger::db::migrate(conn, migrations_before(29));
     db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
                "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
                "INSERT INTO links (slug, target_url, offer_id) SELECT 'bio', 'https://shop.example/p', id FROM offers;"

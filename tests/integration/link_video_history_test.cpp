@@ -4,36 +4,18 @@
 // chosen instants and shipped by the real server; the move is made through the API.
 #include "instance.hpp"
 #include "journal_clicks.hpp"
+#include "link_moves.hpp"
 
 #include <gtest/gtest.h>
-
-#include <filesystem>
-#include <map>
 
 using namespace linkledger::testing;
 using namespace std::chrono;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::map<std::string, std::int64_t> clicks_by_video(boost::json::object const& report)
-{
-    std::map<std::string, std::int64_t> out;
-    for (auto const& row : report.at("rows").as_array()) {
-        auto const& key = row.at("key");
-        out[key.is_null() ? "" : std::string(key.as_string())] += row.at("clicks").as_int64();
-    }
-    return out;
-}
-
-} // namespace
-
 TEST(link_video_history, clicks_and_their_sales_stay_with_the_video_the_link_pointed_at_then)
 {
     scratch_database db("link_video_history");
-    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", db.url()}});
-    ASSERT_EQ(created.exit_code, 0) << created.err; // also migrates
-    auto const key = last_line(created.out);
+    auto const key = make_api_key(db);
     auto const first_video = db.query_value(
         "INSERT INTO videos (platform, url, title, posted_at) VALUES ('tiktok', 'https://www.tiktok.com/@me/video/7300000000000000001', "
         "'first', now() - interval '20 days') RETURNING id");
@@ -45,10 +27,9 @@ TEST(link_video_history, clicks_and_their_sales_stay_with_the_video_the_link_poi
         ") RETURNING id"));
 
     auto const now = system_clock::now();
-    auto const data_dir = std::filesystem::temp_directory_path() / ("ll-link-video-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(data_dir);
+    journal_dir const data_dir("link-video");
     {
-        linkledger::clicks::click_journal journal(data_dir / "journal");
+        auto journal = data_dir.journal();
         // Two clicks while the link showed the first video (ten days and five days ago), one
         // yesterday and one a minute ago, after it moved on to the second (three days ago).
         ASSERT_TRUE(journal.append(journal_click("lvh1", link_id, time_point_cast<system_clock::duration>(now - days(10)), "203.0.113.1")));
@@ -61,11 +42,10 @@ TEST(link_video_history, clicks_and_their_sales_stay_with_the_video_the_link_poi
 
     // The move, as the dashboard makes it; its instant is then set back three days, between
     // the second and the third click (a test cannot wait for days).
-    auto const moved = api(server.port(), "PATCH", "/api/v1/links/" + std::to_string(link_id), key,
-                           "{\"video_id\": " + second_video + "}");
+    auto const moved = move_link(server.port(), key, link_id, "{\"video_id\": " + second_video + "}");
     ASSERT_EQ(moved.status, 200) << moved.body;
     ASSERT_EQ(db.query_value("SELECT count(*) FROM link_videos WHERE link_id = " + std::to_string(link_id)), "2");
-    db.execute("UPDATE link_videos SET since = now() - interval '3 days' WHERE since > '-infinity'");
+    date_moves(db, "now() - interval '3 days'");
 
     // Sales recorded today, each through its click: the old click's sale is the first video's.
     auto const offer = api(server.port(), "POST", "/api/v1/offers", key,
@@ -90,7 +70,7 @@ TEST(link_video_history, clicks_and_their_sales_stay_with_the_video_the_link_poi
                             key);
     ASSERT_EQ(report.status, 200) << report.body;
     auto const report_body = report.json();
-    auto const by_video = clicks_by_video(report_body.as_object());
+    auto const by_video = sum_by_key(report_body.as_object());
     EXPECT_EQ(by_video.at(first_video), 2) << report.body;
     EXPECT_EQ(by_video.at(second_video), 2) << report.body;
     // A period after the move holds only the second video's clicks.
@@ -100,19 +80,11 @@ TEST(link_video_history, clicks_and_their_sales_stay_with_the_video_the_link_poi
                             key);
     ASSERT_EQ(recent.status, 200) << recent.body;
     auto const recent_body = recent.json();
-    auto recent_by_video = clicks_by_video(recent_body.as_object());
+    auto recent_by_video = sum_by_key(recent_body.as_object());
     EXPECT_EQ(recent_by_video[first_video], 0) << recent.body;
     EXPECT_EQ(recent_by_video[second_video], 2) << recent.body;
 
-    auto const daily_clicks = [&](std::string const& video) {
-        auto const curve = api(server.port(), "GET", "/api/v1/videos/" + video + "/daily?tz=UTC", key);
-        EXPECT_EQ(curve.status, 200) << curve.body;
-        std::int64_t total = 0;
-        auto const body = curve.json();
-        for (auto const& day : body.at("days").as_array())
-            total += day.at("clicks").as_int64();
-        return total;
-    };
+    auto const daily_clicks = [&](std::string const& video) { return video_daily_clicks(server.port(), key, video, "tz=UTC"); };
     EXPECT_EQ(daily_clicks(first_video), 2);
     EXPECT_EQ(daily_clicks(second_video), 2);
 
@@ -129,5 +101,4 @@ TEST(link_video_history, clicks_and_their_sales_stay_with_the_video_the_link_poi
     };
     EXPECT_EQ(breakdown(first_video), 2);
     EXPECT_EQ(breakdown(second_video), 2);
-    std::filesystem::remove_all(data_dir);
 }

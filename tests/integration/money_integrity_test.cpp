@@ -3,6 +3,7 @@
 // another), or unattributed after its deadline; a status moves only when stated; every bad
 // money input is a 4xx naming its field; reports sum without overflow.
 #include "instance.hpp"
+#include "migrations_before.hpp"
 
 #include "clicks/click_id.hpp"
 #include "db/embedded_migrations.hpp"
@@ -879,32 +880,13 @@ TEST(money_integrity_zone, a_time_without_a_zone_is_utc_whatever_the_database_de
 // Migration 0021 on a database with sales: each keeps its offer's rule as it stood, and a sale a
 // postback stored padded (" ORD-9") gets its trimmed id, so the network's next retry finds it;
 // two spellings of one sale already stored are left for the creator to settle.
-namespace {
-
-// The embedded migrations older than `version`: a database as an earlier release left it.
-std::vector<linkledger::db::migration_source> migrations_before(int version)
-{
-    std::vector<linkledger::db::migration_source> before;
-    for (auto const& m : linkledger::db::embedded_migrations())
-        if (linkledger::db::migration_version(m.name) < version)
-            before.push_back(m);
-    return before;
-}
-
-} // namespace
-
 TEST(money_integrity_migration, sales_before_0021_keep_their_offers_rule_and_lose_their_padding)
 {
     scratch_database db("sale_rule_migration");
     pqxx::connection conn(db.url());
-    linkledger::db::migrate(conn, migrations_before(21));
-    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
-               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
-               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
-               "occurred_at) "
-               "SELECT o.id, v.txid, 'pending', 1000, 100, 'EUR', 'unattributed', 'none', 'postback', now() "
-               "FROM offers o, (VALUES (1, ' ORD-9'), (2, 'ORD-8 '), (3, 'ORD-8'), (4, ' ORD-7'), (5, 'ORD-7 ')) v(n, txid) "
-               "ORDER BY v.n");
+    offer_and_sales_before(conn, db, 21, {"v.txid, 'pending', 1000, 100, 'EUR', 'postback', now()",
+                                          ", (VALUES (1, ' ORD-9'), (2, 'ORD-8 '), (3, 'ORD-8'), (4, ' ORD-7'), "
+                                          "(5, 'ORD-7 ')) v(n, txid) ORDER BY v.n"});
     linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
     EXPECT_EQ(db.query_value("SELECT string_agg('[' || txid || ']', ',' ORDER BY id) FROM conversions"),
               "[ORD-9],[ORD-8 ],[ORD-8],[ORD-7],[ORD-7 ]");
@@ -918,14 +900,9 @@ TEST(money_integrity_migration, sales_before_0027_lose_their_unicode_padding)
 {
     scratch_database db("txid_spaces_migration");
     pqxx::connection conn(db.url());
-    linkledger::db::migrate(conn, migrations_before(27));
-    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
-               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
-               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
-               "occurred_at) "
-               "SELECT o.id, v.txid, 'pending', 1000, 100, 'EUR', 'unattributed', 'none', 'postback', now() "
-               "FROM offers o, (VALUES (1, E'\\u00a0ORD-9'), (2, E'ORD-8\\u3000'), (3, 'ORD-8'), (4, E'\\ufeffA B\\u202f'), "
-               "(5, E'C\\u00a0D')) v(n, txid) ORDER BY v.n");
+    offer_and_sales_before(conn, db, 27, {"v.txid, 'pending', 1000, 100, 'EUR', 'postback', now()",
+                                          ", (VALUES (1, E'\\u00a0ORD-9'), (2, E'ORD-8\\u3000'), (3, 'ORD-8'), "
+                                          "(4, E'\\ufeffA B\\u202f'), (5, E'C\\u00a0D')) v(n, txid) ORDER BY v.n"});
     linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
     EXPECT_EQ(db.query_value("SELECT string_agg('[' || txid || ']', ',' ORDER BY id) FROM conversions"),
               "[ORD-9],[ORD-8\u3000],[ORD-8],[A B],[C\u00a0D]");
@@ -937,13 +914,9 @@ TEST(money_integrity_migration, sales_before_0024_have_no_network_commission_and
 {
     scratch_database db("network_commission_migration");
     pqxx::connection conn(db.url());
-    linkledger::db::migrate(conn, migrations_before(24));
-    db.execute("INSERT INTO offers (name, currency, commission_type, postback_token_sha256, webhook_secret) "
-               "VALUES ('Network', 'EUR', 'reported', decode(repeat('00', 32), 'hex'), 's');"
-               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
-               "occurred_at, commission_type) "
-               "SELECT o.id, 'OLD-1', 'approved', 10000, 800, 'EUR', 'unattributed', 'none', 'postback', now(), 'reported' "
-               "FROM offers o");
+    offer_and_sales_before(conn, db, 24,
+                           {"'OLD-1', 'approved', 10000, 800, 'EUR', 'postback', now(), 'reported'", "", ", commission_type"},
+                           {.reported = true});
     linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
     EXPECT_EQ(db.query_value("SELECT commission_minor || '/' || coalesce(network_commission_minor::text, 'null') "
                              "FROM conversions"),
@@ -963,13 +936,8 @@ TEST(money_integrity_migration, sales_before_0026_by_postback_may_be_dated_and_a
 {
     scratch_database db("sale_time_migration");
     pqxx::connection conn(db.url());
-    linkledger::db::migrate(conn, migrations_before(26));
-    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
-               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
-               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, attribution, via, "
-               "occurred_at) "
-               "SELECT o.id, v.via, 'pending', 1000, 100, 'EUR', 'unattributed', 'none', v.via, '2026-12-01T00:10:00Z' "
-               "FROM offers o, (VALUES ('postback'), ('csv'), ('manual'), ('shopify')) v(via)");
+    offer_and_sales_before(conn, db, 26, {"v.via, 'pending', 1000, 100, 'EUR', v.via, '2026-12-01T00:10:00Z'",
+                                          ", (VALUES ('postback'), ('csv'), ('manual'), ('shopify')) v(via)"});
     linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
     EXPECT_EQ(db.query_value("SELECT string_agg(via || '=' || occurred_at_given, ',' ORDER BY via) FROM conversions"),
               "csv=true,manual=true,postback=false,shopify=true");
@@ -988,14 +956,11 @@ TEST(money_integrity_migration, woocommerce_refunds_before_0031_are_a_share_of_t
 {
     scratch_database db("shop_refund_share_migration");
     pqxx::connection conn(db.url());
-    linkledger::db::migrate(conn, migrations_before(31));
-    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
-               "VALUES ('Shop', 'GBP', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
-               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, "
-               "attribution, via, occurred_at, order_subtotal_minor, order_total_minor) "
-               "SELECT o.id, v.via, 'approved', 4497, 450, 'GBP', 'unattributed', 'none', v.via, now(), 4500, 6000 "
-               "FROM offers o, (VALUES ('woocommerce'), ('shopify')) v(via);"
-               "INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency) "
+    offer_and_sales_before(conn, db, 31,
+                           {"v.via, 'approved', 4497, 450, 'GBP', v.via, now(), 4500, 6000",
+                            ", (VALUES ('woocommerce'), ('shopify')) v(via)", ", order_subtotal_minor, order_total_minor"},
+                           {.currency = "GBP"});
+    db.execute("INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency) "
                "SELECT o.id, v.txid || '-' || n, v.txid, 1, 1, 'GBP' "
                "FROM offers o, (VALUES ('woocommerce'), ('shopify')) v(txid), generate_series(1, 3) n");
     linkledger::db::migrate(conn, linkledger::db::embedded_migrations());

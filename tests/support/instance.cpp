@@ -16,14 +16,17 @@ std::string last_line(std::string const& text)
                        end - (start == std::string::npos ? 0 : start + 1) + 1);
 }
 
-instance::instance(std::string const& label, environment extra_env)
-    : db_(std::make_unique<scratch_database>(label))
+std::string make_api_key(scratch_database const& db)
 {
-    auto const created = run_linkledger({"api-key", "create", "--name", "tests"},
-                                        {{"LINKLEDGER_DATABASE_URL", db_->url()}});
+    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", db.url()}});
     if (created.exit_code != 0)
         throw std::runtime_error("api-key create failed: " + created.err);
-    key_ = last_line(created.out);
+    return last_line(created.out);
+}
+
+instance::instance(std::string const& label, environment extra_env)
+    : db_(std::make_unique<scratch_database>(label)), key_(make_api_key(*db_))
+{
     server_ = std::make_unique<server_process>(db_->url(), std::move(extra_env));
 }
 

@@ -39,6 +39,9 @@ private:
 // The last non-empty line of `text`.
 std::string last_line(std::string const& text);
 
+// An API key made on `db` with the real CLI (which migrates it first); throws when the CLI fails.
+std::string make_api_key(scratch_database const& db);
+
 } // namespace linkledger::testing
 
 namespace linkledger::testing {
