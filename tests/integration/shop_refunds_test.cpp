@@ -695,21 +695,29 @@ TEST_F(shop_refunds, several_woocommerce_refunds_take_the_orders_share_of_their_
     EXPECT_EQ(booked(seven_refunds, "4187"), "4495/450/approved");
 }
 
-// A WooCommerce refund kept before migration 0031 without its mark (the migration marks those of
-// sales booked from a WooCommerce order; one first booked by postback keeps none) takes it when
-// the order is delivered again: the sale goes on at 44.98, not 44.97.
+// A WooCommerce refund kept before migration 0031 without its mark takes it when the order is
+// delivered again. The migration marks those of sales booked from a WooCommerce order; a sale first
+// booked by a network's postback keeps its refunds unmarked, at 44.97 (0.01 taken off per refund of
+// 0.01 on the 60.00 order of 45.00 subtotal). The shop's next delivery marks them and the sale goes
+// on at 44.98.
 TEST_F(shop_refunds, a_woocommerce_refund_kept_unmarked_is_a_share_of_its_order_once_delivered_again)
 {
     auto const offer = make_offer("GBP");
+    ASSERT_EQ(postback(offer, "txid=4187&amount=45.00&status=approved").status, 200);
+    EXPECT_EQ(booked(offer, "4187"), "4500/450/approved");
     auto body = boost::json::parse(fixture("woocommerce_order_uk.json")).as_object();
     body["status"] = "completed";
     body["refunds"] = boost::json::parse(R"([{"id":5201,"total":"-0.01"},{"id":5202,"total":"-0.01"},
                                              {"id":5203,"total":"-0.01"}])");
     auto const order = boost::json::serialize(body);
-    EXPECT_EQ(result_of(woocommerce(offer, order)), "created");
+    EXPECT_EQ(result_of(woocommerce(offer, order)), "updated");
     EXPECT_EQ(booked(offer, "4187"), "4498/450/approved");
-    ll->db().execute("UPDATE shop_refunds SET share_of_order = false WHERE offer_id = " + offer.id);
-    EXPECT_EQ(result_of(woocommerce(offer, order)), "unchanged");
+    EXPECT_EQ(ll->db().query_value("SELECT via FROM conversions WHERE offer_id = " + offer.id + " AND txid = '4187'"),
+              "postback");
+    // As it was before 0031, which left this sale's refunds alone: unmarked, 0.01 each.
+    ll->db().execute("UPDATE shop_refunds SET share_of_order = false, subtotal_minor = 1 WHERE offer_id = " + offer.id);
+    ll->db().execute("UPDATE conversions SET amount_minor = 4497 WHERE offer_id = " + offer.id);
+    EXPECT_EQ(result_of(woocommerce(offer, order)), "updated");
     EXPECT_EQ(booked(offer, "4187"), "4498/450/approved");
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM shop_refunds WHERE share_of_order AND offer_id = " + offer.id),
               "3");
