@@ -9,6 +9,19 @@
 (function () {
   const { el, t, api } = window.LL;
   const PICK_PAGE = 50, TYPE_PAUSE_MS = 250, AT_ONCE = 4;
+  // The server refuses a ?q= longer than 100 bytes of UTF-8, while the field's maxlength counts
+  // characters: 60 accented letters are 120 bytes. The search is cut to whole characters first.
+  const Q_BYTES = 100, utf8 = new TextEncoder();
+  function capBytes(text, max) {
+    if (utf8.encode(text).length <= max) return text;
+    let out = "", used = 0;
+    for (const ch of text) {
+      used += utf8.encode(ch).length;
+      if (used > max) break;
+      out += ch;
+    }
+    return out;
+  }
   const KINDS = {
     links: {
       path: "/api/v1/links", one: (id) => "/api/v1/links/" + id + "?include_deleted=true",
@@ -95,19 +108,24 @@
     const p = pickers.get(select), mine = ++p.loads;
     p.search.placeholder = t("picker.search." + p.kind);
     p.search.setAttribute("aria-label", t("picker.search." + p.kind));
-    const q = p.search.value.trim();
+    const q = capBytes(p.search.value.trim(), Q_BYTES).trim();
     const query = new URLSearchParams({ limit: String(PICK_PAGE) });
     if (q) query.set("q", q);
     const data = await api("GET", KINDS[p.kind].path + "?" + query);
     if (mine !== p.loads) return;
     const items = data[p.kind];
     remember(p.kind, items);
-    const keep = select.value, listed = items.some((i) => String(i.id) === keep);
-    if (keep && !listed) {
+    const listed = (id) => items.some((i) => String(i.id) === id);
+    let keep = select.value;
+    // Naming a choice the list lacks takes a request; what the user chooses meanwhile is the
+    // choice kept, not the one read before it.
+    while (keep && !listed(keep) && !known[p.kind].has(keep)) {
       await need(p.kind, [keep]);
       if (mine !== p.loads) return;
+      if (select.value === keep) break;
+      keep = select.value;
     }
-    const ids = (keep && !listed ? [keep] : []).concat(items.map((i) => String(i.id)));
+    const ids = (keep && !listed(keep) ? [keep] : []).concat(items.map((i) => String(i.id)));
     select.replaceChildren(el("option", { value: "" }, LL.fmt.none(p.noun)),
       ...ids.map((id) => el("option", { value: id }, label(p.kind, id))));
     select.value = keep;
