@@ -155,6 +155,14 @@ constexpr char const* k_income = R"sql(
     FROM income i
     WHERE i.day >= ($1::timestamptz AT TIME ZONE $3)::date AND i.day < ($2::timestamptz AT TIME ZONE $3)::date)sql";
 
+// The rankings (every grouping but day and hour) compare commission within a currency only:
+// 3,500 JPY (3500 minor units) is not ahead of 32.50 EUR (3250), and the instance keeps no
+// exchange rates. Each currency is a block, the currency of the most sales in the report first
+// (ties by code), as group_by=video and the dashboard's charts pick theirs, then the rows
+// without money; within a block by commission, then clicks.
+constexpr char const* k_ranked = "m.currency IS NULL, sum(COALESCE(m.conversions, 0)) OVER (PARTITION BY m.currency) DESC, "
+                                 "m.currency, 7 DESC, 3 DESC, k.key";
+
 wide per_click(wide commission, std::int64_t clicks)
 {
     if (clicks <= 0)
@@ -204,7 +212,7 @@ std::optional<std::string> revenue_sql(std::string const& group_by)
                           "COALESCE(m.commission, 0), COALESCE(m.approved, 0), m.currency, COALESCE(m.converting_clicks, 0), "
                           "COALESCE(m.without_click, 0), " + std::string(g.deleted) + " "
                           "FROM k LEFT JOIN clicks cl ON cl.key = k.key LEFT JOIN money_by_key m ON m.key = k.key ORDER BY " +
-                          (g.chronological ? std::string(g.sort_key) + ", m.currency" : "7 DESC, 3 DESC, k.key, m.currency");
+                          (g.chronological ? std::string(g.sort_key) + ", m.currency" : k_ranked);
         return sql;
     }
     return std::nullopt;

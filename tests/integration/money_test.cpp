@@ -14,6 +14,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <map>
+#include <utility>
+#include <vector>
 
 using namespace linkledger::testing;
 
@@ -953,6 +955,60 @@ TEST_F(money, editing_a_promo_code_with_null_clears_the_field_and_absent_keeps_i
     EXPECT_TRUE(cleared.json().at("valid_until").is_null()) << cleared.body;
     EXPECT_EQ(cleared.json().at("valid_from").as_string(), "2026-11-01T00:00:00Z");
     EXPECT_FALSE(cleared.json().at("active").as_bool());
+}
+
+// The rankings compare commission within a currency only: ¥3,500 (3500 minor units) sorted
+// above €32.50 (3250) in the link, code, offer and source groupings. Each currency is a block,
+// the currency of the most sales first, as group_by=video ranks them. The sales are dated on a
+// day of their own, so the report holds only them.
+TEST_F(money, rankings_by_link_code_offer_and_source_compare_commission_within_a_currency)
+{
+    auto const eur = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR");
+    auto const jpy = make_offer(R"({"type":"percent","rate_bps":1000})", "JPY");
+    struct ranked {
+        std::string name;
+        boost::json::object offer;
+        std::vector<int> amounts;
+        std::string link, code;
+    };
+    std::vector<ranked> rows{{"rank-a", eur, {16250, 16250}, {}, {}}, // €32.50 of commission over 2 sales
+                             {"rank-b", eur, {1000}, {}, {}},         // €1.00
+                             {"rank-c", jpy, {35000}, {}, {}}};       // ¥3,500
+    int n = 0;
+    for (auto& r : rows) {
+        r.link = std::to_string(ll->create_link(R"({"target_url":"https://shop.example/r","slug":")" + r.name + "\"}")
+                                    .at("id").as_int64());
+        r.code = std::to_string(id_of(created(ll->api("POST", "/api/v1/promo-codes",
+                                                      R"({"code":")" + r.name + R"(","offer_id":)" +
+                                                          std::to_string(id_of(r.offer)) + "}"))));
+        for (auto const amount : r.amounts) {
+            auto const txid = "RANK-" + std::to_string(++n);
+            created(ll->api("POST", "/api/v1/conversions",
+                            R"({"offer_id":)" + std::to_string(id_of(r.offer)) + R"(,"txid":")" + txid +
+                                R"(","amount_minor":)" + std::to_string(amount) + R"(,"occurred_at":"2025-02-13T12:00:00Z"})"));
+            // Filed under the link, the code and a source of the row's own.
+            ll->db().execute("UPDATE conversions SET link_id = " + r.link + ", promo_code_id = " + r.code +
+                             ", source = '" + r.name + "' WHERE txid = '" + txid + "'");
+        }
+    }
+    auto const order = [](std::string const& group_by) {
+        auto const reply = ll->api("GET", "/api/v1/reports/revenue?tz=UTC&from=2025-02-13&to=2025-02-14&group_by=" + group_by);
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        std::vector<std::string> keys;
+        auto const body = reply.json();
+        for (auto const& row : body.at("rows").as_array())
+            if (row.at("currency").is_string())
+                keys.push_back(std::string(row.at("key").as_string()) + " " + std::string(row.at("currency").as_string()) +
+                               " " + std::to_string(row.at("commission_minor").as_int64()));
+        return keys;
+    };
+    EXPECT_EQ(order("link"), (std::vector<std::string>{rows[0].link + " EUR 3250", rows[1].link + " EUR 100",
+                                                        rows[2].link + " JPY 3500"}));
+    EXPECT_EQ(order("code"), (std::vector<std::string>{rows[0].code + " EUR 3250", rows[1].code + " EUR 100",
+                                                        rows[2].code + " JPY 3500"}));
+    EXPECT_EQ(order("source"), (std::vector<std::string>{"rank-a EUR 3250", "rank-b EUR 100", "rank-c JPY 3500"}));
+    EXPECT_EQ(order("offer"), (std::vector<std::string>{std::to_string(id_of(eur)) + " EUR 3350",
+                                                         std::to_string(id_of(jpy)) + " JPY 3500"}));
 }
 
 } // namespace
