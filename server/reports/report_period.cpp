@@ -12,10 +12,22 @@
 namespace linkledger::reports {
 namespace {
 
+// An end as the API writes instants ("2026-11-20T18:00:00Z"), its fraction kept when it has one
+// ("2026-11-20T18:00:00.7Z").
+template <std::size_t M>
+constexpr auto k_end(char const (&end)[M])
+{
+    return "(rtrim(rtrim(" + db::utc_timestamp<db::time_precision::microseconds>(end) +
+           ", 'Z0'), '.') || 'Z')";
+}
+
 // $1 from, $2 to: each NULL, an instant (its own offset) or a wall-clock time of zone $3,
 // as $4 and $5 say. Local days are counted in local time, so "30 days before" a Paris
-// midnight is a Paris midnight too. The days are those of the ends as answered (to the second);
-// an empty period (to at or before from) touches none.
+// midnight is a Paris midnight too. The ends are the instants asked, fraction of a second
+// included: a `from` of 12:00:00.700 rounded down to 12:00:00 took in a sale or a raw click of
+// 12:00:00.200, made before the period began (and a `to` likewise left out one made before it
+// ended). They are answered to the second, with the fraction only when there is one. The days
+// are those of the ends; an empty period (to at or before from) touches none.
 constexpr auto k_period_sql = R"sql(
 WITH given AS (
     SELECT CASE WHEN $4 THEN $1::timestamptz ELSE $1::timestamp AT TIME ZONE $3 END AS f,
@@ -24,8 +36,7 @@ WITH given AS (
     SELECT f, COALESCE(t, (date_trunc('day', now() AT TIME ZONE $3) + interval '1 day') AT TIME ZONE $3) AS t
     FROM given
 ), period AS (
-    SELECT date_trunc('second', COALESCE(f, ((t AT TIME ZONE $3) - interval '30 days') AT TIME ZONE $3)) AS f,
-           date_trunc('second', t) AS t
+    SELECT COALESCE(f, ((t AT TIME ZONE $3) - interval '30 days') AT TIME ZONE $3) AS f, t
     FROM ends
 ), days AS (
     SELECT f, t, (f AT TIME ZONE $3)::date AS first_day,
@@ -33,7 +44,7 @@ WITH given AS (
                 ELSE (f AT TIME ZONE $3)::date - 1 END AS last_day
     FROM period
 )
-SELECT )sql" + db::utc_timestamp("f") + ", " + db::utc_timestamp("t") +
+SELECT )sql" + k_end("f") + ", " + k_end("t") +
                                 R"sql(, to_char(first_day, 'YYYY-MM-DD'), to_char(last_day, 'YYYY-MM-DD'),
        last_day - first_day + 1 FROM days)sql";
 

@@ -1011,4 +1011,41 @@ TEST_F(money, rankings_by_link_code_offer_and_source_compare_commission_within_a
                                                          std::to_string(id_of(jpy)) + " JPY 3500"}));
 }
 
+// A period's ends are the instants asked, to the fraction of a second: a `from` of
+// 12:00:00.700 was rounded down to 12:00:00 and took in a sale of 12:00:00.200, and a `to` of
+// 13:00:00.500 left out one of 13:00:00.300. The answer gives the ends as asked.
+TEST_F(money, a_period_starts_and_ends_at_the_fraction_of_a_second_asked)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR");
+    auto const id = std::to_string(id_of(offer));
+    int n = 0;
+    for (auto const& [at, amount] : std::vector<std::pair<std::string, int>>{{"12:00:00.200", 1},
+                                                                             {"12:00:00.900", 10},
+                                                                             {"12:59:59.500", 100},
+                                                                             {"13:00:00.300", 1000},
+                                                                             {"13:00:00.700", 10000}})
+        created(ll->api("POST", "/api/v1/conversions",
+                        R"({"offer_id":)" + id + R"(,"txid":"FRACTION-)" + std::to_string(++n) + R"(","amount_minor":)" +
+                            std::to_string(amount) + R"(,"occurred_at":"2025-03-01T)" + at + R"(Z"})"));
+    auto const reply = ll->api("GET", "/api/v1/reports/revenue?group_by=offer&from=2025-03-01T12:00:00.700Z"
+                                      "&to=2025-03-01T13:00:00.500Z");
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto const body = reply.json();
+    EXPECT_EQ(std::string(body.at("from").as_string()), "2025-03-01T12:00:00.7Z");
+    EXPECT_EQ(std::string(body.at("to").as_string()), "2025-03-01T13:00:00.5Z");
+    auto const* row = row_with_key(body.at("rows").as_array(), id);
+    ASSERT_NE(row, nullptr) << reply.body;
+    EXPECT_EQ(row->at("conversions").as_int64(), 3) << reply.body;
+    EXPECT_EQ(row->at("revenue_minor").as_int64(), 1110) << reply.body; // 10 + 100 + 1000
+    // Whole seconds are answered as before.
+    auto const whole = ll->api("GET", "/api/v1/reports/revenue?group_by=offer&from=2025-03-01T12:00:00Z&to=2025-03-01T13:00:00Z");
+    ASSERT_EQ(whole.status, 200) << whole.body;
+    auto const whole_body = whole.json();
+    EXPECT_EQ(std::string(whole_body.at("from").as_string()), "2025-03-01T12:00:00Z");
+    EXPECT_EQ(std::string(whole_body.at("to").as_string()), "2025-03-01T13:00:00Z");
+    auto const* whole_row = row_with_key(whole_body.at("rows").as_array(), id);
+    ASSERT_NE(whole_row, nullptr) << whole.body;
+    EXPECT_EQ(whole_row->at("revenue_minor").as_int64(), 111) << whole.body;
+}
+
 } // namespace
