@@ -57,7 +57,13 @@ TEST(link_move_quarter_hour, the_clicks_after_a_move_in_its_quarter_hour_go_wher
     auto const code = db.query_value("INSERT INTO promo_codes (code, offer_id, link_id) VALUES ('LEA10', " + old_offer + ", " +
                                      std::to_string(link_id) + ") RETURNING id");
     db.execute("UPDATE promo_codes SET link_id = " + other + " WHERE id = " + code);
-    date_moves(db, "to_timestamp(" + std::to_string(duration_cast<seconds>(move.time_since_epoch()).count()) + ")");
+    auto const move_at = "to_timestamp(" + std::to_string(duration_cast<seconds>(move.time_since_epoch()).count()) + ")";
+    date_moves(db, move_at);
+    // The code counts its links' clicks from its creation (migration 0032): it is set back to
+    // before the first click.
+    db.execute("UPDATE code_links SET since = now() - interval '20 days' WHERE code_id = " + code +
+               " AND link_id = " + std::to_string(link_id));
+    db.execute("UPDATE code_links SET since = " + move_at + " WHERE code_id = " + code + " AND link_id = " + other);
 
     // The sale through the later click is the new video's, by the click's time.
     auto const sale = api(server.port(), "POST", "/api/v1/conversions", key,

@@ -81,8 +81,8 @@ TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_t
     ASSERT_EQ(code.status, 201) << code.body;
     auto const code_id = std::to_string(code.json().at("id").as_int64());
 
-    // The moves, as the dashboard makes them; their instant is then set back three days (a test
-    // cannot wait for days).
+    // The moves, as the dashboard makes them; their instant is then set back three days, and the
+    // code's creation fifteen, before the bio link's first click (a test cannot wait for days).
     auto const moved = move_link(server.port(), key, bio, "{\"offer_id\": " + second_offer + "}");
     ASSERT_EQ(moved.status, 200) << moved.body;
     auto const code_moved = api(server.port(), "PATCH", "/api/v1/promo-codes/" + code_id, key,
@@ -90,7 +90,11 @@ TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_t
     ASSERT_EQ(code_moved.status, 200) << code_moved.body;
     ASSERT_EQ(db.query_value("SELECT count(*) FROM link_offers WHERE link_id = " + std::to_string(bio)), "2");
     ASSERT_EQ(db.query_value("SELECT count(*) FROM code_links WHERE code_id = " + code_id), "2");
-    date_moves(db, "now() - interval '3 days'");
+    db.execute("UPDATE link_offers SET since = now() - interval '3 days' WHERE since > '-infinity'");
+    db.execute("UPDATE code_links SET since = now() - interval '15 days' WHERE code_id = " + code_id +
+               " AND link_id = " + std::to_string(bio));
+    db.execute("UPDATE code_links SET since = now() - interval '3 days' WHERE code_id = " + code_id +
+               " AND link_id = " + std::to_string(other));
 
     // The first offer's sale through the click that sold it, five days ago.
     auto const sale = api(server.port(), "POST", "/api/v1/conversions", key,
@@ -129,6 +133,66 @@ TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_t
     EXPECT_EQ(code_before[code_id].clicks, 2) << code_before_body;
     auto [code_after, code_after_body] = report("code", "-2 days", "1 day");
     EXPECT_EQ(code_after[code_id].clicks, 1) << code_after_body;
+}
+
+// A code counts its link's clicks from its creation (migration 0032): one created for a link
+// with clicks took them all as its own (0029 recorded its link since '-infinity'), though
+// nobody could have heard a code that did not exist. Two clicks before the code, two after it
+// (through the real redirect): the code's figure is the later two.
+TEST(link_offer_code_history, a_new_code_counts_only_the_clicks_made_after_it_was_created)
+{
+    scratch_database db("code_from_creation");
+    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", db.url()}});
+    ASSERT_EQ(created.exit_code, 0) << created.err; // also migrates
+    auto const key = last_line(created.out);
+    auto const offer = db.query_value(
+        "INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+        "VALUES ('shop', 'EUR', 'percent', 1000, sha256('shop'), 'secret') RETURNING id");
+    auto const bio = std::stoll(db.query_value(
+        "INSERT INTO links (slug, target_url, offer_id) VALUES ('bio', 'https://shop.example/p', " + offer + ") RETURNING id"));
+
+    auto const now = system_clock::now();
+    auto const data_dir = std::filesystem::temp_directory_path() / ("ll-code-creation-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(data_dir);
+    {
+        // Five days and two days before the code.
+        linkledger::clicks::click_journal journal(data_dir / "journal");
+        auto const at = [&](auto ago) { return time_point_cast<system_clock::duration>(now - ago); };
+        ASSERT_TRUE(journal.append(journal_click("ccr1", bio, at(days(5)), "203.0.113.1")));
+        ASSERT_TRUE(journal.append(journal_click("ccr2", bio, at(days(2)), "203.0.113.2")));
+    }
+    server_process server(db.url(), {}, data_dir.string());
+    ASSERT_EQ(db.wait_for_value("SELECT count(*) FROM clicks", "2", 30s), "2") << server.process().log();
+
+    auto const code = api(server.port(), "POST", "/api/v1/promo-codes", key,
+                          "{\"code\": \"NEW10\", \"offer_id\": " + offer + ", \"link_id\": " + std::to_string(bio) + "}");
+    ASSERT_EQ(code.status, 201) << code.body;
+    auto const code_id = std::to_string(code.json().at("id").as_int64());
+    for (int i = 0; i < 2; ++i)
+        EXPECT_EQ(send(server.port(), {"GET", "/bio", "", {{"User-Agent", "Mozilla/5.0 (iPhone)"}}}).status, 302);
+    ASSERT_EQ(db.wait_for_value("SELECT count(*) FROM clicks", "4", 30s), "4") << server.process().log();
+    ASSERT_EQ(db.wait_for_value("SELECT COALESCE(sum(clicks), 0) FROM click_totals_daily", "4", 30s), "4");
+
+    auto const date = [&](char const* shift) {
+        return db.query_value(std::string("SELECT to_char(now() + interval '") + shift + "', 'YYYY-MM-DD')");
+    };
+    auto const clicks_of = [&](char const* group_by, std::string const& key_of_row, char const* from, char const* to) {
+        auto const reply = api(server.port(), "GET", std::string("/api/v1/reports/revenue?tz=UTC&group_by=") + group_by +
+                                                         "&from=" + date(from) + "&to=" + date(to),
+                               key);
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        return rows_by_key(reply.json().as_object())[key_of_row].clicks;
+    };
+    EXPECT_EQ(clicks_of("link", std::to_string(bio), "-15 days", "1 day"), 4);
+    EXPECT_EQ(clicks_of("code", code_id, "-15 days", "1 day"), 2);
+
+    // Created a day ago (set back: after the click of two days ago), the quarter-hour of the
+    // creation is split at it; a period of whole days before it has none of the link's clicks.
+    db.execute("UPDATE code_links SET since = now() - interval '1 day' WHERE code_id = " + code_id);
+    EXPECT_EQ(clicks_of("code", code_id, "-15 days", "1 day"), 2);
+    EXPECT_EQ(clicks_of("code", code_id, "-15 days", "-1 day"), 0);
+    EXPECT_EQ(clicks_of("link", std::to_string(bio), "-15 days", "-1 day"), 2);
+    std::filesystem::remove_all(data_dir);
 }
 
 // Migration 0029 on a database with links and codes: what came before is not known, so each
