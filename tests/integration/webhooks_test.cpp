@@ -335,6 +335,34 @@ TEST_F(webhooks, link_and_offer_changes_are_events_with_the_api_object)
     }
 }
 
+// A link's clicks in its events are the links list's figure: the event summed
+// click_rollups_daily (migration 0011), the list click_totals_daily; the two tables were apart
+// once the detail was thinned (here: the link's detail rows deleted), and link.updated said 0
+// clicks where the list said 2.
+TEST_F(webhooks, a_link_event_counts_the_clicks_the_links_list_counts)
+{
+    auto const hook = create_webhook(*ll, webhook_body(receiver->url("/ok"), R"(["link.updated"])"));
+    receiver->set_secrets({str(hook, "secret")});
+    auto const link = ll->create_link(R"({"target_url": "https://shop.example/p", "slug": "wh-clicks"})");
+    auto const id = std::to_string(link.at("id").as_int64());
+    for (int i = 0; i < 2; ++i)
+        EXPECT_EQ(send(ll->port(), {"GET", "/wh-clicks", "", {{"User-Agent", "Mozilla/5.0 (iPhone)"}}}).status, 302);
+    ASSERT_EQ(ll->db().wait_for_value("SELECT COALESCE(sum(clicks), 0) FROM click_totals_daily WHERE link_id = " + id, "2"), "2");
+    ll->db().execute("DELETE FROM click_rollups_daily WHERE link_id = " + id);
+    auto const patched = ll->api("PATCH", "/api/v1/links/" + id, R"({"title": "Counted"})");
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    auto const listed = ll->api("GET", "/api/v1/links/" + id);
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(listed.json().at("clicks").as_int64(), 2) << listed.body;
+
+    auto const log = receiver->wait_for(1, 10s);
+    ASSERT_EQ(log.size(), 1u) << json::serialize(log);
+    auto const payload = json::parse(str(log.at(0), "body")).as_object();
+    EXPECT_EQ(str(payload, "type"), "link.updated");
+    EXPECT_EQ(payload.at("data").at("clicks").as_int64(), 2) << json::serialize(payload);
+    expect_api_object(payload.at("data"), listed.json());
+}
+
 TEST_F(webhooks, a_receiver_that_fails_twice_gets_three_attempts_with_one_webhook_id)
 {
     auto const hook = create_webhook(*ll, webhook_body(receiver->url("/fail/2")));
