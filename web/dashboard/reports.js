@@ -255,30 +255,46 @@
       LL.exports.button(name, sheet)), el("div", { class: "scroll" }, tableNode));
   }
 
+  // A section loads again at each change of the period's fields (a custom period's from, then
+  // its to): a load of the period on its way that ended last drew its figures over those of the
+  // period asked, and stayed. A load draws only while it is its section's latest.
+  const loads = {};
+  function newLoad(section) {
+    const mine = (loads[section] || 0) + 1;
+    loads[section] = mine;
+    return () => loads[section] === mine;
+  }
+
   async function loadOverview() {
+    const latest = newLoad("overview");
     await zoneKnown;
     const range = periodRange(), before = previousRange(range);
     // The cards first: this period and the one before, by income stream (affiliate sales and
     // each kind of other income), two requests.
     let byStream, previous;
     try { [byStream, previous] = await Promise.all([report("stream", range), report("stream", before)]); } catch (e) {
+      if (!latest()) return;
       if (e.status === 404) { $("reports-missing").hidden = false; $("totals").replaceChildren(); return; }
       throw e;
     }
+    if (!latest()) return;
     $("reports-missing").hidden = true;
     drawTotals(totalsOf(byStream), totalsOf(previous), range.days);
     const [bySource, byDay, byVideo, heat] = await Promise.all([report("source", range), report("day", range), report("video", range),
       api("GET", "/api/v1/reports/heatmap?" + new URLSearchParams({ from: range.from, to: range.to, tz: zone() })).catch(() => null)]);
+    if (!latest()) return;
     $("bots-note").textContent = heat ? t("bots.note").replace("{n}", LL.fmt.count(heat.bot_hits)) : "";
     drawChart(byDay, range);
     $("overview-rankings").replaceChildren(ranking("source", bySource), ranking("stream", byStream), ranking("video", byVideo));
   }
 
   async function loadRankings() {
+    const latest = newLoad("rankings");
     await zoneKnown;
     const range = periodRange();
     const names = ["video", "link", "code", "offer"];
     const rows = await Promise.all(names.map((g) => report(g, range)));
+    if (!latest()) return;
     $("rankings-tables").replaceChildren(...names.map((g, i) => ranking(g, rows[i])));
   }
 
@@ -345,9 +361,11 @@
   }
 
   async function loadAudience() {
+    const latest = newLoad("audience");
     await zoneKnown;
     const range = periodRange();
     const map = await api("GET", "/api/v1/reports/heatmap?" + new URLSearchParams({ from: range.from, to: range.to, tz: zone() }));
+    if (!latest()) return;
     shownMap = map;
     drawHeatmap(map);
     const long = dayLongNames();
