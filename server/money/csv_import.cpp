@@ -66,14 +66,16 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
             result["result"] = outcome.result;
             result["conversion_id"] = outcome.id;
             result["txid"] = s.txid;
-            if (!outcome.warnings.empty()) {
-                boost::json::array said;
-                for (auto const& warning : outcome.warnings) {
-                    said.emplace_back(warning.text);
-                    ++rows_warned[warning.about];
-                }
-                result["warnings"] = std::move(said);
+            boost::json::array said;
+            for (auto const& warning : outcome.warnings) {
+                // A file without the column is said once, above, not on each of its rows.
+                if (warning.about == "commission_missing" && !csv.has_column("commission"))
+                    continue;
+                said.emplace_back(warning.text);
+                ++rows_warned[warning.about];
             }
+            if (!said.empty())
+                result["warnings"] = std::move(said);
         } catch (http::http_error const& e) {
             result["result"] = "error";
             result["field"] = e.field;
@@ -108,6 +110,10 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         warnings.emplace_back(on_rows("commission") +
                               " the amount changed and no commission came with it: each sale's commission was "
                               "carried in proportion to the new amount; those rows' warnings give the figures");
+    if (rows_warned["commission_missing"] > 0)
+        warnings.emplace_back(on_rows("commission_missing") +
+                              " the commission cell is empty: each new sale is booked at commission 0.00 until the "
+                              "network sends its figure");
     if (rows_warned["shop_refunds"] > 0)
         warnings.emplace_back(on_rows("shop_refunds") +
                               " the amount is more than the shop's figures leave of the order after the refunds the "

@@ -84,14 +84,28 @@ bool is_sale_time_ahead(std::string const& utc_at, std::chrono::system_clock::ti
     return at > time_point_cast<seconds>(now) + duration_cast<seconds>(k_sale_time_slack);
 }
 
+bool is_sale_time_too_old(std::string const& utc_at)
+{
+    int y = 0;
+    char dash = 0;
+    // PostgreSQL writes a year before 1000 with four digits (0026) and one before year 1 with
+    // " BC" after the time: both read as a year under 2000.
+    return std::sscanf(utc_at.c_str(), "%d%c", &y, &dash) == 2 && dash == '-' && y < k_first_sale_year;
+}
+
 void check_sale_time(std::string const& utc_at, std::string const& written, std::string const& field,
                      std::chrono::system_clock::time_point now)
 {
-    if (!is_sale_time_ahead(utc_at, now))
+    bool const ahead = is_sale_time_ahead(utc_at, now);
+    if (!ahead && !is_sale_time_too_old(utc_at))
         return;
     // Appended: g++ 12 -O2 raises a false -Wrestrict on "'" + std::string here.
     std::string text(1, '\'');
-    text.append(written, 0, 40).append("' is in the future: a sale's time may be at most a day ahead of now");
+    text.append(written, 0, 40);
+    if (ahead)
+        text.append("' is in the future: a sale's time may be at most a day ahead of now");
+    else
+        text.append("' is before ").append(std::to_string(k_first_sale_year)).append(": a typo for this century's year?");
     throw http::bad_field(field, text);
 }
 

@@ -44,7 +44,15 @@ inline constexpr std::chrono::hours k_sale_time_slack{24};
 // than k_sale_time_slack after `now`.
 bool is_sale_time_ahead(std::string const& utc_at, std::chrono::system_clock::time_point now);
 
-// Throws http_error 400 naming `field` when `utc_at` is ahead (is_sale_time_ahead); the message
+// A sale dated before 2000 (0026 or 1926 typed for 2026) would be booked but fall in no dashboard
+// period a creator looks at, and no network or shop this tracks sold anything then: refused too.
+inline constexpr int k_first_sale_year = 2000;
+
+// True when `utc_at` (as is_sale_time_ahead reads it) is before k_first_sale_year.
+bool is_sale_time_too_old(std::string const& utc_at);
+
+// Throws http_error 400 naming `field` when `utc_at` is ahead (is_sale_time_ahead) or too old
+// (is_sale_time_too_old); the message
 // quotes the time as `written`. A shop's signed delivery is not refused for it
 // (sale::arrival_when_ahead).
 void check_sale_time(std::string const& utc_at, std::string const& written, std::string const& field,

@@ -45,11 +45,15 @@ WHERE c.click_id = $1
 ORDER BY c.at LIMIT 1
 )sql";
 
-// A code given with a link and no video of its own is the video's the link pointed at then.
+// A code given with a link and no video of its own is the video's the link pointed at then. A
+// day given alone ($3 its first instant, $4 the next day's) finds a code valid at any time of
+// that day, as it lets any click of the day count: checked at the day's first instant, a code
+// valid from noon lost its sales (and their video) to "none" while the code's row counted them.
 constexpr char const* k_find_code = R"sql(
-SELECT id, code, link_id, COALESCE(video_id, linkledger_link_video_at(link_id, $3::timestamptz)) FROM promo_codes
+SELECT id, code, link_id,
+       COALESCE(video_id, linkledger_link_video_at(link_id, greatest($3::timestamptz, valid_from))) FROM promo_codes
 WHERE lower(code) = lower($1) AND offer_id = $2 AND active
-  AND (valid_from IS NULL OR valid_from <= $3::timestamptz)
+  AND (valid_from IS NULL OR valid_from <= $3::timestamptz OR valid_from < $4::timestamptz)
   AND (valid_until IS NULL OR valid_until > $3::timestamptz)
 )sql";
 
@@ -128,7 +132,7 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
         }
     }
     if (!s.code.empty()) {
-        auto const rows = tx.exec_params(k_find_code, s.code, o.id, occurred_at);
+        auto const rows = tx.exec_params(k_find_code, s.code, o.id, occurred_at, latest_click);
         if (!rows.empty()) {
             a.method = "code";
             a.source = "promo_code";
@@ -271,7 +275,7 @@ std::string sale_time(pqxx::transaction_base& tx, sale const& s, std::string con
     return at;
 }
 
-// A shop order dated more than a day ahead (sale::arrival_when_ahead): its time is dropped from
+// A shop order dated more than a day ahead, or before 2000 (sale::arrival_when_ahead): its time is dropped from
 // `s`, which is then booked as a sale that gave none, and the warning says what became of it.
 // Nothing for a time that is not ahead, whose reading (`read`) is kept for the booking.
 std::optional<sale_warning> drop_time_ahead(pqxx::transaction_base& tx, sale& s, std::string const& zone,
@@ -280,16 +284,18 @@ std::optional<sale_warning> drop_time_ahead(pqxx::transaction_base& tx, sale& s,
     if (!s.arrival_when_ahead || s.occurred_at.empty())
         return std::nullopt;
     auto at = utc_sale_time(tx, s, zone);
-    if (!is_sale_time_ahead(at, std::chrono::system_clock::now())) {
+    bool const ahead = is_sale_time_ahead(at, std::chrono::system_clock::now());
+    if (!ahead && !is_sale_time_too_old(at)) {
         read = std::move(at);
         return std::nullopt;
     }
     auto const given = clicks::storable_text(s.occurred_at, 40);
     s.occurred_at.clear();
     return sale_warning{"occurred_at_ahead",
-                        "the order's time " + given + " is more than a day ahead of now (the shop's clock is wrong): "
-                        "it is not taken; a new sale is dated when the delivery arrived (occurred_at_given false), "
-                        "and a delivery giving a time that is not ahead dates it"};
+                        "the order's time " + given +
+                            (ahead ? std::string(" is more than a day ahead of now") : " is before " + std::to_string(k_first_sale_year)) +
+                            " (the shop's clock is wrong): it is not taken; a new sale is dated when the delivery arrived "
+                            "(occurred_at_given false), and a delivery giving a sound time dates it"};
 }
 
 } // namespace
@@ -549,6 +555,12 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
                     warnings.push_back(std::move(warning));
             if (time_dropped)
                 warnings.push_back(*time_dropped);
+            // An empty commission cell, or a postback without one, booked 0.00 in silence while
+            // the statement pays the network's figure: only a file without the column said so.
+            if (rule.type == "reported" && !s.reported_commission_minor && s.amount_minor > 0)
+                warnings.push_back({"commission_missing", "no commission came with this sale of an offer paying the "
+                                                  "network's commission: it is booked at 0.00 until the network "
+                                                  "sends its figure"});
             if (auto twin = txid_twin_warning(tx, o.id, s.txid))
                 warnings.push_back(std::move(*twin));
             return {id, "created", load_conversion(tx, id), std::move(warnings)};

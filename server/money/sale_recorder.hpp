@@ -71,6 +71,7 @@ struct sale_warning {
     //   one the sale counts, its offer computing its own (percent or fixed);
     // occurred_at: the message gives the sale another time than the one first given, which stays;
     // commission: a reported commission was carried to a new amount that came without a figure;
+    // commission_missing: a new sale of a reported offer came without any figure (booked at 0);
     // txid: a new sale's txid differs from a booked one's only in case or leading zeros;
     // shop_refunds: the amount given is more than the shop's figures leave of the order after its
     //   refunds, and the sale is booked at what they leave (sale_recorder.cpp, keep_shop_refunds);

@@ -643,6 +643,79 @@ TEST_F(money, a_sale_dated_more_than_a_day_ahead_is_refused_at_every_door)
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid IN ('FUTURE-4', 'FUTURE-5')"), "0");
 }
 
+// A year typed wrong (0026 or 1926 for 2026) was booked, 0026-11-30 at 0026-11-29T23:50:39Z by
+// Paris's old local mean time, and the sale fell in no period the dashboard shows.
+// A report row dated by its day alone lets any click of that day count; its code was checked
+// at the day's first instant only, so a code valid from noon lost the sale to "none" (no video,
+// no warning) while group_by=code still counted it: the code's row and the video's page parted.
+TEST_F(money, a_sale_dated_by_its_day_alone_finds_a_code_valid_later_that_day)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const id = std::to_string(id_of(offer));
+    auto const video = created(ll->api("POST", "/api/v1/videos",
+                                       R"({"platform":"tiktok","title":"Noon drop","posted_at":"2025-04-10T11:00:00Z"})"));
+    created(ll->api("POST", "/api/v1/promo-codes",
+                    R"({"code":"NOON25","offer_id":)" + id + R"(,"video_id":)" + std::to_string(id_of(video)) +
+                        R"(,"valid_from":"2025-04-10T12:00:00Z","valid_until":"2025-04-10T18:00:00Z"})"));
+    auto const imported = ll->api("POST", "/api/v1/conversions/import?offer_id=" + id,
+                                  "txid,amount,code,date\nNOON-1,50.00,NOON25,2025-04-10\n"
+                                  "NOON-2,50.00,NOON25,2025-04-10 15:00:00\nNOON-3,50.00,NOON25,2025-04-11\n");
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(txid || ':' || attribution || ':' || coalesce(video_id::text, '-'), ' ' "
+                                   "ORDER BY txid) FROM conversions WHERE offer_id = " + id),
+              "NOON-1:code:" + std::to_string(id_of(video)) + " NOON-2:code:" + std::to_string(id_of(video)) +
+                  " NOON-3:none:-")
+        << "a day after the code's end finds none";
+}
+
+// A reported offer's new sale without a commission (an empty cell, a postback without one) was
+// booked at 0.00 in silence; only a file without the column said so.
+TEST_F(money, a_reported_sale_without_a_commission_says_it_is_booked_at_zero)
+{
+    auto const offer = make_offer(R"({"type":"reported"})", "USD");
+    auto const id = std::to_string(id_of(offer));
+    auto const imported = ll->api("POST", "/api/v1/conversions/import?offer_id=" + id,
+                                  "txid,amount,commission\nRC-1,100.00,\nRC-2,100.00,8.00\n");
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    auto const rows = imported.json().as_object().at("rows").as_array();
+    ASSERT_EQ(rows.size(), 2u) << imported.body;
+    auto const said = [](boost::json::object const& row) {
+        std::string out;
+        if (auto const* w = row.if_contains("warnings"))
+            for (auto const& text : w->as_array())
+                out += std::string(text.as_string());
+        return out;
+    };
+    EXPECT_NE(said(rows[0].as_object()).find("booked at 0.00 until the network sends its figure"), std::string::npos)
+        << imported.body;
+    EXPECT_EQ(said(rows[1].as_object()), "") << imported.body;
+    auto const answer = send(ll->port(), {"GET", postback(offer, "", "RC-3", "20.00", "approved", ""), "", {}});
+    EXPECT_NE(answer.body.find("booked at 0.00 until the network sends its figure"), std::string::npos) << answer.body;
+}
+
+TEST_F(money, a_sale_dated_before_2000_is_refused_as_a_typo)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const id = std::to_string(id_of(offer));
+    auto const by_hand = [&](std::string const& txid, std::string const& at) {
+        return ll->api("POST", "/api/v1/conversions",
+                       R"({"offer_id":)" + id + R"(,"txid":")" + txid + R"(","amount_minor":1000,"occurred_at":")" + at + "\"}");
+    };
+    expect_error(by_hand("OLD-1", "0026-11-30T10:00:00Z"), 400, "occurred_at");
+    expect_error(by_hand("OLD-2", "1926-11-30"), 400, "occurred_at");
+    EXPECT_EQ(by_hand("OLD-3", "2000-01-02").status, 201);
+    auto const imported = ll->api("POST", "/api/v1/conversions/import?offer_id=" + id,
+                                  "txid,amount,date\nOLD-4,10.00,0026-11-30\nOLD-5,10.00,2026-11-20\n");
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    auto const body = imported.json().as_object();
+    EXPECT_EQ(body.at("created").as_int64(), 1) << imported.body;
+    auto const& row = body.at("rows").as_array()[0].as_object();
+    EXPECT_EQ(row.at("result").as_string(), "error") << imported.body;
+    EXPECT_EQ(row.at("field").as_string(), "date") << imported.body;
+    EXPECT_NE(std::string(row.at("message").as_string()).find("is before 2000"), std::string::npos) << imported.body;
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE txid IN ('OLD-1', 'OLD-2', 'OLD-4')"), "0");
+}
+
 // A shop order dated more than a day ahead is a real, signed order from a shop whose clock is
 // wrong. It was answered 400, and Shopify retries a failed delivery for 48 hours and then may
 // disable the webhook: the sale was never booked. It is booked at the time the delivery arrived,
@@ -759,11 +832,13 @@ TEST_F(money, a_csv_without_a_commission_column_for_a_reported_offer_is_imported
         return ll->db().query_value("SELECT string_agg(txid || '=' || status || '/' || commission_minor, ',' ORDER BY txid) "
                                     "FROM conversions WHERE offer_id = " + std::to_string(id_of(reported)));
     };
-    // With the column, a row may leave it blank (the figure is not known yet): booked at 0.
+    // With the column, a row may leave it blank (the figure is not known yet): booked at 0, and said.
     auto const booked = import(reported, "order_id,amount,commission,status\nREP-1,10.00,1.50,pending\nREP-2,20.00,,pending\n");
     ASSERT_EQ(booked.status, 200) << booked.body;
     EXPECT_EQ(booked.json().at("created").as_int64(), 2) << booked.body;
-    EXPECT_EQ(boost::json::serialize(booked.json().at("warnings")), "[]") << booked.body;
+    EXPECT_EQ(boost::json::serialize(booked.json().at("warnings")),
+              R"(["on 1 row the commission cell is empty: each new sale is booked at commission 0.00 until the network sends its figure"])")
+        << booked.body;
     // The network's status update, without the commission: the sales keep theirs, a new one is booked at 0.
     auto const update = import(reported, "order_id,amount,status\nREP-1,10.00,approved\nREP-3,30.00,pending\n");
     ASSERT_EQ(update.status, 200) << update.body;

@@ -117,3 +117,24 @@ TEST(sale_checks, a_sale_time_may_lie_a_day_ahead_of_now_and_no_more)
     EXPECT_EQ(refused("12026-01-01T00:00:00.000000Z"), "occurred_at") << "a year past 9999 is ahead too";
     EXPECT_EQ(refused("294276-12-31T23:59:59.000000Z"), "occurred_at") << "PostgreSQL's last year";
 }
+
+// A probe typed 0026-11-30 for 2026-11-30: booked, it fell in no period the dashboard shows.
+TEST(sale_checks, a_sale_time_before_2000_is_refused_as_a_typo)
+{
+    using namespace std::chrono;
+    auto const now = sys_days{year{2026} / 12 / 5} + hours{12};
+    auto const refused = [&](std::string const& at) {
+        try {
+            check_sale_time(at, "as written", "date", now);
+        } catch (http::http_error const& e) {
+            EXPECT_NE(std::string(e.what()).find("'as written' is before 2000"), std::string::npos) << e.what();
+            return e.field;
+        }
+        return std::string("(accepted)");
+    };
+    EXPECT_EQ(refused("2000-01-01T00:00:00.000000Z"), "(accepted)");
+    EXPECT_EQ(refused("1999-12-31T23:59:59.999999Z"), "date");
+    EXPECT_EQ(refused("1926-11-30T10:00:00.000000Z"), "date");
+    EXPECT_EQ(refused("0026-11-29T23:50:39.000000Z"), "date");
+    EXPECT_EQ(refused("0026-11-30T10:00:00.000000Z BC"), "date");
+}
