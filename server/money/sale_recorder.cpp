@@ -557,7 +557,8 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
                 warnings.push_back(*time_dropped);
             // An empty commission cell, or a postback without one, booked 0.00 in silence while
             // the statement pays the network's figure: only a file without the column said so.
-            if (rule.type == "reported" && !s.reported_commission_minor && s.amount_minor > 0)
+            if (rule.type == "reported" && !s.reported_commission_minor && s.amount_minor > 0 &&
+                s.via != "shopify" && s.via != "woocommerce") // a shop never sends one
                 warnings.push_back({"commission_missing", "no commission came with this sale of an offer paying the "
                                                   "network's commission: it is booked at 0.00 until the network "
                                                   "sends its figure"});
@@ -660,10 +661,12 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         }
     }
     // A shop states its order's state on every delivery (a tag or a fulfilment is enough): its
-    // "paid" is the customer's payment, no word on a payout or on a sale rejected by hand, and a
-    // routine update re-counted a rejected commission and undid "paid".
+    // "paid" is the customer's payment and says nothing of the creator's payout, which a routine
+    // update undid (paid back to approved). Out of rejected it may speak for itself (a WooCommerce
+    // order failed, then paid again): that move is made, as any stated one, and audited.
     auto stated = s.status;
-    if (stated && (s.via == "shopify" || s.via == "woocommerce") && is_move_backwards(stored_status, *stated)) {
+    if (stated && (s.via == "shopify" || s.via == "woocommerce") && stored_status == "paid" &&
+        is_move_backwards(stored_status, *stated)) {
         warnings.push_back({"status", "the shop's order reads " + *stated + "; the sale stays " + stored_status +
                                           " (a status moves back only by hand)"});
         stated.reset();
