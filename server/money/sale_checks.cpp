@@ -87,10 +87,13 @@ bool is_sale_time_ahead(std::string const& utc_at, std::chrono::system_clock::ti
 bool is_sale_time_too_old(std::string const& utc_at)
 {
     int y = 0;
-    char dash = 0;
+    unsigned m = 0, d = 0;
     // PostgreSQL writes a year before 1000 with four digits (0026) and one before year 1 with
-    // " BC" after the time: both read as a year under 2000.
-    return std::sscanf(utc_at.c_str(), "%d%c", &y, &dash) == 2 && dash == '-' && y < k_first_sale_year;
+    // " BC" after the time: both read as a year under 2000. The day before 2000 in UTC is still
+    // 2000-01-01 east of Greenwich (a date alone in Paris is 1999-12-31T23:00Z).
+    if (std::sscanf(utc_at.c_str(), "%d-%u-%u", &y, &m, &d) != 3)
+        return false;
+    return y < k_first_sale_year - 1 || (y == k_first_sale_year - 1 && (m < 12 || d < 31));
 }
 
 void check_sale_time(std::string const& utc_at, std::string const& written, std::string const& field,

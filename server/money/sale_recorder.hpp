@@ -75,10 +75,10 @@ struct sale_warning {
     // txid: a new sale's txid differs from a booked one's only in case or leading zeros;
     // shop_refunds: the amount given is more than the shop's figures leave of the order after its
     //   refunds, and the sale is booked at what they leave (sale_recorder.cpp, keep_shop_refunds);
-    // status: a shop's order update would move the sale's status back (paid or rejected to
-    //   approved), which only the creator does;
-    // occurred_at_ahead: a shop order's time is more than a day ahead of now and is not taken
-    //   (sale::arrival_when_ahead).
+    // status: a shop's order update would move a paid sale back (to approved or pending): the
+    //   shop knows the customer's payment, not the creator's payout;
+    // occurred_at_ahead: a shop order's time is more than a day ahead of now, or before 2000, and
+    //   is not taken (sale::arrival_when_ahead).
     std::string about;
     std::string text;
 };
