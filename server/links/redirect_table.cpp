@@ -12,17 +12,23 @@ void compile_entry(redirect_entry& entry, redirect_entry const* previous)
 {
     if (entry.compiled)
         return;
-    bool const said_before = previous && previous->id == entry.id && previous->target_url == entry.target_url &&
-                             previous->expired_url == entry.expired_url && previous->rules_json == entry.rules_json;
+    // Said of the version this one replaces, with the same stored texts. Only a problem that was
+    // warned of counts: a paused link is not checked, and put back with the same target it is.
+    bool const said_before = previous && previous->problem_warned && previous->id == entry.id &&
+                             previous->target_url == entry.target_url && previous->expired_url == entry.expired_url &&
+                             previous->rules_json == entry.rules_json;
     entry.target = compile_target(entry.target_url);
     entry.expired = entry.expired_url.empty() ? target_template{} : compile_target(entry.expired_url);
     entry.rules.clear();
     if (!entry.rules_json.empty() && entry.rules_json != "[]") {
         if (auto rules = rules_from_json_text(entry.rules_json))
             entry.rules = std::move(*rules);
-        else if (!said_before)
-            logging::warn("link {link_id}: its stored rules do not parse; redirecting to its target",
-                          {{"link_id", entry.id}});
+        else {
+            if (!said_before)
+                logging::warn("link {link_id}: its stored rules do not parse; redirecting to its target",
+                              {{"link_id", entry.id}});
+            entry.problem_warned = true;
+        }
     }
     entry.rules_ask_for_language = rules_ask_for_language(entry.rules);
     // A target stored before placeholders were refused in its host ("https://{source}/x") would
@@ -35,6 +41,7 @@ void compile_entry(redirect_entry& entry, redirect_entry const* previous)
                 if (!said_before)
                     logging::warn("link {slug} is not served until its target is edited: {problem}",
                                   {{"slug", entry.slug}, {"problem", *problem}});
+                entry.problem_warned = true;
                 entry.active = false;
                 break;
             }

@@ -45,6 +45,7 @@ struct redirect_entry {
 
     // Compiled by the table when the entry is put (compile_entry).
     bool compiled = false;
+    bool problem_warned = false; // a stored problem was logged (compile_entry says it once)
     target_template target;
     target_template expired;
     std::vector<link_rule> rules;

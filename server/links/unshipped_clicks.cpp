@@ -16,7 +16,8 @@ std::unordered_map<std::int64_t, std::int64_t> unshipped_human_clicks(clicks::cl
     clicks::journal_batch batch;
     for (auto from = *checkpoint;;) {
         journal.read_into(from, 5000, batch);
-        if (batch.clicks.empty())
+        // A read that decodes nothing may still pass a torn stretch: the end is where none moves.
+        if (batch.clicks.empty() && batch.next == from)
             return out;
         for (auto const& c : batch.clicks)
             if (!c.bot)

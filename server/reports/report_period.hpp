@@ -3,7 +3,7 @@
 // wall-clock time of that zone (from=2026-03-29 is midnight in Paris when tz=Europe/Paris). `to`
 // defaults to the end of today there, `from` to 30 local days before `to`: a period of local
 // days is whole across a daylight-saving change (its UTC length is then 30 days +- 1 hour).
-// Both ends are kept to the second (what the answers show is what every query counts).
+// Both ends keep the fraction of a second asked (what the answers show is what every query counts).
 //
 // Two ways a period holds days, one for each kind of figure:
 // - what has an instant (a click, a sale) counts when from <= instant < to, so a period that

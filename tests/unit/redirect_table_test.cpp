@@ -104,6 +104,15 @@ TEST(redirect_table, a_stored_problem_is_warned_of_once_not_at_every_reload)
     table.begin_reload();
     table.replace_all({{"unsafe", unsafe}});
     EXPECT_EQ(log.count("is not served until its target is edited"), 2);
+
+    // A paused link is not checked; put back with the same unsafe target, it is said.
+    redirect_entry paused{4, "https://{source}/y", false, false};
+    table.put("paused", paused);
+    EXPECT_EQ(log.count("is not served until its target is edited"), 2);
+    paused.active = true;
+    table.put("paused", paused);
+    EXPECT_EQ(log.count("is not served until its target is edited"), 3);
+    EXPECT_FALSE(table.find("paused")->active);
 }
 
 } // namespace
