@@ -142,9 +142,7 @@ TEST(link_offer_code_history, clicks_stay_with_the_offer_and_the_code_of_their_t
 TEST(link_offer_code_history, a_new_code_counts_only_the_clicks_made_after_it_was_created)
 {
     scratch_database db("code_from_creation");
-    auto const created = run_linkledger({"api-key", "create", "--name", "tests"}, {{"LINKLEDGER_DATABASE_URL", db.url()}});
-    ASSERT_EQ(created.exit_code, 0) << created.err; // also migrates
-    auto const key = last_line(created.out);
+    auto const key = make_api_key(db); // also migrates
     auto const offer = db.query_value(
         "INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
         "VALUES ('shop', 'EUR', 'percent', 1000, sha256('shop'), 'secret') RETURNING id");
@@ -152,11 +150,10 @@ TEST(link_offer_code_history, a_new_code_counts_only_the_clicks_made_after_it_wa
         "INSERT INTO links (slug, target_url, offer_id) VALUES ('bio', 'https://shop.example/p', " + offer + ") RETURNING id"));
 
     auto const now = system_clock::now();
-    auto const data_dir = std::filesystem::temp_directory_path() / ("ll-code-creation-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(data_dir);
+    journal_dir const data_dir("code-creation");
     {
         // Five days and two days before the code.
-        linkledger::clicks::click_journal journal(data_dir / "journal");
+        auto journal = data_dir.journal();
         auto const at = [&](auto ago) { return time_point_cast<system_clock::duration>(now - ago); };
         ASSERT_TRUE(journal.append(journal_click("ccr1", bio, at(days(5)), "203.0.113.1")));
         ASSERT_TRUE(journal.append(journal_click("ccr2", bio, at(days(2)), "203.0.113.2")));
@@ -192,7 +189,6 @@ TEST(link_offer_code_history, a_new_code_counts_only_the_clicks_made_after_it_wa
     EXPECT_EQ(clicks_of("code", code_id, "-15 days", "1 day"), 2);
     EXPECT_EQ(clicks_of("code", code_id, "-15 days", "-1 day"), 0);
     EXPECT_EQ(clicks_of("link", std::to_string(bio), "-15 days", "-1 day"), 2);
-    std::filesystem::remove_all(data_dir);
 }
 
 // Migration 0029 on a database with links and codes: what came before is not known, so each
