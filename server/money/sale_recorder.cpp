@@ -227,11 +227,18 @@ bool is_move_backwards(std::string const& from, std::string const& to)
     return from != to && (from == "rejected" || (to != "rejected" && rank(to) < rank(from)));
 }
 
+// A shop's own delivery (an order webhook), which states the shop's figures and status but
+// never a commission.
+bool from_a_shop(std::string const& via)
+{
+    return via == "shopify" || via == "woocommerce";
+}
+
 std::string audit_actor(std::string const& via)
 {
     if (via == "postback")
         return "postback";
-    if (via == "shopify" || via == "woocommerce")
+    if (from_a_shop(via))
         return "webhook";
     return "system";
 }
@@ -423,7 +430,7 @@ struct shop_refunds_kept {
 shop_refunds_kept keep_shop_refunds(pqxx::transaction_base& tx, offer const& o, std::optional<std::int64_t> id,
                                     sale& s, std::string const& currency)
 {
-    if (s.via == "shopify" || s.via == "woocommerce")
+    if (from_a_shop(s.via))
         return {}; // a shop's delivery books the shop's figures already
     order_bases bases{s.amount_minor, s.amount_minor};
     bool copy = true;
@@ -558,7 +565,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             // An empty commission cell, or a postback without one, booked 0.00 in silence while
             // the statement pays the network's figure: only a file without the column said so.
             if (rule.type == "reported" && !s.reported_commission_minor && s.amount_minor > 0 &&
-                s.via != "shopify" && s.via != "woocommerce") // a shop never sends one
+                !from_a_shop(s.via))
                 warnings.push_back({"commission_missing", "no commission came with this sale of an offer paying the "
                                                   "network's commission: it is booked at 0.00 until the network "
                                                   "sends its figure"});
@@ -665,7 +672,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // update undid (paid back to approved). Out of rejected it may speak for itself (a WooCommerce
     // order failed, then paid again): that move is made, as any stated one, and audited.
     auto stated = s.status;
-    if (stated && (s.via == "shopify" || s.via == "woocommerce") && stored_status == "paid" &&
+    if (stated && from_a_shop(s.via) && stored_status == "paid" &&
         is_move_backwards(stored_status, *stated)) {
         warnings.push_back({"status", "the shop's order reads " + *stated + "; the sale stays " + stored_status +
                                           " (a status moves back only by hand)"});
