@@ -1034,8 +1034,9 @@ TEST_F(money, editing_a_promo_code_with_null_clears_the_field_and_absent_keeps_i
 
 // The rankings compare commission within a currency only: ¥3,500 (3500 minor units) sorted
 // above €32.50 (3250) in the link, code, offer and source groupings. Each currency is a block,
-// the currency of the most sales first, as group_by=video ranks them. The sales are dated on a
-// day of their own, so the report holds only them.
+// the currency of the most sales first, as group_by=video ranks them: yen, with four sales
+// against the euro's three, comes before it though "JPY" sorts after "EUR" and ¥3,500 is the
+// smaller sum of money. The sales are dated on a day of their own, so the report holds only them.
 TEST_F(money, rankings_by_link_code_offer_and_source_compare_commission_within_a_currency)
 {
     auto const eur = make_offer(R"({"type":"percent","rate_bps":1000})", "EUR");
@@ -1048,7 +1049,7 @@ TEST_F(money, rankings_by_link_code_offer_and_source_compare_commission_within_a
     };
     std::vector<ranked> rows{{"rank-a", eur, {16250, 16250}, {}, {}}, // €32.50 of commission over 2 sales
                              {"rank-b", eur, {1000}, {}, {}},         // €1.00
-                             {"rank-c", jpy, {35000}, {}, {}}};       // ¥3,500
+                             {"rank-c", jpy, {10000, 10000, 10000, 5000}, {}, {}}}; // ¥3,500 over 4 sales
     int n = 0;
     for (auto& r : rows) {
         r.link = std::to_string(ll->create_link(R"({"target_url":"https://shop.example/r","slug":")" + r.name + "\"}")
@@ -1077,13 +1078,13 @@ TEST_F(money, rankings_by_link_code_offer_and_source_compare_commission_within_a
                                " " + std::to_string(row.at("commission_minor").as_int64()));
         return keys;
     };
-    EXPECT_EQ(order("link"), (std::vector<std::string>{rows[0].link + " EUR 3250", rows[1].link + " EUR 100",
-                                                        rows[2].link + " JPY 3500"}));
-    EXPECT_EQ(order("code"), (std::vector<std::string>{rows[0].code + " EUR 3250", rows[1].code + " EUR 100",
-                                                        rows[2].code + " JPY 3500"}));
-    EXPECT_EQ(order("source"), (std::vector<std::string>{"rank-a EUR 3250", "rank-b EUR 100", "rank-c JPY 3500"}));
-    EXPECT_EQ(order("offer"), (std::vector<std::string>{std::to_string(id_of(eur)) + " EUR 3350",
-                                                         std::to_string(id_of(jpy)) + " JPY 3500"}));
+    EXPECT_EQ(order("link"), (std::vector<std::string>{rows[2].link + " JPY 3500", rows[0].link + " EUR 3250",
+                                                        rows[1].link + " EUR 100"}));
+    EXPECT_EQ(order("code"), (std::vector<std::string>{rows[2].code + " JPY 3500", rows[0].code + " EUR 3250",
+                                                        rows[1].code + " EUR 100"}));
+    EXPECT_EQ(order("source"), (std::vector<std::string>{"rank-c JPY 3500", "rank-a EUR 3250", "rank-b EUR 100"}));
+    EXPECT_EQ(order("offer"), (std::vector<std::string>{std::to_string(id_of(jpy)) + " JPY 3500",
+                                                         std::to_string(id_of(eur)) + " EUR 3350"}));
 }
 
 // A period's ends are the instants asked, to the fraction of a second: a `from` of
