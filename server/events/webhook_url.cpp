@@ -125,6 +125,11 @@ std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_
         return "url must be https (http:// only with LINKLEDGER_WEBHOOK_ALLOW_PRIVATE=1)";
     if (!u.has_authority() || u.host().empty())
         return "url must name a host";
+    // Boost.URL 1.81 reads https://1.2.3.4.5/ as the host 1.2.3.4 and the path ".5/": the
+    // deliveries would go to another host than the one written. After a host, a path starts
+    // with a slash.
+    if (auto const path = u.encoded_path(); !path.empty() && path.front() != '/')
+        return "url host is not a valid name or address (what follows it must be :port or /path)";
     // One trailing dot makes a name fully qualified; two or more leave an empty label, which no
     // valid name has ("localhost.." is neither localhost nor anything DNS can hold).
     if (u.host().ends_with(".."))

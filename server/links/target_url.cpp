@@ -32,6 +32,23 @@ void replace_all(std::string& text, std::string_view from, std::string_view to,
     }
 }
 
+// The WHATWG URL standard's "ends in a number": a host whose last label (a trailing dot aside)
+// is decimal digits, or 0x and hex digits, is read by browsers as an IPv4 address.
+bool ends_in_a_number(std::string_view host)
+{
+    if (host.size() > 1 && host.back() == '.')
+        host.remove_suffix(1);
+    auto const dot = host.rfind('.');
+    auto const last = dot == std::string_view::npos ? host : host.substr(dot + 1);
+    auto const all_of = [](std::string_view text, auto is) {
+        return std::all_of(text.begin(), text.end(), [&](char c) { return is(static_cast<unsigned char>(c)); });
+    };
+    if (!last.empty() && all_of(last, [](unsigned char c) { return std::isdigit(c) != 0; }))
+        return true;
+    return last.size() >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X') &&
+           all_of(last.substr(2), [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
+
 } // namespace
 
 std::optional<std::string> target_url_problem(std::string_view url, std::string_view field)
@@ -54,6 +71,16 @@ std::optional<std::string> target_url_problem(std::string_view url, std::string_
         return says(" must start with http:// or https://");
     if (parsed->encoded_host().empty())
         return says(" must name a host");
+    // Boost.URL 1.81 reads https://1.2.3.4.5/ as the host 1.2.3.4 and the path ".5/" (a path
+    // after an authority must start with a slash; "./" is 1.2.3.4.'s trailing dot, which
+    // browsers accept), and takes 256.1.1.1 for a name; a browser reads a host that ends in a
+    // number as an IPv4 address and, when it is not one, shows the follower an error page.
+    auto path = std::string_view(parsed->encoded_path());
+    if (parsed->host_type() == boost::urls::host_type::ipv4 && (path == "." || path.starts_with("./")))
+        path.remove_prefix(1);
+    if ((!path.empty() && path.front() != '/') ||
+        (parsed->host_type() == boost::urls::host_type::name && ends_in_a_number(parsed->host())))
+        return says(" has a host that ends in a number: a browser reads it as an IPv4 address, to be written as four numbers from 0 to 255");
     if (parsed->has_userinfo())
         return says(" must not carry a user name or password");
     if (auto const port = parsed->port(); !port.empty()) {

@@ -57,6 +57,23 @@ TEST(target_url, rejects_relative_empty_hostless_and_userinfo)
     }
 }
 
+// Browsers (the WHATWG URL standard) read a host whose last label is a number as an IPv4
+// address and show an error page when it is not one; Boost.URL takes such hosts for names.
+TEST(target_url, rejects_a_host_that_ends_in_a_number_but_is_not_an_ipv4_address)
+{
+    for (auto const* bad : {"https://1.2.3.4.5/", "https://256.1.1.1/p", "http://example.123/",
+                            "http://1.2.3/", "http://0x7f.0.0.1/", "https://shop.example.1./", "https://a.0x/",
+                            "https://1.2.3.4x/p", "https://1.2.3.4.5:8443/x", "https://1.2.3.4../"}) {
+        auto const problem = target_url_problem(bad);
+        ASSERT_TRUE(problem.has_value()) << bad;
+        EXPECT_NE(problem->find("ends in a number"), std::string::npos) << *problem;
+    }
+    for (auto const* good : {"https://1.2.3.4/", "https://shop123.example/", "https://123shop.example/p",
+                             "https://example.com./", "https://0x.example/", "https://v2.shop.example/a.1",
+                             "https://1.2.3.4./p", "https://1.2.3.4."})
+        EXPECT_FALSE(target_url_problem(good).has_value()) << good << ": " << *target_url_problem(good);
+}
+
 // The host is the creator's: a placeholder there would let a visitor's utm_source or Referer
 // pick where the link sends people (https://{source}/x with utm_source=evil.com).
 TEST(target_url, rejects_a_placeholder_in_the_scheme_host_or_port)
