@@ -64,6 +64,17 @@ auto audited(pqxx::connection& conn, http::request_context const& ctx, Change&& 
     return result;
 }
 
+// The same in a transaction the caller commits, with what else must be kept with the change
+// (a booking's Idempotency-Key, money/idempotency_store).
+template <class Change, class Answer>
+auto audited(pqxx::work& tx, http::request_context const& ctx, Change&& change, Answer&& answer)
+{
+    auto result = change(tx);
+    if (detail::made_a_change(result))
+        record_change(tx, ctx, answer(result));
+    return result;
+}
+
 // Newest first: entries with an id below `before_id` (0: from the newest), at most `limit`.
 boost::json::array list(pqxx::connection& conn, int limit, std::int64_t before_id);
 

@@ -11,6 +11,7 @@
 #include "money/conversion_status.hpp"
 #include "money/conversion_store.hpp"
 #include "money/csv_import.hpp"
+#include "money/idempotency_store.hpp"
 #include "money/record_id.hpp"
 #include "money/store_rows.hpp"
 #include "money/sale_checks.hpp"
@@ -118,8 +119,8 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
         s.click_id = http::optional_string(body, "click_id", 64).value_or("");
         s.code = http::optional_string(body, "code", 64).value_or("");
         s.occurred_at = http::optional_time(body, "occurred_at").value_or("");
-        auto const outcome = co_await db.run([&](pqxx::connection& conn) {
-            return audit::audited(conn, ctx, [&](auto& tx) {
+        auto booking = book_once(db, ctx, [&](pqxx::work& tx) {
+            auto const outcome = audit::audited(tx, ctx, [&](auto& tx) {
                 auto const o = require_offer(tx, *offer_id);
                 // A figure the offer's rule would not use is refused, not dropped without a word.
                 if (s.reported_commission_minor && o.commission.type != "reported")
@@ -130,16 +131,20 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
                 return record_sale(tx, o, s, settings);
             },
                                   [](sale_outcome const& made) { return made.conversion; });
+            // The sale as booked, with what the creator should know of it, as a postback's answer
+            // and an import's row say it: an amount above what a shop's refunds leave of the order
+            // is booked at what they leave, and the typed sale says so. Always there, [] when
+            // nothing.
+            auto answer = outcome.conversion;
+            boost::json::array warnings;
+            for (auto const& warning : outcome.warnings)
+                warnings.emplace_back(warning.text);
+            answer["warnings"] = std::move(warnings);
+            return booked{outcome.result == "created" ? status::created : status::ok, std::move(answer)};
         });
-        // The sale as booked, with what the creator should know of it, as a postback's answer and
-        // an import's row say it: an amount above what a shop's refunds leave of the order is
-        // booked at what they leave, and the typed sale says so. Always there, [] when nothing.
-        auto answer = outcome.conversion;
-        boost::json::array warnings;
-        for (auto const& warning : outcome.warnings)
-            warnings.emplace_back(warning.text);
-        answer["warnings"] = std::move(warnings);
-        co_return http::json_response(outcome.result == "created" ? status::created : status::ok, answer);
+        // Named, not a temporary of the co_await: g++ 12 mis-destroys those (db/database.hpp).
+        auto const answered = co_await std::move(booking);
+        co_return http::kept_response(answered);
     }, api);
 
     routes.add(http::verb::patch, "/api/v1/conversions/{id}", [&db](http::request_context& ctx) -> net::awaitable<http::response> {
@@ -165,11 +170,14 @@ void add_conversion_routes(http::router& routes, db::database& db, attribution_s
         if (offer_id == 0)
             throw http::bad_field("offer_id", "offer_id is required", "required");
         auto const parsed = parse_sales_csv(ctx.req.body());
-        auto report = co_await db.run([&](pqxx::connection& conn) {
-            return audit::audited(conn, ctx, [&](auto& tx) { return import_sales(tx, offer_id, parsed, settings); },
-                                  [](boost::json::object const& made) { return made; });
+        auto booking = book_once(db, ctx, [&](pqxx::work& tx) {
+            auto report = audit::audited(tx, ctx, [&](auto& tx) { return import_sales(tx, offer_id, parsed, settings); },
+                                         [](boost::json::object const& made) { return made; });
+            return booked{status::ok, std::move(report)};
         });
-        co_return http::json_response(status::ok, report);
+        // Named, not a temporary of the co_await: g++ 12 mis-destroys those (db/database.hpp).
+        auto const answered = co_await std::move(booking);
+        co_return http::kept_response(answered);
     }, {.requires_api_key = true, .max_body_bytes = k_max_csv_bytes});
 }
 

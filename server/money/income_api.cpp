@@ -7,6 +7,7 @@
 #include "http/pagination.hpp"
 #include "http/response.hpp"
 #include "money/amount.hpp"
+#include "money/idempotency_store.hpp"
 #include "money/income_store.hpp"
 #include "money/record_id.hpp"
 #include "money/store_rows.hpp"
@@ -60,15 +61,18 @@ net::awaitable<http::response> create(db::database& db, http::request_context& c
     e.date = *date;
     e.video_id = http::optional_int(body, "video_id", 1, k_max_id);
     e.note = http::optional_string(body, "note", 500).value_or("");
-    auto const created = co_await db.run([&](pqxx::connection& conn) {
-        return db::mapping_constraint_errors([&] {
+    auto booking = book_once(db, ctx, [&](pqxx::work& tx) {
+        auto const created = db::mapping_constraint_errors([&] {
             return db::mapping_bad_time("date", [&] {
-                return audit::audited(conn, ctx, [&](auto& tx) { return insert_income(tx, e, zone); },
+                return audit::audited(tx, ctx, [&](auto& tx) { return insert_income(tx, e, zone); },
                                       [](income_entry const& made) { return to_json(made); });
             });
         });
+        return booked{status::created, to_json(created)};
     });
-    co_return http::json_response(status::created, to_json(created));
+    // Named, not a temporary of the co_await: g++ 12 mis-destroys those (db/database.hpp).
+    auto const answered = co_await std::move(booking);
+    co_return http::kept_response(answered);
 }
 
 net::awaitable<http::response> list(db::database& db, http::request_context& ctx, std::string const& zone)

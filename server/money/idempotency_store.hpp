@@ -1,0 +1,45 @@
+// Money booked once per Idempotency-Key (http/idempotency_key): a client that retries a POST
+// after a timeout, with the key it sent the first time, gets the first answer again
+// (Idempotent-Replayed: true) and nothing is booked twice. Table idempotency_keys (0035).
+// Invariants:
+//   - A key's row is written in the transaction of its booking: both commit or neither, so a
+//     crash between them leaves neither. A refused request (4xx) or a failure (5xx) rolls back
+//     and keeps no row: nothing was booked, and the client may send it again, fixed, with the
+//     same key (the draft asks a client to correct a refused request before retrying; Stripe
+//     keeps nothing for a request that failed its checks either).
+//   - Keys are the caller's (its API key, or the dashboard user): two callers' equal keys are
+//     two keys.
+//   - The same key with another request (method, target or body) is a 422 naming the header.
+//   - While one request with a key is being booked, another with the same key is a 409 at
+//     once (the draft's answer), rather than a database thread held waiting for the first;
+//     the client retries and is answered with the first one's answer. Under the 409 stands the
+//     table's primary key: even two bookings that both passed it could not both commit.
+//   - A key lives 24 hours: an older row is never replayed, and is deleted when a later key is
+//     written (keyed POSTs are rare and made by people: they carry the sweep), or taken over
+//     by the same key sent again.
+#pragma once
+
+#include "db/database.hpp"
+#include "http/idempotency_key.hpp"
+#include "http/router.hpp"
+
+#include <boost/json/value.hpp>
+#include <pqxx/transaction>
+
+#include <functional>
+
+namespace linkledger::money {
+
+// What a booking answers.
+struct booked {
+    http::status status = http::status::ok;
+    boost::json::value body;
+};
+
+// Runs `book(tx)` in a transaction of its own and commits it. With an Idempotency-Key: at
+// most once per key and caller in 24 hours, as the invariants above say. Throws the 400 of a
+// malformed key before anything runs.
+http::net::awaitable<http::kept_answer> book_once(db::database& db, http::request_context const& ctx,
+                                                  std::function<booked(pqxx::work&)> book);
+
+} // namespace linkledger::money

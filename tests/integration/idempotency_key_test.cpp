@@ -1,0 +1,234 @@
+// The Idempotency-Key header over real HTTP on the real database: a POST that books money,
+// retried with its key after a timeout, is answered again and books nothing twice
+// (money/idempotency_store).
+#include "instance.hpp"
+
+#include <gtest/gtest.h>
+
+#include <latch>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace linkledger::testing;
+
+namespace {
+
+class idempotency_key : public shared_instance_test<idempotency_key> {
+public:
+    static constexpr char const* k_label = "idempotency";
+
+protected:
+    static std::int64_t make_offer()
+    {
+        auto const reply = ll->api("POST", "/api/v1/offers",
+                                   R"({"name":"Shop","currency":"EUR","commission":{"type":"percent","rate_bps":1000}})");
+        EXPECT_EQ(reply.status, 201) << reply.body;
+        return reply.json().as_object().at("id").as_int64();
+    }
+
+    // A sale typed by hand, without a txid: nothing but the key tells a retry from a second sale.
+    static std::string sale(std::int64_t offer_id, int amount_minor = 1999)
+    {
+        return R"({"offer_id":)" + std::to_string(offer_id) + R"(,"amount_minor":)" + std::to_string(amount_minor) +
+               R"(,"currency":"EUR","status":"approved"})";
+    }
+
+    static http_reply post(std::string const& target, std::string const& body, std::string const& key,
+                           std::string const& api_key = "")
+    {
+        http_request req{"POST", target, body, {{"Authorization", "Bearer " + (api_key.empty() ? ll->key() : api_key)}}};
+        if (!key.empty())
+            req.headers["Idempotency-Key"] = key;
+        return send(ll->port(), req);
+    }
+
+    static std::string sales_of(std::int64_t offer_id)
+    {
+        return ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + std::to_string(offer_id));
+    }
+
+    static void expect_key_error(http_reply const& reply, int status)
+    {
+        EXPECT_EQ(reply.status, status) << reply.body;
+        EXPECT_EQ(reply.json().at("error").at("field").as_string(), "Idempotency-Key") << reply.body;
+    }
+};
+
+TEST_F(idempotency_key, a_retried_sale_is_booked_once_and_answered_with_the_first_answer)
+{
+    auto const offer = make_offer();
+    auto const first = post("/api/v1/conversions", sale(offer), "retry-sale-1");
+    ASSERT_EQ(first.status, 201) << first.body;
+    EXPECT_EQ(first.header("Idempotent-Replayed"), "");
+    auto const retry = post("/api/v1/conversions", sale(offer), "retry-sale-1");
+    EXPECT_EQ(retry.status, 201) << retry.body;
+    EXPECT_EQ(retry.body, first.body);
+    EXPECT_EQ(retry.header("Idempotent-Replayed"), "true");
+    EXPECT_EQ(sales_of(offer), "1");
+    // A replay changed nothing, so the audit log has the one sale.
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.create' AND target_id = " +
+                                   std::to_string(first.json().at("id").as_int64())),
+              "1");
+}
+
+TEST_F(idempotency_key, a_retried_income_entry_and_csv_import_are_booked_once)
+{
+    std::string const income = R"({"stream":"brand_deals","amount_minor":50000,"currency":"EUR","date":"2026-11-20",)"
+                               R"("note":"idempotency retry"})";
+    auto const first = post("/api/v1/income", income, "retry-income-1");
+    ASSERT_EQ(first.status, 201) << first.body;
+    auto const retry = post("/api/v1/income", income, "retry-income-1");
+    EXPECT_EQ(retry.status, 201);
+    EXPECT_EQ(retry.body, first.body);
+    EXPECT_EQ(retry.header("Idempotent-Replayed"), "true");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM income WHERE note = 'idempotency retry'"), "1");
+
+    // An import's answer says what the first attempt did (created 1), not what a repeat would
+    // (unchanged 1).
+    auto const offer = make_offer();
+    auto const target = "/api/v1/conversions/import?offer_id=" + std::to_string(offer);
+    std::string const csv = "txid,amount,currency,status,date\r\nIDEM-CSV-1,12.50,EUR,approved,2026-11-20\r\n";
+    auto const imported = post(target, csv, "retry-import-1");
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    EXPECT_EQ(imported.json().at("created").as_int64(), 1);
+    auto const again = post(target, csv, "retry-import-1");
+    EXPECT_EQ(again.body, imported.body);
+    EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+    EXPECT_EQ(sales_of(offer), "1");
+}
+
+TEST_F(idempotency_key, the_same_key_with_another_request_is_a_422_naming_the_header)
+{
+    auto const offer = make_offer();
+    ASSERT_EQ(post("/api/v1/conversions", sale(offer, 1000), "reused-1").status, 201);
+    expect_key_error(post("/api/v1/conversions", sale(offer, 2000), "reused-1"), 422);
+    // Another route with the key is another request too.
+    expect_key_error(post("/api/v1/income", R"({"stream":"other","amount_minor":1,"currency":"EUR","date":"2026-11-20"})",
+                          "reused-1"),
+                     422);
+    EXPECT_EQ(sales_of(offer), "1");
+    EXPECT_EQ(ll->db().query_value("SELECT amount_minor FROM conversions WHERE offer_id = " + std::to_string(offer)),
+              "1000");
+}
+
+TEST_F(idempotency_key, a_refused_request_keeps_no_key_so_the_fixed_one_is_booked)
+{
+    auto const offer = make_offer();
+    // Refused as it is read, and refused in the booking's transaction (a percent offer computes
+    // its own commission).
+    auto const unread = post("/api/v1/conversions", R"({"offer_id":)" + std::to_string(offer) + "}", "fixed-1");
+    EXPECT_EQ(unread.status, 400) << unread.body;
+    auto const refused = post("/api/v1/conversions",
+                              R"({"offer_id":)" + std::to_string(offer) +
+                                  R"(,"amount_minor":1999,"currency":"EUR","commission_minor":200})",
+                              "fixed-1");
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_EQ(refused.json().at("error").at("field").as_string(), "commission_minor") << refused.body;
+    auto const fixed = post("/api/v1/conversions", sale(offer), "fixed-1");
+    EXPECT_EQ(fixed.status, 201) << fixed.body;
+    EXPECT_EQ(fixed.header("Idempotent-Replayed"), "");
+    EXPECT_EQ(sales_of(offer), "1");
+}
+
+TEST_F(idempotency_key, two_callers_with_the_same_key_book_two_sales)
+{
+    auto const offer = make_offer();
+    auto const other_caller = make_api_key(ll->db());
+    auto const mine = post("/api/v1/conversions", sale(offer), "shared-key-1");
+    auto const theirs = post("/api/v1/conversions", sale(offer), "shared-key-1", other_caller);
+    EXPECT_EQ(mine.status, 201) << mine.body;
+    EXPECT_EQ(theirs.status, 201) << theirs.body;
+    EXPECT_EQ(theirs.header("Idempotent-Replayed"), "");
+    EXPECT_NE(mine.json().at("id"), theirs.json().at("id"));
+    EXPECT_EQ(sales_of(offer), "2");
+}
+
+TEST_F(idempotency_key, without_a_key_every_post_books_as_before)
+{
+    auto const offer = make_offer();
+    auto const keys_before = ll->db().query_value("SELECT count(*) FROM idempotency_keys");
+    auto const one = post("/api/v1/conversions", sale(offer), "");
+    auto const two = post("/api/v1/conversions", sale(offer), "");
+    EXPECT_EQ(one.status, 201) << one.body;
+    EXPECT_EQ(two.status, 201) << two.body;
+    EXPECT_EQ(two.header("Idempotent-Replayed"), "");
+    EXPECT_NE(one.json().at("id"), two.json().at("id"));
+    EXPECT_EQ(sales_of(offer), "2");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM idempotency_keys"), keys_before);
+}
+
+TEST_F(idempotency_key, a_malformed_key_is_a_400_naming_the_header_and_books_nothing)
+{
+    auto const offer = make_offer();
+    for (auto const& bad : {std::string(256, 'k'), std::string("caf\xc3\xa9"), std::string("\"\""),
+                            std::string("\"a\\\"b\"")})
+        expect_key_error(post("/api/v1/conversions", sale(offer), bad), 400);
+    EXPECT_EQ(sales_of(offer), "0");
+    // 255 characters, spaces and punctuation are a key; so is the draft's quoted form, the same
+    // key as its text.
+    auto const longest = std::string(254, 'k') + "~";
+    EXPECT_EQ(post("/api/v1/conversions", sale(offer), longest).status, 201);
+    EXPECT_EQ(post("/api/v1/conversions", sale(offer), "order 42 / try #1").status, 201);
+    auto const plain = post("/api/v1/conversions", sale(offer), "8e03978e-40d5-43e8-bc93-6894a57f9324");
+    auto const quoted = post("/api/v1/conversions", sale(offer), "\"8e03978e-40d5-43e8-bc93-6894a57f9324\"");
+    EXPECT_EQ(plain.status, 201);
+    EXPECT_EQ(quoted.header("Idempotent-Replayed"), "true");
+    EXPECT_EQ(quoted.body, plain.body);
+    EXPECT_EQ(sales_of(offer), "3");
+}
+
+TEST_F(idempotency_key, the_same_key_sent_twice_at_once_books_one_sale)
+{
+    auto const offer = make_offer();
+    // Several rounds, so that some of them overlap for real on two connections.
+    constexpr int k_rounds = 8;
+    for (int round = 0; round < k_rounds; ++round) {
+        auto const key = "at-once-" + std::to_string(round);
+        std::vector<http_reply> replies(2);
+        std::latch start(2);
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < replies.size(); ++i)
+            threads.emplace_back([&, i] {
+                start.arrive_and_wait();
+                replies[i] = post("/api/v1/conversions", sale(offer), key);
+            });
+        for (auto& t : threads)
+            t.join();
+        // One booked it; the other got its answer again, or was told to retry (409).
+        int booked = 0;
+        for (auto const& r : replies) {
+            if (r.status == 201 && r.header("Idempotent-Replayed").empty())
+                ++booked;
+            else if (r.status == 201)
+                EXPECT_EQ(r.header("Idempotent-Replayed"), "true");
+            else
+                expect_key_error(r, 409);
+        }
+        EXPECT_EQ(booked, 1) << replies[0].body << " / " << replies[1].body;
+        auto const retry = post("/api/v1/conversions", sale(offer), key);
+        EXPECT_EQ(retry.status, 201);
+        EXPECT_EQ(retry.header("Idempotent-Replayed"), "true");
+    }
+    EXPECT_EQ(sales_of(offer), std::to_string(k_rounds));
+}
+
+TEST_F(idempotency_key, a_key_older_than_24_hours_is_not_replayed_and_is_swept)
+{
+    auto const offer = make_offer();
+    ASSERT_EQ(post("/api/v1/conversions", sale(offer), "old-key-1").status, 201);
+    ASSERT_EQ(post("/api/v1/conversions", sale(offer), "old-key-2").status, 201);
+    ll->db().execute("UPDATE idempotency_keys SET created_at = now() - interval '24 hours 1 minute'");
+    // The same key a day later is a new operation: booked, even with another body.
+    auto const later = post("/api/v1/conversions", sale(offer, 500), "old-key-1");
+    EXPECT_EQ(later.status, 201) << later.body;
+    EXPECT_EQ(later.header("Idempotent-Replayed"), "");
+    EXPECT_EQ(sales_of(offer), "3");
+    // Writing a key swept the expired ones: old-key-2's row is gone, old-key-1's is the new one.
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM idempotency_keys WHERE created_at < now() - interval '1 hour'"),
+              "0");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM idempotency_keys WHERE key_sha256 = sha256('old-key-1')"),
+              "1");
+}
+
+} // namespace
