@@ -4,7 +4,10 @@
 #include "instance.hpp"
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
+#include <csignal>
+#include <future>
 #include <latch>
 #include <string>
 #include <thread>
@@ -229,6 +232,52 @@ TEST_F(idempotency_key, a_key_older_than_24_hours_is_not_replayed_and_is_swept)
               "0");
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM idempotency_keys WHERE key_sha256 = sha256('old-key-1')"),
               "1");
+}
+
+// The key's row and its booking commit together: the server dies after booking the sale and
+// before the key's row is written (held on a lock the test takes). Kept apart, the sale would
+// survive without its key, and the client's retry would book it again; together, neither is
+// kept and the retry books it once.
+TEST(idempotency_key_crash, a_server_killed_before_the_key_is_written_keeps_neither_the_sale_nor_the_key)
+{
+    instance ll("idempotency_crash");
+    auto const offer = ll.api("POST", "/api/v1/offers",
+                              R"({"name":"Shop","currency":"EUR","commission":{"type":"percent","rate_bps":1000}})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    auto const offer_id = std::to_string(offer.json().at("id").as_int64());
+
+    pqxx::connection locker(ll.db().url());
+    pqxx::work lock(locker);
+    lock.exec0("LOCK TABLE idempotency_keys IN EXCLUSIVE MODE");
+    auto posted = std::async(std::launch::async, [&] {
+        try {
+            http_request req{"POST", "/api/v1/conversions",
+                             R"({"offer_id":)" + offer_id + R"(,"amount_minor":1999,"currency":"EUR"})",
+                             {{"Authorization", "Bearer " + ll.key()}, {"Idempotency-Key", "crash-1"}}};
+            return send(ll.port(), req).status;
+        } catch (std::exception const&) {
+            return -1; // the connection died with the server
+        }
+    });
+    // The server's transaction has booked the sale and now waits to write the key.
+    EXPECT_EQ(ll.db().wait_for_value("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                                     "WHERE c.relname = 'idempotency_keys' AND NOT l.granted",
+                                     "1"),
+              "1");
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer_id), "0")
+        << "the sale is visible before its key is written";
+
+    ll.server().process().send_signal(SIGKILL);
+    ll.server().process().wait();
+    EXPECT_NE(posted.get(), 201);
+    lock.abort();
+    // PostgreSQL rolls the dead client's transaction back once it notices the closed socket.
+    EXPECT_EQ(ll.db().wait_for_value("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND pid <> pg_backend_pid() AND state <> 'idle'",
+                                     "0"),
+              "0");
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer_id), "0");
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM idempotency_keys"), "0");
 }
 
 } // namespace
