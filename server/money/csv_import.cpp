@@ -2,6 +2,7 @@
 
 #include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
+#include "money/order_lock.hpp"
 #include "money/sale_checks.hpp"
 
 #include <pqxx/pqxx>
@@ -17,6 +18,9 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
     auto const o = load_offer(tx, offer_id);
     if (!o)
         throw http::bad_field("offer_id", "no such offer", "not_found");
+    // Before any sale of the file is read (order_lock.hpp): a refund the shop delivers meanwhile
+    // then waits for the import, or the import for it, and each sees the other's.
+    lock_offer_sales(tx, o->id);
     // The network's figure is the commission of a reported offer. A file without it is still read:
     // a status update ("txid,amount,status") keeps each booked sale's commission, as record_sale
     // keeps it for a postback without one; but a new sale of it is booked at 0, which is said.
@@ -61,7 +65,7 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
                 throw http::bad_field(c->second, "two columns give " + c->second + " different values");
             auto const s = sale_from_csv_row(row, *o, [&](std::string const& txid) { return booked_currency(tx, o->id, txid); });
             pqxx::subtransaction sub(tx, "csv_row");
-            auto const outcome = record_sale(sub, *o, s, settings);
+            auto const outcome = record_sale(sub, *o, s, settings, sale_lock::offer_held);
             sub.commit();
             result["result"] = outcome.result;
             result["conversion_id"] = outcome.id;

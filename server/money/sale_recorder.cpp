@@ -6,6 +6,7 @@
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "money/amount.hpp"
+#include "money/order_lock.hpp"
 #include "money/sale_checks.hpp"
 #include "money/shop_refund_totals.hpp"
 
@@ -501,12 +502,16 @@ std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int6
 
 
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& given,
-                         attribution_settings const& settings)
+                         attribution_settings const& settings, sale_lock lock)
 {
     auto s = canonical(given);
     // Every limit but the one that depends on the rule a sale is priced by, which is known once
     // the sale is found (a booked sale keeps its own): checked below.
     check_sale_but_commission_rule(s);
+    // Before the sale and its shop refunds are read: a refund recorded at this moment is then
+    // either committed and read here, or waits and finds this sale (order_lock.hpp).
+    if (lock == sale_lock::take)
+        lock_sale(tx, o.id, s.txid);
     std::optional<std::string> read_at;
     auto const time_dropped = drop_time_ahead(tx, s, settings.time_zone, read_at);
     // The time given, as stored: read once (a shop's was read above).
@@ -576,7 +581,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         // Another request booked the same sale a moment ago: treat this one as its repeat, as
         // given (the shop's refunds are taken off again from what the sender said, and a time
         // too far ahead is dropped and said again).
-        return record_sale(tx, o, given, settings);
+        return record_sale(tx, o, given, settings, lock);
     }
     auto const& row = existing[0];
     auto const id = row[0].as<std::int64_t>();

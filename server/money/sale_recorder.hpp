@@ -21,7 +21,8 @@
 // A sale whose order a shop refunded in part is never booked by another door above what the
 // shop's figures leave (the order's base less its refunds, shop_refund_totals.hpp): a network
 // restating its first amount does not undo the shop's refunds, and refunds the shop delivered
-// before any sale of their order apply when that sale is first booked. A reported commission
+// before any sale of their order apply when that sale is first booked, as do those delivered at
+// the same moment (each door holds the sale's lock, order_lock.hpp). A reported commission
 // takes the refunds' share of the figure as its sender stated it (with the amount it came with,
 // migrations/0034), rounded once however many refunds follow.
 //
@@ -120,9 +121,13 @@ inline std::string unnamed_currency(offer const& o, std::string_view txid, booke
     return o.currency;
 }
 
+// Whether record_sale takes the sale's lock (order_lock.hpp) or the caller holds its offer's
+// (lock_offer_sales: an import, booking many sales in one transaction).
+enum class sale_lock { take, offer_held };
+
 // Throws http_error 400 naming the field for a sale that cannot be booked as given.
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& s,
-                         attribution_settings const& settings);
+                         attribution_settings const& settings, sale_lock lock = sale_lock::take);
 
 // A status change on an existing conversion (refund, approval); nothing when there is none.
 std::optional<sale_outcome> change_status(pqxx::transaction_base& tx, std::int64_t conversion_id,

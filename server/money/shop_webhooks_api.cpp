@@ -8,6 +8,7 @@
 #include "http/response.hpp"
 #include "money/amount.hpp"
 #include "money/intake_audit.hpp"
+#include "money/order_lock.hpp"
 #include "money/shop_orders.hpp"
 #include "money/shop_refund_totals.hpp"
 
@@ -106,18 +107,6 @@ constexpr char const* k_prune_deliveries = R"sql(
 DELETE FROM shop_deliveries WHERE received_at < now() - interval '30 days'
 )sql";
 
-// Deliveries of one order are handled one at a time: an order update and a refund handled at
-// once would each sum the refunds without the other's, and the last to write would win. Each
-// statement after the lock sees what the previous holder committed (READ COMMITTED).
-constexpr char const* k_lock_order = R"sql(
-SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2, 0))
-)sql";
-
-void lock_order(pqxx::work& tx, offer const& o, std::string const& txid)
-{
-    tx.exec_params(k_lock_order, o.id, txid);
-}
-
 // A refund's transactions are in the currency they name, else in `fallback` (its sale's, or the
 // offer's).
 std::string refund_currency(shop_refund const& refund, std::string const& fallback)
@@ -170,7 +159,7 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
 {
     if (refund.id.empty())
         return {{"result", "ignored"}, {"reason", "a refund without an id cannot be counted once"}};
-    lock_order(tx, o, refund.txid);
+    lock_sale(tx, o.id, refund.txid);
     auto const rows = tx.exec_params(k_sale_of_order, o.id, refund.txid);
     if (rows.empty()) {
         // Deliveries can overtake each other: the refund counts when its order arrives.
@@ -219,7 +208,7 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
     auto s = sale_from_shop_order(order, o, via);
     // Signed: a real order, whose time only the shop's clock can have got wrong.
     s.arrival_when_ahead = true;
-    lock_order(tx, o, s.txid);
+    lock_sale(tx, o.id, s.txid);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const bases = order_bases_minor(order, currency);
     boost::json::array not_counted;

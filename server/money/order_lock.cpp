@@ -1,0 +1,30 @@
+#include "money/order_lock.hpp"
+
+#include "money/sale_recorder.hpp"
+
+#include <pqxx/pqxx>
+
+namespace linkledger::money {
+namespace {
+
+// The offer's lock in the two-integer key space (apart from the sales' one-bigint keys), under a
+// class of its own (login_throttle has 1280).
+constexpr char const* k_lock_offer_shared = "SELECT pg_advisory_xact_lock_shared(1281, hashtext($1::text))";
+constexpr char const* k_lock_offer = "SELECT pg_advisory_xact_lock(1281, hashtext($1::text))";
+constexpr char const* k_lock_sale = "SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2, 0))";
+
+} // namespace
+
+void lock_sale(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid)
+{
+    // The offer's first, as an import takes it: then the sale's.
+    tx.exec_params(k_lock_offer_shared, offer_id);
+    tx.exec_params(k_lock_sale, offer_id, canonical_txid(txid));
+}
+
+void lock_offer_sales(pqxx::transaction_base& tx, std::int64_t offer_id)
+{
+    tx.exec_params(k_lock_offer, offer_id);
+}
+
+} // namespace linkledger::money
