@@ -789,6 +789,60 @@ TEST_F(shop_refunds, a_woocommerce_refund_kept_unmarked_is_a_share_of_its_order_
               "3");
 }
 
+// A WooCommerce refund reaches us only inside its order's delivery (WooCommerce sends no refund
+// webhook of its own; a refund is an order.updated listing it), so it always comes with the order's
+// total and subtotal: 10.00 refunded of the 60.00 order whose subtotal is 45.00 takes 7.50 off a
+// subtotal sale (10.00 x 45/60), never all 10.00, whether the network's postback of 45.00 came
+// before the order, after it, or at the same moment.
+TEST_F(shop_refunds, a_woocommerce_refund_and_a_postback_of_its_order_leave_the_orders_share_in_any_order)
+{
+    auto with_refund = [body = boost::json::parse(fixture("woocommerce_order_uk.json")).as_object()](
+                           std::string const& txid) mutable {
+        body["id"] = std::stoll(txid);
+        body["status"] = "completed";
+        body["refunds"] = boost::json::parse(R"([{"id":)" + txid + R"(1,"reason":"","total":"-10.00"}])");
+        return boost::json::serialize(body);
+    };
+    auto const offer = make_offer("GBP");
+    ASSERT_EQ(postback(offer, "txid=6101&amount=45.00&status=approved").status, 200);
+    EXPECT_EQ(booked(offer, "6101"), "4500/450/approved");
+    EXPECT_EQ(result_of(woocommerce(offer, with_refund("6101"))), "updated");
+    EXPECT_EQ(booked(offer, "6101"), "3750/375/approved");
+
+    EXPECT_EQ(result_of(woocommerce(offer, with_refund("6102"))), "created");
+    EXPECT_EQ(booked(offer, "6102"), "3750/375/approved");
+    auto const after = postback(offer, "txid=6102&amount=45.00&status=approved");
+    ASSERT_EQ(after.status, 200) << after.body;
+    EXPECT_EQ(after.json().at("result"), "unchanged") << after.body;
+    EXPECT_NE(after.body.find("45.00 GBP less 7.50 GBP refunded by the shop; the sale is booked at 37.50 GBP"),
+              std::string::npos)
+        << after.body;
+    EXPECT_EQ(booked(offer, "6102"), "3750/375/approved");
+
+    for (int i = 0; i < 20; ++i) {
+        auto const txid = std::to_string(6110 + i);
+        auto const order = with_refund(txid);
+        http_request const delivery{"POST", "/webhooks/woocommerce/" + offer.id, order,
+                                    {{"X-WC-Webhook-Signature", signature(offer.secret, order)}}};
+        http_request const network{
+            "GET", "/postback/" + offer.id + "?token=" + offer.postback_token + "&txid=" + txid + "&amount=45.00&status=approved",
+            "", {}};
+        http_connection to_shop(ll->port()), to_network(ll->port());
+        std::atomic<int> ready{0};
+        auto const at_once = [&](http_connection& conn, http_request const& req) {
+            ready.fetch_add(1);
+            while (ready.load() < 2)
+                std::this_thread::yield();
+            EXPECT_EQ(conn.send(req).status, 200) << req.target;
+        };
+        std::thread a(at_once, std::ref(to_shop), std::cref(delivery));
+        std::thread b(at_once, std::ref(to_network), std::cref(network));
+        a.join();
+        b.join();
+        EXPECT_EQ(booked(offer, txid), "3750/375/approved") << txid;
+    }
+}
+
 // A sale a network's postback booked and the shop's order and refunds also reached: the network
 // restating the amount it first gave (100.00, of which the shop refunded 40.00) keeps the sale at
 // what the shop's figures leave, 60.00 (the merchant's statement: order less refunds), where it
