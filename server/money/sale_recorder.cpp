@@ -50,10 +50,15 @@ ORDER BY c.at LIMIT 1
 // day given alone ($3 its first instant, $4 the next day's) finds a code valid at any time of
 // that day, as it lets any click of the day count: checked at the day's first instant, a code
 // valid from noon lost its sales (and their video) to "none" while the code's row counted them.
+// A code counts when it was on at the sale's time (migrations/0037), not when the sale is
+// reported: one turned off since lost the sales made while followers could use it.
 constexpr char const* k_find_code = R"sql(
 SELECT id, code, link_id,
        COALESCE(video_id, linkledger_link_video_at(link_id, greatest($3::timestamptz, valid_from))) FROM promo_codes
-WHERE lower(code) = lower($1) AND offer_id = $2 AND active
+WHERE lower(code) = lower($1) AND offer_id = $2
+  AND EXISTS (SELECT 1 FROM code_activity_spans s
+              WHERE s.code_id = promo_codes.id AND s.active
+                AND (s.since <= $3::timestamptz OR s.since < $4::timestamptz) AND s.until > $3::timestamptz)
   AND (valid_from IS NULL OR valid_from <= $3::timestamptz OR valid_from < $4::timestamptz)
   AND (valid_until IS NULL OR valid_until > $3::timestamptz)
 )sql";

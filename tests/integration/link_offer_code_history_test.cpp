@@ -223,3 +223,29 @@ TEST(link_offer_code_history_migration, the_offer_and_the_link_at_the_upgrade_co
                              "WHERE c.code_id = (SELECT id FROM promo_codes WHERE code = 'LEA10')"),
               "bio:false,bare:true");
 }
+
+// Migration 0037 on a database with codes on and off: whether each was on before is not known,
+// so its state at the upgrade counts from the beginning; turning it off or on afterwards is
+// recorded from its moment, and a new code's state from the beginning.
+TEST(link_offer_code_history_migration, a_codes_state_at_the_upgrade_counts_from_the_beginning)
+{
+    scratch_database db("code_activity_migration");
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, migrations_before(37));
+    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO promo_codes (code, offer_id) SELECT 'ON10', id FROM offers;"
+               "INSERT INTO promo_codes (code, offer_id, active) SELECT 'OFF10', id, false FROM offers");
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
+    auto const spans = [&] {
+        return db.query_value("SELECT string_agg(p.code || ':' || s.active || ':' || (s.since > '-infinity') || '-' || s.until, "
+                              "',' ORDER BY p.code, s.since) FROM code_activity_spans s JOIN promo_codes p ON p.id = s.code_id");
+    };
+    EXPECT_EQ(spans(), "OFF10:false:false-infinity,ON10:true:false-infinity");
+    db.execute("UPDATE promo_codes SET active = NOT active");
+    db.execute("UPDATE promo_codes SET active = active"); // no change, nothing recorded
+    db.execute("INSERT INTO promo_codes (code, offer_id) SELECT 'NEW10', id FROM offers");
+    EXPECT_EQ(db.query_value("SELECT string_agg(p.code || ':' || a.active || ':' || (a.since > '-infinity'), ',' "
+                             "ORDER BY p.code, a.since) FROM code_activity a JOIN promo_codes p ON p.id = a.code_id"),
+              "NEW10:true:false,OFF10:false:false,OFF10:true:true,ON10:true:false,ON10:false:true");
+}

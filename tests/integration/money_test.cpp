@@ -1032,6 +1032,59 @@ TEST_F(money, editing_a_promo_code_with_null_clears_the_field_and_absent_keeps_i
     EXPECT_FALSE(cleared.json().at("active").as_bool());
 }
 
+// A code turned off after a sale and before the sale is reported (a network's report comes days
+// later) still gets that sale, with its video: the code was on when the sale was made. A sale
+// made after it was turned off goes to no code, and one made after it is on again to the code.
+// A day given alone finds the code on at any time of that day. The sale went to no code.
+TEST_F(money, a_code_turned_off_keeps_the_sales_made_while_it_was_on)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const offer_id = std::to_string(id_of(offer));
+    auto const video = created(ll->api("POST", "/api/v1/videos",
+                                       R"({"platform":"tiktok","title":"Code said","posted_at":"2026-01-01T12:00:00Z"})"));
+    auto const code = created(ll->api("POST", "/api/v1/promo-codes",
+                                      R"({"code":"OFFLATER","offer_id":)" + offer_id + R"(,"video_id":)" +
+                                          std::to_string(id_of(video)) + "}"));
+    auto const code_id = std::to_string(id_of(code));
+    auto const path = "/api/v1/promo-codes/" + code_id;
+    ASSERT_EQ(ll->api("PATCH", path, R"({"active":false})").status, 200);
+    // Turned off at noon (UTC) three days ago.
+    auto const day = ll->db().query_value("SELECT to_char(now() AT TIME ZONE 'UTC' - interval '3 days', 'YYYY-MM-DD')");
+    auto const next_day = ll->db().query_value("SELECT to_char(now() AT TIME ZONE 'UTC' - interval '2 days', 'YYYY-MM-DD')");
+    ll->db().execute("UPDATE code_activity SET since = '" + day + "T12:00:00Z' WHERE since > '-infinity' AND code_id = " + code_id);
+
+    auto const sale = [&](std::string const& txid, std::string const& occurred_at) {
+        auto body = R"({"offer_id":)" + offer_id + R"(,"txid":")" + txid + R"(","amount_minor":5000,"code":"offlater")";
+        if (!occurred_at.empty())
+            body += R"(,"occurred_at":")" + occurred_at + "\"";
+        auto const reply = created(ll->api("POST", "/api/v1/conversions", body + "}"));
+        auto const counted = reply.at("attribution") == "code";
+        EXPECT_EQ(ll->db().query_value("SELECT COALESCE(promo_code_id::text, '-') FROM conversions WHERE txid = '" + txid + "'"),
+                  counted ? code_id : "-")
+            << txid;
+        EXPECT_EQ(reply.at("video_id"), counted ? boost::json::value(id_of(video)) : boost::json::value(nullptr)) << txid;
+        EXPECT_EQ(reply.at("attribution").as_string(), counted ? "code" : "none") << txid;
+        return counted;
+    };
+    EXPECT_TRUE(sale("OFF-1", day + "T09:00:00Z"));   // made while on, reported after
+    EXPECT_FALSE(sale("OFF-2", day + "T15:00:00Z"));  // made after it was turned off
+    EXPECT_TRUE(sale("OFF-3", day));                  // that day, given alone: on in its morning
+    EXPECT_FALSE(sale("OFF-4", next_day));
+
+    // A network's report of the sale made while on, its row dated.
+    auto const report = send(ll->port(), {"POST", "/api/v1/conversions/import?offer_id=" + offer_id,
+                                          "txid,amount,code,date\nOFF-5,50.00,OFFLATER," + day + "T10:00:00Z\n",
+                                          {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}});
+    EXPECT_EQ(report.status, 200) << report.body;
+    EXPECT_EQ(ll->db().query_value("SELECT attribution || ':' || promo_code_id FROM conversions WHERE txid = 'OFF-5'"),
+              "code:" + code_id);
+
+    // On again from now: a sale made while it was off still goes to no code, one made now to it.
+    ASSERT_EQ(ll->api("PATCH", path, R"({"active":true})").status, 200);
+    EXPECT_FALSE(sale("OFF-6", next_day + "T12:00:00Z"));
+    EXPECT_TRUE(sale("OFF-7", ""));
+}
+
 // The rankings compare commission within a currency only: ¥3,500 (3500 minor units) sorted
 // above €32.50 (3250) in the link, code, offer and source groupings. Each currency is a block,
 // the currency of the most sales first, as group_by=video ranks them: yen, with four sales
