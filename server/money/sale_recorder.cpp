@@ -167,12 +167,13 @@ INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor,
                          click_id, link_id, video_id, promo_code_id, code, source, attribution, via,
                          occurred_at, attribution_deadline, model_hours,
                          commission_type, commission_rate_bps, commission_fixed_minor, network_commission_minor,
-                         occurred_at_given, click_until, stated_commission_minor, stated_amount_minor)
+                         occurred_at_given, click_until, stated_commission_minor, stated_amount_minor,
+                         status_set_by_hand)
 VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
         $15::timestamptz,
         CASE WHEN $13 = 'pending' THEN now() + make_interval(secs => $16) END,
         CASE WHEN $13 = 'pending' THEN $17::integer END,
-        $18, $19, $20, $21, $22, NULLIF($23::timestamptz, $15::timestamptz), $24, $25)
+        $18, $19, $20, $21, $22, NULLIF($23::timestamptz, $15::timestamptz), $24, $25, $26)
 ON CONFLICT (offer_id, txid) DO NOTHING
 RETURNING id
 )sql";
@@ -183,7 +184,7 @@ SELECT id, status, amount_minor, commission_minor, currency,
        to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), network_commission_minor,
        occurred_at_given, coalesce(click_id, ''), coalesce(code, ''),
        to_char(click_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       stated_commission_minor, stated_amount_minor
+       stated_commission_minor, stated_amount_minor, status_set_by_hand
 FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
@@ -197,7 +198,8 @@ WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 // $11 is true, $12 to $20 are what was found. One statement for both, so a repeat that attributes
 // the sale and changes its status or money is one sale.updated event carrying both changes (two
 // statements sent two, the first with the status unchanged). $21 and $22, when $21 is given, are
-// a reported commission as stated and its amount (migration 0034).
+// a reported commission as stated and its amount (migration 0034). $23: the creator states the
+// status by hand; a status another sender changes is that sender's again (migration 0036).
 constexpr char const* k_update = R"sql(
 UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now(),
        network_commission_minor = COALESCE($8, network_commission_minor),
@@ -219,7 +221,8 @@ UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, up
                                    WHEN $18 = 'pending' THEN now() + make_interval(secs => $19) END,
        model_hours = CASE WHEN NOT $11 THEN model_hours WHEN $18 = 'pending' THEN $20::integer END,
        stated_commission_minor = COALESCE($21::bigint, stated_commission_minor),
-       stated_amount_minor = CASE WHEN $21::bigint IS NULL THEN stated_amount_minor ELSE $22::bigint END
+       stated_amount_minor = CASE WHEN $21::bigint IS NULL THEN stated_amount_minor ELSE $22::bigint END,
+       status_set_by_hand = $23 OR (status_set_by_hand AND status = $2)
 WHERE id = $1
 )sql";
 
@@ -540,6 +543,9 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         stated_minor = s.reported_commission_minor;
         stated_amount_minor = s.amount_minor;
     }
+    // A status the creator states on a sale by hand is theirs (migration 0036): a shop's routine
+    // order update does not undo it.
+    bool const by_hand = s.via == "manual" && s.status.has_value();
     auto warnings = std::vector<sale_warning>();
     auto kept_refunds = shop_refunds_kept{};
     if (existing.empty())
@@ -561,7 +567,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
             a.method, s.via, at, settings.pending_seconds, settings.model_hours, rule.type, rule.rate_bps,
             rule.amount_minor, network, !s.occurred_at.empty(), latest_click,
-            stated_minor, stated_amount_minor);
+            stated_minor, stated_amount_minor, by_hand);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
             if (kept_refunds.copied_base)
@@ -681,11 +687,21 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // "paid" is the customer's payment and says nothing of the creator's payout, which a routine
     // update undid (paid back to approved). Out of rejected it may speak for itself (a WooCommerce
     // order failed, then paid again): that move is made, as any stated one, and audited.
+    // A status the creator set by hand is their decision, which the order's state, restated by
+    // every routine update, does not undo (a sale rejected by hand was approved again, its
+    // commission counted): only the shop's own news, a cancellation or a refund in full, moves it
+    // (to rejected), and the status is the shop's again from then on.
+    bool const set_by_hand = row[17].as<bool>();
     auto stated = s.status;
     if (stated && from_a_shop(s.via) && stored_status == "paid" &&
         is_move_backwards(stored_status, *stated)) {
         warnings.push_back({"status", "the shop's order reads " + *stated + "; the sale stays " + stored_status +
                                           " (a status moves back only by hand)"});
+        stated.reset();
+    } else if (stated && from_a_shop(s.via) && set_by_hand && *stated != stored_status && *stated != "rejected") {
+        warnings.push_back({"status", "the shop's order reads " + *stated + "; the sale stays " + stored_status +
+                                          ", the status set by hand (a shop's update changes it only by a "
+                                          "cancellation or a refund in full)"});
         stated.reset();
     }
     auto const status = stated.value_or(stored_status);
@@ -694,8 +710,12 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
                       (!network || (!row[10].is_null() && row[10].as<std::int64_t>() == *network)) &&
                       (!stated_minor || (!row[15].is_null() && row[15].as<std::int64_t>() == *stated_minor &&
                                          !row[16].is_null() && row[16].as<std::int64_t>() == stated_amount_minor));
-    if (same && !found)
+    if (same && !found) {
+        // The status stays, now stated by hand: nothing a consumer of events sees changes.
+        if (by_hand && !set_by_hand)
+            tx.exec_params0("UPDATE conversions SET status_set_by_hand = true WHERE id = $1", id);
         return {id, "unchanged", load_conversion(tx, id), std::move(warnings)};
+    }
     if (is_move_backwards(stored_status, status))
         tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
                         "txid=" + clicks::storable_text(s.txid, 60) + " status=" + stored_status + "->" + status);
@@ -703,7 +723,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor,
                     network, redated, latest_click, found.has_value(), found_by.click_id, a.link_id, a.video_id,
                     a.promo_code_id, a.code, a.source, a.method, settings.pending_seconds, settings.model_hours,
-                    stated_minor, stated_amount_minor);
+                    stated_minor, stated_amount_minor, by_hand);
     return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 
@@ -713,9 +733,15 @@ std::optional<sale_outcome> change_status(pqxx::transaction_base& tx, std::int64
     auto const rows = tx.exec_params("SELECT status FROM conversions WHERE id = $1 FOR UPDATE", conversion_id);
     if (rows.empty())
         return std::nullopt;
-    if (rows[0][0].as<std::string>() == status)
+    // Set by hand, the status is the creator's (migration 0036), even when it was so already:
+    // a shop's routine order update no longer undoes it.
+    if (rows[0][0].as<std::string>() == status) {
+        tx.exec_params0("UPDATE conversions SET status_set_by_hand = true WHERE id = $1 AND NOT status_set_by_hand",
+                        conversion_id);
         return sale_outcome{conversion_id, "unchanged", load_conversion(tx, conversion_id), {}};
-    tx.exec_params0("UPDATE conversions SET status = $2, updated_at = now() WHERE id = $1", conversion_id, status);
+    }
+    tx.exec_params0("UPDATE conversions SET status = $2, status_set_by_hand = true, updated_at = now() WHERE id = $1",
+                    conversion_id, status);
     return sale_outcome{conversion_id, "updated", load_conversion(tx, conversion_id), {}};
 }
 

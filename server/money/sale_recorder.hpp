@@ -6,7 +6,10 @@
 // the row (a rejected sale stops counting: reports sum every status but rejected). A repeat
 // that states no status keeps the stored one, so a network's status-less retry never moves a
 // paid sale back; a stated move backwards (paid -> approved or pending, approved -> pending,
-// rejected -> anything) is made and written to the audit log in the same transaction.
+// rejected -> anything) is made and written to the audit log in the same transaction. A shop's
+// order update, which restates the order's state every time, never moves a paid sale back, nor a
+// status the creator set by hand (PATCH, or a sale by hand stating one; migration 0036) other than
+// to rejected (a cancellation, a refund in full); a status another sender changes is theirs again.
 // A figure a postback or a report states for the commission is the commission of a reported
 // offer; of any offer, it is kept as the network's (network_commission_minor, migrations/0024),
 // replaced by the next stated one and never cleared by a message without one, so a statement that
@@ -77,7 +80,8 @@ struct sale_warning {
     // shop_refunds: the amount given is more than the shop's figures leave of the order after its
     //   refunds, and the sale is booked at what they leave (sale_recorder.cpp, keep_shop_refunds);
     // status: a shop's order update would move a paid sale back (to approved or pending): the
-    //   shop knows the customer's payment, not the creator's payout;
+    //   shop knows the customer's payment, not the creator's payout; or it would change a status
+    //   the creator set by hand otherwise than by rejecting the sale (migration 0036);
     // occurred_at_ahead: a shop order's time is more than a day ahead of now, or before 2000, and
     //   is not taken (sale::arrival_when_ahead).
     std::string about;

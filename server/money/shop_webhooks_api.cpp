@@ -93,8 +93,11 @@ WHERE id = $1 AND (order_subtotal_minor IS DISTINCT FROM $2 OR order_total_minor
                    OR NOT order_bases_from_shop)
 )sql";
 
+// A refund in full rejects the sale, whoever set its status: the status is the shop's from then
+// on (migration 0036).
 constexpr char const* k_rebook = R"sql(
-UPDATE conversions SET amount_minor = $2, commission_minor = $3, status = $4, updated_at = now()
+UPDATE conversions SET amount_minor = $2, commission_minor = $3, status = $4, updated_at = now(),
+                       status_set_by_hand = status_set_by_hand AND status = $4
 WHERE id = $1
 )sql";
 

@@ -293,6 +293,82 @@ TEST_F(shop_refunds, a_routine_order_update_keeps_a_sale_marked_paid)
     EXPECT_EQ(booked(offer, "8904"), "2000/200/approved");
 }
 
+// A status the creator set by hand is theirs (hostile probe D1, migration 0036): a routine
+// orders/updated, which restates the order's state, put a sale rejected by hand back to approved
+// (its 10.00 counted again, audited as conversion.status_back). It stays rejected, the answer says
+// why, and nothing is written; the shop's own news (a cancellation) still rejects a sale approved
+// by hand, and the status is the shop's again from then on.
+TEST_F(shop_refunds, a_routine_order_update_keeps_a_status_set_by_hand)
+{
+    auto const offer = make_offer("EUR");
+    auto const warnings_of = [](http_reply const& reply) {
+        std::string out;
+        auto const answer = reply.json();
+        if (auto const* w = answer.as_object().if_contains("warnings"))
+            for (auto const& text : w->as_array())
+                out += std::string(text.as_string()) + ";";
+        return out;
+    };
+    auto const id_of = [&](std::string const& txid) {
+        return ll->db().query_value("SELECT id FROM conversions WHERE offer_id = " + offer.id + " AND txid = '" + txid + "'");
+    };
+    auto const by_hand = [&](std::string const& txid, std::string const& status) {
+        auto const reply = ll->api("PATCH", "/api/v1/conversions/" + id_of(txid), R"({"status":")" + status + "\"}");
+        EXPECT_EQ(reply.status, 200) << reply.body;
+    };
+    auto const moved_back = [&](std::string const& txid) {
+        return ll->db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.status_back' "
+                                    "AND target_id = " + id_of(txid));
+    };
+    auto const updated_at = [&](std::string const& txid) {
+        return ll->db().query_value("SELECT updated_at FROM conversions WHERE id = " + id_of(txid));
+    };
+
+    ASSERT_EQ(result_of(shopify(offer, "orders/create", order("8911"))), "created");
+    by_hand("8911", "rejected");
+    auto const rejected_at = updated_at("8911");
+    auto tagged = order("8911");
+    tagged.insert(1, R"("tags":"vip",)");
+    auto reply = shopify(offer, "orders/updated", tagged);
+    EXPECT_EQ(result_of(reply), "unchanged");
+    EXPECT_NE(warnings_of(reply).find("the sale stays rejected, the status set by hand"), std::string::npos) << reply.body;
+    EXPECT_EQ(booked(offer, "8911"), "10000/1000/rejected");
+    EXPECT_EQ(moved_back("8911"), "0");
+    EXPECT_EQ(updated_at("8911"), rejected_at); // not written: no sale.updated
+    // The creator's own next PATCH works, and is theirs too: a routine update leaves it.
+    by_hand("8911", "approved");
+    EXPECT_EQ(booked(offer, "8911"), "10000/1000/approved");
+    by_hand("8911", "pending");
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", tagged)), "unchanged");
+    EXPECT_EQ(booked(offer, "8911"), "10000/1000/pending");
+    // A refund in full is the shop's news: it rejects a sale whose status was set by hand.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("8912", "8911", "100.00"))), "updated");
+    EXPECT_EQ(booked(offer, "8911"), "0/0/rejected");
+
+    // WooCommerce alike: a completed order restated does not revive a sale rejected by hand.
+    std::string const completed = R"({"id":8913,"status":"completed","currency":"EUR","total":"20.00","shipping_total":"0.00",
+        "total_tax":"0.00","date_created_gmt":"2026-11-24T09:00:00"})";
+    ASSERT_EQ(result_of(woocommerce(offer, completed)), "created");
+    by_hand("8913", "rejected");
+    reply = woocommerce(offer, completed);
+    EXPECT_EQ(result_of(reply), "unchanged");
+    EXPECT_NE(warnings_of(reply).find("the sale stays rejected"), std::string::npos) << reply.body;
+    EXPECT_EQ(booked(offer, "8913"), "2000/200/rejected");
+    EXPECT_EQ(moved_back("8913"), "0");
+    // Approved by hand, then cancelled in the shop: rejected, and the status is the shop's again,
+    // so the order paid again afterwards is approved (audited as any move out of rejected).
+    by_hand("8913", "approved");
+    auto cancelled = completed;
+    cancelled.replace(cancelled.find("\"completed\""), 11, "\"cancelled\"");
+    EXPECT_EQ(result_of(woocommerce(offer, cancelled)), "updated");
+    EXPECT_EQ(booked(offer, "8913"), "2000/200/rejected");
+    reply = woocommerce(offer, completed);
+    EXPECT_EQ(result_of(reply), "updated");
+    EXPECT_EQ(warnings_of(reply), "") << reply.body;
+    EXPECT_EQ(booked(offer, "8913"), "2000/200/approved");
+    EXPECT_EQ(moved_back("8913"), "1");
+}
+
 TEST_F(shop_refunds, an_order_update_and_its_refund_end_at_the_same_amount_in_any_order)
 {
     auto const offer = make_offer("EUR");

@@ -1,0 +1,13 @@
+-- Whether a sale's status is the creator's own decision (PATCH /api/v1/conversions/{id}, or a
+-- sale by hand stating one), which a shop's routine order update must not undo: a shop sends its
+-- order's state with every delivery (a tag or a fulfilment is enough), and an orders/updated put
+-- a sale rejected by hand back to approved, its commission counted again (hostile probe D1). A
+-- shop's delivery moves such a sale only into rejected (a cancellation, a refund in full); any
+-- status change by another sender hands the status back to it (money/sale_recorder.cpp).
+ALTER TABLE conversions ADD COLUMN status_set_by_hand boolean NOT NULL DEFAULT false;
+
+-- Sales already booked whose last change was a PATCH by the creator: the change and its audit
+-- entry share their transaction, so updated_at is the entry's time to the microsecond.
+UPDATE conversions c SET status_set_by_hand = true
+WHERE EXISTS (SELECT 1 FROM audit_log a
+              WHERE a.action = 'conversion.update' AND a.target_id = c.id AND a.at = c.updated_at);
