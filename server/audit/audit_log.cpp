@@ -35,7 +35,12 @@ constexpr std::array<std::string_view, 15> k_summary_fields{
     "currency", "imported", "created", "updated", "unchanged"};
 
 constexpr std::size_t k_max_value_bytes = 60;
+// What summary_of takes from an answer: a few short fields.
 constexpr std::size_t k_max_summary_bytes = 300;
+// What an entry keeps (migration 0036): a sale's intake entry is its figures, then every warning
+// its sender was told, each up to 400 bytes (money/intake_audit). Cut at 300 like an answer's
+// fields, the first warning lost its end and the second never survived.
+constexpr std::size_t k_max_stored_summary_bytes = 4000;
 
 std::string underscored(std::string_view text)
 {
@@ -88,7 +93,7 @@ void record(pqxx::transaction_base& tx, entry const& e)
     // Cut at a character boundary: half a UTF-8 character would make PostgreSQL refuse the
     // entry, and with it the change it records.
     tx.exec_params0(k_insert, e.actor_kind, e.actor_id, e.actor_name, e.action, e.target_id,
-                    clicks::storable_text(e.summary, k_max_summary_bytes), e.ip);
+                    clicks::storable_text(e.summary, k_max_stored_summary_bytes), e.ip);
 }
 
 void record(pqxx::connection& conn, entry const& e)

@@ -26,7 +26,7 @@ struct entry {
     std::string actor_name;             // email, or empty for an API key (its name is looked up)
     std::string action;                 // "link.create", ...
     std::optional<std::int64_t> target_id;
-    std::string summary;                // never a secret: see summary_of
+    std::string summary;                // never a secret: see summary_of; at most 4,000 bytes kept
     std::string ip;                     // empty from the command line
 };
 

@@ -369,6 +369,45 @@ TEST_F(shop_refunds, a_routine_order_update_keeps_a_status_set_by_hand)
     EXPECT_EQ(moved_back("8913"), "1");
 }
 
+// The audit entry of an order's delivery lists what the shop was told, every warning whole: the
+// summary was cut at 300 bytes, so the figures and the first warning filled it and the second
+// (here the status kept by hand, after the order's time dated ahead) never reached the log.
+TEST_F(shop_refunds, an_accepted_deliverys_audit_entry_keeps_every_warning)
+{
+    auto const offer = make_offer("EUR");
+    ASSERT_EQ(result_of(shopify(offer, "orders/create", order("8921"))), "created");
+    auto const id = ll->db().query_value("SELECT id FROM conversions WHERE offer_id = " + offer.id + " AND txid = '8921'");
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/conversions/" + id, R"({"status":"rejected"})").status, 200);
+    auto ahead = order("8921");
+    ahead.replace(ahead.find("2026-11-24T10:00:00Z"), 20, "2099-01-01T10:00:00Z");
+    auto const reply = shopify(offer, "orders/updated", ahead);
+    ASSERT_EQ(result_of(reply), "unchanged");
+    auto const answer = reply.json();
+    auto const& warnings = answer.as_object().at("warnings").as_array();
+    ASSERT_EQ(warnings.size(), 2u) << reply.body;
+    std::size_t told = 0;
+    for (auto const& warning : warnings)
+        told += warning.as_string().size();
+    ASSERT_GT(told, 300u) << reply.body;
+
+    // Read as the creator reads it, through the audit API.
+    auto const log = ll->api("GET", "/api/v1/audit-log?limit=20");
+    ASSERT_EQ(log.status, 200) << log.body;
+    std::string summary;
+    auto const entries = log.json();
+    for (auto const& entry : entries.as_object().at("entries").as_array()) {
+        auto const& e = entry.as_object();
+        if (e.at("action") == "webhook.accepted" && e.at("target_id") == std::stoll(id)) {
+            summary = std::string(e.at("summary").as_string());
+            break;
+        }
+    }
+    EXPECT_NE(summary.find("result=unchanged txid=8921 status=rejected"), std::string::npos) << summary;
+    for (auto const& warning : warnings)
+        EXPECT_NE(summary.find("warning: " + std::string(warning.as_string())), std::string::npos)
+            << "missing: " << warning.as_string() << "\nin: " << summary;
+}
+
 TEST_F(shop_refunds, an_order_update_and_its_refund_end_at_the_same_amount_in_any_order)
 {
     auto const offer = make_offer("EUR");

@@ -11,3 +11,9 @@ ALTER TABLE conversions ADD COLUMN status_set_by_hand boolean NOT NULL DEFAULT f
 UPDATE conversions c SET status_set_by_hand = true
 WHERE EXISTS (SELECT 1 FROM audit_log a
               WHERE a.action = 'conversion.update' AND a.target_id = c.id AND a.at = c.updated_at);
+
+-- An audit entry's summary keeps up to 4,000 characters (audit/audit_log.cpp): a sale's intake
+-- entry lists every warning its sender was told (money/intake_audit.cpp), each up to 400 bytes,
+-- and was cut at 300, so a second warning never survived and the first lost its end.
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_summary_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_summary_check CHECK (length(summary) <= 4000);
