@@ -37,6 +37,7 @@
 #include "money/offers_api.hpp"
 #include "money/postback_api.hpp"
 #include "money/promo_codes_api.hpp"
+#include "money/rate_limited_intake.hpp"
 #include "money/shop_webhooks_api.hpp"
 #include "money/video_stats_api.hpp"
 #include "money/videos_api.hpp"
@@ -159,6 +160,7 @@ int serve(config::config settings)
                                                  settings.rate_limit_webhook, settings.rate_limit_api};
     http::rate_limiter limiter(rate_limits);
     auth::shared_rate_limiter shared_limits(database, rate_limits);
+    money::rate_limited_intake refused_intake(database, rate_limits);
     http::listener listener(pool, routes,
                             {.host = settings.listen.host,
                              .port = settings.listen.port,
@@ -171,6 +173,10 @@ int serve(config::config settings)
                              .limiter = &limiter,
                              .shared_admit = [&shared_limits](http::route_class c, std::string const& client) {
                                  return shared_limits.admit(c, client);
+                             },
+                             .rate_limited = [&refused_intake](http::route_class c, std::string const& client,
+                                                               std::string_view target) {
+                                 refused_intake.count(c, client, target);
                              },
                              .idle_timeout = std::chrono::seconds(settings.idle_timeout_seconds)});
     listener.open();
@@ -257,6 +263,7 @@ int serve(config::config settings)
     shipper.start();
     link_changes.start();
     late_clicks.start();
+    refused_intake.start();
     webhooks_out.start();
     listener.start();
     std::string listening_url = "http://";
@@ -278,6 +285,7 @@ int serve(config::config settings)
     // Every request is answered; now the journal is drained while the database answers.
     link_changes.stop();
     late_clicks.stop();
+    refused_intake.stop(); // the refusals of the last window are written
     webhooks_out.stop(); // the exchanges under way end (10 s at most) and are recorded
     shipper.stop(true, std::chrono::seconds(20));
     database.stop();

@@ -17,6 +17,8 @@
 #include <optional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace linkledger::http {
@@ -51,6 +53,10 @@ struct listener_options {
     // instance and kept across restarts (auth/shared_rate_limiter); 0 admits, else the seconds
     // to wait. Unset: the local buckets alone. Redirects are never limited, so never asked.
     std::function<net::awaitable<std::uint32_t>(route_class, std::string const& client)> shared_admit;
+    // Told of each request answered 429 (its class, client and target), after the answer is
+    // decided: must be quick and must not throw (money/rate_limited_intake counts them for the
+    // audit log). Unset: only the metric counts them.
+    std::function<void(route_class, std::string const& client, std::string_view target)> rate_limited;
     // How long a connection may stay silent before its next request begins; request_timeout
     // then bounds the request itself.
     std::chrono::seconds idle_timeout{5};

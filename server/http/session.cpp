@@ -242,8 +242,11 @@ net::awaitable<void> listener::session::admit(exchange& x)
     auto wait = options.limiter->admit(*limited, *x.client);
     if (wait == 0 && options.shared_admit)
         wait = co_await options.shared_admit(*limited, *x.client);
-    if (wait != 0)
+    if (wait != 0) {
         x.early = rate_limited_response(*limited, wait);
+        if (options.rate_limited)
+            options.rate_limited(*limited, *x.client, std::string_view(header.target().data(), header.target().size()));
+    }
 }
 
 net::awaitable<bool> listener::session::judge_before_body(exchange& x)

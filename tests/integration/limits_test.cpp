@@ -8,6 +8,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <csignal>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -133,6 +134,73 @@ TEST(limits, login_postback_and_webhook_routes_have_their_own_buckets)
     for (int i = 0; i < 5; ++i)
         EXPECT_EQ(send(ll.port(), {"GET", "/login", "", {}}).status, 200);
     EXPECT_EQ(ll.api("GET", "/api/v1/links").status, 200);
+}
+
+// A postback refused by the rate limit left no trace but a metric (hostile probe D7): a creator
+// comparing with the network's statement could not see that postbacks were turned away. Each
+// source's refusals of a window are now one audit entry with their count, so a flood writes a
+// handful of rows: 2,000 requests from one address are one entry, and past 32 sources in a
+// window the rest share one. The last window is written when the server stops.
+TEST(limits, refused_postbacks_are_audited_once_a_window_per_source_with_their_count)
+{
+    instance ll("rate_audit", {{"LINKLEDGER_RATE_LIMIT_POSTBACK", "1/2"}, {"LINKLEDGER_RATE_LIMIT_WEBHOOK", "1/2"}});
+    auto const offer = ll.api("POST", "/api/v1/offers", R"({"name":"Net","currency":"EUR","commission":{"type":"percent","rate_bps":1000}})");
+    ASSERT_EQ(offer.status, 201) << offer.body;
+    auto const offer_id = std::to_string(offer.json().as_object().at("id").as_int64());
+    auto const flood = [&](std::string const& from, std::string const& target, int requests, std::string const& body = "") {
+        int refused = 0;
+        std::optional<http_connection> conn;
+        for (int i = 0; i < requests; ++i) {
+            if (!conn)
+                conn.emplace(ll.port(), from);
+            http_reply reply;
+            try {
+                reply = conn->send({body.empty() ? "GET" : "POST", target, body, {}});
+            } catch (std::exception const&) {
+                conn.reset(); // closed by the server: the next request opens another
+                reply = http_connection(ll.port(), from).send({body.empty() ? "GET" : "POST", target, body, {}});
+            }
+            refused += reply.status == 429 ? 1 : 0;
+        }
+        return refused;
+    };
+    auto const postback = "/postback/" + offer_id + "?token=wrong&txid=T-1&amount=10.00";
+    auto const from_one = flood("127.0.0.1", postback, 2000);
+    auto const from_two = flood("127.0.0.2", postback, 50);
+    auto const shop = flood("127.0.0.1", "/webhooks/shopify/" + offer_id, 30, R"({"id":1})");
+    EXPECT_GE(from_one, 1990);
+    EXPECT_GE(from_two, 40);
+    EXPECT_GE(shop, 20);
+    // 40 more addresses, each refused 3 times: 30 of them are told apart, the other 10 share one.
+    for (int host = 10; host < 50; ++host)
+        EXPECT_EQ(flood("127.0.1." + std::to_string(host), postback, 5), 3) << host;
+
+    ll.server().process().send_signal(SIGTERM);
+    ASSERT_EQ(ll.server().process().wait(), 0) << ll.server().process().log();
+    auto const refused_of = [&](std::string const& where) {
+        return std::stoll(ll.db().query_value("SELECT COALESCE(sum(substring(summary FROM 'refused=([0-9]+)')::bigint), 0) "
+                                              "FROM audit_log WHERE " + where));
+    };
+    auto const rows_of = [&](std::string const& where) {
+        return std::stoll(ll.db().query_value("SELECT count(*) FROM audit_log WHERE " + where));
+    };
+    auto const postbacks = "action = 'postback.rate_limited' AND actor_kind = 'postback' AND actor_id = " + offer_id;
+    EXPECT_EQ(refused_of(postbacks + " AND ip = '127.0.0.1'"), from_one);
+    EXPECT_EQ(refused_of(postbacks + " AND ip = '127.0.0.2'"), from_two);
+    // One window, unless the flood ran across the end of one.
+    EXPECT_LE(rows_of(postbacks + " AND ip = '127.0.0.1'"), 2);
+    EXPECT_EQ(ll.db().query_value("SELECT actor_name || ' ' || substring(summary FROM 'limit=[^ ]+') FROM audit_log WHERE " +
+                                  postbacks + " AND ip = '127.0.0.2' LIMIT 1"),
+              "postback offer " + offer_id + " limit=1/2");
+    EXPECT_EQ(refused_of("action = 'webhook.rate_limited' AND actor_name = 'shopify offer " + offer_id + "' AND ip = '127.0.0.1'"),
+              shop);
+    // 32 sources told apart in all (127.0.0.1 twice: its postbacks and its deliveries, 127.0.0.2,
+    // and 29 of the 40), the other 11 in one entry without an address.
+    EXPECT_EQ(refused_of("action = 'postback.rate_limited' AND ip LIKE '127.0.1.%'"), 29 * 3);
+    EXPECT_EQ(refused_of("action = 'postback.rate_limited' AND ip IS NULL AND actor_id IS NULL"), 11 * 3);
+    EXPECT_LE(rows_of("action LIKE '%.rate_limited'"), 2 * 34) << "a handful of rows for 2,200 refusals";
+    // The requests the limit let through were refused for their token, each audited as before.
+    EXPECT_EQ(rows_of("action = 'postback.refused' AND ip = '127.0.0.1'"), 2000 - from_one);
 }
 
 TEST(limits, clients_behind_a_trusted_proxy_are_told_apart_and_others_cannot_forge_one)
