@@ -989,3 +989,27 @@ TEST(money_integrity_migration, reported_sales_before_0034_keep_their_figure_as_
                              "stated_amount_minor, 'none'), ',' ORDER BY txid) FROM conversions"),
               "kept=703/10000,refunded=none");
 }
+
+// Migration 0036 on a database with sales changed by PATCH: a sale whose last change was the
+// creator's (its audit entry shares the change's transaction time) is marked set by hand, so the
+// shop's next routine update leaves it; one changed again since (a shop's update) is not.
+TEST(money_integrity_migration, a_status_last_set_by_patch_before_0036_is_marked_set_by_hand)
+{
+    scratch_database db("status_by_hand_migration");
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, migrations_before(36));
+    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, "
+               "attribution, via, occurred_at, updated_at) "
+               "SELECT o.id, v.txid, v.status, 10000, 1000, 'EUR', 'unattributed', 'none', 'shopify', now(), v.at::timestamptz "
+               "FROM offers o, (VALUES ('by-hand', 'rejected', '2026-11-30 10:00:00.123456+00'), "
+               "('shop-since', 'approved', '2026-11-30 11:00:00+00'), ('never', 'approved', '2026-11-30 10:00:00.123456+00')) "
+               "v(txid, status, at);"
+               "INSERT INTO audit_log (at, actor_kind, actor_name, action, target_id, summary) "
+               "SELECT '2026-11-30 10:00:00.123456+00', 'api_key', 'k', 'conversion.update', id, 'status=rejected' "
+               "FROM conversions WHERE txid IN ('by-hand', 'shop-since')");
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
+    EXPECT_EQ(db.query_value("SELECT string_agg(txid || '=' || status_set_by_hand, ',' ORDER BY txid) FROM conversions"),
+              "by-hand=true,never=false,shop-since=false");
+}
