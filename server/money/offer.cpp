@@ -79,6 +79,11 @@ commission_rule booked_rule(pqxx::row const& row, pqxx::row::size_type first, co
     return rule;
 }
 
+std::string booked_commission_base(pqxx::field const& stored, std::string const& current)
+{
+    return stored.is_null() ? current : stored.as<std::string>();
+}
+
 offer_secrets generate_offer_secrets()
 {
     return {"pb_" + crypto::random_string(32, crypto::k_base62),

@@ -60,6 +60,11 @@ std::int64_t reported_commission_at(std::int64_t commission_minor, std::int64_t 
 // after; `current` (the offer's rule now) for a sale an older node booked without them.
 commission_rule booked_rule(pqxx::row const& row, pqxx::row::size_type first, commission_rule const& current);
 
+// The base ("subtotal" or "total") a booked shop sale is priced on, through its order's later
+// deliveries and refunds: the one it was booked on (conversions.commission_base, migration 0038),
+// as it keeps its rule; `current` (the offer's base now) for a sale an older node booked without it.
+std::string booked_commission_base(pqxx::field const& stored, std::string const& current);
+
 // Fresh secrets: the postback token (only its hash is stored) and the webhook secret.
 struct offer_secrets {
     std::string postback_token;

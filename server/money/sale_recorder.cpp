@@ -168,12 +168,12 @@ INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor,
                          occurred_at, attribution_deadline, model_hours,
                          commission_type, commission_rate_bps, commission_fixed_minor, network_commission_minor,
                          occurred_at_given, click_until, stated_commission_minor, stated_amount_minor,
-                         status_set_by_hand)
+                         status_set_by_hand, commission_base)
 VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
         $15::timestamptz,
         CASE WHEN $13 = 'pending' THEN now() + make_interval(secs => $16) END,
         CASE WHEN $13 = 'pending' THEN $17::integer END,
-        $18, $19, $20, $21, $22, NULLIF($23::timestamptz, $15::timestamptz), $24, $25, $26)
+        $18, $19, $20, $21, $22, NULLIF($23::timestamptz, $15::timestamptz), $24, $25, $26, $27)
 ON CONFLICT (offer_id, txid) DO NOTHING
 RETURNING id
 )sql";
@@ -184,14 +184,14 @@ SELECT id, status, amount_minor, commission_minor, currency,
        to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), network_commission_minor,
        occurred_at_given, coalesce(click_id, ''), coalesce(code, ''),
        to_char(click_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       stated_commission_minor, stated_amount_minor, status_set_by_hand
+       stated_commission_minor, stated_amount_minor, status_set_by_hand, commission_base
 FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
 
-// A sale an older node booked without its rule (a rolling upgrade) takes the one it is priced
-// by now, and keeps it from then on. The network's figure is replaced by a new one, never
-// cleared by a message without one (a status update). $9, when there is one, is the time a
+// A sale an older node booked without its rule or its base (a rolling upgrade) takes the ones it
+// is priced by now ($5 to $7, $24), and keeps them from then on. The network's figure is
+// replaced by a new one, never cleared by a message without one (a status update). $9, when there is one, is the time a
 // message gives a sale booked at its arrival time: it replaces that one, and stays, with $10, the
 // latest click that counts for it (migration 0025).
 // A sale booked without attribution learns it from a repeat that names its click or code: when
@@ -222,7 +222,8 @@ UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, up
        model_hours = CASE WHEN NOT $11 THEN model_hours WHEN $18 = 'pending' THEN $20::integer END,
        stated_commission_minor = COALESCE($21::bigint, stated_commission_minor),
        stated_amount_minor = CASE WHEN $21::bigint IS NULL THEN stated_amount_minor ELSE $22::bigint END,
-       status_set_by_hand = $23 OR (status_set_by_hand AND status = $2)
+       status_set_by_hand = $23 OR (status_set_by_hand AND status = $2),
+       commission_base = COALESCE(commission_base, $24)
 WHERE id = $1
 )sql";
 
@@ -435,7 +436,8 @@ struct shop_refunds_kept {
 // sale's figure is lowered in `s`, a reported commission that came with it in proportion, and
 // nothing left is a rejected sale, as a shop's own delivery books it. `id` is the booked sale's;
 // nothing for a new one, whose refunds (a refund delivered before the network's postback) apply
-// to the amount it is given, as they would had they come after it.
+// to the amount it is given, as they would had they come after it. `o`'s base is the sale's own
+// (the offer's for a new sale).
 shop_refunds_kept keep_shop_refunds(pqxx::transaction_base& tx, offer const& o, std::optional<std::int64_t> id,
                                     sale& s, std::string const& currency)
 {
@@ -495,15 +497,39 @@ std::string canonical_txid(std::string_view txid)
     return std::string(clicks::trim_spaces(txid));
 }
 
-std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid)
+namespace {
+
+// Text no sale can be booked under is refused later, naming its field (check_sale); sent to
+// PostgreSQL before that, invalid UTF-8 would abort the transaction, an import's good rows with it.
+std::optional<std::string> bookable_txid(std::string_view txid)
 {
-    // Text no sale can be booked under is refused later, naming its field (check_sale); sent to
-    // PostgreSQL here, invalid UTF-8 would abort the transaction, an import's good rows with it.
-    auto const key = canonical_txid(txid);
+    auto key = canonical_txid(txid);
     if (key.empty() || key.size() > k_max_txid_bytes || !clicks::is_clean_text(key))
         return std::nullopt;
-    auto const rows = tx.exec_params("SELECT currency FROM conversions WHERE offer_id = $1 AND txid = $2", offer_id, key);
+    return key;
+}
+
+} // namespace
+
+std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid)
+{
+    auto const key = bookable_txid(txid);
+    if (!key)
+        return std::nullopt;
+    auto const rows = tx.exec_params("SELECT currency FROM conversions WHERE offer_id = $1 AND txid = $2", offer_id, *key);
     if (rows.empty())
+        return std::nullopt;
+    return rows[0][0].as<std::string>();
+}
+
+std::optional<std::string> booked_base(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid)
+{
+    auto const key = bookable_txid(txid);
+    if (!key)
+        return std::nullopt;
+    auto const rows =
+        tx.exec_params("SELECT commission_base FROM conversions WHERE offer_id = $1 AND txid = $2", offer_id, *key);
+    if (rows.empty() || rows[0][0].is_null())
         return std::nullopt;
     return rows[0][0].as<std::string>();
 }
@@ -527,11 +553,13 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const existing = tx.exec_params(k_existing, o.id, s.txid);
     // A repeat that names no currency is in the one the sale was booked in (booked_currency).
     auto const currency = !s.currency.empty() ? s.currency : !existing.empty() ? existing[0][4].as<std::string>() : o.currency;
-    // A new sale is priced by the offer's rule; a booked one by the rule it was booked under,
-    // whatever the offer says now.
+    // A new sale is priced by the offer's rule and base; a booked one by those it was booked
+    // under, whatever the offer says now.
     auto const rule = existing.empty() ? o.commission : booked_rule(existing[0], 5, o.commission);
     auto priced_by = o;
     priced_by.commission = rule;
+    if (!existing.empty())
+        priced_by.commission_base = booked_commission_base(existing[0][18], o.commission_base);
     check_commission_rule(s, priced_by);
     if (existing.empty() && rule.type == "fixed" && currency != o.currency)
         throw http::bad_field("currency", "this offer pays a fixed commission in " + o.currency +
@@ -549,9 +577,9 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto warnings = std::vector<sale_warning>();
     auto kept_refunds = shop_refunds_kept{};
     if (existing.empty())
-        kept_refunds = keep_shop_refunds(tx, o, std::nullopt, s, currency);
+        kept_refunds = keep_shop_refunds(tx, priced_by, std::nullopt, s, currency);
     else if (existing[0][4].as<std::string>() == currency)
-        kept_refunds = keep_shop_refunds(tx, o, existing[0][0].as<std::int64_t>(), s, currency);
+        kept_refunds = keep_shop_refunds(tx, priced_by, existing[0][0].as<std::int64_t>(), s, currency);
     if (kept_refunds.said)
         warnings.push_back(std::move(*kept_refunds.said));
     auto const commission = commission_for(rule, s.amount_minor, s.reported_commission_minor);
@@ -567,7 +595,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
             a.method, s.via, at, settings.pending_seconds, settings.model_hours, rule.type, rule.rate_bps,
             rule.amount_minor, network, !s.occurred_at.empty(), latest_click,
-            stated_minor, stated_amount_minor, by_hand);
+            stated_minor, stated_amount_minor, by_hand, priced_by.commission_base);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
             if (kept_refunds.copied_base)
@@ -723,7 +751,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor,
                     network, redated, latest_click, found.has_value(), found_by.click_id, a.link_id, a.video_id,
                     a.promo_code_id, a.code, a.source, a.method, settings.pending_seconds, settings.model_hours,
-                    stated_minor, stated_amount_minor, by_hand);
+                    stated_minor, stated_amount_minor, by_hand, priced_by.commission_base);
     return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 

@@ -110,6 +110,11 @@ std::string canonical_txid(std::string_view txid);
 // updated, refunded or reversed in JPY (a network's status update, a `txid,amount,status` file).
 std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid);
 
+// The commission base ("subtotal" or "total") a sale of the offer was booked on, by its txid
+// (migration 0038); nothing when it is not booked, or an older node booked it without one. A shop
+// order's later deliveries price the sale on it, not on the offer's base of the moment.
+std::optional<std::string> booked_base(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid);
+
 // The same asked by a door's parser, which reads no database (postback_params, sales_csv): the
 // door passes booked_currency over its transaction; a parser without one (a fuzzer) reads the
 // offer's currency.

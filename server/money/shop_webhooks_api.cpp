@@ -75,9 +75,11 @@ SELECT currency FROM shop_refunds WHERE offer_id = $1 AND refund_id = $2
 
 constexpr char const* k_sale_of_order = R"sql(
 SELECT id, amount_minor, currency, status, commission_minor, order_subtotal_minor, order_total_minor,
-       commission_type, commission_rate_bps, commission_fixed_minor, stated_commission_minor, stated_amount_minor
+       commission_type, commission_rate_bps, commission_fixed_minor, stated_commission_minor, stated_amount_minor,
+       commission_base
 FROM conversions WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
+
 
 // A sale booked before the order's base was kept (by postback, by hand, or before migration
 // 0008): what it was booked at is the base the refunds still to come are taken from.
@@ -94,10 +96,12 @@ WHERE id = $1 AND (order_subtotal_minor IS DISTINCT FROM $2 OR order_total_minor
 )sql";
 
 // A refund in full rejects the sale, whoever set its status: the status is the shop's from then
-// on (migration 0036).
+// on (migration 0036). A sale an older node booked without its base (a rolling upgrade) keeps the
+// one it is priced on now.
 constexpr char const* k_rebook = R"sql(
 UPDATE conversions SET amount_minor = $2, commission_minor = $3, status = $4, updated_at = now(),
-                       status_set_by_hand = status_set_by_hand AND status = $4
+                       status_set_by_hand = status_set_by_hand AND status = $4,
+                       commission_base = COALESCE(commission_base, $5)
 WHERE id = $1
 )sql";
 
@@ -179,9 +183,12 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
                 {"conversion", load_conversion(tx, id)}};
     auto const kept = tx.exec_params1("SELECT order_subtotal_minor, order_total_minor FROM conversions WHERE id = $1", id);
     order_bases const bases{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
-    auto const base = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
-    auto const booked =
-        after_refunds(base, refunded_of_order(tx, o, refund.txid, currency, bases), row[3].as<std::string>());
+    // The refund takes its share of the base the sale was booked on, whatever the offer says now.
+    auto priced_on = o;
+    priced_on.commission_base = booked_commission_base(row[12], o.commission_base);
+    auto const base = priced_on.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
+    auto const booked = after_refunds(base, refunded_of_order(tx, priced_on, refund.txid, currency, bases),
+                                      row[3].as<std::string>());
     // A network's reported commission is its own figure: a refund does not recompute it, but takes
     // its share of it as stated, with the amount it was stated for (migration 0034), rounded once,
     // as an order delivery listing the refunds does through record_sale. Scaled from the figure
@@ -199,7 +206,7 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     if (booked.amount_minor == row[1].as<std::int64_t>() && booked.status == row[3].as<std::string>() &&
         commission == row[4].as<std::int64_t>())
         return {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};
-    tx.exec_params0(k_rebook, id, booked.amount_minor, commission, booked.status);
+    tx.exec_params0(k_rebook, id, booked.amount_minor, commission, booked.status, priced_on.commission_base);
     return {{"result", "updated"}, {"conversion", load_conversion(tx, id)}};
 }
 
@@ -208,10 +215,15 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
 boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const& order, std::string_view via,
                                 attribution_settings const& settings)
 {
-    auto s = sale_from_shop_order(order, o, via);
+    lock_sale(tx, o.id, order.txid);
+    // A sale already booked keeps the base it was booked on (a booked sale keeps its rule): a tag
+    // or a fulfilment after the offer was switched from "subtotal" to "total" re-priced a settled
+    // 45.00 sale at 60.00. A new sale takes the offer's.
+    auto priced_on = o;
+    priced_on.commission_base = booked_base(tx, o.id, order.txid).value_or(o.commission_base);
+    auto s = sale_from_shop_order(order, priced_on, via);
     // Signed: a real order, whose time only the shop's clock can have got wrong.
     s.arrival_when_ahead = true;
-    lock_sale(tx, o.id, s.txid);
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const bases = order_bases_minor(order, currency);
     boost::json::array not_counted;
@@ -220,10 +232,11 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
         if (kept_in != currency)
             not_counted.push_back({{"refund_id", refund.id}, {"reason", not_counted_reason(kept_in, currency)}});
     }
-    auto const booked = after_refunds(s.amount_minor, refunded_of_order(tx, o, s.txid, currency, bases), order.status);
+    auto const booked =
+        after_refunds(s.amount_minor, refunded_of_order(tx, priced_on, s.txid, currency, bases), order.status);
     s.amount_minor = booked.amount_minor;
     s.status = booked.status;
-    auto const outcome = record_sale(tx, o, s, settings);
+    auto const outcome = record_sale(tx, priced_on, s, settings);
     tx.exec_params0(k_keep_order_bases, outcome.id, bases.subtotal_minor, bases.total_minor);
     boost::json::array warnings;
     for (auto const& warning : outcome.warnings)

@@ -3,6 +3,7 @@
 // the commission is paid on the subtotal after discounts (without shipping, tax and tips)
 // unless the offer says "total". Payloads of real stores live in tests/fixtures/shop.
 #include "instance.hpp"
+#include "migrations_before.hpp"
 
 #include "crypto/digest.hpp"
 #include "crypto/hmac.hpp"
@@ -731,12 +732,77 @@ TEST_F(shop_refunds, the_hkd_order_of_issue_15_pays_on_its_subtotal_unless_the_o
     EXPECT_EQ(result_of(shopify(total, "orders/paid", body, "d-hkd-1")), "created");
     EXPECT_EQ(booked(total, "5912837465123"), "18690/1869/approved");
 
-    // Changing the offer's base applies from its next delivery on.
+    // Changing the offer's base applies to the sales booked after it: this one keeps its subtotal.
     auto const patched = ll->api("PATCH", "/api/v1/offers/" + subtotal.id, R"({"commission_base":"total"})");
     ASSERT_EQ(patched.status, 200) << patched.body;
     EXPECT_EQ(patched.json().as_object().at("commission_base").as_string(), "total");
-    EXPECT_EQ(result_of(shopify(subtotal, "orders/updated", body, "d-hkd-2")), "updated");
-    EXPECT_EQ(booked(subtotal, "5912837465123"), "18690/1869/approved");
+    EXPECT_EQ(result_of(shopify(subtotal, "orders/updated", body, "d-hkd-2")), "unchanged");
+    EXPECT_EQ(booked(subtotal, "5912837465123"), "16490/1649/approved");
+}
+
+// A booked sale keeps the base it was booked on, as it keeps its rule: switching the offer from
+// "subtotal" to "total" re-priced a settled 45.00 sale of a 60.00 order at 60.00 at the order's
+// next delivery (a tag, a fulfilment), and a refund took its share of the total. Only sales
+// booked after the switch are priced on the total.
+TEST_F(shop_refunds, a_booked_sale_keeps_its_commission_base_when_the_offer_changes_it)
+{
+    auto const offer = make_offer("EUR", "subtotal");
+    // Subtotal 45.00, tax 5.00 and shipping 10.00 on top: total 60.00.
+    auto const order = [](std::string const& id, std::string const& tags) {
+        return R"({"id":)" + id + R"(,"currency":"EUR","financial_status":"paid","taxes_included":false,)" +
+               R"("subtotal_price":"45.00","total_tax":"5.00","total_price":"60.00","tags":")" + tags +
+               R"(","created_at":"2026-11-24T10:00:00Z","refunds":[]})";
+    };
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("7001", ""), "d-7001-paid")), "created");
+    EXPECT_EQ(booked(offer, "7001"), "4500/450/approved");
+    auto const id = ll->db().query_value("SELECT id FROM conversions WHERE offer_id = " + offer.id + " AND txid = '7001'");
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/conversions/" + id, R"({"status":"paid"})").status, 200);
+
+    auto const patched = ll->api("PATCH", "/api/v1/offers/" + offer.id, R"({"commission_base":"total"})");
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    // The order tagged in the shop: the same order, delivered again.
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("7001", "vip"), "d-7001-tagged")), "unchanged");
+    EXPECT_EQ(booked(offer, "7001"), "4500/450/paid");
+    // A new order is booked on its total.
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("7002", ""), "d-7002-paid")), "created");
+    EXPECT_EQ(booked(offer, "7002"), "6000/600/approved");
+
+    // 10.00 of items refunded (no tax, no shipping): off the subtotal 45.00 of the first sale, off
+    // the total 60.00 of the second.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("7101", "7001"), "d-7101")), "updated");
+    EXPECT_EQ(booked(offer, "7001"), "3500/350/paid");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("7102", "7002"), "d-7102")), "updated");
+    EXPECT_EQ(booked(offer, "7002"), "5000/500/approved");
+    // The order delivered again with its refund listed: the same figures.
+    auto const refunded = R"({"id":7001,"currency":"EUR","financial_status":"partially_refunded","taxes_included":false,)"
+                          R"("subtotal_price":"45.00","total_tax":"5.00","total_price":"60.00",)"
+                          R"("created_at":"2026-11-24T10:00:00Z","refunds":[)" + refund("7101", "7001") + "]}";
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", refunded, "d-7001-refunded")), "unchanged");
+    EXPECT_EQ(booked(offer, "7001"), "3500/350/paid");
+
+    // A network's postback of the first sale (another door) takes the shop's refund off its own base.
+    ASSERT_EQ(postback(offer, "txid=7001&amount=45.00").status, 200);
+    EXPECT_EQ(booked(offer, "7001"), "3500/350/paid");
+}
+
+// Migration 0038 on sales booked before it: each takes its offer's base as it stands at the
+// upgrade (what it was priced on until then), kept from then on.
+TEST(shop_refunds_migration, a_sale_booked_before_the_upgrade_keeps_its_offers_base_of_then)
+{
+    scratch_database db("sale_commission_base_migration");
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, migrations_before(38));
+    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret, "
+               "commission_base) SELECT v.base, 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's', v.base "
+               "FROM (VALUES ('subtotal'), ('total')) v(base);"
+               "INSERT INTO conversions (offer_id, source, attribution, txid, status, amount_minor, commission_minor, "
+               "currency, via, occurred_at, order_subtotal_minor, order_total_minor, order_bases_from_shop) "
+               "SELECT id, 'unattributed', 'none', '7001', 'paid', 4500, 450, 'EUR', 'shopify', now(), 4500, 6000, true "
+               "FROM offers");
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
+    EXPECT_EQ(db.query_value("SELECT string_agg(o.name || ':' || c.commission_base, ',' ORDER BY o.name) "
+                             "FROM conversions c JOIN offers o ON o.id = c.offer_id"),
+              "subtotal:subtotal,total:total");
 }
 
 TEST_F(shop_refunds, a_tax_excluded_us_store_pays_on_the_subtotal_and_its_refund_lowers_it)
