@@ -53,8 +53,8 @@
     s.className = "status" + (isError ? " error" : message ? " ok" : "");
   }
 
-  async function api(method, path, body) {
-    const headers = { "Accept": "application/json" };
+  async function api(method, path, body, extraHeaders) {
+    const headers = { "Accept": "application/json", ...extraHeaders };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET" && session) headers["X-CSRF-Token"] = session.csrf_token;
     const res = await fetch(path, {
@@ -70,6 +70,44 @@
       throw e;
     }
     return data;
+  }
+
+  // crypto.randomUUID exists only in a secure context: a dashboard opened over plain HTTP on the
+  // local network (http://192.168.1.20:8080) has getRandomValues alone.
+  function newKey() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // A form that books money (a sale, an income entry) sends one Idempotency-Key per filling of it
+  // (README "Retrying a POST that books money"): a double click, or a resubmit after a network
+  // error whose answer was lost, booked it twice; with the same key the server books it once and
+  // answers the repeat with the first answer. Typing in the form makes it another filling; so
+  // does a booking that went through (the form is then emptied for the next one).
+  function bookingForm(form) {
+    let key = null;
+    const forget = () => { key = null; };
+    form.addEventListener("input", forget);
+    form.addEventListener("change", forget);
+    return {
+      // Taken when the form is submitted, before anything is awaited: a second click while the
+      // first is on its way carries the same key.
+      key: () => key || (key = newKey()),
+      async post(path, body, sent) {
+        for (let waited = 0; ; waited += 250) {
+          try {
+            const answer = await api("POST", path, body, { "Idempotency-Key": sent });
+            if (key === sent) key = null;
+            return answer;
+          } catch (e) {
+            // The same filling still being booked (the first of a double click): its answer comes
+            // with the key once it is.
+            if (e.status !== 409 || e.field !== "Idempotency-Key" || waited >= 15000) throw e;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+        }
+      }
+    };
   }
 
   // Runs a change and reports its outcome in the status line; true when it worked.
@@ -552,7 +590,7 @@
   }
 
   window.LL = {
-    $, el, svgNode, t, relabel, api, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, startAtNow, when, table, pagedTable, options,
+    $, el, svgNode, t, relabel, api, bookingForm, say, change, money, exponent, toMinor, toMajor, toIso, toLocalInput, startAtNow, when, table, pagedTable, options,
     copyButton, lists, videoLabel, linkLabel, sections, inits: [],
     lang: () => lang, session: () => session,
     // format.js and export.js (loaded before this file): the one way to show and export values.

@@ -266,8 +266,11 @@
       ...STATUSES.map((s) => el("option", { value: s, selected: s === c.status }, t("status." + s))));
   }
 
+  let saleForm, incomeForm;
+
   async function saveConversion(event) {
     event.preventDefault();
+    const key = saleForm.key();
     const offers = await lists.offers();
     const offer = offers.find((o) => String(o.id) === $("conversion-offer").value);
     await change(async () => {
@@ -279,7 +282,7 @@
       if ($("conversion-code").value) body.code = $("conversion-code").value;
       if ($("conversion-txid").value) body.txid = $("conversion-txid").value;
       if ($("conversion-date").value) body.occurred_at = toIso($("conversion-date").value);
-      await api("POST", "/api/v1/conversions", body);
+      await saleForm.post("/api/v1/conversions", body, key);
       $("conversion-form").reset(); await loadConversions();
     });
   }
@@ -303,12 +306,13 @@
 
   async function saveIncome(event) {
     event.preventDefault();
+    const key = incomeForm.key();
     await change(async () => {
       const currency = $("income-currency").value.toUpperCase();
       const body = { stream: $("income-stream").value, amount_minor: toMinor($("income-amount").value, currency, "field.amount_received"),
         currency, date: $("income-date").value, note: $("income-note").value };
       if ($("income-video").value) body.video_id = Number($("income-video").value);
-      await api("POST", "/api/v1/income", body);
+      await incomeForm.post("/api/v1/income", body, key);
       $("income-amount").value = ""; $("income-note").value = ""; await loadIncome();
     });
   }
@@ -328,8 +332,10 @@
     $("code-cancel").addEventListener("click", resetCodeForm);
     $("code-link").addEventListener("change", offerFromChoice);
     $("code-video").addEventListener("change", offerFromChoice);
+    saleForm = LL.bookingForm($("conversion-form"));
     $("conversion-form").addEventListener("submit", saveConversion);
     $("conversion-filter").addEventListener("change", () => loadConversions().catch((e) => say(e.message, true)));
+    incomeForm = LL.bookingForm($("income-form"));
     $("income-form").addEventListener("submit", saveIncome);
     offerType();
   });
