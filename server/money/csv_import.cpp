@@ -7,6 +7,9 @@
 
 #include <pqxx/pqxx>
 
+#include <set>
+#include <string>
+
 #include <map>
 #include <string>
 
@@ -20,7 +23,15 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         throw http::bad_field("offer_id", "no such offer", "not_found");
     // Before any sale of the file is read (order_lock.hpp): a refund the shop delivers meanwhile
     // then waits for the import, or the import for it, and each sees the other's.
-    lock_offer_sales(tx, o->id);
+    std::set<std::string> sales;
+    for (auto const& row : csv.rows)
+        if (auto const txid = row.fields.find("txid"); txid != row.fields.end())
+            // A txid no sale can have (its row is refused) is no lock key either: PostgreSQL
+            // refuses a text parameter that is not UTF-8.
+            if (auto key = canonical_txid(txid->second);
+                !key.empty() && key.size() <= k_max_txid_bytes && clicks::is_clean_text(key))
+                sales.insert(std::move(key));
+    lock_import_sales(tx, o->id, sales);
     // The network's figure is the commission of a reported offer. A file without it is still read:
     // a status update ("txid,amount,status") keeps each booked sale's commission, as record_sale
     // keeps it for a postback without one; but a new sale of it is booked at 0, which is said.
@@ -65,7 +76,7 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
                 throw http::bad_field(c->second, "two columns give " + c->second + " different values");
             auto const s = sale_from_csv_row(row, *o, [&](std::string const& txid) { return booked_currency(tx, o->id, txid); });
             pqxx::subtransaction sub(tx, "csv_row");
-            auto const outcome = record_sale(sub, *o, s, settings, sale_lock::offer_held);
+            auto const outcome = record_sale(sub, *o, s, settings, sale_lock::held);
             sub.commit();
             result["result"] = outcome.result;
             result["conversion_id"] = outcome.id;

@@ -13,9 +13,9 @@
 namespace linkledger::money {
 namespace {
 
-// The two-integer form of advisory locks (its own key space; 1280 is the login throttle's).
+// The two-integer form of advisory locks, class 1282 (1280 is the login throttle's, 1281 the offers').
 // A hash collision between two keys in flight at once only gives one of them a 409 to retry.
-constexpr char const* k_try_lock = "SELECT pg_try_advisory_xact_lock(1281, hashtext($1))";
+constexpr char const* k_try_lock = "SELECT pg_try_advisory_xact_lock(1282, hashtext($1))";
 
 constexpr char const* k_find = R"sql(
 SELECT fingerprint, status, body FROM idempotency_keys

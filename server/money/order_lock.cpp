@@ -1,5 +1,7 @@
 #include "money/order_lock.hpp"
 
+#include "clicks/text_sanitizer.hpp"
+#include "money/sale_checks.hpp"
 #include "money/sale_recorder.hpp"
 
 #include <pqxx/pqxx>
@@ -17,14 +19,25 @@ constexpr char const* k_lock_sale = "SELECT pg_advisory_xact_lock(hashtextextend
 
 void lock_sale(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid)
 {
+    // A txid no sale can have (record_sale refuses it) locks nothing: PostgreSQL would refuse a
+    // text parameter that is not UTF-8, and the refusal must name the txid, not be a 500.
+    auto const key = canonical_txid(txid);
+    if (key.size() > k_max_txid_bytes || !clicks::is_clean_text(key))
+        return;
     // The offer's first, as an import takes it: then the sale's.
     tx.exec_params(k_lock_offer_shared, offer_id);
-    tx.exec_params(k_lock_sale, offer_id, canonical_txid(txid));
+    tx.exec_params(k_lock_sale, offer_id, key);
 }
 
-void lock_offer_sales(pqxx::transaction_base& tx, std::int64_t offer_id)
+void lock_import_sales(pqxx::transaction_base& tx, std::int64_t offer_id, std::set<std::string> const& txids)
 {
-    tx.exec_params(k_lock_offer, offer_id);
+    if (txids.size() > k_max_import_sale_locks) {
+        tx.exec_params(k_lock_offer, offer_id);
+        return;
+    }
+    tx.exec_params(k_lock_offer_shared, offer_id);
+    for (auto const& txid : txids)
+        tx.exec_params(k_lock_sale, offer_id, txid);
 }
 
 } // namespace linkledger::money

@@ -8,7 +8,10 @@
 
 #include <pqxx/transaction_base>
 
+#include <cstddef>
 #include <cstdint>
+#include <set>
+#include <string>
 #include <string_view>
 
 namespace linkledger::money {
@@ -21,10 +24,14 @@ namespace linkledger::money {
 // already held.
 void lock_sale(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid);
 
-// The lock of every sale of the offer at once, for an import: one lock per sale would hold one of
-// PostgreSQL's lock slots per row until the import commits, and a file of some ten thousand rows
-// ran it out of them ("out of shared memory", max_locks_per_transaction). The offer's deliveries,
-// postbacks and sales by hand wait for the import to end, as the import for them.
-void lock_offer_sales(pqxx::transaction_base& tx, std::int64_t offer_id);
+// The locks of the sales an import books (their txids as record_sale books them, canonical_txid),
+// taken at once before its first row: each sale's, in sorted order, so two imports of one offer
+// never wait on each other in a circle while the offer's other sales stay free for its postbacks
+// and deliveries. Past k_max_import_sale_locks sales, the offer's lock instead: one lock per sale
+// holds one of PostgreSQL's lock slots until the import commits, and a file of some ten thousand
+// rows ran it out of them ("out of shared memory", max_locks_per_transaction); the offer's
+// deliveries, postbacks and sales by hand then wait for that import to end, as it waits for them.
+inline constexpr std::size_t k_max_import_sale_locks = 1000;
+void lock_import_sales(pqxx::transaction_base& tx, std::int64_t offer_id, std::set<std::string> const& txids);
 
 } // namespace linkledger::money

@@ -5,6 +5,7 @@
 #include "http/json_body.hpp"
 #include "http/response.hpp"
 #include "money/intake_audit.hpp"
+#include "money/order_lock.hpp"
 #include "money/postback_params.hpp"
 
 #include <pqxx/pqxx>
@@ -38,7 +39,12 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
                         std::string_view(reinterpret_cast<char const*>(digest.data()), digest.size()),
                         o->postback_token_sha256))
                     throw http::http_error(status::forbidden, "bad_token", "the postback token is wrong", "token");
-                auto const booked = [&](std::string const& txid) { return booked_currency(tx, o->id, txid); };
+                // The sale's lock before its currency is read (order_lock.hpp): a shop's order of it
+                // booked meanwhile in another currency is then read, not missed.
+                auto const booked = [&](std::string const& txid) {
+                    lock_sale(tx, o->id, txid);
+                    return booked_currency(tx, o->id, txid);
+                };
                 auto result = record_sale(tx, *o, sale_from_postback(params, *o, booked), settings);
                 audit_accepted(tx, in, {{"result", result.result}, {"conversion", result.conversion}});
                 tx.commit();

@@ -130,9 +130,9 @@ inline std::string unnamed_currency(offer const& o, std::string_view txid, booke
     return o.currency;
 }
 
-// Whether record_sale takes the sale's lock (order_lock.hpp) or the caller holds its offer's
-// (lock_offer_sales: an import, booking many sales in one transaction).
-enum class sale_lock { take, offer_held };
+// Whether record_sale takes the sale's lock (order_lock.hpp) or the caller holds it already
+// (lock_import_sales: an import, booking many sales in one transaction).
+enum class sale_lock { take, held };
 
 // Throws http_error 400 naming the field for a sale that cannot be booked as given.
 sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const& s,

@@ -9,6 +9,7 @@
 #include "crypto/hmac.hpp"
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -712,6 +713,39 @@ TEST_F(shop_refunds, an_import_and_its_orders_refund_handled_at_once_count_the_r
               std::to_string(k_tries))
         << ll->db().query_value("SELECT string_agg(txid || ':' || amount_minor, ' ' ORDER BY txid) FROM conversions "
                                 "WHERE offer_id = " + offer.id + " AND amount_minor <> 6000");
+}
+
+// An import locks the sales of its file, not its offer: while a postback of another of the
+// offer's sales is being booked (holding the offer's lock shared and that sale's, order_lock.cpp),
+// a three-row import goes through; when it locked the whole offer, every postback and delivery of
+// the offer waited for the import, each holding one of the server's few database connections. A
+// file of more than 1,000 sales still locks the whole offer (lock slots), so it waits for that
+// postback: here until LINKLEDGER_DB_LOCK_TIMEOUT (5 s), a 503.
+TEST_F(shop_refunds, an_import_locks_the_sales_of_its_file_not_the_whole_offer)
+{
+    auto const offer = make_offer("EUR");
+    pqxx::connection other(ll->db().url());
+    pqxx::work in_flight(other);
+    in_flight.exec_params("SELECT pg_advisory_xact_lock_shared(1281, hashtext($1::text))", offer.id);
+    in_flight.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2, 0))", offer.id,
+                          "POSTBACK-9");
+    auto const import = [&](std::string const& csv) {
+        return send(ll->port(), {"POST", "/api/v1/conversions/import?offer_id=" + offer.id, csv,
+                                 {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}});
+    };
+    auto const small = import("txid,amount\nFILE-1,10.00\nFILE-2,20.00\nFILE-3,30.00\n");
+    EXPECT_EQ(small.status, 200) << small.body;
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "3");
+
+    std::string large = "txid,amount\n";
+    for (int i = 0; i < 1001; ++i)
+        large += "BIG-" + std::to_string(i) + ",1.00\n";
+    EXPECT_EQ(import(large).status, 503);
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "3");
+    in_flight.abort();
+    auto const after = import(large);
+    EXPECT_EQ(after.status, 200) << after.body;
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "1004");
 }
 
 TEST_F(shop_refunds, the_hkd_order_of_issue_15_pays_on_its_subtotal_unless_the_offer_says_total)
