@@ -6,6 +6,12 @@
 -- status change by another sender hands the status back to it (money/sale_recorder.cpp).
 ALTER TABLE conversions ADD COLUMN status_set_by_hand boolean NOT NULL DEFAULT false;
 
+-- The status a shop's last delivery stated for the sale, carried out or not: a cancellation or
+-- a refund in full is restated by every later update of the order (Shopify's cancelled_at, the
+-- refunds listed), and only one the shop had not stated before moves a status set by hand.
+-- Unknown (NULL) for sales booked before: their next delivery states it.
+ALTER TABLE conversions ADD COLUMN shop_stated_status text;
+
 -- Sales already booked whose last change was a PATCH by the creator: the change and its audit
 -- entry share their transaction, so updated_at is the entry's time to the microsecond.
 UPDATE conversions c SET status_set_by_hand = true

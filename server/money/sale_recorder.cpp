@@ -168,12 +168,12 @@ INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor,
                          occurred_at, attribution_deadline, model_hours,
                          commission_type, commission_rate_bps, commission_fixed_minor, network_commission_minor,
                          occurred_at_given, click_until, stated_commission_minor, stated_amount_minor,
-                         status_set_by_hand, commission_base)
+                         status_set_by_hand, commission_base, shop_stated_status)
 VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, NULLIF($11, ''), $12, $13, $14,
         $15::timestamptz,
         CASE WHEN $13 = 'pending' THEN now() + make_interval(secs => $16) END,
         CASE WHEN $13 = 'pending' THEN $17::integer END,
-        $18, $19, $20, $21, $22, NULLIF($23::timestamptz, $15::timestamptz), $24, $25, $26, $27)
+        $18, $19, $20, $21, $22, NULLIF($23::timestamptz, $15::timestamptz), $24, $25, $26, $27, $28)
 ON CONFLICT (offer_id, txid) DO NOTHING
 RETURNING id
 )sql";
@@ -184,7 +184,7 @@ SELECT id, status, amount_minor, commission_minor, currency,
        to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), network_commission_minor,
        occurred_at_given, coalesce(click_id, ''), coalesce(code, ''),
        to_char(click_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       stated_commission_minor, stated_amount_minor, status_set_by_hand, commission_base
+       stated_commission_minor, stated_amount_minor, status_set_by_hand, commission_base, shop_stated_status
 FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
@@ -199,7 +199,8 @@ WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 // the sale and changes its status or money is one sale.updated event carrying both changes (two
 // statements sent two, the first with the status unchanged). $21 and $22, when $21 is given, are
 // a reported commission as stated and its amount (migration 0034). $23: the creator states the
-// status by hand; a status another sender changes is that sender's again (migration 0036).
+// status by hand; a status another sender changes is that sender's again (migration 0036). $25:
+// the status a shop's delivery stated, kept whether or not it was carried out (migration 0036).
 constexpr char const* k_update = R"sql(
 UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now(),
        network_commission_minor = COALESCE($8, network_commission_minor),
@@ -223,7 +224,8 @@ UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, up
        stated_commission_minor = COALESCE($21::bigint, stated_commission_minor),
        stated_amount_minor = CASE WHEN $21::bigint IS NULL THEN stated_amount_minor ELSE $22::bigint END,
        status_set_by_hand = $23 OR (status_set_by_hand AND status = $2),
-       commission_base = COALESCE(commission_base, $24)
+       commission_base = COALESCE(commission_base, $24),
+       shop_stated_status = COALESCE($25, shop_stated_status)
 WHERE id = $1
 )sql";
 
@@ -574,6 +576,8 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // A status the creator states on a sale by hand is theirs (migration 0036): a shop's routine
     // order update does not undo it.
     bool const by_hand = s.via == "manual" && s.status.has_value();
+    // What a shop's delivery says of its order, kept with the sale (migration 0036).
+    std::optional<std::string> const shop_said = from_a_shop(s.via) ? s.status : std::nullopt;
     auto warnings = std::vector<sale_warning>();
     auto kept_refunds = shop_refunds_kept{};
     if (existing.empty())
@@ -595,7 +599,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
             a.link_id, a.video_id, a.promo_code_id, a.code.empty() ? s.code : a.code, a.source,
             a.method, s.via, at, settings.pending_seconds, settings.model_hours, rule.type, rule.rate_bps,
             rule.amount_minor, network, !s.occurred_at.empty(), latest_click,
-            stated_minor, stated_amount_minor, by_hand, priced_by.commission_base);
+            stated_minor, stated_amount_minor, by_hand, priced_by.commission_base, shop_said);
         if (!inserted.empty()) {
             auto const id = inserted[0][0].as<std::int64_t>();
             if (kept_refunds.copied_base)
@@ -719,17 +723,23 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // every routine update, does not undo (a sale rejected by hand was approved again, its
     // commission counted): only the shop's own news, a cancellation or a refund in full, moves it
     // (to rejected), and the status is the shop's again from then on.
+    // A cancellation or a refund in full is news once: a shop restates it with every later update
+    // (Shopify's cancelled_at, the refunds listed), and a sale the creator approved by hand after
+    // it was rejected again at the next tag. Only a rejection the shop had not stated before moves
+    // a status set by hand (none stated yet, before migration 0036: any).
     bool const set_by_hand = row[17].as<bool>();
+    bool const shop_rejected_before = !row[19].is_null() && row[19].as<std::string>() == "rejected";
     auto stated = s.status;
     if (stated && from_a_shop(s.via) && stored_status == "paid" &&
         is_move_backwards(stored_status, *stated)) {
         warnings.push_back({"status", "the shop's order reads " + *stated + "; the sale stays " + stored_status +
                                           " (a status moves back only by hand)"});
         stated.reset();
-    } else if (stated && from_a_shop(s.via) && set_by_hand && *stated != stored_status && *stated != "rejected") {
+    } else if (stated && from_a_shop(s.via) && set_by_hand && *stated != stored_status &&
+               (*stated != "rejected" || shop_rejected_before)) {
         warnings.push_back({"status", "the shop's order reads " + *stated + "; the sale stays " + stored_status +
                                           ", the status set by hand (a shop's update changes it only by a "
-                                          "cancellation or a refund in full)"});
+                                          "new cancellation or refund in full)"});
         stated.reset();
     }
     auto const status = stated.value_or(stored_status);
@@ -739,9 +749,12 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
                       (!stated_minor || (!row[15].is_null() && row[15].as<std::int64_t>() == *stated_minor &&
                                          !row[16].is_null() && row[16].as<std::int64_t>() == stated_amount_minor));
     if (same && !found) {
-        // The status stays, now stated by hand: nothing a consumer of events sees changes.
+        // The status stays, now stated by hand, or the shop's statement of it is kept: nothing a
+        // consumer of events sees changes.
         if (by_hand && !set_by_hand)
             tx.exec_params0("UPDATE conversions SET status_set_by_hand = true WHERE id = $1", id);
+        if (shop_said && (row[19].is_null() || row[19].as<std::string>() != *shop_said))
+            tx.exec_params0("UPDATE conversions SET shop_stated_status = $2 WHERE id = $1", id, *shop_said);
         return {id, "unchanged", load_conversion(tx, id), std::move(warnings)};
     }
     if (is_move_backwards(stored_status, status))
@@ -751,7 +764,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor,
                     network, redated, latest_click, found.has_value(), found_by.click_id, a.link_id, a.video_id,
                     a.promo_code_id, a.code, a.source, a.method, settings.pending_seconds, settings.model_hours,
-                    stated_minor, stated_amount_minor, by_hand, priced_by.commission_base);
+                    stated_minor, stated_amount_minor, by_hand, priced_by.commission_base, shop_said);
     return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 

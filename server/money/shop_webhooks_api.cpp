@@ -96,11 +96,13 @@ WHERE id = $1 AND (order_subtotal_minor IS DISTINCT FROM $2 OR order_total_minor
 )sql";
 
 // A refund in full rejects the sale, whoever set its status: the status is the shop's from then
-// on (migration 0036). A sale an older node booked without its base (a rolling upgrade) keeps the
-// one it is priced on now.
+// on, and its rejection is stated (migration 0036: its order's later updates restate it, which
+// does not undo a status set by hand afterwards). A sale an older node booked without its base
+// (a rolling upgrade) keeps the one it is priced on now.
 constexpr char const* k_rebook = R"sql(
 UPDATE conversions SET amount_minor = $2, commission_minor = $3, status = $4, updated_at = now(),
                        status_set_by_hand = status_set_by_hand AND status = $4,
+                       shop_stated_status = CASE WHEN $4 = 'rejected' THEN 'rejected' ELSE shop_stated_status END,
                        commission_base = COALESCE(commission_base, $5)
 WHERE id = $1
 )sql";

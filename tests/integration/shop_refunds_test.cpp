@@ -369,6 +369,26 @@ TEST_F(shop_refunds, a_routine_order_update_keeps_a_status_set_by_hand)
     EXPECT_EQ(warnings_of(reply), "") << reply.body;
     EXPECT_EQ(booked(offer, "8913"), "2000/200/approved");
     EXPECT_EQ(moved_back("8913"), "1");
+    // Cancelled again, then approved by hand: the cancellation the shop restates with each later
+    // update is not news, and the creator's approval stays (it was rejected at the next update).
+    EXPECT_EQ(result_of(woocommerce(offer, cancelled)), "updated");
+    EXPECT_EQ(booked(offer, "8913"), "2000/200/rejected");
+    by_hand("8913", "approved");
+    reply = woocommerce(offer, cancelled);
+    EXPECT_EQ(result_of(reply), "unchanged");
+    EXPECT_NE(warnings_of(reply).find("the sale stays approved, the status set by hand"), std::string::npos)
+        << reply.body;
+    EXPECT_EQ(booked(offer, "8913"), "2000/200/approved");
+    // The same after a refund in full (Shopify's refunds/create, then its order restated with
+    // the refund listed).
+    ASSERT_EQ(result_of(shopify(offer, "orders/create", order("8914"))), "created");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("8915", "8914", "100.00"))), "updated");
+    EXPECT_EQ(booked(offer, "8914"), "0/0/rejected");
+    by_hand("8914", "approved");
+    reply = shopify(offer, "orders/updated", order("8914", "0.00", "[" + refund("8915", "8914", "100.00") + "]"));
+    EXPECT_NE(warnings_of(reply).find("the sale stays approved, the status set by hand"), std::string::npos)
+        << reply.body;
+    EXPECT_EQ(booked(offer, "8914"), "0/0/approved");
 }
 
 // The audit entry of an order's delivery lists what the shop was told, every warning whole: the
