@@ -18,5 +18,5 @@ CREATE TABLE idempotency_keys (
     created_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (caller_kind, caller_id, key_sha256)
 );
--- Keys live 24 hours: a row older is never replayed, and the hourly upkeep deletes it.
+-- Keys live 24 hours: a row older is never replayed, and the next keyed POST deletes it.
 CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
