@@ -3,6 +3,7 @@
 #include "clicks/text_sanitizer.hpp"
 #include "events/address_policy.hpp"
 #include "http/url_host.hpp"
+#include "http/written_authority.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -60,6 +61,17 @@ std::optional<target> parse_target(std::string const& url)
     if (u.has_query()) {
         t.path += '?';
         t.path += u.encoded_query();
+    }
+    // https://10.0.0.5.nip.io/hook is the name 10.0.0.5.nip.io, not the address 10.0.0.5 with
+    // the path ".nip.io/hook" Boost.URL 1.81 reads (http/written_authority.hpp).
+    if (http::authority_cut_short(u.encoded_path())) {
+        auto const written = http::authority_as_written(url);
+        t.host = std::string(written.host);
+        t.host_is_ip = false;
+        if (!written.port.empty())
+            t.port = std::string(written.port);
+        auto const rest = written.rest.substr(0, written.rest.find('#'));
+        t.path = rest.empty() || rest.front() != '/' ? "/" + std::string(rest) : std::string(rest);
     }
     return t;
 }

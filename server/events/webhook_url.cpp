@@ -1,6 +1,7 @@
 #include "events/webhook_url.hpp"
 
 #include "events/address_policy.hpp"
+#include "http/written_authority.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -125,32 +126,34 @@ std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_
         return "url must be https (http:// only with LINKLEDGER_WEBHOOK_ALLOW_PRIVATE=1)";
     if (!u.has_authority() || u.host().empty())
         return "url must name a host";
-    // Boost.URL 1.81 reads https://1.2.3.4.5/ as the host 1.2.3.4 and the path ".5/": the
-    // deliveries would go to another host than the one written. After a host, a path starts
-    // with a slash.
-    if (auto const path = u.encoded_path(); !path.empty() && path.front() != '/')
-        return "url host is not a valid name or address (what follows it must be :port or /path)";
+    // Boost.URL 1.81 reads https://10.0.0.5.nip.io/ as the host 10.0.0.5 and the path ".nip.io/"
+    // (http/written_authority.hpp): the host written is a name, and is checked and sent to as one.
+    bool const cut_short = http::authority_cut_short(u.encoded_path());
+    auto const written = http::authority_as_written(url);
+    std::string const host = cut_short ? std::string(written.host) : std::string(u.host());
+    auto const type = cut_short ? boost::urls::host_type::name : u.host_type();
     // One trailing dot makes a name fully qualified; two or more leave an empty label, which no
     // valid name has ("localhost.." is neither localhost nor anything DNS can hold).
-    if (u.host().ends_with(".."))
+    if (host.ends_with(".."))
         return "url host must not end in more than one dot (not a valid name)";
-    if (u.has_userinfo())
+    if (u.has_userinfo() || written.userinfo)
         return "url must not hold a user name or password";
     if (u.has_fragment())
         return "url must not have a #fragment";
-    if (u.has_port() && !is_port(u.port()))
+    auto const port = cut_short ? written.port : std::string_view(u.port());
+    if ((u.has_port() || !port.empty()) && !is_port(port))
         return "url port must be 1 to 65535";
     if (!allow_private) {
         std::optional<std::string> why;
-        if (u.host_type() == boost::urls::host_type::ipv4)
+        if (type == boost::urls::host_type::ipv4)
             why = non_public_reason(boost::asio::ip::address(
                 boost::asio::ip::address_v4(u.host_ipv4_address().to_bytes())));
-        else if (u.host_type() == boost::urls::host_type::ipv6)
+        else if (type == boost::urls::host_type::ipv6)
             why = non_public_reason(boost::asio::ip::address(
                 boost::asio::ip::address_v6(u.host_ipv6_address().to_bytes())));
-        else if (auto const shorthand = ipv4_as_resolvers_read_it(u.host()))
+        else if (auto const shorthand = ipv4_as_resolvers_read_it(host))
             why = non_public_reason(boost::asio::ip::address(boost::asio::ip::address_v4(*shorthand)));
-        else if (is_localhost(u.host()))
+        else if (is_localhost(host))
             why = "loopback";
         if (why)
             return std::string("url must not point to a ")

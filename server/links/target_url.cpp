@@ -1,5 +1,6 @@
 #include "links/target_url.hpp"
 
+#include "http/written_authority.hpp"
 #include "links/smart_link.hpp"
 
 #include <boost/url/parse.hpp>
@@ -32,21 +33,25 @@ void replace_all(std::string& text, std::string_view from, std::string_view to,
     }
 }
 
-// The WHATWG URL standard's "ends in a number": a host whose last label (a trailing dot aside)
-// is decimal digits, or 0x and hex digits, is read by browsers as an IPv4 address.
-bool ends_in_a_number(std::string_view host)
+// A host a browser reads as an IPv4 address: four decimal numbers from 0 to 255, and the
+// trailing dot of a fully qualified name.
+bool is_dotted_quad(std::string_view host)
 {
     if (host.size() > 1 && host.back() == '.')
         host.remove_suffix(1);
-    auto const dot = host.rfind('.');
-    auto const last = dot == std::string_view::npos ? host : host.substr(dot + 1);
-    auto const all_of = [](std::string_view text, auto is) {
-        return std::all_of(text.begin(), text.end(), [&](char c) { return is(static_cast<unsigned char>(c)); });
-    };
-    if (!last.empty() && all_of(last, [](unsigned char c) { return std::isdigit(c) != 0; }))
-        return true;
-    return last.size() >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X') &&
-           all_of(last.substr(2), [](unsigned char c) { return std::isxdigit(c) != 0; });
+    int parts = 0;
+    while (true) {
+        auto const dot = host.find('.');
+        auto const part = host.substr(0, dot);
+        unsigned value = 0;
+        auto const [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
+        if (part.empty() || ec != std::errc() || end != part.data() + part.size() || value > 255 ||
+            (part.size() > 1 && part[0] == '0') || ++parts > 4)
+            return false;
+        if (dot == std::string_view::npos)
+            return parts == 4;
+        host.remove_prefix(dot + 1);
+    }
 }
 
 } // namespace
@@ -71,32 +76,32 @@ std::optional<std::string> target_url_problem(std::string_view url, std::string_
         return says(" must start with http:// or https://");
     if (parsed->encoded_host().empty())
         return says(" must name a host");
-    // Boost.URL 1.81 reads https://1.2.3.4.5/ as the host 1.2.3.4 and the path ".5/" (a path
-    // after an authority must start with a slash; "./" is 1.2.3.4.'s trailing dot, which
-    // browsers accept), and takes 256.1.1.1 for a name; a browser reads a host that ends in a
-    // number as an IPv4 address and, when it is not one, shows the follower an error page.
-    auto path = std::string_view(parsed->encoded_path());
-    if (parsed->host_type() == boost::urls::host_type::ipv4 && (path == "." || path.starts_with("./")))
-        path.remove_prefix(1);
-    if ((!path.empty() && path.front() != '/') ||
-        (parsed->host_type() == boost::urls::host_type::name && ends_in_a_number(parsed->host())))
-        return says(" has a host that ends in a number: a browser reads it as an IPv4 address, to be written as four numbers from 0 to 255");
-    if (parsed->has_userinfo())
+    // The authority as written: Boost.URL reads https://10.0.0.5.nip.io/ as the host 10.0.0.5 and
+    // the path ".nip.io/" (http/written_authority.hpp); the follower's browser reads the name.
+    auto const written = http::authority_as_written(sample);
+    if (parsed->has_userinfo() || written.userinfo)
         return says(" must not carry a user name or password");
-    if (auto const port = parsed->port(); !port.empty()) {
+    if (auto const port = written.port; !port.empty()) {
         // port_number() wraps a number over 65535 instead of refusing it.
         unsigned long value = 0;
         auto const [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
         if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
             return says(" has no valid port (1 to 65535)");
     }
+    // A browser reads a host that ends in a number as an IPv4 address and, when it is not one
+    // (1.2.3.4.5, 256.1.1.1, shop.example.123), shows the follower an error page.
+    if (parsed->host_type() != boost::urls::host_type::ipv6 && http::ends_in_a_number(written.host) &&
+        !is_dotted_quad(written.host))
+        return says(" has a host that ends in a number: a browser reads it as an IPv4 address, to be written as four numbers from 0 to 255");
     // The host is the creator's choice alone: a placeholder there ({source} comes from the
     // visitor's utm_source or Referer) would let anyone pick where the link sends people. Other
     // sample values must leave scheme, host and port as they were.
     auto const other = render_target(compiled, {"01JDZQ5C9M7R3K8T2V6W4X0Y2A", "other", "instagram", "7", "DE"});
     auto const other_parsed = boost::urls::parse_uri(other);
+    auto const other_written = http::authority_as_written(other);
     if (!other_parsed || other_parsed->scheme() != parsed->scheme() ||
-        other_parsed->encoded_authority() != parsed->encoded_authority())
+        other_parsed->encoded_authority() != parsed->encoded_authority() ||
+        other_written.host != written.host || other_written.port != written.port)
         return says(" must not hold a placeholder in its scheme, host or port");
     return std::nullopt;
 }
