@@ -2,6 +2,7 @@
 // it: empty texts as '', the link's own target as a NULL rule, text with a tab intact, in batches
 // where all, some or none of the clicks have a referrer, UTM fields, a bot reason or a rule; and
 // the replay path stores exactly the clicks missing, with the same values.
+#include "journal_clicks.hpp"
 #include "test_database.hpp"
 
 #include "clicks/click_batch_store.hpp"
@@ -26,17 +27,8 @@ auto const k_at = std::chrono::sys_days{std::chrono::year{2026} / 11 / 20} + std
 
 clicks::click plain_click(int n)
 {
-    clicks::click c;
-    c.click_id = clicks::new_click_id(k_at + std::chrono::seconds(n));
-    c.link_id = 7;
-    c.at = k_at + std::chrono::seconds(n);
-    c.ip_anon = "203.0.113.0";
-    c.source = "tiktok";
-    c.in_app = "tiktok";
-    c.device = "mobile";
-    c.os = "ios";
-    c.country = "FR";
-    return c;
+    auto const at = k_at + std::chrono::seconds(n);
+    return linkledger::testing::journal_click(clicks::new_click_id(at), 7, at, "203.0.113.0");
 }
 
 clicks::click full_click(int n)

@@ -123,6 +123,24 @@ protected:
                R"(","created_at":"2026-11-24T10:00:00Z","refunds":)" + refunds + "}";
     }
 
+    // Sends both, each answered 200, on connections opened beforehand and released together, so
+    // the two requests meet in the server.
+    static void both_at_once(http_request const& first, http_request const& second)
+    {
+        http_connection one(ll->port()), two(ll->port());
+        std::atomic<int> ready{0};
+        auto const at_once = [&](http_connection& conn, http_request const& req) {
+            ready.fetch_add(1);
+            while (ready.load() < 2)
+                std::this_thread::yield();
+            EXPECT_EQ(conn.send(req).status, 200) << req.target;
+        };
+        std::thread a(at_once, std::ref(one), std::cref(first));
+        std::thread b(at_once, std::ref(two), std::cref(second));
+        a.join();
+        b.join();
+    }
+
     static std::string refund(std::string const& id, std::string const& order_id, std::string const& amount = "10.00")
     {
         return R"({"id":)" + id + R"(,"order_id":)" + order_id +
@@ -677,19 +695,7 @@ TEST_F(shop_refunds, a_first_postback_and_its_orders_refund_handled_at_once_coun
                                            {"X-Shopify-Topic", "refunds/create"}}};
         http_request const postback_request{
             "GET", "/postback/" + offer.id + "?token=" + offer.postback_token + "&txid=" + txid + "&amount=100.00", "", {}};
-        // Connected beforehand and released together, so the two requests meet in the server.
-        http_connection to_shop(ll->port()), to_network(ll->port());
-        std::atomic<int> ready{0};
-        auto const at_once = [&](http_connection& conn, http_request const& req) {
-            ready.fetch_add(1);
-            while (ready.load() < 2)
-                std::this_thread::yield();
-            EXPECT_EQ(conn.send(req).status, 200) << req.target;
-        };
-        std::thread a(at_once, std::ref(to_shop), std::cref(refund_request));
-        std::thread b(at_once, std::ref(to_network), std::cref(postback_request));
-        a.join();
-        b.join();
+        both_at_once(refund_request, postback_request);
     }
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id +
                                    " AND amount_minor = 6000 AND commission_minor = 600"),
@@ -699,9 +705,9 @@ TEST_F(shop_refunds, a_first_postback_and_its_orders_refund_handled_at_once_coun
 }
 
 // The same for a network's report imported while the shop's refund is recorded: the import holds
-// its offer's lock, which the refund waits for, or the import for the refund. (One lock per row
-// ran PostgreSQL out of shared memory, a 500, on a report of 20,000 sales: checked by hand, as
-// such a file takes some twenty seconds to import here.)
+// the locks of its file's sales, which the refund waits for, or the import for the refund. (One
+// lock per row of a whole file ran PostgreSQL out of shared memory, a 500, on a report of 20,000
+// sales: such a file locks its offer instead, below.)
 TEST_F(shop_refunds, an_import_and_its_orders_refund_handled_at_once_count_the_refund)
 {
     auto const offer = make_offer("EUR");
@@ -715,18 +721,7 @@ TEST_F(shop_refunds, an_import_and_its_orders_refund_handled_at_once_count_the_r
         http_request const import_request{"POST", "/api/v1/conversions/import?offer_id=" + offer.id,
                                           "txid,amount\n" + txid + ",100.00\n",
                                           {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}};
-        http_connection to_shop(ll->port()), to_api(ll->port());
-        std::atomic<int> ready{0};
-        auto const at_once = [&](http_connection& conn, http_request const& req) {
-            ready.fetch_add(1);
-            while (ready.load() < 2)
-                std::this_thread::yield();
-            EXPECT_EQ(conn.send(req).status, 200) << req.target;
-        };
-        std::thread a(at_once, std::ref(to_shop), std::cref(refund_request));
-        std::thread b(at_once, std::ref(to_api), std::cref(import_request));
-        a.join();
-        b.join();
+        both_at_once(refund_request, import_request);
     }
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id +
                                    " AND amount_minor = 6000 AND commission_minor = 600"),
@@ -1062,18 +1057,7 @@ TEST_F(shop_refunds, a_woocommerce_refund_and_a_postback_of_its_order_leave_the_
         http_request const network{
             "GET", "/postback/" + offer.id + "?token=" + offer.postback_token + "&txid=" + txid + "&amount=45.00&status=approved",
             "", {}};
-        http_connection to_shop(ll->port()), to_network(ll->port());
-        std::atomic<int> ready{0};
-        auto const at_once = [&](http_connection& conn, http_request const& req) {
-            ready.fetch_add(1);
-            while (ready.load() < 2)
-                std::this_thread::yield();
-            EXPECT_EQ(conn.send(req).status, 200) << req.target;
-        };
-        std::thread a(at_once, std::ref(to_shop), std::cref(delivery));
-        std::thread b(at_once, std::ref(to_network), std::cref(network));
-        a.join();
-        b.join();
+        both_at_once(delivery, network);
         EXPECT_EQ(booked(offer, txid), "3750/375/approved") << txid;
     }
 }
