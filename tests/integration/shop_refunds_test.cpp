@@ -407,6 +407,11 @@ TEST_F(shop_refunds, a_routine_order_update_keeps_a_status_set_by_hand)
     EXPECT_NE(warnings_of(reply).find("the sale stays approved, the status set by hand"), std::string::npos)
         << reply.body;
     EXPECT_EQ(booked(offer, "8914"), "0/0/approved");
+    // The refund delivered again (refunds/create once more, under a new delivery id) is no news
+    // either: it was rejected again.
+    reply = shopify(offer, "refunds/create", refund("8915", "8914", "100.00"), "d-8915-again");
+    EXPECT_EQ(result_of(reply), "unchanged") << reply.body;
+    EXPECT_EQ(booked(offer, "8914"), "0/0/approved");
 }
 
 // The audit entry of an order's delivery lists what the shop was told, every warning whole: the
