@@ -9,6 +9,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <tuple>
 
@@ -339,7 +340,16 @@ std::optional<shop_order> woocommerce_order(boost::json::object const& order)
         if (auto amount = text(order, field); !amount.empty())
             out.not_commissioned.push_back({field, std::move(amount)});
     out.currency = text(order, "currency");
-    auto const status = text(order, "status");
+    // WooCommerce's statuses as its REST API names them; a store's own spelling of one
+    // ("wc-completed", "Completed") is the same status.
+    auto status = text(order, "status");
+    std::transform(status.begin(), status.end(), status.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (status.starts_with("wc-"))
+        status.erase(0, 3);
+    // The block checkout saves the cart being checked out as an order and sends order.updated
+    // for it; an abandoned one is deleted a day later, with nothing saying so but order.deleted.
+    out.draft = status == "checkout-draft" || status == "draft" || status == "auto-draft";
     if (status == "completed")
         out.status = "approved";
     else if (status == "cancelled" || status == "refunded" || status == "failed" || status == "trash")

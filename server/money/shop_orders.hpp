@@ -110,6 +110,7 @@ struct shop_order {
     std::string occurred_at;
     std::vector<shop_refund> refunds; // those the order lists, each with an id
     bool test = false; // a store's test order (Shopify "test": true): sells nothing, never booked
+    bool draft = false; // a WooCommerce checkout draft: a cart at the checkout, nobody paid, never booked
 };
 
 // Nothing when the payload is not an order (Shopify refunds/create is handled apart).

@@ -219,6 +219,38 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     return {{"result", "updated"}, {"conversion", load_conversion(tx, id)}};
 }
 
+// A WooCommerce order deleted (order.deleted, from the trash or for good): its sale is void, as
+// a cancelled one is; an order never booked (a checkout draft) stays unbooked.
+constexpr char const* k_reject_deleted = R"sql(
+UPDATE conversions SET status = 'rejected', shop_stated_status = 'rejected', status_set_by_hand = false,
+                       updated_at = now()
+WHERE id = $1
+)sql";
+
+std::string text_of_id(boost::json::value const& id)
+{
+    if (id.is_int64())
+        return std::to_string(id.as_int64());
+    if (id.is_uint64())
+        return std::to_string(id.as_uint64());
+    return id.is_string() ? std::string(id.as_string()) : std::string();
+}
+
+boost::json::object reject_deleted_order(pqxx::work& tx, offer const& o, std::string const& txid)
+{
+    if (txid.empty())
+        return {{"result", "ignored"}, {"reason", "not an order"}};
+    lock_sale(tx, o.id, txid);
+    auto const rows = tx.exec_params(k_sale_of_order, o.id, txid);
+    if (rows.empty())
+        return {{"result", "ignored"}, {"reason", "a deleted order with no sale"}};
+    auto const id = rows[0][0].as<std::int64_t>();
+    if (rows[0][3].as<std::string>() == "rejected")
+        return {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};
+    tx.exec_params0(k_reject_deleted, id);
+    return {{"result", "updated"}, {"conversion", load_conversion(tx, id)}};
+}
+
 // An order (created, paid, updated...): its refunds are kept, then the sale is booked at its base
 // less every refund known for it.
 boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const& order, std::string_view via,
@@ -278,6 +310,7 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
         routes.add(http::verb::post, path, [&db, settings, kind](http::request_context& ctx) -> net::awaitable<http::response> {
             auto const offer_id = http::path_id(ctx.path_param("offer_id"));
             auto const topic = std::string(ctx.req["X-Shopify-Topic"]);
+            auto const woo_topic = std::string(ctx.req["X-WC-Webhook-Topic"]);
             // Shopify names each delivery in X-Shopify-Webhook-Id (the same on every retry);
             // WooCommerce in X-WC-Webhook-Delivery-ID.
             auto const delivery_header = kind == shop::shopify ? "X-Shopify-Webhook-Id" : "X-WC-Webhook-Delivery-ID";
@@ -309,10 +342,16 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
                                      : boost::json::object{{"result", "ignored"}, {"reason", "no refund transaction"}};
                     } else if (auto const order = kind == shop::shopify ? shopify_order(parsed.as_object())
                                                                         : woocommerce_order(parsed.as_object())) {
-                        // A test order (bogus gateway, test payments) was booked as a real sale.
-                        out = order->test ? boost::json::object{{"result", "ignored"}, {"reason", "a test order"}}
-                                          : apply_order(tx, *o, *order, kind == shop::shopify ? "shopify" : "woocommerce",
-                                                        settings);
+                        // A test order (bogus gateway, test payments) was booked as a real sale, and a
+                        // WooCommerce checkout draft as a pending one that nothing ever settled.
+                        out = order->test    ? boost::json::object{{"result", "ignored"}, {"reason", "a test order"}}
+                              : order->draft ? boost::json::object{{"result", "ignored"},
+                                                                   {"reason", "a checkout draft, not an order yet"}}
+                                             : apply_order(tx, *o, *order, kind == shop::shopify ? "shopify" : "woocommerce",
+                                                           settings);
+                    } else if (kind == shop::woocommerce && woo_topic == "order.deleted" &&
+                               parsed.as_object().contains("id")) {
+                        out = reject_deleted_order(tx, *o, text_of_id(parsed.as_object().at("id")));
                     } else {
                         out = {{"result", "ignored"}, {"reason", "not an order"}};
                     }

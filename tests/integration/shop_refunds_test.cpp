@@ -77,12 +77,15 @@ protected:
         return send(ll->port(), req);
     }
 
-    static http_reply woocommerce(shop_offer const& offer, std::string const& body, std::string const& delivery_id = "")
+    static http_reply woocommerce(shop_offer const& offer, std::string const& body, std::string const& delivery_id = "",
+                                  std::string const& topic = "")
     {
         http_request req{"POST", "/webhooks/woocommerce/" + offer.id, body,
                          {{"X-WC-Webhook-Signature", signature(offer.secret, body)}}};
         if (!delivery_id.empty())
             req.headers["X-WC-Webhook-Delivery-ID"] = delivery_id;
+        if (!topic.empty())
+            req.headers["X-WC-Webhook-Topic"] = topic;
         return send(ll->port(), req);
     }
 
@@ -766,6 +769,34 @@ TEST_F(shop_refunds, an_import_locks_the_sales_of_its_file_not_the_whole_offer)
     auto const after = import(large);
     EXPECT_EQ(after.status, 200) << after.body;
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "1004");
+}
+
+// WooCommerce's block checkout saves the cart being checked out as an order ("checkout-draft")
+// and sends order.updated for it; an abandoned one is deleted a day later, with only an
+// order.deleted ({"id": N}) to say so. The draft was booked as a pending sale of 45.00 that
+// nothing ever settled, and the deletion was "not an order". A draft is now no sale; a deleted
+// order's sale is rejected; a store's own spelling of a status ("wc-completed") is that status.
+TEST_F(shop_refunds, a_woocommerce_checkout_draft_is_no_sale_and_a_deleted_orders_sale_is_rejected)
+{
+    auto const offer = make_offer("EUR");
+    auto const woo = [](std::string const& id, std::string const& status) {
+        return R"({"id":)" + id + R"(,"status":")" + status + R"(","currency":"EUR","total":"60.00","shipping_total":"15.00",
+            "total_tax":"0.00","date_created_gmt":"2026-11-24T09:00:00"})";
+    };
+    auto reply = woocommerce(offer, woo("424242", "checkout-draft"));
+    EXPECT_EQ(result_of(reply), "ignored");
+    EXPECT_NE(reply.body.find("a checkout draft"), std::string::npos) << reply.body;
+    EXPECT_EQ(result_of(woocommerce(offer, woo("424243", "draft"))), "ignored");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "0");
+    EXPECT_EQ(result_of(woocommerce(offer, R"({"id":424242})", "", "order.deleted")), "ignored");
+
+    EXPECT_EQ(result_of(woocommerce(offer, woo("424244", "wc-completed"))), "created");
+    EXPECT_EQ(booked(offer, "424244"), "4500/450/approved");
+    EXPECT_EQ(result_of(woocommerce(offer, woo("424245", "Processing"))), "created");
+    EXPECT_EQ(booked(offer, "424245"), "4500/450/pending");
+    EXPECT_EQ(result_of(woocommerce(offer, R"({"id":424245})", "", "order.deleted")), "updated");
+    EXPECT_EQ(booked(offer, "424245"), "4500/450/rejected");
+    EXPECT_EQ(result_of(woocommerce(offer, R"({"id":424245})", "", "order.deleted")), "unchanged");
 }
 
 TEST_F(shop_refunds, the_hkd_order_of_issue_15_pays_on_its_subtotal_unless_the_offer_says_total)
