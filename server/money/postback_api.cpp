@@ -4,6 +4,7 @@
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "http/response.hpp"
+#include "money/import_wait.hpp"
 #include "money/intake_audit.hpp"
 #include "money/order_lock.hpp"
 #include "money/postback_params.hpp"
@@ -25,6 +26,7 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
         auto const offer_id = http::path_id(ctx.path_param("offer_id"));
         intake const in{"postback", offer_id, ctx.remote_ip};
         postback_parameters params;
+        co_await wait_for_offer_import(db, offer_id);
         auto const outcome = co_await db.run([&](pqxx::connection& conn) {
             try {
                 params = postback_params(ctx.req, ctx.target);

@@ -7,6 +7,7 @@
 #include "http/json_body.hpp"
 #include "http/response.hpp"
 #include "money/amount.hpp"
+#include "money/import_wait.hpp"
 #include "money/intake_audit.hpp"
 #include "money/order_lock.hpp"
 #include "money/shop_orders.hpp"
@@ -316,6 +317,7 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
             auto const delivery_header = kind == shop::shopify ? "X-Shopify-Webhook-Id" : "X-WC-Webhook-Delivery-ID";
             auto const delivery = std::string(ctx.req[delivery_header]);
             intake const in{kind == shop::shopify ? "shopify" : "woocommerce", offer_id, ctx.remote_ip};
+            co_await wait_for_offer_import(db, offer_id);
             auto body = co_await db.run([&](pqxx::connection& conn) {
                 try {
                     pqxx::work tx(conn);

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -797,6 +798,38 @@ TEST_F(shop_refunds, a_woocommerce_checkout_draft_is_no_sale_and_a_deleted_order
     EXPECT_EQ(result_of(woocommerce(offer, R"({"id":424245})", "", "order.deleted")), "updated");
     EXPECT_EQ(booked(offer, "424245"), "4500/450/rejected");
     EXPECT_EQ(result_of(woocommerce(offer, R"({"id":424245})", "", "order.deleted")), "unchanged");
+}
+
+// While a large import holds its offer's lock (held here as the import holds it), that offer's
+// postbacks wait for it outside the database pool: four of them waiting in their transactions
+// held the server's four database connections, and any other request (here the offers list)
+// waited for the import to end too. They are booked once it does.
+TEST_F(shop_refunds, postbacks_waiting_for_an_import_leave_the_database_pool_to_other_requests)
+{
+    auto const offer = make_offer("EUR");
+    pqxx::connection other(ll->db().url());
+    pqxx::work import(other);
+    import.exec_params("SELECT pg_advisory_xact_lock(1281, hashtext($1::text))", offer.id);
+    std::vector<std::future<int>> postbacks;
+    for (int i = 0; i < 4; ++i)
+        postbacks.push_back(std::async(std::launch::async, [&offer, i] {
+            return send(ll->port(), {"GET", "/postback/" + offer.id + "?token=" + offer.postback_token +
+                                                "&txid=WAIT-" + std::to_string(i) + "&amount=10.00",
+                                     "", {}})
+                .status;
+        }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto const started = std::chrono::steady_clock::now();
+    auto listed = std::async(std::launch::async, [] { return ll->api("GET", "/api/v1/offers").status; });
+    bool const answered = listed.wait_for(std::chrono::seconds(3)) == std::future_status::ready;
+    auto const waited = std::chrono::steady_clock::now() - started;
+    import.abort();
+    EXPECT_TRUE(answered) << "the offers list waited for the import";
+    EXPECT_LT(waited, std::chrono::seconds(3));
+    EXPECT_EQ(listed.get(), 200);
+    for (auto& postback : postbacks)
+        EXPECT_EQ(postback.get(), 200);
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "4");
 }
 
 TEST_F(shop_refunds, the_hkd_order_of_issue_15_pays_on_its_subtotal_unless_the_offer_says_total)
