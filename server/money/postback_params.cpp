@@ -7,6 +7,7 @@
 #include "http/target_repair.hpp"
 #include "http/url_params.hpp"
 #include "money/amount.hpp"
+#include "money/click_id_names.hpp"
 #include "money/conversion_status.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -25,7 +26,6 @@ namespace {
 
 constexpr std::size_t k_max_param_bytes = 200;
 constexpr std::array<char const*, 3> k_txid_names{"txid", "transaction_id", "order_id"};
-constexpr std::array<char const*, 5> k_click_id_names{"click_id", "clickid", "subid", "sub_id", "aff_sub"};
 constexpr std::array<char const*, 2> k_amount_names{"amount", "sale_amount"};
 constexpr std::array<char const*, 2> k_commission_names{"commission", "payout"};
 // Every other name sale_from_postback reads.

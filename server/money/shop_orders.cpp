@@ -1,9 +1,11 @@
 #include "money/shop_orders.hpp"
 
+#include "clicks/click_id.hpp"
 #include "http/http_error.hpp"
 #include "http/json_strict.hpp"
 #include "http/url_params.hpp"
 #include "money/amount.hpp"
+#include "money/click_id_names.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -47,16 +49,25 @@ std::string first_code(boost::json::object const& o, std::string_view list)
     return {};
 }
 
-// click_id from name/value (Shopify note_attributes) or key/value (WooCommerce meta_data) pairs.
+// Whether `value` under `name` is ours: any value under click_id (a wrong one is then said, as
+// before), under another sub-id name only a click id (a network's own sub-id is not ours).
+bool is_our_click_id(std::string_view name, std::string const& value)
+{
+    return name == "click_id" || clicks::is_valid_click_id(clicks::canonical_click_id(value));
+}
+
+// click_id from name/value (Shopify note_attributes) or key/value (WooCommerce meta_data) pairs,
+// under any name a click id travels under, click_id first.
 std::string click_id_in(boost::json::object const& o, std::string_view list, std::string_view name_key)
 {
     auto const* v = o.if_contains(list);
     if (v == nullptr || !v->is_array())
         return {};
-    for (auto const& item : v->as_array()) {
-        if (item.is_object() && text(item.as_object(), name_key) == "click_id")
-            return text(item.as_object(), "value");
-    }
+    for (auto const* name : k_click_id_names)
+        for (auto const& item : v->as_array())
+            if (item.is_object() && text(item.as_object(), name_key) == name)
+                if (auto value = text(item.as_object(), "value"); is_our_click_id(name, value))
+                    return value;
     return {};
 }
 
@@ -158,8 +169,12 @@ std::string click_id_in_url(std::string const& url)
     if (!parsed || !http::has_query_params(*parsed))
         return {};
     auto const params = parsed->params();
-    auto const it = params.find("click_id");
-    return it == params.end() ? std::string() : std::string((*it).value);
+    // The link's target names the parameter (https://shop.example/p?subid={click_id}).
+    for (auto const* name : k_click_id_names)
+        if (auto const it = params.find(name); it != params.end())
+            if (auto value = std::string((*it).value); is_our_click_id(name, value))
+                return value;
+    return {};
 }
 
 // The refund's money bags (shop_refund::money_bags), for pricing it in the shop's currency.

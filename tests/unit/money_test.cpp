@@ -288,6 +288,31 @@ TEST(shop_orders, shopify_order_maps_total_status_code_and_click)
     EXPECT_FALSE(shopify_order(boost::json::parse(R"({"webhook_id":1})").as_object()).has_value());
 }
 
+// The link's target names the sub-id parameter its click id travels under (the README's example
+// is subid={click_id}), and the shop keeps it in the order's landing page or its attributes: a
+// click id under subid, clickid, sub_id or aff_sub is found as under click_id. Under those names a
+// value that is no click id (a network's own sub-id) is not ours; click_id comes first.
+TEST(shop_orders, a_click_id_is_found_under_the_sub_id_names_a_target_uses)
+{
+    std::string const id = "01JDZQ5C9M7R3K8T2V6W4X0Y1Z";
+    for (auto const* name : {"subid", "clickid", "sub_id", "aff_sub"}) {
+        auto const shopify = shopify_order(boost::json::parse(R"({"id":1,"total_price":"10.00","currency":"EUR",
+            "financial_status":"paid","landing_site":"/p?utm_source=tiktok&)" + std::string(name) + "=" + id + R"("})")
+                                               .as_object());
+        EXPECT_EQ(shopify->click_id, id) << name;
+        auto const woo = woocommerce_order(boost::json::parse(R"({"id":2,"status":"completed","total":"10.00",
+            "meta_data":[{"key":")" + std::string(name) + R"(","value":")" + id + R"("}]})")
+                                               .as_object());
+        EXPECT_EQ(woo->click_id, id) << name;
+    }
+    auto const theirs = shopify_order(boost::json::parse(R"({"id":3,"total_price":"10.00","financial_status":"paid",
+        "landing_site":"/p?subid=creator-42"})").as_object());
+    EXPECT_EQ(theirs->click_id, "");
+    auto const both = shopify_order(boost::json::parse(R"({"id":4,"total_price":"10.00","financial_status":"paid",
+        "landing_site":"/p?subid=01JDZQ5C9M7R3K8T2V6W4X0Y2A&click_id=)" + id + R"("})").as_object());
+    EXPECT_EQ(both->click_id, id);
+}
+
 TEST(shop_orders, woocommerce_order_and_shopify_refund)
 {
     auto const woo = woocommerce_order(boost::json::parse(R"({"id":727,"status":"completed","currency":"EUR","total":"42.50",
