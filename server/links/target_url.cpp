@@ -1,5 +1,6 @@
 #include "links/target_url.hpp"
 
+#include "http/percent_decoding.hpp"
 #include "http/written_authority.hpp"
 #include "links/smart_link.hpp"
 
@@ -89,9 +90,10 @@ std::optional<std::string> target_url_problem(std::string_view url, std::string_
             return says(" has no valid port (1 to 65535)");
     }
     // A browser reads a host that ends in a number as an IPv4 address and, when it is not one
-    // (1.2.3.4.5, 256.1.1.1, shop.example.123), shows the follower an error page.
-    if (parsed->host_type() != boost::urls::host_type::ipv6 && http::ends_in_a_number(written.host) &&
-        !is_dotted_quad(written.host))
+    // (1.2.3.4.5, 256.1.1.1, shop.example.123), shows the follower an error page. It reads the
+    // host percent-decoded (1.2.3.4%2e5 is 1.2.3.4.5).
+    auto const host = http::percent_decoded(written.host, http::plus_sign::literal);
+    if (parsed->host_type() != boost::urls::host_type::ipv6 && http::ends_in_a_number(host) && !is_dotted_quad(host))
         return says(" has a host that ends in a number: a browser reads it as an IPv4 address, to be written as four numbers from 0 to 255");
     // The host is the creator's choice alone: a placeholder there ({source} comes from the
     // visitor's utm_source or Referer) would let anyone pick where the link sends people. Other

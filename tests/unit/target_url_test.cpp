@@ -66,7 +66,7 @@ TEST(target_url, rejects_a_host_that_ends_in_a_number_but_is_not_an_ipv4_address
 {
     for (auto const* bad : {"https://1.2.3.4.5/", "https://256.1.1.1/p", "http://example.123/",
                             "http://1.2.3/", "http://0x7f.0.0.1/", "https://shop.example.1./", "https://a.0x/",
-                            "https://1.2.3.4.5:8443/x", "https://01.2.3.4/"}) {
+                            "https://1.2.3.4.5:8443/x", "https://01.2.3.4/", "https://1.2.3.4%2e5/p"}) {
         auto const problem = target_url_problem(bad);
         ASSERT_TRUE(problem.has_value()) << bad;
         EXPECT_NE(problem->find("ends in a number"), std::string::npos) << *problem;
@@ -74,7 +74,8 @@ TEST(target_url, rejects_a_host_that_ends_in_a_number_but_is_not_an_ipv4_address
     for (auto const* good : {"https://1.2.3.4/", "https://shop123.example/", "https://123shop.example/p",
                              "https://example.com./", "https://0x.example/", "https://v2.shop.example/a.1",
                              "https://1.2.3.4./p", "https://1.2.3.4.", "https://10.0.0.5.nip.io/p?x=1",
-                             "https://1.2.3.4.sslip.io", "https://1.2.3.4.nip.io:8443/x#top", "https://1.2.3.4x/p"})
+                             "https://1.2.3.4.sslip.io", "https://1.2.3.4.nip.io:8443/x#top", "https://1.2.3.4x/p",
+                             "https://%31.2.3.4/p"})
         EXPECT_FALSE(target_url_problem(good).has_value()) << good << ": " << *target_url_problem(good);
     // What follows such a name is checked as after any other.
     EXPECT_NE(target_url_problem("https://1.2.3.4.nip.io:99999/x").value_or("").find("port"), std::string::npos);
