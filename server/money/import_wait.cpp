@@ -1,10 +1,13 @@
 #include "money/import_wait.hpp"
 
+#include "http/http_error.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <chrono>
 
 namespace linkledger::money {
@@ -18,6 +21,11 @@ constexpr char const* k_try_offer_shared = "SELECT pg_try_advisory_xact_lock_sha
 net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_id)
 {
     net::steady_timer pause(co_await net::this_coro::executor);
+    // Asked again at 100 ms, then less often (each ask is a transaction of the pool's), for as
+    // long as a 100,000-row import takes with room to spare; a lock held longer than that is no
+    // import, and the sender is told to come back (a network or a shop retries a 503).
+    auto const deadline = std::chrono::steady_clock::now() + k_longest_import_wait;
+    auto every = std::chrono::milliseconds(100);
     while (true) {
         auto const free = co_await db.run([&offer_id](pqxx::connection& conn) {
             pqxx::work tx(conn);
@@ -25,8 +33,12 @@ net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_
         });
         if (free)
             co_return;
-        pause.expires_after(std::chrono::milliseconds(100));
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw http::http_error(http::status::service_unavailable, "database_busy",
+                                   "an import of this offer's sales is still running; try again shortly");
+        pause.expires_after(every);
         co_await pause.async_wait(net::use_awaitable);
+        every = std::min(every * 2, std::chrono::milliseconds(1000));
     }
 }
 

@@ -9,14 +9,18 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstdint>
 
 namespace linkledger::money {
 
 namespace net = boost::asio;
 
+inline constexpr std::chrono::seconds k_longest_import_wait{180};
+
 // Returns once no import holds the offer's lock (it may take it again right after: the door's
-// own transaction then waits for it, as before).
+// own transaction then waits for it, as before); throws http_error 503 database_busy after
+// k_longest_import_wait.
 net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_id);
 
 } // namespace linkledger::money

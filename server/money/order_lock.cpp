@@ -6,6 +6,8 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+
 namespace linkledger::money {
 namespace {
 
@@ -31,7 +33,12 @@ void lock_sale(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_vi
 
 void lock_import_sales(pqxx::transaction_base& tx, std::int64_t offer_id, std::set<std::string> const& txids)
 {
-    if (txids.size() > k_max_import_sale_locks) {
+    // A quarter of the server's lock table at most (max_locks_per_transaction x max_connections
+    // slots, shared by every session): a server set up with few connections has fewer.
+    auto const slots = tx.exec("SELECT current_setting('max_locks_per_transaction')::bigint * "
+                               "current_setting('max_connections')::bigint")[0][0]
+                           .as<std::size_t>();
+    if (txids.size() > std::min(k_max_import_sale_locks, slots / 4)) {
         tx.exec_params(k_lock_offer, offer_id);
         return;
     }

@@ -27,7 +27,8 @@ void lock_sale(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_vi
 // The locks of the sales an import books (their txids as record_sale books them, canonical_txid),
 // taken at once before its first row: each sale's, in sorted order, so two imports of one offer
 // never wait on each other in a circle while the offer's other sales stay free for its postbacks
-// and deliveries. Past k_max_import_sale_locks sales, the offer's lock instead: one lock per sale
+// and deliveries. Past k_max_import_sale_locks sales (or a quarter of the server's lock table,
+// when that is fewer), the offer's lock instead: one lock per sale
 // holds one of PostgreSQL's lock slots until the import commits, and a file of some ten thousand
 // rows ran it out of them ("out of shared memory", max_locks_per_transaction); the offer's
 // deliveries, postbacks and sales by hand then wait for that import to end, as it waits for them.

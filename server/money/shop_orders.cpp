@@ -53,7 +53,7 @@ std::string first_code(boost::json::object const& o, std::string_view list)
 // before), under another sub-id name only a click id (a network's own sub-id is not ours).
 bool is_our_click_id(std::string_view name, std::string const& value)
 {
-    return name == "click_id" || clicks::is_valid_click_id(clicks::canonical_click_id(value));
+    return (name == "click_id" && !value.empty()) || clicks::is_valid_click_id(clicks::canonical_click_id(value));
 }
 
 // click_id from name/value (Shopify note_attributes) or key/value (WooCommerce meta_data) pairs,

@@ -77,11 +77,9 @@ SELECT currency FROM shop_refunds WHERE offer_id = $1 AND refund_id = $2
 constexpr char const* k_sale_of_order = R"sql(
 SELECT id, amount_minor, currency, status, commission_minor, order_subtotal_minor, order_total_minor,
        commission_type, commission_rate_bps, commission_fixed_minor, stated_commission_minor, stated_amount_minor,
-       commission_base, status_set_by_hand
+       commission_base, status_set_by_hand, shop_stated_status
 FROM conversions WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
-
-constexpr char const* k_refund_known = "SELECT 1 FROM shop_refunds WHERE offer_id = $1 AND refund_id = $2";
 
 
 // A sale booked before the order's base was kept (by postback, by hand, or before migration
@@ -182,9 +180,6 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const id = row[0].as<std::int64_t>();
     auto const currency = row[2].as<std::string>();
     tx.exec_params0(k_keep_base_once, id);
-    // A refund delivered again (Shopify sends refunds/create and the order listing it, and
-    // retries for 48 hours) is no news: a status the creator set by hand since stays.
-    bool const known = !tx.exec_params(k_refund_known, o.id, refund.id).empty();
     auto const kept_in = keep_refund(tx, o, refund, currency);
     if (kept_in != currency)
         return {{"result", "recorded"}, {"reason", not_counted_reason(kept_in, currency)},
@@ -197,7 +192,11 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const base = priced_on.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
     auto booked = after_refunds(base, refunded_of_order(tx, priced_on, refund.txid, currency, bases),
                                 row[3].as<std::string>());
-    if (known && row[13].as<bool>())
+    // A rejection the shop stated before (a refund in full delivered again: Shopify sends
+    // refunds/create and the order listing it, and retries for 48 hours) is no news: a status the
+    // creator set by hand since stays, as record_sale keeps it.
+    if (booked.status == "rejected" && row[13].as<bool>() && !row[14].is_null() &&
+        row[14].as<std::string>() == "rejected")
         booked.status = row[3].as<std::string>();
     // A network's reported commission is its own figure: a refund does not recompute it, but takes
     // its share of it as stated, with the amount it was stated for (migration 0034), rounded once,

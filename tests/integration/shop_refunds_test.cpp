@@ -818,7 +818,9 @@ TEST_F(shop_refunds, postbacks_waiting_for_an_import_leave_the_database_pool_to_
                                      "", {}})
                 .status;
         }));
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // The four are in the server, waiting: none is booked.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "0");
     auto const started = std::chrono::steady_clock::now();
     auto listed = std::async(std::launch::async, [] { return ll->api("GET", "/api/v1/offers").status; });
     bool const answered = listed.wait_for(std::chrono::seconds(3)) == std::future_status::ready;

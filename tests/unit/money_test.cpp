@@ -311,6 +311,9 @@ TEST(shop_orders, a_click_id_is_found_under_the_sub_id_names_a_target_uses)
     auto const both = shopify_order(boost::json::parse(R"({"id":4,"total_price":"10.00","financial_status":"paid",
         "landing_site":"/p?subid=01JDZQ5C9M7R3K8T2V6W4X0Y2A&click_id=)" + id + R"("})").as_object());
     EXPECT_EQ(both->click_id, id);
+    auto const empty_first = shopify_order(boost::json::parse(R"({"id":5,"total_price":"10.00","financial_status":"paid",
+        "landing_site":"/p?click_id=&subid=)" + id + R"("})").as_object());
+    EXPECT_EQ(empty_first->click_id, id);
 }
 
 TEST(shop_orders, woocommerce_order_and_shopify_refund)
