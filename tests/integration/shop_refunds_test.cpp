@@ -90,6 +90,35 @@ protected:
         return send(ll->port(), req);
     }
 
+    // The answer's warnings, each followed by ';' (empty when there are none).
+    static std::string warnings_of(http_reply const& reply)
+    {
+        std::string out;
+        auto const answer = reply.json();
+        if (auto const* w = answer.as_object().if_contains("warnings"))
+            for (auto const& text : w->as_array())
+                out += std::string(text.as_string()) + ";";
+        return out;
+    }
+
+    // Shopify's refunds/create delivery of `body`, signed.
+    static http_request refunds_create(shop_offer const& offer, std::string const& body)
+    {
+        return {"POST", "/webhooks/shopify/" + offer.id, body,
+                {{"X-Shopify-Hmac-Sha256", signature(offer.secret, body)}, {"X-Shopify-Topic", "refunds/create"}}};
+    }
+
+    // All `sales` of the offer booked at `amount` with `commission` (minor units); the others named.
+    static void expect_every_sale_at(shop_offer const& offer, int sales, std::string const& amount,
+                                     std::string const& commission)
+    {
+        EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id +
+                                       " AND amount_minor = " + amount + " AND commission_minor = " + commission),
+                  std::to_string(sales))
+            << ll->db().query_value("SELECT string_agg(txid || ':' || amount_minor, ' ' ORDER BY txid) FROM conversions "
+                                    "WHERE offer_id = " + offer.id + " AND amount_minor <> " + amount);
+    }
+
     static std::string result_of(http_reply const& reply)
     {
         EXPECT_EQ(reply.status, 200) << reply.body;
@@ -285,14 +314,6 @@ TEST_F(shop_refunds, a_shopify_test_order_is_ignored)
 TEST_F(shop_refunds, a_routine_order_update_keeps_a_sale_marked_paid)
 {
     auto const offer = make_offer("EUR");
-    auto const warnings_of = [](http_reply const& reply) {
-        std::string out;
-        auto const answer = reply.json();
-        if (auto const* w = answer.as_object().if_contains("warnings"))
-            for (auto const& text : w->as_array())
-                out += std::string(text.as_string()) + ";";
-        return out;
-    };
     ASSERT_EQ(result_of(shopify(offer, "orders/create", order("8902"))), "created");
     auto const id = ll->db().query_value("SELECT id FROM conversions WHERE offer_id = " + offer.id + " AND txid = '8902'");
     ASSERT_EQ(ll->api("PATCH", "/api/v1/conversions/" + id, R"({"status":"paid"})").status, 200);
@@ -325,14 +346,6 @@ TEST_F(shop_refunds, a_routine_order_update_keeps_a_sale_marked_paid)
 TEST_F(shop_refunds, a_routine_order_update_keeps_a_status_set_by_hand)
 {
     auto const offer = make_offer("EUR");
-    auto const warnings_of = [](http_reply const& reply) {
-        std::string out;
-        auto const answer = reply.json();
-        if (auto const* w = answer.as_object().if_contains("warnings"))
-            for (auto const& text : w->as_array())
-                out += std::string(text.as_string()) + ";";
-        return out;
-    };
     auto const id_of = [&](std::string const& txid) {
         return ll->db().query_value("SELECT id FROM conversions WHERE offer_id = " + offer.id + " AND txid = '" + txid + "'");
     };
@@ -699,18 +712,12 @@ TEST_F(shop_refunds, a_first_postback_and_its_orders_refund_handled_at_once_coun
     for (int i = 0; i < k_tries; ++i) {
         auto const txid = std::to_string(2100 + i);
         auto const body = refund(std::to_string(4100 + i), txid, "40.00");
-        http_request const refund_request{"POST", "/webhooks/shopify/" + offer.id, body,
-                                          {{"X-Shopify-Hmac-Sha256", signature(offer.secret, body)},
-                                           {"X-Shopify-Topic", "refunds/create"}}};
+        auto const refund_request = refunds_create(offer, body);
         http_request const postback_request{
             "GET", "/postback/" + offer.id + "?token=" + offer.postback_token + "&txid=" + txid + "&amount=100.00", "", {}};
         both_at_once(refund_request, postback_request);
     }
-    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id +
-                                   " AND amount_minor = 6000 AND commission_minor = 600"),
-              std::to_string(k_tries))
-        << ll->db().query_value("SELECT string_agg(txid || ':' || amount_minor, ' ' ORDER BY txid) FROM conversions "
-                                "WHERE offer_id = " + offer.id + " AND amount_minor <> 6000");
+    expect_every_sale_at(offer, k_tries, "6000", "600");
 }
 
 // The same for a network's report imported while the shop's refund is recorded: the import holds
@@ -724,19 +731,13 @@ TEST_F(shop_refunds, an_import_and_its_orders_refund_handled_at_once_count_the_r
     for (int i = 0; i < k_tries; ++i) {
         auto const txid = std::to_string(2200 + i);
         auto const body = refund(std::to_string(4200 + i), txid, "40.00");
-        http_request const refund_request{"POST", "/webhooks/shopify/" + offer.id, body,
-                                          {{"X-Shopify-Hmac-Sha256", signature(offer.secret, body)},
-                                           {"X-Shopify-Topic", "refunds/create"}}};
+        auto const refund_request = refunds_create(offer, body);
         http_request const import_request{"POST", "/api/v1/conversions/import?offer_id=" + offer.id,
                                           "txid,amount\n" + txid + ",100.00\n",
                                           {{"Authorization", "Bearer " + ll->key()}, {"Content-Type", "text/csv"}}};
         both_at_once(refund_request, import_request);
     }
-    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id +
-                                   " AND amount_minor = 6000 AND commission_minor = 600"),
-              std::to_string(k_tries))
-        << ll->db().query_value("SELECT string_agg(txid || ':' || amount_minor, ' ' ORDER BY txid) FROM conversions "
-                                "WHERE offer_id = " + offer.id + " AND amount_minor <> 6000");
+    expect_every_sale_at(offer, k_tries, "6000", "600");
 }
 
 // An import locks the sales of its file, not its offer: while a postback of another of the
