@@ -343,6 +343,11 @@ std::optional<shop_order> shopify_order(boost::json::object const& order)
     return out;
 }
 
+std::string woocommerce_deleted_order(boost::json::object const& body)
+{
+    return text(body, "id");
+}
+
 std::optional<shop_order> woocommerce_order(boost::json::object const& order)
 {
     shop_order out;

@@ -116,6 +116,9 @@ struct shop_order {
 // Nothing when the payload is not an order (Shopify refunds/create is handled apart).
 std::optional<shop_order> shopify_order(boost::json::object const& order);
 std::optional<shop_order> woocommerce_order(boost::json::object const& order);
+// The order a WooCommerce order.deleted delivery names ({"id": N}), as woocommerce_order reads an
+// order's id; empty when it names none.
+std::string woocommerce_deleted_order(boost::json::object const& body);
 
 // The order's two possible commission bases in minor units of `currency`, before refunds. The
 // subtotal is never below 0 nor above the total. Throws http_error 400 naming the field whose

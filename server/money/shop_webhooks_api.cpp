@@ -227,15 +227,6 @@ UPDATE conversions SET status = 'rejected', shop_stated_status = 'rejected', sta
 WHERE id = $1
 )sql";
 
-std::string text_of_id(boost::json::value const& id)
-{
-    if (id.is_int64())
-        return std::to_string(id.as_int64());
-    if (id.is_uint64())
-        return std::to_string(id.as_uint64());
-    return id.is_string() ? std::string(id.as_string()) : std::string();
-}
-
 boost::json::object reject_deleted_order(pqxx::work& tx, offer const& o, std::string const& txid)
 {
     if (txid.empty())
@@ -350,9 +341,8 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
                                                                    {"reason", "a checkout draft, not an order yet"}}
                                              : apply_order(tx, *o, *order, kind == shop::shopify ? "shopify" : "woocommerce",
                                                            settings);
-                    } else if (kind == shop::woocommerce && woo_topic == "order.deleted" &&
-                               parsed.as_object().contains("id")) {
-                        out = reject_deleted_order(tx, *o, text_of_id(parsed.as_object().at("id")));
+                    } else if (kind == shop::woocommerce && woo_topic == "order.deleted") {
+                        out = reject_deleted_order(tx, *o, woocommerce_deleted_order(parsed.as_object()));
                     } else {
                         out = {{"result", "ignored"}, {"reason", "not an order"}};
                     }
