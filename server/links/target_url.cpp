@@ -4,6 +4,7 @@
 #include "http/written_authority.hpp"
 #include "links/smart_link.hpp"
 
+#include <boost/url/ipv4_address.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -34,25 +35,13 @@ void replace_all(std::string& text, std::string_view from, std::string_view to,
     }
 }
 
-// A host a browser reads as an IPv4 address: four decimal numbers from 0 to 255, and the
-// trailing dot of a fully qualified name.
+// A host a browser reads as an IPv4 address: a dotted quad as RFC 3986 writes one (Boost.URL's
+// own parser), and the trailing dot of a fully qualified name.
 bool is_dotted_quad(std::string_view host)
 {
     if (host.size() > 1 && host.back() == '.')
         host.remove_suffix(1);
-    int parts = 0;
-    while (true) {
-        auto const dot = host.find('.');
-        auto const part = host.substr(0, dot);
-        unsigned value = 0;
-        auto const [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
-        if (part.empty() || ec != std::errc() || end != part.data() + part.size() || value > 255 ||
-            (part.size() > 1 && part[0] == '0') || ++parts > 4)
-            return false;
-        if (dot == std::string_view::npos)
-            return parts == 4;
-        host.remove_prefix(dot + 1);
-    }
+    return boost::urls::parse_ipv4_address(host).has_value();
 }
 
 } // namespace
