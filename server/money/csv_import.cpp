@@ -7,11 +7,10 @@
 
 #include <pqxx/pqxx>
 
-#include <set>
-#include <string>
-
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace linkledger::money {
 
@@ -23,14 +22,10 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
         throw http::bad_field("offer_id", "no such offer", "not_found");
     // Before any sale of the file is read (order_lock.hpp): a refund the shop delivers meanwhile
     // then waits for the import, or the import for it, and each sees the other's.
-    std::set<std::string> sales;
+    std::vector<std::string_view> sales;
     for (auto const& row : csv.rows)
         if (auto const txid = row.fields.find("txid"); txid != row.fields.end())
-            // A txid no sale can have (its row is refused) is no lock key either: PostgreSQL
-            // refuses a text parameter that is not UTF-8.
-            if (auto key = canonical_txid(txid->second);
-                !key.empty() && key.size() <= k_max_txid_bytes && clicks::is_clean_text(key))
-                sales.insert(std::move(key));
+            sales.push_back(txid->second);
     lock_import_sales(tx, o->id, sales);
     // The network's figure is the commission of a reported offer. A file without it is still read:
     // a status update ("txid,amount,status") keeps each booked sale's commission, as record_sale

@@ -1,6 +1,7 @@
 #include "money/import_wait.hpp"
 
 #include "http/http_error.hpp"
+#include "money/order_lock.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -11,13 +12,6 @@
 #include <chrono>
 
 namespace linkledger::money {
-namespace {
-
-// The offer's lock as lock_sale takes it (order_lock.cpp), tried: free unless an import holds it.
-constexpr char const* k_try_offer_shared = "SELECT pg_try_advisory_xact_lock_shared(1281, hashtext($1::text))";
-
-} // namespace
-
 net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_id)
 {
     net::steady_timer pause(co_await net::this_coro::executor);
@@ -29,7 +23,7 @@ net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_
     while (true) {
         auto const free = co_await db.run([&offer_id](pqxx::connection& conn) {
             pqxx::work tx(conn);
-            return tx.exec_params1(k_try_offer_shared, offer_id)[0].as<bool>();
+            return no_import_holds_offer(tx, offer_id);
         });
         if (free)
             co_return;

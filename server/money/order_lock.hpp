@@ -10,8 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <set>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace linkledger::money {
@@ -24,8 +24,8 @@ namespace linkledger::money {
 // already held.
 void lock_sale(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid);
 
-// The locks of the sales an import books (their txids as record_sale books them, canonical_txid),
-// taken at once before its first row: each sale's, in sorted order, so two imports of one offer
+// The locks of the sales an import books (`txids` as the file writes them; each locked as
+// record_sale books it, canonical_txid), taken at once before its first row: each sale's, in sorted order, so two imports of one offer
 // never wait on each other in a circle while the offer's other sales stay free for its postbacks
 // and deliveries. Past k_max_import_sale_locks sales (or a quarter of the server's lock table,
 // when that is fewer), the offer's lock instead: one lock per sale
@@ -33,6 +33,10 @@ void lock_sale(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_vi
 // rows ran it out of them ("out of shared memory", max_locks_per_transaction); the offer's
 // deliveries, postbacks and sales by hand then wait for that import to end, as it waits for them.
 inline constexpr std::size_t k_max_import_sale_locks = 1000;
-void lock_import_sales(pqxx::transaction_base& tx, std::int64_t offer_id, std::set<std::string> const& txids);
+void lock_import_sales(pqxx::transaction_base& tx, std::int64_t offer_id, std::vector<std::string_view> const& txids);
+
+// Whether no import holds the offer's lock right now (tried, not waited for; released when the
+// transaction ends): money/import_wait asks it.
+bool no_import_holds_offer(pqxx::transaction_base& tx, std::int64_t offer_id);
 
 } // namespace linkledger::money
