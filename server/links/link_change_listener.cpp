@@ -20,7 +20,7 @@ constexpr char const* k_channel = "linkledger_link_changes";
     "(extract(epoch FROM valid_until) * 1000000)::bigint, COALESCE(max_clicks, 0), "                 \
     "COALESCE(expired_url, ''), open_in_browser = 'auto', "                                          \
     "CASE WHEN max_clicks IS NULL THEN 0 ELSE (SELECT COALESCE(sum(t.clicks), 0) "                   \
-    "FROM click_totals_daily t WHERE t.link_id = links.id) END FROM links"
+    "FROM click_totals_daily t WHERE t.link_id = links.id) END, revision FROM links"
 constexpr char const* k_select_all = LL_REDIRECT_COLUMNS;
 constexpr char const* k_select_one = LL_REDIRECT_COLUMNS " WHERE id = $1";
 #undef LL_REDIRECT_COLUMNS
@@ -49,6 +49,7 @@ redirect_entry entry_of(pqxx::row const& row)
     e.expired_url = row[11].as<std::string>();
     e.open_in_browser = row[12].as<bool>();
     e.clicks_at_load = row[13].as<std::int64_t>();
+    e.revision = row[14].as<std::int64_t>();
     return e;
 }
 

@@ -19,7 +19,7 @@ SELECT l.id, l.slug, l.target_url, l.title, l.active,
        l.forward_query, l.rules::text,
        (extract(epoch FROM l.valid_from) * 1000000)::bigint, (extract(epoch FROM l.valid_until) * 1000000)::bigint,
        l.max_clicks, l.expired_url, l.open_in_browser,
-       to_char(l.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+       to_char(l.deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), l.revision
 FROM links l
 )sql";
 
@@ -56,6 +56,7 @@ WHERE id = $1 AND deleted_at IS NULL
 constexpr char const* k_delete_link = R"sql(
 UPDATE links SET deleted_at = now(), active = false, updated_at = now()
 WHERE id = $1 AND deleted_at IS NULL
+RETURNING revision
 )sql";
 
 std::optional<std::int64_t> optional_id(pqxx::field const& f)
@@ -107,6 +108,7 @@ link to_link(pqxx::row const& row)
     l.open_in_browser = row[19].as<std::string>();
     if (!row[20].is_null())
         l.deleted_at = row[20].as<std::string>();
+    l.revision = row[21].as<std::int64_t>();
     return l;
 }
 
@@ -187,8 +189,10 @@ std::optional<link> delete_link(pqxx::transaction_base& tx, std::int64_t id)
     auto deleted = find_link_in(tx, id);
     if (!deleted)
         return std::nullopt;
-    if (tx.exec_params(k_delete_link, id).affected_rows() == 0)
+    auto const gone = tx.exec_params(k_delete_link, id);
+    if (gone.empty())
         return std::nullopt; // deleted by a concurrent request
+    deleted->revision = gone[0][0].as<std::int64_t>();
     return deleted;
 }
 

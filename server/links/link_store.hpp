@@ -35,6 +35,7 @@ struct link {
     std::optional<std::string> expired_url;
     std::string open_in_browser = "off"; // or "auto"
     std::optional<std::string> deleted_at; // ISO 8601, UTC; only find_link_even_deleted sees one
+    std::int64_t revision = 1; // counted up by every change (migration 0039)
 };
 
 struct new_link {

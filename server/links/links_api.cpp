@@ -108,6 +108,7 @@ redirect_entry entry_of(link const& l, bool deleted)
     e.expired_url = l.expired_url.value_or("");
     e.open_in_browser = l.open_in_browser == "auto";
     e.clicks_at_load = l.clicks;
+    e.revision = l.revision;
     return e;
 }
 

@@ -82,6 +82,8 @@ void redirect_table::put(std::string const& slug, redirect_entry entry)
         entry.slug = slug;
     compile_entry(entry, find(slug).get());
     std::unique_lock lock(mutex_);
+    if (auto const held = entries_.find(slug); held != entries_.end() && later(*held->second, entry))
+        return;
     keep_counter(slug, entry);
     if (puts_during_reload_)
         (*puts_during_reload_)[slug] = entry;
@@ -111,12 +113,17 @@ void redirect_table::replace_all(std::unordered_map<std::string, redirect_entry>
     std::unique_lock lock(mutex_);
     if (puts_during_reload_) {
         for (auto& [slug, entry] : *puts_during_reload_)
-            entries[slug] = std::move(entry);
+            if (auto const read = entries.find(slug); read == entries.end() || !later(read->second, entry))
+                entries[slug] = std::move(entry);
         puts_during_reload_.reset();
     }
     std::unordered_map<std::string, entry_ptr, string_hash, std::equal_to<>> fresh;
     fresh.reserve(entries.size());
     for (auto& [slug, entry] : entries) {
+        if (auto const held = entries_.find(slug); held != entries_.end() && later(*held->second, entry)) {
+            fresh.emplace(slug, held->second);
+            continue;
+        }
         keep_counter(slug, entry);
         fresh.emplace(slug, std::make_shared<redirect_entry const>(std::move(entry)));
     }

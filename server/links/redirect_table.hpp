@@ -42,6 +42,10 @@ struct redirect_entry {
     std::string expired_url;         // "" : the 410 page once past
     bool open_in_browser = false;    // "auto"
     std::int64_t clicks_at_load = 0; // human clicks in PostgreSQL when the entry was built
+    // links.revision of the row read (0: not read from PostgreSQL). Of two versions of a link the
+    // table keeps the higher, whichever is put last: a read made on a notification can arrive
+    // after the API's own put of a later edit.
+    std::int64_t revision = 0;
 
     // Compiled by the table when the entry is put (compile_entry).
     bool compiled = false;
@@ -89,6 +93,11 @@ private:
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
+    // Whether `held` is a later version of the same link than `offered`.
+    static bool later(redirect_entry const& held, redirect_entry const& offered)
+    {
+        return held.id == offered.id && held.revision > offered.revision;
+    }
     // Carries the served-clicks counter over from the entry it replaces (with mutex_ held).
     void keep_counter(std::string const& slug, redirect_entry& entry);
 

@@ -95,6 +95,29 @@ TEST_F(links_api, get_patch_and_delete)
     EXPECT_EQ(ll->db().query_value("SELECT deleted_at IS NOT NULL FROM links WHERE slug = 'gpd'"), "t");
 }
 
+// Each edit's answer comes after the redirect table holds it; the listener's read of an earlier
+// edit, arriving late, must not bring the older link back (CI once saw a deleted link redirect).
+TEST_F(links_api, a_redirect_right_after_each_edit_follows_that_edit)
+{
+    auto const link = ll->create_link(R"({"target_url":"https://example.com/t0","slug":"each-edit"})");
+    auto const path = "/api/v1/links/" + std::to_string(link.at("id").as_int64());
+    for (int i = 1; i <= 60; ++i) {
+        bool const active = i % 2 == 0;
+        std::string const target = "https://example.com/t" + std::to_string(i);
+        auto const patched = ll->api("PATCH", path, R"({"target_url":")" + target + R"(","active":)" +
+                                                        (active ? "true" : "false") + "}");
+        ASSERT_EQ(patched.status, 200) << patched.body;
+        auto const redirect = send(ll->port(), {"GET", "/each-edit", "", {}});
+        ASSERT_EQ(redirect.status, active ? 302 : 410) << "edit " << i;
+        if (active) {
+            ASSERT_EQ(redirect.header("Location"), target) << "edit " << i;
+        }
+    }
+    ASSERT_EQ(ll->api("DELETE", path).status, 204);
+    EXPECT_EQ(send(ll->port(), {"GET", "/each-edit", "", {}}).status, 410);
+    EXPECT_EQ(ll->db().query_value("SELECT revision FROM links WHERE slug = 'each-edit'"), "62");
+}
+
 TEST_F(links_api, list_is_paginated_newest_first)
 {
     instance own("links_list");

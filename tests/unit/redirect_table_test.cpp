@@ -51,6 +51,60 @@ TEST(redirect_table, puts_after_a_reload_are_not_replayed_by_the_next_one)
     EXPECT_FALSE(table.find("between"));
 }
 
+redirect_entry version_of(std::int64_t id, std::int64_t revision, bool deleted)
+{
+    redirect_entry e{id, "https://shop.example/r" + std::to_string(revision), !deleted, deleted};
+    e.revision = revision;
+    return e;
+}
+
+// CI saw a deleted link redirect: the listener's read of the link, begun before the delete
+// committed, was put after the API's put of the deleted link.
+TEST(redirect_table, an_earlier_version_put_last_does_not_replace_a_later_one)
+{
+    redirect_table table;
+    table.put("gpd", version_of(4, 3, true));
+    table.put("gpd", version_of(4, 2, false));
+    ASSERT_TRUE(table.find("gpd"));
+    EXPECT_TRUE(table.find("gpd")->deleted);
+    EXPECT_EQ(table.find("gpd")->revision, 3);
+
+    table.put("gpd", version_of(4, 3, true));
+    table.put("gpd", version_of(4, 4, false));
+    EXPECT_EQ(table.find("gpd")->revision, 4);
+    EXPECT_FALSE(table.find("gpd")->deleted);
+}
+
+TEST(redirect_table, a_reload_keeps_the_later_of_its_read_and_what_was_put)
+{
+    redirect_table table;
+    table.put("ahead", version_of(1, 5, true));
+    table.put("behind", version_of(2, 1, false));
+    table.begin_reload();
+    // A put of this process made before another instance's later edit that the read saw.
+    table.put("overtaken", version_of(3, 1, false));
+    table.put("during", version_of(5, 2, true));
+    table.replace_all({{"ahead", version_of(1, 4, false)},
+                       {"behind", version_of(2, 2, true)},
+                       {"overtaken", version_of(3, 2, true)},
+                       {"during", version_of(5, 1, false)}});
+    EXPECT_EQ(table.find("ahead")->revision, 5);
+    EXPECT_EQ(table.find("behind")->revision, 2);
+    EXPECT_EQ(table.find("overtaken")->revision, 2);
+    EXPECT_TRUE(table.find("overtaken")->deleted);
+    EXPECT_EQ(table.find("during")->revision, 2);
+    EXPECT_TRUE(table.find("during")->deleted);
+}
+
+// Another link under a slug (a slug freed by a hard delete) is no version of the one held.
+TEST(redirect_table, another_link_under_the_slug_replaces_whatever_its_revision)
+{
+    redirect_table table;
+    table.put("s", version_of(1, 9, false));
+    table.put("s", version_of(2, 1, false));
+    EXPECT_EQ(table.find("s")->id, 2);
+}
+
 // What the server logged while an instance lives (the default logger, as logging:: writes).
 class captured_log {
 public:
