@@ -1,6 +1,7 @@
 #include "events/webhook_url.hpp"
 
 #include "events/address_policy.hpp"
+#include "http/percent_decoding.hpp"
 #include "http/written_authority.hpp"
 
 #include <boost/url/parse.hpp>
@@ -136,6 +137,12 @@ std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_
     // valid name has ("localhost.." is neither localhost nor anything DNS can hold).
     if (host.ends_with(".."))
         return "url host must not end in more than one dot (not a valid name)";
+    // A resolver reads a host that ends in a number as an IPv4 address (inet_aton's shorthands
+    // too) and finds none for 1.2.3.4.5 or 256.1.1.1: every delivery would fail at its lookup.
+    if (type != boost::urls::host_type::ipv6)
+        if (auto const decoded = http::percent_decoded(host, http::plus_sign::literal);
+            http::ends_in_a_number(decoded) && !ipv4_as_resolvers_read_it(decoded))
+            return "url host ends in a number but is no IPv4 address (as 1.2.3.4.5 or 256.1.1.1)";
     if (u.has_userinfo() || written.userinfo)
         return "url must not hold a user name or password";
     if (u.has_fragment())
