@@ -4,6 +4,8 @@
 #include "http/http_error.hpp"
 #include "http/json_text.hpp"
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <pqxx/pqxx>
 
 #include <algorithm>
@@ -38,6 +40,10 @@ DELETE FROM idempotency_keys WHERE (caller_kind, caller_id, key_sha256) IN (
     SELECT caller_kind, caller_id, key_sha256 FROM idempotency_keys
     WHERE created_at <= now() - interval '24 hours' FOR UPDATE SKIP LOCKED)
 )sql";
+
+// What a summary keeps of the answer's members, in all: the counts and file-wide lists of an
+// import fit many times over; its per-row list never does past a few hundred rows.
+constexpr std::size_t k_max_summary_member_bytes = 64 * 1024;
 
 struct keyed_request {
     std::string caller_kind;
@@ -89,6 +95,35 @@ void keep(pqxx::work& tx, keyed_request const& r, http::kept_answer const& answe
 
 } // namespace
 
+http::kept_answer answer_to_keep(http::kept_answer const& given, boost::json::value const& body)
+{
+    if (given.body.size() <= k_max_kept_answer_bytes)
+        return given;
+    boost::json::object summary;
+    boost::json::array left_out;
+    std::size_t room = k_max_summary_member_bytes;
+    if (auto const* members = body.if_object())
+        for (auto const& [name, value] : *members) {
+            auto const size = http::json_text(value).size() + name.size();
+            if (size <= room) {
+                summary[name] = value;
+                room -= size;
+            } else {
+                left_out.emplace_back(name);
+            }
+        }
+    auto const bytes = std::to_string(given.body.size());
+    summary["not_kept"] = {
+        {"members", std::move(left_out)},
+        {"answer_bytes", given.body.size()},
+        {"limit_bytes", k_max_kept_answer_bytes},
+        {"message", "the first answer to this Idempotency-Key was " + bytes + " bytes, more than the " +
+                        std::to_string(k_max_kept_answer_bytes) +
+                        " kept for a replay: this replay has its other members, as the first answer gave them; "
+                        "what it booked stays booked once"}};
+    return {given.status, http::json_text(summary) + "\n", given.replayed};
+}
+
 http::net::awaitable<http::kept_answer> book_once(db::database& db, http::request_context const& ctx,
                                                   std::function<booked(pqxx::work&)> book)
 {
@@ -108,7 +143,7 @@ http::net::awaitable<http::kept_answer> book_once(db::database& db, http::reques
         http::kept_answer answer{static_cast<unsigned>(made.status), http::json_text(made.body) + "\n"};
         // Only a 2xx is kept (the table refuses others): a booking that throws never gets here.
         if (keyed && made.status >= http::status::ok && made.status < http::status::multiple_choices)
-            keep(tx, *keyed, answer);
+            keep(tx, *keyed, answer_to_keep(answer, made.body));
         tx.commit();
         return answer;
     });

@@ -17,6 +17,9 @@
 //   - A key lives 24 hours: an older row is never replayed, and is deleted when a later key is
 //     written (keyed POSTs are rare and made by people: they carry the sweep), or taken over
 //     by the same key sent again.
+//   - What is kept is at most k_max_kept_answer_bytes: an answer over it (an import of many
+//     thousand rows) is given in full to the request that booked it, and kept as its summary
+//     (answer_to_keep). A replay then books nothing either, and says what it left out.
 #pragma once
 
 #include "db/database.hpp"
@@ -26,6 +29,7 @@
 #include <boost/json/value.hpp>
 #include <pqxx/transaction>
 
+#include <cstddef>
 #include <functional>
 
 namespace linkledger::money {
@@ -35,6 +39,15 @@ struct booked {
     http::status status = http::status::ok;
     boost::json::value body;
 };
+
+// An answer longer than this is kept as its summary: a key's row stays small (an import of
+// 100,000 rows answers some 10 MB, which 24 hours of retries would otherwise keep).
+inline constexpr std::size_t k_max_kept_answer_bytes = 1024 * 1024;
+
+// What is kept of `given` (whose body is `body` as text): itself when it fits, else the same
+// status and a summary: the members of `body` (an object) that fit in 64 KiB together, taken in
+// order, and "not_kept" naming the others and the answer's size.
+http::kept_answer answer_to_keep(http::kept_answer const& given, boost::json::value const& body);
 
 // Runs `book(tx)` in a transaction of its own and commits it. With an Idempotency-Key: at
 // most once per key and caller in 24 hours, as the invariants above say. Throws the 400 of a

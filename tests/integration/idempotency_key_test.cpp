@@ -234,6 +234,49 @@ TEST_F(idempotency_key, a_key_older_than_24_hours_is_not_replayed_and_is_swept)
               "1");
 }
 
+// An import of thousands of rows answers megabytes: the request that books it gets them all,
+// the key keeps a summary, and a retry books nothing and answers the first attempt's counts.
+TEST_F(idempotency_key, an_answer_over_a_mebibyte_is_given_whole_and_its_replay_books_nothing_and_gives_the_counts)
+{
+    auto const offer = make_offer();
+    auto const target = "/api/v1/conversions/import?offer_id=" + std::to_string(offer);
+    std::string const long_txid = "IDEM-BIG-" + std::string(180, 'x');
+    std::string csv = "txid,amount,currency,status,date\r\n";
+    for (int i = 1; i <= 3; ++i)
+        csv += "IDEM-BIG-" + std::to_string(i) + ",12.50,EUR,approved,2026-11-20\r\n";
+    // Each repeat of a txid is a failed row whose answer names the txid: some 300 bytes a row.
+    constexpr int k_repeats = 4000;
+    for (int i = 0; i <= k_repeats; ++i)
+        csv += long_txid + ",1.00,EUR,approved,2026-11-20\r\n";
+    auto const first = post(target, csv, "big-import-1");
+    ASSERT_EQ(first.status, 200) << first.body.substr(0, 500);
+    ASSERT_GT(first.body.size(), std::size_t{1024 * 1024}) << "the answer is not over the limit: the test needs more rows";
+    auto const whole = first.json().as_object();
+    EXPECT_EQ(whole.at("rows").as_array().size(), std::size_t{3 + 1 + k_repeats});
+    EXPECT_EQ(whole.at("created").as_int64(), 4);
+    EXPECT_EQ(whole.at("failed").as_int64(), k_repeats);
+    EXPECT_EQ(sales_of(offer), "4");
+    // What the key keeps is small.
+    EXPECT_LT(std::stoll(ll->db().query_value(
+                  "SELECT octet_length(body) FROM idempotency_keys WHERE key_sha256 = sha256('big-import-1')")),
+              100 * 1024);
+
+    auto const again = post(target, csv, "big-import-1");
+    EXPECT_EQ(again.status, 200) << again.body.substr(0, 500);
+    EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+    EXPECT_EQ(sales_of(offer), "4") << "the replay booked again";
+    auto const summary = again.json().as_object();
+    for (auto const* name : {"offer_id", "created", "updated", "unchanged", "failed", "warnings", "unknown_columns"})
+        EXPECT_EQ(summary.at(name), whole.at(name)) << name;
+    EXPECT_FALSE(summary.contains("rows"));
+    auto const& not_kept = summary.at("not_kept").as_object();
+    EXPECT_EQ(not_kept.at("members"), boost::json::array{"rows"});
+    EXPECT_EQ(not_kept.at("answer_bytes").to_number<std::size_t>(), first.body.size());
+    // The same key with another file is still another request.
+    expect_key_error(post(target, csv + "IDEM-BIG-9,1.00,EUR,approved,2026-11-20\r\n", "big-import-1"), 422);
+    EXPECT_EQ(sales_of(offer), "4");
+}
+
 // The key's row and its booking commit together: the server dies after booking the sale and
 // before the key's row is written (held on a lock the test takes). Kept apart, the sale would
 // survive without its key, and the client's retry would book it again; together, neither is

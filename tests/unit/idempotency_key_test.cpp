@@ -1,8 +1,12 @@
 // Reading the Idempotency-Key header and fingerprinting the request it came with
-// (http/idempotency_key), without a server.
+// (http/idempotency_key), and what is kept of an answer (money/idempotency_store), without a
+// server.
 #include "http/http_error.hpp"
 #include "http/idempotency_key.hpp"
+#include "http/json_text.hpp"
+#include "money/idempotency_store.hpp"
 
+#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
 using namespace linkledger;
@@ -86,6 +90,51 @@ TEST(idempotency_key, a_replayed_answer_is_marked_and_a_first_one_is_not)
     EXPECT_EQ(replay.body(), first.body());
     EXPECT_EQ(replay["Idempotent-Replayed"], "true");
     EXPECT_EQ(replay[http::bhttp::field::content_type], first[http::bhttp::field::content_type]);
+}
+
+// An import's answer of `rows` rows, each as a failed row says it.
+boost::json::object import_answer(int rows)
+{
+    boost::json::array each;
+    for (int line = 2; line < rows + 2; ++line)
+        each.push_back({{"line", line}, {"result", "error"}, {"field", "txid"},
+                        {"message", "txid " + std::string(150, 'T') + " is already on line 1 of this file"}});
+    return {{"offer_id", 7}, {"unknown_columns", {"note"}}, {"warnings", {"a file-wide warning"}},
+            {"rows", std::move(each)}, {"created", 1}, {"failed", rows}, {"unchanged", 0}, {"updated", 0}};
+}
+
+http::kept_answer given(boost::json::value const& body)
+{
+    return {200, http::json_text(body) + "\n", false};
+}
+
+TEST(idempotency_key, an_answer_up_to_a_mebibyte_is_kept_as_it_was_given)
+{
+    auto const body = import_answer(100);
+    auto const answer = given(body);
+    auto const kept = money::answer_to_keep(answer, body);
+    EXPECT_EQ(kept.status, 200u);
+    EXPECT_EQ(kept.body, answer.body);
+}
+
+TEST(idempotency_key, a_longer_answer_is_kept_as_its_counts_and_says_what_it_left_out)
+{
+    auto const body = import_answer(10'000);
+    auto const answer = given(body);
+    ASSERT_GT(answer.body.size(), money::k_max_kept_answer_bytes);
+    auto const kept = money::answer_to_keep(answer, body);
+    EXPECT_EQ(kept.status, 200u);
+    EXPECT_LT(kept.body.size(), 70u * 1024) << "the summary is small";
+    EXPECT_EQ(kept.body.back(), '\n');
+    auto const summary = boost::json::parse(kept.body).as_object();
+    // Every member but the rows, as the answer gave it.
+    for (auto const* name : {"offer_id", "unknown_columns", "warnings", "created", "failed", "unchanged", "updated"})
+        EXPECT_EQ(summary.at(name), body.at(name)) << name;
+    EXPECT_FALSE(summary.contains("rows"));
+    auto const& not_kept = summary.at("not_kept").as_object();
+    EXPECT_EQ(not_kept.at("members"), boost::json::array{"rows"});
+    EXPECT_EQ(not_kept.at("answer_bytes").to_number<std::size_t>(), answer.body.size());
+    EXPECT_EQ(not_kept.at("limit_bytes").to_number<std::size_t>(), money::k_max_kept_answer_bytes);
 }
 
 } // namespace
