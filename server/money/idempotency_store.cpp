@@ -34,11 +34,17 @@ SET fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, body = EXCLUDE
 WHERE k.created_at <= now() - interval '24 hours'
 )sql";
 
-// Rows another transaction holds (a key being taken over) are skipped, not waited for.
-constexpr char const* k_sweep = R"sql(
+// Nearly always none has expired: one probe of the created_at index, which takes no lock a
+// DELETE's would wait behind (a LOCK TABLE, an index being built).
+constexpr char const* k_any_expired =
+    "SELECT 1 FROM idempotency_keys WHERE created_at <= now() - interval '24 hours' LIMIT 1";
+
+// A batch at a time, so no statement holds many rows' locks for long; rows another transaction
+// holds (a key being taken over) are skipped, not waited for.
+constexpr char const* k_forget_expired = R"sql(
 DELETE FROM idempotency_keys WHERE (caller_kind, caller_id, key_sha256) IN (
     SELECT caller_kind, caller_id, key_sha256 FROM idempotency_keys
-    WHERE created_at <= now() - interval '24 hours' FOR UPDATE SKIP LOCKED)
+    WHERE created_at <= now() - interval '24 hours' LIMIT $1 FOR UPDATE SKIP LOCKED)
 )sql";
 
 // What a summary keeps of the answer's members, in all: the counts and file-wide lists of an
@@ -85,7 +91,6 @@ std::optional<http::kept_answer> kept_for(pqxx::work& tx, keyed_request const& r
 
 void keep(pqxx::work& tx, keyed_request const& r, http::kept_answer const& answer)
 {
-    tx.exec0(k_sweep);
     auto const written = tx.exec_params(k_keep, r.caller_kind, r.caller_id, r.key(), r.print(),
                                         static_cast<int>(answer.status), answer.body)
                              .affected_rows();
@@ -122,6 +127,16 @@ http::kept_answer answer_to_keep(http::kept_answer const& given, boost::json::va
                         " kept for a replay: this replay has its other members, as the first answer gave them; "
                         "what it booked stays booked once"}};
     return {given.status, http::json_text(summary) + "\n", given.replayed};
+}
+
+std::int64_t forget_expired_keys(pqxx::connection& conn, int limit)
+{
+    pqxx::work tx(conn);
+    if (tx.exec(k_any_expired).empty())
+        return 0;
+    auto const forgotten = tx.exec_params(k_forget_expired, limit).affected_rows();
+    tx.commit();
+    return static_cast<std::int64_t>(forgotten);
 }
 
 http::net::awaitable<http::kept_answer> book_once(db::database& db, http::request_context const& ctx,

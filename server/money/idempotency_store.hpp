@@ -14,9 +14,10 @@
 //     once (the draft's answer), rather than a database thread held waiting for the first;
 //     the client retries and is answered with the first one's answer. Under the 409 stands the
 //     table's primary key: even two bookings that both passed it could not both commit.
-//   - A key lives 24 hours: an older row is never replayed, and is deleted when a later key is
-//     written (keyed POSTs are rare and made by people: they carry the sweep), or taken over
-//     by the same key sent again.
+//   - A key lives 24 hours: an older row is never replayed, is taken over by the same key sent
+//     again, and is deleted in the background (forget_expired_keys, at each tick of the late
+//     click sweeper's thread, a bounded batch a tick): a booking never pays for deleting others'
+//     keys, and a quiet server does not keep them.
 //   - What is kept is at most k_max_kept_answer_bytes: an answer over it (an import of many
 //     thousand rows) is given in full to the request that booked it, and kept as its summary
 //     (answer_to_keep). A replay then books nothing either, and says what it left out.
@@ -27,9 +28,11 @@
 #include "http/router.hpp"
 
 #include <boost/json/value.hpp>
+#include <pqxx/connection>
 #include <pqxx/transaction>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 
 namespace linkledger::money {
@@ -48,6 +51,11 @@ inline constexpr std::size_t k_max_kept_answer_bytes = 1024 * 1024;
 // status and a summary: the members of `body` (an object) that fit in 64 KiB together, taken in
 // order, and "not_kept" naming the others and the answer's size.
 http::kept_answer answer_to_keep(http::kept_answer const& given, boost::json::value const& body);
+
+// Deletes at most `limit` keys past their 24 hours, skipping rows a booking holds; returns how
+// many. When none has expired it only reads (a probe of the created_at index), so it neither
+// queues behind a LOCK TABLE nor holds anything a booking would wait for.
+std::int64_t forget_expired_keys(pqxx::connection& conn, int limit);
 
 // Runs `book(tx)` in a transaction of its own and commits it. With an Idempotency-Key: at
 // most once per key and caller in 24 hours, as the invariants above say. Throws the 400 of a

@@ -2,7 +2,9 @@
 // thread that, every few seconds, settles the pending sales whose click is stored by now (the
 // trigger misses a click committed while the sale's own transaction was still open) and gives
 // up on those past their deadline, which become unattributed. Every instance runs one; their
-// updates are idempotent, so two at once do no harm.
+// updates are idempotent, so two at once do no harm. Being money's one periodic thread, each
+// tick also forgets the Idempotency-Keys past their 24 hours, a thousand at most
+// (idempotency_store.hpp); two instances skip each other's rows.
 #pragma once
 
 #include "db/database.hpp"
