@@ -236,15 +236,27 @@ sale sale_from_postback(postback_parameters const& params, offer const& o, booke
     s.currency = currency;
     auto amount_param = only_param(params, k_amount_names);
     amount_param.value = std::string(clicks::trim_spaces(amount_param.value));
-    if (amount_param.value.empty())
-        throw http::bad_field("amount", "amount is required (in major units, e.g. 19.99)", "required");
-    auto const amount = parse_written_amount(amount_param.value, currency);
-    if (!amount || *amount < 0)
-        throw http::bad_field(amount_param.name, amount_param.name +
-                                                     " must be a decimal such as 19.99 with at most the decimals of " +
-                                                     currency + ", without thousands separators");
-    s.amount_minor = *amount;
-    if (auto const commission = only_param(params, k_commission_names); !commission.value.empty()) {
+    auto const commission = only_param(params, k_commission_names);
+    if (amount_param.value.empty()) {
+        // A network reverses or approves a sale by its status alone: that moves the booked sale's
+        // status and keeps its figures (record_sale refuses a txid not booked). A commission
+        // without its amount is a figure of no known sale amount: refused, as before.
+        if (postback_param(params, "status").empty() || !commission.value.empty())
+            throw http::bad_field("amount",
+                                  commission.value.empty()
+                                      ? "amount is required (in major units, e.g. 19.99); a status alone updates a booked sale"
+                                      : "amount is required with " + commission.name + " (in major units, e.g. 19.99)",
+                                  "required");
+        s.keeps_booked_amount = true;
+    } else {
+        auto const amount = parse_written_amount(amount_param.value, currency);
+        if (!amount || *amount < 0)
+            throw http::bad_field(amount_param.name, amount_param.name +
+                                                         " must be a decimal such as 19.99 with at most the decimals of " +
+                                                         currency + ", without thousands separators");
+        s.amount_minor = *amount;
+    }
+    if (!commission.value.empty()) {
         auto const minor = parse_written_amount(clicks::trim_spaces(commission.value), currency);
         if (!minor || *minor < 0)
             throw http::bad_field(commission.name, commission.name + " must be a decimal such as 1.99");

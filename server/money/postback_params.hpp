@@ -30,7 +30,9 @@ std::vector<std::string> unfilled_macros(postback_parameters const& params);
 
 // The sale the parameters describe for offer `o`; throws http_error 400 naming the field. Its
 // amounts are read in the currency the postback names, else in the booked sale's, else in the
-// offer's.
+// offer's. A status without an amount (absent, empty or an unfilled "{amount}") is a sale that
+// keeps its booked amount (sale::keeps_booked_amount); no status either, or a commission without
+// its amount, is 400 naming `amount`.
 sale sale_from_postback(postback_parameters const& params, offer const& o, booked_currency_lookup const& booked = {});
 
 } // namespace linkledger::money

@@ -511,6 +511,20 @@ std::optional<std::string> bookable_txid(std::string_view txid)
     return key;
 }
 
+// A status alone (sale::keeps_booked_amount) for a txid the offer has no sale of.
+http::http_error no_sale_to_update(sale const& s)
+{
+    if (s.status == "rejected")
+        return http::bad_field("txid",
+                               "txid " + s.txid + " is not known for this offer: a rejection without an amount has "
+                                                  "nothing to reverse",
+                               "unknown_txid");
+    return http::bad_field("amount",
+                           "amount is required (in major units, e.g. 19.99): txid " + s.txid +
+                               " is not booked yet, and a status alone only updates a booked sale",
+                           "required");
+}
+
 } // namespace
 
 std::optional<std::string> booked_currency(pqxx::transaction_base& tx, std::int64_t offer_id, std::string_view txid)
@@ -553,6 +567,12 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // The time given, as stored: read once (a shop's was read above).
     auto const given_time = [&] { return read_at ? *read_at : sale_time(tx, s, settings.time_zone); };
     auto const existing = tx.exec_params(k_existing, o.id, s.txid);
+    if (s.keeps_booked_amount) {
+        if (existing.empty())
+            throw no_sale_to_update(s);
+        // Read as the booked figure (never as a figure the sender stated) by the checks below.
+        s.amount_minor = existing[0][2].as<std::int64_t>();
+    }
     // A repeat that names no currency is in the one the sale was booked in (booked_currency).
     auto const currency = !s.currency.empty() ? s.currency : !existing.empty() ? existing[0][4].as<std::string>() : o.currency;
     // A new sale is priced by the offer's rule and base; a booked one by those it was booked
@@ -580,13 +600,19 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     std::optional<std::string> const shop_said = from_a_shop(s.via) ? s.status : std::nullopt;
     auto warnings = std::vector<sale_warning>();
     auto kept_refunds = shop_refunds_kept{};
-    if (existing.empty())
-        kept_refunds = keep_shop_refunds(tx, priced_by, std::nullopt, s, currency);
-    else if (existing[0][4].as<std::string>() == currency)
-        kept_refunds = keep_shop_refunds(tx, priced_by, existing[0][0].as<std::int64_t>(), s, currency);
+    // A status alone states no figure for the shop's refunds to cap: the booked one took them.
+    if (!s.keeps_booked_amount) {
+        if (existing.empty())
+            kept_refunds = keep_shop_refunds(tx, priced_by, std::nullopt, s, currency);
+        else if (existing[0][4].as<std::string>() == currency)
+            kept_refunds = keep_shop_refunds(tx, priced_by, existing[0][0].as<std::int64_t>(), s, currency);
+    }
     if (kept_refunds.said)
         warnings.push_back(std::move(*kept_refunds.said));
-    auto const commission = commission_for(rule, s.amount_minor, s.reported_commission_minor);
+    // A status alone keeps the booked commission: recomputed, an older sale priced by the offer's
+    // rule of now (booked_rule) would be repriced by a status change.
+    auto const commission = s.keeps_booked_amount ? existing[0][3].as<std::int64_t>()
+                                                  : commission_for(rule, s.amount_minor, s.reported_commission_minor);
     if (commission < 0)
         throw http::bad_field("commission", "commission must not be negative");
 
@@ -638,7 +664,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // sender is told, as the network's own figure is what should follow.
     // In proportion to the figure as it was stated, rounded once (stated_commission says why); a
     // sale booked before that was kept (migration 0034) goes on from the one it holds.
-    bool const carried = rule.type == "reported" && !s.reported_commission_minor;
+    bool const carried = rule.type == "reported" && !s.reported_commission_minor && !s.keeps_booked_amount;
     auto const basis = !row[15].is_null() && !row[16].is_null()
                            ? stated_commission{row[15].as<std::int64_t>(), row[16].as<std::int64_t>()}
                            : stated_commission{stored_commission, stored_amount};

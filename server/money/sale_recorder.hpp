@@ -66,6 +66,14 @@ struct sale {
     // sale is booked as if it gave no time (dated when it arrives, occurred_at_given false, still
     // replaced once by a time given later), and a warning "occurred_at_ahead" says so.
     bool arrival_when_ahead = false;
+    // A network's status alone (a postback naming a status and no amount, nor a commission): the
+    // booked sale's status moves as a stated one does (the same rules, lock, audit and events),
+    // and its amount, commission and currency stay exactly as booked; amount_minor is not read.
+    // Not the stored amount sent back as the sender's figure: that would run a figure the shop's
+    // refunds already lowered, and its commission, through the refunds and the rule once more.
+    // A txid not booked is a 400: nothing to book (naming `amount`), or for a rejection nothing
+    // to reverse (naming `txid`).
+    bool keeps_booked_amount = false;
 };
 
 // Something the sender should know about what was booked, and what it is about, so an answer for

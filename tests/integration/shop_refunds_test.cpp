@@ -134,6 +134,21 @@ protected:
                                     "WHERE offer_id = " + offer.id + " AND txid = '" + txid + "'");
     }
 
+    // The offer's row of the revenue report, "conversions revenue commission" ("none counted":
+    // no row, the offer having no sale counted and no click).
+    static std::string counted(shop_offer const& offer)
+    {
+        auto const reply = ll->api("GET", "/api/v1/reports/revenue?group_by=offer");
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        auto const report = reply.json();
+        for (auto const& row : report.at("rows").as_array())
+            if (row.at("key") == boost::json::value(offer.id))
+                return boost::json::serialize(row.at("conversions")) + " " +
+                       boost::json::serialize(row.at("revenue_minor")) + " " +
+                       boost::json::serialize(row.at("commission_minor"));
+        return "none counted";
+    }
+
     static std::string fixture(std::string const& name)
     {
         auto const path = std::filesystem::path(__FILE__).parent_path().parent_path() / "fixtures" / "shop" / name;
@@ -1272,6 +1287,64 @@ TEST_F(shop_refunds, a_reported_commission_over_three_refunds_is_rounded_once_fr
         EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1702", "90.00", listed + "]"))), "updated") << id;
     }
     EXPECT_EQ(booked(offer, "1702"), "7000/492/approved");
+}
+
+// A network's status alone (no amount) for a sale the shop's refunds lowered keeps the lowered
+// figures exactly: 60.00 of 100.00 (40.00 refunded) is rejected and approved again at 60.00, the
+// refund not taken off a second time, and the revenue report follows. A lower figure of the
+// network's own, a WooCommerce refund's share of its order and a reported commission rounded once
+// from the stated figure stay as they are too.
+TEST_F(shop_refunds, a_status_alone_keeps_the_amount_the_shops_refunds_left)
+{
+    auto const offer = make_offer("EUR");
+    ASSERT_EQ(postback(offer, "txid=1901&amount=100.00&status=approved").status, 200);
+    EXPECT_EQ(result_of(shopify(offer, "orders/paid", order("1901"))), "updated"); // dated by the order
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3901", "1901", "40.00"))), "updated");
+    EXPECT_EQ(booked(offer, "1901"), "6000/600/approved");
+    ASSERT_EQ(postback(offer, "txid=1902&amount=25.00&status=approved").status, 200);
+    EXPECT_EQ(counted(offer), "2 8500 850");
+
+    EXPECT_EQ(result_of(postback(offer, "txid=1901&status=rejected")), "updated");
+    EXPECT_EQ(booked(offer, "1901"), "6000/600/rejected");
+    EXPECT_EQ(counted(offer), "1 2500 250");
+    EXPECT_EQ(result_of(postback(offer, "txid=1901&status=approved&amount={amount}")), "updated");
+    EXPECT_EQ(booked(offer, "1901"), "6000/600/approved");
+    EXPECT_EQ(counted(offer), "2 8500 850");
+    EXPECT_EQ(result_of(postback(offer, "txid=1901&status=approved&amount=")), "unchanged");
+    EXPECT_EQ(booked(offer, "1901"), "6000/600/approved");
+
+    // A lower figure is the network's own, and a status alone keeps it.
+    EXPECT_EQ(result_of(postback(offer, "txid=1901&amount=55.00")), "updated");
+    EXPECT_EQ(result_of(postback(offer, "txid=1901&status=paid")), "updated");
+    EXPECT_EQ(booked(offer, "1901"), "5500/550/paid");
+    EXPECT_EQ(counted(offer), "2 8000 800");
+
+    // WooCommerce: its refund of 10.00 takes the order's share, 45.00 to 37.50.
+    auto const pounds = make_offer("GBP");
+    auto woo = boost::json::parse(fixture("woocommerce_order_uk.json")).as_object();
+    woo["id"] = 1911;
+    woo["status"] = "completed";
+    woo["refunds"] = boost::json::parse(R"([{"id":39111,"reason":"","total":"-10.00"}])");
+    ASSERT_EQ(postback(pounds, "txid=1911&amount=45.00&status=approved").status, 200);
+    EXPECT_EQ(result_of(woocommerce(pounds, boost::json::serialize(woo))), "updated");
+    EXPECT_EQ(booked(pounds, "1911"), "3750/375/approved");
+    EXPECT_EQ(result_of(postback(pounds, "txid=1911&status=reversed")), "updated");
+    EXPECT_EQ(booked(pounds, "1911"), "3750/375/rejected");
+    EXPECT_EQ(counted(pounds), "none counted");
+    EXPECT_EQ(result_of(postback(pounds, "txid=1911&status=approved")), "updated");
+    EXPECT_EQ(booked(pounds, "1911"), "3750/375/approved");
+    EXPECT_EQ(counted(pounds), "1 3750 375");
+
+    // A reported 7.03 on 100.00 after three refunds of 10.00: 4.92, kept through a rejection and back.
+    auto const reported = make_offer("EUR", "", R"({"type":"reported"})");
+    ASSERT_EQ(postback(reported, "txid=1921&amount=100.00&commission=7.03&status=approved").status, 200);
+    for (auto const* id : {"3921", "3922", "3923"})
+        EXPECT_EQ(result_of(shopify(reported, "refunds/create", refund(id, "1921", "10.00"))), "updated") << id;
+    EXPECT_EQ(booked(reported, "1921"), "7000/492/approved");
+    EXPECT_EQ(result_of(postback(reported, "txid=1921&status=rejected")), "updated");
+    EXPECT_EQ(result_of(postback(reported, "txid=1921&status=paid")), "updated");
+    EXPECT_EQ(booked(reported, "1921"), "7000/492/paid");
+    EXPECT_EQ(counted(reported), "1 7000 492");
 }
 
 // A shop refund delivered before any sale of its order, then the network's postback for that

@@ -176,3 +176,27 @@ TEST(postback_params, a_status_not_sent_or_left_as_a_macro_is_not_stated)
     EXPECT_EQ(unfilled_macros(params), (std::vector<std::string>{"click_id", "status"}));
     EXPECT_EQ(sale_from_postback(params_of("/postback/1?txid=A&amount=1&status=1"), euro_offer()).status, "approved");
 }
+
+TEST(postback_params, a_status_without_an_amount_keeps_the_booked_sales_amount)
+{
+    // Absent, empty, blank or an unfilled macro: the network's status alone (a reversal, an
+    // approval), which record_sale applies to the booked sale, its figures kept.
+    for (auto const* target : {"/postback/1?txid=S1&status=rejected", "/postback/1?txid=S1&status=declined&amount=",
+                               "/postback/1?txid=S1&status=rejected&amount=%20", "/postback/1?txid=S1&status=rejected&amount=%7Bamount%7D",
+                               "/postback/1?txid=S1&status=rejected&sale_amount=%7Bsale_amount%7D&payout=%7Bpayout%7D"}) {
+        auto const s = sale_from_postback(params_of(target), euro_offer());
+        EXPECT_TRUE(s.keeps_booked_amount) << target;
+        EXPECT_EQ(s.status, "rejected") << target;
+        EXPECT_EQ(s.reported_commission_minor, std::nullopt) << target;
+    }
+    EXPECT_TRUE(sale_from_postback(params_of("/postback/1", R"({"txid":"S2","status":"approved"})"), euro_offer())
+                    .keeps_booked_amount);
+    // With an amount, the figure is the network's as ever.
+    EXPECT_FALSE(sale_from_postback(params_of("/postback/1?txid=S1&status=rejected&amount=0"), euro_offer())
+                     .keeps_booked_amount);
+    // No status either says nothing; a commission without its amount belongs to no known figure.
+    EXPECT_EQ(field_refused("/postback/1?txid=S1&amount=%7Bamount%7D&status=%7Bstatus%7D"), "amount");
+    EXPECT_EQ(field_refused("/postback/1?txid=S1&status="), "amount");
+    EXPECT_EQ(field_refused("/postback/1?txid=S1&status=approved&payout=1.00"), "amount");
+    EXPECT_EQ(field_refused("/postback/1?txid=S1&status=maybe"), "status");
+}

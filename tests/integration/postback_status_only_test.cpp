@@ -1,0 +1,258 @@
+// A network's postback that states a status and no amount (a reversal, an approval, sent as the
+// network's template leaves it: `amount` absent, empty or an unfilled `{amount}`), over real HTTP on
+// the real database: it moves the booked sale's status by the rules any postback follows and keeps
+// the sale's amount, commission and currency as booked; the revenue report follows. Before, it was
+// refused 400 "amount is required" and a sale the network reversed stayed counted.
+#include "instance.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include <string>
+
+using namespace linkledger::testing;
+
+namespace {
+
+class postback_status_only : public shared_instance_test<postback_status_only> {
+public:
+    static constexpr char const* k_label = "postback_status_only";
+
+protected:
+    struct offer_ref {
+        std::string id;
+        std::string token;
+        std::string template_target; // the offer's postback URL as the network pastes it, from /postback/
+    };
+
+    static offer_ref make_offer(std::string const& commission = R"({"type":"percent","rate_bps":1000})")
+    {
+        auto const reply =
+            ll->api("POST", "/api/v1/offers", R"({"name":"Shop","currency":"EUR","commission":)" + commission + "}");
+        EXPECT_EQ(reply.status, 201) << reply.body;
+        auto const o = reply.json().as_object();
+        auto const url = std::string(o.at("postback_url").as_string());
+        auto const at = url.find("token=") + 6;
+        return {std::to_string(o.at("id").as_int64()), url.substr(at, url.find('&', at) - at),
+                url.substr(url.find("/postback/"))};
+    }
+
+    static http_reply postback(offer_ref const& offer, std::string const& params)
+    {
+        return send(ll->port(), {"GET", "/postback/" + offer.id + "?token=" + offer.token + "&" + params, "", {}});
+    }
+
+    // The answer of a postback that must be accepted.
+    static boost::json::object accepted(http_reply const& reply)
+    {
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        return reply.status == 200 ? reply.json().as_object() : boost::json::object{};
+    }
+
+    static std::string result_of(http_reply const& reply)
+    {
+        auto const answer = accepted(reply);
+        return answer.contains("result") ? std::string(answer.at("result").as_string()) : "";
+    }
+
+    // "amount/commission/status" of the offer's sale, as the database holds it.
+    static std::string booked(offer_ref const& offer, std::string const& txid)
+    {
+        return ll->db().query_value("SELECT amount_minor || '/' || commission_minor || '/' || status FROM conversions "
+                                    "WHERE offer_id = " + offer.id + " AND txid = '" + txid + "'");
+    }
+
+    // The offer's row of the revenue report, "conversions revenue commission approved_commission";
+    // "none counted" when it has none (an offer with no sale counted and no click).
+    static std::string totals(offer_ref const& offer)
+    {
+        auto const reply = ll->api("GET", "/api/v1/reports/revenue?group_by=offer");
+        EXPECT_EQ(reply.status, 200) << reply.body;
+        auto const report = reply.json();
+        for (auto const& row : report.at("rows").as_array())
+            if (row.at("key") == boost::json::value(offer.id))
+                return boost::json::serialize(row.at("conversions")) + " " +
+                       boost::json::serialize(row.at("revenue_minor")) + " " +
+                       boost::json::serialize(row.at("commission_minor")) + " " +
+                       boost::json::serialize(row.at("approved_commission_minor"));
+        return "none counted";
+    }
+
+    static void expect_refused(http_reply const& reply, std::string const& field, std::string const& code)
+    {
+        EXPECT_EQ(reply.status, 400) << reply.body;
+        if (reply.status != 400)
+            return;
+        auto const error = reply.json().at("error").as_object();
+        EXPECT_EQ(error.at("field").as_string(), field) << reply.body;
+        EXPECT_EQ(error.at("code").as_string(), code) << reply.body;
+    }
+
+    // The last postback entry of the audit log for the offer.
+    static std::string last_audit(offer_ref const& offer)
+    {
+        return ll->db().query_value("SELECT action || ' ' || summary FROM audit_log WHERE actor_kind = 'postback' AND "
+                                    "actor_id = " + offer.id + " ORDER BY id DESC LIMIT 1");
+    }
+};
+
+TEST_F(postback_status_only, a_reversal_by_status_alone_takes_the_sale_out_of_the_totals)
+{
+    // A subscriber to sale.updated, so the events are enqueued (their delivery is not waited for).
+    ll->db().execute("INSERT INTO webhook_endpoints (url, events, secret) VALUES "
+                     "('http://127.0.0.1:9/status-only', '{sale.updated}', 'whsec_status_only')");
+    auto const offer = make_offer();
+    EXPECT_EQ(result_of(postback(offer, "txid=R-1&amount=100.00&status=approved")), "created");
+    EXPECT_EQ(result_of(postback(offer, "txid=R-2&amount=30.00&status=approved")), "created");
+    EXPECT_EQ(totals(offer), "2 13000 1300 1300");
+
+    auto const reversed = accepted(postback(offer, "txid=R-1&status=rejected"));
+    EXPECT_EQ(reversed.at("result"), "updated") << reversed;
+    auto const& conversion = reversed.at("conversion").as_object();
+    EXPECT_EQ(conversion.at("status"), "rejected");
+    EXPECT_EQ(conversion.at("amount_minor"), 10000);
+    EXPECT_EQ(conversion.at("commission_minor"), 1000);
+    EXPECT_EQ(conversion.at("currency"), "EUR");
+    EXPECT_EQ(reversed.at("warnings").as_array().size(), 0u) << reversed;
+    EXPECT_EQ(booked(offer, "R-1"), "10000/1000/rejected");
+    EXPECT_EQ(totals(offer), "1 3000 300 300");
+    EXPECT_EQ(last_audit(offer), "postback.accepted result=updated txid=R-1 status=rejected amount_minor=10000 EUR "
+                                 "commission_minor=1000 attribution=none");
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg((data ->> 'previous_status') || '->' || (data ->> 'status') || ' ' "
+                                   "|| (data ->> 'amount_minor'), ',') FROM webhook_events "
+                                   "WHERE type = 'sale.updated' AND data ->> 'txid' = 'R-1'"),
+              "approved->rejected 10000");
+
+    // Said again, it changes nothing, and the entry says so.
+    EXPECT_EQ(result_of(postback(offer, "txid=R-1&status=rejected&amount=")), "unchanged");
+    EXPECT_EQ(last_audit(offer), "postback.accepted result=unchanged txid=R-1 status=rejected amount_minor=10000 EUR "
+                                 "commission_minor=1000 attribution=none");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM webhook_events WHERE data ->> 'txid' = 'R-1' AND "
+                                   "type = 'sale.updated'"),
+              "1");
+    EXPECT_EQ(booked(offer, "R-2"), "3000/300/approved");
+    EXPECT_EQ(totals(offer), "1 3000 300 300");
+    ll->db().execute("UPDATE webhook_endpoints SET active = false WHERE url = 'http://127.0.0.1:9/status-only'");
+}
+
+TEST_F(postback_status_only, an_approval_and_a_payout_by_status_alone_keep_the_booked_figures)
+{
+    auto const offer = make_offer();
+    EXPECT_EQ(result_of(postback(offer, "txid=A-1&amount=49.99")), "created");
+    EXPECT_EQ(totals(offer), "1 4999 500 0");
+    EXPECT_EQ(result_of(postback(offer, "txid=A-1&status=approved&amount=")), "updated");
+    EXPECT_EQ(booked(offer, "A-1"), "4999/500/approved");
+    EXPECT_EQ(totals(offer), "1 4999 500 500");
+    // In a JSON body as in a form: the same.
+    auto const paid = send(ll->port(), {"POST", "/postback/" + offer.id,
+                                        R"({"token":")" + offer.token + R"(","txid":"A-1","status":"paid"})",
+                                        {{"Content-Type", "application/json"}}});
+    EXPECT_EQ(result_of(paid), "updated");
+    EXPECT_EQ(booked(offer, "A-1"), "4999/500/paid");
+    EXPECT_EQ(totals(offer), "1 4999 500 500");
+    // A move back is made and leaves its trace, as with an amount.
+    EXPECT_EQ(result_of(postback(offer, "txid=A-1&status=pending")), "updated");
+    EXPECT_EQ(booked(offer, "A-1"), "4999/500/pending");
+    EXPECT_EQ(ll->db().query_value("SELECT summary FROM audit_log WHERE action = 'conversion.status_back' AND "
+                                   "summary LIKE 'txid=A-1 %'"),
+              "txid=A-1 status=paid->pending");
+
+    // The network's figure of a reported offer and the commission it set stay as they were.
+    auto const reported = make_offer(R"({"type":"reported"})");
+    EXPECT_EQ(result_of(postback(reported, "txid=N-1&amount=100.00&commission=7.03")), "created");
+    EXPECT_EQ(result_of(postback(reported, "txid=N-1&status=approved")), "updated");
+    EXPECT_EQ(booked(reported, "N-1"), "10000/703/approved");
+    EXPECT_EQ(ll->db().query_value("SELECT network_commission_minor FROM conversions WHERE txid = 'N-1' AND offer_id = " +
+                                   reported.id),
+              "703");
+    EXPECT_EQ(totals(reported), "1 10000 703 703");
+}
+
+TEST_F(postback_status_only, the_networks_template_with_the_amount_left_unfilled_is_a_status_alone)
+{
+    auto const offer = make_offer();
+    EXPECT_EQ(result_of(postback(offer, "txid=M-1&amount=20.00&status=approved")), "created");
+    // The offer's own postback URL, as a network sends it when it has no amount for a reversal:
+    // {click_id}, {amount} and {currency} left as they are, raw braces on the wire.
+    auto target = offer.template_target;
+    auto const fill = [&](std::string const& macro, std::string const& value) {
+        target.replace(target.find(macro), macro.size(), value);
+    };
+    fill("{txid}", "M-1");
+    fill("{status}", "declined");
+    ASSERT_NE(target.find("amount={amount}"), std::string::npos) << target;
+    auto const answer = accepted(send(ll->port(), {"GET", target, "", {}}));
+    EXPECT_EQ(answer.at("result"), "updated") << answer;
+    EXPECT_EQ(booked(offer, "M-1"), "2000/200/rejected");
+    EXPECT_EQ(boost::json::serialize(answer.at("unfilled_macros")), R"(["amount","click_id","currency"])");
+    EXPECT_EQ(totals(offer), "none counted");
+}
+
+TEST_F(postback_status_only, a_status_alone_for_a_txid_not_booked_is_refused_naming_the_field)
+{
+    auto const offer = make_offer();
+    // Nothing to book: the amount is what is missing.
+    auto const approval = postback(offer, "txid=U-1&status=approved");
+    expect_refused(approval, "amount", "required");
+    EXPECT_NE(approval.body.find("txid U-1 is not booked yet"), std::string::npos) << approval.body;
+    // Nothing to reverse: the txid is not known.
+    auto const reversal = postback(offer, "txid=U-1&status=rejected&amount={amount}");
+    expect_refused(reversal, "txid", "unknown_txid");
+    EXPECT_NE(reversal.body.find("txid U-1 is not known for this offer"), std::string::npos) << reversal.body;
+    EXPECT_EQ(last_audit(offer), "postback.refused status=400 code=unknown_txid field=txid");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "0");
+
+    // A booked sale without a status either: nothing is stated, the amount is still required;
+    // nor is a commission taken without its amount.
+    EXPECT_EQ(result_of(postback(offer, "txid=U-2&amount=10.00")), "created");
+    expect_refused(postback(offer, "txid=U-2"), "amount", "required");
+    expect_refused(postback(offer, "txid=U-2&amount={amount}&status={status}"), "amount", "required");
+    expect_refused(postback(offer, "txid=U-2&status=approved&payout=1.00"), "amount", "required");
+    EXPECT_EQ(booked(offer, "U-2"), "1000/100/pending");
+    EXPECT_EQ(totals(offer), "1 1000 100 0");
+}
+
+// A status the creator set by hand (PATCH) meets a network's status alone as it meets one with an
+// amount: the same status leaves it the creator's, another one is the network's (audited when it
+// moves the sale back), and the booked figures stay.
+TEST_F(postback_status_only, a_status_set_by_hand_is_treated_as_with_an_amount)
+{
+    auto const offer = make_offer();
+    auto const made = accepted(postback(offer, "txid=H-1&amount=80.00&status=pending"));
+    auto const id = std::to_string(made.at("conversion").at("id").as_int64());
+    auto const by_hand = [&] {
+        return ll->db().query_value("SELECT status || ' ' || status_set_by_hand FROM conversions WHERE id = " + id);
+    };
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/conversions/" + id, R"({"status":"approved"})").status, 200);
+    EXPECT_EQ(by_hand(), "approved true");
+    EXPECT_EQ(result_of(postback(offer, "txid=H-1&status=approved")), "unchanged");
+    EXPECT_EQ(by_hand(), "approved true");
+
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/conversions/" + id, R"({"status":"rejected"})").status, 200);
+    EXPECT_EQ(totals(offer), "none counted");
+    EXPECT_EQ(result_of(postback(offer, "txid=H-1&status=approved&amount={amount}")), "updated");
+    EXPECT_EQ(by_hand(), "approved false");
+    EXPECT_EQ(booked(offer, "H-1"), "8000/800/approved");
+    EXPECT_EQ(ll->db().query_value("SELECT actor_kind || ' ' || summary FROM audit_log WHERE action = "
+                                   "'conversion.status_back' AND summary LIKE 'txid=H-1 %'"),
+              "postback txid=H-1 status=rejected->approved");
+    EXPECT_EQ(totals(offer), "1 8000 800 800");
+}
+
+// A sale an older node booked without its rule is priced by the offer's rule of now when a figure
+// comes (booked_rule): a status alone states none and reprices nothing.
+TEST_F(postback_status_only, a_status_alone_does_not_reprice_a_sale_booked_without_its_rule)
+{
+    auto const offer = make_offer();
+    ll->db().execute("INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, source, "
+                     "attribution, via, occurred_at) VALUES (" + offer.id +
+                     ", 'L-1', 'pending', 10000, 1000, 'EUR', 'direct', 'none', 'postback', now())");
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/offers/" + offer.id, R"({"commission":{"type":"percent","rate_bps":2500}})").status,
+              200);
+    EXPECT_EQ(result_of(postback(offer, "txid=L-1&status=approved")), "updated");
+    EXPECT_EQ(booked(offer, "L-1"), "10000/1000/approved");
+    EXPECT_EQ(totals(offer), "1 10000 1000 1000");
+}
+
+} // namespace
