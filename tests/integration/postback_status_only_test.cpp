@@ -210,6 +210,8 @@ TEST_F(postback_status_only, a_status_alone_for_a_txid_not_booked_is_refused_nam
     expect_refused(postback(offer, "txid=U-2"), "amount", "required");
     expect_refused(postback(offer, "txid=U-2&amount={amount}&status={status}"), "amount", "required");
     expect_refused(postback(offer, "txid=U-2&status=approved&payout=1.00"), "amount", "required");
+    // A status alone in another currency than the sale's is a mistake of the network's, as with an amount.
+    expect_refused(postback(offer, "txid=U-2&status=approved&currency=USD"), "currency", "invalid_field");
     EXPECT_EQ(booked(offer, "U-2"), "1000/100/pending");
     EXPECT_EQ(totals(offer), "1 1000 100 0");
 }

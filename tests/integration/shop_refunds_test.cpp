@@ -1347,6 +1347,17 @@ TEST_F(shop_refunds, a_status_alone_keeps_the_amount_the_shops_refunds_left)
     EXPECT_EQ(result_of(postback(reported, "txid=1921&status=paid")), "updated");
     EXPECT_EQ(booked(reported, "1921"), "7000/492/paid");
     EXPECT_EQ(counted(reported), "1 7000 492");
+
+    // The shop's refund and the network's reversal at once, in either order: one sale of 60.00,
+    // rejected (each holds the sale's lock, and the status alone reads the figure under it).
+    for (int i = 0; i < 10; ++i) {
+        auto const txid = std::to_string(1930 + i);
+        ASSERT_EQ(postback(offer, "txid=" + txid + "&amount=100.00&status=approved").status, 200);
+        http_request const reversal{
+            "GET", "/postback/" + offer.id + "?token=" + offer.postback_token + "&txid=" + txid + "&status=rejected", "", {}};
+        both_at_once(refunds_create(offer, refund(std::to_string(3930 + i), txid, "40.00")), reversal);
+        EXPECT_EQ(booked(offer, txid), "6000/600/rejected") << txid;
+    }
 }
 
 // A shop refund delivered before any sale of its order, then the network's postback for that
