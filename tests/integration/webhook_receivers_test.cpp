@@ -157,8 +157,13 @@ TEST(webhook_receivers, that_misbehave_hold_one_slot_for_one_timeout_and_fail_wi
         EXPECT_EQ(str(d, "status"), "succeeded");
 
     // Metrics: outcomes, the queue (the fifteen failed deliveries wait for their retry), its age.
-    EXPECT_EQ(metric(ll.port(), R"(linkledger_webhook_attempts_total{outcome="success"})"), 20);
-    EXPECT_EQ(metric(ll.port(), R"(linkledger_webhook_attempts_total{outcome="network_error"})"), 15);
+    // The sender counts the attempts once their commit is done, so the delivery log read above
+    // can show the last ones a moment before the counters do: wait for the counters, then check.
+    auto const success = [&] { return metric(ll.port(), R"(linkledger_webhook_attempts_total{outcome="success"})"); };
+    auto const network_error = [&] { return metric(ll.port(), R"(linkledger_webhook_attempts_total{outcome="network_error"})"); };
+    within(5s, [&] { return success() == 20 && network_error() == 15; });
+    EXPECT_EQ(success(), 20);
+    EXPECT_EQ(network_error(), 15);
     ASSERT_TRUE(within(5s, [&] { return metric(ll.port(), "linkledger_webhook_queue_depth") == 15; }));
     EXPECT_GT(metric(ll.port(), "linkledger_webhook_oldest_pending_seconds"), 1.0);
     EXPECT_EQ(metric(ll.port(), "linkledger_webhook_in_flight"), 0);

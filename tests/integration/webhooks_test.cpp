@@ -384,11 +384,18 @@ TEST_F(webhooks, a_receiver_that_fails_twice_gets_three_attempts_with_one_webhoo
     // Each attempt signs its own timestamp, about a second apart (the test schedule).
     EXPECT_GE(log[1].as_object().at("at").to_number<double>() - log[0].as_object().at("at").to_number<double>(), 700.0);
 
+    // The receiver logs the third attempt before the sender has its answer and writes it down:
+    // the delivery log is read once it says so (a fixed 2 s wait lost that race on a slow
+    // writer), and only then is the absence of a fourth attempt checked.
+    json::value deliveries_json;
+    within(10s, [&] {
+        deliveries_json = ll->api("GET", "/api/v1/webhooks/" + hook_id + "/deliveries").json();
+        auto const& listed = deliveries_json.as_object().at("deliveries").as_array();
+        return !listed.empty() && str(listed.at(0), "status") == "succeeded";
+    });
+    auto const& d = deliveries_json.as_object().at("deliveries").as_array().at(0).as_object();
     std::this_thread::sleep_for(2s);
     EXPECT_EQ(receiver->log().size(), 3u) << "no attempt after the success";
-    auto const deliveries = ll->api("GET", "/api/v1/webhooks/" + hook_id + "/deliveries");
-    auto const deliveries_json = deliveries.json();
-    auto const& d = deliveries_json.as_object().at("deliveries").as_array().at(0).as_object();
     EXPECT_EQ(str(d, "status"), "succeeded");
     EXPECT_EQ(d.at("attempts").as_int64(), 3);
     EXPECT_EQ(d.at("history").as_array().size(), 3u);
@@ -710,9 +717,13 @@ TEST(webhooks_ssrf, a_private_address_is_refused_without_the_setting)
     }));
     EXPECT_NE(error.find("loopback"), std::string::npos) << error;
     EXPECT_TRUE(receiver.log().empty()) << "nothing may reach a private address";
-    // The metrics count it.
-    auto const metrics = send(ll.port(), {"GET", "/metrics", "", {}});
-    EXPECT_NE(metrics.body.find(R"(linkledger_webhook_attempts_total{outcome="refused"} 1)"), std::string::npos);
+    // The metrics count it, once the sender has counted what it committed: the API shows the
+    // attempt from the commit on, a moment before the counter moves.
+    auto const refused_counted = [&] {
+        return send(ll.port(), {"GET", "/metrics", "", {}}).body.find(
+                   R"(linkledger_webhook_attempts_total{outcome="refused"} 1)") != std::string::npos;
+    };
+    EXPECT_TRUE(within(10s, refused_counted));
 }
 
 } // namespace
