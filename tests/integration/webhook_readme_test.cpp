@@ -22,9 +22,7 @@
 #include <thread>
 
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,20 +48,6 @@ std::string read_file(std::filesystem::path const& path)
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
-}
-
-// A port nobody listens on now (the Node example takes its port from PORT).
-unsigned short free_port()
-{
-    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-    ::close(fd);
-    return ntohs(address.sin_port);
 }
 
 // A child process with extra environment variables, its output in a file; killed at the end.
@@ -114,18 +98,16 @@ private:
     std::filesystem::path output_;
 };
 
-// Waits until something answers HTTP on `port`.
-bool answers(unsigned short port)
+// The port an example says it took ("listening <port>", its first line), or 0 after 20 s.
+unsigned short reported_port(example_process const& example)
 {
     for (auto const until = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < until;) {
-        try {
-            send(port, {"GET", "/", "", {}});
-            return true;
-        } catch (std::exception const&) {
-            std::this_thread::sleep_for(100ms);
-        }
+        auto const out = example.output();
+        if (out.starts_with("listening ") && out.find('\n') != std::string::npos)
+            return static_cast<unsigned short>(std::stoi(out.substr(10)));
+        std::this_thread::sleep_for(50ms);
     }
-    return false;
+    return 0;
 }
 
 // The delivery of a ping to `endpoint`, once it is no longer pending.
@@ -205,31 +187,32 @@ TEST(webhook_readme, the_node_and_python_examples_accept_real_deliveries_and_ref
 
     instance ll("webhook_readme", {{"LINKLEDGER_WEBHOOK_ALLOW_PRIVATE", "1"}, {"LINKLEDGER_WEBHOOK_RETRY_SCHEDULE", "600"}});
 
-    // Node: the example listens on PORT.
-    auto const node_port = free_port();
-    auto const node_hook = create_webhook(ll, "http://127.0.0.1:" + std::to_string(node_port) + "/hook");
+    // Each example takes a free port (PORT=0 for Node) and says which one it took; its endpoint,
+    // made first for its secret, is then pointed there. (A port picked by the test beforehand
+    // could be taken by another test's server in between: ctest runs two tests at once.)
+    auto const point_at = [&](json::object const& hook, unsigned short port) {
+        return ll.api("PATCH", "/api/v1/webhooks/" + std::to_string(hook.at("id").as_int64()),
+                      json::serialize(json::object{{"url", "http://127.0.0.1:" + std::to_string(port) + "/hook"}}));
+    };
+    // Node: the example listens on PORT; report_port.cjs prints the port it got.
+    auto const node_hook = create_webhook(ll, "http://127.0.0.1:9/hook");
     auto const node_secret = str(node_hook, "secret");
-    example_process node({"node", (dir / "verify.mjs").string()},
-                         {{"LINKLEDGER_WEBHOOK_SECRET", node_secret}, {"PORT", std::to_string(node_port)}},
-                         dir / "node.out");
-    ASSERT_TRUE(answers(node_port)) << node.output();
+    example_process node({"node", "--require", k_webhooks_dir + "/report_port.cjs", (dir / "verify.mjs").string()},
+                         {{"LINKLEDGER_WEBHOOK_SECRET", node_secret}, {"PORT", "0"}}, dir / "node.out");
+    auto const node_port = reported_port(node);
+    ASSERT_NE(node_port, 0) << node.output();
+    auto const node_patched = point_at(node_hook, node_port);
+    ASSERT_EQ(node_patched.status, 200) << node_patched.body;
 
-    // Python: its server says which port it took; the endpoint is pointed there.
+    // Python: its server says which port it took.
     auto const python_hook = create_webhook(ll, "http://127.0.0.1:9/hook");
     auto const python_secret = str(python_hook, "secret");
     example_process python({"python3", k_webhooks_dir + "/readme_python_receiver.py", (dir / "verify.py").string()},
                            {{"LINKLEDGER_WEBHOOK_SECRET", python_secret}}, dir / "python.out");
-    unsigned short python_port = 0;
-    for (auto const until = std::chrono::steady_clock::now() + 20s;
-         python_port == 0 && std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(50ms)) {
-        auto const out = python.output();
-        if (out.starts_with("listening ") && out.find('\n') != std::string::npos)
-            python_port = static_cast<unsigned short>(std::stoi(out.substr(10)));
-    }
+    auto const python_port = reported_port(python);
     ASSERT_NE(python_port, 0) << python.output();
     auto const python_id = std::to_string(python_hook.at("id").as_int64());
-    auto const patched = ll.api("PATCH", "/api/v1/webhooks/" + python_id,
-                                json::serialize(json::object{{"url", "http://127.0.0.1:" + std::to_string(python_port) + "/hook"}}));
+    auto const patched = point_at(python_hook, python_port);
     ASSERT_EQ(patched.status, 200) << patched.body;
 
     // Real deliveries, signed by the server: accepted (204) by both.
