@@ -30,15 +30,22 @@ for site in go.example.com http://localhost; do
     fail "caddy validate rejects the Caddyfile for LINKLEDGER_SITE=$site"
 done
 
-app_port=$(free_port)
-proxy_port=$(free_port)
 scratch_database "$db"
 db_url=$(database_url "$db")
 key=$(LINKLEDGER_DATABASE_URL=$db_url "$binary" api-key create --name caddy 2>/dev/null | tail -1)
 
-LINKLEDGER_DATABASE_URL=$db_url LINKLEDGER_LISTEN=127.0.0.1:$app_port LINKLEDGER_DATA_DIR=$scratch/data \
+# The server takes a free port itself and says which: a port picked here and handed over could
+# be taken by a server of a test running beside this one (ctest -j2) before it bound it.
+LINKLEDGER_DATABASE_URL=$db_url LINKLEDGER_LISTEN=127.0.0.1:0 LINKLEDGER_DATA_DIR=$scratch/data \
   LINKLEDGER_TRUSTED_PROXIES=127.0.0.1 "$binary" serve 2>"$scratch/app.log" &
 pids+=($!)
+for _ in $(seq 1 300); do
+  grep -q 'listening on' "$scratch/app.log" && break
+  sleep 0.1
+done
+app_port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$scratch/app.log" | head -1)
+[ -n "$app_port" ] || fail "the server did not say its port"
+proxy_port=$(free_port)
 { echo '{'; echo '	admin off'; echo '}'; sed "s/app:8080/127.0.0.1:$app_port/" "$root/deploy/Caddyfile"; } >"$scratch/Caddyfile"
 LINKLEDGER_SITE="http://:$proxy_port" caddy run --config "$scratch/Caddyfile" --adapter caddyfile 2>"$scratch/caddy.log" &
 pids+=($!)
