@@ -27,7 +27,7 @@ docker-compose -f "$root/deploy/docker-compose.yml" --env-file "$scratch/env" co
 scratch_database "$db"
 # The same environment, as NAME=VALUE lines; the database and port swapped as said above.
 python3 - "$scratch/config.yml" "$cluster" "$db" "$scratch/root" >"$scratch/app.env" <<'PY'
-import socket, sys, urllib.parse, yaml
+import sys, urllib.parse, yaml
 config, cluster, db, fsroot = sys.argv[1:]
 env = dict(yaml.safe_load(open(config))["services"]["app"]["environment"])
 assert env["LINKLEDGER_DATABASE_URL"].startswith("host=db "), env["LINKLEDGER_DATABASE_URL"]
@@ -35,8 +35,9 @@ u = urllib.parse.urlsplit(cluster)
 env["LINKLEDGER_DATABASE_URL"] = urllib.parse.urlunsplit(u._replace(path="/" + db))
 host, port = env["LINKLEDGER_LISTEN"].rsplit(":", 1)
 assert (host, port) == ("0.0.0.0", "8080"), env["LINKLEDGER_LISTEN"]
-s = socket.socket(); s.bind(("127.0.0.1", 0)); free = s.getsockname()[1]; s.close()
-env["LINKLEDGER_LISTEN"] = f"{host}:{free}"
+# Port 0: the server takes a free one and says which (a port picked here and handed over could
+# be bound first by a server of the test running beside this one).
+env["LINKLEDGER_LISTEN"] = f"{host}:0"
 env["LINKLEDGER_DATA_DIR"] = fsroot + env["LINKLEDGER_DATA_DIR"]
 for k, v in sorted(env.items()):
     assert "\n" not in str(v)
@@ -46,7 +47,6 @@ PY
 "$root/deploy/stage-runtime.sh" "$(dirname "$binary")" "$scratch/root" 2>/dev/null
 data_dir=$(sed -n 's/^LINKLEDGER_DATA_DIR=//p' "$scratch/app.env")
 install -d -m 0750 "$data_dir"
-port=$(sed -n 's/^LINKLEDGER_LISTEN=.*://p' "$scratch/app.env")
 
 mapfile -t app_env <"$scratch/app.env"
 (cd "$scratch/root/usr/share/linkledger" &&
@@ -60,6 +60,8 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 grep -q 'listening on' "$scratch/log" || fail "the server did not start within 30 s"
+port=$(grep -o 'listening on http://[^" ]*' "$scratch/log" | head -1 | sed 's/.*://')
+[ -n "$port" ] || fail "the server did not say its port"
 
 ready=$(curl -s -o "$scratch/readyz" -w '%{http_code}' "http://127.0.0.1:$port/readyz")
 [ "$ready" = 200 ] || fail "/readyz answered $ready: $(cat "$scratch/readyz")"
