@@ -719,11 +719,12 @@ TEST(webhooks_ssrf, a_private_address_is_refused_without_the_setting)
     EXPECT_TRUE(receiver.log().empty()) << "nothing may reach a private address";
     // The metrics count it, once the sender has counted what it committed: the API shows the
     // attempt from the commit on, a moment before the counter moves.
+    std::string metrics;
     auto const refused_counted = [&] {
-        return send(ll.port(), {"GET", "/metrics", "", {}}).body.find(
-                   R"(linkledger_webhook_attempts_total{outcome="refused"} 1)") != std::string::npos;
+        metrics = send(ll.port(), {"GET", "/metrics", "", {}}).body;
+        return metrics.find(R"(linkledger_webhook_attempts_total{outcome="refused"} 1)") != std::string::npos;
     };
-    EXPECT_TRUE(within(10s, refused_counted));
+    EXPECT_TRUE(within(10s, refused_counted)) << metrics;
 }
 
 } // namespace
