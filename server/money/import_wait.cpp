@@ -12,13 +12,19 @@
 #include <chrono>
 
 namespace linkledger::money {
-net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_id)
+void leave_if_an_import_holds_offer(pqxx::transaction_base& tx, std::int64_t offer_id)
+{
+    if (!no_import_holds_offer(tx, offer_id))
+        throw offer_held_by_import{};
+}
+
+net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_id,
+                                           std::chrono::steady_clock::time_point deadline)
 {
     net::steady_timer pause(co_await net::this_coro::executor);
     // Asked again at 100 ms, then less often (each ask is a transaction of the pool's), for as
     // long as a 100,000-row import takes with room to spare; a lock held longer than that is no
     // import, and the sender is told to come back (a network or a shop retries a 503).
-    auto const deadline = std::chrono::steady_clock::now() + k_longest_import_wait;
     auto every = std::chrono::milliseconds(100);
     while (true) {
         auto const free = co_await db.run([&offer_id](pqxx::connection& conn) {

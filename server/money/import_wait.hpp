@@ -8,9 +8,11 @@
 #include "db/database.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <pqxx/transaction_base>
 
 #include <chrono>
 #include <cstdint>
+#include <type_traits>
 
 namespace linkledger::money {
 
@@ -18,9 +20,39 @@ namespace net = boost::asio;
 
 inline constexpr std::chrono::seconds k_longest_import_wait{180};
 
+// Thrown by leave_if_an_import_holds_offer inside a door's transaction; run_beside_imports
+// catches it outside the pool.
+struct offer_held_by_import {};
+
+// In a door's transaction, once its sender is known to be who it says (a token, a signature):
+// takes the offer's lock shared when it is free, or leaves the transaction (and its connection)
+// by throwing offer_held_by_import. Asked there rather than in a transaction of its own first, a
+// request costs one transaction when no import runs, and one that is not signed is refused at
+// once instead of waiting for the import with the others.
+void leave_if_an_import_holds_offer(pqxx::transaction_base& tx, std::int64_t offer_id);
+
 // Returns once no import holds the offer's lock (it may take it again right after: the door's
-// own transaction then waits for it, as before); throws http_error 503 database_busy after
-// k_longest_import_wait.
-net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_id);
+// own transaction then waits for it, as before); throws http_error 503 database_busy at
+// `deadline`.
+net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_id,
+                                           std::chrono::steady_clock::time_point deadline);
+
+// Runs the door's `work` on the pool; when it left because an import holds the offer, waits for
+// the import outside the pool and runs it again, for k_longest_import_wait at most. `work` is
+// taken by reference (it lives in the caller's frame): g++ 12 miscompiles coroutines whose
+// parameters are lambdas (db/database.hpp).
+template <class Work>
+auto run_beside_imports(db::database& db, std::int64_t offer_id, Work& work)
+    -> net::awaitable<std::invoke_result_t<Work&, pqxx::connection&>>
+{
+    auto const deadline = std::chrono::steady_clock::now() + k_longest_import_wait;
+    while (true) {
+        try {
+            co_return co_await db.run(work);
+        } catch (offer_held_by_import const&) {
+        }
+        co_await wait_for_offer_import(db, offer_id, deadline);
+    }
+}
 
 } // namespace linkledger::money

@@ -26,8 +26,7 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
         auto const offer_id = http::path_id(ctx.path_param("offer_id"));
         intake const in{"postback", offer_id, ctx.remote_ip};
         postback_parameters params;
-        co_await wait_for_offer_import(db, offer_id);
-        auto const outcome = co_await db.run([&](pqxx::connection& conn) {
+        auto book = [&](pqxx::connection& conn) {
             try {
                 params = postback_params(ctx.req, ctx.target);
                 auto const token = postback_param(params, "token");
@@ -41,6 +40,7 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
                         std::string_view(reinterpret_cast<char const*>(digest.data()), digest.size()),
                         o->postback_token_sha256))
                     throw http::http_error(status::forbidden, "bad_token", "the postback token is wrong", "token");
+                leave_if_an_import_holds_offer(tx, o->id);
                 // The sale's lock before its currency is read (order_lock.hpp): a shop's order of it
                 // booked meanwhile in another currency is then read, not missed.
                 auto const booked = [&](std::string const& txid) {
@@ -55,7 +55,8 @@ void add_postback_routes(http::router& routes, db::database& db, attribution_set
                 audit_refused(conn, in, refusal);
                 throw;
             }
-        });
+        };
+        auto const outcome = co_await run_beside_imports(db, offer_id, book);
         // As the CSV import's answer: always there, empty when there is nothing to say. A payout
         // that is not the commission the offer computes is kept and said, never dropped in silence.
         boost::json::array warnings;

@@ -307,8 +307,7 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
             auto const delivery_header = kind == shop::shopify ? "X-Shopify-Webhook-Id" : "X-WC-Webhook-Delivery-ID";
             auto const delivery = std::string(ctx.req[delivery_header]);
             intake const in{kind == shop::shopify ? "shopify" : "woocommerce", offer_id, ctx.remote_ip};
-            co_await wait_for_offer_import(db, offer_id);
-            auto body = co_await db.run([&](pqxx::connection& conn) {
+            auto handle = [&](pqxx::connection& conn) {
                 try {
                     pqxx::work tx(conn);
                     db::wait_as_long_as_needed(tx);
@@ -316,6 +315,7 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
                     if (!o)
                         throw http::http_error(status::not_found, "not_found", "no such offer", "offer_id");
                     verify_signature(ctx.req, *o, kind);
+                    leave_if_an_import_holds_offer(tx, o->id);
                     if (!delivery.empty() && !first_delivery(tx, *o, kind, delivery_header, delivery))
                         return boost::json::object{{"result", "duplicate"},
                                                    {"reason", "this delivery was handled already"},
@@ -353,7 +353,8 @@ void add_shop_webhook_routes(http::router& routes, db::database& db, attribution
                     audit_refused(conn, in, refusal);
                     throw;
                 }
-            });
+            };
+            auto const body = co_await run_beside_imports(db, offer_id, handle);
             co_return http::json_response(status::ok, body);
         }, {.max_body_bytes = k_max_webhook_bytes});
     }

@@ -852,6 +852,39 @@ TEST_F(shop_refunds, postbacks_waiting_for_an_import_leave_the_database_pool_to_
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "4");
 }
 
+// A sender is checked before it waits for an import: a wrong token or signature is refused at
+// once, and only who may book waits (it waited first and was refused after the import).
+TEST_F(shop_refunds, a_wrong_token_or_signature_is_refused_at_once_while_an_import_holds_the_offer)
+{
+    auto const offer = make_offer("EUR");
+    pqxx::connection other(ll->db().url());
+    pqxx::work import(other);
+    import.exec_params("SELECT pg_advisory_xact_lock(1281, hashtext($1::text))", offer.id);
+    auto const answered_while_held = [](auto request) {
+        auto reply = std::async(std::launch::async, request);
+        if (reply.wait_for(std::chrono::seconds(20)) != std::future_status::ready)
+            return 0;
+        return reply.get().status;
+    };
+    EXPECT_EQ(answered_while_held([&offer] {
+                  return send(ll->port(), {"GET", "/postback/" + offer.id + "?token=wrong&txid=T-1&amount=10.00", "", {}});
+              }),
+              403);
+    EXPECT_EQ(answered_while_held([&offer] {
+                  auto const body = order("2001");
+                  return send(ll->port(), {"POST", "/webhooks/shopify/" + offer.id, body,
+                                           {{"X-Shopify-Hmac-Sha256", signature("wrong", body)},
+                                            {"X-Shopify-Topic", "orders/paid"}}});
+              }),
+              401);
+    // One signed and waiting is booked once the import ends.
+    auto waiting = std::async(std::launch::async, [&offer] { return postback(offer, "txid=T-2&amount=10.00").status; });
+    EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+    import.abort();
+    EXPECT_EQ(waiting.get(), 200);
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "1");
+}
+
 TEST_F(shop_refunds, the_hkd_order_of_issue_15_pays_on_its_subtotal_unless_the_offer_says_total)
 {
     auto const subtotal = make_offer("HKD");
