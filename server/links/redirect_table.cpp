@@ -120,10 +120,6 @@ void redirect_table::replace_all(std::unordered_map<std::string, redirect_entry>
     std::unordered_map<std::string, entry_ptr, string_hash, std::equal_to<>> fresh;
     fresh.reserve(entries.size());
     for (auto& [slug, entry] : entries) {
-        if (auto const held = entries_.find(slug); held != entries_.end() && later(*held->second, entry)) {
-            fresh.emplace(slug, held->second);
-            continue;
-        }
         keep_counter(slug, entry);
         fresh.emplace(slug, std::make_shared<redirect_entry const>(std::move(entry)));
     }

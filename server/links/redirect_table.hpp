@@ -80,7 +80,11 @@ public:
     // puts are kept and laid over the snapshot, or a link created during the read would
     // vanish until its notification arrives. Call before reading the snapshot.
     void begin_reload();
-    // Replaces everything at once with the snapshot plus the puts made since begin_reload.
+    // Replaces everything at once with the snapshot plus the puts made since begin_reload (the
+    // later of the two for a link). The snapshot wins over what was held before: were revisions
+    // ever to go back (a database restored to an earlier point), a reload still serves what the
+    // database holds, where put() alone would keep the held version until the link's revision
+    // passed it.
     void replace_all(std::unordered_map<std::string, redirect_entry> entries);
     std::size_t size() const;
     // Human clicks per link that this node redirected before a restart and has not shipped:
