@@ -53,8 +53,8 @@ inline constexpr std::size_t k_max_kept_answer_bytes = 1024 * 1024;
 http::kept_answer answer_to_keep(http::kept_answer const& given, boost::json::value const& body);
 
 // Deletes at most `limit` keys past their 24 hours, skipping rows a booking holds; returns how
-// many. When none has expired it only reads (a probe of the created_at index), so it neither
-// queues behind a LOCK TABLE nor holds anything a booking would wait for.
+// many. When none has expired it only reads (a probe of the created_at index); it waits a second
+// at most for a table lock, then fails, to be tried again at the next tick.
 std::int64_t forget_expired_keys(pqxx::connection& conn, int limit);
 
 // Runs `book(tx)` in a transaction of its own and commits it. With an Idempotency-Key: at
