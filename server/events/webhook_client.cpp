@@ -2,6 +2,7 @@
 
 #include "clicks/text_sanitizer.hpp"
 #include "events/address_policy.hpp"
+#include "events/webhook_url.hpp"
 #include "http/url_host.hpp"
 #include "http/written_authority.hpp"
 
@@ -183,7 +184,8 @@ net::awaitable<std::optional<webhook_connection>> open_connection(target const& 
         if (!ec)
             resolver.cancel();
     });
-    auto [resolve_ec, results] = co_await resolver.async_resolve(t.host, t.port, net::as_tuple(net::use_awaitable));
+    auto [resolve_ec, results] =
+        co_await resolver.async_resolve(host_to_resolve(t.host), t.port, net::as_tuple(net::use_awaitable));
     resolve_timer.cancel();
     if (resolve_ec) {
         out.error = std::string("resolving ").append(t.host).append(": ").append(resolve_ec.message());

@@ -113,6 +113,13 @@ bool is_port(std::string_view port)
 
 } // namespace
 
+std::string host_to_resolve(std::string_view host)
+{
+    if (host.size() > 1 && host.back() == '.' && ipv4_as_resolvers_read_it(host))
+        host.remove_suffix(1);
+    return std::string(host);
+}
+
 std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_private)
 {
     if (url.size() > k_max_webhook_url)
@@ -139,10 +146,10 @@ std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_
         return "url host must not end in more than one dot (not a valid name)";
     // A resolver reads a host that ends in a number as an IPv4 address (inet_aton's shorthands
     // too) and finds none for 1.2.3.4.5 or 256.1.1.1: every delivery would fail at its lookup.
-    if (type != boost::urls::host_type::ipv6)
-        if (auto const decoded = http::percent_decoded(host, http::plus_sign::literal);
-            http::ends_in_a_number(decoded) && !ipv4_as_resolvers_read_it(decoded))
-            return "url host ends in a number but is no IPv4 address (as 1.2.3.4.5 or 256.1.1.1)";
+    // Boost.URL gives its host decoded; the written one (cut short) is decoded here.
+    std::string const decoded = cut_short ? http::percent_decoded(host, http::plus_sign::literal) : host;
+    if (type != boost::urls::host_type::ipv6 && http::ends_in_a_number(decoded) && !ipv4_as_resolvers_read_it(decoded))
+        return "url host ends in a number but is no IPv4 address (as 1.2.3.4.5 or 256.1.1.1)";
     if (u.has_userinfo() || written.userinfo)
         return "url must not hold a user name or password";
     if (u.has_fragment())

@@ -18,4 +18,9 @@ inline constexpr std::size_t k_max_webhook_url = 2048;
 // Why `url` cannot be a webhook endpoint, or nothing.
 std::optional<std::string> webhook_url_problem(std::string_view url, bool allow_private);
 
+// The host as the resolver must be given it: an address written with the trailing dot of a fully
+// qualified name (8.8.8.8., 134744072.) without it, as browsers read it; the resolver would look
+// "8.8.8.8." up as a name and find none. Any other host as it is.
+std::string host_to_resolve(std::string_view host);
+
 } // namespace linkledger::events

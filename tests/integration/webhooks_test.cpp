@@ -363,6 +363,19 @@ TEST_F(webhooks, a_link_event_counts_the_clicks_the_links_list_counts)
     expect_api_object(payload.at("data"), listed.json());
 }
 
+// An address written with a fully qualified name's trailing dot is sent to as the address: the
+// resolver looked "127.0.0.1." up as a name and every delivery failed.
+TEST_F(webhooks, an_address_written_with_a_trailing_dot_gets_its_deliveries)
+{
+    auto const hook = create_webhook(*ll, webhook_body(receiver->url("/ok", "127.0.0.1.")));
+    receiver->set_secrets({str(hook, "secret")});
+    auto const ping = ll->api("POST", "/api/v1/webhooks/" + std::to_string(hook.at("id").as_int64()) + "/test");
+    ASSERT_EQ(ping.status, 202) << ping.body;
+    auto const log = receiver->wait_for(1, 20s);
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_EQ(str(json::parse(str(log.at(0), "body")), "type"), "ping");
+}
+
 TEST_F(webhooks, a_receiver_that_fails_twice_gets_three_attempts_with_one_webhook_id)
 {
     auto const hook = create_webhook(*ll, webhook_body(receiver->url("/fail/2")));

@@ -147,6 +147,18 @@ TEST(webhook_url, a_host_ending_in_a_number_must_be_an_ipv4_address)
         EXPECT_FALSE(webhook_url_problem(good, false)) << good << ": " << webhook_url_problem(good, false).value_or("");
 }
 
+// Browsers read https://8.8.8.8./ as the address; glibc's resolver looks "8.8.8.8." up as a name.
+TEST(webhook_url, an_address_with_a_trailing_dot_is_resolved_without_it)
+{
+    EXPECT_EQ(host_to_resolve("8.8.8.8."), "8.8.8.8");
+    EXPECT_EQ(host_to_resolve("134744072."), "134744072");
+    EXPECT_EQ(host_to_resolve("127.0.0.1."), "127.0.0.1");
+    EXPECT_EQ(host_to_resolve("8.8.8.8"), "8.8.8.8");
+    EXPECT_EQ(host_to_resolve("hooks.example.com."), "hooks.example.com.");
+    EXPECT_EQ(host_to_resolve("8.8.8.8.sslip.io."), "8.8.8.8.sslip.io.");
+    EXPECT_EQ(host_to_resolve("."), ".");
+}
+
 TEST(webhook_url, a_port_is_1_to_65535)
 {
     EXPECT_FALSE(webhook_url_problem("https://a.example:65535/", false));
