@@ -492,6 +492,35 @@ shop_refunds_kept keep_shop_refunds(pqxx::transaction_base& tx, offer const& o, 
     return out;
 }
 
+// A status alone (sale::keeps_booked_amount) for a sale whose order the shop refunded in full: the
+// network's status does not revive it. With an amount, keep_shop_refunds books such a sale
+// rejected; a status alone went past it and approved the 0.00 sale, counted as a conversion again
+// (and a fixed commission with it: 5.00 on 0.00). The booked figure took the refunds already and
+// is not lowered again (60.00 left of 100.00 stays 60.00): only the status is held, the sale's own
+// (rejected, or one the creator set by hand since), unless the network states a rejection.
+std::optional<sale_warning> keep_refund_in_full(pqxx::transaction_base& tx, offer const& o, pqxx::row const& booked,
+                                                sale& s, std::string const& currency)
+{
+    auto const stored_status = booked[1].as<std::string>();
+    if (!s.status || *s.status == "rejected" || *s.status == stored_status)
+        return std::nullopt;
+    auto const kept = tx.exec_params1(k_order_bases_of_sale, booked[0].as<std::int64_t>());
+    if (kept[0].is_null() || kept[1].is_null())
+        return std::nullopt;
+    order_bases const bases{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
+    auto const base = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
+    auto const refunded = refunded_of_order(tx, o, s.txid, currency, bases);
+    if (refunded <= 0 || refunded < base)
+        return std::nullopt;
+    auto const stated = *s.status;
+    s.status = stored_status;
+    return sale_warning{"shop_refunds", "the shop refunded the order in full: " + money_text(base, currency) +
+                                            " less " + money_text(refunded, currency) + " refunded; the sale stays " +
+                                            stored_status + " at " +
+                                            money_text(booked[2].as<std::int64_t>(), currency) + ", not " + stated +
+                                            " (refunds recorded from the shop keep applying)"};
+}
+
 } // namespace
 
 std::string canonical_txid(std::string_view txid)
@@ -600,12 +629,15 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     std::optional<std::string> const shop_said = from_a_shop(s.via) ? s.status : std::nullopt;
     auto warnings = std::vector<sale_warning>();
     auto kept_refunds = shop_refunds_kept{};
-    // A status alone states no figure for the shop's refunds to cap: the booked one took them.
+    // A status alone states no figure for the shop's refunds to cap: the booked one took them; a
+    // refund in full still keeps the sale rejected.
     if (!s.keeps_booked_amount) {
         if (existing.empty())
             kept_refunds = keep_shop_refunds(tx, priced_by, std::nullopt, s, currency);
         else if (existing[0][4].as<std::string>() == currency)
             kept_refunds = keep_shop_refunds(tx, priced_by, existing[0][0].as<std::int64_t>(), s, currency);
+    } else if (existing[0][4].as<std::string>() == currency) {
+        kept_refunds.said = keep_refund_in_full(tx, priced_by, existing[0], s, currency);
     }
     if (kept_refunds.said)
         warnings.push_back(std::move(*kept_refunds.said));

@@ -1393,6 +1393,60 @@ TEST_F(shop_refunds, a_status_alone_keeps_the_amount_the_shops_refunds_left)
     }
 }
 
+// A sale the shop refunded in full is booked 0.00 and rejected; the network's status alone
+// (approved, paid) does not revive it, whether the refund came after the sale or before it, and
+// the answer says why. Before, it moved to approved at 0.00, a conversion again, and a fixed
+// commission of 5.00 counted on it. A rejection stated is taken as ever, with nothing to say.
+TEST_F(shop_refunds, a_status_alone_does_not_revive_a_sale_the_shop_refunded_in_full)
+{
+    auto const offer = make_offer("EUR");
+    // The sale, then its refund in full.
+    ASSERT_EQ(postback(offer, "txid=1941&amount=100.00&status=approved").status, 200);
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3941", "1941", "100.00"))), "updated");
+    EXPECT_EQ(booked(offer, "1941"), "0/0/rejected");
+    auto const approval = postback(offer, "txid=1941&status=approved");
+    EXPECT_EQ(result_of(approval), "unchanged");
+    EXPECT_EQ(warnings_of(approval), "the shop refunded the order in full: 100.00 EUR less 100.00 EUR refunded; the "
+                                     "sale stays rejected at 0.00 EUR, not approved (refunds recorded from the shop "
+                                     "keep applying);");
+    EXPECT_EQ(booked(offer, "1941"), "0/0/rejected");
+    EXPECT_EQ(result_of(postback(offer, "txid=1941&status=paid&amount={amount}")), "unchanged");
+    EXPECT_EQ(booked(offer, "1941"), "0/0/rejected");
+    // The refund, then the sale: booked 0.00 rejected, and kept so.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3942", "1942", "100.00"))), "recorded");
+    EXPECT_EQ(result_of(postback(offer, "txid=1942&amount=100.00&status=approved")), "created");
+    EXPECT_EQ(booked(offer, "1942"), "0/0/rejected");
+    EXPECT_EQ(result_of(postback(offer, "txid=1942&status=approved")), "unchanged");
+    EXPECT_EQ(booked(offer, "1942"), "0/0/rejected");
+    auto const rejection = postback(offer, "txid=1942&status=rejected");
+    EXPECT_EQ(result_of(rejection), "unchanged");
+    EXPECT_EQ(warnings_of(rejection), "");
+    EXPECT_EQ(counted(offer), "none counted");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.status_back' AND "
+                                   "summary LIKE 'txid=194_ status=rejected->%'"),
+              "0");
+
+    // A fixed commission of 5.00 stays out of the totals with its 0.00 sale.
+    auto const fixed = make_offer("EUR", "", R"({"type":"fixed","amount_minor":500})");
+    ASSERT_EQ(postback(fixed, "txid=1951&amount=100.00&status=approved").status, 200);
+    EXPECT_EQ(result_of(shopify(fixed, "refunds/create", refund("3951", "1951", "100.00"))), "updated");
+    EXPECT_EQ(booked(fixed, "1951"), "0/500/rejected");
+    EXPECT_EQ(result_of(postback(fixed, "txid=1951&status=approved")), "unchanged");
+    EXPECT_EQ(booked(fixed, "1951"), "0/500/rejected");
+    EXPECT_EQ(counted(fixed), "none counted");
+
+    // The refund in full and the network's approval at once, in either order: 0.00, rejected.
+    for (int i = 0; i < 5; ++i) {
+        auto const txid = std::to_string(1960 + i);
+        ASSERT_EQ(postback(offer, "txid=" + txid + "&amount=100.00&status=pending").status, 200);
+        http_request const approval_at_once{
+            "GET", "/postback/" + offer.id + "?token=" + offer.postback_token + "&txid=" + txid + "&status=approved", "", {}};
+        both_at_once(refunds_create(offer, refund(std::to_string(3960 + i), txid, "100.00")), approval_at_once);
+        EXPECT_EQ(booked(offer, txid), "0/0/rejected") << txid;
+    }
+    EXPECT_EQ(counted(offer), "none counted");
+}
+
 // A shop refund delivered before any sale of its order, then the network's postback for that
 // order: the sale is booked net of the refund at once (60.00 of 100.00, 40.00 refunded), its
 // commission with it, and the answer says so; before, it was booked at 100.00 until the shop's
