@@ -190,7 +190,8 @@ WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
 
 // A sale an older node booked without its rule or its base (a rolling upgrade) takes the ones it
-// is priced by now ($5 to $7, $24), and keeps them from then on. The network's figure is
+// is priced by now ($5 to $7, $24; NULL for a status alone, which prices nothing), and keeps them
+// from then on. The network's figure is
 // replaced by a new one, never cleared by a message without one (a status update). $9, when there is one, is the time a
 // message gives a sale booked at its arrival time: it replaces that one, and stays, with $10, the
 // latest click that counts for it (migration 0025).
@@ -819,10 +820,18 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         tx.exec_params0(k_audit_move_backwards, audit_actor(s.via), s.via, id,
                         "txid=" + clicks::storable_text(s.txid, 60) + " status=" + stored_status + "->" + status);
     auto const a = found.value_or(attribution{});
-    tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule.type, rule.rate_bps, rule.amount_minor,
-                    network, redated, latest_click, found.has_value(), found_by.click_id, a.link_id, a.video_id,
+    // A sale booked without its rule or base (k_update) takes the ones that priced a figure now
+    // given; a status alone gives none, and the commission it keeps was worked out on another rule:
+    // stamped with the offer's rule of now, the sale's later refunds would be priced by it.
+    auto const stamps = !s.keeps_booked_amount;
+    auto const rule_type = stamps ? std::optional<std::string>(rule.type) : std::nullopt;
+    auto const rule_rate = stamps ? rule.rate_bps : std::nullopt;
+    auto const rule_fixed = stamps ? rule.amount_minor : std::nullopt;
+    auto const base = stamps ? std::optional<std::string>(priced_by.commission_base) : std::nullopt;
+    tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule_type, rule_rate, rule_fixed, network,
+                    redated, latest_click, found.has_value(), found_by.click_id, a.link_id, a.video_id,
                     a.promo_code_id, a.code, a.source, a.method, settings.pending_seconds, settings.model_hours,
-                    stated_minor, stated_amount_minor, by_hand, priced_by.commission_base, shop_said);
+                    stated_minor, stated_amount_minor, by_hand, base, shop_said);
     return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 

@@ -256,6 +256,14 @@ TEST_F(postback_status_only, a_status_alone_does_not_reprice_a_sale_booked_witho
     EXPECT_EQ(result_of(postback(offer, "txid=L-1&status=approved")), "updated");
     EXPECT_EQ(booked(offer, "L-1"), "10000/1000/approved");
     EXPECT_EQ(totals(offer), "1 10000 1000 1000");
+    // Nor does it stamp the offer's rule of now on the sale, whose 10.00 was not worked out on it
+    // (a later refund would be priced by it): the rule and base stay unknown.
+    EXPECT_EQ(ll->db().query_value("SELECT coalesce(commission_type, 'none') || ' ' || "
+                                   "coalesce(commission_rate_bps::text, 'none') || ' ' || "
+                                   "coalesce(commission_fixed_minor::text, 'none') || ' ' || "
+                                   "coalesce(commission_base, 'none') FROM conversions WHERE offer_id = " +
+                                   offer.id + " AND txid = 'L-1'"),
+              "none none none none");
 }
 
 } // namespace
