@@ -786,8 +786,15 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // (Shopify's cancelled_at, the refunds listed), and a sale the creator approved by hand after
     // it was rejected again at the next tag. Only a rejection the shop had not stated before moves
     // a status set by hand (none stated yet, before migration 0036: any).
+    // The same holds for a status another sender changed since the shop last spoke (a network's
+    // postback or report reversed the sale): the shop's order restating what it stated before is
+    // no news (its "paid" predates the reversal), and an orders/updated for a tag put a sale the
+    // network rejected back to approved, its commission counted again (hostile probe D1). A
+    // status the shop had not stated before (paid after pending, a cancellation, a refund in
+    // full) still moves it; none stated yet (a sale booked before migration 0036) is news.
     bool const set_by_hand = row[17].as<bool>();
-    bool const shop_rejected_before = !row[19].is_null() && row[19].as<std::string>() == "rejected";
+    auto const shop_stated_before = row[19].is_null() ? std::string() : row[19].as<std::string>();
+    bool const shop_rejected_before = shop_stated_before == "rejected";
     auto stated = s.status;
     if (stated && from_a_shop(s.via) && stored_status == "paid" &&
         is_move_backwards(stored_status, *stated)) {
@@ -799,6 +806,12 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
         warnings.push_back({"status", "the shop's order reads " + *stated + "; the sale stays " + stored_status +
                                           ", the status set by hand (a shop's update changes it only by a "
                                           "new cancellation or refund in full)"});
+        stated.reset();
+    } else if (stated && from_a_shop(s.via) && *stated != stored_status && *stated == shop_stated_before) {
+        warnings.push_back({"status", "the shop's order reads " + *stated + "; the sale stays " + stored_status +
+                                          ", set by another sender (a network's postback or report) after the "
+                                          "shop stated " + *stated + " (a shop's update changes a status only by "
+                                          "news: a status it had not stated before)"});
         stated.reset();
     }
     auto const status = stated.value_or(stored_status);

@@ -448,6 +448,94 @@ TEST_F(shop_refunds, a_routine_order_update_keeps_a_status_set_by_hand)
     EXPECT_EQ(booked(offer, "8914"), "0/0/approved");
 }
 
+// A network's reversal is not undone by the shop restating its order (hostile probe D1 again):
+// Shopify's orders/paid, the network's postback rejecting the sale (status alone), then an
+// orders/updated for a fulfilment and a tag (still "paid") put the sale back to approved, its
+// 10.00 counted again, with no word. The shop stated "paid" before the reversal: no news, so the
+// sale stays rejected and the answer says why. A status the shop had not stated before (paid
+// after pending, a cancellation) still moves the sale.
+TEST_F(shop_refunds, a_routine_order_update_does_not_undo_a_networks_reversal)
+{
+    auto const offer = make_offer("EUR");
+    auto const moved_back = [&](std::string const& txid) {
+        return ll->db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.status_back' AND "
+                                    "target_id = (SELECT id FROM conversions WHERE offer_id = " + offer.id +
+                                    " AND txid = '" + txid + "')");
+    };
+
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("6001"))), "created");
+    EXPECT_EQ(booked(offer, "6001"), "10000/1000/approved");
+    EXPECT_EQ(result_of(postback(offer, "txid=6001&status=rejected")), "updated");
+    EXPECT_EQ(booked(offer, "6001"), "10000/1000/rejected");
+    auto fulfilled = order("6001");
+    fulfilled.insert(1, R"("fulfillment_status":"fulfilled","tags":"shipped",)");
+    auto reply = shopify(offer, "orders/updated", fulfilled);
+    EXPECT_EQ(result_of(reply), "unchanged");
+    EXPECT_NE(warnings_of(reply).find("the shop's order reads approved; the sale stays rejected, set by another "
+                                      "sender"),
+              std::string::npos)
+        << reply.body;
+    EXPECT_EQ(booked(offer, "6001"), "10000/1000/rejected");
+    EXPECT_EQ(moved_back("6001"), "0"); // not revived
+    // The network's own word moves it back; the shop restating "paid" then changes nothing.
+    EXPECT_EQ(result_of(postback(offer, "txid=6001&status=approved")), "updated");
+    reply = shopify(offer, "orders/updated", fulfilled);
+    EXPECT_EQ(result_of(reply), "unchanged");
+    EXPECT_EQ(warnings_of(reply), "") << reply.body;
+    EXPECT_EQ(booked(offer, "6001"), "10000/1000/approved");
+    // The shop's news still counts: the order cancelled rejects it, the network's approval or not.
+    auto cancelled = fulfilled;
+    cancelled.insert(1, R"("cancelled_at":"2026-11-26T10:00:00Z",)");
+    EXPECT_EQ(result_of(shopify(offer, "orders/cancelled", cancelled)), "updated");
+    EXPECT_EQ(booked(offer, "6001"), "10000/1000/rejected");
+
+    // Paid after pending is news: the payment the shop had not stated moves a sale the network
+    // rejected while the order waited for it (audited, as any move out of rejected).
+    auto pending = order("6002");
+    pending.replace(pending.find("\"paid\""), 6, "\"pending\"");
+    ASSERT_EQ(result_of(shopify(offer, "orders/create", pending)), "created");
+    EXPECT_EQ(booked(offer, "6002"), "10000/1000/pending");
+    EXPECT_EQ(result_of(postback(offer, "txid=6002&status=rejected")), "updated");
+    reply = shopify(offer, "orders/paid", order("6002"));
+    EXPECT_EQ(result_of(reply), "updated");
+    EXPECT_EQ(warnings_of(reply), "") << reply.body;
+    EXPECT_EQ(booked(offer, "6002"), "10000/1000/approved");
+    EXPECT_EQ(moved_back("6002"), "1");
+    // The network's approval of a sale the shop still calls pending is not undone either.
+    auto const held = make_offer("EUR");
+    auto pending_again = order("6003");
+    pending_again.replace(pending_again.find("\"paid\""), 6, "\"pending\"");
+    ASSERT_EQ(result_of(shopify(held, "orders/create", pending_again)), "created");
+    EXPECT_EQ(result_of(postback(held, "txid=6003&status=approved")), "updated");
+    pending_again.insert(1, R"("tags":"vip",)");
+    reply = shopify(held, "orders/updated", pending_again);
+    EXPECT_EQ(result_of(reply), "unchanged");
+    EXPECT_NE(warnings_of(reply).find("the sale stays approved, set by another sender"), std::string::npos)
+        << reply.body;
+    EXPECT_EQ(booked(held, "6003"), "10000/1000/approved");
+
+    // WooCommerce alike: a completed order reversed by the network, then an order.updated adding
+    // a note (still completed), stays rejected.
+    std::string const completed = R"({"id":8001,"status":"completed","currency":"EUR","total":"20.00","shipping_total":"0.00",
+        "total_tax":"0.00","date_created_gmt":"2026-11-24T09:00:00"})";
+    ASSERT_EQ(result_of(woocommerce(offer, completed)), "created");
+    EXPECT_EQ(result_of(postback(offer, "txid=8001&status=reversed")), "updated");
+    auto noted = completed;
+    noted.insert(1, R"("customer_note":"gift wrap",)");
+    reply = woocommerce(offer, noted);
+    EXPECT_EQ(result_of(reply), "unchanged");
+    EXPECT_NE(warnings_of(reply).find("the shop's order reads approved; the sale stays rejected, set by another "
+                                      "sender"),
+              std::string::npos)
+        << reply.body;
+    EXPECT_EQ(booked(offer, "8001"), "2000/200/rejected");
+    EXPECT_EQ(moved_back("8001"), "0");
+    // The two sales the network reversed stay rejected; the one paid after pending counts.
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(txid || '=' || status, ',' ORDER BY txid) FROM conversions "
+                                   "WHERE offer_id = " + offer.id),
+              "6001=rejected,6002=approved,8001=rejected");
+}
+
 // The audit entry of an order's delivery lists what the shop was told, every warning whole: the
 // summary was cut at 300 bytes, so the figures and the first warning filled it and the second
 // (here the status kept by hand, after the order's time dated ahead) never reached the log.
