@@ -701,6 +701,14 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const basis = !row[15].is_null() && !row[16].is_null()
                            ? stated_commission{row[15].as<std::int64_t>(), row[16].as<std::int64_t>()}
                            : stated_commission{stored_commission, stored_amount};
+    // A commission of 0 stated on an amount of 0 (a reversal, as many networks send it) is no
+    // share of anything: kept as the basis, the network's re-approval at 100.00 without a figure
+    // carried 0 of it, in silence, where the network pays the 8.00 it stated on 100.00. The
+    // sale's figures are 0 all the same; the basis stays the one stated before.
+    if (stated_minor == 0 && stated_amount_minor == 0) {
+        stated_minor = basis.commission_minor;
+        stated_amount_minor = basis.amount_minor;
+    }
     auto const kept_commission =
         carried ? reported_commission_at(basis.commission_minor, basis.amount_minor, s.amount_minor,
                                          o.allow_commission_above_amount)

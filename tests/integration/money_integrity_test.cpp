@@ -756,6 +756,46 @@ TEST_F(money_integrity, a_reported_commission_follows_a_new_amount_that_comes_wi
               "proportion to the new amount; those rows' warnings give the figures");
 }
 
+// A reversal sent as many networks send it, amount=0&commission=0, became the figure later amounts
+// were carried from: the re-approval at 100.00 without a commission booked 0.00, in silence, where
+// the network pays the 8.00 it stated on 100.00 (found by a hostile probe). 0 on 0 is no share:
+// the re-approval carries 8.00 back and says so, as it does after a reversal without commission=0.
+TEST_F(money_integrity, a_reversal_stating_zero_on_zero_leaves_the_stated_commission_to_carry_back)
+{
+    auto const offer = make_offer(*ll, R"({"type":"reported"})");
+    auto const p = ll->port();
+    json_of(postback(p, offer, "txid=R5&amount=100.00&commission=8.00&status=approved"), 200);
+    auto const reversed = json_of(postback(p, offer, "txid=R5&amount=0&commission=0&status=rejected"), 200);
+    EXPECT_EQ(reversed.at("conversion").at("status").as_string(), "rejected");
+    EXPECT_EQ(reversed.at("conversion").at("amount_minor").as_int64(), 0);
+    EXPECT_EQ(reversed.at("conversion").at("commission_minor").as_int64(), 0) << boost::json::serialize(reversed);
+
+    auto const again = json_of(postback(p, offer, "txid=R5&amount=100.00&status=approved"), 200);
+    EXPECT_EQ(again.at("conversion").at("status").as_string(), "approved");
+    EXPECT_EQ(again.at("conversion").at("commission_minor").as_int64(), 800) << boost::json::serialize(again);
+    ASSERT_EQ(again.at("warnings").as_array().size(), 1u) << boost::json::serialize(again);
+    EXPECT_EQ(again.at("warnings").as_array()[0].as_string(),
+              "no commission came with the new amount 100.00 EUR: the sale's 8.00 EUR on 100.00 EUR is now 8.00 EUR, "
+              "in proportion to the amount (rounded half to even, never above the amount unless the offer allows "
+              "it); the network's own figure replaces it when one comes");
+    // Half of it back, in proportion to the figure as stated; a figure stated again replaces it.
+    auto const half = json_of(postback(p, offer, "txid=R5&amount=50.00"), 200);
+    EXPECT_EQ(half.at("conversion").at("commission_minor").as_int64(), 400) << boost::json::serialize(half);
+    auto const restated = json_of(postback(p, offer, "txid=R5&amount=50.00&commission=3.00"), 200);
+    EXPECT_EQ(restated.at("conversion").at("commission_minor").as_int64(), 300);
+    EXPECT_EQ(boost::json::serialize(restated.at("warnings")), "[]");
+
+    // A lead's commission stated on an amount of 0 is a figure, kept as stated: reversed with 0 on
+    // 0 and approved again without one, the lead carries its 5.00 back.
+    json_of(ll->api("PATCH", "/api/v1/offers/" + std::to_string(offer.id), R"({"allow_commission_above_amount":true})"),
+            200);
+    json_of(postback(p, offer, "txid=LEAD-5&amount=0&commission=5.00&status=approved"), 200);
+    json_of(postback(p, offer, "txid=LEAD-5&amount=0&commission=0&status=rejected"), 200);
+    auto const lead = json_of(postback(p, offer, "txid=LEAD-5&amount=0&status=approved"), 200);
+    EXPECT_EQ(lead.at("conversion").at("commission_minor").as_int64(), 500) << boost::json::serialize(lead);
+    EXPECT_EQ(lead.at("warnings").as_array().size(), 1u) << boost::json::serialize(lead);
+}
+
 // A sale booked in another currency than its offer's (JPY on a EUR offer) is updated in its own:
 // the network's status update names no currency, nor does a `txid,amount,status` file, and both
 // were refused ("this sale was booked in JPY"), so a reversal never landed and the commission kept
