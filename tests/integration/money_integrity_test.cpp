@@ -784,6 +784,14 @@ TEST_F(money_integrity, a_reversal_stating_zero_on_zero_leaves_the_stated_commis
     auto const restated = json_of(postback(p, offer, "txid=R5&amount=50.00&commission=3.00"), 200);
     EXPECT_EQ(restated.at("conversion").at("commission_minor").as_int64(), 300);
     EXPECT_EQ(boost::json::serialize(restated.at("warnings")), "[]");
+    // A network's report alike: its row 0,0 reverses the sale, a later file without the column
+    // approves it again at 100.00 and the 8.00 comes back.
+    json_of(import_csv(*ll, offer.id, "txid,amount,commission,status\nR7,100.00,8.00,approved\n"), 200);
+    json_of(import_csv(*ll, offer.id, "txid,amount,commission,status\nR7,0,0,rejected\n"), 200);
+    EXPECT_EQ(ll->db().query_value("SELECT commission_minor FROM conversions WHERE txid = 'R7'"), "0");
+    json_of(import_csv(*ll, offer.id, "txid,amount,status\nR7,100.00,approved\n"), 200);
+    EXPECT_EQ(ll->db().query_value("SELECT status || ' ' || commission_minor FROM conversions WHERE txid = 'R7'"),
+              "approved 800");
 
     // A lead's commission stated on an amount of 0 is a figure, kept as stated: reversed with 0 on
     // 0 and approved again without one, the lead carries its 5.00 back.
