@@ -482,6 +482,16 @@ shop_refunds_kept keep_shop_refunds(pqxx::transaction_base& tx, offer const& o, 
         out.copied_base = s.amount_minor;
     auto const base = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
     auto const left = std::max<std::int64_t>(0, base - std::min(base, refunded));
+    // Nothing left, and the network states 0.00 with a status other than rejected: that is no sale
+    // either (a 0.00 approved sale counted as a conversion again, a fixed commission with it).
+    if (left == 0 && s.amount_minor == 0 && s.status && *s.status != "rejected") {
+        out.said = sale_warning{"shop_refunds", "the shop refunded the order in full: " + money_text(base, currency) +
+                                                    " less " + money_text(refunded, currency) + " refunded; the sale is " +
+                                                    "booked rejected at " + money_text(0, currency) + ", not " + *s.status +
+                                                    " (refunds recorded from the shop keep applying)"};
+        s.status = "rejected";
+        return out;
+    }
     if (s.amount_minor <= left)
         return out;
     auto const given = s.amount_minor;

@@ -1500,6 +1500,13 @@ TEST_F(shop_refunds, a_status_alone_does_not_revive_a_sale_the_shop_refunded_in_
     EXPECT_EQ(booked(offer, "1941"), "0/0/rejected");
     EXPECT_EQ(result_of(postback(offer, "txid=1941&status=paid&amount={amount}")), "unchanged");
     EXPECT_EQ(booked(offer, "1941"), "0/0/rejected");
+    // Nor does the network's 0.00 stated with an approval (nothing left: no sale to count).
+    auto const zero = postback(offer, "txid=1941&amount=0.00&status=approved");
+    EXPECT_EQ(result_of(zero), "unchanged");
+    EXPECT_EQ(warnings_of(zero), "the shop refunded the order in full: 100.00 EUR less 100.00 EUR refunded; the sale "
+                                 "is booked rejected at 0.00 EUR, not approved (refunds recorded from the shop keep "
+                                 "applying);");
+    EXPECT_EQ(booked(offer, "1941"), "0/0/rejected");
     // The refund, then the sale: booked 0.00 rejected, and kept so.
     EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3942", "1942", "100.00"))), "recorded");
     EXPECT_EQ(result_of(postback(offer, "txid=1942&amount=100.00&status=approved")), "created");
@@ -1520,6 +1527,8 @@ TEST_F(shop_refunds, a_status_alone_does_not_revive_a_sale_the_shop_refunded_in_
     EXPECT_EQ(result_of(shopify(fixed, "refunds/create", refund("3951", "1951", "100.00"))), "updated");
     EXPECT_EQ(booked(fixed, "1951"), "0/500/rejected");
     EXPECT_EQ(result_of(postback(fixed, "txid=1951&status=approved")), "unchanged");
+    EXPECT_EQ(booked(fixed, "1951"), "0/500/rejected");
+    EXPECT_EQ(result_of(postback(fixed, "txid=1951&amount=0&status=approved")), "unchanged");
     EXPECT_EQ(booked(fixed, "1951"), "0/500/rejected");
     EXPECT_EQ(counted(fixed), "none counted");
 
