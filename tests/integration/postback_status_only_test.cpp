@@ -4,6 +4,7 @@
 // the sale's amount, commission and currency as booked; the revenue report follows. Before, it was
 // refused 400 "amount is required" and a sale the network reversed stayed counted.
 #include "instance.hpp"
+#include "sale_figures.hpp"
 
 #include <gtest/gtest.h>
 
@@ -56,29 +57,13 @@ protected:
         return answer.contains("result") ? std::string(answer.at("result").as_string()) : "";
     }
 
-    // "amount/commission/status" of the offer's sale, as the database holds it.
     static std::string booked(offer_ref const& offer, std::string const& txid)
     {
-        return ll->db().query_value("SELECT amount_minor || '/' || commission_minor || '/' || status FROM conversions "
-                                    "WHERE offer_id = " + offer.id + " AND txid = '" + txid + "'");
+        return booked_sale(*ll, offer.id, txid);
     }
 
-    // The offer's row of the revenue report, "conversions revenue commission approved_commission";
-    // "none counted" when it has none (an offer with no sale counted and no click).
-    static std::string totals(offer_ref const& offer)
-    {
-        // Every date: the default period (the last 30 days) hangs on the day the test runs.
-        auto const reply = ll->api("GET", "/api/v1/reports/revenue?group_by=offer&from=2000-01-01&to=2100-01-01");
-        EXPECT_EQ(reply.status, 200) << reply.body;
-        auto const report = reply.json();
-        for (auto const& row : report.at("rows").as_array())
-            if (row.at("key") == boost::json::value(offer.id))
-                return boost::json::serialize(row.at("conversions")) + " " +
-                       boost::json::serialize(row.at("revenue_minor")) + " " +
-                       boost::json::serialize(row.at("commission_minor")) + " " +
-                       boost::json::serialize(row.at("approved_commission_minor"));
-        return "none counted";
-    }
+    // "conversions revenue commission approved_commission", or "none counted".
+    static std::string totals(offer_ref const& offer) { return revenue_row(*ll, offer.id, true); }
 
     static void expect_refused(http_reply const& reply, std::string const& field, std::string const& code)
     {

@@ -4,6 +4,7 @@
 // unless the offer says "total". Payloads of real stores live in tests/fixtures/shop.
 #include "instance.hpp"
 #include "migrations_before.hpp"
+#include "sale_figures.hpp"
 
 #include "crypto/digest.hpp"
 #include "crypto/hmac.hpp"
@@ -127,29 +128,13 @@ protected:
         return std::string(reply.json().as_object().at("result").as_string());
     }
 
-    // "amount/commission/status" of the offer's sale for an order, as the database holds it.
     static std::string booked(shop_offer const& offer, std::string const& txid)
     {
-        return ll->db().query_value("SELECT amount_minor || '/' || commission_minor || '/' || status FROM conversions "
-                                    "WHERE offer_id = " + offer.id + " AND txid = '" + txid + "'");
+        return booked_sale(*ll, offer.id, txid);
     }
 
-    // The offer's row of the revenue report, "conversions revenue commission" ("none counted":
-    // no row, the offer having no sale counted and no click).
-    static std::string counted(shop_offer const& offer)
-    {
-        // Every date: the default period (the last 30 days) hangs on the day the test runs, and a
-        // sale dated by its shop order (2026-11-24) leaves it.
-        auto const reply = ll->api("GET", "/api/v1/reports/revenue?group_by=offer&from=2000-01-01&to=2100-01-01");
-        EXPECT_EQ(reply.status, 200) << reply.body;
-        auto const report = reply.json();
-        for (auto const& row : report.at("rows").as_array())
-            if (row.at("key") == boost::json::value(offer.id))
-                return boost::json::serialize(row.at("conversions")) + " " +
-                       boost::json::serialize(row.at("revenue_minor")) + " " +
-                       boost::json::serialize(row.at("commission_minor"));
-        return "none counted";
-    }
+    // "conversions revenue commission", or "none counted".
+    static std::string counted(shop_offer const& offer) { return revenue_row(*ll, offer.id); }
 
     static std::string fixture(std::string const& name)
     {
