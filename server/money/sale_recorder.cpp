@@ -202,8 +202,6 @@ WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 // a reported commission as stated and its amount (migration 0034). $23: the creator states the
 // status by hand; a status another sender changes is that sender's again (migration 0036). $25:
 // the status a shop's delivery stated, kept whether or not it was carried out (migration 0036).
-// $26: another door than a shop's states the amount; while no order delivery gave the order's
-// bases, they are the largest amount stated (shop_webhooks_api's k_keep_base_once says why).
 constexpr char const* k_update = R"sql(
 UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, updated_at = now(),
        network_commission_minor = COALESCE($8, network_commission_minor),
@@ -228,13 +226,7 @@ UPDATE conversions SET status = $2, amount_minor = $3, commission_minor = $4, up
        stated_amount_minor = CASE WHEN $21::bigint IS NULL THEN stated_amount_minor ELSE $22::bigint END,
        status_set_by_hand = $23 OR (status_set_by_hand AND status = $2),
        commission_base = COALESCE(commission_base, $24),
-       shop_stated_status = COALESCE($25, shop_stated_status),
-       order_subtotal_minor = CASE WHEN $26 AND NOT order_bases_from_shop
-                                   THEN GREATEST(COALESCE(order_subtotal_minor, amount_minor), $3)
-                                   ELSE order_subtotal_minor END,
-       order_total_minor = CASE WHEN $26 AND NOT order_bases_from_shop
-                                THEN GREATEST(COALESCE(order_total_minor, amount_minor), $3)
-                                ELSE order_total_minor END
+       shop_stated_status = COALESCE($25, shop_stated_status)
 WHERE id = $1
 )sql";
 
@@ -457,13 +449,12 @@ shop_refunds_kept keep_shop_refunds(pqxx::transaction_base& tx, offer const& o, 
     order_bases bases{s.amount_minor, s.amount_minor};
     bool copy = true;
     if (id) {
-        // Bases unknown: no shop delivery or refund reached the sale, and no update since it was
-        // booked (k_update keeps the largest amount stated).
+        // Bases unknown: no shop delivery or refund reached the sale.
         auto const kept = tx.exec_params1(k_order_bases_of_sale, *id);
         if (kept[0].is_null() || kept[1].is_null())
             return {};
         order_bases const stored{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
-        // Bases no order delivery gave are the largest amount stated for the sale. A
+        // Bases no order delivery gave are what the sale was booked at when a refund came first. A
         // larger figure is the network's correction of the order, not a restatement: it becomes
         // the base, and the refunds are taken off it (50.00, 10.00 refunded, then approved at
         // 100.00: 90.00, not held at 40.00).
@@ -871,8 +862,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     tx.exec_params0(k_update, id, status, s.amount_minor, kept_commission, rule_type, rule_rate, rule_fixed, network,
                     redated, latest_click, found.has_value(), found_by.click_id, a.link_id, a.video_id,
                     a.promo_code_id, a.code, a.source, a.method, settings.pending_seconds, settings.model_hours,
-                    stated_minor, stated_amount_minor, by_hand, base, shop_said,
-                    !from_a_shop(s.via) && !s.keeps_booked_amount);
+                    stated_minor, stated_amount_minor, by_hand, base, shop_said);
     return {id, "updated", load_conversion(tx, id), std::move(warnings)};
 }
 

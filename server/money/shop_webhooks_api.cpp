@@ -83,11 +83,7 @@ FROM conversions WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 
 
 // A sale booked before the order's base was kept (by postback, by hand, or before migration
-// 0008): what it was booked at is the base the refunds still to come are taken from. A sale
-// another door updated since keeps the largest amount stated as the base (record_sale's
-// k_update): a network that lowered the sale to its net figure (100.00 to 60.00 after a
-// customer's refund of 40.00) had that refund taken off again when the shop's came later (20.00),
-// where the refund coming first leaves 60.00.
+// 0008): what it was booked at is the base the refunds still to come are taken from.
 constexpr char const* k_keep_base_once = R"sql(
 UPDATE conversions SET order_subtotal_minor = COALESCE(order_subtotal_minor, amount_minor),
                        order_total_minor = COALESCE(order_total_minor, amount_minor)
@@ -188,8 +184,7 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     if (kept_in != currency)
         return {{"result", "recorded"}, {"reason", not_counted_reason(kept_in, currency)},
                 {"conversion", load_conversion(tx, id)}};
-    auto const kept = tx.exec_params1(
-        "SELECT order_subtotal_minor, order_total_minor, order_bases_from_shop FROM conversions WHERE id = $1", id);
+    auto const kept = tx.exec_params1("SELECT order_subtotal_minor, order_total_minor FROM conversions WHERE id = $1", id);
     order_bases const bases{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
     // The refund takes its share of the base the sale was booked on, whatever the offer says now.
     auto priced_on = o;
@@ -197,11 +192,6 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const base = priced_on.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
     auto booked = after_refunds(base, refunded_of_order(tx, priced_on, refund.txid, currency, bases),
                                 row[3].as<std::string>());
-    // Without the order's own figures, the base is the largest amount a network stated; a lower
-    // one it states is its own (a net figure, a return it knows of), which the refund does not
-    // raise: 100.00 lowered to 30.00 stays 30.00 (not 60.00), as when the refund comes first.
-    if (!kept[2].as<bool>())
-        booked.amount_minor = std::min(booked.amount_minor, row[1].as<std::int64_t>());
     // A rejection the shop stated before (a refund in full delivered again: Shopify sends
     // refunds/create and the order listing it, and retries for 48 hours) is no news: a status the
     // creator set by hand since stays, as record_sale keeps it.

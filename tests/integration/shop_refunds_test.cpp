@@ -1583,41 +1583,6 @@ TEST_F(shop_refunds, a_refund_before_its_sale_applies_when_the_network_books_the
     EXPECT_EQ(booked(offer, "1803"), "0/0/rejected");
 }
 
-// A shop refund delivered after the network had already lowered the sale to its own net figure
-// (100.00, then 60.00 once the customer got 40.00 back) was taken off that figure again: 20.00
-// (found by a hostile probe), where the same messages with the refund first leave 60.00, the
-// merchant's 100.00 less 40.00. Without an order delivery, the order's base is the largest amount
-// stated for the sale, whenever the refund comes: the refund lands at the same figure at every
-// place among the network's messages.
-TEST_F(shop_refunds, a_late_refund_of_a_sale_the_network_lowered_is_taken_off_the_order_once)
-{
-    auto const offer = make_offer("EUR");
-    auto const in_every_order = [&](int first_txid, std::vector<std::string> const& amounts,
-                                    std::string const& expected) {
-        for (std::size_t at = 0; at <= amounts.size(); ++at) {
-            auto const txid = std::to_string(first_txid + static_cast<int>(at));
-            for (std::size_t i = 0; i <= amounts.size(); ++i) {
-                if (i == at) {
-                    EXPECT_EQ(shopify(offer, "refunds/create", refund("9" + txid, txid, "40.00")).status, 200);
-                }
-                if (i < amounts.size()) {
-                    EXPECT_EQ(postback(offer, "txid=" + txid + "&amount=" + amounts[i] + "&status=approved").status, 200);
-                }
-            }
-            EXPECT_EQ(booked(offer, txid), expected) << "the refund after " << at << " of the network's messages";
-        }
-    };
-    in_every_order(5001, {"100.00", "60.00"}, "6000/600/approved");
-    // The network's later restatement keeps it there.
-    EXPECT_EQ(postback(offer, "txid=5003&amount=60.00&status=approved").status, 200);
-    EXPECT_EQ(booked(offer, "5003"), "6000/600/approved");
-    // The network correcting the order upwards before it lowered it: the refund comes off 120.00.
-    in_every_order(5101, {"100.00", "120.00", "80.00"}, "8000/800/approved");
-    // Lowered below what the refund leaves, or reversed: the network's figure stays.
-    in_every_order(5201, {"100.00", "30.00"}, "3000/300/approved");
-    in_every_order(5301, {"100.00", "0"}, "0/0/approved");
-}
-
 // A sale typed by hand that the shop's refunds cap answers with the same `warnings` as a
 // postback and an import row; one with nothing to say answers `"warnings": []`.
 TEST_F(shop_refunds, a_sale_typed_by_hand_names_its_warnings)
