@@ -12,10 +12,17 @@
 #include <chrono>
 
 namespace linkledger::money {
+
 void leave_if_an_import_holds_offer(pqxx::transaction_base& tx, std::int64_t offer_id)
 {
     if (!no_import_holds_offer(tx, offer_id))
         throw offer_held_by_import{};
+}
+
+void throw_import_still_running()
+{
+    throw http::http_error(http::status::service_unavailable, "database_busy",
+                           "an import of this offer's sales is still running; try again shortly");
 }
 
 net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_id,
@@ -34,8 +41,7 @@ net::awaitable<void> wait_for_offer_import(db::database& db, std::int64_t offer_
         if (free)
             co_return;
         if (std::chrono::steady_clock::now() >= deadline)
-            throw http::http_error(http::status::service_unavailable, "database_busy",
-                                   "an import of this offer's sales is still running; try again shortly");
+            throw_import_still_running();
         pause.expires_after(every);
         co_await pause.async_wait(net::use_awaitable);
         every = std::min(every * 2, std::chrono::milliseconds(1000));

@@ -31,6 +31,9 @@ struct offer_held_by_import {};
 // once instead of waiting for the import with the others.
 void leave_if_an_import_holds_offer(pqxx::transaction_base& tx, std::int64_t offer_id);
 
+// The 503 database_busy a door answers when imports held its offer for k_longest_import_wait.
+[[noreturn]] void throw_import_still_running();
+
 // Returns once no import holds the offer's lock (it may take it again right after: the door's
 // own transaction then waits for it, as before); throws http_error 503 database_busy at
 // `deadline`.
@@ -51,6 +54,9 @@ auto run_beside_imports(db::database& db, std::int64_t offer_id, Work& work)
             co_return co_await db.run(work);
         } catch (offer_held_by_import const&) {
         }
+        // Imports one after another could take the lock between the wait's ask and the door's.
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw_import_still_running();
         co_await wait_for_offer_import(db, offer_id, deadline);
     }
 }
