@@ -228,6 +228,9 @@ std::optional<shop_refund> shopify_refund(boost::json::object const& refund)
     shop_refund out;
     out.txid = text(refund, "order_id");
     out.id = text(refund, "id");
+    out.created_at = text(refund, "created_at");
+    if (out.created_at.empty())
+        out.created_at = text(refund, "processed_at");
     auto const* transactions = refund.if_contains("transactions");
     if (out.txid.empty() || transactions == nullptr || !transactions->is_array())
         return std::nullopt;

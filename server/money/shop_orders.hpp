@@ -94,6 +94,9 @@ struct shop_refund {
     // the part of it that was commissioned is then the order's own share (subtotal over total),
     // of all such refunds of the order together, rounded once (shop_refund_totals.hpp).
     bool share_of_order = false;
+    // When the shop made the refund (Shopify's created_at, else processed_at), as the shop wrote
+    // it: what the sale stood at then is the base a refund delivered late is taken off.
+    std::string created_at;
 };
 std::optional<shop_refund> shopify_refund(boost::json::object const& refund);
 

@@ -83,11 +83,26 @@ FROM conversions WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 
 
 // A sale booked before the order's base was kept (by postback, by hand, or before migration
-// 0008): what it was booked at is the base the refunds still to come are taken from.
+// 0008): what it was booked at is the base the refunds still to come are taken from. The amount
+// it stood at when the shop made the refund ($2, the refund's created_at; migration 0040), when
+// larger than it stands at now: a network lowers a sale to its net figure once the shop refunds,
+// and a refund delivered after that was taken off the net figure again (100.00, restated 60.00,
+// refund of 40.00: 20.00). A larger figure now is the network's correction of the order, and
+// stays the base (50.00, refund of 10.00, corrected to 100.00: 90.00). Returns the base kept and
+// the amount booked now, when it kept one.
 constexpr char const* k_keep_base_once = R"sql(
-UPDATE conversions SET order_subtotal_minor = COALESCE(order_subtotal_minor, amount_minor),
-                       order_total_minor = COALESCE(order_total_minor, amount_minor)
+WITH sale AS (
+    SELECT c.amount_minor AS now_minor,
+           GREATEST(c.amount_minor, (SELECT h.amount_minor FROM conversion_amounts h
+                                     WHERE h.conversion_id = c.id AND h.since <= linkledger_time_or_null($2)
+                                     ORDER BY h.since DESC, h.id DESC LIMIT 1)) AS base_minor
+    FROM conversions c WHERE c.id = $1
+)
+UPDATE conversions SET order_subtotal_minor = COALESCE(order_subtotal_minor, sale.base_minor),
+                       order_total_minor = COALESCE(order_total_minor, sale.base_minor)
+FROM sale
 WHERE id = $1 AND (order_subtotal_minor IS NULL OR order_total_minor IS NULL)
+RETURNING sale.base_minor, sale.now_minor
 )sql";
 
 constexpr char const* k_keep_order_bases = R"sql(
@@ -165,6 +180,23 @@ booked_amount after_refunds(std::int64_t base, std::int64_t refunded, std::strin
     return {left, refunded > 0 && left == 0 ? std::string("rejected") : std::move(status)};
 }
 
+// The refund's created_at for PostgreSQL to read (linkledger_time_or_null): a time is short
+// printable text; anything else is no time, and the refund is taken as before, off the sale as
+// it stands.
+std::optional<std::string> refund_time(shop_refund const& refund)
+{
+    auto const& at = refund.created_at;
+    if (at.empty() || at.size() > 64 ||
+        !std::all_of(at.begin(), at.end(), [](char c) { return c > ' ' && c < 0x7f; }))
+        return std::nullopt;
+    return at;
+}
+
+std::string money_text(std::int64_t minor, std::string const& currency)
+{
+    return format_major_amount(minor, currency) + " " + currency;
+}
+
 boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund const& refund)
 {
     if (refund.id.empty())
@@ -179,7 +211,13 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const& row = rows[0];
     auto const id = row[0].as<std::int64_t>();
     auto const currency = row[2].as<std::string>();
-    tx.exec_params0(k_keep_base_once, id);
+    boost::json::array warnings;
+    auto const base_kept = tx.exec_params(k_keep_base_once, id, refund_time(refund));
+    if (!base_kept.empty() && base_kept[0][0].as<std::int64_t>() != base_kept[0][1].as<std::int64_t>())
+        warnings.emplace_back("the shop made this refund on " + refund.created_at + ", when the sale stood at " +
+                              money_text(base_kept[0][0].as<std::int64_t>(), currency) +
+                              "; a network lowered it to " + money_text(base_kept[0][1].as<std::int64_t>(), currency) +
+                              " since: the refund is taken off the order as it stood, not off that figure again");
     auto const kept_in = keep_refund(tx, o, refund, currency);
     if (kept_in != currency)
         return {{"result", "recorded"}, {"reason", not_counted_reason(kept_in, currency)},
@@ -212,11 +250,17 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
                                      stated ? row[11].as<std::int64_t>() : row[1].as<std::int64_t>(),
                                      booked.amount_minor, o.allow_commission_above_amount)
             : commission_for(rule, booked.amount_minor, std::nullopt);
+    boost::json::object out;
     if (booked.amount_minor == row[1].as<std::int64_t>() && booked.status == row[3].as<std::string>() &&
-        commission == row[4].as<std::int64_t>())
-        return {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};
-    tx.exec_params0(k_rebook, id, booked.amount_minor, commission, booked.status, priced_on.commission_base);
-    return {{"result", "updated"}, {"conversion", load_conversion(tx, id)}};
+        commission == row[4].as<std::int64_t>()) {
+        out = {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};
+    } else {
+        tx.exec_params0(k_rebook, id, booked.amount_minor, commission, booked.status, priced_on.commission_base);
+        out = {{"result", "updated"}, {"conversion", load_conversion(tx, id)}};
+    }
+    if (!warnings.empty())
+        out["warnings"] = std::move(warnings);
+    return out;
 }
 
 // A WooCommerce order deleted (order.deleted, from the trash or for good): its sale is void, as

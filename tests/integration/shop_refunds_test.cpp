@@ -176,11 +176,20 @@ protected:
         b.join();
     }
 
-    static std::string refund(std::string const& id, std::string const& order_id, std::string const& amount = "10.00")
+    static std::string refund(std::string const& id, std::string const& order_id, std::string const& amount = "10.00",
+                              std::string const& created_at = "2026-11-25T10:00:00Z")
     {
-        return R"({"id":)" + id + R"(,"order_id":)" + order_id +
-               R"(,"created_at":"2026-11-25T10:00:00Z","transactions":[{"id":1,"kind":"refund","status":"success","amount":")" +
-               amount + R"(","currency":"EUR"}],"refund_line_items":[],"order_adjustments":[]})";
+        return R"({"id":)" + id + R"(,"order_id":)" + order_id + R"(,"created_at":")" + created_at +
+               R"(","transactions":[{"id":1,"kind":"refund","status":"success","amount":")" + amount +
+               R"(","currency":"EUR"}],"refund_line_items":[],"order_adjustments":[]})";
+    }
+
+    // The database's clock now, as Shopify writes a refund's created_at: a time strictly between
+    // two requests the test made one after the other.
+    static std::string shop_time_now()
+    {
+        return ll->db().query_value(
+            R"(SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))");
     }
 };
 
@@ -1319,6 +1328,58 @@ TEST_F(shop_refunds, a_network_restating_its_first_amount_does_not_undo_the_shop
     EXPECT_EQ(booked(offer, "1402"), "11000/1100/approved");
     EXPECT_EQ(answer(postback(offer, "txid=1402&amount=150.00")).at("result"), "unchanged");
     EXPECT_EQ(booked(offer, "1402"), "11000/1100/approved");
+}
+
+// Hostile probe 4, D2: the shop refunded 40.00 of a 100.00 order, the network lowered the sale to
+// its net 60.00, and the refund's delivery arrived after that (late, or retried by Shopify for up to
+// 48 hours). With no order delivery, the sale as it stood was taken as the order's base and the
+// refund came off the network's net figure again: 20.00. It now comes off the order as it stood
+// when the shop made the refund (its created_at). A refund made after the network's figure comes
+// off that figure; a network's correction upwards stays the base; a typo corrected before the
+// refund in full was made ends rejected (the cases that taking the largest figure stated broke).
+TEST_F(shop_refunds, a_refund_delivered_after_the_network_netted_it_is_not_taken_off_twice)
+{
+    auto const offer = make_offer("EUR");
+    EXPECT_EQ(postback(offer, "txid=1421&amount=100.00&status=approved").status, 200);
+    auto const refunded_at = shop_time_now();
+    EXPECT_EQ(postback(offer, "txid=1421&amount=60.00").status, 200);
+    EXPECT_EQ(booked(offer, "1421"), "6000/600/approved");
+    auto reply = shopify(offer, "refunds/create", refund("3421", "1421", "40.00", refunded_at));
+    EXPECT_EQ(result_of(reply), "unchanged");
+    EXPECT_EQ(booked(offer, "1421"), "6000/600/approved");
+    EXPECT_EQ(warnings_of(reply), "the shop made this refund on " + refunded_at +
+                                      ", when the sale stood at 100.00 EUR; a network lowered it to 60.00 EUR since: "
+                                      "the refund is taken off the order as it stood, not off that figure again;");
+    // The order's base is kept: a second refund comes off 100.00 less both.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3422", "1421", "10.00", shop_time_now()))), "updated");
+    EXPECT_EQ(booked(offer, "1421"), "5000/500/approved");
+
+    // Made after the network's figure: taken off it.
+    EXPECT_EQ(postback(offer, "txid=1422&amount=100.00&status=approved").status, 200);
+    EXPECT_EQ(postback(offer, "txid=1422&amount=60.00").status, 200);
+    reply = shopify(offer, "refunds/create", refund("3423", "1422", "40.00", shop_time_now()));
+    EXPECT_EQ(result_of(reply), "updated");
+    EXPECT_EQ(booked(offer, "1422"), "2000/200/approved");
+    EXPECT_EQ(warnings_of(reply), "");
+
+    // The network corrected the order upwards after the refund was made: the correction is the base.
+    EXPECT_EQ(postback(offer, "txid=1423&amount=50.00&status=approved").status, 200);
+    auto const made = shop_time_now();
+    EXPECT_EQ(postback(offer, "txid=1423&amount=100.00").status, 200);
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3424", "1423", "10.00", made))), "updated");
+    EXPECT_EQ(booked(offer, "1423"), "9000/900/approved");
+
+    // 1,000.00 by mistake, corrected to 100.00, then refunded in full: nothing left.
+    EXPECT_EQ(postback(offer, "txid=1424&amount=1000.00&status=approved").status, 200);
+    EXPECT_EQ(postback(offer, "txid=1424&amount=100.00").status, 200);
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3425", "1424", "100.00", shop_time_now()))), "updated");
+    EXPECT_EQ(booked(offer, "1424"), "0/0/rejected");
+
+    // A created_at PostgreSQL cannot read is no time: the refund comes off the sale as it stands.
+    EXPECT_EQ(postback(offer, "txid=1425&amount=100.00&status=approved").status, 200);
+    EXPECT_EQ(postback(offer, "txid=1425&amount=60.00").status, 200);
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3426", "1425", "40.00", "2026-13-45T99:00:00Z"))), "updated");
+    EXPECT_EQ(booked(offer, "1425"), "2000/200/approved");
 }
 
 // A reported commission restated with its first amount takes the share the shop's refunds leave:
