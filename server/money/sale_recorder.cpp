@@ -64,15 +64,19 @@ WHERE lower(code) = lower($1) AND offer_id = $2
 )sql";
 
 // The documented model: the latest video posted before the moment, within the model window.
+// $3: the moment is the end of a day given alone (the next day's first instant), which a video
+// posted then (a posting date typed alone) is not before.
 constexpr char const* k_model_video = R"sql(
 SELECT id FROM videos
-WHERE posted_at <= $1::timestamptz AND posted_at > $1::timestamptz - make_interval(hours => $2)
+WHERE (posted_at < $1::timestamptz OR (posted_at = $1::timestamptz AND NOT $3))
+  AND posted_at > $1::timestamptz - make_interval(hours => $2)
 ORDER BY posted_at DESC, id DESC LIMIT 1
 )sql";
 
-std::optional<std::int64_t> modelled_video(pqxx::transaction_base& tx, std::string const& at, int hours)
+std::optional<std::int64_t> modelled_video(pqxx::transaction_base& tx, std::string const& at, int hours,
+                                           bool day_end = false)
 {
-    auto const rows = tx.exec_params(k_model_video, at, hours);
+    auto const rows = tx.exec_params(k_model_video, at, hours, day_end);
     if (rows.empty())
         return std::nullopt;
     return rows[0][0].as<std::int64_t>();
@@ -147,7 +151,9 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
             a.link_id = optional_id(rows[0][2]);
             a.video_id = optional_id(rows[0][3]);
             if (!a.video_id) {
-                a.video_id = modelled_video(tx, occurred_at, settings.model_hours);
+                // A day given alone stands for any time of it, as for its clicks: modelled at its
+                // first instant, a video posted that day never got the day's code sales.
+                a.video_id = modelled_video(tx, latest_click, settings.model_hours, latest_click != occurred_at);
                 if (a.video_id)
                     a.method = "model";
             }

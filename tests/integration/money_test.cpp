@@ -668,6 +668,31 @@ TEST_F(money, a_sale_dated_by_its_day_alone_finds_a_code_valid_later_that_day)
         << "a day after the code's end finds none";
 }
 
+// Hostile probe 5, P5-3: a code sale without a video of its own, reported with its day alone, was
+// modelled at the day's first instant: the video posted that day never got the day's code sales
+// (they went to the video before it). A day alone stands for any time of it, as for its clicks;
+// a video posted at the next day's first instant is not of that day.
+TEST_F(money, a_code_sale_dated_by_its_day_alone_is_modelled_over_the_whole_day)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const id = std::to_string(id_of(offer));
+    auto const video = [](std::string const& title, std::string const& posted_at) {
+        return std::to_string(id_of(created(ll->api(
+            "POST", "/api/v1/videos", R"({"platform":"tiktok","title":")" + title + R"(","posted_at":")" + posted_at + R"("})"))));
+    };
+    auto const before = video("Friday", "2024-06-14T10:00:00Z");
+    auto const that_day = video("Monday morning", "2024-06-17T08:00:00Z");
+    video("Tuesday", "2024-06-18T00:00:00Z");
+    created(ll->api("POST", "/api/v1/promo-codes", R"({"code":"BIO24","offer_id":)" + id + "}"));
+    auto const imported = ll->api("POST", "/api/v1/conversions/import?offer_id=" + id,
+                                  "txid,amount,code,date\nDAY-1,100.00,BIO24,2024-06-17\n"
+                                  "DAY-2,100.00,BIO24,2024-06-17 07:00:00\nDAY-3,100.00,BIO24,2024-06-17 09:00:00\n");
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(txid || ':' || attribution || ':' || coalesce(video_id::text, '-'), ' ' "
+                                   "ORDER BY txid) FROM conversions WHERE offer_id = " + id),
+              "DAY-1:model:" + that_day + " DAY-2:model:" + before + " DAY-3:model:" + that_day);
+}
+
 // A reported offer's new sale without a commission (an empty cell, a postback without one) was
 // booked at 0.00 in silence; only a file without the column said so.
 TEST_F(money, a_reported_sale_without_a_commission_says_it_is_booked_at_zero)
