@@ -190,7 +190,8 @@ SELECT id, status, amount_minor, commission_minor, currency,
        to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), network_commission_minor,
        occurred_at_given, coalesce(click_id, ''), coalesce(code, ''),
        to_char(click_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       stated_commission_minor, stated_amount_minor, status_set_by_hand, commission_base, shop_stated_status
+       stated_commission_minor, stated_amount_minor, status_set_by_hand, commission_base, shop_stated_status,
+       source
 FROM conversions
 WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 )sql";
@@ -790,9 +791,15 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // by k_update, since a redated sale is never "unchanged").
     auto const latest_click = !redated && !row[14].is_null() ? row[14].as<std::string>()
                                                              : latest_click_for(tx, found_by, at, settings.time_zone);
+    // A sale attributed by its code at its arrival (the postback's time) was credited to the code's
+    // video, or the video modelled, at that time, which is not the sale's: given its real time, it
+    // is attributed again at it (a November sale went to a video posted in December, and a code
+    // valid only since kept a sale made before). A click's time is its own: a click keeps it.
+    bool const by_code_at_arrival = redated && row[20].as<std::string>() == "promo_code";
     std::optional<attribution> found;
-    if (row[8].as<std::string>() == "none" && (!found_by.click_id.empty() || !found_by.code.empty())) {
-        if (auto a = attribute(tx, o, found_by, at, latest_click, settings); a.method != "none") {
+    if ((row[8].as<std::string>() == "none" && (!found_by.click_id.empty() || !found_by.code.empty())) ||
+        by_code_at_arrival) {
+        if (auto a = attribute(tx, o, found_by, at, latest_click, settings); a.method != "none" || by_code_at_arrival) {
             if (a.code.empty())
                 a.code = found_by.code;
             found = std::move(a);

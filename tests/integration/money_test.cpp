@@ -693,6 +693,50 @@ TEST_F(money, a_code_sale_dated_by_its_day_alone_is_modelled_over_the_whole_day)
               "DAY-1:model:" + that_day + " DAY-2:model:" + before + " DAY-3:model:" + that_day);
 }
 
+// Hostile probe 5, P5-2: a code sale first booked by a postback without a time was attributed at
+// its arrival; the network's report then gave its real time, and the sale kept the video
+// modelled at the arrival (a sale of March credited to a video posted today), and a code valid
+// only since today kept a sale made before it. Given its real time, it is attributed again at it.
+TEST_F(money, a_code_sale_given_its_real_time_is_attributed_again_at_it)
+{
+    auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
+    auto const id = std::to_string(id_of(offer));
+    auto const video = [](std::string const& title, std::string const& posted_at) {
+        return std::to_string(id_of(created(ll->api(
+            "POST", "/api/v1/videos", R"({"platform":"tiktok","title":")" + title + R"(","posted_at":")" + posted_at + R"("})"))));
+    };
+    auto const ago = [](char const* interval) {
+        return ll->db().query_value(std::string("SELECT to_char((now() - interval '") + interval +
+                                    R"(') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))");
+    };
+    auto const march = video("March", "2025-03-19T10:00:00Z");
+    auto const today = video("Today", ago("10 minutes"));
+    created(ll->api("POST", "/api/v1/promo-codes", R"({"code":"REALBIO","offer_id":)" + id + "}"));
+    created(ll->api("POST", "/api/v1/promo-codes",
+                    R"({"code":"REALNEW","offer_id":)" + id + R"(,"video_id":)" + today + R"(,"valid_from":")" +
+                        ago("1 hour") + R"("})"));
+    auto const attributed = [&](std::string const& txid) {
+        return ll->db().query_value("SELECT attribution || ':' || coalesce(video_id::text, '-') || ':' || "
+                                    "coalesce(promo_code_id::text, '-') || ':' || coalesce(code, '-') "
+                                    "FROM conversions WHERE offer_id = " + id + " AND txid = '" + txid + "'");
+    };
+    EXPECT_EQ(send(ll->port(), {"GET", postback(offer, "", "REAL-1", "100.00", "approved", "&code=REALBIO"), "", {}}).status, 200);
+    EXPECT_EQ(send(ll->port(), {"GET", postback(offer, "", "REAL-2", "100.00", "approved", "&code=REALNEW"), "", {}}).status, 200);
+    // Modelled at the arrival: today's video, or another test's posted since.
+    EXPECT_EQ(attributed("REAL-1").substr(0, 6), "model:");
+    EXPECT_NE(attributed("REAL-1").substr(0, 7 + march.size()), "model:" + march + ":");
+    EXPECT_EQ(attributed("REAL-2").substr(0, 5 + today.size()), "code:" + today);
+
+    auto const report = ll->api("POST", "/api/v1/conversions/import?offer_id=" + id,
+                                "txid,amount,date\nREAL-1,100.00,2025-03-20T12:00:00Z\nREAL-2,100.00,2025-03-20T12:00:00Z\n");
+    ASSERT_EQ(report.status, 200) << report.body;
+    auto const bio_code = ll->db().query_value("SELECT id FROM promo_codes WHERE code = 'REALBIO'");
+    EXPECT_EQ(attributed("REAL-1"), "model:" + march + ":" + bio_code + ":REALBIO");
+    EXPECT_EQ(attributed("REAL-2"), "none:-:-:REALNEW") << "the code was not valid yet in March";
+    EXPECT_EQ(ll->db().query_value("SELECT source FROM conversions WHERE offer_id = " + id + " AND txid = 'REAL-2'"),
+              "unattributed");
+}
+
 // A reported offer's new sale without a commission (an empty cell, a postback without one) was
 // booked at 0.00 in silence; only a file without the column said so.
 TEST_F(money, a_reported_sale_without_a_commission_says_it_is_booked_at_zero)
