@@ -428,6 +428,53 @@ constexpr char const* k_copy_order_base = R"sql(
 UPDATE conversions SET order_subtotal_minor = $2, order_total_minor = $2 WHERE id = $1
 )sql";
 
+// The order bases kept with a booked sale; nothing while no shop delivery or refund reached it.
+struct booked_order_bases {
+    order_bases bases;
+    bool from_shop = false; // given by the shop's order delivery, not copied from the sale's amount
+};
+
+std::optional<booked_order_bases> order_bases_of_sale(pqxx::transaction_base& tx, std::int64_t id)
+{
+    auto const kept = tx.exec_params1(k_order_bases_of_sale, id);
+    if (kept[0].is_null() || kept[1].is_null())
+        return std::nullopt;
+    return booked_order_bases{{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()}, kept[2].as<bool>()};
+}
+
+// An order's base as the offer counts it (subtotal or total), the shop's refunds kept for it, and
+// what they leave of it (never below nothing).
+struct order_left {
+    std::int64_t base = 0;
+    std::int64_t refunded = 0;
+    std::int64_t left = 0;
+};
+
+std::int64_t counted_base(offer const& o, order_bases const& bases)
+{
+    return o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
+}
+
+order_left left_of_order(pqxx::transaction_base& tx, offer const& o, std::string const& txid,
+                         std::string const& currency, order_bases const& bases)
+{
+    order_left out;
+    out.base = counted_base(o, bases);
+    out.refunded = refunded_of_order(tx, o, txid, currency, bases);
+    out.left = std::max<std::int64_t>(0, out.base - std::min(out.base, out.refunded));
+    return out;
+}
+
+// The shop refunded the order in full; `kept` says what the sale is then ("is booked rejected at
+// 0.00"), `stated` the status the sender gave, which the sale does not take.
+sale_warning refunded_in_full(order_left const& order, std::string const& currency, std::string const& kept,
+                              std::string const& stated)
+{
+    return {"shop_refunds", "the shop refunded the order in full: " + money_text(order.base, currency) + " less " +
+                                money_text(order.refunded, currency) + " refunded; the sale " + kept + ", not " +
+                                stated + " (refunds recorded from the shop keep applying)"};
+}
+
 // What keep_shop_refunds did to a sale another door books.
 struct shop_refunds_kept {
     std::optional<sale_warning> said;
@@ -457,46 +504,40 @@ shop_refunds_kept keep_shop_refunds(pqxx::transaction_base& tx, offer const& o, 
     bool copy = true;
     if (id) {
         // Bases unknown: no shop delivery or refund reached the sale.
-        auto const kept = tx.exec_params1(k_order_bases_of_sale, *id);
-        if (kept[0].is_null() || kept[1].is_null())
+        auto const kept = order_bases_of_sale(tx, *id);
+        if (!kept)
             return {};
-        order_bases const stored{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
         // Bases no order delivery gave are what the sale was booked at when a refund came first. A
         // larger figure is the network's correction of the order, not a restatement: it becomes
         // the base, and the refunds are taken off it (50.00, 10.00 refunded, then approved at
         // 100.00: 90.00, not held at 40.00).
-        copy = !kept[2].as<bool>() &&
-               s.amount_minor > (o.commission_base == "total" ? stored.total_minor : stored.subtotal_minor);
+        copy = !kept->from_shop && s.amount_minor > counted_base(o, kept->bases);
         if (!copy)
-            bases = stored;
+            bases = kept->bases;
     }
-    auto const refunded = refunded_of_order(tx, o, s.txid, currency, bases);
-    if (refunded <= 0)
+    auto const order = left_of_order(tx, o, s.txid, currency, bases);
+    if (order.refunded <= 0)
         return {};
     shop_refunds_kept out;
     if (copy && id)
         tx.exec_params0(k_copy_order_base, *id, s.amount_minor);
     else if (copy)
         out.copied_base = s.amount_minor;
-    auto const base = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
-    auto const left = std::max<std::int64_t>(0, base - std::min(base, refunded));
     // Nothing left, and the network states 0.00 with a status other than rejected: that is no sale
     // either (a 0.00 approved sale counted as a conversion again, a fixed commission with it).
-    if (left == 0 && s.amount_minor == 0 && s.status && *s.status != "rejected") {
-        out.said = sale_warning{"shop_refunds", "the shop refunded the order in full: " + money_text(base, currency) +
-                                                    " less " + money_text(refunded, currency) + " refunded; the sale is " +
-                                                    "booked rejected at " + money_text(0, currency) + ", not " + *s.status +
-                                                    " (refunds recorded from the shop keep applying)"};
+    if (order.left == 0 && s.amount_minor == 0 && s.status && *s.status != "rejected") {
+        out.said = refunded_in_full(order, currency, "is booked rejected at " + money_text(0, currency), *s.status);
         s.status = "rejected";
         return out;
     }
-    if (s.amount_minor <= left)
+    if (s.amount_minor <= order.left)
         return out;
     auto const given = s.amount_minor;
-    s.amount_minor = left;
+    s.amount_minor = order.left;
     std::string text = "the amount " + money_text(given, currency) + " is more than the shop's figures leave of " +
-                       "the order: " + money_text(base, currency) + " less " + money_text(refunded, currency) +
-                       " refunded by the shop; the sale is booked at " + money_text(s.amount_minor, currency);
+                       "the order: " + money_text(order.base, currency) + " less " +
+                       money_text(order.refunded, currency) + " refunded by the shop; the sale is booked at " +
+                       money_text(s.amount_minor, currency);
     if (s.reported_commission_minor) {
         auto const stated = *s.reported_commission_minor;
         s.reported_commission_minor =
@@ -522,21 +563,17 @@ std::optional<sale_warning> keep_refund_in_full(pqxx::transaction_base& tx, offe
     auto const stored_status = booked[1].as<std::string>();
     if (!s.status || *s.status == "rejected" || *s.status == stored_status)
         return std::nullopt;
-    auto const kept = tx.exec_params1(k_order_bases_of_sale, booked[0].as<std::int64_t>());
-    if (kept[0].is_null() || kept[1].is_null())
+    auto const kept = order_bases_of_sale(tx, booked[0].as<std::int64_t>());
+    if (!kept)
         return std::nullopt;
-    order_bases const bases{kept[0].as<std::int64_t>(), kept[1].as<std::int64_t>()};
-    auto const base = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
-    auto const refunded = refunded_of_order(tx, o, s.txid, currency, bases);
-    if (refunded <= 0 || refunded < base)
+    auto const order = left_of_order(tx, o, s.txid, currency, kept->bases);
+    if (order.refunded <= 0 || order.refunded < order.base)
         return std::nullopt;
     auto const stated = *s.status;
     s.status = stored_status;
-    return sale_warning{"shop_refunds", "the shop refunded the order in full: " + money_text(base, currency) +
-                                            " less " + money_text(refunded, currency) + " refunded; the sale stays " +
-                                            stored_status + " at " +
-                                            money_text(booked[2].as<std::int64_t>(), currency) + ", not " + stated +
-                                            " (refunds recorded from the shop keep applying)"};
+    return refunded_in_full(order, currency,
+                            "stays " + stored_status + " at " + money_text(booked[2].as<std::int64_t>(), currency),
+                            stated);
 }
 
 } // namespace
