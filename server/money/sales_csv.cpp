@@ -174,11 +174,18 @@ sale sale_from_csv_row(csv_row const& row, offer const& o, booked_currency_looku
     s.currency = currency; // as for a postback: the amounts are read in it
     if (!currency_exponent(currency))
         throw http::bad_field("currency", "'" + s.currency + "' is not an ISO 4217 currency");
-    auto const amount = parse_written_amount(cell(row, "amount"), currency);
-    if (!amount || *amount < 0)
-        throw http::bad_field("amount", "'" + cell(row, "amount") + "' is not an amount in " + currency +
-                                            " (e.g. 19.99, without thousands separators)");
-    s.amount_minor = *amount;
+    if (cell(row, "amount").empty() && !cell(row, "status").empty() && cell(row, "commission").empty()) {
+        // A status alone (a network's report listing a reversal without its amount, "C1,,rejected"),
+        // as a status-only postback: it moves the booked sale's status and keeps its figures;
+        // record_sale refuses a txid not booked, naming the amount (the txid, for a rejection).
+        s.keeps_booked_amount = true;
+    } else {
+        auto const amount = parse_written_amount(cell(row, "amount"), currency);
+        if (!amount || *amount < 0)
+            throw http::bad_field("amount", "'" + cell(row, "amount") + "' is not an amount in " + currency +
+                                                " (e.g. 19.99, without thousands separators)");
+        s.amount_minor = *amount;
+    }
     if (auto const commission = cell(row, "commission"); !commission.empty()) {
         auto const minor = parse_written_amount(commission, currency);
         if (!minor || *minor < 0)

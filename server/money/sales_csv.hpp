@@ -36,8 +36,9 @@ struct parsed_csv {
 parsed_csv parse_sales_csv(std::string_view text);
 
 // One row as a sale of offer `o`. A row that names no currency is in the booked sale's
-// (`booked`, as for a postback), else in the offer's. Throws http_error 400 naming the column
-// at fault.
+// (`booked`, as for a postback), else in the offer's. A row with a status and neither an amount
+// nor a commission is a status alone (sale::keeps_booked_amount), as a status-only postback is.
+// Throws http_error 400 naming the column at fault.
 sale sale_from_csv_row(csv_row const& row, offer const& o, booked_currency_lookup const& booked = {});
 
 } // namespace linkledger::money

@@ -30,7 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             fuzz::expect_bookable(sale);
             expect(sale.via == "csv", "a CSV sale says so");
             auto const currency = sale.currency.empty() ? offer.currency : sale.currency;
-            fuzz::expect_amount_round_trip(row.fields.at("amount"), currency);
+            // A status alone has no amount cell to read back (a short row may have none at all).
+            if (auto const amount = row.fields.find("amount"); amount != row.fields.end())
+                fuzz::expect_amount_round_trip(amount->second, currency);
         } catch (http::http_error const& e) {
             expect(e.status == http::status::bad_request && !e.field.empty(), "a bad row names its column");
         }

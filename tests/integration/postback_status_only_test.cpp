@@ -201,6 +201,67 @@ TEST_F(postback_status_only, a_status_alone_for_a_txid_not_booked_is_refused_nam
     EXPECT_EQ(totals(offer), "1 1000 100 0");
 }
 
+// A network's report lists a reversal as its postback sends it, a status without an amount
+// ("C-1,,rejected"): the row moves the booked sale's status and keeps its figures, and a txid not
+// booked is the row's error the postback's 400 is. Before, the row was refused ("'' is not an
+// amount") and the reversed sale stayed counted while the postback saying the same was taken.
+TEST_F(postback_status_only, a_csv_row_with_a_status_and_no_amount_is_a_status_alone)
+{
+    auto const offer = make_offer();
+    EXPECT_EQ(result_of(postback(offer, "txid=C-1&amount=100.00&status=approved")), "created");
+    EXPECT_EQ(result_of(postback(offer, "txid=C-2&amount=30.00&status=approved")), "created");
+    EXPECT_EQ(result_of(postback(offer, "txid=C-3&amount=10.00")), "created");
+    EXPECT_EQ(totals(offer), "3 14000 1400 1300");
+
+    auto const imported = ll->api("POST", "/api/v1/conversions/import?offer_id=" + offer.id,
+                                  "txid,amount,status,commission\n"
+                                  "C-1,,rejected,\n"
+                                  "C-2,,paid,\n"
+                                  "U-1,,approved,\n"
+                                  "U-2,,rejected,\n"
+                                  "C-3,,,\n"
+                                  "C-3b,,approved,1.00\n");
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    auto const report = imported.json().as_object();
+    EXPECT_EQ(report.at("updated"), 2) << imported.body;
+    EXPECT_EQ(report.at("failed"), 4) << imported.body;
+    EXPECT_EQ(report.at("created"), 0) << imported.body;
+    auto const& rows = report.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 6u) << imported.body;
+    auto const row = [&](std::size_t i) {
+        auto const& r = rows[i].as_object();
+        auto text = std::string(r.at("result").as_string());
+        if (r.contains("field"))
+            text += " " + std::string(r.at("field").as_string()) + ": " + std::string(r.at("message").as_string());
+        return text;
+    };
+    EXPECT_EQ(row(0), "updated");
+    EXPECT_EQ(row(1), "updated");
+    // As the postback's 400s: nothing to book, the amount is missing; nothing to reverse, the txid.
+    EXPECT_EQ(row(2), "error amount: amount is required (in major units, e.g. 19.99): txid U-1 is not booked yet, "
+                      "and a status alone only updates a booked sale");
+    EXPECT_EQ(row(3), "error txid: txid U-2 is not known for this offer: a rejection without an amount has nothing "
+                      "to reverse");
+    // No status either, or a commission without its amount: still refused, naming the amount.
+    EXPECT_EQ(row(4).substr(0, 13), "error amount:") << row(4);
+    EXPECT_EQ(row(5).substr(0, 13), "error amount:") << row(5);
+
+    EXPECT_EQ(booked(offer, "C-1"), "10000/1000/rejected");
+    EXPECT_EQ(booked(offer, "C-2"), "3000/300/paid");
+    EXPECT_EQ(booked(offer, "C-3"), "1000/100/pending");
+    EXPECT_EQ(ll->db().query_value("SELECT string_agg(currency, ',') FROM conversions WHERE offer_id = " + offer.id),
+              "EUR,EUR,EUR");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "3");
+    EXPECT_EQ(totals(offer), "2 4000 400 300");
+
+    // Said again, it changes nothing, and the summary counts it so.
+    auto const again =
+        ll->api("POST", "/api/v1/conversions/import?offer_id=" + offer.id, "txid,amount,status\nC-1,,rejected\n");
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json().at("unchanged"), 1) << again.body;
+    EXPECT_EQ(booked(offer, "C-1"), "10000/1000/rejected");
+}
+
 // A status the creator set by hand (PATCH) meets a network's status alone as it meets one with an
 // amount: the same status leaves it the creator's, another one is the network's (audited when it
 // moves the sale back), and the booked figures stay.
