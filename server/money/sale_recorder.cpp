@@ -382,14 +382,22 @@ std::string rule_text(commission_rule const& rule, std::string const& currency)
 // Ids that differ only in case or leading zeros ("ord-77" and "ORD-77", "000123" and the "123" a
 // spreadsheet makes of it) may be two orders, so both are booked; but the creator is told, since
 // they are more often one sale spelt by two senders (migrations/0027).
-std::optional<sale_warning> txid_twin_warning(pqxx::transaction_base& tx, std::int64_t offer_id, std::string const& txid)
+std::optional<std::string> txid_twin(pqxx::transaction_base& tx, std::int64_t offer_id, std::string const& txid)
 {
     auto const twin = tx.exec_params("SELECT txid FROM conversions WHERE offer_id = $1 AND "
                                      "lower(ltrim(txid, '0')) = lower(ltrim($2, '0')) AND txid <> $2 ORDER BY id LIMIT 1",
                                      offer_id, txid);
     if (twin.empty())
         return std::nullopt;
-    return sale_warning{"txid", "txid " + txid + " differs from the booked sale " + twin[0][0].as<std::string>() +
+    return twin[0][0].as<std::string>();
+}
+
+std::optional<sale_warning> txid_twin_warning(pqxx::transaction_base& tx, std::int64_t offer_id, std::string const& txid)
+{
+    auto const twin = txid_twin(tx, offer_id, txid);
+    if (!twin)
+        return std::nullopt;
+    return sale_warning{"txid", "txid " + txid + " differs from the booked sale " + *twin +
                                     " only in case or leading zeros: it is booked as another sale; if the two are "
                                     "one sale, reject one of them (PATCH its status)"};
 }
@@ -595,17 +603,25 @@ std::optional<std::string> bookable_txid(std::string_view txid)
     return key;
 }
 
-// A status alone (sale::keeps_booked_amount) for a txid the offer has no sale of.
-http::http_error no_sale_to_update(sale const& s)
+// A status alone (sale::keeps_booked_amount) for a txid the offer has no sale of. A booked sale
+// whose txid differs only in case or leading zeros ("00123" for the "123" a spreadsheet made of
+// it) is most likely the one meant: named, as a new sale's answer names it (txid_twin_warning), so
+// the sender can resend the txid as booked; nothing is booked or changed.
+http::http_error no_sale_to_update(pqxx::transaction_base& tx, std::int64_t offer_id, sale const& s)
 {
+    auto const twin = txid_twin(tx, offer_id, s.txid);
+    auto const named = twin ? " (the booked sale " + *twin +
+                                  " differs from it only in case or leading zeros: if it is that sale, send its txid "
+                                  "as booked)"
+                            : std::string();
     if (s.status == "rejected")
         return http::bad_field("txid",
                                "txid " + s.txid + " is not known for this offer: a rejection without an amount has "
-                                                  "nothing to reverse",
+                                                  "nothing to reverse" + named,
                                "unknown_txid");
     return http::bad_field("amount",
                            "amount is required (in major units, e.g. 19.99): txid " + s.txid +
-                               " is not booked yet, and a status alone only updates a booked sale",
+                               " is not booked yet, and a status alone only updates a booked sale" + named,
                            "required");
 }
 
@@ -653,7 +669,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     auto const existing = tx.exec_params(k_existing, o.id, s.txid);
     if (s.keeps_booked_amount) {
         if (existing.empty())
-            throw no_sale_to_update(s);
+            throw no_sale_to_update(tx, o.id, s);
         // Read as the booked figure (never as a figure the sender stated) by the checks below.
         s.amount_minor = existing[0][2].as<std::int64_t>();
     }

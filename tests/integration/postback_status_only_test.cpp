@@ -201,6 +201,39 @@ TEST_F(postback_status_only, a_status_alone_for_a_txid_not_booked_is_refused_nam
     EXPECT_EQ(totals(offer), "1 1000 100 0");
 }
 
+// A status alone for "123" when the sale is booked as "00123" (a spreadsheet dropped its zeros) or
+// "ORD-77" as "ord-77": still refused, nothing booked or changed, but the answer names the booked
+// sale, as a new sale's answer does for such a twin. Before, it said only that 123 is unknown.
+TEST_F(postback_status_only, a_status_alone_for_a_txid_twin_names_the_booked_sale)
+{
+    auto const offer = make_offer();
+    EXPECT_EQ(result_of(postback(offer, "txid=00123&amount=50.00&status=approved")), "created");
+    EXPECT_EQ(result_of(postback(offer, "txid=ord-77&amount=20.00&status=pending")), "created");
+
+    auto const reversal = postback(offer, "txid=123&status=rejected");
+    expect_refused(reversal, "txid", "unknown_txid");
+    EXPECT_EQ(std::string(reversal.json().at("error").at("message").as_string()),
+              "txid 123 is not known for this offer: a rejection without an amount has nothing to reverse (the "
+              "booked sale 00123 differs from it only in case or leading zeros: if it is that sale, send its txid "
+              "as booked)")
+        << reversal.body;
+    auto const approval = postback(offer, "txid=ORD-77&status=approved");
+    expect_refused(approval, "amount", "required");
+    EXPECT_NE(approval.body.find("txid ORD-77 is not booked yet, and a status alone only updates a booked sale (the "
+                                 "booked sale ord-77 differs from it only in case or leading zeros"),
+              std::string::npos)
+        << approval.body;
+    // A txid with no twin is refused as before, naming none.
+    auto const unknown = postback(offer, "txid=124&status=rejected");
+    expect_refused(unknown, "txid", "unknown_txid");
+    EXPECT_EQ(unknown.body.find("booked sale"), std::string::npos) << unknown.body;
+
+    EXPECT_EQ(booked(offer, "00123"), "5000/500/approved");
+    EXPECT_EQ(booked(offer, "ord-77"), "2000/200/pending");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "2");
+    EXPECT_EQ(totals(offer), "2 7000 700 500");
+}
+
 // A network's report lists a reversal as its postback sends it, a status without an amount
 // ("C-1,,rejected"): the row moves the booked sale's status and keeps its figures, and a txid not
 // booked is the row's error the postback's 400 is. Before, the row was refused ("'' is not an
