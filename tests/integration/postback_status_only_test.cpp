@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
+#include <pqxx/pqxx>
 
+#include <chrono>
+#include <future>
 #include <string>
 
 using namespace linkledger::testing;
@@ -232,6 +235,40 @@ TEST_F(postback_status_only, a_status_alone_for_a_txid_twin_names_the_booked_sal
     EXPECT_EQ(booked(offer, "ord-77"), "2000/200/pending");
     EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversions WHERE offer_id = " + offer.id), "2");
     EXPECT_EQ(totals(offer), "2 7000 700 500");
+}
+
+// A network's status alone that arrives while the sale's first postback is still in its
+// transaction waits for that booking (it takes the sale's lock, order_lock.hpp, before it reads
+// the sale or its currency) and then applies: answered 400 "not booked yet" it would be lost
+// unless the network retried. The first booking is held here as it holds it: the sale's lock
+// taken, its row inserted, not committed (in USD, so the currency is read after the wait too).
+TEST_F(postback_status_only, a_status_alone_waits_for_the_first_booking_of_its_sale)
+{
+    auto const offer = make_offer();
+    // Declared before the booking held, so that a failure ends that transaction (and the wait on
+    // its lock) before the status alone's answer is waited for.
+    std::future<http_reply> status_alone;
+    pqxx::connection other(ll->db().url());
+    pqxx::work first(other);
+    first.exec_params("SELECT pg_advisory_xact_lock_shared(1281, hashtext($1::text))", offer.id);
+    first.exec_params("SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2, 0))", offer.id, "W-1");
+    first.exec_params("INSERT INTO conversions (offer_id, txid, status, amount_minor, commission_minor, currency, "
+                      "source, attribution, via, occurred_at) VALUES ($1, 'W-1', 'pending', 10000, 1000, 'USD', "
+                      "'direct', 'none', 'postback', now())",
+                      offer.id);
+    status_alone = std::async(std::launch::async, [&] { return postback(offer, "txid=W-1&status=approved"); });
+    // Committed only once the status alone waits on the sale's lock: had it not taken the lock, it
+    // would have been answered (400) by now and never wait.
+    EXPECT_EQ(ll->db().wait_for_value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND "
+                                      "database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                                      "1", std::chrono::seconds(30)),
+              "1");
+    first.commit();
+    auto const reply = status_alone.get();
+    EXPECT_EQ(result_of(reply), "updated") << reply.body;
+    EXPECT_EQ(booked(offer, "W-1"), "10000/1000/approved");
+    EXPECT_EQ(ll->db().query_value("SELECT currency FROM conversions WHERE txid = 'W-1' AND offer_id = " + offer.id),
+              "USD");
 }
 
 // A network's report lists a reversal as its postback sends it, a status without an amount
