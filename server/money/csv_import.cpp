@@ -127,8 +127,8 @@ boost::json::object import_sales(pqxx::dbtransaction& tx, std::int64_t offer_id,
     if (rows_warned["shop_refunds"] > 0)
         warnings.emplace_back(on_rows("shop_refunds") +
                               " the amount is more than the shop's figures leave of the order after the refunds the "
-                              "shop recorded: each sale is booked at what they leave; those rows' warnings give the "
-                              "figures");
+                              "shop recorded: each sale is booked at what they leave, or, where they leave nothing, "
+                              "stays rejected whatever status the row gives; those rows' warnings give the figures");
     boost::json::object report{{"offer_id", offer_id},
                                {"unknown_columns", std::move(unknown)},
                                {"warnings", std::move(warnings)},

@@ -1527,6 +1527,35 @@ TEST_F(shop_refunds, a_status_alone_keeps_the_amount_the_shops_refunds_left)
     }
 }
 
+// A network's report row with a status alone (approved) for a sale the shop refunded in full
+// keeps it rejected, as the postback does, and the file's warning says so. Before, the file's
+// warning said only "each sale is booked at what they leave" for a row with no amount at all (and
+// for a 0.00 approval booked rejected).
+TEST_F(shop_refunds, a_report_row_with_a_status_alone_does_not_revive_a_sale_refunded_in_full)
+{
+    auto const offer = make_offer("EUR");
+    ASSERT_EQ(postback(offer, "txid=1961&amount=100.00&status=approved").status, 200);
+    ASSERT_EQ(postback(offer, "txid=1962&amount=100.00&status=approved").status, 200);
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3961", "1961", "100.00"))), "updated");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3962", "1962", "40.00"))), "updated");
+    auto const imported = ll->api("POST", "/api/v1/conversions/import?offer_id=" + offer.id,
+                                  "txid,amount,status\n1961,,approved\n1962,100.00,approved\n");
+    ASSERT_EQ(imported.status, 200) << imported.body;
+    auto const report = imported.json().as_object();
+    EXPECT_EQ(report.at("unchanged"), 2) << imported.body;
+    auto const& rows = report.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 2u) << imported.body;
+    EXPECT_EQ(boost::json::serialize(rows[0].at("warnings")),
+              R"w(["the shop refunded the order in full: 100.00 EUR less 100.00 EUR refunded; the sale stays )w"
+              R"w(rejected at 0.00 EUR, not approved (refunds recorded from the shop keep applying)"])w");
+    EXPECT_EQ(boost::json::serialize(report.at("warnings")),
+              R"w(["on 2 rows the amount is more than the shop's figures leave of the order after the refunds the )w"
+              R"w(shop recorded: each sale is booked at what they leave, or, where they leave nothing, stays )w"
+              R"w(rejected whatever status the row gives; those rows' warnings give the figures"])w");
+    EXPECT_EQ(booked(offer, "1961"), "0/0/rejected");
+    EXPECT_EQ(booked(offer, "1962"), "6000/600/approved");
+}
+
 // A sale the shop refunded in full is booked 0.00 and rejected; the network's status alone
 // (approved, paid) does not revive it, whether the refund came after the sale or before it, and
 // the answer says why. Before, it moved to approved at 0.00, a conversion again, and a fixed
