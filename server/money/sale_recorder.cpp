@@ -377,8 +377,6 @@ std::string rule_text(commission_rule const& rule, std::string const& currency)
     return rule.type;
 }
 
-// Said to the network's door (the postback's answer, the import's row) when its figure is not the
-// one the sale counts: an offer that computes its own commission keeps ours and shows both.
 // Ids that differ only in case or leading zeros ("ord-77" and "ORD-77", "000123" and the "123" a
 // spreadsheet makes of it) may be two orders, so both are booked; but the creator is told, since
 // they are more often one sale spelt by two senders (migrations/0027).
@@ -402,6 +400,8 @@ std::optional<sale_warning> txid_twin_warning(pqxx::transaction_base& tx, std::i
                                     "one sale, reject one of them (PATCH its status)"};
 }
 
+// Said to the network's door (the postback's answer, the import's row) when its figure is not the
+// one the sale counts: an offer that computes its own commission keeps ours and shows both.
 std::vector<sale_warning> commission_warnings(std::optional<std::int64_t> network, std::int64_t booked,
                                               commission_rule const& rule, std::string const& currency)
 {
