@@ -3,6 +3,7 @@
 #include "logging/logging.hpp"
 #include "logging/thread_name.hpp"
 #include "money/idempotency_store.hpp"
+#include "money/sale_recorder.hpp"
 
 #include <pqxx/pqxx>
 
@@ -71,7 +72,7 @@ std::pair<int, int> late_click_sweeper::sweep(pqxx::connection& conn)
     // Nearly always nothing waits: one probe of a partial index, and done.
     if (tx.exec("SELECT 1 FROM conversions WHERE attribution = 'pending' LIMIT 1").empty())
         return {0, 0};
-    auto const attributed = tx.exec1(k_attribute_stored)[0].as<int>();
+    auto const attributed = tx.exec1(k_attribute_stored)[0].as<int>() + attribute_given_up_by_code(tx);
     auto const given_up = tx.exec1(k_give_up)[0].as<int>();
     tx.commit();
     return {attributed, given_up};

@@ -141,6 +141,16 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
             return a;
         }
     }
+    // A click of ours not stored yet came before the sale, and before the code typed at checkout:
+    // the sale waits for it (the code attributes it if the click never comes). Taken by the code
+    // at once, every sale naming both that beat its click went to the code's video (5 of 5 right
+    // after their taps, all of a PostgreSQL outage's backlog).
+    if (!s.click_id.empty() && !click_stored &&
+        may_be_a_late_click(tx, s.click_id, occurred_at, latest_click, o.attribution_window_days)) {
+        a.method = "pending";
+        a.source = "pending";
+        return a;
+    }
     if (!s.code.empty()) {
         auto const rows = tx.exec_params(k_find_code, s.code, o.id, occurred_at, latest_click);
         if (!rows.empty()) {
@@ -159,11 +169,6 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
             }
             return a;
         }
-    }
-    if (!s.click_id.empty() && !click_stored &&
-        may_be_a_late_click(tx, s.click_id, occurred_at, latest_click, o.attribution_window_days)) {
-        a.method = "pending";
-        a.source = "pending";
     }
     return a;
 }
@@ -948,6 +953,43 @@ std::optional<sale_outcome> change_status(pqxx::transaction_base& tx, std::int64
     tx.exec_params0("UPDATE conversions SET status = $2, status_set_by_hand = true, updated_at = now() WHERE id = $1",
                     conversion_id, status);
     return sale_outcome{conversion_id, "updated", load_conversion(tx, conversion_id), {}};
+}
+
+constexpr char const* k_given_up_with_code = R"sql(
+SELECT c.id, c.offer_id, o.attribution_window_days, c.code,
+       to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(coalesce(c.click_until, c.occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       coalesce(c.model_hours, 72)
+FROM conversions c JOIN offers o ON o.id = c.offer_id
+WHERE c.attribution = 'pending' AND c.attribution_deadline <= now() AND c.code IS NOT NULL
+FOR UPDATE OF c
+)sql";
+
+constexpr char const* k_attribute_by_code = R"sql(
+UPDATE conversions SET attribution = $2, source = $3, link_id = $4, video_id = $5, promo_code_id = $6,
+                       code = $7, attribution_deadline = NULL, updated_at = now()
+WHERE id = $1
+)sql";
+
+int attribute_given_up_by_code(pqxx::transaction_base& tx)
+{
+    int attributed = 0;
+    for (auto const& row : tx.exec(k_given_up_with_code)) {
+        offer o;
+        o.id = row[1].as<std::int64_t>();
+        o.attribution_window_days = row[2].as<int>();
+        sale s;
+        s.code = row[3].as<std::string>();
+        attribution_settings settings;
+        settings.model_hours = row[6].as<int>();
+        auto const a = attribute(tx, o, s, row[4].as<std::string>(), row[5].as<std::string>(), settings);
+        if (a.method == "none")
+            continue; // given up by the sweep, as one without a code
+        tx.exec_params0(k_attribute_by_code, row[0].as<std::int64_t>(), a.method, a.source, a.link_id, a.video_id,
+                        a.promo_code_id, a.code);
+        ++attributed;
+    }
+    return attributed;
 }
 
 } // namespace linkledger::money

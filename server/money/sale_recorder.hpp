@@ -150,6 +150,12 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
 std::optional<sale_outcome> change_status(pqxx::transaction_base& tx, std::int64_t conversion_id,
                                           std::string const& status);
 
+// Sales waiting for their click (attribution "pending") past their deadline that name a code:
+// attributed by the code, as a sale sent without its click is (a sale naming both waits for its
+// click, which came first). Run before the late-click sweep gives the rest up; returns how many
+// the code attributed.
+int attribute_given_up_by_code(pqxx::transaction_base& tx);
+
 // The conversion as the API shows it.
 boost::json::object load_conversion(pqxx::transaction_base& tx, std::int64_t id);
 

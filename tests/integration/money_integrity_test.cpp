@@ -184,6 +184,57 @@ TEST(money_integrity_deadline, a_sale_whose_click_never_comes_is_unattributed_af
     EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.unattributed'"), "1");
 }
 
+// Hostile probe 5, P5-4: a sale naming its click and a code went to the code's video at once when
+// it beat its click (right after the tap, or a PostgreSQL outage's backlog), and to the link's a
+// second later: the click came first, and the sale now waits for it.
+TEST_F(money_integrity, a_sale_naming_a_code_and_a_click_not_stored_yet_waits_for_the_click)
+{
+    auto const offer = make_offer(*ll);
+    auto const link_video = video_link(*ll, offer, "late-code");
+    auto const code_video = json_of(ll->api("POST", "/api/v1/videos",
+                                            R"({"platform":"tiktok","title":"Code read out","posted_at":"2026-11-21T18:00:00Z"})"),
+                                    201);
+    json_of(ll->api("POST", "/api/v1/promo-codes",
+                    R"({"code":"LATECODE","offer_id":)" + std::to_string(offer.id) + R"(,"video_id":)" +
+                        std::to_string(id_of(code_video)) + "}"),
+            201);
+    clicks_locked lock(ll->db().url());
+    auto const click_id = tap(ll->port(), "late-code");
+    auto const first =
+        json_of(postback(ll->port(), offer, "txid=LATE-CODE-1&amount=50.00&code=LATECODE&click_id=" + click_id), 200);
+    EXPECT_EQ(first.at("conversion").at("attribution").as_string(), "pending");
+    lock.release();
+    EXPECT_EQ(ll->db().wait_for_value("SELECT attribution || '/' || video_id || '/' || code FROM conversions "
+                                      "WHERE txid = 'LATE-CODE-1'",
+                                      "click/" + link_video + "/LATECODE"),
+              "click/" + link_video + "/LATECODE");
+}
+
+// The click never comes: past the deadline, the code attributes the sale, as one sent without
+// the click (a sale naming a click and no code is unattributed, as before).
+TEST(money_integrity_deadline, a_sale_whose_click_never_comes_falls_back_to_its_code)
+{
+    instance ll("late_deadline_code", {{"LINKLEDGER_LATE_CLICK_SECONDS", "2"}});
+    auto const offer = make_offer(ll);
+    auto const video = json_of(ll.api("POST", "/api/v1/videos",
+                                      R"({"platform":"tiktok","title":"Code read out","posted_at":"2026-11-21T18:00:00Z"})"),
+                               201);
+    json_of(ll.api("POST", "/api/v1/promo-codes",
+                   R"({"code":"NEVERCODE","offer_id":)" + std::to_string(offer.id) + R"(,"video_id":)" +
+                       std::to_string(id_of(video)) + "}"),
+            201);
+    auto const first = json_of(postback(ll.port(), offer, "txid=NEVER-CODE-1&amount=9.99&code=nevercode&click_id=" +
+                                                             linkledger::clicks::new_click_id()),
+                               200);
+    EXPECT_EQ(first.at("conversion").at("attribution").as_string(), "pending");
+    auto const expected = "code/promo_code/" + std::to_string(id_of(video)) + "/NEVERCODE";
+    EXPECT_EQ(ll.db().wait_for_value("SELECT attribution || '/' || source || '/' || video_id || '/' || code "
+                                     "FROM conversions WHERE txid = 'NEVER-CODE-1'",
+                                     expected, 15s),
+              expected);
+    EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.unattributed'"), "0");
+}
+
 TEST_F(money_integrity, a_paid_sale_stays_paid_through_status_less_repeats_and_a_status_less_import)
 {
     auto const offer = make_offer(*ll);
