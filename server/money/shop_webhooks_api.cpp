@@ -88,21 +88,27 @@ FROM conversions WHERE offer_id = $1 AND txid = $2 FOR UPDATE
 // larger than it stands at now: a network lowers a sale to its net figure once the shop refunds,
 // and a refund delivered after that was taken off the net figure again (100.00, restated 60.00,
 // refund of 40.00: 20.00). A larger figure now is the network's correction of the order, and
-// stays the base (50.00, refund of 10.00, corrected to 100.00: 90.00). Returns the base kept and
-// the amount booked now, when it kept one.
+// stays the base (50.00, refund of 10.00, corrected to 100.00: 90.00). A base copied so (never
+// one an order delivery gave) is raised by a refund made earlier and delivered later than
+// another: the refund made after the lowering, delivered first, had copied the lowered figure
+// (60.00 less both refunds: 10.00, where the order less them is 50.00). Returns the sale's amount
+// when the refund was made, when it is more than the base had been, and the amount booked now.
 constexpr char const* k_keep_base_once = R"sql(
 WITH sale AS (
     SELECT c.amount_minor AS now_minor,
-           GREATEST(c.amount_minor, (SELECT h.amount_minor FROM conversion_amounts h
-                                     WHERE h.conversion_id = c.id AND h.since <= linkledger_time_or_null($2)
-                                     ORDER BY h.since DESC, h.id DESC LIMIT 1)) AS base_minor
+           (SELECT h.amount_minor FROM conversion_amounts h
+            WHERE h.conversion_id = c.id AND h.since <= linkledger_time_or_null($2)
+            ORDER BY h.since DESC, h.id DESC LIMIT 1) AS then_minor,
+           c.order_subtotal_minor AS subtotal_before, c.order_total_minor AS total_before
     FROM conversions c WHERE c.id = $1
 )
-UPDATE conversions SET order_subtotal_minor = COALESCE(order_subtotal_minor, sale.base_minor),
-                       order_total_minor = COALESCE(order_total_minor, sale.base_minor)
+UPDATE conversions SET order_subtotal_minor = GREATEST(COALESCE(order_subtotal_minor, sale.now_minor), sale.then_minor),
+                       order_total_minor = GREATEST(COALESCE(order_total_minor, sale.now_minor), sale.then_minor)
 FROM sale
-WHERE id = $1 AND (order_subtotal_minor IS NULL OR order_total_minor IS NULL)
-RETURNING sale.base_minor, sale.now_minor
+WHERE id = $1 AND NOT order_bases_from_shop
+  AND (order_subtotal_minor IS NULL OR order_total_minor IS NULL
+       OR sale.then_minor > order_subtotal_minor OR sale.then_minor > order_total_minor)
+RETURNING sale.then_minor, sale.now_minor
 )sql";
 
 constexpr char const* k_keep_order_bases = R"sql(
@@ -213,11 +219,12 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
     auto const currency = row[2].as<std::string>();
     boost::json::array warnings;
     auto const base_kept = tx.exec_params(k_keep_base_once, id, refund_time(refund));
-    if (!base_kept.empty() && base_kept[0][0].as<std::int64_t>() != base_kept[0][1].as<std::int64_t>())
+    if (!base_kept.empty() && !base_kept[0][0].is_null() &&
+        base_kept[0][0].as<std::int64_t>() > base_kept[0][1].as<std::int64_t>())
         warnings.emplace_back("the shop made this refund on " + refund.created_at + ", when the sale stood at " +
-                              money_text(base_kept[0][0].as<std::int64_t>(), currency) +
-                              "; a network lowered it to " + money_text(base_kept[0][1].as<std::int64_t>(), currency) +
-                              " since: the refund is taken off the order as it stood, not off that figure again");
+                              money_text(base_kept[0][0].as<std::int64_t>(), currency) + " (" +
+                              money_text(base_kept[0][1].as<std::int64_t>(), currency) +
+                              " now): the refunds are taken off the order as it stood, not off a figure lowered since");
     auto const kept_in = keep_refund(tx, o, refund, currency);
     if (kept_in != currency)
         return {{"result", "recorded"}, {"reason", not_counted_reason(kept_in, currency)},

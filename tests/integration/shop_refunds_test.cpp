@@ -1348,8 +1348,8 @@ TEST_F(shop_refunds, a_refund_delivered_after_the_network_netted_it_is_not_taken
     EXPECT_EQ(result_of(reply), "unchanged");
     EXPECT_EQ(booked(offer, "1421"), "6000/600/approved");
     EXPECT_EQ(warnings_of(reply), "the shop made this refund on " + refunded_at +
-                                      ", when the sale stood at 100.00 EUR; a network lowered it to 60.00 EUR since: "
-                                      "the refund is taken off the order as it stood, not off that figure again;");
+                                      ", when the sale stood at 100.00 EUR (60.00 EUR now): the refunds are taken off "
+                                      "the order as it stood, not off a figure lowered since;");
     // The order's base is kept: a second refund comes off 100.00 less both.
     EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3422", "1421", "10.00", shop_time_now()))), "updated");
     EXPECT_EQ(booked(offer, "1421"), "5000/500/approved");
@@ -1374,6 +1374,20 @@ TEST_F(shop_refunds, a_refund_delivered_after_the_network_netted_it_is_not_taken
     EXPECT_EQ(postback(offer, "txid=1424&amount=100.00").status, 200);
     EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3425", "1424", "100.00", shop_time_now()))), "updated");
     EXPECT_EQ(booked(offer, "1424"), "0/0/rejected");
+
+    // Two refunds delivered in the other order (the first one's delivery failed and Shopify retried
+    // it later): the one made after the lowering copies the lowered figure, and the one made
+    // before raises the base to the order as it stood: 100.00 less both, not 60.00 less both.
+    EXPECT_EQ(postback(offer, "txid=1426&amount=100.00&status=approved").status, 200);
+    auto const first_made = shop_time_now();
+    EXPECT_EQ(postback(offer, "txid=1426&amount=60.00").status, 200);
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3427", "1426", "10.00", shop_time_now()))), "updated");
+    EXPECT_EQ(booked(offer, "1426"), "5000/500/approved");
+    reply = shopify(offer, "refunds/create", refund("3428", "1426", "40.00", first_made));
+    EXPECT_EQ(result_of(reply), "unchanged");
+    EXPECT_EQ(booked(offer, "1426"), "5000/500/approved");
+    EXPECT_NE(warnings_of(reply).find("when the sale stood at 100.00 EUR (50.00 EUR now)"), std::string::npos)
+        << reply.body;
 
     // A created_at PostgreSQL cannot read is no time: the refund comes off the sale as it stands.
     EXPECT_EQ(postback(offer, "txid=1425&amount=100.00&status=approved").status, 200);
