@@ -64,19 +64,20 @@ WHERE lower(code) = lower($1) AND offer_id = $2
 )sql";
 
 // The documented model: the latest video posted before the moment, within the model window.
-// $3: the moment is the end of a day given alone (the next day's first instant), which a video
-// posted then (a posting date typed alone) is not before.
+// A day given alone is any moment of it: a video posted before its end ($3, the next day's first
+// instant, which a video posted then, a posting date typed alone, is not before) and within the
+// window before its start ($1).
 constexpr char const* k_model_video = R"sql(
 SELECT id FROM videos
-WHERE (posted_at < $1::timestamptz OR (posted_at = $1::timestamptz AND NOT $3))
+WHERE (posted_at < $3::timestamptz OR (posted_at = $3::timestamptz AND $3::timestamptz = $1::timestamptz))
   AND posted_at > $1::timestamptz - make_interval(hours => $2)
 ORDER BY posted_at DESC, id DESC LIMIT 1
 )sql";
 
 std::optional<std::int64_t> modelled_video(pqxx::transaction_base& tx, std::string const& at, int hours,
-                                           bool day_end = false)
+                                           std::optional<std::string> const& day_end = std::nullopt)
 {
-    auto const rows = tx.exec_params(k_model_video, at, hours, day_end);
+    auto const rows = tx.exec_params(k_model_video, at, hours, day_end.value_or(at));
     if (rows.empty())
         return std::nullopt;
     return rows[0][0].as<std::int64_t>();
@@ -163,7 +164,7 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
             if (!a.video_id) {
                 // A day given alone stands for any time of it, as for its clicks: modelled at its
                 // first instant, a video posted that day never got the day's code sales.
-                a.video_id = modelled_video(tx, latest_click, settings.model_hours, latest_click != occurred_at);
+                a.video_id = modelled_video(tx, occurred_at, settings.model_hours, latest_click);
                 if (a.video_id)
                     a.method = "model";
             }
@@ -962,7 +963,8 @@ SELECT c.id, c.offer_id, o.attribution_window_days, c.code,
        coalesce(c.model_hours, 72)
 FROM conversions c JOIN offers o ON o.id = c.offer_id
 WHERE c.attribution = 'pending' AND c.attribution_deadline <= now() AND c.code IS NOT NULL
-FOR UPDATE OF c
+ORDER BY c.id
+FOR UPDATE OF c SKIP LOCKED
 )sql";
 
 constexpr char const* k_attribute_by_code = R"sql(

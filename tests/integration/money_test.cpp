@@ -670,8 +670,9 @@ TEST_F(money, a_sale_dated_by_its_day_alone_finds_a_code_valid_later_that_day)
 
 // Hostile probe 5, P5-3: a code sale without a video of its own, reported with its day alone, was
 // modelled at the day's first instant: the video posted that day never got the day's code sales
-// (they went to the video before it). A day alone stands for any time of it, as for its clicks;
-// a video posted at the next day's first instant is not of that day.
+// (they went to the video before it). A day alone stands for any time of it, as for its clicks:
+// a video posted before its end, within the window before its start; a video posted at the next
+// day's first instant is not of that day. (The test instance's zone is UTC.)
 TEST_F(money, a_code_sale_dated_by_its_day_alone_is_modelled_over_the_whole_day)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
@@ -680,17 +681,21 @@ TEST_F(money, a_code_sale_dated_by_its_day_alone_is_modelled_over_the_whole_day)
         return std::to_string(id_of(created(ll->api(
             "POST", "/api/v1/videos", R"({"platform":"tiktok","title":")" + title + R"(","posted_at":")" + posted_at + R"("})"))));
     };
+    auto const week_before = video("Monday before", "2024-06-10T06:00:00Z");
     auto const before = video("Friday", "2024-06-14T10:00:00Z");
     auto const that_day = video("Monday morning", "2024-06-17T08:00:00Z");
     video("Tuesday", "2024-06-18T00:00:00Z");
     created(ll->api("POST", "/api/v1/promo-codes", R"({"code":"BIO24","offer_id":)" + id + "}"));
     auto const imported = ll->api("POST", "/api/v1/conversions/import?offer_id=" + id,
                                   "txid,amount,code,date\nDAY-1,100.00,BIO24,2024-06-17\n"
-                                  "DAY-2,100.00,BIO24,2024-06-17 07:00:00\nDAY-3,100.00,BIO24,2024-06-17 09:00:00\n");
+                                  "DAY-2,100.00,BIO24,2024-06-17 07:00:00\nDAY-3,100.00,BIO24,2024-06-17 09:00:00\n"
+                                  "DAY-4,100.00,BIO24,2024-06-13\n");
     ASSERT_EQ(imported.status, 200) << imported.body;
     EXPECT_EQ(ll->db().query_value("SELECT string_agg(txid || ':' || attribution || ':' || coalesce(video_id::text, '-'), ' ' "
                                    "ORDER BY txid) FROM conversions WHERE offer_id = " + id),
-              "DAY-1:model:" + that_day + " DAY-2:model:" + before + " DAY-3:model:" + that_day);
+              "DAY-1:model:" + that_day + " DAY-2:model:" + before + " DAY-3:model:" + that_day +
+                  " DAY-4:model:" + week_before)
+        << "the window counts back from the day's first instant: 72 h before 13 June reach the 10th's 06:00";
 }
 
 // Hostile probe 5, P5-2: a code sale first booked by a postback without a time was attributed at
