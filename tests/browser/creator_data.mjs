@@ -3,7 +3,7 @@
 // an offer at 5.09 %, a video, a link with a click from TikTok, a link whose title is a formula,
 // a promo code, a sale of 1,500 EUR through the click, one by the code, and Creator Rewards.
 import assert from "node:assert/strict";
-import { base, owner, zone, tiktokUa, session, api, unique } from "./lib.mjs";
+import { base, owner, zone, tiktokUa, session, api, unique, stayInOneDay } from "./lib.mjs";
 
 export async function makeOwner(prefix) {
   const page = await session(owner);
@@ -21,6 +21,8 @@ export function lateEvening() {
 }
 
 export async function makeData(who) {
+  // Read back as today's and yesterday's by the file's later tests, for minutes.
+  await stayInOneDay(300e3);
   const page = await session(who);
   const call = async (method, path, body, status = 201) => {
     const answer = await api(page, method, path, body);

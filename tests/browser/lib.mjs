@@ -1,7 +1,7 @@
 // What every browser test file shares: the server's address and users (passed in the
 // environment by browser_test.cpp), Debian's headless Chromium, and the small steps each file
 // takes (log in, open a section, read a table, call the API as the logged-in user).
-import { before, after } from "node:test";
+import { before, after, beforeEach } from "node:test";
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 
@@ -18,6 +18,19 @@ export const zone = "Europe/Paris";
 // A follower tapping a link inside TikTok on an iPhone: a real visitor, not a bot.
 export const tiktokUa = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) " +
   "Mobile/15E148 musical_ly_32.5.0 JsSdk/2.0 NetType/WIFI Channel/App Store ByteLocale/fr Region/FR";
+
+// Tests send clicks, sales and income and read today's row back, in UTC (the instance's zone)
+// and in Paris (the users'): a midnight between the two showed them two days. Each test starts
+// clear of both midnights: this waits, only when one is less than `aheadMs` away, until it has
+// passed (at most aheadMs; the guard of tests/support/one_utc_day.hpp for the browser).
+const dayIn = (timeZone, ms) => new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date(ms));
+export async function stayInOneDay(aheadMs = 120e3, zones = ["UTC", zone]) {
+  const near = () => zones.some((tz) => dayIn(tz, Date.now()) !== dayIn(tz, Date.now() + aheadMs));
+  if (!near()) return;
+  console.log(`stayInOneDay: a midnight (${zones.join(", ")}) is less than ${aheadMs} ms away, waiting for it to pass`);
+  while (near()) await new Promise((resolve) => setTimeout(resolve, 500));
+}
+beforeEach(() => stayInOneDay());
 
 // One Chromium per test file, launched before its first test.
 export const chrome = { browser: null };

@@ -11,7 +11,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { base, owner, phone, laptop, session, shot, open, api, rows, unique, tiktokUa } from "./lib.mjs";
+import { base, owner, phone, laptop, session, shot, open, api, rows, unique, tiktokUa, stayInOneDay } from "./lib.mjs";
 
 const screens = [
   { name: "phone-fr", viewport: phone, locale: "fr-FR", fr: true },
@@ -49,6 +49,8 @@ let making = null;
 const ready = () => (making = making || makeData());
 
 async function makeData() {
+  // Read back as today's by the file's later tests, for minutes.
+  await stayInOneDay(300e3);
   const page = await session(owner);
   made.offer = await ok(page, "POST", "/api/v1/offers", { name: unique("Pages shop"), currency: "EUR", commission: { type: "percent", rate_bps: 1000 } });
   made.video = await ok(page, "POST", "/api/v1/videos", { title: unique("Pages unboxing"), platform: "tiktok", posted_at: new Date(Date.now() - 86400000).toISOString() });
