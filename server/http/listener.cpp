@@ -129,8 +129,12 @@ net::awaitable<std::optional<listener::large_body_turn>> listener::wait_for_larg
     auto const give_up = std::chrono::steady_clock::now() + options_.large_body_wait;
     auto key = bucket_key(client);
     for (;;) {
-        if (large_bodies_->try_take(key, anonymous))
+        if (large_bodies_->try_take(key, anonymous)) {
+            // Debug only: tests wait for it rather than guess how long the server takes.
+            logging::debug("large body turn taken client={client} anonymous={anonymous}",
+                           {{"client", key}, {"anonymous", anonymous}});
             co_return large_body_turn(large_bodies_, std::move(key), anonymous);
+        }
         auto const now = std::chrono::steady_clock::now();
         if (now >= give_up || conn.closing)
             co_return std::nullopt;

@@ -46,15 +46,19 @@ std::string make_api_key(scratch_database const& db);
 
 namespace linkledger::testing {
 
-// A fixture whose tests share one instance per suite. A failure to start it fails every test
-// of the suite (rather than skipping them), with the reason.
+// A fixture whose tests share one instance per suite (started with Suite::server_environment() when the
+// suite has one). A failure to start it fails every test of the suite (rather than skipping
+// them), with the reason.
 template <class Suite>
 class shared_instance_test : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
         try {
-            ll = new instance(Suite::k_label);
+            if constexpr (requires { Suite::server_environment(); })
+                ll = new instance(Suite::k_label, Suite::server_environment());
+            else
+                ll = new instance(Suite::k_label);
         } catch (std::exception const& e) {
             start_error = e.what();
         }
