@@ -4,8 +4,8 @@
 # image's major version) before a linkledger that trusts it, as in docker-compose.yml. A
 # follower's address reaches the click through Caddy, a forged X-Forwarded-For does not, and
 # /metrics is not served through the proxy. Only addresses differ from the compose setup: the
-# upstream `app:8080` is the test server's port, the site listens on a free port, the admin
-# API is off.
+# upstream `app:8080` is the test server's port, the site listens on a port Caddy picks, the
+# admin API is off.
 # Usage: caddy_proxy_test.sh LINKLEDGER_BINARY   (needs LINKLEDGER_TEST_DATABASE_URL)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -45,10 +45,18 @@ for _ in $(seq 1 300); do
 done
 app_port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$scratch/app.log" | head -1)
 [ -n "$app_port" ] || fail "the server did not say its port"
-proxy_port=$(free_port)
 { echo '{'; echo '	admin off'; echo '}'; sed "s/app:8080/127.0.0.1:$app_port/" "$root/deploy/Caddyfile"; } >"$scratch/Caddyfile"
-LINKLEDGER_SITE="http://:$proxy_port" caddy run --config "$scratch/Caddyfile" --adapter caddyfile 2>"$scratch/caddy.log" &
+# Caddy too takes a free port itself (the site's port 0) and logs which: a port picked here and
+# handed over was free when looked at, not when Caddy came to bind it.
+LINKLEDGER_SITE="http://:0" caddy run --config "$scratch/Caddyfile" --adapter caddyfile 2>"$scratch/caddy.log" &
 pids+=($!)
+proxy_port=""
+for _ in $(seq 1 300); do
+  proxy_port=$(sed -n 's|.*"port 0 listener".*"actual_address":"[^"]*:\([0-9][0-9]*\)".*|\1|p' "$scratch/caddy.log" | head -1)
+  [ -n "$proxy_port" ] && break
+  sleep 0.1
+done
+[ -n "$proxy_port" ] || fail "Caddy did not say the port it took"
 
 for _ in $(seq 1 300); do
   grep -q 'listening on' "$scratch/app.log" && curl -s -o /dev/null "http://127.0.0.1:$proxy_port/healthz" && break
@@ -67,7 +75,7 @@ forged=$(follow -H 'X-Forwarded-For: 203.0.113.9')
 [[ "$real" == https://shop.example/p?c=* && "$forged" == https://shop.example/p?c=* ]] || fail "no redirect through Caddy: '$real' '$forged'"
 ip_of() {
   local id=${1##*c=} v=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     v=$(psql -tA -d "$db_url" -c "SELECT ip_anon FROM clicks WHERE click_id = '$id'")
     [ -n "$v" ] && break
     sleep 0.1
