@@ -1,6 +1,7 @@
 // The click pipeline's promises, tested by breaking things under load: kill -9, PostgreSQL
 // stopped, SIGTERM, a full disk; a replayed journal; and link changes reaching another process
 // within a second.
+#include "eventually.hpp"
 #include "instance.hpp"
 #include "private_cluster.hpp"
 #include "journal_clicks.hpp"
@@ -125,7 +126,8 @@ TEST(click_pipeline, kill_9_under_load_loses_no_click_and_counts_none_twice)
         server_process first(db.url(), {}, data_dir);
         link_id = create_link(first.port(), key, "k9");
         redirect_load load(first.port(), "/k9", 4);
-        std::this_thread::sleep_for(1500ms);
+        // Under load: killed once more than 50 redirects were answered, however long that takes.
+        EXPECT_TRUE(eventually([&] { return load.redirects() > 50; })) << load.redirects();
         first.process().send_signal(SIGKILL);
         first.process().wait();
         ids = load.stop();
@@ -143,15 +145,22 @@ TEST(click_pipeline, postgresql_down_under_load_redirects_keep_answering_and_not
     server_process server(pg.url());
     auto const link_id = create_link(server.port(), key, "pgdown");
     redirect_load load(server.port(), "/pgdown", 4);
-    std::this_thread::sleep_for(500ms);
+    EXPECT_TRUE(eventually([&] { return load.redirects() > 0; }));
 
     pg.stop();
     auto const before = load.redirects();
-    std::this_thread::sleep_for(3s);
+    // Waited for, not slept: more than 100 redirects while PostgreSQL is down (a stall would
+    // reach the 30 s deadline), and /readyz telling a backlog more than half a second old.
+    EXPECT_TRUE(eventually([&] { return load.redirects() - before > 100; })) << "redirects stalled while PostgreSQL was down";
     auto const during = load.redirects() - before;
     EXPECT_GT(during, 100u) << "redirects stalled while PostgreSQL was down";
+    http_reply ready;
+    auto const lagging = [&] {
+        ready = send(server.port(), {"GET", "/readyz", "", {}});
+        return ready.status == 503 && ready.json().at("clicks").at("writer").at("lag_seconds").as_double() > 0.5;
+    };
+    EXPECT_TRUE(eventually(lagging)) << ready.body;
     EXPECT_EQ(load.failures(), 0u);
-    auto const ready = send(server.port(), {"GET", "/readyz", "", {}});
     EXPECT_EQ(ready.status, 503);
     auto const body = ready.json().as_object();
     EXPECT_EQ(body.at("status").as_string(), "degraded");

@@ -2,6 +2,7 @@
 // ports, data dirs and journals share one PostgreSQL. Both redirect, a link made through one
 // redirects on the other within a second, both journals ship, and no click counts twice.
 #include "instance.hpp"
+#include "eventually.hpp"
 #include "redirect_load.hpp"
 
 #include <gtest/gtest.h>
@@ -53,7 +54,8 @@ TEST(two_instances, share_one_database_without_counting_any_click_twice)
     {
         redirect_load on_a(a.port(), "/made-on-b", 2);
         redirect_load on_b(b.port(), "/made-on-a", 2);
-        std::this_thread::sleep_for(1500ms);
+        EXPECT_TRUE(eventually([&] { return on_a.redirects() > 20 && on_b.redirects() > 20; }))
+            << on_a.redirects() << " and " << on_b.redirects();
         auto const from_a = on_a.stop();
         auto const from_b = on_b.stop();
         EXPECT_EQ(on_a.failures() + on_b.failures(), 0u);
