@@ -205,7 +205,7 @@ for (const screen of [screens[0], screens[3]]) {
     const onPage = async (slug) => (await (await page.request.get(base + "/@" + handle)).text()).includes("/" + slug + "?utm_source=bio");
     // A follower's tap spends the one click; once stored, the page drops the card.
     assert.equal((await page.request.get(base + "/" + s.spent, { maxRedirects: 0, headers: { "User-Agent": tiktokUa } })).status(), 302);
-    for (let i = 0; i < 100 && (await onPage(s.spent)); ++i) await page.waitForTimeout(100);
+    for (let i = 0; i < 300 && (await onPage(s.spent)); ++i) await page.waitForTimeout(100);
     assert.equal(await onPage(s.spent), false, "the spent link left the page");
 
     await open(page, "bio", "#bio[data-loaded]");

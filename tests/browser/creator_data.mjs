@@ -51,7 +51,7 @@ export async function makeData(who) {
   const hop = await page.request.get(base + "/" + d.slug, { maxRedirects: 0, headers: { "User-Agent": tiktokUa } });
   assert.equal(hop.status(), 302);
   const clickId = new URL(hop.headers()["location"]).searchParams.get("subid");
-  for (let i = 0; i < 80; ++i) {
+  for (let i = 0; i < 200; ++i) {
     const clicks = (await api(page, "GET", "/api/v1/clicks?limit=200")).json.clicks;
     if (clicks.some((c) => c.click_id === clickId)) break;
     await page.waitForTimeout(150);

@@ -42,7 +42,7 @@ async function follow(page, link, query = "") {
   const hop = await page.request.get(base + "/" + link.slug + query, { maxRedirects: 0, headers: { "User-Agent": tiktokUa } });
   assert.equal(hop.status(), 302);
   const clickId = new URL(hop.headers()["location"]).searchParams.get("subid");
-  for (let i = 0; i < 80 && !(await clickIds(page, link.id)).includes(clickId); ++i) await page.waitForTimeout(150);
+  for (let i = 0; i < 200 && !(await clickIds(page, link.id)).includes(clickId); ++i) await page.waitForTimeout(150);
   assert.ok((await clickIds(page, link.id)).includes(clickId), "the click reached the database");
   return clickId;
 }
@@ -248,7 +248,7 @@ test("a follower's click is counted and sales by postback show by source and by 
   assert.ok(clickId && clickId.length > 10, "the redirect carries the click id to the merchant");
   // The click reaches the dashboard once the journal has been shipped to PostgreSQL.
   let clicks = "0";
-  for (let i = 0; i < 40 && clicks !== "1"; ++i) {
+  for (let i = 0; i < 120 && clicks !== "1"; ++i) {
     await open(page, "links", "#links-table td >> text=" + base + "/" + s.slug);
     clicks = (await rows(page, "#links-table")).find((r) => r[0] === base + "/" + s.slug)[2];
     if (clicks !== "1") await page.waitForTimeout(250);
@@ -346,7 +346,7 @@ test("a video's page shows its views, clicks and commission day by day, and its 
   // 699 × 1000 / 2000 = 349.5 cents, half to even €3.50; 1 click per 2,000 views = 0.5 per
   // 1,000; 699 / 40 followers = 17.475 cents, €0.17 each.
   let mine;
-  for (let i = 0; i < 40 && mine?.[5] !== "2,000"; ++i) {
+  for (let i = 0; i < 120 && mine?.[5] !== "2,000"; ++i) {
     if (i) await page.waitForTimeout(250);
     mine = (await rows(page, "#video-ranking-table")).find((r) => r[0] === s.videoTitle);
   }
@@ -422,7 +422,7 @@ test("CSV cells are quoted when they hold commas, quotes or a formula", async ()
   await page.waitForSelector("#links-table td >> text=" + base + "/" + slug);
   assert.equal((await page.request.get(base + "/" + slug, { maxRedirects: 0, headers: { "User-Agent": tiktokUa } })).status(), 302);
   let line;
-  for (let i = 0; i < 40 && !line; ++i) {
+  for (let i = 0; i < 120 && !line; ++i) {
     await open(page, "rankings", "#ranking-link tbody tr");
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("button[data-csv=link]")]);
     line = readFileSync(await download.path(), "utf8").split("\r\n").find((l) => l.includes(slug));
@@ -679,7 +679,7 @@ test("the bio page shows the cards with disclosure labels, without JavaScript, o
     assert.match(hop.headers()["location"], /^https:\/\/shop\.example\//);
     const clickId = new URL(hop.headers()["location"]).searchParams.get("subid");
     let clicks = [];
-    for (let i = 0; i < 50 && !clicks.some((c) => c.click_id === clickId); ++i) {
+    for (let i = 0; i < 300 && !clicks.some((c) => c.click_id === clickId); ++i) {
       clicks = (await ok(ownerTab, "GET", "/api/v1/clicks?link_id=" + shoes.id, undefined, 200)).clicks;
       await ownerTab.waitForTimeout(100);
     }

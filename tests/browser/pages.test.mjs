@@ -71,7 +71,7 @@ async function makeData() {
   for (const c of clicks) assert.equal(c.status, 302);
   // Wait until the shipper has written the four clicks (the robot is never one).
   const q = "/api/v1/reports/clicks?group_by=device&link_id=" + made.link.id;
-  for (let i = 0; i < 100 && (await ok(page, "GET", q, undefined, 200)).clicks < 4; ++i) await page.waitForTimeout(100);
+  for (let i = 0; i < 300 && (await ok(page, "GET", q, undefined, 200)).clicks < 4; ++i) await page.waitForTimeout(100);
   assert.equal((await ok(page, "GET", q, undefined, 200)).clicks, 4);
   // Two sales by click: 100.00 approved (10.00 commission) and 40.00 pending (4.00).
   await ok(page, "POST", "/api/v1/conversions", { offer_id: made.offer.id, txid: unique("tx"), click_id: clicks[0].clickId, amount_minor: 10000, status: "approved" });
@@ -204,7 +204,7 @@ test("the charts draw the currency with the most sales, not the biggest number o
   const click = await visit("/" + slug, { "User-Agent": tiktokUa });
   assert.equal(click.status, 302);
   const q = "/api/v1/reports/clicks?group_by=device&link_id=" + link.id;
-  for (let i = 0; i < 100 && (await ok(page, "GET", q, undefined, 200)).clicks < 1; ++i) await page.waitForTimeout(100);
+  for (let i = 0; i < 300 && (await ok(page, "GET", q, undefined, 200)).clicks < 1; ++i) await page.waitForTimeout(100);
   // Through the click (so the link's and its video's): two sales in euros, one in yen.
   const sale = (offer, commission, extra) => ok(page, "POST", "/api/v1/conversions", { offer_id: offer.id, txid: unique("cur"),
     amount_minor: commission * 10, commission_minor: commission, status: "approved", ...extra });
@@ -277,7 +277,7 @@ for (const screen of [screens[0], screens[3]]) {
     const link = await ok(page, "POST", "/api/v1/links", { target_url: "https://shop.example/gone", slug, title: "Gone " + slug });
     assert.equal((await visit("/" + slug, { "User-Agent": tiktokUa })).status, 302);
     const q = "/api/v1/reports/clicks?group_by=device&link_id=" + link.id;
-    for (let i = 0; i < 100 && (await ok(page, "GET", q, undefined, 200)).clicks < 1; ++i) await page.waitForTimeout(100);
+    for (let i = 0; i < 300 && (await ok(page, "GET", q, undefined, 200)).clicks < 1; ++i) await page.waitForTimeout(100);
     await ok(page, "DELETE", "/api/v1/links/" + link.id, undefined, 204);
 
     await open(page, "rankings", `#rankings[data-loaded] #ranking-link a[href="#link/${made.link.id}"]`);

@@ -166,7 +166,7 @@ for (const screen of [screens[0], screens[3]]) {
     const link = await ok(page, "POST", "/api/v1/links", { target_url: "https://shop.example/retired", slug, title: unique("Retired") });
     assert.equal(await visit("/" + slug, { "User-Agent": tiktokUa }), 302);
     const q = "/api/v1/reports/clicks?group_by=device&link_id=" + link.id;
-    for (let i = 0; i < 100 && (await ok(page, "GET", q, undefined, 200)).clicks < 1; ++i) await page.waitForTimeout(100);
+    for (let i = 0; i < 300 && (await ok(page, "GET", q, undefined, 200)).clicks < 1; ++i) await page.waitForTimeout(100);
     await ok(page, "DELETE", "/api/v1/links/" + link.id, undefined, 204);
     const gone = await ok(page, "GET", "/api/v1/links/" + link.id + "?include_deleted=true", undefined, 200);
 
