@@ -126,7 +126,9 @@ TEST(click_pipeline, kill_9_under_load_loses_no_click_and_counts_none_twice)
         server_process first(db.url(), {}, data_dir);
         link_id = create_link(first.port(), key, "k9");
         redirect_load load(first.port(), "/k9", 4);
-        // Under load: killed once more than 50 redirects were answered, however long that takes.
+        // Under load for 1.5 s (some clicks shipped, some not), and past more than 50 redirects
+        // however long a loaded machine takes to answer them: then killed.
+        std::this_thread::sleep_for(1500ms);
         EXPECT_TRUE(eventually([&] { return load.redirects() > 50; })) << load.redirects();
         first.process().send_signal(SIGKILL);
         first.process().wait();
@@ -145,6 +147,7 @@ TEST(click_pipeline, postgresql_down_under_load_redirects_keep_answering_and_not
     server_process server(pg.url());
     auto const link_id = create_link(server.port(), key, "pgdown");
     redirect_load load(server.port(), "/pgdown", 4);
+    std::this_thread::sleep_for(500ms); // clicks shipped before the outage
     EXPECT_TRUE(eventually([&] { return load.redirects() > 0; }));
 
     pg.stop();

@@ -54,6 +54,8 @@ TEST(two_instances, share_one_database_without_counting_any_click_twice)
     {
         redirect_load on_a(a.port(), "/made-on-b", 2);
         redirect_load on_b(b.port(), "/made-on-a", 2);
+        // Both under load together for 1.5 s, and past 20 redirects each however long that takes.
+        std::this_thread::sleep_for(1500ms);
         EXPECT_TRUE(eventually([&] { return on_a.redirects() > 20 && on_b.redirects() > 20; }))
             << on_a.redirects() << " and " << on_b.redirects();
         auto const from_a = on_a.stop();
