@@ -235,6 +235,37 @@ TEST(money_integrity_deadline, a_sale_whose_click_never_comes_falls_back_to_its_
     EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.unattributed'"), "0");
 }
 
+// The click, stored after the sale, does not count (a bot's): the sale was left 'none' and its
+// code never looked at (review of abeed25); a click stored before does not count either and the
+// code attributes the sale at once. It is handed to its code at the next sweep.
+TEST(money_integrity_deadline, a_late_click_that_does_not_count_hands_the_sale_to_its_code)
+{
+    instance ll("late_bot_code", {{"LINKLEDGER_LATE_CLICK_SECONDS", "30"}});
+    auto const offer = make_offer(ll);
+    video_link(ll, offer, "late-bot");
+    auto const video = json_of(ll.api("POST", "/api/v1/videos",
+                                      R"({"platform":"tiktok","title":"Code read out","posted_at":"2026-11-21T18:00:00Z"})"),
+                               201);
+    json_of(ll.api("POST", "/api/v1/promo-codes",
+                   R"({"code":"BOTCODE","offer_id":)" + std::to_string(offer.id) + R"(,"video_id":)" +
+                       std::to_string(id_of(video)) + "}"),
+            201);
+    clicks_locked lock(ll.db().url());
+    auto const reply = send(ll.port(), {"GET", "/late-bot", "", {{"User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}}});
+    ASSERT_EQ(reply.status, 302) << reply.body;
+    auto const location = reply.header("Location");
+    auto const at = location.find("subid=") + 6;
+    auto const click_id = location.substr(at, location.find('&', at) - at);
+    auto const first = json_of(postback(ll.port(), offer, "txid=BOT-CODE-1&amount=9.99&code=BOTCODE&click_id=" + click_id), 200);
+    EXPECT_EQ(first.at("conversion").at("attribution").as_string(), "pending");
+    lock.release();
+    auto const expected = "code/promo_code/" + std::to_string(id_of(video));
+    EXPECT_EQ(ll.db().wait_for_value("SELECT attribution || '/' || source || '/' || coalesce(video_id::text, '-') "
+                                     "FROM conversions WHERE txid = 'BOT-CODE-1'",
+                                     expected, 30s),
+              expected);
+}
+
 TEST_F(money_integrity, a_paid_sale_stays_paid_through_status_less_repeats_and_a_status_less_import)
 {
     auto const offer = make_offer(*ll);
