@@ -1,5 +1,7 @@
 #include "money/conversion_status.hpp"
 
+#include "clicks/text_sanitizer.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -28,7 +30,9 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 33> k_aliase
 
 std::optional<std::string> normalize_status(std::string_view word)
 {
-    std::string lower(word);
+    // Trimmed here, not at each door: the CSV import handed over a trimmed cell while the
+    // postback and the API passed "reversed " as sent and refused a network's reversal.
+    std::string lower(clicks::trim_spaces(word));
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     for (auto const& [alias, status] : k_aliases) {

@@ -8,7 +8,8 @@
 namespace linkledger::money {
 
 // "pending", "approved", "rejected" or "paid" for a known word (case-insensitive: "Approved",
-// "confirmed", "declined", "cancelled", "refunded", "1", ...), nothing otherwise.
+// "confirmed", "declined", "cancelled", "refunded", "1", ...; the blanks around it do not
+// count: "reversed " is rejected), nothing otherwise.
 std::optional<std::string> normalize_status(std::string_view word);
 
 // Whether a sale in this state counts towards revenue and commission.

@@ -332,6 +332,27 @@ TEST_F(postback_status_only, a_csv_row_with_a_status_and_no_amount_is_a_status_a
     EXPECT_EQ(booked(offer, "C-1"), "10000/1000/rejected");
 }
 
+// A status with blanks around it ("reversed ", as a network's template may leave it) is the word
+// inside them at every door: the CSV import read it, the postback and the API refused it 400 and
+// the sale the network reversed stayed counted (probe 5, P5-7).
+TEST_F(postback_status_only, a_status_with_blanks_around_it_is_read_as_the_word)
+{
+    auto const offer = make_offer();
+    EXPECT_EQ(result_of(postback(offer, "txid=ST-1&amount=10.00&status=approved")), "created");
+    EXPECT_EQ(result_of(postback(offer, "txid=ST-2&amount=20.00&status=%20approved")), "created");
+    EXPECT_EQ(booked(offer, "ST-2"), "2000/200/approved");
+    EXPECT_EQ(result_of(postback(offer, "txid=ST-1&amount=10.00&status=reversed%20")), "updated");
+    EXPECT_EQ(booked(offer, "ST-1"), "1000/100/rejected");
+    EXPECT_EQ(totals(offer), "1 2000 200 200");
+    // The API's status likewise; blanks alone are still no status.
+    auto const id = ll->db().query_value("SELECT id FROM conversions WHERE txid = 'ST-2' AND offer_id = " + offer.id);
+    auto const patched = ll->api("PATCH", "/api/v1/conversions/" + id, R"({"status":" Paid "})");
+    EXPECT_EQ(patched.status, 200) << patched.body;
+    EXPECT_EQ(booked(offer, "ST-2"), "2000/200/paid");
+    expect_refused(postback(offer, "txid=ST-2&amount=20.00&status=%20%20"), "status", "invalid_field");
+    EXPECT_EQ(booked(offer, "ST-2"), "2000/200/paid");
+}
+
 // A status the creator set by hand (PATCH) meets a network's status alone as it meets one with an
 // amount: the same status leaves it the creator's, another one is the network's (audited when it
 // moves the sale back), and the booked figures stay.
