@@ -3,6 +3,7 @@
 #include "clicks/click_id.hpp"
 #include "clicks/text_sanitizer.hpp"
 #include "db/json_rows.hpp"
+#include "db/pg_array.hpp"
 #include "http/http_error.hpp"
 #include "http/json_body.hpp"
 #include "money/amount.hpp"
@@ -52,16 +53,34 @@ ORDER BY c.at LIMIT 1
 // valid from noon lost its sales (and their video) to "none" while the code's row counted them.
 // A code counts when it was on at the sale's time (migrations/0037), not when the sale is
 // reported: one turned off since lost the sales made while followers could use it.
+// $1 holds every code the sale names (a shop order's several discount codes): the first of them,
+// in their order, that is a code of the offer at the sale's time is the sale's.
 constexpr char const* k_find_code = R"sql(
-SELECT id, code, link_id,
-       COALESCE(video_id, linkledger_link_video_at(link_id, greatest($3::timestamptz, valid_from))) FROM promo_codes
-WHERE lower(code) = lower($1) AND offer_id = $2
-  AND EXISTS (SELECT 1 FROM code_activity_spans s
-              WHERE s.code_id = promo_codes.id AND s.active
+SELECT p.id, p.code, p.link_id,
+       COALESCE(p.video_id, linkledger_link_video_at(p.link_id, greatest($3::timestamptz, p.valid_from)))
+FROM unnest($1::text[]) WITH ORDINALITY AS given(code, n)
+JOIN promo_codes p ON lower(p.code) = lower(given.code) AND p.offer_id = $2
+WHERE EXISTS (SELECT 1 FROM code_activity_spans s
+              WHERE s.code_id = p.id AND s.active
                 AND (s.since <= $3::timestamptz OR s.since < $4::timestamptz) AND s.until > $3::timestamptz)
-  AND (valid_from IS NULL OR valid_from <= $3::timestamptz OR valid_from < $4::timestamptz)
-  AND (valid_until IS NULL OR valid_until > $3::timestamptz)
+  AND (p.valid_from IS NULL OR p.valid_from <= $3::timestamptz OR p.valid_from < $4::timestamptz)
+  AND (p.valid_until IS NULL OR p.valid_until > $3::timestamptz)
+ORDER BY given.n LIMIT 1
 )sql";
+
+// The codes to look up for a sale, in its order. A shop's own code that is no text a code of ours
+// could be (too long, control characters) is passed over: it was never refused with the order,
+// and could not match.
+std::vector<std::string> codes_to_look_up(sale const& s)
+{
+    if (s.codes.empty())
+        return {s.code};
+    std::vector<std::string> out;
+    for (auto const& code : s.codes)
+        if (code.size() <= k_max_code_bytes && clicks::is_clean_text(code))
+            out.push_back(code);
+    return out;
+}
 
 // The documented model: the latest video posted before the moment, within the model window.
 // A day given alone is any moment of it: a video posted before its end ($3, the next day's first
@@ -153,7 +172,8 @@ attribution attribute(pqxx::transaction_base& tx, offer const& o, sale const& s,
         return a;
     }
     if (!s.code.empty()) {
-        auto const rows = tx.exec_params(k_find_code, s.code, o.id, occurred_at, latest_click);
+        auto const rows =
+            tx.exec_params(k_find_code, db::to_pg_array(codes_to_look_up(s)), o.id, occurred_at, latest_click);
         if (!rows.empty()) {
             a.method = "code";
             a.source = "promo_code";
@@ -348,6 +368,8 @@ sale canonical(sale s)
 {
     s.txid = canonical_txid(s.txid);
     s.code = std::string(clicks::trim_spaces(s.code));
+    for (auto& code : s.codes)
+        code = std::string(clicks::trim_spaces(code));
     s.click_id = clicks::canonical_click_id(clicks::trim_spaces(s.click_id));
     return s;
 }

@@ -58,6 +58,10 @@ struct sale {
     std::optional<std::int64_t> reported_commission_minor;
     std::string click_id; // either may be empty
     std::string code;
+    // Every code a shop order names, in its order, `code` the first: the sale's code is the first
+    // of them that is a code of the offer (stored as the sale's code; `code` when none is). Empty:
+    // `code` alone.
+    std::vector<std::string> codes;
     std::string occurred_at; // ISO 8601; empty: now (the time it arrived, replaced by the first one given)
     std::string via;         // postback, shopify, woocommerce, csv, manual
     // A time more than a day ahead is refused (sale_checks.hpp), 400 naming it, when the sender can

@@ -35,18 +35,21 @@ std::string text(boost::json::object const& o, std::string_view key)
     return {};
 }
 
-std::string first_code(boost::json::object const& o, std::string_view list)
+// Every code of the list, in its order: a shop's own code (free shipping) often comes before the
+// creator's, and reading only the first lost the creator's sale to no code.
+std::vector<std::string> codes_of(boost::json::object const& o, std::string_view list)
 {
+    std::vector<std::string> out;
     auto const* v = o.if_contains(list);
     if (v == nullptr || !v->is_array())
-        return {};
+        return out;
     for (auto const& item : v->as_array()) {
         if (item.is_object()) {
             if (auto code = text(item.as_object(), "code"); !code.empty())
-                return code;
+                out.push_back(std::move(code));
         }
     }
-    return {};
+    return out;
 }
 
 // Whether `value` under `name` is ours: any value under click_id (a wrong one is then said, as
@@ -330,7 +333,7 @@ std::optional<shop_order> shopify_order(boost::json::object const& order)
         out.status = "approved";
     else
         out.status = "pending";
-    out.code = first_code(order, "discount_codes");
+    out.codes = codes_of(order, "discount_codes");
     out.click_id = click_id_in(order, "note_attributes", "name");
     if (out.click_id.empty())
         out.click_id = click_id_in_url(text(order, "landing_site"));
@@ -379,7 +382,7 @@ std::optional<shop_order> woocommerce_order(boost::json::object const& order)
         out.status = "rejected";
     else
         out.status = "pending";
-    out.code = first_code(order, "coupon_lines");
+    out.codes = codes_of(order, "coupon_lines");
     out.click_id = click_id_in(order, "meta_data", "key");
     if (auto const gmt = text(order, "date_created_gmt"); !gmt.empty())
         out.occurred_at = gmt + (gmt.ends_with('Z') ? "" : "Z");
@@ -426,7 +429,9 @@ sale sale_from_shop_order(shop_order const& order, offer const& o, std::string_v
     auto const bases = order_bases_minor(order, s.currency);
     s.amount_minor = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
     s.status = order.status;
-    s.code = order.code;
+    if (!order.codes.empty())
+        s.code = order.codes.front();
+    s.codes = order.codes;
     s.click_id = order.click_id;
     s.occurred_at = order.occurred_at;
     return s;

@@ -1,6 +1,6 @@
 // Shopify and WooCommerce order webhooks mapped to sales: the order id is the txid, the order's
 // commission base (subtotal after discounts, or total) and currency the sale, discount codes the
-// promo code, a click_id found in the landing page or order metadata the click. Refunds are
+// promo code (the first of them that is a code of the offer), a click_id found in the landing page or order metadata the click. Refunds are
 // facts of their own, keyed by their id; cancellations become "rejected".
 //
 // Which fields are read, and why (the amounts BEFORE refunds; refunds are subtracted apart, once
@@ -108,7 +108,7 @@ struct shop_order {
     std::vector<order_amount> added_back;       // put back (shipping tax already inside a tax total)
     std::string currency;
     std::string status; // pending, approved, rejected
-    std::string code;   // the first discount code, if any
+    std::vector<std::string> codes; // its discount codes, in the order's order ("FREESHIP", "LEA10")
     std::string click_id;
     std::string occurred_at;
     std::vector<shop_refund> refunds; // those the order lists, each with an id

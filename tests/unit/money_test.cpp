@@ -277,7 +277,7 @@ TEST(shop_orders, shopify_order_maps_total_status_code_and_click)
     EXPECT_EQ(o->txid, "450789469");
     EXPECT_EQ(o->total, "199.65"); // before refunds: they are counted apart, once each
     EXPECT_EQ(o->status, "approved");
-    EXPECT_EQ(o->code, "LEA10");
+    EXPECT_EQ(o->codes, std::vector<std::string>{"LEA10"});
     EXPECT_EQ(o->click_id, "01JABCDEF");
     auto cancelled = order;
     cancelled["cancelled_at"] = "2026-11-25T10:00:00Z";
@@ -325,7 +325,7 @@ TEST(shop_orders, woocommerce_order_and_shopify_refund)
     ASSERT_TRUE(woo.has_value());
     EXPECT_EQ(woo->txid, "727");
     EXPECT_EQ(woo->status, "approved");
-    EXPECT_EQ(woo->code, "lea10");
+    EXPECT_EQ(woo->codes, std::vector<std::string>{"lea10"});
     EXPECT_EQ(woo->click_id, "01JXYZ");
     EXPECT_EQ(woo->occurred_at, "2026-11-24T09:00:00Z");
     auto const refund = shopify_refund(boost::json::parse(R"({"order_id":5,"transactions":[

@@ -40,7 +40,7 @@ TEST(shop_orders, the_hkd_order_of_issue_15_books_its_subtotal_after_discounts_w
 {
     auto const order = shopify_order(fixture("shopify_order_hkd_0124D.json"));
     ASSERT_TRUE(order.has_value());
-    EXPECT_EQ(order->code, "0124D");
+    EXPECT_EQ(order->codes, std::vector<std::string>{"0124D"});
     auto const bases = order_bases_minor(*order, "HKD");
     EXPECT_EQ(bases.subtotal_minor, 16490);
     EXPECT_EQ(bases.total_minor, 18690);
