@@ -47,19 +47,24 @@ WHERE c.click_id = $1
 ORDER BY c.at LIMIT 1
 )sql";
 
-// A code given with a link and no video of its own is the video's the link pointed at then. A
-// day given alone ($3 its first instant, $4 the next day's) finds a code valid at any time of
-// that day, as it lets any click of the day count: checked at the day's first instant, a code
-// valid from noon lost its sales (and their video) to "none" while the code's row counted them.
+// A code given with a link and no video of its own is the video's the link pointed at then. The
+// code's link and own video are the ones it had at the sale's time (migrations 0029, 0041): read
+// now, a code moved since gave the sales made before the move, reported after it, to its new link
+// and video. A day given alone ($3 its first instant, $4 the next day's) finds a code valid at any
+// time of that day, as it lets any click of the day count: checked at the day's first instant, a
+// code valid from noon lost its sales (and their video) to "none" while the code's row counted
+// them.
 // A code counts when it was on at the sale's time (migrations/0037), not when the sale is
 // reported: one turned off since lost the sales made while followers could use it.
 // $1 holds every code the sale names (a shop order's several discount codes): the first of them,
 // in their order, that is a code of the offer at the sale's time is the sale's.
 constexpr char const* k_find_code = R"sql(
-SELECT p.id, p.code, p.link_id,
-       COALESCE(p.video_id, linkledger_link_video_at(p.link_id, greatest($3::timestamptz, p.valid_from)))
+SELECT p.id, p.code, h.link_id,
+       COALESCE(linkledger_code_video_at(p.id, h.at), linkledger_link_video_at(h.link_id, h.at))
 FROM unnest($1::text[]) WITH ORDINALITY AS given(code, n)
 JOIN promo_codes p ON lower(p.code) = lower(given.code) AND p.offer_id = $2
+CROSS JOIN LATERAL (SELECT linkledger_code_link_at(p.id, t.at) AS link_id, t.at
+                    FROM (SELECT greatest($3::timestamptz, p.valid_from) AS at) t) h
 WHERE EXISTS (SELECT 1 FROM code_activity_spans s
               WHERE s.code_id = p.id AND s.active
                 AND (s.since <= $3::timestamptz OR s.since < $4::timestamptz) AND s.until > $3::timestamptz)

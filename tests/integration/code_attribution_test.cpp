@@ -1,16 +1,19 @@
 // Which promo code, link and video a sale named by code is credited to, over real HTTP on the real
 // database (probe 5): a shop order naming several discount codes is the creator's code's whatever
-// its place among them (P5-6).
+// its place among them (P5-6); a sale takes the code's link and video of the sale's time (P5-1).
 #include "instance.hpp"
+#include "migrations_before.hpp"
 
 #include "crypto/digest.hpp"
 #include "crypto/hmac.hpp"
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include <boost/json/serialize.hpp>
 
 #include <string>
+#include <utility>
 
 using namespace linkledger::testing;
 
@@ -124,6 +127,109 @@ TEST_F(code_attribution, a_shop_order_with_the_shops_code_before_the_creators_is
     EXPECT_EQ(report_row("code", creator), "2 20000");
     EXPECT_EQ(report_row("code", other), "1 5000");
     EXPECT_EQ(report_row("video", video), "2 20000");
+}
+
+// A code's link and its own video are the ones it had when the sale was made, not when the sale is
+// reported (P5-1): a code moved to another link, or given another video, credited the sales made
+// before (reported after, with their time) to the new link and video.
+TEST_F(code_attribution, a_sale_made_before_its_code_moved_keeps_the_link_and_video_of_its_time)
+{
+    auto const offer = make_offer();
+    auto const video_a = make_video("Link A video");
+    auto const video_b = make_video("Link B video");
+    auto const video_1 = make_video("Own video 1");
+    auto const video_2 = make_video("Own video 2");
+    auto const link_a = std::to_string(
+        ll->create_link(R"({"target_url":"https://shop.example/a","slug":"p51-a","offer_id":)" + offer.id +
+                        R"(,"video_id":)" + video_a + "}").at("id").as_int64());
+    auto const link_b = std::to_string(
+        ll->create_link(R"({"target_url":"https://shop.example/b","slug":"p51-b","offer_id":)" + offer.id +
+                        R"(,"video_id":)" + video_b + "}").at("id").as_int64());
+    auto const moved = created_id(ll->api("POST", "/api/v1/promo-codes", R"({"code":"MOVED51","offer_id":)" + offer.id +
+                                                                             R"(,"link_id":)" + link_a + "}"));
+    auto const own = created_id(ll->api("POST", "/api/v1/promo-codes", R"({"code":"OWN51","offer_id":)" + offer.id +
+                                                                           R"(,"video_id":)" + video_1 + "}"));
+    auto const late = created_id(ll->api("POST", "/api/v1/promo-codes", R"({"code":"LATE51","offer_id":)" + offer.id +
+                                                                            R"(,"link_id":)" + link_a + "}"));
+    for (auto const& [code, change] : {std::pair{moved, R"({"link_id":)" + link_b + "}"},
+                                       std::pair{own, R"({"video_id":)" + video_2 + "}"},
+                                       std::pair{late, R"({"link_id":)" + link_b + "}"}}) {
+        auto const patched = ll->api("PATCH", "/api/v1/promo-codes/" + code, change);
+        ASSERT_EQ(patched.status, 200) << patched.body;
+    }
+    // Created ten days ago and changed yesterday (the history's times, which the server stamps now).
+    auto& db = ll->db();
+    for (auto const* table : {"code_links", "code_videos"}) {
+        db.execute(std::string("UPDATE ") + table + " SET since = now() - interval '10 days' WHERE since = "
+                   "(SELECT min(since) FROM " + table + " h WHERE h.code_id = " + table + ".code_id) "
+                   "AND since > '-infinity' AND code_id IN (" + moved + ", " + own + ")");
+        db.execute(std::string("UPDATE ") + table + " SET since = now() - interval '1 day' WHERE since > now() - "
+                   "interval '1 hour' AND code_id IN (" + moved + ", " + own + ")");
+    }
+    ASSERT_EQ(db.query_value("SELECT count(*) FROM code_links WHERE code_id = " + moved), "2");
+    ASSERT_EQ(db.query_value("SELECT count(*) FROM code_videos WHERE code_id = " + own), "2");
+
+    auto const at = [&](std::string const& ago) {
+        return db.query_value("SELECT to_char((now() - interval '" + ago +
+                              "') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    };
+    auto const sale = [&](std::string const& txid, std::string const& code, std::string const& when) {
+        auto const reply = ll->api("POST", "/api/v1/conversions",
+                                   R"({"offer_id":)" + offer.id + R"(,"txid":")" + txid +
+                                       R"(","amount_minor":10000,"code":")" + code + R"(","occurred_at":")" + when + "\"}");
+        EXPECT_EQ(reply.status, 201) << reply.body;
+    };
+    // Made three days ago, before the changes, reported now.
+    sale("P51-1", "MOVED51", at("3 days"));
+    sale("P51-2", "OWN51", at("3 days"));
+    // Made before LATE51 was typed in here (its history starts at its creation): the link it was
+    // created with.
+    sale("P51-3", "LATE51", at("3 days"));
+    // Made after the changes.
+    sale("P51-4", "MOVED51", at("1 hour"));
+    sale("P51-5", "OWN51", at("1 hour"));
+    EXPECT_EQ(credited(offer.id, "P51-1"), "MOVED51 code " + video_a + " " + link_a);
+    EXPECT_EQ(credited(offer.id, "P51-2"), "OWN51 code " + video_1 + " -");
+    EXPECT_EQ(credited(offer.id, "P51-3"), "LATE51 code " + video_a + " " + link_a);
+    EXPECT_EQ(credited(offer.id, "P51-4"), "MOVED51 code " + video_b + " " + link_b);
+    EXPECT_EQ(credited(offer.id, "P51-5"), "OWN51 code " + video_2 + " -");
+
+    EXPECT_EQ(report_row("link", link_a), "2 20000");
+    EXPECT_EQ(report_row("link", link_b), "1 10000");
+    for (auto const& video : {video_a, video_b, video_1, video_2})
+        EXPECT_EQ(report_row("video", video), video == video_a ? "2 20000" : "1 10000") << video;
+}
+
+// Migration 0041 on a database with codes, with a video and without: which video a code had before
+// is not known, so its video at the upgrade counts from the beginning; a change afterwards is
+// recorded from its moment, and a new code's video from the beginning.
+TEST(code_video_history_migration, a_codes_video_at_the_upgrade_counts_from_the_beginning)
+{
+    scratch_database db("code_video_migration");
+    pqxx::connection conn(db.url());
+    linkledger::db::migrate(conn, migrations_before(41));
+    db.execute("INSERT INTO offers (name, currency, commission_type, rate_bps, postback_token_sha256, webhook_secret) "
+               "VALUES ('Shop', 'EUR', 'percent', 1000, decode(repeat('00', 32), 'hex'), 's');"
+               "INSERT INTO videos (platform, title, posted_at) VALUES ('tiktok', 'One', now()), "
+               "('tiktok', 'Two', now());"
+               "INSERT INTO promo_codes (code, offer_id, video_id) SELECT 'VID10', id, (SELECT min(id) FROM videos) "
+               "FROM offers;"
+               "INSERT INTO promo_codes (code, offer_id) SELECT 'BARE10', id FROM offers");
+    linkledger::db::migrate(conn, linkledger::db::embedded_migrations());
+    auto const history = [&] {
+        return db.query_value("SELECT string_agg(p.code || ':' || coalesce(v.title, '-') || ':' || (h.since > '-infinity'), "
+                              "',' ORDER BY p.code, h.since) FROM code_videos h JOIN promo_codes p ON p.id = h.code_id "
+                              "LEFT JOIN videos v ON v.id = h.video_id");
+    };
+    EXPECT_EQ(history(), "BARE10:-:false,VID10:One:false");
+    db.execute("UPDATE promo_codes SET video_id = (SELECT max(id) FROM videos) WHERE code = 'VID10'");
+    db.execute("UPDATE promo_codes SET video_id = video_id"); // no change, nothing recorded
+    db.execute("INSERT INTO promo_codes (code, offer_id, video_id) SELECT 'NEW10', id, (SELECT min(id) FROM videos) "
+               "FROM offers");
+    EXPECT_EQ(history(), "BARE10:-:false,NEW10:One:false,VID10:One:false,VID10:Two:true");
+    EXPECT_EQ(db.query_value("SELECT v.title FROM promo_codes p JOIN videos v ON v.id = "
+                             "linkledger_code_video_at(p.id, '2000-01-01') WHERE p.code = 'VID10'"),
+              "One");
 }
 
 } // namespace
