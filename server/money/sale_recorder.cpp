@@ -87,6 +87,21 @@ std::vector<std::string> codes_to_look_up(sale const& s)
     return out;
 }
 
+// The code a sale naming several is kept under, whatever attributes it: the first that is a code
+// of the offer, valid at the sale's time or not, as a merchant's coupon report counts it (kept
+// under the shop's FREESHIP, a sale a click attributed left the creator's code row); else the
+// first named.
+std::string code_kept(pqxx::transaction_base& tx, std::int64_t offer_id, sale const& s)
+{
+    if (s.codes.size() < 2)
+        return s.code;
+    auto const rows = tx.exec_params("SELECT p.code FROM unnest($1::text[]) WITH ORDINALITY AS given(code, n) "
+                                     "JOIN promo_codes p ON lower(p.code) = lower(given.code) AND p.offer_id = $2 "
+                                     "ORDER BY given.n LIMIT 1",
+                                     db::to_pg_array(codes_to_look_up(s)), offer_id);
+    return rows.empty() ? s.code : rows[0][0].as<std::string>();
+}
+
 // The documented model: the latest video posted before the moment, within the model window.
 // A day given alone is any moment of it: a video posted before its end ($3, the next day's first
 // instant, which a video posted then, a posting date typed alone, is not before) and within the
@@ -691,6 +706,7 @@ sale_outcome record_sale(pqxx::transaction_base& tx, offer const& o, sale const&
     // Every limit but the one that depends on the rule a sale is priced by, which is known once
     // the sale is found (a booked sale keeps its own): checked below.
     check_sale_but_commission_rule(s);
+    s.code = code_kept(tx, o.id, s);
     // Before the sale and its shop refunds are read: a refund recorded at this moment is then
     // either committed and read here, or waits and finds this sale (order_lock.hpp).
     if (lock == sale_lock::take)

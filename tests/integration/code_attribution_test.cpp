@@ -232,4 +232,31 @@ TEST(code_video_history_migration, a_codes_video_at_the_upgrade_counts_from_the_
               "One");
 }
 
+// A click that came first keeps the sale's attribution; the sale still counts for the creator's
+// code named after the shop's own, as a merchant's coupon report counts it.
+TEST_F(code_attribution, a_clicked_shop_order_with_several_codes_counts_for_the_creators_code)
+{
+    auto const offer = make_offer();
+    auto const video = make_video("Clicked order video");
+    auto const link = std::to_string(
+        ll->create_link(R"({"target_url":"https://shop.example/c?subid={click_id}","slug":"p56-click","offer_id":)" +
+                        offer.id + R"(,"video_id":)" + video + "}").at("id").as_int64());
+    auto const creator = created_id(ll->api("POST", "/api/v1/promo-codes", R"({"code":"CLICKED56","offer_id":)" + offer.id + "}"));
+    // A follower tapping the link inside TikTok: a real visitor, not a bot.
+    auto const tap = send(ll->port(), {"GET", "/p56-click", "", {{"User-Agent",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Mobile/15E148 musical_ly_32.5.0 JsSdk/2.0 NetType/WIFI Channel/App Store ByteLocale/fr Region/FR"}}});
+    ASSERT_EQ(tap.status, 302) << tap.body;
+    auto const location = tap.header("Location");
+    auto const click_id = location.substr(location.find("subid=") + 6);
+    ll->db().wait_for_value("SELECT count(*) FROM clicks WHERE click_id = '" + click_id + "'", "1");
+
+    auto const order = shopify_order(offer, R"({"id":5609101,"total_price":"30.00","currency":"EUR",
+        "financial_status":"paid","note_attributes":[{"name":"click_id","value":")" + click_id + R"("}],
+        "discount_codes":[{"code":"FREESHIP"},{"code":"clicked56"}]})");
+    ASSERT_EQ(order.status, 200) << order.body;
+    EXPECT_EQ(credited(offer.id, "5609101"), "CLICKED56 click " + video + " " + link);
+    EXPECT_EQ(report_row("code", creator), "1 3000");
+}
+
 } // namespace
