@@ -4,6 +4,7 @@
 #include "instance.hpp"
 #include "migrations_before.hpp"
 
+#include "clicks/click_id.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/hmac.hpp"
 
@@ -12,6 +13,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
 #include <string>
 #include <utility>
 
@@ -257,6 +259,47 @@ TEST_F(code_attribution, a_clicked_shop_order_with_several_codes_counts_for_the_
     ASSERT_EQ(order.status, 200) << order.body;
     EXPECT_EQ(credited(offer.id, "5609101"), "CLICKED56 click " + video + " " + link);
     EXPECT_EQ(report_row("code", creator), "1 3000");
+}
+
+// A shop order naming its click (not stored yet, and never) and several codes waits for the
+// click, then falls back to the code at the deadline: to the creator's code named after the
+// shop's own, which it is kept under (kept under FREESHIP, the fallback found no code and the sale
+// went to none).
+TEST(code_attribution_deadline, a_shop_order_whose_click_never_comes_falls_back_to_the_creators_code)
+{
+    using namespace std::chrono_literals;
+    instance ll("code_attribution_deadline", {{"LINKLEDGER_LATE_CLICK_SECONDS", "2"}});
+    auto const made = ll.api("POST", "/api/v1/offers",
+                             R"({"name":"Shop","currency":"EUR","commission":{"type":"percent","rate_bps":1000}})");
+    ASSERT_EQ(made.status, 201) << made.body;
+    auto const offer = std::to_string(made.json().at("id").as_int64());
+    auto const secret = std::string(made.json().at("webhook_secret").as_string());
+    auto const video = ll.api("POST", "/api/v1/videos",
+                              R"({"platform":"tiktok","title":"Code read out","posted_at":"2026-11-21T18:00:00Z"})");
+    ASSERT_EQ(video.status, 201) << video.body;
+    auto const video_id = std::to_string(video.json().at("id").as_int64());
+    ASSERT_EQ(ll.api("POST", "/api/v1/promo-codes",
+                     R"({"code":"WAITED56","offer_id":)" + offer + R"(,"video_id":)" + video_id + "}")
+                  .status,
+              201);
+    std::string const body = R"({"id":5609201,"total_price":"40.00","currency":"EUR","financial_status":"paid",
+        "note_attributes":[{"name":"click_id","value":")" + linkledger::clicks::new_click_id() + R"("}],
+        "discount_codes":[{"code":"FREESHIP"},{"code":"waited56"}]})";
+    linkledger::crypto::hmac_sha256 mac(secret);
+    auto const order = send(ll.port(), {"POST", "/webhooks/shopify/" + offer, body,
+                                        {{"X-Shopify-Hmac-Sha256", linkledger::crypto::base64(mac.mac(body))},
+                                         {"X-Shopify-Topic", "orders/create"}}});
+    ASSERT_EQ(order.status, 200) << order.body;
+    // As booked (the answer: the sweep may have moved it since on a slow machine).
+    auto const booked = order.json().at("conversion");
+    EXPECT_EQ(std::string(booked.at("attribution").as_string()) + "/" + std::string(booked.at("code").as_string()),
+              "pending/WAITED56")
+        << order.body;
+    auto const expected = "code/" + video_id + "/WAITED56";
+    EXPECT_EQ(ll.db().wait_for_value("SELECT attribution || '/' || coalesce(video_id::text, '-') || '/' || code "
+                                     "FROM conversions WHERE txid = '5609201'",
+                                     expected, 15s),
+              expected);
 }
 
 } // namespace
