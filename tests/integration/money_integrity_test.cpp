@@ -111,6 +111,19 @@ std::string video_link(instance& ll, offer_ref const& offer, std::string const& 
     return std::to_string(id_of(video));
 }
 
+// A promo code of the offer with a video of its own (the video's id).
+std::string code_with_video(instance& ll, offer_ref const& offer, std::string const& code)
+{
+    auto const video = json_of(ll.api("POST", "/api/v1/videos",
+                                      R"({"platform":"tiktok","title":"Code read out","posted_at":"2026-11-21T18:00:00Z"})"),
+                               201);
+    json_of(ll.api("POST", "/api/v1/promo-codes",
+                   R"({"code":")" + code + R"(","offer_id":)" + std::to_string(offer.id) + R"(,"video_id":)" +
+                       std::to_string(id_of(video)) + "}"),
+            201);
+    return std::to_string(id_of(video));
+}
+
 class money_integrity : public shared_instance_test<money_integrity> {
 public:
     static constexpr char const* k_label = "money_integrity";
@@ -191,13 +204,7 @@ TEST_F(money_integrity, a_sale_naming_a_code_and_a_click_not_stored_yet_waits_fo
 {
     auto const offer = make_offer(*ll);
     auto const link_video = video_link(*ll, offer, "late-code");
-    auto const code_video = json_of(ll->api("POST", "/api/v1/videos",
-                                            R"({"platform":"tiktok","title":"Code read out","posted_at":"2026-11-21T18:00:00Z"})"),
-                                    201);
-    json_of(ll->api("POST", "/api/v1/promo-codes",
-                    R"({"code":"LATECODE","offer_id":)" + std::to_string(offer.id) + R"(,"video_id":)" +
-                        std::to_string(id_of(code_video)) + "}"),
-            201);
+    code_with_video(*ll, offer, "LATECODE");
     clicks_locked lock(ll->db().url());
     auto const click_id = tap(ll->port(), "late-code");
     auto const first =
@@ -216,18 +223,12 @@ TEST(money_integrity_deadline, a_sale_whose_click_never_comes_falls_back_to_its_
 {
     instance ll("late_deadline_code", {{"LINKLEDGER_LATE_CLICK_SECONDS", "2"}});
     auto const offer = make_offer(ll);
-    auto const video = json_of(ll.api("POST", "/api/v1/videos",
-                                      R"({"platform":"tiktok","title":"Code read out","posted_at":"2026-11-21T18:00:00Z"})"),
-                               201);
-    json_of(ll.api("POST", "/api/v1/promo-codes",
-                   R"({"code":"NEVERCODE","offer_id":)" + std::to_string(offer.id) + R"(,"video_id":)" +
-                       std::to_string(id_of(video)) + "}"),
-            201);
+    auto const video = code_with_video(ll, offer, "NEVERCODE");
     auto const first = json_of(postback(ll.port(), offer, "txid=NEVER-CODE-1&amount=9.99&code=nevercode&click_id=" +
                                                              linkledger::clicks::new_click_id()),
                                200);
     EXPECT_EQ(first.at("conversion").at("attribution").as_string(), "pending");
-    auto const expected = "code/promo_code/" + std::to_string(id_of(video)) + "/NEVERCODE";
+    auto const expected = "code/promo_code/" + video + "/NEVERCODE";
     EXPECT_EQ(ll.db().wait_for_value("SELECT attribution || '/' || source || '/' || video_id || '/' || code "
                                      "FROM conversions WHERE txid = 'NEVER-CODE-1'",
                                      expected, 15s),
@@ -243,13 +244,7 @@ TEST(money_integrity_deadline, a_late_click_that_does_not_count_hands_the_sale_t
     instance ll("late_bot_code", {{"LINKLEDGER_LATE_CLICK_SECONDS", "30"}});
     auto const offer = make_offer(ll);
     video_link(ll, offer, "late-bot");
-    auto const video = json_of(ll.api("POST", "/api/v1/videos",
-                                      R"({"platform":"tiktok","title":"Code read out","posted_at":"2026-11-21T18:00:00Z"})"),
-                               201);
-    json_of(ll.api("POST", "/api/v1/promo-codes",
-                   R"({"code":"BOTCODE","offer_id":)" + std::to_string(offer.id) + R"(,"video_id":)" +
-                       std::to_string(id_of(video)) + "}"),
-            201);
+    auto const video = code_with_video(ll, offer, "BOTCODE");
     clicks_locked lock(ll.db().url());
     auto const reply = send(ll.port(), {"GET", "/late-bot", "", {{"User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}}});
     ASSERT_EQ(reply.status, 302) << reply.body;
@@ -259,7 +254,7 @@ TEST(money_integrity_deadline, a_late_click_that_does_not_count_hands_the_sale_t
     auto const first = json_of(postback(ll.port(), offer, "txid=BOT-CODE-1&amount=9.99&code=BOTCODE&click_id=" + click_id), 200);
     EXPECT_EQ(first.at("conversion").at("attribution").as_string(), "pending");
     lock.release();
-    auto const expected = "code/promo_code/" + std::to_string(id_of(video));
+    auto const expected = "code/promo_code/" + video;
     EXPECT_EQ(ll.db().wait_for_value("SELECT attribution || '/' || source || '/' || coalesce(video_id::text, '-') "
                                      "FROM conversions WHERE txid = 'BOT-CODE-1'",
                                      expected, 30s),

@@ -46,6 +46,13 @@ protected:
     }
 
     // The postback URL the network would call, its macros filled in.
+    // A TikTok video posted at `posted_at`: its id.
+    static std::string posted_video(std::string const& title, std::string const& posted_at)
+    {
+        return std::to_string(id_of(created(ll->api(
+            "POST", "/api/v1/videos", R"({"platform":"tiktok","title":")" + title + R"(","posted_at":")" + posted_at + R"("})"))));
+    }
+
     static std::string postback(boost::json::object const& offer, std::string const& click_id, std::string const& txid,
                                 std::string const& amount, std::string const& status, std::string const& extra = "")
     {
@@ -677,14 +684,10 @@ TEST_F(money, a_code_sale_dated_by_its_day_alone_is_modelled_over_the_whole_day)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
     auto const id = std::to_string(id_of(offer));
-    auto const video = [](std::string const& title, std::string const& posted_at) {
-        return std::to_string(id_of(created(ll->api(
-            "POST", "/api/v1/videos", R"({"platform":"tiktok","title":")" + title + R"(","posted_at":")" + posted_at + R"("})"))));
-    };
-    auto const week_before = video("Monday before", "2024-06-10T06:00:00Z");
-    auto const before = video("Friday", "2024-06-14T10:00:00Z");
-    auto const that_day = video("Monday morning", "2024-06-17T08:00:00Z");
-    video("Tuesday", "2024-06-18T00:00:00Z");
+    auto const week_before = posted_video("Monday before", "2024-06-10T06:00:00Z");
+    auto const before = posted_video("Friday", "2024-06-14T10:00:00Z");
+    auto const that_day = posted_video("Monday morning", "2024-06-17T08:00:00Z");
+    posted_video("Tuesday", "2024-06-18T00:00:00Z");
     created(ll->api("POST", "/api/v1/promo-codes", R"({"code":"BIO24","offer_id":)" + id + "}"));
     auto const imported = ll->api("POST", "/api/v1/conversions/import?offer_id=" + id,
                                   "txid,amount,code,date\nDAY-1,100.00,BIO24,2024-06-17\n"
@@ -706,16 +709,12 @@ TEST_F(money, a_code_sale_given_its_real_time_is_attributed_again_at_it)
 {
     auto const offer = make_offer(R"({"type":"percent","rate_bps":1000})");
     auto const id = std::to_string(id_of(offer));
-    auto const video = [](std::string const& title, std::string const& posted_at) {
-        return std::to_string(id_of(created(ll->api(
-            "POST", "/api/v1/videos", R"({"platform":"tiktok","title":")" + title + R"(","posted_at":")" + posted_at + R"("})"))));
-    };
     auto const ago = [](char const* interval) {
         return ll->db().query_value(std::string("SELECT to_char((now() - interval '") + interval +
                                     R"(') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))");
     };
-    auto const march = video("March", "2025-03-19T10:00:00Z");
-    auto const today = video("Today", ago("10 minutes"));
+    auto const march = posted_video("March", "2025-03-19T10:00:00Z");
+    auto const today = posted_video("Today", ago("10 minutes"));
     created(ll->api("POST", "/api/v1/promo-codes", R"({"code":"REALBIO","offer_id":)" + id + "}"));
     created(ll->api("POST", "/api/v1/promo-codes",
                     R"({"code":"REALNEW","offer_id":)" + id + R"(,"video_id":)" + today + R"(,"valid_from":")" +
