@@ -1007,7 +1007,7 @@ SELECT c.id, c.offer_id, o.attribution_window_days, c.code,
 FROM conversions c JOIN offers o ON o.id = c.offer_id
 WHERE c.attribution = 'pending' AND c.attribution_deadline <= now() AND c.code IS NOT NULL
 ORDER BY c.id
-FOR UPDATE OF c SKIP LOCKED
+FOR UPDATE OF c
 )sql";
 
 constexpr char const* k_attribute_by_code = R"sql(

@@ -1,11 +1,13 @@
 #include "money/shop_orders.hpp"
 
 #include "clicks/click_id.hpp"
+#include "clicks/text_sanitizer.hpp"
 #include "http/http_error.hpp"
 #include "http/json_strict.hpp"
 #include "http/url_params.hpp"
 #include "money/amount.hpp"
 #include "money/click_id_names.hpp"
+#include "money/sale_checks.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -429,8 +431,13 @@ sale sale_from_shop_order(shop_order const& order, offer const& o, std::string_v
     auto const bases = order_bases_minor(order, s.currency);
     s.amount_minor = o.commission_base == "total" ? bases.total_minor : bases.subtotal_minor;
     s.status = order.status;
-    if (!order.codes.empty())
-        s.code = order.codes.front();
+    // The first code that a code of ours could be: a shop's own code past the length a code has,
+    // or with control characters, named first refused the whole order (400, never booked).
+    for (auto const& code : order.codes)
+        if (code.size() <= k_max_code_bytes && clicks::is_clean_text(code)) {
+            s.code = code;
+            break;
+        }
     s.codes = order.codes;
     s.click_id = order.click_id;
     s.occurred_at = order.occurred_at;

@@ -31,7 +31,7 @@ const space = (text) => text.replace(/[\u202f\u00a0]/g, " ");
 for (const [lang, L] of Object.entries(LANGS)) {
   const size = `${L.viewport.width}x${L.viewport.height}`;
 
-  test(`${lang} ${size}: one date format, thousands separators and every value in words`, { timeout: 120000 }, async () => {
+  test(`${lang} ${size}: one date format, thousands separators and every value in words`, { timeout: 480000 }, async () => {
     await ready();
     const page = await session(me, L);
     const fmt = expected(lang);
@@ -103,7 +103,7 @@ for (const [lang, L] of Object.entries(LANGS)) {
     await page.context().close();
   });
 
-  test(`${lang} ${size}: sort arrows, heatmap counts in the cells, and 44 px tap targets on a phone`, { timeout: 120000 }, async () => {
+  test(`${lang} ${size}: sort arrows, heatmap counts in the cells, and 44 px tap targets on a phone`, { timeout: 480000 }, async () => {
     await ready();
     const page = await session(me, L);
     await open(page, "rankings", "#rankings[data-loaded] #ranking-link tbody tr");
@@ -150,7 +150,7 @@ for (const [lang, L] of Object.entries(LANGS)) {
     await page.context().close();
   });
 
-  test(`${lang} ${size}: refusing a sale and deleting ask first, naming what; dismissed, nothing changes`, { timeout: 120000 }, async () => {
+  test(`${lang} ${size}: refusing a sale and deleting ask first, naming what; dismissed, nothing changes`, { timeout: 480000 }, async () => {
     await ready();
     const page = await session(me, L);
     const fr = lang === "fr";
@@ -238,7 +238,7 @@ const AUDIT_ACTIONS = [
   "conversion.unattributed", "conversion.status_back"
 ];
 
-test("every audit action reads in words in Activity, in English and French, never as its code", { timeout: 120000 }, async () => {
+test("every audit action reads in words in Activity, in English and French, never as its code", { timeout: 480000 }, async () => {
   await ready();
   // Those a browser test can make, made for real. Logins refused, then throttled, from an
   // address of their own (the instance trusts 127.0.0.1 as a proxy), so no other login is held up.

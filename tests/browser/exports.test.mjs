@@ -74,7 +74,7 @@ function pick(row, expected) {
 }
 
 for (const [lang, L] of Object.entries(LANGS)) {
-  test(`${lang}: every table exports a spreadsheet in the dashboard's language (${L.viewport.width}x${L.viewport.height})`, { timeout: 120000 }, async () => {
+  test(`${lang}: every table exports a spreadsheet in the dashboard's language (${L.viewport.width}x${L.viewport.height})`, { timeout: 480000 }, async () => {
     await ready();
     const page = await session(me, { locale: L.locale, viewport: L.viewport });
     const check = (file, name) => {

@@ -125,10 +125,17 @@ TEST_F(code_attribution, a_shop_order_with_the_shops_code_before_the_creators_is
         {"code":"FREESHIP"},{"code":"WELCOME"}]})");
     ASSERT_EQ(none.status, 200) << none.body;
     EXPECT_EQ(credited(offer.id, "5609004"), "FREESHIP none - -");
+    // A shop's own code no code of ours could be (longer than 64 bytes), named first: the order
+    // was refused 400 and never booked; it is passed over.
+    auto const long_first = shopify_order(offer, R"({"id":5609005,"total_price":"20.00","currency":"EUR",
+        "financial_status":"paid","created_at":"2026-11-24T13:00:00Z","discount_codes":[
+        {"code":")" + std::string(80, 'X') + R"("},{"code":"CREATOR56"}]})");
+    ASSERT_EQ(long_first.status, 200) << long_first.body;
+    EXPECT_EQ(credited(offer.id, "5609005"), "CREATOR56 code " + video + " -");
 
-    EXPECT_EQ(report_row("code", creator), "2 20000");
+    EXPECT_EQ(report_row("code", creator), "3 22000");
     EXPECT_EQ(report_row("code", other), "1 5000");
-    EXPECT_EQ(report_row("video", video), "2 20000");
+    EXPECT_EQ(report_row("video", video), "3 22000");
 }
 
 // A code's link and its own video are the ones it had when the sale was made, not when the sale is
