@@ -140,6 +140,11 @@ std::string format_major_amount(std::int64_t minor, std::string_view currency)
     return out;
 }
 
+std::string money_text(std::int64_t minor, std::string const& currency)
+{
+    return format_major_amount(minor, currency) + " " + currency;
+}
+
 __int128 divide_half_even(__int128 numerator, __int128 denominator)
 {
     __int128 quotient = numerator / denominator;

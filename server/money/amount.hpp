@@ -36,6 +36,9 @@ std::optional<std::int64_t> parse_written_amount(std::string_view text, std::str
 // Minor units back to a decimal string ("1999" EUR → "19.99").
 std::string format_major_amount(std::int64_t minor, std::string_view currency);
 
+// The same with its currency, as warnings name a figure ("19.99 EUR").
+std::string money_text(std::int64_t minor, std::string const& currency);
+
 // numerator / denominator (denominator > 0) rounded half to even: the one rounding rule money
 // uses, for commissions and per-click figures alike.
 __int128 divide_half_even(__int128 numerator, __int128 denominator);

@@ -403,11 +403,6 @@ std::optional<std::int64_t> network_figure(sale const& s)
     return std::nullopt;
 }
 
-std::string money_text(std::int64_t minor, std::string const& currency)
-{
-    return format_major_amount(minor, currency) + " " + currency;
-}
-
 std::string rule_text(commission_rule const& rule, std::string const& currency)
 {
     if (rule.type == "percent") {

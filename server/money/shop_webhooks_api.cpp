@@ -198,11 +198,6 @@ std::optional<std::string> refund_time(shop_refund const& refund)
     return at;
 }
 
-std::string money_text(std::int64_t minor, std::string const& currency)
-{
-    return format_major_amount(minor, currency) + " " + currency;
-}
-
 boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund const& refund)
 {
     if (refund.id.empty())
