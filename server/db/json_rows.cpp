@@ -1,12 +1,13 @@
 #include "db/json_rows.hpp"
 
+#include <boost/json/parse.hpp>
 #include <pqxx/field>
 
 namespace linkledger::db {
 namespace {
 
 // PostgreSQL type OIDs (pg_type.dat); stable across versions.
-constexpr pqxx::oid k_bool = 16, k_int8 = 20, k_int2 = 21, k_int4 = 23, k_float8 = 701,
+constexpr pqxx::oid k_bool = 16, k_int8 = 20, k_int2 = 21, k_int4 = 23, k_json = 114, k_float8 = 701,
                     k_numeric = 1700;
 
 } // namespace
@@ -27,6 +28,7 @@ boost::json::object row_to_json(pqxx::row const& row)
         case k_int8: out[name] = field.as<std::int64_t>(); break;
         case k_float8:
         case k_numeric: out[name] = field.as<double>(); break;
+        case k_json: out[name] = boost::json::parse(field.c_str()); break;
         default: out[name] = field.c_str(); break;
         }
     }

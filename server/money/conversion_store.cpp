@@ -6,6 +6,7 @@
 #include "db/utc_timestamp.hpp"
 #include "http/json_body.hpp"
 
+#include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
 
 namespace linkledger::money {
@@ -15,7 +16,7 @@ constexpr auto k_conversion_select =
     db::sql_text("SELECT c.id, c.offer_id, c.txid, c.status, c.amount_minor, c.commission_minor, c.currency, "
                  "c.click_id, c.link_id, c.video_id, c.code, c.source, c.attribution, c.via, c.network_commission_minor, c.occurred_at_given, ") +
     db::utc_timestamp("c.occurred_at") + ", " + db::utc_timestamp("c.created_at") + ", " +
-    db::utc_timestamp("c.updated_at") + " FROM conversions c";
+    db::utc_timestamp("c.updated_at") + ", linkledger_sale_adjustments(c.id) FROM conversions c";
 
 constexpr auto k_find_conversion = k_conversion_select + " WHERE c.id = $1";
 
@@ -55,6 +56,7 @@ conversion to_conversion(pqxx::row const& row)
     c.occurred_at = row[16].as<std::string>();
     c.created_at = row[17].as<std::string>();
     c.updated_at = row[18].as<std::string>();
+    c.adjustments = row[19].as<std::string>();
     return c;
 }
 
@@ -100,7 +102,8 @@ boost::json::object to_json(conversion const& c)
             {"occurred_at", c.occurred_at},
             {"occurred_at_given", c.occurred_at_given},
             {"created_at", c.created_at},
-            {"updated_at", c.updated_at}};
+            {"updated_at", c.updated_at},
+            {"adjustments", boost::json::parse(c.adjustments)}};
 }
 
 } // namespace linkledger::money

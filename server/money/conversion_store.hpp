@@ -38,6 +38,9 @@ struct conversion {
     bool occurred_at_given = true;
     std::string created_at;
     std::string updated_at;
+    // The changes booked after the sale was paid (migration 0043), as a JSON array: each dated
+    // when it came, with the differences it made to what the reports count.
+    std::string adjustments = "[]";
 };
 
 // Newest first, `before_id` 0 starting at the newest; the other fields narrow the list when

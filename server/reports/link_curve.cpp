@@ -38,10 +38,10 @@ constexpr char const* k_link_days = R"sql(
         WHERE q.link_id = $1 AND q.bucket >= $2::timestamptz AND q.bucket < $3::timestamptz
         GROUP BY 1),
     money AS (
-        SELECT (c.occurred_at AT TIME ZONE $4)::date AS day, c.currency, count(*) AS conversions,
+        SELECT (c.occurred_at AT TIME ZONE $4)::date AS day, c.currency, sum(c.conversions) AS conversions,
                sum(c.amount_minor) AS revenue, sum(c.commission_minor) AS commission
-        FROM conversions c
-        WHERE c.link_id = $1 AND c.status <> 'rejected' AND c.occurred_at >= $2::timestamptz
+        FROM conversion_money c -- sales in their day, adjustments after payment in theirs (0043)
+        WHERE c.link_id = $1 AND c.occurred_at >= $2::timestamptz
           AND c.occurred_at < $3::timestamptz
         GROUP BY 1, 2)
     SELECT to_char(d.day, 'YYYY-MM-DD'), COALESCE(cl.clicks, 0)::bigint, COALESCE(cl.unique_clicks, 0)::bigint,

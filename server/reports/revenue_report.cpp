@@ -192,18 +192,19 @@ std::optional<std::string> revenue_sql(std::string const& group_by)
         // Every grouping is given the same three parameters, whether it files by day or not.
         std::string sql = "WITH period AS (SELECT $1::timestamptz, $2::timestamptz, $3::text), clicks AS (SELECT key, clicks::bigint, unique_clicks::bigint FROM (" +
                           std::string(g.clicks) + ") AS s(key, clicks, unique_clicks)), money AS (SELECT " + std::string(g.money_key) +
-                          " AS key, c.currency, 1 AS conversions, c.amount_minor, c.commission_minor, "
-                          "CASE WHEN c.status IN ('approved', 'paid') THEN c.commission_minor ELSE 0 END AS approved, "
+                          " AS key, c.currency, c.conversions, c.amount_minor, c.commission_minor, c.approved_minor, "
                           // The click a sale came through, when it came through one: a sale by
-                          // code, by hand or unattributed has none.
-                          "CASE WHEN c.attribution IN ('click', 'model') AND c.promo_code_id IS NULL "
+                          // code, by hand or unattributed has none, and an adjustment after
+                          // payment is no sale.
+                          "CASE WHEN NOT c.adjustment AND c.attribution IN ('click', 'model') AND c.promo_code_id IS NULL "
                           "THEN c.click_id END AS via_click "
-                          "FROM conversions c WHERE c.status <> 'rejected' AND c.occurred_at >= $1::timestamptz "
+                          // Sales in their month, adjustments after payment in theirs (0043).
+                          "FROM conversion_money c WHERE c.occurred_at >= $1::timestamptz "
                           "AND c.occurred_at < $2::timestamptz" +
                           (g.name == "stream" ? k_income : "") +
                           "), money_by_key AS (SELECT " + std::string(g.money_text) + " AS key, currency, sum(conversions)::bigint AS conversions, "
                           "sum(amount_minor) AS revenue, sum(commission_minor) AS commission, "
-                          "sum(approved) AS approved, count(DISTINCT via_click)::bigint AS converting_clicks, "
+                          "sum(approved_minor) AS approved, count(DISTINCT via_click)::bigint AS converting_clicks, "
                           "(sum(conversions) FILTER (WHERE via_click IS NULL))::bigint AS without_click "
                           "FROM money GROUP BY money.key, currency), "
                           "k AS (SELECT key FROM clicks UNION SELECT key FROM money_by_key) "
