@@ -22,6 +22,7 @@
 #include "db/time_zones.hpp"
 #include "events/webhook_sender.hpp"
 #include "events/webhooks_api.hpp"
+#include "http/cpu_affinity.hpp"
 #include "http/health_api.hpp"
 #include "http/listener.hpp"
 #include "http/url_host.hpp"
@@ -266,6 +267,15 @@ int serve(config::config settings)
     refused_intake.start();
     webhooks_out.start();
     listener.start();
+    auto const io_cores = settings.cpu_affinity == "auto"
+                              ? http::io_thread_cores(settings.threads, http::usable_cores())
+                              : std::vector<int>{};
+    std::string cores_text = io_cores.empty() ? "any" : "";
+    for (int core : io_cores) {
+        if (!cores_text.empty())
+            cores_text += ',';
+        cores_text += std::to_string(core);
+    }
     std::string listening_url = "http://";
     listening_url += http::url_host(settings.listen.host);
     listening_url += ':';
@@ -273,6 +283,7 @@ int serve(config::config settings)
     logging::info("listening on {url}", {{"url", listening_url},
                                          {"public_url", settings.public_url},
                                          {"threads", settings.threads},
+                                         {"io_cores", cores_text},
                                          {"node", node_id}});
     logging::info("limits", {{"rate_login", settings.rate_limit_login.text()},
                              {"rate_postback", settings.rate_limit_postback.text()},
@@ -281,7 +292,7 @@ int serve(config::config settings)
                              {"journal_max_bytes", settings.journal_max_bytes}});
     logging::flush(); // whoever started us waits for this line
 
-    pool.run();
+    pool.run(io_cores);
     // Every request is answered; now the journal is drained while the database answers.
     link_changes.stop();
     late_clicks.stop();

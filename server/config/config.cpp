@@ -53,6 +53,9 @@ std::vector<setting> const& settings()
         {"LINKLEDGER_LOG_LEVEL", "--log-level", "LEVEL",
          "trace, debug, info, warn, error or off", "info"},
         {"LINKLEDGER_THREADS", "--threads", "N", "HTTP I/O threads", "number of cores"},
+        {"LINKLEDGER_CPU_AFFINITY", "--cpu-affinity", "MODE",
+         "auto (each HTTP I/O thread kept on a core of its own, when there are as many threads as cores "
+         "this process may use) or off (the scheduler places them)", "auto"},
         {"LINKLEDGER_DB_POOL_SIZE", "--db-pool-size", "N", "PostgreSQL connections in the pool",
          "4"},
         {"LINKLEDGER_REQUEST_TIMEOUT", "--request-timeout", "SECONDS",
@@ -231,6 +234,11 @@ config load(env_lookup const& getenv, std::vector<std::string> const& args,
         c.threads = parse_count("LINKLEDGER_THREADS", *v, 1, 256);
     else
         c.threads = std::max(1u, std::thread::hardware_concurrency());
+    if (auto const* v = get("LINKLEDGER_CPU_AFFINITY")) {
+        if (*v != "auto" && *v != "off")
+            throw config_error("LINKLEDGER_CPU_AFFINITY", "must be auto or off, got '" + *v + "'");
+        c.cpu_affinity = *v;
+    }
     if (auto const* v = get("LINKLEDGER_DB_POOL_SIZE"))
         c.db_pool_size = parse_count("LINKLEDGER_DB_POOL_SIZE", *v, 1, 256);
     if (auto const* v = get("LINKLEDGER_REQUEST_TIMEOUT"))

@@ -26,6 +26,7 @@ struct config {
     std::string data_dir = "./var";
     std::string log_level = "info";
     unsigned threads = 0;     // HTTP I/O threads; 0 in the struct means "not yet resolved"
+    std::string cpu_affinity = "auto"; // auto (one I/O thread per core, when they match) or off
     unsigned db_pool_size = 4;
     unsigned request_timeout_seconds = 15;
     unsigned idle_timeout_seconds = 5; // for a request to begin, on a new or kept-alive connection

@@ -25,8 +25,9 @@ public:
     std::size_t size() const { return contexts_.size(); }
 
     // Runs every context on its own thread (the first on the caller's) until all of them have
-    // run out of work after release() was called.
-    void run();
+    // run out of work after release() was called; thread i on cores[i] when cores are given
+    // (cpu_affinity.hpp), the caller's thread only while it runs its context.
+    void run(std::vector<int> const& cores = {});
     // Lets each context return once its remaining work (open connections) is done.
     void release();
 

@@ -206,6 +206,9 @@ server_process::server_process(std::string const& database_url, environment extr
                     {"LINKLEDGER_LISTEN", "127.0.0.1:0"},
                     {"LINKLEDGER_DATA_DIR", data_dir_},
                     {"LINKLEDGER_THREADS", "2"},
+                    // Many servers share the test machine with the suites' own load, the case the
+                    // README says to turn pinning off for; cpu_affinity_test turns it on.
+                    {"LINKLEDGER_CPU_AFFINITY", "off"},
                     // Every suite talks from 127.0.0.1, far faster than any one real client:
                     // the rate limits are off unless a test (limits_test) sets them.
                     {"LINKLEDGER_RATE_LIMIT_LOGIN", "0"},

@@ -331,6 +331,15 @@ TEST(config, journal_sync_policy_and_interval)
             << bad;
 }
 
+TEST(config, cpu_affinity)
+{
+    EXPECT_EQ(load_with({}).cpu_affinity, "auto");
+    EXPECT_EQ(load_with({{"LINKLEDGER_CPU_AFFINITY", "off"}}).cpu_affinity, "off");
+    EXPECT_EQ(load_with({}, {"--cpu-affinity=off"}).cpu_affinity, "off");
+    for (auto const* bad : {"on", "AUTO", "0,1"})
+        EXPECT_EQ(failing_variable({{"LINKLEDGER_CPU_AFFINITY", bad}}), "LINKLEDGER_CPU_AFFINITY") << bad;
+}
+
 TEST(config, limits_from_environment_and_flags)
 {
     auto const c = load_with({{"LINKLEDGER_RATE_LIMIT_API", "5/7"},
