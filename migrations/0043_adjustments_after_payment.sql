@@ -6,6 +6,19 @@
 -- month carries the difference (-6.00, then -4.00), and the sum over both is the sale as it
 -- stands. Every door changes a sale with one UPDATE of its row, so one trigger sees them all.
 
+-- paid_at: when the sale was first paid. A sale once paid stays settled whatever status it
+-- moves to (paid -> approved by a re-imported report, then a chargeback, must still leave the
+-- paid month alone). adjusted_*: the sums of its adjustments, kept on the row so that reports
+-- read a sale's month figures without a join (the figures as they stand, less these).
+ALTER TABLE conversions
+    ADD COLUMN paid_at                   timestamptz,
+    ADD COLUMN adjusted_amount_minor     bigint  NOT NULL DEFAULT 0,
+    ADD COLUMN adjusted_commission_minor bigint  NOT NULL DEFAULT 0,
+    ADD COLUMN adjusted_approved_minor   bigint  NOT NULL DEFAULT 0,
+    ADD COLUMN adjustment_count          integer NOT NULL DEFAULT 0;
+-- When a sale paid before this migration was paid is not known: its last change stands in.
+UPDATE conversions SET paid_at = updated_at WHERE status = 'paid';
+
 CREATE TABLE conversion_adjustments (
     id               bigserial   PRIMARY KEY,
     conversion_id    bigint      NOT NULL REFERENCES conversions (id) ON DELETE CASCADE,
@@ -18,7 +31,7 @@ CREATE TABLE conversion_adjustments (
     status_before    text        NOT NULL,
     status_after     text        NOT NULL
 );
-CREATE INDEX conversion_adjustments_of_sale ON conversion_adjustments (conversion_id);
+CREATE INDEX conversion_adjustments_of_sale ON conversion_adjustments (conversion_id, id);
 CREATE INDEX conversion_adjustments_at ON conversion_adjustments (at);
 
 -- What a sale in a given state counts for in the reports.
@@ -27,29 +40,40 @@ LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN status <> 'rejected' THEN amount E
 CREATE FUNCTION linkledger_approved_commission(status text, commission bigint) RETURNS bigint
 LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN status IN ('approved', 'paid') THEN commission ELSE 0 END $$;
 
--- A change made while the sale is paid, and every change after the first adjustment (a sale
--- rejected after payment and then revived is adjusted back in the month it was revived).
+-- Before the row is written: a change of what a paid sale counts for is booked as an
+-- adjustment and added to the row's sums, in the same statement.
 CREATE FUNCTION linkledger_adjust_settled_sale() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    amount     bigint := linkledger_counted_amount(NEW.status, NEW.amount_minor)
-                         - linkledger_counted_amount(OLD.status, OLD.amount_minor);
-    commission bigint := linkledger_counted_amount(NEW.status, NEW.commission_minor)
-                         - linkledger_counted_amount(OLD.status, OLD.commission_minor);
-    approved   bigint := linkledger_approved_commission(NEW.status, NEW.commission_minor)
-                         - linkledger_approved_commission(OLD.status, OLD.commission_minor);
+    amount     bigint;
+    commission bigint;
+    approved   bigint;
 BEGIN
-    IF (amount <> 0 OR commission <> 0 OR approved <> 0)
-       AND (OLD.status = 'paid' OR EXISTS (SELECT 1 FROM conversion_adjustments WHERE conversion_id = OLD.id)) THEN
-        INSERT INTO conversion_adjustments (conversion_id, amount_minor, commission_minor, approved_minor,
-                                            status_before, status_after)
-        VALUES (NEW.id, amount, commission, approved, OLD.status, NEW.status);
+    IF TG_OP = 'UPDATE' AND OLD.paid_at IS NOT NULL THEN
+        amount := linkledger_counted_amount(NEW.status, NEW.amount_minor)
+                  - linkledger_counted_amount(OLD.status, OLD.amount_minor);
+        commission := linkledger_counted_amount(NEW.status, NEW.commission_minor)
+                      - linkledger_counted_amount(OLD.status, OLD.commission_minor);
+        approved := linkledger_approved_commission(NEW.status, NEW.commission_minor)
+                    - linkledger_approved_commission(OLD.status, OLD.commission_minor);
+        IF amount <> 0 OR commission <> 0 OR approved <> 0 THEN
+            INSERT INTO conversion_adjustments (conversion_id, amount_minor, commission_minor, approved_minor,
+                                                status_before, status_after)
+            VALUES (NEW.id, amount, commission, approved, OLD.status, NEW.status);
+            NEW.adjusted_amount_minor := OLD.adjusted_amount_minor + amount;
+            NEW.adjusted_commission_minor := OLD.adjusted_commission_minor + commission;
+            NEW.adjusted_approved_minor := OLD.adjusted_approved_minor + approved;
+            NEW.adjustment_count := OLD.adjustment_count + 1;
+        END IF;
     END IF;
-    RETURN NULL;
+    IF NEW.status = 'paid' AND NEW.paid_at IS NULL THEN
+        NEW.paid_at := now();
+    END IF;
+    RETURN NEW;
 END
 $$;
 
-CREATE TRIGGER conversions_adjust_settled AFTER UPDATE OF status, amount_minor, commission_minor ON conversions
-FOR EACH ROW EXECUTE FUNCTION linkledger_adjust_settled_sale();
+CREATE TRIGGER conversions_adjust_settled BEFORE INSERT OR UPDATE OF status, amount_minor, commission_minor
+ON conversions FOR EACH ROW EXECUTE FUNCTION linkledger_adjust_settled_sale();
 
 -- The money rows every report sums: each sale in its own month at the figures it counts for
 -- there (as it stands, less its adjustments: what it was paid at), and each adjustment in the
@@ -59,31 +83,30 @@ FOR EACH ROW EXECUTE FUNCTION linkledger_adjust_settled_sale();
 CREATE VIEW conversion_money AS
 SELECT c.id, c.offer_id, c.currency, c.click_id, c.link_id, c.video_id, c.promo_code_id, c.code, c.source,
        c.attribution, c.status, c.occurred_at, false AS adjustment, 1 AS conversions,
-       linkledger_counted_amount(c.status, c.amount_minor) - COALESCE(a.amount_minor, 0) AS amount_minor,
-       linkledger_counted_amount(c.status, c.commission_minor) - COALESCE(a.commission_minor, 0) AS commission_minor,
-       linkledger_approved_commission(c.status, c.commission_minor) - COALESCE(a.approved_minor, 0) AS approved_minor
+       linkledger_counted_amount(c.status, c.amount_minor) - c.adjusted_amount_minor AS amount_minor,
+       linkledger_counted_amount(c.status, c.commission_minor) - c.adjusted_commission_minor AS commission_minor,
+       linkledger_approved_commission(c.status, c.commission_minor) - c.adjusted_approved_minor AS approved_minor
 FROM conversions c
-LEFT JOIN (SELECT conversion_id, sum(amount_minor) AS amount_minor, sum(commission_minor) AS commission_minor,
-                  sum(approved_minor) AS approved_minor
-           FROM conversion_adjustments GROUP BY conversion_id) a ON a.conversion_id = c.id
-WHERE c.status <> 'rejected' OR a.conversion_id IS NOT NULL
+WHERE c.status <> 'rejected' OR c.adjustment_count > 0
 UNION ALL
 SELECT c.id, c.offer_id, c.currency, c.click_id, c.link_id, c.video_id, c.promo_code_id, c.code, c.source,
        c.attribution, c.status, a.at, true, 0, a.amount_minor, a.commission_minor, a.approved_minor
 FROM conversion_adjustments a JOIN conversions c ON c.id = a.conversion_id;
 
--- A sale's adjustments as the API shows them with the sale, oldest first.
+-- A sale's adjustments as the API shows them with the sale: the last 20, oldest first (a sale
+-- flipped between paid and pending a thousand times must not make each answer and event carry
+-- them all; the reports count every one).
 CREATE FUNCTION linkledger_sale_adjustments(sale bigint) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT COALESCE(json_agg(json_build_object(
                'at', to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                'amount_minor', a.amount_minor, 'commission_minor', a.commission_minor,
                'approved_commission_minor', a.approved_minor,
                'status_before', a.status_before, 'status', a.status_after) ORDER BY a.id), '[]'::json)
-    FROM conversion_adjustments a WHERE a.conversion_id = sale
+    FROM (SELECT * FROM conversion_adjustments WHERE conversion_id = sale ORDER BY id DESC LIMIT 20) a
 $$;
 
--- The sale as events carry it is the sale as the API shows it, adjustments included (the
--- trigger above fires before the event's, by name, so an event carries its own adjustment).
+-- The sale as events carry it is the sale as the API shows it, adjustments included (booked
+-- before the row is written, so an event carries its own adjustment).
 CREATE OR REPLACE FUNCTION linkledger_conversion_json(c conversions) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', c.id, 'offer_id', c.offer_id, 'txid', c.txid, 'status', c.status,

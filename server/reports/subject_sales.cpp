@@ -17,13 +17,30 @@ using http::status;
 constexpr int k_max_sales = 500;
 
 // $1 from, $2 to, $3 the zone, $4 the link or NULL, $5 the video or NULL, $6 the limit.
-constexpr auto k_sales = "SELECT c.id, " + db::utc_timestamp("c.occurred_at") + R"sql(,
-           to_char((c.occurred_at AT TIME ZONE $3)::date, 'YYYY-MM-DD'), c.status, c.amount_minor, c.commission_minor,
-           c.currency, c.attribution, c.via, c.code, o.name
-    FROM conversions c JOIN offers o ON o.id = c.offer_id
-    WHERE c.occurred_at >= $1::timestamptz AND c.occurred_at < $2::timestamptz
-      AND ($4::bigint IS NULL OR c.link_id = $4::bigint) AND ($5::bigint IS NULL OR c.video_id = $5::bigint)
-    ORDER BY c.occurred_at DESC, c.id DESC
+// The sales made in the period at the figures their own month counts them for (a sale paid and
+// then refunded: what was paid), and the adjustments after payment that came in the period
+// (migration 0043), so the list adds up to the curve above it.
+constexpr auto k_sales = "SELECT x.id, " + db::utc_timestamp("x.at") + R"sql(,
+           to_char((x.at AT TIME ZONE $3)::date, 'YYYY-MM-DD'), x.status, x.amount_minor, x.commission_minor,
+           x.currency, x.attribution, x.via, x.code, x.offer, x.adjustment
+    FROM (SELECT c.id, c.occurred_at AS at, c.status, c.currency, c.attribution, c.via, c.code, o.name AS offer,
+                 false AS adjustment, 0::bigint AS adjustment_id,
+                 CASE WHEN c.adjustment_count > 0
+                      THEN linkledger_counted_amount(c.status, c.amount_minor) - c.adjusted_amount_minor
+                      ELSE c.amount_minor END AS amount_minor,
+                 CASE WHEN c.adjustment_count > 0
+                      THEN linkledger_counted_amount(c.status, c.commission_minor) - c.adjusted_commission_minor
+                      ELSE c.commission_minor END AS commission_minor
+          FROM conversions c JOIN offers o ON o.id = c.offer_id
+          WHERE c.occurred_at >= $1::timestamptz AND c.occurred_at < $2::timestamptz
+            AND ($4::bigint IS NULL OR c.link_id = $4::bigint) AND ($5::bigint IS NULL OR c.video_id = $5::bigint)
+          UNION ALL
+          SELECT c.id, a.at, a.status_after, c.currency, c.attribution, c.via, c.code, o.name, true, a.id,
+                 a.amount_minor, a.commission_minor
+          FROM conversion_adjustments a JOIN conversions c ON c.id = a.conversion_id JOIN offers o ON o.id = c.offer_id
+          WHERE a.at >= $1::timestamptz AND a.at < $2::timestamptz
+            AND ($4::bigint IS NULL OR c.link_id = $4::bigint) AND ($5::bigint IS NULL OR c.video_id = $5::bigint)) x
+    ORDER BY x.at DESC, x.id DESC, x.adjustment_id DESC
     LIMIT $6)sql";
 
 boost::json::value text_or_null(pqxx::field const& f)
@@ -56,7 +73,8 @@ void add_subject_sales_routes(http::router& routes, db::database& db, std::strin
                                 {"attribution", r[7].as<std::string>()},
                                 {"via", r[8].as<std::string>()},
                                 {"code", text_or_null(r[9])},
-                                {"offer", r[10].as<std::string>()}});
+                                {"offer", r[10].as<std::string>()},
+                                {"adjustment", r[11].as<bool>()}});
             }
             boost::json::object out{{"tz", period.zone}, {"from", period.from}, {"to", period.to},
                                     {"more", result.size() > static_cast<std::size_t>(k_max_sales)},

@@ -181,3 +181,74 @@ TEST_F(adjustments_after_payment, changes_before_payment_and_a_rejection_by_hand
     EXPECT_EQ(after(*ll, offer), "0 -6000 -600 -1100");
     EXPECT_EQ(other.at("adjustments").as_array().size(), 0u);
 }
+
+// Review (R6-1): a re-imported report saying "approved" after the payout moved the sale out of
+// paid and changed no figure, so nothing marked it settled, and the chargeback after it rewrote
+// the paid month again. A sale once paid stays settled, whatever status it moves to.
+TEST_F(adjustments_after_payment, a_paid_sale_moved_back_to_approved_stays_settled_for_the_chargeback_after)
+{
+    auto const offer = make_offer(*ll);
+    json_of(ll->api("POST", "/api/v1/conversions",
+                    R"({"offer_id":)" + offer.id + R"(,"txid":"B-1","amount_minor":10000,"occurred_at":"2026-10-16T10:00:00Z","status":"paid"})"),
+            201);
+    auto const approved = postback(*ll, offer, "txid=B-1&status=approved");
+    EXPECT_EQ(adjustments_of(approved.at("conversion").as_object()), "") << "approved counts as paid did";
+    auto const reversed = postback(*ll, offer, "txid=B-1&amount=0.00&status=reversed");
+    EXPECT_EQ(adjustments_of(reversed.at("conversion").as_object()), "-10000/-1000/-1000 approved->rejected");
+    EXPECT_EQ(october(*ll, offer), "1 10000 1000 1000");
+    EXPECT_EQ(after(*ll, offer), "0 -10000 -1000 -1000");
+    EXPECT_EQ(all_time(*ll, offer), "1 0 0 0");
+}
+
+// Review (R6-7): each answer and event carries the sale's adjustments; a sale flipped between
+// paid and pending many times carries its last 20, while the reports count every one.
+TEST_F(adjustments_after_payment, a_sale_flipped_many_times_carries_its_last_twenty_adjustments)
+{
+    auto const offer = make_offer(*ll);
+    json_of(ll->api("POST", "/api/v1/conversions",
+                    R"({"offer_id":)" + offer.id + R"(,"txid":"F-1","amount_minor":10000,"occurred_at":"2026-10-18T10:00:00Z","status":"paid"})"),
+            201);
+    boost::json::object last;
+    for (int i = 0; i < 12; ++i) {
+        postback(*ll, offer, "txid=F-1&status=pending");
+        last = postback(*ll, offer, "txid=F-1&status=paid");
+    }
+    auto const& listed = last.at("conversion").at("adjustments").as_array();
+    ASSERT_EQ(listed.size(), 20u);
+    EXPECT_EQ(listed.back().at("status").as_string(), "paid");
+    EXPECT_EQ(october(*ll, offer), "1 10000 1000 1000");
+    EXPECT_EQ(after(*ll, offer), "0 0 0 0");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversion_adjustments a JOIN conversions c ON c.id = "
+                                   "a.conversion_id WHERE c.offer_id = " + offer.id),
+              "24");
+}
+
+// Review (R6-2): a video's page listed the sale as it stands (40.00) under its curve's 100.00,
+// and the month of the refund listed nothing under its -60.00.
+TEST_F(adjustments_after_payment, a_videos_sales_list_adds_up_to_its_curve_with_the_adjustments)
+{
+    auto const offer = make_offer(*ll);
+    auto const video = json_of(ll->api("POST", "/api/v1/videos",
+                                       R"({"platform":"tiktok","title":"Paid haul","posted_at":"2026-10-01T18:00:00Z"})"),
+                               201);
+    auto const video_id = std::to_string(video.at("id").as_int64());
+    json_of(ll->api("POST", "/api/v1/promo-codes",
+                    R"({"code":"PAIDHAUL","offer_id":)" + offer.id + R"(,"video_id":)" + video_id + "}"),
+            201);
+    json_of(ll->api("POST", "/api/v1/conversions",
+                    R"({"offer_id":)" + offer.id + R"(,"txid":"V-1","amount_minor":10000,"code":"PAIDHAUL","occurred_at":"2026-10-20T10:00:00Z","status":"paid"})"),
+            201);
+    postback(*ll, offer, "txid=V-1&amount=40.00");
+    auto const listed = [&](std::string const& from, std::string const& to) {
+        auto const page = json_of(ll->api("GET", "/api/v1/reports/sales?video_id=" + video_id + "&from=" + from + "&to=" + to), 200);
+        std::string out;
+        for (auto const& r : page.at("rows").as_array())
+            out += (out.empty() ? "" : ", ") + boost::json::serialize(r.at("amount_minor")) + "/" +
+                   boost::json::serialize(r.at("commission_minor")) + " " + std::string(r.at("status").as_string()) +
+                   (r.at("adjustment").as_bool() ? " adjustment" : "");
+        return out;
+    };
+    EXPECT_EQ(listed("2026-10-01", "2026-11-01"), "10000/1000 paid");
+    EXPECT_EQ(listed("2026-11-01", "2100-01-01"), "-6000/-600 paid adjustment");
+    EXPECT_EQ(listed("2026-10-01", "2100-01-01"), "-6000/-600 paid adjustment, 10000/1000 paid");
+}

@@ -500,6 +500,7 @@ Object.assign(window.LL_TEXT.en, {
   "page.device.mobile": "Phone", "page.device.tablet": "Tablet", "page.device.desktop": "Computer",
   "page.os.ios": "iOS", "page.os.android": "Android", "page.os.windows": "Windows", "page.os.macos": "macOS", "page.os.linux": "Linux",
   "page.sales": "Sales", "page.sales.more": "Only the latest 500 sales are listed.",
+  "page.sales.adjustment": "Adjusted after payment: {status}",
   "page.income.of_video": "Other income is recorded per video: this is the income of this link's video,",
   "page.income.no_video": "Other income is recorded per video, and this link has none.",
   "page.chart.label": "Clicks and commission per day from {from} to {to}"
@@ -513,6 +514,7 @@ Object.assign(window.LL_TEXT.fr, {
   "page.device.mobile": "Téléphone", "page.device.tablet": "Tablette", "page.device.desktop": "Ordinateur",
   "page.os.ios": "iOS", "page.os.android": "Android", "page.os.windows": "Windows", "page.os.macos": "macOS", "page.os.linux": "Linux",
   "page.sales": "Ventes", "page.sales.more": "Seules les 500 dernières ventes sont listées.",
+  "page.sales.adjustment": "Ajustée après paiement : {status}",
   "page.income.of_video": "Les autres revenus sont enregistrés par vidéo : voici ceux de la vidéo de ce lien,",
   "page.income.no_video": "Les autres revenus sont enregistrés par vidéo, et ce lien n'en a pas.",
   "page.chart.label": "Clics et commissions par jour du {from} au {to}"

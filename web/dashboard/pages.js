@@ -62,7 +62,9 @@
       { label: "col.date", render: (s) => fmt().dateTime(s.occurred_at) },
       { label: "col.amount", render: (s) => money(s.amount_minor, s.currency) },
       { label: "col.commission", render: (s) => money(s.commission_minor, s.currency) },
-      { label: "col.status", render: (s) => el("span", { "data-status": s.status }, fmt().value("status", s.status)) },
+      // A change after payment (refund, chargeback) is its own row, dated when it came.
+      { label: "col.status", render: (s) => el("span", { "data-status": s.status, ...(s.adjustment ? { "data-adjustment": "" } : {}) },
+        s.adjustment ? t("page.sales.adjustment").replace("{status}", fmt().value("status", s.status)) : fmt().value("status", s.status)) },
       { label: "col.offer", key: "offer" }
     ], rows);
     return table;
