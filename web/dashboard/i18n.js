@@ -472,6 +472,21 @@ Object.assign(window.LL_TEXT.fr, {
   "network.differs.title": "Le réseau déclare une autre commission que celle de la règle de l'offre. La vente compte celle du dessus ; vérifiez le relevé du réseau."
 });
 
+// A sale's changes after payment under its amount in the sales list, and their totals in its
+// export (money.js amountCell).
+Object.assign(window.LL_TEXT.en, {
+  "adjustment.line": "Adjusted {date}: {changes} (after payment)",
+  "adjustment.line.status": "Adjusted {date}: {changes} (after payment, {from} → {to})",
+  "adjustment.sale": "{amount} sale", "adjustment.commission": "{amount} commission", "adjustment.approved": "{amount} approved commission",
+  "col.adjusted_amount": "Sale adjusted after payment", "col.adjusted_commission": "Commission adjusted after payment"
+});
+Object.assign(window.LL_TEXT.fr, {
+  "adjustment.line": "Ajustée le {date} : {changes} (après paiement)",
+  "adjustment.line.status": "Ajustée le {date} : {changes} (après paiement, {from} → {to})",
+  "adjustment.sale": "{amount} de vente", "adjustment.commission": "{amount} de commission", "adjustment.approved": "{amount} de commission validée",
+  "col.adjusted_amount": "Vente ajustée après paiement", "col.adjusted_commission": "Commission ajustée après paiement"
+});
+
 // The header's "More" menu, tables on a phone and the overview's cards (shell.js, reports.js), issue 20.
 Object.assign(window.LL_TEXT.en, {
   "nav.more": "More", "table.scroll": "Scroll sideways for more columns →",

@@ -230,9 +230,11 @@
     await pagedTable($("conversions-table"), "/api/v1/conversions?" + q, "conversions", [
       { label: "col.date", render: (c) => when(c.occurred_at), export: (c) => cell.dateTime(c.occurred_at) },
       { label: "col.offer", render: (c) => offerName[c.offer_id] || "#" + c.offer_id },
-      { label: "col.amount", render: (c) => money(c.amount_minor, c.currency), export: (c) => cell.money(c.amount_minor, c.currency) },
+      { label: "col.amount", render: amountCell, export: (c) => cell.money(c.amount_minor, c.currency) },
       { label: "col.commission", render: commissionCell, export: (c) => cell.money(c.commission_minor, c.currency) },
       { label: "col.network_commission", only: "export", export: (c) => cell.money(c.network_commission_minor, c.currency) },
+      { label: "col.adjusted_amount", only: "export", export: (c) => adjusted(c, "amount_minor") },
+      { label: "col.adjusted_commission", only: "export", export: (c) => adjusted(c, "commission_minor") },
       { label: "col.currency", only: "export", export: (c) => c.currency },
       { label: "col.status", render: (c) => canChange() ? statusSelect(c)
         : el("span", { class: "badge " + c.status }, t("status." + c.status)), export: (c) => fmt.value("status", c.status) },
@@ -240,6 +242,33 @@
       { label: "col.attribution", render: (c) => t("attribution." + c.attribution) + (c.code ? " (" + c.code + ")" : "") },
       { key: "txid", label: "col.txid" }, { label: "col.via", render: (c) => t("via." + c.via) }
     ], undefined, "conversions");
+  }
+
+  // A sale changed after it was paid (README "Adjustments after payment": a refund, chargeback or
+  // rejection) counts at what it was paid in its own month and the change in the month it came,
+  // while the list shows the sale as it stands: a line per change under the amount says when it
+  // came and by how much, so the two months' figures can be told apart.
+  function amountCell(c) {
+    const amount = money(c.amount_minor, c.currency), changes = c.adjustments || [];
+    if (!changes.length) return amount;
+    return el("span", {}, amount, ...changes.map((a) => el("span", { class: "adjustment", "data-at": a.at }, adjustmentText(a, c.currency))));
+  }
+  // A difference with its sign: a clawback reads "-€60.00", a revival "+€60.00".
+  const signed = (minor, currency) => (minor > 0 ? "+" : "") + money(minor, currency);
+  function adjustmentText(a, currency) {
+    const parts = [];
+    if (a.amount_minor) parts.push(t("adjustment.sale").replace("{amount}", signed(a.amount_minor, currency)));
+    if (a.commission_minor) parts.push(t("adjustment.commission").replace("{amount}", signed(a.commission_minor, currency)));
+    // A status-only move back from paid changes only what is approved.
+    if (!parts.length) parts.push(t("adjustment.approved").replace("{amount}", signed(a.approved_commission_minor, currency)));
+    const moved = a.status_before !== a.status;
+    return t(moved ? "adjustment.line.status" : "adjustment.line").replace("{date}", fmt.date(a.at)).replace("{changes}", parts.join(", "))
+      .replace("{from}", fmt.value("status", a.status_before)).replace("{to}", fmt.value("status", a.status));
+  }
+  // The file's total of a sale's changes after payment, in units; empty for a sale never adjusted.
+  function adjusted(c, key) {
+    const changes = c.adjustments || [];
+    return changes.length ? cell.money(changes.reduce((sum, a) => sum + a[key], 0), c.currency) : "";
   }
 
   // Our commission, and the network's own figure under it when the two differ (an offer that

@@ -118,19 +118,20 @@
     box.redraw = () => drawCurve(box, days, currency);
     const node = LL.svgNode;
     const commissionOf = (d) => (d.money.find((m) => m.currency === currency) || {}).commission_minor || 0;
-    const maxMoney = Math.max(1, ...days.map(commissionOf)), maxClicks = Math.max(1, ...days.map((d) => d.clicks));
+    // A day in the red (a clawback after payment) hangs below the zero line (LL.moneyBars).
+    const scale = LL.moneyBars(days.map(commissionOf), top, h), maxClicks = Math.max(1, ...days.map((d) => d.clicks));
     const first = fmt().day(days[0].date), last = fmt().day(days[days.length - 1].date);
     const svg = node("svg", { viewBox: `0 0 ${w} ${h + 20}`, role: "img", id: "link-curve",
       "aria-label": t("page.chart.label").replace("{from}", first).replace("{to}", last) });
     days.forEach((d, i) => {
-      const v = commissionOf(d), bh = v ? Math.max(2, v / maxMoney * (h - top)) : 0;
-      const bar = node("rect", { x: i * bw + 1, y: h - bh, width: Math.max(1, bw - 2), height: bh, class: "bar", "data-date": d.date });
+      const v = commissionOf(d), { y, height } = scale.bar(v);
+      const bar = node("rect", { x: i * bw + 1, y, width: Math.max(1, bw - 2), height, class: v < 0 ? "bar negative" : "bar", "data-date": d.date });
       bar.append(node("title", {}, fmt().day(d.date) + ": " + count(d.clicks) + " " + t("col.clicks").toLowerCase() + ", " + money(v, currency)));
       svg.append(bar);
     });
     svg.append(node("polyline", { class: "line clicks",
       points: days.map((d, i) => `${(i + 0.5) * bw},${h - d.clicks / maxClicks * (h - top)}`).join(" ") }));
-    svg.append(node("line", { x1: 0, y1: h, x2: w, y2: h, class: "axis" }));
+    svg.append(node("line", { x1: 0, y1: scale.zero, x2: w, y2: scale.zero, class: "axis" }));
     svg.append(node("text", { x: 4, y: h + 16, class: "tick" }, first));
     svg.append(node("text", { x: w - 4, y: h + 16, class: "tick", "text-anchor": "end" }, last));
     box.append(svg, el("p", { class: "legend" },

@@ -44,7 +44,9 @@
   // Per click, rounded half to even as the server does.
   function perClick(minor, clicks) {
     if (!clicks) return 0;
-    const q = Math.floor(minor / clicks), twice = 2 * (minor % clicks);
+    // The remainder taken from the floor (never negative: -5 % 2 is -1 in JS), so a period in
+    // the red rounds half to even too (-2.5 to -2, not -3).
+    const q = Math.floor(minor / clicks), twice = 2 * (minor - q * clicks);
     return twice > clicks || (twice === clicks && q % 2) ? q + 1 : q;
   }
 
@@ -154,7 +156,8 @@
     }
     const w = LL.chartWidth(box), top = 22, h = 150, bw = w / Math.max(1, days.length);
     box.redraw = () => drawChart(rows, range);
-    const maxMoney = Math.max(1, ...days.map((d) => commission[d] || 0)), maxClicks = Math.max(1, ...days.map((d) => clicks[d] || 0));
+    // A day in the red (a clawback after payment) hangs below the zero line (LL.moneyBars).
+    const scale = LL.moneyBars(days.map((d) => commission[d] || 0), top, h), maxClicks = Math.max(1, ...days.map((d) => clicks[d] || 0));
     const node = LL.svgNode;
     const svg = node("svg", { viewBox: `0 0 ${w} ${h + 22}`, role: "img" });
     const sumClicks = days.reduce((a, d) => a + (clicks[d] || 0), 0);
@@ -162,17 +165,18 @@
     svg.setAttribute("aria-label", t("chart.label").replace("{money}", money(totals[currency] || 0, currency)).replace("{clicks}", sumClicks)
       .replace("{from}", dayText(days[0])).replace("{to}", dayText(days[days.length - 1])));
     days.forEach((d, i) => {
-      const v = commission[d] || 0, bh = v ? Math.max(2, v / maxMoney * (h - top)) : 0;
-      const bar = node("rect", { x: i * bw + 1, y: h - bh, width: Math.max(1, bw - 2), height: bh, class: "bar" });
+      const v = commission[d] || 0, { y, height } = scale.bar(v);
+      const bar = node("rect", { x: i * bw + 1, y, width: Math.max(1, bw - 2), height, class: v < 0 ? "bar negative" : "bar", "data-date": d });
       bar.append(node("title", {}, d + ": " + money(v, currency) + ", " + (clicks[d] || 0) + " " + t("col.clicks").toLowerCase()));
       svg.append(bar);
     });
     const points = days.map((d, i) => `${(i + 0.5) * bw},${h - (clicks[d] || 0) / maxClicks * (h - top)}`).join(" ");
     svg.append(node("polyline", { points, class: "line" }));
-    svg.append(node("line", { x1: 0, y1: h, x2: w, y2: h, class: "axis" }));
+    svg.append(node("line", { x1: 0, y1: scale.zero, x2: w, y2: scale.zero, class: "axis" }));
     svg.append(node("text", { x: 4, y: h + 17, class: "tick" }, dayText(days[0])));
     svg.append(node("text", { x: w - 4, y: h + 17, class: "tick", "text-anchor": "end" }, dayText(days[days.length - 1])));
-    svg.append(node("text", { x: 4, y: 15, class: "tick" }, money(maxMoney === 1 ? 0 : maxMoney, currency)));
+    svg.append(node("text", { x: 4, y: 15, class: "tick" }, money(scale.high, currency)));
+    if (scale.low < 0) svg.append(node("text", { x: 4, y: h - 4, class: "tick low" }, money(scale.low, currency)));
     svg.append(node("text", { x: w - 4, y: 15, class: "tick clicks", "text-anchor": "end" }, t("chart.max_clicks").replace("{n}", sumClicks ? maxClicks : 0)));
     box.append(svg, el("p", { class: "legend" }, el("span", { class: "key bar" }), t("chart.commission") + " (" + currency + ") ",
       el("span", { class: "key line" }), t("chart.clicks")));

@@ -102,6 +102,20 @@
     box.dataset.drawnAt = String(box.clientWidth);
     return Math.max(200, (box.clientWidth || 602) - 2);
   };
+  // Money bars stand on a zero line between `top` and `bottom` (y grows downwards). A day in the
+  // red (a refund after payment is booked, negative, on the day it came: README "Adjustments
+  // after payment") hangs below that line; drawn from the bottom like the others it showed as a
+  // 2 px sliver of profit. LL.moneyBars(values, top, bottom): { zero (the line's y), low, high,
+  // bar(v) -> { y, height } }, a bar never thinner than 2 px unless its value is 0.
+  LL.moneyBars = (values, top, bottom) => {
+    const high = Math.max(0, ...values), low = Math.min(0, ...values), span = high - low || 1;
+    const zero = bottom + low / span * (bottom - top);
+    return { zero, low, high, bar: (v) => {
+      if (!v) return { y: zero, height: 0 };
+      const height = Math.max(2, Math.abs(v) / span * (bottom - top));
+      return { y: v > 0 ? zero - height : zero, height };
+    } };
+  };
   const charts = new ResizeObserver((entries) => {
     for (const { target: box } of entries)
       if (typeof box.redraw === "function" && box.clientWidth && String(box.clientWidth) !== box.dataset.drawnAt) box.redraw();

@@ -86,14 +86,15 @@
     box.redraw = () => drawCurve(days, currency);
     const node = LL.svgNode;
     const commissionOf = (d) => (d.money.find((m) => m.currency === currency) || {}).commission_minor || 0;
-    const maxMoney = Math.max(1, ...days.map(commissionOf));
+    // A day in the red (a clawback after payment) hangs below the zero line (LL.moneyBars).
+    const scale = LL.moneyBars(days.map(commissionOf), top, h);
     const maxViews = Math.max(1, ...days.map((d) => d.views || 0));
     const maxClicks = Math.max(1, ...days.map((d) => d.clicks));
     const svg = node("svg", { viewBox: `0 0 ${w} ${h + 20}`, role: "img", id: "video-curve",
       "aria-label": t("video.chart.label").replace("{from}", LL.fmt.day(days[0].date)).replace("{to}", LL.fmt.day(days[days.length - 1].date)) });
     days.forEach((d, i) => {
-      const v = commissionOf(d), bh = v ? Math.max(2, v / maxMoney * (h - top)) : 0;
-      const bar = node("rect", { x: i * bw + 1, y: h - bh, width: Math.max(1, bw - 2), height: bh, class: "bar", "data-date": d.date });
+      const v = commissionOf(d), { y, height } = scale.bar(v);
+      const bar = node("rect", { x: i * bw + 1, y, width: Math.max(1, bw - 2), height, class: v < 0 ? "bar negative" : "bar", "data-date": d.date });
       bar.append(node("title", {}, LL.fmt.day(d.date) + ": " + count(d.views) + " " + t("video.views") + ", " + count(d.clicks) + " " +
         t("col.clicks").toLowerCase() + ", " + money(v, currency)));
       svg.append(bar);
@@ -101,7 +102,7 @@
     const line = (value, max, cls) => node("polyline", { class: "line " + cls,
       points: days.map((d, i) => `${(i + 0.5) * bw},${h - (value(d) || 0) / max * (h - top)}`).join(" ") });
     svg.append(line((d) => d.views, maxViews, "views"), line((d) => d.clicks, maxClicks, "clicks"));
-    svg.append(node("line", { x1: 0, y1: h, x2: w, y2: h, class: "axis" }));
+    svg.append(node("line", { x1: 0, y1: scale.zero, x2: w, y2: scale.zero, class: "axis" }));
     // Days as the rest of the dashboard writes them (format.js).
     svg.append(node("text", { x: 4, y: h + 16, class: "tick" }, LL.fmt.day(days[0].date)));
     svg.append(node("text", { x: w - 4, y: h + 16, class: "tick", "text-anchor": "end" }, LL.fmt.day(days[days.length - 1].date)));
