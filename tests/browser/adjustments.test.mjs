@@ -27,7 +27,7 @@ const isoDayIn = (iso) => new Intl.DateTimeFormat("en-CA", { timeZone: zone, day
 // The bar of `day` in the chart `svg` and the zero line, as drawn.
 async function barOf(page, svg, day) {
   return page.$eval(svg, (node, day) => {
-    const bar = [...node.querySelectorAll("rect.bar")].find((r) => (r.dataset.date || r.querySelector("title")?.textContent.slice(0, 10)) === day);
+    const bar = node.querySelector(`rect.bar[data-date="${day}"]`);
     const axis = node.querySelector("line.axis");
     return bar && { cls: bar.getAttribute("class"), y: Number(bar.getAttribute("y")), height: Number(bar.getAttribute("height")),
       zero: Number(axis.getAttribute("y1")), title: bar.querySelector("title").textContent };
