@@ -47,6 +47,10 @@ DECLARE
     amount     bigint;
     commission bigint;
     approved   bigint;
+    -- When the change was made, if its sender said (a shop's refund: its created_at, set for the
+    -- statement by set_config('linkledger.adjustment_at', ..., true)), within [paid_at, now];
+    -- otherwise when it arrived.
+    made_at    timestamptz := linkledger_time_or_null(NULLIF(current_setting('linkledger.adjustment_at', true), ''));
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.paid_at IS NOT NULL THEN
         amount := linkledger_counted_amount(NEW.status, NEW.amount_minor)
@@ -56,9 +60,10 @@ BEGIN
         approved := linkledger_approved_commission(NEW.status, NEW.commission_minor)
                     - linkledger_approved_commission(OLD.status, OLD.commission_minor);
         IF amount <> 0 OR commission <> 0 OR approved <> 0 THEN
-            INSERT INTO conversion_adjustments (conversion_id, amount_minor, commission_minor, approved_minor,
+            INSERT INTO conversion_adjustments (conversion_id, at, amount_minor, commission_minor, approved_minor,
                                                 status_before, status_after)
-            VALUES (NEW.id, amount, commission, approved, OLD.status, NEW.status);
+            VALUES (NEW.id, LEAST(now(), GREATEST(COALESCE(made_at, now()), OLD.paid_at)), amount, commission,
+                    approved, OLD.status, NEW.status);
             NEW.adjusted_amount_minor := OLD.adjusted_amount_minor + amount;
             NEW.adjusted_commission_minor := OLD.adjusted_commission_minor + commission;
             NEW.adjusted_approved_minor := OLD.adjusted_approved_minor + approved;

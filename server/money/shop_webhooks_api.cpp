@@ -257,7 +257,11 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
         commission == row[4].as<std::int64_t>()) {
         out = {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};
     } else {
+        // A paid sale's adjustment is dated when the shop made the refund (migration 0043), as
+        // the shop's own records date it, not when its delivery came.
+        tx.exec_params("SELECT set_config('linkledger.adjustment_at', $1, true)", refund_time(refund).value_or(""));
         tx.exec_params0(k_rebook, id, booked.amount_minor, commission, booked.status, priced_on.commission_base);
+        tx.exec("SELECT set_config('linkledger.adjustment_at', '', true)");
         out = {{"result", "updated"}, {"conversion", load_conversion(tx, id)}};
     }
     if (!warnings.empty())

@@ -1722,3 +1722,40 @@ TEST_F(shop_refunds, a_sale_typed_by_hand_names_its_warnings)
 }
 
 } // namespace
+
+// A refund of a paid sale is an adjustment (migration 0043) dated when the shop made it, as the
+// shop's records date it: a refund of 30 November delivered on 1 December is November's. Never
+// before the sale was paid (the payout stood), never in the future (a shop's clock ahead).
+TEST_F(shop_refunds, a_paid_sales_refund_is_adjusted_when_the_shop_made_it)
+{
+    auto const offer = make_offer("EUR");
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("1901"), "d-order-1901")), "created");
+    auto const id = ll->db().query_value("SELECT id FROM conversions WHERE offer_id = " + offer.id + " AND txid = '1901'");
+    auto const made_before_paid = shop_time_now();
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/conversions/" + id, R"({"status":"paid"})").status, 200);
+    auto const made = shop_time_now();
+    EXPECT_EQ(postback(offer, "txid=1901&amount=100.00").status, 200); // time passes on the server
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3901", "1901", "10.00", made))), "updated");
+    auto const dated = [&](std::string const& refund_made) {
+        return ll->db().query_value("SELECT a.at = '" + refund_made + "'::timestamptz FROM conversion_adjustments a "
+                                    "WHERE a.conversion_id = " + id + " ORDER BY a.id DESC LIMIT 1");
+    };
+    EXPECT_EQ(dated(made), "t");
+    // Made before the payout: dated when the sale was paid.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3902", "1901", "10.00", made_before_paid))), "updated");
+    EXPECT_EQ(ll->db().query_value("SELECT a.at = c.paid_at FROM conversion_adjustments a JOIN conversions c ON "
+                                   "c.id = a.conversion_id WHERE a.conversion_id = " + id + " ORDER BY a.id DESC LIMIT 1"),
+              "t");
+    // A clock ahead, or a time PostgreSQL cannot read: dated on arrival, not later.
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3903", "1901", "10.00", "2099-01-01T00:00:00Z"))), "updated");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3904", "1901", "10.00", "2026-13-45T99:00:00Z"))), "updated");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) FROM conversion_adjustments WHERE conversion_id = " + id +
+                                   " AND at <= now() AND at > now() - interval '10 minutes'"),
+              "4");
+    EXPECT_EQ(booked(offer, "1901"), "6000/600/paid");
+    // A later change by another door is dated on arrival: the shop's time is its refund's only.
+    EXPECT_EQ(postback(offer, "txid=1901&status=reversed").status, 200);
+    EXPECT_EQ(ll->db().query_value("SELECT a.at > '" + made + "'::timestamptz FROM conversion_adjustments a WHERE "
+                                   "a.conversion_id = " + id + " ORDER BY a.id DESC LIMIT 1"),
+              "t");
+}
