@@ -21,12 +21,15 @@ WITH given_up AS (
     UPDATE conversions SET attribution = 'none', source = 'unattributed', attribution_deadline = NULL,
                            updated_at = now()
     WHERE attribution = 'pending' AND attribution_deadline <= now()
-    RETURNING id, txid
+    RETURNING id, txid, click_id
 ), logged AS (
     INSERT INTO audit_log (actor_kind, actor_name, action, target_id, summary)
-    SELECT 'system', 'late clicks', 'conversion.unattributed', id,
-           'txid=' || left(txid, 60) || ' click not stored before the deadline'
-    FROM given_up
+    SELECT 'system', 'late clicks', 'conversion.unattributed', g.id,
+           'txid=' || left(g.txid, 60) ||
+           CASE WHEN EXISTS (SELECT 1 FROM clicks k WHERE k.click_id = g.click_id)
+                THEN ' its click does not count (a bot''s, or a repeat): no code to attribute it by'
+                ELSE ' click not stored before the deadline' END
+    FROM given_up g
 )
 SELECT count(*) FROM given_up
 )sql";

@@ -1006,10 +1006,21 @@ ORDER BY c.id
 FOR UPDATE OF c
 )sql";
 
+// Audited as the give-up is: why the click did not decide, and which code did.
 constexpr char const* k_attribute_by_code = R"sql(
-UPDATE conversions SET attribution = $2, source = $3, link_id = $4, video_id = $5, promo_code_id = $6,
-                       code = $7, attribution_deadline = NULL, updated_at = now()
-WHERE id = $1
+WITH attributed AS (
+    UPDATE conversions SET attribution = $2, source = $3, link_id = $4, video_id = $5, promo_code_id = $6,
+                           code = $7, attribution_deadline = NULL, updated_at = now()
+    WHERE id = $1
+    RETURNING id, txid, click_id, code
+)
+INSERT INTO audit_log (actor_kind, actor_name, action, target_id, summary)
+SELECT 'system', 'late clicks', 'conversion.attributed_by_code', a.id,
+       'txid=' || left(a.txid, 60) ||
+       CASE WHEN EXISTS (SELECT 1 FROM clicks k WHERE k.click_id = a.click_id)
+            THEN ' its click does not count (a bot''s, or a repeat)'
+            ELSE ' click not stored before the deadline' END || ': attributed by its code ' || left(a.code, 64)
+FROM attributed a
 )sql";
 
 int attribute_given_up_by_code(pqxx::transaction_base& tx)

@@ -234,6 +234,8 @@ TEST(money_integrity_deadline, a_sale_whose_click_never_comes_falls_back_to_its_
                                      expected, 15s),
               expected);
     EXPECT_EQ(ll.db().query_value("SELECT count(*) FROM audit_log WHERE action = 'conversion.unattributed'"), "0");
+    EXPECT_EQ(ll.db().query_value("SELECT summary FROM audit_log WHERE action = 'conversion.attributed_by_code'"),
+              "txid=NEVER-CODE-1 click not stored before the deadline: attributed by its code NEVERCODE");
 }
 
 // The click, stored after the sale, does not count (a bot's): the sale was left 'none' and its
@@ -259,6 +261,9 @@ TEST(money_integrity_deadline, a_late_click_that_does_not_count_hands_the_sale_t
                                      "FROM conversions WHERE txid = 'BOT-CODE-1'",
                                      expected, 30s),
               expected);
+    // Audited with why: the click came, and does not count (it was said "not stored").
+    EXPECT_EQ(ll.db().query_value("SELECT summary FROM audit_log WHERE action = 'conversion.attributed_by_code'"),
+              "txid=BOT-CODE-1 its click does not count (a bot's, or a repeat): attributed by its code BOTCODE");
 }
 
 TEST_F(money_integrity, a_paid_sale_stays_paid_through_status_less_repeats_and_a_status_less_import)
