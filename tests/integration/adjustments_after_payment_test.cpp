@@ -37,6 +37,16 @@ boost::json::object postback(instance& ll, offer_ref const& offer, std::string c
     return json_of(send(ll.port(), {"GET", "/postback/" + offer.id + "?token=" + offer.token + "&" + params, "", {}}), 200);
 }
 
+// A sale of 100.00 by hand, dated `at`, with the JSON fields in `more` (",\"status\":\"paid\"").
+boost::json::object book(instance& ll, offer_ref const& offer, std::string const& txid, std::string const& at,
+                         std::string const& more = "")
+{
+    return json_of(ll.api("POST", "/api/v1/conversions",
+                          R"({"offer_id":)" + offer.id + R"(,"txid":")" + txid +
+                              R"(","amount_minor":10000,"occurred_at":")" + at + "\"" + more + "}"),
+                   201);
+}
+
 // The offer's row of the revenue report over [from, to): "conversions revenue commission approved".
 std::string offer_row(instance& ll, offer_ref const& offer, std::string const& from, std::string const& to)
 {
@@ -87,10 +97,7 @@ public:
 TEST_F(adjustments_after_payment, a_refund_and_a_chargeback_after_payout_leave_the_paid_month_and_count_when_they_came)
 {
     auto const offer = make_offer(*ll);
-    auto const booked = json_of(ll->api("POST", "/api/v1/conversions",
-                                        R"({"offer_id":)" + offer.id +
-                                            R"(,"txid":"P-1","amount_minor":10000,"occurred_at":"2026-10-10T10:00:00Z"})"),
-                                201);
+    auto const booked = book(*ll, offer, "P-1", "2026-10-10T10:00:00Z");
     auto const id = std::to_string(booked.at("id").as_int64());
     postback(*ll, offer, "txid=P-1&status=paid");
     EXPECT_EQ(october(*ll, offer), "1 10000 1000 1000");
@@ -133,9 +140,7 @@ TEST_F(adjustments_after_payment, a_refund_and_a_chargeback_after_payout_leave_t
 TEST_F(adjustments_after_payment, a_sale_revived_after_a_chargeback_is_adjusted_back_when_revived)
 {
     auto const offer = make_offer(*ll);
-    json_of(ll->api("POST", "/api/v1/conversions",
-                    R"({"offer_id":)" + offer.id + R"(,"txid":"R-1","amount_minor":10000,"occurred_at":"2026-10-12T10:00:00Z","status":"paid"})"),
-            201);
+    book(*ll, offer, "R-1", "2026-10-12T10:00:00Z", ",\"status\":\"paid\"");
     postback(*ll, offer, "txid=R-1&status=reversed");
     EXPECT_EQ(october(*ll, offer), "1 10000 1000 1000");
     EXPECT_EQ(after(*ll, offer), "0 -10000 -1000 -1000");
@@ -151,10 +156,7 @@ TEST_F(adjustments_after_payment, a_sale_revived_after_a_chargeback_is_adjusted_
 TEST_F(adjustments_after_payment, changes_before_payment_and_a_rejection_by_hand_after_it)
 {
     auto const offer = make_offer(*ll);
-    auto const booked = json_of(ll->api("POST", "/api/v1/conversions",
-                                        R"({"offer_id":)" + offer.id +
-                                            R"(,"txid":"H-1","amount_minor":10000,"occurred_at":"2026-10-14T10:00:00Z"})"),
-                                201);
+    auto const booked = book(*ll, offer, "H-1", "2026-10-14T10:00:00Z");
     auto const id = std::to_string(booked.at("id").as_int64());
     // Not paid yet: a lower figure is the sale's own, in its month, with nothing to adjust.
     auto const lowered = postback(*ll, offer, "txid=H-1&amount=60.00&status=approved");
@@ -188,9 +190,7 @@ TEST_F(adjustments_after_payment, changes_before_payment_and_a_rejection_by_hand
 TEST_F(adjustments_after_payment, a_paid_sale_moved_back_to_approved_stays_settled_for_the_chargeback_after)
 {
     auto const offer = make_offer(*ll);
-    json_of(ll->api("POST", "/api/v1/conversions",
-                    R"({"offer_id":)" + offer.id + R"(,"txid":"B-1","amount_minor":10000,"occurred_at":"2026-10-16T10:00:00Z","status":"paid"})"),
-            201);
+    book(*ll, offer, "B-1", "2026-10-16T10:00:00Z", ",\"status\":\"paid\"");
     auto const approved = postback(*ll, offer, "txid=B-1&status=approved");
     EXPECT_EQ(adjustments_of(approved.at("conversion").as_object()), "") << "approved counts as paid did";
     auto const reversed = postback(*ll, offer, "txid=B-1&amount=0.00&status=reversed");
@@ -205,9 +205,7 @@ TEST_F(adjustments_after_payment, a_paid_sale_moved_back_to_approved_stays_settl
 TEST_F(adjustments_after_payment, a_sale_flipped_many_times_carries_its_last_twenty_adjustments)
 {
     auto const offer = make_offer(*ll);
-    json_of(ll->api("POST", "/api/v1/conversions",
-                    R"({"offer_id":)" + offer.id + R"(,"txid":"F-1","amount_minor":10000,"occurred_at":"2026-10-18T10:00:00Z","status":"paid"})"),
-            201);
+    book(*ll, offer, "F-1", "2026-10-18T10:00:00Z", ",\"status\":\"paid\"");
     boost::json::object last;
     for (int i = 0; i < 12; ++i) {
         postback(*ll, offer, "txid=F-1&status=pending");
@@ -235,9 +233,7 @@ TEST_F(adjustments_after_payment, a_videos_sales_list_adds_up_to_its_curve_with_
     json_of(ll->api("POST", "/api/v1/promo-codes",
                     R"({"code":"PAIDHAUL","offer_id":)" + offer.id + R"(,"video_id":)" + video_id + "}"),
             201);
-    json_of(ll->api("POST", "/api/v1/conversions",
-                    R"({"offer_id":)" + offer.id + R"(,"txid":"V-1","amount_minor":10000,"code":"PAIDHAUL","occurred_at":"2026-10-20T10:00:00Z","status":"paid"})"),
-            201);
+    book(*ll, offer, "V-1", "2026-10-20T10:00:00Z", ",\"code\":\"PAIDHAUL\",\"status\":\"paid\"");
     postback(*ll, offer, "txid=V-1&amount=40.00");
     auto const listed = [&](std::string const& from, std::string const& to) {
         auto const page = json_of(ll->api("GET", "/api/v1/reports/sales?video_id=" + video_id + "&from=" + from + "&to=" + to), 200);
