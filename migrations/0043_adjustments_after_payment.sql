@@ -47,10 +47,7 @@ DECLARE
     amount     bigint;
     commission bigint;
     approved   bigint;
-    -- When the change was made, if its sender said (a shop's refund: its created_at, set for the
-    -- statement by set_config('linkledger.adjustment_at', ..., true)), within [paid_at, now];
-    -- otherwise when it arrived.
-    made_at    timestamptz := linkledger_time_or_null(NULLIF(current_setting('linkledger.adjustment_at', true), ''));
+    made_at    timestamptz;
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.paid_at IS NOT NULL THEN
         amount := linkledger_counted_amount(NEW.status, NEW.amount_minor)
@@ -60,6 +57,11 @@ BEGIN
         approved := linkledger_approved_commission(NEW.status, NEW.commission_minor)
                     - linkledger_approved_commission(OLD.status, OLD.commission_minor);
         IF amount <> 0 OR commission <> 0 OR approved <> 0 THEN
+            -- When the change was made, if its sender said (a shop's refund: its created_at, set
+            -- for the statement by set_config('linkledger.adjustment_at', ..., true)), within
+            -- [paid_at, now]; otherwise when it arrived. Read here only: the parse opens a
+            -- subtransaction, which every other insert and update of a sale need not pay.
+            made_at := linkledger_time_or_null(NULLIF(current_setting('linkledger.adjustment_at', true), ''));
             INSERT INTO conversion_adjustments (conversion_id, at, amount_minor, commission_minor, approved_minor,
                                                 status_before, status_after)
             VALUES (NEW.id, LEAST(now(), GREATEST(COALESCE(made_at, now()), OLD.paid_at)), amount, commission,
@@ -92,7 +94,7 @@ SELECT c.id, c.offer_id, c.currency, c.click_id, c.link_id, c.video_id, c.promo_
        linkledger_counted_amount(c.status, c.commission_minor) - c.adjusted_commission_minor AS commission_minor,
        linkledger_approved_commission(c.status, c.commission_minor) - c.adjusted_approved_minor AS approved_minor
 FROM conversions c
-WHERE c.status <> 'rejected' OR c.adjustment_count > 0
+WHERE c.status <> 'rejected' OR c.paid_at IS NOT NULL
 UNION ALL
 SELECT c.id, c.offer_id, c.currency, c.click_id, c.link_id, c.video_id, c.promo_code_id, c.code, c.source,
        c.attribution, c.status, a.at, true, 0, a.amount_minor, a.commission_minor, a.approved_minor
@@ -110,6 +112,13 @@ CREATE FUNCTION linkledger_sale_adjustments(sale bigint) RETURNS json LANGUAGE s
     FROM (SELECT * FROM conversion_adjustments WHERE conversion_id = sale ORDER BY id DESC LIMIT 20) a
 $$;
 
+-- What all of a sale's adjustments add up to (the list above shows the last 20 only): what its
+-- month's figures differ from it by, and how many there are.
+CREATE FUNCTION linkledger_sale_adjusted(c conversions) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('amount_minor', c.adjusted_amount_minor, 'commission_minor', c.adjusted_commission_minor,
+                             'approved_commission_minor', c.adjusted_approved_minor, 'count', c.adjustment_count)
+$$;
+
 -- The sale as events carry it is the sale as the API shows it, adjustments included (booked
 -- before the row is written, so an event carries its own adjustment).
 CREATE OR REPLACE FUNCTION linkledger_conversion_json(c conversions) RETURNS json LANGUAGE sql STABLE AS $$
@@ -123,5 +132,5 @@ CREATE OR REPLACE FUNCTION linkledger_conversion_json(c conversions) RETURNS jso
         'occurred_at_given', c.occurred_at_given,
         'created_at', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         'updated_at', to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-        'adjustments', linkledger_sale_adjustments(c.id))
+        'adjustments', linkledger_sale_adjustments(c.id), 'adjusted', linkledger_sale_adjusted(c))
 $$;

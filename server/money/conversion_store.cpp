@@ -16,7 +16,7 @@ constexpr auto k_conversion_select =
     db::sql_text("SELECT c.id, c.offer_id, c.txid, c.status, c.amount_minor, c.commission_minor, c.currency, "
                  "c.click_id, c.link_id, c.video_id, c.code, c.source, c.attribution, c.via, c.network_commission_minor, c.occurred_at_given, ") +
     db::utc_timestamp("c.occurred_at") + ", " + db::utc_timestamp("c.created_at") + ", " +
-    db::utc_timestamp("c.updated_at") + ", linkledger_sale_adjustments(c.id) FROM conversions c";
+    db::utc_timestamp("c.updated_at") + ", linkledger_sale_adjustments(c.id), linkledger_sale_adjusted(c) FROM conversions c";
 
 constexpr auto k_find_conversion = k_conversion_select + " WHERE c.id = $1";
 
@@ -57,6 +57,7 @@ conversion to_conversion(pqxx::row const& row)
     c.created_at = row[17].as<std::string>();
     c.updated_at = row[18].as<std::string>();
     c.adjustments = row[19].as<std::string>();
+    c.adjusted = row[20].as<std::string>();
     return c;
 }
 
@@ -103,7 +104,8 @@ boost::json::object to_json(conversion const& c)
             {"occurred_at_given", c.occurred_at_given},
             {"created_at", c.created_at},
             {"updated_at", c.updated_at},
-            {"adjustments", boost::json::parse(c.adjustments)}};
+            {"adjustments", boost::json::parse(c.adjustments)},
+            {"adjusted", boost::json::parse(c.adjusted)}};
 }
 
 } // namespace linkledger::money

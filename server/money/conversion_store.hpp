@@ -41,6 +41,9 @@ struct conversion {
     // The changes booked after the sale was paid (migration 0043), as a JSON array: each dated
     // when it came, with the differences it made to what the reports count.
     std::string adjustments = "[]";
+    // What all of them add up to, and how many there are: {amount_minor, commission_minor,
+    // approved_commission_minor, count}.
+    std::string adjusted = R"({"amount_minor":0,"commission_minor":0,"approved_commission_minor":0,"count":0})";
 };
 
 // Newest first, `before_id` 0 starting at the newest; the other fields narrow the list when

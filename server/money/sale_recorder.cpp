@@ -23,7 +23,7 @@ char const* const k_conversion_columns = R"sql(
     to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS occurred_at, c.occurred_at_given,
     to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
     to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at,
-    linkledger_sale_adjustments(c.id) AS adjustments)sql";
+    linkledger_sale_adjustments(c.id) AS adjustments, linkledger_sale_adjusted(c) AS adjusted)sql";
 
 namespace {
 

@@ -2,6 +2,7 @@
 
 #include "crypto/digest.hpp"
 #include "crypto/hmac.hpp"
+#include "db/pg_array.hpp"
 #include "http/http_error.hpp"
 #include "http/json_strict.hpp"
 #include "http/json_body.hpp"
@@ -49,6 +50,14 @@ void verify_signature(http::request const& req, offer const& o, shop kind)
 // currency when a delivery brings that ($7: the customer's currency, '' otherwise), and never
 // the other way round. A refund kept before migration 0031 without the mark of a share of its
 // order (a WooCommerce refund of a sale first booked by postback) takes it when delivered again.
+
+constexpr char const* k_refund_known = "SELECT 1 FROM shop_refunds WHERE offer_id = $1 AND refund_id = $2";
+
+// The latest of the given times PostgreSQL can read, for the adjustment of a paid sale (0043).
+constexpr char const* k_adjust_at_latest = R"sql(
+SELECT set_config('linkledger.adjustment_at', COALESCE(max(linkledger_time_or_null(t))::text, ''), true)
+FROM unnest($1::text[]) t
+)sql";
 
 constexpr char const* k_insert_refund = R"sql(
 INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency, share_of_order)
@@ -309,7 +318,14 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
     auto const currency = s.currency.empty() ? o.currency : s.currency;
     auto const bases = order_bases_minor(order, currency);
     boost::json::array not_counted;
+    // The times the shop made the refunds this delivery brings first: a paid sale they lower is
+    // adjusted when the last of them was made, as refunds/create dates it (whichever of the two
+    // deliveries Shopify sends arrives first).
+    std::vector<std::string> new_refund_times;
     for (auto const& refund : order.refunds) {
+        if (auto const at = refund_time(refund);
+            at && !refund.id.empty() && tx.exec_params(k_refund_known, o.id, refund.id).empty())
+            new_refund_times.push_back(*at);
         auto const kept_in = keep_refund(tx, o, refund, currency, &bases);
         if (kept_in != currency)
             not_counted.push_back({{"refund_id", refund.id}, {"reason", not_counted_reason(kept_in, currency)}});
@@ -318,7 +334,11 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
         after_refunds(s.amount_minor, refunded_of_order(tx, priced_on, s.txid, currency, bases), order.status);
     s.amount_minor = booked.amount_minor;
     s.status = booked.status;
+    if (!new_refund_times.empty())
+        tx.exec_params(k_adjust_at_latest, db::to_pg_array(new_refund_times));
     auto const outcome = record_sale(tx, priced_on, s, settings);
+    if (!new_refund_times.empty())
+        tx.exec("SELECT set_config('linkledger.adjustment_at', '', true)");
     tx.exec_params0(k_keep_order_bases, outcome.id, bases.subtotal_minor, bases.total_minor);
     boost::json::array warnings;
     for (auto const& warning : outcome.warnings)

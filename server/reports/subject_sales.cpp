@@ -25,10 +25,10 @@ constexpr auto k_sales = "SELECT x.id, " + db::utc_timestamp("x.at") + R"sql(,
            x.currency, x.attribution, x.via, x.code, x.offer, x.adjustment
     FROM (SELECT c.id, c.occurred_at AS at, c.status, c.currency, c.attribution, c.via, c.code, o.name AS offer,
                  false AS adjustment, 0::bigint AS adjustment_id,
-                 CASE WHEN c.adjustment_count > 0
+                 CASE WHEN c.paid_at IS NOT NULL
                       THEN linkledger_counted_amount(c.status, c.amount_minor) - c.adjusted_amount_minor
                       ELSE c.amount_minor END AS amount_minor,
-                 CASE WHEN c.adjustment_count > 0
+                 CASE WHEN c.paid_at IS NOT NULL
                       THEN linkledger_counted_amount(c.status, c.commission_minor) - c.adjusted_commission_minor
                       ELSE c.commission_minor END AS commission_minor
           FROM conversions c JOIN offers o ON o.id = c.offer_id

@@ -1753,6 +1753,19 @@ TEST_F(shop_refunds, a_paid_sales_refund_is_adjusted_when_the_shop_made_it)
                                    " AND at <= now() AND at > now() - interval '10 minutes'"),
               "4");
     EXPECT_EQ(booked(offer, "1901"), "6000/600/paid");
+    // The order listing a refund may come before the refund's own delivery (Shopify sends both,
+    // in no set order): dated the same, when the shop made it, and the refund after it is no news.
+    ASSERT_EQ(result_of(shopify(offer, "orders/paid", order("1902"), "d-order-1902")), "created");
+    auto const second = ll->db().query_value("SELECT id FROM conversions WHERE offer_id = " + offer.id + " AND txid = '1902'");
+    ASSERT_EQ(ll->api("PATCH", "/api/v1/conversions/" + second, R"({"status":"paid"})").status, 200);
+    auto const listed_at = shop_time_now();
+    EXPECT_EQ(postback(offer, "txid=1902&amount=100.00").status, 200);
+    EXPECT_EQ(result_of(shopify(offer, "orders/updated", order("1902", "60.00", "[" + refund("3911", "1902", "40.00", listed_at) + "]"))),
+              "updated");
+    EXPECT_EQ(result_of(shopify(offer, "refunds/create", refund("3911", "1902", "40.00", listed_at))), "unchanged");
+    EXPECT_EQ(ll->db().query_value("SELECT count(*) || ' ' || bool_and(at = '" + listed_at +
+                                   "'::timestamptz) FROM conversion_adjustments WHERE conversion_id = " + second),
+              "1 true");
     // A later change by another door is dated on arrival: the shop's time is its refund's only.
     EXPECT_EQ(postback(offer, "txid=1901&status=reversed").status, 200);
     EXPECT_EQ(ll->db().query_value("SELECT a.at > '" + made + "'::timestamptz FROM conversion_adjustments a WHERE "

@@ -426,7 +426,7 @@ Object.assign(window.LL_TEXT.en, {
   "confirm.delete.income": "Delete the income “{name}”?", "confirm.delete.api_key": "Revoke the API key “{name}”?",
   "confirm.delete.user": "Remove the user “{name}”?", "confirm.delete.webhook": "Delete the endpoint “{name}” and its delivery log?",
 "confirm.delete.profile": "Take {name} down? Followers will see \"Page not found\" until you save the form again. Your links keep working.",
-  "confirm.reject": "Mark the sale “{name}” as rejected? It will no longer count in your revenue."
+  "confirm.reject": "Mark the sale “{name}” as rejected? It will no longer count in your revenue (a sale already paid keeps its month, and the rejection counts in this one)."
 });
 Object.assign(window.LL_TEXT.fr, {
   "export.file.conversions": "ventes", "export.file.links": "liens", "export.file.income": "revenus",
@@ -459,7 +459,7 @@ Object.assign(window.LL_TEXT.fr, {
   "confirm.delete.income": "Supprimer le revenu « {name} » ?", "confirm.delete.api_key": "Révoquer la clé d'API « {name} » ?",
   "confirm.delete.user": "Retirer l'utilisateur « {name} » ?", "confirm.delete.webhook": "Supprimer le point de réception « {name} » et son journal d'envois ?",
 "confirm.delete.profile": "Retirer {name} ? Vos abonnés verront « Page introuvable » jusqu'à ce que vous enregistriez de nouveau le formulaire. Vos liens continuent de fonctionner.",
-  "confirm.reject": "Marquer la vente « {name} » comme refusée ? Elle ne comptera plus dans vos revenus."
+  "confirm.reject": "Marquer la vente « {name} » comme refusée ? Elle ne comptera plus dans vos revenus (une vente déjà payée garde son mois, et le refus compte dans celui-ci)."
 });
 
 // The network's own commission beside ours in the sales list (money.js commissionCell).
@@ -478,12 +478,14 @@ Object.assign(window.LL_TEXT.en, {
   "adjustment.line": "Adjusted {date}: {changes} (after payment)",
   "adjustment.line.status": "Adjusted {date}: {changes} (after payment, {from} → {to})",
   "adjustment.sale": "{amount} sale", "adjustment.commission": "{amount} commission", "adjustment.approved": "{amount} approved commission",
+  "adjustment.earlier": "{count} earlier changes after payment (counted in the export's totals)",
   "col.adjusted_amount": "Sale adjusted after payment", "col.adjusted_commission": "Commission adjusted after payment"
 });
 Object.assign(window.LL_TEXT.fr, {
   "adjustment.line": "Ajustée le {date} : {changes} (après paiement)",
   "adjustment.line.status": "Ajustée le {date} : {changes} (après paiement, {from} → {to})",
   "adjustment.sale": "{amount} de vente", "adjustment.commission": "{amount} de commission", "adjustment.approved": "{amount} de commission validée",
+  "adjustment.earlier": "{count} changements antérieurs après paiement (comptés dans les totaux de l'export)",
   "col.adjusted_amount": "Vente ajustée après paiement", "col.adjusted_commission": "Commission ajustée après paiement"
 });
 

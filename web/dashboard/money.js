@@ -251,7 +251,10 @@
   function amountCell(c) {
     const amount = money(c.amount_minor, c.currency), changes = c.adjustments || [];
     if (!changes.length) return amount;
-    return el("span", {}, amount, ...changes.map((a) => el("span", { class: "adjustment", "data-at": a.at }, adjustmentText(a, c.currency))));
+    const earlier = ((c.adjusted && c.adjusted.count) || changes.length) - changes.length;
+    return el("span", {}, amount,
+      ...(earlier > 0 ? [el("span", { class: "adjustment earlier" }, t("adjustment.earlier").replace("{count}", earlier))] : []),
+      ...changes.map((a) => el("span", { class: "adjustment", "data-at": a.at }, adjustmentText(a, c.currency))));
   }
   // A difference with its sign: a clawback reads "-€60.00", a revival "+€60.00".
   const signed = (minor, currency) => (minor > 0 ? "+" : "") + money(minor, currency);
@@ -266,9 +269,10 @@
       .replace("{from}", fmt.value("status", a.status_before)).replace("{to}", fmt.value("status", a.status));
   }
   // The file's total of a sale's changes after payment, in units; empty for a sale never adjusted.
+  // From the server's sums: the list holds the last 20 changes only.
   function adjusted(c, key) {
-    const changes = c.adjustments || [];
-    return changes.length ? cell.money(changes.reduce((sum, a) => sum + a[key], 0), c.currency) : "";
+    const sums = c.adjusted;
+    return sums && sums.count ? cell.money(sums[key], c.currency) : "";
   }
 
   // Our commission, and the network's own figure under it when the two differ (an offer that
