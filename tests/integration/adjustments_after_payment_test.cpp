@@ -248,3 +248,17 @@ TEST_F(adjustments_after_payment, a_videos_sales_list_adds_up_to_its_curve_with_
     EXPECT_EQ(listed("2026-11-01", "2100-01-01"), "-6000/-600 paid adjustment");
     EXPECT_EQ(listed("2026-10-01", "2100-01-01"), "-6000/-600 paid adjustment, 10000/1000 paid");
 }
+
+// Review (rev7-4): a sale paid at 0.00 and then rejected changes no figure, so books no
+// adjustment; it left its paid month (1 sale, then none). Paid once, it stays counted there.
+TEST_F(adjustments_after_payment, a_sale_paid_at_nothing_and_rejected_stays_counted_in_its_month)
+{
+    auto const offer = make_offer(*ll);
+    json_of(ll->api("POST", "/api/v1/conversions",
+                    R"({"offer_id":)" + offer.id + R"(,"txid":"Z-1","amount_minor":0,"occurred_at":"2026-10-22T10:00:00Z","status":"paid"})"),
+            201);
+    EXPECT_EQ(october(*ll, offer), "1 0 0 0");
+    postback(*ll, offer, "txid=Z-1&status=reversed");
+    EXPECT_EQ(october(*ll, offer), "1 0 0 0");
+    EXPECT_EQ(after(*ll, offer), "none");
+}
