@@ -59,6 +59,20 @@ SELECT set_config('linkledger.adjustment_at', COALESCE(max(linkledger_time_or_nu
 FROM unnest($1::text[]) t
 )sql";
 
+// Runs `book` with a paid sale's adjustment dated when the shop made its refunds, the latest of
+// `made` (migration 0043: as the shop's own records date it, not when the delivery came); with
+// none, dated on arrival. The time is the statement's only: reset once `book` is done.
+template <class Book>
+auto dated_by_refunds(pqxx::work& tx, std::vector<std::string> const& made, Book&& book)
+{
+    if (made.empty())
+        return book();
+    tx.exec_params(k_adjust_at_latest, db::to_pg_array(made));
+    auto result = book();
+    tx.exec("SELECT set_config('linkledger.adjustment_at', '', true)");
+    return result;
+}
+
 constexpr char const* k_insert_refund = R"sql(
 INSERT INTO shop_refunds (offer_id, refund_id, txid, amount_minor, subtotal_minor, currency, share_of_order)
 VALUES ($1, $2, $3, $4, $5, $6, $8)
@@ -266,11 +280,11 @@ boost::json::object apply_refund(pqxx::work& tx, offer const& o, shop_refund con
         commission == row[4].as<std::int64_t>()) {
         out = {{"result", "unchanged"}, {"conversion", load_conversion(tx, id)}};
     } else {
-        // A paid sale's adjustment is dated when the shop made the refund (migration 0043), as
-        // the shop's own records date it, not when its delivery came.
-        tx.exec_params("SELECT set_config('linkledger.adjustment_at', $1, true)", refund_time(refund).value_or(""));
-        tx.exec_params0(k_rebook, id, booked.amount_minor, commission, booked.status, priced_on.commission_base);
-        tx.exec("SELECT set_config('linkledger.adjustment_at', '', true)");
+        auto const made = refund_time(refund);
+        dated_by_refunds(tx, made ? std::vector<std::string>{*made} : std::vector<std::string>{}, [&] {
+            tx.exec_params0(k_rebook, id, booked.amount_minor, commission, booked.status, priced_on.commission_base);
+            return true;
+        });
         out = {{"result", "updated"}, {"conversion", load_conversion(tx, id)}};
     }
     if (!warnings.empty())
@@ -334,11 +348,7 @@ boost::json::object apply_order(pqxx::work& tx, offer const& o, shop_order const
         after_refunds(s.amount_minor, refunded_of_order(tx, priced_on, s.txid, currency, bases), order.status);
     s.amount_minor = booked.amount_minor;
     s.status = booked.status;
-    if (!new_refund_times.empty())
-        tx.exec_params(k_adjust_at_latest, db::to_pg_array(new_refund_times));
-    auto const outcome = record_sale(tx, priced_on, s, settings);
-    if (!new_refund_times.empty())
-        tx.exec("SELECT set_config('linkledger.adjustment_at', '', true)");
+    auto const outcome = dated_by_refunds(tx, new_refund_times, [&] { return record_sale(tx, priced_on, s, settings); });
     tx.exec_params0(k_keep_order_bases, outcome.id, bases.subtotal_minor, bases.total_minor);
     boost::json::array warnings;
     for (auto const& warning : outcome.warnings)
