@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Soak test: mixed traffic for DURATION seconds at about 80 % of the redirect rate this
-# machine sustains (measured first with a short wrk probe), then checks that the server held:
+# Soak test: mixed traffic for DURATION seconds at 80 % of the redirect rate this machine
+# sustains (measured first with a short wrk probe), then checks that the server held:
+#   - the pace: the redirects, offered at 80 % of the probe by the clock, answered at that rate;
 #   - memory levels off: the upper quartile of the last half's RSS samples is less than
 #     SOAK_MAX_GROWTH_PCT (5) % above the first half's, and open file descriptors do not climb;
 #   - every redirect was answered (no socket error, every answer a 302 or a 200);
@@ -92,7 +93,24 @@ dofile("$lua_data")
 local key = "$key"
 local offer = "$offer_id"
 local pace_ms = tonumber(os.getenv("SOAK_PACE_MS") or "0")
+local rate = tonumber(os.getenv("SOAK_RATE") or "0")
+local wrk_threads = tonumber(os.getenv("SOAK_THREADS") or "1")
 local mix = os.getenv("SOAK_MIX") or "redirects"
+-- SOAK_RATE paces by the clock, not by a pause after each answer: each thread keeps a
+-- timetable (its share of the rate) and every request waits for its slot. A pause after each
+-- answer caps a connection at 1 / (pause + latency), so the rate it gave was set by the
+-- latency as much as by the pause. A thread that fell behind catches up at most 50 ms.
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } soak_timespec;
+int clock_gettime(int clock, soak_timespec *tp);
+]]
+local now_ts = ffi.new("soak_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, now_ts) -- CLOCK_MONOTONIC
+  return tonumber(now_ts.tv_sec) * 1000 + tonumber(now_ts.tv_nsec) / 1e6
+end
+local slot_ms, due
 local humans = {
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 musical_ly_32.%d.0 JsSdk/2.0 NetType/WIFI Channel/App Store ByteLocale/fr Region/FR BytedanceWebview/d8a21c6",
   "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.%d; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.%d.0 Mobile Safari/537.36 trill_320%d JsSdk/1.0 NetType/WIFI BytedanceWebview/d8a21c6",
@@ -115,9 +133,15 @@ function setup(thread) table.insert(threads, thread) end
 function init(args)
   human_302, bot_302, ok_200, other, sent = 0, 0, 0, 0, 0
   statuses = {}
+  if rate > 0 then slot_ms = 1000 * wrk_threads / rate; due = now_ms() end
 end
 
-function delay() return pace_ms end
+function delay()
+  if rate <= 0 then return pace_ms end
+  local t = now_ms()
+  due = math.max(due + slot_ms, t - 50)
+  return math.max(0, math.floor(due - t + 0.5))
+end
 
 function request()
   sent = sent + 1
@@ -176,37 +200,10 @@ fds() { ls "/proc/$server_pid/fd" | wc -l; }
 plain=$(wrk -t2 -c64 -d5s -H 'User-Agent: Mozilla/5.0 (iPhone) musical_ly_32.5.0' "$base/soak" | awk '/Requests\/sec:/ { print $2 }')
 probe=$(SOAK_MIX=redirects SOAK_PACE_MS=0 wrk -t2 -c64 -d5s -s "$scratch/soak.lua" "$base" 2>&1 | awk '/Requests\/sec:/ { print $2 }')
 target=$(awk -v r="$probe" 'BEGIN { printf "%d", r * 0.8 }')
-# wrk has no rate option: each of the probe's 64 connections waits SOAK_PACE_MS between
-# requests, so the pause sets the rate. Adding connections instead (each paced 10 ms) stalled
-# near 60 % of the probe: hundreds of connections cost wrk and the server more than the pause
-# saves. 5 s trials try longer pauses until the rate falls below the target, and the pause
-# whose rate came closest is kept.
+# The soak offers exactly the target, paced by the clock (SOAK_RATE in the script above), on
+# the probe's 64 connections: when the server keeps up, wrk waits for each request's slot.
 conns=64
-pace_ms=1
-best_gap=-1
-trials=""
-for pace in 1 2 3 4 6 8 12; do
-  rate=$(SOAK_MIX=redirects SOAK_PACE_MS=$pace wrk -t2 -c"$conns" -d5s -s "$scratch/soak.lua" "$base" 2>&1 | awk '/Requests\/sec:/ { print $2 }')
-  trials="$trials ${pace}ms:${rate}"
-  gap=$(awk -v r="$rate" -v t="$target" 'BEGIN { g = r - t; printf "%d", (g < 0) ? -g : g }')
-  if [ "$best_gap" -lt 0 ] || [ "$gap" -lt "$best_gap" ]; then best_gap=$gap; pace_ms=$pace; trial=$rate; fi
-  awk -v r="$rate" -v t="$target" 'BEGIN { exit !(r < t) }' && break
-done
-# A faster server can outrun 64 connections even at the shortest pause (2026-12-02: 1 ms held
-# 63 % of the probe): then more connections at 1 ms, as many as the shortfall says, up to
-# three tries, the closest kept.
-if [ "$pace_ms" = 1 ]; then
-  for _ in 1 2 3; do
-    awk -v r="$trial" -v t="$target" 'BEGIN { exit !(r < t) }' || break
-    more=$(awk -v r="$trial" -v t="$target" -v c="$conns" 'BEGIN { printf "%d", c * t / r + 0.999 }')
-    rate=$(SOAK_MIX=redirects SOAK_PACE_MS=1 wrk -t2 -c"$more" -d5s -s "$scratch/soak.lua" "$base" 2>&1 | awk '/Requests\/sec:/ { print $2 }')
-    trials="$trials 1ms/${more}conns:${rate}"
-    gap=$(awk -v r="$rate" -v t="$target" 'BEGIN { g = r - t; printf "%d", (g < 0) ? -g : g }')
-    [ "$gap" -lt "$best_gap" ] || break
-    best_gap=$gap; conns=$more; trial=$rate
-  done
-fi
-echo "probe: $probe redirects/s of the mix (plain GET: $plain); soak target $target req/s (80 %); trials (pause:req/s)$trials; kept ${pace_ms} ms ($trial req/s), $conns connections for ${duration}s"
+echo "probe: $probe redirects/s of the mix (plain GET: $plain); soak target $target req/s (80 %), paced by the clock on $conns connections for ${duration}s"
 
 # Wait until the probe's clicks are shipped, so they do not count against the soak.
 for _ in $(seq 600); do
@@ -219,7 +216,7 @@ bots_before=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $bot
 # 2. The soak, with RSS and fds sampled every 10 s.
 SOAK_MIX=side SOAK_PACE_MS=${SOAK_SIDE_PACE_MS:-500} wrk -t1 -c4 -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/side.out" 2>&1 &
 side_pid=$!
-SOAK_MIX=redirects SOAK_PACE_MS=$pace_ms wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/wrk.out" 2>&1 &
+SOAK_MIX=redirects SOAK_RATE=$target SOAK_THREADS=2 wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/wrk.out" 2>&1 &
 wrk_pid=$!
 bench_pids="$bench_pids $wrk_pid $side_pid"
 samples=()
@@ -251,8 +248,12 @@ other=$(($(get "$result" other) + $(get "$side" other)))
 socket_errors=$(($(get "$result" socket_errors) + $(get "$side" socket_errors)))
 rate=$(awk -v n="$(get "$result" requests)" -v s="$(get "$result" seconds)" 'BEGIN { printf "%d", n / s }')
 side_rate=$(awk -v n="$(get "$side" requests)" -v s="$(get "$side" seconds)" 'BEGIN { printf "%d", n / s }')
-echo "achieved: $rate redirects/s ($(awk -v r="$rate" -v p="$probe" 'BEGIN { printf "%d", (p > 0) ? r * 100 / p : 0 }') % of the probe)" \
+echo "achieved: $rate redirects/s ($(awk -v r="$rate" -v p="$probe" 'BEGIN { printf "%.1f", (p > 0) ? r * 100 / p : 0 }') % of the probe)" \
   "and $side_rate API/postback/webhook req/s ($(get "$side" ok_200) answered 200)"
+# The pace is offered by the clock: a server that keeps up answers the target to within what
+# wrk starts in its first and last moments (2 %).
+check "$(awk -v r="$rate" -v t="$target" 'BEGIN { print (r >= t * 0.98) ? "ok" : "no" }')" \
+  "held the pace: $rate redirects/s for ${duration} s, target $target (80 % of the probe's $probe)"
 
 # Memory: RSS swings by a few MiB as the allocator takes and returns batch buffers, so two
 # single samples can land on a trough and a crest, and one crest (a batch read ahead while the
