@@ -63,6 +63,10 @@ listener::session::session(listener& owner, std::shared_ptr<connection> conn)
         remote_ip_ = unmapped(peer_).to_string();
         behind_proxy_ = owner_.options_.proxies.trusts(peer_);
     }
+    // For write_at_once: a write the socket cannot take whole returns instead of blocking the
+    // thread. Asynchronous operations do not depend on this mode.
+    conn_->stream.socket().non_blocking(true, ec);
+    can_write_at_once_ = !ec;
 }
 
 listener::session::~session()
@@ -102,9 +106,13 @@ net::awaitable<void> listener::session::run()
                 co_await net::post(conn_->stream.get_executor(), net::use_awaitable);
                 flush_barrier();
             }
-            conn_->stream.expires_after(owner_.options_.request_timeout);
-            auto [ec, written] = co_await net::async_write(conn_->stream, net::buffer(wire_), k_use);
-            (void)written;
+            boost::system::error_code ec;
+            if (auto const written = write_at_once(ec); !ec && written < wire_.size()) {
+                conn_->stream.expires_after(owner_.options_.request_timeout);
+                auto [late_ec, rest] = co_await net::async_write(conn_->stream, net::buffer(wire_) + written, k_use);
+                (void)rest;
+                ec = late_ec;
+            }
             return_answer_bytes(std::exchange(wire_, {}));
             record(quick->route, quick->status, quick->method, quick->path, quick->started);
             conn_->busy = false;
@@ -402,11 +410,28 @@ net::awaitable<bool> listener::session::write_wire()
         co_await net::post(conn_->stream.get_executor(), net::use_awaitable);
         flush_barrier();
     }
-    conn_->stream.expires_after(owner_.options_.request_timeout);
-    auto [ec, written] = co_await net::async_write(conn_->stream, net::buffer(wire_), k_use);
-    (void)written;
+    boost::system::error_code ec;
+    if (auto const written = write_at_once(ec); !ec && written < wire_.size()) {
+        conn_->stream.expires_after(owner_.options_.request_timeout);
+        auto [late_ec, rest] = co_await net::async_write(conn_->stream, net::buffer(wire_) + written, k_use);
+        (void)rest;
+        ec = late_ec;
+    }
     return_answer_bytes(std::exchange(wire_, {}));
     co_return !ec;
+}
+
+std::size_t listener::session::write_at_once(boost::system::error_code& ec)
+{
+    ec = {};
+    if (!can_write_at_once_)
+        return 0;
+    auto const written = conn_->stream.socket().write_some(net::buffer(wire_), ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) {
+        ec = {};
+        return 0;
+    }
+    return ec ? 0 : written;
 }
 
 void listener::session::record(std::size_t route, unsigned status, std::string_view method, std::string_view path,
