@@ -12,6 +12,9 @@
 #include <boost/url/parse.hpp>
 
 #include <array>
+#include <cerrno>
+
+#include <sys/socket.h>
 
 namespace linkledger::http {
 namespace {
@@ -63,10 +66,6 @@ listener::session::session(listener& owner, std::shared_ptr<connection> conn)
         remote_ip_ = unmapped(peer_).to_string();
         behind_proxy_ = owner_.options_.proxies.trusts(peer_);
     }
-    // For write_at_once: a write the socket cannot take whole returns instead of blocking the
-    // thread. Asynchronous operations do not depend on this mode.
-    conn_->stream.socket().non_blocking(true, ec);
-    can_write_at_once_ = !ec;
 }
 
 listener::session::~session()
@@ -424,14 +423,14 @@ net::awaitable<bool> listener::session::write_wire()
 std::size_t listener::session::write_at_once(boost::system::error_code& ec)
 {
     ec = {};
-    if (!can_write_at_once_)
-        return 0;
-    auto const written = conn_->stream.socket().write_some(net::buffer(wire_), ec);
-    if (ec == net::error::would_block || ec == net::error::try_again) {
-        ec = {};
-        return 0;
-    }
-    return ec ? 0 : written;
+    // MSG_DONTWAIT: this call never blocks the thread, whatever mode the socket is in.
+    auto const sent = ::send(conn_->stream.socket().native_handle(), wire_.data(), wire_.size(),
+                             MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent >= 0)
+        return static_cast<std::size_t>(sent);
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        ec.assign(errno, boost::system::system_category());
+    return 0;
 }
 
 void listener::session::record(std::size_t route, unsigned status, std::string_view method, std::string_view path,

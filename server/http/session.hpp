@@ -140,7 +140,6 @@ private:
     bool behind_proxy_ = false;  // only a trusted proxy's connection carries other clients
     std::string forwarded_ip_;   // the client named by a trusted proxy, per request
     bool refused_ = false;       // answered before the whole request was read
-    bool can_write_at_once_ = false; // the socket is in non-blocking mode
 };
 
 } // namespace linkledger::http

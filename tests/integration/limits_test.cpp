@@ -457,6 +457,43 @@ TEST(limits, a_silent_connection_goes_at_the_idle_deadline_a_slow_request_at_the
     EXPECT_LT(std::chrono::steady_clock::now() - started, 6s);
 }
 
+// Answers are written at once when the socket takes them (non-blocking), the rest under the
+// request deadline. A client that asks for megabytes and reads none of them fills the socket:
+// the server must neither block its one I/O thread on it nor keep it past the deadline.
+TEST(limits, a_client_that_never_reads_its_answers_is_dropped_at_the_request_deadline_and_others_are_served)
+{
+    instance ll("unread", {{"LINKLEDGER_REQUEST_TIMEOUT", "2"}, {"LINKLEDGER_IDLE_TIMEOUT", "30"},
+                           {"LINKLEDGER_THREADS", "1"}, {"LINKLEDGER_CPU_AFFINITY", "off"}});
+    auto const one = send(ll.port(), {"GET", "/dashboard/i18n.js", "", {}});
+    ASSERT_EQ(one.status, 200);
+    ASSERT_GT(one.body.size(), 10'000u);
+    // About 20 MB of answers: more than both ends' socket buffers can hold on loopback.
+    std::size_t const answers = 20'000'000 / one.body.size() + 1;
+    std::string pipelined;
+    for (std::size_t i = 0; i < answers; ++i)
+        pipelined += "GET /dashboard/i18n.js HTTP/1.1\r\nHost: x\r\n\r\n";
+    http_connection greedy(ll.port());
+    greedy.write_raw(pipelined);
+    auto const started = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(500ms);
+
+    // Meanwhile the only I/O thread answers someone else at once.
+    http_connection other(ll.port());
+    other.write_raw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    bool other_closed = false;
+    auto const answer = other.read_until_close(2s, other_closed);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer.substr(0, 80);
+    EXPECT_TRUE(other_closed);
+
+    // The greedy one is given up: what it finally reads ends well short of what it asked for.
+    std::this_thread::sleep_for(3s);
+    bool closed = false;
+    auto const got = greedy.read_until_close(10s, closed);
+    EXPECT_TRUE(closed) << "still open " << std::chrono::duration_cast<std::chrono::seconds>(
+                                                 std::chrono::steady_clock::now() - started).count() << " s later";
+    EXPECT_LT(got.size(), answers * one.body.size() / 2);
+}
+
 TEST(limits, connections_past_the_cap_are_closed_at_once_and_counted)
 {
     instance ll("conn_cap", {{"LINKLEDGER_MAX_CONNECTIONS", "4"}});
