@@ -23,23 +23,6 @@ constexpr std::uint32_t k_max_record_bytes = 1u << 20;
 constexpr std::string_view k_suffix = ".journal";
 constexpr std::size_t k_read_chunk = 2u << 20;
 
-// Slicing-by-8 tables: eight bytes a step instead of one; the journal checksums every click
-// twice (written and read), so this is on the hot path.
-std::array<std::array<std::uint32_t, 256>, 8> make_crc_tables()
-{
-    std::array<std::array<std::uint32_t, 256>, 8> tables{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-        std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k)
-            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        tables[0][i] = c;
-    }
-    for (std::uint32_t i = 0; i < 256; ++i)
-        for (std::size_t t = 1; t < 8; ++t)
-            tables[t][i] = (tables[t - 1][i] >> 8) ^ tables[0][tables[t - 1][i] & 0xff];
-    return tables;
-}
-
 void put_u32(char* out, std::uint32_t v)
 {
     for (int i = 0; i < 4; ++i)
@@ -100,25 +83,6 @@ void read_from(std::filesystem::path const& path, std::uint64_t offset, std::siz
 }
 
 } // namespace
-
-std::uint32_t crc32(std::string_view data)
-{
-    static auto const t = make_crc_tables();
-    std::uint32_t c = 0xFFFFFFFFu;
-    auto const* p = reinterpret_cast<unsigned char const*>(data.data());
-    std::size_t n = data.size();
-    while (n >= 8) {
-        std::uint32_t const lo = c ^ (static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-                                      static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24);
-        c = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
-            t[3][p[4]] ^ t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
-        p += 8;
-        n -= 8;
-    }
-    while (n-- > 0)
-        c = t[0][(c ^ *p++) & 0xff] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
-}
 
 click_journal::click_journal(std::filesystem::path dir, std::uint64_t segment_bytes,
                              std::uint64_t max_bytes, journal_sync_policy sync)

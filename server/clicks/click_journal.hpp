@@ -17,6 +17,7 @@
 #pragma once
 
 #include "clicks/click_store.hpp"
+#include "clicks/crc32.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -42,8 +43,6 @@ struct journal_batch {
     std::uint64_t skipped_bytes = 0; // torn or corrupt tails passed over
     std::string bytes;              // the last chunk read, kept for the next read_into
 };
-
-std::uint32_t crc32(std::string_view data);
 
 enum class journal_sync {
     none,     // the kernel writes back when it will (about 30 s on Linux): a power cut may lose that

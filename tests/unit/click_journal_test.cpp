@@ -301,4 +301,39 @@ TEST_F(journal_dir, the_sync_policy_decides_when_written_clicks_are_forced_to_th
 TEST(crc32, known_vector)
 {
     EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
+    EXPECT_EQ(crc32_portable("123456789"), 0xCBF43926u);
+}
+
+namespace {
+std::string pattern_bytes(std::size_t n)
+{
+    std::string out(n, '\0');
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<char>((i * 31 + 7) % 256);
+    return out;
+}
+} // namespace
+
+// Lengths that take the folding road (64 and more), its 16-byte steps and the table's tail;
+// the figures are Python's zlib.crc32 of the same bytes.
+TEST(crc32, long_records_match_zlib)
+{
+    EXPECT_EQ(crc32(pattern_bytes(64)), 0x84c86088u);
+    EXPECT_EQ(crc32(pattern_bytes(333)), 0x8007c578u);
+    EXPECT_EQ(crc32(pattern_bytes(1000)), 0x8902161eu);
+}
+
+TEST(crc32, every_length_and_alignment_matches_the_portable_computation)
+{
+    std::string bytes(1200, '\0');
+    std::uint32_t state = 12345;
+    for (auto& b : bytes) {
+        state = state * 1103515245u + 12345u;
+        b = static_cast<char>(state >> 16);
+    }
+    for (std::size_t offset = 0; offset < 16; ++offset)
+        for (std::size_t n = 0; n + offset <= 1100; ++n) {
+            std::string_view const data(bytes.data() + offset, n);
+            ASSERT_EQ(crc32(data), crc32_portable(data)) << "length " << n << " at offset " << offset;
+        }
 }
