@@ -77,14 +77,18 @@ listener::session::~session()
 net::awaitable<void> listener::session::run()
 {
     bool const quick_routes = owner_.routes_.has_quick_routes();
-    bool after_blank_line = false;
+    // The idle deadline is set once per wait, when the connection is new or has answered a
+    // request: blank lines do not buy a client more time, the deadline set before them stands.
+    // (An answer written at once sets no deadline of its own, so blank lines right after it
+    // still get a fresh one.)
+    bool wait_prepared = false;
     for (;;) {
         // Waiting for a request to begin, in this frame rather than a step's own: every idle
         // connection waits here, and each frame it holds is memory (issue 18).
         if (buffer_.size() == 0) {
-            // Blank lines do not buy a client more time: the deadline set before them stands.
-            if (!after_blank_line)
+            if (!wait_prepared)
                 prepare_to_wait();
+            wait_prepared = true;
             auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(k_first_read_bytes), k_use);
             if (ec)
                 break;
@@ -92,11 +96,9 @@ net::awaitable<void> listener::session::run()
         }
         // RFC 9112 2.2: empty lines before a request line are ignored (some clients send one
         // after a POST's body); answered 400, the client could take it for its next answer.
-        if (skip_blank_lines() && buffer_.size() == 0) {
-            after_blank_line = true;
+        if (skip_blank_lines() && buffer_.size() == 0)
             continue;
-        }
-        after_blank_line = false;
+        wait_prepared = false; // a request begins
         // The quick road's answer is written from this frame too: no frame of its own to make
         // for each redirect.
         if (auto const quick = quick_routes ? answer_quickly() : std::nullopt) {

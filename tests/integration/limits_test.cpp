@@ -494,6 +494,30 @@ TEST(limits, a_client_that_never_reads_its_answers_is_dropped_at_the_request_dea
     EXPECT_LT(got.size(), answers * one.body.size() / 2);
 }
 
+// A request followed by blank lines (RFC 9112 2.2 lets a server skip them): the wait after its
+// answer still gets the whole idle deadline, counted from the answer, not what was left of the
+// one before the request.
+TEST(limits, blank_lines_after_a_request_do_not_shorten_the_wait_for_the_next)
+{
+    instance ll("blank_after", {{"LINKLEDGER_REQUEST_TIMEOUT", "8"}, {"LINKLEDGER_IDLE_TIMEOUT", "2"}});
+    ASSERT_EQ(api(ll.port(), "POST", "/api/v1/links", ll.key(),
+                  R"({"target_url":"https://shop.example/p","slug":"blank-after"})")
+                  .status,
+              201);
+    std::string const request = "GET /blank-after HTTP/1.1\r\nHost: x\r\n\r\n";
+    http_connection conn(ll.port());
+    std::this_thread::sleep_for(1500ms); // most of the idle deadline spent before the request
+    conn.write_raw(request + "\r\n");
+    bool closed = false;
+    auto const first = conn.read_until_close(500ms, closed);
+    EXPECT_TRUE(first.starts_with("HTTP/1.1 302")) << first.substr(0, 80);
+    ASSERT_FALSE(closed);
+    std::this_thread::sleep_for(1000ms); // past the first deadline, within the one after the answer
+    conn.write_raw(request);
+    auto const second = conn.read_until_close(1000ms, closed);
+    EXPECT_TRUE(second.starts_with("HTTP/1.1 302")) << "closed: " << closed << " " << second.substr(0, 80);
+}
+
 TEST(limits, connections_past_the_cap_are_closed_at_once_and_counted)
 {
     instance ll("conn_cap", {{"LINKLEDGER_MAX_CONNECTIONS", "4"}});
