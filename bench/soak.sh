@@ -99,7 +99,9 @@ local mix = os.getenv("SOAK_MIX") or "redirects"
 -- SOAK_RATE paces by the clock, not by a pause after each answer: each thread keeps a
 -- timetable (its share of the rate) and every request waits for its slot. A pause after each
 -- answer caps a connection at 1 / (pause + latency), so the rate it gave was set by the
--- latency as much as by the pause. A thread that fell behind catches up at most 50 ms.
+-- latency as much as by the pause. A thread that fell behind catches up at most 50 ms; the
+-- time it lets go of (behind_ms) is counted and printed, so a server that stalls cannot pass
+-- for one that held the pace.
 local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_nsec; } soak_timespec;
@@ -131,7 +133,7 @@ local threads = {}
 function setup(thread) table.insert(threads, thread) end
 
 function init(args)
-  human_302, bot_302, ok_200, other, sent = 0, 0, 0, 0, 0
+  human_302, bot_302, ok_200, other, sent, behind_ms = 0, 0, 0, 0, 0, 0
   statuses = {}
   if rate > 0 then slot_ms = 1000 * wrk_threads / rate; due = now_ms() end
 end
@@ -139,7 +141,11 @@ end
 function delay()
   if rate <= 0 then return pace_ms end
   local t = now_ms()
-  due = math.max(due + slot_ms, t - 50)
+  due = due + slot_ms
+  if due < t - 50 then
+    behind_ms = behind_ms + (t - 50 - due)
+    due = t - 50
+  end
   return math.max(0, math.floor(due - t + 0.5))
 end
 
@@ -177,15 +183,16 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local h, b, o, x = 0, 0, 0, 0
+  local h, b, o, x, behind = 0, 0, 0, 0, 0
   local codes = {}
   for _, t in ipairs(threads) do
     h = h + t:get("human_302"); b = b + t:get("bot_302"); o = o + t:get("ok_200"); x = x + t:get("other")
+    behind = behind + t:get("behind_ms")
     for code, n in pairs(t:get("statuses")) do codes[code] = (codes[code] or 0) + n end
   end
   local e = summary.errors
-  io.write(string.format("soak-result-" .. mix .. " human_302=%d bot_302=%d ok_200=%d other=%d socket_errors=%d requests=%d seconds=%.1f\n",
-    h, b, o, x, e.connect + e.read + e.write + e.timeout, summary.requests, summary.duration / 1e6))
+  io.write(string.format("soak-result-" .. mix .. " human_302=%d bot_302=%d ok_200=%d other=%d socket_errors=%d requests=%d seconds=%.1f behind_ms=%d\n",
+    h, b, o, x, e.connect + e.read + e.write + e.timeout, summary.requests, summary.duration / 1e6, math.floor(behind)))
   for code, n in pairs(codes) do io.write(string.format("soak-status %d %d\n", code, n)) end
 end
 LUA
@@ -200,9 +207,11 @@ fds() { ls "/proc/$server_pid/fd" | wc -l; }
 plain=$(wrk -t2 -c64 -d5s -H 'User-Agent: Mozilla/5.0 (iPhone) musical_ly_32.5.0' "$base/soak" | awk '/Requests\/sec:/ { print $2 }')
 probe=$(SOAK_MIX=redirects SOAK_PACE_MS=0 wrk -t2 -c64 -d5s -s "$scratch/soak.lua" "$base" 2>&1 | awk '/Requests\/sec:/ { print $2 }')
 target=$(awk -v r="$probe" 'BEGIN { printf "%d", r * 0.8 }')
+[ "$target" -gt 0 ] || { echo "FAIL: the probe measured no rate ($probe)"; exit 1; }
 # The soak offers exactly the target, paced by the clock (SOAK_RATE in the script above), on
 # the probe's 64 connections: when the server keeps up, wrk waits for each request's slot.
 conns=64
+wrk_threads=2 # each paces its share of the target
 echo "probe: $probe redirects/s of the mix (plain GET: $plain); soak target $target req/s (80 %), paced by the clock on $conns connections for ${duration}s"
 
 # Wait until the probe's clicks are shipped, so they do not count against the soak.
@@ -216,7 +225,7 @@ bots_before=$(psql "$url" -Atc "SELECT count(*) FROM clicks WHERE link_id = $bot
 # 2. The soak, with RSS and fds sampled every 10 s.
 SOAK_MIX=side SOAK_PACE_MS=${SOAK_SIDE_PACE_MS:-500} wrk -t1 -c4 -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/side.out" 2>&1 &
 side_pid=$!
-SOAK_MIX=redirects SOAK_RATE=$target SOAK_THREADS=2 wrk -t2 -c"$conns" -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/wrk.out" 2>&1 &
+SOAK_MIX=redirects SOAK_RATE=$target SOAK_THREADS=$wrk_threads wrk -t"$wrk_threads" -c"$conns" -d"${duration}s" --timeout 10s -s "$scratch/soak.lua" "$base" >"$scratch/wrk.out" 2>&1 &
 wrk_pid=$!
 bench_pids="$bench_pids $wrk_pid $side_pid"
 samples=()
@@ -250,10 +259,13 @@ rate=$(awk -v n="$(get "$result" requests)" -v s="$(get "$result" seconds)" 'BEG
 side_rate=$(awk -v n="$(get "$side" requests)" -v s="$(get "$side" seconds)" 'BEGIN { printf "%d", n / s }')
 echo "achieved: $rate redirects/s ($(awk -v r="$rate" -v p="$probe" 'BEGIN { printf "%.1f", (p > 0) ? r * 100 / p : 0 }') % of the probe)" \
   "and $side_rate API/postback/webhook req/s ($(get "$side" ok_200) answered 200)"
-# The pace is offered by the clock: a server that keeps up answers the target to within what
-# wrk starts in its first and last moments (2 %).
-check "$(awk -v r="$rate" -v t="$target" 'BEGIN { print (r >= t * 0.98) ? "ok" : "no" }')" \
-  "held the pace: $rate redirects/s for ${duration} s, target $target (80 % of the probe's $probe)"
+# The pace is offered by the clock: a server that keeps up answers the target (wrk's first and
+# last moments cost a few dozen requests), and its timetable is never left far behind: each
+# thread lets go of the time it could not catch up within 50 ms, which is summed here.
+behind_ms=$(get "$result" behind_ms)
+check "$(awk -v r="$rate" -v t="$target" -v b="$behind_ms" -v d="$duration" -v w="$wrk_threads" \
+  'BEGIN { print (r >= t * 0.99 && b <= d * 1000 * w * 0.002) ? "ok" : "no" }')" \
+  "held the pace: $rate redirects/s for ${duration} s, target $target (80 % of the probe's $probe); timetable let go of ${behind_ms} ms over $wrk_threads threads (limit 0.2 % of the time)"
 
 # Memory: RSS swings by a few MiB as the allocator takes and returns batch buffers, so two
 # single samples can land on a trough and a crest, and one crest (a batch read ahead while the
