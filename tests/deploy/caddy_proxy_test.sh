@@ -34,6 +34,11 @@ scratch_database "$db"
 db_url=$(database_url "$db")
 key=$(LINKLEDGER_DATABASE_URL=$db_url "$binary" api-key create --name caddy 2>/dev/null | tail -1)
 
+# The logs polled below exist before their processes start: the shell opens a background
+# command's redirection in the child, which may come after the first poll (and sed on a missing
+# file fails the script: the fresh-clone CI of 2026-12-06 saw it once).
+: >"$scratch/app.log"
+: >"$scratch/caddy.log"
 # The server takes a free port itself and says which: a port picked here and handed over could
 # be taken by a server of a test running beside this one (ctest -j2) before it bound it.
 LINKLEDGER_DATABASE_URL=$db_url LINKLEDGER_LISTEN=127.0.0.1:0 LINKLEDGER_DATA_DIR=$scratch/data \
