@@ -108,12 +108,8 @@ net::awaitable<void> listener::session::run()
                 flush_barrier();
             }
             boost::system::error_code ec;
-            if (auto const written = write_at_once(ec); !ec && written < wire_.size()) {
-                conn_->stream.expires_after(owner_.options_.request_timeout);
-                auto [late_ec, rest] = co_await net::async_write(conn_->stream, net::buffer(wire_) + written, k_use);
-                (void)rest;
-                ec = late_ec;
-            }
+            if (auto const written = write_at_once(ec); !ec && written < wire_.size())
+                ec = co_await write_rest(written);
             return_answer_bytes(std::exchange(wire_, {}));
             record(quick->route, quick->status, quick->method, quick->path, quick->started);
             conn_->busy = false;
@@ -412,14 +408,18 @@ net::awaitable<bool> listener::session::write_wire()
         flush_barrier();
     }
     boost::system::error_code ec;
-    if (auto const written = write_at_once(ec); !ec && written < wire_.size()) {
-        conn_->stream.expires_after(owner_.options_.request_timeout);
-        auto [late_ec, rest] = co_await net::async_write(conn_->stream, net::buffer(wire_) + written, k_use);
-        (void)rest;
-        ec = late_ec;
-    }
+    if (auto const written = write_at_once(ec); !ec && written < wire_.size())
+        ec = co_await write_rest(written);
     return_answer_bytes(std::exchange(wire_, {}));
     co_return !ec;
+}
+
+net::awaitable<boost::system::error_code> listener::session::write_rest(std::size_t written)
+{
+    conn_->stream.expires_after(owner_.options_.request_timeout);
+    auto [ec, rest] = co_await net::async_write(conn_->stream, net::buffer(wire_) + written, k_use);
+    (void)rest;
+    co_return ec;
 }
 
 std::size_t listener::session::write_at_once(boost::system::error_code& ec)

@@ -120,6 +120,9 @@ private:
     // The rest, if any, is for an asynchronous write under the request's deadline. Sets ec
     // only when the connection failed.
     std::size_t write_at_once(boost::system::error_code& ec);
+    // The rest of wire_ after the first `written` bytes, under the request's deadline: a frame
+    // of its own, made only for the rare answer the socket did not take whole.
+    net::awaitable<boost::system::error_code> write_rest(std::size_t written);
     bool barrier_pending() const;
     void flush_barrier() const;
     void record(std::size_t route, unsigned status, std::string_view method, std::string_view path,
