@@ -204,14 +204,14 @@ fds() { ls "/proc/$server_pid/fd" | wc -l; }
 # seconds. Generating it costs wrk far more than a plain GET (a Lua call per request and per
 # answer, varied User-Agents) on the same two cores as the server, so a plain-GET probe sets a
 # ceiling the mix can never reach; that one is printed for the record only.
-plain=$(wrk -t2 -c64 -d5s -H 'User-Agent: Mozilla/5.0 (iPhone) musical_ly_32.5.0' "$base/soak" | awk '/Requests\/sec:/ { print $2 }')
-probe=$(SOAK_MIX=redirects SOAK_PACE_MS=0 wrk -t2 -c64 -d5s -s "$scratch/soak.lua" "$base" 2>&1 | awk '/Requests\/sec:/ { print $2 }')
+wrk_threads=2 # the probe's and the soak's; in the soak each paces its share of the target
+plain=$(wrk -t"$wrk_threads" -c64 -d5s -H 'User-Agent: Mozilla/5.0 (iPhone) musical_ly_32.5.0' "$base/soak" | awk '/Requests\/sec:/ { print $2 }')
+probe=$(SOAK_MIX=redirects SOAK_PACE_MS=0 wrk -t"$wrk_threads" -c64 -d5s -s "$scratch/soak.lua" "$base" 2>&1 | awk '/Requests\/sec:/ { print $2 }' || true)
 target=$(awk -v r="$probe" 'BEGIN { printf "%d", r * 0.8 }')
 [ "$target" -gt 0 ] || { echo "FAIL: the probe measured no rate ($probe)"; exit 1; }
 # The soak offers exactly the target, paced by the clock (SOAK_RATE in the script above), on
 # the probe's 64 connections: when the server keeps up, wrk waits for each request's slot.
 conns=64
-wrk_threads=2 # each paces its share of the target
 echo "probe: $probe redirects/s of the mix (plain GET: $plain); soak target $target req/s (80 %), paced by the clock on $conns connections for ${duration}s"
 
 # Wait until the probe's clicks are shipped, so they do not count against the soak.
